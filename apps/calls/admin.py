@@ -1,0 +1,47 @@
+"""Call admin: every call with its transcript and agent hand-overs (read-only), and appointments."""
+from __future__ import annotations
+
+from django.contrib import admin
+
+from apps.calls.models import AgentTransition, Appointment, Call, Turn
+from apps.leads.admin import ReadOnlyAdminMixin
+
+
+class TurnInline(admin.TabularInline):
+    model = Turn
+    fields = ("sequence", "speaker", "text", "start_ms", "end_ms", "stt_confidence", "language", "interrupted")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AgentTransitionInline(admin.TabularInline):
+    model = AgentTransition
+    fields = ("from_agent", "to_agent", "reason", "at_ms")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Call)
+class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "lead", "campaign", "status", "outcome", "created_at", "duration_seconds")
+    list_filter = ("status", "outcome", "campaign")
+    search_fields = ("lead__name", "lead__phone", "provider_call_id")
+    list_select_related = ("lead", "campaign")
+    inlines = (TurnInline, AgentTransitionInline)
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ("lead", "starts_at", "ends_at", "with_agent", "status")
+    list_filter = ("status", "with_agent")
+    search_fields = ("lead__name", "lead__phone")
+    list_select_related = ("lead",)
+    raw_id_fields = ("lead", "call")

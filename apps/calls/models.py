@@ -1,0 +1,114 @@
+"""Calls and what happened in them: transcript turns, agent hand-overs, appointments."""
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class CallStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    DIALING = "dialing", "Dialing"
+    RINGING = "ringing", "Ringing"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    NO_ANSWER = "no_answer", "No answer"
+    BUSY = "busy", "Busy"
+    VOICEMAIL = "voicemail", "Voicemail"
+    FAILED = "failed", "Failed"
+    CANCELED = "canceled", "Canceled"
+
+
+LIVE_CALL_STATUSES = (CallStatus.QUEUED, CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS)
+
+
+class Call(models.Model):
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="calls")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="calls")
+    status = models.CharField(max_length=20, choices=CallStatus.choices, default=CallStatus.QUEUED)
+    outcome = models.CharField(max_length=30, blank=True)
+    provider = models.CharField(max_length=20, blank=True)
+    provider_call_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    recording = models.FileField(upload_to="recordings/%Y/%m/", blank=True)
+    summary = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # The database itself guarantees that no lead is ever dialled twice at once.
+            models.UniqueConstraint(
+                fields=["lead"], condition=Q(status__in=LIVE_CALL_STATUSES), name="call_one_live_call_per_lead"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="call_campaign_status"),
+            models.Index(fields=["provider_call_id"], name="call_provider_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Call #{self.pk} ({self.status})"
+
+
+class Turn(models.Model):
+    class Speaker(models.TextChoices):
+        AGENT = "agent", "Agent"
+        LEAD = "lead", "Lead"
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="turns")
+    sequence = models.PositiveIntegerField()
+    speaker = models.CharField(max_length=10, choices=Speaker.choices)
+    text = models.TextField()
+    start_ms = models.PositiveIntegerField(help_text="Offset from the call's answer, milliseconds")
+    end_ms = models.PositiveIntegerField()
+    stt_confidence = models.FloatField(null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    interrupted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["call", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["call", "sequence"], name="turn_unique_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}: {self.text[:60]}"
+
+
+class AgentTransition(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="agent_transitions")
+    from_agent = models.CharField(max_length=40, blank=True)
+    to_agent = models.CharField(max_length=40)
+    reason = models.CharField(max_length=200, blank=True)
+    at_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_agent or 'start'} → {self.to_agent}"
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Completed"
+
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="appointments")
+    call = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    with_agent = models.CharField(max_length=100, blank=True, help_text="The human agent who meets the lead")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at", "status"], name="appointment_time")]
+
+    def __str__(self) -> str:
+        return f"{self.lead} at {self.starts_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,76 @@
+"""Campaign admin: set up a campaign, import its sheet now, activate or pause it."""
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+
+from apps.campaigns.models import Campaign
+from apps.campaigns.services import set_active
+from apps.leads.models import ImportRun
+from apps.leads.services import start_import
+
+BUDGET_FIELDS = ("budget_per_call", "budget_daily", "budget_total", "budget_premium_voice")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active", "lead_count", "last_import", "voice_tier", "sheet_source")
+    list_filter = ("is_active", "voice_tier")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    actions = ("import_now", "activate", "pause")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "is_active")}),
+        ("Lead sheet", {"fields": ("sheet_source", "sheet_worksheet", "column_mapping", "default_region",
+                                   "require_consent", "import_every_minutes")}),
+        ("Calling hours (lead-local time, never outside 08:00–21:00)",
+         {"fields": ("window_start", "window_end", "weekday_windows")}),
+        ("Dialing", {"fields": ("dial_every_seconds", "max_concurrent_calls", "max_attempts", "retry_minutes")}),
+        ("Budgets (US dollars; superusers only)", {"fields": BUDGET_FIELDS}),
+        ("Agent persona and voice", {"fields": ("agent_name", "company_name", "callback_number", "voice_tier")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_lead_count=Count("leads"))
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_superuser else BUDGET_FIELDS
+
+    @admin.display(description="leads", ordering="_lead_count")
+    def lead_count(self, campaign: Campaign):
+        url = reverse("admin:leads_lead_changelist") + f"?campaign__id__exact={campaign.pk}"
+        return format_html('<a href="{}">{}</a>', url, campaign._lead_count)
+
+    @admin.display(description="last import")
+    def last_import(self, campaign: Campaign):
+        run = campaign.import_runs.first()
+        if run is None:
+            return "—"
+        url = reverse("admin:leads_importrun_change", args=[run.pk])
+        return format_html('<a href="{}">{} · {} new, {} rejected</a>', url, run.get_status_display(),
+                           run.rows_created, run.rows_rejected)
+
+    @admin.action(description="Import the sheet now", permissions=["change"])
+    def import_now(self, request, queryset):
+        for campaign in queryset:
+            if not campaign.sheet_source:
+                self.message_user(request, f"{campaign}: no sheet source set.", messages.WARNING)
+                continue
+            run = start_import(campaign, ImportRun.Trigger.STAFF)
+            url = reverse("admin:leads_importrun_change", args=[run.pk])
+            self.message_user(request, format_html('{}: import queued — <a href="{}">follow it here</a>.',
+                                                   campaign, url))
+
+    @admin.action(description="Activate (start dialing)", permissions=["change"])
+    def activate(self, request, queryset):
+        for campaign in queryset:
+            set_active(campaign, True)
+        self.message_user(request, f"Activated {queryset.count()} campaign(s).")
+
+    @admin.action(description="Pause (stop dialing)", permissions=["change"])
+    def pause(self, request, queryset):
+        for campaign in queryset:
+            set_active(campaign, False)
+        self.message_user(request, f"Paused {queryset.count()} campaign(s).")

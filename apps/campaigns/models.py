@@ -1,0 +1,147 @@
+"""Campaigns: where leads come from, when and how often they may be called, and who the agent is."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+# The legal floor for every campaign (TCPA): calls only between 08:00 and 21:00 lead-local time.
+LEGAL_WINDOW = (dt.time(8, 0), dt.time(21, 0))
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+DEFAULT_COLUMN_MAPPING = {
+    "name": "Name",
+    "phone": "Phone",
+    "address": "Address",
+    "notes": "Notes",
+}
+# Lead fields a sheet column may feed; phone is the only one a sheet must have.
+MAPPABLE_FIELDS = (
+    "name", "phone", "email", "address", "state", "postal_code", "notes", "consent_source", "consent_at",
+)
+
+
+def default_column_mapping() -> dict:
+    return dict(DEFAULT_COLUMN_MAPPING)
+
+
+def default_retry_minutes() -> dict:
+    """Minutes to wait before the next attempt, by the outcome of the last one."""
+    return {"no_answer": 240, "busy": 30, "voicemail": 1440, "failed": 60, "callback": 0}
+
+
+class VoiceTier(models.TextChoices):
+    LOCAL = "local", "Local voice (Piper) only"
+    ESCALATE = "escalate", "Local, premium (ElevenLabs) for hot leads"
+    PREMIUM = "premium", "Premium (ElevenLabs) throughout"
+
+
+class Campaign(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    is_active = models.BooleanField(
+        "active", default=False, help_text="Only active campaigns dial. New campaigns start paused."
+    )
+
+    # Where leads come from.
+    sheet_source = models.CharField(
+        max_length=500, blank=True,
+        help_text="A Google Sheets URL or key, or a path to a .csv/.xlsx file on the server",
+    )
+    sheet_worksheet = models.CharField(max_length=200, blank=True, help_text="Tab name; blank = first tab")
+    column_mapping = models.JSONField(
+        default=default_column_mapping,
+        help_text='Lead field → sheet column header, e.g. {"phone": "Phone Number", "name": "Full Name"}',
+    )
+    default_region = models.CharField(
+        max_length=2, default="US", help_text="Country assumed for numbers written without +country code"
+    )
+    require_consent = models.BooleanField(
+        default=True, help_text="Call only leads whose sheet row records consent (source and date)"
+    )
+
+    # Schedules (kept in step with django-celery-beat rows on save).
+    import_every_minutes = models.PositiveIntegerField(default=15)
+    dial_every_seconds = models.PositiveIntegerField(default=30)
+
+    # When calls may happen, lead-local time; never outside LEGAL_WINDOW.
+    window_start = models.TimeField(default=LEGAL_WINDOW[0])
+    window_end = models.TimeField(default=LEGAL_WINDOW[1])
+    weekday_windows = models.JSONField(
+        default=dict, blank=True,
+        help_text='Narrower windows by weekday, e.g. {"sat": ["10:00", "17:00"], "sun": null} (null = no calls)',
+    )
+
+    # Retries and concurrency.
+    max_attempts = models.PositiveSmallIntegerField(default=6)
+    retry_minutes = models.JSONField(default=default_retry_minutes, help_text="Minutes before retrying, by outcome")
+    max_concurrent_calls = models.PositiveSmallIntegerField(default=2)
+
+    # Budgets (US dollars; blank = no cap). Only superusers change them.
+    budget_per_call = models.DecimalField(max_digits=8, decimal_places=4, default=Decimal("0.10"))
+    budget_daily = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    budget_total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    budget_premium_voice = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+
+    # The voice and the persona the lead hears.
+    voice_tier = models.CharField(max_length=10, choices=VoiceTier.choices, default=VoiceTier.ESCALATE)
+    agent_name = models.CharField(max_length=100, default="Alex")
+    company_name = models.CharField(max_length=200, default="Sunrise Realty")
+    callback_number = models.CharField(max_length=30, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if "phone" not in (self.column_mapping or {}):
+            errors["column_mapping"] = 'The mapping must name the sheet column for "phone".'
+        unknown = set(self.column_mapping or {}) - set(MAPPABLE_FIELDS)
+        if unknown:
+            errors["column_mapping"] = f"Unknown lead fields: {', '.join(sorted(unknown))}"
+        if not (LEGAL_WINDOW[0] <= self.window_start < self.window_end <= LEGAL_WINDOW[1]):
+            errors["window_end"] = "The calling window must lie within 08:00–21:00 and start before it ends."
+        try:
+            self.windows_by_weekday()
+        except ValueError as exc:
+            errors["weekday_windows"] = str(exc)
+        unknown_outcomes = set(self.retry_minutes or {}) - set(default_retry_minutes())
+        if unknown_outcomes:
+            errors["retry_minutes"] = f"Unknown outcomes: {', '.join(sorted(unknown_outcomes))}"
+        if errors:
+            raise ValidationError(errors)
+
+    def windows_by_weekday(self) -> dict[str, tuple[dt.time, dt.time] | None]:
+        """The calling window for each weekday (None = no calls), each within the campaign window."""
+        windows: dict[str, tuple[dt.time, dt.time] | None] = {}
+        overrides = self.weekday_windows or {}
+        unknown = set(overrides) - set(WEEKDAYS)
+        if unknown:
+            raise ValueError(f"Unknown weekdays {sorted(unknown)}; use {', '.join(WEEKDAYS)}")
+        for day in WEEKDAYS:
+            if day not in overrides:
+                windows[day] = (self.window_start, self.window_end)
+            elif overrides[day] is None:
+                windows[day] = None
+            else:
+                windows[day] = _parse_window(day, overrides[day], self.window_start, self.window_end)
+        return windows
+
+
+def _parse_window(day: str, value, floor: dt.time, ceiling: dt.time) -> tuple[dt.time, dt.time]:
+    try:
+        start, end = (dt.time.fromisoformat(part) for part in value)
+    except (TypeError, ValueError):
+        raise ValueError(f'{day}: expected ["HH:MM", "HH:MM"] or null, got {value!r}') from None
+    if not (floor <= start < end <= ceiling):
+        raise ValueError(f"{day}: {value[0]}–{value[1]} must lie within the campaign window "
+                         f"{floor:%H:%M}–{ceiling:%H:%M}")
+    return start, end

@@ -1,0 +1,161 @@
+"""Lead admin: leads by campaign and status, import runs with their rejected rows, the do-not-call list."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from apps.leads.models import DoNotCall, ImportRejection, ImportRun, Lead
+from apps.leads.phones import InvalidPhone, normalize_or_none, normalize_phone
+from apps.leads.services import add_to_do_not_call, remove_from_do_not_call
+
+INLINE_REJECTIONS_LIMIT = 200
+
+
+class ReadOnlyAdminMixin:
+    """Rows written by the system: staff look, never edit."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    list_display = ("name", "phone", "campaign", "status", "last_outcome", "score", "attempts",
+                    "next_attempt_at", "time_zone", "sheet_row")
+    list_filter = ("status", "campaign", "last_outcome", "time_zone_source")
+    search_fields = ("name", "phone", "raw_phone", "address")
+    list_select_related = ("campaign",)
+    readonly_fields = ("phone", "raw_phone", "sheet_row", "extra", "created_at", "updated_at",
+                       "attempts", "last_called_at", "last_outcome", "score")
+    fieldsets = (
+        (None, {"fields": ("campaign", "name", "phone", "phone_extension", "raw_phone", "email")}),
+        ("Address and time zone", {"fields": ("address", "state", "postal_code", "time_zone", "time_zone_source")}),
+        ("Consent", {"fields": ("consent_source", "consent_at")}),
+        ("Calling", {"fields": ("status", "attempts", "next_attempt_at", "last_called_at", "last_outcome", "score")}),
+        ("From the sheet", {"fields": ("notes", "sheet_row", "extra", "created_at", "updated_at")}),
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Finds a lead by its number however staff type it ('(212) 555-0134' → +12125550134)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        e164 = normalize_or_none(search_term)
+        if e164:
+            results |= queryset.filter(phone=e164)
+        return results, may_have_duplicates
+
+
+class ImportRejectionInline(admin.TabularInline):
+    model = ImportRejection
+    fields = ("row_number", "reason", "raw")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "campaign", "status", "trigger", "created_at", "rows_seen", "rows_created",
+                    "rows_updated", "rows_unchanged", "rejected_rows", "error")
+    list_filter = ("status", "campaign", "trigger")
+    list_select_related = ("campaign",)
+    readonly_fields = ("campaign", "source", "trigger", "status", "error", "created_at", "started_at",
+                       "finished_at", "rows_seen", "rows_created", "rows_updated", "rows_unchanged",
+                       "rejected_rows", "rows_blank")
+    exclude = ("rows_rejected",)
+
+    def get_inlines(self, request, obj):
+        # A huge sheet's rejections are browsed in their own paginated list instead.
+        return [ImportRejectionInline] if obj and obj.rows_rejected <= INLINE_REJECTIONS_LIMIT else []
+
+    @admin.display(description="rejected", ordering="rows_rejected")
+    def rejected_rows(self, run: ImportRun):
+        if not run.rows_rejected:
+            return 0
+        url = reverse("admin:leads_importrejection_changelist") + f"?run__id__exact={run.pk}"
+        return format_html('<a href="{}">{}</a>', url, run.rows_rejected)
+
+
+@admin.register(ImportRejection)
+class ImportRejectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("run", "row_number", "reason", "raw")
+    list_filter = ("run__campaign",)
+    search_fields = ("reason",)
+    list_select_related = ("run__campaign",)
+
+
+class DoNotCallForm(forms.ModelForm):
+    class Meta:
+        model = DoNotCall
+        fields = ("phone", "reason", "source")
+
+    def clean_phone(self) -> str:
+        try:
+            return normalize_phone(self.cleaned_data["phone"]).e164
+        except InvalidPhone as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (("active", "On the list"), ("removed", "Removed"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.filter(removed_at__isnull=True)
+        if self.value() == "removed":
+            return queryset.filter(removed_at__isnull=False)
+        return queryset
+
+
+@admin.register(DoNotCall)
+class DoNotCallAdmin(admin.ModelAdmin):
+    form = DoNotCallForm
+    list_display = ("phone", "reason", "source", "created_at", "created_by", "removed_at", "removed_by")
+    list_filter = (ActiveFilter, "source")
+    search_fields = ("phone", "reason")
+    actions = ("remove_from_list",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # An entry is a record: after it is made only its removal changes it.
+        return ("phone", "reason", "source", "created_at", "created_by", "removed_at", "removed_by") if obj else ()
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # removal is recorded by the action below, never a deletion
+
+    def has_remove_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        entry = add_to_do_not_call(obj.phone, obj.reason, obj.source, request.user)
+        obj.pk = entry.pk
+        if entry.created_by_id != request.user.pk or entry.reason != obj.reason:
+            messages.info(request, f"{entry.phone} was already on the list (since {entry.created_at:%Y-%m-%d}).")
+
+    @admin.action(description="Remove from the do-not-call list", permissions=["remove"])
+    def remove_from_list(self, request, queryset):
+        count = 0
+        for entry in queryset.filter(removed_at__isnull=True):
+            remove_from_do_not_call(entry, request.user)
+            count += 1
+        self.message_user(request, f"Removed {count} number(s) at {timezone.now():%Y-%m-%d %H:%M} UTC. "
+                                   "Their leads stay 'do not call' until staff change them.")

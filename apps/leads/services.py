@@ -1,0 +1,283 @@
+"""Lead verbs: import a campaign's sheet, and keep the do-not-call list (add, remove, check)."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.campaigns.models import Campaign
+from apps.integrations.sheets import SheetError, SheetSource, source_for
+from apps.leads.models import DoNotCall, ImportRejection, ImportRun, Lead, LeadStatus
+from apps.leads.phones import InvalidPhone, normalize_phone
+from apps.leads.timezones import lead_time_zone, parse_address, state_code
+
+log = logging.getLogger(__name__)
+
+# Fields the sheet owns: an import may change these, never the dialer's (status, attempts, …).
+SHEET_FIELDS = [
+    "name", "raw_phone", "phone_extension", "email", "address", "state", "postal_code", "notes",
+    "time_zone", "time_zone_source", "consent_source", "consent_at", "sheet_row", "extra",
+    "sheet_fingerprint",
+]
+_YES = {"yes", "y", "true", "1", "x", "✓", "opted in", "opt-in"}
+_NO = {"no", "n", "false", "0", "opted out", "opt-out", "none"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DATE_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%d.%m.%Y", "%b %d, %Y", "%B %d, %Y")
+
+
+class RowRejected(ValueError):
+    """A sheet row that cannot become a lead; the message is kept as the rejection's reason."""
+
+
+@dataclass
+class ImportCounts:
+    seen: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    blank: int = 0
+    first_row_of_phone: dict[str, int] = field(default_factory=dict)
+
+
+# --- reading one row ----------------------------------------------------------
+
+def column_indexes(header: list[str], mapping: dict[str, str]) -> dict[str, int]:
+    """Lead field → column index; raises SheetError naming every mapped column the sheet lacks."""
+    exact = {name: i for i, name in reversed(list(enumerate(header)))}
+    folded = {name.strip().casefold(): i for i, name in reversed(list(enumerate(header)))}
+    indexes, missing = {}, []
+    for lead_field, column in mapping.items():
+        index = exact.get(column, folded.get(column.strip().casefold()))
+        if index is None:
+            missing.append(f"{column!r} (for {lead_field})")
+        else:
+            indexes[lead_field] = index
+    if missing:
+        present = ", ".join(repr(h) for h in header if h) or "none"
+        raise SheetError(f"Missing column {', '.join(missing)}. The sheet's columns are: {present}. "
+                         "Nothing was imported; fix the sheet or the campaign's column mapping.")
+    return indexes
+
+
+def parse_consent_at(text: str) -> dt.datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        for fmt in _DATE_FORMATS:
+            try:
+                value = dt.datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+        else:
+            raise RowRejected(f"consent date not understood: {text[:40]!r}") from None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    if value > timezone.now() + dt.timedelta(days=1):
+        raise RowRejected(f"consent date is in the future: {text[:40]!r}")
+    return value
+
+
+def consent_source(text: str, has_date: bool) -> str:
+    folded = text.strip().casefold()
+    if folded in _NO:
+        return ""
+    if folded in _YES or (not folded and has_date):
+        return "sheet"
+    return text.strip()[:200]
+
+
+def lead_values(cells: list[str], indexes: dict[str, int], header: list[str], region: str) -> dict:
+    """The lead fields for one sheet row; raises RowRejected with the reason it cannot be a lead."""
+    def get(name: str) -> str:
+        i = indexes.get(name)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    raw_phone = get("phone")
+    try:
+        phone = normalize_phone(raw_phone, region)
+    except InvalidPhone as exc:
+        raise RowRejected(str(exc)) from None
+    address = get("address")
+    parsed_state, parsed_zip = parse_address(address)
+    state = state_code(get("state")) or parsed_state
+    postal_code = get("postal_code")[:10] or parsed_zip
+    zone, zone_source = lead_time_zone(phone.e164, state, postal_code)
+    consent_at = parse_consent_at(get("consent_at"))
+    email = get("email")
+    mapped = set(indexes.values())
+    extra = {header[i]: cells[i].strip() for i in range(min(len(header), len(cells)))
+             if i not in mapped and header[i] and cells[i].strip()}
+    if email and not _EMAIL.match(email):
+        extra["email (not understood)"] = email
+        email = ""
+    return {
+        "phone": phone.e164,
+        "phone_extension": phone.extension[:10],
+        "raw_phone": raw_phone[:100],
+        "name": get("name")[:200],
+        "email": email[:254],
+        "address": address[:300],
+        "state": state,
+        "postal_code": postal_code,
+        "notes": get("notes"),
+        "time_zone": zone,
+        "time_zone_source": zone_source,
+        "consent_source": consent_source(get("consent_source"), consent_at is not None),
+        "consent_at": consent_at,
+        "extra": extra,
+    }
+
+
+def fingerprint(values: dict, sheet_row: int) -> str:
+    owned = {k: values[k] for k in SHEET_FIELDS if k in values and k != "sheet_fingerprint"}
+    owned["sheet_row"] = sheet_row
+    text = json.dumps(owned, sort_keys=True, default=str)
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+# --- importing a whole sheet -------------------------------------------------------
+
+def start_import(campaign: Campaign, trigger: str, source: str = "") -> ImportRun:
+    """Queue an import on the `imports` queue; the returned run shows its progress and result."""
+    from workers.imports import import_sheet
+
+    run = ImportRun.objects.create(campaign=campaign, trigger=trigger, source=source or campaign.sheet_source)
+    transaction.on_commit(lambda: import_sheet.delay(campaign.pk, run.pk))
+    return run
+
+
+def run_import(run: ImportRun, sheet: SheetSource | None = None) -> ImportRun:
+    """Import the run's sheet into its campaign. All or nothing: a failure leaves leads untouched."""
+    run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
+    run.save(update_fields=["status", "started_at"])
+    counts = ImportCounts()
+    try:
+        sheet = sheet or source_for(run.source, run.campaign.sheet_worksheet)
+        with transaction.atomic():
+            # Serialises imports of one campaign (beat and a staff click at once) on PostgreSQL;
+            # SQLite's IMMEDIATE transactions already do.
+            campaign = Campaign.objects.select_for_update().get(pk=run.campaign_id)
+            with sheet.open() as data:
+                indexes = column_indexes(data.header, campaign.column_mapping)
+                for batch in _batches(data.rows, settings.SHEETS_IMPORT_BATCH_SIZE):
+                    _import_batch(run, campaign, data.header, indexes, batch, counts)
+    except SheetError as exc:
+        run.status, run.error = ImportRun.Status.FAILED, str(exc)
+        counts = ImportCounts()  # rolled back: nothing was created or changed
+    except Exception as exc:
+        log.exception("import run %s failed", run.pk)
+        run.status, run.error = ImportRun.Status.FAILED, f"Unexpected error: {exc.__class__.__name__}: {exc}"
+        counts = ImportCounts()
+    else:
+        run.status = ImportRun.Status.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.rows_seen, run.rows_created, run.rows_updated = counts.seen, counts.created, counts.updated
+    run.rows_unchanged, run.rows_rejected, run.rows_blank = counts.unchanged, counts.rejected, counts.blank
+    run.save()
+    log.info("import run %s of campaign %s: %s, %s seen, %s created, %s updated, %s rejected",
+             run.pk, run.campaign_id, run.status, counts.seen, counts.created, counts.updated, counts.rejected)
+    return run
+
+
+def _batches(rows: Iterable, size: int):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _import_batch(run, campaign, header, indexes, batch, counts: ImportCounts) -> None:
+    """Reads, dedupes and writes one batch with a fixed number of queries, whatever its size."""
+    rejections, parsed = [], []
+    for number, cells in batch:
+        counts.seen += 1
+        if not any(cell.strip() for cell in cells):
+            counts.blank += 1
+            continue
+        try:
+            values = lead_values(cells, indexes, header, campaign.default_region)
+            first = counts.first_row_of_phone.setdefault(values["phone"], number)
+            if first != number:
+                raise RowRejected(f"duplicate phone {values['phone']}: same number as row {first}")
+        except RowRejected as exc:
+            raw = {header[i] if i < len(header) and header[i] else f"column {i + 1}": cell
+                   for i, cell in enumerate(cells) if cell}
+            rejections.append(ImportRejection(run=run, row_number=number, raw=raw, reason=str(exc)[:300]))
+            continue
+        values["sheet_row"] = number
+        values["sheet_fingerprint"] = fingerprint(values, number)
+        parsed.append(values)
+
+    phones = [v["phone"] for v in parsed]
+    existing = {lead.phone: lead for lead in Lead.objects.filter(campaign=campaign, phone__in=phones)
+                .only("id", "phone", "status", "sheet_fingerprint")}
+    blocked = set(DoNotCall.objects.active().filter(phone__in=phones).values_list("phone", flat=True))
+    to_create, to_update, now = [], [], timezone.now()
+    for values in parsed:
+        lead = existing.get(values["phone"])
+        on_dnc = values["phone"] in blocked
+        if lead is None:
+            status = LeadStatus.DO_NOT_CALL if on_dnc else LeadStatus.NEW
+            to_create.append(Lead(campaign=campaign, status=status, **values))
+            continue
+        newly_blocked = on_dnc and lead.status not in (LeadStatus.DO_NOT_CALL, LeadStatus.IN_CALL)
+        if lead.sheet_fingerprint == values["sheet_fingerprint"] and not newly_blocked:
+            counts.unchanged += 1
+            continue
+        for name, value in values.items():
+            setattr(lead, name, value)
+        if newly_blocked:
+            lead.status = LeadStatus.DO_NOT_CALL
+        lead.updated_at = now  # bulk_update skips auto_now
+        to_update.append(lead)
+
+    Lead.objects.bulk_create(to_create)
+    if to_update:
+        Lead.objects.bulk_update(to_update, [*SHEET_FIELDS, "status", "updated_at"], batch_size=500)
+    ImportRejection.objects.bulk_create(rejections)
+    counts.created += len(to_create)
+    counts.updated += len(to_update)
+    counts.rejected += len(rejections)
+
+
+# --- do-not-call ----------------------------------------------------------------
+
+def add_to_do_not_call(phone: str, reason: str = "", source: str = DoNotCall.Source.STAFF, user=None) -> DoNotCall:
+    """Put an E.164 number on the list (once) and mark that number's leads in every campaign."""
+    with transaction.atomic():
+        entry = DoNotCall.objects.active().filter(phone=phone).first()
+        if entry is None:
+            entry = DoNotCall.objects.create(phone=phone, reason=reason, source=source, created_by=user)
+        Lead.objects.filter(phone=phone).exclude(status=LeadStatus.DO_NOT_CALL).update(
+            status=LeadStatus.DO_NOT_CALL, updated_at=timezone.now()
+        )
+    return entry
+
+
+def remove_from_do_not_call(entry: DoNotCall, user) -> None:
+    """Lift an entry (superusers only, enforced by the admin); the entry stays as history.
+
+    Leads stay `do_not_call` until staff reset them: lifting a block never starts calls by itself.
+    """
+    DoNotCall.objects.filter(pk=entry.pk, removed_at__isnull=True).update(removed_at=timezone.now(), removed_by=user)
+
+
+def is_on_do_not_call(phone: str) -> bool:
+    return DoNotCall.objects.active().filter(phone=phone).exists()

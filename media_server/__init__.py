@@ -1,0 +1,1 @@
+"""The live-call media server: Twilio Media Streams consumers and the per-call pipeline."""

@@ -1,0 +1,1 @@
+"""Celery tasks, one module per queue (imports, dialer, postcall), and long-running worker commands."""
