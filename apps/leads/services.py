@@ -127,7 +127,7 @@ def lead_values(cells: list[str], indexes: dict[str, int], header: list[str], re
         "phone": phone.e164,
         "phone_extension": phone.extension[:10],
         "raw_phone": raw_phone[:100],
-        "name": get("name")[:200],
+        "name": " ".join(get("name").split())[:200],
         "email": email[:254],
         "address": address[:300],
         "state": state,

@@ -1,0 +1,62 @@
+"""`manage.py seed_demo`: the demo superuser, the demo campaign with its messy sheet, a do-not-call entry.
+
+Idempotent: running it again keeps the data and prints the same login (the password is
+kept in var/demo-password so the printed one stays valid).
+"""
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from apps.campaigns.models import Campaign
+from apps.leads.models import DoNotCall, ImportRun
+from apps.leads.services import add_to_do_not_call, run_import
+
+DEMO_SHEET = "apps/campaigns/demo/leads.csv"
+DEMO_MAPPING = {
+    "name": "Full Name",
+    "phone": "Phone Number",
+    "address": "Property Address",
+    "email": "Email",
+    "notes": "Notes",
+    "consent_source": "Consent Source",
+    "consent_at": "Consent Date",
+}
+
+
+class Command(BaseCommand):
+    help = "Create the demo superuser and campaign, and import the demo sheet."
+
+    def handle(self, *args, **options):
+        password = self._superuser()
+        add_to_do_not_call("+16465550187", "Asked not to be called (demo)", DoNotCall.Source.STAFF)
+        campaign, created = Campaign.objects.get_or_create(
+            slug="demo",
+            defaults={
+                "name": "Demo — spring buyers and sellers",
+                "sheet_source": DEMO_SHEET,
+                "column_mapping": DEMO_MAPPING,
+                "callback_number": "+12125550100",
+            },
+        )
+        run = run_import(ImportRun.objects.create(campaign=campaign, source=campaign.sheet_source,
+                                                  trigger=ImportRun.Trigger.COMMAND))
+        self.stdout.write(f"Demo campaign {campaign.slug!r} ({'created' if created else 'kept'}): import #{run.pk} "
+                          f"{run.status}, {run.rows_created} new leads, {run.rows_rejected} rejected rows.")
+        self.stdout.write(self.style.SUCCESS(f"Admin login: demo / {password}"))
+
+    def _superuser(self) -> str:
+        password_file = settings.VAR_DIR / "demo-password"
+        password_file.parent.mkdir(parents=True, exist_ok=True)
+        if not password_file.exists():
+            password_file.write_text(secrets.token_urlsafe(12))
+            password_file.chmod(0o600)
+        password = password_file.read_text().strip()
+        user, _ = get_user_model().objects.get_or_create(username="demo", defaults={"email": "demo@example.com"})
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        return password

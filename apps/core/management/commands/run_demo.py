@@ -1,0 +1,113 @@
+"""`manage.py run_demo`: a private Redis, then daphne, a Celery worker, beat and Flower, until Ctrl-C.
+
+Everything listens on 127.0.0.1; Redis gets a free port of its own so the demo never
+touches a shared Redis. Children share this process's environment plus REDIS_URL.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+class Command(BaseCommand):
+    help = "Run the whole stack locally on embedded defaults (SQLite, private Redis)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--web-port", type=int, default=int(os.environ.get("DEMO_WEB_PORT", 8000)))
+        parser.add_argument("--flower-port", type=int, default=int(os.environ.get("DEMO_FLOWER_PORT", 5555)))
+        parser.add_argument("--for-seconds", type=float, default=0, help="stop after this long (0 = until Ctrl-C)")
+
+    def handle(self, *args, web_port: int, flower_port: int, for_seconds: float, **options):
+        redis_server = shutil.which("redis-server")
+        if redis_server is None:
+            raise CommandError("redis-server is not installed: run `make setup` (it installs it with apt)")
+        for port in (web_port, flower_port):
+            if wait_for_port(port, timeout=0):
+                raise CommandError(f"Port {port} is taken; pass --web-port/--flower-port or set DEMO_*_PORT")
+        log_dir = settings.VAR_DIR / "log"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        redis_port = free_port()
+        env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "PYTHONUNBUFFERED": "1"}
+        env.pop("CELERY_BROKER_URL", None)
+        python = sys.executable
+        commands = {
+            "redis": [redis_server, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                      "--appendonly", "no", "--dir", str(settings.VAR_DIR)],
+            "web": [python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(web_port), "config.asgi:application"],
+            "worker": [python, "-m", "celery", "-A", "config.celery_app", "worker", "-Q", "imports,dialer,postcall",
+                       "--concurrency", "2", "-n", "demo@%h", "--loglevel", "INFO"],
+            "beat": [python, "-m", "celery", "-A", "config.celery_app", "beat", "--loglevel", "INFO",
+                     "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
+            "flower": [python, "-m", "celery", "-A", "config.celery_app", "flower", "--address=127.0.0.1",
+                       f"--port={flower_port}"],
+        }
+        children: dict[str, subprocess.Popen] = {}
+        stop = {"now": False}
+        signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+        try:
+            for name, command in commands.items():
+                with (log_dir / f"{name}.log").open("ab") as log_file:
+                    children[name] = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                                                      cwd=settings.BASE_DIR, start_new_session=True)
+                if name == "redis" and not wait_for_port(redis_port):
+                    raise CommandError(f"Redis did not start; see {log_dir / 'redis.log'}")
+            if not wait_for_port(web_port) or not wait_for_port(flower_port, timeout=30):
+                raise CommandError(f"The web server or Flower did not start; see the logs in {log_dir}")
+            self._banner(web_port, flower_port, redis_port, log_dir)
+            started = time.monotonic()
+            while not stop["now"] and (not for_seconds or time.monotonic() - started < for_seconds):
+                dead = [name for name, child in children.items() if child.poll() is not None]
+                if dead:
+                    raise CommandError(f"{', '.join(dead)} stopped; see {log_dir}")
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._stop(children)
+
+    def _banner(self, web_port: int, flower_port: int, redis_port: int, log_dir) -> None:
+        password_file = settings.VAR_DIR / "demo-password"
+        login = f"demo / {password_file.read_text().strip()}" if password_file.exists() else "run seed_demo"
+        self.stdout.write(self.style.SUCCESS("\nREAutomation demo is running (Ctrl-C stops it):"))
+        self.stdout.write(f"  Admin      http://127.0.0.1:{web_port}/admin/   login {login}")
+        self.stdout.write(f"  API        http://127.0.0.1:{web_port}/api/   schema /api/schema/")
+        self.stdout.write(f"  Health     http://127.0.0.1:{web_port}/healthz")
+        self.stdout.write(f"  Flower     http://127.0.0.1:{flower_port}/")
+        self.stdout.write(f"  Redis      redis://127.0.0.1:{redis_port}/0 (private)   logs in {log_dir}\n")
+        self.stdout.flush()
+
+    @staticmethod
+    def _stop(children: dict[str, subprocess.Popen]) -> None:
+        # Stop in reverse order so Redis outlives the processes that use it.
+        for child in reversed(list(children.values())):
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        for child in children.values():
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
