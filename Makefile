@@ -17,7 +17,7 @@ $(VENV)/.installed: requirements.txt
 	@touch $@
 
 demo: setup  ## migrate, seed the demo campaign, run web + worker + beat + Flower on a private Redis
-	@mkdir -p var
+	@mkdir -p var/static
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) seed_demo
 	$(MANAGE) run_demo

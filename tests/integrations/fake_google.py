@@ -1,0 +1,391 @@
+"""A local stand-in for Google: the OAuth2 token endpoint (JWT-bearer grant) and Sheets API v4, in their wire formats.
+
+Requests from the real google-auth and gspread clients land here over HTTP on 127.0.0.1; the server checks
+what Google checks (the JWT's signature and claims, the Bearer token, the A1 range and the grid limits),
+answers with Google's JSON shapes and records every request so tests can assert how the sheet was read.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+SHEETS_SCOPES = {"https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/spreadsheets.readonly"}
+MISSING_CREDENTIALS = (
+    "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other "
+    "valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
+INVALID_CREDENTIALS = (
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid "
+    "authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
+ERROR_STATUSES = {
+    400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE",
+}
+FAILURE_MESSAGES = {
+    429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service "
+         "'sheets.googleapis.com' for consumer 'project_number:123456789012'.",
+    500: "Internal error encountered.",
+    503: "The service is currently unavailable.",
+}
+# What Google's front end sends when it, not the API, fails: an HTML page, not JSON.
+GFE_502_PAGE = (
+    "<!DOCTYPE html>\n<html lang=en><meta charset=utf-8><title>Error 502 (Server Error)!!1</title>"
+    "<p><b>502.</b> <ins>That's an error.</ins><p>The server encountered a temporary error. <ins>That's all we know.</ins>"
+)
+
+
+@cache
+def rsa_key(name: str = "service-account") -> rsa.RSAPrivateKey:
+    """A throw-away RSA key, one per name for the whole test session."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _b64decode(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def a1_sheet_name(title: str) -> str:
+    return title if re.fullmatch(r"[A-Za-z0-9_]+", title) else "'" + title.replace("'", "''") + "'"
+
+
+@dataclass
+class Worksheet:
+    title: str
+    rows: list[list[str]]
+    sheet_id: int
+    row_count: int
+    column_count: int
+
+    def properties(self, index: int) -> dict:
+        return {"sheetId": self.sheet_id, "title": self.title, "index": index, "sheetType": "GRID",
+                "gridProperties": {"rowCount": self.row_count, "columnCount": self.column_count}}
+
+
+@dataclass
+class Spreadsheet:
+    key: str
+    title: str
+    tabs: list[Worksheet]
+    readers: set[str] | None  # service-account e-mails it is shared with; None: everyone
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str  # percent-decoded
+    query: dict[str, list[str]]
+    authorization: str
+    status: int = 0
+
+
+@dataclass
+class Grant:
+    token: str
+    client_email: str
+    scopes: set[str]
+
+
+@dataclass
+class FakeGoogle:
+    """The state behind the server: spreadsheets, service accounts, issued tokens, switches and the request log."""
+
+    base_url: str = ""
+    spreadsheets: dict[str, Spreadsheet] = field(default_factory=dict)
+    accounts: dict[str, rsa.RSAPublicKey] = field(default_factory=dict)
+    grants: dict[str, Grant] = field(default_factory=dict)
+    requests: list[Recorded] = field(default_factory=list)
+    reject_grants: bool = False  # the token endpoint answers invalid_grant, as for a deleted or revoked key
+    _values_failures: list[int] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def token_uri(self) -> str:
+        return self.base_url + "/token"
+
+    # --- set-up, from tests ---------------------------------------------------
+
+    def add_spreadsheet(self, key: str, tabs: dict[str, list[list[str]]], title: str = "Leads",
+                        row_count: int | None = None, shared_with: set[str] | None = None) -> Spreadsheet:
+        """A spreadsheet with one worksheet per tab; grids are at least 1000 × 26 cells, as new Google sheets are."""
+        worksheets = []
+        for sheet_id, (tab, rows) in enumerate(tabs.items()):
+            width = max((len(row) for row in rows), default=0)
+            worksheets.append(Worksheet(title=tab, rows=rows, sheet_id=sheet_id * 1_000_003,
+                                        row_count=row_count or max(1000, len(rows)), column_count=max(26, width)))
+        self.spreadsheets[key] = Spreadsheet(key=key, title=title, tabs=worksheets, readers=shared_with)
+        return self.spreadsheets[key]
+
+    def service_account_info(self, key_name: str = "service-account", email: str = "") -> dict:
+        """The JSON key file Google hands out for a service account, registered here under its public key."""
+        key = rsa_key(key_name)
+        email = email or f"{key_name}@reautomation-test.iam.gserviceaccount.com"
+        self.accounts.setdefault(email, key.public_key())
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        return {
+            "type": "service_account",
+            "project_id": "reautomation-test",
+            "private_key_id": secrets.token_hex(20),
+            "private_key": pem.decode(),
+            "client_email": email,
+            "client_id": str(100000000000000000000 + secrets.randbelow(10**20)),
+            "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+            "token_uri": self.token_uri,
+            "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+            "client_x509_cert_url": f"https://www.googleapis.com/robot/v1/metadata/x509/{email}",
+            "universe_domain": "googleapis.com",
+        }
+
+    def fail_next_values(self, count: int, status: int = 429) -> None:
+        """The next `count` values.get requests fail with `status` (502: Google's front-end HTML page)."""
+        with self._lock:
+            self._values_failures.extend([status] * count)
+
+    # --- what happened, for assertions ---------------------------------------------
+
+    @property
+    def values_requests(self) -> list[Recorded]:
+        return [r for r in self.requests if r.method == "GET" and "/values/" in r.path]
+
+    @property
+    def token_requests(self) -> list[Recorded]:
+        return [r for r in self.requests if r.path == "/token"]
+
+    @property
+    def api_requests(self) -> list[Recorded]:
+        return [r for r in self.requests if r.path.startswith("/v4/")]
+
+    def read_ranges(self) -> list[str]:
+        return [r.path.split("/values/", 1)[1] for r in self.values_requests]
+
+    # --- the token endpoint --------------------------------------------------------
+
+    def token(self, form: dict[str, list[str]]) -> tuple[int, dict]:
+        grant_type = form.get("grant_type", [""])[0]
+        if grant_type != JWT_BEARER:
+            return 400, {"error": "unsupported_grant_type", "error_description": f"Invalid grant_type: {grant_type}"}
+        if self.reject_grants:
+            return 400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}
+        try:
+            claims = self._verified_claims(form.get("assertion", [""])[0])
+        except LookupError as exc:
+            return 400, {"error": "invalid_grant", "error_description": str(exc)}
+        scopes = set(claims.get("scope", "").split())
+        if not scopes:
+            return 400, {"error": "invalid_scope", "error_description": "Invalid OAuth scope or ID token audience "
+                                                                        "provided."}
+        grant = Grant(token="ya29.fake-" + secrets.token_urlsafe(32), client_email=claims["iss"], scopes=scopes)
+        with self._lock:
+            self.grants[grant.token] = grant
+        return 200, {"access_token": grant.token, "expires_in": 3599, "token_type": "Bearer"}
+
+    def _verified_claims(self, assertion: str) -> dict:
+        """The JWT's claims once its RS256 signature and times check out; LookupError says why not."""
+        try:
+            header_b64, payload_b64, signature_b64 = assertion.split(".")
+            header, claims = json.loads(_b64decode(header_b64)), json.loads(_b64decode(payload_b64))
+            signature = _b64decode(signature_b64)
+        except ValueError:
+            raise LookupError("Invalid JWT: Token must be a short-lived token and in a reasonable timeframe") from None
+        public_key = self.accounts.get(claims.get("iss", ""))
+        if public_key is None:
+            raise LookupError("Invalid grant: account not found")
+        if header.get("alg") != "RS256":
+            raise LookupError("Invalid JWT Signature.")
+        try:
+            public_key.verify(signature, f"{header_b64}.{payload_b64}".encode(), padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature:
+            raise LookupError("Invalid JWT Signature.") from None
+        now = time.time()
+        if claims.get("aud") != self.token_uri or not claims.get("iat", now + 600) - 300 <= now < claims.get("exp", 0):
+            raise LookupError("Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable "
+                              "timeframe. Check your iat and exp values in the JWT claim.")
+        return claims
+
+    # --- Sheets API v4 -----------------------------------------------------------
+
+    def sheets_api(self, path: str, authorization: str) -> tuple[int, dict | str]:
+        match = re.fullmatch(r"/v4/spreadsheets/([^/]+)(?:/values/([^/]+))?", path)
+        if match is None:
+            return _error(404, f"Method not found: {unquote(path)}")
+        grant = self.grants.get(authorization.removeprefix("Bearer ")) if authorization.startswith("Bearer ") else None
+        if grant is None:
+            return _error(401, INVALID_CREDENTIALS if authorization else MISSING_CREDENTIALS)
+        if not grant.scopes & SHEETS_SCOPES:
+            return _error(403, "Request had insufficient authentication scopes.")
+        spreadsheet = self.spreadsheets.get(unquote(match[1]))
+        if spreadsheet is None:
+            return _error(404, "Requested entity was not found.")
+        if spreadsheet.readers is not None and grant.client_email not in spreadsheet.readers:
+            return _error(403, "The caller does not have permission")
+        if match[2] is None:
+            return 200, self._metadata(spreadsheet)
+        with self._lock:
+            failure = self._values_failures.pop(0) if self._values_failures else None
+        if failure == 502:
+            return 502, GFE_502_PAGE
+        if failure is not None:
+            return _error(failure, FAILURE_MESSAGES.get(failure, "Backend Error"))
+        return self._values(spreadsheet, unquote(match[2]))
+
+    def _metadata(self, spreadsheet: Spreadsheet) -> dict:
+        return {
+            "spreadsheetId": spreadsheet.key,
+            "properties": {"title": spreadsheet.title, "locale": "en_US", "autoRecalc": "ON_CHANGE",
+                           "timeZone": "America/New_York"},
+            "sheets": [{"properties": tab.properties(index)} for index, tab in enumerate(spreadsheet.tabs)],
+            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{spreadsheet.key}/edit",
+        }
+
+    def _values(self, spreadsheet: Spreadsheet, a1: str) -> tuple[int, dict]:
+        parsed = _parse_a1(a1, spreadsheet)
+        if parsed is None:
+            return _error(400, f"Unable to parse range: {a1}")
+        tab, (first_row, last_row, first_col, last_col) = parsed
+        last_row, last_col = last_row or tab.row_count, last_col or tab.column_count
+        if last_row > tab.row_count or last_col > tab.column_count:
+            return _error(400, f"Range ({a1}) exceeds grid limits. Max rows: {tab.row_count}, "
+                               f"max columns: {tab.column_count}")
+        values = []
+        for row in tab.rows[first_row - 1:last_row]:
+            cells = ["" if cell is None else str(cell) for cell in row[first_col - 1:last_col]]
+            while cells and cells[-1] == "":
+                cells.pop()  # Google leaves out trailing empty cells…
+            values.append(cells)
+        while values and not values[-1]:
+            values.pop()  # …and trailing empty rows
+        answer = {"range": f"{a1_sheet_name(tab.title)}!{_column_letters(first_col)}{first_row}:"
+                           f"{_column_letters(last_col)}{last_row}", "majorDimension": "ROWS"}
+        if values:
+            answer["values"] = values  # an empty range has no "values" key at all
+        return 200, answer
+
+
+def _error(code: int, message: str) -> tuple[int, dict]:
+    return code, {"error": {"code": code, "message": message, "status": ERROR_STATUSES.get(code, "UNKNOWN")}}
+
+
+def _parse_a1(a1: str, spreadsheet: Spreadsheet) -> tuple[Worksheet, tuple[int, int, int, int]] | None:
+    """The worksheet and (first row, last row, first column, last column) of an A1 range; 0 = to the grid's end."""
+    tabs = {tab.title: tab for tab in spreadsheet.tabs}
+    if a1.startswith("'"):
+        match = re.fullmatch(r"'((?:[^']|'')+)'(?:!(.+))?", a1)
+        if match is None:
+            return None
+        title, cells = match[1].replace("''", "'"), match[2] or ""
+    elif "!" in a1:
+        title, cells = a1.split("!", 1)
+    elif a1 in tabs:
+        title, cells = a1, ""
+    else:
+        title, cells = spreadsheet.tabs[0].title, a1
+    tab = tabs.get(title)
+    if tab is None:
+        return None
+    if not cells:
+        return tab, (1, 0, 1, 0)
+    start, _, end = cells.partition(":")
+    end = end or start
+    refs = [re.fullmatch(r"([A-Z]*)([0-9]*)", ref) for ref in (start, end)]
+    if None in refs or any(ref.group() == "" for ref in refs):
+        return None
+    (start_col, start_row), (end_col, end_row) = (ref.groups() for ref in refs)
+    if bool(start_col) != bool(end_col) or bool(start_row) != bool(end_row):
+        return None
+    first_row, last_row = (int(start_row), int(end_row)) if start_row else (1, 0)
+    first_col, last_col = (_column_number(start_col), _column_number(end_col)) if start_col else (1, 0)
+    if first_row < 1 or (last_row and last_row < first_row) or (last_col and last_col < first_col):
+        return None
+    return tab, (first_row, last_row, first_col, last_col)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "ESF"
+    google: FakeGoogle
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        url = urlsplit(self.path)
+        record = self._record("GET", url)
+        status, body = self.google.sheets_api(url.path, self.headers.get("Authorization", ""))
+        self._answer(record, status, body)
+
+    def do_POST(self) -> None:  # noqa: N802
+        url = urlsplit(self.path)
+        record = self._record("POST", url)
+        length = int(self.headers.get("Content-Length") or 0)
+        form = parse_qs(self.rfile.read(length).decode())
+        if url.path == "/token":
+            status, body = self.google.token(form)
+        else:
+            status, body = _error(404, "Method not found.")
+        self._answer(record, status, body)
+
+    def _record(self, method: str, url) -> Recorded:
+        record = Recorded(method=method, path=unquote(url.path), query=parse_qs(url.query),
+                          authorization=self.headers.get("Authorization", ""))
+        with self.google._lock:
+            self.google.requests.append(record)
+        return record
+
+    def _answer(self, record: Recorded, status: int, body: dict | str) -> None:
+        record.status = status
+        if isinstance(body, str):
+            payload, content_type = body.encode(), "text/html; charset=UTF-8"
+        else:
+            payload, content_type = json.dumps(body).encode(), "application/json; charset=UTF-8"
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format, *args) -> None:  # noqa: A002
+        pass  # quiet: the request log is on FakeGoogle
+
+
+@contextmanager
+def running_fake_google() -> Iterator[FakeGoogle]:
+    """A FakeGoogle served on 127.0.0.1 at a free port for the duration of the block."""
+    google = FakeGoogle()
+    handler = type("Handler", (_Handler,), {"google": google})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    google.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield google
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
