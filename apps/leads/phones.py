@@ -37,9 +37,11 @@ def normalize_phone(raw: str, default_region: str = "US") -> NormalizedPhone:
         raise InvalidPhone(f"not a phone number: {text[:40]!r} ({_parse_error(exc)})") from None
     if not phonenumbers.is_possible_number(number):
         raise InvalidPhone(f"wrong number of digits: {text[:40]!r}")
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone(f"no such number: {text[:40]!r}")
+    # number_type is what is_valid_number computes (UNKNOWN = invalid); one call, not two,
+    # halves the cost of the step that dominates a large import.
     kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.UNKNOWN:
+        raise InvalidPhone(f"no such number: {text[:40]!r}")
     if kind in _UNCALLABLE_TYPES:
         raise InvalidPhone(f"{_UNCALLABLE_TYPES[kind]}: {text[:40]!r}")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -187,9 +187,20 @@ def run_import(run: ImportRun, sheet: SheetSource | None = None) -> ImportRun:
     run.rows_seen, run.rows_created, run.rows_updated = counts.seen, counts.created, counts.updated
     run.rows_unchanged, run.rows_rejected, run.rows_blank = counts.unchanged, counts.rejected, counts.blank
     run.save()
+    _prune_old_rejections(run.campaign_id)
     log.info("import run %s of campaign %s: %s, %s seen, %s created, %s updated, %s rejected",
              run.pk, run.campaign_id, run.status, counts.seen, counts.created, counts.updated, counts.rejected)
     return run
+
+
+def _prune_old_rejections(campaign_id: int) -> None:
+    """Scheduled imports re-read the same bad rows every few minutes: keep the rejected rows of
+    the latest runs only (older runs keep their counts), so the table does not grow forever."""
+    keep = settings.IMPORT_REJECTIONS_KEEP_RUNS
+    recent = ImportRun.objects.filter(campaign_id=campaign_id).order_by("-created_at", "-pk")
+    cutoff = recent.values_list("pk", flat=True)[keep:keep + 1].first()
+    if cutoff is not None:
+        ImportRejection.objects.filter(run__campaign_id=campaign_id, run_id__lte=cutoff).delete()
 
 
 def _batches(rows: Iterable, size: int):

@@ -158,6 +158,8 @@ GOOGLE_SERVICE_ACCOUNT_JSON = env("GOOGLE_SERVICE_ACCOUNT_JSON", default="")
 # Where Sheets API calls go; only tests and on-premises proxies change it.
 GOOGLE_SHEETS_API_URL = env("GOOGLE_SHEETS_API_URL", default="https://sheets.googleapis.com")
 SHEETS_IMPORT_BATCH_SIZE = env.int("SHEETS_IMPORT_BATCH_SIZE", default=2000)
+# Rejected rows are kept for this many most recent import runs per campaign (counts are kept forever).
+IMPORT_REJECTIONS_KEEP_RUNS = env.int("IMPORT_REJECTIONS_KEEP_RUNS", default=20)
 # Directory that relative CSV/XLSX sources are resolved against.
 SHEETS_LOCAL_DIR = Path(env("SHEETS_LOCAL_DIR", default=str(BASE_DIR)))
 

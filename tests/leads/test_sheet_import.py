@@ -178,3 +178,12 @@ def test_queries_per_import_grow_with_batches_not_rows(campaign, sheet_path, set
     batches = rows // 100
     # A fixed handful of queries per batch of 100 rows, never one per row.
     assert len(queries) <= 10 + 6 * batches
+
+
+def test_rejected_rows_are_kept_for_the_latest_runs_only(campaign, sheet_path, settings):
+    settings.IMPORT_REJECTIONS_KEEP_RUNS = 2
+    write_csv(sheet_path, [*GOOD, ["Tom", "call after 5", "", "", "", "", ""]])
+    runs = [import_now(campaign) for _ in range(4)]
+    kept = set(ImportRejection.objects.values_list("run_id", flat=True))
+    assert kept == {runs[2].pk, runs[3].pk}
+    assert [r.rows_rejected for r in ImportRun.objects.order_by("pk")] == [1, 1, 1, 1]

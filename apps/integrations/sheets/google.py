@@ -100,6 +100,8 @@ class GoogleSheetSource(SheetSource):
             header_block = self._values(spreadsheet, sheet.title, 1, 1)
         except gspread.exceptions.WorksheetNotFound:
             raise SheetError(f"The spreadsheet has no tab {self.worksheet!r}") from None
+        except PermissionError as exc:  # gspread's open_by_key turns a 403 APIError into the built-in PermissionError
+            raise SheetError(explain(exc.__cause__ or exc)) from exc
         except (gspread.exceptions.GSpreadException, google.auth.exceptions.GoogleAuthError,
                 requests.RequestException) as exc:
             raise SheetError(explain(exc)) from exc
@@ -129,7 +131,8 @@ class GoogleSheetSource(SheetSource):
             try:
                 return spreadsheet.values_get(f"{quoted}!{first}:{last}", params=params).get("values", [])
             except gspread.exceptions.APIError as exc:
-                if exc.code not in RETRY_STATUSES or attempt == self.max_retries:
+                # The HTTP status, not exc.code: that is -1 when the body is not JSON (a front-end 502 page).
+                if exc.response.status_code not in RETRY_STATUSES or attempt == self.max_retries:
                     raise
                 time.sleep(self.retry_backoff_seconds * 2**attempt)
         raise AssertionError("unreachable")
