@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+# The audience a grant's JWT must name: Google's token endpoint, whatever URL the JWT is posted to.
+TOKEN_AUDIENCES = {"https://oauth2.googleapis.com/token", "https://accounts.google.com/o/oauth2/token"}
 SHEETS_SCOPES = {"https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/spreadsheets.readonly"}
 MISSING_CREDENTIALS = (
     "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other "
@@ -46,7 +48,8 @@ FAILURE_MESSAGES = {
 # What Google's front end sends when it, not the API, fails: an HTML page, not JSON.
 GFE_502_PAGE = (
     "<!DOCTYPE html>\n<html lang=en><meta charset=utf-8><title>Error 502 (Server Error)!!1</title>"
-    "<p><b>502.</b> <ins>That's an error.</ins><p>The server encountered a temporary error. <ins>That's all we know.</ins>"
+    "<p><b>502.</b> <ins>That's an error.</ins><p>The server encountered a temporary error. "
+    "<ins>That's all we know.</ins>"
 )
 
 
@@ -126,7 +129,8 @@ class FakeGoogle:
     grants: dict[str, Grant] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
     reject_grants: bool = False  # the token endpoint answers invalid_grant, as for a deleted or revoked key
-    _values_failures: list[int] = field(default_factory=list)
+    # Per coming values.get: None answers it, a status fails it, "expire" first forgets every issued token.
+    _values_plan: list[int | str | None] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -167,10 +171,18 @@ class FakeGoogle:
             "universe_domain": "googleapis.com",
         }
 
-    def fail_next_values(self, count: int, status: int = 429) -> None:
-        """The next `count` values.get requests fail with `status` (502: Google's front-end HTML page)."""
+    def fail_next_values(self, count: int, status: int = 429, after: int = 0) -> None:
+        """After `after` more answered values.get requests, the next `count` fail with `status`.
+
+        429/500/503 come as Google's JSON errors; 502 as the HTML page of Google's front end.
+        """
         with self._lock:
-            self._values_failures.extend([status] * count)
+            self._values_plan.extend([None] * after + [status] * count)
+
+    def expire_tokens(self, after: int = 0) -> None:
+        """After `after` more answered values.get requests, every access token issued so far stops working."""
+        with self._lock:
+            self._values_plan.extend([None] * after + ["expire"])
 
     # --- what happened, for assertions ---------------------------------------------
 
@@ -227,8 +239,11 @@ class FakeGoogle:
             public_key.verify(signature, f"{header_b64}.{payload_b64}".encode(), padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
             raise LookupError("Invalid JWT Signature.") from None
+        if claims.get("aud") not in TOKEN_AUDIENCES:
+            raise LookupError("Invalid JWT: Failed audience check. The right audience is "
+                              "https://oauth2.googleapis.com/token")
         now = time.time()
-        if claims.get("aud") != self.token_uri or not claims.get("iat", now + 600) - 300 <= now < claims.get("exp", 0):
+        if not claims.get("iat", now + 600) - 300 <= now < claims.get("exp", 0) <= now + 3900:
             raise LookupError("Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable "
                               "timeframe. Check your iat and exp values in the JWT claim.")
         return claims
@@ -239,6 +254,10 @@ class FakeGoogle:
         match = re.fullmatch(r"/v4/spreadsheets/([^/]+)(?:/values/([^/]+))?", path)
         if match is None:
             return _error(404, f"Method not found: {unquote(path)}")
+        with self._lock:
+            if match[2] is not None and self._values_plan and self._values_plan[0] == "expire":
+                self._values_plan.pop(0)
+                self.grants.clear()
         grant = self.grants.get(authorization.removeprefix("Bearer ")) if authorization.startswith("Bearer ") else None
         if grant is None:
             return _error(401, INVALID_CREDENTIALS if authorization else MISSING_CREDENTIALS)
@@ -252,7 +271,7 @@ class FakeGoogle:
         if match[2] is None:
             return 200, self._metadata(spreadsheet)
         with self._lock:
-            failure = self._values_failures.pop(0) if self._values_failures else None
+            failure = self._values_plan.pop(0) if self._values_plan else None
         if failure == 502:
             return 502, GFE_502_PAGE
         if failure is not None:

@@ -66,17 +66,22 @@ def explain(exc: Exception) -> str:
     """A sentence for staff about why Google could not be read."""
     if isinstance(exc, google.auth.exceptions.RefreshError):
         return f"Google rejected the service-account credentials ({exc.args[0] if exc.args else exc})"
-    if isinstance(exc, google.auth.exceptions.TransportError | requests.ConnectionError | requests.Timeout):
+    if isinstance(exc, google.auth.exceptions.TransportError):
+        # Raised while fetching an access token, before any Sheets API call.
+        return f"Cannot reach Google's sign-in (token) endpoint: {exc.__class__.__name__}"
+    if isinstance(exc, requests.ConnectionError | requests.Timeout):
         host = urlsplit(settings.GOOGLE_SHEETS_API_URL).netloc
         return f"Cannot reach the Google Sheets API ({host}): {exc.__class__.__name__}"
     if isinstance(exc, gspread.exceptions.SpreadsheetNotFound):
         return "Spreadsheet not found: check the URL or key"
     if isinstance(exc, gspread.exceptions.APIError):
-        if exc.code == 403:
+        status = exc.response.status_code  # exc.code is -1 when Google answers with an HTML page
+        if status == 403:
             return "The service account may not read this spreadsheet: share it with the account's e-mail"
-        if exc.code == 404:
+        if status == 404:
             return "Spreadsheet not found: check the URL or key"
-        return f"Google Sheets API error {exc.code}: {exc.error.get('message', '')}"
+        message = exc.error.get("message", "") if exc.code != -1 else exc.response.reason
+        return f"Google Sheets API error {status}: {str(message)[:200]}"
     return f"{exc.__class__.__name__}: {exc}"
 
 
