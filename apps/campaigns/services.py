@@ -44,7 +44,8 @@ def sync_schedules(campaign: Campaign) -> None:
                     "args": json.dumps([campaign.pk]),
                     "queue": queue,
                     "enabled": enabled,
-                    "description": f"{kind.capitalize()} for campaign {campaign.slug!r}; edit the campaign, not this row.",
+                    "description": f"{kind.capitalize()} for campaign {campaign.slug!r}; "
+                                   "edit the campaign, not this row.",
                 },
             )
 

@@ -70,10 +70,11 @@ _ZIP3_ZONE_EXCEPTIONS = {
     979: "America/Boise",                                         # Malheur County, Oregon
 }
 
+_COUNTRY_TAIL = r"\s*(?:,?\s*(?:USA?|United States))?\s*$"
 _ADDRESS_TAIL = re.compile(
-    r"(?:,|\s)\s*(?P<state>[A-Za-z]{2}|[A-Za-z][A-Za-z .]+?)\.?\s+(?P<zip>\d{5})(?:-\d{4})?\s*(?:,?\s*(?:USA?|United States))?\s*$"
+    r"(?:,|\s)\s*(?P<state>[A-Za-z]{2}|[A-Za-z][A-Za-z .]+?)\.?\s+(?P<zip>\d{5})(?:-\d{4})?" + _COUNTRY_TAIL
 )
-_STATE_ONLY_TAIL = re.compile(r",\s*(?P<state>[A-Za-z]{2})\s*(?:,?\s*(?:USA?|United States))?\s*$")
+_STATE_ONLY_TAIL = re.compile(r",\s*(?P<state>[A-Za-z]{2})" + _COUNTRY_TAIL)
 
 
 def state_code(text: str) -> str:

@@ -24,6 +24,10 @@ ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 AREA_CODES = ["212", "312", "415", "303", "713", "602", "305", "206", "617", "404", "214", "503"]
 
 
+def bench_phone(i: int) -> str:
+    return f"({AREA_CODES[i % len(AREA_CODES)]}) {200 + i // 10000 % 800:03d}-{i % 10000:04d}"
+
+
 @pytest.fixture(scope="module")
 def big_sheet(tmp_path_factory):
     """ROWS leads; about 2% are bad (text, impossible numbers) and 1% duplicates, as real sheets are."""
@@ -33,15 +37,14 @@ def big_sheet(tmp_path_factory):
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for i in range(ROWS):
-            area = AREA_CODES[i % len(AREA_CODES)]
-            phone = f"({area}) {200 + i // 10000 % 800:03d}-{i % 10000:04d}"
+            phone = bench_phone(i)
             roll = rng.random()
             if roll < 0.01:
                 phone = "call after 5"
             elif roll < 0.02:
                 phone = "555-010-0199"
             elif roll < 0.03 and i:
-                phone = f"({AREA_CODES[(i - 1) % len(AREA_CODES)]}) {200 + (i - 1) // 10000 % 800:03d}-{(i - 1) % 10000:04d}"
+                phone = bench_phone(i - 1)  # the row above's number again
             writer.writerow([f"Lead {i}", phone, f"{i} Main St, Springfield, IL 62701", f"lead{i}@example.com",
                              "wants 3 beds", "Website form", "2026-09-14"])
     return path

@@ -20,7 +20,8 @@ COMPLETE = {
 def load_production(env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in COMPLETE}
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings.production")
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)"
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "print(settings.DEBUG, settings.ALLOWED_HOSTS)")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
                           timeout=60)
 

@@ -6,8 +6,8 @@ import time
 from django.urls import reverse
 
 from apps.leads.models import ImportRun, Lead
-from workers.imports import import_sheet
 from tests.conftest import write_csv
+from workers.imports import import_sheet
 
 ROWS = [["Maria Gonzalez", "(212) 555-0134", "", "", "", "Website", "2026-09-14"],
         ["Bad Row", "not a number", "", "", "", "", ""]]
