@@ -80,7 +80,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    # 0: daphne (ASGI) gives every request its own connection, and a persistent one is never
+    # reused, only left open until garbage collection (Django: disable persistent connections
+    # under ASGI). Workers may opt in with DATABASE_CONN_MAX_AGE.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
