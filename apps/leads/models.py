@@ -67,6 +67,8 @@ class Lead(models.Model):
             models.Index(fields=["campaign", "status", "next_attempt_at"], name="lead_dialer_scan"),
             models.Index(fields=["phone"], name="lead_phone"),
             models.Index(fields=["campaign", "last_outcome"], name="lead_outcome"),
+            # Re-imports find unchanged rows by fingerprint without parsing them.
+            models.Index(fields=["campaign", "sheet_fingerprint"], name="lead_sheet_fingerprint"),
         ]
 
     def __str__(self) -> str:

@@ -141,10 +141,15 @@ def lead_values(cells: list[str], indexes: dict[str, int], header: list[str], re
     }
 
 
-def fingerprint(values: dict, sheet_row: int) -> str:
-    owned = {k: values[k] for k in SHEET_FIELDS if k in values and k != "sheet_fingerprint"}
-    owned["sheet_row"] = sheet_row
-    text = json.dumps(owned, sort_keys=True, default=str)
+# Bump when lead_values() would read the same row differently (new time-zone rules, say):
+# every lead's fingerprint then differs once, and the next import refreshes them all.
+PARSER_VERSION = 1
+
+
+def row_fingerprint(header: list[str], indexes: dict[str, int], cells: list[str], number: int, region: str) -> str:
+    """What a row said, where it stood, and how it was read: equal fingerprints need no re-parsing."""
+    text = json.dumps([PARSER_VERSION, region, sorted(indexes.items()), number, header,
+                       [cell.strip() for cell in cells]])
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -215,31 +220,42 @@ def _batches(rows: Iterable, size: int):
 
 
 def _import_batch(run, campaign, header, indexes, batch, counts: ImportCounts) -> None:
-    """Reads, dedupes and writes one batch with a fixed number of queries, whatever its size."""
-    rejections, parsed = [], []
-    for number, cells in batch:
+    """Reads, dedupes and writes one batch with a fixed number of queries, whatever its size.
+
+    A row whose fingerprint matches its lead's is unchanged and is not parsed again: a
+    re-import of an unchanged sheet costs a hash and a lookup per row.
+    """
+    rows = [(number, cells, row_fingerprint(header, indexes, cells, number, campaign.default_region))
+            for number, cells in batch]
+    known = {fp: (pk, phone, status) for fp, pk, phone, status in Lead.objects.filter(
+        campaign=campaign, sheet_fingerprint__in=[fp for _, _, fp in rows],
+    ).values_list("sheet_fingerprint", "id", "phone", "status")}
+    rejections, parsed, unchanged = [], [], []
+    for number, cells, fp in rows:
         counts.seen += 1
         if not any(cell.strip() for cell in cells):
             counts.blank += 1
             continue
         try:
-            values = lead_values(cells, indexes, header, campaign.default_region)
-            first = counts.first_row_of_phone.setdefault(values["phone"], number)
+            values = None if fp in known else lead_values(cells, indexes, header, campaign.default_region)
+            phone = known[fp][1] if values is None else values["phone"]
+            first = counts.first_row_of_phone.setdefault(phone, number)
             if first != number:
-                raise RowRejected(f"duplicate phone {values['phone']}: same number as row {first}")
+                raise RowRejected(f"duplicate phone {phone}: same number as row {first}")
         except RowRejected as exc:
             raw = {header[i] if i < len(header) and header[i] else f"column {i + 1}": cell
                    for i, cell in enumerate(cells) if cell}
             rejections.append(ImportRejection(run=run, row_number=number, raw=raw, reason=str(exc)[:300]))
             continue
-        values["sheet_row"] = number
-        values["sheet_fingerprint"] = fingerprint(values, number)
-        parsed.append(values)
+        if values is None:
+            unchanged.append(known[fp])
+        else:
+            parsed.append({**values, "sheet_row": number, "sheet_fingerprint": fp})
 
-    phones = [v["phone"] for v in parsed]
-    existing = {lead.phone: lead for lead in Lead.objects.filter(campaign=campaign, phone__in=phones)
-                .only("id", "phone", "status", "sheet_fingerprint")}
+    phones = [v["phone"] for v in parsed] + [phone for _, phone, _ in unchanged]
     blocked = set(DoNotCall.objects.active().filter(phone__in=phones).values_list("phone", flat=True))
+    existing = {lead.phone: lead for lead in Lead.objects.filter(
+        campaign=campaign, phone__in=[v["phone"] for v in parsed]).only("id", "phone", "status")}
     to_create, to_update, now = [], [], timezone.now()
     for values in parsed:
         lead = existing.get(values["phone"])
@@ -248,24 +264,29 @@ def _import_batch(run, campaign, header, indexes, batch, counts: ImportCounts) -
             status = LeadStatus.DO_NOT_CALL if on_dnc else LeadStatus.NEW
             to_create.append(Lead(campaign=campaign, status=status, **values))
             continue
-        newly_blocked = on_dnc and lead.status not in (LeadStatus.DO_NOT_CALL, LeadStatus.IN_CALL)
-        if lead.sheet_fingerprint == values["sheet_fingerprint"] and not newly_blocked:
-            counts.unchanged += 1
-            continue
         for name, value in values.items():
             setattr(lead, name, value)
-        if newly_blocked:
+        if _newly_blocked(on_dnc, lead.status):
             lead.status = LeadStatus.DO_NOT_CALL
         lead.updated_at = now  # bulk_update skips auto_now
         to_update.append(lead)
+    # Unchanged rows whose number has since joined the do-not-call list change status only.
+    newly_blocked = [pk for pk, phone, status in unchanged if _newly_blocked(phone in blocked, status)]
 
     Lead.objects.bulk_create(to_create)
     if to_update:
         Lead.objects.bulk_update(to_update, [*SHEET_FIELDS, "status", "updated_at"], batch_size=500)
+    if newly_blocked:
+        Lead.objects.filter(pk__in=newly_blocked).update(status=LeadStatus.DO_NOT_CALL, updated_at=now)
     ImportRejection.objects.bulk_create(rejections)
     counts.created += len(to_create)
-    counts.updated += len(to_update)
+    counts.updated += len(to_update) + len(newly_blocked)
+    counts.unchanged += len(unchanged) - len(newly_blocked)
     counts.rejected += len(rejections)
+
+
+def _newly_blocked(on_dnc: bool, status: str) -> bool:
+    return on_dnc and status not in (LeadStatus.DO_NOT_CALL, LeadStatus.IN_CALL)
 
 
 # --- do-not-call ----------------------------------------------------------------

@@ -187,3 +187,22 @@ def test_rejected_rows_are_kept_for_the_latest_runs_only(campaign, sheet_path, s
     kept = set(ImportRejection.objects.values_list("run_id", flat=True))
     assert kept == {runs[2].pk, runs[3].pk}
     assert [r.rows_rejected for r in ImportRun.objects.order_by("pk")] == [1, 1, 1, 1]
+
+
+def test_a_number_blocked_between_imports_is_caught_on_the_next_one(campaign, sheet_path):
+    write_csv(sheet_path, GOOD)
+    import_now(campaign)
+    DoNotCall.objects.create(phone="+12125550134", reason="national registry", source=DoNotCall.Source.REGISTRY)
+    run = import_now(campaign)
+    assert (run.rows_updated, run.rows_unchanged) == (1, 1)
+    assert Lead.objects.get(phone="+12125550134").status == LeadStatus.DO_NOT_CALL
+
+
+def test_a_changed_column_mapping_rereads_unchanged_rows(campaign, sheet_path):
+    write_csv(sheet_path, GOOD)
+    import_now(campaign)
+    campaign.column_mapping = {**campaign.column_mapping, "notes": "Email", "email": "Notes"}
+    campaign.save()
+    run = import_now(campaign)
+    assert run.rows_updated == 2
+    assert Lead.objects.get(phone="+12125550134").notes == "maria@example.com"
