@@ -19,6 +19,11 @@ class CallStatus(models.TextChoices):
 
 
 LIVE_CALL_STATUSES = (CallStatus.QUEUED, CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS)
+FINAL_CALL_STATUSES = (CallStatus.COMPLETED, CallStatus.NO_ANSWER, CallStatus.BUSY, CallStatus.VOICEMAIL,
+                       CallStatus.FAILED, CallStatus.CANCELED)
+# How far along a call is; status updates never move a call backwards (out-of-order callbacks).
+CALL_STATUS_RANK = {CallStatus.QUEUED: 0, CallStatus.DIALING: 1, CallStatus.RINGING: 2, CallStatus.IN_PROGRESS: 3,
+                    **{status: 4 for status in FINAL_CALL_STATUSES}}
 
 
 class Call(models.Model):
@@ -28,7 +33,12 @@ class Call(models.Model):
     outcome = models.CharField(max_length=30, blank=True)
     provider = models.CharField(max_length=20, blank=True)
     provider_call_id = models.CharField(max_length=64, blank=True)
+    provider_status = models.CharField(max_length=20, blank=True, help_text="The provider's last reported status")
+    answered_by = models.CharField(max_length=30, blank=True, help_text="human or machine_*, from machine detection")
+    attempt = models.PositiveSmallIntegerField(default=1, help_text="Which attempt on this lead")
     created_at = models.DateTimeField(auto_now_add=True)
+    placed_at = models.DateTimeField(null=True, blank=True)
+    last_event_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class LeadStatus(models.TextChoices):
@@ -46,10 +47,13 @@ class Lead(models.Model):
 
     status = models.CharField(max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
     attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, default=timezone.now, help_text="When it may be dialled next; blank = never again"
+    )
     last_called_at = models.DateTimeField(null=True, blank=True)
     last_outcome = models.CharField(max_length=30, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False, help_text="The dial tick that claimed it")
 
     sheet_row = models.PositiveIntegerField(null=True, blank=True, help_text="Row number in the source sheet")
     sheet_fingerprint = models.CharField(max_length=32, blank=True, editable=False)
@@ -63,8 +67,10 @@ class Lead(models.Model):
             models.UniqueConstraint(fields=["campaign", "phone"], name="lead_unique_phone_per_campaign"),
         ]
         indexes = [
-            # The dialer's scan: eligible statuses of one campaign, soonest attempt first.
             models.Index(fields=["campaign", "status", "next_attempt_at"], name="lead_dialer_scan"),
+            # The dial tick's queue: callable leads of a campaign, the longest due first.
+            models.Index(fields=["campaign", "next_attempt_at", "id"], condition=Q(status__in=["new", "called"]),
+                         name="lead_dial_queue"),
             models.Index(fields=["phone"], name="lead_phone"),
             models.Index(fields=["campaign", "last_outcome"], name="lead_outcome"),
             # Re-imports find unchanged rows by fingerprint without parsing them.

@@ -112,7 +112,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = "UTC"
-CELERY_IMPORTS = ["workers.imports"]
+CELERY_IMPORTS = ["workers.imports", "workers.dialer"]
 CELERY_TASK_QUEUES = [Queue("imports"), Queue("dialer"), Queue("postcall")]
 CELERY_TASK_DEFAULT_QUEUE = "postcall"
 CELERY_TASK_ROUTES = {
@@ -128,6 +128,11 @@ CELERY_TASK_SEND_SENT_EVENT = True  # Flower shows queued tasks, not only starte
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Campaign schedules (import, dial) are rows kept in step with each campaign; this one is global.
+CELERY_BEAT_SCHEDULE = {
+    "sweep stale calls": {"task": "workers.dialer.sweep_stale_calls", "schedule": 60.0,
+                          "options": {"queue": "dialer"}},
+}
 
 CHANNEL_LAYERS = {
     "default": {
@@ -165,6 +170,31 @@ SHEETS_IMPORT_BATCH_SIZE = env.int("SHEETS_IMPORT_BATCH_SIZE", default=2000)
 IMPORT_REJECTIONS_KEEP_RUNS = env.int("IMPORT_REJECTIONS_KEEP_RUNS", default=20)
 # Directory that relative CSV/XLSX sources are resolved against.
 SHEETS_LOCAL_DIR = Path(env("SHEETS_LOCAL_DIR", default=str(BASE_DIR)))
+
+# --- telephony and dialing ---------------------------------------------------------
+TELEPHONY_PROVIDER = env("TELEPHONY_PROVIDER", default="simulated")  # simulated | twilio
+# Where Twilio reaches us: callbacks and the media stream (https://calls.example.com).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
+MEDIA_STREAM_PATH = "/media/stream"
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
+TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", default="https://api.twilio.com")  # tests, proxies
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
+TWILIO_RING_TIMEOUT_SECONDS = env.int("TWILIO_RING_TIMEOUT_SECONDS", default=30)
+TWILIO_MACHINE_DETECTION = env.bool("TWILIO_MACHINE_DETECTION", default=True)
+TWILIO_RECORD_CALLS = env.bool("TWILIO_RECORD_CALLS", default=False)
+# Signed callbacks older than this (their Timestamp) are refused as replays.
+TWILIO_CALLBACK_MAX_AGE_SECONDS = env.int("TWILIO_CALLBACK_MAX_AGE_SECONDS", default=3600)
+SIMULATED_TELEPHONY_SECONDS_PER_STEP = env.float("SIMULATED_TELEPHONY_SECONDS_PER_STEP", default=1.0)
+# Live calls the media workers can carry, until the media server's slot registry reports it.
+MEDIA_SLOTS_TOTAL = env.int("MEDIA_SLOTS_TOTAL", default=4)
+DIAL_BATCH_MAX = env.int("DIAL_BATCH_MAX", default=50)
+CALL_PLACE_RETRIES = env.int("CALL_PLACE_RETRIES", default=3)
+CALL_PLACE_RETRY_SECONDS = env.float("CALL_PLACE_RETRY_SECONDS", default=10.0)
+CALL_PLACE_TIMEOUT_SECONDS = env.int("CALL_PLACE_TIMEOUT_SECONDS", default=120)
+CALL_RING_TIMEOUT_SECONDS = env.int("CALL_RING_TIMEOUT_SECONDS", default=180)
+CALL_MAX_SECONDS = env.int("CALL_MAX_SECONDS", default=900)
 
 # --- logging ------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -1,0 +1,67 @@
+"""Twilio's status and answering-machine callbacks: signature checked, replays refused, idempotent."""
+from __future__ import annotations
+
+import email.utils
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from twilio.request_validator import RequestValidator
+
+from apps.calls.services import UnknownCall, record_call_event
+from apps.integrations.telephony.twilio import public_url
+
+log = logging.getLogger(__name__)
+
+
+def _refusal(request: HttpRequest) -> str | None:
+    """Why this request is not a genuine, fresh Twilio callback; None when it is."""
+    if not settings.TWILIO_AUTH_TOKEN or not settings.PUBLIC_BASE_URL:
+        return "Twilio callbacks are not configured here"
+    signature = request.headers.get("X-Twilio-Signature", "")
+    # Twilio signs the URL it called, which is our public one, not what the proxy passed on.
+    url = public_url(request.get_full_path())
+    if not RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST.dict(), signature):
+        return "invalid signature"
+    stamp = request.POST.get("Timestamp")
+    if stamp:
+        try:
+            sent = email.utils.parsedate_to_datetime(stamp)
+        except (TypeError, ValueError):
+            return "unreadable timestamp"
+        age = (timezone.now() - sent).total_seconds()
+        if age > settings.TWILIO_CALLBACK_MAX_AGE_SECONDS or age < -300:
+            return "stale callback (replayed?)"
+    return None
+
+
+def _apply(request: HttpRequest, call_id: int, status: str) -> HttpResponse:
+    if reason := _refusal(request):
+        log.warning("refused Twilio callback for call %s: %s", call_id, reason)
+        return JsonResponse({"error": reason}, status=403)
+    duration = request.POST.get("CallDuration")
+    try:
+        record_call_event(call_id, request.POST.get("CallSid", ""), status,
+                          duration=int(duration) if duration and duration.isdigit() else None,
+                          answered_by=request.POST.get("AnsweredBy", ""), provider="twilio")
+    except UnknownCall as exc:
+        return JsonResponse({"error": str(exc)}, status=404)
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+@require_POST
+def twilio_status(request: HttpRequest, call_id: int) -> HttpResponse:
+    return _apply(request, call_id, request.POST.get("CallStatus", ""))
+
+
+@csrf_exempt
+@require_POST
+def twilio_amd(request: HttpRequest, call_id: int) -> HttpResponse:
+    """Asynchronous answering-machine detection result: who (or what) picked up."""
+    return _apply(request, call_id, "")
+
+

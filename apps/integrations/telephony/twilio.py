@@ -1,0 +1,137 @@
+"""Twilio Programmable Voice: calls.create with a <Connect><Stream> TwiML, status and AMD callbacks."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from xml.sax.saxutils import quoteattr
+
+import requests
+from django.conf import settings
+from django.urls import reverse
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from apps.integrations.telephony.base import ProviderCall, Telephony, TelephonyError
+from apps.leads.models import mask_phone
+
+log = logging.getLogger(__name__)
+TWILIO_API = "https://api.twilio.com"
+# Twilio error codes that mean the number itself cannot be called.
+INVALID_NUMBER_CODES = {13223, 13224, 13225, 13226, 21211, 21214, 21217, 21401, 21407}
+STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
+
+
+class _BaseUrlHttpClient(TwilioHttpClient):
+    """Sends api.twilio.com requests to another base URL (tests at the wire, regional proxies)."""
+
+    def __init__(self, base_url: str, timeout: float):
+        super().__init__(timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method, url, *args, **kwargs):
+        if url.startswith(TWILIO_API):
+            url = self.base_url + url[len(TWILIO_API):]
+        return super().request(method, url, *args, **kwargs)
+
+
+def public_url(path: str, scheme: str = "https") -> str:
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    if scheme == "wss":
+        base = "wss://" + base.split("://", 1)[1]
+    return base + path
+
+
+def stream_twiml(call) -> str:
+    """TwiML that connects the answered call's audio to our media server, tagged with our call id."""
+    url = public_url(settings.MEDIA_STREAM_PATH, "wss")
+    return (
+        "<Response><Connect>"
+        f"<Stream url={quoteattr(url)}>"
+        f'<Parameter name="call_id" value="{call.pk}"/>'
+        f'<Parameter name="campaign_id" value="{call.campaign_id}"/>'
+        "</Stream></Connect></Response>"
+    )
+
+
+class TwilioTelephony(Telephony):
+    name = "twilio"
+
+    def __init__(self):
+        missing = [name for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER", "PUBLIC_BASE_URL")
+                   if not getattr(settings, name)]
+        if missing:
+            raise TelephonyError(f"Twilio is not configured: set {', '.join(missing)}", permanent=True)
+        http = _BaseUrlHttpClient(settings.TWILIO_API_BASE_URL, timeout=settings.TWILIO_TIMEOUT_SECONDS)
+        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http)
+
+    def place_call(self, call) -> str:
+        status_url = public_url(reverse("twilio-status", args=[call.pk]))
+        params = {
+            "to": call.lead.phone,
+            "from_": settings.TWILIO_FROM_NUMBER,
+            "twiml": stream_twiml(call),
+            "status_callback": status_url,
+            "status_callback_event": STATUS_EVENTS,
+            "status_callback_method": "POST",
+            "timeout": settings.TWILIO_RING_TIMEOUT_SECONDS,
+            "time_limit": settings.CALL_MAX_SECONDS,
+        }
+        if call.lead.phone_extension:
+            params["send_digits"] = "w" + call.lead.phone_extension
+        if settings.TWILIO_MACHINE_DETECTION:
+            params.update(machine_detection="DetectMessageEnd", async_amd="true",
+                          async_amd_status_callback=public_url(reverse("twilio-amd", args=[call.pk])),
+                          async_amd_status_callback_method="POST")
+        if settings.TWILIO_RECORD_CALLS:
+            params.update(record=True, recording_channels="dual")
+        try:
+            created = self.client.calls.create(**params)
+        except TwilioRestException as exc:
+            raise _error(exc) from exc
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            # The request may have reached Twilio: the caller looks the call up before retrying.
+            raise TelephonyError(f"Twilio did not answer: {exc.__class__.__name__}", maybe_placed=True) from exc
+        log.info("call %s placed with Twilio as %s to %s", call.pk, created.sid, mask_phone(call.lead.phone))
+        return created.sid
+
+    def hang_up(self, call) -> None:
+        if not call.provider_call_id:
+            return
+        try:
+            self.client.calls(call.provider_call_id).update(status="completed")
+        except TwilioRestException as exc:
+            if exc.status != 404:
+                raise _error(exc) from exc
+
+    def find_call(self, call) -> ProviderCall | None:
+        try:
+            if call.provider_call_id:
+                found = self.client.calls(call.provider_call_id).fetch()
+            else:
+                since = (call.created_at - dt.timedelta(minutes=1)).astimezone(dt.UTC)
+                matches = self.client.calls.list(to=call.lead.phone, from_=settings.TWILIO_FROM_NUMBER,
+                                                 start_time_after=since, limit=5)
+                found = matches[0] if matches else None
+        except TwilioRestException as exc:
+            if exc.status == 404:
+                return None
+            raise _error(exc) from exc
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            raise TelephonyError(f"Twilio did not answer: {exc.__class__.__name__}") from exc
+        if found is None:
+            return None
+        duration = int(found.duration) if found.duration not in (None, "") else None
+        return ProviderCall(found.sid, found.status, duration, found.price)
+
+
+def _error(exc: TwilioRestException) -> TelephonyError:
+    message = f"Twilio error {exc.code}: {exc.msg}"
+    if exc.code in INVALID_NUMBER_CODES:
+        return TelephonyError(message, invalid_number=True)
+    if exc.status >= 500:
+        # Twilio may have created the call before failing: look it up before trying again.
+        return TelephonyError(message, maybe_placed=True)
+    if exc.status == 429:
+        return TelephonyError(message)
+    return TelephonyError(message, permanent=True)

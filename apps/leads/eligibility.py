@@ -1,0 +1,119 @@
+"""May this lead be dialled now? One pure function answers, with the reason when it may not.
+
+The rules (TCPA and common dialer practice): the campaign is active and within budget; the
+lead is in a callable state, not on the do-not-call list, has consent when the campaign
+requires it, has attempts left and is due; it is inside the calling window in its own time
+zone (every zone it may be in, when unsure: the most restrictive reading); and there is
+capacity for one more live call.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from apps.campaigns.models import LEGAL_WINDOW, WEEKDAYS, Campaign
+from apps.leads.models import Lead, LeadStatus
+from apps.leads.phones import time_zones_for_phone
+
+CALLABLE_STATUSES = (LeadStatus.NEW, LeadStatus.CALLED)
+
+
+@dataclass(frozen=True)
+class DialContext:
+    """What eligibility needs beyond the lead and campaign rows, gathered once per tick."""
+
+    on_do_not_call: bool = False
+    live_calls: int = 0
+    free_media_slots: int = 1
+    budget_exhausted: bool = False
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def calling_zones(lead: Lead) -> tuple[str, ...]:
+    """Every zone the lead may be in: its address's, plus its number's when the number names one.
+
+    Unknown address: all of the number's zones (a toll-free number: every zone it may ring in).
+    Never the server's zone.
+    """
+    phone_zones = time_zones_for_phone(lead.phone) if lead.phone else ()
+    if lead.time_zone:
+        extra = phone_zones if len(phone_zones) == 1 else ()
+        return tuple(dict.fromkeys((lead.time_zone, *extra)))
+    return phone_zones
+
+
+Windows = dict[str, tuple[dt.time, dt.time] | None]
+
+
+def window_open_in(zone_name: str, windows: Windows, now: dt.datetime) -> bool:
+    """Is it calling time in this zone? `windows` is Campaign.windows_by_weekday()."""
+    zone = _zone(zone_name)
+    if zone is None:
+        return False
+    local = now.astimezone(zone)
+    window = windows[WEEKDAYS[local.weekday()]]
+    if window is None:
+        return False
+    start, end = max(window[0], LEGAL_WINDOW[0]), min(window[1], LEGAL_WINDOW[1])
+    return start <= local.time().replace(tzinfo=None) < end
+
+
+def outside_window_reason(lead: Lead, windows: Windows, now: dt.datetime) -> str | None:
+    zones = calling_zones(lead)
+    if not zones:
+        return "time zone unknown: cannot tell the lead's local time"
+    for zone_name in zones:
+        if not window_open_in(zone_name, windows, now):
+            local = now.astimezone(_zone(zone_name)) if _zone(zone_name) else now
+            return f"outside calling hours: {local:%a %H:%M} in {zone_name}"
+    return None
+
+
+def why_not_callable(lead: Lead, campaign: Campaign, now: dt.datetime, context: DialContext,
+                     windows: Windows | None = None) -> str | None:
+    """None when the lead may be dialled now, else the first rule it fails, in words for staff.
+
+    `windows` (Campaign.windows_by_weekday()) may be passed in by callers that check many leads.
+    """
+    if not campaign.is_active:
+        return "campaign paused"
+    if context.budget_exhausted:
+        return "campaign budget exhausted"
+    if context.on_do_not_call or lead.status == LeadStatus.DO_NOT_CALL:
+        return "on the do-not-call list"
+    if lead.status not in CALLABLE_STATUSES:
+        return f"lead is {lead.get_status_display().lower()}"
+    if campaign.require_consent and not lead.consent_source:
+        return "no consent on file"
+    if lead.attempts >= campaign.max_attempts:
+        return f"all {campaign.max_attempts} attempts used"
+    if lead.next_attempt_at is None:
+        return "no further attempt scheduled"
+    if lead.next_attempt_at and lead.next_attempt_at > now:
+        return f"next attempt due {lead.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+    if reason := outside_window_reason(lead, windows or campaign.windows_by_weekday(), now):
+        return reason
+    if context.live_calls >= campaign.max_concurrent_calls:
+        return f"campaign at its limit of {campaign.max_concurrent_calls} live calls"
+    if context.free_media_slots <= 0:
+        return "no free media-worker slot"
+    return None
+
+
+@lru_cache(maxsize=1)
+def _all_zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def open_zones(windows: Windows, now: dt.datetime) -> list[str]:
+    """Every IANA zone whose local time is inside the campaign's window now (for the SQL prefilter)."""
+    return [zone for zone in _all_zones() if window_open_in(zone, windows, now)]
