@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,29 @@ def celery_worker(transactional_db):
 
     from config.celery_app import app
 
+    app.control.purge()  # messages left by earlier tests name rows that no longer exist
     with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False,
                       queues=["imports", "dialer", "postcall"], shutdown_timeout=30) as worker:
         yield worker
+
+
+# A winter Wednesday, 15:30 UTC: 10:30 in New York, 09:30 in Chicago, 07:30 in Los Angeles.
+WEEKDAY_MORNING_ET = dt.datetime(2026, 12, 2, 15, 30, tzinfo=dt.UTC)
+
+
+def make_lead(campaign, phone: str, *, time_zone: str = "America/New_York", consent: str = "Website form",
+              due: dt.datetime | None = None, **fields):
+    """A callable lead (due before WEEKDAY_MORNING_ET unless told otherwise)."""
+    from apps.leads.models import Lead
+
+    return Lead.objects.create(campaign=campaign, phone=phone, name=fields.pop("name", "Lead " + phone[-4:]),
+                               time_zone=time_zone, consent_source=consent,
+                               next_attempt_at=due or WEEKDAY_MORNING_ET - dt.timedelta(hours=1), **fields)
+
+
+@pytest.fixture
+def active_campaign(campaign):
+    campaign.is_active = True
+    campaign.max_concurrent_calls = 5
+    campaign.save()
+    return campaign
