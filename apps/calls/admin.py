@@ -31,9 +31,11 @@ class AgentTransitionInline(admin.TabularInline):
 
 @admin.register(Call)
 class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("id", "lead", "campaign", "status", "outcome", "created_at", "duration_seconds")
+    list_display = ("id", "lead", "campaign", "status", "outcome", "attempt", "created_at", "duration_seconds",
+                    "answered_by", "provider")
     list_filter = ("status", "outcome", "campaign")
     search_fields = ("lead__name", "lead__phone", "provider_call_id")
+    date_hierarchy = "created_at"
     list_select_related = ("lead", "campaign")
     inlines = (TurnInline, AgentTransitionInline)
 

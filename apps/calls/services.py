@@ -82,6 +82,18 @@ def dial_context(campaign: Campaign, now: dt.datetime) -> DialContext:
     )
 
 
+def campaign_day_stats(campaign: Campaign, now: dt.datetime | None = None) -> dict[str, int]:
+    """Calls started today (UTC), how many have ended, and how many of those a person answered."""
+    day_start = (now or timezone.now()).astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = Call.objects.filter(campaign=campaign, created_at__gte=day_start)
+    ended = today.filter(status__in=FINAL_CALL_STATUSES).exclude(outcome="not_placed")
+    return {
+        "calls": today.exclude(outcome="not_placed").count(),
+        "ended": ended.count(),
+        "answered": ended.filter(answered_at__isnull=False).exclude(status=CallStatus.VOICEMAIL).count(),
+    }
+
+
 # --- the dial tick ------------------------------------------------------------------
 
 @dataclass

@@ -4,8 +4,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
+from apps.calls.models import LIVE_CALL_STATUSES
+from apps.calls.services import campaign_day_stats, dial_context
 from apps.campaigns.models import Campaign
 from apps.campaigns.services import set_active
 from apps.leads.models import ImportRun
@@ -30,13 +33,52 @@ class CampaignAdmin(admin.ModelAdmin):
         ("Dialing", {"fields": ("dial_every_seconds", "max_concurrent_calls", "max_attempts", "retry_minutes")}),
         ("Budgets (US dollars; superusers only)", {"fields": BUDGET_FIELDS}),
         ("Agent persona and voice", {"fields": ("agent_name", "company_name", "callback_number", "voice_tier")}),
+        ("Today", {"fields": ("dialing_state", "live_calls", "calls_today", "answer_rate")}),
     )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_lead_count=Count("leads"))
 
     def get_readonly_fields(self, request, obj=None):
-        return () if request.user.is_superuser else BUDGET_FIELDS
+        today = ("dialing_state", "live_calls", "calls_today", "answer_rate")
+        return today if request.user.is_superuser else (*BUDGET_FIELDS, *today)
+
+    @admin.display(description="dialing")
+    def dialing_state(self, campaign: Campaign) -> str:
+        if campaign.pk is None:
+            return "—"
+        if not campaign.is_active:
+            return "paused"
+        context = dial_context(campaign, timezone.now())
+        if context.budget_exhausted:
+            return "stopped: budget exhausted"
+        if context.live_calls >= campaign.max_concurrent_calls:
+            return f"at its limit of {campaign.max_concurrent_calls} live calls"
+        if context.free_media_slots <= 0:
+            return "waiting: no free media-worker slot"
+        return "dialing"
+
+    @admin.display(description="live calls")
+    def live_calls(self, campaign: Campaign):
+        if campaign.pk is None:
+            return "—"
+        live = campaign.calls.filter(status__in=LIVE_CALL_STATUSES).select_related("lead")
+        if not live:
+            return "none"
+        return format_html_join(", ", '<a href="{}">{} ({})</a>', (
+            (reverse("admin:calls_call_change", args=[call.pk]), call.lead.name or call.pk, call.get_status_display())
+            for call in live))
+
+    @admin.display(description="calls today")
+    def calls_today(self, campaign: Campaign):
+        return campaign_day_stats(campaign)["calls"] if campaign.pk else "—"
+
+    @admin.display(description="answer rate today")
+    def answer_rate(self, campaign: Campaign) -> str:
+        if campaign.pk is None:
+            return "—"
+        stats = campaign_day_stats(campaign)
+        return f"{stats['answered'] / stats['ended']:.0%} of {stats['ended']} ended" if stats["ended"] else "—"
 
     @admin.display(description="leads", ordering="_lead_count")
     def lead_count(self, campaign: Campaign):

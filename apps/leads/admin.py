@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from apps.leads.eligibility import DialContext, why_not_callable
 from apps.leads.models import DoNotCall, ImportRejection, ImportRun, Lead
 from apps.leads.phones import InvalidPhone, normalize_or_none, normalize_phone
 from apps.leads.services import add_to_do_not_call, remove_from_do_not_call
@@ -29,20 +31,34 @@ class ReadOnlyAdminMixin:
 
 @admin.register(Lead)
 class LeadAdmin(admin.ModelAdmin):
-    list_display = ("name", "phone", "campaign", "status", "last_outcome", "score", "attempts",
+    list_display = ("name", "phone", "campaign", "status", "dialable_now", "last_outcome", "score", "attempts",
                     "next_attempt_at", "time_zone", "sheet_row")
     list_filter = ("status", "campaign", "last_outcome", "time_zone_source")
     search_fields = ("name", "phone", "raw_phone", "address")
     list_select_related = ("campaign",)
     readonly_fields = ("phone", "raw_phone", "sheet_row", "extra", "created_at", "updated_at",
-                       "attempts", "last_called_at", "last_outcome", "score")
+                       "attempts", "last_called_at", "last_outcome", "score", "dialable_now")
     fieldsets = (
         (None, {"fields": ("campaign", "name", "phone", "phone_extension", "raw_phone", "email")}),
         ("Address and time zone", {"fields": ("address", "state", "postal_code", "time_zone", "time_zone_source")}),
         ("Consent", {"fields": ("consent_source", "consent_at")}),
-        ("Calling", {"fields": ("status", "attempts", "next_attempt_at", "last_called_at", "last_outcome", "score")}),
+        ("Calling", {"fields": ("status", "dialable_now", "attempts", "next_attempt_at", "last_called_at",
+                                "last_outcome", "score")}),
         ("From the sheet", {"fields": ("notes", "sheet_row", "extra", "created_at", "updated_at")}),
     )
+
+    def get_queryset(self, request):
+        on_dnc = DoNotCall.objects.active().filter(phone=OuterRef("phone"))
+        return super().get_queryset(request).annotate(_on_dnc=Exists(on_dnc))
+
+    @admin.display(description="dialable now?")
+    def dialable_now(self, lead: Lead) -> str:
+        """The lead's own rules (hours, consent, retries, do-not-call); the campaign page shows
+        campaign-wide limits (capacity, budget)."""
+        if lead.pk is None:
+            return "—"
+        context = DialContext(on_do_not_call=getattr(lead, "_on_dnc", False))
+        return why_not_callable(lead, lead.campaign, timezone.now(), context) or "yes"
 
     def get_search_results(self, request, queryset, search_term):
         """Finds a lead by its number however staff type it ('(212) 555-0134' → +12125550134)."""

@@ -21,6 +21,9 @@ if SECRET_KEY.startswith("insecure"):
 ALLOWED_HOSTS = [h.strip() for h in _required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
 _required("DATABASE_URL")
 _required("REDIS_URL")
+if TELEPHONY_PROVIDER == "twilio":  # noqa: F405
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER", "PUBLIC_BASE_URL"):
+        _required(name)
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -83,6 +83,6 @@ def test_dial_tick_on_a_big_campaign(benchmark, campaigns):
     assert queries_big == queries_small  # query count does not grow with campaign size
     benchmark.extra_info.update(leads=BIG, median_ms=round(seconds * 1000, 1), queries=queries_big,
                                 baseline_1000_leads_ms=round(baseline * 1000, 1))
-    print(f"\ndial_tick, {BIG:,} leads: claimed 50 in {seconds * 1000:.0f} ms (median of 5) with {queries_big} queries; "
+    print(f"\ndial_tick, {BIG:,} leads: claimed 50 in {seconds * 1000:.0f} ms (median of 5), {queries_big} queries; "
           f"1,000 leads: {baseline * 1000:.0f} ms, {queries_small} queries; ratio {seconds / baseline:.2f} "
           f"on {connection.vendor}")

@@ -42,3 +42,9 @@ def test_it_refuses_to_start_without(missing):
 def test_it_refuses_the_development_secret_key():
     result = load_production({**COMPLETE, "DJANGO_SECRET_KEY": "insecure-local-only-key-change-me"})
     assert result.returncode != 0 and "insecure development key" in result.stderr
+
+
+def test_twilio_needs_its_credentials_and_our_public_address():
+    result = load_production({**COMPLETE, "TELEPHONY_PROVIDER": "twilio", "TWILIO_ACCOUNT_SID": "AC123",
+                              "TWILIO_AUTH_TOKEN": "secret", "TWILIO_FROM_NUMBER": "+15005550006"})
+    assert result.returncode != 0 and "PUBLIC_BASE_URL must be set" in result.stderr

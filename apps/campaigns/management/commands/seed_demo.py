@@ -40,12 +40,17 @@ class Command(BaseCommand):
                 "sheet_source": DEMO_SHEET,
                 "column_mapping": DEMO_MAPPING,
                 "callback_number": "+12125550100",
+                # The demo dials at once: TELEPHONY_PROVIDER defaults to the simulated network.
+                "is_active": settings.TELEPHONY_PROVIDER == "simulated",
             },
         )
         run = run_import(ImportRun.objects.create(campaign=campaign, source=campaign.sheet_source,
                                                   trigger=ImportRun.Trigger.COMMAND))
         self.stdout.write(f"Demo campaign {campaign.slug!r} ({'created' if created else 'kept'}): import #{run.pk} "
                           f"{run.status}, {run.rows_created} new leads, {run.rows_rejected} rejected rows.")
+        if campaign.is_active:
+            self.stdout.write("The demo campaign is active: beat dials its callable leads through the simulated "
+                              "telephone network every 30 seconds.")
         self.stdout.write(self.style.SUCCESS(f"Admin login: demo / {password}"))
 
     def _superuser(self) -> str:
