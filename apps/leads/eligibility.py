@@ -72,9 +72,11 @@ def outside_window_reason(lead: Lead, windows: Windows, now: dt.datetime) -> str
     if not zones:
         return "time zone unknown: cannot tell the lead's local time"
     for zone_name in zones:
+        zone = _zone(zone_name)
+        if zone is None:
+            return f"time zone unknown: {zone_name!r} is not a time zone"
         if not window_open_in(zone_name, windows, now):
-            local = now.astimezone(_zone(zone_name)) if _zone(zone_name) else now
-            return f"outside calling hours: {local:%a %H:%M} in {zone_name}"
+            return f"outside calling hours: {now.astimezone(zone):%a %H:%M} in {zone_name}"
     return None
 
 
@@ -99,7 +101,7 @@ def why_not_callable(lead: Lead, campaign: Campaign, now: dt.datetime, context: 
     if lead.next_attempt_at is None:
         return "no further attempt scheduled"
     if lead.next_attempt_at and lead.next_attempt_at > now:
-        return f"next attempt due {lead.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+        return f"next attempt due {lead.next_attempt_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
     if reason := outside_window_reason(lead, windows or campaign.windows_by_weekday(), now):
         return reason
     if context.live_calls >= campaign.max_concurrent_calls:

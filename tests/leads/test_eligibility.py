@@ -449,7 +449,7 @@ def test_a_lead_with_no_determinable_zone_is_refused():
 def test_a_lead_whose_zone_name_is_not_a_real_zone_is_refused():
     lead = make_lead(phone=INTERNATIONAL_FREEPHONE, time_zone="Mars/Olympus_Mons")
 
-    assert verdict(lead, WEEKDAY_AFTERNOON).startswith("outside calling hours: ")
+    assert verdict(lead, WEEKDAY_AFTERNOON) == "time zone unknown: 'Mars/Olympus_Mons' is not a time zone"
 
 
 # --- open_zones: the zones the dial tick may prefilter on ----------------------------------

@@ -112,6 +112,11 @@ class TwilioTelephony(Telephony):
                 since = (call.created_at - dt.timedelta(minutes=1)).astimezone(dt.UTC)
                 matches = self.client.calls.list(to=call.lead.phone, from_=settings.TWILIO_FROM_NUMBER,
                                                  start_time_after=since, limit=5)
+                if not matches:
+                    # A call still waiting in Twilio's calls-per-second queue has no start time yet.
+                    matches = [c for c in self.client.calls.list(to=call.lead.phone, from_=settings.TWILIO_FROM_NUMBER,
+                                                                 status="queued", limit=5)
+                               if c.date_created and c.date_created >= since]
                 found = matches[0] if matches else None
         except TwilioRestException as exc:
             if exc.status == 404:

@@ -42,6 +42,8 @@ class Command(BaseCommand):
                 "callback_number": "+12125550100",
                 # The demo dials at once: TELEPHONY_PROVIDER defaults to the simulated network.
                 "is_active": settings.TELEPHONY_PROVIDER == "simulated",
+                "dial_every_seconds": 10,
+                "max_concurrent_calls": 3,
             },
         )
         run = run_import(ImportRun.objects.create(campaign=campaign, source=campaign.sheet_source,
