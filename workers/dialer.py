@@ -22,8 +22,9 @@ def place_call(self, call_id: int) -> str:
         return services.place_call(call_id)
     except TelephonyError as exc:
         if self.request.retries >= settings.CALL_PLACE_RETRIES:
-            services.finish_call(call_id, "failed", outcome="failed", error=f"gave up placing the call: {exc}")
-            return f"failed after {self.request.retries} retries: {exc}"
+            # Never placed (the provider was down or refused us): the lead keeps its attempt.
+            services.release_call(call_id, f"gave up placing the call: {exc}")
+            return f"released after {self.request.retries} retries: {exc}"
         raise self.retry(exc=exc, countdown=settings.CALL_PLACE_RETRY_SECONDS * 2**self.request.retries) from exc
 
 

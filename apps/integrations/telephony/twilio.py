@@ -109,15 +109,7 @@ class TwilioTelephony(Telephony):
             if call.provider_call_id:
                 found = self.client.calls(call.provider_call_id).fetch()
             else:
-                since = (call.created_at - dt.timedelta(minutes=1)).astimezone(dt.UTC)
-                matches = self.client.calls.list(to=call.lead.phone, from_=settings.TWILIO_FROM_NUMBER,
-                                                 start_time_after=since, limit=5)
-                if not matches:
-                    # A call still waiting in Twilio's calls-per-second queue has no start time yet.
-                    matches = [c for c in self.client.calls.list(to=call.lead.phone, from_=settings.TWILIO_FROM_NUMBER,
-                                                                 status="queued", limit=5)
-                               if c.date_created and c.date_created >= since]
-                found = matches[0] if matches else None
+                found = self._find_unsaved(call)
         except TwilioRestException as exc:
             if exc.status == 404:
                 return None
@@ -130,6 +122,18 @@ class TwilioTelephony(Telephony):
         return ProviderCall(found.sid, found.status, duration, found.price)
 
 
+    def _find_unsaved(self, call):
+        """The call Twilio created for us although its answer never reached us. StartTime filters by
+        date only, and a call waiting in Twilio's calls-per-second queue has no start time yet: keep
+        only calls to this number created since this attempt began, queued ones included."""
+        since = (call.created_at - dt.timedelta(minutes=1)).astimezone(dt.UTC)
+        calls = self.client.calls
+        matches = calls.list(to=call.lead.phone, from_=settings.TWILIO_FROM_NUMBER, start_time_after=since, limit=20)
+        matches += calls.list(to=call.lead.phone, from_=settings.TWILIO_FROM_NUMBER, status="queued", limit=20)
+        ours = [c for c in matches if c.date_created and c.date_created >= since]
+        return min(ours, key=lambda c: c.date_created) if ours else None
+
+
 def _error(exc: TwilioRestException) -> TelephonyError:
     message = f"Twilio error {exc.code}: {exc.msg}"
     if exc.code in INVALID_NUMBER_CODES:
@@ -137,6 +141,7 @@ def _error(exc: TwilioRestException) -> TelephonyError:
     if exc.status >= 500:
         # Twilio may have created the call before failing: look it up before trying again.
         return TelephonyError(message, maybe_placed=True)
-    if exc.status == 429:
+    if exc.status in (401, 403, 429):
+        # Our credentials, permissions or rate: not the lead's fault, so not a used attempt.
         return TelephonyError(message)
     return TelephonyError(message, permanent=True)
