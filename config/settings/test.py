@@ -8,3 +8,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    # A file, not SQLite's shared in-memory database: Celery worker threads in the tests write
+    # while the test reads, and shared-cache memory databases fail at once with "table is locked"
+    # instead of waiting (WAL + busy timeout) as a file does.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"reautomation-test-{os.getpid()}.sqlite3")
+    }
