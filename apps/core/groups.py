@@ -18,7 +18,7 @@ CAMPAIGN_MANAGER_PERMISSIONS = {
         "agenttransition": ("view",),
         "appointment": ("add", "change", "view"),
     },
-    "costs": {"costentry": ("view",)},
+    "costs": {"costentry": ("view",), "tierescalationevent": ("view",)},
 }
 
 

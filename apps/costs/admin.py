@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from apps.costs.models import CostEntry
+from apps.costs.models import CostEntry, TierEscalationEvent
 from apps.leads.admin import ReadOnlyAdminMixin
 
 
@@ -12,3 +12,9 @@ class CostEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "campaign", "call", "kind", "units", "unit_price", "amount", "is_estimate")
     list_filter = ("kind", "campaign", "is_estimate")
     list_select_related = ("campaign", "call")
+
+
+@admin.register(TierEscalationEvent)
+class TierEscalationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "call", "from_tier", "to_tier", "reason", "score")
+    list_filter = ("to_tier",)

