@@ -1,0 +1,88 @@
+"""One call's audio chains, frame by frame.
+
+Inbound (the lead): Twilio μ-law frames → jitter buffer → decode → loss concealment → echo
+cancel (against what we played) → noise suppression → 8 → 16 kHz, ready for VAD and STT.
+Outbound (the agent): PCM16 at the voice's rate → 8 kHz → 20 ms μ-law frames for Twilio, each
+kept as the echo canceller's far-end reference for the inbound frame heard at the same time.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from media_server.dsp.jitter import JitterBuffer
+from media_server.dsp.plc import LossConcealer
+from media_server.dsp.speex import EchoCanceller, Preprocessor, StreamResampler
+from media_server.speech.audio import pcm16_to_ulaw, ulaw_to_pcm16
+
+FRAME_SAMPLES = 160  # 20 ms at 8 kHz
+SILENCE = np.zeros(FRAME_SAMPLES, dtype=np.int16)
+
+
+@dataclass
+class InboundFrame:
+    audio_16k: np.ndarray  # cleaned, for VAD/STT
+    audio_8k: np.ndarray  # cleaned, for the recording
+    concealed: bool
+
+
+class InboundChain:
+    def __init__(self, echo_cancel: bool = True, denoise: bool = True, output_rate: int = 16000):
+        self.jitter = JitterBuffer()
+        self.plc = LossConcealer(FRAME_SAMPLES)
+        self.echo = EchoCanceller(FRAME_SAMPLES, 8000) if echo_cancel else None
+        self.denoise = Preprocessor(FRAME_SAMPLES, 8000, echo=self.echo) if denoise else None
+        self.resampler = StreamResampler(8000, output_rate)
+        self.far_end: deque[np.ndarray] = deque(maxlen=50)  # 1 s of what we played, oldest first
+        self.malformed = 0
+
+    def push(self, chunk: int, payload: bytes, stream_ms: float, arrival_ms: float) -> list[InboundFrame]:
+        if len(payload) != FRAME_SAMPLES:
+            self.malformed += 1  # Twilio sends 160-byte frames; anything else is skipped, not fatal
+            return []
+        return [self._clean(frame) for frame in self.jitter.push(chunk, payload, stream_ms, arrival_ms)]
+
+    def flush(self) -> list[InboundFrame]:
+        return [self._clean(frame) for frame in self.jitter.flush()]
+
+    def played(self, frame_8k: np.ndarray) -> None:
+        """A frame we sent to the lead: the echo reference for the inbound frame at the same time."""
+        self.far_end.append(frame_8k)
+
+    def _clean(self, payload: bytes | None) -> InboundFrame:
+        pcm = self.plc.lost() if payload is None else self.plc.good(ulaw_to_pcm16(payload))
+        if self.echo is not None:
+            far = self.far_end.popleft() if self.far_end else SILENCE
+            pcm = self.echo.process(pcm, far)
+        if self.denoise is not None:
+            pcm = self.denoise.process(pcm)
+        return InboundFrame(self.resampler.process(pcm), pcm, payload is None)
+
+
+class OutboundChain:
+    """Agent audio → 20 ms μ-law frames; partial frames wait for the rest of the reply."""
+
+    def __init__(self, input_rate: int):
+        self.resampler = StreamResampler(input_rate, 8000) if input_rate != 8000 else None
+        self._pending = np.zeros(0, dtype=np.int16)
+
+    def push(self, samples: np.ndarray) -> list[tuple[bytes, np.ndarray]]:
+        audio = self.resampler.process(samples) if self.resampler else samples.astype(np.int16)
+        self._pending = np.concatenate([self._pending, audio])
+        return self._frames(final=False)
+
+    def finish(self) -> list[tuple[bytes, np.ndarray]]:
+        """The reply ended: pad its last frame with silence."""
+        return self._frames(final=True)
+
+    def _frames(self, final: bool) -> list[tuple[bytes, np.ndarray]]:
+        frames = []
+        while self._pending.size >= FRAME_SAMPLES or (final and self._pending.size):
+            frame = self._pending[:FRAME_SAMPLES]
+            if frame.size < FRAME_SAMPLES:
+                frame = np.concatenate([frame, np.zeros(FRAME_SAMPLES - frame.size, dtype=np.int16)])
+            self._pending = self._pending[FRAME_SAMPLES:]
+            frames.append((pcm16_to_ulaw(frame), frame))
+        return frames
