@@ -7,7 +7,8 @@ from scipy.signal import resample
 
 from media_server.dsp.chain import FRAME_SAMPLES, InboundChain, OutboundChain
 from media_server.dsp.speex import StreamResampler
-from media_server.speech.audio import pcm16_to_ulaw, resample as oneshot_resample
+from media_server.speech.audio import pcm16_to_ulaw
+from media_server.speech.audio import resample as oneshot_resample
 
 
 @pytest.fixture(scope="module")
