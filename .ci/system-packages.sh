@@ -3,7 +3,7 @@
 # Usage: .ci/system-packages.sh [extra packages...]   (root, or sudo available)
 set -euo pipefail
 
-want=(redis-server python3-venv espeak-ng sox "$@")
+want=(redis-server python3-venv espeak-ng sox libspeexdsp1 "$@")
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

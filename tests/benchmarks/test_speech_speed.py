@@ -96,5 +96,6 @@ print(json.dumps({"stt_load_s": stt.load_seconds, "tts_load_s": tts.load_seconds
 
     benchmark.pedantic(run, rounds=1, iterations=1)
     benchmark.extra_info.update({k: round(v, 2) for k, v in result.items()})
-    print(f"\nload: Whisper {result['stt_load_s']:.2f} s (+{result['stt_mb']:.0f} MB), Piper {result['tts_load_s']:.2f} s "
+    print(f"\nload: Whisper {result['stt_load_s']:.2f} s (+{result['stt_mb']:.0f} MB), "
+          f"Piper {result['tts_load_s']:.2f} s "
           f"(+{result['tts_mb']:.0f} MB); worker process {result['total_mb']:.0f} MB resident after loading")
