@@ -92,7 +92,10 @@ class CallVoice:
                 return
         previous, self.tier = self.tier, tier
         if self.on_switch:
-            self.on_switch(previous, tier, reason)
+            try:
+                self.on_switch(previous, tier, reason)
+            except Exception:  # recording the switch must never silence the call
+                log.exception("could not record the voice tier switch %s → %s", previous, tier)
 
     async def speak(self, text: str) -> AsyncIterator[bytes]:
         spoken = speakable(text, settings.TTS_MAX_SPOKEN_CHARS)
@@ -109,7 +112,8 @@ class CallVoice:
                 return
             except PremiumVoiceError as exc:
                 log.warning("premium voice failed after %d of %d characters: %s", heard, len(spoken), exc)
-                self.set_tier(LOCAL, f"premium voice failed: {exc}")
+                # off the event loop: on_switch may write to the database (Django refuses that in the loop)
+                await asyncio.to_thread(self.set_tier, LOCAL, f"premium voice failed: {exc}")
                 spoken = spoken[resume_point(spoken, heard):]
         async for audio in self._local(spoken):
             yield audio

@@ -1,0 +1,126 @@
+"""The media-slot registry in Redis: which media workers are alive, and which call holds which slot.
+
+A worker registers its slots and renews a heartbeat key every HEARTBEAT_SECONDS; the key
+expires after HEARTBEAT_TTL, so a dead worker disappears within two seconds. The dialer reserves
+a slot (atomically, on the live worker with most free slots) before it dials, so no call is
+answered that no worker can serve; the slot is released when the call ends. A draining worker
+(SIGTERM) takes no new reservations.
+"""
+from __future__ import annotations
+
+import time
+
+import redis
+from django.conf import settings
+
+HEARTBEAT_SECONDS = 0.5
+HEARTBEAT_TTL = 2.0
+RESERVATION_TTL = 3600
+_WORKERS = "media:workers"
+
+# KEYS: workers set. ARGV: call id, reservation ttl. Picks the live, non-draining worker with
+# the most free slots, takes one, records the reservation. Returns the worker id or false.
+_RESERVE = """
+local existing = redis.call('GET', 'media:call:' .. ARGV[1])
+if existing then return existing end
+local best, best_free = false, 0
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', 'media:worker:' .. id .. ':alive') == 1
+     and redis.call('HGET', 'media:worker:' .. id, 'draining') ~= '1' then
+    local free = tonumber(redis.call('GET', 'media:worker:' .. id .. ':free') or '0')
+    if free > best_free then best, best_free = id, free end
+  end
+end
+if not best then return false end
+redis.call('DECR', 'media:worker:' .. best .. ':free')
+redis.call('SET', 'media:call:' .. ARGV[1], best, 'EX', ARGV[2])
+redis.call('SADD', 'media:worker:' .. best .. ':calls', ARGV[1])
+return best
+"""
+# ARGV: call id. Gives the slot back once, whoever calls.
+_RELEASE = """
+local id = redis.call('GET', 'media:call:' .. ARGV[1])
+if not id then return false end
+redis.call('DEL', 'media:call:' .. ARGV[1])
+if redis.call('SREM', 'media:worker:' .. id .. ':calls', ARGV[1]) == 1 then
+  local slots = tonumber(redis.call('HGET', 'media:worker:' .. id, 'slots') or '0')
+  local free = redis.call('INCR', 'media:worker:' .. id .. ':free')
+  if free > slots then redis.call('SET', 'media:worker:' .. id .. ':free', slots) end
+end
+return id
+"""
+
+
+class SlotRegistry:
+    def __init__(self, url: str | None = None):
+        self.redis = redis.Redis.from_url(url or settings.REDIS_URL, decode_responses=True)
+        self._reserve = self.redis.register_script(_RESERVE)
+        self._release = self.redis.register_script(_RELEASE)
+
+    # --- the worker's side ---------------------------------------------------------
+
+    def register(self, worker_id: str, slots: int, device: str, channel: str) -> None:
+        pipe = self.redis.pipeline()
+        pipe.hset(f"media:worker:{worker_id}", mapping={"slots": slots, "device": device, "channel": channel,
+                                                         "draining": "0", "started": time.time()})
+        pipe.set(f"media:worker:{worker_id}:free", slots)
+        pipe.delete(f"media:worker:{worker_id}:calls")
+        pipe.sadd(_WORKERS, worker_id)
+        pipe.set(f"media:worker:{worker_id}:alive", time.time(), px=int(HEARTBEAT_TTL * 1000))
+        pipe.execute()
+
+    def heartbeat(self, worker_id: str) -> None:
+        self.redis.set(f"media:worker:{worker_id}:alive", time.time(), px=int(HEARTBEAT_TTL * 1000))
+
+    def drain(self, worker_id: str) -> None:
+        self.redis.hset(f"media:worker:{worker_id}", "draining", "1")
+
+    def unregister(self, worker_id: str) -> None:
+        pipe = self.redis.pipeline()
+        pipe.srem(_WORKERS, worker_id)
+        pipe.delete(f"media:worker:{worker_id}", f"media:worker:{worker_id}:free", f"media:worker:{worker_id}:alive",
+                    f"media:worker:{worker_id}:calls")
+        pipe.execute()
+
+    # --- the dialer's side ---------------------------------------------------------
+
+    def reserve(self, call_id: int) -> str | None:
+        """A slot for this call on a live worker (the same one if already reserved), or None."""
+        return self._reserve(keys=[_WORKERS], args=[call_id, RESERVATION_TTL]) or None
+
+    def release(self, call_id: int) -> str | None:
+        return self._release(args=[call_id]) or None
+
+    def worker_for(self, call_id: int) -> str | None:
+        return self.redis.get(f"media:call:{call_id}")
+
+    def is_alive(self, worker_id: str) -> bool:
+        return bool(self.redis.exists(f"media:worker:{worker_id}:alive"))
+
+    def channel_of(self, worker_id: str) -> str | None:
+        return self.redis.hget(f"media:worker:{worker_id}", "channel")
+
+    def live_workers(self) -> dict[str, dict]:
+        workers = {}
+        for worker_id in self.redis.smembers(_WORKERS):
+            if self.is_alive(worker_id):
+                info = self.redis.hgetall(f"media:worker:{worker_id}")
+                info["free"] = int(self.redis.get(f"media:worker:{worker_id}:free") or 0)
+                workers[worker_id] = info
+        return workers
+
+    def free_slots(self) -> int:
+        return sum(info["free"] for info in self.live_workers().values() if info.get("draining") != "1")
+
+    def orphaned_calls(self) -> dict[str, list[int]]:
+        """Calls holding slots on workers whose heartbeat stopped: worker id → call ids. Forgets
+        those workers (their slots died with them)."""
+        orphans = {}
+        for worker_id in self.redis.smembers(_WORKERS):
+            if not self.is_alive(worker_id):
+                calls = [int(c) for c in self.redis.smembers(f"media:worker:{worker_id}:calls")]
+                for call_id in calls:
+                    self.redis.delete(f"media:call:{call_id}")
+                self.unregister(worker_id)
+                orphans[worker_id] = calls
+        return orphans
