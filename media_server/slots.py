@@ -118,7 +118,7 @@ class SlotRegistry:
         orphans = {}
         for worker_id in self.redis.smembers(_WORKERS):
             if not self.is_alive(worker_id):
-                calls = [int(c) for c in self.redis.smembers(f"media:worker:{worker_id}:calls")]
+                calls = sorted(int(c) for c in self.redis.smembers(f"media:worker:{worker_id}:calls"))
                 for call_id in calls:
                     self.redis.delete(f"media:call:{call_id}")
                 self.unregister(worker_id)

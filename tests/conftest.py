@@ -88,3 +88,18 @@ def active_campaign(campaign):
     campaign.max_concurrent_calls = 5
     campaign.save()
     return campaign
+
+
+@pytest.fixture(autouse=True)
+def clean_shared_redis_state():
+    """The simulated network and the slot registry keep state in Redis, keyed by call ids that the
+    test database hands out again in every test: start each test without the last one's."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for pattern in ("simtel:*", "media:*"):
+        keys = list(client.scan_iter(pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+    yield

@@ -50,10 +50,23 @@ class UnknownCall(Exception):
 
 # --- capacity and budget ----------------------------------------------------------
 
+def _slots():
+    from media_server.slots import SlotRegistry
+
+    return SlotRegistry()
+
+
 def free_media_slots() -> int:
-    """Media-worker slots not taken by a live call (the slot registry replaces this setting)."""
+    """Media-worker slots free now: the live workers' registry, or the MEDIA_SLOTS_TOTAL setting."""
+    if settings.MEDIA_SLOT_REGISTRY:
+        return _slots().free_slots()
     live = Call.objects.filter(status__in=LIVE_CALL_STATUSES).count()
     return settings.MEDIA_SLOTS_TOTAL - live
+
+
+def _give_back_slot(call_id: int) -> None:
+    if settings.MEDIA_SLOT_REGISTRY:
+        _slots().release(call_id)
 
 
 def budget_exhausted(campaign: Campaign, now: dt.datetime) -> bool:
@@ -171,6 +184,10 @@ def place_call(call_id: int) -> str:
     if Call.objects.filter(pk=call_id, status=CallStatus.QUEUED).update(
             status=CallStatus.DIALING, placed_at=now, last_event_at=now) != 1:
         return "skipped: not queued (placed already, or released)"
+    if settings.MEDIA_SLOT_REGISTRY and _slots().reserve(call_id) is None:
+        # Nobody could serve the call if the lead answered: do not ring them.
+        release_call(call_id, "no free media-worker slot")
+        return "released: no free media-worker slot"
     call = Call.objects.select_related("lead", "campaign").get(pk=call_id)
     provider = telephony()
     try:
@@ -253,6 +270,7 @@ def finish_call(call_id: int, status: str, *, outcome: str = "", duration: int |
         call.save(update_fields=["status", "outcome", "ended_at", "last_event_at", "provider_status", "error",
                                  "duration_seconds"])
         _schedule_next_attempt(call, now)
+    _give_back_slot(call_id)
     log.info("call %s ended: %s", call_id, call.outcome)
     return True
 
@@ -289,6 +307,7 @@ def release_call(call_id: int, reason: str) -> bool:
             status=Case(When(attempts__lte=1, then=Value(LeadStatus.NEW)), default=Value(LeadStatus.CALLED)),
             attempts=F("attempts") - 1, next_attempt_at=now, updated_at=now,
         )
+    _give_back_slot(call_id)
     log.warning("call %s released, never placed: %s", call_id, reason)
     return True
 
@@ -299,7 +318,9 @@ def sweep_stale_calls(now: dt.datetime | None = None) -> dict[str, int]:
     """Calls stuck without news: reconcile with the provider, release or fail them, never leave a
     lead `in_call` forever. Safe to run anywhere, any time."""
     now = now or timezone.now()
-    counts = {"reconciled": 0, "released": 0, "lost": 0, "hung_up": 0}
+    counts = {"reconciled": 0, "released": 0, "lost": 0, "hung_up": 0, "worker_lost": 0}
+    if settings.MEDIA_SLOT_REGISTRY:
+        counts["worker_lost"] = _fail_calls_of_dead_workers()
     place_cutoff = now - dt.timedelta(seconds=settings.CALL_PLACE_TIMEOUT_SECONDS)
     ring_cutoff = now - dt.timedelta(seconds=settings.CALL_RING_TIMEOUT_SECONDS)
     talk_cutoff = now - dt.timedelta(seconds=settings.CALL_MAX_SECONDS + settings.CALL_PLACE_TIMEOUT_SECONDS)
@@ -314,6 +335,21 @@ def sweep_stale_calls(now: dt.datetime | None = None) -> dict[str, int]:
         except TelephonyError as exc:
             log.warning("sweeper could not ask the provider about call %s: %s", call.pk, exc)
     return counts
+
+
+def _fail_calls_of_dead_workers() -> int:
+    """Calls whose media worker stopped beating: hang up, fail them, reschedule their leads."""
+    failed = 0
+    for worker_id, call_ids in _slots().orphaned_calls().items():
+        for call in Call.objects.filter(pk__in=call_ids, status__in=LIVE_CALL_STATUSES):
+            try:
+                telephony(call.provider or None).hang_up(call)
+            except TelephonyError as exc:
+                log.warning("could not hang up call %s after its media worker died: %s", call.pk, exc)
+            if call.provider_call_id or not release_call(call.pk, f"media worker {worker_id} died"):
+                finish_call(call.pk, CallStatus.FAILED, outcome="failed", error=f"media worker {worker_id} died")
+            failed += 1
+    return failed
 
 
 def _sweep_one(call: Call) -> str:

@@ -188,7 +188,10 @@ TWILIO_RECORD_CALLS = env.bool("TWILIO_RECORD_CALLS", default=False)
 # Signed callbacks older than this (their Timestamp) are refused as replays.
 TWILIO_CALLBACK_MAX_AGE_SECONDS = env.int("TWILIO_CALLBACK_MAX_AGE_SECONDS", default=3600)
 SIMULATED_TELEPHONY_SECONDS_PER_STEP = env.float("SIMULATED_TELEPHONY_SECONDS_PER_STEP", default=1.0)
-# Live calls the media workers can carry, until the media server's slot registry reports it.
+# Media capacity: with MEDIA_SLOT_REGISTRY the dialer reserves a slot on a live media worker
+# (Redis registry, heartbeats) before each call; without it, MEDIA_SLOTS_TOTAL live calls at most
+# (the embedded demo, whose simulated calls do not reach a media worker yet).
+MEDIA_SLOT_REGISTRY = env.bool("MEDIA_SLOT_REGISTRY", default=False)
 MEDIA_SLOTS_TOTAL = env.int("MEDIA_SLOTS_TOTAL", default=4)
 DIAL_BATCH_MAX = env.int("DIAL_BATCH_MAX", default=50)
 CALL_PLACE_RETRIES = env.int("CALL_PLACE_RETRIES", default=3)

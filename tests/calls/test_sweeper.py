@@ -89,4 +89,4 @@ def test_a_call_longer_than_allowed_is_hung_up(active_campaign, simulated, setti
 
 def test_fresh_calls_are_left_alone(active_campaign, simulated):
     stale_call(active_campaign, CallStatus.RINGING, provider_call_id="SIMnew", minutes_ago=0)
-    assert sweep_stale_calls() == {"reconciled": 0, "released": 0, "lost": 0, "hung_up": 0}
+    assert sweep_stale_calls() == {"reconciled": 0, "released": 0, "lost": 0, "hung_up": 0, "worker_lost": 0}
