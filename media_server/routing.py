@@ -1,6 +1,10 @@
-"""WebSocket routes served by config.asgi (the Twilio media stream joins them with the media server)."""
+"""WebSocket routes served by config.asgi."""
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from media_server.consumers import TwilioMediaConsumer
+
+websocket_urlpatterns = [
+    path("media/stream", TwilioMediaConsumer.as_asgi()),
+]

@@ -45,6 +45,7 @@ class Call(models.Model):
     recording = models.FileField(upload_to="recordings/%Y/%m/", blank=True)
     summary = models.TextField(blank=True)
     error = models.TextField(blank=True)
+    metrics = models.JSONField(default=dict, blank=True, help_text="Per-turn latencies of the live pipeline (ms)")
 
     class Meta:
         ordering = ["-created_at"]

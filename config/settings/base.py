@@ -101,7 +101,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))  # call recordings
 MEDIA_URL = "media/"
 
 # --- redis, celery, channels ----------------------------------------------
@@ -218,6 +218,17 @@ ELEVENLABS_BASE_URL = env("ELEVENLABS_BASE_URL", default="https://api.elevenlabs
 # Seconds to wait for ElevenLabs' first audio, and between chunks, before Piper takes over.
 ELEVENLABS_FIRST_AUDIO_TIMEOUT = env.float("ELEVENLABS_FIRST_AUDIO_TIMEOUT", default=1.5)
 ELEVENLABS_CHUNK_TIMEOUT = env.float("ELEVENLABS_CHUNK_TIMEOUT", default=1.0)
+
+# --- media server ------------------------------------------------------------------
+# The agent the media workers talk through (media_server.agent.interface.Agent).
+MEDIA_AGENT = env("MEDIA_AGENT", default="media_server.agent.orchestrator.Orchestrator")
+# Outbound calls wait for the lead's hello, or this much silence, before the greeting.
+GREETING_SILENCE_SECONDS = env.float("GREETING_SILENCE_SECONDS", default=1.5)
+# End of the lead's turn: this much quiet after speech (Smart Turn shortens it when it is sure).
+END_OF_TURN_SILENCE_MS = env.int("END_OF_TURN_SILENCE_MS", default=700)
+# The lead talking this long over the agent stops the agent (barge-in).
+BARGE_IN_MS = env.int("BARGE_IN_MS", default=160)
+MEDIA_WORKER_ALIVE_TIMEOUT = env.float("MEDIA_WORKER_ALIVE_TIMEOUT", default=2.0)
 
 # --- logging ------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -26,6 +26,7 @@ class InboundFrame:
     audio_16k: np.ndarray  # cleaned, for VAD/STT
     audio_8k: np.ndarray  # cleaned, for the recording
     concealed: bool
+    far_8k: np.ndarray  # what the agent was playing meanwhile (the recording's other channel)
 
 
 class InboundChain:
@@ -53,12 +54,12 @@ class InboundChain:
 
     def _clean(self, payload: bytes | None) -> InboundFrame:
         pcm = self.plc.lost() if payload is None else self.plc.good(ulaw_to_pcm16(payload))
+        far = self.far_end.popleft() if self.far_end else SILENCE
         if self.echo is not None:
-            far = self.far_end.popleft() if self.far_end else SILENCE
             pcm = self.echo.process(pcm, far)
         if self.denoise is not None:
             pcm = self.denoise.process(pcm)
-        return InboundFrame(self.resampler.process(pcm), pcm, payload is None)
+        return InboundFrame(self.resampler.process(pcm), pcm, payload is None, far)
 
 
 class OutboundChain:

@@ -22,6 +22,7 @@ from media_server.speech.models import check_whisper
 
 log = logging.getLogger(__name__)
 NO_SPEECH_THRESHOLD = 0.6
+LOOP_COMPRESSION_RATIO = 2.4  # Whisper's own test for a decoding stuck in a loop ("the F, the F, the F, ...")
 MAX_UTTERANCE_SECONDS = 30.0  # one Whisper window; longer turns are cut into windows
 
 
@@ -106,10 +107,12 @@ class SpeechToText:
         weights = [max(p.end - p.start, 0.1) * max(len(p.text), 1) for p in parts]
         confidence = sum(p.confidence * w for p, w in zip(parts, weights, strict=True)) / sum(weights) if parts else 0.0
         no_speech = not text or all(s.no_speech_prob > NO_SPEECH_THRESHOLD for s in segments)
+        looping = any(s.compression_ratio > LOOP_COMPRESSION_RATIO for s in segments if s.text.strip())
         return Transcript(
             text=text, confidence=round(confidence, 3), language=info.language,
             language_probability=round(info.language_probability, 3), segments=parts, no_speech=no_speech,
-            low_confidence=not no_speech and confidence < threshold, seconds=time.perf_counter() - started,
+            low_confidence=not no_speech and (confidence < threshold or looping),
+            seconds=time.perf_counter() - started,
         )
 
 

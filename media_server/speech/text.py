@@ -31,6 +31,7 @@ _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\b(\d{3})\)?[\s.-]?(\d{3})[\s.-](\d{4})\b")
 _HOUSE = re.compile(r"\b(\d{1,5})(?=\s+(?:[NSEW]\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\s+(?:" +
                     "|".join(_STREET_WORDS) + r"|Street|Avenue|Boulevard|Road|Drive|Lane|Court|Way|Place)\b)")
+_DIRECTION = re.compile(r"(?<=\d )([NSEW])\.?(?= (?:\d+(?:st|nd|rd|th)|[A-Z][a-z]+)\b)")  # "350 W 57th St"
 _STREET = re.compile(r"(?<=[a-z] )(" + "|".join(_STREET_WORDS) + r")(?=\W|$)")
 _ZIP = re.compile(r"(?<=[A-Z]{2} )(\d{5})\b")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
@@ -106,11 +107,13 @@ def speakable(text: str, max_chars: int | None = None) -> str:
     # A line break is a pause: end the line as a sentence unless it already ends with punctuation.
     text = re.sub(r"(?<![.!?,:;])\s*\n+\s*", ". ", text.strip())
     text = text.replace("&", " and ")
+    text = re.sub(r"#\s?(?=\d)", "number ", text)  # "unit #12", not "hash twelve"
     text = _MONEY.sub(_money, text)
     text = _PHONE.sub(lambda m: ", ".join(_digits(g) for g in m.groups()), text)
     text = _TIME.sub(_time, text)
     text = _CLOCK.sub(lambda m: _clock(int(m.group(1)), int(m.group(2))), text)
     text = _ZIP.sub(lambda m: _digits(m.group(1)), text)
+    text = _DIRECTION.sub(lambda m: {"N": "North", "S": "South", "E": "East", "W": "West"}[m.group(1)], text)
     text = _HOUSE.sub(_house_number, text)
     text = _STREET.sub(lambda m: _STREET_WORDS[m.group(1)], text)
     text = _PERCENT.sub(lambda m: f"{_number(m)} percent", text)

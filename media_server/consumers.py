@@ -1,0 +1,174 @@
+"""/media/stream: Twilio's WebSocket for a call's audio, relayed to the media worker holding its slot.
+
+The consumer checks the handshake's X-Twilio-Signature (when a Twilio auth token is set),
+refuses streams for unknown calls or calls not in progress, reserves (or finds) the call's
+media slot, and relays Twilio's messages to that worker over the Channels layer; the worker's
+replies come back the same way. If the worker goes quiet for MEDIA_WORKER_ALIVE_TIMEOUT the
+call is ended cleanly: a short apology, the call marked failed, the lead rescheduled.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from media_server.slots import SlotRegistry
+from media_server.twilio_protocol import ProtocolError, Start, media_message, parse
+
+log = logging.getLogger(__name__)
+APOLOGY = "I'm sorry, we're having a technical problem. We'll call you back shortly. Goodbye."
+
+
+def _servable(call_id: int) -> bool:
+    from apps.calls.models import Call, CallStatus
+
+    return Call.objects.filter(pk=call_id, status__in=(CallStatus.DIALING, CallStatus.RINGING,
+                                                       CallStatus.IN_PROGRESS)).exists()
+
+
+def _fail_call(call_id: int, reason: str) -> None:
+    from apps.calls.models import Call, CallStatus
+    from apps.calls.services import finish_call
+    from apps.integrations.telephony import TelephonyError, telephony
+
+    call = Call.objects.filter(pk=call_id).first()
+    if call is None:
+        return
+    try:
+        telephony(call.provider or None).hang_up(call)
+    except TelephonyError as exc:
+        log.warning("call %s: hang-up after worker loss failed: %s", call_id, exc)
+    finish_call(call_id, CallStatus.FAILED, outcome="failed", error=reason)
+
+
+def _signature_ok(scope) -> bool:
+    if not settings.TWILIO_AUTH_TOKEN:
+        return True
+    from twilio.request_validator import RequestValidator
+
+    from apps.integrations.telephony.twilio import public_url
+
+    headers = dict(scope.get("headers") or [])
+    signature = headers.get(b"x-twilio-signature", b"").decode()
+    query = scope.get("query_string", b"").decode()
+    url = public_url(scope["path"] + (f"?{query}" if query else ""), "wss")
+    return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, {}, signature)
+
+
+class TwilioMediaConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        if not _signature_ok(self.scope):
+            log.warning("refused a media stream: bad X-Twilio-Signature")
+            await self.close(code=4403)
+            return
+        self.call_id = None
+        self.stream_sid = ""
+        self.worker_channel = None
+        self.last_alive = time.monotonic()
+        self.watchdog = None
+        self.failed = False
+        await self.accept()
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if text_data is None:
+            return
+        if self.worker_channel is not None:
+            # Relayed as received: the worker parses it (once) and counts what it cannot use.
+            try:
+                await self.channel_layer.send(self.worker_channel, {"type": "call.frame", "call_id": self.call_id,
+                                                                    "text": text_data})
+            except ChannelFull:  # the worker stopped taking its frames: it is dead or stuck
+                await self._worker_lost("media worker stopped taking frames")
+            return
+        try:
+            message = parse(text_data)
+        except ProtocolError:
+            return  # before `start` nothing else matters
+        if isinstance(message, Start):
+            await self._start(message)
+
+    async def _start(self, start: Start) -> None:
+        call_id = start.custom_parameters.get("call_id", "")
+        if not call_id.isdigit() or not await database_sync_to_async(_servable)(int(call_id)):
+            log.warning("refused a media stream for unknown or ended call %r", call_id)
+            await self.close(code=4404)
+            return
+        self.call_id, self.stream_sid = int(call_id), start.stream_sid
+        registry = SlotRegistry()
+        worker_id = await asyncio.to_thread(registry.reserve, self.call_id)
+        channel = worker_id and await asyncio.to_thread(registry.channel_of, worker_id)
+        if not channel:
+            log.error("call %s: no media worker can take it", self.call_id)
+            await database_sync_to_async(_fail_call)(self.call_id, "no media worker available")
+            await self.close(code=4503)
+            return
+        self.worker_channel = channel
+        self.last_alive = time.monotonic()
+        await self.channel_layer.send(channel, {"type": "call.start", "call_id": self.call_id,
+                                                "stream_sid": self.stream_sid, "reply": self.channel_name})
+        self.watchdog = asyncio.create_task(self._watch_worker())
+
+    async def _watch_worker(self) -> None:
+        while not self.failed:
+            await asyncio.sleep(0.25)
+            if time.monotonic() - self.last_alive > settings.MEDIA_WORKER_ALIVE_TIMEOUT:
+                await self._worker_lost("media worker stopped responding")
+
+    async def _worker_lost(self, reason: str) -> None:
+        """End the call cleanly: a short apology while the line is open, the call failed, the lead
+        rescheduled (finish_call's retry policy)."""
+        if self.failed:
+            return
+        self.failed = True
+        log.error("call %s: %s; ending the call", self.call_id, reason)
+        await self._apologise()
+        await database_sync_to_async(_fail_call)(self.call_id, reason)
+        await self.close()
+
+    async def _apologise(self) -> None:
+        try:
+            audio = await asyncio.to_thread(_apology_audio)
+        except Exception:  # no voice here: hang up without words rather than not at all
+            log.exception("call %s: no apology audio", self.call_id)
+            return
+        for start in range(0, len(audio), 160):
+            await self.send(text_data=media_message(self.stream_sid, audio[start:start + 160]))
+            await asyncio.sleep(0.02)
+
+    async def disconnect(self, code):
+        if self.watchdog and self.watchdog is not asyncio.current_task():
+            self.watchdog.cancel()
+        if self.worker_channel and not self.failed:
+            await self.channel_layer.send(self.worker_channel, {"type": "call.hangup", "call_id": self.call_id})
+
+    # --- from the worker -------------------------------------------------------------
+
+    async def twilio_send(self, event):
+        await self.send(text_data=event["text"])
+
+    async def twilio_close(self, event):
+        log.info("call %s: closing the stream: %s", self.call_id, event.get("reason", ""))
+        await self.close()
+
+    async def worker_alive(self, event):
+        self.last_alive = time.monotonic()
+
+
+_apology: bytes | None = None
+
+
+def _apology_audio() -> bytes:
+    """The apology, synthesised once per web process (8 kHz μ-law)."""
+    global _apology
+    if _apology is None:
+        from media_server.speech.tts import piper_tts
+
+        _apology = b"".join(piper_tts().telephone_chunks(APOLOGY))
+    return _apology
+
+

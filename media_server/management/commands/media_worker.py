@@ -1,0 +1,61 @@
+"""`manage.py media_worker --device cpu|cuda:N --slots K`: a GPU-pinned (or CPU) media worker."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve live calls: models load once, slots registered in Redis, SIGTERM drains."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--device", default="cpu", help="cpu, or cuda:N to pin GPU N")
+        parser.add_argument("--slots", type=int, default=4, help="live calls this process carries")
+
+    def handle(self, *args, device: str, slots: int, **options):
+        whisper_device = self._pin(device)
+        # Imported after pinning: nothing may touch the GPU before CUDA_VISIBLE_DEVICES is set.
+        from django.conf import settings
+
+        from apps.costs.services import record_tier_switch
+        from media_server.agent.interface import make_agent
+        from media_server.speech.models import ModelMissing, check_models
+        from media_server.speech.stt import SpeechToText
+        from media_server.speech.tts import PiperTTS
+        from media_server.speech.voice import CallVoice
+        from media_server.worker import MediaWorker
+
+        try:
+            check_models()
+        except ModelMissing as exc:
+            raise CommandError(str(exc)) from exc
+        stt = SpeechToText(device=whisper_device,
+                           compute_type="float16" if whisper_device == "cuda" else settings.WHISPER_COMPUTE_TYPE)
+        tts = PiperTTS(use_cuda=whisper_device == "cuda")
+        make_agent()  # fail now, not on the first call, if the agent cannot be built
+
+        def voice_for(call_id: int) -> CallVoice:
+            return CallVoice(tts, on_switch=lambda old, new, why: record_tier_switch(call_id, old, new, why))
+
+        worker = MediaWorker(slots, device, stt, tts, make_agent, voice_for)
+        self.stdout.write(f"media worker on {device}: Whisper {stt.load_seconds:.2f} s, Piper {tts.load_seconds:.2f} s")
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGTERM, worker.drain)
+            loop.add_signal_handler(signal.SIGINT, worker.drain)
+            await worker.run()
+
+        asyncio.run(main())
+
+    @staticmethod
+    def _pin(device: str) -> str:
+        if device == "cpu":
+            return "cpu"
+        if device.startswith("cuda:") and device[5:].isdigit():
+            os.environ["CUDA_VISIBLE_DEVICES"] = device[5:]
+            return "cuda"
+        raise CommandError(f"--device must be cpu or cuda:N, not {device!r}")

@@ -1,0 +1,39 @@
+"""The call's stereo recording: the lead on the left, the agent on the right, 8 kHz, time-aligned
+by the inbound frame clock (each lead frame beside the agent frame playing at that moment)."""
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.utils import timezone
+
+
+class StereoRecorder:
+    def __init__(self):
+        self._left: list[np.ndarray] = []
+        self._right: list[np.ndarray] = []
+
+    def add(self, lead: np.ndarray, agent: np.ndarray) -> None:
+        self._left.append(lead)
+        self._right.append(agent)
+
+    @property
+    def seconds(self) -> float:
+        return sum(frame.size for frame in self._left) / 8000
+
+    def save(self, call_id: int) -> str:
+        """Writes the WAV under MEDIA_ROOT; returns its path relative to MEDIA_ROOT (for the FileField)."""
+        relative = Path("recordings") / timezone.now().strftime("%Y/%m") / f"call-{call_id}.wav"
+        path = Path(settings.MEDIA_ROOT) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        left = np.concatenate(self._left) if self._left else np.zeros(0, dtype=np.int16)
+        right = np.concatenate(self._right) if self._right else np.zeros(0, dtype=np.int16)
+        stereo = np.stack([left, right[: left.size]], axis=1).astype("<i2")
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(2)
+            out.setsampwidth(2)
+            out.setframerate(8000)
+            out.writeframes(stereo.tobytes())
+        return str(relative)

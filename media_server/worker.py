@@ -1,0 +1,131 @@
+"""A media worker process: holds K call slots on one device, runs each call's session.
+
+It registers its slots in Redis and beats every 0.5 s; the consumer that terminates Twilio's
+WebSocket relays each call's frames to it over the Channels layer and hears from it every
+0.5 s, so either side notices the other's death within two seconds. SIGTERM drains: no new
+calls, live calls run to their end.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from media_server.slots import HEARTBEAT_SECONDS, SlotRegistry
+
+log = logging.getLogger(__name__)
+
+
+def _call_context(call_id: int):
+    """The call's context from the database, or None when the call may not be served."""
+    from apps.calls.models import LIVE_CALL_STATUSES, Call
+    from media_server.agent.interface import CallContext
+
+    call = Call.objects.select_related("lead", "campaign").filter(pk=call_id, status__in=LIVE_CALL_STATUSES).first()
+    if call is None:
+        return None
+    campaign = call.campaign
+    return CallContext(call_id=call.pk, lead_name=call.lead.name, agent_name=campaign.agent_name,
+                       company_name=campaign.company_name, callback_number=campaign.callback_number)
+
+
+def _hang_up(call_id: int) -> None:
+    from apps.calls.models import Call
+    from apps.integrations.telephony import TelephonyError, telephony
+
+    call = Call.objects.get(pk=call_id)
+    try:
+        telephony(call.provider or None).hang_up(call)
+    except TelephonyError as exc:
+        log.warning("call %s: hang-up failed: %s", call_id, exc)
+
+
+class MediaWorker:
+    def __init__(self, slots: int, device: str, stt, tts, agent_factory, voice_factory):
+        self.slots, self.device = slots, device
+        self.stt, self.tts = stt, tts
+        self.agent_factory, self.voice_factory = agent_factory, voice_factory
+        self.worker_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.registry = SlotRegistry()
+        self.layer = get_channel_layer()
+        self.channel = ""
+        self.sessions: dict[int, tuple] = {}  # call id → (session, reply channel)
+        self.draining = asyncio.Event()
+
+    async def run(self) -> None:
+        self.channel = await self.layer.new_channel("media-worker.")
+        await asyncio.to_thread(self.registry.register, self.worker_id, self.slots, self.device, self.channel)
+        log.info("media worker %s ready on %s with %d slots", self.worker_id, self.device, self.slots)
+        beats = asyncio.create_task(self._beat())
+        receiving = asyncio.create_task(self._receive())
+        await self.draining.wait()
+        await asyncio.to_thread(self.registry.drain, self.worker_id)
+        while self.sessions:
+            await asyncio.sleep(0.2)
+        receiving.cancel()
+        beats.cancel()
+        await asyncio.to_thread(self.registry.unregister, self.worker_id)
+        log.info("media worker %s drained and stopped", self.worker_id)
+
+    def drain(self) -> None:
+        self.draining.set()
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.to_thread(self.registry.heartbeat, self.worker_id)
+            for call_id, (_, reply) in list(self.sessions.items()):
+                await self.layer.send(reply, {"type": "worker.alive", "call_id": call_id})
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+
+    async def _receive(self) -> None:
+        while True:
+            message = await self.layer.receive(self.channel)
+            try:
+                await self._dispatch(message)
+            except Exception:  # one call's failure must not take the others down
+                log.exception("media worker: message %s failed", message.get("type"))
+
+    async def _dispatch(self, message: dict) -> None:
+        kind, call_id = message.get("type"), int(message.get("call_id", 0))
+        if kind == "call.frame":
+            entry = self.sessions.get(call_id)
+            if entry:
+                await entry[0].feed(message["text"])
+        elif kind == "call.start":
+            await self._start(call_id, message["stream_sid"], message["reply"])
+        elif kind == "call.hangup":
+            entry = self.sessions.pop(call_id, None)
+            if entry:
+                await entry[0].end("the stream closed")
+
+    async def _start(self, call_id: int, stream_sid: str, reply: str) -> None:
+        from media_server.session import CallSession
+
+        context = await database_sync_to_async(_call_context)(call_id)
+        if context is None or self.draining.is_set():
+            await self.layer.send(reply, {"type": "twilio.close", "reason": "call not servable"})
+            return
+
+        async def send(text: str) -> None:
+            await self.layer.send(reply, {"type": "twilio.send", "text": text})
+
+        async def hang_up() -> None:
+            await database_sync_to_async(_hang_up)(call_id)
+            await self.layer.send(reply, {"type": "twilio.close", "reason": "agent hung up"})
+
+        session = CallSession(call_id, stream_sid, send, context, self.agent_factory(), self.stt,
+                              self.voice_factory(call_id), hang_up)
+        self.sessions[call_id] = (session, reply)
+        await session.start()
+        asyncio.create_task(self._forget_when_done(call_id, session))
+        await self.layer.send(reply, {"type": "worker.alive", "call_id": call_id})
+
+    async def _forget_when_done(self, call_id: int, session) -> None:
+        await session.ended.wait()
+        self.sessions.pop(call_id, None)
+        await asyncio.to_thread(self.registry.release, call_id)  # the slot is free for the next call
