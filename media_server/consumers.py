@@ -31,7 +31,7 @@ def _servable(call_id: int) -> bool:
                                                        CallStatus.IN_PROGRESS)).exists()
 
 
-def _fail_call(call_id: int, reason: str) -> None:
+def _fail_call(call_id: int, reason: str, hang_up: bool = True) -> None:
     from apps.calls.models import Call, CallStatus
     from apps.calls.services import finish_call
     from apps.integrations.telephony import TelephonyError, telephony
@@ -39,10 +39,11 @@ def _fail_call(call_id: int, reason: str) -> None:
     call = Call.objects.filter(pk=call_id).first()
     if call is None:
         return
-    try:
-        telephony(call.provider or None).hang_up(call)
-    except TelephonyError as exc:
-        log.warning("call %s: hang-up after worker loss failed: %s", call_id, exc)
+    if hang_up:
+        try:
+            telephony(call.provider or None).hang_up(call)
+        except TelephonyError as exc:
+            log.warning("call %s: hang-up after worker loss failed: %s", call_id, exc)
     finish_call(call_id, CallStatus.FAILED, outcome="failed", error=reason)
 
 
@@ -126,19 +127,23 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
             return
         self.failed = True
         log.error("call %s: %s; ending the call", self.call_id, reason)
-        await self._apologise()
-        await database_sync_to_async(_fail_call)(self.call_id, reason)
-        await self.close()
+        try:
+            # First the record (the lead is rescheduled, never left "in a call"), then the words.
+            await database_sync_to_async(_fail_call)(self.call_id, reason, hang_up=False)
+            await self._apologise()
+        finally:
+            await self.close()  # Twilio then ends the call: nothing follows <Connect> in our TwiML
 
     async def _apologise(self) -> None:
+        """A short apology while the line is still open; closing the stream before it is played
+        would cut it, so wait as long as it lasts."""
         try:
             audio = await asyncio.to_thread(_apology_audio)
-        except Exception:  # no voice here: hang up without words rather than not at all
-            log.exception("call %s: no apology audio", self.call_id)
-            return
-        for start in range(0, len(audio), 160):
-            await self.send(text_data=media_message(self.stream_sid, audio[start:start + 160]))
-            await asyncio.sleep(0.02)
+            for start in range(0, len(audio), 160):
+                await self.send(text_data=media_message(self.stream_sid, audio[start:start + 160]))
+            await asyncio.sleep(len(audio) / 8000)
+        except Exception:  # no voice or no line: end the call without words rather than not at all
+            log.exception("call %s: could not apologise", self.call_id)
 
     async def disconnect(self, code):
         if self.watchdog and self.watchdog is not asyncio.current_task():

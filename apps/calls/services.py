@@ -319,8 +319,7 @@ def sweep_stale_calls(now: dt.datetime | None = None) -> dict[str, int]:
     lead `in_call` forever. Safe to run anywhere, any time."""
     now = now or timezone.now()
     counts = {"reconciled": 0, "released": 0, "lost": 0, "hung_up": 0, "worker_lost": 0}
-    if settings.MEDIA_SLOT_REGISTRY:
-        counts["worker_lost"] = _fail_calls_of_dead_workers()
+    counts["worker_lost"] = _fail_calls_of_dead_workers()  # whoever reserved the slot (dialer or consumer)
     place_cutoff = now - dt.timedelta(seconds=settings.CALL_PLACE_TIMEOUT_SECONDS)
     ring_cutoff = now - dt.timedelta(seconds=settings.CALL_RING_TIMEOUT_SECONDS)
     talk_cutoff = now - dt.timedelta(seconds=settings.CALL_MAX_SECONDS + settings.CALL_PLACE_TIMEOUT_SECONDS)
