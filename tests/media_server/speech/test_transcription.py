@@ -1,0 +1,230 @@
+"""What the agent hears a lead say over the phone: Whisper on 8 kHz μ-law speech the tests make.
+
+Two voices (Piper, and espeak-ng's robotic one), clean, noisy and clipped; pure noise and silence,
+which must never be taken as words; language detection; a long turn; and the async entry point,
+which must leave the event loop free while the model works.
+"""
+from __future__ import annotations
+
+import asyncio
+from functools import cache
+
+import numpy as np
+import pytest
+from faster_whisper.transcribe import Segment, TranscriptionInfo, get_compression_ratio
+
+from media_server.speech.audio import TELEPHONE_RATE
+from tests.media_server.speech.conftest import (
+    contains_words,
+    espeak,
+    similarity,
+    telephone,
+    white_noise,
+    with_noise,
+    words,
+)
+
+PRICE = "The asking price is $450,000 for the three bedroom house."
+CALL_BACK = "Can you call me back next Tuesday afternoon?"
+# espeak-ng says "three" so that Whisper hears "free": its sentences carry other key words.
+BUDGET = "My budget is about four hundred and fifty thousand dollars."
+ROOMS = "We need three bedrooms and two bathrooms."
+SPANISH = "Hola, me gustaría visitar la casa el martes por la mañana."
+LONG_TURN = [
+    "Good morning, my name is Margaret and I am calling about the listing on Sutter Street.",
+    "We saw the photos online last weekend and really liked the kitchen.",
+    "My husband works downtown, so a short commute matters a lot to us.",
+    "We have two children, and the school district is very important.",
+    "Our budget is flexible, but we would prefer to stay under six hundred thousand.",
+    "We would also like a garden where the dog can run around.",
+    "Is the basement finished, and does the roof need any repairs?",
+    "We are available most evenings after work, and on weekends too.",
+    "Please send the disclosure documents to my email when you can.",
+    "My phone is always on, so call whenever it suits you.",
+    "Thank you very much, and have a wonderful Thursday.",
+]
+
+
+@pytest.fixture(scope="module")
+def spoken(tts):
+    """A voice saying a sentence, as PCM16 at the voice's rate (made once per voice and text)."""
+
+    @cache
+    def speak(voice: str, text: str) -> tuple[np.ndarray, int]:
+        return tts.synthesize(text) if voice == "piper" else espeak(text, voice)
+
+    return speak
+
+
+@pytest.fixture(scope="module")
+def heard(stt, spoken):
+    """What Whisper makes of a sentence said down the phone line (transcribed once per voice and text)."""
+
+    @cache
+    def hear(voice: str, text: str):
+        return stt.transcribe(telephone(*spoken(voice, text)), TELEPHONE_RATE)
+
+    return hear
+
+
+@pytest.mark.parametrize(("voice", "text", "key_words"), [
+    ("piper", PRICE, ["450,000", "three bedroom"]),
+    ("piper", CALL_BACK, ["next Tuesday"]),
+    ("en-us", BUDGET, ["four hundred and fifty thousand"]),
+    ("en-us", ROOMS, ["bedrooms", "two bathrooms"]),
+    ("en-us", CALL_BACK, ["next Tuesday"]),
+], ids=["piper-price", "piper-call-back", "espeak-budget", "espeak-rooms", "espeak-call-back"])
+def test_it_hears_the_key_words_through_the_phone_line(heard, voice, text, key_words):
+    transcript = heard(voice, text)
+
+    assert all(contains_words(transcript.text, phrase) for phrase in key_words), transcript.text
+
+
+def test_a_piper_reply_survives_the_round_trip_through_the_phone_line(heard):
+    for sentence in (PRICE, CALL_BACK):
+        transcript = heard("piper", sentence)
+        assert similarity(transcript.text, sentence) >= 0.8, transcript.text
+
+
+def test_it_still_hears_the_price_over_a_noisy_line(stt, spoken):
+    samples, rate = spoken("piper", PRICE)
+
+    transcript = stt.transcribe(telephone(with_noise(samples, snr_db=15), rate), TELEPHONE_RATE)
+
+    assert contains_words(transcript.text, "450,000"), transcript.text
+
+
+def test_it_still_hears_the_key_words_when_the_caller_is_clipped_hard(stt, spoken):
+    samples, rate = spoken("piper", PRICE)
+    clipped = np.clip(samples.astype(np.int32) * 6, -32768, 32767).astype(np.int16)  # 15.6 dB overdriven
+    assert np.mean(np.abs(clipped.astype(np.int32)) >= 32767) > 0.03  # flat-topped peaks, audibly distorted
+
+    transcript = stt.transcribe(telephone(clipped, rate), TELEPHONE_RATE)
+
+    assert contains_words(transcript.text, "450,000"), transcript.text
+    assert contains_words(transcript.text, "three bedroom"), transcript.text
+
+
+@pytest.fixture(scope="module")
+def line_noise(stt):
+    return stt.transcribe(telephone(white_noise(3.0), TELEPHONE_RATE), TELEPHONE_RATE)
+
+
+def test_confidence_is_lower_for_noise_and_speech_drowned_in_it_than_for_clean_speech(stt, spoken, heard,
+                                                                                       line_noise):
+    samples, rate = spoken("piper", PRICE)
+    clean = heard("piper", PRICE)
+    drowned = stt.transcribe(telephone(with_noise(samples, snr_db=-5), rate), TELEPHONE_RATE)
+
+    assert line_noise.confidence < clean.confidence
+    assert drowned.confidence < clean.confidence
+    assert clean.usable
+    assert not drowned.usable, f"acted on {drowned.text!r} at confidence {drowned.confidence}"
+
+
+def test_pure_noise_is_not_taken_as_words(line_noise):
+    assert not line_noise.usable
+    assert line_noise.no_speech or line_noise.low_confidence
+
+
+def test_silence_is_not_taken_as_words(stt):
+    transcript = stt.transcribe(telephone(np.zeros(3 * TELEPHONE_RATE, dtype=np.int16), TELEPHONE_RATE),
+                                TELEPHONE_RATE)
+
+    assert not transcript.usable
+    assert transcript.no_speech or transcript.low_confidence
+
+
+def test_a_click_too_short_to_be_speech_is_answered_without_running_the_model(stt, monkeypatch):
+    monkeypatch.setattr(stt, "model", None)  # any use of the model would raise
+
+    transcript = stt.transcribe(np.zeros(TELEPHONE_RATE // 20, dtype=np.int16), TELEPHONE_RATE)  # 50 ms
+
+    assert transcript.no_speech and not transcript.usable
+    assert transcript.text == ""
+
+
+class ReplayedWhisper:
+    """Stands in for the model with one answer faster-whisper really gave: Piper's voice under white
+    noise 10 dB louder than it, now and then decoded as a loop, with token probabilities high
+    enough to pass the confidence threshold (0.47)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def transcribe(self, audio, **options):
+        segment = Segment(id=1, seek=0, start=0.0, end=4.5, text=self.text, tokens=[], avg_logprob=-0.12,
+                          compression_ratio=get_compression_ratio(self.text), no_speech_prob=0.47, words=None,
+                          temperature=0.0)
+        info = TranscriptionInfo(language="en", language_probability=1.0, duration=4.5, duration_after_vad=4.5,
+                                 all_language_probs=None, transcription_options=None, vad_options=None)
+        return iter([segment]), info
+
+
+def test_a_decoding_stuck_in_a_loop_is_not_taken_as_words(stt, monkeypatch):
+    noise = white_noise(4.5)
+    monkeypatch.setattr(stt, "model", ReplayedWhisper(" the F," * 60))
+    looping = stt.transcribe(noise, TELEPHONE_RATE)
+    monkeypatch.setattr(stt, "model", ReplayedWhisper(" The asking price is $450,000 for the three bedroom house."))
+    sentence = stt.transcribe(noise, TELEPHONE_RATE)
+
+    assert looping.confidence == sentence.confidence >= 0.45
+    assert sentence.usable
+    assert not looping.usable and looping.low_confidence
+
+
+def test_it_detects_english(stt, spoken):
+    transcript = stt.transcribe(telephone(*spoken("piper", CALL_BACK)), TELEPHONE_RATE, language=None)
+
+    assert transcript.language == "en"
+    assert transcript.language_probability >= 0.9
+    assert contains_words(transcript.text, "next Tuesday"), transcript.text
+
+
+def test_it_detects_spanish(stt, spoken):
+    transcript = stt.transcribe(telephone(*spoken("es", SPANISH)), TELEPHONE_RATE, language=None)
+
+    assert transcript.language == "es"
+    assert transcript.language_probability >= 0.7
+    assert "martes" in words(transcript.text), transcript.text  # and it transcribes Spanish, not English
+
+
+def test_a_forty_second_turn_is_transcribed_whole(stt, tts):
+    pause = np.zeros(tts.sample_rate // 2, dtype=np.int16)
+    pieces = [piece for chunk in tts.stream(" ".join(LONG_TURN), already_speakable=True)
+              for piece in (chunk.samples, pause)]
+    samples = np.concatenate(pieces)
+    assert samples.size / tts.sample_rate >= 40
+
+    transcript = stt.transcribe(telephone(samples, tts.sample_rate), TELEPHONE_RATE)
+
+    assert contains_words(transcript.text, "my name is Margaret"), transcript.text
+    assert contains_words(transcript.text, "have a wonderful Thursday"), transcript.text
+    assert similarity(transcript.text, " ".join(LONG_TURN)) >= 0.8, transcript.text
+    assert transcript.usable
+
+
+def test_atranscribe_leaves_the_event_loop_free_while_the_model_works(stt, spoken):
+    audio = telephone(*spoken("piper", CALL_BACK))
+
+    async def call_in_progress():
+        ticks, finished = 0, asyncio.Event()
+
+        async def keep_serving_audio():  # stands in for the other calls' 20 ms media frames
+            nonlocal ticks
+            while not finished.is_set():
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(keep_serving_audio())
+        await asyncio.sleep(0)
+        transcript = await stt.atranscribe(audio, TELEPHONE_RATE)
+        ticks_meanwhile = ticks
+        finished.set()
+        await ticker
+        return transcript, ticks_meanwhile
+
+    transcript, ticks = asyncio.run(call_in_progress())
+
+    assert contains_words(transcript.text, "next Tuesday"), transcript.text
+    assert ticks >= 5  # a blocked loop would not have ticked at all
