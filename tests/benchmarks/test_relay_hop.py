@@ -35,7 +35,7 @@ async def relay(layer) -> list[float]:
     async def stream(index: int, trips: list[float]):
         channel = await layer.new_channel()
         payload = json.dumps({"event": "media", "media": {"payload": base64.b64encode(b"\xff" * 160).decode()}})
-        for tick in range(SECONDS * 50):
+        for _ in range(SECONDS * 50):
             await layer.send(worker, {"type": "call.frame", "call_id": index, "text": payload,
                                       "reply": channel, "sent": time.perf_counter()})
             answer = await layer.receive(channel)
