@@ -63,16 +63,16 @@ def _signature_ok(scope) -> bool:
 
 class TwilioMediaConsumer(AsyncWebsocketConsumer):
     async def connect(self):
-        if not _signature_ok(self.scope):
-            log.warning("refused a media stream: bad X-Twilio-Signature")
-            await self.close(code=4403)
-            return
         self.call_id = None
         self.stream_sid = ""
         self.worker_channel = None
         self.last_alive = time.monotonic()
         self.watchdog = None
         self.failed = False
+        if not _signature_ok(self.scope):
+            log.warning("refused a media stream: bad X-Twilio-Signature")
+            await self.close(code=4403)
+            return
         await self.accept()
 
     async def receive(self, text_data=None, bytes_data=None):

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from apps.calls.models import AgentTransition, Appointment, Call, Turn
 from apps.leads.admin import ReadOnlyAdminMixin
@@ -38,6 +40,14 @@ class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("lead", "campaign")
     inlines = (TurnInline, AgentTransitionInline)
+    readonly_fields = ("recording_player",)
+
+    @admin.display(description="recording (lead left, agent right)")
+    def recording_player(self, call: Call):
+        if not call.recording:
+            return "—"
+        return format_html('<audio controls preload="none" src="{}"></audio>',
+                           reverse("call-recording", args=[call.pk]))
 
 
 @admin.register(Appointment)

@@ -5,12 +5,15 @@ import email.utils
 import logging
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
+from apps.calls.models import Call
 from apps.calls.services import UnknownCall, record_call_event
 from apps.integrations.telephony.twilio import public_url
 
@@ -65,3 +68,15 @@ def twilio_amd(request: HttpRequest, call_id: int) -> HttpResponse:
     return _apply(request, call_id, "")
 
 
+
+
+@staff_member_required
+def call_recording(request: HttpRequest, call_id: int) -> HttpResponse:
+    """The call's stereo recording, for staff allowed to see calls (recordings are personal data:
+    never served from a public media URL)."""
+    if not request.user.has_perm("calls.view_call"):
+        return JsonResponse({"error": "not allowed"}, status=403)
+    call = get_object_or_404(Call, pk=call_id)
+    if not call.recording:
+        return JsonResponse({"error": "this call has no recording"}, status=404)
+    return FileResponse(call.recording.open("rb"), content_type="audio/wav")
