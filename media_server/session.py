@@ -213,9 +213,9 @@ class CallSession:
                 if self._greeted.is_set():
                     continue
                 self._greeted.set()
-                if isinstance(item, tuple):  # the lead's "hello?" is kept in the transcript
-                    await self._transcribe(*item)
                 self._reply_task = asyncio.create_task(self._speak(self.agent.greeting(self.context), 0))
+                if isinstance(item, tuple):  # the lead's "hello?" is kept, transcribed while we greet
+                    await self._transcribe(*item)
                 continue
             if item is None:
                 turn = LeadTurn("", dtmf=self._dtmf)

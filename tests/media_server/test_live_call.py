@@ -97,6 +97,7 @@ class FakeTwilio:
         self.events: list[tuple[float, str]] = []
         self.closed = asyncio.Event()
         self._speech = bytearray()
+        self.speech_started_at = self.speech_done_at = 0.0
 
     async def __aenter__(self):
         import websockets
@@ -117,6 +118,7 @@ class FakeTwilio:
 
     def say(self, audio: bytes) -> None:
         self._speech += audio
+        self.speech_started_at, self.speech_done_at = time.monotonic(), 0.0
 
     async def _send_frames(self):
         chunk, sequence, started = 0, 1, time.monotonic()
@@ -125,6 +127,8 @@ class FakeTwilio:
             sequence += 1
             payload = bytes(self._speech[:160]).ljust(160, b"\xff") if self._speech else SILENCE
             del self._speech[:160]
+            if payload is not SILENCE and not self._speech:
+                self.speech_done_at = time.monotonic()
             await self.ws.send(json.dumps({"event": "media", "sequenceNumber": str(sequence), "streamSid": "MZtest",
                                            "media": {"track": "inbound", "chunk": str(chunk),
                                                      "timestamp": str(20 * (chunk - 1)),
