@@ -16,12 +16,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from tests.local_server import serving
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 # The audience a grant's JWT must name: Google's token endpoint, whatever URL the JWT is posted to.
@@ -396,15 +398,5 @@ class _Handler(BaseHTTPRequestHandler):
 @contextmanager
 def running_fake_google() -> Iterator[FakeGoogle]:
     """A FakeGoogle served on 127.0.0.1 at a free port for the duration of the block."""
-    google = FakeGoogle()
-    handler = type("Handler", (_Handler,), {"google": google})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    google.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(FakeGoogle(), _Handler, "google") as google:
         yield google
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

@@ -19,8 +19,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+
+from tests.local_server import serving
 
 API = "/2010-04-01"
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
@@ -400,15 +402,5 @@ class _Handler(BaseHTTPRequestHandler):
 def running_fake_twilio(account_sid: str, auth_token: str, numbers: set[str]) -> Iterator[FakeTwilio]:
     """A FakeTwilio served on 127.0.0.1 at a free port for the duration of the block."""
     twilio = FakeTwilio(account_sid=account_sid, auth_token=auth_token, numbers=set(numbers))
-    handler = type("Handler", (_Handler,), {"twilio": twilio})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    twilio.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(twilio, _Handler, "twilio", stopping=twilio._stopping):
         yield twilio
-    finally:
-        twilio._stopping.set()  # late answers go out now
-        server.shutdown()
-        server.server_close()
-        thread.join()

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.local_server import serving
+
 PATH = re.compile(r"/v1/text-to-speech/([^/]+)/stream/with-timestamps")
 OUTPUT_FORMAT = "ulaw_8000"
 SAMPLE_RATE = 8000
@@ -252,15 +254,5 @@ class _Server(ThreadingHTTPServer):
 def running_fake_elevenlabs(api_key: str, voices: set[str], **options) -> Iterator[FakeElevenLabs]:
     """A FakeElevenLabs served on 127.0.0.1 at a free port for the duration of the block."""
     fake = FakeElevenLabs(api_key=api_key, voices=set(voices), **options)
-    handler = type("Handler", (_Handler,), {"fake": fake})
-    server = _Server(("127.0.0.1", 0), handler)
-    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(fake, _Handler, "fake", server_class=_Server, stopping=fake._stopping):
         yield fake
-    finally:
-        fake._stopping.set()  # stalled answers go out now
-        server.shutdown()
-        server.server_close()
-        thread.join()
