@@ -7,6 +7,7 @@ should not trust are flagged (`no_speech`, `low_confidence`) so it asks the lead
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import threading
@@ -116,14 +117,7 @@ class SpeechToText:
         )
 
 
-_shared: SpeechToText | None = None
-_shared_lock = threading.Lock()
-
-
+@functools.lru_cache(maxsize=1)
 def speech_to_text() -> SpeechToText:
-    """The process's model, loaded on first use (the media worker calls this at start)."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = SpeechToText()
-        return _shared
+    """The process's model, loaded on first use (the media worker loads it at start)."""
+    return SpeechToText()

@@ -5,6 +5,7 @@ Output is PCM16 at the voice's rate; `telephone_chunks` turns it into 8 kHz μ-l
 """
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -68,13 +69,7 @@ class PiperTTS:
             yield to_telephone(chunk.samples, chunk.sample_rate)
 
 
-_shared: PiperTTS | None = None
-_shared_lock = threading.Lock()
-
-
+@functools.lru_cache(maxsize=1)
 def piper_tts() -> PiperTTS:
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = PiperTTS()
-        return _shared
+    """The process's model, loaded on first use (the media worker loads it at start)."""
+    return PiperTTS()
