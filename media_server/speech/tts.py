@@ -53,9 +53,15 @@ class PiperTTS:
         spoken = text if already_speakable else speakable(text, settings.TTS_MAX_SPOKEN_CHARS)
         if not spoken:
             return
-        with self._lock:
-            for chunk in self.voice.synthesize(spoken, self.config):
-                yield SpokenChunk(" ".join(chunk.phonemes), chunk.audio_int16_array, chunk.sample_rate)
+        chunks = iter(self.voice.synthesize(spoken, self.config))
+        while True:
+            # The lock covers one sentence's synthesis, never a pause between yields: a reply cut
+            # by barge-in (its generator abandoned) must not block the next one.
+            with self._lock:
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
+            yield SpokenChunk(" ".join(chunk.phonemes), chunk.audio_int16_array, chunk.sample_rate)
 
     def synthesize(self, text: str, **kwargs) -> tuple[np.ndarray, int]:
         chunks = list(self.stream(text, **kwargs))

@@ -84,3 +84,11 @@ def test_a_listener_hears_the_price_and_no_markdown(tts, stt):
     assert contains_words(transcript.text, "450,000"), transcript.text
     assert contains_words(transcript.text, "Sutter Street"), transcript.text
     assert not any(word.startswith("asterisk") for word in words(transcript.text)), transcript.text
+
+
+def test_an_abandoned_reply_does_not_block_the_next_one(tts):
+    """Barge-in drops a reply mid-stream; the voice must still speak the next one."""
+    abandoned = tts.stream("First sentence of a reply. Second sentence that nobody hears.")
+    next(abandoned)  # one sentence out, then the lead interrupts
+    following = list(tts.stream("Sorry, go ahead."))
+    assert len(following) == 1 and following[0].samples.size > 0
