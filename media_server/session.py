@@ -24,7 +24,7 @@ from django.conf import settings
 
 from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn
 from media_server.dsp.chain import FRAME_SAMPLES, InboundChain
-from media_server.dsp.turn import SHORT_PAUSE_MS, TurnDetector
+from media_server.dsp.turn import SHORT_PAUSE_MS, sounds_finished
 from media_server.dsp.vad import VoiceActivity
 from media_server.recording import StereoRecorder
 from media_server.speech.audio import pcm16_to_ulaw, ulaw_to_pcm16
@@ -88,8 +88,6 @@ class CallSession:
         self._hang_up = hang_up
         self.inbound = InboundChain()
         self.vad = VoiceActivity()
-        self.turn_detector = TurnDetector()
-        self._voiced_now = False
         self.recorder = StereoRecorder()
         self.malformed = 0
         self.started = time.monotonic()
@@ -162,12 +160,10 @@ class CallSession:
             self._utterance.append(frame.audio_16k)
         for score in self.vad.push(frame.audio_16k):
             await self._on_voice_score(score)
-        self.turn_detector.push(frame.audio_16k, self._voiced_now)
         if self._in_speech and len(self._utterance) >= MAX_UTTERANCE_FRAMES:
             await self._end_of_turn()
 
     async def _on_voice_score(self, score: float) -> None:
-        self._voiced_now = score >= SPEECH_THRESHOLD
         if score >= SPEECH_THRESHOLD:
             self._voiced_ms += VAD_WINDOW_MS
             self._quiet_ms = 0
@@ -187,14 +183,16 @@ class CallSession:
 
     async def _ask_if_finished(self) -> None:
         """At the first short pause Smart Turn may end the turn early; otherwise silence decides."""
-        if await self.turn_detector.finished() and self._in_speech and self._quiet_ms >= SHORT_PAUSE_MS:
+        if not self._utterance:
+            return
+        finished = await sounds_finished(np.concatenate(self._utterance))
+        if finished and self._in_speech and self._quiet_ms >= SHORT_PAUSE_MS:
             await self._end_of_turn()
 
     async def _end_of_turn(self) -> None:
         if not self._in_speech:
             return  # the pause and the silence timeout both ended this turn
         self._in_speech, self._voiced_ms = False, 0
-        self.turn_detector.reset()
         self._speech_end_ms = self.now_ms() - self._quiet_ms
         audio = np.concatenate(self._utterance) if self._utterance else np.zeros(0, dtype=np.int16)
         self._utterance = []

@@ -2,31 +2,36 @@
 
 Silence alone must wait long (END_OF_TURN_SILENCE_MS) not to cut people off mid-thought; the
 model hears from the words and their melody whether a sentence is finished, so a finished turn
-ends after a short pause and the agent answers sooner.
+ends after a short pause and the agent answers sooner. One model per process serves every call:
+it is asked about a whole utterance and keeps no state between questions.
 """
 from __future__ import annotations
+
+import asyncio
+import functools
 
 import numpy as np
 
 SHORT_PAUSE_MS = 200
 
 
-class TurnDetector:
-    def __init__(self, sample_rate: int = 16000):
-        from pipecat.audio.turn.smart_turn.local_smart_turn_v3 import LocalSmartTurnAnalyzerV3
+@functools.lru_cache(maxsize=1)
+def _model():
+    from pipecat.audio.turn.smart_turn.local_smart_turn_v3 import LocalSmartTurnAnalyzerV3
 
-        self.analyzer = LocalSmartTurnAnalyzerV3(sample_rate=sample_rate)
-        self.analyzer.set_sample_rate(sample_rate)
+    analyzer = LocalSmartTurnAnalyzerV3(sample_rate=16000)
+    analyzer.set_sample_rate(16000)
+    return analyzer
 
-    def push(self, samples: np.ndarray, is_speech: bool) -> None:
-        self.analyzer.append_audio(samples.astype(np.int16).tobytes(), is_speech)
 
-    async def finished(self) -> bool:
-        """Does the lead's speech so far sound like a finished turn?"""
-        from pipecat.audio.turn.base_turn_analyzer import EndOfTurnState
+def load() -> None:
+    """Load the model now (the media worker does at start, not on its first call)."""
+    _model()
 
-        state, _ = await self.analyzer.analyze_end_of_turn()
-        return state == EndOfTurnState.COMPLETE
 
-    def reset(self) -> None:
-        self.analyzer.clear()
+async def sounds_finished(utterance_16k: np.ndarray) -> bool:
+    """Does this utterance (16 kHz PCM16, up to the pause) sound like a finished turn?"""
+    audio = utterance_16k.astype(np.float32) / 32768.0
+    # pipecat's analyzer keeps per-stream buffers we do not need; its prediction is stateless.
+    result = await asyncio.to_thread(_model()._predict_endpoint, audio)
+    return result["prediction"] == 1

@@ -22,6 +22,8 @@ class Command(BaseCommand):
 
         from apps.costs.services import record_tier_switch
         from media_server.agent.interface import make_agent
+        from media_server.dsp import turn
+        from media_server.dsp.vad import VoiceActivity
         from media_server.speech.models import ModelMissing, check_models
         from media_server.speech.stt import SpeechToText
         from media_server.speech.tts import PiperTTS
@@ -36,6 +38,7 @@ class Command(BaseCommand):
                            compute_type="float16" if whisper_device == "cuda" else settings.WHISPER_COMPUTE_TYPE)
         tts = PiperTTS(use_cuda=whisper_device == "cuda")
         make_agent()  # fail now, not on the first call, if the agent cannot be built
+        self._warm_up(stt, tts, VoiceActivity(), turn)
 
         def voice_for(call_id: int) -> CallVoice:
             return CallVoice(tts, on_switch=lambda old, new, why: record_tier_switch(call_id, old, new, why))
@@ -50,6 +53,18 @@ class Command(BaseCommand):
             await worker.run()
 
         asyncio.run(main())
+
+    @staticmethod
+    def _warm_up(stt, tts, vad, turn) -> None:
+        """Run every model once (Silero, Smart Turn, Whisper, Piper): their first run allocates
+        buffers and is slow, and the first lead should not pay for it."""
+        from media_server.speech.audio import resample
+
+        speech, rate = tts.synthesize("Hello, this is a warm-up.")
+        audio = resample(speech, rate, 16000)
+        vad.push(audio)
+        asyncio.run(turn.sounds_finished(audio))
+        stt.transcribe(audio, 16000)
 
     @staticmethod
     def _pin(device: str) -> str:
