@@ -14,7 +14,9 @@ class ScriptedAgent:
 
     async def respond(self, turn, context):
         text = turn.text.lower()
-        if "bye" in text:
+        if turn.dtmf:
+            yield Say(f"You pressed {' '.join(turn.dtmf)}.")
+        elif "bye" in text:
             yield Say("Thank you, goodbye.")
             yield Hangup("the lead said goodbye")
         elif any(word in text for word in ("homes", "house", "tell", "more")):

@@ -251,3 +251,29 @@ def test_a_worker_killed_mid_call_ends_the_call_and_reschedules_the_lead(stack, 
     lead = live_call.lead
     lead.refresh_from_db()
     assert lead.status == LeadStatus.CALLED and lead.next_attempt_at is not None
+
+
+def test_keypad_digits_reach_the_agent_and_a_hang_up_stops_the_reply(stack, live_call, stt):
+    async def call():
+        async with FakeTwilio(stack["port"], live_call.pk) as twilio:
+            await twilio.wait_for_agent(timeout=30)  # greeted after the silence
+            before = len(twilio.agent_audio)
+            await twilio.ws.send(json.dumps({"event": "dtmf", "sequenceNumber": "900", "streamSid": "MZtest",
+                                             "dtmf": {"track": "inbound_track", "digit": "1"}}))
+            await twilio.wait_for_agent()
+            pressed = twilio.heard(before)
+            twilio.say(espeak("Tell me more."))
+            start = len(twilio.agent_audio)
+            while len(twilio.agent_audio) < start + 25:  # half a second of the long reply
+                await asyncio.sleep(0.02)
+            await twilio.ws.send(json.dumps({"event": "stop", "sequenceNumber": "901", "streamSid": "MZtest",
+                                             "stop": {"accountSid": "ACtest", "callSid": "CAtest"}}))
+            hung_up = len(twilio.agent_audio)
+            await asyncio.sleep(1.5)
+            return pressed, len(twilio.agent_audio) - hung_up
+
+    pressed, after_stop = asyncio.run(call())
+    assert "pressed one" in transcript(stt, pressed) or "pressed 1" in transcript(stt, pressed)
+    assert after_stop <= 3  # at most the frames already in flight: all work for the call stopped
+    live_call.refresh_from_db()
+    assert live_call.recording  # the records are kept when the lead hangs up
