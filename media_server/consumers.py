@@ -2,8 +2,8 @@
 
 The consumer checks the handshake's X-Twilio-Signature (when a Twilio auth token is set),
 refuses streams for unknown calls or calls not in progress, reserves (or finds) the call's
-media slot, and relays Twilio's messages to that worker over the Channels layer; the worker's
-replies come back the same way. If the worker goes quiet for MEDIA_WORKER_ALIVE_TIMEOUT the
+media slot, and relays Twilio's messages to that worker over Redis Streams (media_server.relay);
+the worker's replies come back the same way. If the worker goes quiet for MEDIA_WORKER_ALIVE_TIMEOUT the
 call is ended cleanly: a short apology, the call marked failed, the lead rescheduled.
 """
 from __future__ import annotations
@@ -12,11 +12,12 @@ import asyncio
 import logging
 import time
 
+import redis
 from channels.db import database_sync_to_async
-from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from media_server.relay import Relay
 from media_server.slots import SlotRegistry
 from media_server.twilio_protocol import ProtocolError, Start, media_message, parse
 
@@ -65,9 +66,11 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.call_id = None
         self.stream_sid = ""
-        self.worker_channel = None
+        self.worker_id = None
+        self.relay = None
         self.last_alive = time.monotonic()
         self.watchdog = None
+        self.listener = None
         self.failed = False
         if not _signature_ok(self.scope):
             log.warning("refused a media stream: bad X-Twilio-Signature")
@@ -78,13 +81,13 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if text_data is None:
             return
-        if self.worker_channel is not None:
+        if self.worker_id is not None:
             # Relayed as received: the worker parses it (once) and counts what it cannot use.
             try:
-                await self.channel_layer.send(self.worker_channel, {"type": "call.frame", "call_id": self.call_id,
-                                                                    "text": text_data})
-            except ChannelFull:  # the worker stopped taking its frames: it is dead or stuck
-                await self._worker_lost("media worker stopped taking frames")
+                await self.relay.to_worker(self.worker_id, {"type": "call.frame", "call_id": self.call_id,
+                                                            "text": text_data})
+            except redis.RedisError:
+                await self._worker_lost("the relay to the media worker failed")
             return
         try:
             message = parse(text_data)
@@ -100,19 +103,31 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
             await self.close(code=4404)
             return
         self.call_id, self.stream_sid = int(call_id), start.stream_sid
-        registry = SlotRegistry()
-        worker_id = await asyncio.to_thread(registry.reserve, self.call_id)
-        channel = worker_id and await asyncio.to_thread(registry.channel_of, worker_id)
-        if not channel:
+        worker_id = await asyncio.to_thread(SlotRegistry().reserve, self.call_id)
+        if not worker_id:
             log.error("call %s: no media worker can take it", self.call_id)
             await database_sync_to_async(_fail_call)(self.call_id, "no media worker available")
             await self.close(code=4503)
             return
-        self.worker_channel = channel
+        self.worker_id, self.relay = worker_id, Relay()
+        await self.relay.reset_call(self.call_id)
         self.last_alive = time.monotonic()
-        await self.channel_layer.send(channel, {"type": "call.start", "call_id": self.call_id,
-                                                "stream_sid": self.stream_sid, "reply": self.channel_name})
+        self.listener = asyncio.create_task(self._listen_to_worker())
+        await self.relay.to_worker(worker_id, {"type": "call.start", "call_id": self.call_id,
+                                               "stream_sid": self.stream_sid})
         self.watchdog = asyncio.create_task(self._watch_worker())
+
+    async def _listen_to_worker(self) -> None:
+        async for message in self.relay.call_messages(self.call_id):
+            kind = message.get("type")
+            if kind == "twilio.send":
+                await self.send(text_data=message["text"])
+            elif kind == "worker.alive":
+                self.last_alive = time.monotonic()
+            elif kind == "twilio.close":
+                log.info("call %s: closing the stream: %s", self.call_id, message.get("reason", ""))
+                await self.close()
+                return
 
     async def _watch_worker(self) -> None:
         while not self.failed:
@@ -146,22 +161,14 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
             log.exception("call %s: could not apologise", self.call_id)
 
     async def disconnect(self, code):
-        if self.watchdog and self.watchdog is not asyncio.current_task():
-            self.watchdog.cancel()
-        if self.worker_channel and not self.failed:
-            await self.channel_layer.send(self.worker_channel, {"type": "call.hangup", "call_id": self.call_id})
-
-    # --- from the worker -------------------------------------------------------------
-
-    async def twilio_send(self, event):
-        await self.send(text_data=event["text"])
-
-    async def twilio_close(self, event):
-        log.info("call %s: closing the stream: %s", self.call_id, event.get("reason", ""))
-        await self.close()
-
-    async def worker_alive(self, event):
-        self.last_alive = time.monotonic()
+        for task in (self.watchdog, self.listener):
+            if task and task is not asyncio.current_task():
+                task.cancel()
+        if self.relay is not None:
+            if not self.failed:
+                await self.relay.to_worker(self.worker_id, {"type": "call.hangup", "call_id": self.call_id})
+            await self.relay.reset_call(self.call_id)
+            await self.relay.close()
 
 
 _apology: bytes | None = None

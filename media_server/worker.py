@@ -1,8 +1,8 @@
 """A media worker process: holds K call slots on one device, runs each call's session.
 
 It registers its slots in Redis and beats every 0.5 s; the consumer that terminates Twilio's
-WebSocket relays each call's frames to it over the Channels layer and hears from it every
-0.5 s, so either side notices the other's death within two seconds. SIGTERM drains: no new
+WebSocket relays each call's frames to it over Redis Streams (media_server.relay) and hears
+from it every 0.5 s, so either side notices the other's death within two seconds. SIGTERM drains: no new
 calls, live calls run to their end.
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ import socket
 import uuid
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 
+from media_server.relay import Relay
 from media_server.slots import HEARTBEAT_SECONDS, SlotRegistry
 
 log = logging.getLogger(__name__)
@@ -52,14 +52,14 @@ class MediaWorker:
         self.agent_factory, self.voice_factory = agent_factory, voice_factory
         self.worker_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.registry = SlotRegistry()
-        self.layer = get_channel_layer()
-        self.channel = ""
-        self.sessions: dict[int, tuple] = {}  # call id → (session, reply channel)
+        self.relay = Relay()
+        self.sessions: dict[int, object] = {}  # call id → CallSession
         self.draining = asyncio.Event()
 
     async def run(self) -> None:
-        self.channel = await self.layer.new_channel("media-worker.")
-        await asyncio.to_thread(self.registry.register, self.worker_id, self.slots, self.device, self.channel)
+        await self.relay.reset_worker(self.worker_id)
+        await asyncio.to_thread(self.registry.register, self.worker_id, self.slots, self.device,
+                                f"redis-stream:media:in:{self.worker_id}")
         log.info("media worker %s ready on %s with %d slots", self.worker_id, self.device, self.slots)
         beats = asyncio.create_task(self._beat())
         receiving = asyncio.create_task(self._receive())
@@ -78,13 +78,12 @@ class MediaWorker:
     async def _beat(self) -> None:
         while True:
             await asyncio.to_thread(self.registry.heartbeat, self.worker_id)
-            for call_id, (_, reply) in list(self.sessions.items()):
-                await self.layer.send(reply, {"type": "worker.alive", "call_id": call_id})
+            for call_id in list(self.sessions):
+                await self.relay.to_call(call_id, {"type": "worker.alive"})
             await asyncio.sleep(HEARTBEAT_SECONDS)
 
     async def _receive(self) -> None:
-        while True:
-            message = await self.layer.receive(self.channel)
+        async for message in self.relay.worker_messages(self.worker_id):
             try:
                 await self._dispatch(message)
             except Exception:  # one call's failure must not take the others down
@@ -93,37 +92,37 @@ class MediaWorker:
     async def _dispatch(self, message: dict) -> None:
         kind, call_id = message.get("type"), int(message.get("call_id", 0))
         if kind == "call.frame":
-            entry = self.sessions.get(call_id)
-            if entry:
-                await entry[0].feed(message["text"])
+            session = self.sessions.get(call_id)
+            if session:
+                await session.feed(message["text"])
         elif kind == "call.start":
-            await self._start(call_id, message["stream_sid"], message["reply"])
+            await self._start(call_id, message["stream_sid"])
         elif kind == "call.hangup":
-            entry = self.sessions.pop(call_id, None)
-            if entry:
-                await entry[0].end("the stream closed")
+            session = self.sessions.pop(call_id, None)
+            if session:
+                await session.end("the stream closed")
 
-    async def _start(self, call_id: int, stream_sid: str, reply: str) -> None:
+    async def _start(self, call_id: int, stream_sid: str) -> None:
         from media_server.session import CallSession
 
         context = await database_sync_to_async(_call_context)(call_id)
         if context is None or self.draining.is_set():
-            await self.layer.send(reply, {"type": "twilio.close", "reason": "call not servable"})
+            await self.relay.to_call(call_id, {"type": "twilio.close", "reason": "call not servable"})
             return
 
         async def send(text: str) -> None:
-            await self.layer.send(reply, {"type": "twilio.send", "text": text})
+            await self.relay.to_call(call_id, {"type": "twilio.send", "text": text})
 
         async def hang_up() -> None:
             await database_sync_to_async(_hang_up)(call_id)
-            await self.layer.send(reply, {"type": "twilio.close", "reason": "agent hung up"})
+            await self.relay.to_call(call_id, {"type": "twilio.close", "reason": "agent hung up"})
 
         session = CallSession(call_id, stream_sid, send, context, self.agent_factory(), self.stt,
                               self.voice_factory(call_id), hang_up)
-        self.sessions[call_id] = (session, reply)
+        self.sessions[call_id] = session
         await session.start()
         asyncio.create_task(self._forget_when_done(call_id, session))
-        await self.layer.send(reply, {"type": "worker.alive", "call_id": call_id})
+        await self.relay.to_call(call_id, {"type": "worker.alive"})
 
     async def _forget_when_done(self, call_id: int, session) -> None:
         await session.ended.wait()
