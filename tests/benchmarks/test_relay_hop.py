@@ -113,7 +113,8 @@ def test_relay_hop_latency(benchmark):
         pings.append(time.perf_counter() - started)
     channels_p50, channels_p99 = measure("channels")
     figures = {}
-    benchmark.pedantic(lambda: figures.update(zip(("p50", "p99"), measure("streams"), strict=True)), rounds=1, iterations=1)
+    benchmark.pedantic(lambda: figures.update(zip(("p50", "p99"), measure("streams"), strict=True)),
+                       rounds=1, iterations=1)
     ping = statistics.median(pings) * 1000
     benchmark.extra_info.update(streams=STREAMS, p50_ms=round(figures["p50"], 2), p99_ms=round(figures["p99"], 2),
                                 channels_p50_ms=round(channels_p50, 2), channels_p99_ms=round(channels_p99, 2))
