@@ -60,6 +60,7 @@ class SlotRegistry:
     # --- the worker's side ---------------------------------------------------------
 
     def register(self, worker_id: str, slots: int, device: str, channel: str) -> None:
+        """`channel` says where the worker reads its calls' frames (shown by the health page)."""
         pipe = self.redis.pipeline()
         pipe.hset(f"media:worker:{worker_id}", mapping={"slots": slots, "device": device, "channel": channel,
                                                          "draining": "0", "started": time.time()})
@@ -96,9 +97,6 @@ class SlotRegistry:
 
     def is_alive(self, worker_id: str) -> bool:
         return bool(self.redis.exists(f"media:worker:{worker_id}:alive"))
-
-    def channel_of(self, worker_id: str) -> str | None:
-        return self.redis.hget(f"media:worker:{worker_id}", "channel")
 
     def live_workers(self) -> dict[str, dict]:
         workers = {}
