@@ -78,33 +78,29 @@ def report(benchmark, label, seconds, baseline, run, queries):
           f"{seconds / baseline:.0f}x a bare csv read ({baseline:.2f} s) on {connection.vendor}")
 
 
-def test_first_import(benchmark, bench_campaign, big_sheet):
-    baseline = csv_read_seconds(big_sheet)
+def benchmarked_import(benchmark, campaign, sheet) -> tuple[ImportRun, int, float, float]:
+    """One import, timed once by pytest-benchmark; also the bare csv read baseline."""
+    baseline = csv_read_seconds(sheet)
     result = {}
 
-    def first():
+    def once():
         started = time.perf_counter()
-        result["run"], result["queries"] = import_once(bench_campaign, big_sheet)
+        result["run"], result["queries"] = import_once(campaign, sheet)
         result["seconds"] = time.perf_counter() - started
 
-    benchmark.pedantic(first, rounds=1, iterations=1)
-    run = result["run"]
+    benchmark.pedantic(once, rounds=1, iterations=1)
+    return result["run"], result["queries"], result["seconds"], baseline
+
+
+def test_first_import(benchmark, bench_campaign, big_sheet):
+    run, queries, seconds, baseline = benchmarked_import(benchmark, bench_campaign, big_sheet)
     assert run.rows_created + run.rows_rejected + run.rows_blank == ROWS
     assert Lead.objects.filter(campaign=bench_campaign).count() == run.rows_created
-    report(benchmark, "first import", result["seconds"], baseline, run, result["queries"])
+    report(benchmark, "first import", seconds, baseline, run, queries)
 
 
 def test_reimport_unchanged(benchmark, bench_campaign, big_sheet):
     import_once(bench_campaign, big_sheet)
-    baseline = csv_read_seconds(big_sheet)
-    result = {}
-
-    def again():
-        started = time.perf_counter()
-        result["run"], result["queries"] = import_once(bench_campaign, big_sheet)
-        result["seconds"] = time.perf_counter() - started
-
-    benchmark.pedantic(again, rounds=1, iterations=1)
-    run = result["run"]
+    run, queries, seconds, baseline = benchmarked_import(benchmark, bench_campaign, big_sheet)
     assert (run.rows_created, run.rows_updated) == (0, 0)
-    report(benchmark, "re-import, unchanged", result["seconds"], baseline, run, result["queries"])
+    report(benchmark, "re-import, unchanged", seconds, baseline, run, queries)
