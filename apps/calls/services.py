@@ -16,7 +16,13 @@ from apps.calls.models import CALL_STATUS_RANK, FINAL_CALL_STATUSES, LIVE_CALL_S
 from apps.campaigns.models import Campaign
 from apps.costs.models import CostEntry
 from apps.integrations.telephony import TelephonyError, telephony
-from apps.leads.eligibility import CALLABLE_STATUSES, DialContext, open_zones, why_not_callable
+from apps.leads.eligibility import (
+    CALLABLE_STATUSES,
+    DialContext,
+    open_zones,
+    outside_window_reason,
+    why_not_callable,
+)
 from apps.leads.models import DoNotCall, Lead, LeadStatus
 
 log = logging.getLogger(__name__)
@@ -189,6 +195,9 @@ def place_call(call_id: int) -> str:
         release_call(call_id, "no free media-worker slot")
         return "released: no free media-worker slot"
     call = Call.objects.select_related("lead", "campaign").get(pk=call_id)
+    if reason := _last_look(call, now):
+        release_call(call_id, f"not dialled: {reason}")
+        return f"released: {reason}"
     provider = telephony()
     try:
         provider_call_id = provider.place_call(call)
@@ -201,6 +210,19 @@ def place_call(call_id: int) -> str:
     Call.objects.filter(pk=call.pk).update(provider=provider.name, provider_call_id=provider_call_id)
     Lead.objects.filter(pk=call.lead_id, status=LeadStatus.QUEUED).update(status=LeadStatus.IN_CALL)
     return "placed"
+
+
+def _last_look(call: Call, now: dt.datetime) -> str | None:
+    """The rules that can change between the tick's claim and the dial: the campaign paused, the
+    number put on the do-not-call list, and — for a call retried minutes after its claim — the
+    calling window closed."""
+    if not call.campaign.is_active:
+        return "campaign paused"
+    if DoNotCall.objects.active().filter(phone=call.lead.phone).exists():
+        return "on the do-not-call list"
+    if (now - call.created_at).total_seconds() > settings.CALL_LAST_LOOK_WINDOW_SECONDS:
+        return outside_window_reason(call.lead, call.campaign.windows_by_weekday(), now)
+    return None
 
 
 def _find_quietly(provider, call):

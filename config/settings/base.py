@@ -198,6 +198,8 @@ MEDIA_SLOTS_TOTAL = env.int("MEDIA_SLOTS_TOTAL", default=4)
 DIAL_BATCH_MAX = env.int("DIAL_BATCH_MAX", default=50)
 CALL_PLACE_RETRIES = env.int("CALL_PLACE_RETRIES", default=3)
 CALL_PLACE_RETRY_SECONDS = env.float("CALL_PLACE_RETRY_SECONDS", default=10.0)
+# A call placed this long after the tick claimed it (a retried place_call) re-checks the window.
+CALL_LAST_LOOK_WINDOW_SECONDS = env.int("CALL_LAST_LOOK_WINDOW_SECONDS", default=60)
 CALL_PLACE_TIMEOUT_SECONDS = env.int("CALL_PLACE_TIMEOUT_SECONDS", default=120)
 CALL_RING_TIMEOUT_SECONDS = env.int("CALL_RING_TIMEOUT_SECONDS", default=180)
 CALL_MAX_SECONDS = env.int("CALL_MAX_SECONDS", default=900)

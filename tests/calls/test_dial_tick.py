@@ -161,3 +161,37 @@ def test_the_database_refuses_a_second_live_call_for_a_lead(active_campaign):
     Call.objects.update(status=CallStatus.COMPLETED)
     Call.objects.create(lead=lead, campaign=active_campaign)  # a new attempt after the first ended
     assert connection.vendor in {"postgresql", "sqlite"}
+
+
+def test_a_number_blocked_between_claim_and_dial_is_never_rung(active_campaign, settings):
+    """A lead opting out on another channel seconds after the tick claimed them is not called."""
+    from apps.calls.services import place_call
+    from apps.integrations.telephony import telephony
+
+    settings.TELEPHONY_PROVIDER, settings.MEDIA_SLOTS_TOTAL = "simulated", 10
+    lead = make_lead(active_campaign, NY[0])
+    [call_id] = dial_tick(active_campaign.pk, now=NOW).calls
+    add_to_do_not_call(lead.phone, "texted STOP")
+    assert place_call(call_id) == "released: on the do-not-call list"
+    call = Call.objects.get(pk=call_id)
+    assert (call.status, call.outcome) == (CallStatus.CANCELED, "not_placed")
+    assert telephony("simulated").find_call(call) is None
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.DO_NOT_CALL
+
+
+def test_a_retried_dial_rechecks_the_calling_window(active_campaign, settings):
+    """place_call retried minutes after the claim must not ring once the lead's window has closed."""
+    from django.utils import timezone
+
+    from apps.calls.services import place_call
+    from apps.leads.eligibility import window_open_in
+
+    settings.TELEPHONY_PROVIDER = "simulated"
+    windows, now = active_campaign.windows_by_weekday(), timezone.now()
+    closed = next(zone for zone in ("Asia/Tokyo", "America/New_York", "Europe/London", "Pacific/Honolulu")
+                  if not window_open_in(zone, windows, now))
+    lead = make_lead(active_campaign, "+18005550100", time_zone=closed, status=LeadStatus.QUEUED, attempts=1)
+    call = Call.objects.create(lead=lead, campaign=active_campaign)
+    Call.objects.filter(pk=call.pk).update(created_at=now - dt.timedelta(minutes=10))
+    assert place_call(call.pk).startswith("released: outside calling hours")

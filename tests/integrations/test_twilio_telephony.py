@@ -44,10 +44,10 @@ def twilio(monkeypatch, settings):
 
 
 @pytest.fixture
-def queued_call(campaign) -> Call:
+def queued_call(active_campaign) -> Call:
     """A call the dial tick just created: its lead claimed (queued, first attempt)."""
-    lead = make_lead(campaign, PHONE, status=LeadStatus.QUEUED, attempts=1)
-    return Call.objects.create(lead=lead, campaign=campaign, attempt=1)
+    lead = make_lead(active_campaign, PHONE, status=LeadStatus.QUEUED, attempts=1)
+    return Call.objects.create(lead=lead, campaign=active_campaign, attempt=1)
 
 
 def refreshed(call: Call) -> Call:
