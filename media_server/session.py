@@ -23,11 +23,10 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn
-from media_server.dsp.chain import FRAME_SAMPLES, InboundChain
+from media_server.dsp.chain import InboundChain, telephone_frames
 from media_server.dsp.turn import SHORT_PAUSE_MS, sounds_finished
 from media_server.dsp.vad import VoiceActivity
 from media_server.recording import StereoRecorder
-from media_server.speech.audio import pcm16_to_ulaw, ulaw_to_pcm16
 from media_server.speech.text import sentences, speakable
 from media_server.twilio_protocol import (
     Dtmf,
@@ -279,11 +278,7 @@ class CallSession:
                 turn.pieces.append(piece)
                 index = len(turn.pieces) - 1
                 async for audio in self.voice.speak(sentence):
-                    pcm = ulaw_to_pcm16(audio)
-                    for start in range(0, pcm.size, FRAME_SAMPLES):
-                        frame = pcm[start:start + FRAME_SAMPLES]
-                        if frame.size < FRAME_SAMPLES:
-                            frame = np.concatenate([frame, np.zeros(FRAME_SAMPLES - frame.size, dtype=np.int16)])
+                    for frame in telephone_frames(audio):
                         piece.frames += 1
                         await self._outbox.put((turn.number, index, frame))
                         if first_frame_ms is None:
@@ -314,8 +309,9 @@ class CallSession:
                 delay = next_send - time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
-                await self._send(media_message(self.stream_sid, pcm16_to_ulaw(item)))
-                self.inbound.played(item)
+                ulaw, pcm = item
+                await self._send(media_message(self.stream_sid, ulaw))  # as the voice made it: no re-encoding
+                self.inbound.played(pcm)
                 turn.pieces[index].sent += 1
             self._outbox.task_done()
 

@@ -24,6 +24,7 @@ from apps.leads.eligibility import (
     why_not_callable,
 )
 from apps.leads.models import DoNotCall, Lead, LeadStatus
+from apps.leads.services import is_on_do_not_call
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +219,7 @@ def _last_look(call: Call, now: dt.datetime) -> str | None:
     calling window closed."""
     if not call.campaign.is_active:
         return "campaign paused"
-    if DoNotCall.objects.active().filter(phone=call.lead.phone).exists():
+    if is_on_do_not_call(call.lead.phone):
         return "on the do-not-call list"
     if (now - call.created_at).total_seconds() > settings.CALL_LAST_LOOK_WINDOW_SECONDS:
         return outside_window_reason(call.lead, call.campaign.windows_by_weekday(), now)

@@ -2,8 +2,8 @@
 
 Inbound (the lead): Twilio μ-law frames → jitter buffer → decode → loss concealment → echo
 cancel (against what we played) → noise suppression → 8 → 16 kHz, ready for VAD and STT.
-Outbound (the agent): PCM16 at the voice's rate → 8 kHz → 20 ms μ-law frames for Twilio, each
-kept as the echo canceller's far-end reference for the inbound frame heard at the same time.
+Outbound (the agent): 8 kHz μ-law from the voice → 20 ms frames for Twilio, each decoded once as
+the echo canceller's far-end reference for the inbound frame heard at the same time.
 """
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ import numpy as np
 from media_server.dsp.jitter import JitterBuffer
 from media_server.dsp.plc import LossConcealer
 from media_server.dsp.speex import EchoCanceller, Preprocessor, StreamResampler
-from media_server.speech.audio import pcm16_to_ulaw, ulaw_to_pcm16
+from media_server.speech.audio import ulaw_to_pcm16
 
 FRAME_SAMPLES = 160  # 20 ms at 8 kHz
 SILENCE = np.zeros(FRAME_SAMPLES, dtype=np.int16)
+ULAW_SILENCE = b"\xff"  # μ-law code for 0
 
 
 @dataclass
@@ -62,28 +63,10 @@ class InboundChain:
         return InboundFrame(self.resampler.process(pcm), pcm, payload is None, far)
 
 
-class OutboundChain:
-    """Agent audio → 20 ms μ-law frames; partial frames wait for the rest of the reply."""
-
-    def __init__(self, input_rate: int):
-        self.resampler = StreamResampler(input_rate, 8000) if input_rate != 8000 else None
-        self._pending = np.zeros(0, dtype=np.int16)
-
-    def push(self, samples: np.ndarray) -> list[tuple[bytes, np.ndarray]]:
-        audio = self.resampler.process(samples) if self.resampler else samples.astype(np.int16)
-        self._pending = np.concatenate([self._pending, audio])
-        return self._frames(final=False)
-
-    def finish(self) -> list[tuple[bytes, np.ndarray]]:
-        """The reply ended: pad its last frame with silence."""
-        return self._frames(final=True)
-
-    def _frames(self, final: bool) -> list[tuple[bytes, np.ndarray]]:
-        frames = []
-        while self._pending.size >= FRAME_SAMPLES or (final and self._pending.size):
-            frame = self._pending[:FRAME_SAMPLES]
-            if frame.size < FRAME_SAMPLES:
-                frame = np.concatenate([frame, np.zeros(FRAME_SAMPLES - frame.size, dtype=np.int16)])
-            self._pending = self._pending[FRAME_SAMPLES:]
-            frames.append((pcm16_to_ulaw(frame), frame))
-        return frames
+def telephone_frames(ulaw: bytes) -> list[tuple[bytes, np.ndarray]]:
+    """8 kHz μ-law audio → whole 20 ms frames to send (the last padded with silence), each with
+    its PCM16 decoding for the echo canceller's far-end reference."""
+    if len(ulaw) % FRAME_SAMPLES:
+        ulaw += ULAW_SILENCE * (FRAME_SAMPLES - len(ulaw) % FRAME_SAMPLES)
+    return [(ulaw[i:i + FRAME_SAMPLES], ulaw_to_pcm16(ulaw[i:i + FRAME_SAMPLES]))
+            for i in range(0, len(ulaw), FRAME_SAMPLES)]

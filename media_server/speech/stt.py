@@ -24,7 +24,6 @@ from media_server.speech.models import check_whisper
 log = logging.getLogger(__name__)
 NO_SPEECH_THRESHOLD = 0.6
 LOOP_COMPRESSION_RATIO = 2.4  # Whisper's own test for a decoding stuck in a loop ("the F, the F, the F, ...")
-MAX_UTTERANCE_SECONDS = 30.0  # one Whisper window; longer turns are cut into windows
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from scipy.signal import resample
 
-from media_server.dsp.chain import FRAME_SAMPLES, InboundChain, OutboundChain
+from media_server.dsp.chain import FRAME_SAMPLES, InboundChain, telephone_frames
 from media_server.dsp.speex import StreamResampler
-from media_server.speech.audio import pcm16_to_ulaw
+from media_server.speech.audio import pcm16_to_ulaw, to_telephone
 from media_server.speech.audio import resample as oneshot_resample
 
 
@@ -88,10 +88,9 @@ def test_the_streaming_resampler_has_no_energy_spikes_at_frame_edges():
     assert boundary_clicks(per_chunk, 2 * FRAME_SAMPLES) > 3  # what the per-chunk FFT approach did
 
 
-def test_the_outbound_chain_sends_whole_20_ms_frames_and_keeps_the_echo_reference():
+def test_the_agents_audio_goes_out_in_whole_20_ms_frames_with_their_echo_reference():
     reply = (np.sin(2 * np.pi * 300 * np.arange(22050) / 22050) * 9000).astype(np.int16)  # 1 s at Piper's rate
-    outbound = OutboundChain(22050)
-    frames = outbound.push(reply[:10000]) + outbound.push(reply[10000:]) + outbound.finish()
+    frames = telephone_frames(to_telephone(reply, 22050))
     assert all(len(payload) == FRAME_SAMPLES for payload, _ in frames)
     assert len(frames) in (50, 51)
     assert all(pcm.size == FRAME_SAMPLES for _, pcm in frames)
