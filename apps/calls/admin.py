@@ -52,8 +52,8 @@ class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
-    list_display = ("lead", "starts_at", "ends_at", "with_agent", "status")
-    list_filter = ("status", "with_agent")
+    list_display = ("lead", "starts_at", "ends_at", "agent", "status")
+    list_filter = ("status", "agent")
     search_fields = ("lead__name", "lead__phone")
-    list_select_related = ("lead",)
+    list_select_related = ("lead", "agent")
     raw_id_fields = ("lead", "call")

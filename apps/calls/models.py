@@ -1,6 +1,8 @@
 """Calls and what happened in them: transcript turns, agent hand-overs, appointments."""
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -44,6 +46,13 @@ class Call(models.Model):
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     recording = models.FileField(upload_to="recordings/%Y/%m/", blank=True)
     summary = models.TextField(blank=True)
+    disposition = models.CharField(max_length=30, blank=True, help_text="What the conversation came to")
+    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Qualification score 0–100")
+    score_band = models.CharField(max_length=10, blank=True, help_text="hot, warm or cold")
+    score_breakdown = models.JSONField(default=dict, blank=True, help_text="Points per qualification factor")
+    facts = models.JSONField(default=dict, blank=True, help_text="What the lead told us, with the words it came from")
+    objections = models.JSONField(default=dict, blank=True, help_text="Objections met, with how often")
+    callback_at = models.DateTimeField(null=True, blank=True, help_text="When the lead asked to be called back")
     error = models.TextField(blank=True)
     metrics = models.JSONField(default=dict, blank=True, help_text="Per-turn latencies of the live pipeline (ms)")
 
@@ -102,6 +111,74 @@ class AgentTransition(models.Model):
         return f"{self.from_agent or 'start'} → {self.to_agent}"
 
 
+class AgentStep(models.Model):
+    """One decision of the agent: what it understood from a lead turn, where it routed it, what it said."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="agent_steps")
+    number = models.PositiveIntegerField()
+    lead_text = models.TextField(blank=True)
+    dtmf = models.CharField(max_length=20, blank=True)
+    intent = models.CharField(max_length=30, blank=True)
+    objection = models.CharField(max_length=30, blank=True)
+    route = models.CharField(max_length=40, blank=True, help_text="The agent that handled the turn")
+    new_facts = models.JSONField(default=dict, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    reply = models.TextField(blank=True)
+    mode = models.CharField(max_length=10, blank=True, help_text="rules, or llm when Ollama helped")
+    decide_ms = models.PositiveIntegerField(default=0, help_text="Time to decide the reply, milliseconds")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "number"]
+        constraints = [models.UniqueConstraint(fields=["call", "number"], name="agentstep_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.intent} → {self.route}"
+
+
+class HumanAgent(models.Model):
+    """A real estate agent that leads are booked with."""
+
+    name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    time_zone = models.CharField(max_length=64, default="America/New_York", help_text="IANA zone of the working hours")
+    campaigns = models.ManyToManyField("campaigns.Campaign", blank=True, related_name="human_agents")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkingHours(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    agent = models.ForeignKey(HumanAgent, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["agent", "weekday", "start"]
+        verbose_name_plural = "working hours"
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="workinghours_start_before_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
 class Appointment(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", "Booked"
@@ -112,7 +189,10 @@ class Appointment(models.Model):
     call = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    with_agent = models.CharField(max_length=100, blank=True, help_text="The human agent who meets the lead")
+    agent = models.ForeignKey(HumanAgent, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments",
+                              help_text="The human agent who meets the lead")
+    lead_time_zone = models.CharField(max_length=64, blank=True, help_text="The zone the time was agreed in")
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True, help_text="The calendar invite's UID")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -120,6 +200,11 @@ class Appointment(models.Model):
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["starts_at", "status"], name="appointment_time")]
+        constraints = [
+            # Two calls can never book the same agent at the same time (the service also checks overlaps).
+            models.UniqueConstraint(fields=["agent", "starts_at"], condition=Q(status="booked"),
+                                    name="appointment_one_booking_per_agent_slot"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lead} at {self.starts_at:%Y-%m-%d %H:%M}"

@@ -32,6 +32,11 @@ def default_retry_minutes() -> dict:
     return {"no_answer": 240, "busy": 30, "voicemail": 1440, "failed": 60, "callback": 0}
 
 
+def default_score_weights() -> dict:
+    """Points each qualification factor can add to the 0–100 score (normalised to 100)."""
+    return {"timeline": 25, "budget": 15, "preapproved": 20, "motivation": 15, "location": 10, "agent": 15}
+
+
 class VoiceTier(models.TextChoices):
     LOCAL = "local", "Local voice (Piper) only"
     ESCALATE = "escalate", "Local, premium (ElevenLabs) for hot leads"
@@ -91,6 +96,14 @@ class Campaign(models.Model):
     company_name = models.CharField(max_length=200, default="Sunrise Realty")
     callback_number = models.CharField(max_length=30, blank=True)
 
+    # Qualification: how a lead is scored, and how long a meeting with a human agent lasts.
+    score_weights = models.JSONField(default=default_score_weights,
+                                     help_text="Points per factor: timeline, budget, preapproved, motivation, "
+                                               "location, agent (no agent yet); normalised to 100")
+    hot_threshold = models.PositiveSmallIntegerField(default=70, help_text="Score at or above which a lead is hot")
+    warm_threshold = models.PositiveSmallIntegerField(default=40, help_text="Score at or above which a lead is warm")
+    appointment_minutes = models.PositiveSmallIntegerField(default=30)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -116,6 +129,13 @@ class Campaign(models.Model):
         unknown_outcomes = set(self.retry_minutes or {}) - set(default_retry_minutes())
         if unknown_outcomes:
             errors["retry_minutes"] = f"Unknown outcomes: {', '.join(sorted(unknown_outcomes))}"
+        unknown_factors = set(self.score_weights or {}) - set(default_score_weights())
+        if unknown_factors:
+            errors["score_weights"] = f"Unknown factors: {', '.join(sorted(unknown_factors))}"
+        elif any(not isinstance(v, int | float) or v < 0 for v in (self.score_weights or {}).values()):
+            errors["score_weights"] = "Weights must be numbers of at least 0."
+        if not self.warm_threshold < self.hot_threshold <= 100:
+            errors["hot_threshold"] = "The warm threshold must be below the hot threshold, both at most 100."
         if errors:
             raise ValidationError(errors)
 

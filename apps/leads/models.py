@@ -53,6 +53,9 @@ class Lead(models.Model):
     last_called_at = models.DateTimeField(null=True, blank=True)
     last_outcome = models.CharField(max_length=30, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
+    score_band = models.CharField(max_length=10, blank=True)
+    facts = models.JSONField(default=dict, blank=True, help_text="What the lead has told us on calls")
+    callback_at = models.DateTimeField(null=True, blank=True, help_text="When the lead asked to be called back")
     claim_token = models.UUIDField(null=True, blank=True, editable=False, help_text="The dial tick that claimed it")
 
     sheet_row = models.PositiveIntegerField(null=True, blank=True, help_text="Row number in the source sheet")

@@ -223,6 +223,18 @@ ELEVENLABS_BASE_URL = env("ELEVENLABS_BASE_URL", default="https://api.elevenlabs
 ELEVENLABS_FIRST_AUDIO_TIMEOUT = env.float("ELEVENLABS_FIRST_AUDIO_TIMEOUT", default=1.5)
 ELEVENLABS_CHUNK_TIMEOUT = env.float("ELEVENLABS_CHUNK_TIMEOUT", default=1.0)
 
+# --- the agent's brain ----------------------------------------------------------------
+# Ollama is optional: without OLLAMA_HOST the agent understands and replies by rules and templates.
+OLLAMA_HOST = env("OLLAMA_HOST", default="")
+OLLAMA_MODEL = env("OLLAMA_MODEL", default="llama3.2:3b")
+# A reply whose first token is later than this is said from the templates instead (no dead air).
+OLLAMA_FIRST_TOKEN_MS = env.int("OLLAMA_FIRST_TOKEN_MS", default=500)
+OLLAMA_TIMEOUT_SECONDS = env.float("OLLAMA_TIMEOUT_SECONDS", default=4.0)
+# After this many failures in a row Ollama is not asked for OLLAMA_BREAKER_RESET_SECONDS.
+OLLAMA_BREAKER_FAILURES = env.int("OLLAMA_BREAKER_FAILURES", default=3)
+OLLAMA_BREAKER_RESET_SECONDS = env.float("OLLAMA_BREAKER_RESET_SECONDS", default=30.0)
+OLLAMA_CACHE_SECONDS = env.int("OLLAMA_CACHE_SECONDS", default=3600)  # Redis cache of repeated prompts
+
 # --- media server ------------------------------------------------------------------
 # The agent the media workers talk through (media_server.agent.interface.Agent).
 MEDIA_AGENT = env("MEDIA_AGENT", default="media_server.agent.orchestrator.Orchestrator")

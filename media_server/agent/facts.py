@@ -1,0 +1,79 @@
+"""What the agent knows about a lead: typed facts with the words they came from, and what a lead turn meant."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+# The facts qualification collects (LPMAMA plus timeline and buy/sell).
+FACT_NAMES = (
+    "intent",       # "buy" | "sell" | "both" | "rent"
+    "location",     # str: where they want to buy / what they sell ("Austin", "north side", "Elm Street")
+    "budget",       # int US dollars (a range: the low end in value, the high end in `high`)
+    "motivation",   # str: relocating, growing family, downsizing, investment, retiring, divorce, ...
+    "has_agent",    # bool: already working with an agent
+    "preapproved",  # "yes" | "no" | "in_progress" | "cash"
+    "timeline",     # int months until they want to move (0 = now / asap)
+    "bedrooms",     # int
+)
+
+# What a lead turn can mean, in order of precedence when several apply.
+INTENTS = (
+    "opt_out",          # stop calling me, take me off your list, do not call, DTMF 9
+    "wrong_number",     # wrong number, no such person here, you have the wrong person
+    "other_language",   # speaks Spanish (or asks for it) or another language
+    "is_robot",         # are you a robot / a real person / AI?
+    "who_is_this",      # who is this? who are you? where are you calling from?
+    "how_got_number",   # how did you get my number?
+    "goodbye",          # bye, have to go (not an objection)
+    "objection",        # see OBJECTIONS; `objection` holds which
+    "schedule",         # wants to meet / talks about a time for a meeting
+    "repeat",           # what? sorry? say that again
+    "question",         # asks us something we can answer generally (price of homes, how it works)
+    "affirm",           # yes, sure, sounds good, correct
+    "deny",             # no, nope, not really
+    "greeting",         # hello? hi, yes this is she
+    "inform",           # gives information (facts were found)
+    "unclear",          # nothing recognised
+)
+
+OBJECTIONS = (
+    "not_interested",   # not interested
+    "has_agent",        # already have an agent / working with a realtor
+    "just_looking",     # just browsing, just looking, not ready
+    "busy",             # busy / call me later / bad time (a `when` may say when)
+    "send_email",       # send me an email / just email me the info
+    "price_worry",      # prices too high, can't afford
+    "market_worry",     # waiting for rates to drop / the market to crash
+)
+
+
+@dataclass
+class Fact:
+    name: str
+    value: object  # str | int | bool per FACT_NAMES
+    words: str = ""  # the lead's words it came from
+    high: int | None = None  # the top of a range (budget)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class When:
+    """A time the lead named, resolved in the lead's zone: an exact moment, or a range to choose from."""
+
+    start: dt.datetime  # aware, in the lead's zone
+    end: dt.datetime
+    exact: bool  # True: the lead named a moment ("tomorrow at 3"); start == end
+    words: str = ""
+    day_start: dt.time | None = None  # a daily limit within the range ("next week after 5" → 17:00)
+    day_end: dt.time | None = None
+
+
+@dataclass
+class Understanding:
+    intent: str = "unclear"
+    objection: str = ""
+    facts: list[Fact] = field(default_factory=list)
+    when: When | None = None
+    language: str = "en"
