@@ -293,9 +293,20 @@ def finish_call(call_id: int, status: str, *, outcome: str = "", duration: int |
         call.save(update_fields=["status", "outcome", "ended_at", "last_event_at", "provider_status", "error",
                                  "duration_seconds"])
         _schedule_next_attempt(call, now)
+        if call.answered_at is not None:
+            transaction.on_commit(lambda: _analyse_later(call_id))
     _give_back_slot(call_id)
     log.info("call %s ended: %s", call_id, call.outcome)
     return True
+
+
+def _analyse_later(call_id: int) -> None:
+    from workers.postcall import analyse_call
+
+    try:
+        analyse_call.delay(call_id)
+    except Exception:  # noqa: BLE001 - the call is closed either way; the analysis can be rerun
+        log.exception("call %s: could not queue its analysis", call_id)
 
 
 def _schedule_next_attempt(call: Call, now: dt.datetime) -> None:

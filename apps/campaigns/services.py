@@ -57,3 +57,14 @@ def delete_schedules(campaign_id: int) -> None:
 def set_active(campaign: Campaign, active: bool) -> None:
     campaign.is_active = active
     campaign.save(update_fields=["is_active", "updated_at"])
+
+
+def campaign_for_command(slug: str) -> Campaign:
+    """The campaign a slug on a management command's line names, or a CommandError listing the known ones."""
+    from django.core.management.base import CommandError
+
+    found = Campaign.objects.filter(slug=slug).first()
+    if found is None:
+        known = ", ".join(Campaign.objects.values_list("slug", flat=True)[:10]) or "none yet"
+        raise CommandError(f"No campaign with slug {slug!r} (campaigns: {known})")
+    return found

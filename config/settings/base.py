@@ -113,7 +113,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = "UTC"
-CELERY_IMPORTS = ["workers.imports", "workers.dialer"]
+CELERY_IMPORTS = ["workers.imports", "workers.dialer", "workers.postcall"]
 CELERY_TASK_QUEUES = [Queue("imports"), Queue("dialer"), Queue("postcall")]
 CELERY_TASK_DEFAULT_QUEUE = "postcall"
 CELERY_TASK_ROUTES = {
@@ -234,6 +234,8 @@ OLLAMA_TIMEOUT_SECONDS = env.float("OLLAMA_TIMEOUT_SECONDS", default=4.0)
 OLLAMA_BREAKER_FAILURES = env.int("OLLAMA_BREAKER_FAILURES", default=3)
 OLLAMA_BREAKER_RESET_SECONDS = env.float("OLLAMA_BREAKER_RESET_SECONDS", default=30.0)
 OLLAMA_CACHE_SECONDS = env.int("OLLAMA_CACHE_SECONDS", default=3600)  # Redis cache of repeated prompts
+# A call's conversation state (LangGraph checkpoints in Redis) outlives the call this long.
+AGENT_STATE_TTL_SECONDS = env.int("AGENT_STATE_TTL_SECONDS", default=2 * 24 * 3600)
 
 # --- media server ------------------------------------------------------------------
 # The agent the media workers talk through (media_server.agent.interface.Agent).

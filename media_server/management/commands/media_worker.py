@@ -37,13 +37,15 @@ class Command(BaseCommand):
         stt = SpeechToText(device=whisper_device,
                            compute_type="float16" if whisper_device == "cuda" else settings.WHISPER_COMPUTE_TYPE)
         tts = PiperTTS(use_cuda=whisper_device == "cuda")
-        make_agent()  # fail now, not on the first call, if the agent cannot be built
+        # One agent per process, built now (not on the first call): its graph and clients serve every
+        # call, each call's state being its own checkpoint thread.
+        agent = make_agent()
         self._warm_up(stt, tts, VoiceActivity(), turn)
 
         def voice_for(call_id: int) -> CallVoice:
             return CallVoice(tts, on_switch=lambda old, new, why: record_tier_switch(call_id, old, new, why))
 
-        worker = MediaWorker(slots, device, stt, tts, make_agent, voice_for)
+        worker = MediaWorker(slots, device, stt, tts, lambda: agent, voice_for)
         self.stdout.write(f"media worker on {device}: Whisper {stt.load_seconds:.2f} s, Piper {tts.load_seconds:.2f} s")
 
         async def main():

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from apps.calls.services import dial_context, dial_tick
 from apps.campaigns.models import Campaign
+from apps.campaigns.services import campaign_for_command
 from apps.leads.eligibility import DialContext, why_not_callable
 from apps.leads.models import DoNotCall, Lead
 
@@ -20,9 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--explain", action="store_true", help="count the reasons leads are not called now")
 
     def handle(self, *args, campaign: str, explain: bool, **options):
-        found = Campaign.objects.filter(slug=campaign).first()
-        if found is None:
-            raise CommandError(f"No campaign with slug {campaign!r}")
+        found = campaign_for_command(campaign)
         result = dial_tick(found.pk)
         self.stdout.write(f"Queued {len(result.calls)} call(s)" + (f"; {result.reason}" if result.reason else ""))
         if explain:

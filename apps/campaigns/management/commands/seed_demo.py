@@ -1,16 +1,19 @@
-"""`manage.py seed_demo`: the demo superuser, the demo campaign with its messy sheet, a do-not-call entry.
+"""`manage.py seed_demo`: the demo superuser, the demo campaign with its messy sheet, a do-not-call entry,
+and two human agents with working hours that the demo calls book appointments with.
 
 Idempotent: running it again keeps the data and prints the same login (the password is
 kept in var/demo-password so the printed one stays valid).
 """
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from apps.calls.models import HumanAgent, WorkingHours
 from apps.campaigns.models import Campaign
 from apps.leads.models import DoNotCall, ImportRun
 from apps.leads.services import add_to_do_not_call, run_import
@@ -24,6 +27,11 @@ DEMO_MAPPING = {
     "notes": "Notes",
     "consent_source": "Consent Source",
     "consent_at": "Consent Date",
+}
+# name → (email, IANA zone, weekdays (0 = Monday), start, end)
+DEMO_AGENTS = {
+    "Jordan Lee": ("jordan.lee@example.com", "America/New_York", range(0, 5), dt.time(9), dt.time(17)),
+    "Sam Rivera": ("sam.rivera@example.com", "America/Los_Angeles", range(0, 6), dt.time(10), dt.time(18)),
 }
 
 
@@ -46,6 +54,7 @@ class Command(BaseCommand):
                 "max_concurrent_calls": 3,
             },
         )
+        self._human_agents(campaign)
         run = run_import(ImportRun.objects.create(campaign=campaign, source=campaign.sheet_source,
                                                   trigger=ImportRun.Trigger.COMMAND))
         self.stdout.write(f"Demo campaign {campaign.slug!r} ({'created' if created else 'kept'}): import #{run.pk} "
@@ -54,6 +63,17 @@ class Command(BaseCommand):
             self.stdout.write("The demo campaign is active: beat dials its callable leads through the simulated "
                               "telephone network every 30 seconds.")
         self.stdout.write(self.style.SUCCESS(f"Admin login: demo / {password}"))
+
+    def _human_agents(self, campaign: Campaign) -> None:
+        """The demo's agents, created once; hours are only added to an agent that has none (staff may edit them)."""
+        for name, (email, zone, weekdays, start, end) in DEMO_AGENTS.items():
+            agent, _ = HumanAgent.objects.get_or_create(name=name, defaults={"email": email, "time_zone": zone})
+            agent.campaigns.add(campaign)
+            if not agent.working_hours.exists():
+                WorkingHours.objects.bulk_create(
+                    WorkingHours(agent=agent, weekday=day, start=start, end=end) for day in weekdays
+                )
+        self.stdout.write(f"Human agents for the demo campaign: {', '.join(DEMO_AGENTS)}.")
 
     def _superuser(self) -> str:
         password_file = settings.VAR_DIR / "demo-password"

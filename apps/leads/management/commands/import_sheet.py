@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.campaigns.models import Campaign
+from apps.campaigns.services import campaign_for_command
 from apps.leads.models import ImportRun
 from apps.leads.services import run_import
 
@@ -16,9 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="", help="sheet to read instead of the campaign's own")
 
     def handle(self, *args, campaign: str, source: str, **options):
-        found = Campaign.objects.filter(slug=campaign).first()
-        if found is None:
-            raise CommandError(f"No campaign with slug {campaign!r}")
+        found = campaign_for_command(campaign)
         source = source or found.sheet_source
         if not source:
             raise CommandError(f"Campaign {campaign!r} has no sheet source; pass --source")

@@ -1,0 +1,392 @@
+"""The agent's LangGraph: each lead turn is routed to one specialist, which replies and may hand over.
+
+    START ─┬─ greet                                   (no lead turn yet: the opening)
+           └─ take_turn ── route ─┬─ conversation     (identity, "are you a robot?", permission)
+                                  ├─ qualification    (LPMAMA questions, score)
+                                  ├─ objection        (catalogue; returns to where it was)
+                                  ├─ scheduling       (two free slots, read back, book)
+                                  ├─ opt_out          (do-not-call at once, goodbye)
+                                  └─ closing          (goodbye, wrong number)
+
+A specialist hands the turn to another with a Command (recorded as a hand-over, stored as an
+AgentTransition). The graph runs in a worker thread: nodes may touch the database (free slots,
+booking, the do-not-call list) without blocking the call's event loop. The state is checkpointed
+per call (thread `call-<id>`), so a restarted worker resumes with what the lead already said.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+from typing import Annotated, TypedDict
+from zoneinfo import ZoneInfo
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command
+
+from media_server.agent.replies import Persona, Replies
+from media_server.agent.scoring import score_lead
+
+SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "opt_out", "closing")
+QUESTION_ORDER = ("intent", "location", "timeline", "budget", "preapproved", "motivation", "has_agent")
+MAX_ASKS = 2  # a question the lead does not answer is asked again once, then left
+FAR_TIMELINE_MONTHS = 12
+UNSURE = re.compile(r"\b(don'?t know|not sure|no idea|dunno|haven'?t (thought|decided)|can'?t say)\b")
+CALLBACK_NOTICE = dt.timedelta(minutes=15)
+
+
+class CallState(TypedDict, total=False):
+    # who and when (set by the orchestrator)
+    call_id: int
+    campaign_id: int
+    lead_id: int
+    phone: str
+    lead_tz: str
+    persona: dict
+    consent: dict  # source, at (ISO)
+    lead_email: str
+    scoring: dict  # weights, hot, warm
+    window: list[str]  # the campaign's calling window, lead-local ["08:00", "21:00"]
+    now: str  # ISO, UTC: the moment of this turn
+    # this turn
+    turn_number: int
+    turn: dict | None  # text, dtmf, usable
+    understanding: dict  # intent, objection, facts, when
+    replies: Annotated[list[str], operator.add]
+    handovers: Annotated[list[list[str]], operator.add]
+    hangup: str
+    free_reply: bool  # the reply may be reworded by an LLM (not a legal or booking sentence)
+    # the conversation so far
+    agent: str
+    expecting: str
+    question: str
+    asked: dict[str, int]
+    facts: dict[str, dict]
+    new_facts: dict[str, dict]
+    score: dict
+    objections: dict[str, int]
+    soft_exit: bool
+    offered: list[dict]
+    chosen: dict | None
+    appointment: dict | None
+    callback_at: str | None
+    disposition: str
+    tries: int  # turns without progress on the current question
+
+
+def _now(state: CallState) -> dt.datetime:
+    return dt.datetime.fromisoformat(state["now"]).astimezone(ZoneInfo(state.get("lead_tz") or "America/New_York"))
+
+
+def _replies(state: CallState) -> Replies:
+    return Replies(Persona(**state["persona"]), seed=state.get("call_id", 0) * 1009 + state.get("turn_number", 0))
+
+
+def _u(state: CallState) -> dict:
+    return state.get("understanding") or {}
+
+
+def _handover(state: CallState, to: str, reason: str) -> dict:
+    return {"handovers": [[state.get("agent") or "", to, reason]], "agent": to}
+
+
+def _ask(state: CallState, replies: Replies, expecting: str, key: str, *, prefix: str = "") -> dict:
+    question = replies.say(key)
+    if prefix:
+        question = prefix + question[:1].lower() + question[1:]
+    asked = {**(state.get("asked") or {}), expecting: (state.get("asked") or {}).get(expecting, 0) + 1}
+    return {"replies": [question], "expecting": expecting, "question": question, "asked": asked}
+
+
+def _end(replies_said: list[str], disposition: str, reason: str) -> dict:
+    return {"replies": replies_said, "hangup": reason, "disposition": disposition, "expecting": "",
+            "free_reply": False}
+
+
+class AgentGraph:
+    """Builds and holds the compiled graph; `actions` does what the conversation decides (database)."""
+
+    def __init__(self, actions, checkpointer=None):
+        self.actions = actions
+        builder = StateGraph(CallState)
+        builder.add_node("greet", self.greet)
+        builder.add_node("take_turn", self.take_turn)
+        builder.add_node("conversation", self.conversation, destinations=("qualification", "objection"))
+        builder.add_node("qualification", self.qualification, destinations=("scheduling", "closing"))
+        builder.add_node("objection", self.objection, destinations=("qualification", "scheduling"))
+        builder.add_node("scheduling", self.scheduling, destinations=("closing",))
+        builder.add_node("opt_out", self.opt_out)
+        builder.add_node("closing", self.closing)
+        builder.add_conditional_edges(START, lambda s: "take_turn" if s.get("turn") else "greet",
+                                      ["greet", "take_turn"])
+        builder.add_edge("greet", END)
+        builder.add_conditional_edges("take_turn", self.route, list(SPECIALISTS))
+        for name in SPECIALISTS:
+            builder.add_edge(name, END)
+        self.graph = builder.compile(checkpointer=checkpointer)
+
+    # --- entry -------------------------------------------------------------------------
+
+    def greet(self, state: CallState) -> dict:
+        replies = _replies(state)
+        if state.get("turn_number"):  # the same call again, on a restarted worker: pick up where it was
+            return {"replies": ["Sorry about that, we got cut off.", state.get("question") or replies.say("repeat")],
+                    "free_reply": False}
+        text = replies.say("greeting")
+        return {"replies": [text], "agent": "conversation", "expecting": "permission",
+                "question": text.rsplit(". ", 1)[-1], "free_reply": False,
+                "handovers": [["", "conversation", "call answered"]]}
+
+    def take_turn(self, state: CallState) -> dict:
+        """Keep what the lead just said: new facts, the score they give."""
+        understood = _u(state)
+        facts = dict(state.get("facts") or {})
+        new = {}
+        for fact in understood.get("facts", []):
+            if fact["name"] == "slot_choice":
+                continue
+            if facts.get(fact["name"], {}).get("value") != fact["value"]:
+                new[fact["name"]] = fact
+            facts[fact["name"]] = fact
+        scoring = state.get("scoring") or {}
+        score = score_lead(facts, scoring.get("weights"), hot=scoring.get("hot", 70), warm=scoring.get("warm", 40))
+        return {"facts": facts, "new_facts": new, "score": score.as_dict(), "free_reply": True}
+
+    def route(self, state: CallState) -> str:
+        u, expecting, agent = _u(state), state.get("expecting", ""), state.get("agent", "conversation")
+        intent = u.get("intent", "unclear")
+        if intent == "opt_out":
+            return "opt_out"
+        if intent in ("wrong_number", "goodbye"):
+            return "closing"
+        if intent in ("other_language", "objection"):
+            return "objection"
+        if state.get("soft_exit") and intent in ("deny", "unclear") and not state.get("new_facts"):
+            return "objection"  # "not interested" twice: let them go
+        if intent in ("is_robot", "who_is_this", "how_got_number", "repeat", "greeting") and agent != "scheduling":
+            return "conversation"
+        if expecting == "callback_time":
+            return "objection"
+        if expecting in ("slot_choice", "confirm") or intent == "schedule" or agent == "scheduling":
+            return "scheduling"
+        if agent == "conversation":
+            return "conversation"
+        return "qualification"
+
+    # --- specialists -------------------------------------------------------------------
+
+    def conversation(self, state: CallState) -> dict | Command:
+        u, replies = _u(state), _replies(state)
+        intent = u.get("intent")
+        question = state.get("question") or ""
+        if intent == "is_robot":
+            return {"replies": [replies.say("is_robot"), question], "free_reply": False}
+        if intent == "who_is_this":
+            return {"replies": [replies.say("who_is_this"), question]}
+        if intent == "how_got_number":
+            return {"replies": [self._source_sentence(state, replies), question], "free_reply": False}
+        if intent == "repeat":
+            return {"replies": [question or replies.say("repeat")]}
+        if intent == "greeting" and state.get("expecting") != "permission":
+            return {"replies": [replies.say("greeting_again"), question]}
+        if state.get("expecting") == "permission" and intent == "deny":
+            return Command(goto="objection", update={"understanding": {**u, "intent": "objection",
+                                                                       "objection": "busy"}})
+        return Command(goto="qualification",
+                       update={**_handover(state, "qualification", "the lead has a minute"),
+                               "replies": [replies.say("acknowledge")]})
+
+    def qualification(self, state: CallState) -> dict | Command:
+        u, replies = _u(state), _replies(state)
+        facts, asked, expecting = state.get("facts") or {}, state.get("asked") or {}, state.get("expecting", "")
+        said: list[str] = []
+        if u.get("intent") == "question":
+            said.append(replies.say("answer_question"))
+        answered = expecting in (state.get("new_facts") or {}) or expecting in facts
+        unsure = UNSURE.search((state.get("turn") or {}).get("text", "").lower()) is not None
+        if expecting in QUESTION_ORDER and not answered and asked.get(expecting, 0) < MAX_ASKS and not unsure \
+                and u.get("intent") not in ("question", "affirm", "deny"):
+            return _ask(state, replies, expecting, self._question_key(expecting, facts), prefix="Sorry, ")
+        if state.get("new_facts") and not said:
+            said.append(replies.say("acknowledge"))
+        following = self._next_question(facts, asked)
+        band = (state.get("score") or {}).get("band", "cold")
+        timeline = (facts.get("timeline") or {}).get("value")
+        if isinstance(timeline, int) and timeline > FAR_TIMELINE_MONTHS and band == "cold":
+            following = None  # years away: thank them now rather than quiz them
+        if following is None or (band == "hot" and following in ("motivation", "has_agent")
+                                 and "timeline" in facts and "budget" in facts):
+            if band in ("hot", "warm"):
+                return Command(goto="scheduling", update={**_handover(state, "scheduling", f"{band} lead"),
+                                                          "replies": said + [replies.say("offer_meeting")]})
+            return {**_end(said + [replies.say("goodbye_cold")], "cold", "the lead is not ready"),
+                    "free_reply": True}
+        update = _ask(state, replies, following, self._question_key(following, facts))
+        update["replies"] = said + update["replies"]
+        update["tries"] = 0
+        return update
+
+    def objection(self, state: CallState) -> dict | Command:
+        u, replies = _u(state), _replies(state)
+        objection = u.get("objection") or ("other_language" if u.get("intent") == "other_language" else "")
+        if state.get("soft_exit") and not objection:
+            objection = "not_interested"
+        if state.get("expecting") == "callback_time" and not objection:
+            objection = "busy"
+        counts = dict(state.get("objections") or {})
+        if objection:
+            counts[objection] = counts.get(objection, 0) + 1
+        update: dict = {"objections": counts}
+        if state.get("agent") != "objection":
+            update.update(_handover(state, "objection", objection))
+        resume = state.get("agent") if state.get("agent") not in ("objection", None) else "qualification"
+        if objection == "other_language":
+            self.actions.stop_calling(state, invalid=False)
+            return {**update, **_end([replies.say("other_language")], "language_callback",
+                                     "the lead speaks another language")}
+        if objection == "has_agent":
+            self.actions.stop_calling(state)
+            return {**update, **_end([replies.say("has_agent")], "has_agent", "the lead has an agent")}
+        if objection == "not_interested":
+            if counts["not_interested"] >= 2 or state.get("soft_exit"):
+                self.actions.stop_calling(state)
+                return {**update, **_end([replies.say("not_interested_final")], "not_interested",
+                                         "the lead is not interested")}
+            text = replies.say("not_interested_first")
+            return {**update, "replies": [text], "soft_exit": True, "expecting": "timeline", "question": text,
+                    "agent": resume if resume != "conversation" else "qualification"}
+        if objection == "busy":
+            when = u.get("when")
+            if when:
+                at = self.actions.callback_time(state, when)
+                self.actions.schedule_callback(state, at)
+                spoken = self.actions.speak_time(state, at)
+                return {**update, "callback_at": at.isoformat(),
+                        **_end([replies.say("callback_booked", when=spoken)], "callback", "callback booked")}
+            tries = state.get("tries", 0) + 1 if state.get("expecting") == "callback_time" else 0
+            if tries >= 2:
+                return {**update, **_end([replies.say("goodbye")], "busy", "no callback time given")}
+            key = "callback_unclear" if tries else "busy_ask_when"
+            text = replies.say(key)
+            return {**update, "replies": [text], "expecting": "callback_time", "question": text, "tries": tries,
+                    "agent": "objection"}
+        said = {"just_looking": "just_looking", "send_email": "send_email", "price_worry": "price_worry",
+                "market_worry": "market_worry"}.get(objection)
+        if said == "send_email":
+            email = " at the address we have" if state.get("lead_email") else ""
+            line = replies.say("send_email", email=email)
+        else:
+            line = replies.say(said) if said else replies.say("unclear")
+        back = resume if resume in ("qualification", "scheduling") else "qualification"
+        return Command(goto=back, update={**update, "replies": [line], "understanding": {**u, "intent": "inform"},
+                                          "handovers": [["objection", back, f"{objection} answered"]],
+                                          "agent": back})
+
+    def scheduling(self, state: CallState) -> dict | Command:
+        u, replies = _u(state), _replies(state)
+        expecting, offered, intent = state.get("expecting", ""), state.get("offered") or [], u.get("intent")
+        when = u.get("when")
+        if expecting == "confirm" and state.get("chosen"):
+            if intent == "affirm":
+                return self._book(state, replies)
+            if not when:
+                return self._ask_time(state, replies, "ask_other_time")
+        if expecting == "slot_choice" and offered:
+            choice = next((f["value"] for f in u.get("facts", []) if f["name"] == "slot_choice"), None)
+            if choice is None and intent == "affirm" and len(offered) == 1:
+                choice = 1
+            if choice in (1, 2) and choice <= len(offered):
+                return self._read_back(state, replies, offered[choice - 1])
+            if intent == "deny" and not when:
+                return self._ask_time(state, replies, "ask_other_time")
+            if not when and intent == "affirm":
+                text = self._offer_text(state, replies, offered)
+                return {"replies": ["Which one suits you?", text], "question": text}
+        return self._offer(state, replies, when)
+
+    def opt_out(self, state: CallState) -> dict:
+        self.actions.opt_out(state)
+        update = _end([_replies(state).say("opt_out")], "opted_out", "the lead opted out")
+        return {**update, **_handover(state, "opt_out", "the lead asked not to be called")}
+
+    def closing(self, state: CallState) -> dict:
+        replies = _replies(state)
+        if _u(state).get("intent") == "wrong_number":
+            self.actions.stop_calling(state, invalid=True)
+            return _end([replies.say("wrong_number")], "wrong_number", "wrong number")
+        if state.get("appointment"):
+            return _end([replies.say("goodbye_after_booking")], "appointment", "the lead said goodbye")
+        band = (state.get("score") or {}).get("band", "cold")
+        disposition = state.get("disposition") or ("qualified" if band in ("hot", "warm") else "ended_by_lead")
+        return _end([replies.say("goodbye")], disposition, "the lead said goodbye")
+
+    # --- helpers -----------------------------------------------------------------------
+
+    @staticmethod
+    def _question_key(name: str, facts: dict) -> str:
+        seller = (facts.get("intent") or {}).get("value") == "sell"
+        return f"ask_{name}_sell" if seller and name in ("location", "budget") else f"ask_{name}"
+
+    @staticmethod
+    def _next_question(facts: dict, asked: dict) -> str | None:
+        intent = (facts.get("intent") or {}).get("value")
+        for name in QUESTION_ORDER:
+            if name in facts or asked.get(name, 0) >= 1:
+                continue
+            if name == "preapproved" and intent == "sell":
+                continue
+            return name
+        return None
+
+    def _source_sentence(self, state: CallState, replies: Replies) -> str:
+        consent = state.get("consent") or {}
+        if not consent.get("source"):
+            return replies.say("how_got_number_unknown")
+        when = ""
+        if consent.get("at"):
+            at = dt.datetime.fromisoformat(consent["at"]).astimezone(_now(state).tzinfo)
+            when = f" on {at:%B} {at.day}"
+        return replies.say("how_got_number", source=consent["source"], when=when)
+
+    def _offer(self, state: CallState, replies: Replies, when: dict | None) -> dict:
+        slots = self.actions.free_slots(state, when)
+        if not slots and when:
+            slots = self.actions.free_slots(state, None)  # nothing then: the nearest free times instead
+        if not slots:
+            self.actions.stop_calling(state)
+            return _end([replies.say("no_slots")], "needs_human", "no free slot")
+        if when and when.get("exact") and slots[0]["starts_at"] == dt.datetime.fromisoformat(when["start"]) \
+                .astimezone(dt.UTC).isoformat():
+            return self._read_back(state, replies, slots[0])
+        text = self._offer_text(state, replies, slots)
+        return {"replies": [text], "offered": slots, "expecting": "slot_choice", "question": text,
+                "agent": "scheduling", "free_reply": False}
+
+    def _offer_text(self, state: CallState, replies: Replies, slots: list[dict]) -> str:
+        spoken = [self.actions.speak_time(state, dt.datetime.fromisoformat(s["starts_at"])) for s in slots]
+        if len(slots) == 1:
+            return replies.say("offer_one_slot", first_slot=spoken[0], human=slots[0]["agent_name"])
+        human = slots[0]["agent_name"] if slots[0]["agent_name"] == slots[1]["agent_name"] else "one of our agents"
+        return replies.say("offer_slots", first_slot=spoken[0], second_slot=spoken[1], human=human)
+
+    def _read_back(self, state: CallState, replies: Replies, slot: dict) -> dict:
+        spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
+        text = replies.say("read_back", slot=spoken, human=slot["agent_name"])
+        return {"replies": [text], "chosen": slot, "expecting": "confirm", "question": text,
+                "agent": "scheduling", "free_reply": False}
+
+    def _ask_time(self, state: CallState, replies: Replies, key: str) -> dict:
+        text = replies.say(key)
+        # The times offered stay on the table: "no… actually the first one" still means the first one.
+        return {"replies": [text], "expecting": "slot_choice", "chosen": None, "question": text}
+
+    def _book(self, state: CallState, replies: Replies) -> dict:
+        slot = state["chosen"]
+        appointment = self.actions.book(state, slot)
+        if appointment is None:  # someone else took it a moment ago
+            offer = self._offer(state, replies, None)
+            return {**offer, "replies": [replies.say("slot_taken"), *offer["replies"]]}
+        spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
+        said = [replies.say("booked", slot=spoken, human=slot["agent_name"]), replies.say("goodbye_after_booking")]
+        return {**_end(said, "appointment", "appointment booked"), "appointment": appointment, "chosen": None}
+

@@ -1,0 +1,206 @@
+"""What the agent says when no LLM writes it: short spoken templates, with variety, in the campaign's persona.
+
+Replies are made for the ear: plain sentences, no lists or markdown, at most two short sentences
+(an appointment read-back may take three). The variant is picked by a generator seeded per call,
+so a call never sounds canned twice in a row and a test replays the same words.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+TEMPLATES: dict[str, tuple[str, ...]] = {
+    # --- conversation
+    "greeting": (
+        "Hi{name}, this is {agent}, an automated assistant calling for {company}. "
+        "You asked about homes with us, do you have a quick minute?",
+        "Hello{name}, it's {agent}, the automated assistant from {company}. "
+        "I'm following up on your home inquiry, is now an okay time?",
+    ),
+    "greeting_again": ("Hi, it's {agent} from {company} again.",),
+    "who_is_this": (
+        "I'm {agent}, an automated assistant calling for {company}, the real estate team.",
+        "This is {agent}, {company}'s automated assistant; we help people buy and sell homes.",
+    ),
+    "is_robot": (
+        "Yes, I'm an automated assistant, an AI, calling for {company}. "
+        "If you'd like, a real person from our team can take it from here.",
+        "I am, I'm {company}'s AI assistant, not a person. A real agent handles any meeting we set up.",
+    ),
+    "how_got_number": (
+        "You reached out to us through {source}{when}, and that's where your number came from.",
+        "Your number came from {source}{when}, when you asked about homes.",
+    ),
+    "how_got_number_unknown": (
+        "We have it from your inquiry with {company}, and I can take you off our list if you'd like.",
+    ),
+    "wrong_number": (
+        "I'm so sorry about that, I'll make sure we don't call this number again. Have a good day.",
+        "My apologies for the mix-up, we won't call this number again. Take care.",
+    ),
+    "repeat": (
+        "Sorry, I didn't catch that. Could you say it again?",
+        "Sorry, the line cut out for a second. What was that?",
+    ),
+    "unclear": (
+        "Sorry, I'm not sure I followed.",
+        "I didn't quite get that.",
+    ),
+    "acknowledge": ("Great.", "Got it.", "Okay, thanks.", "Perfect.", "Thanks."),
+    "answer_question": (
+        "That's a great question for one of our agents, they know the local market inside out.",
+        "Our agents can walk you through that in detail.",
+    ),
+    # --- qualification
+    "ask_intent": (
+        "Are you looking to buy, to sell, or both?",
+        "Are you thinking of buying a home, selling one, or both?",
+    ),
+    "ask_location": (
+        "What area are you looking in?",
+        "Which neighborhood or town are you most interested in?",
+    ),
+    "ask_location_sell": ("Where's the home you're thinking of selling?",),
+    "ask_timeline": (
+        "When are you hoping to move?",
+        "What's your timeline, roughly when would you like to be moved?",
+    ),
+    "ask_budget": (
+        "Do you have a price range in mind?",
+        "What budget are you working with?",
+    ),
+    "ask_budget_sell": ("Do you have a price in mind for your home?",),
+    "ask_preapproved": (
+        "Have you been pre-approved for a mortgage yet, or are you paying cash?",
+        "Are you pre-approved with a lender yet?",
+    ),
+    "ask_motivation": (
+        "What's prompting the move?",
+        "Can I ask what's behind the move?",
+    ),
+    "ask_has_agent": (
+        "Are you already working with a real estate agent?",
+        "Do you have an agent helping you at the moment?",
+    ),
+    # --- objections
+    "not_interested_first": (
+        "Totally understand. Just so I don't bother you again, is a move something you'd think about "
+        "in the next year or so?",
+    ),
+    "not_interested_final": (
+        "No problem at all, thanks for your time, {first}. Have a great day.",
+        "Understood, I won't keep you. Take care, {first}.",
+    ),
+    "has_agent": (
+        "That's great, you're in good hands, and I won't step on any toes. If anything changes, "
+        "{company} is here{callback}. Have a great day.",
+    ),
+    "just_looking": (
+        "No pressure at all, lots of people start out just looking.",
+        "That's perfectly fine, looking is the best place to start.",
+    ),
+    "busy_ask_when": (
+        "No problem, when would be a better time to call you back?",
+        "Of course, what time works better for a quick call back?",
+    ),
+    "callback_booked": (
+        "Sure, I'll call you back {when}. Talk to you then.",
+        "Okay, I'll give you a call {when}. Bye for now.",
+    ),
+    "callback_unclear": ("Sorry, what day and time would suit you?",),
+    "send_email": (
+        "Sure, I'll have one of our agents email you the details{email}.",
+        "Happy to, one of our agents will send it over by email{email}.",
+    ),
+    "price_worry": (
+        "I hear you, prices are a real concern right now. Our agents can show you what's actually "
+        "selling in your range.",
+        "That's fair, affordability matters. Our agents track what homes really sell for, with no pressure.",
+    ),
+    "market_worry": (
+        "That's a fair worry, nobody can time the market perfectly. An agent can go over the numbers "
+        "with you so you can decide when it suits you.",
+    ),
+    "other_language": (
+        "I'll have a Spanish-speaking member of our team call you back. Gracias, adiós.",
+    ),
+    # --- scheduling
+    "offer_slots": (
+        "I can set you up with {human} {first_slot}, or {second_slot}. Which works better?",
+        "{human} has {first_slot} or {second_slot} open. Would either of those work?",
+    ),
+    "offer_one_slot": (
+        "The closest I have is {first_slot} with {human}. Would that work?",
+    ),
+    "no_slots": (
+        "I don't have an opening then. I'll have someone from our team call you to find a time.",
+    ),
+    "offer_meeting": (
+        "It sounds like a quick chat with one of our agents would really help.",
+        "It'd be worth sitting down with one of our agents.",
+    ),
+    "read_back": (
+        "So that's {slot} with {human}. Shall I book it?",
+        "Just to confirm, {slot} with {human}. Is that right?",
+    ),
+    "booked": (
+        "You're all set for {slot} with {human}. You'll get a calendar invite, and we'll see you then.",
+        "Done, you're booked with {human} for {slot}. A calendar invite is on its way.",
+    ),
+    "slot_taken": (
+        "Ah, that time was just taken.",
+    ),
+    "ask_other_time": (
+        "What day and time would suit you better?",
+        "No problem, when would work better for you?",
+    ),
+    # --- endings
+    "opt_out": (
+        "Understood, I've taken your number off our list and you won't hear from us again. Goodbye.",
+        "Of course, you're off our call list as of now. Sorry to bother you, goodbye.",
+    ),
+    "goodbye": (
+        "Thanks for your time, {first}. Have a great day.",
+        "Thanks so much, {first}. Take care.",
+    ),
+    "goodbye_cold": (
+        "Thanks, {first}. If anything changes, {company} is here{callback}. Have a great day.",
+    ),
+    "goodbye_after_booking": (
+        "Thanks, {first}, we look forward to meeting you. Goodbye.",
+    ),
+}
+
+
+@dataclass
+class Persona:
+    agent_name: str
+    company_name: str
+    callback_number: str = ""
+    lead_name: str = ""
+
+    @property
+    def first_name(self) -> str:
+        return self.lead_name.split()[0] if self.lead_name.strip() else "there"
+
+
+class Replies:
+    def __init__(self, persona: Persona, seed: int = 0):
+        self.persona = persona
+        self._random = random.Random(seed)
+        self._last: dict[str, int] = {}
+
+    def say(self, key: str, **values) -> str:
+        variants = TEMPLATES[key]
+        index = self._random.randrange(len(variants))
+        if len(variants) > 1 and index == self._last.get(key):
+            index = (index + 1) % len(variants)  # never the same words twice in a row
+        self._last[key] = index
+        persona = self.persona
+        fields = {
+            "agent": persona.agent_name, "company": persona.company_name, "first": persona.first_name,
+            "name": f" {persona.first_name}" if persona.lead_name.strip() else "",
+            "callback": f" at {persona.callback_number}" if persona.callback_number else "",
+            **values,
+        }
+        return variants[index].format(**fields)

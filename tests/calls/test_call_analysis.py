@@ -1,0 +1,96 @@
+"""After a call: summary, disposition and final score on the Call, carried to the Lead (postcall queue)."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from apps.calls.analytics import analyse_call
+from apps.calls.models import Appointment, Call, CallStatus
+from apps.calls.services import finish_call
+from apps.leads.models import LeadStatus
+from tests.conftest import make_lead
+
+ANSWERED = dt.datetime(2026, 11, 25, 16, 30, tzinfo=dt.UTC)
+
+
+def fact(name, value, words=""):
+    return {"name": name, "value": value, "words": words}
+
+
+def talked_call(lead, **fields) -> Call:
+    return Call.objects.create(lead=lead, campaign=lead.campaign, status=CallStatus.IN_PROGRESS, answered_at=ANSWERED,
+                               **fields)
+
+
+HOT_FACTS = {"intent": fact("buy", "buy", "looking to buy"), "location": fact("location", "Oak Park"),
+             "timeline": fact("timeline", 3, "in three months"), "budget": fact("budget", 450000, "four fifty"),
+             "preapproved": fact("preapproved", "yes"), "has_agent": fact("has_agent", False)}
+
+
+@pytest.mark.django_db
+def test_a_qualified_call_gets_a_summary_and_its_lead_goes_to_the_team(campaign):
+    lead = make_lead(campaign, "+13125550100")
+    call = talked_call(lead, facts=HOT_FACTS, objections={"price_worry": 1})
+    lead.status = LeadStatus.CALLED
+    lead.save()
+    result = analyse_call(call.pk)
+    call.refresh_from_db()
+    lead.refresh_from_db()
+    assert result["band"] == "hot" and call.disposition == "qualified"
+    assert "budget $450,000" in call.summary and "moving in 3 months" in call.summary
+    assert "price worry" in call.summary
+    assert lead.status == LeadStatus.QUALIFIED and lead.next_attempt_at is None
+    assert lead.score == call.score and lead.facts["budget"]["value"] == 450000
+
+
+@pytest.mark.django_db
+def test_the_appointment_and_the_callback_are_written_back(campaign):
+    lead = make_lead(campaign, "+13125550101")
+    call = talked_call(lead, facts=HOT_FACTS)
+    Appointment.objects.create(lead=lead, call=call, starts_at=ANSWERED + dt.timedelta(days=1),
+                               ends_at=ANSWERED + dt.timedelta(days=1, minutes=30))
+    analyse_call(call.pk)
+    call.refresh_from_db()
+    assert call.disposition == "appointment" and "Appointment booked" in call.summary
+
+    other = make_lead(campaign, "+13125550102")
+    callback = ANSWERED + dt.timedelta(days=2)
+    call = talked_call(other, facts={"intent": fact("intent", "sell")}, disposition="callback", callback_at=callback)
+    analyse_call(call.pk)
+    other.refresh_from_db()
+    assert other.callback_at == callback
+    call.refresh_from_db()
+    assert call.disposition == "callback" and "called back" in call.summary
+
+
+@pytest.mark.django_db
+def test_a_call_nobody_answered_keeps_its_telephone_outcome(campaign):
+    lead = make_lead(campaign, "+13125550103")
+    call = Call.objects.create(lead=lead, campaign=campaign, status=CallStatus.NO_ANSWER, outcome="no_answer")
+    analyse_call(call.pk)
+    call.refresh_from_db()
+    assert call.disposition == "no_answer" and call.summary == "" and call.score is None
+
+
+@pytest.mark.django_db
+def test_analysing_twice_gives_the_same_result(campaign):
+    lead = make_lead(campaign, "+13125550104")
+    call = talked_call(lead, facts=HOT_FACTS)
+    first = analyse_call(call.pk)
+    assert analyse_call(call.pk) == first
+
+
+@pytest.mark.celery_worker
+def test_a_finished_call_is_analysed_on_the_postcall_queue(celery_worker, campaign):
+    lead = make_lead(campaign, "+13125550105")
+    call = talked_call(lead, facts=HOT_FACTS)
+    finish_call(call.pk, CallStatus.COMPLETED)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        call.refresh_from_db()
+        if call.summary:
+            break
+        time.sleep(0.2)
+    assert "budget $450,000" in call.summary and call.score_band == "hot"

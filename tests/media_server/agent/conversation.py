@@ -1,0 +1,71 @@
+"""Typed conversations with the real agent (graph, rules, database, Redis checkpoints), as a lead on the phone."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass, field
+
+from apps.calls.models import Call, CallStatus, HumanAgent, WorkingHours
+from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Say
+from media_server.agent.orchestrator import Orchestrator
+
+# Wednesday 25 November 2026, 10:30 in Chicago (16:30 UTC).
+NOW = dt.datetime(2026, 11, 25, 16, 30, tzinfo=dt.UTC)
+
+
+def add_human_agents(campaign) -> tuple[HumanAgent, HumanAgent]:
+    """Jordan in New York (Mon–Fri 9–17) and Sam in Los Angeles (Mon–Sat 10–18)."""
+    jordan = HumanAgent.objects.create(name="Jordan Lee", email="jordan@example.com", time_zone="America/New_York")
+    sam = HumanAgent.objects.create(name="Sam Rivera", email="sam@example.com", time_zone="America/Los_Angeles")
+    for agent, days, start, end in ((jordan, range(5), dt.time(9), dt.time(17)),
+                                    (sam, range(6), dt.time(10), dt.time(18))):
+        agent.campaigns.add(campaign)
+        WorkingHours.objects.bulk_create(WorkingHours(agent=agent, weekday=day, start=start, end=end) for day in days)
+    return jordan, sam
+
+
+def start_call(lead) -> Call:
+    return Call.objects.create(lead=lead, campaign=lead.campaign, status=CallStatus.IN_PROGRESS, provider="simulated",
+                               answered_at=NOW)
+
+
+@dataclass
+class Conversation:
+    call: Call
+    now: dt.datetime = NOW
+    agent: Orchestrator | None = None
+    said: list[str] = field(default_factory=list)  # everything the agent said, in order
+    handovers: list[tuple[str, str]] = field(default_factory=list)
+    hangup: str = ""
+
+    def __post_init__(self):
+        self.agent = self.agent or Orchestrator(clock=lambda: self.now, brain=None)
+        campaign = self.call.campaign
+        self.context = CallContext(call_id=self.call.pk, lead_name=self.call.lead.name,
+                                   agent_name=campaign.agent_name, company_name=campaign.company_name,
+                                   callback_number=campaign.callback_number)
+
+    def greet(self) -> str:
+        return self._run(self.agent.greeting(self.context))
+
+    def say(self, text: str = "", dtmf: str = "", usable: bool = True) -> str:
+        """The lead says `text`; returns what the agent answered (all its sentences)."""
+        assert not self.hangup, f"the call already ended ({self.hangup})"
+        return self._run(self.agent.respond(LeadTurn(text, dtmf=dtmf, usable=usable), self.context))
+
+    def _run(self, outputs) -> str:
+        async def collect() -> list[str]:
+            lines = []
+            async for output in outputs:
+                if isinstance(output, Say):
+                    lines.append(output.text)
+                elif isinstance(output, Handover):
+                    self.handovers.append((output.from_agent, output.to_agent))
+                elif isinstance(output, Hangup):
+                    self.hangup = output.reason
+            await self.agent.settle()
+            return lines
+
+        lines = asyncio.run(collect())
+        self.said.extend(lines)
+        return " ".join(lines)

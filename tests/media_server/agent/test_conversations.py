@@ -1,0 +1,268 @@
+"""Whole typed conversations with the agent, and what they leave in the database."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from apps.calls.models import AgentStep, AgentTransition, Appointment
+from apps.leads.models import DoNotCall, Lead, LeadStatus
+from media_server.agent.orchestrator import Orchestrator
+from tests.conftest import make_lead
+from tests.media_server.agent.conversation import NOW, Conversation, add_human_agents, start_call
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHICAGO = ZoneInfo("America/Chicago")
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+
+
+@pytest.fixture
+def lead(campaign):
+    add_human_agents(campaign)
+    return make_lead(campaign, "+13125550142", time_zone="America/Chicago", name="Dana Whitfield",
+                     consent="the Zillow inquiry form", consent_at=dt.datetime(2026, 11, 2, 15, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def talk(lead):
+    conversation = Conversation(start_call(lead))
+    conversation.greet()
+    return conversation
+
+
+def spoken_time(moment: dt.datetime) -> str:
+    """How a time of day sounds: 3 PM, 12:30 PM."""
+    return moment.strftime("%-I:%M %p").replace(":00", "")
+
+
+def qualify_as_hot_buyer(talk: Conversation) -> str:
+    """A buyer who answers everything: pre-approved, moving in three months, no agent."""
+    talk.say("yeah sure I have a minute")
+    talk.say("we're looking to buy")
+    talk.say("somewhere around Oak Park")
+    talk.say("in about three months")
+    talk.say("four fifty")
+    return talk.say("yes we're pre-approved")
+
+
+def test_it_greets_with_its_name_the_company_and_that_it_is_automated(lead):
+    talk = Conversation(start_call(lead))
+    greeting = talk.greet()
+    assert "Dana" in greeting and "Alex" in greeting and "Sunrise Realty" in greeting
+    assert "automated assistant" in greeting
+    assert ("", "conversation") in talk.handovers
+
+
+def test_a_hot_buyer_is_offered_two_free_slots_in_their_own_time_and_books_one(talk, lead):
+    offer = qualify_as_hot_buyer(talk)
+    assert " or " in offer and talk.hangup == ""
+    talk.say("the first one works")
+    booked = talk.say("yes please")
+    assert talk.hangup
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    # The first time offered, said in the lead's own (Chicago) time, at least two hours ahead, in working hours.
+    assert spoken_time(appointment.starts_at.astimezone(CHICAGO)) in offer.split(" or ")[0], offer
+    assert appointment.starts_at >= NOW + dt.timedelta(hours=2)
+    assert appointment.agent.name in booked
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.APPOINTMENT
+    talk.call.refresh_from_db()
+    assert talk.call.score_band == "hot" and talk.call.score >= 70
+    assert talk.call.facts["budget"]["value"] == 450000 and "four fifty" in talk.call.facts["budget"]["words"]
+    assert talk.call.facts["timeline"]["value"] == 3
+    assert talk.call.disposition == "appointment"
+
+
+def test_a_lead_in_another_zone_is_never_offered_a_time_before_8_their_time(campaign):
+    add_human_agents(campaign)
+    lead = make_lead(campaign, "+12135550177", time_zone="America/Los_Angeles", name="Robin")
+    talk = Conversation(start_call(lead))
+    talk.greet()
+    qualify_as_hot_buyer(talk)
+    talk.say("the first")
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead)
+    local = appointment.starts_at.astimezone(LOS_ANGELES)
+    assert 8 <= local.hour < 21
+    assert appointment.lead_time_zone == "America/Los_Angeles"
+
+
+def test_a_lead_who_names_a_time_gets_a_slot_then(talk, lead):
+    qualify_as_hot_buyer(talk)
+    offer = talk.say("could we do friday afternoon instead")
+    assert "Friday" in offer
+    talk.say("the second one")
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead)
+    local = appointment.starts_at.astimezone(CHICAGO)
+    assert local.date() == dt.date(2026, 11, 27) and 12 <= local.hour < 17
+
+
+def test_a_busy_lead_gets_a_callback_at_the_time_they_named(talk, lead):
+    reply = talk.say("I'm driving right now can you call me back tomorrow at 3")
+    assert talk.hangup and "3 PM" in reply
+    lead.refresh_from_db()
+    expected = dt.datetime(2026, 11, 26, 15, 0, tzinfo=CHICAGO)
+    assert lead.next_attempt_at == expected and lead.callback_at == expected
+    talk.call.refresh_from_db()
+    assert talk.call.callback_at == expected and talk.call.disposition == "callback"
+    assert talk.call.objections == {"busy": 1}
+
+
+def test_a_busy_lead_is_asked_when_and_next_week_after_5_means_monday_evening(talk, lead):
+    ask = talk.say("this is a bad time")
+    assert "better time" in ask or "works better" in ask
+    assert not talk.hangup
+    talk.say("next week after 5")
+    assert talk.hangup
+    lead.refresh_from_db()
+    assert lead.next_attempt_at == dt.datetime(2026, 11, 30, 17, 0, tzinfo=CHICAGO)
+
+
+def test_stop_calling_puts_the_number_on_the_do_not_call_list_and_ends_the_call(talk, lead):
+    talk.say("yeah")
+    reply = talk.say("stop calling me")
+    assert talk.hangup and "list" in reply
+    assert DoNotCall.objects.active().filter(phone=lead.phone, source=DoNotCall.Source.OPT_OUT).exists()
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.DO_NOT_CALL
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "opted_out"
+
+
+def test_pressing_9_opts_out(talk, lead):
+    talk.say("", dtmf="9")
+    assert talk.hangup
+    assert DoNotCall.objects.active().filter(phone=lead.phone).exists()
+
+
+def test_is_this_a_robot_is_answered_truthfully_and_the_call_goes_on(talk):
+    talk.say("sure")
+    question = talk.say("we want to buy")
+    reply = talk.say("wait am I talking to a real person")
+    assert "automated" in reply or "AI" in reply
+    assert not talk.hangup
+    assert question.split()[-1] in reply  # the question it had asked comes back
+
+
+def test_how_did_you_get_my_number_names_the_consent_source(talk):
+    reply = talk.say("how did you get my number")
+    assert "Zillow inquiry form" in reply and "November 2" in reply
+    assert not talk.hangup
+
+
+def test_a_wrong_number_ends_politely_and_the_number_is_not_called_again(talk, lead):
+    reply = talk.say("sorry there's no Dana here you have the wrong number")
+    assert talk.hangup and ("sorry" in reply.lower() or "apolog" in reply.lower())
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.INVALID and lead.next_attempt_at is None
+
+
+def test_a_lead_who_has_an_agent_is_not_pushed(talk, lead):
+    talk.say("yes")
+    reply = talk.say("actually I already have a realtor")
+    assert talk.hangup
+    assert "?" not in reply  # no more questions
+    lead.refresh_from_db()
+    assert lead.next_attempt_at is None
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "has_agent" and talk.call.objections == {"has_agent": 1}
+
+
+def test_not_interested_gets_one_gentle_question_then_a_goodbye(talk, lead):
+    first = talk.say("I'm not interested")
+    assert not talk.hangup and "?" in first
+    talk.say("no")
+    assert talk.hangup
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "not_interested"
+    lead.refresh_from_db()
+    assert lead.next_attempt_at is None
+
+
+def test_a_spanish_speaker_is_offered_a_human_callback(talk):
+    reply = talk.say("no hablo inglés hablo español")
+    assert talk.hangup and "Spanish" in reply
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "language_callback"
+
+
+def test_a_price_worry_is_answered_and_the_question_comes_back(talk):
+    talk.say("sure")
+    talk.say("buy")
+    talk.say("Oak Park")
+    talk.say("six months")
+    asked = talk.say("uh hmm")  # budget question asked again or next question
+    reply = talk.say("honestly prices are way too high right now")
+    assert not talk.hangup
+    assert "price" in reply.lower() or "afford" in reply.lower()
+    assert reply.endswith("?")
+    steps = list(AgentStep.objects.filter(call=talk.call).values_list("objection", flat=True))
+    assert "price_worry" in steps
+    assert asked
+
+
+def test_a_cold_lead_is_thanked_and_let_go(talk, lead):
+    talk.say("ok")
+    talk.say("we might buy someday")
+    talk.say("no idea where")
+    talk.say("not for a couple of years")
+    for _ in range(6):
+        if talk.hangup:
+            break
+        talk.say("I don't know")
+    assert talk.hangup
+    talk.call.refresh_from_db()
+    assert talk.call.score_band == "cold" and talk.call.disposition == "cold"
+
+
+def test_every_decision_is_stored_with_its_intent_route_and_facts(talk):
+    talk.say("yes")
+    talk.say("we're looking to buy a three bedroom")
+    steps = list(AgentStep.objects.filter(call=talk.call).order_by("number"))
+    assert [s.number for s in steps] == [1, 2]
+    assert steps[1].new_facts["intent"]["value"] == "buy"
+    assert steps[1].route == "qualification" and steps[1].mode == "rules"
+    transitions = list(AgentTransition.objects.filter(call=talk.call).values_list("to_agent", flat=True)) \
+        if AgentTransition.objects.filter(call=talk.call).exists() else [t[1] for t in talk.handovers]
+    assert "qualification" in transitions
+
+
+def test_a_restarted_worker_resumes_the_call_with_what_the_lead_said(talk):
+    talk.say("sure")
+    talk.say("we want to buy in Oak Park")
+    resumed = Conversation(talk.call, agent=Orchestrator(clock=lambda: NOW, brain=None))  # a new process
+    question = resumed.say("in about a month")
+    assert "area" not in question and "neighborhood" not in question  # location is not asked again
+    assert resumed.agent.state(talk.call.pk)["facts"]["location"]["value"]
+
+
+def test_two_calls_racing_for_the_same_slot_never_double_book(campaign):
+    add_human_agents(campaign)
+    leads = [make_lead(campaign, f"+1312555{n:04d}", time_zone="America/Chicago", name=f"Lead {n}") for n in (1, 2)]
+    talks = [Conversation(start_call(lead)) for lead in leads]
+    for talk in talks:
+        talk.greet()
+        qualify_as_hot_buyer(talk)
+        talk.say("the first one")
+    answers: dict[int, str] = {}
+    barrier = threading.Barrier(2)
+
+    def confirm(index: int) -> None:
+        barrier.wait()
+        answers[index] = talks[index].say("yes")
+
+    threads = [threading.Thread(target=confirm, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    booked = list(Appointment.objects.filter(status=Appointment.Status.BOOKED))
+    assert len({(a.agent_id, a.starts_at) for a in booked}) == len(booked)  # nobody shares a slot
+    assert len(booked) == 1
+    loser = 0 if "taken" in answers[0] else 1
+    assert "taken" in answers[loser] and not talks[loser].hangup  # offered other times instead
+    assert Lead.objects.get(pk=leads[1 - loser].pk).status == LeadStatus.APPOINTMENT
