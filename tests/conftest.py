@@ -103,3 +103,12 @@ def clean_shared_redis_state():
         if keys:
             client.delete(*keys)
     yield
+
+
+@pytest.fixture(autouse=True)
+def close_media_db_thread():
+    """The agent's database thread keeps its connection open; the test database cannot go while it does."""
+    yield
+    from media_server import dbthread
+
+    dbthread.close()

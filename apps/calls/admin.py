@@ -1,11 +1,12 @@
-"""Call admin: every call with its transcript and agent hand-overs (read-only), and appointments."""
+"""Call admin: every call with its transcript and agent hand-overs (read-only), human agents and their hours,
+and appointments with their calendar invites."""
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from apps.calls.models import AgentTransition, Appointment, Call, Turn
+from apps.calls.models import AgentTransition, Appointment, Call, HumanAgent, Turn, WorkingHours
 from apps.leads.admin import ReadOnlyAdminMixin
 
 
@@ -50,6 +51,21 @@ class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                            reverse("call-recording", args=[call.pk]))
 
 
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    fields = ("weekday", "start", "end")
+    extra = 0
+
+
+@admin.register(HumanAgent)
+class HumanAgentAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "time_zone", "is_active")
+    list_filter = ("is_active", "campaigns")
+    search_fields = ("name", "email")
+    filter_horizontal = ("campaigns",)
+    inlines = (WorkingHoursInline,)
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     list_display = ("lead", "starts_at", "ends_at", "agent", "status")
@@ -57,3 +73,17 @@ class AppointmentAdmin(admin.ModelAdmin):
     search_fields = ("lead__name", "lead__phone")
     list_select_related = ("lead", "agent")
     raw_id_fields = ("lead", "call")
+    readonly_fields = ("uid", "invite")
+    actions = ("cancel_appointments",)
+
+    @admin.display(description="calendar invite")
+    def invite(self, appointment: Appointment):
+        if appointment.pk is None:
+            return "—"
+        return format_html('<a href="{}" download>Download invite (.ics)</a>',
+                           reverse("appointment-ics", args=[appointment.pk]))
+
+    @admin.action(description="Cancel selected appointments", permissions=["change"])
+    def cancel_appointments(self, request, queryset):
+        cancelled = queryset.filter(status=Appointment.Status.BOOKED).update(status=Appointment.Status.CANCELLED)
+        self.message_user(request, f"Cancelled {cancelled} appointment(s).", messages.SUCCESS)

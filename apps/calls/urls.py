@@ -1,4 +1,4 @@
-"""Telephony callbacks (Twilio posts here)."""
+"""Telephony callbacks (Twilio posts here), and the staff-only recording and calendar-invite downloads."""
 from __future__ import annotations
 
 from django.urls import path
@@ -9,4 +9,5 @@ urlpatterns = [
     path("telephony/twilio/status/<int:call_id>", views.twilio_status, name="twilio-status"),
     path("telephony/twilio/amd/<int:call_id>", views.twilio_amd, name="twilio-amd"),
     path("calls/<int:call_id>/recording.wav", views.call_recording, name="call-recording"),
+    path("appointments/<int:appointment_id>/invite.ics", views.appointment_ics, name="appointment-ics"),
 ]

@@ -1,4 +1,5 @@
-"""Twilio's status and answering-machine callbacks: signature checked, replays refused, idempotent."""
+"""Twilio's status and answering-machine callbacks (signature checked, replays refused, idempotent), and the
+staff-only downloads: call recordings and appointment invites (iCalendar)."""
 from __future__ import annotations
 
 import email.utils
@@ -13,7 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
-from apps.calls.models import Call
+from apps.calls.models import Appointment, Call
+from apps.calls.scheduling import appointment_ics as build_ics
 from apps.calls.services import UnknownCall, record_call_event
 from apps.integrations.telephony.twilio import public_url
 
@@ -80,3 +82,15 @@ def call_recording(request: HttpRequest, call_id: int) -> HttpResponse:
     if not call.recording:
         return JsonResponse({"error": "this call has no recording"}, status=404)
     return FileResponse(call.recording.open("rb"), content_type="audio/wav")
+
+
+@staff_member_required
+def appointment_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """The appointment's calendar invite, for staff allowed to see appointments (it names the lead)."""
+    if not request.user.has_perm("calls.view_appointment"):
+        return JsonResponse({"error": "not allowed"}, status=403)
+    appointment = get_object_or_404(Appointment.objects.select_related("lead__campaign", "agent"), pk=appointment_id)
+    method = "CANCEL" if appointment.status == Appointment.Status.CANCELLED else "REQUEST"
+    response = HttpResponse(build_ics(appointment), content_type=f"text/calendar; method={method}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
+    return response

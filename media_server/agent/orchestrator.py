@@ -19,7 +19,6 @@ from contextlib import aclosing
 from dataclasses import asdict
 from zoneinfo import ZoneInfo
 
-from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from media_server.agent.checkpoint import RedisCheckpointSaver
@@ -27,10 +26,14 @@ from media_server.agent.facts import FACT_NAMES, INTENTS, OBJECTIONS, Understand
 from media_server.agent.graph import AgentGraph, CallState
 from media_server.agent.interface import AgentOutput, CallContext, Handover, Hangup, LeadTurn, Say
 from media_server.agent.understanding import understand
+from media_server.dbthread import run_db
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ZONE = "America/New_York"
+# A turn is checkpointed once, when the graph has finished with it: a turn is all or nothing, and
+# one Redis write per turn instead of one per node keeps the decision well inside 20 ms.
+DURABILITY = "exit"
 # What Ollama is asked to fill in when the rules understood nothing (format= JSON schema).
 EXTRACTION_SCHEMA = {
     "type": "object",
@@ -179,8 +182,14 @@ class Orchestrator:
         self.clock = clock or timezone.now
         self.brain = brain_from_settings() if brain is ... else brain
         self.graph = AgentGraph(Actions(), checkpointer or RedisCheckpointSaver()).graph
-        self._expecting: dict[int, tuple[str, str]] = {}  # call id → (what we asked, lead zone)
+        self._calls: dict[int, tuple[str, str, int]] = {}  # call id → (what we asked, lead zone, turns taken)
         self._background: set[asyncio.Task] = set()
+
+    def warm_up(self) -> None:
+        """Load what the first turn would otherwise wait for (dateparser's tables), at worker start."""
+        from media_server.agent.when import warm_up
+
+        warm_up()
 
     async def settle(self) -> None:
         """Wait for the records still being written (tests, and the chat command before it exits)."""
@@ -198,13 +207,13 @@ class Orchestrator:
     # --- the Agent interface -----------------------------------------------------------
 
     async def greeting(self, context: CallContext) -> AsyncIterator[AgentOutput]:
-        result = await database_sync_to_async(self._greet)(context.call_id)
+        result = await run_db(self._greet, context.call_id)
         async for output in self._speak(result, context, None, mode="rules"):
             yield output
 
     async def respond(self, turn: LeadTurn, context: CallContext) -> AsyncIterator[AgentOutput]:
         started = time.perf_counter()
-        expecting, zone = self._expecting.get(context.call_id) or await asyncio.to_thread(self._recall, context)
+        expecting, zone, _ = self._calls.get(context.call_id) or await run_db(self._recall, context)
         now = self.clock().astimezone(_zone(zone))
         if not turn.usable and not turn.dtmf:
             understood = Understanding(intent="repeat")
@@ -214,7 +223,7 @@ class Orchestrator:
         if self.brain is not None and understood.intent == "unclear" and turn.text.strip():
             if await self._extract(context.call_id, turn.text, expecting, understood):
                 mode = "llm"
-        result = await database_sync_to_async(self._decide)(context.call_id, turn, understood, now)
+        result = await run_db(self._decide, context.call_id, turn, understood, now)
         result["decide_ms"] = (time.perf_counter() - started) * 1000
         async for output in self._speak(result, context, turn, mode=mode):
             yield output
@@ -228,17 +237,24 @@ class Orchestrator:
                      "handovers": _reset(), "hangup": ""}
         else:
             state = initial_state(call_id, self.clock())
-        result = self.graph.invoke(state, config)
-        self._expecting[call_id] = (result.get("expecting", ""), result.get("lead_tz", ""))
+        result = self.graph.invoke(state, config, durability=DURABILITY)
+        self._remember(call_id, result)
         return result
 
-    def _recall(self, context: CallContext) -> tuple[str, str]:
+    def _remember(self, call_id: int, result: dict) -> None:
+        self._calls[call_id] = (result.get("expecting", ""), result.get("lead_tz", ""), result.get("turn_number") or 0)
+        if result.get("hangup"):
+            self._calls.pop(call_id, None)  # the call is over; its checkpoint stays for analysis
+
+    def _recall(self, context: CallContext) -> tuple[str, str, int]:
+        """What this process does not remember (a restarted worker), from the checkpoint."""
         values = self.state(context.call_id)
-        return values.get("expecting", ""), values.get("lead_tz", "")
+        return values.get("expecting", ""), values.get("lead_tz", ""), values.get("turn_number") or 0
 
     def _decide(self, call_id: int, turn: LeadTurn, understood: Understanding, now: dt.datetime) -> dict:
         config = self.config(call_id)
-        number = (self.graph.get_state(config).values.get("turn_number") or 0) + 1
+        remembered = self._calls.get(call_id)
+        number = (remembered[2] if remembered else self.state(call_id).get("turn_number") or 0) + 1
         understanding = asdict(understood)
         if understood.when is not None:
             understanding["when"] = _when_dict(understood.when)
@@ -246,8 +262,8 @@ class Orchestrator:
             "turn": {"text": turn.text, "dtmf": turn.dtmf, "usable": turn.usable}, "turn_number": number,
             "understanding": understanding, "now": now.astimezone(dt.UTC).isoformat(),
             "replies": _reset(), "handovers": _reset(), "hangup": "", "free_reply": True,
-        }, config)
-        self._expecting[call_id] = (result.get("expecting", ""), result.get("lead_tz", ""))
+        }, config, durability=DURABILITY)
+        self._remember(call_id, result)
         return result
 
     async def _extract(self, call_id: int, text: str, expecting: str, understood: Understanding) -> bool:
@@ -314,7 +330,7 @@ class Orchestrator:
 
     async def _record(self, result: dict, turn: LeadTurn, reply: str, mode: str) -> None:
         try:
-            await database_sync_to_async(record_step)(result, turn, reply, mode)
+            await run_db(record_step, result, turn, reply, mode)
         except Exception:  # noqa: BLE001 - a lost record must not end the call
             log.exception("call %s: could not store the agent step", result.get("call_id"))
 

@@ -40,6 +40,8 @@ class Command(BaseCommand):
         # One agent per process, built now (not on the first call): its graph and clients serve every
         # call, each call's state being its own checkpoint thread.
         agent = make_agent()
+        if hasattr(agent, "warm_up"):
+            agent.warm_up()
         self._warm_up(stt, tts, VoiceActivity(), turn)
 
         def voice_for(call_id: int) -> CallVoice:

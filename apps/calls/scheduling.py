@@ -1,0 +1,323 @@
+"""Appointments with human agents: free slots in the lead's zone, atomic booking, iCalendar (RFC 5545) invites."""
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+import logging
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import icalendar
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.calls.models import Appointment, HumanAgent, WorkingHours
+from apps.leads.models import Lead, LeadStatus, mask_phone
+
+GRID_MINUTES = 30  # candidate starts fall on :00 and :30 of the agent's clock
+LEAD_DAY_START = dt.time(8, 0)  # never offer a lead a meeting before 08:00 or ending after 21:00 their time
+LEAD_DAY_END = dt.time(21, 0)
+SPREAD = dt.timedelta(hours=3)  # the next offered slot is this much later, or on another lead-local day
+MAX_SEARCH_DAYS = 92  # a `within` period replaces the horizon, but a live call never searches further than this
+
+log = logging.getLogger(__name__)
+
+
+class SlotTaken(Exception):
+    """The slot is no longer free: another call booked it (or the agent's hours changed) first."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: dt.datetime  # aware, UTC
+    ends_at: dt.datetime
+    agent_id: int
+    agent_name: str
+
+
+@dataclass
+class _Agent:
+    id: int
+    name: str
+    zone: ZoneInfo
+    hours: dict[int, list[tuple[dt.time, dt.time]]]  # weekday → [(start, end)], agent-local wall time
+    busy_starts: list[dt.datetime]  # booked appointments, sorted by start
+    busy_max_end: list[dt.datetime]  # running maximum of their ends, for an O(log n) overlap test
+
+
+# --- free slots -----------------------------------------------------------------------
+
+def free_slots(campaign, *, after: dt.datetime, count: int = 2, within: tuple[dt.datetime, dt.datetime] | None = None,
+               day_start: dt.time | None = None, day_end: dt.time | None = None, lead_tz: ZoneInfo | None = None,
+               min_notice: dt.timedelta = dt.timedelta(hours=2), horizon_days: int = 14) -> list[Slot]:
+    """Up to `count` free slots with the campaign's active human agents, spread out and ordered by time.
+
+    `within` bounds the meeting (start to end) and, when given, replaces the horizon; `day_start`/`day_end`
+    bound it each day in the lead's zone ("next week after 5" = next week's span, day_start 17:00). Without
+    `lead_tz` the lead-local rules (these and 08:00–21:00) are read in each agent's own zone.
+    Two queries: agents with their hours, then their booked appointments in the search span.
+    """
+    lower = after + min_notice
+    upper = after + dt.timedelta(days=horizon_days)  # starts before this
+    end_by = None  # and, with `within`, ends by this
+    if within is not None:
+        lower = max(lower, within[0])
+        upper = min(within[1], after + dt.timedelta(days=MAX_SEARCH_DAYS))
+        end_by = within[1]
+    window = (max(LEAD_DAY_START, day_start or LEAD_DAY_START), min(LEAD_DAY_END, day_end or LEAD_DAY_END))
+    if count <= 0 or lower >= upper or window[0] >= window[1]:
+        return []
+    minutes = dt.timedelta(minutes=campaign.appointment_minutes)
+    agents = _load_agents(campaign, lower, upper + minutes)
+    streams = [_agent_candidates(agent, (lower, upper, end_by), minutes, lead_tz, window) for agent in agents]
+    merged = heapq.merge(*streams, key=lambda slot: slot.starts_at)  # ties: the least-booked agent first
+    return _spread(merged, count, lead_tz)
+
+
+def _load_agents(campaign, lower: dt.datetime, upper: dt.datetime) -> list[_Agent]:
+    agents: dict[int, _Agent] = {}
+    rows = (WorkingHours.objects.filter(agent__campaigns=campaign, agent__is_active=True)
+            .values_list("agent_id", "agent__name", "agent__time_zone", "weekday", "start", "end"))
+    for agent_id, name, zone, weekday, start, end in rows:
+        if agent_id not in agents:
+            try:
+                agents[agent_id] = _Agent(agent_id, name, ZoneInfo(zone), defaultdict(list), [], [])
+            except (ZoneInfoNotFoundError, ValueError):
+                log.warning("human agent %s has an unknown time zone %r: not offered", agent_id, zone)
+                continue
+        agents[agent_id].hours[weekday].append((start, end))
+    if not agents:
+        return []
+    busy = (Appointment.objects.filter(agent_id__in=list(agents), status=Appointment.Status.BOOKED,
+                                       starts_at__lt=upper, ends_at__gt=lower)
+            .order_by("starts_at").values_list("agent_id", "starts_at", "ends_at"))
+    for agent_id, starts_at, ends_at in busy:
+        agent = agents[agent_id]
+        agent.busy_starts.append(starts_at)
+        agent.busy_max_end.append(max(ends_at, agent.busy_max_end[-1]) if agent.busy_max_end else ends_at)
+    # When several agents are free at the same time the one with fewer bookings gets the lead.
+    return sorted(agents.values(), key=lambda agent: (len(agent.busy_starts), agent.name, agent.id))
+
+
+def _agent_candidates(agent: _Agent, span: tuple[dt.datetime, dt.datetime, dt.datetime | None],
+                      minutes: dt.timedelta, lead_tz: ZoneInfo | None,
+                      window: tuple[dt.time, dt.time]) -> Iterator[Slot]:
+    """The agent's free grid slots starting in [lower, upper) (and ending by end_by), in time order."""
+    lower, upper, end_by = span
+    lead_zone = lead_tz or agent.zone
+    day = lower.astimezone(agent.zone).date()
+    while True:
+        starts = sorted({start for hours in agent.hours.get(day.weekday(), ())
+                         for start in _grid_starts(day, hours, agent.zone, minutes)})
+        lead_hours = _lead_hours(starts[0], starts[-1] + minutes, lead_zone, window) if starts else []
+        for start in starts:
+            if start >= upper:
+                return
+            end = start + minutes
+            if start < lower or (end_by and end > end_by):
+                continue
+            if any(opens <= start and end <= closes for opens, closes in lead_hours) and not _busy(agent, start, end):
+                yield Slot(start, end, agent.id, agent.name)
+        if dt.datetime.combine(day, dt.time(0), tzinfo=agent.zone) >= upper:
+            return
+        day += dt.timedelta(days=1)
+
+
+def _grid_starts(day: dt.date, hours: tuple[dt.time, dt.time], zone: ZoneInfo,
+                 minutes: dt.timedelta) -> Iterator[dt.datetime]:
+    """Starts (UTC) on the agent's :00/:30 grid whose meeting fits in one working-hours row on `day`.
+
+    Wall times are made aware in the agent's zone and converted, so a DST change moves the UTC times and
+    not the agent's working day; a wall time skipped by spring-forward does not exist and is left out,
+    and one repeated by fall-back is taken once (its first occurrence, fold=0).
+    """
+    start, end = hours
+    first = -(-(start.hour * 60 + start.minute) // GRID_MINUTES) * GRID_MINUTES
+    if first >= end.hour * 60 + end.minute:
+        return
+    first_wall = dt.datetime(day.year, day.month, day.day, first // 60, first % 60, tzinfo=zone)
+    end_wall = dt.datetime.combine(day, end, tzinfo=zone)
+    window_end = end_wall.astimezone(dt.UTC)
+    step = dt.timedelta(minutes=GRID_MINUTES)
+    if first_wall.utcoffset() == end_wall.utcoffset():  # no clock change inside: plain arithmetic (fast path)
+        utc = first_wall.astimezone(dt.UTC)
+        while utc + minutes <= window_end:
+            yield utc
+            utc += step
+        return
+    for minute in range(first, end.hour * 60 + end.minute, GRID_MINUTES):
+        wall = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60)
+        utc = wall.replace(tzinfo=zone).astimezone(dt.UTC)
+        if utc.astimezone(zone).replace(tzinfo=None) != wall:
+            continue  # inside the spring-forward gap
+        if utc + minutes > window_end:
+            return
+        yield utc
+
+
+def _lead_hours(first: dt.datetime, last: dt.datetime, zone: ZoneInfo,
+                window: tuple[dt.time, dt.time]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The lead's daily window, in UTC, on each lead-local day that [first, last] touches."""
+    days = {first.astimezone(zone).date(), last.astimezone(zone).date()}
+    return [(dt.datetime.combine(day, window[0], tzinfo=zone).astimezone(dt.UTC),
+             dt.datetime.combine(day, window[1], tzinfo=zone).astimezone(dt.UTC)) for day in sorted(days)]
+
+
+def _busy(agent: _Agent, start: dt.datetime, end: dt.datetime) -> bool:
+    """True when a booked appointment of the agent overlaps [start, end)."""
+    before = bisect_left(agent.busy_starts, end)  # appointments starting before this one ends
+    return before > 0 and agent.busy_max_end[before - 1] > start
+
+
+def _spread(candidates: Iterator[Slot], count: int, lead_tz: ZoneInfo | None) -> list[Slot]:
+    """The earliest slot, then each next the earliest at least SPREAD later or on another lead-local day.
+
+    Falls back to the nearest remaining times when the span holds too few spread-out ones.
+    """
+    picked: list[Slot] = []
+    seen: list[Slot] = []
+    times: set[dt.datetime] = set()
+    for slot in candidates:
+        if slot.starts_at in times:
+            continue  # the same time with another agent is the same offer
+        times.add(slot.starts_at)
+        seen.append(slot)
+        if not picked or _apart(picked[-1], slot, lead_tz):
+            picked.append(slot)
+            if len(picked) == count:
+                return picked
+    rest = (slot for slot in seen if slot not in picked)
+    return sorted(itertools.chain(picked, itertools.islice(rest, count - len(picked))), key=lambda s: s.starts_at)
+
+
+def _apart(previous: Slot, slot: Slot, lead_tz: ZoneInfo | None) -> bool:
+    if slot.starts_at - previous.starts_at >= SPREAD:
+        return True
+    zone = lead_tz or dt.UTC
+    return slot.starts_at.astimezone(zone).date() != previous.starts_at.astimezone(zone).date()
+
+
+# --- booking --------------------------------------------------------------------------
+
+def book_appointment(*, lead: Lead, call=None, slot: Slot, lead_tz: str = "", notes: str = "") -> Appointment:
+    """Book `slot` for `lead` and mark the lead APPOINTMENT; raises SlotTaken when it is no longer free."""
+    if slot.starts_at <= timezone.now():
+        raise SlotTaken("that time has already passed")
+    try:
+        # PostgreSQL: the agent row lock makes concurrent bookings of one agent take turns, so the
+        # overlap check below sees the other call's committed appointment (READ COMMITTED reads afresh per
+        # statement). SQLite has no row locks (select_for_update is a no-op), but our settings open every
+        # transaction with BEGIN IMMEDIATE, which takes the database's write lock at once: bookings take
+        # turns there too. On any backend the partial unique constraint (agent, starts_at, booked) still
+        # refuses an identical start: its IntegrityError becomes SlotTaken.
+        with transaction.atomic():
+            agent = HumanAgent.objects.select_for_update().filter(pk=slot.agent_id, is_active=True).first()
+            if agent is None:
+                raise SlotTaken("the agent is no longer available")
+            if not _inside_working_hours(agent, slot):
+                raise SlotTaken(f"{agent.name} no longer works at that time")
+            if _overlapping_booking(agent, slot):
+                raise SlotTaken(f"{agent.name} is already booked at that time")
+            appointment = Appointment.objects.create(
+                lead=lead, call=call, agent=agent, starts_at=slot.starts_at, ends_at=slot.ends_at,
+                lead_time_zone=lead_tz or lead.time_zone, notes=notes,
+            )
+            Lead.objects.filter(pk=lead.pk).update(status=LeadStatus.APPOINTMENT, updated_at=timezone.now())
+    except IntegrityError as exc:
+        raise SlotTaken("another call booked that time first") from exc
+    lead.status = LeadStatus.APPOINTMENT
+    return appointment
+
+
+def _inside_working_hours(agent: HumanAgent, slot: Slot) -> bool:
+    zone = ZoneInfo(agent.time_zone)
+    start = slot.starts_at.astimezone(zone)
+    rows = agent.working_hours.filter(weekday=start.weekday(), start__lte=start.time())
+    return any(
+        slot.ends_at <= dt.datetime.combine(start.date(), row.end, tzinfo=zone).astimezone(dt.UTC) for row in rows
+    )
+
+
+def _overlapping_booking(agent: HumanAgent, slot: Slot) -> bool:
+    return Appointment.objects.filter(agent=agent, status=Appointment.Status.BOOKED, starts_at__lt=slot.ends_at,
+                                      ends_at__gt=slot.starts_at).exists()
+
+
+# --- what the lead hears, and the invite they get -----------------------------------------
+
+def speak_slot(slot_or_datetime: Slot | dt.datetime, lead_tz: ZoneInfo | str, *, now: dt.datetime | None = None) -> str:
+    """The time as the agent says it on the phone, in the lead's zone: "tomorrow at 10:30 AM",
+    "today at 4 PM", "Tuesday, December 1st at 3 PM"."""
+    zone = ZoneInfo(lead_tz) if isinstance(lead_tz, str) else lead_tz
+    when = slot_or_datetime.starts_at if isinstance(slot_or_datetime, Slot) else slot_or_datetime
+    local = when.astimezone(zone)
+    today = (now or timezone.now()).astimezone(zone).date()
+    if local.date() == today:
+        return f"today at {_clock(local)}"
+    if local.date() == today + dt.timedelta(days=1):
+        return f"tomorrow at {_clock(local)}"
+    return _full_date(local)
+
+
+def _full_date(local: dt.datetime) -> str:
+    return f"{local:%A, %B} {_ordinal(local.day)} at {_clock(local)}"
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _clock(local: dt.datetime) -> str:
+    hour = local.hour % 12 or 12
+    half = "AM" if local.hour < 12 else "PM"
+    return f"{hour} {half}" if local.minute == 0 else f"{hour}:{local.minute:02d} {half}"
+
+
+def appointment_ics(appointment: Appointment) -> str:
+    """The appointment as an iCalendar invite (METHOD:REQUEST; METHOD:CANCEL once cancelled)."""
+    lead, agent = appointment.lead, appointment.agent
+    campaign = lead.campaign
+    cancelled = appointment.status == Appointment.Status.CANCELLED
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//REAutomation//Appointments//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = icalendar.Event()
+    event.add("uid", f"{appointment.uid}@reautomation")
+    event.add("dtstamp", timezone.now().astimezone(dt.UTC))
+    event.add("dtstart", appointment.starts_at.astimezone(dt.UTC))
+    event.add("dtend", appointment.ends_at.astimezone(dt.UTC))
+    event.add("summary", f"Meeting with {agent.name if agent else 'an agent'} — {campaign.company_name}")
+    event.add("description", _description(appointment))
+    # RFC 5546: a CANCEL carries a higher SEQUENCE than the request it withdraws, or calendars ignore it.
+    event.add("sequence", 1 if cancelled else 0)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if lead.address:
+        event.add("location", lead.address)
+    if agent and agent.email:
+        organizer = icalendar.vCalAddress(f"mailto:{agent.email}")
+        organizer.params["cn"] = icalendar.vText(agent.name)
+        event.add("organizer", organizer)
+    if lead.email:
+        attendee = icalendar.vCalAddress(f"mailto:{lead.email}")
+        attendee.params.update({"cn": icalendar.vText(lead.name or lead.email), "role": "REQ-PARTICIPANT",
+                                "partstat": "NEEDS-ACTION", "rsvp": "TRUE"})
+        event.add("attendee", attendee)
+    calendar.add_component(event)
+    return calendar.to_ical().decode()
+
+
+def _description(appointment: Appointment) -> str:
+    lead = appointment.lead
+    lines = [f"Lead: {lead.name or 'unnamed'}", f"Phone: {mask_phone(lead.phone)}"]
+    if appointment.lead_time_zone:
+        local = appointment.starts_at.astimezone(ZoneInfo(appointment.lead_time_zone))
+        lines.append(f"Lead's time: {_full_date(local)} ({appointment.lead_time_zone})")
+    if lead.campaign.callback_number:
+        lines.append(f"Questions: call {lead.campaign.callback_number}")
+    return "\n".join(lines)

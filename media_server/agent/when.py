@@ -1,0 +1,422 @@
+"""Times a lead names on a call ("tomorrow at 3", "Tuesday afternoon", "next week after 5") as a When in their zone.
+
+`parse_when(text, now)` reads a Whisper transcript with compiled rules first and asks `dateparser` only
+when the text has a date-like cue (a month abbreviation, an ISO date, "3pm" ...) that no rule resolved.
+`now` is aware, in the lead's zone; every datetime returned is aware in that same zone.
+
+Conventions:
+- A clock hour without am/pm: 1–7 mean pm, 8–11 mean am, 12 is noon; "in the evening", "tonight",
+  "afternoon" make it pm, "morning" keeps it am. "noon" is 12:00.
+- Parts of the day: morning 9:00–12:00, lunch 12:00–13:00, afternoon 12:00–17:00, evening / night /
+  tonight 17:00–21:00.
+- Weekdays: "Tuesday" (or "this/on Tuesday") is the coming Tuesday, a week ahead when today is Tuesday.
+  "next Tuesday" / "Tuesday next week" is the Tuesday of next calendar week (weeks start on Monday).
+- A day with no time is the whole day 00:00–23:59. "next week" is Monday 00:00 to Sunday 23:59 of next
+  week, "this weekend" Saturday–Sunday of this week, "next weekend" that of next week, "next month" its
+  first to last day, "December" / "in December" the whole month, "the 15th" the next 15th still to come,
+  "December 3rd" the next December 3rd still to come.
+- "in N minutes/hours" is an exact moment (seconds dropped). "in N days" is that day; "in N weeks" the
+  calendar week (Mon–Sun) holding today + N weeks; "in N months" the calendar month N months on: the
+  range is the unit the lead named.
+- A time with no day is today if still to come, else tomorrow. A part of the day with no day is today if
+  it has not begun yet, else tomorrow ("in the morning" said at 10:30 is tomorrow morning).
+- Daily limits: "after 5" / "not before noon" / "busy until 5" set day_start, "before 5" / "not after 8"
+  set day_end ("don't call me after 8": 8–11 mean pm there, nobody asks not to be called after 8 am),
+  "between 2 and 4" both. On a single day start/end are narrowed to the limit too; over
+  several days start/end stay whole days and day_start/day_end carry the limit (also for a part of the
+  day over several days: "next week in the mornings" → day_start 9:00, day_end 12:00).
+- A range that has begun is clamped to start at `now` (to the minute), so "today" / "this week" never
+  start in the past.
+- No time named ("later", "call me back later", "in a bit") → None.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from .facts import When
+from .words import DigitText, tokenize
+
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "tues": 1, "wednesday": 2, "weds": 2, "thursday": 3, "thurs": 3,
+             "friday": 4, "saturday": 5, "sunday": 6}
+_MONTHS = {"january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "april": 4, "apr": 4, "may": 5, "june": 6,
+           "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+           "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12}
+_PARTS = {"morning": (9, 12), "afternoon": (12, 17), "evening": (17, 21), "night": (17, 21), "tonight": (17, 21),
+          "lunch": (12, 13), "lunchtime": (12, 13)}
+_WD = r"(monday|tuesday|tues|wednesday|weds|thursday|thurs|friday|saturday|sunday)s?"
+_MON = r"(january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb" \
+       r"|apr|jun|jul|aug|sep|oct|nov|dec)"
+_FULL_MON = r"(january|february|march|april|june|july|august|september|october|november|december)"  # not "may"
+_NOT_A_TIME = r"(?!\s?(?:st|nd|rd|th|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|k|percent|bed\w*|bath\w*" \
+              r"|kids|people|children|times|of)\b)"
+# a clock time: "3", "3:30", "3 30", "330pm" (3–4 digits only with am/pm), "noon"
+_TIME = r"(\d{1,2}:\d{2}|\d{1,2} [0-5]\d(?![\d:.])|\d{1,2}(?![\d:.])|\d{3,4}(?=\s?[ap]m)|noon|midnight|lunch)" \
+        r"(?:\s?(am|pm|oclock))?" + _NOT_A_TIME
+_AMOUNT = r"(an?|\d+(?:\.\d+)?|half an?|a couple(?: of)?|couple(?: of)?|a few|few)"
+_UNIT = r"(minute|min|hour|hr|day|week|month)s?"
+
+_RELATIVE = re.compile(rf"\b(?:in|give me|give us|within)\s+(?:about |like |maybe |another |around |just )?"
+                       rf"{_AMOUNT}\s+{_UNIT}\b(?:\s+(and a half))?|\b{_AMOUNT}\s+{_UNIT}\s+from now\b")
+_DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names the day(s)
+    ("day_after", re.compile(r"\bday after tomorrow\b")),
+    ("tomorrow", re.compile(r"\btomorrow\b")),
+    ("tonight", re.compile(r"\btonight\b")),
+    ("today", re.compile(r"\b(?:today|this (morning|afternoon|evening))\b")),
+    ("weekday", re.compile(rf"\b(?:(this coming|this|next|coming|on)\s+)?{_WD}\b(?:\s+(next week|after next))?")),
+    ("month_day", re.compile(rf"\b{_MON}\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s?(?:am|pm|oclock))")),
+    ("day_month", re.compile(rf"\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}\b")),
+    ("slash", re.compile(r"\b(\d{1,2})/(\d{1,2})\b")),
+    ("nth", re.compile(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s(?:1|one|ones|option|slot|choice|time|thing)\b)")),
+    ("week", re.compile(r"\b(next|this|the following|following|the)\s+(week(?:end)?)s?\b|\b(weekend)s?\b")),
+    ("month", re.compile(r"\b(next|this)\s+month\b")),
+    ("in_month", re.compile(rf"\b(?:in|during|sometime in|early|late|mid|this|next|come|around)\s+{_FULL_MON}\b"
+                            rf"|^{_FULL_MON}$")),
+]
+_PART = re.compile(r"(?<!good )\b(?:in the |this |tomorrow |at )?(mornings?|afternoons?|evenings?|nights?|tonight"
+                   r"|lunch ?time|lunch)\b")
+_BETWEEN = re.compile(rf"\b(?:between|from)\s+{_TIME}\s+(?:and|to|till|until|-)\s+{_TIME}")
+_NOT_BEFORE = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?:\w+\s+){{0,3}}?"
+                         rf"(?:before|until|till|til|earlier than)\s+{_TIME}")
+_NOT_AFTER = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?:\w+\s+){{0,3}}?"
+                        rf"(?:after|past|later than)\s+{_TIME}")
+_BUSY_UNTIL = re.compile(rf"\b(?:busy|work|working|meeting|meetings|out|away|driving|school|class)\s+"
+                         rf"(?:\w+\s+){{0,3}}?(?:until|till|til)\s+{_TIME}")
+_AFTER = re.compile(rf"\b(?:after|past|any ?time after|no earlier than|later than)\s+{_TIME}")
+_BEFORE = re.compile(rf"\b(?:before|by|until|till|til|no later than|earlier than)\s+{_TIME}")
+_AT = re.compile(rf"\b(?:at|around|about|@)\s+{_TIME}")
+_COLON_TIME = re.compile(r"\b(\d{1,2}:\d{2})()")
+_TIME_PART = re.compile(r"\b(\d{1,2}(?::\d{2})?)()(?=\s+(?:in the (?:morning|afternoon|evening)|at night|tonight))")
+_CLOCK = re.compile(r"\b(\d{1,2}:\d{2}|\d{1,2})\s?(am|pm|oclock)\b|\b(noon)\b")
+_DAY_THEN_TIME = re.compile(rf"\b(?:tomorrow|today|tonight|{_WD.replace('(', '(?:')})\s+{_TIME}")
+_TIME_THEN_PART = re.compile(r"^\s*(?:in the\s+)?(morning|afternoon|evening|at night|tonight)")
+_HALF_PAST = re.compile(r"\b(half|quarter) (past|after|to|till|of) (\d{1,2})\b")
+# a date-like cue worth dateparser's time; common words ("may", "sat", "sun", "wed") are left out on purpose
+_FALLBACK_CUE = re.compile(r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|tue|thu|thur|fri)\b"
+                           r"|\d{4}-\d\d-\d\d|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+_PUNCTUATION = re.compile(r"[^\w\s:/-]")
+_EXACT_CUE = re.compile(r"\d(?::\d\d)?\s?(?:am|pm)\b|\d:\d\d|\boclock\b|\bnoon\b")
+
+_DAY_END = dt.time(23, 59)
+_MIDNIGHT = dt.time(0, 0)
+
+
+def _clock(raw: str, ampm: str | None, part: str | None) -> dt.time | None:
+    """"3" → 15:00, "330" → 15:30, "10" → 10:00, "8" + evening → 20:00 (see conventions)."""
+    if raw == "noon" or raw == "lunch":
+        return dt.time(12, 0)
+    if raw == "midnight":
+        return dt.time(23, 59)
+    if ":" in raw or " " in raw:
+        hour, minute = (int(x) for x in re.split("[: ]", raw))
+    elif len(raw) <= 2:
+        hour, minute = int(raw), 0
+    else:
+        hour, minute = int(raw[:-2]), int(raw[-2:])
+    if hour > 23 or minute > 59:
+        return None
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    elif ampm not in ("am", "pm") and hour < 12:
+        if part in ("afternoon", "evening", "night", "tonight", "at night"):
+            hour += 12
+        elif part != "morning" and 1 <= hour <= 7:
+            hour += 12
+    return dt.time(hour, minute)
+
+
+def _part_name(word: str) -> str:
+    word = word.replace(" ", "").rstrip("s")
+    return "lunch" if word.startswith("lunch") else word
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
+    while month > 12:
+        year, month = year + 1, month - 12
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _next_date(today: dt.date, month: int | None, day: int) -> dt.date | None:
+    """The next month/day (or day of a month, when month is None) on or after today."""
+    for ahead in range(0, 14):
+        if month is None:
+            y, m = today.year + (today.month - 1 + ahead) // 12, (today.month - 1 + ahead) % 12 + 1
+        else:
+            y, m = today.year + ahead, month
+        if day <= calendar.monthrange(y, m)[1] and dt.date(y, m, day) >= today:
+            return dt.date(y, m, day)
+    return None
+
+
+class _Days:
+    def __init__(self, first: dt.date, last: dt.date, span: tuple[int, int]):
+        self.first, self.last, self.span = first, last, span
+
+
+def _find_days(s: str, today: dt.date) -> _Days | None:
+    for kind, pattern in _DAY_RULES:
+        m = pattern.search(s)
+        if not m:
+            continue
+        span = m.span()
+        if kind == "day_after":
+            day = today + dt.timedelta(days=2)
+            return _Days(day, day, span)
+        if kind == "tomorrow":
+            day = today + dt.timedelta(days=1)
+            return _Days(day, day, span)
+        if kind == "tonight":
+            return _Days(today, today, span)
+        if kind == "today":
+            return _Days(today, today, span)
+        if kind == "weekday":
+            wd = _WEEKDAYS[m.group(2)]
+            if m.group(1) == "next" or m.group(3) == "next week":
+                day = _monday(today) + dt.timedelta(days=7 + wd)
+            else:
+                day = today + dt.timedelta(days=(wd - today.weekday()) % 7 or 7)
+            if m.group(3) == "after next":
+                day += dt.timedelta(days=7)
+            return _Days(day, day, span)
+        if kind in ("month_day", "day_month", "slash"):
+            if kind == "month_day":
+                month, number = _MONTHS[m.group(1)], int(m.group(2))
+            elif kind == "day_month":
+                month, number = _MONTHS[m.group(2)], int(m.group(1))
+            else:
+                month, number = int(m.group(1)), int(m.group(2))
+            if not 1 <= month <= 12 or not 1 <= number <= 31:
+                continue
+            day = _next_date(today, month, number)
+            if day:
+                return _Days(day, day, span)
+            continue
+        if kind == "nth":
+            number = int(m.group(1))
+            day = _next_date(today, None, number) if 1 <= number <= 31 else None
+            if day:
+                return _Days(day, day, span)
+            continue
+        if kind == "week":
+            which, unit = (m.group(1), m.group(2)) if m.group(2) else ("this", m.group(3))
+            monday = _monday(today) + dt.timedelta(days=7 if which in ("next", "following", "the following") else 0)
+            if unit == "weekend":
+                return _Days(monday + dt.timedelta(days=5), monday + dt.timedelta(days=6), span)
+            if which == "the":
+                continue  # "the week" alone names nothing
+            return _Days(monday, monday + dt.timedelta(days=6), span)
+        if kind == "month":
+            first, last = _month_range(today.year, today.month + (1 if m.group(1) == "next" else 0))
+            return _Days(first, last, span)
+        if kind == "in_month":
+            month = _MONTHS[m.group(1) or m.group(2)]
+            year = today.year + (1 if month < today.month else 0)
+            first, last = _month_range(year, month)
+            return _Days(first, last, span)
+    return None
+
+
+def _relative(s: str, now: dt.datetime) -> tuple[When, tuple[int, int]] | None:
+    m = _RELATIVE.search(s)
+    if not m:
+        return None
+    amount_word = m.group(1) or m.group(4)
+    unit = m.group(2) or m.group(5)
+    amount = {"a": 1, "an": 1, "half a": 0.5, "half an": 0.5, "a few": 3, "few": 3}.get(amount_word)
+    if amount is None:
+        amount = 2 if "couple" in amount_word else float(amount_word)
+    if m.group(3):
+        amount += 0.5
+    today = now.date()
+    if unit in ("minute", "min", "hour", "hr"):
+        minutes = amount * (60 if unit in ("hour", "hr") else 1)
+        moment = (now + dt.timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+        return When(moment, moment, True), m.span()
+    if unit == "day":
+        first = last = today + dt.timedelta(days=round(amount))
+    elif unit == "week":
+        first = _monday(today + dt.timedelta(days=round(7 * amount)))
+        last = first + dt.timedelta(days=6)
+    else:
+        first, last = _month_range(today.year, today.month + round(amount))
+    return When(_at(now, first, _MIDNIGHT), _at(now, last, _DAY_END), False), m.span()
+
+
+def _at(now: dt.datetime, day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=now.tzinfo)
+
+
+class _Times:
+    """What the text says about the time of day."""
+
+    def __init__(self, s: str):
+        self.exact: dt.time | None = None
+        self.lo: dt.time | None = None
+        self.hi: dt.time | None = None
+        self.part: str | None = None
+        self.limited = False  # after / before / between was said
+        self.spans: list[tuple[int, int]] = []
+        part = _PART.search(s)
+        if part:
+            self.part = _part_name(part.group(1))
+            self.spans.append(part.span())
+        self._limits(s)
+        if not self.limited:
+            self._exact(s)
+        if self.part and self.exact is None:
+            start, end = _PARTS[self.part]
+            self.lo = max(self.lo or dt.time(start), dt.time(start))
+            self.hi = min(self.hi or dt.time(end), dt.time(end))
+
+    def _time(self, m: re.Match, group: int, s: str) -> dt.time | None:
+        part = self.part
+        after = _TIME_THEN_PART.match(s[m.end():])
+        if after:
+            part = after.group(1)
+        return _clock(m.group(group), m.group(group + 1), part)
+
+    def _limits(self, s: str) -> None:
+        m = _BETWEEN.search(s)
+        if m:
+            lo, hi = self._time(m, 1, s), self._time(m, 3, s)
+            if lo and hi:
+                if hi < lo and hi.hour < 12:
+                    hi = dt.time(hi.hour + 12, hi.minute)  # "between 11 and 2"
+                self._limit(m, lo=lo, hi=hi)
+                return
+        for pattern, side in ((_NOT_BEFORE, "lo"), (_NOT_AFTER, "hi"), (_BUSY_UNTIL, "lo"), (_AFTER, "lo"),
+                              (_BEFORE, "hi")):
+            m = pattern.search(s)
+            if m:
+                raw = m.group(1)
+                time = self._time(m, 1, s)
+                if raw == "lunch":  # "after lunch" is a limit, not the lunch hour
+                    time, self.part = (dt.time(13, 0) if side == "lo" else time), None
+                if pattern is _NOT_AFTER and time and not m.group(2) and 8 <= time.hour <= 11:
+                    time = dt.time(time.hour + 12, time.minute)  # "don't call me after 8" means 8 pm
+                if time:
+                    self._limit(m, **{side: time})
+                    return
+
+    def _limit(self, m: re.Match, lo: dt.time | None = None, hi: dt.time | None = None) -> None:
+        self.lo, self.hi, self.limited = lo, hi, True
+        self.spans.append(m.span())
+
+    def _exact(self, s: str) -> None:
+        for pattern, group in ((_AT, 1), (_DAY_THEN_TIME, 1), (_CLOCK, 1), (_TIME_PART, 1), (_COLON_TIME, 1)):
+            m = pattern.search(s)
+            if not m:
+                continue
+            if pattern is _CLOCK and m.group(3):
+                time = dt.time(12, 0)
+            elif pattern is _AT and m.group(1) == "lunch":
+                self.part = "lunch"
+                self.spans.append(m.span())
+                return
+            else:
+                time = self._time(m, group, s)
+            if time:
+                self.exact = time
+                self.spans.append(m.span())
+                return
+
+    @property
+    def found(self) -> bool:
+        return bool(self.exact or self.lo or self.hi or self.part)
+
+
+def parse_when(text: str, now: dt.datetime) -> When | None:
+    """The time `text` names, resolved against `now` (aware, in the lead's zone), or None (see conventions)."""
+    return when_in(DigitText(tokenize(text)), now, text)
+
+
+def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
+    """parse_when for text already tokenized and digitized (the agent's understanding shares its tokens)."""
+    s = _HALF_PAST.sub(_half_past, t.s)
+    relative = _relative(s, now)
+    if relative and relative[0].exact:
+        return _with_words(relative[0], t, [relative[1]])
+    days = _find_days(s, now.date())
+    times = _Times(s)
+    if days is None and relative:
+        return _with_words(relative[0], t, [relative[1]])
+    if days is None and not times.found:
+        return _fallback(text, now)
+    return _with_words(_resolve(days, times, now), t, ([days.span] if days else []) + times.spans)
+
+
+def _half_past(m: re.Match) -> str:
+    hour, minutes = int(m.group(3)), 30 if m.group(1) == "half" else 15
+    if m.group(2) in ("to", "till", "of"):
+        hour, minutes = (hour - 1) or 12, 60 - minutes
+    return f"{hour}:{minutes:02d}".ljust(len(m.group(0)))  # same length: spans still map to the lead's words
+
+
+def _resolve(days: _Days | None, times: _Times, now: dt.datetime) -> When:
+    today = now.date()
+    lo, hi = times.lo or _MIDNIGHT, times.hi or _DAY_END
+    if days is None:  # a time with no day: today if still to come, else tomorrow
+        if times.exact:
+            day = today if _at(now, today, times.exact) > now else today + dt.timedelta(days=1)
+        else:
+            begun = now >= _at(now, today, lo) if times.part else now >= _at(now, today, hi)
+            day = today + dt.timedelta(days=1) if begun else today
+        days = _Days(day, day, (0, 0))
+    if times.exact and days.first == days.last:
+        moment = _at(now, days.first, times.exact)
+        return When(moment, moment, True)
+    if days.first == days.last:
+        start, end = _at(now, days.first, lo), _at(now, days.last, hi)
+        when = When(start, end, False)
+        if times.limited:
+            when.day_start, when.day_end = times.lo, times.hi
+    else:
+        when = When(_at(now, days.first, _MIDNIGHT), _at(now, days.last, _DAY_END), False)
+        if times.exact:
+            when.day_start = when.day_end = times.exact
+        else:
+            when.day_start, when.day_end = times.lo, times.hi
+    if when.start < now < when.end:
+        when.start = now.replace(second=0, microsecond=0)
+    return when
+
+
+def _with_words(when: When, text: DigitText, spans: list[tuple[int, int]]) -> When:
+    spans = [span for span in spans if span[1] > span[0]]
+    if spans:
+        when.words = text.words(min(a for a, _ in spans), max(b for _, b in spans))
+    return when
+
+
+def warm_up() -> None:
+    """Load dateparser before the first call needs it (its first parse takes ~0.4 s): call at worker start."""
+    import dateparser
+
+    dateparser.parse("December 3 2026", languages=["en"])
+
+
+def _fallback(text: str, now: dt.datetime) -> When | None:
+    """dateparser, only for a date-like cue the rules did not resolve."""
+    s = _PUNCTUATION.sub(" ", text.lower()).strip()
+    if not _FALLBACK_CUE.search(s):
+        return None
+    import dateparser  # slow to import and to run: kept off the common path
+
+    found = dateparser.parse(s, languages=["en"], settings={
+        "RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False,
+    })
+    if found is None:
+        return None
+    moment = found.replace(tzinfo=now.tzinfo)
+    if moment < now - dt.timedelta(days=1):
+        return None
+    if _EXACT_CUE.search(s):
+        return When(moment, moment, True, words=s)
+    return When(_at(now, moment.date(), _MIDNIGHT), _at(now, moment.date(), _DAY_END), False, words=s)

@@ -1,0 +1,405 @@
+"""Numbers and money as leads say them on the phone: spoken or written numbers to values, prices to dollars.
+
+Input is a Whisper transcript (any casing, punctuation optional). `tokenize` splits it into lower-case
+tokens; `scan_numbers` finds number phrases ("twenty five", "two and a half", "1.2 million", "four fifty");
+`parse_number` and `parse_money` are the two entry points the agent uses.
+
+Money conventions:
+- An amount is money when it has a money cue of its own ("$", "k", "grand", "thousand", "million",
+  "dollars") or when the price is what we are talking about (`expecting_price`, or a price word such as
+  "budget", "afford", "spend", "price" in the utterance).
+- Bare amounts in a price context are shorthand: under 10 means millions ("1.5" → 1,500,000), 10 to
+  9,999 means thousands ("450", "four fifty" → 450,000). A figure "a month" / "per month" stays as said.
+- Never money: phone numbers (7+ digits, or several numbers in a row), years (1900–2099 written as
+  digits), counts of bedrooms, baths, months, people..., clock times (am/pm), street numbers.
+- A range ("between 400 and 500 thousand", "three to four hundred thousand") gives (low, high); the low
+  end borrows the high end's scale. "under 600k" gives (600000, None): the limit is the amount.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"\d{1,2}:\d{2}"  # clock time
+    r"|\d{1,2}/\d{1,2}\b"  # month/day
+    r"|\d{1,2}(?:st|nd|rd|th)\b"  # ordinal day
+    r"|\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:(?:k|mm|m|mil)\b)?"  # 450 / $450,000 / 1.2m / 450k
+    r"|\$?\.\d+"
+    r"|[^\W\d_]+(?:'[^\W\d_]+)*"  # words, keeping inner apostrophes (don't, we're)
+    r"|%"
+)
+_AMPM_AFTER_DIGIT = re.compile(r"(?<=\d)\s*([ap])\.?\s?m\b\.?")
+_AMPM_DOTTED = re.compile(r"\b([ap])\.\s?m\.")
+_DOLLAR_SPACE = re.compile(r"\$\s+(?=\d)")
+_TOKEN_FIXES = {"o'clock": "oclock", "%": "percent", "'cause": "cause"}
+
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_SCALES = {"thousand": 1e3, "grand": 1e3, "k": 1e3, "million": 1e6, "mil": 1e6, "mill": 1e6, "billion": 1e9}
+_DIGIT_SCALES = {"m": 1e6, "mm": 1e6}  # only right after a written number ("1.2 m")
+_SUFFIX = {"k": 1e3, "m": 1e6, "mm": 1e6, "mil": 1e6}
+_AFTER_A = {"hundred", "dozen", "thousand", "million", "mil", "billion", "grand"}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+             "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+             "twentieth": 20, "thirtieth": 30}
+_DIGITS = re.compile(r"(\$?)((?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?)(k|mm|m|mil)?")
+_NUMBER_WORDS = set(_UNITS) | set(_TEENS) | set(_TENS)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case tokens of a transcript: words, numbers (with $ and k/m kept), clock times, ordinals."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = _AMPM_AFTER_DIGIT.sub(r" \1m", text)
+    text = _AMPM_DOTTED.sub(r"\1m", text)
+    text = _DOLLAR_SPACE.sub("$", text)
+    return [_TOKEN_FIXES.get(t, t) for t in _TOKEN.findall(text)]
+
+
+@dataclass
+class NumberSpan:
+    """A number phrase found in tokens[start:end]."""
+
+    start: int
+    end: int
+    value: float
+    scaled: bool = False  # said with thousand / million / k / grand
+    multiplier: float = 1.0  # value / leading group: "four hundred thousand" → 100000 (for ranges)
+    scale: float = 1.0  # the largest scale word said: thousand → 1000
+    dollar: bool = False
+    digits: str = ""  # the digit token as written, when the number was written in digits
+    paired: bool = False  # said as two pairs, like a clock time or a shortened price ("three thirty", "four fifty")
+
+
+def _digit_value(token: str) -> tuple[float, float, bool] | None:
+    match = _DIGITS.fullmatch(token)
+    if not match or not match.group(2) or match.group(2) == ".":
+        return None
+    return float(match.group(2).replace(",", "")), _SUFFIX.get(match.group(3) or "", 1.0), bool(match.group(1))
+
+
+def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
+    n = len(tokens)
+    start, total, cur, last, lead, last_scale, end, top_scale = i, 0.0, 0.0, "", 0.0, 1.0, i, 1.0
+    scaled = dollar = paired = False
+    digits = ""
+    while i < n:
+        t = tokens[i]
+        if t[0].isdigit() or t[0] in "$.":
+            parsed = _digit_value(t)
+            if parsed is None or last not in ("", "scale"):
+                break
+            value, suffix, has_dollar = parsed
+            dollar, digits = dollar or has_dollar, digits or t
+            if suffix > 1:
+                lead = lead or value
+                total, cur, last, last_scale, scaled = total + value * suffix, 0.0, "scale", suffix, True
+                top_scale = max(top_scale, suffix)
+            else:
+                cur, last = value, "digit"
+            i += 1
+            end = i
+            continue
+        if t in ("a", "an"):
+            if last == "" and i + 1 < n and tokens[i + 1] in _AFTER_A:
+                cur, last, i = 1.0, "a", i + 1
+                continue
+            break
+        if t == "half" and last == "" and i + 2 < n and tokens[i + 1] in ("a", "an") and tokens[i + 2] in _SCALES:
+            cur, last, i = 0.5, "half", i + 2
+            continue
+        if t in _UNITS:
+            if last not in ("", "tens", "hundred", "scale", "and"):
+                break
+            cur, last = cur + _UNITS[t], "unit"
+        elif t in _TEENS or t in _TENS:
+            value = _TEENS.get(t) or _TENS[t]
+            if last in ("", "hundred", "scale", "and"):
+                cur += value
+            elif last in ("unit", "teen") and 0 < cur < 100:  # "four fifty" → 450, "ten fifteen" → 1015
+                cur, paired = cur * 100 + value, True
+            else:
+                break
+            last = "teen" if t in _TEENS else "tens"
+        elif t == "hundred":
+            if last not in ("unit", "teen", "tens", "a", "digit") or cur <= 0:
+                break
+            lead = lead or cur
+            cur, last = cur * 100, "hundred"
+        elif t in _SCALES or (t in _DIGIT_SCALES and last == "digit"):
+            if last in ("", "and", "scale"):
+                break
+            scale = _SCALES.get(t) or _DIGIT_SCALES[t]
+            lead = lead or cur or 1.0
+            total, cur, last, last_scale, scaled = total + (cur or 1.0) * scale, 0.0, "scale", scale, True
+            top_scale = max(top_scale, scale)
+        elif t == "dozen" and last in ("unit", "teen", "tens", "a", "digit"):
+            cur, last = (cur or 1.0) * 12, "dozen"
+        elif t == "and" and last in ("unit", "teen", "tens", "digit", "scale", "hundred", "dozen"):
+            if i + 2 < n and tokens[i + 1] in ("a", "an") and tokens[i + 2] == "half":
+                if last == "scale":
+                    total += 0.5 * last_scale
+                else:
+                    cur += 0.5
+                last, i = "halfdone", i + 3
+                end = i
+                continue
+            if last in ("hundred", "scale") and _and_continues(tokens, i + 1):
+                last, i = "and", i + 1
+                continue
+            break
+        elif t == "point" and last in ("unit", "teen", "tens", "digit") and i + 1 < n and tokens[i + 1] in _UNITS:
+            i += 1
+            decimals = ""
+            while i < n and tokens[i] in _UNITS:
+                decimals += str(_UNITS[tokens[i]])
+                i += 1
+            cur += float("0." + decimals)
+            last, end = "halfdone", i
+            continue
+        else:
+            break
+        i += 1
+        end = i
+    if end == start or last in ("a", "and"):
+        return None
+    value = total + cur
+    multiplier = value / lead if lead else 1.0
+    return NumberSpan(start, end, value, scaled=scaled, multiplier=multiplier, scale=top_scale, dollar=dollar,
+                      digits=digits, paired=paired and not scaled)
+
+
+def _and_continues(tokens: list[str], i: int) -> bool:
+    """'four hundred and fifty' continues a number; 'four hundred and five hundred' starts another."""
+    j = i
+    while j < len(tokens) and tokens[j] in _NUMBER_WORDS:
+        j += 1
+    return j > i and (j == len(tokens) or tokens[j] != "hundred")
+
+
+def scan_numbers(tokens: list[str]) -> list[NumberSpan]:
+    spans: list[NumberSpan] = []
+    i = 0
+    while i < len(tokens):
+        span = _scan_at(tokens, i)
+        if span:
+            spans.append(span)
+            i = span.end
+        else:
+            i += 1
+    return spans
+
+
+def parse_number(text: str) -> float | None:
+    """The first number said in `text`: "three" → 3, "twenty five" → 25, "two and a half" → 2.5, "a dozen" → 12."""
+    spans = scan_numbers(tokenize(text))
+    return spans[0].value if spans else None
+
+
+def _format(span: NumberSpan) -> str:
+    value = span.value
+    if span.paired and value == int(value) and value < 2400 and value % 100 < 60:
+        return f"{int(value) // 100}:{int(value) % 100:02d}"  # "three thirty" → 3:30
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def digitize(tokens: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
+    """Tokens with number phrases written as digits and ordinals as "<n>th", and where each came from.
+
+    Pairs read like a clock become clock times: "three thirty tomorrow" → ["3:30", "tomorrow"];
+    "the twenty first" → ["the", "21th"]. The second list gives, for each output token, the (start, end)
+    slice of input tokens it replaces.
+    """
+    spans = {span.start: span for span in scan_numbers(tokens)}
+    out: list[str] = []
+    source: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        span = spans.get(i)
+        if span:
+            nxt = tokens[span.end] if span.end < len(tokens) else ""
+            if span.value in (20, 30) and _ORDINALS.get(nxt, 0) < 10 and nxt in _ORDINALS:  # "twenty first"
+                out.append(f"{int(span.value) + _ORDINALS[nxt]}th")
+                source.append((i, span.end + 1))
+                i = span.end + 1
+                continue
+            out.append(span.digits if span.digits and span.end - span.start == 1 else _format(span))
+            source.append((i, span.end))
+            i = span.end
+            continue
+        t = tokens[i]
+        out.append(f"{_ORDINALS[t]}th" if t in _ORDINALS else t)
+        source.append((i, i + 1))
+        i += 1
+    return out, source
+
+
+class DigitText:
+    """Tokens digitized (see `digitize`) and joined into one string, with a way back to the lead's words."""
+
+    def __init__(self, tokens: list[str]):
+        self.tokens = tokens
+        digits, self.source = digitize(tokens)
+        self.offsets: list[int] = []
+        pos = 0
+        for token in digits:
+            self.offsets.append(pos)
+            pos += len(token) + 1
+        self.s = " ".join(digits)
+
+    def words(self, start: int, end: int) -> str:
+        """The lead's words behind self.s[start:end]."""
+        first = max(bisect.bisect_right(self.offsets, start) - 1, 0)
+        last = max(bisect.bisect_left(self.offsets, end) - 1, first)
+        return " ".join(self.tokens[self.source[first][0]:self.source[last][1]])
+
+
+# --- money -------------------------------------------------------------------------------------------------
+
+_PRICE_CUES = {"budget", "budgeted", "price", "priced", "pricing", "afford", "spend", "spending", "pay", "paying",
+               "cost", "costs", "range", "worth", "value", "valued", "asking", "approved", "offer", "loan",
+               "dollars", "bucks", "max", "maximum", "preapproved", "prequalified", "qualified", "mortgage"}
+# words that make the number right after them a price when it looks like one (100 to 9,999): "under 600"
+_LIMIT_CUES = {"under", "below", "around", "about", "max", "maximum", "upto", "tops", "than", "roughly",
+               "approximately", "something"}
+_MONEY_AFTER = {"dollars", "dollar", "bucks"}
+_NOT_MONEY_AFTER = {
+    "bed", "beds", "bedroom", "bedrooms", "br", "bd", "bdr", "bath", "baths", "bathroom", "bathrooms", "ba",
+    "month", "months", "year", "years", "yr", "yrs", "week", "weeks", "day", "days", "hour", "hours", "minute",
+    "minutes", "min", "mins", "kid", "kids", "children", "people", "person", "percent", "am", "pm", "oclock",
+    "acre", "acres", "sq", "square", "foot", "feet", "ft", "car", "cars", "garage", "story", "stories", "floor",
+    "floors", "times", "dog", "dogs", "cat", "cats", "mile", "miles", "st", "nd", "rd", "th", "of", "units",
+    "unit", "doors", "homes", "houses", "properties",
+}
+_STREET_WORDS = {"street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard", "blvd",
+                 "court", "ct", "circle", "cir", "parkway", "pkwy", "highway", "hwy", "trail", "terrace"}
+_PERIODS = {"month", "year", "week"}
+_RANGE_WORDS = {"to", "or", "through", "thru", "till", "until"}
+
+
+@dataclass
+class Money:
+    amount: int
+    high: int | None
+    start: int  # token slice the amount was said in
+    end: int
+
+
+def _is_explicit(span: NumberSpan, tokens: list[str]) -> bool:
+    nxt = tokens[span.end] if span.end < len(tokens) else ""
+    return span.dollar or span.scaled or nxt in _MONEY_AFTER
+
+
+def _never_money(span: NumberSpan, tokens: list[str], spans_at: dict[int, NumberSpan]) -> bool:
+    nxt = tokens[span.end] if span.end < len(tokens) else ""
+    digits = span.digits.replace(",", "").lstrip("$")
+    if nxt in _NOT_MONEY_AFTER or span.end in spans_at:  # a count, a time, or digits read one after another
+        return True
+    if any(end == span.start for end in (s.end for s in spans_at.values())):
+        return True
+    if digits.isdigit() and not span.dollar and "," not in span.digits:
+        if len(digits) >= 7:  # a phone number
+            return True
+        if len(digits) == 4 and 1900 <= int(digits) <= 2099:  # a year
+            return True
+    return not (span.dollar or span.scaled) and any(t in _STREET_WORDS for t in tokens[span.end:span.end + 3])
+
+
+def _limit_cued(span: NumberSpan, tokens: list[str]) -> bool:
+    """"something around 350", "no more than 600": a limit word before a price-sized number."""
+    before = tokens[max(0, span.start - 2):span.start]
+    return 100 <= span.value < 10_000 and any(t in _LIMIT_CUES for t in before)
+
+
+def _per_period(span: NumberSpan, tokens: list[str]) -> bool:
+    after = tokens[span.end:span.end + 2]
+    return (len(after) == 2 and after[0] in ("a", "per") and after[1] in _PERIODS) or after[:1] == ["monthly"]
+
+
+def _shorthand(value: float) -> float:
+    """A bare price said in a price context: "1.5" → 1.5 million, "450" → 450 thousand."""
+    if value < 10:
+        return value * 1e6
+    if value < 10_000:
+        return value * 1e3
+    return value
+
+
+def _range_end(tokens: list[str], span: NumberSpan, spans_at: dict[int, NumberSpan]) -> NumberSpan | None:
+    if span.end >= len(tokens):
+        return None
+    word = tokens[span.end]
+    between = any(t in ("between", "from") for t in tokens[max(0, span.start - 2):span.start])
+    if word in _RANGE_WORDS or (word == "and" and between):
+        return spans_at.get(span.end + 1)
+    return None
+
+
+def find_money(tokens: list[str], *, expecting_price: bool = False) -> Money | None:
+    """The first amount of money said in `tokens` (see the module conventions)."""
+    spans = scan_numbers(tokens)
+    if not spans:
+        return None
+    spans_at = {span.start: span for span in spans}
+    price_context = expecting_price or any(t in _PRICE_CUES for t in tokens)
+    skip_until = -1
+    for span in spans:
+        if span.start < skip_until:
+            continue
+        high_span = _range_end(tokens, span, spans_at)
+        if high_span is not None:
+            money = _money_range(span, high_span, tokens, spans_at, price_context)
+            if money:
+                return money
+            skip_until = high_span.end
+            continue
+        if _never_money(span, tokens, spans_at):
+            continue
+        explicit = _is_explicit(span, tokens)
+        if not explicit and not (price_context or _limit_cued(span, tokens)):
+            continue
+        value = span.value if explicit or _per_period(span, tokens) else _shorthand(span.value)
+        end = span.end + 1 if span.end < len(tokens) and tokens[span.end] in _MONEY_AFTER else span.end
+        return Money(int(round(value)), None, span.start, end)
+    return None
+
+
+def _money_range(low: NumberSpan, high: NumberSpan, tokens: list[str], spans_at: dict[int, NumberSpan],
+                 price_context: bool) -> Money | None:
+    if _never_money(high, tokens, spans_at):
+        return None
+    for end in (low, high):
+        digits = end.digits.replace(",", "").lstrip("$")
+        if digits.isdigit() and not end.scaled and (len(digits) >= 7 or 1900 <= int(digits) <= 2099):
+            return None  # phone numbers, years
+    explicit = _is_explicit(high, tokens) or _is_explicit(low, tokens)
+    if not explicit and not (price_context or _limit_cued(low, tokens)):
+        return None
+    lo, hi = low.value, high.value
+    if not (low.scaled or low.dollar) and high.scaled:
+        # "three to four hundred thousand" → 300,000; "four hundred and five hundred thousand" → 400,000
+        lo = next((lo * m for m in (high.multiplier, high.scale) if lo * m <= hi), lo)
+    if not low.scaled:
+        while lo * 10 < hi:  # "three to four fifty" → 300 to 450
+            lo *= 10
+    if not explicit:
+        factor = _shorthand(hi) / hi if hi else 1.0
+        lo, hi = lo * factor, hi * factor
+    lo, hi = sorted((lo, hi))
+    return Money(int(round(lo)), int(round(hi)), low.start, high.end)
+
+
+def parse_money(text: str, *, expecting_price: bool = False) -> tuple[int, int | None] | None:
+    """(amount in US dollars, top of the range or None) for the first amount said, else None.
+
+    "450k" → (450000, None); "between 400 and 500 thousand" → (400000, 500000); "450" → None unless
+    `expecting_price` (then 450000). See the module docstring for the conventions.
+    """
+    money = find_money(tokenize(text), expecting_price=expecting_price)
+    return (money.amount, money.high) if money else None

@@ -1,0 +1,309 @@
+"""What a lead's turn means, by rules: intent, objection, facts and times, as Whisper writes real phone answers."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from media_server.agent.facts import FACT_NAMES, INTENTS, OBJECTIONS
+from media_server.agent.understanding import SLOT_CHOICE, understand
+
+ZONE = ZoneInfo("America/Chicago")
+NOW = dt.datetime(2026, 11, 25, 10, 30, tzinfo=ZONE)  # a Wednesday
+
+
+def at(month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=ZONE)
+
+
+# (what the lead said, what the agent had asked, intent, objection, facts by name)
+TURNS = [
+    # opt-out beats everything
+    ("stop calling me", "", "opt_out", "", {}),
+    ("Take me off your list.", "", "opt_out", "", {}),
+    ("don't call me again", "", "opt_out", "", {}),
+    ("remove my number please", "", "opt_out", "", {}),
+    ("put me on your do not call list", "", "opt_out", "", {}),
+    ("unsubscribe", "", "opt_out", "", {}),
+    ("No, I'm not interested. Please take me off your list.", "", "opt_out", "", {}),
+    ("lose my number", "", "opt_out", "", {}),
+    ("we're looking to buy but stop calling me", "", "opt_out", "", {}),
+    # a time preference is not an opt-out
+    ("please don't call me before noon", "", "objection", "busy", {}),
+    ("please don't call me on weekends", "", "objection", "busy", {}),
+    ("don't call me before noon actually just stop calling me", "", "opt_out", "", {}),
+    ("I'm not saying stop calling", "", "unclear", "", {}),
+    # wrong number, language
+    ("you have the wrong number", "", "wrong_number", "", {}),
+    ("there's no john here", "", "wrong_number", "", {}),
+    ("you have the wrong person", "", "wrong_number", "", {}),
+    ("hablo español", "", "other_language", "", {}),
+    ("no hablo inglés", "", "other_language", "", {}),
+    ("¿Habla español?", "", "other_language", "", {}),
+    ("do you speak spanish", "", "other_language", "", {}),
+    # robots, who, how
+    ("are you a robot", "", "is_robot", "", {}),
+    ("am I talking to a real person", "", "is_robot", "", {}),
+    ("is this A.I.?", "", "is_robot", "", {}),
+    ("is this a sales call", "", "who_is_this", "", {}),
+    ("wait is this a recording", "", "is_robot", "", {}),
+    ("Hello? Who is this?", "", "who_is_this", "", {}),
+    ("who are you", "", "who_is_this", "", {}),
+    ("where are you calling from", "", "who_is_this", "", {}),
+    ("what company did you say", "", "who_is_this", "", {}),
+    ("how did you get my number", "", "how_got_number", "", {}),
+    ("where did you get my info", "", "how_got_number", "", {}),
+    # goodbye, and goodbye that asks for a call back
+    ("bye", "", "goodbye", "", {}),
+    ("ok thanks bye", "", "goodbye", "", {}),
+    ("I have to go", "", "goodbye", "", {}),
+    ("alright talk to you later", "", "goodbye", "", {}),
+    ("I have to go, call me tomorrow", "", "objection", "busy", {}),
+    # objections
+    ("not interested", "", "objection", "not_interested", {}),
+    ("no thanks I'm good", "", "objection", "not_interested", {}),
+    ("im not interested thanks", "", "objection", "not_interested", {}),
+    ("we're not looking to sell right now", "", "objection", "not_interested", {}),
+    ("i already sold the house", "", "objection", "not_interested", {}),
+    ("I already have an agent", "", "objection", "has_agent", {"has_agent": True}),
+    ("my cousin is a realtor", "", "objection", "has_agent", {"has_agent": True}),
+    ("we're working with a realtor already", "", "objection", "has_agent", {"has_agent": True}),
+    ("my wife's a realtor so we're good", "", "objection", "has_agent", {"has_agent": True}),
+    ("just looking", "", "objection", "just_looking", {}),
+    ("we're just browsing right now", "", "objection", "just_looking", {}),
+    ("not ready yet", "", "objection", "just_looking", {}),
+    ("I'm busy", "", "objection", "busy", {}),
+    ("bad time", "", "objection", "busy", {}),
+    ("call me later", "", "objection", "busy", {}),
+    ("I'm driving", "", "objection", "busy", {}),
+    ("I'm at the doctor right now can I call you back", "", "objection", "busy", {}),
+    ("not right now", "", "objection", "busy", {}),
+    ("can you call back tomorrow", "", "objection", "busy", {}),
+    ("just email me", "", "objection", "send_email", {}),
+    ("send me an email", "", "objection", "send_email", {}),
+    ("just send me the listings", "", "objection", "send_email", {}),
+    ("prices are too high", "", "objection", "price_worry", {}),
+    ("houses are way too expensive around here", "", "objection", "price_worry", {}),
+    ("we can't afford anything right now", "", "objection", "price_worry", {}),
+    ("we're waiting for rates to come down", "", "objection", "market_worry", {}),
+    ("the market is gonna crash", "", "objection", "market_worry", {}),
+    ("interest rates are just too high", "", "objection", "market_worry", {}),
+    # asked about an agent: a plain yes/no is a fact
+    ("yeah we do", "has_agent", "inform", "", {"has_agent": True}),
+    ("no", "has_agent", "inform", "", {"has_agent": False}),
+    ("nope not yet", "has_agent", "inform", "", {"has_agent": False}),
+    ("yeah my cousin is a realtor", "has_agent", "inform", "", {"has_agent": True}),
+    ("no we don't have an agent", "", "inform", "", {"has_agent": False}),
+    # schedule
+    ("can we set up a time", "", "schedule", "", {}),
+    ("I'd like to see some houses", "", "schedule", "", {}),
+    ("how about tuesday afternoon", "", "schedule", "", {}),
+    ("tomorrow at 3 works for me", "", "schedule", "", {}),
+    ("uh yeah how about monday at 10", "", "schedule", "", {}),
+    ("tomorrow at 3", "callback_time", "schedule", "", {}),
+    ("after 6 tomorrow", "callback_time", "schedule", "", {}),
+    ("uh sometime next week", "callback_time", "schedule", "", {}),
+    # slot choice
+    ("the first one", "slot_choice", "schedule", "", {SLOT_CHOICE: 1}),
+    ("the second", "slot_choice", "schedule", "", {SLOT_CHOICE: 2}),
+    ("the earlier one", "slot_choice", "schedule", "", {SLOT_CHOICE: 1}),
+    ("the later one please", "slot_choice", "schedule", "", {SLOT_CHOICE: 2}),
+    ("yeah the first one works", "slot_choice", "schedule", "", {SLOT_CHOICE: 1}),
+    ("either one is fine", "slot_choice", "schedule", "", {SLOT_CHOICE: 1}),
+    ("tuesday works", "slot_choice", "schedule", "", {}),
+    ("neither of those work for me", "slot_choice", "deny", "", {}),
+    ("that doesn't work", "slot_choice", "deny", "", {}),
+    # repeat, question, greeting
+    ("what?", "", "repeat", "", {}),
+    ("sorry?", "", "repeat", "", {}),
+    ("say that again", "", "repeat", "", {}),
+    ("I didn't catch that", "", "repeat", "", {}),
+    ("i can't hear you you're breaking up", "", "repeat", "", {}),
+    ("how much are homes in austin", "", "question", "", {"location": "Austin"}),
+    ("what's the market like", "", "question", "", {}),
+    ("how does this work", "", "question", "", {}),
+    ("do you guys charge anything", "", "question", "", {}),
+    ("hello?", "", "greeting", "", {}),
+    ("hi", "", "greeting", "", {}),
+    ("yes this is she", "", "greeting", "", {}),
+    ("speaking", "", "greeting", "", {}),
+    ("uh hi yeah this is mike", "", "greeting", "", {}),
+    ("good morning", "", "greeting", "", {}),
+    ("hi how are you", "", "greeting", "", {}),
+    # affirm and deny
+    ("yes", "", "affirm", "", {}),
+    ("yeah", "", "affirm", "", {}),
+    ("yep", "", "affirm", "", {}),
+    ("sure", "", "affirm", "", {}),
+    ("sounds good", "", "affirm", "", {}),
+    ("that works", "", "affirm", "", {}),
+    ("absolutely", "", "affirm", "", {}),
+    ("ok", "", "affirm", "", {}),
+    ("mhm", "", "affirm", "", {}),
+    ("correct", "confirm", "affirm", "", {}),
+    ("yeah that's right", "confirm", "affirm", "", {}),
+    ("no", "confirm", "deny", "", {}),
+    ("nope", "", "deny", "", {}),
+    ("not really", "", "deny", "", {}),
+    ("no thanks", "confirm", "deny", "", {}),
+    ("no it's actually 500k", "confirm", "deny", "", {"budget": 500_000}),
+    # facts: intent, location
+    ("we're looking to buy", "", "inform", "", {"intent": "buy"}),
+    ("we want to sell our house", "", "inform", "", {"intent": "sell"}),
+    ("we want to sell and buy something smaller", "", "inform", "", {"intent": "both", "motivation": "downsizing"}),
+    ("we're not selling, we're just buying", "", "inform", "", {"intent": "buy"}),
+    ("we're looking to rent", "", "inform", "", {"intent": "rent"}),
+    ("buying", "intent", "inform", "", {"intent": "buy"}),
+    ("both", "intent", "inform", "", {"intent": "both"}),
+    ("uh we're gonna need a three bedroom in round rock", "", "inform", "",
+     {"location": "Round Rock", "bedrooms": 3}),
+    ("i i i want to buy uh you know in austin", "", "inform", "", {"intent": "buy", "location": "Austin"}),
+    ("yeah so um we wanna buy like a four bedroom house near downtown", "", "inform", "",
+     {"intent": "buy", "location": "downtown", "bedrooms": 4}),
+    ("somewhere around the north side", "", "inform", "", {"location": "north side"}),
+    ("we live in dallas but we're moving to houston for work", "", "inform", "",
+     {"location": "Houston", "motivation": "relocating"}),
+    ("we're selling by owner", "", "inform", "", {"intent": "sell"}),
+    ("the elm street area", "", "inform", "", {"location": "Elm Street"}),
+    ("uh probably somewhere in round rock", "location", "inform", "", {"location": "Round Rock"}),
+    ("austin", "location", "inform", "", {"location": "Austin"}),
+    ("somewhere in like cedar park or leander", "location", "inform", "", {"location": "Cedar Park"}),
+    ("probably pflugerville or manor", "location", "inform", "", {"location": "Pflugerville or Manor"}),
+    ("i don't know yet", "location", "unclear", "", {}),
+    # budget
+    ("around 450", "budget", "inform", "", {"budget": 450_000}),
+    ("four fifty", "budget", "inform", "", {"budget": 450_000}),
+    ("our budget is about 450k", "", "inform", "", {"budget": 450_000}),
+    ("we're thinking somewhere between 400 and 500 thousand", "", "inform", "", {"budget": 400_000}),
+    ("three to four hundred thousand", "budget", "inform", "", {"budget": 300_000}),
+    ("no more than 600", "budget", "inform", "", {"budget": 600_000}),
+    ("around a million and a half", "", "inform", "", {"budget": 1_500_000}),
+    ("yeah we're preapproved for about 450", "", "inform", "", {"budget": 450_000, "preapproved": "yes"}),
+    # motivation
+    ("uh we're relocating for work", "", "inform", "", {"motivation": "relocating"}),
+    ("we're having a baby", "", "inform", "", {"motivation": "growing family"}),
+    ("the kids moved out and the house is too big", "", "inform", "", {"motivation": "downsizing"}),
+    ("honestly we just need more room", "motivation", "inform", "", {"motivation": "upsizing"}),
+    ("we're going through a divorce", "", "inform", "", {"motivation": "divorce"}),
+    ("we inherited my mom's house and want to sell it", "", "inform", "",
+     {"intent": "sell", "motivation": "inherited"}),
+    ("we're looking for an investment property", "", "inform", "", {"motivation": "investment"}),
+    ("we just want a yard for the dog", "motivation", "inform", "", {"motivation": "we just want a yard for the dog"}),
+    # preapproval
+    ("we're pre-approved for 400 thousand", "", "inform", "", {"budget": 400_000, "preapproved": "yes"}),
+    ("not yet", "preapproved", "inform", "", {"preapproved": "no"}),
+    ("yes", "preapproved", "inform", "", {"preapproved": "yes"}),
+    ("working on it", "preapproved", "inform", "", {"preapproved": "in_progress"}),
+    ("talking to a lender", "", "inform", "", {"preapproved": "in_progress"}),
+    ("we haven't gotten preapproved yet", "", "inform", "", {"preapproved": "no"}),
+    ("we're paying cash", "", "inform", "", {"preapproved": "cash"}),
+    # timeline (months from 25 Nov 2026)
+    ("in three months", "timeline", "inform", "", {"timeline": 3}),
+    ("asap", "", "inform", "", {"timeline": 0}),
+    ("right away", "", "inform", "", {"timeline": 0}),
+    ("right now", "timeline", "inform", "", {"timeline": 0}),
+    ("next spring", "timeline", "inform", "", {"timeline": 4}),  # 20 March 2027
+    ("by the end of the year", "", "inform", "", {"timeline": 1}),
+    ("in a year or so", "", "inform", "", {"timeline": 12}),
+    ("six months to a year", "", "inform", "", {"timeline": 6}),
+    ("not for a while", "", "inform", "", {"timeline": 18}),
+    ("next summer", "", "inform", "", {"timeline": 7}),  # 21 June 2027
+    ("probably three months", "timeline", "inform", "", {"timeline": 3}),
+    ("in a couple of months", "", "inform", "", {"timeline": 2}),
+    ("we want to move in 2027", "", "inform", "", {"timeline": 1}),
+    # bedrooms, and numbers that are none of our business
+    ("three bedrooms", "", "inform", "", {"bedrooms": 3}),
+    ("3 bed 2 bath", "", "inform", "", {"bedrooms": 3}),
+    ("three or four bedrooms", "", "inform", "", {"bedrooms": 3}),
+    ("at least three", "bedrooms", "inform", "", {"bedrooms": 3}),
+    ("my number is 512 555 1234", "", "unclear", "", {}),
+    ("we have 3 kids", "", "unclear", "", {}),
+    ("we bought in 2019", "", "unclear", "", {}),
+    ("eh", "", "unclear", "", {}),
+    ("", "", "unclear", "", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection", "facts"), TURNS)
+def test_it_understands_what_leads_say(text, expecting, intent, objection, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+    assert {fact.name: fact.value for fact in understood.facts} == facts
+
+
+def test_it_has_enough_real_utterances_and_speaks_the_shared_vocabulary():
+    assert len(TURNS) >= 70
+    assert {intent for _, _, intent, _, _ in TURNS} == set(INTENTS)
+    assert {objection for _, _, _, objection, _ in TURNS} - {""} == set(OBJECTIONS)
+    assert {name for *_, facts in TURNS for name in facts} == set(FACT_NAMES) | {SLOT_CHOICE}
+
+
+@pytest.mark.parametrize("dtmf", ["9", "19", "*9#"])
+def test_it_takes_keypad_9_as_an_opt_out_whatever_was_said(dtmf):
+    assert understand("yes sounds good", now=NOW, dtmf=dtmf).intent == "opt_out"
+
+
+def test_it_ignores_other_keys():
+    assert understand("yes sounds good", now=NOW, dtmf="1").intent == "affirm"
+
+
+@pytest.mark.parametrize(("text", "language", "code"), [
+    ("bueno quién habla", "es", "es"),
+    ("some words whisper guessed", "vi", "vi"),
+    ("hablo español", "en", "es"),
+])
+def test_it_hands_other_languages_over(text, language, code):
+    understood = understand(text, now=NOW, language=language)
+    assert (understood.intent, understood.language) == ("other_language", code)
+
+
+@pytest.mark.parametrize(("text", "expecting", "start", "end", "exact", "day_start"), [
+    ("can you call back tomorrow", "", at(11, 26), at(11, 26, 23, 59), False, None),
+    ("I have to go, call me tomorrow", "", at(11, 26), at(11, 26, 23, 59), False, None),
+    ("i'm kind of busy right now can you call me back in an hour", "", at(11, 25, 11, 30), at(11, 25, 11, 30),
+     True, None),
+    ("please don't call me before noon", "", at(11, 25, 12), at(11, 25, 23, 59), False, dt.time(12)),
+    ("can you call me back next week after 5", "", at(11, 30), at(12, 6, 23, 59), False, dt.time(17)),
+    ("how about tuesday afternoon", "", at(12, 1, 12), at(12, 1, 17), False, None),
+    ("tomorrow at 3", "callback_time", at(11, 26, 15), at(11, 26, 15), True, None),
+    ("the 15th at 10am", "callback_time", at(12, 15, 10), at(12, 15, 10), True, None),
+    ("tuesday works", "slot_choice", at(12, 1), at(12, 1, 23, 59), False, None),
+])
+def test_it_says_when_to_call(text, expecting, start, end, exact, day_start):
+    when = understand(text, now=NOW, expecting=expecting).when
+    assert when is not None
+    assert (when.start, when.end, when.exact, when.day_start) == (start, end, exact, day_start)
+
+
+@pytest.mark.parametrize(("text", "expecting"), [
+    ("please don't call me on weekends", ""),  # when NOT to call is no time to call
+    ("later", "callback_time"),
+    ("call me back later", ""),
+    ("in three months", "timeline"),  # a move timeline, not a call
+    ("we want to move in three months", ""),
+    ("four fifty", "budget"),
+    ("the first one", "slot_choice"),
+])
+def test_it_names_no_call_time_where_the_lead_gave_none(text, expecting):
+    assert understand(text, now=NOW, expecting=expecting).when is None
+
+
+def test_it_keeps_the_range_and_the_words_of_a_budget():
+    understood = understand("um we're thinking somewhere between 400 and 500 thousand", now=NOW)
+    (budget,) = understood.facts
+    assert (budget.value, budget.high, budget.words) == (400_000, 500_000, "400 and 500 thousand")
+
+
+@pytest.mark.parametrize(("text", "expecting", "name", "words"), [
+    ("yeah so we're looking to buy in austin next spring", "", "intent", "looking to buy"),
+    ("yeah so we're looking to buy in austin next spring", "", "location", "in austin"),
+    ("yeah so we're looking to buy in austin next spring", "", "timeline", "next spring"),
+    ("uh we're gonna need a three bedroom in round rock", "", "bedrooms", "three bedroom"),
+    ("we're relocating for my husband's job", "", "motivation", "relocating"),
+    ("uh probably somewhere in round rock", "location", "location", "in round rock"),
+])
+def test_it_keeps_the_leads_own_words_for_each_fact(text, expecting, name, words):
+    facts = {fact.name: fact for fact in understand(text, now=NOW, expecting=expecting).facts}
+    assert facts[name].words == words
+

@@ -1,0 +1,159 @@
+"""Times a lead names, resolved in their own zone against a fixed now (Wednesday 25 November 2026, 10:30)."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from media_server.agent.when import parse_when
+
+ZONE = ZoneInfo("America/Chicago")
+NOW = dt.datetime(2026, 11, 25, 10, 30, tzinfo=ZONE)  # a Wednesday
+
+
+def at(month: int, day: int, hour: int = 0, minute: int = 0, year: int = 2026) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=ZONE)
+
+
+def eod(month: int, day: int, year: int = 2026) -> dt.datetime:
+    return at(month, day, 23, 59, year)
+
+
+@pytest.mark.parametrize(("text", "moment"), [
+    ("tomorrow at 3", at(11, 26, 15)),
+    ("tomorrow at 3:30 pm", at(11, 26, 15, 30)),
+    ("Tomorrow at 3:30 P.M.", at(11, 26, 15, 30)),
+    ("tomorrow at three thirty", at(11, 26, 15, 30)),
+    ("tomorrow at 8", at(11, 26, 8)),  # 8–11 without am/pm are morning
+    ("in an hour", at(11, 25, 11, 30)),
+    ("in two hours", at(11, 25, 12, 30)),
+    ("in 30 minutes", at(11, 25, 11, 0)),
+    ("in half an hour", at(11, 25, 11, 0)),
+    ("in an hour and a half", at(11, 25, 12, 0)),
+    ("give me two hours", at(11, 25, 12, 30)),
+    ("at noon", at(11, 25, 12)),
+    ("5 pm", at(11, 25, 17)),
+    ("at 10", at(11, 26, 10)),  # 10 am today has passed: tomorrow
+    ("the 15th at 10am", at(12, 15, 10)),
+    ("monday at 10", at(11, 30, 10)),
+    ("tues at 2", at(12, 1, 14)),
+    ("half past four on thursday", at(11, 26, 16, 30)),
+    ("call me at 8 in the evening", at(11, 25, 20)),
+    ("eight tonight", at(11, 25, 20)),
+])
+def test_it_resolves_exact_moments(text, moment):
+    when = parse_when(text, NOW)
+    assert when is not None
+    assert (when.start, when.end, when.exact) == (moment, moment, True)
+    assert when.start.tzinfo is ZONE
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("Tuesday afternoon", at(12, 1, 12), at(12, 1, 17)),
+    ("Thursday morning", at(11, 26, 9), at(11, 26, 12)),
+    ("Friday evening", at(11, 27, 17), at(11, 27, 21)),
+    ("uh maybe like saturday morning", at(11, 28, 9), at(11, 28, 12)),
+    ("wednesday", at(12, 2), eod(12, 2)),  # today is Wednesday: next week's
+    ("next friday", at(12, 4), eod(12, 4)),  # Friday of next calendar week
+    ("friday", at(11, 27), eod(11, 27)),
+    ("Tuesday next week", at(12, 1), eod(12, 1)),
+    ("this weekend", at(11, 28), eod(11, 29)),
+    ("next weekend", at(12, 5), eod(12, 6)),
+    ("tonight", at(11, 25, 17), at(11, 25, 21)),
+    ("this afternoon", at(11, 25, 12), at(11, 25, 17)),
+    ("in the morning", at(11, 26, 9), at(11, 26, 12)),  # this morning has begun: tomorrow's
+    ("around lunch", at(11, 25, 12), at(11, 25, 13)),
+    ("today", at(11, 25, 10, 30), eod(11, 25)),  # clamped to now
+    ("day after tomorrow", at(11, 27), eod(11, 27)),
+    ("next month", at(12, 1), eod(12, 31)),
+    ("sometime in december", at(12, 1), eod(12, 31)),
+    ("in two weeks", at(12, 7), eod(12, 13)),  # the calendar week holding Dec 9
+    ("in 5 days", at(11, 30), eod(11, 30)),
+    ("sometime next week", at(11, 30), eod(12, 6)),
+    ("December 3rd", at(12, 3), eod(12, 3)),
+    ("december the third", at(12, 3), eod(12, 3)),
+    ("3rd of december", at(12, 3), eod(12, 3)),
+    ("12/3", at(12, 3), eod(12, 3)),
+    ("the twenty first", at(12, 21), eod(12, 21)),
+    ("november 2nd", at(11, 2, year=2027), eod(11, 2, year=2027)),  # passed this year
+])
+def test_it_resolves_ranges(text, start, end):
+    when = parse_when(text, NOW)
+    assert when is not None
+    assert (when.start, when.end, when.exact) == (start, end, False)
+    assert when.day_start is None and when.day_end is None
+
+
+@pytest.mark.parametrize(("text", "start", "end", "day_start", "day_end"), [
+    ("next week after 5", at(11, 30), eod(12, 6), dt.time(17), None),
+    ("after 6 tomorrow", at(11, 26, 18), eod(11, 26), dt.time(18), None),
+    ("between 2 and 4 on friday", at(11, 27, 14), at(11, 27, 16), dt.time(14), dt.time(16)),
+    ("please don't call me before noon", at(11, 25, 12), eod(11, 25), dt.time(12), None),
+    ("I'm at work until 5", at(11, 25, 17), eod(11, 25), dt.time(17), None),
+    ("don't call me after 8", at(11, 25, 10, 30), at(11, 25, 20), None, dt.time(20)),
+    ("after lunch tomorrow", at(11, 26, 13), eod(11, 26), dt.time(13), None),
+    ("next week in the mornings", at(11, 30), eod(12, 6), dt.time(9), dt.time(12)),
+])
+def test_it_keeps_daily_limits(text, start, end, day_start, day_end):
+    when = parse_when(text, NOW)
+    assert when is not None
+    assert (when.start, when.end, when.exact) == (start, end, False)
+    assert (when.day_start, when.day_end) == (day_start, day_end)
+
+
+@pytest.mark.parametrize("text", [
+    "call me back later",
+    "later",
+    "in a bit",
+    "no",
+    "my number is 512 555 1234",
+    "we have 3 kids",
+    "in 2025",
+    "around 400",
+    "the first one",
+    "good morning",
+    "we need three bedrooms",
+    "",
+])
+def test_it_finds_no_time_where_none_was_named(text):
+    assert parse_when(text, NOW) is None
+
+
+def test_it_keeps_the_words_the_time_came_from():
+    assert parse_when("uh yeah can you call me tomorrow at three thirty please", NOW).words == \
+        "tomorrow at three thirty"
+
+
+def test_it_falls_back_to_dateparser_for_what_the_rules_do_not_cover():
+    when = parse_when("2026-12-03", NOW)
+    assert when is not None
+    assert (when.start, when.end, when.exact) == (at(12, 3), eod(12, 3), False)
+
+
+def test_it_resolves_in_the_leads_zone_not_the_servers():
+    tokyo = ZoneInfo("Asia/Tokyo")
+    when = parse_when("tomorrow at 9", dt.datetime(2026, 11, 25, 23, 0, tzinfo=tokyo))
+    assert when.start == dt.datetime(2026, 11, 26, 9, 0, tzinfo=tokyo)
+
+
+def test_it_does_not_ask_dateparser_about_ordinary_times(monkeypatch):
+    import dateparser
+
+    def slow_path(*args, **kwargs):
+        raise AssertionError("dateparser was asked")
+
+    monkeypatch.setattr(dateparser, "parse", slow_path)
+    for text in ("tomorrow at 3", "next week after 5", "in two hours", "later", "we have 3 kids", "December 3rd"):
+        parse_when(text, NOW)
+    with pytest.raises(AssertionError):
+        parse_when("2026-12-03", NOW)  # the patch is live: the rules above really skipped it
+
+
+def test_it_can_load_dateparser_before_a_call_needs_it():
+    import sys
+
+    from media_server.agent.when import warm_up
+
+    warm_up()
+    assert "dateparser" in sys.modules
