@@ -19,8 +19,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from apps.calls.models import AgentTransition, Call, CallStatus, Turn
-from apps.leads.models import LeadStatus
+from apps.calls.models import AgentStep, AgentTransition, Call, CallStatus, Turn
+from apps.leads.models import DoNotCall, LeadStatus
 from media_server.slots import SlotRegistry
 from media_server.speech.audio import pcm16_to_ulaw, resample, ulaw_to_pcm16
 from tests.conftest import make_lead
@@ -56,10 +56,23 @@ def espeak(text: str) -> bytes:
 
 @pytest.fixture
 def stack(tmp_path):
-    """daphne and one media worker, against the test database and Redis."""
+    """daphne and one media worker with the scripted agent, against the test database and Redis."""
+    yield from run_stack(tmp_path, "tests.media_server.scripted_agent.ScriptedAgent")
+
+
+@pytest.fixture
+def stack_with_the_real_agent(tmp_path):
+    """The same, with the agent users get (settings.MEDIA_AGENT's default: the LangGraph orchestrator)."""
+    yield from run_stack(tmp_path, None)
+
+
+def run_stack(tmp_path, agent: str | None):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url(),
-           "REDIS_URL": settings.REDIS_URL, "MEDIA_AGENT": "tests.media_server.scripted_agent.ScriptedAgent",
-           "MEDIA_ROOT": str(tmp_path), "GREETING_SILENCE_SECONDS": "1.0", "PYTHONUNBUFFERED": "1"}
+           "REDIS_URL": settings.REDIS_URL, "MEDIA_ROOT": str(tmp_path), "GREETING_SILENCE_SECONDS": "1.0",
+           "PYTHONUNBUFFERED": "1"}
+    env.pop("MEDIA_AGENT", None)
+    if agent:
+        env["MEDIA_AGENT"] = agent
     port = free_port()
     logs = {name: (tmp_path / f"{name}.log").open("w") for name in ("web", "worker")}
     web = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
@@ -277,3 +290,28 @@ def test_keypad_digits_reach_the_agent_and_a_hang_up_stops_the_reply(stack, live
     assert after_stop <= 3  # at most the frames already in flight: all work for the call stopped
     live_call.refresh_from_db()
     assert live_call.recording  # the records are kept when the lead hangs up
+
+
+def test_the_real_agent_greets_and_a_spoken_opt_out_lands_on_the_do_not_call_list(stack_with_the_real_agent,
+                                                                                   live_call, stt):
+    async def call():
+        async with FakeTwilio(stack_with_the_real_agent["port"], live_call.pk) as twilio:
+            await asyncio.sleep(0.4)
+            twilio.say(espeak("Hello?"))
+            await twilio.wait_for_agent()
+            greeting = twilio.heard()
+            before = len(twilio.agent_audio)
+            twilio.say(espeak("Please stop calling me."))
+            await asyncio.wait_for(twilio.closed.wait(), 30)  # the agent said goodbye and hung up
+            return greeting, twilio.heard(before)
+
+    greeting, goodbye = asyncio.run(call())
+    heard = transcript(stt, greeting)
+    assert "automated assistant" in heard and "sunrise real" in heard  # Whisper hears "realty" or "reality"
+    assert "list" in transcript(stt, goodbye)
+    assert DoNotCall.objects.active().filter(phone=live_call.lead.phone, source=DoNotCall.Source.OPT_OUT).exists()
+    step = AgentStep.objects.get(call=live_call, intent="opt_out")
+    assert step.route == "opt_out" and step.decide_ms < 1000
+    assert list(AgentTransition.objects.filter(call=live_call).values_list("to_agent", flat=True)) == [
+        "conversation", "opt_out"]
+
