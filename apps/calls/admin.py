@@ -6,7 +6,8 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from apps.calls.models import AgentTransition, Appointment, Call, HumanAgent, Turn, WorkingHours
+from apps.calls.models import AgentStep, AgentTransition, Appointment, Call, HumanAgent, Turn, WorkingHours
+from apps.core.display import breakdown_table, facts_table
 from apps.leads.admin import ReadOnlyAdminMixin
 
 
@@ -32,16 +33,46 @@ class AgentTransitionInline(admin.TabularInline):
         return False
 
 
+class AgentStepInline(admin.TabularInline):
+    """Every decision of the agent: what it heard, understood and did, and how long it took."""
+
+    model = AgentStep
+    fields = ("number", "lead_text", "dtmf", "intent", "objection", "route", "new_facts", "score", "reply", "mode",
+              "decide_ms")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "agent decisions"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Call)
 class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("id", "lead", "campaign", "status", "outcome", "attempt", "created_at", "duration_seconds",
-                    "answered_by", "provider")
-    list_filter = ("status", "outcome", "campaign")
+    list_display = ("id", "lead", "campaign", "status", "outcome", "disposition", "score", "score_band", "attempt",
+                    "created_at", "duration_seconds", "answered_by", "provider")
+    list_filter = ("status", "outcome", "disposition", "score_band", "campaign")
     search_fields = ("lead__name", "lead__phone", "provider_call_id")
     date_hierarchy = "created_at"
     list_select_related = ("lead", "campaign")
-    inlines = (TurnInline, AgentTransitionInline)
-    readonly_fields = ("recording_player",)
+    inlines = (TurnInline, AgentStepInline, AgentTransitionInline)
+    readonly_fields = ("recording_player", "qualification", "what_the_lead_said")
+    fieldsets = (
+        (None, {"fields": ("lead", "campaign", "status", "outcome", "attempt", "provider", "provider_call_id",
+                           "answered_by", "placed_at", "answered_at", "ended_at", "duration_seconds", "error")}),
+        ("Conversation", {"fields": ("recording_player", "summary", "disposition", "qualification",
+                                     "what_the_lead_said", "objections", "callback_at")}),
+        ("Pipeline", {"fields": ("metrics",), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description="score")
+    def qualification(self, call: Call):
+        return breakdown_table(call.score, call.score_band, call.score_breakdown)
+
+    @admin.display(description="facts")
+    def what_the_lead_said(self, call: Call):
+        return facts_table(call.facts)
 
     @admin.display(description="recording (lead left, agent right)")
     def recording_player(self, call: Call):

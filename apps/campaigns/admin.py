@@ -33,6 +33,8 @@ class CampaignAdmin(admin.ModelAdmin):
         ("Dialing", {"fields": ("dial_every_seconds", "max_concurrent_calls", "max_attempts", "retry_minutes")}),
         ("Budgets (US dollars; superusers only)", {"fields": BUDGET_FIELDS}),
         ("Agent persona and voice", {"fields": ("agent_name", "company_name", "callback_number", "voice_tier")}),
+        ("Qualification and appointments", {"fields": ("score_weights", "hot_threshold", "warm_threshold",
+                                                       "appointment_minutes")}),
         ("Today", {"fields": ("dialing_state", "live_calls", "calls_today", "answer_rate")}),
     )
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from apps.core.display import breakdown_table, facts_table
 from apps.leads.eligibility import DialContext, why_not_callable
 from apps.leads.models import DoNotCall, ImportRejection, ImportRun, Lead
 from apps.leads.phones import InvalidPhone, normalize_or_none, normalize_phone
@@ -37,13 +38,15 @@ class LeadAdmin(admin.ModelAdmin):
     search_fields = ("name", "phone", "raw_phone", "address")
     list_select_related = ("campaign",)
     readonly_fields = ("phone", "raw_phone", "sheet_row", "extra", "created_at", "updated_at",
-                       "attempts", "last_called_at", "last_outcome", "score", "dialable_now")
+                       "attempts", "last_called_at", "last_outcome", "score", "dialable_now", "qualification",
+                       "what_the_lead_said", "callback_at")
     fieldsets = (
         (None, {"fields": ("campaign", "name", "phone", "phone_extension", "raw_phone", "email")}),
         ("Address and time zone", {"fields": ("address", "state", "postal_code", "time_zone", "time_zone_source")}),
         ("Consent", {"fields": ("consent_source", "consent_at")}),
         ("Calling", {"fields": ("status", "dialable_now", "attempts", "next_attempt_at", "last_called_at",
-                                "last_outcome", "score")}),
+                                "last_outcome", "callback_at")}),
+        ("Qualification (from calls)", {"fields": ("qualification", "what_the_lead_said")}),
         ("From the sheet", {"fields": ("notes", "sheet_row", "extra", "created_at", "updated_at")}),
     )
 
@@ -59,6 +62,14 @@ class LeadAdmin(admin.ModelAdmin):
             return "—"
         context = DialContext(on_do_not_call=getattr(lead, "_on_dnc", False))
         return why_not_callable(lead, lead.campaign, timezone.now(), context) or "yes"
+
+    @admin.display(description="score")
+    def qualification(self, lead: Lead):
+        return breakdown_table(lead.score, lead.score_band, None)
+
+    @admin.display(description="facts")
+    def what_the_lead_said(self, lead: Lead):
+        return facts_table(lead.facts)
 
     def get_search_results(self, request, queryset, search_term):
         """Finds a lead by its number however staff type it ('(212) 555-0134' → +12125550134)."""
