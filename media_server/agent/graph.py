@@ -217,10 +217,9 @@ class AgentGraph:
         if following is None or (band == "hot" and following in ("motivation", "has_agent")
                                  and "timeline" in facts and "budget" in facts):
             if band in ("hot", "warm"):
-                return Command(goto="scheduling", update={**_handover(state, "scheduling", f"{band} lead"),
-                                                          "replies": said + [replies.say("offer_meeting")]})
-            return {**_end(said + [replies.say("goodbye_cold")], "cold", "the lead is not ready"),
-                    "free_reply": True}
+                # The offer opens the next part itself ("It'd be worth sitting down with…"): no "Thanks." first.
+                return Command(goto="scheduling", update=_handover(state, "scheduling", f"{band} lead"))
+            return {**_end([replies.say("goodbye_cold")], "cold", "the lead is not ready"), "free_reply": True}
         update = _ask(state, replies, following, self._question_key(following, facts))
         update["replies"] = said + update["replies"]
         update["tries"] = 0
@@ -299,9 +298,9 @@ class AgentGraph:
                 return self._read_back(state, replies, offered[choice - 1])
             if intent == "deny" and not when:
                 return self._ask_time(state, replies, "ask_other_time")
-            if not when and intent == "affirm":
+            if not when and intent == "affirm":  # "yes" to "A or B?": ask again which
                 text = self._offer_text(state, replies, offered)
-                return {"replies": ["Which one suits you?", text], "question": text}
+                return {"replies": [text], "question": text}
         return self._offer(state, replies, when)
 
     def opt_out(self, state: CallState) -> dict:
@@ -387,6 +386,6 @@ class AgentGraph:
             offer = self._offer(state, replies, None)
             return {**offer, "replies": [replies.say("slot_taken"), *offer["replies"]]}
         spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
-        said = [replies.say("booked", slot=spoken, human=slot["agent_name"]), replies.say("goodbye_after_booking")]
+        said = [replies.say("booked", slot=spoken, human=slot["agent_name"])]
         return {**_end(said, "appointment", "appointment booked"), "appointment": appointment, "chosen": None}
 

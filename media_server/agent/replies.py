@@ -23,9 +23,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "This is {agent}, {company}'s automated assistant; we help people buy and sell homes.",
     ),
     "is_robot": (
-        "Yes, I'm an automated assistant, an AI, calling for {company}. "
-        "If you'd like, a real person from our team can take it from here.",
-        "I am, I'm {company}'s AI assistant, not a person. A real agent handles any meeting we set up.",
+        "Yes, I'm an automated assistant, an AI, calling for {company}, and a real person from our team can "
+        "take over whenever you like.",
+        "I am, I'm {company}'s AI assistant, not a person, and a real agent handles any meeting we set up.",
     ),
     "how_got_number": (
         "You reached out to us through {source}{when}, and that's where your number came from.",
@@ -84,7 +84,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     # --- objections
     "not_interested_first": (
-        "Totally understand. Just so I don't bother you again, is a move something you'd think about "
+        "Totally understand, and just so I don't bother you again, is a move something you'd think about "
         "in the next year or so?",
     ),
     "not_interested_final": (
@@ -92,8 +92,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Understood, I won't keep you. Take care, {first}.",
     ),
     "has_agent": (
-        "That's great, you're in good hands, and I won't step on any toes. If anything changes, "
-        "{company} is here{callback}. Have a great day.",
+        "That's great, you're in good hands and I won't step on any toes. If anything changes, "
+        "{company} is here{callback}, have a great day.",
     ),
     "just_looking": (
         "No pressure at all, lots of people start out just looking.",
@@ -113,21 +113,19 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Happy to, one of our agents will send it over by email{email}.",
     ),
     "price_worry": (
-        "I hear you, prices are a real concern right now. Our agents can show you what's actually "
-        "selling in your range.",
-        "That's fair, affordability matters. Our agents track what homes really sell for, with no pressure.",
+        "I hear you, prices are a real concern, and our agents can show you what's actually selling in your range.",
+        "That's fair, affordability matters, and our agents know what homes really sell for.",
     ),
     "market_worry": (
-        "That's a fair worry, nobody can time the market perfectly. An agent can go over the numbers "
-        "with you so you can decide when it suits you.",
+        "That's a fair worry, nobody can time the market, but an agent can go over the numbers with you.",
     ),
     "other_language": (
         "I'll have a Spanish-speaking member of our team call you back. Gracias, adiós.",
     ),
     # --- scheduling
     "offer_slots": (
-        "I can set you up with {human} {first_slot}, or {second_slot}. Which works better?",
-        "{human} has {first_slot} or {second_slot} open. Would either of those work?",
+        "It'd be worth sitting down with {human}, who has {first_slot} or {second_slot} open. Which works better?",
+        "I can set you up with {human} {first_slot}, or {second_slot}. Which suits you?",
     ),
     "offer_one_slot": (
         "The closest I have is {first_slot} with {human}. Would that work?",
@@ -135,17 +133,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "no_slots": (
         "I don't have an opening then. I'll have someone from our team call you to find a time.",
     ),
-    "offer_meeting": (
-        "It sounds like a quick chat with one of our agents would really help.",
-        "It'd be worth sitting down with one of our agents.",
-    ),
     "read_back": (
         "So that's {slot} with {human}. Shall I book it?",
         "Just to confirm, {slot} with {human}. Is that right?",
     ),
     "booked": (
-        "You're all set for {slot} with {human}. You'll get a calendar invite, and we'll see you then.",
-        "Done, you're booked with {human} for {slot}. A calendar invite is on its way.",
+        "You're all set for {slot} with {human}, and a calendar invite is on its way. Thanks {first}, goodbye.",
+        "Done, you're booked with {human} for {slot}, invite on its way. Thanks so much, goodbye.",
     ),
     "slot_taken": (
         "Ah, that time was just taken.",

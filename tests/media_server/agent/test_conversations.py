@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from zoneinfo import ZoneInfo
 
@@ -266,3 +267,24 @@ def test_two_calls_racing_for_the_same_slot_never_double_book(campaign):
     loser = 0 if "taken" in answers[0] else 1
     assert "taken" in answers[loser] and not talks[loser].hangup  # offered other times instead
     assert Lead.objects.get(pk=leads[1 - loser].pk).status == LeadStatus.APPOINTMENT
+
+
+SENTENCE_END = re.compile(r"[.?!](\s|$)")
+
+
+@pytest.mark.parametrize("lines", [
+    ["sure", "we're looking to buy", "somewhere around Oak Park", "in about three months", "four fifty",
+     "yes we're pre-approved", "no", "the first one", "yes"],
+    ["who is this", "are you a robot", "how did you get my number", "what", "ok go on", "just looking really",
+     "prices are crazy", "I'm worried about rates", "just email me", "I'm not interested", "no"],
+    ["this is a bad time", "uh", "next week after 5"],
+])
+def test_every_reply_is_short_enough_to_say_on_the_phone(talk, lines):
+    for line in lines:
+        if talk.hangup:
+            break
+        reply = talk.say(line)
+        sentences = len(SENTENCE_END.findall(reply))
+        assert 1 <= sentences <= 2, reply
+        assert not re.search(r"[*#\[\]]|^\s*[-•]", reply), reply  # nothing a voice cannot say
+
