@@ -199,7 +199,9 @@ def place_call(call_id: int) -> str:
     if reason := _last_look(call, now):
         release_call(call_id, f"not dialled: {reason}")
         return f"released: {reason}"
-    provider = telephony()
+    provider = telephony(call.campaign.telephony_provider or None)
+    # Known before the phone rings: the provider's first callback is checked against its own signature.
+    Call.objects.filter(pk=call.pk).update(provider=provider.name)
     try:
         provider_call_id = provider.place_call(call)
     except TelephonyError as exc:

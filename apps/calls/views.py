@@ -22,14 +22,25 @@ from apps.integrations.telephony.twilio import public_url
 log = logging.getLogger(__name__)
 
 
-def _refusal(request: HttpRequest) -> str | None:
-    """Why this request is not a genuine, fresh Twilio callback; None when it is."""
+def _signer(request: HttpRequest, provider: str) -> tuple[str, str] | None:
+    """The token that signs this provider's callbacks, and the URL it signed."""
+    if provider == "simulated":
+        # The simulated network calls us directly (no proxy) and signs, as Twilio does, what it called.
+        return settings.SIMULATED_NETWORK_TOKEN, request.build_absolute_uri()
     if not settings.TWILIO_AUTH_TOKEN or not settings.PUBLIC_BASE_URL:
-        return "Twilio callbacks are not configured here"
-    signature = request.headers.get("X-Twilio-Signature", "")
+        return None
     # Twilio signs the URL it called, which is our public one, not what the proxy passed on.
-    url = public_url(request.get_full_path())
-    if not RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, request.POST.dict(), signature):
+    return settings.TWILIO_AUTH_TOKEN, public_url(request.get_full_path())
+
+
+def _refusal(request: HttpRequest, provider: str) -> str | None:
+    """Why this request is not a genuine, fresh Twilio (or simulated network) callback; None when it is."""
+    signer = _signer(request, provider)
+    if signer is None:
+        return "Twilio callbacks are not configured here"
+    token, url = signer
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not RequestValidator(token).validate(url, request.POST.dict(), signature):
         return "invalid signature"
     stamp = request.POST.get("Timestamp")
     if stamp:
@@ -44,14 +55,15 @@ def _refusal(request: HttpRequest) -> str | None:
 
 
 def _apply(request: HttpRequest, call_id: int, status: str) -> HttpResponse:
-    if reason := _refusal(request):
-        log.warning("refused Twilio callback for call %s: %s", call_id, reason)
+    provider = "simulated" if Call.objects.filter(pk=call_id, provider="simulated").exists() else "twilio"
+    if reason := _refusal(request, provider):
+        log.warning("refused %s callback for call %s: %s", provider, call_id, reason)
         return JsonResponse({"error": reason}, status=403)
     duration = request.POST.get("CallDuration")
     try:
         record_call_event(call_id, request.POST.get("CallSid", ""), status,
                           duration=int(duration) if duration and duration.isdigit() else None,
-                          answered_by=request.POST.get("AnsweredBy", ""), provider="twilio")
+                          answered_by=request.POST.get("AnsweredBy", ""), provider=provider)
     except UnknownCall as exc:
         return JsonResponse({"error": str(exc)}, status=404)
     return HttpResponse(status=204)

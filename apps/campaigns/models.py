@@ -96,6 +96,15 @@ class Campaign(models.Model):
     company_name = models.CharField(max_length=200, default="Sunrise Realty")
     callback_number = models.CharField(max_length=30, blank=True)
 
+    telephony_provider = models.CharField(
+        max_length=20, blank=True, choices=[("", "The server's default (TELEPHONY_PROVIDER)"),
+                                            ("simulated", "Simulated network (rehearsals: no real phone rings)"),
+                                            ("twilio", "Twilio")],
+        help_text="Rehearsal campaigns always use the simulated network, whatever the server's default")
+    voicemail_message = models.TextField(
+        blank=True, help_text="Left on answering machines; blank = the agent's name, the company and the callback "
+                              "number. Keep it short.")
+
     # Qualification: how a lead is scored, and how long a meeting with a human agent lasts.
     score_weights = models.JSONField(default=default_score_weights,
                                      help_text="Points per factor: timeline, budget, preapproved, motivation, "

@@ -1,6 +1,7 @@
 """Settings shared by every environment; the environment is read here (and only in config/settings)."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -190,6 +191,11 @@ TWILIO_RECORD_CALLS = env.bool("TWILIO_RECORD_CALLS", default=False)
 # Signed callbacks older than this (their Timestamp) are refused as replays.
 TWILIO_CALLBACK_MAX_AGE_SECONDS = env.int("TWILIO_CALLBACK_MAX_AGE_SECONDS", default=3600)
 SIMULATED_TELEPHONY_SECONDS_PER_STEP = env.float("SIMULATED_TELEPHONY_SECONDS_PER_STEP", default=1.0)
+# The simulated network (manage.py simulated_network) calls our web server as Twilio would: its
+# WebSocket to /media/stream and its signed callbacks go to this address, signed with this token.
+SIMULATED_NETWORK_WEB_URL = env("SIMULATED_NETWORK_WEB_URL", default="http://127.0.0.1:8000")
+SIMULATED_NETWORK_TOKEN = env(
+    "SIMULATED_NETWORK_TOKEN", default=hashlib.sha256(f"simulated-network:{SECRET_KEY}".encode()).hexdigest())
 # Media capacity: with MEDIA_SLOT_REGISTRY the dialer reserves a slot on a live media worker
 # (Redis registry, heartbeats) before each call; without it, MEDIA_SLOTS_TOTAL live calls at most
 # (the embedded demo, whose simulated calls do not reach a media worker yet).

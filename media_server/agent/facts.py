@@ -19,6 +19,7 @@ FACT_NAMES = (
 # What a lead turn can mean, in order of precedence when several apply.
 INTENTS = (
     "opt_out",          # stop calling me, take me off your list, do not call, DTMF 9
+    "voicemail",        # an answering machine: "leave a message after the tone", "the mailbox is full"
     "wrong_number",     # wrong number, no such person here, you have the wrong person
     "other_language",   # speaks Spanish (or asks for it) or another language
     "is_robot",         # are you a robot / a real person / AI?

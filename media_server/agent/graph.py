@@ -27,7 +27,7 @@ from langgraph.types import Command
 from media_server.agent.replies import Persona, Replies
 from media_server.agent.scoring import score_lead
 
-SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "opt_out", "closing")
+SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "opt_out", "closing", "voicemail")
 QUESTION_ORDER = ("intent", "location", "timeline", "budget", "preapproved", "motivation", "has_agent")
 MAX_ASKS = 2  # a question the lead does not answer is asked again once, then left
 FAR_TIMELINE_MONTHS = 12
@@ -48,6 +48,8 @@ class CallState(TypedDict, total=False):
     scoring: dict  # weights, hot, warm
     window: list[str]  # the campaign's calling window, lead-local ["08:00", "21:00"]
     now: str  # ISO, UTC: the moment of this turn
+    answered_by: str  # answering-machine detection: human, machine_start, machine_end_beep, ...
+    voicemail_message: str  # the campaign's own; blank = the template
     # this turn
     turn_number: int
     turn: dict | None  # text, dtmf, usable
@@ -117,8 +119,8 @@ class AgentGraph:
         builder.add_node("scheduling", self.scheduling, destinations=("closing",))
         builder.add_node("opt_out", self.opt_out)
         builder.add_node("closing", self.closing)
-        builder.add_conditional_edges(START, lambda s: "take_turn" if s.get("turn") else "greet",
-                                      ["greet", "take_turn"])
+        builder.add_node("voicemail", self.voicemail)
+        builder.add_conditional_edges(START, self.entry, ["greet", "take_turn", "voicemail"])
         builder.add_edge("greet", END)
         builder.add_conditional_edges("take_turn", self.route, list(SPECIALISTS))
         for name in SPECIALISTS:
@@ -127,8 +129,17 @@ class AgentGraph:
 
     # --- entry -------------------------------------------------------------------------
 
+    @staticmethod
+    def entry(state: CallState) -> str:
+        if state.get("turn"):
+            return "take_turn"
+        # A machine that has beeped gets the message now; one still talking gets nothing until its beep.
+        return "voicemail" if state.get("answered_by") == "machine_end_beep" else "greet"
+
     def greet(self, state: CallState) -> dict:
         replies = _replies(state)
+        if (state.get("answered_by") or "").startswith("machine"):
+            return {"replies": [], "agent": "voicemail", "expecting": "", "free_reply": False}
         if state.get("turn_number"):  # the same call again, on a restarted worker: pick up where it was
             return {"replies": ["Sorry about that, we got cut off.", state.get("question") or replies.say("repeat")],
                     "free_reply": False}
@@ -157,6 +168,8 @@ class AgentGraph:
         intent = u.get("intent", "unclear")
         if intent == "opt_out":
             return "opt_out"
+        if intent == "voicemail" or (state.get("answered_by") or "").startswith("machine"):
+            return "voicemail"
         if intent in ("wrong_number", "goodbye"):
             return "closing"
         if intent in ("other_language", "objection"):
@@ -307,6 +320,12 @@ class AgentGraph:
         self.actions.opt_out(state)
         update = _end([_replies(state).say("opt_out")], "opted_out", "the lead opted out")
         return {**update, **_handover(state, "opt_out", "the lead asked not to be called")}
+
+    def voicemail(self, state: CallState) -> dict:
+        """An answering machine: after its beep, a short message (who, which company, the number), then hang up."""
+        message = state.get("voicemail_message") or _replies(state).say("voicemail")
+        return {**_end([message], "voicemail", "voicemail message left"),
+                **_handover(state, "voicemail", "an answering machine picked up")}
 
     def closing(self, state: CallState) -> dict:
         replies = _replies(state)

@@ -166,6 +166,7 @@ def initial_state(call_id: int, now: dt.datetime) -> CallState:
         "lead_email": lead.email,
         "scoring": {"weights": campaign.score_weights, "hot": campaign.hot_threshold, "warm": campaign.warm_threshold},
         "window": [f"{campaign.window_start:%H:%M}", f"{campaign.window_end:%H:%M}"],
+        "answered_by": call.answered_by, "voicemail_message": campaign.voicemail_message,
         "now": now.astimezone(dt.UTC).isoformat(), "turn_number": 0, "turn": None,
         "facts": dict(lead.facts or {}), "asked": {}, "objections": {}, "offered": [], "chosen": None,
         "appointment": None, "callback_at": None, "disposition": "", "soft_exit": False, "tries": 0,
@@ -234,7 +235,7 @@ class Orchestrator:
         config = self.config(call_id)
         if self.graph.get_state(config).values.get("turn_number"):
             state = {"turn": None, "now": self.clock().astimezone(dt.UTC).isoformat(), "replies": _reset(),
-                     "handovers": _reset(), "hangup": ""}
+                     "handovers": _reset(), "hangup": "", "answered_by": _answered_by(call_id)}
         else:
             state = initial_state(call_id, self.clock())
         result = self.graph.invoke(state, config, durability=DURABILITY)
@@ -260,6 +261,7 @@ class Orchestrator:
             understanding["when"] = _when_dict(understood.when)
         result = self.graph.invoke({
             "turn": {"text": turn.text, "dtmf": turn.dtmf, "usable": turn.usable}, "turn_number": number,
+            "answered_by": _answered_by(call_id),  # machine detection may have answered since the last turn
             "understanding": understanding, "now": now.astimezone(dt.UTC).isoformat(),
             "replies": _reset(), "handovers": _reset(), "hangup": "", "free_reply": True,
         }, config, durability=DURABILITY)
@@ -333,6 +335,12 @@ class Orchestrator:
             await run_db(record_step, result, turn, reply, mode)
         except Exception:  # noqa: BLE001 - a lost record must not end the call
             log.exception("call %s: could not store the agent step", result.get("call_id"))
+
+
+def _answered_by(call_id: int) -> str:
+    from apps.calls.models import Call
+
+    return Call.objects.filter(pk=call_id).values_list("answered_by", flat=True).first() or ""
 
 
 def _reset():

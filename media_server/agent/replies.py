@@ -148,6 +148,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "What day and time would suit you better?",
         "No problem, when would work better for you?",
     ),
+    # --- answering machines (identity, company, callback number; said after the beep)
+    "voicemail": (
+        "Hi {first}, this is {agent}, an automated assistant calling for {company} about your home inquiry. "
+        "Please call us back{callback}, or we'll try you again soon. Thanks, goodbye.",
+    ),
     # --- endings
     "opt_out": (
         "Understood, I've taken your number off our list and you won't hear from us again. Goodbye.",

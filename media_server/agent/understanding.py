@@ -123,6 +123,15 @@ _LIMIT_WORDS = {"before", "after", "until", "till", "til", "past"}
 _TIME_PREFERENCE = re.compile(
     r"^ (?:before|after|until|till|til|at|on|in|during|between|early|late|this|tomorrow|today|tonight|next|past|"
     r"around|while|when|so early|so late|mornings?|evenings?|afternoons?|weekends?|at night|on \w+days?)\b")
+# An answering machine's greeting (what a person never says to a caller).
+_VOICEMAIL = _rx(
+    r"\b(?:leave|record) (?:me |us )?(?:a |your )?(?:brief |short )?(?:message|name and number|voicemail)\b"
+    r"(?:.*\b(?:after|at) the (?:tone|beep))?",
+    r"\b(?:after|at) the (?:tone|beep)\b", r"\b(?:mailbox|voice ?mail ?box) (?:is )?(?:full|not set up)\b",
+    r"\bhas not set up (?:their|his|her) voice ?mail\b", r"\bis not available(?: right now| at the moment)?\b"
+    r"(?=.*\b(?:message|tone|beep)\b)",
+    r"\byou(?:'ve| have) reached the voice ?mail\b",
+)
 _WRONG_NUMBER = _rx(
     r"\bwrong (?:number|person|guy|lady|house|people|phone|one)\b",
     r"\b(?:you've|you have|you got|you must have|you've got|you must've) (?:the |a )?wrong\b",
@@ -456,6 +465,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     time_preference = _time_preference(c)
     if _is_opt_out(c, time_preference):
         return Understanding(intent="opt_out", language=language)
+    if _VOICEMAIL.search(c):
+        return Understanding(intent="voicemail", language=language)
     if _WRONG_NUMBER.search(c):
         return Understanding(intent="wrong_number", language=language)
     other = _other_language(c)

@@ -288,3 +288,32 @@ def test_every_reply_is_short_enough_to_say_on_the_phone(talk, lines):
         assert 1 <= sentences <= 2, reply
         assert not re.search(r"[*#\[\]]|^\s*[-•]", reply), reply  # nothing a voice cannot say
 
+
+
+def test_an_answering_machine_gets_a_short_message_after_its_beep(campaign):
+    campaign.callback_number = "(312) 555-0199"
+    campaign.save()
+    lead = make_lead(campaign, "+13125550150", time_zone="America/Chicago", name="Dana Whitfield")
+    talk = Conversation(start_call(lead))
+    talk.greet()
+    message = talk.say("Hi you've reached Dana, I can't come to the phone, leave a message after the tone")
+    assert talk.hangup
+    assert "Sunrise Realty" in message and "(312) 555-0199" in message and "automated assistant" in message
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "voicemail"
+
+
+@pytest.mark.parametrize(("answered_by", "greeting_is_message"), [("machine_end_beep", True),
+                                                                  ("machine_start", False)])
+def test_machine_detection_decides_what_the_greeting_is(campaign, answered_by, greeting_is_message):
+    lead = make_lead(campaign, "+13125550151", time_zone="America/Chicago", name="Dana")
+    call = start_call(lead)
+    call.answered_by = answered_by
+    call.save()
+    talk = Conversation(call)
+    greeting = talk.greet()
+    if greeting_is_message:
+        assert "call us back" in greeting and talk.hangup
+    else:
+        assert greeting == "" and not talk.hangup  # still talking: wait for its beep
+        assert "call us back" in talk.say("please leave your name and number") and talk.hangup

@@ -19,6 +19,11 @@ def at(month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
 
 # (what the lead said, what the agent had asked, intent, objection, facts by name)
 TURNS = [
+    # an answering machine is not a person
+    ("Hi you've reached Dana, I can't come to the phone, please leave a message after the tone", "", "voicemail",
+     "", {}),
+    ("the person you are calling is not available please record your message at the beep", "", "voicemail", "", {}),
+    ("the mailbox is full", "", "voicemail", "", {}),
     # opt-out beats everything
     ("stop calling me", "", "opt_out", "", {}),
     ("Take me off your list.", "", "opt_out", "", {}),
