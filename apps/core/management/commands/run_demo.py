@@ -1,7 +1,11 @@
-"""`manage.py run_demo`: a private Redis, then daphne, a Celery worker, beat and Flower, until Ctrl-C.
+"""`manage.py run_demo`: the whole system on one machine, until Ctrl-C.
 
-Everything listens on 127.0.0.1; Redis gets a free port of its own so the demo never
-touches a shared Redis. Children share this process's environment plus REDIS_URL.
+A private Redis, then daphne, a Celery worker, beat, Flower, a media worker and the simulated
+telephone network. Once they are up, the demo campaign is rehearsed with every lead persona
+(`manage.py rehearse demo`) and the report printed, while beat keeps dialling the demo sheet's
+leads that are inside their calling hours. Everything listens on 127.0.0.1; Redis gets a free
+port of its own so the demo never touches a shared Redis. Children share this process's
+environment plus REDIS_URL and the simulated network's address.
 """
 from __future__ import annotations
 
@@ -40,8 +44,12 @@ class Command(BaseCommand):
         parser.add_argument("--web-port", type=int, default=int(os.environ.get("DEMO_WEB_PORT", 8000)))
         parser.add_argument("--flower-port", type=int, default=int(os.environ.get("DEMO_FLOWER_PORT", 5555)))
         parser.add_argument("--for-seconds", type=float, default=0, help="stop after this long (0 = until Ctrl-C)")
+        parser.add_argument("--no-rehearsal", action="store_true", help="start the stack without the rehearsal")
+        parser.add_argument("--rehearsal-concurrency", type=int, default=2,
+                            help="simultaneous rehearsal calls (2 suits a 2-core machine)")
 
-    def handle(self, *args, web_port: int, flower_port: int, for_seconds: float, **options):
+    def handle(self, *args, web_port: int, flower_port: int, for_seconds: float, no_rehearsal: bool,
+               rehearsal_concurrency: int, **options):
         redis_server = shutil.which("redis-server")
         if redis_server is None:
             raise CommandError("redis-server is not installed: run `make setup` (it installs it with apt)")
@@ -51,7 +59,10 @@ class Command(BaseCommand):
         log_dir = settings.VAR_DIR / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
         redis_port = free_port()
-        env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "PYTHONUNBUFFERED": "1",
+               "SIMULATED_NETWORK_WEB_URL": f"http://127.0.0.1:{web_port}",
+               # The dialer reserves a media-worker slot before it rings anyone.
+               "MEDIA_SLOT_REGISTRY": "1"}
         env.pop("CELERY_BROKER_URL", None)
         python = sys.executable
         commands = {
@@ -64,6 +75,8 @@ class Command(BaseCommand):
                      "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
             "flower": [python, "-m", "celery", "-A", "config.celery_app", "flower", "--address=127.0.0.1",
                        f"--port={flower_port}"],
+            "media": [python, "manage.py", "media_worker", "--device", "cpu", "--slots", "2"],
+            "phones": [python, "manage.py", "simulated_network"],
         }
         children: dict[str, subprocess.Popen] = {}
         stop = {"now": False}
@@ -80,8 +93,10 @@ class Command(BaseCommand):
                 raise CommandError(f"The web server or Flower did not start; see the logs in {log_dir}")
             self._banner(web_port, flower_port, redis_port, log_dir)
             started = time.monotonic()
+            if not no_rehearsal:
+                children["rehearsal"] = self._rehearse(python, env, rehearsal_concurrency)
             while not stop["now"] and (not for_seconds or time.monotonic() - started < for_seconds):
-                dead = [name for name, child in children.items() if child.poll() is not None]
+                dead = [name for name, child in children.items() if child.poll() is not None and name != "rehearsal"]
                 if dead:
                     raise CommandError(f"{', '.join(dead)} stopped; see {log_dir}")
                 time.sleep(0.5)
@@ -89,6 +104,15 @@ class Command(BaseCommand):
             pass
         finally:
             self._stop(children)
+
+    def _rehearse(self, python: str, env: dict, concurrency: int) -> subprocess.Popen:
+        """The rehearsal prints its report on this terminal when every persona's call is done."""
+        self.stdout.write(f"Rehearsing the demo campaign with every lead persona, {concurrency} calls at a time; "
+                          "the report follows when the calls are done (a few minutes on 2 cores).")
+        self.stdout.flush()
+        return subprocess.Popen(  # noqa: S603 (our own fixed argv)
+            [python, "manage.py", "rehearse", "demo", "--concurrency", str(concurrency), "--wait-for-stack", "120"],
+            env=env, cwd=settings.BASE_DIR, start_new_session=True)
 
     def _banner(self, web_port: int, flower_port: int, redis_port: int, log_dir) -> None:
         password_file = settings.VAR_DIR / "demo-password"
