@@ -205,9 +205,10 @@ class AgentGraph:
         if state.get("expecting") == "permission" and intent == "deny":
             return Command(goto="objection", update={"understanding": {**u, "intent": "objection",
                                                                        "objection": "busy"}})
+        # Qualification thanks the lead itself for anything they already told us: one "Thanks." at most.
+        thanks = [] if state.get("new_facts") else [replies.say("acknowledge")]
         return Command(goto="qualification",
-                       update={**_handover(state, "qualification", "the lead has a minute"),
-                               "replies": [replies.say("acknowledge")]})
+                       update={**_handover(state, "qualification", "the lead has a minute"), "replies": thanks})
 
     def qualification(self, state: CallState) -> dict | Command:
         u, replies = _u(state), _replies(state)
