@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.calls.models import CALL_STATUS_RANK, FINAL_CALL_STATUSES, LIVE_CALL_STATUSES, Call, CallStatus
 from apps.campaigns.models import Campaign
 from apps.costs.models import CostEntry
+from apps.costs.services import record_call_end
 from apps.integrations.telephony import TelephonyError, telephony
 from apps.leads.eligibility import (
     CALLABLE_STATUSES,
@@ -296,19 +297,23 @@ def finish_call(call_id: int, status: str, *, outcome: str = "", duration: int |
                                  "duration_seconds"])
         _schedule_next_attempt(call, now)
         if call.answered_at is not None:
-            transaction.on_commit(lambda: _analyse_later(call_id))
+            record_call_end(call)
+            transaction.on_commit(lambda: _after_the_call(call_id, call.provider))
     _give_back_slot(call_id)
     log.info("call %s ended: %s", call_id, call.outcome)
     return True
 
 
-def _analyse_later(call_id: int) -> None:
-    from workers.postcall import analyse_call
+def _after_the_call(call_id: int, provider: str) -> None:
+    """The postcall queue's work: the conversation's analysis, and Twilio's billed price for the minutes."""
+    from workers.postcall import analyse_call, reconcile_call_price
 
     try:
         analyse_call.delay(call_id)
-    except Exception:  # noqa: BLE001 - the call is closed either way; the analysis can be rerun
-        log.exception("call %s: could not queue its analysis", call_id)
+        if provider == "twilio":
+            reconcile_call_price.apply_async(args=[call_id], countdown=settings.TWILIO_PRICE_DELAY_SECONDS)
+    except Exception:  # noqa: BLE001 - the call is closed either way; the work can be rerun
+        log.exception("call %s: could not queue its post-call work", call_id)
 
 
 def _schedule_next_attempt(call: Call, now: dt.datetime) -> None:

@@ -1,7 +1,95 @@
-"""Cost verbs: record what a call's voice tier did (the ledger itself lands with cost control)."""
+"""Cost verbs: price a unit of spending from the price table, write it to the ledger, total it; tier switches.
+
+Entries are written as usage happens (minutes when the call ends, tokens when the model answers)
+and are estimates until a provider's billed price replaces them (`reconcile_telephony_price`).
+"""
 from __future__ import annotations
 
-from apps.costs.models import TierEscalationEvent
+import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from apps.costs.models import CostEntry, PriceTable, TierEscalationEvent
+
+Kind = CostEntry.Kind
+MICRO = Decimal("0.000001")  # amounts: a millionth of a dollar
+UNIT = Decimal("0.0000000001")  # unit prices: finer, or a second of local speech would round to nothing
+
+
+def prices_on(day: dt.date | None = None) -> PriceTable:
+    """The prices in effect on `day` (today by default); the defaults when the table is empty."""
+    day = day or timezone.now().date()
+    return PriceTable.objects.filter(effective_from__lte=day).first() or PriceTable(effective_from=day)
+
+
+def unit_price(kind: str, prices: PriceTable) -> Decimal:
+    """The price of one unit of `kind`: a started minute, a call, an audio second, a character, a token."""
+    return {
+        Kind.TELEPHONY: prices.telephony_per_minute + prices.media_stream_per_minute,
+        Kind.AMD: prices.amd_per_call,
+        Kind.RECORDING: prices.recording_per_minute,
+        Kind.STT: prices.compute_price(prices.stt_compute_seconds_per_audio_second),
+        Kind.TTS_LOCAL: prices.compute_price(prices.tts_compute_seconds_per_character),
+        Kind.TTS_PREMIUM: prices.elevenlabs_per_1k_characters / 1000,
+        Kind.LLM: prices.compute_price(prices.llm_compute_seconds_per_1k_tokens) / 1000,
+    }[kind]
+
+
+def record_cost(call_id: int, kind: str, units: float | Decimal, *, campaign_id: int | None = None,
+                prices: PriceTable | None = None) -> CostEntry | None:
+    """One ledger row for `units` of `kind` spent on a call, priced now. Nothing for zero units."""
+    units = Decimal(str(units))
+    if units <= 0:
+        return None
+    if campaign_id is None:
+        from apps.calls.models import Call
+
+        campaign_id = Call.objects.values_list("campaign_id", flat=True).get(pk=call_id)
+    price = unit_price(kind, prices or prices_on()).quantize(UNIT)
+    return CostEntry.objects.create(campaign_id=campaign_id, call_id=call_id, kind=kind, units=units,
+                                    unit_price=price, amount=(units * price).quantize(MICRO))
+
+
+def record_call_end(call) -> list[CostEntry]:
+    """The telephone network's part once a call has ended: started minutes, machine detection, recording.
+
+    Written once per call (a replayed end changes nothing). A call that never connected costs nothing.
+    """
+    if call.answered_at is None or CostEntry.objects.filter(call=call, kind=Kind.TELEPHONY).exists():
+        return []
+    seconds = call.duration_seconds
+    if seconds is None and call.ended_at:
+        seconds = int((call.ended_at - call.answered_at).total_seconds())
+    minutes = max(1, math.ceil((seconds or 0) / 60))  # billed per started minute
+    prices = prices_on(call.answered_at.date())
+    entries = [record_cost(call.pk, Kind.TELEPHONY, minutes, campaign_id=call.campaign_id, prices=prices)]
+    if call.provider == "twilio" and settings.TWILIO_MACHINE_DETECTION:
+        entries.append(record_cost(call.pk, Kind.AMD, 1, campaign_id=call.campaign_id, prices=prices))
+    if call.provider == "twilio" and settings.TWILIO_RECORD_CALLS:
+        entries.append(record_cost(call.pk, Kind.RECORDING, minutes, campaign_id=call.campaign_id, prices=prices))
+    return [entry for entry in entries if entry is not None]
+
+
+def reconcile_telephony_price(call_id: int, billed: str | Decimal) -> bool:
+    """Twilio's billed price for the call's minutes (its `price`, negative: money out) replaces our estimate."""
+    amount = abs(Decimal(str(billed))).quantize(MICRO, rounding=ROUND_HALF_UP)
+    with transaction.atomic():
+        entry = CostEntry.objects.select_for_update().filter(call_id=call_id, kind=Kind.TELEPHONY).first()
+        if entry is None or not entry.is_estimate:
+            return False
+        entry.amount, entry.is_estimate = amount, False
+        entry.unit_price = (amount / entry.units).quantize(UNIT) if entry.units else amount
+        entry.save(update_fields=["amount", "unit_price", "is_estimate"])
+    return True
+
+
+def call_cost(call_id: int) -> Decimal:
+    return CostEntry.objects.filter(call_id=call_id).aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
 def record_tier_switch(call_id: int, from_tier: str, to_tier: str, reason: str,

@@ -188,6 +188,9 @@ TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
 TWILIO_RING_TIMEOUT_SECONDS = env.int("TWILIO_RING_TIMEOUT_SECONDS", default=30)
 TWILIO_MACHINE_DETECTION = env.bool("TWILIO_MACHINE_DETECTION", default=True)
 TWILIO_RECORD_CALLS = env.bool("TWILIO_RECORD_CALLS", default=False)
+# Twilio fills in a call's price a little after it ends: first asked this long after, then backing off.
+TWILIO_PRICE_DELAY_SECONDS = env.int("TWILIO_PRICE_DELAY_SECONDS", default=60)
+TWILIO_PRICE_RETRIES = env.int("TWILIO_PRICE_RETRIES", default=8)
 # Signed callbacks older than this (their Timestamp) are refused as replays.
 TWILIO_CALLBACK_MAX_AGE_SECONDS = env.int("TWILIO_CALLBACK_MAX_AGE_SECONDS", default=3600)
 SIMULATED_TELEPHONY_SECONDS_PER_STEP = env.float("SIMULATED_TELEPHONY_SECONDS_PER_STEP", default=1.0)

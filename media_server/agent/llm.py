@@ -18,6 +18,7 @@ import re
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import ollama
@@ -34,6 +35,11 @@ CACHE_TIMEOUT_S = 0.2  # a slow Redis must not cost the turn more than this
 class LLMUnavailable(Exception):
     """Ollama cannot help with this turn (breaker open, first token late, connection or HTTP error before the
     first sentence); the caller says its template reply instead."""
+
+
+# Set by the agent for the turn it is answering: every request's token counts land here too, so that
+# concurrent calls in one process are each charged for their own tokens.
+usage_sink: ContextVar[list | None] = ContextVar("llm_usage_sink", default=None)
 
 
 @dataclass
@@ -311,6 +317,9 @@ class OllamaBrain:
     def _count(self, usage: Usage) -> None:
         self.last_usage = usage
         self.total_usage = self.total_usage + usage
+        sink = usage_sink.get()
+        if sink is not None:
+            sink.append(usage)  # the call being served, for its cost ledger
 
     async def _cache_get(self, key: str, call_id: int | None):
         if self.cache is None:

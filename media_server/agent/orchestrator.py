@@ -25,6 +25,7 @@ from media_server.agent.checkpoint import RedisCheckpointSaver
 from media_server.agent.facts import FACT_NAMES, INTENTS, OBJECTIONS, Understanding
 from media_server.agent.graph import AgentGraph, CallState
 from media_server.agent.interface import AgentOutput, CallContext, Handover, Hangup, LeadTurn, Say
+from media_server.agent.llm import usage_sink
 from media_server.agent.understanding import understand
 from media_server.dbthread import run_db
 
@@ -214,6 +215,8 @@ class Orchestrator:
 
     async def respond(self, turn: LeadTurn, context: CallContext) -> AsyncIterator[AgentOutput]:
         started = time.perf_counter()
+        tokens: list = []
+        usage_sink.set(tokens)  # this task's model usage, charged to this call
         expecting, zone, _ = self._calls.get(context.call_id) or await run_db(self._recall, context)
         now = self.clock().astimezone(_zone(zone))
         if not turn.usable and not turn.dtmf:
@@ -226,6 +229,7 @@ class Orchestrator:
                 mode = "llm"
         result = await run_db(self._decide, context.call_id, turn, understood, now)
         result["decide_ms"] = (time.perf_counter() - started) * 1000
+        result["llm_usage"] = tokens
         async for output in self._speak(result, context, turn, mode=mode):
             yield output
 
@@ -358,6 +362,8 @@ def _when_dict(when) -> dict:
 def record_step(result: dict, turn: LeadTurn, reply: str, mode: str) -> None:
     """One AgentStep row, and the call's running facts, score and objections."""
     from apps.calls.models import AgentStep, Call
+    from apps.costs.models import CostEntry
+    from apps.costs.services import record_cost
 
     understanding = result.get("understanding") or {}
     score = result.get("score") or {}
@@ -367,6 +373,9 @@ def record_step(result: dict, turn: LeadTurn, reply: str, mode: str) -> None:
         "new_facts": result.get("new_facts") or {}, "score": score.get("total"), "reply": reply, "mode": mode,
         "decide_ms": round(result.get("decide_ms", 0)),
     })
+    tokens = sum(u.prompt_tokens + u.completion_tokens for u in result.get("llm_usage") or [])
+    if tokens:
+        record_cost(result["call_id"], CostEntry.Kind.LLM, tokens, campaign_id=result.get("campaign_id"))
     Call.objects.filter(pk=result["call_id"]).update(
         facts=result.get("facts") or {}, score=score.get("total"), score_band=score.get("band", ""),
         score_breakdown=score.get("breakdown") or {}, objections=result.get("objections") or {},
