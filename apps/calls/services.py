@@ -77,30 +77,36 @@ def _give_back_slot(call_id: int) -> None:
         _slots().release(call_id)
 
 
-def budget_exhausted(campaign: Campaign, now: dt.datetime) -> bool:
-    """True when one more call (at the per-call cap) could take spending past a budget."""
+def budget_room(campaign: Campaign, now: dt.datetime, live_calls: int) -> int | None:
+    """How many more calls the budgets allow now (None: no budget set).
+
+    Every live call is counted at the per-call cap, which the call itself enforces, and so is every
+    new one: however many calls run at once, spending cannot pass a budget by more than one call's cap.
+    """
     if campaign.budget_total is None and campaign.budget_daily is None:
-        return False
+        return None
+    cap = campaign.budget_per_call or Decimal("0.10")
     entries = CostEntry.objects.filter(campaign=campaign)
-    next_call = campaign.budget_per_call or Decimal(0)
+    rooms = []
     if campaign.budget_total is not None:
         spent = entries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-        if spent + next_call > campaign.budget_total:
-            return True
+        rooms.append(campaign.budget_total - spent)
     if campaign.budget_daily is not None:
         day_start = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         spent = entries.filter(created_at__gte=day_start).aggregate(total=Sum("amount"))["total"] or Decimal(0)
-        if spent + next_call > campaign.budget_daily:
-            return True
-    return False
+        rooms.append(campaign.budget_daily - spent)
+    return max(0, int((min(rooms) - live_calls * cap) // cap))
+
+
+def budget_exhausted(campaign: Campaign, now: dt.datetime, live_calls: int = 0) -> bool:
+    """True when not one more call (at the per-call cap) fits in the budgets beside the live ones."""
+    return budget_room(campaign, now, live_calls) == 0
 
 
 def dial_context(campaign: Campaign, now: dt.datetime) -> DialContext:
-    return DialContext(
-        live_calls=Call.objects.filter(campaign=campaign, status__in=LIVE_CALL_STATUSES).count(),
-        free_media_slots=free_media_slots(),
-        budget_exhausted=budget_exhausted(campaign, now),
-    )
+    live = Call.objects.filter(campaign=campaign, status__in=LIVE_CALL_STATUSES).count()
+    return DialContext(live_calls=live, free_media_slots=free_media_slots(),
+                       budget_exhausted=budget_exhausted(campaign, now, live))
 
 
 def campaign_day_stats(campaign: Campaign, now: dt.datetime | None = None) -> dict[str, int]:
@@ -161,8 +167,9 @@ def dial_tick(campaign_id: int, now: dt.datetime | None = None) -> TickResult:
         context = dial_context(campaign, now)
         if context.budget_exhausted:
             return TickResult(reason="campaign budget exhausted")
+        affordable = budget_room(campaign, now, context.live_calls)
         room = min(campaign.max_concurrent_calls - context.live_calls, context.free_media_slots,
-                   settings.DIAL_BATCH_MAX)
+                   settings.DIAL_BATCH_MAX, settings.DIAL_BATCH_MAX if affordable is None else affordable)
         if room <= 0:
             return TickResult(reason="no capacity: concurrency limit or media slots all taken")
         windows = campaign.windows_by_weekday()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import connection, connections
@@ -195,3 +196,22 @@ def test_a_retried_dial_rechecks_the_calling_window(active_campaign, settings):
     call = Call.objects.create(lead=lead, campaign=active_campaign)
     Call.objects.filter(pk=call.pk).update(created_at=now - dt.timedelta(minutes=10))
     assert place_call(call.pk).startswith("released: outside calling hours")
+
+
+def test_live_calls_count_at_their_cap_so_concurrent_calls_cannot_overspend(active_campaign, settings):
+    settings.MEDIA_SLOTS_TOTAL = 10
+    active_campaign.budget_total = Decimal("0.25")
+    active_campaign.budget_per_call = Decimal("0.10")
+    active_campaign.max_concurrent_calls = 5
+    active_campaign.save()
+    for n in range(5):
+        make_lead(active_campaign, f"+1212555{n:04d}")
+    first = dial_tick(active_campaign.pk, now=NOW)
+    assert len(first.calls) == 2  # two calls at their $0.10 cap fit in $0.25; a third could pass it
+    second = dial_tick(active_campaign.pk, now=NOW)
+    assert (second.calls, second.reason) == ([], "campaign budget exhausted")
+    for call in Call.objects.filter(pk__in=first.calls):  # they ended cheaper than their cap
+        CostEntry.objects.create(campaign=active_campaign, call=call, kind=CostEntry.Kind.TELEPHONY, units=2,
+                                 unit_price=Decimal("0.018"), amount=Decimal("0.036"))
+    Call.objects.filter(pk__in=first.calls).update(status=CallStatus.COMPLETED)
+    assert len(dial_tick(active_campaign.pk, now=NOW).calls) == 1  # $0.25 − $0.072 spent leaves one cap
