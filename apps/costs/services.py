@@ -88,6 +88,17 @@ def reconcile_telephony_price(call_id: int, billed: str | Decimal) -> bool:
     return True
 
 
+def projected_call_cost(call, now: dt.datetime, ahead_seconds: int = 60) -> Decimal:
+    """What the call will have cost a turn from now: the ledger so far, plus the minutes it will have used
+    (the telephone network's entry is only written when the call ends)."""
+    spent = call_cost(call.pk)
+    if call.answered_at and not CostEntry.objects.filter(call=call, kind=Kind.TELEPHONY).exists():
+        elapsed = max(0, int((now - call.answered_at).total_seconds()))
+        minutes = math.ceil((elapsed + ahead_seconds) / 60)
+        spent += minutes * unit_price(Kind.TELEPHONY, prices_on(call.answered_at.date()))
+    return spent
+
+
 def call_cost(call_id: int) -> Decimal:
     return CostEntry.objects.filter(call_id=call_id).aggregate(total=Sum("amount"))["total"] or Decimal(0)
 

@@ -49,6 +49,7 @@ class CallState(TypedDict, total=False):
     window: list[str]  # the campaign's calling window, lead-local ["08:00", "21:00"]
     now: str  # ISO, UTC: the moment of this turn
     answered_by: str  # answering-machine detection: human, machine_start, machine_end_beep, ...
+    wrap_up: bool  # a turn from now the call would pass its cost cap: end it politely
     voicemail_message: str  # the campaign's own; blank = the template
     # this turn
     turn_number: int
@@ -172,6 +173,8 @@ class AgentGraph:
             return "voicemail"
         if intent in ("wrong_number", "goodbye"):
             return "closing"
+        if state.get("wrap_up") and not (expecting == "confirm" and intent == "affirm"):
+            return "closing"  # the call's cost cap: wrap up now (a booking being confirmed may finish)
         if intent in ("other_language", "objection"):
             return "objection"
         if state.get("soft_exit") and intent in ("deny", "unclear") and not state.get("new_facts"):
@@ -335,9 +338,19 @@ class AgentGraph:
             return _end([replies.say("wrong_number")], "wrong_number", "wrong number")
         if state.get("appointment"):
             return _end([replies.say("goodbye_after_booking")], "appointment", "the lead said goodbye")
+        if state.get("wrap_up"):
+            return self._wrap_up(state, replies)
         band = (state.get("score") or {}).get("band", "cold")
         disposition = state.get("disposition") or ("qualified" if band in ("hot", "warm") else "ended_by_lead")
         return _end([replies.say("goodbye")], disposition, "the lead said goodbye")
+
+    def _wrap_up(self, state: CallState, replies: Replies) -> dict:
+        """The call reached its cost cap: a callback tomorrow at this time picks the conversation up."""
+        tomorrow = _now(state) + dt.timedelta(days=1)
+        at = self.actions.callback_time(state, {"start": tomorrow.isoformat(), "end": tomorrow.isoformat()})
+        self.actions.schedule_callback(state, at)
+        said = replies.say("wrap_up", when=self.actions.speak_time(state, at))
+        return {**_end([said], "callback", "the call reached its cost cap"), "callback_at": at.isoformat()}
 
     # --- helpers -----------------------------------------------------------------------
 

@@ -263,9 +263,11 @@ class Orchestrator:
         understanding = asdict(understood)
         if understood.when is not None:
             understanding["when"] = _when_dict(understood.when)
+        answered_by, wrap_up = _call_now(call_id, now)
         result = self.graph.invoke({
             "turn": {"text": turn.text, "dtmf": turn.dtmf, "usable": turn.usable}, "turn_number": number,
-            "answered_by": _answered_by(call_id),  # machine detection may have answered since the last turn
+            "answered_by": answered_by,  # machine detection may have answered since the last turn
+            "wrap_up": wrap_up,
             "understanding": understanding, "now": now.astimezone(dt.UTC).isoformat(),
             "replies": _reset(), "handovers": _reset(), "hangup": "", "free_reply": True,
         }, config, durability=DURABILITY)
@@ -345,6 +347,17 @@ def _answered_by(call_id: int) -> str:
     from apps.calls.models import Call
 
     return Call.objects.filter(pk=call_id).values_list("answered_by", flat=True).first() or ""
+
+
+def _call_now(call_id: int, now: dt.datetime) -> tuple[str, bool]:
+    """Who answered (machine detection may have spoken since the last turn), and whether the call must
+    wrap up: a turn from now it would cost more than the campaign's per-call cap."""
+    from apps.calls.models import Call
+    from apps.costs.services import projected_call_cost
+
+    call = Call.objects.select_related("campaign").get(pk=call_id)
+    cap = call.campaign.budget_per_call
+    return call.answered_by, bool(cap) and projected_call_cost(call, now) >= cap
 
 
 def _reset():

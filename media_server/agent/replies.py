@@ -162,6 +162,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Thanks for your time, {first}. Have a great day.",
         "Thanks so much, {first}. Take care.",
     ),
+    "wrap_up": (
+        "I don't want to keep you too long, so one of us will call you back {when} to pick this up. "
+        "Thanks {first}, goodbye.",
+    ),
     "goodbye_cold": (
         "Thanks, {first}. If anything changes, {company} is here{callback}. Have a great day.",
     ),

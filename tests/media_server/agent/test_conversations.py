@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -317,3 +318,27 @@ def test_machine_detection_decides_what_the_greeting_is(campaign, answered_by, g
     else:
         assert greeting == "" and not talk.hangup  # still talking: wait for its beep
         assert "call us back" in talk.say("please leave your name and number") and talk.hangup
+
+
+def test_a_long_winded_call_wraps_up_before_its_cost_cap(campaign, lead):
+    from apps.calls.models import CallStatus
+    from apps.calls.services import finish_call
+    from apps.costs.services import call_cost
+
+    campaign.budget_per_call = Decimal("0.05")  # under three started minutes at $0.018
+    campaign.save()
+    talk = Conversation(start_call(lead))
+    talk.greet()
+    rambling = ["well let me tell you about my cousin", "she moved to Ohio", "anyway where was I", "oh the weather",
+                "my dog is barking", "what was the question", "hmm let me think", "you know how it is"]
+    for line in rambling:
+        talk.now += dt.timedelta(seconds=20)
+        reply = talk.say(line)
+        if talk.hangup:
+            break
+    assert talk.hangup and "call you back" in reply
+    ended = talk.now + dt.timedelta(seconds=8)  # the goodbye is said
+    finish_call(talk.call.pk, CallStatus.COMPLETED, duration=int((ended - NOW).total_seconds()))
+    assert call_cost(talk.call.pk) <= Decimal("0.05")
+    lead.refresh_from_db()
+    assert lead.next_attempt_at is not None and lead.next_attempt_at > NOW + dt.timedelta(hours=12)
