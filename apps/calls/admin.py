@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from apps.calls.models import AgentStep, AgentTransition, Appointment, Call, HumanAgent, Turn, WorkingHours
 from apps.core.display import breakdown_table, facts_table
+from apps.costs.models import CostEntry
 from apps.leads.admin import ReadOnlyAdminMixin
 
 
@@ -28,6 +29,20 @@ class AgentTransitionInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CostEntryInline(admin.TabularInline):
+    """The call's ledger: what it cost, row by row, estimates marked until the provider's bill replaces them."""
+
+    model = CostEntry
+    fields = ("created_at", "kind", "units", "unit_price", "amount", "is_estimate")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "costs"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -56,7 +71,7 @@ class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("lead__name", "lead__phone", "provider_call_id")
     date_hierarchy = "created_at"
     list_select_related = ("lead", "campaign")
-    inlines = (TurnInline, AgentStepInline, AgentTransitionInline)
+    inlines = (TurnInline, AgentStepInline, AgentTransitionInline, CostEntryInline)
     readonly_fields = ("recording_player", "qualification", "what_the_lead_said")
     fieldsets = (
         (None, {"fields": ("lead", "campaign", "status", "outcome", "attempt", "provider", "provider_call_id",
