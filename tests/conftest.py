@@ -98,7 +98,7 @@ def clean_shared_redis_state():
     from django.conf import settings
 
     client = redis.Redis.from_url(settings.REDIS_URL)
-    for pattern in ("simtel:*", "media:*", "agent:graph:*"):
+    for pattern in ("simtel:*", "media:*", "agent:graph:*", "webhooks:*"):
         keys = list(client.scan_iter(pattern, count=1000))
         if keys:
             client.delete(*keys)

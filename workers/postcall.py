@@ -32,3 +32,14 @@ def reconcile_call_price(self, call_id: int) -> str:
         return f"kept the estimate: {error}"
     raise self.retry(countdown=settings.TWILIO_PRICE_DELAY_SECONDS * 2 ** min(self.request.retries, 4))
 
+
+
+@shared_task(name="workers.postcall.deliver_webhook", bind=True, acks_late=True, max_retries=None)
+def deliver_webhook(self, delivery_id: int) -> str:
+    """One attempt; a failure schedules the next with backoff, for up to 24 hours (then the delivery fails)."""
+    from apps.integrations.webhooks.services import deliver
+
+    wait = deliver(delivery_id)
+    if wait is None:
+        return "done"
+    raise self.retry(countdown=wait)

@@ -6,6 +6,7 @@ import logging
 from django.db import transaction
 
 from apps.calls.models import Appointment, Call
+from apps.integrations.webhooks import events
 from apps.leads.models import Lead, LeadStatus
 from media_server.agent.scoring import score_lead
 
@@ -66,6 +67,10 @@ def analyse_call(call_id: int) -> dict:
         call.save(update_fields=["disposition", "summary", "score", "score_band", "score_breakdown"])
         if talked:
             _carry_to_lead(call, score, disposition, appointment)
+        call = Call.objects.select_related("lead", "campaign").get(pk=call_id)
+        if disposition in ("qualified", "appointment") or call.score_band in ("hot", "warm"):
+            events.lead_qualified(call)
+        events.call_completed(call)
     log.info("call %s analysed: %s, score %s", call_id, disposition, call.score)
     return {"disposition": disposition, "score": call.score, "band": call.score_band}
 

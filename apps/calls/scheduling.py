@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.calls.models import Appointment, HumanAgent, WorkingHours
+from apps.integrations.webhooks import events
 from apps.leads.models import Lead, LeadStatus, mask_phone
 
 GRID_MINUTES = 30  # candidate starts fall on :00 and :30 of the agent's clock
@@ -227,6 +228,7 @@ def book_appointment(*, lead: Lead, call=None, slot: Slot, lead_tz: str = "", no
                 lead_time_zone=lead_tz or lead.time_zone, notes=notes,
             )
             Lead.objects.filter(pk=lead.pk).update(status=LeadStatus.APPOINTMENT, updated_at=timezone.now())
+            events.appointment_booked(appointment)
     except IntegrityError as exc:
         raise SlotTaken("another call booked that time first") from exc
     lead.status = LeadStatus.APPOINTMENT

@@ -17,6 +17,7 @@ from apps.campaigns.models import Campaign
 from apps.costs.models import CostEntry
 from apps.costs.services import record_call_end
 from apps.integrations.telephony import TelephonyError, telephony
+from apps.integrations.webhooks import events
 from apps.leads.eligibility import (
     CALLABLE_STATUSES,
     DialContext,
@@ -166,6 +167,7 @@ def dial_tick(campaign_id: int, now: dt.datetime | None = None) -> TickResult:
             return TickResult(reason="campaign paused or gone")
         context = dial_context(campaign, now)
         if context.budget_exhausted:
+            _announce_budget_exhausted(campaign, now)
             return TickResult(reason="campaign budget exhausted")
         affordable = budget_room(campaign, now, context.live_calls)
         room = min(campaign.max_concurrent_calls - context.live_calls, context.free_media_slots,
@@ -279,6 +281,7 @@ def record_call_event(call_id: int, provider_call_id: str, provider_status: str,
             Call.objects.filter(pk=call.pk).update(**updates)
         if advances and status == CallStatus.IN_PROGRESS:
             Lead.objects.filter(pk=call.lead_id, status=LeadStatus.QUEUED).update(status=LeadStatus.IN_CALL)
+            events.call_started(Call.objects.select_related("lead", "campaign").get(pk=call.pk))
     if advances and status in FINAL_CALL_STATUSES:
         finish_call(call_id, status, duration=duration, provider_status=provider_status)
     return bool(updates) or advances
@@ -306,9 +309,21 @@ def finish_call(call_id: int, status: str, *, outcome: str = "", duration: int |
         if call.answered_at is not None:
             record_call_end(call)
             transaction.on_commit(lambda: _after_the_call(call_id, call.provider))
+        else:
+            events.call_completed(call)  # answered calls are announced after their analysis
     _give_back_slot(call_id)
     log.info("call %s ended: %s", call_id, call.outcome)
     return True
+
+
+def _announce_budget_exhausted(campaign: Campaign, now: dt.datetime) -> None:
+    """budget.exhausted once a day per campaign, not on every tick."""
+    import redis
+
+    key = f"webhooks:budget-exhausted:{campaign.pk}:{now:%Y-%m-%d}"
+    if redis.Redis.from_url(settings.REDIS_URL).set(key, 1, nx=True, ex=2 * 24 * 3600):
+        log.warning("campaign %s stopped dialling: budget exhausted", campaign.slug)
+        events.budget_exhausted(campaign)
 
 
 def _after_the_call(call_id: int, provider: str) -> None:

@@ -300,6 +300,10 @@ def add_to_do_not_call(phone: str, reason: str = "", source: str = DoNotCall.Sou
         Lead.objects.filter(phone=phone).exclude(status=LeadStatus.DO_NOT_CALL).update(
             status=LeadStatus.DO_NOT_CALL, updated_at=timezone.now()
         )
+        if source == DoNotCall.Source.OPT_OUT:
+            from apps.integrations.webhooks import events
+
+            events.lead_opted_out(phone, reason)
     return entry
 
 

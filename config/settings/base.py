@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "apps.campaigns",
     "apps.calls",
     "apps.costs",
+    "apps.integrations.webhooks",
     "media_server",
     "apps.core",  # last: its post_migrate sets group permissions once every app has its own
 ]
@@ -231,6 +232,10 @@ ELEVENLABS_BASE_URL = env("ELEVENLABS_BASE_URL", default="https://api.elevenlabs
 # Seconds to wait for ElevenLabs' first audio, and between chunks, before Piper takes over.
 ELEVENLABS_FIRST_AUDIO_TIMEOUT = env.float("ELEVENLABS_FIRST_AUDIO_TIMEOUT", default=1.5)
 ELEVENLABS_CHUNK_TIMEOUT = env.float("ELEVENLABS_CHUNK_TIMEOUT", default=1.0)
+
+# --- webhooks ---------------------------------------------------------------------------
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)  # doubles each attempt, ≤ 1 h
 
 # --- the agent's brain ----------------------------------------------------------------
 # Ollama is optional: without OLLAMA_HOST the agent understands and replies by rules and templates.
