@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from apps.core.views import healthz
+from apps.core.views import healthz, metrics
 
 admin.site.site_header = "REAutomation"
 admin.site.site_title = "REAutomation staff"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("", include("apps.calls.urls")),
     path("", include("apps.costs.urls")),
     path("api/", include("config.api_router")),

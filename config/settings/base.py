@@ -233,6 +233,9 @@ ELEVENLABS_BASE_URL = env("ELEVENLABS_BASE_URL", default="https://api.elevenlabs
 ELEVENLABS_FIRST_AUDIO_TIMEOUT = env.float("ELEVENLABS_FIRST_AUDIO_TIMEOUT", default=1.5)
 ELEVENLABS_CHUNK_TIMEOUT = env.float("ELEVENLABS_CHUNK_TIMEOUT", default=1.0)
 
+# /metrics: with a token, scrapers send `Authorization: Bearer <token>`; without, only 127.0.0.1 is served.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+
 # --- webhooks ---------------------------------------------------------------------------
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)  # doubles each attempt, ≤ 1 h

@@ -19,7 +19,7 @@ def get_healthz(host: bytes = b"localhost") -> dict:
 def test_it_serves_healthz_over_http(transactional_db):
     response = get_healthz()
     assert response["status"] == 200
-    assert json.loads(response["body"]) == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert json.loads(response["body"]) == {"status": "ok", "database": "ok", "redis": "ok", "media_workers": {}}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="closing SQLite's in-memory test database is a no-op")

@@ -17,7 +17,17 @@ def closed_port():
 def test_it_reports_healthy_when_database_and_redis_answer(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok", "media_workers": {}}
+
+
+def test_it_shows_the_media_workers_heartbeats(client, db):
+    from media_server.slots import SlotRegistry
+
+    registry = SlotRegistry()
+    registry.register("gpu-box-1", slots=4, device="cuda:0", channel="media:in:gpu-box-1")
+    body = client.get("/healthz").json()
+    assert body["media_workers"]["gpu-box-1"]["free"] == 4
+    assert body["media_workers"]["gpu-box-1"]["device"] == "cuda:0"
 
 
 def test_it_answers_503_when_redis_is_down(client, db, settings, closed_port):
