@@ -186,7 +186,10 @@ def test_it_detects_spanish(stt, spoken):
 
     assert transcript.language == "es"
     assert transcript.language_probability >= 0.7
-    assert "martes" in words(transcript.text), transcript.text  # and it transcribes Spanish, not English
+    # …and transcribes Spanish, not an English guess. Whisper base hears espeak's "el martes" now and then as
+    # "el mar de": ask for most of the sentence's Spanish words, not one in particular.
+    heard = set(words(transcript.text))
+    assert len(heard & {"hola", "me", "visitar", "la", "casa", "el", "martes", "por", "mañana"}) >= 5, transcript.text
 
 
 def test_a_forty_second_turn_is_transcribed_whole(stt, tts):
