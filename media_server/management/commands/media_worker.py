@@ -11,12 +11,24 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = "Serve live calls: models load once, slots registered in Redis, SIGTERM drains."
 
+    @staticmethod
+    def _quiet_pipecat() -> None:
+        """pipecat logs through loguru at DEBUG (dozens of lines per call): only its warnings, at our level."""
+        import sys
+
+        from django.conf import settings
+        from loguru import logger
+
+        logger.remove()
+        logger.add(sys.stderr, level="WARNING" if settings.LOG_LEVEL in ("INFO", "WARNING", "ERROR") else "DEBUG")
+
     def add_arguments(self, parser):
         parser.add_argument("--device", default="cpu", help="cpu, or cuda:N to pin GPU N")
         parser.add_argument("--slots", type=int, default=4, help="live calls this process carries")
 
     def handle(self, *args, device: str, slots: int, **options):
         whisper_device = self._pin(device)
+        self._quiet_pipecat()
         # Imported after pinning: nothing may touch the GPU before CUDA_VISIBLE_DEVICES is set.
         from django.conf import settings
 

@@ -1,0 +1,9 @@
+"""A live call's pipeline: pipecat processors, one small stage per job, built by media_server.session.
+
+    inbound.py   line input (Twilio packets, marks, keys) → jitter buffer → loss concealment
+                 (μ-law → PCM16) → echo cancel → noise suppression → recording → 8 → 16 kHz
+    turns.py     voice activity (Silero) → end of turn (Smart Turn v3), barge-in → STT (faster-whisper)
+    agent.py     greeting and replies, sentence by sentence → the voice (TTS) → 20 ms PCM16 frames
+    outbound.py  paced 8 kHz μ-law to Twilio, marks, `clear`; the agent's Turn rows
+    frames.py    the frames we add to pipecat's; records.py the rows and metrics; stage.py the base
+"""

@@ -1,0 +1,124 @@
+"""The frames our call pipeline adds to pipecat's: Twilio packets at the edge, the lead's cleaned
+audio and utterances, and the bookkeeping of an agent reply (started, hung up, ended, finished, heard).
+
+Everything else travels in pipecat's own frames: InputDTMFFrame, InterruptionFrame (barge-in),
+TTSSpeakFrame (a sentence to say), TTSTextFrame / TTSAudioRawFrame / TTSStoppedFrame (a sentence
+spoken), StartFrame / EndFrame / CancelFrame, ErrorFrame.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from pipecat.frames.frames import (
+    ControlFrame,
+    DataFrame,
+    InputAudioRawFrame,
+    SystemFrame,
+    TranscriptionFrame,
+    UserStoppedSpeakingFrame,
+)
+
+
+@dataclass
+class PacketFrame(SystemFrame):
+    """One Twilio media packet as it arrived: 20 ms of 8 kHz μ-law, numbered by Twilio."""
+
+    chunk: int
+    payload: bytes
+    stream_ms: float
+    arrival_ms: float
+
+
+@dataclass
+class OrderedPacketFrame(SystemFrame):
+    """The next packet in Twilio's order; payload None: given up as lost."""
+
+    payload: bytes | None
+
+
+@dataclass
+class LeadAudioFrame(InputAudioRawFrame):
+    """20 ms of the lead's line, PCM16 mono at `sample_rate`. `far_end`: the 8 kHz PCM16 frame the
+    agent was playing meanwhile (the echo reference, and the recording's other channel)."""
+
+    far_end: np.ndarray | None = None
+
+    @property
+    def samples(self) -> np.ndarray:
+        return np.frombuffer(self.audio, dtype=np.int16)
+
+
+@dataclass
+class VoiceScoreFrame(SystemFrame):
+    """Silero's speech probability (0–1) for the latest 32 ms window of the lead's audio."""
+
+    score: float
+
+
+@dataclass
+class LeadStoppedSpeakingFrame(UserStoppedSpeakingFrame):
+    """The lead's turn `utterance` (numbered from 1) ended at `end_ms` of the call."""
+
+    utterance: int = 0
+    end_ms: int = 0
+
+
+@dataclass
+class UtteranceFrame(DataFrame):
+    """One whole lead turn for STT: PCM16 mono at `sample_rate`, ended at `end_ms` of the call."""
+
+    audio: np.ndarray
+    sample_rate: int
+    utterance: int
+    end_ms: int
+    interruptible: bool = field(default=False, init=False)  # a barge-in never loses what the lead said
+
+
+@dataclass
+class LeadTranscriptFrame(TranscriptionFrame):
+    """What STT heard in utterance `utterance`: text with Whisper's confidence; `usable` False asks
+    the agent to have the lead repeat."""
+
+    confidence: float = 1.0
+    usable: bool = True
+    utterance: int = 0
+    end_ms: int = 0
+    interruptible: bool = field(default=False, init=False)
+
+
+@dataclass
+class ReplyStartedFrame(SystemFrame):
+    """The agent took the floor with reply `number` (the lead may now barge in); pushed both ways."""
+
+    number: int
+    started_ms: int
+    lead_end_ms: int  # when the lead's turn it answers ended; 0 for the greeting
+
+
+@dataclass
+class ReplyEndFrame(SystemFrame):
+    """The agent has said all it will say in reply `number` (its audio may still be playing)."""
+
+    number: int
+
+
+@dataclass
+class AgentHangupFrame(ControlFrame):
+    """The agent ends the call once everything before this frame has been played."""
+
+    reason: str
+
+
+@dataclass
+class ReplyFinishedFrame(SystemFrame):
+    """Reply `number` is over (heard to its end, or cut): the lead no longer talks over the agent."""
+
+    number: int
+
+
+@dataclass
+class MarkHeardFrame(SystemFrame):
+    """Twilio played everything up to the mark named `mark` that we sent."""
+
+    mark: str

@@ -1,0 +1,38 @@
+"""What one call leaves behind as it goes: Turn and AgentTransition rows numbered in order, and the
+per-turn metrics (stt_ms, voice_to_voice_ms). Shared by the stages that produce them; the ORM
+runs off the event loop."""
+from __future__ import annotations
+
+import time
+
+from channels.db import database_sync_to_async
+
+from media_server.agent.interface import Handover
+
+
+class CallRecords:
+    def __init__(self, call_id: int):
+        self.call_id = call_id
+        self.started = time.monotonic()
+        self.metrics: dict = {"turns": []}
+        self._sequence = 0
+
+    def now_ms(self) -> int:
+        """Milliseconds since the call's media session began."""
+        return int((time.monotonic() - self.started) * 1000)
+
+    async def turn(self, speaker: str, text: str, start_ms: int, end_ms: int, confidence: float | None,
+                   language: str | None, interrupted: bool) -> None:
+        from apps.calls.models import Turn
+
+        self._sequence += 1
+        await database_sync_to_async(Turn.objects.create)(
+            call_id=self.call_id, sequence=self._sequence, speaker=speaker, text=text, start_ms=max(start_ms, 0),
+            end_ms=max(end_ms, 0), stt_confidence=confidence, language=language or "", interrupted=interrupted)
+
+    async def transition(self, handover: Handover) -> None:
+        from apps.calls.models import AgentTransition
+
+        await database_sync_to_async(AgentTransition.objects.create)(
+            call_id=self.call_id, from_agent=handover.from_agent, to_agent=handover.to_agent,
+            reason=handover.reason[:200], at_ms=self.now_ms())

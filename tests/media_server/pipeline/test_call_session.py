@@ -1,0 +1,244 @@
+"""A call through CallSession's pipeline in-process: real DSP, Silero and Smart Turn; the lead's voice
+from espeak-ng on a real-time line; STT, TTS and Twilio faked at their wires (fakes.py)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import wave
+
+import numpy as np
+import pytest
+
+from apps.calls.models import AgentTransition, Call, CallStatus, Turn
+from apps.leads.models import LeadStatus
+from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Say
+from media_server.session import CallSession
+from tests.conftest import make_lead
+from tests.media_server.pipeline.fakes import FakeTwilio, Line, ScriptedSTT, ToneVoice, dtmf, espeak, media, stop
+from tests.media_server.scripted_agent import LONG_REPLY
+
+pytestmark = pytest.mark.django_db(transaction=True)
+GREETING = "Hi, this is Alex from Sunrise Realty, an automated assistant."
+SAY_GREETING = (Say(GREETING),)
+
+
+class Agent:
+    """Says its lines; keeps every lead turn it was asked to answer."""
+
+    def __init__(self, greeting=SAY_GREETING, reply=lambda turn: [Say(f"You said {turn.text}")]):
+        self._greeting, self._reply = list(greeting), reply
+        self.turns: list[LeadTurn] = []
+
+    async def greeting(self, context):
+        for output in self._greeting:
+            yield output
+
+    async def respond(self, turn, context):
+        self.turns.append(turn)
+        for output in self._reply(turn):
+            yield output
+
+
+@pytest.fixture
+def call(active_campaign, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    lead = make_lead(active_campaign, "+12125550166", status=LeadStatus.IN_CALL, attempts=1, name="Maria")
+    return Call.objects.create(lead=lead, campaign=active_campaign, status=CallStatus.IN_PROGRESS,
+                               provider="simulated", provider_call_id="SIMpipe")
+
+
+def make_session(call, agent, stt=None, voice=None, hang_up=None) -> tuple[CallSession, FakeTwilio]:
+    twilio = FakeTwilio()
+    context = CallContext(call.pk, "Maria", "Alex", "Sunrise Realty", "+12125550100")
+    session = CallSession(call.pk, "MZ1", twilio.send, context, agent, stt or ScriptedSTT(), voice or ToneVoice(),
+                          hang_up)
+    twilio.session = session
+    return session, twilio
+
+
+async def until(condition, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+def rows(call) -> list[tuple[str, str, bool]]:
+    return list(Turn.objects.filter(call=call).order_by("sequence").values_list("speaker", "text", "interrupted"))
+
+
+def test_it_greets_when_the_hello_ends_and_does_not_answer_the_hello(call, settings):
+    settings.GREETING_SILENCE_SECONDS = 10
+    agent = Agent()
+
+    async def run():
+        session, twilio = make_session(call, agent, ScriptedSTT("Hello?"))
+        await session.start()
+        line = Line(session).start()
+        await asyncio.sleep(0.3)
+        line.say(espeak("Hello?"))
+        await line.speech_done.wait()
+        hello_ended = asyncio.get_running_loop().time()
+        await until(lambda: twilio.events("mark"))  # the greeting was played
+        await asyncio.sleep(0.2)
+        await session.end("test over")
+        return twilio.events("media")[0]["at"] - hello_ended
+
+    greeted_after = asyncio.run(run())
+    assert greeted_after < 2.0  # the hello brought the greeting, not ten seconds of silence
+    assert agent.turns == []
+    assert rows(call) == [("lead", "Hello?", False), ("agent", GREETING, False)]
+
+
+def test_a_keypress_is_a_turn_and_a_handover_is_recorded(call, settings):
+    settings.GREETING_SILENCE_SECONDS = 0.3
+    agent = Agent(reply=lambda turn: [Handover("conversation", "keypad", "a key was pressed"),
+                                      Say(f"You pressed {turn.dtmf}.")])
+    voice = ToneVoice()
+
+    async def run():
+        session, twilio = make_session(call, agent, voice=voice)
+        await session.start()
+        line = Line(session).start()
+        await until(lambda: twilio.events("mark"))
+        greeted_at = twilio.events("media")[0]["at"]
+        await session.feed(dtmf("1"))
+        await until(lambda: len(twilio.events("mark")) == 2)
+        await asyncio.sleep(0.1)
+        await session.end("test over")
+        line.stop()
+        return greeted_at - session.started
+
+    greeted_after = asyncio.run(run())
+    assert greeted_after >= 0.3  # a silent line is greeted after GREETING_SILENCE_SECONDS
+    assert agent.turns == [LeadTurn("", dtmf="1")]
+    assert voice.spoken == [GREETING, "You pressed one."]  # as it is spoken
+    assert rows(call) == [("agent", GREETING, False), ("agent", "You pressed one.", False)]
+    assert AgentTransition.objects.filter(call=call, from_agent="conversation", to_agent="keypad").exists()
+
+
+def test_talking_over_the_agent_stops_it_sends_clear_and_cuts_its_turn_to_what_was_played(call, settings):
+    settings.GREETING_SILENCE_SECONDS = 0.3
+    agent = Agent(greeting=[Say(LONG_REPLY)], reply=lambda turn: [])
+
+    async def run():
+        session, twilio = make_session(call, agent, ScriptedSTT("Wait, stop please."))
+        await session.start()
+        line = Line(session).start()
+        await until(lambda: twilio.media_frames() >= 60)
+        line.say(espeak("Wait, stop please."))
+        spoke_at = asyncio.get_running_loop().time()
+        await until(lambda: twilio.events("clear"), timeout=3)
+        played = twilio.media_frames()
+        await until(lambda: agent.turns)  # "wait, stop please" reached the agent
+        await asyncio.sleep(0.5)
+        await session.end("test over")
+        line.stop()
+        return twilio.events("clear")[0]["at"] - spoke_at, played, twilio.media_frames() - played
+
+    stopped_after, played, after_clear = asyncio.run(run())
+    assert stopped_after < 0.6  # Silero needs ~100 ms to hear speech, BARGE_IN_MS more to act on it
+    assert after_clear == 0
+    speaker, text, interrupted = rows(call)[0]
+    assert speaker == "agent" and interrupted
+    assert LONG_REPLY.startswith(text) and len(text) < len(LONG_REPLY) / 2
+    assert abs(len(text.split()) - played / 5) <= 1  # ToneVoice: five 20 ms frames a word
+    assert agent.turns[0].interrupted_agent and agent.turns[0].text == "Wait, stop please."
+
+
+def test_sentences_are_spoken_as_the_agent_yields_them(call, settings):
+    settings.GREETING_SILENCE_SECONDS = 0.2
+    release = asyncio.Event()
+
+    class SlowAgent(Agent):
+        async def greeting(self, context):
+            yield Say("First things first.")
+            await release.wait()  # the rest of the reply does not exist yet
+            yield Say("Then the rest.")
+
+    async def run():
+        session, twilio = make_session(call, SlowAgent())
+        await session.start()
+        line = Line(session).start()
+        await until(lambda: twilio.events("mark"))  # the first sentence is heard in full
+        release.set()
+        await until(lambda: len(twilio.events("mark")) == 2)
+        await asyncio.sleep(0.1)
+        await session.end("test over")
+        line.stop()
+
+    asyncio.run(run())
+    assert rows(call) == [("agent", "First things first. Then the rest.", False)]
+
+
+def test_the_agent_hangs_up_after_its_goodbye_is_played(call, settings, tmp_path):
+    settings.GREETING_SILENCE_SECONDS = 0.2
+    agent = Agent(greeting=[Say("Thank you, goodbye."), Hangup("the lead said goodbye")])
+    hung_up = []
+
+    async def run():
+        session, twilio = make_session(call, agent, hang_up=lambda: _note(hung_up, twilio))
+        await session.start()
+        line = Line(session).start()
+        await asyncio.wait_for(session.ended.wait(), 10)
+        await until(lambda: hung_up)
+        line.stop()
+        return twilio
+
+    twilio = asyncio.run(run())
+    at, frames = hung_up[0]
+    assert frames == twilio.media_frames() == 15  # all three words, five frames each, then the line goes down
+    assert at - twilio.events("media")[-1]["at"] >= 0.3
+    assert rows(call) == [("agent", "Thank you, goodbye.", False)]
+    call.refresh_from_db()
+    assert call.metrics["lost_frames"] == 0 and "turns" in call.metrics
+    with wave.open(str(tmp_path / call.recording.name)) as recording:
+        stereo = np.frombuffer(recording.readframes(recording.getnframes()), dtype="<i2").reshape(-1, 2)
+    agent_channel = stereo[:, 1]
+    # The recording's agent channel (and the echo canceller's far end) is the audio as played.
+    assert np.array_equal(agent_channel[agent_channel != 0], twilio.audio()[twilio.audio() != 0])
+
+
+async def _note(hung_up, twilio) -> None:
+    hung_up.append((asyncio.get_running_loop().time(), twilio.media_frames()))
+
+
+def test_a_stop_ends_everything_at_once_and_keeps_the_records(call, settings, tmp_path):
+    settings.GREETING_SILENCE_SECONDS = 0.2
+    agent = Agent(greeting=[Say(LONG_REPLY)])
+
+    async def run():
+        session, twilio = make_session(call, agent)
+        await session.start()
+        line = Line(session).start()
+        await until(lambda: twilio.media_frames() >= 20)
+        await session.feed(stop())
+        assert session.ended.is_set()
+        sent = twilio.media_frames()
+        await asyncio.sleep(0.5)
+        line.stop()
+        return twilio.media_frames() - sent
+
+    assert asyncio.run(run()) == 0
+    call.refresh_from_db()
+    assert call.recording.name.endswith(f"call-{call.pk}.wav")
+    assert [speaker for speaker, _, _ in rows(call)] == ["agent"]
+
+
+def test_malformed_messages_are_counted_and_skipped(call, settings):
+    settings.GREETING_SILENCE_SECONDS = 0.2
+
+    async def run():
+        session, twilio = make_session(call, Agent())
+        await session.start()
+        for text in ("not json", json.dumps({"event": "dance"}), media(1, b"\xff" * 100), dtmf("x")):
+            await session.feed(text)
+        line = Line(session).start()
+        await until(lambda: twilio.events("mark"))  # the call goes on
+        await session.end("test over")
+        line.stop()
+        return session.malformed
+
+    assert asyncio.run(run()) == 4
+    call.refresh_from_db()
+    assert call.metrics["malformed_frames"] == 4
