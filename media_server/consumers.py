@@ -1,7 +1,8 @@
 """/media/stream: Twilio's WebSocket for a call's audio, relayed to the media worker holding its slot.
 
-The consumer checks the handshake's X-Twilio-Signature (when a Twilio auth token is set),
-refuses streams for unknown calls or calls not in progress, reserves (or finds) the call's
+The consumer checks the handshake's X-Twilio-Signature (when a Twilio auth token is set; the
+simulated network's, signed with its own token, is good for one simulated call), refuses
+streams for unknown calls or calls not in progress, reserves (or finds) the call's
 media slot, and relays Twilio's messages to that worker over Redis Streams (media_server.relay);
 the worker's replies come back the same way. If the worker goes quiet for MEDIA_WORKER_ALIVE_TIMEOUT the
 call is ended cleanly: a short apology, the call marked failed, the lead rescheduled.
@@ -62,6 +63,31 @@ def _signature_ok(scope) -> bool:
     return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, {}, signature)
 
 
+def _simulated_network_call(scope) -> int | None:
+    """The call a handshake from the simulated network is for, or None when it is not one.
+
+    The simulated network signs, with SIMULATED_NETWORK_TOKEN and as Twilio does, the URL it called
+    (it calls us directly, no proxy), and that URL names the call (`?call_id=`): the signature is
+    good for that call only, and only when the call is on the simulated network.
+    """
+    from urllib.parse import parse_qs
+
+    from twilio.request_validator import RequestValidator
+
+    from apps.calls.models import Call
+
+    headers = dict(scope.get("headers") or [])
+    signature = headers.get(b"x-twilio-signature", b"").decode()
+    query = scope.get("query_string", b"").decode()
+    call_id = parse_qs(query).get("call_id", [""])[0]
+    if not signature or not call_id.isdigit():
+        return None
+    url = f"{scope.get('scheme') or 'ws'}://{headers.get(b'host', b'').decode()}{scope['path']}?{query}"
+    if not RequestValidator(settings.SIMULATED_NETWORK_TOKEN).validate(url, {}, signature):
+        return None
+    return int(call_id) if Call.objects.filter(pk=int(call_id), provider="simulated").exists() else None
+
+
 class TwilioMediaConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.call_id = None
@@ -72,10 +98,13 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         self.watchdog = None
         self.listener = None
         self.failed = False
+        self.signed_for_call = None  # a simulated network's handshake is good for one call only
         if not _signature_ok(self.scope):
-            log.warning("refused a media stream: bad X-Twilio-Signature")
-            await self.close(code=4403)
-            return
+            self.signed_for_call = await database_sync_to_async(_simulated_network_call)(self.scope)
+            if self.signed_for_call is None:
+                log.warning("refused a media stream: bad X-Twilio-Signature")
+                await self.close(code=4403)
+                return
         await self.accept()
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -98,6 +127,10 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
 
     async def _start(self, start: Start) -> None:
         call_id = start.custom_parameters.get("call_id", "")
+        if self.signed_for_call is not None and call_id != str(self.signed_for_call):
+            log.warning("refused a media stream: signed for call %s, started for %r", self.signed_for_call, call_id)
+            await self.close(code=4403)
+            return
         if not call_id.isdigit() or not await database_sync_to_async(_servable)(int(call_id)):
             log.warning("refused a media stream for unknown or ended call %r", call_id)
             await self.close(code=4404)

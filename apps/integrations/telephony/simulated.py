@@ -1,15 +1,19 @@
 """The simulated telephone network: offline stand-in for Twilio, the embedded default.
 
-Each lead's phone behaves the same way every time (answers, rings out, is busy, goes to
-voicemail, or fails), chosen by the sheet's "Simulated outcome" column when present, else
-by the number. The network remembers its calls in Redis, as a provider would, and reports
-progress with the same status events Twilio sends, delivered by the `dialer` queue.
+Each lead's phone behaves the same way every time, chosen by the sheet's "Simulated outcome"
+column (a persona's name, or a behaviour: answer, no_answer, busy, voicemail, failed, invalid),
+else by the number. When the simulated network process runs (`manage.py simulated_network`, its
+heartbeat `simtel:network:alive` in Redis), a call is a dial request on the Redis stream
+`simtel:dial`: the network plays Twilio and the lead, with signed callbacks and real audio over the
+media stream. Without it, answered calls have no audio: the call's status events are scripted and
+delivered by the `dialer` queue. Either way the network remembers its calls in Redis, as a provider would.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import time
 import uuid
 
 import redis
@@ -33,14 +37,43 @@ SCRIPTS = {
     "failed": [(1, "failed", {})],
 }
 KEY_TTL_SECONDS = 7 * 24 * 3600
+NETWORK_ALIVE_KEY = "simtel:network:alive"
+DIAL_STREAM = "simtel:dial"
+DIAL_STREAM_MAXLEN = 10_000
+HANGUP_KEY = "simtel:hangup:{sid}"
+# The persona that plays each old behaviour on the live network.
+PERSONA_FOR_BEHAVIOUR = {"answer": "hot_buyer", "no_answer": "ring_out", "busy": "line_busy",
+                         "voicemail": "voicemail", "failed": "out_of_order"}
+
+
+def call_record_key(sid: str) -> str:
+    return f"simtel:call:{sid}"
+
+
+def call_record_value(sid: str, call_id: int, status: str, duration: int | None = None) -> str:
+    return json.dumps({"sid": sid, "call_id": call_id, "status": status, "duration": duration})
+
+
+def _stated(lead) -> str:
+    return str((lead.extra or {}).get("Simulated outcome", "")).strip().lower().replace(" ", "_")
 
 
 def behaviour_for(lead) -> str:
-    stated = str((lead.extra or {}).get("Simulated outcome", "")).strip().lower().replace(" ", "_")
+    stated = _stated(lead)
     if stated in BEHAVIOURS:
         return stated
     digest = hashlib.sha256(lead.phone.encode()).digest()
     return _DEFAULT_MIX[digest[0] % len(_DEFAULT_MIX)]
+
+
+def persona_for(lead) -> str:
+    """The persona that answers this lead's phone on the live network: the sheet's, else its behaviour's."""
+    from apps.integrations.telephony.simnet.personas import personas
+
+    stated = _stated(lead)
+    if stated in personas():
+        return stated
+    return PERSONA_FOR_BEHAVIOUR[behaviour_for(lead)]
 
 
 class SimulatedTelephony(Telephony):
@@ -50,18 +83,27 @@ class SimulatedTelephony(Telephony):
         self.redis = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
 
     def _save(self, sid: str, call_id: int, status: str, duration: int | None = None) -> None:
-        record = json.dumps({"sid": sid, "call_id": call_id, "status": status, "duration": duration})
         pipe = self.redis.pipeline()
-        pipe.set(f"simtel:call:{sid}", record, ex=KEY_TTL_SECONDS)
+        pipe.set(call_record_key(sid), call_record_value(sid, call_id, status, duration), ex=KEY_TTL_SECONDS)
         pipe.set(f"simtel:by-call:{call_id}", sid, ex=KEY_TTL_SECONDS)
         pipe.execute()
+
+    def network_alive(self) -> bool:
+        return bool(self.redis.exists(NETWORK_ALIVE_KEY))
 
     def place_call(self, call) -> str:
         behaviour = behaviour_for(call.lead)
         if behaviour == "invalid":
             raise TelephonyError("Simulated network: the number is not in service", invalid_number=True)
         sid = "SIM" + uuid.uuid4().hex
-        self._save(sid, call.pk, "queued")
+        try:
+            live = self.network_alive()
+            self._save(sid, call.pk, "queued")
+            if live:
+                self._request_dial(call, sid)
+                return sid
+        except redis.RedisError as exc:
+            raise TelephonyError(f"Simulated network unreachable: {exc}", maybe_placed=True) from exc
         from workers.dialer import simulated_call_event
 
         speed = settings.SIMULATED_TELEPHONY_SECONDS_PER_STEP
@@ -69,12 +111,21 @@ class SimulatedTelephony(Telephony):
             simulated_call_event.apply_async(args=[call.pk, sid, status, fields], countdown=after * speed)
         return sid
 
+    def _request_dial(self, call, sid: str) -> None:
+        """A dial request for the running network process (it answers with callbacks and a media stream)."""
+        request = {"call_id": str(call.pk), "sid": sid, "persona": persona_for(call.lead),
+                   "lead_name": call.lead.name, "to": call.lead.phone, "requested_at": f"{time.time():.3f}"}
+        self.redis.xadd(DIAL_STREAM, request, maxlen=DIAL_STREAM_MAXLEN, approximate=True)
+        log.info("call %s: dial request for the simulated network (persona %s)", call.pk, request["persona"])
+
     def record_event(self, sid: str, call_id: int, status: str, duration: int | None) -> None:
         self._save(sid, call_id, status, duration)
 
     def hang_up(self, call) -> None:
         found = self.find_call(call)
         if found and found.status in ("queued", "ringing", "in-progress"):
+            # A call on the live network ends there (the network sends its own final callback).
+            self.redis.set(HANGUP_KEY.format(sid=found.provider_call_id), "1", ex=KEY_TTL_SECONDS)
             self._save(found.provider_call_id, call.pk, "completed", found.duration_seconds)
 
     def find_call(self, call) -> ProviderCall | None:
