@@ -30,8 +30,10 @@ def _call_context(call_id: int):
     if call is None:
         return None
     campaign = call.campaign
+    # "auto": the lead's first words (their hello) decide the language the call is transcribed in.
     return CallContext(call_id=call.pk, lead_name=call.lead.name, agent_name=campaign.agent_name,
-                       company_name=campaign.company_name, callback_number=campaign.callback_number)
+                       company_name=campaign.company_name, callback_number=campaign.callback_number,
+                       language="auto")
 
 
 def _hang_up(call_id: int) -> None:

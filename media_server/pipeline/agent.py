@@ -27,6 +27,7 @@ from pipecat.processors.frame_processor import FrameDirection
 from pipecat.utils.text.base_text_aggregator import TextType
 
 from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn
+from media_server.dbthread import run_db
 from media_server.dsp.chain import telephone_frames
 from media_server.pipeline.frames import (
     AgentHangupFrame,
@@ -42,6 +43,13 @@ from media_server.speech.text import sentences, speakable
 
 log = logging.getLogger(__name__)
 _DTMF = "dtmf"
+MACHINE_CHECK_SECONDS = 0.5
+
+
+def _answered_by(call_id: int) -> str:
+    from apps.calls.models import Call
+
+    return Call.objects.filter(pk=call_id).values_list("answered_by", flat=True).first() or ""
 
 
 class AgentReplies(DirectStage):
@@ -73,6 +81,7 @@ class AgentReplies(DirectStage):
         if isinstance(frame, StartFrame):
             self.spawn(self._take_turns(), "turns")
             self.spawn(self._greet_after_silence(), "greet")
+            self.spawn(self._watch_for_a_machine(), "amd")
         elif isinstance(frame, UserStartedSpeakingFrame):
             self._in_speech = True
         elif isinstance(frame, LeadStoppedSpeakingFrame):
@@ -112,6 +121,28 @@ class AgentReplies(DirectStage):
             silent_ms = self.records.now_ms() - max(self._speech_end_ms, 0)
             if not self._greeted and not self._in_speech and silent_ms >= settings.GREETING_SILENCE_SECONDS * 1000:
                 self._greet()
+
+    async def _watch_for_a_machine(self) -> None:
+        """Answering-machine detection reports after the call is answered (Twilio's async AMD: at the machine's
+        beep). Nobody speaks after a beep, so no lead turn would come: the agent gets a turn of its own at once,
+        stopping whatever it was saying to the machine, and leaves its message (the agent reads who answered)."""
+        while True:
+            await asyncio.sleep(MACHINE_CHECK_SECONDS)
+            try:
+                answered_by = await run_db(_answered_by, self.records.call_id)
+            except Exception:  # noqa: BLE001 - without the database the call goes on as a person's
+                log.warning("call %s: could not read machine detection", self.records.call_id, exc_info=True)
+                return
+            if answered_by.startswith("machine_end"):
+                break
+            if answered_by and not answered_by.startswith("machine"):
+                return  # a person (or detection gave up): nothing to watch for
+        log.info("call %s: an answering machine beeped; leaving the message", self.records.call_id)
+        self._greeted = True
+        if self._reply and not self._reply.done():
+            self._reply.cancel()
+            await self.push_frame(InterruptionFrame())  # playback drops what was queued for the machine
+        self._turns.put_nowait((LeadTurn(""), self.records.now_ms()))
 
     async def _take_turns(self) -> None:
         while True:

@@ -35,6 +35,7 @@ from media_server.pipeline.records import CallRecords
 from media_server.pipeline.stage import DirectStage
 
 log = logging.getLogger(__name__)
+LANGUAGE_SURE = 0.8  # below it a short "hello" keeps the call in English
 STT_RATE = 16000
 VAD_WINDOW_MS = 32
 SPEECH_THRESHOLD = 0.5
@@ -173,12 +174,13 @@ class Transcription(DirectStage):
         started = time.monotonic()
         detect = not self._agent_spoke and self.context.language == "auto"
         language = None if detect else self.context.language
-        result = await self.stt.atranscribe(utterance.audio, utterance.sample_rate, language=language or "en")
+        result = await self.stt.atranscribe(utterance.audio, utterance.sample_rate, language=language)
         self.records.metrics["turns"].append({"stt_ms": int((time.monotonic() - started) * 1000)})
         if result.no_speech and not result.text:
             return None
-        if detect:
-            self.context.language = result.language
+        if detect:  # the lead's first words set the call's language, when Whisper is sure of it
+            sure = result.language_probability >= LANGUAGE_SURE
+            self.context.language = result.language if sure else "en"
         duration_ms = int(utterance.audio.size * 1000 / utterance.sample_rate)
         await self.records.turn("lead", result.text, utterance.end_ms - duration_ms, utterance.end_ms,
                                 result.confidence, result.language, False)

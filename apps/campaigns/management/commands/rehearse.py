@@ -7,6 +7,7 @@ persona did not reach the outcome it expects.
 from __future__ import annotations
 
 import json
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,15 +27,21 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=2, help="calls at once (default 2)")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         parser.add_argument("--timeout", type=float, default=600, help="give up after this many seconds")
+        parser.add_argument("--wait-for-stack", type=float, default=0, metavar="SECONDS",
+                            help="wait this long for the stack to come up (make demo starts it alongside)")
 
     def handle(self, *args, campaign: str, personas: str | None, concurrency: int, json: bool, timeout: float,
-               **options):
+               wait_for_stack: float, **options):
         found = campaign_for_command(campaign)
         if concurrency < 1:
             raise CommandError("--concurrency must be at least 1")
         try:
             chosen = choose_personas(personas)
             missing = missing_services()
+            deadline = time.monotonic() + wait_for_stack
+            while missing and time.monotonic() < deadline:
+                time.sleep(1)
+                missing = missing_services()
             if missing:
                 raise RehearsalError("The rehearsal needs the whole stack running. Missing:\n  - "
                                      + "\n  - ".join(missing))
