@@ -139,14 +139,13 @@ class EndOfTurn(DirectStage):
 
 class Transcription(DirectStage):
     """Each utterance → text, one at a time in order, Whisper running off the event loop. Records the
-    lead's Turn row and the turn's stt_ms. The language is detected once, on a turn before the agent
-    has spoken, when the call's language is "auto"."""
+    lead's Turn row and the turn's stt_ms. While the call's language is "auto", the first utterance
+    transcribed (the lead's hello) is detected and sets it; English unless Whisper is sure."""
 
     def __init__(self, stt, context: CallContext, records: CallRecords, **kwargs):
         super().__init__(**kwargs)
         self.stt, self.context, self.records = stt, context, records
         self._utterances: asyncio.Queue[UtteranceFrame] = asyncio.Queue()
-        self._agent_spoke = False
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
@@ -155,8 +154,6 @@ class Transcription(DirectStage):
             return
         if isinstance(frame, StartFrame):
             self.spawn(self._transcribe_in_turn(), "stt")
-        elif isinstance(frame, ReplyStartedFrame):
-            self._agent_spoke = True
         await self.push_frame(frame, direction)
 
     async def _transcribe_in_turn(self) -> None:
@@ -172,7 +169,7 @@ class Transcription(DirectStage):
 
     async def _transcribe(self, utterance: UtteranceFrame) -> LeadTranscriptFrame | None:
         started = time.monotonic()
-        detect = not self._agent_spoke and self.context.language == "auto"
+        detect = self.context.language == "auto"  # the first words transcribed decide the call's language
         language = None if detect else self.context.language
         result = await self.stt.atranscribe(utterance.audio, utterance.sample_rate, language=language)
         self.records.metrics["turns"].append({"stt_ms": int((time.monotonic() - started) * 1000)})
