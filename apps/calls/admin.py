@@ -12,55 +12,44 @@ from apps.costs.models import CostEntry
 from apps.leads.admin import ReadOnlyAdminMixin
 
 
-class TurnInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """A record of what happened on a call: shown, never added or edited here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TurnInline(ReadOnlyInline):
     model = Turn
     fields = ("sequence", "speaker", "text", "start_ms", "end_ms", "stt_confidence", "language", "interrupted")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class AgentTransitionInline(admin.TabularInline):
+class AgentTransitionInline(ReadOnlyInline):
     model = AgentTransition
     fields = ("from_agent", "to_agent", "reason", "at_ms")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class CostEntryInline(admin.TabularInline):
+class CostEntryInline(ReadOnlyInline):
     """The call's ledger: what it cost, row by row, estimates marked until the provider's bill replaces them."""
 
     model = CostEntry
     fields = ("created_at", "kind", "units", "unit_price", "amount", "is_estimate")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "costs"
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class AgentStepInline(admin.TabularInline):
+class AgentStepInline(ReadOnlyInline):
     """Every decision of the agent: what it heard, understood and did, and how long it took."""
 
     model = AgentStep
     fields = ("number", "lead_text", "dtmf", "intent", "objection", "route", "new_facts", "score", "reply", "mode",
               "decide_ms")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "agent decisions"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Call)
