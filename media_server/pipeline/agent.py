@@ -44,6 +44,7 @@ from media_server.speech.text import sentences, speakable
 log = logging.getLogger(__name__)
 _DTMF = "dtmf"
 MACHINE_CHECK_SECONDS = 0.5
+MACHINE_WATCH_SECONDS = 45
 
 
 def _answered_by(call_id: int) -> str:
@@ -126,7 +127,7 @@ class AgentReplies(DirectStage):
         """Answering-machine detection reports after the call is answered (Twilio's async AMD: at the machine's
         beep). Nobody speaks after a beep, so no lead turn would come: the agent gets a turn of its own at once,
         stopping whatever it was saying to the machine, and leaves its message (the agent reads who answered)."""
-        while True:
+        for _ in range(int(MACHINE_WATCH_SECONDS / MACHINE_CHECK_SECONDS)):
             await asyncio.sleep(MACHINE_CHECK_SECONDS)
             try:
                 answered_by = await run_db(_answered_by, self.records.call_id)
@@ -137,6 +138,8 @@ class AgentReplies(DirectStage):
                 break
             if answered_by and not answered_by.startswith("machine"):
                 return  # a person (or detection gave up): nothing to watch for
+        else:
+            return  # detection decides within its timeout (Twilio: 30 s): no answer by now means none is coming
         log.info("call %s: an answering machine beeped; leaving the message", self.records.call_id)
         self._greeted = True
         if self._reply and not self._reply.done():
