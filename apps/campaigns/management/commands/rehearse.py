@@ -7,6 +7,7 @@ persona did not reach the outcome it expects.
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -32,6 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, campaign: str, personas: str | None, concurrency: int, json: bool, timeout: float,
                wait_for_stack: float, **options):
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # its health checks are not the report
         found = campaign_for_command(campaign)
         if concurrency < 1:
             raise CommandError("--concurrency must be at least 1")

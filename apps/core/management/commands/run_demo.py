@@ -107,7 +107,8 @@ class Command(BaseCommand):
 
     def _rehearse(self, python: str, env: dict, concurrency: int) -> subprocess.Popen:
         """The rehearsal prints its report on this terminal when every persona's call is done."""
-        self.stdout.write(f"Rehearsing the demo campaign with every lead persona, {concurrency} calls at a time; "
+        self.stdout.write(f"Rehearsing the demo campaign with every lead persona, {concurrency} "
+                          f"call{'s' if concurrency != 1 else ''} at a time; "
                           "the report follows when the calls are done (a few minutes on 2 cores).")
         self.stdout.flush()
         return subprocess.Popen(  # noqa: S603 (our own fixed argv)
