@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.costs.models import CostEntry, PriceTable, TierEscalationEvent
@@ -91,8 +91,10 @@ def reconcile_telephony_price(call_id: int, billed: str | Decimal) -> bool:
 def projected_call_cost(call, now: dt.datetime, ahead_seconds: int = 60) -> Decimal:
     """What the call will have cost a turn from now: the ledger so far, plus the minutes it will have used
     (the telephone network's entry is only written when the call ends)."""
-    spent = call_cost(call.pk)
-    if call.answered_at and not CostEntry.objects.filter(call=call, kind=Kind.TELEPHONY).exists():
+    ledger = CostEntry.objects.filter(call=call).aggregate(
+        total=Sum("amount"), telephony=Count("id", filter=Q(kind=Kind.TELEPHONY)))  # one query per turn
+    spent = ledger["total"] or Decimal(0)
+    if call.answered_at and not ledger["telephony"]:
         elapsed = max(0, int((now - call.answered_at).total_seconds()))
         minutes = math.ceil((elapsed + ahead_seconds) / 60)
         spent += minutes * unit_price(Kind.TELEPHONY, prices_on(call.answered_at.date()))
