@@ -35,6 +35,7 @@ DEFAULT_ZONE = "America/New_York"
 # A turn is checkpointed once, when the graph has finished with it: a turn is all or nothing, and
 # one Redis write per turn instead of one per node keeps the decision well inside 20 ms.
 DURABILITY = "exit"
+REMEMBERED_CALLS = 1000  # what this process keeps in memory per call; the checkpoint has the rest
 # What Ollama is asked to fill in when the rules understood nothing (format= JSON schema).
 EXTRACTION_SCHEMA = {
     "type": "object",
@@ -248,6 +249,8 @@ class Orchestrator:
 
     def _remember(self, call_id: int, result: dict) -> None:
         self._calls[call_id] = (result.get("expecting", ""), result.get("lead_tz", ""), result.get("turn_number") or 0)
+        if len(self._calls) > REMEMBERED_CALLS:  # calls the lead hung up never say goodbye here: forget the oldest
+            self._calls.pop(next(iter(self._calls)))
         if result.get("hangup"):
             self._calls.pop(call_id, None)  # the call is over; its checkpoint stays for analysis
 
