@@ -78,3 +78,4 @@ class Understanding:
     facts: list[Fact] = field(default_factory=list)
     when: When | None = None
     language: str = "en"
+    unsure: str = ""  # for a turn we asked to hear again ("repeat"): the intent its doubtful words suggested

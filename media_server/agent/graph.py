@@ -30,6 +30,7 @@ from media_server.agent.scoring import score_lead
 SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "opt_out", "closing", "voicemail")
 QUESTION_ORDER = ("intent", "location", "timeline", "budget", "preapproved", "motivation", "has_agent")
 MAX_ASKS = 2  # a question the lead does not answer is asked again once, then left
+MAX_MISSES = 2  # turns in a row we could not make out before a qualification question is left
 FAR_TIMELINE_MONTHS = 12
 UNSURE = re.compile(r"\b(don'?t know|not sure|no idea|dunno|haven'?t (thought|decided)|can'?t say)\b")
 CALLBACK_NOTICE = dt.timedelta(minutes=15)
@@ -75,6 +76,7 @@ class CallState(TypedDict, total=False):
     callback_at: str | None
     disposition: str
     tries: int  # turns without progress on the current question
+    misses: int  # turns in a row we could not make out (a bad line, a strong accent)
 
 
 def _now(state: CallState) -> dt.datetime:
@@ -162,7 +164,8 @@ class AgentGraph:
             facts[fact["name"]] = fact
         scoring = state.get("scoring") or {}
         score = score_lead(facts, scoring.get("weights"), hot=scoring.get("hot", 70), warm=scoring.get("warm", 40))
-        return {"facts": facts, "new_facts": new, "score": score.as_dict(), "free_reply": True}
+        misses = (state.get("misses") or 0) + 1 if understood.get("intent") == "repeat" else 0
+        return {"facts": facts, "new_facts": new, "score": score.as_dict(), "free_reply": True, "misses": misses}
 
     def route(self, state: CallState) -> str:
         u, expecting, agent = _u(state), state.get("expecting", ""), state.get("agent", "conversation")
@@ -202,6 +205,12 @@ class AgentGraph:
         if intent == "how_got_number":
             return {"replies": [self._source_sentence(state, replies), question], "free_reply": False}
         if intent == "repeat":
+            expecting = state.get("expecting", "")
+            if state.get("misses", 0) > MAX_MISSES and expecting in QUESTION_ORDER:
+                # Asking the same thing a fourth time helps no one: leave it, as an unanswered question is left.
+                asked = {**(state.get("asked") or {}), expecting: MAX_ASKS}
+                return Command(goto="qualification",
+                               update={"asked": asked, "misses": 0, "understanding": {**u, "intent": "unclear"}})
             return {"replies": [question or replies.say("repeat")]}
         if intent == "greeting" and state.get("expecting") != "permission":
             return {"replies": [replies.say("greeting_again"), question]}
@@ -303,8 +312,12 @@ class AgentGraph:
         expecting, offered, intent = state.get("expecting", ""), state.get("offered") or [], u.get("intent")
         when = u.get("when")
         if expecting == "confirm" and state.get("chosen"):
-            if intent == "affirm":
+            # A "yes" we could not hear clearly is asked again; the same unclear "yes" after that is a yes.
+            if intent == "affirm" or (intent == "repeat" and u.get("unsure") == "affirm"
+                                      and state.get("misses", 0) >= 2):
                 return self._book(state, replies)
+            if intent in ("repeat", "unclear") and not when:
+                return {"replies": [state.get("question") or replies.say("repeat")]}  # the read-back again
             if not when:
                 return self._ask_time(state, replies, "ask_other_time")
         if expecting == "slot_choice" and offered:

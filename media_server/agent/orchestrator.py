@@ -60,6 +60,18 @@ REPLY_PROMPT = ("You are {agent}, an automated assistant (an AI) calling for {co
                 "meaning of the draft you are given and end with its question if it has one.")
 
 
+# What a low-confidence transcript may still be taken at its word for: an answer with facts in it (a
+# synthetic or accented voice often scores low while its words are exact), or a request that costs the
+# lead nothing to honour. A bare "yes" to a booking read-back is not among them: that is asked again.
+_SAFE_WHEN_UNSURE = frozenset({"opt_out", "other_language", "wrong_number", "voicemail", "is_robot", "who_is_this"})
+
+
+def _plain_enough(understood: Understanding) -> bool:
+    if understood.intent in _SAFE_WHEN_UNSURE:
+        return True
+    return any(fact.name != "slot_choice" for fact in understood.facts) and understood.intent != "unclear"
+
+
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name or DEFAULT_ZONE)
 
@@ -220,10 +232,12 @@ class Orchestrator:
         usage_sink.set(tokens)  # this task's model usage, charged to this call
         expecting, zone, _ = self._calls.get(context.call_id) or await run_db(self._recall, context)
         now = self.clock().astimezone(_zone(zone))
-        if not turn.usable and not turn.dtmf:
-            understood = Understanding(intent="repeat")
-        else:
-            understood = understand(turn.text, now=now, dtmf=turn.dtmf, expecting=expecting, language=turn.language)
+        # A language other than English is only ever set when Whisper was sure of it (the call's first
+        # words): that the words themselves came out garbled does not make the lead speak English.
+        other_language = not (turn.language or "en").lower().startswith("en")
+        understood = understand(turn.text, now=now, dtmf=turn.dtmf, expecting=expecting, language=turn.language)
+        if not turn.usable and not turn.dtmf and not other_language and not _plain_enough(understood):
+            understood = Understanding(intent="repeat", unsure=understood.intent)
         mode = "rules"
         if self.brain is not None and understood.intent == "unclear" and turn.text.strip():
             if await self._extract(context.call_id, turn.text, expecting, understood):

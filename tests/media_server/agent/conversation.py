@@ -48,10 +48,11 @@ class Conversation:
     def greet(self) -> str:
         return self._run(self.agent.greeting(self.context))
 
-    def say(self, text: str = "", dtmf: str = "", usable: bool = True) -> str:
+    def say(self, text: str = "", dtmf: str = "", usable: bool = True, language: str = "en") -> str:
         """The lead says `text`; returns what the agent answered (all its sentences)."""
         assert not self.hangup, f"the call already ended ({self.hangup})"
-        return self._run(self.agent.respond(LeadTurn(text, dtmf=dtmf, usable=usable), self.context))
+        turn = LeadTurn(text, dtmf=dtmf, usable=usable, language=language)
+        return self._run(self.agent.respond(turn, self.context))
 
     def _run(self, outputs) -> str:
         async def collect() -> list[str]:

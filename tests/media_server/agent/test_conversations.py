@@ -192,6 +192,68 @@ def test_a_spanish_speaker_is_offered_a_human_callback(talk):
     assert talk.call.disposition == "language_callback"
 
 
+def test_garbled_words_in_a_language_whisper_is_sure_of_still_get_the_spanish_callback(talk):
+    # Whisper fixed the call's language from the lead's hello; later turns came out low-confidence.
+    reply = talk.say("¡Pepón no ha longué!", usable=False, language="es")
+    assert talk.hangup and "Spanish" in reply
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "language_callback"
+
+
+def test_an_unusable_english_turn_is_asked_again(talk):
+    reply = talk.say("mmhm rrr", usable=False)
+    assert not talk.hangup and talk.said[-1] == reply and "okay time" in reply  # the permission question again
+
+
+def _expecting(talk) -> str:
+    return talk.agent.state(talk.call.pk)["expecting"]
+
+
+def _to_the_budget_question(talk) -> None:
+    for answer in ("sure", "I want to buy", "Oak Park", "within two months"):
+        talk.say(answer)
+    assert _expecting(talk) == "budget"
+
+
+def test_a_low_confidence_answer_with_the_facts_in_it_is_taken(talk):
+    _to_the_budget_question(talk)
+    talk.say("Around 400,000", usable=False)  # Whisper unsure of the voice, sure of the words
+    assert _expecting(talk) == "preapproved"
+    assert talk.agent.state(talk.call.pk)["facts"]["budget"]["value"] == 400000
+
+
+def test_a_low_confidence_yes_to_a_read_back_is_not_taken_as_consent(talk):
+    _to_the_budget_question(talk)
+    talk.say("around 400,000")
+    talk.say("yes I'm pre-approved")
+    talk.say("the first one")  # the offer's first slot; now the read-back
+    read_back = talk.said[-1]
+    assert talk.say("yes", usable=False) == read_back  # asked again, nothing booked
+    assert not Appointment.objects.filter(lead=talk.call.lead).exists()
+    talk.say("yes", usable=False)  # the same doubtful "yes" twice running: that is a yes
+    assert Appointment.objects.filter(lead=talk.call.lead).count() == 1
+
+
+def test_an_unclear_answer_to_a_read_back_hears_the_read_back_again(talk):
+    _to_the_budget_question(talk)
+    talk.say("around 400,000")
+    talk.say("yes I'm pre-approved")
+    read_back = talk.say("the first one")
+    assert talk.say("let's find the stupid", usable=False) == read_back
+    talk.say("yes")
+    assert Appointment.objects.filter(lead=talk.call.lead).count() == 1
+
+
+def test_a_question_we_cannot_make_out_three_times_is_left_for_the_next(talk):
+    _to_the_budget_question(talk)
+    heard = []
+    for _ in range(3):
+        talk.say("krr shh", usable=False)
+        heard.append(_expecting(talk))
+    assert heard == ["budget", "budget", "preapproved"]  # asked three times in all, then left
+    assert "budget" not in talk.agent.state(talk.call.pk)["facts"]
+
+
 def test_a_price_worry_is_answered_and_the_question_comes_back(talk):
     talk.say("sure")
     talk.say("buy")
