@@ -2,8 +2,9 @@
 
 A private Redis, then daphne, a Celery worker, beat, Flower, a media worker and the simulated
 telephone network. Once they are up, the demo campaign is rehearsed with every lead persona
-(`manage.py rehearse demo`) and the report printed, while beat keeps dialling the demo sheet's
-leads that are inside their calling hours. Everything listens on 127.0.0.1; Redis gets a free
+(`manage.py rehearse demo`) and the report printed; then beat dials the demo sheet's own leads
+that are inside their calling hours. The demo campaign waits while the rehearsal runs: both would
+share the media worker's two slots, and on two cores the report would take twice as long. Everything listens on 127.0.0.1; Redis gets a free
 port of its own so the demo never touches a shared Redis. Children share this process's
 environment plus REDIS_URL and the simulated network's address.
 """
@@ -81,7 +82,10 @@ class Command(BaseCommand):
         children: dict[str, subprocess.Popen] = {}
         stop = {"now": False}
         signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+        paused: list = []  # the demo campaign, while the rehearsal has the media worker to itself
         try:
+            if not no_rehearsal:
+                paused = self._pause_demo_campaign()
             for name, command in commands.items():
                 with (log_dir / f"{name}.log").open("ab") as log_file:
                     children[name] = subprocess.Popen(  # noqa: S603 (our own fixed argv)
@@ -99,11 +103,35 @@ class Command(BaseCommand):
                 dead = [name for name, child in children.items() if child.poll() is not None and name != "rehearsal"]
                 if dead:
                     raise CommandError(f"{', '.join(dead)} stopped; see {log_dir}")
+                if paused and children["rehearsal"].poll() is not None:
+                    self._resume(paused)
+                    paused = []
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
+            self._resume(paused, quiet=True)  # a stopped demo starts dialling again next time
             self._stop(children)
+
+    def _pause_demo_campaign(self) -> list:
+        from apps.campaigns.models import Campaign
+        from apps.campaigns.services import set_active
+
+        campaigns = list(Campaign.objects.filter(slug="demo", is_active=True))
+        for campaign in campaigns:
+            set_active(campaign, False)
+        return campaigns
+
+    def _resume(self, campaigns: list, quiet: bool = False) -> None:
+        from apps.campaigns.services import set_active
+
+        for campaign in campaigns:
+            set_active(campaign, True)
+            if quiet:
+                continue
+            self.stdout.write(f"Rehearsal over: beat now dials the {campaign.slug!r} campaign's own leads "
+                              "(inside their calling hours). Ctrl-C stops everything.")
+            self.stdout.flush()
 
     def _rehearse(self, python: str, env: dict, concurrency: int) -> subprocess.Popen:
         """The rehearsal prints its report on this terminal when every persona's call is done."""
