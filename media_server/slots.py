@@ -1,7 +1,9 @@
 """The media-slot registry in Redis: which media workers are alive, and which call holds which slot.
 
-A worker registers its slots and renews a heartbeat key every HEARTBEAT_SECONDS; the key
-expires after HEARTBEAT_TTL, so a dead worker disappears within two seconds. The dialer reserves
+A worker registers its slots and renews a heartbeat key every HEARTBEAT_SECONDS (from a thread of
+its own, so a busy event loop or thread pool cannot starve it); the key expires after HEARTBEAT_TTL,
+so a dead worker disappears within two seconds. A worker that was only slow, and was forgotten as
+dead, registers itself again with its next beat, with the calls it still holds. The dialer reserves
 a slot (atomically, on the live worker with most free slots) before it dials, so no call is
 answered that no worker can serve; the slot is released when the call ends. A draining worker
 (SIGTERM) takes no new reservations.
@@ -37,6 +39,26 @@ redis.call('SET', 'media:call:' .. ARGV[1], best, 'EX', ARGV[2])
 redis.call('SADD', 'media:worker:' .. best .. ':calls', ARGV[1])
 return best
 """
+# KEYS: workers set. ARGV: worker id, heartbeat ttl ms, slots, device, channel, started, call ids…
+# Renews the heartbeat; a worker the sweeper forgot (it missed beats under load) comes back with its
+# calls, so its slots are neither lost nor counted twice.
+_HEARTBEAT = """
+local id = ARGV[1]
+redis.call('SET', 'media:worker:' .. id .. ':alive', ARGV[6], 'PX', ARGV[2])
+if redis.call('SISMEMBER', KEYS[1], id) == 1 then return 0 end
+local calls = {}
+for i = 7, #ARGV do calls[#calls + 1] = ARGV[i] end
+redis.call('HSET', 'media:worker:' .. id, 'slots', ARGV[3], 'device', ARGV[4], 'channel', ARGV[5],
+           'draining', '0', 'started', ARGV[6])
+redis.call('DEL', 'media:worker:' .. id .. ':calls')
+for _, call in ipairs(calls) do
+  redis.call('SADD', 'media:worker:' .. id .. ':calls', call)
+  redis.call('SET', 'media:call:' .. call, id, 'EX', 3600)
+end
+redis.call('SET', 'media:worker:' .. id .. ':free', math.max(0, tonumber(ARGV[3]) - #calls))
+redis.call('SADD', KEYS[1], id)
+return 1
+"""
 # ARGV: call id. Gives the slot back once, whoever calls.
 _RELEASE = """
 local id = redis.call('GET', 'media:call:' .. ARGV[1])
@@ -56,6 +78,7 @@ class SlotRegistry:
         self.redis = redis.Redis.from_url(url or settings.REDIS_URL, decode_responses=True)
         self._reserve = self.redis.register_script(_RESERVE)
         self._release = self.redis.register_script(_RELEASE)
+        self._heartbeat = self.redis.register_script(_HEARTBEAT)
 
     # --- the worker's side ---------------------------------------------------------
 
@@ -70,8 +93,12 @@ class SlotRegistry:
         pipe.set(f"media:worker:{worker_id}:alive", time.time(), px=int(HEARTBEAT_TTL * 1000))
         pipe.execute()
 
-    def heartbeat(self, worker_id: str) -> None:
-        self.redis.set(f"media:worker:{worker_id}:alive", time.time(), px=int(HEARTBEAT_TTL * 1000))
+    def heartbeat(self, worker_id: str, slots: int = 0, device: str = "", channel: str = "",
+                  calls: list[int] | tuple = ()) -> bool:
+        """Renew the worker's heartbeat; True when it had been forgotten and registered again
+        (with `slots`, less the `calls` it still holds)."""
+        return bool(self._heartbeat(keys=[_WORKERS], args=[worker_id, int(HEARTBEAT_TTL * 1000), slots, device,
+                                                             channel, time.time(), *calls]))
 
     def drain(self, worker_id: str) -> None:
         self.redis.hset(f"media:worker:{worker_id}", "draining", "1")

@@ -1,6 +1,6 @@
 """A media worker process: holds K call slots on one device, runs each call's session.
 
-It registers its slots in Redis and beats every 0.5 s; the consumer that terminates Twilio's
+It registers its slots in Redis and beats every 0.5 s from a thread of its own; the consumer that terminates Twilio's
 WebSocket relays each call's frames to it over Redis Streams (media_server.relay) and hears
 from it every 0.5 s, so either side notices the other's death within two seconds. SIGTERM drains: no new
 calls, live calls run to their end.
@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import socket
+import threading
 import uuid
 
 from channels.db import database_sync_to_async
@@ -57,13 +58,16 @@ class MediaWorker:
         self.relay = Relay()
         self.sessions: dict[int, object] = {}  # call id → CallSession
         self.draining = asyncio.Event()
+        self.channel = f"redis-stream:media:in:{self.worker_id}"
+        self._stop_beating = threading.Event()
 
     async def run(self) -> None:
         await self.relay.reset_worker(self.worker_id)
-        await asyncio.to_thread(self.registry.register, self.worker_id, self.slots, self.device,
-                                f"redis-stream:media:in:{self.worker_id}")
+        await asyncio.to_thread(self.registry.register, self.worker_id, self.slots, self.device, self.channel)
         log.info("media worker %s ready on %s with %d slots", self.worker_id, self.device, self.slots)
-        beats = asyncio.create_task(self._beat())
+        heart = threading.Thread(target=self._heartbeat, name="media-heartbeat", daemon=True)
+        heart.start()
+        beats = asyncio.create_task(self._tell_calls())
         receiving = asyncio.create_task(self._receive())
         await self.draining.wait()
         await asyncio.to_thread(self.registry.drain, self.worker_id)
@@ -71,15 +75,31 @@ class MediaWorker:
             await asyncio.sleep(0.2)
         receiving.cancel()
         beats.cancel()
+        self._stop_beating.set()
+        await asyncio.to_thread(heart.join)
         await asyncio.to_thread(self.registry.unregister, self.worker_id)
         log.info("media worker %s drained and stopped", self.worker_id)
 
     def drain(self) -> None:
         self.draining.set()
 
-    async def _beat(self) -> None:
+    def _heartbeat(self) -> None:
+        """The registry's heartbeat, off the event loop and its thread pool: speech models busy on every
+        core must not make a live worker look dead (its calls would be ended, its slots lost)."""
+        registry = SlotRegistry()  # a connection of its own
+        while not self._stop_beating.wait(HEARTBEAT_SECONDS):
+            try:
+                if registry.heartbeat(self.worker_id, self.slots, self.device, self.channel, list(self.sessions)):
+                    log.warning("media worker %s missed its heartbeat and registered again with %d call(s)",
+                                self.worker_id, len(self.sessions))
+                    if self.draining.is_set():
+                        registry.drain(self.worker_id)
+            except Exception:  # noqa: BLE001 - Redis away for a moment: beat again next time
+                log.warning("media worker %s: heartbeat failed", self.worker_id, exc_info=True)
+
+    async def _tell_calls(self) -> None:
+        """Each call's consumer hears that this worker is alive (it ends the call when it stops hearing)."""
         while True:
-            await asyncio.to_thread(self.registry.heartbeat, self.worker_id)
             for call_id in list(self.sessions):
                 await self.relay.to_call(call_id, {"type": "worker.alive"})
             await asyncio.sleep(HEARTBEAT_SECONDS)

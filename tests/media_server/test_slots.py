@@ -79,3 +79,18 @@ def test_a_worker_whose_heartbeat_stops_is_gone_within_two_seconds_with_its_call
     assert registry.orphaned_calls() == {dead: on_dead}
     assert all(registry.worker_for(call) is None for call in on_dead)
     assert dead not in registry.live_workers()
+
+
+def test_a_slow_worker_forgotten_as_dead_comes_back_with_its_calls_on_its_next_beat(registry):
+    worker = registry.new_worker(3)
+    registry.reserve(21), registry.reserve(22)
+    registry.redis.delete(f"media:worker:{worker}:alive")  # beats late under load: the sweeper forgets it
+    assert registry.orphaned_calls() == {worker: [21, 22]}
+    assert registry.free_slots() == 0  # the dialer sees no worker at all
+
+    registry.release(21)  # call 21 ended while the worker was forgotten
+    assert registry.heartbeat(worker, 3, "cpu", f"media-worker.{worker}", calls=[22]) is True
+    assert registry.free_slots() == 2 and registry.worker_for(22) == worker
+    registry.release(22)
+    assert registry.free_slots() == 3  # given back once, not lost
+    assert registry.heartbeat(worker, 3, "cpu", f"media-worker.{worker}") is False  # known: just a beat
