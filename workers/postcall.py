@@ -1,15 +1,47 @@
-"""The `postcall` queue: what happens after a call ends (analysis now; sheet writeback and webhooks later)."""
+"""The `postcall` queue: what happens after a call ends: its analysis, its results written back to the
+sheet, Twilio's price for it, and webhooks."""
 from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
 
 from apps.calls.analytics import analyse_call as analyse
+from apps.integrations.sheets import writeback
 
 
 @shared_task(name="workers.postcall.analyse_call", acks_late=True)
 def analyse_call(call_id: int) -> dict:
-    return analyse(call_id)
+    result = analyse(call_id)
+    writeback.record_call(call_id)  # after the analysis: the sheet gets the final outcome and score
+    return result
+
+
+@shared_task(name="workers.postcall.record_sheet_writeback", acks_late=True)
+def record_sheet_writeback(call_id: int) -> str:
+    """Queue the call's results for its campaign's sheet; a replay finds them queued and adds nothing."""
+    return writeback.record_call(call_id)
+
+
+@shared_task(name="workers.postcall.flush_sheet_writeback", bind=True, acks_late=True, max_retries=None)
+def flush_sheet_writeback(self, campaign_id: int) -> str:
+    """Write the campaign's queued results in one batch; 429/5xx are retried with backoff, then left to beat."""
+    try:
+        return writeback.flush_campaign(campaign_id)
+    except writeback.Busy as exc:  # another flush has the sheet, or its interval or the quota is not over
+        flush_sheet_writeback.apply_async(args=[campaign_id], countdown=exc.wait)
+        return f"waiting {exc.wait:.1f} s"
+    except writeback.WritebackError as exc:
+        if exc.permanent:
+            return f"failed, staff must act: {exc}"
+        if self.request.retries >= settings.SHEETS_WRITEBACK_RETRIES:
+            return f"still pending (beat tries again every minute): {exc}"
+        raise self.retry(countdown=settings.SHEETS_WRITEBACK_RETRY_SECONDS * 2**self.request.retries) from exc
+
+
+@shared_task(name="workers.postcall.flush_pending_writebacks", acks_late=True)
+def flush_pending_writebacks() -> int:
+    """Beat, every minute: a flush for each campaign whose results are still waiting."""
+    return writeback.schedule_pending()
 
 
 @shared_task(name="workers.postcall.reconcile_call_price", bind=True, acks_late=True, max_retries=None)

@@ -311,6 +311,7 @@ def finish_call(call_id: int, status: str, *, outcome: str = "", duration: int |
             transaction.on_commit(lambda: _after_the_call(call_id, call.provider))
         else:
             events.call_completed(call)  # answered calls are announced after their analysis
+            transaction.on_commit(lambda: _write_back(call_id))  # to the sheet (answered calls: after analysis)
     _give_back_slot(call_id)
     log.info("call %s ended: %s", call_id, call.outcome)
     return True
@@ -336,6 +337,16 @@ def _after_the_call(call_id: int, provider: str) -> None:
             reconcile_call_price.apply_async(args=[call_id], countdown=settings.TWILIO_PRICE_DELAY_SECONDS)
     except Exception:  # noqa: BLE001 - the call is closed either way; the work can be rerun
         log.exception("call %s: could not queue its post-call work", call_id)
+
+
+def _write_back(call_id: int) -> None:
+    """An unanswered call has nothing to analyse: its outcome goes to the sheet as it is."""
+    from workers.postcall import record_sheet_writeback
+
+    try:
+        record_sheet_writeback.delay(call_id)
+    except Exception:  # noqa: BLE001 - the call is closed either way; beat cannot find it, so say so
+        log.exception("call %s: could not queue its sheet write-back", call_id)
 
 
 def _schedule_next_attempt(call: Call, now: dt.datetime) -> None:

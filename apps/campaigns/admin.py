@@ -28,6 +28,8 @@ class CampaignAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "slug", "is_active")}),
         ("Lead sheet", {"fields": ("sheet_source", "sheet_worksheet", "column_mapping", "default_region",
                                    "require_consent", "import_every_minutes")}),
+        ("Results written back to the sheet", {"fields": ("writeback_enabled", "writeback_columns",
+                                                          "results_worksheet", "writeback_state")}),
         ("Calling hours (lead-local time, never outside 08:00–21:00)",
          {"fields": ("window_start", "window_end", "weekday_windows")}),
         ("Dialing", {"fields": ("dial_every_seconds", "max_concurrent_calls", "max_attempts", "retry_minutes")}),
@@ -43,8 +45,21 @@ class CampaignAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_lead_count=Count("leads"))
 
     def get_readonly_fields(self, request, obj=None):
-        today = ("dialing_state", "live_calls", "calls_today", "answer_rate")
+        today = ("writeback_state", "dialing_state", "live_calls", "calls_today", "answer_rate")
         return today if request.user.is_superuser else (*BUDGET_FIELDS, *today)
+
+    @admin.display(description="write-back now")
+    def writeback_state(self, campaign: Campaign):
+        """Pending and failed results, linked to the write-back list where each failure says why."""
+        if campaign.pk is None:
+            return "—"
+        counts = dict(campaign.sheet_writebacks.filter(status__in=("pending", "failed")).values_list("status")
+                      .annotate(n=Count("id")).order_by())
+        if not counts:
+            return "nothing waiting, nothing failed"
+        url = reverse("admin:sheets_sheetwriteback_changelist") + f"?campaign__id__exact={campaign.pk}"
+        return format_html('<a href="{}">{} pending, {} failed</a>', url, counts.get("pending", 0),
+                           counts.get("failed", 0))
 
     @admin.display(description="dialing")
     def dialing_state(self, campaign: Campaign) -> str:

@@ -23,8 +23,25 @@ MAPPABLE_FIELDS = (
 )
 
 
+# What a call writes back to its lead's sheet row: result → the column header it goes under.
+DEFAULT_WRITEBACK_COLUMNS = {
+    "status": "Call Status",
+    "last_called": "Last Called",
+    "outcome": "Outcome",
+    "score": "Score",
+    "band": "Band",
+    "appointment": "Appointment",
+    "callback": "Callback",
+    "summary": "Summary",
+}
+
+
 def default_column_mapping() -> dict:
     return dict(DEFAULT_COLUMN_MAPPING)
+
+
+def default_writeback_columns() -> dict:
+    return dict(DEFAULT_WRITEBACK_COLUMNS)
 
 
 def default_retry_minutes() -> dict:
@@ -66,6 +83,20 @@ class Campaign(models.Model):
     require_consent = models.BooleanField(
         default=True, help_text="Call only leads whose sheet row records consent (source and date)"
     )
+
+    # What goes back to the sheet after each call.
+    writeback_enabled = models.BooleanField(
+        "write results back", default=True,
+        help_text="After each call, write its results to the lead's row (Google Sheets; the service account "
+                  "needs edit access) or to <file>.results.csv next to a CSV/XLSX sheet")
+    writeback_columns = models.JSONField(
+        default=default_writeback_columns, blank=True,
+        help_text="Result → sheet column header; missing columns are added after the last used column, and only "
+                  "these columns are ever written. Results: " + ", ".join(DEFAULT_WRITEBACK_COLUMNS)
+                  + ". Leave one out to not write it.")
+    results_worksheet = models.CharField(
+        max_length=100, blank=True,
+        help_text="Google Sheets: a tab (created if missing) that gets one row per call; blank = none")
 
     # Schedules (kept in step with django-celery-beat rows on save).
     import_every_minutes = models.PositiveIntegerField(default=15)
@@ -145,8 +176,31 @@ class Campaign(models.Model):
             errors["score_weights"] = "Weights must be numbers of at least 0."
         if not self.warm_threshold < self.hot_threshold <= 100:
             errors["hot_threshold"] = "The warm threshold must be below the hot threshold, both at most 100."
+        if problem := self._writeback_problem():
+            errors["writeback_columns"] = problem
+        if self.results_worksheet and self.results_worksheet.strip().casefold() == (
+                self.sheet_worksheet or "").strip().casefold():
+            errors["results_worksheet"] = "The results tab must not be the tab the leads are imported from."
         if errors:
             raise ValidationError(errors)
+
+    def _writeback_problem(self) -> str:
+        """Why the write-back columns would not work, or would overwrite a column the import reads."""
+        columns = self.writeback_columns or {}
+        if not isinstance(columns, dict):
+            return 'Expected {"result": "Column header", …}.'
+        unknown = set(columns) - set(DEFAULT_WRITEBACK_COLUMNS)
+        if unknown:
+            return f"Unknown results: {', '.join(sorted(unknown))}"
+        headers = [header.strip() for header in columns.values() if isinstance(header, str)]
+        if len(headers) != len(columns) or "" in headers:
+            return "Every result needs a column header (leave a result out to not write it)."
+        if len({header.casefold() for header in headers}) != len(headers):
+            return "Two results cannot share a column."
+        imported = {str(header).strip().casefold() for header in (self.column_mapping or {}).values()}
+        if clash := [header for header in headers if header.casefold() in imported]:
+            return f"These columns are read by the import and are never written: {', '.join(clash)}"
+        return ""
 
     def windows_by_weekday(self) -> dict[str, tuple[dt.time, dt.time] | None]:
         """The calling window for each weekday (None = no calls), each within the campaign window."""

@@ -19,6 +19,7 @@ CAMPAIGN_MANAGER_PERMISSIONS = {
         "appointment": ("add", "change", "view"),
     },
     "costs": {"costentry": ("view",), "tierescalationevent": ("view",)},
+    "sheets": {"sheetwriteback": ("view", "change")},  # change: only the "write again" action, fields are read-only
 }
 
 

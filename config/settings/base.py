@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "apps.calls",
     "apps.costs",
     "apps.integrations.webhooks",
+    "apps.integrations.sheets",
     "media_server",
     "apps.core",  # last: its post_migrate sets group permissions once every app has its own
 ]
@@ -135,6 +136,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "sweep stale calls": {"task": "workers.dialer.sweep_stale_calls", "schedule": 60.0,
                           "options": {"queue": "dialer"}},
+    # A safety net: results a flush gave up on (or whose flush message was lost) are tried again.
+    "flush pending sheet write-backs": {"task": "workers.postcall.flush_pending_writebacks", "schedule": 60.0,
+                                        "options": {"queue": "postcall"}},
 }
 
 CHANNEL_LAYERS = {
@@ -175,6 +179,15 @@ SHEETS_IMPORT_BATCH_SIZE = env.int("SHEETS_IMPORT_BATCH_SIZE", default=2000)
 IMPORT_REJECTIONS_KEEP_RUNS = env.int("IMPORT_REJECTIONS_KEEP_RUNS", default=20)
 # Directory that relative CSV/XLSX sources are resolved against.
 SHEETS_LOCAL_DIR = Path(env("SHEETS_LOCAL_DIR", default=str(BASE_DIR)))
+# Call results go back to the sheet in batches: at most one write per sheet per interval, and at most
+# this many flushes a minute in all (each makes 2 reads and 1 write, 2 when it adds columns or a tab),
+# inside Google's quota of 60 reads and 60 writes a minute per user.
+SHEETS_WRITEBACK_INTERVAL_SECONDS = env.float("SHEETS_WRITEBACK_INTERVAL_SECONDS", default=5.0)
+SHEETS_WRITEBACK_FLUSHES_PER_MINUTE = env.int("SHEETS_WRITEBACK_FLUSHES_PER_MINUTE", default=15)
+SHEETS_WRITEBACK_BATCH_MAX = env.int("SHEETS_WRITEBACK_BATCH_MAX", default=500)  # calls per write
+# 429/5xx: retried after 2, 4, 8… seconds this many times, then every minute by beat.
+SHEETS_WRITEBACK_RETRIES = env.int("SHEETS_WRITEBACK_RETRIES", default=5)
+SHEETS_WRITEBACK_RETRY_SECONDS = env.float("SHEETS_WRITEBACK_RETRY_SECONDS", default=2.0)
 
 # --- telephony and dialing ---------------------------------------------------------
 TELEPHONY_PROVIDER = env("TELEPHONY_PROVIDER", default="simulated")  # simulated | twilio

@@ -1,8 +1,10 @@
 """A local stand-in for Google: the OAuth2 token endpoint (JWT-bearer grant) and Sheets API v4, in their wire formats.
 
 Requests from the real google-auth and gspread clients land here over HTTP on 127.0.0.1; the server checks
-what Google checks (the JWT's signature and claims, the Bearer token, the A1 range and the grid limits),
-answers with Google's JSON shapes and records every request so tests can assert how the sheet was read.
+what Google checks (the JWT's signature and claims, the Bearer token and its scope, sharing, the A1 range and
+the grid limits), answers with Google's JSON shapes and records every request so tests can assert how the
+sheet was read and written. Reads: spreadsheets.get (metadata), values.get, values.batchGet. Writes:
+values.batchUpdate and spreadsheets.batchUpdate (addSheet, appendDimension), each applied whole or not at all.
 """
 from __future__ import annotations
 
@@ -43,6 +45,12 @@ ERROR_STATUSES = {
 }
 FAILURE_MESSAGES = {
     429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service "
+         "'sheets.googleapis.com' for consumer 'project_number:123456789012'.",
+    500: "Internal error encountered.",
+    503: "The service is currently unavailable.",
+}
+WRITE_FAILURES = {
+    429: "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user' of service "
          "'sheets.googleapis.com' for consumer 'project_number:123456789012'.",
     500: "Internal error encountered.",
     503: "The service is currently unavailable.",
@@ -103,6 +111,7 @@ class Spreadsheet:
     title: str
     tabs: list[Worksheet]
     readers: set[str] | None  # service-account e-mails it is shared with; None: everyone
+    editors: set[str] | None = None  # of those, the ones that may edit it; None: every reader
 
 
 @dataclass
@@ -112,6 +121,7 @@ class Recorded:
     query: dict[str, list[str]]
     authorization: str
     status: int = 0
+    body: dict | None = None  # a write's JSON body
 
 
 @dataclass
@@ -133,6 +143,8 @@ class FakeGoogle:
     reject_grants: bool = False  # the token endpoint answers invalid_grant, as for a deleted or revoked key
     # Per coming values.get: None answers it, a status fails it, "expire" first forgets every issued token.
     _values_plan: list[int | str | None] = field(default_factory=list)
+    # Per coming write: None applies it; (status, applied) fails it, after applying it when `applied`.
+    _write_plan: list[tuple[int, bool] | None] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -142,15 +154,43 @@ class FakeGoogle:
     # --- set-up, from tests ---------------------------------------------------
 
     def add_spreadsheet(self, key: str, tabs: dict[str, list[list[str]]], title: str = "Leads",
-                        row_count: int | None = None, shared_with: set[str] | None = None) -> Spreadsheet:
+                        row_count: int | None = None, shared_with: set[str] | None = None,
+                        column_count: int | None = None, editors: set[str] | None = None) -> Spreadsheet:
         """A spreadsheet with one worksheet per tab; grids are at least 1000 × 26 cells, as new Google sheets are."""
         worksheets = []
         for sheet_id, (tab, rows) in enumerate(tabs.items()):
             width = max((len(row) for row in rows), default=0)
-            worksheets.append(Worksheet(title=tab, rows=rows, sheet_id=sheet_id * 1_000_003,
-                                        row_count=row_count or max(1000, len(rows)), column_count=max(26, width)))
-        self.spreadsheets[key] = Spreadsheet(key=key, title=title, tabs=worksheets, readers=shared_with)
+            worksheets.append(Worksheet(title=tab, rows=[list(row) for row in rows], sheet_id=sheet_id * 1_000_003,
+                                        row_count=row_count or max(1000, len(rows)),
+                                        column_count=column_count or max(26, width)))
+        self.spreadsheets[key] = Spreadsheet(key=key, title=title, tabs=worksheets, readers=shared_with,
+                                             editors=editors)
         return self.spreadsheets[key]
+
+    def tab(self, key: str, title: str) -> Worksheet:
+        return next(tab for tab in self.spreadsheets[key].tabs if tab.title == title)
+
+    def cells(self, key: str, title: str) -> list[list[str]]:
+        """The tab as a person sees it: text cells, without trailing empty cells and rows."""
+        rows = [["" if cell is None else str(cell) for cell in row] for row in self.tab(key, title).rows]
+        for row in rows:
+            while row and row[-1] == "":
+                row.pop()
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
+
+    def record(self, key: str, title: str, row: int) -> dict[str, str]:
+        """One row as header → cell (empty cells left out)."""
+        rows = self.cells(key, title)
+        cells = rows[row - 1] if row <= len(rows) else []
+        return {name: cell for name, cell in zip(rows[0], cells, strict=False) if cell}
+
+    def fail_next_writes(self, count: int, status: int = 429, after: int = 0, applied: bool = False) -> None:
+        """After `after` more answered writes, the next `count` fail with `status`. `applied`: Google made the
+        change but the answer was lost on the way (a 503 from the front end, a timeout)."""
+        with self._lock:
+            self._write_plan.extend([None] * after + [(status, applied)] * count)
 
     def service_account_info(self, key_name: str = "service-account", email: str = "") -> dict:
         """The JSON key file Google hands out for a service account, registered here under its public key."""
@@ -199,6 +239,17 @@ class FakeGoogle:
     @property
     def api_requests(self) -> list[Recorded]:
         return [r for r in self.requests if r.path.startswith("/v4/")]
+
+    @property
+    def value_writes(self) -> list[Recorded]:
+        """values.batchUpdate requests, answered or not."""
+        return [r for r in self.requests if r.method == "POST" and r.path.endswith("/values:batchUpdate")]
+
+    @property
+    def structure_writes(self) -> list[Recorded]:
+        """spreadsheets.batchUpdate requests (tabs, rows and columns)."""
+        return [r for r in self.requests if r.method == "POST" and re.fullmatch(r"/v4/spreadsheets/[^/]+:batchUpdate",
+                                                                                 r.path)]
 
     def read_ranges(self) -> list[str]:
         return [r.path.split("/values/", 1)[1] for r in self.values_requests]
@@ -252,25 +303,20 @@ class FakeGoogle:
 
     # --- Sheets API v4 -----------------------------------------------------------
 
-    def sheets_api(self, path: str, authorization: str) -> tuple[int, dict | str]:
-        match = re.fullmatch(r"/v4/spreadsheets/([^/]+)(?:/values/([^/]+))?", path)
+    def sheets_api(self, path: str, authorization: str, query: dict[str, list[str]] | None = None
+                   ) -> tuple[int, dict | str]:
+        match = re.fullmatch(r"/v4/spreadsheets/([^/:]+)(?:/values/([^/]+)|/values(:batchGet))?", path)
         if match is None:
             return _error(404, f"Method not found: {unquote(path)}")
+        reads_values = match[2] is not None or match[3] is not None
         with self._lock:
-            if match[2] is not None and self._values_plan and self._values_plan[0] == "expire":
+            if reads_values and self._values_plan and self._values_plan[0] == "expire":
                 self._values_plan.pop(0)
                 self.grants.clear()
-        grant = self.grants.get(authorization.removeprefix("Bearer ")) if authorization.startswith("Bearer ") else None
-        if grant is None:
-            return _error(401, INVALID_CREDENTIALS if authorization else MISSING_CREDENTIALS)
-        if not grant.scopes & SHEETS_SCOPES:
-            return _error(403, "Request had insufficient authentication scopes.")
-        spreadsheet = self.spreadsheets.get(unquote(match[1]))
-        if spreadsheet is None:
-            return _error(404, "Requested entity was not found.")
-        if spreadsheet.readers is not None and grant.client_email not in spreadsheet.readers:
-            return _error(403, "The caller does not have permission")
-        if match[2] is None:
+        spreadsheet, refusal = self._authorized(match[1], authorization, write=False)
+        if refusal is not None:
+            return refusal
+        if not reads_values:
             return 200, self._metadata(spreadsheet)
         with self._lock:
             failure = self._values_plan.pop(0) if self._values_plan else None
@@ -278,7 +324,26 @@ class FakeGoogle:
             return 502, GFE_502_PAGE
         if failure is not None:
             return _error(failure, FAILURE_MESSAGES.get(failure, "Backend Error"))
-        return self._values(spreadsheet, unquote(match[2]))
+        if match[3] is None:
+            return self._values(spreadsheet, unquote(match[2]))
+        return self._batch_get(spreadsheet, (query or {}).get("ranges", []))
+
+    def _authorized(self, key: str, authorization: str, write: bool) -> tuple[Spreadsheet | None, tuple | None]:
+        """The spreadsheet when the Bearer token may read (or edit) it; else Google's refusal."""
+        grant = self.grants.get(authorization.removeprefix("Bearer ")) if authorization.startswith("Bearer ") else None
+        if grant is None:
+            return None, _error(401, INVALID_CREDENTIALS if authorization else MISSING_CREDENTIALS)
+        allowed = {"https://www.googleapis.com/auth/spreadsheets"} if write else SHEETS_SCOPES
+        if not grant.scopes & allowed:
+            return None, _error(403, "Request had insufficient authentication scopes.")
+        spreadsheet = self.spreadsheets.get(unquote(key))
+        if spreadsheet is None:
+            return None, _error(404, "Requested entity was not found.")
+        if spreadsheet.readers is not None and grant.client_email not in spreadsheet.readers:
+            return None, _error(403, "The caller does not have permission")
+        if write and spreadsheet.editors is not None and grant.client_email not in spreadsheet.editors:
+            return None, _error(403, "The caller does not have permission")
+        return spreadsheet, None
 
     def _metadata(self, spreadsheet: Spreadsheet) -> dict:
         return {
@@ -311,6 +376,158 @@ class FakeGoogle:
         if values:
             answer["values"] = values  # an empty range has no "values" key at all
         return 200, answer
+
+
+    def _batch_get(self, spreadsheet: Spreadsheet, ranges: list[str]) -> tuple[int, dict]:
+        if not ranges:
+            return _error(400, "Must specify at least one range.")
+        found = []
+        for a1 in ranges:
+            status, answer = self._values(spreadsheet, a1)
+            if status != 200:
+                return status, answer
+            found.append(answer)
+        return 200, {"spreadsheetId": spreadsheet.key, "valueRanges": found}
+
+    # --- Sheets API v4: writes ------------------------------------------------------------
+
+    def sheets_write(self, path: str, authorization: str, body: dict) -> tuple[int, dict | str]:
+        match = re.fullmatch(r"/v4/spreadsheets/([^/:]+)(/values)?:batchUpdate", path)
+        if match is None:
+            return _error(404, f"Method not found: {unquote(path)}")
+        spreadsheet, refusal = self._authorized(match[1], authorization, write=True)
+        if refusal is not None:
+            return refusal
+        with self._lock:
+            failure = self._write_plan.pop(0) if self._write_plan else None
+            if failure is not None and not failure[1]:
+                return _error(failure[0], WRITE_FAILURES.get(failure[0], "Backend Error"))
+            if match[2]:
+                status, answer = self._values_batch_update(spreadsheet, body)
+            else:
+                status, answer = self._batch_update(spreadsheet, body)
+        if failure is not None and status == 200:  # applied, but the answer is lost
+            return (502, GFE_502_PAGE) if failure[0] == 502 else _error(failure[0], WRITE_FAILURES.get(
+                failure[0], "Backend Error"))
+        return status, answer
+
+    def _values_batch_update(self, spreadsheet: Spreadsheet, body: dict) -> tuple[int, dict]:
+        """spreadsheets.values.batchUpdate: every range checked first, then all written (or none)."""
+        option = body.get("valueInputOption")
+        if option not in ("RAW", "USER_ENTERED"):
+            return _error(400, "'valueInputOption' is required but not specified" if option is None
+                          else f'Invalid value at \'value_input_option\' ("{option}")')
+        writes = []
+        for index, value_range in enumerate(body.get("data") or []):
+            checked = self._checked_write(spreadsheet, value_range, index)
+            if isinstance(checked[0], int):
+                return checked
+            writes.append(checked)
+        responses, rows, columns, cells = [], set(), set(), 0
+        for tab, first_row, first_col, values in writes:
+            written = _write_cells(tab, first_row, first_col, values)
+            rows |= {(tab.title, row) for row, _ in written}
+            columns |= {(tab.title, col) for _, col in written}
+            cells += len(written)
+            last_row = first_row + len(values) - 1
+            last_col = first_col + max((len(row) for row in values), default=1) - 1
+            responses.append({"spreadsheetId": spreadsheet.key,
+                              "updatedRange": f"{a1_sheet_name(tab.title)}!{_column_letters(first_col)}{first_row}:"
+                                              f"{_column_letters(last_col)}{last_row}",
+                              "updatedRows": len({row for row, _ in written}),
+                              "updatedColumns": len({col for _, col in written}), "updatedCells": len(written)})
+        return 200, {"spreadsheetId": spreadsheet.key, "totalUpdatedRows": len(rows),
+                     "totalUpdatedColumns": len(columns), "totalUpdatedCells": cells,
+                     "totalUpdatedSheets": len({title for title, _ in rows}), "responses": responses}
+
+    def _checked_write(self, spreadsheet: Spreadsheet, value_range: dict, index: int) -> tuple:
+        """(tab, first row, first column, values), or Google's error for a range it would refuse."""
+        a1, values = value_range.get("range", ""), value_range.get("values") or []
+        if value_range.get("majorDimension", "ROWS") != "ROWS":
+            return _error(400, "this fake writes ROWS only")
+        parsed = _parse_a1(a1, spreadsheet)
+        if parsed is None:
+            return _error(400, f"Unable to parse range: {a1}")
+        tab, (first_row, last_row, first_col, last_col) = parsed
+        single_cell = ":" not in a1.rpartition("!")[2]
+        height = len(values)
+        width = max((len(row) for row in values), default=0)
+        if not single_cell:
+            if last_row and height > last_row - first_row + 1:
+                return _error(400, f"Requested writing within range [{a1}], but tried writing to row "
+                                   f"[{last_row + 1}]")
+            if last_col and width > last_col - first_col + 1:
+                return _error(400, f"Requested writing within range [{a1}], but tried writing to column "
+                                   f"[{_column_letters(last_col + 1)}]")
+        if first_row + height - 1 > tab.row_count or first_col + width - 1 > tab.column_count:
+            return _error(400, f"Range ({a1}) exceeds grid limits. Max rows: {tab.row_count}, "
+                               f"max columns: {tab.column_count}")
+        for row in values:
+            for cell in row:
+                if cell is not None and not isinstance(cell, str | int | float | bool):
+                    return _error(400, f"Invalid data[{index}]: Invalid values: {json.dumps(cell)[:60]}")
+        return tab, first_row, first_col, values
+
+    def _batch_update(self, spreadsheet: Spreadsheet, body: dict) -> tuple[int, dict]:
+        """spreadsheets.batchUpdate with addSheet and appendDimension requests, applied together or not at all."""
+        requests = body.get("requests") or []
+        titles = {tab.title for tab in spreadsheet.tabs}
+        for index, request in enumerate(requests):
+            kind = next(iter(request), "")
+            if kind == "addSheet":
+                title = request["addSheet"].get("properties", {}).get("title", "")
+                if title in titles:
+                    return _error(400, f'Invalid requests[{index}].addSheet: A sheet with the name "{title}" already '
+                                       "exists. Please enter another name.")
+                titles.add(title)
+            elif kind == "appendDimension":
+                spec = request["appendDimension"]
+                if spec.get("dimension") not in ("ROWS", "COLUMNS") or int(spec.get("length", 0)) < 1:
+                    return _error(400, f"Invalid requests[{index}].appendDimension: length must be positive")
+                if not any(tab.sheet_id == spec.get("sheetId") for tab in spreadsheet.tabs) and not any(
+                        "addSheet" in r for r in requests[:index]):
+                    return _error(400, f"Invalid requests[{index}].appendDimension: No grid with id: "
+                                       f"{spec.get('sheetId')}")
+            else:
+                return _error(400, f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{index}]'")
+        replies = []
+        for request in requests:
+            if "addSheet" in request:
+                props = request["addSheet"].get("properties", {})
+                grid = props.get("gridProperties", {})
+                tab = Worksheet(title=props["title"], rows=[], sheet_id=max(t.sheet_id for t in spreadsheet.tabs) + 7,
+                                row_count=grid.get("rowCount", 1000), column_count=grid.get("columnCount", 26))
+                spreadsheet.tabs.append(tab)
+                replies.append({"addSheet": {"properties": tab.properties(len(spreadsheet.tabs) - 1)}})
+            else:
+                spec = request["appendDimension"]
+                tab = next(t for t in spreadsheet.tabs if t.sheet_id == spec["sheetId"])
+                if spec["dimension"] == "ROWS":
+                    tab.row_count += int(spec["length"])
+                else:
+                    tab.column_count += int(spec["length"])
+                replies.append({})
+        return 200, {"spreadsheetId": spreadsheet.key, "replies": replies}
+
+
+def _write_cells(tab: Worksheet, first_row: int, first_col: int, values: list[list]) -> list[tuple[int, int]]:
+    """Writes the values (None skips a cell, as Google does); the (row, column) of each cell written."""
+    written = []
+    for row_offset, row_values in enumerate(values):
+        row_number = first_row + row_offset
+        while len(tab.rows) < row_number:
+            tab.rows.append([])
+        cells = tab.rows[row_number - 1]
+        for col_offset, value in enumerate(row_values):
+            if value is None:
+                continue
+            column = first_col + col_offset
+            while len(cells) < column:
+                cells.append("")
+            cells[column - 1] = ("TRUE" if value else "FALSE") if isinstance(value, bool) else (
+                str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
+            written.append((row_number, column))
+    return written
 
 
 def _error(code: int, message: str) -> tuple[int, dict]:
@@ -358,16 +575,24 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         url = urlsplit(self.path)
         record = self._record("GET", url)
-        status, body = self.google.sheets_api(url.path, self.headers.get("Authorization", ""))
+        status, body = self.google.sheets_api(url.path, self.headers.get("Authorization", ""), parse_qs(url.query))
         self._answer(record, status, body)
 
     def do_POST(self) -> None:  # noqa: N802
         url = urlsplit(self.path)
         record = self._record("POST", url)
         length = int(self.headers.get("Content-Length") or 0)
-        form = parse_qs(self.rfile.read(length).decode())
+        raw = self.rfile.read(length).decode()
         if url.path == "/token":
-            status, body = self.google.token(form)
+            status, body = self.google.token(parse_qs(raw))
+        elif record.path.startswith("/v4/"):
+            try:
+                record.body = json.loads(raw or "{}")
+            except ValueError:
+                status, body = _error(400, "Invalid JSON payload received.")
+            else:
+                status, body = self.google.sheets_write(record.path, self.headers.get("Authorization", ""),
+                                                        record.body)
         else:
             status, body = _error(404, "Method not found.")
         self._answer(record, status, body)

@@ -1,4 +1,5 @@
-"""Lead sheets: one SheetSource interface, a Google Sheets reader and a local CSV/XLSX reader."""
+"""Lead sheets: read through one SheetSource interface (Google Sheets, local CSV/XLSX), and call results written
+back to them after each call (`writeback`)."""
 from __future__ import annotations
 
 from apps.integrations.sheets.base import SheetData, SheetError, SheetSource, source_for

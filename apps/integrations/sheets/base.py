@@ -43,21 +43,33 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def google_key(reference: str) -> str | None:
+    """The spreadsheet key of a Google Sheets URL or `gsheet:KEY`; None for anything else."""
+    reference = (reference or "").strip()
+    match = _GOOGLE_URL.search(reference) or _GOOGLE_KEY.match(reference)
+    return match.group("key") if match else None
+
+
+def local_path(reference: str) -> Path:
+    """A sheet file's path; relative paths are under SHEETS_LOCAL_DIR. Raises SheetError for other URLs."""
+    reference = (reference or "").strip()
+    if reference.startswith(("http://", "https://")):
+        raise SheetError(f"Not a Google Sheets address: {reference}")
+    path = Path(reference)
+    return path if path.is_absolute() else Path(settings.SHEETS_LOCAL_DIR) / path
+
+
 def source_for(reference: str, worksheet: str = "") -> SheetSource:
     """The reader for a Google Sheets URL / `gsheet:KEY`, or a .csv/.xlsx path."""
     reference = (reference or "").strip()
     if not reference:
         raise SheetError("The campaign has no sheet source.")
-    match = _GOOGLE_URL.search(reference) or _GOOGLE_KEY.match(reference)
-    if match:
+    key = google_key(reference)
+    if key:
         from apps.integrations.sheets.google import GoogleSheetSource
 
-        return GoogleSheetSource(match.group("key"), worksheet)
-    if reference.startswith(("http://", "https://")):
-        raise SheetError(f"Not a Google Sheets address: {reference}")
-    path = Path(reference)
-    if not path.is_absolute():
-        path = Path(settings.SHEETS_LOCAL_DIR) / path
+        return GoogleSheetSource(key, worksheet)
+    path = local_path(reference)
     from apps.integrations.sheets.files import CsvSource, XlsxSource
 
     suffix = path.suffix.lower()
