@@ -176,9 +176,10 @@ def run_import(run: ImportRun, sheet: SheetSource | None = None) -> ImportRun:
             # SQLite's IMMEDIATE transactions already do.
             campaign = Campaign.objects.select_for_update().get(pk=run.campaign_id)
             with sheet.open() as data:
-                indexes = column_indexes(data.header, campaign.column_mapping)
-                for batch in _batches(data.rows, settings.SHEETS_IMPORT_BATCH_SIZE):
-                    _import_batch(run, campaign, data.header, indexes, batch, counts)
+                header, rows = _without_our_results(data.header, data.rows, campaign)
+                indexes = column_indexes(header, campaign.column_mapping)
+                for batch in _batches(rows, settings.SHEETS_IMPORT_BATCH_SIZE):
+                    _import_batch(run, campaign, header, indexes, batch, counts)
     except SheetError as exc:
         run.status, run.error = ImportRun.Status.FAILED, str(exc)
         counts = ImportCounts()  # rolled back: nothing was created or changed
@@ -217,6 +218,18 @@ def _batches(rows: Iterable, size: int):
             batch = []
     if batch:
         yield batch
+
+
+def _without_our_results(header: list[str], rows, campaign: Campaign):
+    """The sheet as staff wrote it: the columns our write-back fills (Outcome, Score…) are results, not
+    lead data. Left in, they would land in every lead's `extra` and change its row's fingerprint after
+    each call, so every import would count the called leads as updated."""
+    ours = {str(name).strip().casefold() for name in (campaign.writeback_columns or {}).values()}
+    drop = {i for i, name in enumerate(header) if name.strip().casefold() in ours}
+    if not drop:
+        return header, rows
+    return [name for i, name in enumerate(header) if i not in drop], (
+        (number, [cell for i, cell in enumerate(cells) if i not in drop]) for number, cells in rows)
 
 
 def _import_batch(run, campaign, header, indexes, batch, counts: ImportCounts) -> None:

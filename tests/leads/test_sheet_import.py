@@ -126,6 +126,17 @@ def test_a_failed_import_leaves_earlier_leads_untouched(campaign, sheet_path):
     assert list(Lead.objects.order_by("pk").values()) == snapshot
 
 
+def test_the_results_we_write_back_are_not_read_as_lead_data(campaign, sheet_path):
+    header = [*HEADER, "Outcome", "Lead Source", "Score"]  # our result columns among the staff's
+    write_csv(sheet_path, [[*GOOD[0], "", "Zillow", ""], [*GOOD[1], "", "", ""]], header=header)
+    import_now(campaign)
+    write_csv(sheet_path, [[*GOOD[0], "Appointment booked", "Zillow", "85"], [*GOOD[1], "No answer", "", "0"]],
+              header=header)  # what the write-back puts there after the calls
+    run = import_now(campaign)
+    assert (run.rows_created, run.rows_updated, run.rows_unchanged) == (0, 0, 2)
+    assert Lead.objects.get(phone="+12125550134").extra == {"Lead Source": "Zillow"}
+
+
 def test_columns_are_matched_ignoring_case_and_spaces_and_extras_are_kept(campaign, sheet_path):
     header = [h.upper() + " " for h in HEADER] + ["Lead Source"]
     write_csv(sheet_path, [[*GOOD[0], "Zillow"]], header=header)
