@@ -204,9 +204,11 @@ def _apart(previous: Slot, slot: Slot, lead_tz: ZoneInfo | None) -> bool:
 
 # --- booking --------------------------------------------------------------------------
 
-def book_appointment(*, lead: Lead, call=None, slot: Slot, lead_tz: str = "", notes: str = "") -> Appointment:
-    """Book `slot` for `lead` and mark the lead APPOINTMENT; raises SlotTaken when it is no longer free."""
-    if slot.starts_at <= timezone.now():
+def book_appointment(*, lead: Lead, call=None, slot: Slot, lead_tz: str = "", notes: str = "",
+                     now: dt.datetime | None = None) -> Appointment:
+    """Book `slot` for `lead` and mark the lead APPOINTMENT; raises SlotTaken when it is no longer free.
+    `now` is the caller's clock (the agent's, which offered the slot); the real time by default."""
+    if slot.starts_at <= (now or timezone.now()):
         raise SlotTaken("that time has already passed")
     try:
         # PostgreSQL: the agent row lock makes concurrent bookings of one agent take turns, so the

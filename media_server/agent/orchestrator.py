@@ -152,7 +152,8 @@ class Actions:
                       agent_id=slot["agent_id"], agent_name=slot["agent_name"])
         try:
             appointment = book_appointment(lead=call.lead, call=call, slot=chosen, lead_tz=state.get("lead_tz", ""),
-                                           notes=_notes(state.get("facts") or {}))
+                                           notes=_notes(state.get("facts") or {}),
+                                           now=dt.datetime.fromisoformat(state["now"]))  # the clock that offered it
         except SlotTaken:
             log.info("call %s: slot %s was taken meanwhile", state["call_id"], slot["starts_at"])
             return None
