@@ -24,6 +24,7 @@ from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineWorker
 from pipecat.workers.runner import WorkerRunner
 
+from apps.costs.meter import CallMeter
 from media_server.agent.interface import CallContext
 from media_server.dsp.chain import FRAME_SAMPLES
 from media_server.pipeline.agent import AgentReplies, Speech
@@ -55,6 +56,7 @@ class CallSession:
         self.context, self.agent, self.stt, self.voice = context, agent, stt, voice
         self._hang_up = hang_up
         self.records = CallRecords(call_id)
+        self.meter = CallMeter(call_id)  # speech usage to the cost ledger, as it happens
         self.metrics, self.started = self.records.metrics, self.records.started
         self.recorder = StereoRecorder()
         self.malformed = 0
@@ -74,9 +76,9 @@ class CallSession:
             Upsampling(8000, 16000),                        # streaming Speex resampler, for VAD and STT
             VoiceActivity(),                                # Silero: speech probability per 32 ms
             EndOfTurn(self.now_ms),                         # turn start/end (Smart Turn v3), barge-in
-            Transcription(stt, context, self.records),      # faster-whisper, off the loop; lead Turn rows
+            Transcription(stt, context, self.records, self.meter),  # faster-whisper, off the loop; lead Turns
             AgentReplies(agent, context, self.records),     # greeting, replies sentence by sentence, hand-overs
-            Speech(voice),                                  # each sentence → 20 ms PCM16 frames at 8 kHz
+            Speech(voice, self.meter),                      # each sentence → 20 ms PCM16 at 8 kHz; tier by score
             self.playback,                                  # paced μ-law to Twilio, marks, clear; agent Turn rows
         ])
         self._worker: PipelineWorker | None = None
@@ -112,6 +114,7 @@ class CallSession:
         if self._running is not None and self._running is not asyncio.current_task():
             await asyncio.wait([self._running], timeout=STOP_TIMEOUT_SECONDS)
         await self.playback.close()
+        await self.meter.close()
         await database_sync_to_async(self._save_records)()
         log.info("call %s: media session ended (%s), %d malformed frames", self.call_id, reason, self.malformed)
 

@@ -275,7 +275,7 @@ GREETING_SILENCE_SECONDS = env.float("GREETING_SILENCE_SECONDS", default=1.5)
 # End of the lead's turn: this much quiet after speech (Smart Turn shortens it when it is sure).
 END_OF_TURN_SILENCE_MS = env.int("END_OF_TURN_SILENCE_MS", default=700)
 # The lead talking this long over the agent stops the agent (barge-in).
-BARGE_IN_MS = env.int("BARGE_IN_MS", default=160)
+BARGE_IN_MS = env.int("BARGE_IN_MS", default=128)  # 4 VAD windows: stop within 300 ms at the phone
 MEDIA_WORKER_ALIVE_TIMEOUT = env.float("MEDIA_WORKER_ALIVE_TIMEOUT", default=2.0)
 
 # --- logging ------------------------------------------------------------------

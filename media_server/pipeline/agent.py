@@ -2,9 +2,12 @@
 by sentence as it yields them, and the voice that speaks each sentence.
 
     LeadStoppedSpeakingFrame / LeadTranscriptFrame / InputDTMFFrame
-    → AgentReplies → ReplyStartedFrame (both ways), TTSSpeakFrame per sentence, AgentHangupFrame,
-                     ReplyEndFrame; Handover → AgentTransition row; InterruptionFrame stops the reply
-    → Speech → per sentence: TTSTextFrame, TTSAudioRawFrame (20 ms PCM16 at 8 kHz)…, TTSStoppedFrame
+    → AgentReplies → ReplyStartedFrame (both ways), LeadScoreFrame (when the agent's score changed),
+                     TTSSpeakFrame per sentence, AgentHangupFrame, ReplyEndFrame;
+                     Handover → AgentTransition row; InterruptionFrame stops the reply
+    → Speech → per sentence: TTSTextFrame, TTSAudioRawFrame (20 ms PCM16 at 8 kHz)…, TTSStoppedFrame;
+               the characters each voice tier spoke to the ledger, a reply at a time; the voice's
+               tier by the campaign's rule (TierEscalation)
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ import logging
 
 from django.conf import settings
 from pipecat.frames.frames import (
+    CancelFrame,
+    EndFrame,
     Frame,
     InputDTMFFrame,
     InterruptionFrame,
@@ -27,10 +32,12 @@ from pipecat.processors.frame_processor import FrameDirection
 from pipecat.utils.text.base_text_aggregator import TextType
 
 from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn
+from media_server.agent.scoring import score_lead
 from media_server.dbthread import run_db
 from media_server.dsp.chain import telephone_frames
 from media_server.pipeline.frames import (
     AgentHangupFrame,
+    LeadScoreFrame,
     LeadStoppedSpeakingFrame,
     LeadTranscriptFrame,
     ReplyEndFrame,
@@ -40,6 +47,7 @@ from media_server.pipeline.records import CallRecords
 from media_server.pipeline.stage import DirectStage
 from media_server.speech.audio import TELEPHONE_RATE
 from media_server.speech.text import sentences, speakable
+from media_server.speech.voice import LOCAL, PREMIUM, note_no_premium_voice
 
 log = logging.getLogger(__name__)
 _DTMF = "dtmf"
@@ -51,6 +59,15 @@ def _answered_by(call_id: int) -> str:
     from apps.calls.models import Call
 
     return Call.objects.filter(pk=call_id).values_list("answered_by", flat=True).first() or ""
+
+
+def _scoring(call_id: int) -> dict:
+    """How the call's campaign scores a lead (as the agent's graph does: media_server.agent.scoring)."""
+    from apps.calls.models import Call
+
+    weights, hot, warm = Call.objects.values_list(
+        "campaign__score_weights", "campaign__hot_threshold", "campaign__warm_threshold").get(pk=call_id)
+    return {"weights": weights, "hot": hot, "warm": warm}
 
 
 class AgentReplies(DirectStage):
@@ -70,6 +87,9 @@ class AgentReplies(DirectStage):
         self._barged_in = False
         self._replies = 0
         self._reply: asyncio.Task | None = None
+        self._scored: dict | None = None  # the facts the last LeadScoreFrame was scored from
+        self._score: int | None = None
+        self._scoring: dict | None = None
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
@@ -166,6 +186,7 @@ class AgentReplies(DirectStage):
                                    lead_end_ms=lead_end_ms)
         try:
             async for output in outputs:
+                await self._score_if_changed()  # the agent has taken in the lead's turn by its first output
                 if isinstance(output, Handover):
                     await self.records.transition(output)
                 elif isinstance(output, Hangup):
@@ -178,26 +199,155 @@ class AgentReplies(DirectStage):
             await self.push_error(f"call {self.records.call_id}: the agent failed: {exc}", exception=exc)
         await self.push_frame(ReplyEndFrame(number))
 
+    async def _score_if_changed(self) -> None:
+        """The agent keeps what the lead told it in `context.facts`; its score of them, by the campaign's
+        weights and thresholds (read once per call, when the first facts come), goes down the pipeline
+        when it changes, before the reply's first sentence."""
+        facts = self.context.facts
+        if not facts or facts == self._scored:
+            return
+        self._scored = dict(facts)
+        if self._scoring is None:
+            try:
+                self._scoring = await run_db(_scoring, self.records.call_id)
+            except Exception:  # noqa: BLE001 - the voice stays as it is; the call goes on
+                log.warning("call %s: could not read the campaign's scoring", self.records.call_id, exc_info=True)
+                self._scoring = {}
+        scoring = self._scoring
+        score = score_lead({name: {"value": value} for name, value in facts.items()}, scoring.get("weights"),
+                           hot=scoring.get("hot", 70), warm=scoring.get("warm", 40))
+        if score.total != self._score:
+            self._score = score.total
+            await self.push_frame(LeadScoreFrame(score.total, score.band))
+
+
+class TierEscalation:
+    """Which voice tier the call speaks in, by its campaign's `voice_tier`: local throughout; premium
+    throughout; or escalate — local until the agent's score makes the lead hot, then premium for the
+    rest of the call. Going premium needs a premium voice (ELEVENLABS_API_KEY; without one the call
+    stays local, logged once per process) and room in today's premium-voice budget for the rest of a
+    call; after each premium reply, less than a reply's worth left sends the call back to local, as an
+    ElevenLabs failure does (CallVoice). Premium is tried at most once a call: no flapping. Every switch
+    is a TierEscalationEvent (the voice's on_switch), with the score when the score caused it."""
+
+    def __init__(self, voice, call_id: int):
+        self.voice, self.call_id = voice, call_id
+        self.plan = None
+        self._tried = False
+
+    async def start(self) -> None:
+        from apps.campaigns.models import VoiceTier
+        from apps.costs.services import voice_plan
+
+        try:
+            self.plan = await run_db(voice_plan, self.call_id)
+            if self.plan.voice_tier == VoiceTier.PREMIUM:
+                await self._go_premium("campaign voice tier", None)
+        except Exception:  # noqa: BLE001 - the call goes on in the voice it has
+            log.warning("call %s: could not set the campaign's voice tier", self.call_id, exc_info=True)
+
+    async def on_score(self, frame: LeadScoreFrame) -> None:
+        from apps.campaigns.models import VoiceTier
+
+        if self.plan is None or self.plan.voice_tier != VoiceTier.ESCALATE or frame.band != "hot" or self._tried:
+            return
+        try:
+            await self._go_premium(f"hot lead (score {frame.score})", frame.score)
+        except Exception:  # noqa: BLE001 - the reply is said in the voice it has
+            log.warning("call %s: could not escalate the voice", self.call_id, exc_info=True)
+
+    async def after_premium_speech(self) -> None:
+        """Called once a premium reply's characters are on their way to the ledger (queued before this)."""
+        from apps.costs.services import PREMIUM_LOW_CHARACTERS, premium_voice_room
+
+        if self.plan is None or self.voice.tier != PREMIUM:
+            return
+        try:
+            enough, left = await run_db(premium_voice_room, self.plan, PREMIUM_LOW_CHARACTERS)
+            if not enough:
+                log.info("call %s: the premium voice budget is running low: back to the local voice", self.call_id)
+                await run_db(self.voice.set_tier, LOCAL, f"premium voice budget running low (${left} left today)")
+        except Exception:  # noqa: BLE001 - checked again after the next premium reply
+            log.warning("call %s: could not check the premium voice budget", self.call_id, exc_info=True)
+
+    async def _go_premium(self, why: str, score: int | None) -> None:
+        from apps.costs.services import PREMIUM_REST_OF_CALL_CHARACTERS, premium_voice_room
+
+        self._tried = True
+        if not self.voice.premium_available:
+            note_no_premium_voice()
+            return
+        enough, left = await run_db(premium_voice_room, self.plan, PREMIUM_REST_OF_CALL_CHARACTERS)
+        if not enough:
+            log.info("call %s: %s, but the premium voice budget has no room for a call ($%s left today)",
+                     self.call_id, why, left)
+            return
+        room = "no premium budget set" if left is None else f"${left} of the premium budget left today"
+        # Off the loop: the ElevenLabs client is built on a thread of its own (it would hold up other calls'
+        # database work), the switch is recorded on the database thread.
+        if await asyncio.to_thread(self.voice.prepare_premium) and await run_db(
+                self.voice.set_tier, PREMIUM, f"{why}; {room}", score):
+            log.info("call %s: the premium voice takes over: %s", self.call_id, why)
+
 
 class Speech(DirectStage):
     """Each sentence → the call's voice (Piper | ElevenLabs) → 20 ms PCM16 frames at 8 kHz, pushed as
     they are made, so the first frames play while the rest is synthesised. Runs in the task of the
-    reply that pushed the sentence: cancelling the reply stops its speech."""
+    reply that pushed the sentence: cancelling the reply stops its speech.
 
-    def __init__(self, voice, **kwargs):
+    With a meter (apps.costs.meter), the characters each tier was given go to the ledger at the end of
+    each reply (or when it is cut, or the call ends), and the voice's tier follows TierEscalation."""
+
+    def __init__(self, voice, meter=None, **kwargs):
         super().__init__(**kwargs)
-        self.voice = voice
+        self.voice, self.meter = voice, meter
+        self.tiers = TierEscalation(voice, meter.call_id) if meter is not None and hasattr(voice, "set_tier") else None
+        self._planned: asyncio.Task | None = None
+        self._billed = {LOCAL: 0, PREMIUM: 0}  # the voice's characters already on the ledger
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
         if isinstance(frame, TTSSpeakFrame):
             await self._speak(frame.text)
-        else:
-            await self.push_frame(frame, direction)
+            return
+        if isinstance(frame, StartFrame) and self.tiers is not None:
+            self._planned = self.spawn(self.tiers.start(), "voice-tier")
+        elif isinstance(frame, LeadScoreFrame) and self.tiers is not None:
+            await self._plan_ready()
+            await self.tiers.on_score(frame)  # in the reply's task: its sentences wait for the decision
+        elif isinstance(frame, ReplyEndFrame | InterruptionFrame):
+            self._bill(check_budget=True)
+        elif isinstance(frame, EndFrame | CancelFrame):
+            self._bill(check_budget=False)
+        await self.push_frame(frame, direction)
+
+    async def cleanup(self):
+        self._bill(check_budget=False)
+        await super().cleanup()
+
+    async def _plan_ready(self) -> None:
+        if self._planned is not None and not self._planned.done():
+            await asyncio.wait([self._planned])  # the campaign's tier is read at the start: milliseconds
 
     async def _speak(self, sentence: str) -> None:
+        await self._plan_ready()
         await self.push_frame(TTSTextFrame(sentence, text_type=TextType.SENTENCE))
         async for audio in self.voice.speak(sentence):  # 8 kHz μ-law, as Twilio plays it
             for _, pcm in telephone_frames(audio):
                 await self.push_frame(TTSAudioRawFrame(pcm.tobytes(), TELEPHONE_RATE, 1))
         await self.push_frame(TTSStoppedFrame())
+
+    def _bill(self, check_budget: bool) -> None:
+        """The characters spoken since the last bill, per tier, to the ledger (written off the loop)."""
+        from apps.costs.models import CostEntry
+
+        spoken = getattr(self.voice, "characters", None)
+        if self.meter is None or spoken is None:
+            return
+        premium = spoken[PREMIUM] - self._billed[PREMIUM]
+        self.meter.add(CostEntry.Kind.TTS_LOCAL, spoken[LOCAL] - self._billed[LOCAL])
+        self.meter.add(CostEntry.Kind.TTS_PREMIUM, premium)
+        self._billed = dict(spoken)
+        self.meter.flush()
+        if premium and check_budget and self.tiers is not None:
+            self.spawn(self.tiers.after_premium_speech(), "premium-budget")  # queued after the rows it counts

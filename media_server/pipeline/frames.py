@@ -1,5 +1,6 @@
 """The frames our call pipeline adds to pipecat's: Twilio packets at the edge, the lead's cleaned
-audio and utterances, and the bookkeeping of an agent reply (started, hung up, ended, finished, heard).
+audio and utterances, the bookkeeping of an agent reply (started, hung up, ended, finished, heard), and
+the lead's score as the agent keeps it (the voice goes premium for hot leads).
 
 Everything else travels in pipecat's own frames: InputDTMFFrame, InterruptionFrame (barge-in),
 TTSSpeakFrame (a sentence to say), TTSTextFrame / TTSAudioRawFrame / TTSStoppedFrame (a sentence
@@ -101,6 +102,15 @@ class ReplyEndFrame(SystemFrame):
     """The agent has said all it will say in reply `number` (its audio may still be playing)."""
 
     number: int
+
+
+@dataclass
+class LeadScoreFrame(SystemFrame):
+    """The agent's score for the lead changed (0–100; `band` hot, warm or cold by the campaign's
+    thresholds); pushed before the first sentence of the reply that follows the change."""
+
+    score: int
+    band: str
 
 
 @dataclass

@@ -4,7 +4,8 @@ at the first short pause), barge-in, and what was said (faster-whisper, off the 
     16 kHz lead audio → VoiceActivity → VoiceScoreFrame per 32 ms
     → EndOfTurn → UserStartedSpeakingFrame, InterruptionFrame (barge-in),
                   LeadStoppedSpeakingFrame + UtteranceFrame
-    → Transcription → LeadTranscriptFrame (and the lead's Turn row)
+    → Transcription → LeadTranscriptFrame (and the lead's Turn row, and the audio seconds
+                      transcribed to the ledger)
 """
 from __future__ import annotations
 
@@ -139,12 +140,14 @@ class EndOfTurn(DirectStage):
 
 class Transcription(DirectStage):
     """Each utterance → text, one at a time in order, Whisper running off the event loop. Records the
-    lead's Turn row and the turn's stt_ms. While the call's language is "auto", the first utterance
-    transcribed (the lead's hello) is detected and sets it; English unless Whisper is sure."""
+    lead's Turn row and the turn's stt_ms, and with a meter (apps.costs.meter) the seconds of audio
+    Whisper worked on, as an `stt` ledger row written off the loop before the agent hears the turn.
+    While the call's language is "auto", the first utterance transcribed (the lead's hello) is
+    detected and sets it; English unless Whisper is sure."""
 
-    def __init__(self, stt, context: CallContext, records: CallRecords, **kwargs):
+    def __init__(self, stt, context: CallContext, records: CallRecords, meter=None, **kwargs):
         super().__init__(**kwargs)
-        self.stt, self.context, self.records = stt, context, records
+        self.stt, self.context, self.records, self.meter = stt, context, records, meter
         self._utterances: asyncio.Queue[UtteranceFrame] = asyncio.Queue()
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
@@ -173,6 +176,11 @@ class Transcription(DirectStage):
         language = None if detect else self.context.language
         result = await self.stt.atranscribe(utterance.audio, utterance.sample_rate, language=language)
         self.records.metrics["turns"].append({"stt_ms": int((time.monotonic() - started) * 1000)})
+        if self.meter is not None:  # Whisper's time was spent, whatever it heard
+            from apps.costs.models import CostEntry
+
+            self.meter.add(CostEntry.Kind.STT, utterance.audio.size / utterance.sample_rate)
+            self.meter.flush()
         if result.no_speech and not result.text:
             return None
         if detect:  # the lead's first words set the call's language, when Whisper is sure of it

@@ -56,8 +56,12 @@ class Command(BaseCommand):
             agent.warm_up()
         self._warm_up(stt, tts, VoiceActivity(), turn)
 
+        premium = self._premium_factory(settings)
+
         def voice_for(call_id: int) -> CallVoice:
-            return CallVoice(tts, on_switch=lambda old, new, why: record_tier_switch(call_id, old, new, why))
+            # Starts local; the call's Speech stage sets the campaign's tier and escalates hot leads.
+            return CallVoice(tts, premium, on_switch=lambda old, new, why, score=None: record_tier_switch(
+                call_id, old, new, why, score))
 
         worker = MediaWorker(slots, device, stt, tts, lambda: agent, voice_for)
         self.stdout.write(f"media worker on {device}: Whisper {stt.load_seconds:.2f} s, Piper {tts.load_seconds:.2f} s")
@@ -69,6 +73,17 @@ class Command(BaseCommand):
             await worker.run()
 
         asyncio.run(main())
+
+    @staticmethod
+    def _premium_factory(settings):
+        """ElevenLabs when it has a key (its client imported now, not in a call's first escalation); else none."""
+        if not settings.ELEVENLABS_API_KEY:
+            return None
+        import elevenlabs.client  # noqa: F401 - a third of a second, paid at start
+
+        from media_server.speech.premium import ElevenLabsTTS
+
+        return ElevenLabsTTS
 
     @staticmethod
     def _warm_up(stt, tts, vad, turn) -> None:
