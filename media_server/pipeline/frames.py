@@ -73,6 +73,7 @@ class UtteranceFrame(DataFrame):
     sample_rate: int
     utterance: int
     end_ms: int
+    endpoint_ms: int = 0  # how long after the lead's last voiced window the turn was called over
     interruptible: bool = field(default=False, init=False)  # a barge-in never loses what the lead said
 
 

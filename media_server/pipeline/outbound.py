@@ -59,6 +59,7 @@ class AgentTurn:
     pieces: list[Piece] = field(default_factory=list)
     interrupted: bool = False
     generated: bool = False  # the agent has said all it will say
+    first_text_ms: int | None = None  # its first sentence reached the voice
     first_audio_ms: int | None = None
 
     def heard_text(self) -> str:
@@ -99,6 +100,8 @@ class Playback(DirectStage):
         if isinstance(frame, TTSTextFrame):
             if turn is not None:
                 turn.pieces.append(Piece(frame.text))
+                if turn.first_text_ms is None:
+                    turn.first_text_ms = self.records.now_ms()
             return
         if isinstance(frame, TTSStoppedFrame):
             if turn is not None and turn.pieces:
@@ -141,7 +144,12 @@ class Playback(DirectStage):
         turn.generated = True
         turns = self.records.metrics["turns"]
         if turn.lead_end_ms and turn.first_audio_ms is not None and turns:
+            # The server's share of voice-to-voice, split: endpoint_ms and stt_ms are already there;
+            # agent_ms runs from the reply's start to its first sentence, tts_ms from there to audio.
             turns[-1]["voice_to_voice_ms"] = turn.first_audio_ms - turn.lead_end_ms
+            if turn.first_text_ms is not None:
+                turns[-1]["agent_ms"] = turn.first_text_ms - turn.started_ms
+                turns[-1]["tts_ms"] = turn.first_audio_ms - turn.first_text_ms
         if all(piece.heard for piece in turn.pieces):
             await self._finish(turn)
 

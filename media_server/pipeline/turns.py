@@ -135,7 +135,7 @@ class EndOfTurn(DirectStage):
         self._utterance = []
         self._utterances += 1
         await self.push_frame(LeadStoppedSpeakingFrame(utterance=self._utterances, end_ms=end_ms))
-        await self.push_frame(UtteranceFrame(audio, STT_RATE, self._utterances, end_ms))
+        await self.push_frame(UtteranceFrame(audio, STT_RATE, self._utterances, end_ms, endpoint_ms=self._quiet_ms))
 
 
 class Transcription(DirectStage):
@@ -175,7 +175,8 @@ class Transcription(DirectStage):
         detect = self.context.language == "auto"  # the first words transcribed decide the call's language
         language = None if detect else self.context.language
         result = await self.stt.atranscribe(utterance.audio, utterance.sample_rate, language=language)
-        self.records.metrics["turns"].append({"stt_ms": int((time.monotonic() - started) * 1000)})
+        self.records.metrics["turns"].append({"endpoint_ms": utterance.endpoint_ms,
+                                              "stt_ms": int((time.monotonic() - started) * 1000)})
         if self.meter is not None:  # Whisper's time was spent, whatever it heard
             from apps.costs.models import CostEntry
 

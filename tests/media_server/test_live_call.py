@@ -221,7 +221,11 @@ def test_the_lead_says_hello_hears_the_greeting_and_a_reply(stack, live_call, st
     with wave.open(str(stack["media_root"] / live_call.recording.name)) as recording:
         assert (recording.getnchannels(), recording.getframerate()) == (2, 8000)
         assert recording.getnframes() > 8000 * 3
-    assert live_call.metrics["turns"][-1]["voice_to_voice_ms"] > 0
+    answered = live_call.metrics["turns"][-1]
+    assert answered["voice_to_voice_ms"] > 0
+    # the server's share of voice-to-voice, split by stage; the parts fit inside the whole
+    assert all(answered[stage] >= 0 for stage in ("endpoint_ms", "stt_ms", "agent_ms", "tts_ms"))
+    assert answered["agent_ms"] + answered["tts_ms"] <= answered["voice_to_voice_ms"]
 
 
 def test_the_lead_interrupts_and_the_agent_stops(stack, live_call):
