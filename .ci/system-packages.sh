@@ -3,7 +3,8 @@
 # Usage: .ci/system-packages.sh [extra packages...]   (root, or sudo available)
 set -euo pipefail
 
-want=(redis-server python3-venv espeak-ng sox libspeexdsp1 "$@")
+# chromium: the live-calls page's browser test drives Debian's own build with Playwright (no browser download).
+want=(redis-server python3-venv espeak-ng sox libspeexdsp1 chromium "$@")
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
+from apps.calls import live
 from apps.calls.models import CALL_STATUS_RANK, FINAL_CALL_STATUSES, LIVE_CALL_STATUSES, Call, CallStatus
 from apps.campaigns.models import Campaign
 from apps.costs.models import CostEntry
@@ -277,6 +278,7 @@ def record_call_event(call_id: int, provider_call_id: str, provider_status: str,
             updates.update(status=status, provider_status=provider_status, last_event_at=now)
             if status == CallStatus.IN_PROGRESS:
                 updates["answered_at"] = now
+            live.call_changed(call.pk)  # to the live-calls page, once committed
         if updates:
             Call.objects.filter(pk=call.pk).update(**updates)
         if advances and status == CallStatus.IN_PROGRESS:
@@ -306,6 +308,7 @@ def finish_call(call_id: int, status: str, *, outcome: str = "", duration: int |
         call.save(update_fields=["status", "outcome", "ended_at", "last_event_at", "provider_status", "error",
                                  "duration_seconds"])
         _schedule_next_attempt(call, now)
+        live.call_changed(call_id)
         if call.answered_at is not None:
             record_call_end(call)
             transaction.on_commit(lambda: _after_the_call(call_id, call.provider))
@@ -381,6 +384,7 @@ def release_call(call_id: int, reason: str) -> bool:
             status=Case(When(attempts__lte=1, then=Value(LeadStatus.NEW)), default=Value(LeadStatus.CALLED)),
             attempts=F("attempts") - 1, next_attempt_at=now, updated_at=now,
         )
+        live.call_changed(call_id)
     _give_back_slot(call_id)
     log.warning("call %s released, never placed: %s", call_id, reason)
     return True

@@ -1,4 +1,5 @@
-"""Telephony callbacks (Twilio posts here), and the staff-only recording and calendar-invite downloads."""
+"""Telephony callbacks (Twilio posts here), the staff-only live-calls page, and the staff-only recording and
+calendar-invite downloads."""
 from __future__ import annotations
 
 from django.urls import path
@@ -8,6 +9,7 @@ from apps.calls import views
 urlpatterns = [
     path("telephony/twilio/status/<int:call_id>", views.twilio_status, name="twilio-status"),
     path("telephony/twilio/amd/<int:call_id>", views.twilio_amd, name="twilio-amd"),
+    path("live/", views.live_calls, name="live-calls"),
     path("calls/<int:call_id>/recording.wav", views.call_recording, name="call-recording"),
     path("appointments/<int:appointment_id>/invite.ics", views.appointment_ics, name="appointment-ics"),
 ]

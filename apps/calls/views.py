@@ -1,19 +1,21 @@
-"""Twilio's status and answering-machine callbacks (signature checked, replays refused, idempotent), and the
-staff-only downloads: call recordings and appointment invites (iCalendar)."""
+"""Twilio's status and answering-machine callbacks (signature checked, replays refused, idempotent), the
+staff-only live-calls page, and the staff-only downloads: call recordings and appointment invites (iCalendar)."""
 from __future__ import annotations
 
 import email.utils
 import logging
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
+from apps.calls import live
 from apps.calls.models import Appointment, Call
 from apps.calls.scheduling import appointment_ics as build_ics
 from apps.calls.services import UnknownCall, record_call_event
@@ -82,6 +84,13 @@ def twilio_amd(request: HttpRequest, call_id: int) -> HttpResponse:
     return _apply(request, call_id, "")
 
 
+@staff_member_required
+def live_calls(request: HttpRequest) -> HttpResponse:
+    """Calls as they happen: rendered from the database, then kept current over ws/live/ (LiveCallsConsumer)."""
+    if not live.may_watch_calls(request.user):
+        return JsonResponse({"error": "not allowed"}, status=403)
+    return render(request, "calls/live.html", {**admin.site.each_context(request), "title": "Live calls",
+                                                "state": live.snapshot()})
 
 
 @staff_member_required

@@ -355,10 +355,16 @@ class Orchestrator:
         task.add_done_callback(self._background.discard)
 
     async def _record(self, result: dict, turn: LeadTurn, reply: str, mode: str) -> None:
+        from apps.calls import live
+
         try:
             await run_db(record_step, result, turn, reply, mode)
         except Exception:  # noqa: BLE001 - a lost record must not end the call
             log.exception("call %s: could not store the agent step", result.get("call_id"))
+            return
+        score = result.get("score") or {}  # the score so far, to the live-calls page (never raises)
+        await live.apublish("score", result["call_id"], score=score.get("total"), band=score.get("band", ""),
+                            agent=result.get("agent", ""))
 
 
 def _answered_by(call_id: int) -> str:
