@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from apps.calls import live
 from apps.calls.analytics import analyse_call as analyse
 from apps.integrations.sheets import writeback
 
@@ -13,6 +14,7 @@ from apps.integrations.sheets import writeback
 def analyse_call(call_id: int) -> dict:
     result = analyse(call_id)
     writeback.record_call(call_id)  # after the analysis: the sheet gets the final outcome and score
+    live.call_changed(call_id)  # the live-calls page shows the final disposition and score
     return result
 
 

@@ -4,9 +4,10 @@ A private Redis, then daphne, a Celery worker, beat, Flower, a media worker and 
 telephone network. Once they are up, the demo campaign is rehearsed with every lead persona
 (`manage.py rehearse demo`) and the report printed; then beat dials the demo sheet's own leads
 that are inside their calling hours. The demo campaign waits while the rehearsal runs: both would
-share the media worker's two slots, and on two cores the report would take twice as long. Everything listens on 127.0.0.1; Redis gets a free
-port of its own so the demo never touches a shared Redis. Children share this process's
-environment plus REDIS_URL and the simulated network's address.
+share the media worker's two slots, and on two cores the report would take twice as long.
+Everything listens on 127.0.0.1; Redis gets a free port of its own so the demo never touches a
+shared Redis. Children share this process's environment plus REDIS_URL and the simulated
+network's address.
 """
 from __future__ import annotations
 
@@ -148,6 +149,7 @@ class Command(BaseCommand):
         login = f"demo / {password_file.read_text().strip()}" if password_file.exists() else "run seed_demo"
         self.stdout.write(self.style.SUCCESS("\nREAutomation demo is running (Ctrl-C stops it):"))
         self.stdout.write(f"  Admin      http://127.0.0.1:{web_port}/admin/   login {login}")
+        self.stdout.write(f"  Live calls http://127.0.0.1:{web_port}/live/   costs /costs/")
         self.stdout.write(f"  API        http://127.0.0.1:{web_port}/api/   schema /api/schema/")
         self.stdout.write(f"  Health     http://127.0.0.1:{web_port}/healthz")
         self.stdout.write(f"  Flower     http://127.0.0.1:{flower_port}/")
