@@ -5,6 +5,7 @@ Select it with `-k rehearsal` (about three minutes on two cores).
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -22,9 +23,11 @@ from django.core.management.base import CommandError
 
 from apps.calls.models import Appointment, Call, CallStatus, HumanAgent, Turn, WorkingHours
 from apps.campaigns.rehearsal import missing_services
+from apps.integrations.sheets.writeback import results_path
 from apps.integrations.telephony.simulated import NETWORK_ALIVE_KEY
 from apps.leads.models import DoNotCall
 from media_server.slots import SlotRegistry
+from tests.integrations.webhooks.test_webhooks import receiver  # noqa: F401, F811 (a fixture)
 from tests.media_server.test_live_call import ROOT, _listening, database_url, free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
@@ -88,7 +91,7 @@ def test_rehearse_refuses_to_start_without_the_stack_and_says_what_is_missing(te
 
 
 def test_a_rehearsal_books_the_hot_buyer_blocks_the_opt_out_and_leaves_a_voicemail(
-        rehearsal_stack, celery_worker, team_campaign):
+        rehearsal_stack, celery_worker, team_campaign, receiver, sheet_path):  # noqa: F811
     assert missing_services() == []
     out = StringIO()
     try:
@@ -114,3 +117,21 @@ def test_a_rehearsal_books_the_hot_buyer_blocks_the_opt_out_and_leaves_a_voicema
     assert voicemail.status == CallStatus.VOICEMAIL and voicemail.answered_by == "machine_end_beep"
     said = list(Turn.objects.filter(call=voicemail, speaker=Turn.Speaker.AGENT).values_list("text", flat=True))
     assert any("call us back" in text.lower() for text in said), said  # the message left after the beep
+
+    # The results went out as a real campaign's would: signed webhooks to the CRM, rows beside the sheet.
+    wanted = {"appointment.booked", "lead.opted_out", "call.completed"}
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not wanted <= {got["event"] for got in receiver.received}:
+        time.sleep(0.2)
+    events = {got["event"] for got in receiver.received}
+    assert wanted <= events and all(got["valid"] for got in receiver.received), receiver.received
+    results = results_path(sheet_path, rehearsal=True)
+    while time.monotonic() < deadline and not (results.exists() and len(_rows(results)) >= 3):
+        time.sleep(0.2)
+    rows = {row["Call ID"]: row for row in _rows(results)}
+    assert rows[str(hot.pk)]["Outcome"] and rows[str(hot.pk)]["Appointment"], rows  # the booking, in the lead's zone
+
+
+def _rows(path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:  # a BOM, for spreadsheet programs
+        return list(csv.DictReader(handle))
