@@ -74,6 +74,10 @@ class UtteranceFrame(DataFrame):
     utterance: int
     end_ms: int
     endpoint_ms: int = 0  # how long after the lead's last voiced window the turn was called over
+    # A draft sent at the lead's first short pause, so Whisper can start while the turn's silence is
+    # still being waited out; the final frame says whether the lead spoke again since (the draft is stale).
+    draft: bool = False
+    same_as_draft: bool = False
     interruptible: bool = field(default=False, init=False)  # a barge-in never loses what the lead said
 
 

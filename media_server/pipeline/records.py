@@ -1,6 +1,7 @@
 """What one call leaves behind as it goes: Turn and AgentTransition rows numbered in order, and the
-per-turn metrics (endpoint_ms, stt_ms, agent_ms, tts_ms, voice_to_voice_ms). Shared by the stages that produce them; the ORM
-runs off the event loop. Each row, once written, is also sent to the live-calls page (apps.calls.live)."""
+per-turn metrics (endpoint_ms, stt_ms, agent_ms, tts_ms, voice_to_voice_ms). Shared by the stages that
+produce them; the ORM runs off the event loop. Each row, once written, is also sent to the live-calls
+page (apps.calls.live)."""
 from __future__ import annotations
 
 import time

@@ -76,6 +76,7 @@ class EndOfTurn(DirectStage):
         self._quiet_ms = 0
         self._utterances = 0
         self._floor: int | None = None  # the agent reply the lead would talk over
+        self._drafted = False  # a draft of this utterance went to Whisper, and the lead has not spoken since
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
@@ -102,6 +103,7 @@ class EndOfTurn(DirectStage):
         if score >= SPEECH_THRESHOLD:
             self._voiced_ms += VAD_WINDOW_MS
             self._quiet_ms = 0
+            self._drafted = False  # the lead goes on: a draft transcript would miss these words
         else:
             self._quiet_ms += VAD_WINDOW_MS
             if not self._in_speech:
@@ -115,6 +117,11 @@ class EndOfTurn(DirectStage):
             await self.push_frame(InterruptionFrame())  # the lead talks over the agent: it stops
         if self._in_speech and self._quiet_ms - VAD_WINDOW_MS < smart_turn.SHORT_PAUSE_MS <= self._quiet_ms:
             self.spawn(self._ask_if_finished(), "smart-turn")
+            if self._utterance:  # Whisper starts now, while the rest of the turn's silence is waited out
+                self._drafted = True
+                await self.push_frame(UtteranceFrame(np.concatenate(self._utterance), STT_RATE,
+                                                     self._utterances + 1, self.now_ms() - self._quiet_ms,
+                                                     draft=True))
         if self._in_speech and self._quiet_ms >= settings.END_OF_TURN_SILENCE_MS:
             await self._end_of_turn()
 
@@ -135,11 +142,15 @@ class EndOfTurn(DirectStage):
         self._utterance = []
         self._utterances += 1
         await self.push_frame(LeadStoppedSpeakingFrame(utterance=self._utterances, end_ms=end_ms))
-        await self.push_frame(UtteranceFrame(audio, STT_RATE, self._utterances, end_ms, endpoint_ms=self._quiet_ms))
+        await self.push_frame(UtteranceFrame(audio, STT_RATE, self._utterances, end_ms, endpoint_ms=self._quiet_ms,
+                                             same_as_draft=self._drafted))
+        self._drafted = False
 
 
 class Transcription(DirectStage):
-    """Each utterance → text, one at a time in order, Whisper running off the event loop. Records the
+    """Each utterance → text, one at a time in order, Whisper running off the event loop; a draft of the
+    utterance sent at the lead's first short pause starts Whisper early, and its text is used when the
+    lead said nothing more before the turn ended (a stale draft is only wasted CPU). Records the
     lead's Turn row and the turn's stt_ms, and with a meter (apps.costs.meter) the seconds of audio
     Whisper worked on, as an `stt` ledger row written off the loop before the agent hears the turn.
     While the call's language is "auto", the first utterance transcribed (the lead's hello) is
@@ -149,9 +160,13 @@ class Transcription(DirectStage):
         super().__init__(**kwargs)
         self.stt, self.context, self.records, self.meter = stt, context, records, meter
         self._utterances: asyncio.Queue[UtteranceFrame] = asyncio.Queue()
+        self._draft: tuple[int, asyncio.Task] | None = None  # (utterance, its transcription) begun at a pause
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
+        if isinstance(frame, UtteranceFrame) and frame.draft:  # a later pause's draft replaces an earlier one
+            self._draft = (frame.utterance, self.spawn(self._whisper(frame), "stt-draft"))
+            return
         if isinstance(frame, UtteranceFrame):
             self._utterances.put_nowait(frame)
             return
@@ -170,18 +185,27 @@ class Transcription(DirectStage):
             if transcript is not None:
                 await self.push_frame(transcript)
 
-    async def _transcribe(self, utterance: UtteranceFrame) -> LeadTranscriptFrame | None:
-        started = time.monotonic()
-        detect = self.context.language == "auto"  # the first words transcribed decide the call's language
-        language = None if detect else self.context.language
+    async def _whisper(self, utterance: UtteranceFrame):
+        """Whisper on one utterance (a draft or the whole turn), billed to the call: its time was spent."""
+        language = None if self.context.language == "auto" else self.context.language
         result = await self.stt.atranscribe(utterance.audio, utterance.sample_rate, language=language)
-        self.records.metrics["turns"].append({"endpoint_ms": utterance.endpoint_ms,
-                                              "stt_ms": int((time.monotonic() - started) * 1000)})
-        if self.meter is not None:  # Whisper's time was spent, whatever it heard
+        if self.meter is not None:
             from apps.costs.models import CostEntry
 
             self.meter.add(CostEntry.Kind.STT, utterance.audio.size / utterance.sample_rate)
             self.meter.flush()
+        return result
+
+    async def _transcribe(self, utterance: UtteranceFrame) -> LeadTranscriptFrame | None:
+        started = time.monotonic()
+        detect = self.context.language == "auto"  # the first words transcribed decide the call's language
+        draft, self._draft = self._draft, None
+        if utterance.same_as_draft and draft is not None and draft[0] == utterance.utterance:
+            result = await draft[1]  # begun at the short pause: the same words, most of the work done
+        else:
+            result = await self._whisper(utterance)
+        self.records.metrics["turns"].append({"endpoint_ms": utterance.endpoint_ms,
+                                              "stt_ms": int((time.monotonic() - started) * 1000)})
         if result.no_speech and not result.text:
             return None
         if detect:  # the lead's first words set the call's language, when Whisper is sure of it

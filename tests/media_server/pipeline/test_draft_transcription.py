@@ -1,0 +1,91 @@
+"""Whisper starts at the lead's first short pause, while the rest of the turn's silence is waited out:
+the draft's text is used when the lead said nothing more, and thrown away when they went on."""
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from apps.calls.models import Call, CallStatus
+from media_server.agent.interface import CallContext
+from media_server.pipeline.frames import LeadAudioFrame, LeadTranscriptFrame, VoiceScoreFrame
+from media_server.pipeline.records import CallRecords
+from media_server.pipeline.turns import EndOfTurn, Transcription
+from tests.conftest import make_lead
+from tests.media_server.pipeline.fakes import ScriptedSTT, tone
+from tests.media_server.pipeline.harness import Running
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class SlowSTT(ScriptedSTT):
+    """Takes `seconds` per utterance and hears the number of samples it was given."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds = seconds
+
+    async def atranscribe(self, audio, sample_rate, language="en"):
+        await asyncio.sleep(self.seconds)
+        self.lines.append(f"{audio.size} samples")
+        return await super().atranscribe(audio, sample_rate, language)
+
+
+def lead_talks(voiced_ms: list[int], quiet_ms: list[int]):
+    """32 ms windows of voice then quiet, as VoiceActivity sends them: the audio, then its score."""
+    frames = []
+    for voiced, quiet in zip(voiced_ms, quiet_ms, strict=True):
+        for ms, score, level in ((voiced, 0.9, 8000), (quiet, 0.0, 0)):
+            for _ in range(ms // 32):
+                samples = tone(0.032, rate=16000, level=level) if level else np.zeros(512, dtype=np.int16)
+                frames += [LeadAudioFrame(audio=samples.tobytes(), sample_rate=16000, num_channels=1),
+                           VoiceScoreFrame(score)]
+    return frames
+
+
+def run(stt, frames, call, settings) -> tuple[list[LeadTranscriptFrame], list[dict]]:
+    settings.END_OF_TURN_SILENCE_MS = 640
+    records = CallRecords(call.pk)
+    context = CallContext(call.pk, "Maria", "Alex", "Sunrise Realty", "+12125550100", language="en")
+
+    async def talk():
+        async with Running(EndOfTurn(records.now_ms), Transcription(stt, context, records)) as r:
+            for frame in frames:
+                await r.push(frame)
+                await asyncio.sleep(0.032)  # real time: the draft's Whisper runs while the silence goes on
+            await r.until(lambda: r.collector.of(LeadTranscriptFrame), timeout=10)
+            return r.collector.of(LeadTranscriptFrame)
+
+    return asyncio.run(talk()), records.metrics["turns"]
+
+
+@pytest.fixture(autouse=True)
+def turns_end_by_silence(monkeypatch):
+    """Smart Turn may end a turn at its first pause; here the silence decides, as it does for the
+    simulated leads' espeak-ng voices (the model hears them as unfinished)."""
+    async def unfinished(audio):
+        return False
+
+    monkeypatch.setattr("media_server.dsp.turn.sounds_finished", unfinished)
+
+
+@pytest.fixture
+def call(active_campaign):
+    lead = make_lead(active_campaign, "+12125550156")
+    return Call.objects.create(lead=lead, campaign=active_campaign, status=CallStatus.IN_PROGRESS)
+
+
+def test_a_turn_that_ends_after_its_pause_uses_the_draft_begun_at_the_pause(call, settings):
+    stt = SlowSTT(seconds=0.4)  # Whisper's time: less than the 440 ms of silence still to wait after the pause
+    [heard], [turn] = run(stt, lead_talks([640], [960]), call, settings)
+    assert len(stt.utterances) == 1  # one transcription, begun at the pause
+    assert turn["stt_ms"] < 100  # done while the silence was waited out: the agent hears it at once
+
+
+def test_a_lead_who_goes_on_after_a_short_pause_is_transcribed_whole(call, settings):
+    stt = SlowSTT(seconds=0.1)
+    [heard], _ = run(stt, lead_talks([640, 320], [256, 960]), call, settings)
+    first_pause, second_pause = stt.utterances  # the first draft was stale: the lead went on
+    assert second_pause.size > first_pause.size + 320 * 16
+    assert heard.text == f"{second_pause.size} samples"  # the words after the first pause too
