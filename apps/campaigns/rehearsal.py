@@ -159,16 +159,32 @@ def shadow_campaign(campaign: Campaign, concurrency: int) -> Campaign:
 
 
 def prepare(campaign: Campaign, chosen: list[Persona], concurrency: int,
-            now: dt.datetime | None = None) -> tuple[Campaign, list[RehearsalLead]]:
-    """The shadow campaign and one reset lead per persona, ready to be dialled now."""
+            now: dt.datetime | None = None, copies: int = 1) -> tuple[Campaign, list[RehearsalLead]]:
+    """The shadow campaign and `copies` reset leads per persona (one by default), ready to be dialled now."""
     now = now or timezone.now()
-    numbers = {name: index + 10 for index, name in enumerate(sorted(personas()))}
     with transaction.atomic():
         shadow = shadow_campaign(campaign, concurrency)
         windows = shadow.windows_by_weekday()
-        leads = [_reset_lead(shadow, persona, *daytime_zone(windows, now, numbers[persona.name]), now)
-                 for persona in chosen]
+        leads = [_reset_lead(shadow, persona, *daytime_zone(windows, now, number), now)
+                 for persona, number in lead_numbers(chosen, copies)]
     return shadow, leads
+
+
+def lead_numbers(chosen: list[Persona], copies: int = 1) -> list[tuple[Persona, int]]:
+    """Each persona's 555-01NN line number: its own (10 + its place among all personas) for the first copy,
+    then numbers after all the personas' own, distinct within the rehearsal (a lead has one live call)."""
+    known = sorted(personas())
+    own = {name: index + 10 for index, name in enumerate(known)}
+    extra = iter(range(10 + len(known), 100))
+    numbers = []
+    for persona in chosen:
+        numbers.append((persona, own[persona.name]))
+        for _ in range(copies - 1):
+            number = next(extra, None)
+            if number is None:
+                raise RehearsalError(f"At most {100 - 10 - len(known)} extra copies fit the 555-01NN numbers.")
+            numbers.append((persona, number))
+    return numbers
 
 
 def _reset_lead(shadow: Campaign, persona: Persona, zone: str, phone: str, now: dt.datetime) -> RehearsalLead:
@@ -252,10 +268,12 @@ class Rehearsal:
 
 
 def rehearse(campaign: Campaign, chosen: list[Persona], *, concurrency: int = 2, timeout: float = 600,
-             tick_seconds: float = 1.0, progress: Callable[[str], None] = lambda line: None) -> Rehearsal:
+             tick_seconds: float = 1.0, progress: Callable[[str], None] = lambda line: None,
+             copies: int = 1) -> Rehearsal:
+    """`copies` > 1 dials each persona that many times (distinct leads), e.g. N at once for a load benchmark."""
     started = timezone.now()
     clock = time.monotonic()
-    shadow, leads = prepare(campaign, chosen, concurrency, started)
+    shadow, leads = prepare(campaign, chosen, concurrency, started, copies=copies)
     progress(f"Rehearsing {campaign.slug!r} as {shadow.slug!r}: {len(leads)} persona lead(s), "
              f"{concurrency} at a time.")
     done: dict[int, CallResult] = {}

@@ -49,12 +49,15 @@ class DialRequest:
     lead_name: str = ""
     to: str = ""
     requested_at: float = 0.0  # time.time() when the platform placed it
+    # Where the media stream goes instead of the platform's /media/stream (as a TwiML <Stream url> would
+    # say): the benchmark's stock pipecat bot (media_server.benchmarks.stock).
+    stream_url: str = ""
 
     @classmethod
     def from_fields(cls, fields: dict[str, str]) -> DialRequest:
         return cls(call_id=int(fields["call_id"]), sid=fields["sid"], persona=fields["persona"],
                    lead_name=fields.get("lead_name", ""), to=fields.get("to", ""),
-                   requested_at=float(fields.get("requested_at") or 0))
+                   requested_at=float(fields.get("requested_at") or 0), stream_url=fields.get("stream_url", ""))
 
 
 @dataclass
@@ -337,6 +340,8 @@ class SimulatedCall:
     # --- the WebSocket: Twilio's Media Streams protocol --------------------------------------------------------
 
     def stream_url(self) -> str:
+        if self.request.stream_url:
+            return self.request.stream_url
         parts = urlsplit(self.network.web_url)
         scheme = "wss" if parts.scheme == "https" else "ws"
         return f"{scheme}://{parts.netloc}/media/stream?call_id={self.request.call_id}"

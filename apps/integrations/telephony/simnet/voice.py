@@ -16,6 +16,7 @@ from apps.integrations.telephony.simnet.personas import Voice
 from media_server.speech.audio import TELEPHONE_RATE, pcm16_to_ulaw, resample
 
 _cache: dict[tuple[Voice, str], bytes] = {}
+SILENCE_LEVEL = 64  # PCM16 amplitude (−54 dBFS): below it, a trailing sample is silence
 _lock = threading.Lock()
 
 
@@ -34,10 +35,17 @@ def speak(voice: Voice, text: str) -> tuple[bytes, float]:
     with wave.open(io.BytesIO(wav)) as reader:
         samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype=np.int16)
         rate = reader.getframerate()
-    audio = pcm16_to_ulaw(resample(samples, rate, TELEPHONE_RATE))
+    audio = pcm16_to_ulaw(_without_trailing_silence(resample(samples, rate, TELEPHONE_RATE)))
     with _lock:
         _cache[key] = audio
     return audio, cpu
+
+
+def _without_trailing_silence(samples: np.ndarray) -> np.ndarray:
+    """espeak-ng ends every utterance with ~0.44 s of silence: cut it, so the clip ends where the words do and
+    the phone's voice-to-voice is timed from the end of the lead's speech (the line sends silence after it)."""
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_LEVEL)
+    return samples[:loud[-1] + 1] if loud.size else samples
 
 
 def _espeak(voice: Voice, text: str) -> tuple[bytes, float]:
