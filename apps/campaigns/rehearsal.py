@@ -45,6 +45,8 @@ COPIED_FIELDS = (
     "window_start", "window_end", "weekday_windows",
     # answering machines
     "voicemail_message",
+    # what a call may cost, and the premium voice's daily allowance (the campaign's totals are its own)
+    "budget_per_call", "budget_premium_voice",
 )
 # Zones with a geographic area code (the number's zone must agree with the lead's), then toll-free
 # numbers (they ring in many zones, so the lead's own zone decides) anywhere else on earth.
@@ -255,8 +257,9 @@ class Rehearsal:
         v2v = [ms for result in self.results for ms in result.v2v_ms]
         barge = [r.barge_in_ms for r in self.results if r.barge_in_ms is not None]
         cpu = [r.simulator_cpu_s for r in self.results if r.simulator_cpu_s is not None]
-        return {"calls": len(self.results), "met": sum(r.met for r in self.results),
-                "cost": str(sum((Decimal(r.cost) for r in self.results), Decimal(0))),
+        cost = sum((Decimal(r.cost) for r in self.results), Decimal(0))
+        return {"calls": len(self.results), "met": sum(r.met for r in self.results), "cost": str(cost),
+                "cost_per_call": str((cost / len(self.results)).quantize(Decimal("0.0001"))) if self.results else None,
                 "v2v_p50_ms": _round(percentile(v2v, 0.5)), "v2v_p95_ms": _round(percentile(v2v, 0.95)),
                 "barge_in_ms": barge, "simulator_cpu_s_per_call": round(sum(cpu) / len(cpu), 2) if cpu else None,
                 "seconds": round(self.seconds, 1)}

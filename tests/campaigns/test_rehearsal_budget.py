@@ -24,8 +24,6 @@ from django.core.management.base import CommandError
 from django.db.models import Sum
 
 from apps.calls.models import AgentStep, Call, CallStatus, Turn
-from apps.campaigns.models import Campaign
-from apps.campaigns.rehearsal import SUFFIX
 from apps.costs.models import CostEntry
 from tests.campaigns.test_rehearsal import rehearsal_stack, team_campaign  # noqa: F401 (fixtures)
 
@@ -36,10 +34,9 @@ WRAP_UP = "to pick this up"  # the agent's wrap-up at the cap (media_server.agen
 
 def test_a_rehearsal_with_a_small_cap_wraps_the_long_winded_lead_up_before_the_cap(
         rehearsal_stack, celery_worker, team_campaign):  # noqa: F811
-    # The rehearsal carries its campaign's persona and hours onto the shadow campaign, not its budgets: the
-    # shadow made beforehand with the small cap keeps it (rehearse() updates an existing shadow in place).
-    Campaign.objects.create(slug=team_campaign.slug + SUFFIX, name="Rehearsal with a small cap",
-                            budget_per_call=CAP)
+    # The rehearsal carries its campaign's per-call cap onto the shadow campaign, as it does its persona and hours.
+    team_campaign.budget_per_call = CAP
+    team_campaign.save(update_fields=["budget_per_call"])
     out = StringIO()
     try:
         call_command("rehearse", team_campaign.slug, "--personas", "long_winded", "--concurrency", "1",

@@ -74,7 +74,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"    expected {row.expected}; summary: {row.summary or '—'}")
         totals = result.totals()
         self.stdout.write(self.style.MIGRATE_HEADING(
-            f"{totals['met']}/{totals['calls']} as expected in {totals['seconds']:.0f} s; cost ${totals['cost']}; "
+            f"{totals['met']}/{totals['calls']} as expected in {totals['seconds']:.0f} s; "
+            f"cost ${totals['cost']} (${totals['cost_per_call']} a call); "
             f"voice-to-voice at the phone p50 {totals['v2v_p50_ms']} ms, p95 {totals['v2v_p95_ms']} ms; "
             f"barge-in stop {totals['barge_in_ms'] or '—'} ms; simulator CPU "
             f"{totals['simulator_cpu_s_per_call']} s per call"))
