@@ -60,8 +60,11 @@ class ReautomationCollector(Collector):
                  for turn in (metrics or {}).get("turns", [])]
         yield _histogram("reautomation_voice_to_voice_ms", "End of the lead's speech to the agent's first audio",
                          [t["voice_to_voice_ms"] for t in turns if "voice_to_voice_ms" in t], LATENCY_BUCKETS_MS)
-        yield _histogram("reautomation_stt_ms", "Speech to text per lead turn",
-                         [t["stt_ms"] for t in turns if "stt_ms" in t], STAGE_BUCKETS_MS)
+        for key, documentation in (("endpoint_ms", "Silence waited out before a lead turn was called over"),
+                                   ("stt_ms", "Speech to text per lead turn (what was left of it once the turn ended)"),
+                                   ("tts_ms", "A reply's first sentence to its first audio")):
+            yield _histogram(f"reautomation_{key}", documentation, [t[key] for t in turns if key in t],
+                             STAGE_BUCKETS_MS)
         yield _histogram("reautomation_agent_decide_ms", "The agent's decision per lead turn",
                          list(AgentStep.objects.filter(created_at__gte=since).values_list("decide_ms", flat=True)),
                          STAGE_BUCKETS_MS)

@@ -25,8 +25,8 @@ def scrape(client, **headers) -> dict:
 def calls(campaign):
     done = Call.objects.create(lead=make_lead(campaign, "+12125550101"), campaign=campaign,
                                status=CallStatus.COMPLETED, outcome="completed",
-                               metrics={"turns": [{"stt_ms": 180, "voice_to_voice_ms": 640},
-                                                  {"stt_ms": 220, "voice_to_voice_ms": 1700}]})
+                               metrics={"turns": [{"endpoint_ms": 224, "stt_ms": 180, "voice_to_voice_ms": 640},
+                                                  {"stt_ms": 220, "tts_ms": 60, "voice_to_voice_ms": 1700}]})
     Call.objects.create(lead=make_lead(campaign, "+12125550102"), campaign=campaign, status=CallStatus.IN_PROGRESS)
     AgentStep.objects.create(call=done, number=1, decide_ms=7)
     CostEntry.objects.create(campaign=campaign, call=done, kind="telephony", units=2, unit_price=Decimal("0.018"),
@@ -43,6 +43,8 @@ def test_it_exposes_what_operators_watch(client, calls):
     assert metrics["reautomation_voice_to_voice_ms_bucket[('le', '1000')]"] == 1
     assert metrics["reautomation_voice_to_voice_ms_count[]"] == 2
     assert metrics["reautomation_agent_decide_ms_bucket[('le', '10')]"] == 1
+    assert metrics["reautomation_endpoint_ms_count[]"] == 1 and metrics["reautomation_tts_ms_count[]"] == 1
+    assert metrics["reautomation_stt_ms_count[]"] == 2
     assert metrics["reautomation_queue_length[('queue', 'postcall')]"] >= 0
     assert metrics["reautomation_cost_per_call_usd[]"] == pytest.approx(0.036)
 
