@@ -36,6 +36,16 @@ def sheet_path(tmp_path) -> Path:
     return tmp_path / "leads.csv"
 
 
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+@pytest.fixture
+def no_proxy(monkeypatch):
+    """Clients under test talk to the local wire fakes on 127.0.0.1 directly, never through a proxy."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def campaign(db, sheet_path) -> Campaign:
     return Campaign.objects.create(name="Spring buyers", slug="spring", sheet_source=str(sheet_path),

@@ -10,7 +10,6 @@ from apps.integrations.sheets.google import GoogleSheetSource
 from apps.leads.models import ImportRejection, ImportRun, Lead
 from apps.leads.services import run_import
 from tests.conftest import HEADER
-from tests.integrations.fake_google import running_fake_google
 
 KEY = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"
 MARIA = ["Maria Gonzalez", "(212) 555-0134", "118 W 57th St, New York, NY 10019", "maria@example.com", "2-bed condo",
@@ -27,14 +26,6 @@ LEADS_TAB = [
     [],
 ]
 ARCHIVE_TAB = [HEADER, ["Old Lead", "(415) 555-0199", "", "", "", "", ""]]
-
-
-@pytest.fixture
-def google(monkeypatch):
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)  # the clients must talk to 127.0.0.1 directly
-    with running_fake_google() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from apps.integrations.sheets.models import SheetWriteback
 from apps.leads.models import ImportRun, Lead, LeadStatus
 from apps.leads.services import run_import, schedule_callback
 from tests.conftest import HEADER, MAPPING, write_csv
-from tests.integrations.fake_google import running_fake_google
 from workers.postcall import analyse_call, flush_sheet_writeback, record_sheet_writeback
 
 KEY = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"
@@ -44,14 +43,6 @@ def fresh_writeback_state(settings):
     keys = list(client.scan_iter("sheets:writeback:*"))
     if keys:
         client.delete(*keys)
-
-
-@pytest.fixture
-def google(monkeypatch):
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)  # the clients must talk to 127.0.0.1 directly
-    with running_fake_google() as fake:
-        yield fake
 
 
 @pytest.fixture

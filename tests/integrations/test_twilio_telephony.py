@@ -25,9 +25,7 @@ SID = re.compile(r"CA[0-9a-f]{32}")
 
 
 @pytest.fixture
-def twilio(monkeypatch, settings):
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)  # the client must talk to 127.0.0.1 directly
+def twilio(no_proxy, settings):
     with running_fake_twilio(ACCOUNT_SID, AUTH_TOKEN, numbers={FROM}) as fake:
         settings.TELEPHONY_PROVIDER = "twilio"
         settings.TWILIO_ACCOUNT_SID = ACCOUNT_SID

@@ -61,9 +61,7 @@ def piper(loaded_piper) -> RecordingPiper:
 
 
 @pytest.fixture
-def elevenlabs(monkeypatch, settings):
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)  # the client must talk to 127.0.0.1 directly
+def elevenlabs(no_proxy, settings):
     with running_fake_elevenlabs(API_KEY, voices={VOICE_ID}) as fake:
         settings.ELEVENLABS_API_KEY = API_KEY
         settings.ELEVENLABS_VOICE_ID = VOICE_ID
