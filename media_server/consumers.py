@@ -1,11 +1,20 @@
 """/media/stream: Twilio's WebSocket for a call's audio, relayed to the media worker holding its slot.
 
-The consumer checks the handshake's X-Twilio-Signature (when a Twilio auth token is set; the
-simulated network's, signed with its own token, is good for one simulated call), refuses
-streams for unknown calls or calls not in progress, reserves (or finds) the call's
-media slot, and relays Twilio's messages to that worker over Redis Streams (media_server.relay);
-the worker's replies come back the same way. If the worker goes quiet for MEDIA_WORKER_ALIVE_TIMEOUT the
-call is ended cleanly: a short apology, the call marked failed, the lead rescheduled.
+Who may stream (tests/security/test_media_stream_takeover.py): the handshake must carry Twilio's
+X-Twilio-Signature when a Twilio auth token is set (or the simulated network's, good for one simulated call),
+and whatever the settings, the `start` message must carry the call's stream token (apps.calls.streams: an
+HMAC of the call id and an expiry that the dialer put in the call's TwiML) and name the provider call sid
+we placed. One stream per call, ever: a second is refused and the first keeps going. A refused stream never
+touches the call. A connection with no valid `start` within MEDIA_STREAM_START_TIMEOUT_SECONDS is closed.
+
+Bounds: a message over MEDIA_STREAM_MAX_MESSAGE_BYTES closes the stream (4413); messages beyond
+MEDIA_STREAM_MAX_MESSAGES_PER_SECOND (Twilio sends 50) are dropped, and a flood of five times that closes
+it (4429). The consumer renews a lease on its call's stream; whatever way it ends (closed, or cancelled by
+daphne without `disconnect()`) it tells the worker and gives the lease up, and a worker whose call lost its
+lease (the web process was killed) ends the call and frees the slot.
+
+If the worker goes quiet for MEDIA_WORKER_ALIVE_TIMEOUT the call is ended cleanly: a short apology, the call
+marked failed, the lead rescheduled.
 """
 from __future__ import annotations
 
@@ -17,20 +26,15 @@ import redis
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils.crypto import constant_time_compare
 
+from apps.calls.streams import StreamRefused, verify_start
 from media_server.relay import Relay
 from media_server.slots import SlotRegistry
 from media_server.twilio_protocol import ProtocolError, Start, media_message, parse
 
 log = logging.getLogger(__name__)
 APOLOGY = "I'm sorry, we're having a technical problem. We'll call you back shortly. Goodbye."
-
-
-def _servable(call_id: int) -> bool:
-    from apps.calls.models import Call, CallStatus
-
-    return Call.objects.filter(pk=call_id, status__in=(CallStatus.DIALING, CallStatus.RINGING,
-                                                       CallStatus.IN_PROGRESS)).exists()
 
 
 def _fail_call(call_id: int, reason: str, hang_up: bool = True) -> None:
@@ -88,7 +92,42 @@ def _simulated_network_call(scope) -> int | None:
     return int(call_id) if Call.objects.filter(pk=int(call_id), provider="simulated").exists() else None
 
 
+class _Budget:
+    """A token bucket: `rate` messages a second, bursts of `burst`."""
+
+    def __init__(self, rate: float, burst: float):
+        self.rate, self.burst, self.tokens, self.at = rate, burst, burst, time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def _stream_call(call_id: int) -> tuple[bool, str]:
+    """(the call may be served, the provider's sid for it)."""
+    from apps.calls.models import Call, CallStatus
+
+    found = Call.objects.filter(pk=call_id, status__in=(CallStatus.DIALING, CallStatus.RINGING,
+                                                        CallStatus.IN_PROGRESS)).values_list("provider_call_id",
+                                                                                            flat=True).first()
+    return found is not None, found or ""
+
+
 class TwilioMediaConsumer(AsyncWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Also when daphne cancels a consumer that did not finish in time (no `disconnect()` then):
+            # the worker hears the call is over and the lease goes, whatever happens to this task next.
+            cleanup = asyncio.ensure_future(self._cleanup())
+            await asyncio.shield(cleanup)
+
     async def connect(self):
         self.call_id = None
         self.stream_sid = ""
@@ -97,7 +136,13 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         self.last_alive = time.monotonic()
         self.watchdog = None
         self.listener = None
+        self.deadline = None
         self.failed = False
+        self.closing = False
+        self.cleaned = False
+        self.budget = _Budget(settings.MEDIA_STREAM_MAX_MESSAGES_PER_SECOND,
+                              2.5 * settings.MEDIA_STREAM_MAX_MESSAGES_PER_SECOND)
+        self.dropped, self.dropped_window = 0, (0, 0.0)
         self.signed_for_call = None  # a simulated network's handshake is good for one call only
         if not _signature_ok(self.scope):
             self.signed_for_call = await database_sync_to_async(_simulated_network_call)(self.scope)
@@ -106,10 +151,31 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
                 await self.close(code=4403)
                 return
         await self.accept()
+        self.deadline = asyncio.create_task(self._close_unless_started())
+
+    async def _close_unless_started(self) -> None:
+        await asyncio.sleep(settings.MEDIA_STREAM_START_TIMEOUT_SECONDS)
+        if self.call_id is None:
+            log.warning("refused a media stream: no valid start within %.0f s",
+                        settings.MEDIA_STREAM_START_TIMEOUT_SECONDS)
+            await self._refuse(4408)
+
+    async def _refuse(self, code: int) -> None:
+        self.closing = True
+        await self.close(code=code)
 
     async def receive(self, text_data=None, bytes_data=None):
-        if text_data is None:
+        if self.closing:
             return
+        if len(text_data or bytes_data or "") > settings.MEDIA_STREAM_MAX_MESSAGE_BYTES:
+            log.warning("call %s: closing the stream: a %d-byte message", self.call_id, len(text_data or bytes_data))
+            await self._refuse(4413)
+            return
+        if not self.budget.take():
+            await self._drop()
+            return
+        if text_data is None:
+            return  # Twilio sends text frames only
         if self.worker_id is not None:
             # Relayed as received: the worker parses it (once) and counts what it cannot use.
             try:
@@ -118,6 +184,8 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
             except redis.RedisError:
                 await self._worker_lost("the relay to the media worker failed")
             return
+        if self.call_id is not None:
+            return  # started, and waiting for its slot
         try:
             message = parse(text_data)
         except ProtocolError:
@@ -125,24 +193,58 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         if isinstance(message, Start):
             await self._start(message)
 
+    async def _drop(self) -> None:
+        """Over the message rate: drop, and close a stream that floods (five times the rate within a second)."""
+        second = int(time.monotonic())
+        count = self.dropped_window[1] + 1 if self.dropped_window[0] == second else 1
+        self.dropped_window, self.dropped = (second, count), self.dropped + 1
+        if count == 1:
+            log.warning("call %s: over %d messages a second, dropping", self.call_id,
+                        settings.MEDIA_STREAM_MAX_MESSAGES_PER_SECOND)
+        if count > 5 * settings.MEDIA_STREAM_MAX_MESSAGES_PER_SECOND:
+            log.warning("call %s: closing a flooding stream (%d dropped)", self.call_id, self.dropped)
+            await self._refuse(4429)
+
     async def _start(self, start: Start) -> None:
-        call_id = start.custom_parameters.get("call_id", "")
-        if self.signed_for_call is not None and call_id != str(self.signed_for_call):
-            log.warning("refused a media stream: signed for call %s, started for %r", self.signed_for_call, call_id)
-            await self.close(code=4403)
+        try:
+            grant = verify_start(start.custom_parameters, start.call_sid)
+        except StreamRefused as refused:
+            log.warning("refused a media stream: %s", refused)
+            await self._refuse(refused.code)
             return
-        if not call_id.isdigit() or not await database_sync_to_async(_servable)(int(call_id)):
-            log.warning("refused a media stream for unknown or ended call %r", call_id)
-            await self.close(code=4404)
+        if self.signed_for_call is not None and grant.call_id != self.signed_for_call:
+            log.warning("refused a media stream: signed for call %s, started for %s", self.signed_for_call,
+                        grant.call_id)
+            await self._refuse(4403)
             return
-        self.call_id, self.stream_sid = int(call_id), start.stream_sid
+        servable, provider_sid = await database_sync_to_async(_stream_call)(grant.call_id)
+        if not servable:
+            log.warning("refused a media stream for unknown or ended call %s", grant.call_id)
+            await self._refuse(4404)
+            return
+        if not provider_sid or not constant_time_compare(provider_sid, start.call_sid):
+            log.warning("refused a media stream for call %s: its callSid is not the call's", grant.call_id)
+            await self._refuse(4403)
+            return
+        relay = Relay()
+        if not await relay.claim_stream(grant.call_id, self.channel_name, _claim_seconds()):
+            await relay.close()
+            log.warning("refused a second media stream for call %s", grant.call_id)
+            await self._refuse(4409)
+            return
+        self.call_id, self.stream_sid, self.relay = grant.call_id, start.stream_sid, relay
+        await self.relay.renew_stream(self.call_id)
+        await self._serve()
+
+    async def _serve(self) -> None:
+        """The stream is the call's own: reserve (or find) its slot and start relaying."""
         worker_id = await asyncio.to_thread(SlotRegistry().reserve, self.call_id)
         if not worker_id:
             log.error("call %s: no media worker can take it", self.call_id)
             await database_sync_to_async(_fail_call)(self.call_id, "no media worker available")
-            await self.close(code=4503)
+            await self._refuse(4503)
             return
-        self.worker_id, self.relay = worker_id, Relay()
+        self.worker_id = worker_id
         await self.relay.reset_call(self.call_id)
         self.last_alive = time.monotonic()
         self.listener = asyncio.create_task(self._listen_to_worker())
@@ -163,8 +265,12 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
                 return
 
     async def _watch_worker(self) -> None:
+        renewed = time.monotonic()
         while not self.failed:
             await asyncio.sleep(0.25)
+            if time.monotonic() - renewed > 1.0:
+                renewed = time.monotonic()
+                await self.relay.renew_stream(self.call_id)
             if time.monotonic() - self.last_alive > settings.MEDIA_WORKER_ALIVE_TIMEOUT:
                 await self._worker_lost("media worker stopped responding")
 
@@ -194,14 +300,32 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
             log.exception("call %s: could not apologise", self.call_id)
 
     async def disconnect(self, code):
-        for task in (self.watchdog, self.listener):
+        await self._cleanup()
+
+    async def _cleanup(self) -> None:
+        """Everything this stream holds goes, once: its tasks, the worker's session, the lease, the reply stream."""
+        if getattr(self, "cleaned", True):
+            return  # never connected, or already done
+        self.cleaned = True
+        for task in (self.deadline, self.watchdog, self.listener):
             if task and task is not asyncio.current_task():
                 task.cancel()
-        if self.relay is not None:
-            if not self.failed:
+        if self.relay is None:
+            return
+        try:
+            if self.worker_id is not None and not self.failed:
                 await self.relay.to_worker(self.worker_id, {"type": "call.hangup", "call_id": self.call_id})
+            await self.relay.end_stream(self.call_id)
             await self.relay.reset_call(self.call_id)
+        except redis.RedisError:
+            log.warning("call %s: could not tell the worker the stream closed; its lease runs out", self.call_id)
+        finally:
             await self.relay.close()
+
+
+def _claim_seconds() -> int:
+    """How long a call's stream claim is kept: as long as the call may last, and then some."""
+    return settings.CALL_MAX_SECONDS + settings.MEDIA_STREAM_TOKEN_TTL_SECONDS
 
 
 _apology: bytes | None = None

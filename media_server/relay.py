@@ -16,8 +16,14 @@ from django.conf import settings
 
 BLOCK_MS = 1000
 BATCH = 100
-WORKER_BACKLOG = 10_000  # messages kept per worker stream (200 s of one call's frames)
+# Messages kept per stream. A consumer relays nothing over MEDIA_STREAM_MAX_MESSAGE_BYTES (4 KiB), so a worker's
+# input stream holds at most 2,000 × 4 KiB = 8 MiB however a caller behaves: 5 s of 8 calls' frames, more than a
+# worker that is still useful can fall behind. A call's reply stream holds our own audio (40 s of it).
+WORKER_BACKLOG = 2_000
 CALL_BACKLOG = 2_000
+# The consumer holding a call's stream renews this lease; a worker whose call lost it (the consumer was killed
+# without closing) ends the call and frees its slot.
+STREAM_LEASE_MS = 5_000
 
 
 def _worker_key(worker_id: str) -> str:
@@ -26,6 +32,10 @@ def _worker_key(worker_id: str) -> str:
 
 def _call_key(call_id: int) -> str:
     return f"media:out:{call_id}"
+
+
+def _stream_key(call_id: int) -> str:
+    return f"media:stream:{call_id}"
 
 
 class Relay:
@@ -47,6 +57,27 @@ class Relay:
 
     async def reset_worker(self, worker_id: str) -> None:
         await self.redis.delete(_worker_key(worker_id))
+
+    # --- who holds a call's stream: one stream per call, ever; alive while its consumer renews the lease ---
+
+    async def claim_stream(self, call_id: int, owner: str, ttl_seconds: int) -> bool:
+        """True for the first stream to claim the call; every later one (a replay, a second connection) is refused."""
+        return bool(await self.redis.set(_stream_key(call_id), owner, nx=True, ex=ttl_seconds))
+
+    async def renew_stream(self, call_id: int) -> None:
+        await self.redis.set(_stream_key(call_id) + ":alive", "1", px=STREAM_LEASE_MS)
+
+    async def end_stream(self, call_id: int) -> None:
+        await self.redis.delete(_stream_key(call_id) + ":alive")  # the claim stays: no second stream
+
+    async def live_streams(self, call_ids: list[int]) -> set[int]:
+        """The calls among these whose stream's consumer is still renewing its lease."""
+        if not call_ids:
+            return set()
+        pipe = self.redis.pipeline(transaction=False)
+        for call_id in call_ids:
+            pipe.exists(_stream_key(call_id) + ":alive")
+        return {call_id for call_id, alive in zip(call_ids, await pipe.execute(), strict=True) if alive}
 
     async def worker_messages(self, worker_id: str) -> AsyncIterator[dict]:
         async for message in self._read(_worker_key(worker_id)):

@@ -79,6 +79,12 @@ def _int(value, what: str) -> int:
         raise ProtocolError(f"{what} is not a number: {value!r}") from None
 
 
+def _text(value, what: str) -> str:
+    if not isinstance(value, str | int):
+        raise ProtocolError(f"{what} is not text: {type(value).__name__}")
+    return str(value)
+
+
 def _section(message: dict, name: str) -> dict:
     section = message.get(name)
     if not isinstance(section, dict):
@@ -86,11 +92,20 @@ def _section(message: dict, name: str) -> dict:
     return section
 
 
+def _object(section: dict, name: str) -> dict:
+    value = section.get(name) or {}
+    if not isinstance(value, dict):
+        raise ProtocolError(f"{name!r} is not an object")
+    return value
+
+
 def parse(text: str | bytes) -> Message:
     try:
         message = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ProtocolError(f"not JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError("not JSON we read: nested too deep") from None
     if not isinstance(message, dict):
         raise ProtocolError("not a JSON object")
     event = message.get("event")
@@ -105,13 +120,19 @@ def parse(text: str | bytes) -> Message:
                          _int(media.get("timestamp"), "timestamp"), base64.b64decode(media["payload"], validate=True))
         if event == "start":
             start = _section(message, "start")
-            media_format = start.get("mediaFormat") or {}
+            media_format = _object(start, "mediaFormat")
+            tracks = start.get("tracks") or ["inbound"]
+            if not isinstance(tracks, list) or not all(isinstance(track, str) for track in tracks):
+                raise ProtocolError("'tracks' is not a list of names")
+            parameters = _object(start, "customParameters")
+            if not all(isinstance(value, str | int | float) for value in parameters.values()):
+                raise ProtocolError("'customParameters' holds something other than text")
             return Start(sequence, str(start.get("streamSid", stream_sid)), str(start.get("accountSid", "")),
-                         str(start["callSid"]), tuple(start.get("tracks") or ("inbound",)),
+                         _text(start["callSid"], "callSid"), tuple(tracks),
                          str(media_format.get("encoding", "audio/x-mulaw")),
                          _int(media_format.get("sampleRate", 8000), "sampleRate"),
                          _int(media_format.get("channels", 1), "channels"),
-                         {str(k): str(v) for k, v in (start.get("customParameters") or {}).items()})
+                         {str(k): str(v) for k, v in parameters.items()})
         if event == "mark":
             return Mark(sequence, stream_sid, str(_section(message, "mark")["name"]))
         if event == "dtmf":
@@ -122,10 +143,11 @@ def parse(text: str | bytes) -> Message:
             return Stop(sequence, stream_sid, str(stop.get("accountSid", "")), str(stop.get("callSid", "")))
     except KeyError as exc:
         raise ProtocolError(f"{event} message without {exc.args[0]!r}") from None
-    except (binascii.Error, ValueError) as exc:
+    except (binascii.Error, ValueError, TypeError, AttributeError) as exc:
         if isinstance(exc, ProtocolError):
             raise
-        raise ProtocolError(f"{event} message with a bad payload: {exc}") from None
+        # Any value of the wrong type where Twilio sends another: one kind of error for the caller to count.
+        raise ProtocolError(f"{event} message with a bad payload or value: {exc}") from None
     raise ProtocolError(f"unknown event {event!r}")
 
 

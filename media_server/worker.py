@@ -98,10 +98,16 @@ class MediaWorker:
                 log.warning("media worker %s: heartbeat failed", self.worker_id, exc_info=True)
 
     async def _tell_calls(self) -> None:
-        """Each call's consumer hears that this worker is alive (it ends the call when it stops hearing)."""
+        """Each call's consumer hears that this worker is alive (it ends the call when it stops hearing), and
+        a call whose consumer stopped renewing its stream's lease (killed without closing) is ended here."""
         while True:
-            for call_id in list(self.sessions):
+            calls = list(self.sessions)
+            for call_id in calls:
                 await self.relay.to_call(call_id, {"type": "worker.alive"})
+            for call_id in set(calls) - await self.relay.live_streams(calls):
+                if session := self.sessions.pop(call_id, None):
+                    log.warning("call %s: its media stream is gone (lease expired); ending the call", call_id)
+                    await session.end("the media stream is gone")
             await asyncio.sleep(HEARTBEAT_SECONDS)
 
     async def _receive(self) -> None:

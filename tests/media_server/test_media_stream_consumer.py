@@ -1,8 +1,6 @@
 """/media/stream refuses what is not a genuine stream for a call we are making."""
 from __future__ import annotations
 
-import json
-
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
@@ -12,24 +10,18 @@ from apps.calls.models import Call, CallStatus
 from apps.leads.models import LeadStatus
 from config.asgi import application
 from tests.conftest import make_lead
+from tests.media_stream import start_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TOKEN = "f" * 32
 
 
-def start_message(call_id) -> str:
-    return json.dumps({"event": "start", "sequenceNumber": "1", "streamSid": "MZ1", "start": {
-        "accountSid": "AC1", "streamSid": "MZ1", "callSid": "CA1", "tracks": ["inbound"],
-        "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1},
-        "customParameters": {"call_id": str(call_id)}}})
-
-
-async def open_stream(headers=(), call_id=None):
+async def open_stream(headers=(), start=None):
     communicator = WebsocketCommunicator(application, "/media/stream", headers=list(headers))
     connected, code = await communicator.connect()
     result = {"connected": connected, "code": code}
-    if connected and call_id is not None:
-        await communicator.send_to(text_data=start_message(call_id))
+    if connected and start is not None:
+        await communicator.send_to(text_data=start)
         output = await communicator.receive_output(timeout=5)
         result["closed"] = output
     await communicator.disconnect()
@@ -55,13 +47,16 @@ def test_a_signed_handshake_is_accepted(settings):
 
 
 def test_a_stream_for_an_unknown_or_ended_call_is_closed(call):
-    assert async_to_sync(open_stream)(call_id=999)["closed"] == {"type": "websocket.close", "code": 4404}
+    unknown = Call(pk=999, campaign_id=call.campaign_id, provider_call_id="SIMx")
+    assert async_to_sync(open_stream)(start=start_message(unknown))["closed"] == {"type": "websocket.close",
+                                                                                 "code": 4404}
     Call.objects.filter(pk=call.pk).update(status=CallStatus.COMPLETED)
-    assert async_to_sync(open_stream)(call_id=call.pk)["closed"]["code"] == 4404
+    assert async_to_sync(open_stream)(start=start_message(call))["closed"]["code"] == 4404
 
 
 def test_with_no_media_worker_alive_the_call_fails_and_the_lead_is_rescheduled(call):
-    assert async_to_sync(open_stream)(call_id=call.pk)["closed"] == {"type": "websocket.close", "code": 4503}
+    assert async_to_sync(open_stream)(start=start_message(call))["closed"] == {"type": "websocket.close",
+                                                                              "code": 4503}
     call.refresh_from_db()
     call.lead.refresh_from_db()
     assert call.status == CallStatus.FAILED and call.error == "no media worker available"

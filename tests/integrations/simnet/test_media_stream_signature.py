@@ -1,8 +1,6 @@
 """/media/stream handshakes from the simulated network: signed with its own token, good for one simulated call."""
 from __future__ import annotations
 
-import json
-
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
@@ -13,6 +11,7 @@ from apps.calls.models import Call, CallStatus
 from apps.leads.models import LeadStatus
 from config.asgi import application
 from tests.conftest import make_lead
+from tests.media_stream import start_message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,18 +28,13 @@ def make_call(campaign, phone: str, provider: str = "simulated") -> Call:
                                provider_call_id="SIMsig")
 
 
-def start(call_id: int) -> str:
-    return json.dumps({"event": "start", "sequenceNumber": "1", "streamSid": "MZ1", "start": {
-        "accountSid": "AC1", "streamSid": "MZ1", "callSid": "SIMsig", "tracks": ["inbound"],
-        "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1},
-        "customParameters": {"call_id": str(call_id)}}})
-
-
 def handshake(signed_for: int, token: str | None = None, started_for: int | None = None) -> dict:
     """Open the stream as the simulated network does (it signs the URL it calls, call id included)."""
     path = f"/media/stream?call_id={signed_for}"
     signature = RequestValidator(token or settings.SIMULATED_NETWORK_TOKEN).compute_signature(
         f"ws://testserver{path}", {})
+
+    started = start_message(Call.objects.get(pk=started_for)) if started_for is not None else None
 
     async def run():
         communicator = WebsocketCommunicator(application, path, headers=[(b"host", b"testserver"),
@@ -48,7 +42,7 @@ def handshake(signed_for: int, token: str | None = None, started_for: int | None
         connected, code = await communicator.connect()
         result = {"connected": connected, "code": code}
         if connected and started_for is not None:
-            await communicator.send_to(text_data=start(started_for))
+            await communicator.send_to(text_data=started)
             result["after_start"] = await communicator.receive_output(timeout=5)
         await communicator.disconnect()
         return result

@@ -52,12 +52,15 @@ class DialRequest:
     # Where the media stream goes instead of the platform's /media/stream (as a TwiML <Stream url> would
     # say): the benchmark's stock pipecat bot (media_server.benchmarks.stock).
     stream_url: str = ""
+    # The <Stream>'s <Parameter>s (call id, stream token), sent back in `start.customParameters` as Twilio does.
+    stream_parameters: dict = field(default_factory=dict)
 
     @classmethod
     def from_fields(cls, fields: dict[str, str]) -> DialRequest:
         return cls(call_id=int(fields["call_id"]), sid=fields["sid"], persona=fields["persona"],
                    lead_name=fields.get("lead_name", ""), to=fields.get("to", ""),
-                   requested_at=float(fields.get("requested_at") or 0), stream_url=fields.get("stream_url", ""))
+                   requested_at=float(fields.get("requested_at") or 0), stream_url=fields.get("stream_url", ""),
+                   stream_parameters=json.loads(fields.get("stream_parameters") or "{}"))
 
 
 @dataclass
@@ -359,7 +362,8 @@ class SimulatedCall:
                                                  "callSid": self.request.sid, "tracks": ["inbound"],
                                                  "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000,
                                                                  "channels": 1},
-                                                 "customParameters": {"call_id": str(self.request.call_id)}}}))
+                                                 "customParameters": self.request.stream_parameters or
+                                                                     {"call_id": str(self.request.call_id)}}}))
         self.stream_start = time.monotonic()
 
     async def _send_frames(self) -> None:
