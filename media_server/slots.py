@@ -72,6 +72,29 @@ end
 return id
 """
 
+# ARGV: worker id, call id. Lets go of an ended call on a worker: its slot goes back to the worker's free count
+# (as SlotRegistry.release does), also when the call's own key (media:call:<id>, an hour's TTL) is gone, which
+# release() needs. Returns 1 when the worker still listed the call.
+_LET_GO = """
+local id, call = ARGV[1], ARGV[2]
+if redis.call('GET', 'media:call:' .. call) == id then redis.call('DEL', 'media:call:' .. call) end
+if redis.call('SREM', 'media:worker:' .. id .. ':calls', call) == 0 then return 0 end
+local slots = tonumber(redis.call('HGET', 'media:worker:' .. id, 'slots') or '0')
+if redis.call('INCR', 'media:worker:' .. id .. ':free') > slots then
+  redis.call('SET', 'media:worker:' .. id .. ':free', slots)
+end
+return 1
+"""
+# KEYS: workers set. ARGV: worker id. Forgets the worker if it is still dead and lists no calls; returns 1 then.
+_FORGET_IF_DONE = """
+local id = ARGV[1]
+if redis.call('EXISTS', 'media:worker:' .. id .. ':alive') == 1 then return 0 end
+if redis.call('SCARD', 'media:worker:' .. id .. ':calls') > 0 then return 0 end
+redis.call('SREM', KEYS[1], id)
+redis.call('DEL', 'media:worker:' .. id, 'media:worker:' .. id .. ':free', 'media:worker:' .. id .. ':calls')
+return 1
+"""
+
 
 class SlotRegistry:
     def __init__(self, url: str | None = None):
@@ -79,6 +102,8 @@ class SlotRegistry:
         self._reserve = self.redis.register_script(_RESERVE)
         self._release = self.redis.register_script(_RELEASE)
         self._heartbeat = self.redis.register_script(_HEARTBEAT)
+        self._let_go = self.redis.register_script(_LET_GO)
+        self._forget_if_done = self.redis.register_script(_FORGET_IF_DONE)
 
     # --- the worker's side ---------------------------------------------------------
 
@@ -137,15 +162,20 @@ class SlotRegistry:
     def free_slots(self) -> int:
         return sum(info["free"] for info in self.live_workers().values() if info.get("draining") != "1")
 
-    def orphaned_calls(self) -> dict[str, list[int]]:
-        """Calls holding slots on workers whose heartbeat stopped: worker id → call ids. Forgets
-        those workers (their slots died with them)."""
-        orphans = {}
-        for worker_id in self.redis.smembers(_WORKERS):
-            if not self.is_alive(worker_id):
-                calls = sorted(int(c) for c in self.redis.smembers(f"media:worker:{worker_id}:calls"))
-                for call_id in calls:
-                    self.redis.delete(f"media:call:{call_id}")
-                self.unregister(worker_id)
-                orphans[worker_id] = calls
-        return orphans
+    # --- the sweeper's side: a dead worker's calls are kept until each has ended ---------------------
+
+    def dead_workers(self) -> list[str]:
+        """Registered workers whose heartbeat stopped."""
+        return sorted(worker_id for worker_id in self.redis.smembers(_WORKERS) if not self.is_alive(worker_id))
+
+    def calls_of(self, worker_id: str) -> list[int]:
+        """The calls the worker still lists, oldest first (read only: nothing is forgotten)."""
+        return sorted(int(call_id) for call_id in self.redis.smembers(f"media:worker:{worker_id}:calls"))
+
+    def let_go(self, worker_id: str, call_id: int) -> bool:
+        """After the call has ended: the worker no longer lists it. True when it still did."""
+        return bool(self._let_go(args=[worker_id, call_id]))
+
+    def forget_if_done(self, worker_id: str) -> bool:
+        """Forget a dead worker that lists no calls (one that beats again, or still lists some, stays)."""
+        return bool(self._forget_if_done(keys=[_WORKERS], args=[worker_id]))

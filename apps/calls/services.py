@@ -44,6 +44,8 @@ PROVIDER_STATUS = {
     "failed": CallStatus.FAILED,
     "canceled": CallStatus.CANCELED,
 }
+# Calls a machine-detection verdict may still label: placed and not yet ended.
+ON_THE_LINE = (CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS)
 # Outcomes after which the lead is tried again (spacing from the campaign's retry_minutes).
 RETRY_KEY = {
     CallStatus.NO_ANSWER: "no_answer",
@@ -271,8 +273,7 @@ def record_call_event(call_id: int, provider_call_id: str, provider_status: str,
         updates = {}
         if provider_call_id and not call.provider_call_id:
             updates.update(provider_call_id=provider_call_id, provider=provider or call.provider)
-        if answered_by and answered_by != call.answered_by:
-            updates["answered_by"] = answered_by
+        labelled = bool(answered_by) and _label_answered_by(call, answered_by)
         advances = status is not None and CALL_STATUS_RANK[status] > CALL_STATUS_RANK[call.status]
         if advances and status not in FINAL_CALL_STATUSES:
             updates.update(status=status, provider_status=provider_status, last_event_at=now)
@@ -286,7 +287,19 @@ def record_call_event(call_id: int, provider_call_id: str, provider_status: str,
             events.call_started(Call.objects.select_related("lead", "campaign").get(pk=call.pk))
     if advances and status in FINAL_CALL_STATUSES:
         finish_call(call_id, status, duration=duration, provider_status=provider_status)
-    return bool(updates) or advances
+    return bool(updates) or advances or labelled
+
+
+def _label_answered_by(call: Call, answered_by: str) -> bool:
+    """Machine detection's verdict, once, and only while the call is on the line (a conditional update): a
+    replayed or late verdict (Twilio's AMD callback carries no Timestamp to refuse it by) must not relabel a
+    call, nor make a finished conversation a voicemail."""
+    if Call.objects.filter(pk=call.pk, answered_by="", status__in=ON_THE_LINE).update(answered_by=answered_by):
+        return True
+    if answered_by != call.answered_by:  # not Twilio's retry of the verdict we kept
+        log.warning("call %s: machine detection's %r ignored: the call is %s, its answered_by %r", call.pk,
+                    answered_by, call.status, call.answered_by)
+    return False
 
 
 def finish_call(call_id: int, status: str, *, outcome: str = "", duration: int | None = None, error: str = "",
@@ -415,18 +428,45 @@ def sweep_stale_calls(now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def _fail_calls_of_dead_workers() -> int:
-    """Calls whose media worker stopped beating: hang up, fail them, reschedule their leads."""
+    """Calls whose media worker stopped beating: hang up, fail them, reschedule their leads, one at a time.
+    The registry lists each call until it has ended and the worker until it lists none, so a sweep that dies
+    half-way leaves the rest to the next one."""
+    slots = _slots()
     failed = 0
-    for worker_id, call_ids in _slots().orphaned_calls().items():
-        for call in Call.objects.filter(pk__in=call_ids, status__in=LIVE_CALL_STATUSES):
+    for worker_id in slots.dead_workers():
+        for call_id in slots.calls_of(worker_id):
+            if slots.is_alive(worker_id):
+                break  # only slow, not dead: it beats again and keeps the calls it still has
             try:
-                telephony(call.provider or None).hang_up(call)
-            except TelephonyError as exc:
-                log.warning("could not hang up call %s after its media worker died: %s", call.pk, exc)
-            if call.provider_call_id or not release_call(call.pk, f"media worker {worker_id} died"):
-                finish_call(call.pk, CallStatus.FAILED, outcome="failed", error=f"media worker {worker_id} died")
-            failed += 1
+                failed += _fail_orphaned_call(call_id, worker_id)
+            except Exception:  # noqa: BLE001 - one call must not stop the others; it stays listed for the next sweep
+                log.exception("call %s: could not end it after media worker %s died", call_id, worker_id)
+                continue
+            slots.let_go(worker_id, call_id)
+        slots.forget_if_done(worker_id)
     return failed
+
+
+def _fail_orphaned_call(call_id: int, worker_id: str) -> int:
+    """End one call of a dead worker: 1, or 0 when it had ended already (its slot only is left to let go)."""
+    call = Call.objects.filter(pk=call_id, status__in=LIVE_CALL_STATUSES).first()
+    if call is None:
+        return 0
+    reason = f"media worker {worker_id} died"
+    _hang_up_regardless(call, reason)
+    if call.provider_call_id or not release_call(call.pk, reason):
+        finish_call(call.pk, CallStatus.FAILED, outcome="failed", error=reason)
+    return 1
+
+
+def _hang_up_regardless(call: Call, reason: str) -> None:
+    """Best effort: nobody can serve the call any more, so it is ended here whatever the provider says."""
+    try:
+        telephony(call.provider or None).hang_up(call)
+    except TelephonyError as exc:
+        log.warning("call %s: could not hang up (%s): %s", call.pk, reason, exc)
+    except Exception:  # noqa: BLE001 - a defect in a provider must not keep a lead "in a call" forever
+        log.exception("call %s: could not hang up (%s)", call.pk, reason)
 
 
 def _sweep_one(call: Call) -> str:

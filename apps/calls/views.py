@@ -2,6 +2,7 @@
 staff-only live-calls page, and the staff-only downloads: call recordings and appointment invites (iCalendar)."""
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import logging
 
@@ -35,8 +36,9 @@ def _signer(request: HttpRequest, provider: str) -> tuple[str, str] | None:
     return settings.TWILIO_AUTH_TOKEN, public_url(request.get_full_path())
 
 
-def _refusal(request: HttpRequest, provider: str) -> str | None:
-    """Why this request is not a genuine, fresh Twilio (or simulated network) callback; None when it is."""
+def _refusal(request: HttpRequest, provider: str, *, stamped: bool) -> str | None:
+    """Why this request is not a genuine, fresh Twilio (or simulated network) callback; None when it is.
+    `stamped`: it must carry a Timestamp (status callbacks do; the answering-machine callback does not)."""
     signer = _signer(request, provider)
     if signer is None:
         return "Twilio callbacks are not configured here"
@@ -44,21 +46,29 @@ def _refusal(request: HttpRequest, provider: str) -> str | None:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not RequestValidator(token).validate(url, request.POST.dict(), signature):
         return "invalid signature"
-    stamp = request.POST.get("Timestamp")
-    if stamp:
-        try:
-            sent = email.utils.parsedate_to_datetime(stamp)
-        except (TypeError, ValueError):
-            return "unreadable timestamp"
-        age = (timezone.now() - sent).total_seconds()
-        if age > settings.TWILIO_CALLBACK_MAX_AGE_SECONDS or age < -300:
-            return "stale callback (replayed?)"
+    return _staleness(request.POST.get("Timestamp", ""), required=stamped)
+
+
+def _staleness(stamp: str, *, required: bool) -> str | None:
+    """Why the signed Timestamp does not show a fresh callback: missing where Twilio always sends one,
+    unreadable, or outside TWILIO_CALLBACK_MAX_AGE_SECONDS (a captured callback replayed)."""
+    if not stamp:
+        return "no Timestamp: cannot tell a replay" if required else None
+    try:
+        sent = email.utils.parsedate_to_datetime(stamp)
+    except (TypeError, ValueError):
+        return "unreadable timestamp"
+    if sent.tzinfo is None:  # RFC 2822's "-0000": UTC
+        sent = sent.replace(tzinfo=dt.UTC)
+    age = (timezone.now() - sent).total_seconds()
+    if age > settings.TWILIO_CALLBACK_MAX_AGE_SECONDS or age < -300:
+        return "stale callback (replayed?)"
     return None
 
 
-def _apply(request: HttpRequest, call_id: int, status: str) -> HttpResponse:
+def _apply(request: HttpRequest, call_id: int, status: str, *, stamped: bool) -> HttpResponse:
     provider = "simulated" if Call.objects.filter(pk=call_id, provider="simulated").exists() else "twilio"
-    if reason := _refusal(request, provider):
+    if reason := _refusal(request, provider, stamped=stamped):
         log.warning("refused %s callback for call %s: %s", provider, call_id, reason)
         return JsonResponse({"error": reason}, status=403)
     duration = request.POST.get("CallDuration")
@@ -74,14 +84,16 @@ def _apply(request: HttpRequest, call_id: int, status: str) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def twilio_status(request: HttpRequest, call_id: int) -> HttpResponse:
-    return _apply(request, call_id, request.POST.get("CallStatus", ""))
+    return _apply(request, call_id, request.POST.get("CallStatus", ""), stamped=True)
 
 
 @csrf_exempt
 @require_POST
 def twilio_amd(request: HttpRequest, call_id: int) -> HttpResponse:
-    """Asynchronous answering-machine detection result: who (or what) picked up."""
-    return _apply(request, call_id, "")
+    """Asynchronous answering-machine detection result: who (or what) picked up. Twilio sends it without a
+    Timestamp, so a replay is not refused here: the verdict applies once, to a call still on the line
+    (record_call_event), and anything else is answered 204 and changes nothing."""
+    return _apply(request, call_id, "", stamped=False)
 
 
 @staff_member_required

@@ -16,7 +16,8 @@ import time
 
 import pytest
 
-from tests.media_server.test_live_call import FakeTwilio, espeak, live_call, stack  # noqa: F401 (fixtures)
+from tests.media_server.live_stack import FakeTwilio
+from tests.media_server.test_live_call import espeak, live_call, stack  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,7 +17,8 @@ import time
 import pytest
 
 from media_server.benchmarks.figures import CallFigures, Level, max_concurrency_under, stage_split
-from tests.media_server.test_live_call import ROOT, FakeTwilio, espeak, free_port, live_call  # noqa: F401 (fixture)
+from tests.media_server.live_stack import ROOT, FakeTwilio, free_port
+from tests.media_server.test_live_call import espeak, live_call  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

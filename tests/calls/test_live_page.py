@@ -28,7 +28,7 @@ from apps.leads.models import Lead, LeadStatus, mask_phone
 from media_server.pipeline.records import CallRecords
 from tests.campaigns.test_rehearsal import rehearsal_stack, team_campaign  # noqa: F401 - the stack and campaign
 from tests.conftest import make_lead
-from tests.media_server.test_live_call import ROOT, database_url, free_port
+from tests.media_server.live_stack import ROOT, database_url, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = "+12125550177"

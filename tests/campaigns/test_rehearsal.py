@@ -28,7 +28,7 @@ from apps.integrations.telephony.simulated import NETWORK_ALIVE_KEY
 from apps.leads.models import DoNotCall
 from media_server.slots import SlotRegistry
 from tests.integrations.webhooks.test_webhooks import receiver  # noqa: F401, F811 (a fixture)
-from tests.media_server.test_live_call import ROOT, _listening, database_url, free_port
+from tests.media_server.live_stack import ROOT, _listening, database_url, free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
 VOICEMAIL = ("Hi, this is Alex from Sunrise Realty about your home inquiry. Please call us back at "

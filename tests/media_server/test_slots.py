@@ -76,16 +76,23 @@ def test_a_worker_whose_heartbeat_stops_is_gone_within_two_seconds_with_its_call
         registry.heartbeat(alive)
         time.sleep(0.1)
     assert not registry.is_alive(dead) and registry.is_alive(alive)
-    assert registry.orphaned_calls() == {dead: on_dead}
+    assert registry.dead_workers() == [dead] and registry.calls_of(dead) == on_dead
+    assert not registry.forget_if_done(dead)  # its calls have not ended yet: kept for the sweeper
+    for call in on_dead:
+        assert registry.let_go(dead, call)
+    assert registry.forget_if_done(dead)
     assert all(registry.worker_for(call) is None for call in on_dead)
-    assert dead not in registry.live_workers()
+    assert dead not in registry.live_workers() and registry.dead_workers() == []
 
 
 def test_a_slow_worker_forgotten_as_dead_comes_back_with_its_calls_on_its_next_beat(registry):
     worker = registry.new_worker(3)
     registry.reserve(21), registry.reserve(22)
     registry.redis.delete(f"media:worker:{worker}:alive")  # beats late under load: the sweeper forgets it
-    assert registry.orphaned_calls() == {worker: [21, 22]}
+    assert registry.calls_of(worker) == [21, 22]
+    for call in (21, 22):  # the sweeper ends its calls and lets them go, then forgets the worker
+        registry.let_go(worker, call)
+    assert registry.forget_if_done(worker)
     assert registry.free_slots() == 0  # the dialer sees no worker at all
 
     registry.release(21)  # call 21 ended while the worker was forgotten

@@ -15,10 +15,13 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import redis
 from django.conf import settings
 
+from apps.calls.streams import stream_parameters
 from apps.integrations.telephony.base import ProviderCall, Telephony, TelephonyError
 
 log = logging.getLogger(__name__)
@@ -76,6 +79,18 @@ def persona_for(lead) -> str:
     return PERSONA_FOR_BEHAVIOUR[behaviour_for(lead)]
 
 
+@contextmanager
+def _network_errors(*, maybe_placed: bool = False) -> Iterator[None]:
+    """The one place where the simulated network's transport failing (its Redis refused, reset, timed out: every
+    redis.RedisError) becomes a TelephonyError, as a network failure on the way to Twilio does.
+    `maybe_placed`: the request may have reached the network before the failure."""
+    try:
+        yield
+    except redis.RedisError as exc:
+        raise TelephonyError(f"Simulated network unreachable: {exc.__class__.__name__}: {exc}",
+                             maybe_placed=maybe_placed) from exc
+
+
 class SimulatedTelephony(Telephony):
     name = "simulated"
 
@@ -96,14 +111,12 @@ class SimulatedTelephony(Telephony):
         if behaviour == "invalid":
             raise TelephonyError("Simulated network: the number is not in service", invalid_number=True)
         sid = "SIM" + uuid.uuid4().hex
-        try:
+        with _network_errors(maybe_placed=True):
             live = self.network_alive()
             self._save(sid, call.pk, "queued")
             if live:
                 self._request_dial(call, sid)
                 return sid
-        except redis.RedisError as exc:
-            raise TelephonyError(f"Simulated network unreachable: {exc}", maybe_placed=True) from exc
         from workers.dialer import simulated_call_event
 
         speed = settings.SIMULATED_TELEPHONY_SECONDS_PER_STEP
@@ -113,24 +126,29 @@ class SimulatedTelephony(Telephony):
 
     def _request_dial(self, call, sid: str) -> None:
         """A dial request for the running network process (it answers with callbacks and a media stream)."""
+        # The stream's parameters travel with the request, as Twilio's TwiML <Parameter>s would (apps.calls.streams).
         request = {"call_id": str(call.pk), "sid": sid, "persona": persona_for(call.lead),
-                   "lead_name": call.lead.name, "to": call.lead.phone, "requested_at": f"{time.time():.3f}"}
+                   "lead_name": call.lead.name, "to": call.lead.phone, "requested_at": f"{time.time():.3f}",
+                   "stream_parameters": json.dumps(stream_parameters(call))}
         self.redis.xadd(DIAL_STREAM, request, maxlen=DIAL_STREAM_MAXLEN, approximate=True)
         log.info("call %s: dial request for the simulated network (persona %s)", call.pk, request["persona"])
 
     def record_event(self, sid: str, call_id: int, status: str, duration: int | None) -> None:
-        self._save(sid, call_id, status, duration)
+        with _network_errors():
+            self._save(sid, call_id, status, duration)
 
     def hang_up(self, call) -> None:
         found = self.find_call(call)
         if found and found.status in ("queued", "ringing", "in-progress"):
             # A call on the live network ends there (the network sends its own final callback).
-            self.redis.set(HANGUP_KEY.format(sid=found.provider_call_id), "1", ex=KEY_TTL_SECONDS)
-            self._save(found.provider_call_id, call.pk, "completed", found.duration_seconds)
+            with _network_errors():
+                self.redis.set(HANGUP_KEY.format(sid=found.provider_call_id), "1", ex=KEY_TTL_SECONDS)
+                self._save(found.provider_call_id, call.pk, "completed", found.duration_seconds)
 
     def find_call(self, call) -> ProviderCall | None:
-        sid = call.provider_call_id or self.redis.get(f"simtel:by-call:{call.pk}")
-        raw = self.redis.get(f"simtel:call:{sid}") if sid else None
+        with _network_errors():
+            sid = call.provider_call_id or self.redis.get(f"simtel:by-call:{call.pk}")
+            raw = self.redis.get(f"simtel:call:{sid}") if sid else None
         if raw is None:
             return None
         record = json.loads(raw)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from xml.sax.saxutils import quoteattr
 
 import requests
@@ -12,6 +14,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from apps.calls.streams import stream_parameters
 from apps.integrations.telephony.base import ProviderCall, Telephony, TelephonyError
 from apps.leads.models import mask_phone
 
@@ -43,15 +46,12 @@ def public_url(path: str, scheme: str = "https") -> str:
 
 
 def stream_twiml(call) -> str:
-    """TwiML that connects the answered call's audio to our media server, tagged with our call id."""
+    """TwiML that connects the answered call's audio to our media server, with our call id and the
+    short-lived token that binds the stream to this call (apps.calls.streams)."""
     url = public_url(settings.MEDIA_STREAM_PATH, "wss")
-    return (
-        "<Response><Connect>"
-        f"<Stream url={quoteattr(url)}>"
-        f'<Parameter name="call_id" value="{call.pk}"/>'
-        f'<Parameter name="campaign_id" value="{call.campaign_id}"/>'
-        "</Stream></Connect></Response>"
-    )
+    parameters = "".join(f"<Parameter name={quoteattr(name)} value={quoteattr(value)}/>"
+                         for name, value in stream_parameters(call).items())
+    return f"<Response><Connect><Stream url={quoteattr(url)}>{parameters}</Stream></Connect></Response>"
 
 
 class TwilioTelephony(Telephony):
@@ -85,42 +85,28 @@ class TwilioTelephony(Telephony):
                           async_amd_status_callback_method="POST")
         if settings.TWILIO_RECORD_CALLS:
             params.update(record=True, recording_channels="dual")
-        try:
+        with _twilio_errors(maybe_placed=True):  # the caller looks the call up before trying again
             created = self.client.calls.create(**params)
-        except TwilioRestException as exc:
-            raise _error(exc) from exc
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            # The request may have reached Twilio: the caller looks the call up before retrying.
-            raise TelephonyError(f"Twilio did not answer: {exc.__class__.__name__}", maybe_placed=True) from exc
         log.info("call %s placed with Twilio as %s to %s", call.pk, created.sid, mask_phone(call.lead.phone))
         return created.sid
 
     def hang_up(self, call) -> None:
         if not call.provider_call_id:
             return
-        try:
+        with _twilio_errors(missing_ok=True):  # a call Twilio does not know is not on the line
             self.client.calls(call.provider_call_id).update(status="completed")
-        except TwilioRestException as exc:
-            if exc.status != 404:
-                raise _error(exc) from exc
 
     def find_call(self, call) -> ProviderCall | None:
-        try:
+        found = None
+        with _twilio_errors(missing_ok=True):  # a 404: Twilio never placed it
             if call.provider_call_id:
                 found = self.client.calls(call.provider_call_id).fetch()
             else:
                 found = self._find_unsaved(call)
-        except TwilioRestException as exc:
-            if exc.status == 404:
-                return None
-            raise _error(exc) from exc
-        except (requests.Timeout, requests.ConnectionError) as exc:
-            raise TelephonyError(f"Twilio did not answer: {exc.__class__.__name__}") from exc
         if found is None:
             return None
         duration = int(found.duration) if found.duration not in (None, "") else None
         return ProviderCall(found.sid, found.status, duration, found.price)
-
 
     def _find_unsaved(self, call):
         """The call Twilio created for us although its answer never reached us. StartTime filters by
@@ -132,6 +118,21 @@ class TwilioTelephony(Telephony):
         matches += calls.list(to=call.lead.phone, from_=settings.TWILIO_FROM_NUMBER, status="queued", limit=20)
         ours = [c for c in matches if c.date_created and c.date_created >= since]
         return min(ours, key=lambda c: c.date_created) if ours else None
+
+
+@contextmanager
+def _twilio_errors(*, maybe_placed: bool = False, missing_ok: bool = False) -> Iterator[None]:
+    """The one place where what a request to Twilio can raise becomes a TelephonyError: Twilio's refusals by
+    their code, and any failure of the network on the way (refused, reset, cut off, timed out: every
+    requests.RequestException). `maybe_placed`: the request may have reached Twilio before the network failed;
+    `missing_ok`: a 404 (no such call) is an answer, not an error, and is swallowed."""
+    try:
+        yield
+    except TwilioRestException as exc:
+        if not (missing_ok and exc.status == 404):
+            raise _error(exc) from exc
+    except requests.RequestException as exc:
+        raise TelephonyError(f"Twilio did not answer: {exc.__class__.__name__}", maybe_placed=maybe_placed) from exc
 
 
 def _error(exc: TwilioRestException) -> TelephonyError:
