@@ -77,3 +77,11 @@ def deliver_webhook(self, delivery_id: int) -> str:
     if wait is None:
         return "done"
     raise self.retry(countdown=wait)
+
+
+@shared_task(name="workers.postcall.redeliver_due_webhooks", acks_late=True)
+def redeliver_due_webhooks() -> int:
+    """Beat, every minute: queue again the deliveries a dead worker held or whose message was lost."""
+    from apps.integrations.webhooks.services import redeliver_due
+
+    return len(redeliver_due())

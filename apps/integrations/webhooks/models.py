@@ -6,6 +6,9 @@ import uuid
 
 from django.db import models
 
+from apps.integrations.webhooks.sealed import seal, unseal
+from apps.integrations.webhooks.targets import validate_webhook_url
+
 EVENTS = (
     ("call.started", "A lead answered"),
     ("call.completed", "A call ended"),
@@ -20,16 +23,21 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
+def new_sealed_secret() -> str:
+    return seal(new_secret())
+
+
 def all_events() -> list[str]:
     return [name for name, _ in EVENTS]
 
 
 class WebhookEndpoint(models.Model):
-    url = models.URLField(max_length=500, help_text="https://… — receives a signed JSON POST per event")
+    url = models.URLField(max_length=500, validators=[validate_webhook_url],
+                          help_text="https://… on a public address — receives a signed JSON POST per event")
     description = models.CharField(max_length=200, blank=True)
     events = models.JSONField(default=all_events, help_text="Which events: " + ", ".join(n for n, _ in EVENTS))
-    secret = models.CharField(max_length=100, default=new_secret, editable=False,
-                              help_text="Signs each delivery (see the README): keep it on the receiving side")
+    # The signing secret, sealed (see sealed.py); `secret` opens it. Shown to staff once, when it is made.
+    sealed_secret = models.TextField(default=new_sealed_secret, editable=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -38,6 +46,21 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.description or self.url
+
+    @property
+    def secret(self) -> str:
+        """Signs each delivery (see the README); raises sealed.SecretUnreadable if the key changed."""
+        return unseal(self.sealed_secret)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.sealed_secret = seal(value)
+
+    def rotate_secret(self) -> str:
+        """A new signing secret, saved; returned so that staff can see it this once."""
+        self.secret = new_secret()
+        self.save(update_fields=["sealed_secret"])
+        return self.secret
 
 
 class WebhookDelivery(models.Model):
@@ -57,6 +80,8 @@ class WebhookDelivery(models.Model):
     response_code = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # Set while an attempt is in flight; a claim older than an attempt can last is a dead worker's.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
