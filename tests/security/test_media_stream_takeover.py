@@ -222,7 +222,8 @@ def test_twiml_carries_a_token_that_opens_only_its_own_call(live_call, settings)
     from apps.integrations.telephony.twilio import stream_twiml
 
     settings.PUBLIC_BASE_URL = "https://calls.example.com"
-    stream = ElementTree.fromstring(stream_twiml(live_call))  # noqa: S314 - our own TwiML.find("Connect/Stream")
+    twiml = ElementTree.fromstring(stream_twiml(live_call))  # noqa: S314 - our own TwiML
+    stream = twiml.find("Connect/Stream")
     parameters = {p.get("name"): p.get("value") for p in stream.findall("Parameter")}
     assert stream.get("url") == "wss://calls.example.com/media/stream"
     assert verify_start(parameters, "CAany").call_id == live_call.pk
