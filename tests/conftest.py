@@ -32,8 +32,15 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> 
 
 
 @pytest.fixture
-def sheet_path(tmp_path) -> Path:
-    return tmp_path / "leads.csv"
+def sheets_dir(tmp_path, settings) -> Path:
+    """The folder local sheet files must be in (SHEETS_LOCAL_DIR): this test's tmp_path."""
+    settings.SHEETS_LOCAL_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def sheet_path(sheets_dir) -> Path:
+    return sheets_dir / "leads.csv"
 
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
@@ -108,7 +115,7 @@ def clean_shared_redis_state():
     from django.conf import settings
 
     client = redis.Redis.from_url(settings.REDIS_URL)
-    for pattern in ("simtel:*", "media:*", "agent:graph:*", "webhooks:*"):
+    for pattern in ("simtel:*", "media:*", "agent:graph:*", "webhooks:*", "imports:*"):
         keys = list(client.scan_iter(pattern, count=1000))
         if keys:
             client.delete(*keys)

@@ -1,27 +1,35 @@
-"""The `imports` queue: read a campaign's sheet into leads (scheduled by beat, or on demand)."""
+"""The `imports` queue: read a campaign's sheet into leads (scheduled by beat, or on demand), and sweep
+imports whose worker stopped mid-import."""
 from __future__ import annotations
 
 from celery import shared_task
 
-from apps.campaigns.models import Campaign
-from apps.leads.models import ImportRun
+from apps.leads import import_runs
 from apps.leads.services import run_import
 
+BUSY_RETRY_SECONDS = 30  # another import of the campaign is running: ask again this much later
 
-@shared_task(name="workers.imports.import_sheet", acks_late=True)
-def import_sheet(campaign_id: int, run_id: int | None = None) -> dict:
-    """Import one campaign's sheet; beat passes only the campaign, staff and the API a queued run."""
-    if run_id is None:
-        campaign = Campaign.objects.filter(pk=campaign_id).first()
-        if campaign is None or not campaign.sheet_source:
-            return {"skipped": "campaign gone or without a sheet"}
-        run = ImportRun.objects.create(campaign=campaign, source=campaign.sheet_source,
-                                       trigger=ImportRun.Trigger.SCHEDULE)
-    else:
-        claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
-            status=ImportRun.Status.RUNNING)
-        if claimed != 1:  # a redelivered message: another worker got there first
-            return {"skipped": f"run {run_id} was already taken"}
-        run = ImportRun.objects.select_related("campaign").get(pk=run_id)
-    run = run_import(run)
+
+@shared_task(name="workers.imports.import_sheet", bind=True, acks_late=True, reject_on_worker_lost=True,
+             max_retries=None)
+def import_sheet(self, campaign_id: int, run_id: int | None = None) -> dict:
+    """Import one campaign's sheet; beat passes only the campaign, staff and the API a queued run.
+
+    A worker process killed mid-import hands its message back (reject_on_worker_lost); the redelivery
+    finds the run its task left running, abandons it and imports the next attempt.
+    """
+    task_id = self.request.id or ""
+    run = import_runs.run_for_delivery(campaign_id, run_id, task_id)
+    if isinstance(run, str):
+        return {"skipped": run}
+    try:
+        run = run_import(run, task_id=task_id)
+    except import_runs.ImportBusy as busy:  # the run stays queued; its retry names it
+        raise self.retry(args=[campaign_id, run.pk], countdown=BUSY_RETRY_SECONDS, exc=busy) from busy
     return {"run": run.pk, "status": run.status, "created": run.rows_created, "rejected": run.rows_rejected}
+
+
+@shared_task(name="workers.imports.sweep_stale_imports", acks_late=True)
+def sweep_stale_imports() -> dict:
+    """Beat, every minute: imports without a heartbeat for IMPORT_STALE_SECONDS fail and start again."""
+    return {"restarted": import_runs.sweep_dead_runs()}

@@ -161,10 +161,19 @@ class ImportRun(models.Model):
     rows_unchanged = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     rows_blank = models.PositiveIntegerField(default=0, help_text="Entirely empty rows, skipped")
+    task_id = models.CharField(max_length=255, blank=True, editable=False,
+                               help_text="The Celery task importing it: a redelivery of that task takes it over")
+    attempt = models.PositiveSmallIntegerField(
+        default=1, help_text="1, or how many times this import has started after a worker stopped mid-import")
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["campaign", "-created_at"], name="importrun_campaign_recent")]
+        constraints = [
+            # One import of a campaign at a time: the claim (QUEUED → RUNNING) of a second one fails here.
+            models.UniqueConstraint(fields=["campaign"], condition=Q(status="running"),
+                                    name="importrun_one_running_per_campaign"),
+        ]
 
     def __str__(self) -> str:
         return f"Import #{self.pk} of {self.campaign} ({self.status})"

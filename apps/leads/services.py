@@ -9,12 +9,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from apps.campaigns.models import Campaign
-from apps.integrations.sheets import SheetError, SheetSource, source_for
+from apps.integrations.sheets import SheetError, SheetSource, UnreadableRow, source_for
+from apps.leads import import_runs
 from apps.leads.models import DoNotCall, ImportRejection, ImportRun, Lead, LeadStatus
 from apps.leads.phones import InvalidPhone, normalize_phone
 from apps.leads.timezones import lead_time_zone, parse_address, state_code
@@ -164,10 +166,15 @@ def start_import(campaign: Campaign, trigger: str, source: str = "") -> ImportRu
     return run
 
 
-def run_import(run: ImportRun, sheet: SheetSource | None = None) -> ImportRun:
-    """Import the run's sheet into its campaign. All or nothing: a failure leaves leads untouched."""
-    run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at"])
+def run_import(run: ImportRun, sheet: SheetSource | None = None, task_id: str = "") -> ImportRun:
+    """Import the run's sheet into its campaign. All or nothing: a failure leaves leads untouched.
+
+    Raises ImportBusy, leaving the run queued, while another import of the campaign is running (one
+    whose worker stopped is taken over); a run no longer queued is returned as it is.
+    """
+    if not import_runs.claim(run, task_id):
+        run.refresh_from_db()
+        return run
     counts = ImportCounts()
     try:
         sheet = sheet or source_for(run.source, run.campaign.sheet_worksheet)
@@ -180,23 +187,36 @@ def run_import(run: ImportRun, sheet: SheetSource | None = None) -> ImportRun:
                 indexes = column_indexes(header, campaign.column_mapping)
                 for batch in _batches(rows, settings.SHEETS_IMPORT_BATCH_SIZE):
                     _import_batch(run, campaign, header, indexes, batch, counts)
+                    import_runs.heartbeat(run, counts.seen)
     except SheetError as exc:
-        run.status, run.error = ImportRun.Status.FAILED, str(exc)
-        counts = ImportCounts()  # rolled back: nothing was created or changed
+        status, error = ImportRun.Status.FAILED, str(exc)
+    except SoftTimeLimitExceeded:
+        status, error = ImportRun.Status.FAILED, time_limit_reason(run, counts.seen)
     except Exception as exc:
         log.exception("import run %s failed", run.pk)
-        run.status, run.error = ImportRun.Status.FAILED, f"Unexpected error: {exc.__class__.__name__}: {exc}"
-        counts = ImportCounts()
+        status, error = ImportRun.Status.FAILED, f"Unexpected error: {exc.__class__.__name__}: {exc}"
     else:
-        run.status = ImportRun.Status.SUCCEEDED
-    run.finished_at = timezone.now()
-    run.rows_seen, run.rows_created, run.rows_updated = counts.seen, counts.created, counts.updated
-    run.rows_unchanged, run.rows_rejected, run.rows_blank = counts.unchanged, counts.rejected, counts.blank
-    run.save()
+        status, error = ImportRun.Status.SUCCEEDED, ""
+    if status == ImportRun.Status.FAILED:
+        counts = ImportCounts()  # rolled back: nothing was created or changed
+    import_runs.finish(run, _outcome(status, error, counts))
     _prune_old_rejections(run.campaign_id)
     log.info("import run %s of campaign %s: %s, %s seen, %s created, %s updated, %s rejected",
              run.pk, run.campaign_id, run.status, counts.seen, counts.created, counts.updated, counts.rejected)
     return run
+
+
+def _outcome(status: str, error: str, counts: ImportCounts) -> dict:
+    return {"status": status, "error": error, "finished_at": timezone.now(), "rows_seen": counts.seen,
+            "rows_created": counts.created, "rows_updated": counts.updated, "rows_unchanged": counts.unchanged,
+            "rows_rejected": counts.rejected, "rows_blank": counts.blank}
+
+
+def time_limit_reason(run: ImportRun, rows_read: int) -> str:
+    seconds = (timezone.now() - run.started_at).total_seconds()
+    return (f"Stopped by the task time limit (CELERY_TASK_SOFT_TIME_LIMIT) after {seconds:.0f} s, having read "
+            f"{rows_read:,} rows; nothing was imported. The next import starts again from the first row: a sheet "
+            "this large needs a longer time limit.")
 
 
 def _prune_old_rejections(campaign_id: int) -> None:
@@ -228,8 +248,11 @@ def _without_our_results(header: list[str], rows, campaign: Campaign):
     drop = {i for i, name in enumerate(header) if name.strip().casefold() in ours}
     if not drop:
         return header, rows
-    return [name for i, name in enumerate(header) if i not in drop], (
-        (number, [cell for i, cell in enumerate(cells) if i not in drop]) for number, cells in rows)
+    def kept(cells: list[str]) -> list[str]:
+        left = [cell for i, cell in enumerate(cells) if i not in drop]
+        return UnreadableRow(left, cells.reason) if isinstance(cells, UnreadableRow) else left
+
+    return [name for i, name in enumerate(header) if i not in drop], ((number, kept(cells)) for number, cells in rows)
 
 
 def _import_batch(run, campaign, header, indexes, batch, counts: ImportCounts) -> None:
@@ -246,10 +269,13 @@ def _import_batch(run, campaign, header, indexes, batch, counts: ImportCounts) -
     rejections, parsed, unchanged = [], [], []
     for number, cells, fp in rows:
         counts.seen += 1
-        if not any(cell.strip() for cell in cells):
+        unreadable = isinstance(cells, UnreadableRow)  # a NUL byte, undecodable bytes: rejected, never blank
+        if not unreadable and not any(cell.strip() for cell in cells):
             counts.blank += 1
             continue
         try:
+            if unreadable:
+                raise RowRejected(cells.reason)
             values = None if fp in known else lead_values(cells, indexes, header, campaign.default_region)
             phone = known[fp][1] if values is None else values["phone"]
             first = counts.first_row_of_phone.setdefault(phone, number)

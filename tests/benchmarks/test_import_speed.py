@@ -66,7 +66,8 @@ def import_once(campaign, path) -> tuple[ImportRun, int]:
 
 
 @pytest.fixture
-def bench_campaign(db, big_sheet):
+def bench_campaign(db, big_sheet, settings):
+    settings.SHEETS_LOCAL_DIR = big_sheet.parent
     return Campaign.objects.create(name="Bench", slug="bench", sheet_source=str(big_sheet), column_mapping=MAPPING)
 
 

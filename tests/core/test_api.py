@@ -71,9 +71,9 @@ def test_a_managers_token_lists_campaigns(as_manager, campaign):
 
 # --- campaigns ------------------------------------------------------------------------------
 
-def test_a_superuser_creates_lists_updates_and_deletes_a_campaign(as_superuser, tmp_path):
+def test_a_superuser_creates_lists_updates_and_deletes_a_campaign(as_superuser, sheets_dir):
     created = as_superuser.post("/api/campaigns/", {
-        "name": "Fall sellers", "slug": "fall", "sheet_source": str(tmp_path / "fall.csv"),
+        "name": "Fall sellers", "slug": "fall", "sheet_source": str(sheets_dir / "fall.csv"),
         "column_mapping": MAPPING, "budget_per_call": "0.2500", "budget_daily": "40.00",
     }, format="json")
     assert created.status_code == 201, created.json()

@@ -2,6 +2,13 @@
 back to them after each call (`writeback`)."""
 from __future__ import annotations
 
-from apps.integrations.sheets.base import SheetData, SheetError, SheetSource, source_for
+from apps.integrations.sheets.base import (
+    SheetData,
+    SheetError,
+    SheetSource,
+    UnreadableRow,
+    check_sheet_source,
+    source_for,
+)
 
-__all__ = ["SheetData", "SheetError", "SheetSource", "source_for"]
+__all__ = ["SheetData", "SheetError", "SheetSource", "UnreadableRow", "check_sheet_source", "source_for"]

@@ -6,9 +6,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
-
-from django.conf import settings
 
 _GOOGLE_URL = re.compile(r"docs\.google\.com/spreadsheets/d/(?P<key>[A-Za-z0-9_-]{20,})")
 _GOOGLE_KEY = re.compile(r"^gsheet:(?P<key>[A-Za-z0-9_-]{20,})$")
@@ -24,6 +21,15 @@ class SheetData:
 
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]
+
+
+class UnreadableRow(list):
+    """A row's cells as far as they could be read, and `reason`: why the import rejects the row (a NUL byte,
+    bytes its encoding cannot decode). The rest of the sheet imports."""
+
+    def __init__(self, cells: list[str], reason: str):
+        super().__init__(cells)
+        self.reason = reason
 
 
 class SheetSource(ABC):
@@ -50,17 +56,18 @@ def google_key(reference: str) -> str | None:
     return match.group("key") if match else None
 
 
-def local_path(reference: str) -> Path:
-    """A sheet file's path; relative paths are under SHEETS_LOCAL_DIR. Raises SheetError for other URLs."""
+def check_sheet_source(reference: str) -> None:
+    """Raises SheetError when a campaign must not be saved with this sheet source (a file outside the sheets
+    folder, an unsupported file, a URL that is not a Google Sheet). Blank and Google sources pass."""
     reference = (reference or "").strip()
-    if reference.startswith(("http://", "https://")):
-        raise SheetError(f"Not a Google Sheets address: {reference}")
-    path = Path(reference)
-    return path if path.is_absolute() else Path(settings.SHEETS_LOCAL_DIR) / path
+    if reference and not google_key(reference):
+        from apps.integrations.sheets.files import local_sheet_path
+
+        local_sheet_path(reference, must_exist=False)
 
 
 def source_for(reference: str, worksheet: str = "") -> SheetSource:
-    """The reader for a Google Sheets URL / `gsheet:KEY`, or a .csv/.xlsx path."""
+    """The reader for a Google Sheets URL / `gsheet:KEY`, or a sheet file inside SHEETS_LOCAL_DIR."""
     reference = (reference or "").strip()
     if not reference:
         raise SheetError("The campaign has no sheet source.")
@@ -69,12 +76,6 @@ def source_for(reference: str, worksheet: str = "") -> SheetSource:
         from apps.integrations.sheets.google import GoogleSheetSource
 
         return GoogleSheetSource(key, worksheet)
-    path = local_path(reference)
-    from apps.integrations.sheets.files import CsvSource, XlsxSource
+    from apps.integrations.sheets.files import local_source
 
-    suffix = path.suffix.lower()
-    if suffix in {".csv", ".txt"}:
-        return CsvSource(path)
-    if suffix in {".xlsx", ".xlsm"}:
-        return XlsxSource(path, worksheet)
-    raise SheetError(f"Unsupported sheet file {path.name!r}: use .csv or .xlsx, or a Google Sheets URL")
+    return local_source(reference, worksheet)

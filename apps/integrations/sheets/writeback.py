@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.campaigns.models import DEFAULT_WRITEBACK_COLUMNS, Campaign
-from apps.integrations.sheets.base import SheetError, google_key, local_path
+from apps.integrations.sheets.base import SheetError, google_key
+from apps.integrations.sheets.files import local_sheet_path
 from apps.integrations.sheets.models import SheetWriteback
 
 log = logging.getLogger(__name__)
@@ -122,8 +123,9 @@ def target_for(campaign: Campaign) -> WritebackTarget | None:
     from apps.integrations.sheets.file_writeback import ResultsFile
 
     try:
-        return ResultsFile(results_path(local_path(owner.sheet_source), rehearsal=parent is not None))
-    except SheetError:
+        sheet = local_sheet_path(owner.sheet_source, must_exist=False)
+        return ResultsFile(results_path(sheet, rehearsal=parent is not None))
+    except SheetError:  # outside the sheets folder, or not a sheet file: nothing is written (its import says why)
         return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.campaigns.services import campaign_for_command
+from apps.leads.import_runs import ImportBusy, not_started
 from apps.leads.models import ImportRun
 from apps.leads.services import run_import
 
@@ -21,7 +22,11 @@ class Command(BaseCommand):
         if not source:
             raise CommandError(f"Campaign {campaign!r} has no sheet source; pass --source")
         run = ImportRun.objects.create(campaign=found, source=source, trigger=ImportRun.Trigger.COMMAND)
-        run = run_import(run)
+        try:
+            run = run_import(run)
+        except ImportBusy as busy:
+            not_started(run, str(busy))
+            raise CommandError(f"Import #{run.pk} did not start: {busy} Try again when it ends.") from None
         summary = (f"Import #{run.pk} of {found.slug}: {run.rows_seen} rows read, {run.rows_created} created, "
                    f"{run.rows_updated} updated, {run.rows_unchanged} unchanged, {run.rows_rejected} rejected, "
                    f"{run.rows_blank} blank")
