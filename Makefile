@@ -2,7 +2,8 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-MANAGE := $(BIN)/python manage.py
+# manage.py defaults to production settings; everything make runs here is local (pytest: pyproject's test settings).
+MANAGE := DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py
 
 .PHONY: setup models demo test bench lint lock system-packages clean
 

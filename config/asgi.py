@@ -5,7 +5,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")  # unconfigured: refuses to start
 django_asgi_app = get_asgi_application()  # before importing consumers: it sets up the app registry
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

@@ -5,7 +5,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")  # unconfigured: refuses to start
 
 app = Celery("reautomation")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,7 +1,9 @@
 """Campaign admin: set up a campaign, import its sheet now, activate or pause it."""
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +19,21 @@ from apps.leads.services import start_import
 BUDGET_FIELDS = ("budget_per_call", "budget_daily", "budget_total", "budget_premium_voice")
 
 
+class CampaignForm(forms.ModelForm):
+    def add_error(self, field, error):
+        """A problem with a field this user may not edit (budgets, for managers) is shown above the form:
+        Django would otherwise raise, since the form has no such field."""
+        if field is None and hasattr(error, "error_dict"):
+            placed: dict[str, list] = {}
+            for name, messages in error.error_dict.items():
+                placed.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(messages)
+            error = ValidationError(placed)
+        super().add_error(field, error)
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
     list_display = ("name", "is_active", "lead_count", "last_import", "voice_tier", "sheet_source")
     list_filter = ("is_active", "voice_tier")
     search_fields = ("name", "slug")

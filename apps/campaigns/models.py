@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from apps.integrations.sheets.base import SheetError, check_sheet_source
+
 # The legal floor for every campaign (TCPA): calls only between 08:00 and 21:00 lead-local time.
 LEGAL_WINDOW = (dt.time(8, 0), dt.time(21, 0))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -34,6 +36,12 @@ DEFAULT_WRITEBACK_COLUMNS = {
     "callback": "Callback",
     "summary": "Summary",
 }
+
+
+# What a new campaign may spend until a superuser says otherwise: $0.10 a call (about five minutes at the price
+# table's $0.018 a minute for the line and its media stream) and $25 a UTC day (250 calls at their cap).
+DEFAULT_BUDGET_PER_CALL = Decimal("0.10")
+DEFAULT_BUDGET_DAILY = Decimal("25.00")
 
 
 def default_column_mapping() -> dict:
@@ -115,10 +123,14 @@ class Campaign(models.Model):
     retry_minutes = models.JSONField(default=default_retry_minutes, help_text="Minutes before retrying, by outcome")
     max_concurrent_calls = models.PositiveSmallIntegerField(default=2)
 
-    # Budgets (US dollars; blank = no cap). Only superusers change them.
-    budget_per_call = models.DecimalField(max_digits=8, decimal_places=4, default=Decimal("0.10"))
-    budget_daily = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    budget_total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Budgets (US dollars). Only superusers change them. Every campaign caps each call and its day or its total
+    # (clean() refuses a campaign without); new campaigns start with DEFAULT_BUDGET_PER_CALL and DEFAULT_BUDGET_DAILY.
+    budget_per_call = models.DecimalField(max_digits=8, decimal_places=4, default=DEFAULT_BUDGET_PER_CALL)
+    budget_daily = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, default=DEFAULT_BUDGET_DAILY,
+        help_text="Per UTC day; blank only when a total budget is set")
+    budget_total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True,
+                                       help_text="For the campaign's whole life; blank = only the daily budget")
     budget_premium_voice = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
 
     # The voice and the persona the lead hears.
@@ -160,6 +172,10 @@ class Campaign(models.Model):
         unknown = set(self.column_mapping or {}) - set(MAPPABLE_FIELDS)
         if unknown:
             errors["column_mapping"] = f"Unknown lead fields: {', '.join(sorted(unknown))}"
+        try:
+            check_sheet_source(self.sheet_source)  # a file outside SHEETS_LOCAL_DIR is refused here, and at import
+        except SheetError as exc:
+            errors["sheet_source"] = str(exc)
         if not (LEGAL_WINDOW[0] <= self.window_start < self.window_end <= LEGAL_WINDOW[1]):
             errors["window_end"] = "The calling window must lie within 08:00–21:00 and start before it ends."
         try:
@@ -181,8 +197,23 @@ class Campaign(models.Model):
         if self.results_worksheet and self.results_worksheet.strip().casefold() == (
                 self.sheet_worksheet or "").strip().casefold():
             errors["results_worksheet"] = "The results tab must not be the tab the leads are imported from."
+        errors.update(self._budget_problems())
         if errors:
             raise ValidationError(errors)
+
+    def _budget_problems(self) -> dict[str, str]:
+        """A campaign caps what each call costs, and what a day or its whole life costs: never unlimited."""
+        problems = {}
+        if not self.budget_per_call or Decimal(self.budget_per_call) <= 0:
+            problems["budget_per_call"] = "Every call needs a cap above $0 (the agent wraps up before passing it)."
+        for name in ("budget_daily", "budget_total"):
+            value = getattr(self, name)
+            if value is not None and Decimal(value) <= 0:
+                problems[name] = "A budget must be above $0 (pause the campaign to stop its calls)."
+        if self.budget_daily is None and self.budget_total is None:
+            problems["budget_daily"] = ("A superuser must set a daily or a total budget: without one the campaign's "
+                                     "spending has no limit.")
+        return problems
 
     def _writeback_problem(self) -> str:
         """Why the write-back columns would not work, or would overwrite a column the import reads."""

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 
+# Headers a proxy adds: a request carrying one came from elsewhere, whatever its REMOTE_ADDR says.
+PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP", "Via")
+
 
 def _check_database() -> str:
     try:
@@ -46,9 +49,16 @@ def healthz(request):
                         status=200 if healthy else 503)
 
 
+def _made_on_this_machine(request) -> bool:
+    """From loopback and passed on by no proxy: behind a same-host proxy every client arrives from 127.0.0.1."""
+    if request.META.get("REMOTE_ADDR") not in ("127.0.0.1", "::1"):
+        return False
+    return not any(header in request.headers for header in PROXY_HEADERS)
+
+
 def metrics(request):
-    """Prometheus exposition. With METRICS_TOKEN set, a `Authorization: Bearer <token>` is required;
-    without it, only requests from this machine are answered (bind the scraper locally or set a token)."""
+    """Prometheus exposition. With METRICS_TOKEN set (production requires it), `Authorization: Bearer <token>`
+    is required; without it, only requests made on this machine itself are answered."""
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
     from apps.core.metrics import ReautomationCollector
@@ -57,7 +67,7 @@ def metrics(request):
     if token:
         if not hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}"):
             return JsonResponse({"error": "a bearer token is required"}, status=401)
-    elif request.META.get("REMOTE_ADDR") not in ("127.0.0.1", "::1"):
+    elif not _made_on_this_machine(request):
         return JsonResponse({"error": "metrics are served to this machine only (or set METRICS_TOKEN)"}, status=403)
     registry = CollectorRegistry()
     registry.register(ReautomationCollector())

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -13,7 +16,34 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-only-key-change-me")
+# No usable default: local settings make one per checkout (var/secret_key), production requires a strong one.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+
+
+def checkout_secret_key(path: Path) -> str:
+    """This checkout's own random key: made on first use, kept in `path` (mode 0600; var/ is not in git)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            file.write(secrets.token_urlsafe(64))
+        try:
+            os.link(draft, path)  # atomic: a process starting at the same moment never reads half a key
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def simulated_network_token(secret_key: str) -> str:
+    """SIMULATED_NETWORK_TOKEN from the environment, else derived from the (never public) secret key."""
+    if not secret_key:
+        raise ImproperlyConfigured("SECRET_KEY is empty: the simulated network's token cannot be derived from it")
+    derived = hashlib.sha256(f"simulated-network:{secret_key}".encode()).hexdigest()
+    return env("SIMULATED_NETWORK_TOKEN", default=derived)
+
+
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -127,6 +157,10 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
 CELERY_TASK_ACKS_LATE = True
+# Redis redelivers a message left unacknowledged this long (a worker killed outright). It must exceed the
+# longest countdown we send (webhook retries: 3600 s) plus CELERY_TASK_TIME_LIMIT, or waiting and running
+# tasks are delivered twice (leads.W001). Imports do not wait for it: the import sweeper restarts them.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200)}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SEND_SENT_EVENT = True  # Flower shows queued tasks, not only started ones
 CELERY_WORKER_SEND_TASK_EVENTS = True
@@ -139,6 +173,12 @@ CELERY_BEAT_SCHEDULE = {
     # A safety net: results a flush gave up on (or whose flush message was lost) are tried again.
     "flush pending sheet write-backs": {"task": "workers.postcall.flush_pending_writebacks", "schedule": 60.0,
                                         "options": {"queue": "postcall"}},
+    # Imports whose worker stopped mid-import (no heartbeat for IMPORT_STALE_SECONDS) fail and start again.
+    "sweep stale imports": {"task": "workers.imports.sweep_stale_imports", "schedule": 60.0,
+                            "options": {"queue": "imports", "expires": 55}},
+    # A safety net: webhook deliveries whose message was lost or whose worker died are queued again.
+    "redeliver due webhooks": {"task": "workers.postcall.redeliver_due_webhooks", "schedule": 60.0,
+                               "options": {"queue": "postcall"}},
 }
 
 CHANNEL_LAYERS = {
@@ -177,6 +217,10 @@ GOOGLE_SHEETS_API_URL = env("GOOGLE_SHEETS_API_URL", default="https://sheets.goo
 SHEETS_IMPORT_BATCH_SIZE = env.int("SHEETS_IMPORT_BATCH_SIZE", default=2000)
 # Rejected rows are kept for this many most recent import runs per campaign (counts are kept forever).
 IMPORT_REJECTIONS_KEEP_RUNS = env.int("IMPORT_REJECTIONS_KEEP_RUNS", default=20)
+# A running import heartbeats after every batch; one silent this long has lost its worker and is taken over.
+IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=180)
+# An import whose worker keeps dying (a sheet too big for its memory) is started at most this many times in a row.
+IMPORT_MAX_ATTEMPTS = env.int("IMPORT_MAX_ATTEMPTS", default=3)
 # Directory that relative CSV/XLSX sources are resolved against.
 SHEETS_LOCAL_DIR = Path(env("SHEETS_LOCAL_DIR", default=str(BASE_DIR)))
 # Call results go back to the sheet in batches: at most one write per sheet per interval, and at most
@@ -211,8 +255,7 @@ SIMULATED_TELEPHONY_SECONDS_PER_STEP = env.float("SIMULATED_TELEPHONY_SECONDS_PE
 # The simulated network (manage.py simulated_network) calls our web server as Twilio would: its
 # WebSocket to /media/stream and its signed callbacks go to this address, signed with this token.
 SIMULATED_NETWORK_WEB_URL = env("SIMULATED_NETWORK_WEB_URL", default="http://127.0.0.1:8000")
-SIMULATED_NETWORK_TOKEN = env(
-    "SIMULATED_NETWORK_TOKEN", default=hashlib.sha256(f"simulated-network:{SECRET_KEY}".encode()).hexdigest())
+# SIMULATED_NETWORK_TOKEN: set by each environment, once its secret key is known (simulated_network_token).
 # Media capacity: with MEDIA_SLOT_REGISTRY the dialer reserves a slot on a live media worker
 # (Redis registry, heartbeats) before each call; without it, MEDIA_SLOTS_TOTAL live calls at most
 # (the embedded demo, whose simulated calls do not reach a media worker yet).
@@ -246,12 +289,20 @@ ELEVENLABS_BASE_URL = env("ELEVENLABS_BASE_URL", default="https://api.elevenlabs
 ELEVENLABS_FIRST_AUDIO_TIMEOUT = env.float("ELEVENLABS_FIRST_AUDIO_TIMEOUT", default=1.5)
 ELEVENLABS_CHUNK_TIMEOUT = env.float("ELEVENLABS_CHUNK_TIMEOUT", default=1.0)
 
-# /metrics: with a token, scrapers send `Authorization: Bearer <token>`; without, only 127.0.0.1 is served.
+# /metrics: with a token, scrapers send `Authorization: Bearer <token>`; without one (production requires one)
+# only requests made on this machine itself are served, never one a proxy passed on.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 
 # --- webhooks ---------------------------------------------------------------------------
+# One attempt as a whole (DNS, connect, TLS, send, answer) ends within this many seconds.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)  # doubles each attempt, ≤ 1 h
+# Private, loopback, link-local... addresses are refused as endpoints unless this is on (a CRM on the LAN).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Refuse plain http:// endpoints (production turns it on).
+WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=False)
+# Seals endpoints' signing secrets at rest; unset: derived from DJANGO_SECRET_KEY (changing either needs a fallback).
+WEBHOOK_SECRET_KEY = env("WEBHOOK_SECRET_KEY", default="")
 
 # --- the agent's brain ----------------------------------------------------------------
 # Ollama is optional: without OLLAMA_HOST the agent understands and replies by rules and templates.
@@ -277,6 +328,12 @@ END_OF_TURN_SILENCE_MS = env.int("END_OF_TURN_SILENCE_MS", default=700)
 # The lead talking this long over the agent stops the agent (barge-in).
 BARGE_IN_MS = env.int("BARGE_IN_MS", default=128)  # 4 VAD windows: stop within 300 ms at the phone
 MEDIA_WORKER_ALIVE_TIMEOUT = env.float("MEDIA_WORKER_ALIVE_TIMEOUT", default=2.0)
+# A call's stream token (apps.calls.streams) is good this long after the call is placed: ringing, then answer.
+MEDIA_STREAM_TOKEN_TTL_SECONDS = env.int("MEDIA_STREAM_TOKEN_TTL_SECONDS", default=CALL_RING_TIMEOUT_SECONDS + 120)
+# What /media/stream accepts from outside (Twilio sends ~400-byte messages, 50 a second).
+MEDIA_STREAM_START_TIMEOUT_SECONDS = env.float("MEDIA_STREAM_START_TIMEOUT_SECONDS", default=5.0)
+MEDIA_STREAM_MAX_MESSAGE_BYTES = env.int("MEDIA_STREAM_MAX_MESSAGE_BYTES", default=4096)
+MEDIA_STREAM_MAX_MESSAGES_PER_SECOND = env.int("MEDIA_STREAM_MAX_MESSAGES_PER_SECOND", default=100)
 
 # --- logging ------------------------------------------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import simulated_network_token
+
+# Fixed, so the processes a test starts (web, media worker, simulated network) agree; never served.
+SECRET_KEY = "test-settings-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+SIMULATED_NETWORK_TOKEN = simulated_network_token(SECRET_KEY)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 STORAGES = {

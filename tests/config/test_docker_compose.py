@@ -58,3 +58,17 @@ def test_the_image_and_env_files_it_names_exist_and_are_documented():
 def test_the_media_worker_reserves_a_gpu():
     devices = COMPOSE["services"]["media-worker"]["deploy"]["resources"]["reservations"]["devices"]
     assert devices[0]["capabilities"] == ["gpu"]
+
+
+@pytest.mark.parametrize("service", sorted(name for name, svc in COMPOSE["services"].items() if "ports" in svc))
+def test_ports_are_published_on_loopback_only(service):
+    # web is reached through the TLS proxy on the same host, Flower from the host itself: nothing faces the network.
+    for port in COMPOSE["services"][service]["ports"]:
+        assert str(port).startswith("127.0.0.1:"), f"{service} publishes {port} on every interface"
+
+
+def test_web_believes_x_forwarded_proto_because_only_the_proxy_reaches_it():
+    assert COMPOSE["x-app"]["environment"]["DJANGO_TRUST_X_FORWARDED_PROTO"] == "true"
+    assert all(str(port).startswith("127.0.0.1:") for port in COMPOSE["services"]["web"]["ports"])
+    # daphne takes no client address or scheme from headers (--proxy-headers): Django decides alone.
+    assert "--proxy-headers" not in COMPOSE["services"]["web"]["command"]

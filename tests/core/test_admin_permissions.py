@@ -74,12 +74,12 @@ def test_it_creates_the_campaign_managers_group_with_limited_powers(manager):
 
 # --- campaigns and budgets ------------------------------------------------------------------
 
-def test_a_manager_adds_a_campaign_without_touching_budgets(as_manager, tmp_path):
+def test_a_manager_adds_a_campaign_without_touching_budgets(as_manager, sheets_dir):
     page = as_manager.get(f"{CAMPAIGNS}add/")
     assert page.status_code == 200
     data = form_data(page)
     assert "budget_per_call" not in data
-    data.update(name="Fall sellers", slug="fall", sheet_source=str(tmp_path / "fall.csv"),
+    data.update(name="Fall sellers", slug="fall", sheet_source=str(sheets_dir / "fall.csv"),
                 column_mapping='{"phone": "Phone Number", "name": "Full Name"}', budget_per_call="9.99")
     response = as_manager.post(f"{CAMPAIGNS}add/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -99,7 +99,7 @@ def test_a_manager_sees_budgets_read_only_and_cannot_change_them(as_manager, cam
     assert response.status_code == 302
     campaign.refresh_from_db()
     assert campaign.name == "Spring buyers 2026"
-    assert (campaign.budget_per_call, campaign.budget_daily) == (Decimal("0.10"), None)
+    assert (campaign.budget_per_call, campaign.budget_daily) == (Decimal("0.10"), Decimal("25.00"))  # the defaults
 
 
 def test_a_superuser_changes_budgets(as_superuser, campaign):

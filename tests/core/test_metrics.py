@@ -57,3 +57,15 @@ def test_a_token_protects_it_when_set(client, calls, settings):
 
 def test_without_a_token_only_this_machine_is_answered(client, calls):
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
+
+
+@pytest.mark.parametrize(("header", "value"), [("HTTP_X_FORWARDED_FOR", "203.0.113.9"),
+                                               ("HTTP_FORWARDED", "for=203.0.113.9;proto=https"),
+                                               ("HTTP_X_REAL_IP", "203.0.113.9")])
+def test_without_a_token_a_request_a_proxy_passed_on_is_not_from_this_machine(client, calls, header, value):
+    # Behind the TLS proxy on this host every client arrives from 127.0.0.1: the proxy's headers give it away.
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", **{header: value}).status_code == 403
+
+
+def test_without_a_token_this_machine_itself_is_answered(client, calls):
+    assert client.get("/metrics", REMOTE_ADDR="::1").status_code == 200

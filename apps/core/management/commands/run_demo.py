@@ -6,8 +6,8 @@ telephone network. Once they are up, the demo campaign is rehearsed with every l
 that are inside their calling hours. The demo campaign waits while the rehearsal runs: both would
 share the media worker's two slots, and on two cores the report would take twice as long.
 Everything listens on 127.0.0.1; Redis gets a free port of its own so the demo never touches a
-shared Redis. Children share this process's environment plus REDIS_URL and the simulated
-network's address.
+shared Redis. Children share this process's environment and settings module (`make demo`: local) plus
+REDIS_URL and the simulated network's address.
 """
 from __future__ import annotations
 
@@ -39,6 +39,18 @@ def wait_for_port(port: int, timeout: float = 20.0) -> bool:
     return False
 
 
+def child_environment(web_port: int, redis_port: int) -> dict[str, str]:
+    """This process's environment for the children, with the private Redis, the web address and our settings
+    module said explicitly (manage.py, daphne and Celery default to production settings)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+           "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "PYTHONUNBUFFERED": "1",
+           "SIMULATED_NETWORK_WEB_URL": f"http://127.0.0.1:{web_port}",
+           # The dialer reserves a media-worker slot before it rings anyone.
+           "MEDIA_SLOT_REGISTRY": "1"}
+    env.pop("CELERY_BROKER_URL", None)
+    return env
+
+
 class Command(BaseCommand):
     help = "Run the whole stack locally on embedded defaults (SQLite, private Redis)."
 
@@ -61,11 +73,7 @@ class Command(BaseCommand):
         log_dir = settings.VAR_DIR / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
         redis_port = free_port()
-        env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "PYTHONUNBUFFERED": "1",
-               "SIMULATED_NETWORK_WEB_URL": f"http://127.0.0.1:{web_port}",
-               # The dialer reserves a media-worker slot before it rings anyone.
-               "MEDIA_SLOT_REGISTRY": "1"}
-        env.pop("CELERY_BROKER_URL", None)
+        env = child_environment(web_port, redis_port)
         python = sys.executable
         commands = {
             "redis": [redis_server, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
