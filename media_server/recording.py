@@ -23,13 +23,18 @@ class StereoRecorder:
     def seconds(self) -> float:
         return sum(frame.size for frame in self._left) / 8000
 
+    def channels(self) -> tuple[np.ndarray, np.ndarray]:
+        """The lead's channel (cleaned) and the agent's (as played), PCM16 at 8 kHz, recorded so far."""
+        left = np.concatenate(self._left) if self._left else np.zeros(0, dtype=np.int16)
+        right = np.concatenate(self._right) if self._right else np.zeros(0, dtype=np.int16)
+        return left, right
+
     def save(self, call_id: int) -> str:
         """Writes the WAV under MEDIA_ROOT; returns its path relative to MEDIA_ROOT (for the FileField)."""
         relative = Path("recordings") / timezone.now().strftime("%Y/%m") / f"call-{call_id}.wav"
         path = Path(settings.MEDIA_ROOT) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        left = np.concatenate(self._left) if self._left else np.zeros(0, dtype=np.int16)
-        right = np.concatenate(self._right) if self._right else np.zeros(0, dtype=np.int16)
+        left, right = self.channels()
         stereo = np.stack([left, right[: left.size]], axis=1).astype("<i2")
         with wave.open(str(path), "wb") as out:
             out.setnchannels(2)

@@ -27,21 +27,9 @@ from pipecat.workers.runner import WorkerRunner
 from apps.costs.meter import CallMeter
 from media_server.agent.interface import CallContext
 from media_server.dsp.chain import FRAME_SAMPLES
-from media_server.pipeline.agent import AgentReplies, Speech
+from media_server.pipeline.build import build_pipeline
 from media_server.pipeline.frames import MarkHeardFrame, PacketFrame
-from media_server.pipeline.inbound import (
-    EchoCancellation,
-    EchoReference,
-    JitterBufferStage,
-    LineInput,
-    LossConcealment,
-    NoiseSuppression,
-    Recording,
-    Upsampling,
-)
-from media_server.pipeline.outbound import Playback
 from media_server.pipeline.records import CallRecords
-from media_server.pipeline.turns import EndOfTurn, Transcription, VoiceActivity
 from media_server.recording import StereoRecorder
 from media_server.twilio_protocol import Dtmf, Mark, Media, ProtocolError, Stop, parse
 
@@ -61,26 +49,10 @@ class CallSession:
         self.recorder = StereoRecorder()
         self.malformed = 0
         self.ended = asyncio.Event()
-        echo_reference = EchoReference()
-        self.line = LineInput()
-        self.jitter = JitterBufferStage()
-        self.echo = EchoCancellation(echo_reference)
-        self.playback = Playback(send, stream_sid, echo_reference, self.records, context)
-        self.pipeline = Pipeline([
-            self.line,                                      # what Twilio sends, as frames, without a queue
-            self.jitter,                                    # Twilio packets back in order, lost ones flagged
-            LossConcealment(),                              # μ-law → PCM16 8 kHz, a lost packet concealed
-            self.echo,                                      # minus the agent's voice as played (Speex AEC)
-            NoiseSuppression(self.echo),                    # Speex denoise + residual echo
-            Recording(self.recorder),                       # lead | agent, for the stereo recording
-            Upsampling(8000, 16000),                        # streaming Speex resampler, for VAD and STT
-            VoiceActivity(),                                # Silero: speech probability per 32 ms
-            EndOfTurn(self.now_ms),                         # turn start/end (Smart Turn v3), barge-in
-            Transcription(stt, context, self.records, self.meter),  # faster-whisper, off the loop; lead Turns
-            AgentReplies(agent, context, self.records),     # greeting, replies sentence by sentence, hand-overs
-            Speech(voice, self.meter),                      # each sentence → 20 ms PCM16 at 8 kHz; tier by score
-            self.playback,                                  # paced μ-law to Twilio, marks, clear; agent Turn rows
-        ])
+        built = build_pipeline(send=send, stream_sid=stream_sid, context=context, agent=agent, stt=stt, voice=voice,
+                               records=self.records, recorder=self.recorder, meter=self.meter)
+        self.line, self.jitter, self.playback = built.line, built.jitter, built.playback
+        self.pipeline = Pipeline(built.stages)
         self._worker: PipelineWorker | None = None
         self._running: asyncio.Task | None = None
 

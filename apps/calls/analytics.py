@@ -6,9 +6,9 @@ import logging
 from django.db import transaction
 
 from apps.calls.models import Appointment, Call
+from apps.campaigns.scoring import score_lead
 from apps.integrations.webhooks import events
 from apps.leads.models import Lead, LeadStatus
-from media_server.agent.scoring import score_lead
 
 log = logging.getLogger(__name__)
 

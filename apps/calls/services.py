@@ -198,9 +198,10 @@ def dial_tick(campaign_id: int, now: dt.datetime | None = None) -> TickResult:
 
 # --- placing a call ------------------------------------------------------------------
 
-def place_call(call_id: int) -> str:
-    """Dial one queued call. Returns what happened; raises TelephonyError for a retryable failure."""
-    now = timezone.now()
+def place_call(call_id: int, now: dt.datetime | None = None) -> str:
+    """Dial one queued call (at `now`, the wall clock by default). Returns what happened; raises
+    TelephonyError for a retryable failure."""
+    now = now or timezone.now()
     if Call.objects.filter(pk=call_id, status=CallStatus.QUEUED).update(
             status=CallStatus.DIALING, placed_at=now, last_event_at=now) != 1:
         return "skipped: not queued (placed already, or released)"

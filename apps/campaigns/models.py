@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from apps.campaigns.scoring import default_score_weights
 from apps.integrations.sheets.base import SheetError, check_sheet_source
 
 # The legal floor for every campaign (TCPA): calls only between 08:00 and 21:00 lead-local time.
@@ -55,11 +56,6 @@ def default_writeback_columns() -> dict:
 def default_retry_minutes() -> dict:
     """Minutes to wait before the next attempt, by the outcome of the last one."""
     return {"no_answer": 240, "busy": 30, "voicemail": 1440, "failed": 60, "callback": 0}
-
-
-def default_score_weights() -> dict:
-    """Points each qualification factor can add to the 0–100 score (normalised to 100)."""
-    return {"timeline": 25, "budget": 15, "preapproved": 20, "motivation": 15, "location": 10, "agent": 15}
 
 
 class VoiceTier(models.TextChoices):

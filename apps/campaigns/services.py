@@ -10,6 +10,8 @@ from apps.campaigns.models import Campaign
 
 IMPORT_TASK = "workers.imports.import_sheet"
 DIAL_TASK = "workers.dialer.dial_tick"
+# A rehearsal's shadow campaign is `<slug>-rehearsal` (apps.rehearsals makes it; the sheet writeback knows it by this).
+REHEARSAL_SUFFIX = "-rehearsal"
 
 
 def schedule_name(campaign_id: int, kind: str) -> str:

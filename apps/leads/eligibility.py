@@ -4,7 +4,8 @@ The rules (TCPA and common dialer practice): the campaign is active and within b
 lead is in a callable state, not on the do-not-call list, has consent when the campaign
 requires it, has attempts left and is due; it is inside the calling window in its own time
 zone (every zone it may be in, when unsure: the most restrictive reading); and there is
-capacity for one more live call.
+capacity for one more live call. `next_callable_moment` answers, by the same window rules, when
+a lead due at some moment will be called (the time a callback is promised for).
 """
 from __future__ import annotations
 
@@ -78,6 +79,30 @@ def outside_window_reason(lead: Lead, windows: Windows, now: dt.datetime) -> str
         if not window_open_in(zone_name, windows, now):
             return f"outside calling hours: {now.astimezone(zone):%a %H:%M} in {zone_name}"
     return None
+
+
+def next_callable_moment(lead: Lead, windows: Windows, after: dt.datetime, *,
+                         open_for: dt.timedelta = dt.timedelta(0), days: int = 8) -> dt.datetime | None:
+    """The first moment from `after` (to the minute) at which the dialer may call the lead as far as the calling
+    window goes (outside_window_reason: every zone it may be in), and still may `open_for` later: when a lead due
+    at `after` is called. None when no window opens within `days` (or the lead's zone is unknown)."""
+    after = after.replace(second=0, microsecond=0)
+    for moment in sorted({after, *_window_openings(lead, windows, after, days)}):
+        if moment >= after and outside_window_reason(lead, windows, moment) is None \
+                and outside_window_reason(lead, windows, moment + open_for) is None:
+            return moment
+    return None
+
+
+def _window_openings(lead: Lead, windows: Windows, after: dt.datetime, days: int) -> list[dt.datetime]:
+    """When each day's window opens in each zone the lead may be in, from the day of `after` on."""
+    openings = []
+    for zone in filter(None, map(_zone, calling_zones(lead))):
+        first = after.astimezone(zone).date()
+        for day in (first + dt.timedelta(days=n) for n in range(days + 1)):
+            if window := windows[WEEKDAYS[day.weekday()]]:
+                openings.append(dt.datetime.combine(day, max(window[0], LEGAL_WINDOW[0]), tzinfo=zone))
+    return openings
 
 
 def why_not_callable(lead: Lead, campaign: Campaign, now: dt.datetime, context: DialContext,

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "apps.integrations.webhooks",
     "apps.integrations.sheets",
     "media_server",
+    "apps.rehearsals",
     "apps.core",  # last: its post_migrate sets group permissions once every app has its own
 ]
 
@@ -255,6 +256,9 @@ SIMULATED_TELEPHONY_SECONDS_PER_STEP = env.float("SIMULATED_TELEPHONY_SECONDS_PE
 # The simulated network (manage.py simulated_network) calls our web server as Twilio would: its
 # WebSocket to /media/stream and its signed callbacks go to this address, signed with this token.
 SIMULATED_NETWORK_WEB_URL = env("SIMULATED_NETWORK_WEB_URL", default="http://127.0.0.1:8000")
+# Its lead personas, one `<name>.yaml` each (apps.rehearsals reads them; SimulatedTelephony only asks whether
+# a sheet's "Simulated outcome" names one, so the telephony adapter never imports the rehearsals app).
+SIMULATED_PERSONAS_DIR = BASE_DIR / "apps" / "rehearsals" / "personas"
 # SIMULATED_NETWORK_TOKEN: set by each environment, once its secret key is known (simulated_network_token).
 # Media capacity: with MEDIA_SLOT_REGISTRY the dialer reserves a slot on a live media worker
 # (Redis registry, heartbeats) before each call; without it, MEDIA_SLOTS_TOTAL live calls at most

@@ -9,9 +9,11 @@
                                   └─ closing          (goodbye, wrong number)
 
 A specialist hands the turn to another with a Command (recorded as a hand-over, stored as an
-AgentTransition). The graph runs in a worker thread: nodes may touch the database (free slots,
-booking, the do-not-call list) without blocking the call's event loop. The state is checkpointed
-per call (thread `call-<id>`), so a restarted worker resumes with what the lead already said.
+AgentTransition). What the conversation does in the world (free slots, booking, callbacks, the
+do-not-call list) it asks of the CallDomain it is built with (media_server.agent.domain); the graph
+runs on the database thread, so a domain may block on its database without holding up the call's
+event loop. The state is checkpointed per call (thread `call-<id>`), so a restarted worker resumes
+with what the lead already said.
 """
 from __future__ import annotations
 
@@ -24,8 +26,9 @@ from zoneinfo import ZoneInfo
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command
 
+from apps.campaigns.scoring import score_lead
+from media_server.agent.domain import CallDomain
 from media_server.agent.replies import Persona, Replies
-from media_server.agent.scoring import score_lead
 
 SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "opt_out", "closing", "voicemail")
 QUESTION_ORDER = ("intent", "location", "timeline", "budget", "preapproved", "motivation", "has_agent")
@@ -33,7 +36,6 @@ MAX_ASKS = 2  # a question the lead does not answer is asked again once, then le
 MAX_MISSES = 2  # turns in a row we could not make out before a qualification question is left
 FAR_TIMELINE_MONTHS = 12
 UNSURE = re.compile(r"\b(don'?t know|not sure|no idea|dunno|haven'?t (thought|decided)|can'?t say)\b")
-CALLBACK_NOTICE = dt.timedelta(minutes=15)
 
 
 class CallState(TypedDict, total=False):
@@ -47,7 +49,6 @@ class CallState(TypedDict, total=False):
     consent: dict  # source, at (ISO)
     lead_email: str
     scoring: dict  # weights, hot, warm
-    window: list[str]  # the campaign's calling window, lead-local ["08:00", "21:00"]
     now: str  # ISO, UTC: the moment of this turn
     answered_by: str  # answering-machine detection: human, machine_start, machine_end_beep, ...
     wrap_up: bool  # a turn from now the call would pass its cost cap: end it politely
@@ -109,9 +110,9 @@ def _end(replies_said: list[str], disposition: str, reason: str) -> dict:
 
 
 class AgentGraph:
-    """Builds and holds the compiled graph; `actions` does what the conversation decides (database)."""
+    """Builds and holds the compiled graph; `actions` does what the conversation decides."""
 
-    def __init__(self, actions, checkpointer=None):
+    def __init__(self, actions: CallDomain, checkpointer=None):
         self.actions = actions
         builder = StateGraph(CallState)
         builder.add_node("greet", self.greet)

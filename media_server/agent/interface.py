@@ -1,17 +1,21 @@
 """What the pipeline and the agent say to each other.
 
 The pipeline hands the agent each finished lead turn (text, confidence, language, DTMF) with
-the call's context; the agent answers with things to say, one sentence at a time as soon as it
-has them, and may end the call. The implementation is chosen by settings.MEDIA_AGENT.
+the call's context; the agent answers with its score of the lead, then things to say, one
+sentence at a time as soon as it has them, and may end the call. The implementation is chosen
+by settings.MEDIA_AGENT and is handed the CallDomain it acts on (media_server.agent.domain).
 """
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from media_server.agent.domain import CallDomain
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,16 @@ class Handover:
     reason: str = ""
 
 
-AgentOutput = Say | Hangup | Handover
+@dataclass(frozen=True)
+class Score:
+    """The agent's score of the lead after taking in a turn (0–100, `band` hot, warm or cold by the campaign's
+    thresholds); yielded before the reply's first sentence."""
+
+    value: int
+    band: str
+
+
+AgentOutput = Say | Hangup | Handover | Score
 
 
 class Agent(Protocol):
@@ -65,5 +78,7 @@ class Agent(Protocol):
         """The reply to one lead turn."""
 
 
-def make_agent(path: str | None = None) -> Agent:
-    return import_string(path or settings.MEDIA_AGENT)()
+def make_agent(path: str | None = None, *, domain: CallDomain | None = None) -> Agent:
+    """The agent settings.MEDIA_AGENT (or `path`) names, built with `domain=` when one is given."""
+    agent_class = import_string(path or settings.MEDIA_AGENT)
+    return agent_class() if domain is None else agent_class(domain=domain)

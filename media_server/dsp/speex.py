@@ -98,7 +98,8 @@ class EchoCanceller:
 
 class Preprocessor:
     """Speex preprocess: spectral noise suppression, plus residual-echo suppression when linked to
-    the echo canceller. Runs in place on one frame; no look-ahead, so it adds no delay."""
+    the echo canceller. One frame in, one frame out; its overlap-add holds back one frame (measured: the
+    output lags the input by exactly 160 samples, 20 ms at 8 kHz)."""
 
     def __init__(self, frame_size: int = 160, sample_rate: int = 8000, noise_suppress_db: int = -20,
                  echo: EchoCanceller | None = None):

@@ -2,7 +2,7 @@
 by sentence as it yields them, and the voice that speaks each sentence.
 
     LeadStoppedSpeakingFrame / LeadTranscriptFrame / InputDTMFFrame
-    → AgentReplies → ReplyStartedFrame (both ways), LeadScoreFrame (when the agent's score changed),
+    → AgentReplies → ReplyStartedFrame (both ways), LeadScoreFrame (when the agent's Score changed),
                      TTSSpeakFrame per sentence, AgentHangupFrame, ReplyEndFrame;
                      Handover → AgentTransition row; InterruptionFrame stops the reply
     → Speech → per sentence: TTSTextFrame, TTSAudioRawFrame (20 ms PCM16 at 8 kHz)…, TTSStoppedFrame;
@@ -31,8 +31,7 @@ from pipecat.frames.frames import (
 from pipecat.processors.frame_processor import FrameDirection
 from pipecat.utils.text.base_text_aggregator import TextType
 
-from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn
-from media_server.agent.scoring import score_lead
+from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Score
 from media_server.dbthread import run_db
 from media_server.dsp.chain import telephone_frames
 from media_server.pipeline.frames import (
@@ -61,15 +60,6 @@ def _answered_by(call_id: int) -> str:
     return Call.objects.filter(pk=call_id).values_list("answered_by", flat=True).first() or ""
 
 
-def _scoring(call_id: int) -> dict:
-    """How the call's campaign scores a lead (as the agent's graph does: media_server.agent.scoring)."""
-    from apps.calls.models import Call
-
-    weights, hot, warm = Call.objects.values_list(
-        "campaign__score_weights", "campaign__hot_threshold", "campaign__warm_threshold").get(pk=call_id)
-    return {"weights": weights, "hot": hot, "warm": warm}
-
-
 class AgentReplies(DirectStage):
     """Outbound calls wait for the lead's hello (or GREETING_SILENCE_SECONDS of silence) and greet;
     the hello itself is transcribed but not answered. Every later lead turn (speech or keypad) gets
@@ -87,9 +77,7 @@ class AgentReplies(DirectStage):
         self._barged_in = False
         self._replies = 0
         self._reply: asyncio.Task | None = None
-        self._scored: dict | None = None  # the facts the last LeadScoreFrame was scored from
-        self._score: int | None = None
-        self._scoring: dict | None = None
+        self._score: int | None = None  # the last LeadScoreFrame's
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
@@ -186,8 +174,9 @@ class AgentReplies(DirectStage):
                                    lead_end_ms=lead_end_ms)
         try:
             async for output in outputs:
-                await self._score_if_changed()  # the agent has taken in the lead's turn by its first output
-                if isinstance(output, Handover):
+                if isinstance(output, Score):
+                    await self._score_if_changed(output)
+                elif isinstance(output, Handover):
                     await self.records.transition(output)
                 elif isinstance(output, Hangup):
                     await self.push_frame(AgentHangupFrame(output.reason))
@@ -199,26 +188,12 @@ class AgentReplies(DirectStage):
             await self.push_error(f"call {self.records.call_id}: the agent failed: {exc}", exception=exc)
         await self.push_frame(ReplyEndFrame(number))
 
-    async def _score_if_changed(self) -> None:
-        """The agent keeps what the lead told it in `context.facts`; its score of them, by the campaign's
-        weights and thresholds (read once per call, when the first facts come), goes down the pipeline
-        when it changes, before the reply's first sentence."""
-        facts = self.context.facts
-        if not facts or facts == self._scored:
-            return
-        self._scored = dict(facts)
-        if self._scoring is None:
-            try:
-                self._scoring = await run_db(_scoring, self.records.call_id)
-            except Exception:  # noqa: BLE001 - the voice stays as it is; the call goes on
-                log.warning("call %s: could not read the campaign's scoring", self.records.call_id, exc_info=True)
-                self._scoring = {}
-        scoring = self._scoring
-        score = score_lead({name: {"value": value} for name, value in facts.items()}, scoring.get("weights"),
-                           hot=scoring.get("hot", 70), warm=scoring.get("warm", 40))
-        if score.total != self._score:
-            self._score = score.total
-            await self.push_frame(LeadScoreFrame(score.total, score.band))
+    async def _score_if_changed(self, score: Score) -> None:
+        """The agent's score of the lead, yielded before the reply's first sentence, goes down the pipeline
+        when it changes (the voice's tier may follow it)."""
+        if score.value != self._score:
+            self._score = score.value
+            await self.push_frame(LeadScoreFrame(score.value, score.band))
 
 
 class TierEscalation:

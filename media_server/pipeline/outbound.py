@@ -90,6 +90,11 @@ class Playback(DirectStage):
         self._outbox: asyncio.Queue = asyncio.Queue()  # (turn, piece index, PCM frame | mark name | hang-up)
         self._recording: set[asyncio.Task] = set()
 
+    @property
+    def idle(self) -> bool:
+        """Nothing is waiting to be played: what a cut reply had queued has been dropped."""
+        return self._outbox.empty()
+
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
         turn = self.turn

@@ -16,6 +16,7 @@ import time
 
 import pytest
 
+from apps.calls.conversation import DjangoCallDomain
 from apps.calls.models import AgentStep
 from media_server.agent.interface import LeadTurn, Say
 from media_server.agent.llm import CircuitBreaker, OllamaBrain
@@ -40,7 +41,8 @@ def run_calls(campaign, brain, prefix: int) -> list[float]:
     firsts: list[float] = []
     for n in range(CALLS):
         lead = make_lead(campaign, f"+1312{prefix}{n:06d}", time_zone="America/Chicago", name=f"Lead {n}")
-        talk = Conversation(start_call(lead), agent=Orchestrator(clock=lambda: NOW, brain=brain))
+        talk = Conversation(start_call(lead), agent=Orchestrator(domain=DjangoCallDomain(), clock=lambda: NOW,
+                                                                 brain=brain))
         talk.greet()
 
         async def one_turn(text: str, talk: Conversation = talk) -> float:

@@ -42,21 +42,18 @@ def test_live_call_latencies(benchmark, stack, live_call):  # noqa: F811
     async def call():
         async with FakeTwilio(stack["port"], live_call.pk) as twilio:
             cpu_start, wall_start = cpu_seconds(pid), time.monotonic()
-            await asyncio.sleep(0.4)
+            await twilio.wait_for_line(0.4)  # a moment's silence before the hello
             twilio.say(espeak("Hello?"))
             first = await twilio.wait_for_agent()
             figures["greeting_ms"] = (first - twilio.speech_done_at) * 1000
             twilio.say(espeak("I want to buy a house."))
             count = len(twilio.agent_audio)
-            while len(twilio.agent_audio) < count + 50:
-                await asyncio.sleep(0.01)
+            await twilio.wait_for_agent_frames(50)
             figures["voice_to_voice_ms"] = (twilio.agent_audio[count][0] - twilio.speech_done_at) * 1000
             figures["call_rss_mb"] = rss_mb(pid) - idle_rss
             twilio.say(espeak("Wait, stop, stop."))
             barge_started = twilio.speech_started_at
-            while "clear" not in [event for _, event in twilio.events]:
-                await asyncio.sleep(0.005)
-            clear_at = next(at for at, event in twilio.events if event == "clear")
+            clear_at = await twilio.wait_for_event("clear")
             figures["barge_in_ms"] = (clear_at - barge_started) * 1000
             figures["cpu_share_of_one_core"] = (cpu_seconds(pid) - cpu_start) / (time.monotonic() - wall_start)
 

@@ -39,6 +39,7 @@ async def serve():
         if message["type"] == "stop":
             return
         await layer.send(message["reply"], {"type": "twilio.send", "sent": message["sent"]})
+print("ready", flush=True)
 asyncio.run(serve())
 """,
     "streams": """
@@ -52,6 +53,7 @@ async def serve():
         if message["type"] == "stop":
             return
         await relay.to_call(int(message["call_id"]), {"type": "twilio.send", "sent": message["sent"]})
+print("ready", flush=True)
 asyncio.run(serve())
 """,
 }
@@ -95,8 +97,9 @@ async def run(kind: str) -> list[float]:
 def measure(kind: str) -> tuple[float, float]:
     if kind == "streams":
         asyncio.run(Relay().reset_worker("bench"))
-    worker = subprocess.Popen([sys.executable, "-c", WORKERS[kind]], cwd=ROOT, env={**os.environ})
-    time.sleep(2)  # Django set up in the worker
+    worker = subprocess.Popen([sys.executable, "-c", WORKERS[kind]], cwd=ROOT, env={**os.environ},
+                              stdout=subprocess.PIPE)
+    assert worker.stdout.readline().strip() == b"ready"  # Django is set up in the worker
     try:
         hops = sorted(trip / 2 * 1000 for trip in asyncio.run(run(kind)))
     finally:

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from media_server.benchmarks.figures import CallFigures, Level, max_concurrency_under, stage_split
+from apps.rehearsals.benchmarks.figures import CallFigures, Level, max_concurrency_under, stage_split
 from tests.media_server.live_stack import ROOT, FakeTwilio, free_port
 from tests.media_server.test_live_call import espeak, live_call  # noqa: F401 (fixture)
 
@@ -28,7 +28,7 @@ def stock_bot():
     """The stock pipecat bot, served by uvicorn in a thread, with the scripted agent."""
     import uvicorn
 
-    from media_server.benchmarks.stock import KitPool, make_app
+    from apps.rehearsals.benchmarks.stock import KitPool, make_app
     from tests.media_server.scripted_agent import ScriptedAgent
 
     port = free_port()
@@ -80,7 +80,7 @@ def test_it_pairs_phone_and_server_turns_for_transport():
 
 
 def test_it_gives_each_concurrent_copy_of_a_persona_a_number_of_its_own():
-    from apps.campaigns.rehearsal import RehearsalError, choose_personas, lead_numbers
+    from apps.rehearsals.runner import RehearsalError, choose_personas, lead_numbers
 
     chosen = choose_personas("hot_buyer,opt_out")
     alone = dict((persona.name, number) for persona, number in lead_numbers(chosen))

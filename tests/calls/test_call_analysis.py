@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -11,6 +10,7 @@ from apps.calls.models import Appointment, Call, CallStatus
 from apps.calls.services import finish_call
 from apps.leads.models import LeadStatus
 from tests.conftest import make_lead
+from tests.waiting import wait_for
 
 ANSWERED = dt.datetime(2026, 11, 25, 16, 30, tzinfo=dt.UTC)
 
@@ -87,10 +87,10 @@ def test_a_finished_call_is_analysed_on_the_postcall_queue(celery_worker, campai
     lead = make_lead(campaign, "+13125550105")
     call = talked_call(lead, facts=HOT_FACTS)
     finish_call(call.pk, CallStatus.COMPLETED)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+
+    def analysed() -> str:
         call.refresh_from_db()
-        if call.summary:
-            break
-        time.sleep(0.2)
+        return call.summary
+
+    wait_for(analysed, timeout=20, what="the call's analysis")
     assert "budget $450,000" in call.summary and call.score_band == "hot"

@@ -26,9 +26,9 @@ from apps.calls.models import AgentTransition, Call, CallStatus, Turn
 from apps.calls.services import finish_call
 from apps.leads.models import Lead, LeadStatus, mask_phone
 from media_server.pipeline.records import CallRecords
-from tests.campaigns.test_rehearsal import rehearsal_stack, team_campaign  # noqa: F401 - the stack and campaign
 from tests.conftest import make_lead
 from tests.media_server.live_stack import ROOT, database_url, free_port
+from tests.rehearsals.test_rehearsal import rehearsal_stack, team_campaign  # noqa: F401 - the stack and campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = "+12125550177"

@@ -9,7 +9,6 @@ import re
 import shlex
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ import yaml
 from django.conf import settings
 
 from tests.config.conftest import ROOT, bare_environment, copy_build_context, local_argv
+from tests.waiting import wait_for
 
 DOCKERFILE = ROOT / "config/docker/Dockerfile"
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -73,15 +73,16 @@ def free_port() -> int:
 
 
 def wait_until_listening(server: subprocess.Popen, port: int, log: Path, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def listening() -> bool:
         if server.poll() is not None:
             pytest.fail(f"the web command exited ({server.returncode}):\n{log.read_text()}")
         with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    pytest.fail(f"the web command did not listen within {timeout:.0f} s:\n{log.read_text()}")
+            return sock.connect_ex(("127.0.0.1", port)) == 0
+
+    try:
+        wait_for(listening, timeout, what="the web command to listen", every=0.2)
+    except AssertionError:
+        pytest.fail(f"the web command did not listen within {timeout:.0f} s:\n{log.read_text()}")
 
 
 def run(argv: list[str], app: Path, env: dict[str, str]) -> None:

@@ -5,7 +5,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
@@ -13,6 +12,7 @@ import redis
 from django.conf import settings
 
 from apps.core.management.commands.run_demo import free_port, wait_for_port
+from tests.waiting import wait_for
 
 
 @pytest.fixture
@@ -33,13 +33,14 @@ def test_flower_shows_the_imports_dialer_and_postcall_queues_with_their_waiting_
                               cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert wait_for_port(port, timeout=30), "Flower did not start"
-        rows = {}
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and len(rows) < 3:
+
+        def queue_rows() -> dict[str, str] | None:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/broker", timeout=10) as page:  # noqa: S310
                 html = page.read().decode()
             rows = dict(re.findall(r'<tr id="(\w+)">\s*<td>\w+</td>\s*<td[^>]*>(\d+)</td>', html))
-            time.sleep(0.5)
+            return rows if len(rows) == 3 else None
+
+        rows = wait_for(queue_rows, timeout=20, what="Flower's page to list the three queues", every=0.5)
     finally:
         flower.terminate()
         flower.wait(timeout=15)

@@ -447,7 +447,7 @@ def test_calls_ending_on_the_platform_reach_the_results_file_through_the_worker(
                                                                                 settings):
     """finish_call queues the write-back (an unanswered call at once, an answered one after its analysis);
     a flush follows after the interval."""
-    from tests.workers.test_import_task import wait_for
+    from tests.waiting import wait_for
 
     settings.SHEETS_WRITEBACK_INTERVAL_SECONDS = 0.5
     write_csv(sheet_path, [MARIA[:7], JAMES[:7]])

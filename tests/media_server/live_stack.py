@@ -22,6 +22,7 @@ from apps.calls.models import Call
 from media_server.slots import SlotRegistry
 from media_server.speech.audio import ulaw_to_pcm16
 from tests.media_stream import start_message
+from tests.waiting import until, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SILENCE = b"\xff" * 160
@@ -55,10 +56,10 @@ def run_stack(tmp_path, agent: str | None, **extra_env: str):
     worker = subprocess.Popen([sys.executable, "manage.py", "media_worker", "--slots", "2"], cwd=ROOT, env=env,
                               stdout=logs["worker"], stderr=subprocess.STDOUT)
     registry = SlotRegistry()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (registry.live_workers() and _listening(port)):
-        time.sleep(0.2)
-    assert registry.live_workers(), (tmp_path / "worker.log").read_text()
+    try:
+        wait_for(lambda: registry.live_workers() and _listening(port), timeout=60, what="daphne and the media worker")
+    except AssertionError:
+        raise AssertionError((tmp_path / "worker.log").read_text()) from None
     yield {"port": port, "worker": worker, "web": web, "media_root": tmp_path, "logs": tmp_path}
     for process in (web, worker):
         if process.poll() is None:
@@ -84,6 +85,7 @@ class FakeTwilio:
         self.agent_audio: list[tuple[float, bytes]] = []
         self.events: list[tuple[float, str]] = []
         self.closed = asyncio.Event()
+        self.chunks = 0  # media messages sent
         self._speech = bytearray()
         self.speech_started_at = self.speech_done_at = 0.0
 
@@ -111,6 +113,7 @@ class FakeTwilio:
         while True:
             chunk += 1
             sequence += 1
+            self.chunks = chunk
             payload = bytes(self._speech[:160]).ljust(160, b"\xff") if self._speech else SILENCE
             del self._speech[:160]
             if payload is not SILENCE and not self._speech:
@@ -138,13 +141,24 @@ class FakeTwilio:
 
     async def wait_for_agent(self, quiet: float = 0.8, timeout: float = 30.0) -> float:
         """Until the agent has spoken and then been quiet for `quiet` seconds; returns when it began."""
-        deadline = time.monotonic() + timeout
         count = len(self.agent_audio)
-        while time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-            if len(self.agent_audio) > count and time.monotonic() - self.agent_audio[-1][0] > quiet:
-                return self.agent_audio[count][0]
-        raise AssertionError("the agent did not speak")
+        await until(lambda: len(self.agent_audio) > count and time.monotonic() - self.agent_audio[-1][0] > quiet,
+                    timeout, what="the agent to speak")
+        return self.agent_audio[count][0]
+
+    async def wait_for_event(self, event: str, timeout: float = 10.0) -> float:
+        """Until the media server sends `event` (a mark, `clear`); returns when it came."""
+        await until(lambda: event in [name for _, name in self.events], timeout, what=f"a {event} message")
+        return next(at for at, name in self.events if name == event)
+
+    async def wait_for_agent_frames(self, frames: int, timeout: float = 30.0) -> None:
+        """Until `frames` more 20 ms frames of the agent's voice have arrived."""
+        count = len(self.agent_audio)
+        await until(lambda: len(self.agent_audio) >= count + frames, timeout, what=f"{frames} frames of the agent")
+
+    async def wait_for_line(self, seconds: float) -> None:
+        """Until the lead's line has carried `seconds` of audio (20 ms a media message)."""
+        await until(lambda: self.chunks * 0.02 >= seconds, what=f"{seconds:g} s of the lead's line")
 
     def heard(self, since: int = 0) -> np.ndarray:
         return ulaw_to_pcm16(b"".join(audio for _, audio in self.agent_audio[since:]))

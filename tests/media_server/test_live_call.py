@@ -1,12 +1,16 @@
 """A live call end to end: real daphne, Redis and a media worker process, a client speaking
-Twilio's Media Streams protocol over a real WebSocket in real-time 20 ms frames."""
+Twilio's Media Streams protocol over a real WebSocket in real-time 20 ms frames.
+
+The tests assert what the call decided and did (Turn, AgentTransition and do-not-call rows, Twilio
+messages, the agent's audio reaching the phone), never what a recogniser made of the agent's voice:
+Piper's voice varies from run to run, and Whisper hears "Sunrise Realty" as "summarize royalty" now and then.
+"""
 from __future__ import annotations
 
 import asyncio
 import json
 import signal
 import subprocess
-import time
 import wave
 
 import numpy as np
@@ -17,6 +21,7 @@ from apps.leads.models import DoNotCall, LeadStatus
 from media_server.speech.audio import pcm16_to_ulaw, resample
 from tests.conftest import make_lead
 from tests.media_server.live_stack import FakeTwilio, run_stack
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,21 +55,20 @@ def live_call(active_campaign):
                                provider="simulated", provider_call_id="SIMlive")
 
 
-def transcript(stt, audio: np.ndarray) -> str:
-    return stt.transcribe(audio, 8000).text.lower()
+def voiced_seconds(audio: np.ndarray) -> float:
+    """How much of what reached the phone is voice rather than silence (20 ms frames above -40 dBFS)."""
+    frames = audio[: audio.size // 160 * 160].astype(np.float64).reshape(-1, 160)
+    return float(np.sum(np.sqrt(np.mean(frames**2, axis=1)) > 328)) * 0.02
 
 
-@pytest.fixture(scope="module")
-def stt():
-    from media_server.speech.stt import SpeechToText
-
-    return SpeechToText()
+def agent_said(call) -> list[str]:
+    return list(Turn.objects.filter(call=call, speaker="agent").order_by("sequence").values_list("text", flat=True))
 
 
-def test_the_lead_says_hello_hears_the_greeting_and_a_reply(stack, live_call, stt):
+def test_the_lead_says_hello_hears_the_greeting_and_a_reply(stack, live_call):
     async def call():
         async with FakeTwilio(stack["port"], live_call.pk) as twilio:
-            await asyncio.sleep(0.4)
+            await twilio.wait_for_line(0.4)  # a moment's silence before the hello
             twilio.say(espeak("Hello?"))
             await twilio.wait_for_agent()
             greeting = twilio.heard()
@@ -75,13 +79,11 @@ def test_the_lead_says_hello_hears_the_greeting_and_a_reply(stack, live_call, st
             return greeting, twilio.heard(before)
 
     greeting, goodbye = asyncio.run(call())
-    assert "automated assistant" in transcript(stt, greeting)
-    assert "goodbye" in transcript(stt, goodbye)
+    assert voiced_seconds(greeting) > 2 and voiced_seconds(goodbye) > 0.5  # both were heard at the phone
     turns = list(Turn.objects.filter(call=live_call).values_list("speaker", "text"))
-    speakers = [speaker for speaker, _ in turns]
-    assert speakers == ["lead", "agent", "lead", "agent"], turns
-    assert "hello" in turns[0][1].lower() and "goodbye" in turns[2][1].lower()
-    assert turns[1][1].startswith("Hi, this is Alex from Sunrise Realty")
+    assert [speaker for speaker, _ in turns] == ["lead", "agent", "lead", "agent"], turns
+    assert agent_said(live_call) == ["Hi, this is Alex from Sunrise Realty, an automated assistant.",
+                                     "Thank you, goodbye."]  # the hello was greeted; the goodbye hung up
     live_call.refresh_from_db()
     assert live_call.recording.name.endswith(f"call-{live_call.pk}.wav")
     with wave.open(str(stack["media_root"] / live_call.recording.name)) as recording:
@@ -99,22 +101,16 @@ def test_the_lead_interrupts_and_the_agent_stops(stack, live_call):
         async with FakeTwilio(stack["port"], live_call.pk) as twilio:
             await twilio.wait_for_agent(timeout=30)  # greeted after the silence
             twilio.say(espeak("Tell me about the homes you have."))
-            start = len(twilio.agent_audio)
-            deadline = time.monotonic() + 30
-            while len(twilio.agent_audio) < start + 75 and time.monotonic() < deadline:  # 1.5 s of the reply
-                await asyncio.sleep(0.05)
+            await twilio.wait_for_agent_frames(75)  # 1.5 s of the reply
             twilio.say(espeak("Wait, wait, stop please."))
-            deadline = time.monotonic() + 10
-            while "clear" not in [event for _, event in twilio.events] and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-            await asyncio.sleep(1.5)
-            return [event for _, event in twilio.events]
+            await twilio.wait_for_event("clear")
+        # The line is hung up: the session ends and writes what the agent said, cut where it was stopped.
 
-    events = asyncio.run(call())
-    assert "clear" in events
+    asyncio.run(call())
     from tests.media_server.scripted_agent import LONG_REPLY
 
-    cut = Turn.objects.filter(call=live_call, speaker="agent", interrupted=True).get()
+    cut = wait_for(lambda: Turn.objects.filter(call=live_call, speaker="agent", interrupted=True).first(),
+                   what="the cut reply's Turn row")
     assert 0 < len(cut.text) < len(LONG_REPLY) and LONG_REPLY.startswith(cut.text.split(".")[0])
     assert AgentTransition.objects.filter(call=live_call, to_agent="qualification").exists()
 
@@ -124,9 +120,7 @@ def test_a_worker_killed_mid_call_ends_the_call_and_reschedules_the_lead(stack, 
         async with FakeTwilio(stack["port"], live_call.pk) as twilio:
             await twilio.wait_for_agent(timeout=30)
             stack["worker"].send_signal(signal.SIGKILL)
-            killed = time.monotonic()
             await asyncio.wait_for(twilio.closed.wait(), 15)
-            return time.monotonic() - killed
 
     asyncio.run(call())
     live_call.refresh_from_db()
@@ -136,7 +130,7 @@ def test_a_worker_killed_mid_call_ends_the_call_and_reschedules_the_lead(stack, 
     assert lead.status == LeadStatus.CALLED and lead.next_attempt_at is not None
 
 
-def test_keypad_digits_reach_the_agent_and_a_hang_up_stops_the_reply(stack, live_call, stt):
+def test_keypad_digits_reach_the_agent_and_a_hang_up_stops_the_reply(stack, live_call):
     async def call():
         async with FakeTwilio(stack["port"], live_call.pk) as twilio:
             await twilio.wait_for_agent(timeout=30)  # greeted after the silence
@@ -146,27 +140,27 @@ def test_keypad_digits_reach_the_agent_and_a_hang_up_stops_the_reply(stack, live
             await twilio.wait_for_agent()
             pressed = twilio.heard(before)
             twilio.say(espeak("Tell me more."))
-            start = len(twilio.agent_audio)
-            while len(twilio.agent_audio) < start + 25:  # half a second of the long reply
-                await asyncio.sleep(0.02)
+            await twilio.wait_for_agent_frames(25)  # half a second of the long reply
             await twilio.ws.send(json.dumps({"event": "stop", "sequenceNumber": "901", "streamSid": "MZtest",
                                              "stop": {"accountSid": "ACtest", "callSid": "CAtest"}}))
             hung_up = len(twilio.agent_audio)
-            await asyncio.sleep(1.5)
+            await asyncio.sleep(1.5)  # not a wait for something: 75 frame slots in which no more may come
             return pressed, len(twilio.agent_audio) - hung_up
 
     pressed, after_stop = asyncio.run(call())
-    assert "pressed one" in transcript(stt, pressed) or "pressed 1" in transcript(stt, pressed)
+    assert voiced_seconds(pressed) > 0.5  # the answer to the key was heard at the phone
+    assert agent_said(live_call)[:2] == ["Hi, this is Alex from Sunrise Realty, an automated assistant.",
+                                         "You pressed one."]
     assert after_stop <= 3  # at most the frames already in flight: all work for the call stopped
-    live_call.refresh_from_db()
-    assert live_call.recording  # the records are kept when the lead hangs up
+    # the records are kept when the lead hangs up
+    assert wait_for(lambda: Call.objects.get(pk=live_call.pk).recording, what="the call's recording")
 
 
 def test_the_real_agent_greets_and_a_spoken_opt_out_lands_on_the_do_not_call_list(stack_with_the_real_agent,
-                                                                                   live_call, stt):
+                                                                                   live_call):
     async def call():
         async with FakeTwilio(stack_with_the_real_agent["port"], live_call.pk) as twilio:
-            await asyncio.sleep(0.4)
+            await twilio.wait_for_line(0.4)  # a moment's silence before the hello
             twilio.say(espeak("Hello?"))
             await twilio.wait_for_agent()
             greeting = twilio.heard()
@@ -176,12 +170,13 @@ def test_the_real_agent_greets_and_a_spoken_opt_out_lands_on_the_do_not_call_lis
             return greeting, twilio.heard(before)
 
     greeting, goodbye = asyncio.run(call())
-    heard = transcript(stt, greeting)
-    assert "automated assistant" in heard and "sunrise" in heard  # Whisper hears "Realty" as reality, royalty…
-    assert "list" in transcript(stt, goodbye)
+    assert voiced_seconds(greeting) > 2 and voiced_seconds(goodbye) > 1  # both were heard at the phone
+    said = agent_said(live_call)
+    assert len(said) == 2, said
+    assert "automated assistant" in said[0] and "Sunrise Realty" in said[0]  # who calls, and that it is an AI
+    assert "off our list" in said[1]
     assert DoNotCall.objects.active().filter(phone=live_call.lead.phone, source=DoNotCall.Source.OPT_OUT).exists()
-    step = AgentStep.objects.get(call=live_call, intent="opt_out")
-    assert step.route == "opt_out" and step.decide_ms < 1000
+    step = AgentStep.objects.get(call=live_call, intent="opt_out")  # how fast: tests/benchmarks/test_agent_speed
+    assert step.route == "opt_out"
     assert list(AgentTransition.objects.filter(call=live_call).values_list("to_agent", flat=True)) == [
         "conversation", "opt_out"]
-

@@ -1,13 +1,13 @@
 """Media slots: reserved atomically on live workers, given back once, dead workers noticed."""
 from __future__ import annotations
 
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from media_server.slots import HEARTBEAT_TTL, SlotRegistry
+from tests.waiting import wait_for
 
 
 @pytest.fixture
@@ -71,11 +71,13 @@ def test_a_worker_whose_heartbeat_stops_is_gone_within_two_seconds_with_its_call
     alive, dead = registry.new_worker(1), registry.new_worker(2)
     registry.reserve(11), registry.reserve(12)
     on_dead = [call for call in (11, 12) if registry.worker_for(call) == dead]
-    deadline = time.monotonic() + HEARTBEAT_TTL + 0.5
-    while time.monotonic() < deadline and registry.is_alive(dead):
-        registry.heartbeat(alive)
-        time.sleep(0.1)
-    assert not registry.is_alive(dead) and registry.is_alive(alive)
+
+    def dead_gone() -> bool:
+        registry.heartbeat(alive)  # the other one goes on beating meanwhile
+        return not registry.is_alive(dead)
+
+    wait_for(dead_gone, timeout=HEARTBEAT_TTL + 0.5, what="the silent worker to be gone", every=0.1)
+    assert registry.is_alive(alive)
     assert registry.dead_workers() == [dead] and registry.calls_of(dead) == on_dead
     assert not registry.forget_if_done(dead)  # its calls have not ended yet: kept for the sweeper
     for call in on_dead:

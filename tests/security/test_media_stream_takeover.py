@@ -23,6 +23,7 @@ from media_server.slots import SlotRegistry
 from tests.conftest import make_lead
 from tests.media_server.live_stack import FakeTwilio, run_stack
 from tests.media_stream import start_message
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -150,7 +151,7 @@ def test_a_flood_is_cut_off_and_the_slot_comes_back(stack, live_call):
             return twilio.ws.close_code
 
     assert asyncio.run(call()) == 4429
-    assert wait_until(lambda: sum(w["free"] for w in registry.live_workers().values()) == 2, 10)
+    wait_for(lambda: sum(w["free"] for w in registry.live_workers().values()) == 2, 10, what="both slots free")
 
 
 def test_a_killed_web_process_leaves_no_slot_held(stack, live_call):
@@ -166,17 +167,8 @@ def test_a_killed_web_process_leaves_no_slot_held(stack, live_call):
             await asyncio.wait_for(twilio.closed.wait(), 10)
 
     asyncio.run(call())
-    assert wait_until(lambda: sum(w["free"] for w in registry.live_workers().values()) == 2, 15)
+    wait_for(lambda: sum(w["free"] for w in registry.live_workers().values()) == 2, 15, what="both slots free")
     assert registry.worker_for(live_call.pk) is None
-
-
-def wait_until(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
 
 
 # --- the start message, against the same consumer in-process ------------------------------------------------

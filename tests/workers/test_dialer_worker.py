@@ -9,7 +9,7 @@ from apps.calls.models import FINAL_CALL_STATUSES, Call, CallStatus
 from apps.leads.eligibility import window_open_in
 from apps.leads.models import LeadStatus
 from tests.conftest import make_lead
-from tests.workers.test_import_task import wait_for
+from tests.waiting import wait_for
 from workers.dialer import dial_tick
 
 # One of these is inside 08:00–21:00 local at any hour of the day.

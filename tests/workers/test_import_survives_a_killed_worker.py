@@ -10,7 +10,8 @@ import pytest
 from apps.leads import import_runs
 from apps.leads.models import ImportRun, Lead
 from apps.leads.services import start_import
-from tests.workers.worker_process import pool_process, wait_for, worker_process, write_big_sheet
+from tests.waiting import wait_for
+from tests.workers.worker_process import pool_process, worker_process, write_big_sheet
 from workers.imports import sweep_stale_imports
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]

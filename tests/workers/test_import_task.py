@@ -1,25 +1,16 @@
 """Imports run on a real Celery worker: staff click "import now", beat fires a schedule."""
 from __future__ import annotations
 
-import time
-
+from celery.signals import task_postrun
 from django.urls import reverse
 
 from apps.leads.models import ImportRun, Lead
 from tests.conftest import write_csv
+from tests.waiting import wait_for
 from workers.imports import import_sheet
 
 ROWS = [["Maria Gonzalez", "(212) 555-0134", "", "", "", "Website", "2026-09-14"],
         ["Bad Row", "not a number", "", "", "", "", ""]]
-
-
-def wait_for(predicate, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for the worker")
 
 
 def test_staff_import_now_runs_on_the_worker(celery_worker, campaign, sheet_path, superuser, client):
@@ -44,9 +35,16 @@ def test_a_scheduled_import_creates_its_own_run(celery_worker, campaign, sheet_p
 def test_a_redelivered_import_message_does_not_import_twice(celery_worker, campaign, sheet_path):
     write_csv(sheet_path, ROWS)
     run = ImportRun.objects.create(campaign=campaign, source=campaign.sheet_source)
-    import_sheet.apply_async(args=[campaign.pk, run.pk], queue="imports")
-    import_sheet.apply_async(args=[campaign.pk, run.pk], queue="imports")
-    wait_for(lambda: ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.SUCCEEDED).exists())
-    time.sleep(0.5)  # let the duplicate message be consumed too
+    finished: set[str] = set()
+
+    def note(task_id=None, **kwargs):
+        finished.add(task_id)
+
+    task_postrun.connect(note, weak=False)  # the in-thread worker runs the tasks in this process
+    try:
+        sent = [import_sheet.apply_async(args=[campaign.pk, run.pk], queue="imports").id for _ in range(2)]
+        wait_for(lambda: finished >= set(sent), what="both messages to be consumed")
+    finally:
+        task_postrun.disconnect(note)
     assert ImportRun.objects.filter(campaign=campaign).count() == 1
     assert ImportRun.objects.get(pk=run.pk).rows_created == 1

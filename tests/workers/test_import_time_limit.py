@@ -8,7 +8,8 @@ import pytest
 
 from apps.leads import import_runs
 from apps.leads.models import ImportRun, Lead
-from tests.workers.worker_process import wait_for, worker_process, write_big_sheet
+from tests.waiting import wait_for
+from tests.workers.worker_process import worker_process, write_big_sheet
 from workers.imports import import_sheet
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]

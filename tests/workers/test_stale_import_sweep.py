@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.leads import import_runs
 from apps.leads.models import ImportRun, Lead
 from tests.conftest import write_csv
-from tests.workers.worker_process import wait_for
+from tests.waiting import wait_for
 from workers.imports import import_sheet, sweep_stale_imports
 
 ROWS = [["Maria Gonzalez", "(212) 555-0134", "", "", "", "Website", "2026-09-14"]]

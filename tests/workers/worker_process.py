@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.conftest import HEADER
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 AREA_CODES = ["212", "312", "415", "303", "713", "602", "305", "206", "617", "404", "214", "503"]
@@ -72,19 +72,9 @@ def worker_process(logs: Path, **environment: str) -> Iterator[subprocess.Popen]
 def pool_process(worker: subprocess.Popen, timeout: float = 30.0) -> int:
     """The pid of the worker's one pool process (the child that runs tasks)."""
     children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def first_child() -> int | None:
         pids = children.read_text().split() if children.exists() else []
-        if pids:
-            return int(pids[0])
-        time.sleep(0.1)
-    raise AssertionError("the worker started no pool process")
+        return int(pids[0]) if pids else None
 
-
-def wait_for(predicate, timeout: float = 30.0, what: str = "the worker"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    return wait_for(first_child, timeout, what="the worker's pool process")

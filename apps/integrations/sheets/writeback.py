@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.campaigns.models import DEFAULT_WRITEBACK_COLUMNS, Campaign
+from apps.campaigns.services import REHEARSAL_SUFFIX
 from apps.integrations.sheets.base import SheetError, google_key
 from apps.integrations.sheets.files import local_sheet_path
 from apps.integrations.sheets.models import SheetWriteback
@@ -131,13 +132,9 @@ def target_for(campaign: Campaign) -> WritebackTarget | None:
 
 def rehearsal_parent(campaign: Campaign) -> Campaign | None:
     """The campaign a shadow `<slug>-rehearsal` campaign rehearses (shadows have no sheet of their own)."""
-    if campaign.sheet_source:
+    if campaign.sheet_source or not campaign.slug.endswith(REHEARSAL_SUFFIX):
         return None
-    from apps.campaigns.rehearsal import SUFFIX
-
-    if not campaign.slug.endswith(SUFFIX):
-        return None
-    return Campaign.objects.filter(slug=campaign.slug.removesuffix(SUFFIX)).first()
+    return Campaign.objects.filter(slug=campaign.slug.removesuffix(REHEARSAL_SUFFIX)).first()
 
 
 def results_path(source: Path, rehearsal: bool = False) -> Path:

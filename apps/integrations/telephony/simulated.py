@@ -13,10 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import redis
 from django.conf import settings
@@ -47,6 +49,7 @@ HANGUP_KEY = "simtel:hangup:{sid}"
 # The persona that plays each old behaviour on the live network.
 PERSONA_FOR_BEHAVIOUR = {"answer": "hot_buyer", "no_answer": "ring_out", "busy": "line_busy",
                          "voicemail": "voicemail", "failed": "out_of_order"}
+_PERSONA_NAME = re.compile(r"^[a-z][a-z0-9_]*$")  # a persona file's name, as the network's reader requires
 
 
 def call_record_key(sid: str) -> str:
@@ -70,11 +73,12 @@ def behaviour_for(lead) -> str:
 
 
 def persona_for(lead) -> str:
-    """The persona that answers this lead's phone on the live network: the sheet's, else its behaviour's."""
-    from apps.integrations.telephony.simnet.personas import personas
+    """The persona that answers this lead's phone on the live network: the sheet's, else its behaviour's.
 
+    A sheet names a persona when SIMULATED_PERSONAS_DIR has a file of that name; the network reads and checks
+    the file (it refuses to start with a bad one), so the adapter needs nothing of the rehearsals app."""
     stated = _stated(lead)
-    if stated in personas():
+    if _PERSONA_NAME.match(stated) and (Path(settings.SIMULATED_PERSONAS_DIR) / f"{stated}.yaml").is_file():
         return stated
     return PERSONA_FOR_BEHAVIOUR[behaviour_for(lead)]
 

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         # Imported after pinning: nothing may touch the GPU before CUDA_VISIBLE_DEVICES is set.
         from django.conf import settings
 
+        from apps.calls.conversation import DjangoCallDomain
         from apps.costs.services import record_tier_switch
         from media_server.agent.interface import make_agent
         from media_server.dsp import turn
@@ -50,8 +51,8 @@ class Command(BaseCommand):
                            compute_type="float16" if whisper_device == "cuda" else settings.WHISPER_COMPUTE_TYPE)
         tts = PiperTTS(use_cuda=whisper_device == "cuda")
         # One agent per process, built now (not on the first call): its graph and clients serve every
-        # call, each call's state being its own checkpoint thread.
-        agent = make_agent()
+        # call, each call's state being its own checkpoint thread; what it decides is done in the database.
+        agent = make_agent(domain=DjangoCallDomain())
         if hasattr(agent, "warm_up"):
             agent.warm_up()
         self._warm_up(stt, tts, VoiceActivity(), turn)

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
@@ -22,6 +21,7 @@ from apps.integrations.webhooks.models import WebhookDelivery, WebhookEndpoint
 from apps.integrations.webhooks.services import claim_lifetime, deliver, emit, redeliver_due
 from tests.integrations.webhooks.test_webhooks import Receiver
 from tests.local_server import serving
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -126,15 +126,6 @@ def celery_worker_process(log: Path, **env: str):
                 worker.wait()
 
 
-def _wait_for(predicate, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_a_delivery_whose_worker_was_killed_mid_attempt_is_sent_by_beat(crm, settings, tmp_path):
     from config.celery_app import app
 
@@ -156,8 +147,11 @@ def test_a_delivery_whose_worker_was_killed_mid_attempt_is_sent_by_beat(crm, set
         claimed_at=delivery.claimed_at - claim_lifetime(), next_attempt_at=delivery.next_attempt_at - claim_lifetime())
     with celery_worker_process(log, **worker_env):  # the worker came back; its old message stays unacked
         app.send_task("workers.postcall.redeliver_due_webhooks", queue="postcall")  # what beat sends
-        sent = _wait_for(lambda: WebhookDelivery.objects.get(pk=delivery_id).status == "delivered", 60)
-        assert sent, log.read_text()[-3000:]
+        try:
+            wait_for(lambda: WebhookDelivery.objects.get(pk=delivery_id).status == "delivered", 60,
+                     what="the delivery to be sent again")
+        except AssertionError as exc:
+            raise AssertionError(log.read_text()[-3000:]) from exc
     assert [got["delivery"] for got in crm.received] == [str(delivery.event_id)] * 2  # the same id: dedupable
     assert all(got["valid"] for got in crm.received)
     assert WebhookDelivery.objects.get(pk=delivery_id).attempts == 2

@@ -20,6 +20,7 @@ from apps.integrations.webhooks.services import deliver, emit
 from tests.conftest import make_lead
 from tests.local_server import serving
 from tests.media_server.agent.conversation import Conversation, add_human_agents, start_call
+from tests.waiting import wait_for
 
 
 class Receiver:
@@ -140,9 +141,7 @@ def test_a_booked_call_fires_its_events_through_the_postcall_queue(celery_worker
     for line in ("sure", "we're looking to buy", "Oak Park", "in three months", "four fifty", "we're pre-approved",
                  "the first one", "yes"):
         talk.say(line)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not receiver.received:
-        time.sleep(0.1)
+    wait_for(lambda: receiver.received, timeout=20, what="the webhook to arrive")
     [got] = receiver.received
     assert got["valid"] and got["event"] == "appointment.booked"
     assert got["body"]["data"]["lead"]["phone"] == "+13125550142"

@@ -1,10 +1,12 @@
-"""Typed conversations with the real agent (graph, rules, database, Redis checkpoints), as a lead on the phone."""
+"""Typed conversations with the real agent (graph, rules, Redis checkpoints) acting on the database (the call
+domain a live call hands it), as a lead on the phone."""
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 
+from apps.calls.conversation import DjangoCallDomain
 from apps.calls.models import Call, CallStatus, HumanAgent, WorkingHours
 from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Say
 from media_server.agent.orchestrator import Orchestrator
@@ -39,7 +41,7 @@ class Conversation:
     hangup: str = ""
 
     def __post_init__(self):
-        self.agent = self.agent or Orchestrator(clock=lambda: self.now, brain=None)
+        self.agent = self.agent or Orchestrator(domain=DjangoCallDomain(), clock=lambda: self.now, brain=None)
         campaign = self.call.campaign
         self.context = CallContext(call_id=self.call.pk, lead_name=self.call.lead.name,
                                    agent_name=campaign.agent_name, company_name=campaign.company_name,

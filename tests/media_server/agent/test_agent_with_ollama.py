@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from apps.calls.conversation import DjangoCallDomain
 from apps.calls.models import AgentStep
 from apps.leads.models import DoNotCall
 from media_server.agent.llm import CircuitBreaker, OllamaBrain
@@ -28,7 +29,7 @@ def talk_with(fake, campaign, first_token_ms=2000) -> Conversation:
     lead = make_lead(campaign, "+13125550142", time_zone="America/Chicago", name="Dana Whitfield")
     brain = OllamaBrain(fake.base_url, MODEL, first_token_ms=first_token_ms, timeout_s=4.0,
                         breaker=CircuitBreaker(3, 30), cache=None, cache_ttl_s=60)
-    talk = Conversation(start_call(lead), agent=Orchestrator(clock=lambda: NOW, brain=brain))
+    talk = Conversation(start_call(lead), agent=Orchestrator(domain=DjangoCallDomain(), clock=lambda: NOW, brain=brain))
     talk.greet()
     return talk
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from apps.calls.conversation import DjangoCallDomain
 from apps.calls.models import AgentStep, AgentTransition, Appointment
 from apps.leads.models import DoNotCall, Lead, LeadStatus
 from media_server.agent.orchestrator import Orchestrator
@@ -299,7 +300,8 @@ def test_every_decision_is_stored_with_its_intent_route_and_facts(talk):
 def test_a_restarted_worker_resumes_the_call_with_what_the_lead_said(talk):
     talk.say("sure")
     talk.say("we want to buy in Oak Park")
-    resumed = Conversation(talk.call, agent=Orchestrator(clock=lambda: NOW, brain=None))  # a new process
+    resumed = Conversation(talk.call, agent=Orchestrator(domain=DjangoCallDomain(), clock=lambda: NOW,
+                                                         brain=None))  # a new process
     question = resumed.say("in about a month")
     assert "area" not in question and "neighborhood" not in question  # location is not asked again
     assert resumed.agent.state(talk.call.pk)["facts"]["location"]["value"]

@@ -1,5 +1,6 @@
 """Test doubles at the pipeline's wires: a voice that makes a tone per word, an STT that says what
-it is told, a fake Twilio that collects what the session sends and echoes marks as played."""
+it is told, a fake Twilio that collects what the session sends and echoes marks as played; and a
+call's pipeline as media_server.pipeline.build makes it, with those doubles at its wires."""
 from __future__ import annotations
 
 import asyncio
@@ -9,6 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from media_server.agent.interface import CallContext
+from media_server.pipeline.build import CallPipeline, build_pipeline
+from media_server.pipeline.records import CallRecords
+from media_server.recording import StereoRecorder
 from media_server.speech.audio import pcm16_to_ulaw
 
 SILENCE = b"\xff" * 160
@@ -58,6 +63,26 @@ class ScriptedSTT:
         return Heard(self.lines.pop(0) if self.lines else "")
 
 
+class NoWords(ScriptedSTT):
+    """Whisper finding no words in whatever it is given (it keeps each utterance, as ScriptedSTT does)."""
+
+    async def atranscribe(self, audio, sample_rate, language="en"):
+        self.utterances.append(audio)
+        return Heard("", no_speech=True)
+
+
+class Silent:
+    """An agent with nothing to say: the line carries the lead alone, and no Turn row is written."""
+
+    async def greeting(self, context):
+        for output in ():
+            yield output
+
+    async def respond(self, turn, context):
+        for output in ():
+            yield output
+
+
 class FakeTwilio:
     """Collects the session's messages; echoes each mark at once, as Twilio does once it is played."""
 
@@ -83,6 +108,17 @@ class FakeTwilio:
         from media_server.speech.audio import ulaw_to_pcm16
 
         return ulaw_to_pcm16(b"".join(base64.b64decode(m["media"]["payload"]) for m in self.events("media")))
+
+
+def call_pipeline(call_id: int = 1, *, send=None, agent=None, stt=None, voice=None,
+                  recorder: StereoRecorder | None = None) -> CallPipeline:
+    """A call's stages from the factory the session uses, with doubles at the wires (nothing billed)."""
+    from tests.media_server.scripted_agent import ScriptedAgent
+
+    context = CallContext(call_id, "Maria", "Alex", "Sunrise Realty", "+12125550100")
+    return build_pipeline(send=send or FakeTwilio().send, stream_sid="MZ1", context=context,
+                          agent=agent or ScriptedAgent(), stt=stt or ScriptedSTT(), voice=voice or ToneVoice(),
+                          records=CallRecords(call_id), recorder=recorder or StereoRecorder())
 
 
 def media(chunk: int, payload: bytes = SILENCE) -> str:

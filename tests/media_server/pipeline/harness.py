@@ -50,7 +50,9 @@ class Running:
         await runner.add_workers(self.worker)
         self.task = asyncio.create_task(runner.run())
         await asyncio.wait_for(self.started.wait(), 5)
-        await asyncio.sleep(0.05)  # the worker's start task notices a moment later; a cancel before skips the pipeline
+        # The worker's start task notices a moment later, and a cancel before it does skips the pipeline:
+        # a flush goes through only once it has.
+        await self.worker.flush_pipeline()
         return self
 
     async def __aexit__(self, *exc):
@@ -61,10 +63,3 @@ class Running:
     async def push(self, *frames: Frame) -> None:
         for frame in frames:
             await self.worker.queue_frame(frame)
-
-    async def until(self, condition, timeout: float = 5.0) -> None:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not condition():
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError("the pipeline never got there")
-            await asyncio.sleep(0.005)

@@ -16,6 +16,7 @@ from media_server.session import CallSession
 from tests.conftest import make_lead
 from tests.media_server.pipeline.fakes import FakeTwilio, Line, ScriptedSTT, ToneVoice, dtmf, espeak, media, stop
 from tests.media_server.scripted_agent import LONG_REPLY
+from tests.waiting import until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 GREETING = "Hi, this is Alex from Sunrise Realty, an automated assistant."
@@ -56,13 +57,6 @@ def make_session(call, agent, stt=None, voice=None, hang_up=None) -> tuple[CallS
     return session, twilio
 
 
-async def until(condition, timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.01)
-
-
 def rows(call) -> list[tuple[str, str, bool]]:
     return list(Turn.objects.filter(call=call).order_by("sequence").values_list("speaker", "text", "interrupted"))
 
@@ -75,17 +69,16 @@ def test_it_greets_when_the_hello_ends_and_does_not_answer_the_hello(call, setti
         session, twilio = make_session(call, agent, ScriptedSTT("Hello?"))
         await session.start()
         line = Line(session).start()
-        await asyncio.sleep(0.3)
+        await until(lambda: line.chunk >= 15)  # 300 ms of silence on the line
         line.say(espeak("Hello?"))
         await line.speech_done.wait()
         hello_ended = asyncio.get_running_loop().time()
         await until(lambda: twilio.events("mark"))  # the greeting was played
-        await asyncio.sleep(0.2)
         await session.end("test over")
         return twilio.events("media")[0]["at"] - hello_ended
 
     greeted_after = asyncio.run(run())
-    assert greeted_after < 2.0  # the hello brought the greeting, not ten seconds of silence
+    assert greeted_after < settings.GREETING_SILENCE_SECONDS / 2  # the hello brought it, not the silence
     assert agent.turns == []
     assert rows(call) == [("lead", "Hello?", False), ("agent", GREETING, False)]
 
@@ -104,7 +97,6 @@ def test_a_keypress_is_a_turn_and_a_handover_is_recorded(call, settings):
         greeted_at = twilio.events("media")[0]["at"]
         await session.feed(dtmf("1"))
         await until(lambda: len(twilio.events("mark")) == 2)
-        await asyncio.sleep(0.1)
         await session.end("test over")
         line.stop()
         return greeted_at - session.started
@@ -127,17 +119,15 @@ def test_talking_over_the_agent_stops_it_sends_clear_and_cuts_its_turn_to_what_w
         line = Line(session).start()
         await until(lambda: twilio.media_frames() >= 60)
         line.say(espeak("Wait, stop please."))
-        spoke_at = asyncio.get_running_loop().time()
-        await until(lambda: twilio.events("clear"), timeout=3)
+        await until(lambda: twilio.events("clear"), timeout=3)  # how soon: tests/benchmarks/test_live_call_latency
         played = twilio.media_frames()
         await until(lambda: agent.turns)  # "wait, stop please" reached the agent
-        await asyncio.sleep(0.5)
+        await until(lambda: session.playback.idle)  # what was queued of the cut reply has been dealt with
         await session.end("test over")
         line.stop()
-        return twilio.events("clear")[0]["at"] - spoke_at, played, twilio.media_frames() - played
+        return played, twilio.media_frames() - played
 
-    stopped_after, played, after_clear = asyncio.run(run())
-    assert stopped_after < 0.6  # Silero needs ~100 ms to hear speech, BARGE_IN_MS more to act on it
+    played, after_clear = asyncio.run(run())
     assert after_clear == 0
     speaker, text, interrupted = rows(call)[0]
     assert speaker == "agent" and interrupted
@@ -163,7 +153,6 @@ def test_sentences_are_spoken_as_the_agent_yields_them(call, settings):
         await until(lambda: twilio.events("mark"))  # the first sentence is heard in full
         release.set()
         await until(lambda: len(twilio.events("mark")) == 2)
-        await asyncio.sleep(0.1)
         await session.end("test over")
         line.stop()
 
@@ -215,7 +204,7 @@ def test_a_stop_ends_everything_at_once_and_keeps_the_records(call, settings, tm
         await session.feed(stop())
         assert session.ended.is_set()
         sent = twilio.media_frames()
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0.5)  # not a wait for something: 25 frame slots in which nothing more may be sent
         line.stop()
         return twilio.media_frames() - sent
 

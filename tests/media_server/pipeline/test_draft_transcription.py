@@ -15,6 +15,7 @@ from media_server.pipeline.turns import EndOfTurn, Transcription
 from tests.conftest import make_lead
 from tests.media_server.pipeline.fakes import ScriptedSTT, tone
 from tests.media_server.pipeline.harness import Running
+from tests.waiting import until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +55,7 @@ def run(stt, frames, call, settings) -> tuple[list[LeadTranscriptFrame], list[di
             for frame in frames:
                 await r.push(frame)
                 await asyncio.sleep(0.032)  # real time: the draft's Whisper runs while the silence goes on
-            await r.until(lambda: r.collector.of(LeadTranscriptFrame), timeout=10)
+            await until(lambda: r.collector.of(LeadTranscriptFrame), timeout=10)
             return r.collector.of(LeadTranscriptFrame)
 
     return asyncio.run(talk()), records.metrics["turns"]
@@ -80,7 +81,7 @@ def test_a_turn_that_ends_after_its_pause_uses_the_draft_begun_at_the_pause(call
     stt = SlowSTT(seconds=0.4)  # Whisper's time: less than the 440 ms of silence still to wait after the pause
     [heard], [turn] = run(stt, lead_talks([640], [960]), call, settings)
     assert len(stt.utterances) == 1  # one transcription, begun at the pause
-    assert turn["stt_ms"] < 100  # done while the silence was waited out: the agent hears it at once
+    assert turn["stt_ms"] < 400  # less than Whisper's own time: done while the silence was waited out
 
 
 def test_a_lead_who_goes_on_after_a_short_pause_is_transcribed_whole(call, settings):

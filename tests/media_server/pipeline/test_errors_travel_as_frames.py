@@ -16,6 +16,7 @@ from media_server.pipeline.turns import Transcription
 from tests.conftest import make_lead
 from tests.media_server.pipeline.fakes import ScriptedSTT
 from tests.media_server.pipeline.harness import Running
+from tests.waiting import until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,8 +40,8 @@ def test_a_failed_transcription_is_an_error_frame_and_the_next_turn_is_heard(act
     async def run():
         async with Running(Transcription(FlakySTT("Yes, I am still looking."), context, CallRecords(call.pk))) as r:
             await r.push(UtteranceFrame(speech, 16000, 1, 1000), UtteranceFrame(speech, 16000, 2, 3000))
-            await r.until(lambda: r.collector.of(LeadTranscriptFrame))
-            await r.until(lambda: [frame for frame in r.upstream if isinstance(frame, ErrorFrame)])
+            await until(lambda: r.collector.of(LeadTranscriptFrame))
+            await until(lambda: [frame for frame in r.upstream if isinstance(frame, ErrorFrame)])
             return r.collector.of(LeadTranscriptFrame), [f for f in r.upstream if isinstance(f, ErrorFrame)]
 
     transcripts, errors = asyncio.run(run())

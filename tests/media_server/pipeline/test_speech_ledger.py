@@ -21,6 +21,7 @@ from media_server.speech.tts import PiperTTS
 from media_server.speech.voice import CallVoice
 from tests.conftest import make_lead
 from tests.media_server.pipeline.fakes import FakeTwilio, Line, ScriptedSTT, espeak
+from tests.waiting import until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Kind = CostEntry.Kind
@@ -62,13 +63,6 @@ def call(active_campaign, settings, tmp_path):
                                provider="simulated", provider_call_id="SIMledger")
 
 
-async def until(condition, timeout: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.01)
-
-
 def test_a_calls_speech_is_in_the_ledger_as_it_happens(call, piper):
     piper.asked.clear()
     stt = ScriptedSTT("Hello?", "I want a three bedroom house.")
@@ -91,11 +85,11 @@ def test_a_calls_speech_is_in_the_ledger_as_it_happens(call, piper):
         twilio.session = session
         await session.start()
         line = Line(session).start()
-        await asyncio.sleep(0.3)
+        await until(lambda: line.chunk >= 15)  # 300 ms of silence on the line
         line.say(espeak("Hello?"))
-        await until(lambda: twilio.events("mark"))  # the greeting was played
+        await until(lambda: twilio.events("mark"), timeout=20)  # the greeting was played
         line.say(espeak("I want a three bedroom house."))
-        await until(lambda: len(twilio.events("mark")) == 3)  # and the reply's two sentences
+        await until(lambda: len(twilio.events("mark")) == 3, timeout=20)  # and the reply's two sentences
         await session.end("test over")
         line.stop()
 

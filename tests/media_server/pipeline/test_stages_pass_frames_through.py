@@ -17,25 +17,10 @@ from pipecat.frames.frames import (
 )
 from pipecat.processors.frame_processor import FrameDirection
 
-from media_server.agent.interface import CallContext
-from media_server.pipeline.agent import AgentReplies, Speech
-from media_server.pipeline.inbound import (
-    EchoCancellation,
-    EchoReference,
-    JitterBufferStage,
-    LineInput,
-    LossConcealment,
-    NoiseSuppression,
-    Recording,
-    Upsampling,
-)
-from media_server.pipeline.outbound import Playback
-from media_server.pipeline.records import CallRecords
-from media_server.pipeline.turns import EndOfTurn, Transcription, VoiceActivity
-from media_server.recording import StereoRecorder
-from tests.media_server.pipeline.fakes import FakeTwilio, ScriptedSTT, ToneVoice
+from media_server.pipeline.inbound import LineInput
+from tests.media_server.pipeline.fakes import call_pipeline
 from tests.media_server.pipeline.harness import Running
-from tests.media_server.scripted_agent import ScriptedAgent
+from tests.waiting import until
 
 
 @dataclass
@@ -48,38 +33,32 @@ class Notice(SystemFrame):
     payload: str = ""
 
 
-def context() -> CallContext:
-    return CallContext(1, "Maria", "Alex", "Sunrise Realty", "+12125550100")
+# A call's stages in order, as media_server.pipeline.build makes them.
+STAGES = ["LineInput", "JitterBufferStage", "LossConcealment", "EchoCancellation", "NoiseSuppression", "Recording",
+          "Upsampling", "VoiceActivity", "EndOfTurn", "Transcription", "AgentReplies", "Speech", "Playback"]
 
 
-STAGES = {
-    "line input": lambda: LineInput(),
-    "jitter buffer": lambda: JitterBufferStage(),
-    "loss concealment": lambda: LossConcealment(),
-    "echo cancellation": lambda: EchoCancellation(EchoReference()),
-    "noise suppression": lambda: NoiseSuppression(),
-    "recording": lambda: Recording(StereoRecorder()),
-    "upsampling": lambda: Upsampling(),
-    "voice activity": lambda: VoiceActivity(),
-    "end of turn": lambda: EndOfTurn(lambda: 0),
-    "transcription": lambda: Transcription(ScriptedSTT(), context(), CallRecords(1)),
-    "agent": lambda: AgentReplies(ScriptedAgent(), context(), CallRecords(1)),
-    "speech": lambda: Speech(ToneVoice()),
-    "playback": lambda: Playback(FakeTwilio().send, "MZ1", EchoReference(), CallRecords(1), context()),
-}
+def stage_of_a_call(name: str):
+    """A fresh stage as a call has it: out of the call's own pipeline, built with doubles at its wires."""
+    [stage] = [stage for stage in call_pipeline().stages if type(stage).__name__ == name]
+    return stage
 
 
-@pytest.mark.parametrize("make", STAGES.values(), ids=STAGES.keys())
-def test_it_passes_frames_it_does_not_handle_and_ends(make):
+def test_every_stage_a_call_runs_is_checked_here():
+    assert [type(stage).__name__ for stage in call_pipeline().stages] == STAGES
+
+
+@pytest.mark.parametrize("name", STAGES)
+def test_it_passes_frames_it_does_not_handle_and_ends(name):
     async def run():
-        stage = make()
+        stage = stage_of_a_call(name)
         async with Running(stage) as running:
             others = [SomethingElse("a"), Notice("b"), TextFrame("c"), InterruptionFrame()]
             await running.push(*others)
-            await running.until(lambda: len(running.collector.frames) >= 1 + len(others))
+            await until(lambda: len(running.collector.frames) >= 1 + len(others))
             upward = Notice("up")
             await running.collector.push_frame(upward, FrameDirection.UPSTREAM)
-            await running.until(lambda: upward in running.upstream)
+            await until(lambda: upward in running.upstream)
             await running.push(EndFrame())
             await asyncio.wait_for(running.task, 5)  # the worker only finishes once EndFrame reached its end
         frames = running.collector.frames
@@ -89,10 +68,10 @@ def test_it_passes_frames_it_does_not_handle_and_ends(make):
     asyncio.run(run())
 
 
-@pytest.mark.parametrize("make", STAGES.values(), ids=STAGES.keys())
-def test_a_cancel_gets_through(make):
+@pytest.mark.parametrize("name", STAGES)
+def test_a_cancel_gets_through(name):
     async def run():
-        async with Running(make()) as running:
+        async with Running(stage_of_a_call(name)) as running:
             await running.worker.cancel()
             await asyncio.wait_for(running.task, 5)
         assert running.collector.of(CancelFrame)
@@ -106,7 +85,7 @@ def test_the_line_input_holds_what_comes_before_the_start_and_drops_what_comes_a
         early, late = Notice("early"), Notice("late")
         await line.receive(early)  # a packet arriving while the pipeline is still starting
         async with Running(line) as running:
-            await running.until(lambda: early in running.collector.frames)
+            await until(lambda: early in running.collector.frames)
             await running.push(EndFrame())
             await asyncio.wait_for(running.task, 5)
             await line.receive(late)

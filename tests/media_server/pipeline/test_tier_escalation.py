@@ -17,7 +17,7 @@ from apps.campaigns.models import VoiceTier
 from apps.costs.models import CostEntry, TierEscalationEvent
 from apps.costs.services import record_tier_switch
 from apps.leads.models import LeadStatus
-from media_server.agent.interface import CallContext, Say
+from media_server.agent.interface import CallContext, Say, Score
 from media_server.dbthread import run_db
 from media_server.session import CallSession
 from media_server.speech import voice as voice_module
@@ -27,6 +27,7 @@ from media_server.speech.voice import CallVoice
 from tests.conftest import make_lead
 from tests.media_server.pipeline.fakes import FakeTwilio, Line, ScriptedSTT, dtmf
 from tests.media_server.speech.fake_elevenlabs import running_fake_elevenlabs
+from tests.waiting import until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Kind = CostEntry.Kind
@@ -40,13 +41,14 @@ REPLIES = {"1": "Wonderful, let me find a time.", "2": "Does Tuesday work?", "3"
 
 
 class Agent:
-    """Greets; each key pressed is answered with its line, the lead hot from the first key on."""
+    """Greets; each key pressed is answered with its line, the lead scored hot from the first key on."""
 
     async def greeting(self, context):
         yield Say(GREETING)
 
     async def respond(self, turn, context):
-        context.facts = dict(HOT)  # as the orchestrator keeps them, before its first output
+        context.facts = dict(HOT)  # as the orchestrator keeps them
+        yield Score(100, "hot")  # as the orchestrator yields it, before the reply's first sentence
         yield Say(REPLIES[turn.dtmf])
 
 
@@ -90,11 +92,12 @@ def call_voice(call, piper, premium=True) -> CallVoice:
                      on_switch=lambda old, new, why, score=None: record_tier_switch(call.pk, old, new, why, score))
 
 
-async def until(condition, timeout: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.01)
+async def bill_and_budget_check_done() -> None:
+    """A reply's bill and premium-budget check are jobs for the database thread, queued when the reply ended,
+    and the check may queue a tier switch after its query; the thread runs jobs in order, so once two jobs
+    queued now have run, all of those have."""
+    for _ in range(2):
+        await run_db(lambda: None)
 
 
 def converse(call, voice, keys: str, between=None) -> FakeTwilio:
@@ -108,13 +111,13 @@ def converse(call, voice, keys: str, between=None) -> FakeTwilio:
         twilio.session = session
         await session.start()
         line = Line(session).start()
-        await until(lambda: twilio.events("mark"))
+        await until(lambda: twilio.events("mark"), timeout=20)
         for number, key in enumerate(keys, start=2):
             if between:
                 await run_db(between, key)
             await session.feed(dtmf(key))
-            await until(lambda n=number: len(twilio.events("mark")) == n)  # the reply was played
-            await asyncio.sleep(0.2)  # its bill and budget check are written meanwhile
+            await until(lambda n=number: len(twilio.events("mark")) == n, timeout=20)  # the reply was played
+            await bill_and_budget_check_done()
         await session.end("test over")
         line.stop()
         return twilio

@@ -32,6 +32,20 @@ def tts():
     return PiperTTS()
 
 
+@pytest.fixture(scope="session")
+def steady_tts():
+    """The call's Piper voice with its generator noise off: the same audio every run, so that what Whisper
+    hears of it is the same every run. (With the noise, as calls have it, Whisper now and then hears
+    "$460,000" for "$450,000" through a noisy line, or "Sir Street" for "Sutter Street".)"""
+    from piper import SynthesisConfig
+
+    from media_server.speech.tts import PiperTTS
+
+    voice = PiperTTS()
+    voice.config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+    return voice
+
+
 def espeak(text: str, voice: str = "en-us") -> tuple[np.ndarray, int]:
     """espeak-ng saying `text` (150 words a minute): PCM16 samples and their rate."""
     with tempfile.TemporaryDirectory() as folder:

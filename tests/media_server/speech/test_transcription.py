@@ -46,12 +46,12 @@ LONG_TURN = [
 
 
 @pytest.fixture(scope="module")
-def spoken(tts):
-    """A voice saying a sentence, as PCM16 at the voice's rate (made once per voice and text)."""
+def spoken(steady_tts):
+    """A voice saying a sentence, as PCM16 at the voice's rate (made once per voice and text; the same every run)."""
 
     @cache
     def speak(voice: str, text: str) -> tuple[np.ndarray, int]:
-        return tts.synthesize(text) if voice == "piper" else espeak(text, voice)
+        return steady_tts.synthesize(text) if voice == "piper" else espeak(text, voice)
 
     return speak
 
@@ -192,14 +192,14 @@ def test_it_detects_spanish(stt, spoken):
     assert len(heard & {"hola", "me", "visitar", "la", "casa", "el", "martes", "por", "mañana"}) >= 5, transcript.text
 
 
-def test_a_forty_second_turn_is_transcribed_whole(stt, tts):
-    pause = np.zeros(tts.sample_rate // 2, dtype=np.int16)
-    pieces = [piece for chunk in tts.stream(" ".join(LONG_TURN), already_speakable=True)
+def test_a_forty_second_turn_is_transcribed_whole(stt, steady_tts):
+    pause = np.zeros(steady_tts.sample_rate // 2, dtype=np.int16)
+    pieces = [piece for chunk in steady_tts.stream(" ".join(LONG_TURN), already_speakable=True)
               for piece in (chunk.samples, pause)]
     samples = np.concatenate(pieces)
-    assert samples.size / tts.sample_rate >= 40
+    assert samples.size / steady_tts.sample_rate >= 40
 
-    transcript = stt.transcribe(telephone(samples, tts.sample_rate), TELEPHONE_RATE)
+    transcript = stt.transcribe(telephone(samples, steady_tts.sample_rate), TELEPHONE_RATE)
 
     assert contains_words(transcript.text, "my name is Margaret"), transcript.text
     assert contains_words(transcript.text, "have a wonderful Thursday"), transcript.text

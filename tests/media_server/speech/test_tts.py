@@ -75,14 +75,15 @@ def test_telephone_chunks_are_eight_khz_mu_law_as_long_as_the_speech(tts, monkey
         assert np.sqrt(np.mean(decoded.astype(np.float64) ** 2)) > 1000  # speech, not silence
 
 
-def test_a_listener_hears_the_price_and_no_markdown(tts, stt):
-    """Unprocessed, espeak-ng would say "asterisk asterisk" and "dollar four hundred fifty thousand"."""
-    audio = b"".join(tts.telephone_chunks("**Great news!** The house on Sutter St is listed at $450,000."))
+def test_a_listener_hears_the_price_and_no_markdown(steady_tts, stt):
+    """Unprocessed, espeak-ng would say "asterisk asterisk" and "dollar four hundred fifty thousand", and "St"
+    as letters. (What Whisper makes of the street's name is Whisper's business, not the voice's.)"""
+    audio = b"".join(steady_tts.telephone_chunks("**Great news!** The house on Sutter St is listed at $450,000."))
 
     transcript = stt.transcribe(ulaw_to_pcm16(audio), TELEPHONE_RATE)
 
     assert contains_words(transcript.text, "450,000"), transcript.text
-    assert contains_words(transcript.text, "Sutter Street"), transcript.text
+    assert contains_words(transcript.text, "street is listed"), transcript.text
     assert not any(word.startswith("asterisk") for word in words(transcript.text)), transcript.text
 
 

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from apps.calls.analytics import analyse_call
+from apps.calls.conversation import DjangoCallDomain
 from apps.calls.models import LIVE_CALL_STATUSES, Call, CallStatus
 from apps.calls.services import finish_call
 from apps.campaigns.services import campaign_for_command
@@ -69,7 +70,7 @@ class Command(BaseCommand):
     async def _converse(self, call: Call, clock, stdin) -> str:
         from media_server.agent.interface import make_agent
 
-        agent = make_agent()
+        agent = make_agent(domain=DjangoCallDomain())  # what it decides is stored, as on a live call
         if hasattr(agent, "clock"):
             agent.clock = clock
         campaign, lead = call.campaign, call.lead

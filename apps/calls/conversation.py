@@ -1,0 +1,163 @@
+"""The call domain the agent is handed on a live call and in `manage.py chat`: its actions, done in the database.
+
+media_server.agent.domain.CallDomain, implemented with the ORM: the call's opening facts, the
+do-not-call list, callbacks (promised when the dialer will call), free slots and bookings, each
+decision stored as an AgentStep with the call's running facts and score, the cost-cap check.
+Runs on the media server's database thread; `show_score` alone runs on the event loop.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+from apps.calls import live
+from apps.calls.models import AgentStep, Call, HumanAgent
+from apps.calls.scheduling import Slot, SlotTaken, book_appointment, free_slots, speak_slot
+from apps.campaigns.models import Campaign
+from apps.costs.models import CostEntry
+from apps.costs.services import projected_call_cost, record_cost
+from apps.leads import services as leads
+from apps.leads.eligibility import Windows, next_callable_moment
+from apps.leads.models import DoNotCall, Lead
+
+log = logging.getLogger(__name__)
+
+# A callback is promised at least this far ahead, and not in the last minutes of a calling window.
+CALLBACK_NOTICE = dt.timedelta(minutes=15)
+
+
+def _zone(state: dict) -> ZoneInfo:
+    return ZoneInfo(state["lead_tz"])
+
+
+def _now(state: dict) -> dt.datetime:
+    return dt.datetime.fromisoformat(state["now"]).astimezone(_zone(state))
+
+
+class DjangoCallDomain:
+    """media_server.agent.domain.CallDomain backed by the database."""
+
+    # --- before and between turns -------------------------------------------------------
+
+    def opening_state(self, call_id: int) -> dict:
+        call = Call.objects.select_related("lead", "campaign").get(pk=call_id)
+        lead, campaign = call.lead, call.campaign
+        zone = lead.time_zone or HumanAgent.objects.filter(campaigns=campaign, is_active=True).values_list(
+            "time_zone", flat=True).first() or ""
+        return {
+            "call_id": call.pk, "lead_id": lead.pk, "campaign_id": campaign.pk, "phone": lead.phone, "lead_tz": zone,
+            "persona": {"agent_name": campaign.agent_name, "company_name": campaign.company_name,
+                        "callback_number": campaign.callback_number, "lead_name": lead.name},
+            "consent": {"source": lead.consent_source, "at": lead.consent_at.isoformat() if lead.consent_at else ""},
+            "lead_email": lead.email,
+            "scoring": {"weights": campaign.score_weights, "hot": campaign.hot_threshold,
+                        "warm": campaign.warm_threshold},
+            "answered_by": call.answered_by, "voicemail_message": campaign.voicemail_message,
+            "facts": dict(lead.facts or {}),
+        }
+
+    def answered_by(self, call_id: int) -> str:
+        return Call.objects.filter(pk=call_id).values_list("answered_by", flat=True).first() or ""
+
+    def call_now(self, call_id: int, now: dt.datetime) -> tuple[str, bool]:
+        call = Call.objects.select_related("campaign").get(pk=call_id)
+        cap = call.campaign.budget_per_call
+        return call.answered_by, bool(cap) and projected_call_cost(call, now) >= cap
+
+    # --- what the conversation does -----------------------------------------------------
+
+    def opt_out(self, state: dict) -> None:
+        leads.add_to_do_not_call(state["phone"], reason=f"Asked on call #{state['call_id']}",
+                                 source=DoNotCall.Source.OPT_OUT)
+
+    def stop_calling(self, state: dict, invalid: bool = False) -> None:
+        leads.stop_calling(state["lead_id"], invalid=invalid)
+
+    def callback_time(self, state: dict, when: dict) -> dt.datetime:
+        """The time named, or the first of the range named, moved on to when the dialer will call the lead: inside
+        its campaign's window for that weekday in every zone it may be in, the window still open CALLBACK_NOTICE
+        later, and not before the lead's own daily limit ("after 5") when a day allows it."""
+        now = _now(state)
+        start = dt.datetime.fromisoformat(when["start"]).astimezone(now.tzinfo)
+        earliest = max(start, now + CALLBACK_NOTICE)
+        lead = Lead.objects.select_related("campaign").get(pk=state["lead_id"])
+        windows = lead.campaign.windows_by_weekday()
+        for allowed in (_not_before(windows, when.get("day_start")), windows):
+            if at := next_callable_moment(lead, allowed, earliest, open_for=CALLBACK_NOTICE):
+                return at.astimezone(now.tzinfo)
+        return start  # no window opens within a week (or the lead's zone is unknown): as asked
+
+    def schedule_callback(self, state: dict, at: dt.datetime) -> None:
+        leads.schedule_callback(state["lead_id"], at)
+
+    def speak_time(self, state: dict, at: dt.datetime) -> str:
+        return speak_slot(at, _zone(state), now=_now(state))
+
+    def free_slots(self, state: dict, when: dict | None) -> list[dict]:
+        campaign = Campaign.objects.get(pk=state["campaign_id"])
+        kwargs = {}
+        if when:
+            start = dt.datetime.fromisoformat(when["start"])
+            end = dt.datetime.fromisoformat(when["end"])
+            if when.get("exact"):
+                end = start + dt.timedelta(minutes=campaign.appointment_minutes)
+            kwargs["within"] = (start, end)
+            kwargs["day_start"] = dt.time.fromisoformat(when["day_start"]) if when.get("day_start") else None
+            kwargs["day_end"] = dt.time.fromisoformat(when["day_end"]) if when.get("day_end") else None
+        slots = free_slots(campaign, after=_now(state), count=2, lead_tz=_zone(state), **kwargs)
+        return [{"starts_at": s.starts_at.astimezone(dt.UTC).isoformat(),
+                 "ends_at": s.ends_at.astimezone(dt.UTC).isoformat(),
+                 "agent_id": s.agent_id, "agent_name": s.agent_name} for s in slots]
+
+    def book(self, state: dict, slot: dict) -> dict | None:
+        call = Call.objects.select_related("lead").get(pk=state["call_id"])
+        chosen = Slot(starts_at=dt.datetime.fromisoformat(slot["starts_at"]),
+                      ends_at=dt.datetime.fromisoformat(slot["ends_at"]),
+                      agent_id=slot["agent_id"], agent_name=slot["agent_name"])
+        try:
+            appointment = book_appointment(lead=call.lead, call=call, slot=chosen, lead_tz=state.get("lead_tz", ""),
+                                           notes=_notes(state.get("facts") or {}),
+                                           now=dt.datetime.fromisoformat(state["now"]))  # the clock that offered it
+        except SlotTaken:
+            log.info("call %s: slot %s was taken meanwhile", state["call_id"], slot["starts_at"])
+            return None
+        return {"id": appointment.pk, "starts_at": slot["starts_at"], "agent_name": slot["agent_name"]}
+
+    # --- after each turn ----------------------------------------------------------------
+
+    def record_step(self, result: dict, *, lead_text: str, dtmf: str, reply: str, mode: str,
+                    llm_tokens: int) -> None:
+        understanding = result.get("understanding") or {}
+        score = result.get("score") or {}
+        AgentStep.objects.update_or_create(call_id=result["call_id"], number=result.get("turn_number", 0), defaults={
+            "lead_text": lead_text, "dtmf": dtmf, "intent": understanding.get("intent", ""),
+            "objection": understanding.get("objection", ""), "route": result.get("agent", ""),
+            "new_facts": result.get("new_facts") or {}, "score": score.get("total"), "reply": reply, "mode": mode,
+            "decide_ms": round(result.get("decide_ms", 0)),
+        })
+        if llm_tokens:
+            record_cost(result["call_id"], CostEntry.Kind.LLM, llm_tokens, campaign_id=result.get("campaign_id"))
+        Call.objects.filter(pk=result["call_id"]).update(
+            facts=result.get("facts") or {}, score=score.get("total"), score_band=score.get("band", ""),
+            score_breakdown=score.get("breakdown") or {}, objections=result.get("objections") or {},
+            disposition=result.get("disposition") or "",
+            callback_at=dt.datetime.fromisoformat(result["callback_at"]) if result.get("callback_at") else None,
+        )
+
+    async def show_score(self, call_id: int, score: int | None, band: str, agent: str) -> None:
+        await live.apublish("score", call_id, score=score, band=band, agent=agent)
+
+
+def _notes(facts: dict) -> str:
+    return "; ".join(f"{name}: {fact['value']}" + (f" (\"{fact['words']}\")" if fact.get("words") else "")
+                     for name, fact in facts.items())
+
+
+def _not_before(windows: Windows, day_start: str | None) -> Windows:
+    """The campaign's windows narrowed by the lead's own daily limit ("after 5"); a day it leaves no time is closed."""
+    if not day_start:
+        return windows
+    floor = dt.time.fromisoformat(day_start)
+    return {day: None if window is None or floor >= window[1] else (max(window[0], floor), window[1])
+            for day, window in windows.items()}

@@ -1,0 +1,145 @@
+"""The simulated network process (the exchange): takes dial requests from Redis and plays each call.
+
+Dial requests arrive on the Redis stream `simtel:dial` (SimulatedTelephony.place_call writes them),
+read through the consumer group `simnet`: a restarted network goes on from what it had not read,
+and a request older than STALE_SECONDS (placed while no network ran) is failed, as a carrier would,
+rather than ringing a lead minutes late. Each call is an asyncio task; Whisper is loaded once and
+shared. The key `simtel:network:alive` (EX 5 s, refreshed every second) tells the platform a network
+is running. SIGTERM: take no more calls, hang up the live ones cleanly (stop, close, final callback).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import socket
+import time
+
+import redis
+import redis.asyncio as aioredis
+
+from apps.integrations.telephony.simulated import DIAL_STREAM, NETWORK_ALIVE_KEY
+from apps.rehearsals.network.call import DialRequest, Network, SimulatedCall
+from apps.rehearsals.personas import PersonaError, persona, personas
+
+log = logging.getLogger(__name__)
+GROUP = "simnet"  # a name in Redis, kept from the network's old package: a new name would skip queued requests
+HEARTBEAT_SECONDS = 1.0
+HEARTBEAT_TTL_SECONDS = 5
+STALE_SECONDS = 60.0
+SHUTDOWN_SECONDS = 10.0
+
+
+class SimulatedNetwork:
+    def __init__(self, web_url: str, token: str, redis_url: str, *, max_calls: int | None = None,
+                 stt_threads: int = 1, consumer: str = ""):
+        self.web_url, self.token, self.redis_url = web_url.rstrip("/"), token, redis_url
+        self.max_calls, self.stt_threads = max_calls, stt_threads
+        self.consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
+        self.stopping = asyncio.Event()
+        self.calls: dict[int, SimulatedCall] = {}
+        self.tasks: set[asyncio.Task] = set()
+        self.taken = 0
+
+    async def run(self) -> None:
+        personas()  # a bad persona file stops the network at start, with the file and field named
+        from media_server.speech.stt import SpeechToText
+
+        stt = await asyncio.to_thread(SpeechToText, cpu_threads=self.stt_threads)
+        import httpx
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop)
+        self.redis = aioredis.from_url(self.redis_url, decode_responses=True)
+        async with httpx.AsyncClient(timeout=10) as http:
+            self.network = Network(web_url=self.web_url, token=self.token, redis=self.redis, http=http, stt=stt)
+            await self._ensure_group()
+            beat = asyncio.create_task(self._heartbeat())
+            log.info("simulated network %s up: calling %s, %d personas", self.consumer, self.web_url,
+                     len(personas()))
+            try:
+                await self._take_calls()
+                await self._drain()
+            finally:
+                beat.cancel()
+                await self.redis.delete(NETWORK_ALIVE_KEY)
+                await self.redis.aclose()
+        log.info("simulated network %s stopped after %d calls", self.consumer, self.taken)
+
+    def stop(self) -> None:
+        if not self.stopping.is_set():
+            log.info("simulated network %s: stopping (no new calls; hanging up %d live)", self.consumer,
+                     len(self.calls))
+            self.stopping.set()
+
+    async def _ensure_group(self) -> None:
+        try:
+            await self.redis.xgroup_create(DIAL_STREAM, GROUP, id="$", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await self.redis.set(NETWORK_ALIVE_KEY, json.dumps({
+                "consumer": self.consumer, "web_url": self.web_url, "live_calls": len(self.calls),
+                "calls": self.taken, "at": time.time()}), ex=HEARTBEAT_TTL_SECONDS)
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+
+    def _full(self) -> bool:
+        return self.max_calls is not None and self.taken >= self.max_calls
+
+    async def _take_calls(self) -> None:
+        while not self.stopping.is_set() and not self._full():
+            try:
+                batches = await self.redis.xreadgroup(GROUP, self.consumer, {DIAL_STREAM: ">"}, count=10, block=1000)
+            except redis.ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                await self._ensure_group()  # the stream was deleted (a test's clean slate): start again
+                continue
+            for _, entries in batches or []:
+                for entry_id, fields in entries:
+                    await self.redis.xack(DIAL_STREAM, GROUP, entry_id)
+                    self._start(fields)
+
+    def _start(self, fields: dict[str, str]) -> None:
+        try:
+            request = DialRequest.from_fields(fields)
+        except (KeyError, ValueError) as exc:
+            log.error("simulated network: unreadable dial request %r: %s", fields, exc)
+            return
+        self.taken += 1
+        task = asyncio.create_task(self._play(request))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _play(self, request: DialRequest) -> None:
+        age = time.time() - request.requested_at if request.requested_at else 0.0
+        try:
+            who = persona(request.persona)
+            problem = f"dial request {age:.0f} s old: no network was running" if age > STALE_SECONDS else ""
+        except PersonaError as exc:
+            who, problem = persona("out_of_order"), str(exc)
+        call = SimulatedCall(request, who, self.network)
+        if problem:
+            log.warning("simulated call %s: failed at once: %s", request.call_id, problem)
+            await call.twilio.final_status("failed", 0)
+            return
+        self.calls[request.call_id] = call
+        log.info("simulated call %s: ringing %s (persona %s)", request.call_id, request.lead_name or "a lead",
+                 who.name)
+        try:
+            await call.run()
+        finally:
+            self.calls.pop(request.call_id, None)
+
+    async def _drain(self) -> None:
+        if self.stopping.is_set():
+            for call in list(self.calls.values()):
+                call.hang_up("the network shut down")
+        if self.tasks:
+            await asyncio.wait(list(self.tasks), timeout=None if not self.stopping.is_set() else SHUTDOWN_SECONDS)
