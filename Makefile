@@ -32,8 +32,9 @@ test: setup  ## the test suite (DATABASE_URL / REDIS_URL from the environment; s
 bench: setup  ## speed benchmarks (tests/benchmarks), figures printed by pytest-benchmark
 	@bash .ci/with-redis.sh $(BIN)/pytest tests/benchmarks -o addopts="" --benchmark-only $(PYTEST_ARGS)
 
-lint: setup
+lint: setup  ## ruff, then the import contracts of .importlinter (imports run one way)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 lock:  ## re-pin requirements.txt from requirements.in in a scratch venv
 	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv

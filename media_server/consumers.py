@@ -23,34 +23,29 @@ import logging
 import time
 
 import redis
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.crypto import constant_time_compare
 
+from apps.calls import media as calls
+from apps.calls.slots import SlotRegistry
 from apps.calls.streams import StreamRefused, verify_start
+from apps.core.dbthread import run_db
 from media_server.relay import Relay
-from media_server.slots import SlotRegistry
 from media_server.twilio_protocol import ProtocolError, Start, media_message, parse
 
 log = logging.getLogger(__name__)
 APOLOGY = "I'm sorry, we're having a technical problem. We'll call you back shortly. Goodbye."
 
 
-def _fail_call(call_id: int, reason: str, hang_up: bool = True) -> None:
-    from apps.calls.models import Call, CallStatus
-    from apps.calls.services import finish_call
-    from apps.integrations.telephony import TelephonyError, telephony
-
-    call = Call.objects.filter(pk=call_id).first()
+async def _fail_call(call_id: int, reason: str, hang_up: bool = True) -> None:
+    """The call ends failed (hung up first, unless the line is to stay open for an apology)."""
+    call = await run_db(calls.call_to_hang_up, call_id)
     if call is None:
         return
     if hang_up:
-        try:
-            telephony(call.provider or None).hang_up(call)
-        except TelephonyError as exc:
-            log.warning("call %s: hang-up after worker loss failed: %s", call_id, exc)
-    finish_call(call_id, CallStatus.FAILED, outcome="failed", error=reason)
+        await asyncio.to_thread(calls.hang_up, call)  # the provider, off the database thread
+    await run_db(calls.fail_call, call_id, reason)
 
 
 def _signature_ok(scope) -> bool:
@@ -67,18 +62,22 @@ def _signature_ok(scope) -> bool:
     return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, {}, signature)
 
 
-def _simulated_network_call(scope) -> int | None:
+async def _simulated_network_call(scope) -> int | None:
     """The call a handshake from the simulated network is for, or None when it is not one.
 
     The simulated network signs, with SIMULATED_NETWORK_TOKEN and as Twilio does, the URL it called
     (it calls us directly, no proxy), and that URL names the call (`?call_id=`): the signature is
     good for that call only, and only when the call is on the simulated network.
     """
+    call_id = _simulated_signature_for(scope)
+    return call_id if call_id is not None and await run_db(calls.is_simulated_call, call_id) else None
+
+
+def _simulated_signature_for(scope) -> int | None:
+    """The call named by a handshake that carries the simulated network's good signature, or None."""
     from urllib.parse import parse_qs
 
     from twilio.request_validator import RequestValidator
-
-    from apps.calls.models import Call
 
     headers = dict(scope.get("headers") or [])
     signature = headers.get(b"x-twilio-signature", b"").decode()
@@ -89,7 +88,7 @@ def _simulated_network_call(scope) -> int | None:
     url = f"{scope.get('scheme') or 'ws'}://{headers.get(b'host', b'').decode()}{scope['path']}?{query}"
     if not RequestValidator(settings.SIMULATED_NETWORK_TOKEN).validate(url, {}, signature):
         return None
-    return int(call_id) if Call.objects.filter(pk=int(call_id), provider="simulated").exists() else None
+    return int(call_id)
 
 
 class _Budget:
@@ -106,16 +105,6 @@ class _Budget:
             return False
         self.tokens -= 1
         return True
-
-
-def _stream_call(call_id: int) -> tuple[bool, str]:
-    """(the call may be served, the provider's sid for it)."""
-    from apps.calls.models import Call, CallStatus
-
-    found = Call.objects.filter(pk=call_id, status__in=(CallStatus.DIALING, CallStatus.RINGING,
-                                                        CallStatus.IN_PROGRESS)).values_list("provider_call_id",
-                                                                                            flat=True).first()
-    return found is not None, found or ""
 
 
 class TwilioMediaConsumer(AsyncWebsocketConsumer):
@@ -145,7 +134,7 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         self.dropped, self.dropped_window = 0, (0, 0.0)
         self.signed_for_call = None  # a simulated network's handshake is good for one call only
         if not _signature_ok(self.scope):
-            self.signed_for_call = await database_sync_to_async(_simulated_network_call)(self.scope)
+            self.signed_for_call = await _simulated_network_call(self.scope)
             if self.signed_for_call is None:
                 log.warning("refused a media stream: bad X-Twilio-Signature")
                 await self.close(code=4403)
@@ -217,7 +206,7 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
                         grant.call_id)
             await self._refuse(4403)
             return
-        servable, provider_sid = await database_sync_to_async(_stream_call)(grant.call_id)
+        servable, provider_sid = await run_db(calls.stream_target, grant.call_id)
         if not servable:
             log.warning("refused a media stream for unknown or ended call %s", grant.call_id)
             await self._refuse(4404)
@@ -241,7 +230,7 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         worker_id = await asyncio.to_thread(SlotRegistry().reserve, self.call_id)
         if not worker_id:
             log.error("call %s: no media worker can take it", self.call_id)
-            await database_sync_to_async(_fail_call)(self.call_id, "no media worker available")
+            await _fail_call(self.call_id, "no media worker available")
             await self._refuse(4503)
             return
         self.worker_id = worker_id
@@ -283,7 +272,7 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         log.error("call %s: %s; ending the call", self.call_id, reason)
         try:
             # First the record (the lead is rescheduled, never left "in a call"), then the words.
-            await database_sync_to_async(_fail_call)(self.call_id, reason, hang_up=False)
+            await _fail_call(self.call_id, reason, hang_up=False)
             await self._apologise()
         finally:
             await self.close()  # Twilio then ends the call: nothing follows <Connect> in our TwiML

@@ -9,7 +9,9 @@ keeps its records: Turn and AgentTransition rows as they happen, the stereo reco
 metrics at the end. An error in a stage travels up as an ErrorFrame; the session logs it and the
 call goes on without what failed (one turn, one sentence).
 
-Transport-agnostic: `feed()` takes Twilio's messages, `send` delivers ours.
+Transport-agnostic: `feed()` takes Twilio's messages, `send` delivers ours, and `answered_by()` takes machine
+detection's verdict as the calls domain announces it (a frame into the pipeline, like Twilio's). The database
+is reached through the calls domain (apps.calls.media) on the database thread (apps.core.dbthread).
 """
 from __future__ import annotations
 
@@ -17,18 +19,19 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from channels.db import database_sync_to_async
 from pipecat.audio.dtmf.types import KeypadEntry
 from pipecat.frames.frames import ErrorFrame, Frame, InputDTMFFrame
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineWorker
 from pipecat.workers.runner import WorkerRunner
 
+from apps.calls import media as calls
+from apps.core.dbthread import run_db
 from apps.costs.meter import CallMeter
 from media_server.agent.interface import CallContext
 from media_server.dsp.chain import FRAME_SAMPLES
 from media_server.pipeline.build import build_pipeline
-from media_server.pipeline.frames import MarkHeardFrame, PacketFrame
+from media_server.pipeline.frames import MachineDetectionFrame, MarkHeardFrame, PacketFrame
 from media_server.pipeline.records import CallRecords
 from media_server.recording import StereoRecorder
 from media_server.twilio_protocol import Dtmf, Mark, Media, ProtocolError, Stop, parse
@@ -44,7 +47,7 @@ class CallSession:
         self.context, self.agent, self.stt, self.voice = context, agent, stt, voice
         self._hang_up = hang_up
         self.records = CallRecords(call_id)
-        self.meter = CallMeter(call_id)  # speech usage to the cost ledger, as it happens
+        self.meter = CallMeter(call_id, run_db)  # speech usage to the cost ledger, as it happens
         self.metrics, self.started = self.records.metrics, self.records.started
         self.recorder = StereoRecorder()
         self.malformed = 0
@@ -87,7 +90,7 @@ class CallSession:
             await asyncio.wait([self._running], timeout=STOP_TIMEOUT_SECONDS)
         await self.playback.close()
         await self.meter.close()
-        await database_sync_to_async(self._save_records)()
+        await self._save_records()
         log.info("call %s: media session ended (%s), %d malformed frames", self.call_id, reason, self.malformed)
 
     def now_ms(self) -> int:
@@ -125,12 +128,17 @@ class CallSession:
             return InputDTMFFrame(KeypadEntry(message.digit))
         return None
 
+    # --- from the calls domain ------------------------------------------------------
+
+    async def answered_by(self, answered_by: str) -> None:
+        """Machine detection's verdict, announced as it came (apps.calls.call_events), into the pipeline."""
+        if not self.ended.is_set():
+            await self.line.receive(MachineDetectionFrame(answered_by))
+
     # --- records ---------------------------------------------------------------------
 
-    def _save_records(self) -> None:
-        from apps.calls.models import Call
-
-        path = self.recorder.save(self.call_id)
+    async def _save_records(self) -> None:
+        path = await asyncio.to_thread(self.recorder.save, self.call_id)  # the WAV file, off the loop
         stats = self.jitter.buffer.stats
         self.metrics.update(malformed_frames=self.malformed, lost_frames=stats.lost, jitter_target_ms=stats.target_ms)
-        Call.objects.filter(pk=self.call_id).update(recording=path, metrics=self.metrics)
+        await run_db(calls.keep_recording, self.call_id, path, self.metrics)

@@ -126,6 +126,6 @@ def clean_shared_redis_state():
 def close_media_db_thread():
     """The agent's database thread keeps its connection open; the test database cannot go while it does."""
     yield
-    from media_server import dbthread
+    from apps.core import dbthread
 
     dbthread.close()

@@ -5,25 +5,25 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from apps.calls import services
-from apps.integrations.telephony import TelephonyError
+from apps.calls import dialing, lifecycle, sweeper
+from apps.integrations.telephony import TelephonyError, telephony
 
 
 @shared_task(name="workers.dialer.dial_tick", acks_late=True)
 def dial_tick(campaign_id: int) -> dict:
     """Safe to repeat: a redelivered tick finds the leads already claimed and claims others or none."""
-    result = services.dial_tick(campaign_id)
+    result = dialing.dial_tick(campaign_id)
     return {"calls": result.calls, "reason": result.reason}
 
 
 @shared_task(name="workers.dialer.place_call", bind=True, acks_late=True, max_retries=None)
 def place_call(self, call_id: int) -> str:
     try:
-        return services.place_call(call_id)
+        return dialing.place_call(call_id)
     except TelephonyError as exc:
         if self.request.retries >= settings.CALL_PLACE_RETRIES:
             # Never placed (the provider was down or refused us): the lead keeps its attempt.
-            services.release_call(call_id, f"gave up placing the call: {exc}")
+            lifecycle.release_call(call_id, f"gave up placing the call: {exc}")
             return f"released after {self.request.retries} retries: {exc}"
         raise self.retry(exc=exc, countdown=settings.CALL_PLACE_RETRY_SECONDS * 2**self.request.retries) from exc
 
@@ -31,14 +31,12 @@ def place_call(self, call_id: int) -> str:
 @shared_task(name="workers.dialer.simulated_call_event", acks_late=True)
 def simulated_call_event(call_id: int, provider_call_id: str, status: str, fields: dict) -> bool:
     """One status event of the simulated network, applied as a Twilio callback would be."""
-    from apps.integrations.telephony import telephony
-
     duration = int(fields["CallDuration"]) if "CallDuration" in fields else None
     telephony("simulated").record_event(provider_call_id, call_id, status, duration)
-    return services.record_call_event(call_id, provider_call_id, status, duration=duration,
+    return lifecycle.record_call_event(call_id, provider_call_id, status, duration=duration,
                                       answered_by=fields.get("AnsweredBy", ""), provider="simulated")
 
 
 @shared_task(name="workers.dialer.sweep_stale_calls", acks_late=True)
 def sweep_stale_calls() -> dict:
-    return services.sweep_stale_calls()
+    return sweeper.sweep_stale_calls()

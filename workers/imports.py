@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from apps.leads import import_runs
-from apps.leads.services import run_import
+from apps.leads.importing import run_import
 
 BUSY_RETRY_SECONDS = 30  # another import of the campaign is running: ask again this much later
 

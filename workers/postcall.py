@@ -7,7 +7,11 @@ from django.conf import settings
 
 from apps.calls import live
 from apps.calls.analytics import analyse_call as analyse
+from apps.calls.models import Call
+from apps.costs.services import reconcile_telephony_price
 from apps.integrations.sheets import writeback
+from apps.integrations.telephony import TelephonyError, telephony
+from apps.integrations.webhooks.services import deliver, redeliver_due
 
 
 @shared_task(name="workers.postcall.analyse_call", acks_late=True)
@@ -49,10 +53,6 @@ def flush_pending_writebacks() -> int:
 @shared_task(name="workers.postcall.reconcile_call_price", bind=True, acks_late=True, max_retries=None)
 def reconcile_call_price(self, call_id: int) -> str:
     """Twilio prices a call a little after it ends: ask until the price is there (or give up, keeping the estimate)."""
-    from apps.calls.models import Call
-    from apps.costs.services import reconcile_telephony_price
-    from apps.integrations.telephony import TelephonyError, telephony
-
     call = Call.objects.get(pk=call_id)
     try:
         found = telephony("twilio").find_call(call)
@@ -71,8 +71,6 @@ def reconcile_call_price(self, call_id: int) -> str:
 @shared_task(name="workers.postcall.deliver_webhook", bind=True, acks_late=True, max_retries=None)
 def deliver_webhook(self, delivery_id: int) -> str:
     """One attempt; a failure schedules the next with backoff, for up to 24 hours (then the delivery fails)."""
-    from apps.integrations.webhooks.services import deliver
-
     wait = deliver(delivery_id)
     if wait is None:
         return "done"
@@ -82,6 +80,4 @@ def deliver_webhook(self, delivery_id: int) -> str:
 @shared_task(name="workers.postcall.redeliver_due_webhooks", acks_late=True)
 def redeliver_due_webhooks() -> int:
     """Beat, every minute: queue again the deliveries a dead worker held or whose message was lost."""
-    from apps.integrations.webhooks.services import redeliver_due
-
     return len(redeliver_due())

@@ -6,6 +6,7 @@ import logging
 from django.db import transaction
 
 from apps.calls.models import Appointment, Call
+from apps.calls.scheduling import staff_time
 from apps.campaigns.scoring import score_lead
 from apps.integrations.webhooks import events
 from apps.leads.models import Lead, LeadStatus
@@ -37,9 +38,10 @@ def summarise(call: Call, appointment: Appointment | None) -> str:
                                                     for name, n in call.objections.items()) + ".")
     if appointment is not None:
         with_whom = f" with {appointment.agent.name}" if appointment.agent else ""
-        sentences.append(f"Appointment booked{with_whom} for {appointment.starts_at:%Y-%m-%d %H:%M} UTC.")
+        when = staff_time(appointment.starts_at, appointment.lead_time_zone or call.lead.time_zone)
+        sentences.append(f"Appointment booked{with_whom} for {when}.")
     if call.callback_at:
-        sentences.append(f"Asked to be called back at {call.callback_at:%Y-%m-%d %H:%M} UTC.")
+        sentences.append(f"Asked to be called back at {staff_time(call.callback_at, call.lead.time_zone)}.")
     return " ".join(sentences)
 
 

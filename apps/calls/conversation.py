@@ -15,9 +15,11 @@ from apps.calls import live
 from apps.calls.models import AgentStep, Call, HumanAgent
 from apps.calls.scheduling import Slot, SlotTaken, book_appointment, free_slots, speak_slot
 from apps.campaigns.models import Campaign
+from apps.core.dbthread import run_db
 from apps.costs.models import CostEntry
 from apps.costs.services import projected_call_cost, record_cost
 from apps.leads import services as leads
+from apps.leads.do_not_call import add_to_do_not_call
 from apps.leads.eligibility import Windows, next_callable_moment
 from apps.leads.models import DoNotCall, Lead
 
@@ -37,6 +39,9 @@ def _now(state: dict) -> dt.datetime:
 
 class DjangoCallDomain:
     """media_server.agent.domain.CallDomain backed by the database."""
+
+    async def run(self, work, *args, **kwargs):
+        return await run_db(work, *args, **kwargs)  # the process's database thread: one connection, kept open
 
     # --- before and between turns -------------------------------------------------------
 
@@ -68,8 +73,8 @@ class DjangoCallDomain:
     # --- what the conversation does -----------------------------------------------------
 
     def opt_out(self, state: dict) -> None:
-        leads.add_to_do_not_call(state["phone"], reason=f"Asked on call #{state['call_id']}",
-                                 source=DoNotCall.Source.OPT_OUT)
+        add_to_do_not_call(state["phone"], reason=f"Asked on call #{state['call_id']}",
+                           source=DoNotCall.Source.OPT_OUT)
 
     def stop_calling(self, state: dict, invalid: bool = False) -> None:
         leads.stop_calling(state["lead_id"], invalid=invalid)
@@ -81,7 +86,7 @@ class DjangoCallDomain:
         now = _now(state)
         start = dt.datetime.fromisoformat(when["start"]).astimezone(now.tzinfo)
         earliest = max(start, now + CALLBACK_NOTICE)
-        lead = Lead.objects.select_related("campaign").get(pk=state["lead_id"])
+        lead = self._lead(state)
         windows = lead.campaign.windows_by_weekday()
         for allowed in (_not_before(windows, when.get("day_start")), windows):
             if at := next_callable_moment(lead, allowed, earliest, open_for=CALLBACK_NOTICE):
@@ -95,7 +100,7 @@ class DjangoCallDomain:
         return speak_slot(at, _zone(state), now=_now(state))
 
     def free_slots(self, state: dict, when: dict | None) -> list[dict]:
-        campaign = Campaign.objects.get(pk=state["campaign_id"])
+        campaign = self._campaign(state)
         kwargs = {}
         if when:
             start = dt.datetime.fromisoformat(when["start"])
@@ -105,7 +110,8 @@ class DjangoCallDomain:
             kwargs["within"] = (start, end)
             kwargs["day_start"] = dt.time.fromisoformat(when["day_start"]) if when.get("day_start") else None
             kwargs["day_end"] = dt.time.fromisoformat(when["day_end"]) if when.get("day_end") else None
-        slots = free_slots(campaign, after=_now(state), count=2, lead_tz=_zone(state), **kwargs)
+        skip = frozenset(dt.date.fromisoformat(day) for day in state.get("ruled_out") or ())
+        slots = self._find_slots(campaign, after=_now(state), count=2, lead_tz=_zone(state), skip_days=skip, **kwargs)
         return [{"starts_at": s.starts_at.astimezone(dt.UTC).isoformat(),
                  "ends_at": s.ends_at.astimezone(dt.UTC).isoformat(),
                  "agent_id": s.agent_id, "agent_name": s.agent_name} for s in slots]
@@ -123,6 +129,17 @@ class DjangoCallDomain:
             log.info("call %s: slot %s was taken meanwhile", state["call_id"], slot["starts_at"])
             return None
         return {"id": appointment.pk, "starts_at": slot["starts_at"], "agent_name": slot["agent_name"]}
+
+    # --- where the calendar and the lead come from (an evaluation overrides these) ------------
+
+    def _lead(self, state: dict) -> Lead:
+        return Lead.objects.select_related("campaign").get(pk=state["lead_id"])
+
+    def _campaign(self, state: dict) -> Campaign:
+        return Campaign.objects.get(pk=state["campaign_id"])
+
+    def _find_slots(self, campaign: Campaign, **search) -> list[Slot]:
+        return free_slots(campaign, **search)
 
     # --- after each turn ----------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import itertools
 import logging
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,7 +41,10 @@ class Slot:
 
 
 @dataclass
-class _Agent:
+class AgentCalendar:
+    """One human agent's week and bookings, as the slot search reads them (loaded from the database by
+    free_slots, or built in memory by the agent's evaluation)."""
+
     id: int
     name: str
     zone: ZoneInfo
@@ -54,14 +57,28 @@ class _Agent:
 
 def free_slots(campaign, *, after: dt.datetime, count: int = 2, within: tuple[dt.datetime, dt.datetime] | None = None,
                day_start: dt.time | None = None, day_end: dt.time | None = None, lead_tz: ZoneInfo | None = None,
-               min_notice: dt.timedelta = dt.timedelta(hours=2), horizon_days: int = 14) -> list[Slot]:
+               min_notice: dt.timedelta = dt.timedelta(hours=2), horizon_days: int = 14,
+               skip_days: frozenset[dt.date] = frozenset()) -> list[Slot]:
     """Up to `count` free slots with the campaign's active human agents, spread out and ordered by time.
 
     `within` bounds the meeting (start to end) and, when given, replaces the horizon; `day_start`/`day_end`
     bound it each day in the lead's zone ("next week after 5" = next week's span, day_start 17:00). Without
-    `lead_tz` the lead-local rules (these and 08:00–21:00) are read in each agent's own zone.
-    Two queries: agents with their hours, then their booked appointments in the search span.
+    `lead_tz` the lead-local rules (these and 08:00–21:00) are read in each agent's own zone. `skip_days` are
+    lead-local days the lead ruled out. Two queries: agents with their hours, then their booked appointments in
+    the search span.
     """
+    return slots_among(lambda lower, upper: _load_agents(campaign, lower, upper),
+                       dt.timedelta(minutes=campaign.appointment_minutes), after=after, count=count, within=within,
+                       day_start=day_start, day_end=day_end, lead_tz=lead_tz, min_notice=min_notice,
+                       horizon_days=horizon_days, skip_days=skip_days)
+
+
+def slots_among(calendars: Callable[[dt.datetime, dt.datetime], list[AgentCalendar]], minutes: dt.timedelta, *,
+                after: dt.datetime, count: int = 2, within: tuple[dt.datetime, dt.datetime] | None = None,
+                day_start: dt.time | None = None, day_end: dt.time | None = None, lead_tz: ZoneInfo | None = None,
+                min_notice: dt.timedelta = dt.timedelta(hours=2), horizon_days: int = 14,
+                skip_days: frozenset[dt.date] = frozenset()) -> list[Slot]:
+    """free_slots' search over the calendars `calendars(lower, upper)` gives for the span searched."""
     lower = after + min_notice
     upper = after + dt.timedelta(days=horizon_days)  # starts before this
     end_by = None  # and, with `within`, ends by this
@@ -72,21 +89,22 @@ def free_slots(campaign, *, after: dt.datetime, count: int = 2, within: tuple[dt
     window = (max(LEAD_DAY_START, day_start or LEAD_DAY_START), min(LEAD_DAY_END, day_end or LEAD_DAY_END))
     if count <= 0 or lower >= upper or window[0] >= window[1]:
         return []
-    minutes = dt.timedelta(minutes=campaign.appointment_minutes)
-    agents = _load_agents(campaign, lower, upper + minutes)
+    agents = calendars(lower, upper + minutes)
     streams = [_agent_candidates(agent, (lower, upper, end_by), minutes, lead_tz, window) for agent in agents]
     merged = heapq.merge(*streams, key=lambda slot: slot.starts_at)  # ties: the least-booked agent first
+    if skip_days:
+        merged = (slot for slot in merged if slot.starts_at.astimezone(lead_tz or dt.UTC).date() not in skip_days)
     return _spread(merged, count, lead_tz)
 
 
-def _load_agents(campaign, lower: dt.datetime, upper: dt.datetime) -> list[_Agent]:
-    agents: dict[int, _Agent] = {}
+def _load_agents(campaign, lower: dt.datetime, upper: dt.datetime) -> list[AgentCalendar]:
+    agents: dict[int, AgentCalendar] = {}
     rows = (WorkingHours.objects.filter(agent__campaigns=campaign, agent__is_active=True)
             .values_list("agent_id", "agent__name", "agent__time_zone", "weekday", "start", "end"))
     for agent_id, name, zone, weekday, start, end in rows:
         if agent_id not in agents:
             try:
-                agents[agent_id] = _Agent(agent_id, name, ZoneInfo(zone), defaultdict(list), [], [])
+                agents[agent_id] = AgentCalendar(agent_id, name, ZoneInfo(zone), defaultdict(list), [], [])
             except (ZoneInfoNotFoundError, ValueError):
                 log.warning("human agent %s has an unknown time zone %r: not offered", agent_id, zone)
                 continue
@@ -104,7 +122,7 @@ def _load_agents(campaign, lower: dt.datetime, upper: dt.datetime) -> list[_Agen
     return sorted(agents.values(), key=lambda agent: (len(agent.busy_starts), agent.name, agent.id))
 
 
-def _agent_candidates(agent: _Agent, span: tuple[dt.datetime, dt.datetime, dt.datetime | None],
+def _agent_candidates(agent: AgentCalendar, span: tuple[dt.datetime, dt.datetime, dt.datetime | None],
                       minutes: dt.timedelta, lead_tz: ZoneInfo | None,
                       window: tuple[dt.time, dt.time]) -> Iterator[Slot]:
     """The agent's free grid slots starting in [lower, upper) (and ending by end_by), in time order."""
@@ -168,7 +186,7 @@ def _lead_hours(first: dt.datetime, last: dt.datetime, zone: ZoneInfo,
              dt.datetime.combine(day, window[1], tzinfo=zone).astimezone(dt.UTC)) for day in sorted(days)]
 
 
-def _busy(agent: _Agent, start: dt.datetime, end: dt.datetime) -> bool:
+def _busy(agent: AgentCalendar, start: dt.datetime, end: dt.datetime) -> bool:
     """True when a booked appointment of the agent overlaps [start, end)."""
     before = bisect_left(agent.busy_starts, end)  # appointments starting before this one ends
     return before > 0 and agent.busy_max_end[before - 1] > start
@@ -265,6 +283,17 @@ def speak_slot(slot_or_datetime: Slot | dt.datetime, lead_tz: ZoneInfo | str, *,
     if local.date() == today + dt.timedelta(days=1):
         return f"tomorrow at {_clock(local)}"
     return _full_date(local)
+
+
+def staff_time(moment: dt.datetime, zone_name: str) -> str:
+    """The time as staff read it in a call's notes, on the lead's clock with its zone: "Thu 12 Mar 2:30 PM PDT"
+    (UTC when the lead's zone is blank or unknown)."""
+    try:
+        zone = ZoneInfo(zone_name) if zone_name else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    local = moment.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b} {_clock(local)} {local.tzname()}"
 
 
 def _full_date(local: dt.datetime) -> str:

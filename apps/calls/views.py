@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
 from apps.calls import live
+from apps.calls.lifecycle import UnknownCall, record_call_event
 from apps.calls.models import Appointment, Call
 from apps.calls.scheduling import appointment_ics as build_ics
-from apps.calls.services import UnknownCall, record_call_event
 from apps.integrations.telephony.twilio import public_url
 
 log = logging.getLogger(__name__)

@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from apps.calls.dialing import campaign_day_stats, dial_context
 from apps.calls.models import LIVE_CALL_STATUSES
-from apps.calls.services import campaign_day_stats, dial_context
 from apps.campaigns.models import Campaign
 from apps.campaigns.services import set_active
+from apps.leads.importing import start_import
 from apps.leads.models import ImportRun
-from apps.leads.services import start_import
 
 BUDGET_FIELDS = ("budget_per_call", "budget_daily", "budget_total", "budget_premium_voice")
 

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from apps.campaigns.admin import BUDGET_FIELDS
 from apps.campaigns.models import Campaign
 from apps.leads.api import ImportRunSerializer
+from apps.leads.importing import start_import
 from apps.leads.models import ImportRun
-from apps.leads.services import start_import
 
 
 class CampaignSerializer(serializers.ModelSerializer):

@@ -1,4 +1,4 @@
-"""Cross-cutting pieces: health endpoint, API conventions, staff groups."""
+"""Cross-cutting pieces: health endpoint, API conventions, staff groups, configuration checks."""
 from __future__ import annotations
 
 from django.apps import AppConfig
@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from apps.core import checks  # noqa: F401 (registers the system checks)
         from apps.core.groups import sync_staff_groups
 
         post_migrate.connect(sync_staff_groups, sender=self, dispatch_uid="core.sync_staff_groups")

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-import redis
 from django.conf import settings
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
+
+from apps.calls.models import LIVE_CALL_STATUSES, AgentStep, Call
+from apps.calls.slots import SlotRegistry
+from apps.core.redis import redis_client
+from apps.costs.models import CostEntry
 
 LATENCY_BUCKETS_MS = (100, 250, 500, 750, 1000, 1500, 2000, 3000, 5000)
 STAGE_BUCKETS_MS = (5, 10, 20, 50, 100, 250, 500, 1000, 2000)
@@ -28,10 +32,6 @@ def _histogram(name: str, documentation: str, values: list[float], buckets) -> H
 
 class ReautomationCollector(Collector):
     def collect(self):
-        from apps.calls.models import LIVE_CALL_STATUSES, AgentStep, Call
-        from apps.costs.models import CostEntry
-        from media_server.slots import SlotRegistry
-
         outcomes = CounterMetricFamily("reautomation_calls", "Calls ended, by campaign and outcome",
                                        labels=["campaign", "outcome"])
         for row in (Call.objects.exclude(status__in=LIVE_CALL_STATUSES).values("campaign__slug", "outcome")
@@ -71,7 +71,7 @@ class ReautomationCollector(Collector):
 
         queues = GaugeMetricFamily("reautomation_queue_length", "Messages waiting in a Celery queue",
                                    labels=["queue"])
-        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1)
+        broker = redis_client(url=settings.CELERY_BROKER_URL, socket_timeout=1)
         for queue in QUEUES:
             queues.add_metric([queue], broker.llen(queue))
         yield queues

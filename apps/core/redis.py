@@ -20,19 +20,19 @@ SOCKET_TIMEOUT = 30.0
 
 
 @lru_cache(maxsize=16)
-def _pool(url: str, decode: bool, socket_timeout: float) -> redis.ConnectionPool:
+def _pool(url: str, decode: bool, socket_timeout: float, connect_timeout: float) -> redis.ConnectionPool:
     return redis.ConnectionPool.from_url(url, decode_responses=decode, socket_timeout=socket_timeout,
-                                         socket_connect_timeout=CONNECT_TIMEOUT, health_check_interval=30)
+                                         socket_connect_timeout=connect_timeout, health_check_interval=30)
 
 
-def redis_client(*, decode: bool = False, url: str | None = None,
-                 socket_timeout: float = SOCKET_TIMEOUT) -> redis.Redis:
+def redis_client(*, decode: bool = False, url: str | None = None, socket_timeout: float = SOCKET_TIMEOUT,
+                 connect_timeout: float = CONNECT_TIMEOUT) -> redis.Redis:
     """A client on the process's shared pool for `url` (default REDIS_URL); `decode`: str replies, not bytes."""
-    return redis.Redis(connection_pool=_pool(url or settings.REDIS_URL, decode, socket_timeout))
+    return redis.Redis(connection_pool=_pool(url or settings.REDIS_URL, decode, socket_timeout, connect_timeout))
 
 
-def async_redis_client(*, decode: bool = False, url: str | None = None,
-                       socket_timeout: float = SOCKET_TIMEOUT) -> aredis.Redis:
+def async_redis_client(*, decode: bool = False, url: str | None = None, socket_timeout: float = SOCKET_TIMEOUT,
+                       connect_timeout: float = CONNECT_TIMEOUT) -> aredis.Redis:
     """A client of the caller's own, for its event loop; the caller closes it."""
     return aredis.Redis.from_url(url or settings.REDIS_URL, decode_responses=decode, socket_timeout=socket_timeout,
-                                 socket_connect_timeout=CONNECT_TIMEOUT, health_check_interval=30)
+                                 socket_connect_timeout=connect_timeout, health_check_interval=30)

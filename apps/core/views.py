@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 
+from apps.calls.slots import SlotRegistry
+from apps.core.redis import redis_client
+
 # Headers a proxy adds: a request carrying one came from elsewhere, whatever its REMOTE_ADDR says.
 PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP", "Via")
 
@@ -24,7 +27,7 @@ def _check_database() -> str:
 
 def _check_redis() -> str:
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+        client = redis_client(socket_timeout=1, connect_timeout=1)
         client.ping()
         return "ok"
     except redis.RedisError as exc:
@@ -33,8 +36,6 @@ def _check_redis() -> str:
 
 def _media_workers() -> dict:
     """Each media worker with a live heartbeat: its device, slots, free slots, whether it drains."""
-    from media_server.slots import SlotRegistry
-
     try:
         return SlotRegistry().live_workers()
     except redis.RedisError:

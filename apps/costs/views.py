@@ -1,6 +1,7 @@
 """The staff cost page (works offline: the admin's own styles, no CDN, bars drawn with CSS)."""
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,6 +23,7 @@ def costs_overview(request: HttpRequest) -> HttpResponse:
     report = cost_report(campaign, days)
     peak = max([amount for _, amount in report.by_day] + [report.daily_budget or 0]) or 1
     return render(request, "costs/overview.html", {
+        **admin.site.each_context(request),  # the site header, as on the admin's own pages
         "report": report, "campaign": campaign, "days": days, "campaigns": Campaign.objects.order_by("name"),
         "days_rows": [(day, amount, int(100 * amount / peak)) for day, amount in report.by_day],
         "budget_pct": int(100 * report.daily_budget / peak) if report.daily_budget else None,

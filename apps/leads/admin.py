@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from apps.core.display import breakdown_table, facts_table
+from apps.leads.do_not_call import add_to_do_not_call, remove_from_do_not_call
 from apps.leads.eligibility import DialContext, why_not_callable
 from apps.leads.models import DoNotCall, ImportRejection, ImportRun, Lead
 from apps.leads.phones import InvalidPhone, normalize_or_none, normalize_phone
-from apps.leads.services import add_to_do_not_call, remove_from_do_not_call
 
 INLINE_REJECTIONS_LIMIT = 200
 

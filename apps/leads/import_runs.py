@@ -10,17 +10,17 @@ A dead run saved nothing, so starting its import again loses no row and duplicat
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 
 import redis
-from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from apps.campaigns.models import Campaign
+from apps.core import tasks
+from apps.core.redis import redis_client
 from apps.leads.models import ImportRun
 
 log = logging.getLogger(__name__)
@@ -41,9 +41,8 @@ class ImportBusy(Exception):
 
 # --- the heartbeat ------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=4)
-def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+def _redis() -> redis.Redis:
+    return redis_client(socket_timeout=5)
 
 
 def _alive_key(run_id: int) -> str:
@@ -53,20 +52,20 @@ def _alive_key(run_id: int) -> str:
 def heartbeat(run: ImportRun, rows_seen: int) -> None:
     """The run is alive and has read `rows_seen` rows; said at its claim and after every batch."""
     try:
-        _redis(settings.REDIS_URL).set(_alive_key(run.pk), rows_seen, ex=settings.IMPORT_STALE_SECONDS)
+        _redis().set(_alive_key(run.pk), rows_seen, ex=settings.IMPORT_STALE_SECONDS)
     except redis.RedisError as exc:  # the import goes on; without heartbeats it may be taken over
         log.warning("import run %s: heartbeat not recorded: %s", run.pk, exc)
 
 
 def rows_read(run_id: int) -> int | None:
     """How many rows a running import has read so far (its last heartbeat), None without a heartbeat."""
-    value = _redis(settings.REDIS_URL).get(_alive_key(run_id))
+    value = _redis().get(_alive_key(run_id))
     return None if value is None else int(value)
 
 
 def _forget(run_id: int) -> None:
     try:
-        _redis(settings.REDIS_URL).delete(_alive_key(run_id))
+        _redis().delete(_alive_key(run_id))
     except redis.RedisError:
         pass  # it expires by itself
 
@@ -190,7 +189,7 @@ def sweep_dead_runs() -> list[int]:
 
 def enqueue(run: ImportRun) -> None:
     """Queue a run on the `imports` queue (by task name: domain code never imports workers)."""
-    transaction.on_commit(lambda: current_app.send_task(IMPORT_TASK, args=[run.campaign_id, run.pk]))
+    transaction.on_commit(lambda: tasks.enqueue(IMPORT_TASK, args=[run.campaign_id, run.pk]))
 
 
 # --- which run a delivery of the import task imports -------------------------------------

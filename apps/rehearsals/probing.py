@@ -9,14 +9,15 @@ import redis
 from celery import current_app
 from django.conf import settings
 
+from apps.calls.slots import SlotRegistry
+from apps.core.redis import redis_client
 from apps.integrations.telephony.simulated import NETWORK_ALIVE_KEY
-from media_server.slots import SlotRegistry
 
 
 def missing_services(web_url: str | None = None) -> list[str]:
     """What is not running, each with how to start it; empty when the whole stack is up."""
     problems = []
-    client = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+    client = redis_client(decode=True)
     try:
         alive = client.get(NETWORK_ALIVE_KEY)
     except redis.RedisError as exc:

@@ -17,20 +17,19 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import redis
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from apps.calls.dialing import dial_tick
 from apps.calls.models import FINAL_CALL_STATUSES, LIVE_CALL_STATUSES, Appointment, Call, CallStatus, HumanAgent
-from apps.calls.services import dial_tick
 from apps.campaigns.models import Campaign
 from apps.campaigns.services import REHEARSAL_SUFFIX, set_active
+from apps.core.redis import redis_client
 from apps.costs.models import CostEntry
+from apps.leads.do_not_call import remove_from_do_not_call
 from apps.leads.eligibility import window_open_in
 from apps.leads.models import DoNotCall, Lead, LeadStatus
-from apps.leads.services import remove_from_do_not_call
 from apps.rehearsals.network.measurements import REPORT_KEY, percentile
 from apps.rehearsals.personas import Persona, personas
 
@@ -226,7 +225,7 @@ def rehearse(campaign: Campaign, chosen: list[Persona], *, concurrency: int = 2,
              f"{concurrency} at a time.")
     done: dict[int, CallResult] = {}
     finished_at: dict[int, float] = {}
-    client = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+    client = redis_client(decode=True)
     try:
         while len(done) < len(leads) and time.monotonic() - clock < timeout:
             dial_tick(shadow.pk)

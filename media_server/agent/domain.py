@@ -2,17 +2,25 @@
 
 The agent decides; a CallDomain is handed to it and does. A live call and `manage.py chat` hand it
 the database's (apps.calls.conversation.DjangoCallDomain); a test may hand it one that only
-remembers what it was asked. Every method but `show_score` is called on the database thread
-(media_server.dbthread), so an implementation may block on its database; `state` is the graph's
-CallState (media_server.agent.graph): ids, the lead's zone, `now`, the facts so far.
+remembers what it was asked. The agent runs each turn's graph, which calls the blocking methods, through the
+domain's own `run` (the Django domain: on the database thread, apps.core.dbthread), so an implementation may
+block on its database and the agent knows nothing of where; `state` is the graph's CallState
+(media_server.agent.graph): ids, the lead's zone, `now`, the facts so far.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 class CallDomain(Protocol):
+    async def run(self, work: Callable[..., T], *args, **kwargs) -> T:
+        """Run `work(*args, **kwargs)` (a turn of the graph, which calls the methods below) where this domain may
+        block, and wait for it without blocking the event loop."""
+
     # --- before and between turns -------------------------------------------------------
 
     def opening_state(self, call_id: int) -> dict:

@@ -30,9 +30,9 @@ from media_server.agent.facts import FACT_NAMES, INTENTS, OBJECTIONS, Fact, Unde
 from media_server.agent.graph import AgentGraph, CallState
 from media_server.agent.interface import AgentOutput, CallContext, Handover, Hangup, LeadTurn, Say, Score
 from media_server.agent.llm import brain_from_settings, usage_sink
+from media_server.agent.places import warm_up as load_gazetteer
 from media_server.agent.understanding import understand
 from media_server.agent.when import warm_up as load_date_tables
-from media_server.dbthread import run_db
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,9 @@ class Orchestrator:
         self._background: set[asyncio.Task] = set()
 
     def warm_up(self) -> None:
-        """Load what the first turn would otherwise wait for (dateparser's tables), at worker start."""
+        """Load what the first turn would otherwise wait for (dateparser's tables, the gazetteer), at worker start."""
         load_date_tables()
+        load_gazetteer()
 
     async def settle(self) -> None:
         """Wait for the records still being written (tests, and the chat command before it exits)."""
@@ -125,7 +126,7 @@ class Orchestrator:
     # --- the Agent interface -----------------------------------------------------------
 
     async def greeting(self, context: CallContext) -> AsyncIterator[AgentOutput]:
-        result = await run_db(self._greet, context.call_id)
+        result = await self.domain.run(self._greet, context.call_id)
         async for output in self._speak(result, context, None, mode="rules"):
             yield output
 
@@ -133,8 +134,19 @@ class Orchestrator:
         started = time.perf_counter()
         tokens: list = []
         usage_sink.set(tokens)  # this task's model usage, charged to this call
-        expecting, zone, _ = self._calls.get(context.call_id) or await run_db(self._recall, context)
+        expecting, zone, _ = self._calls.get(context.call_id) or await self.domain.run(self._recall, context)
         now = self.clock().astimezone(_zone(zone))
+        understood, mode = await self.read(turn, expecting=expecting, now=now, call_id=context.call_id)
+        result = await self.domain.run(self._decide, context.call_id, turn, understood, now)
+        result["decide_ms"] = (time.perf_counter() - started) * 1000
+        result["llm_usage"] = tokens
+        async for output in self._speak(result, context, turn, mode=mode):
+            yield output
+
+    async def read(self, turn: LeadTurn, *, expecting: str, now: dt.datetime,
+                   call_id: int | None = None) -> tuple[Understanding, str]:
+        """What the lead's turn means, and who read it ("rules" or "llm"): the same reading on a call, in
+        `manage.py understand` and in `manage.py eval_agent`."""
         # A language other than English is only ever set when Whisper was sure of it (the call's first
         # words): that the words themselves came out garbled does not make the lead speak English.
         other_language = not (turn.language or "en").lower().startswith("en")
@@ -143,13 +155,9 @@ class Orchestrator:
             understood = Understanding(intent="repeat", unsure=understood.intent)
         mode = "rules"
         if self.brain is not None and understood.intent == "unclear" and turn.text.strip():
-            if await self._extract(context.call_id, turn.text, expecting, understood):
+            if await self._extract(call_id, turn.text, expecting, understood):
                 mode = "llm"
-        result = await run_db(self._decide, context.call_id, turn, understood, now)
-        result["decide_ms"] = (time.perf_counter() - started) * 1000
-        result["llm_usage"] = tokens
-        async for output in self._speak(result, context, turn, mode=mode):
-            yield output
+        return understood, mode
 
     # --- deciding (worker thread) ------------------------------------------------------
 
@@ -189,7 +197,7 @@ class Orchestrator:
             "answered_by": answered_by,  # machine detection may have answered since the last turn
             "wrap_up": wrap_up,
             "understanding": understanding, "now": now.astimezone(dt.UTC).isoformat(),
-            "replies": _reset(), "handovers": _reset(), "hangup": "", "free_reply": True,
+            "handovers": _reset(), "hangup": "", "free_reply": True,  # take_turn moves the last replies to spoken
         }, config, durability=DURABILITY)
         self._remember(call_id, result)
         return result
@@ -259,7 +267,7 @@ class Orchestrator:
     async def _record(self, result: dict, turn: LeadTurn, reply: str, mode: str) -> None:
         tokens = sum(u.prompt_tokens + u.completion_tokens for u in result.get("llm_usage") or [])
         try:
-            await run_db(self.domain.record_step, result, lead_text=turn.text, dtmf=turn.dtmf, reply=reply,
+            await self.domain.run(self.domain.record_step, result, lead_text=turn.text, dtmf=turn.dtmf, reply=reply,
                          mode=mode, llm_tokens=tokens)
         except Exception:  # noqa: BLE001 - a lost record must not end the call
             log.exception("call %s: could not store the agent step", result.get("call_id"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pipecat.processors.frame_processor import FrameProcessor
 
 from media_server.agent.interface import CallContext
-from media_server.pipeline.agent import AgentReplies, Speech
+from media_server.pipeline.dialogue import AgentReplies, Speech
 from media_server.pipeline.inbound import (
     EchoCancellation,
     EchoReference,

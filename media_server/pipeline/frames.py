@@ -1,6 +1,7 @@
 """The frames our call pipeline adds to pipecat's: Twilio packets at the edge, the lead's cleaned
 audio and utterances, the bookkeeping of an agent reply (started, hung up, ended, finished, heard), and
-the lead's score as the agent keeps it (the voice goes premium for hot leads).
+the lead's score as the agent keeps it (the voice goes premium for hot leads), and machine detection's
+verdict as it arrives.
 
 Everything else travels in pipecat's own frames: InputDTMFFrame, InterruptionFrame (barge-in),
 TTSSpeakFrame (a sentence to say), TTSTextFrame / TTSAudioRawFrame / TTSStoppedFrame (a sentence
@@ -130,6 +131,14 @@ class ReplyFinishedFrame(SystemFrame):
     """Reply `number` is over (heard to its end, or cut): the lead no longer talks over the agent."""
 
     number: int
+
+
+@dataclass
+class MachineDetectionFrame(SystemFrame):
+    """Machine detection's verdict on who answered, as it came: human, machine_start, machine_end_beep, ...
+    (Twilio's AnsweredBy). It happens outside the pipeline and enters it as the lead's line does."""
+
+    answered_by: str
 
 
 @dataclass

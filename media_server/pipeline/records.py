@@ -1,13 +1,13 @@
 """What one call leaves behind as it goes: Turn and AgentTransition rows numbered in order, and the
 per-turn metrics (endpoint_ms, stt_ms, agent_ms, tts_ms, voice_to_voice_ms). Shared by the stages that
-produce them; the ORM runs off the event loop. Each row, once written, is also sent to the live-calls
+produce them; the rows are written by the calls domain (apps.calls.media) on the database thread
+(apps.core.dbthread), in the order they happened. Each row, once written, is also sent to the live-calls
 page (apps.calls.live)."""
 from __future__ import annotations
 
 import time
 
-from channels.db import database_sync_to_async
-
+from apps.core.dbthread import run_db
 from media_server.agent.interface import Handover
 
 
@@ -25,22 +25,20 @@ class CallRecords:
     async def turn(self, speaker: str, text: str, start_ms: int, end_ms: int, confidence: float | None,
                    language: str | None, interrupted: bool) -> None:
         from apps.calls import live
-        from apps.calls.models import Turn
+        from apps.calls.media import record_turn
 
         self._sequence += 1
         sequence = self._sequence  # another turn may be numbered while this one is written
-        await database_sync_to_async(Turn.objects.create)(
-            call_id=self.call_id, sequence=sequence, speaker=speaker, text=text, start_ms=max(start_ms, 0),
-            end_ms=max(end_ms, 0), stt_confidence=confidence, language=language or "", interrupted=interrupted)
+        await run_db(record_turn, self.call_id, sequence, speaker, text, start_ms, end_ms, confidence, language,
+                     interrupted)
         await live.apublish("turn", self.call_id, sequence=sequence, speaker=speaker, text=text,
                             interrupted=interrupted)  # never raises; bounded by PUBLISH_TIMEOUT_SECONDS
 
     async def transition(self, handover: Handover) -> None:
         from apps.calls import live
-        from apps.calls.models import AgentTransition
+        from apps.calls.media import record_transition
 
-        await database_sync_to_async(AgentTransition.objects.create)(
-            call_id=self.call_id, from_agent=handover.from_agent, to_agent=handover.to_agent,
-            reason=handover.reason[:200], at_ms=self.now_ms())
+        await run_db(record_transition, self.call_id, handover.from_agent, handover.to_agent, handover.reason,
+                     self.now_ms())
         await live.apublish("agent", self.call_id, agent=handover.to_agent, from_agent=handover.from_agent,
                             reason=handover.reason[:200])

@@ -19,7 +19,7 @@ import numpy as np
 from django.conf import settings
 
 from media_server.speech.audio import STT_RATE, resample, to_float32
-from media_server.speech.models import check_whisper
+from media_server.speech.model_files import check_whisper
 
 log = logging.getLogger(__name__)
 NO_SPEECH_THRESHOLD = 0.6

@@ -16,7 +16,7 @@ import numpy as np
 from django.conf import settings
 
 from media_server.speech.audio import to_telephone
-from media_server.speech.models import check_piper
+from media_server.speech.model_files import check_piper
 from media_server.speech.text import speakable
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 from django.conf import settings
 
-from media_server.dbthread import run_db
+from apps.core.dbthread import run_db
 from media_server.speech.audio import to_telephone
 from media_server.speech.premium import PremiumVoiceError
 from media_server.speech.text import speakable
@@ -116,7 +116,7 @@ class CallVoice:
     def set_tier(self, tier: str, reason: str, score: int | None = None) -> bool:
         """Speak in `tier` from the next sentence on; False when nothing changed. Blocking: the switch's
         listener may write to the database (and an unprepared premium client is built), so call it off the
-        event loop — where the listener's database work belongs (the pipeline: media_server.dbthread)."""
+        event loop — where the listener's database work belongs (the pipeline: apps.core.dbthread)."""
         if tier == self.tier or (tier == PREMIUM and not self.prepare_premium()):
             return False
         previous, self.tier = self.tier, tier

@@ -14,8 +14,8 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from apps.calls.dialing import dial_tick
 from apps.calls.models import Call
-from apps.calls.services import dial_tick
 from apps.campaigns.models import Campaign
 from apps.leads.models import Lead, LeadStatus
 from tests.conftest import WEEKDAY_MORNING_ET as NOW

@@ -16,8 +16,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.campaigns.models import Campaign
+from apps.leads.importing import run_import
 from apps.leads.models import ImportRun, Lead
-from apps.leads.services import run_import
 from tests.conftest import HEADER, MAPPING
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))

@@ -12,13 +12,13 @@ import os
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 
 from apps.rehearsals.benchmarks.figures import CallFigures, Level, max_concurrency_under, stage_split
 from tests.media_server.live_stack import ROOT, FakeTwilio, free_port
 from tests.media_server.test_live_call import espeak, live_call  # noqa: F401 (fixture)
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,10 +36,7 @@ def stock_bot():
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="stock-bot", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
+    wait_for(lambda: server.started, timeout=30, what="the stock bot to listen")
     yield f"ws://127.0.0.1:{port}/ws"
     server.should_exit = True
     thread.join(timeout=15)
@@ -52,7 +49,7 @@ def test_it_greets_answers_and_hangs_up_through_the_stock_pipecat_bot(stock_bot,
         twilio = FakeTwilio(0, live_call.pk)
         twilio.url = stock_bot
         async with twilio:
-            await asyncio.sleep(0.4)
+            await twilio.wait_for_line(0.4)  # a moment's silence before the hello
             twilio.say(espeak("Hello?"))
             first = await twilio.wait_for_agent(timeout=30)
             figures["greeting_ms"] = (first - twilio.speech_done_at) * 1000

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from apps.calls.analytics import analyse_call
+from apps.calls.lifecycle import finish_call
 from apps.calls.models import Appointment, Call, CallStatus
-from apps.calls.services import finish_call
 from apps.leads.models import LeadStatus
 from tests.conftest import make_lead
 from tests.waiting import wait_for
@@ -64,6 +64,25 @@ def test_the_appointment_and_the_callback_are_written_back(campaign):
     call.refresh_from_db()
     assert call.disposition == "callback" and "called back" in call.summary
 
+
+
+@pytest.mark.django_db
+def test_the_summary_gives_times_on_the_leads_clock_not_utc(campaign):
+    lead = make_lead(campaign, "+13125550106", time_zone="America/Los_Angeles")
+    call = talked_call(lead, facts={"intent": fact("intent", "sell")}, disposition="callback",
+                       callback_at=dt.datetime(2026, 3, 12, 21, 30, tzinfo=dt.UTC))
+    analyse_call(call.pk)
+    call.refresh_from_db()
+    assert "Asked to be called back at Thu 12 Mar 2:30 PM PDT." in call.summary and "21:30" not in call.summary
+
+    other = make_lead(campaign, "+13125550107", time_zone="America/Los_Angeles")
+    booked = talked_call(other, facts=HOT_FACTS)
+    starts = dt.datetime(2026, 3, 13, 17, 0, tzinfo=dt.UTC)
+    Appointment.objects.create(lead=other, call=booked, starts_at=starts, ends_at=starts + dt.timedelta(minutes=30),
+                               lead_time_zone="America/Los_Angeles")
+    analyse_call(booked.pk)
+    booked.refresh_from_db()
+    assert "Appointment booked for Fri 13 Mar 10 AM PDT." in booked.summary
 
 @pytest.mark.django_db
 def test_a_call_nobody_answered_keeps_its_telephone_outcome(campaign):

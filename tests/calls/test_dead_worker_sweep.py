@@ -11,11 +11,12 @@ import time
 import pytest
 from django.utils import timezone
 
+from apps.calls.lifecycle import finish_call
 from apps.calls.models import Call, CallStatus
-from apps.calls.services import finish_call, sweep_stale_calls
+from apps.calls.slots import SlotRegistry
+from apps.calls.sweeper import sweep_stale_calls
 from apps.integrations.telephony.base import _provider
 from apps.leads.models import LeadStatus
-from media_server.slots import SlotRegistry
 from tests.conftest import make_lead
 from tests.integrations.fake_twilio import running_fake_twilio
 

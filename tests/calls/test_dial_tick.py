@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
+from apps.calls.dialing import candidate_leads, claim_leads, dial_tick
 from apps.calls.models import Call, CallStatus
-from apps.calls.services import candidate_leads, claim_leads, dial_tick
 from apps.costs.models import CostEntry
+from apps.leads.do_not_call import add_to_do_not_call
 from apps.leads.models import Lead, LeadStatus
-from apps.leads.services import add_to_do_not_call
 from tests.conftest import WEEKDAY_MORNING_ET as NOW
 from tests.conftest import make_lead
 
@@ -83,7 +83,7 @@ def test_the_longest_waiting_leads_go_first(active_campaign, settings):
 
 def test_the_database_prefilter_agrees_with_the_rules(active_campaign):
     """Leads the SQL query drops are never callable by the rules, at several hours of the day."""
-    from apps.calls.services import dial_context
+    from apps.calls.dialing import dial_context
     from apps.leads.eligibility import why_not_callable
 
     zones = ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "Pacific/Honolulu", ""]
@@ -166,7 +166,7 @@ def test_the_database_refuses_a_second_live_call_for_a_lead(active_campaign):
 
 def test_a_number_blocked_between_claim_and_dial_is_never_rung(active_campaign, settings):
     """A lead opting out on another channel seconds after the tick claimed them is not called."""
-    from apps.calls.services import place_call
+    from apps.calls.dialing import place_call
     from apps.integrations.telephony import telephony
 
     settings.TELEPHONY_PROVIDER, settings.MEDIA_SLOTS_TOTAL = "simulated", 10
@@ -183,7 +183,7 @@ def test_a_number_blocked_between_claim_and_dial_is_never_rung(active_campaign, 
 
 def test_a_retried_dial_rechecks_the_calling_window(active_campaign, settings):
     """place_call retried minutes after the claim must not ring once the lead's window has closed."""
-    from apps.calls.services import place_call
+    from apps.calls.dialing import place_call
     from apps.leads.eligibility import window_open_in
 
     settings.TELEPHONY_PROVIDER = "simulated"

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.calls import live
+from apps.calls.lifecycle import finish_call
 from apps.calls.models import AgentTransition, Call, CallStatus, Turn
-from apps.calls.services import finish_call
 from apps.leads.models import Lead, LeadStatus, mask_phone
 from media_server.pipeline.records import CallRecords
 from tests.conftest import make_lead

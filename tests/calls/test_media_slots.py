@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from apps.calls.dialing import dial_tick, place_call
+from apps.calls.lifecycle import finish_call
 from apps.calls.models import Call, CallStatus
-from apps.calls.services import dial_tick, finish_call, place_call, sweep_stale_calls
+from apps.calls.slots import SlotRegistry
+from apps.calls.sweeper import sweep_stale_calls
 from apps.leads.models import LeadStatus
-from media_server.slots import SlotRegistry
 from tests.conftest import WEEKDAY_MORNING_ET, make_lead
 
 

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from apps.calls.dialing import place_call
 from apps.calls.models import Call, CallStatus
-from apps.calls.services import place_call, sweep_stale_calls
+from apps.calls.sweeper import sweep_stale_calls
 from apps.integrations.telephony import telephony
 from apps.leads.models import LeadStatus
 from tests.conftest import make_lead

@@ -12,8 +12,8 @@ from django_celery_beat.models import PeriodicTask
 from apps.campaigns.models import Campaign
 from apps.campaigns.services import schedule_name
 from apps.core.groups import CAMPAIGN_MANAGERS
+from apps.leads.importing import run_import
 from apps.leads.models import DoNotCall, ImportRun, Lead, LeadStatus
-from apps.leads.services import run_import
 from tests.conftest import MAPPING, write_csv
 
 CAMPAIGNS = "/admin/campaigns/campaign/"

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from apps.calls.models import Call, CallStatus, Turn
 from apps.campaigns.models import Campaign
+from apps.leads.importing import run_import
 from apps.leads.models import ImportRun, Lead, LeadStatus
-from apps.leads.services import run_import
 from tests.conftest import MAPPING, write_csv
 
 

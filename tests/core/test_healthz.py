@@ -21,7 +21,7 @@ def test_it_reports_healthy_when_database_and_redis_answer(client, db):
 
 
 def test_it_shows_the_media_workers_heartbeats(client, db):
-    from media_server.slots import SlotRegistry
+    from apps.calls.slots import SlotRegistry
 
     registry = SlotRegistry()
     registry.register("gpu-box-1", slots=4, device="cuda:0", channel="media:in:gpu-box-1")

@@ -7,8 +7,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from apps.calls.models import AgentStep, Call, CallStatus
+from apps.calls.slots import SlotRegistry
 from apps.costs.models import CostEntry
-from media_server.slots import SlotRegistry
 from tests.conftest import make_lead
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection  # noqa: F401 - pg_only's condition reads it
 from django.db.models import Sum
 
+from apps.calls.dialing import dial_tick
 from apps.calls.models import LIVE_CALL_STATUSES, Call, CallStatus
-from apps.calls.services import dial_tick
 from apps.costs.models import CostEntry
 from tests.calls.test_dial_tick import pg_only, run_together
 from tests.conftest import WEEKDAY_MORNING_ET as NOW

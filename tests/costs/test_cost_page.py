@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,6 +64,15 @@ def test_staff_see_the_page_offline_and_the_calls_link_to_their_pages(client, ma
     assert not re.search(r"""<(script|link)[^>]+(src|href)=["']https?://""", page)  # nothing from a CDN
     call_page = client.get(reverse("admin:calls_call_change", args=[priciest.pk])).content.decode()
     assert "0.054" in call_page  # the call's own ledger
+
+
+def test_it_wears_the_site_header_and_shows_its_title_once(client, manager, ledger):
+    client.force_login(manager)
+    page = client.get(reverse("costs"), {"campaign": ledger.slug}).content.decode()
+    branding = re.search(r'id="site-name"[^>]*>\s*<a [^>]*>([^<]*)</a>', page)
+    assert branding and branding.group(1).strip() == admin.site.site_header == "REAutomation"
+    assert "Django administration" not in page
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", page, re.S) == ["Costs — Spring buyers"]
 
 
 def test_the_page_is_for_staff_only(client, ledger):

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from apps.calls.dialing import place_call
+from apps.calls.lifecycle import finish_call
 from apps.calls.models import Call, CallStatus
-from apps.calls.services import finish_call, place_call
 from apps.costs.models import CostEntry, PriceTable
 from apps.costs.services import call_cost, prices_on, record_cost, unit_price
 from apps.leads.models import LeadStatus

@@ -7,8 +7,8 @@ import socket
 import pytest
 
 from apps.integrations.sheets.google import GoogleSheetSource
+from apps.leads.importing import run_import
 from apps.leads.models import ImportRejection, ImportRun, Lead
-from apps.leads.services import run_import
 from tests.conftest import HEADER
 
 KEY = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"

@@ -11,12 +11,13 @@ import redis
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 
+from apps.calls.lifecycle import finish_call
 from apps.calls.models import Appointment, Call, CallStatus
-from apps.calls.services import finish_call
 from apps.campaigns.models import Campaign
 from apps.integrations.sheets.models import SheetWriteback
+from apps.leads.importing import run_import
 from apps.leads.models import ImportRun, Lead, LeadStatus
-from apps.leads.services import run_import, schedule_callback
+from apps.leads.services import schedule_callback
 from tests.conftest import HEADER, MAPPING, write_csv
 from workers.postcall import analyse_call, flush_sheet_writeback, record_sheet_writeback
 
@@ -310,7 +311,7 @@ def test_the_results_tab_is_created_and_gets_one_row_per_call(google_campaign, g
          "Callback requested", str(second.score), second.score_band.title(), "", "2026-12-03 5:00 PM CST",
          second.summary],
     ]
-    assert second.summary.endswith("Asked to be called back at 2026-12-03 23:00 UTC.")
+    assert second.summary.endswith("Asked to be called back at Thu 3 Dec 5 PM CST.")  # the lead's clock
     assert google.record(KEY, "Leads", 3)["Callback"] == "2026-12-03 5:00 PM CST"
 
 

@@ -37,8 +37,8 @@ def placed(campaign, outcome: str, phone: str = "+12025550111") -> Call:
 
 @pytest.fixture
 def scripted_events():
-    with mock.patch("workers.dialer.simulated_call_event.apply_async", autospec=True) as apply_async:
-        yield apply_async
+    with mock.patch("apps.integrations.telephony.simulated.enqueue", autospec=True) as enqueue:
+        yield enqueue
 
 
 def test_with_a_live_network_it_sends_a_dial_request_and_schedules_no_scripted_events(
@@ -87,7 +87,7 @@ def test_without_a_network_it_scripts_the_status_events_as_before(campaign, clie
     call = placed(campaign, "busy")
     sid = SimulatedTelephony().place_call(call)
     assert client.xlen(DIAL_STREAM) == 0
-    scripted_events.assert_called_once_with(args=[call.pk, sid, "busy", {}],
+    scripted_events.assert_called_once_with("workers.dialer.simulated_call_event", args=[call.pk, sid, "busy", {}],
                                             countdown=1 * settings.SIMULATED_TELEPHONY_SECONDS_PER_STEP)
 
 

@@ -2,6 +2,7 @@
 never a crash: the call it concerns is still ended and its lead rescheduled."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
 from http.server import BaseHTTPRequestHandler
@@ -10,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from apps.calls.dialing import place_call
 from apps.calls.models import Call, CallStatus
-from apps.calls.services import place_call
 from apps.integrations.telephony import TelephonyError, telephony
 from apps.integrations.telephony.base import _provider
 from apps.integrations.telephony.simulated import SimulatedTelephony
@@ -116,6 +117,7 @@ def test_the_simulated_network_out_of_reach_is_a_telephony_error(active_campaign
     assert raised.value.maybe_placed == (operation == "place_call")
 
 
+@pytest.mark.django_db(transaction=True)  # the media server's database thread must see the call
 def test_a_call_whose_media_worker_went_quiet_is_failed_although_twilio_cannot_hang_it_up(
         active_campaign, broken_twilio):
     from media_server.consumers import _fail_call
@@ -123,7 +125,7 @@ def test_a_call_whose_media_worker_went_quiet_is_failed_although_twilio_cannot_h
     call = live_call(active_campaign)
     before = timezone.now()
 
-    _fail_call(call.pk, "media worker stopped answering")
+    asyncio.run(_fail_call(call.pk, "media worker stopped answering"))
 
     call.refresh_from_db()
     call.lead.refresh_from_db()

@@ -8,8 +8,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from apps.calls.dialing import place_call
+from apps.calls.lifecycle import release_call
 from apps.calls.models import Call, CallStatus
-from apps.calls.services import place_call, release_call, sweep_stale_calls
+from apps.calls.sweeper import sweep_stale_calls
 from apps.integrations.telephony import ProviderCall, TelephonyError, telephony
 from apps.integrations.telephony.base import _provider
 from apps.leads.models import LeadStatus

@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
 from apps.leads import import_runs
+from apps.leads.importing import run_import
 from apps.leads.models import ImportRun, Lead
-from apps.leads.services import run_import
 from tests.conftest import write_csv
 
 ROWS = [["Maria Gonzalez", "(212) 555-0134", "", "", "", "Website", "2026-09-14"]]

@@ -10,8 +10,8 @@ import zipfile
 
 import pytest
 
+from apps.leads.importing import run_import
 from apps.leads.models import ImportRejection, ImportRun, Lead
-from apps.leads.services import run_import
 from tests.conftest import HEADER
 
 ROWS = [

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.leads.do_not_call import add_to_do_not_call
+from apps.leads.importing import run_import
 from apps.leads.models import DoNotCall, ImportRejection, ImportRun, Lead, LeadStatus
-from apps.leads.services import add_to_do_not_call, run_import
 from tests.conftest import HEADER, write_csv
 
 GOOD = [

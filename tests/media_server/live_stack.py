@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 from apps.calls.models import Call
-from media_server.slots import SlotRegistry
+from apps.calls.slots import SlotRegistry
 from media_server.speech.audio import ulaw_to_pcm16
 from tests.media_stream import start_message
 from tests.waiting import until, wait_for

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from io import StringIO
 
 import pytest
@@ -22,13 +21,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from apps.calls.models import Appointment, Call, CallStatus, HumanAgent, Turn, WorkingHours
+from apps.calls.slots import SlotRegistry
 from apps.integrations.sheets.writeback import results_path
 from apps.integrations.telephony.simulated import NETWORK_ALIVE_KEY
 from apps.leads.models import DoNotCall
 from apps.rehearsals.probing import missing_services
-from media_server.slots import SlotRegistry
 from tests.integrations.webhooks.test_webhooks import receiver  # noqa: F401, F811 (a fixture)
 from tests.media_server.live_stack import ROOT, _listening, database_url, free_port
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.celery_worker]
 VOICEMAIL = ("Hi, this is Alex from Sunrise Realty about your home inquiry. Please call us back at "
@@ -53,21 +53,23 @@ def rehearsal_stack(tmp_path):
     processes = {name: subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT)
                  for name, command in commands.items()}
     client = redis.Redis.from_url(settings.REDIS_URL)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and not (
-            SlotRegistry().live_workers() and client.exists(NETWORK_ALIVE_KEY) and _listening(port)):
-        time.sleep(0.2)
-    assert client.exists(NETWORK_ALIVE_KEY), (tmp_path / "network.log").read_text()
-    assert SlotRegistry().live_workers(), (tmp_path / "media.log").read_text()
-    yield {"web_url": web_url, "logs": tmp_path}
-    for process in processes.values():
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes.values():
+    try:
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            wait_for(lambda: SlotRegistry().live_workers() and client.exists(NETWORK_ALIVE_KEY) and _listening(port),
+                     timeout=90, what="daphne, the media worker and the simulated network", every=0.2)
+        except AssertionError as exc:
+            output = "\n".join(f"--- {name}.log\n{(tmp_path / f'{name}.log').read_text()}" for name in commands)
+            raise AssertionError(f"{exc}\n{output}") from None
+        yield {"web_url": web_url, "logs": tmp_path}
+    finally:  # stopped even when one of them never came up
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.fixture
@@ -120,14 +122,14 @@ def test_a_rehearsal_books_the_hot_buyer_blocks_the_opt_out_and_leaves_a_voicema
 
     # The results went out as a real campaign's would: signed webhooks to the CRM, rows beside the sheet.
     wanted = {"appointment.booked", "lead.opted_out", "call.completed"}
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not wanted <= {got["event"] for got in receiver.received}:
-        time.sleep(0.2)
-    events = {got["event"] for got in receiver.received}
-    assert wanted <= events and all(got["valid"] for got in receiver.received), receiver.received
     results = results_path(sheet_path, rehearsal=True)
-    while time.monotonic() < deadline and not (results.exists() and len(_rows(results)) >= 3):
-        time.sleep(0.2)
+
+    def gone_out() -> bool:
+        delivered = wanted <= {got["event"] for got in receiver.received}
+        return delivered and results.exists() and len(_rows(results)) >= 3
+
+    wait_for(gone_out, timeout=60, what=f"the webhooks {sorted(wanted)} and 3 result rows", every=0.2)
+    assert all(got["valid"] for got in receiver.received), receiver.received
     rows = {row["Call ID"]: row for row in _rows(results)}
     assert rows[str(hot.pk)]["Outcome"] and rows[str(hot.pk)]["Appointment"], rows  # the booking, in the lead's zone
 

@@ -16,10 +16,10 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from apps.calls.models import Call, CallStatus
+from apps.calls.slots import SlotRegistry
 from apps.calls.streams import stream_parameters
 from apps.leads.models import LeadStatus
 from config.asgi import application
-from media_server.slots import SlotRegistry
 from tests.conftest import make_lead
 from tests.media_server.live_stack import FakeTwilio, run_stack
 from tests.media_stream import start_message

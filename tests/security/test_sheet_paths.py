@@ -13,8 +13,8 @@ from apps.campaigns.management.commands.seed_demo import DEMO_MAPPING, DEMO_SHEE
 from apps.campaigns.models import Campaign
 from apps.integrations.sheets.files import OUTSIDE
 from apps.integrations.sheets.models import SheetWriteback
+from apps.leads.importing import run_import
 from apps.leads.models import ImportRejection, ImportRun, Lead
-from apps.leads.services import run_import
 from tests.conftest import MAPPING, make_lead, write_csv
 from tests.core.test_admin_permissions import CAMPAIGNS, form_data
 from tests.integrations.test_sheet_writeback import (

@@ -8,8 +8,8 @@ import signal
 import pytest
 
 from apps.leads import import_runs
+from apps.leads.importing import start_import
 from apps.leads.models import ImportRun, Lead
-from apps.leads.services import start_import
 from tests.waiting import wait_for
 from tests.workers.worker_process import pool_process, worker_process, write_big_sheet
 from workers.imports import sweep_stale_imports

@@ -16,11 +16,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apps.calls.models import FINAL_CALL_STATUSES, Appointment, Call
 from apps.campaigns.models import DEFAULT_WRITEBACK_COLUMNS, Campaign
 from apps.campaigns.services import REHEARSAL_SUFFIX
+from apps.core.redis import redis_client
+from apps.core.tasks import enqueue
 from apps.integrations.sheets.base import SheetError, google_key
 from apps.integrations.sheets.files import local_sheet_path
 from apps.integrations.sheets.models import SheetWriteback
+from apps.leads.models import Lead
 
 log = logging.getLogger(__name__)
 
@@ -146,8 +150,6 @@ def results_path(source: Path, rehearsal: bool = False) -> Path:
 
 def record_call(call_id: int) -> str:
     """Queue a finished call's results for its campaign's sheet. A replay finds the first row and adds nothing."""
-    from apps.calls.models import FINAL_CALL_STATUSES, Call
-
     call = Call.objects.select_related("lead", "campaign").filter(pk=call_id).first()
     if call is None or call.status not in FINAL_CALL_STATUSES or call.outcome == "not_placed":
         return "skipped: not a finished call"
@@ -164,8 +166,6 @@ def record_call(call_id: int) -> str:
 
 def result_values(call) -> tuple[dict, dict]:
     """What the lead's row shows after this call (the lead's standing), and the call's own row of results."""
-    from apps.calls.models import Appointment
-
     lead, zone = call.lead, call.lead.time_zone
     booked = Appointment.objects.filter(lead=lead, status=Appointment.Status.BOOKED)
     lead_meeting = booked.order_by("-created_at").first()
@@ -229,7 +229,7 @@ def _latest_summary(call) -> str:
 # --- scheduling flushes -------------------------------------------------------------------------
 
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
+    return redis_client()
 
 
 def _scheduled_key(campaign_id: int) -> str:
@@ -242,11 +242,9 @@ def schedule_flush(campaign_id: int, countdown: float | None = None) -> bool:
     client = _redis()
     if not client.set(_scheduled_key(campaign_id), 1, nx=True, ex=SCHEDULED_TTL_SECONDS):
         return False
-    from workers.postcall import flush_sheet_writeback
-
     wait = settings.SHEETS_WRITEBACK_INTERVAL_SECONDS if countdown is None else countdown
     try:
-        flush_sheet_writeback.apply_async(args=[campaign_id], countdown=wait)
+        enqueue("workers.postcall.flush_sheet_writeback", args=[campaign_id], countdown=wait)
     except Exception:  # noqa: BLE001 - the results stay queued in the database: beat schedules them again
         client.delete(_scheduled_key(campaign_id))
         log.exception("could not queue the sheet write-back of campaign %s", campaign_id)
@@ -371,8 +369,6 @@ def _pending(item: SheetWriteback) -> Pending:
 
 def _settle(items: list[SheetWriteback], outcomes: dict[int, Outcome]) -> None:
     """Record each item's outcome; done only when the sheet has it. A lead found on another row keeps it."""
-    from apps.leads.models import Lead
-
     now = timezone.now()
     for item in items:
         outcome = outcomes.get(item.pk) or Outcome(SheetWriteback.Status.PENDING, error="not written (no outcome)")

@@ -24,6 +24,8 @@ import redis
 from django.conf import settings
 
 from apps.calls.streams import stream_parameters
+from apps.core.redis import redis_client
+from apps.core.tasks import enqueue
 from apps.integrations.telephony.base import ProviderCall, Telephony, TelephonyError
 
 log = logging.getLogger(__name__)
@@ -99,7 +101,7 @@ class SimulatedTelephony(Telephony):
     name = "simulated"
 
     def __init__(self):
-        self.redis = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+        self.redis = redis_client(decode=True)
 
     def _save(self, sid: str, call_id: int, status: str, duration: int | None = None) -> None:
         pipe = self.redis.pipeline()
@@ -121,11 +123,9 @@ class SimulatedTelephony(Telephony):
             if live:
                 self._request_dial(call, sid)
                 return sid
-        from workers.dialer import simulated_call_event
-
         speed = settings.SIMULATED_TELEPHONY_SECONDS_PER_STEP
         for after, status, fields in SCRIPTS[behaviour]:
-            simulated_call_event.apply_async(args=[call.pk, sid, status, fields], countdown=after * speed)
+            enqueue("workers.dialer.simulated_call_event", args=[call.pk, sid, status, fields], countdown=after * speed)
         return sid
 
     def _request_dial(self, call, sid: str) -> None:

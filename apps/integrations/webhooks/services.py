@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.core.tasks import enqueue
 from apps.integrations.webhooks import transport
 from apps.integrations.webhooks.models import WebhookDelivery, WebhookEndpoint
 from apps.integrations.webhooks.sealed import SecretUnreadable
@@ -59,11 +60,9 @@ def emit(event: str, data: dict) -> list[int]:
 
 
 def _queue(delivery_ids: list[int]) -> None:
-    from workers.postcall import deliver_webhook
-
     for delivery_id in delivery_ids:
         try:
-            deliver_webhook.delay(delivery_id)
+            enqueue("workers.postcall.deliver_webhook", args=[delivery_id])
         except Exception:  # noqa: BLE001 - the row stays pending; redeliver_due picks it up
             log.exception("webhook delivery %s could not be queued", delivery_id)
 

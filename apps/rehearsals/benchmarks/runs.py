@@ -17,13 +17,12 @@ import uuid
 from collections.abc import Callable
 
 import httpx
-import redis
-from django.conf import settings
 from django.utils import timezone
 
 from apps.calls.models import FINAL_CALL_STATUSES, Call, CallStatus
 from apps.campaigns.models import Campaign
 from apps.campaigns.services import set_active
+from apps.core.redis import redis_client
 from apps.integrations.telephony.simulated import (
     DIAL_STREAM,
     DIAL_STREAM_MAXLEN,
@@ -96,7 +95,7 @@ def place_stock_call(campaign: Campaign, persona: Persona, stream_url: str) -> C
     Lead.objects.filter(pk=lead.lead_id).update(status=LeadStatus.IN_CALL, attempts=1, last_called_at=now)
     call = Call.objects.create(lead_id=lead.lead_id, campaign=shadow, status=CallStatus.DIALING, provider="simulated",
                                provider_call_id=sid, placed_at=now, last_event_at=now)
-    client = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+    client = redis_client(decode=True)
     client.set(call_record_key(sid), call_record_value(sid, call.pk, "queued"), ex=KEY_TTL_SECONDS)
     client.set(f"simtel:by-call:{call.pk}", sid, ex=KEY_TTL_SECONDS)
     client.xadd(DIAL_STREAM, {"call_id": str(call.pk), "sid": sid, "persona": persona.name,
@@ -106,7 +105,7 @@ def place_stock_call(campaign: Campaign, persona: Persona, stream_url: str) -> C
 
 
 def wait_for_report(call_id: int, timeout: float) -> dict | None:
-    client = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+    client = redis_client(decode=True)
     key = REPORT_KEY.format(call_id=call_id)
     wait_until(lambda: client.exists(key), timeout, step=0.1)
     raw = client.get(key)

@@ -225,8 +225,9 @@ def make_app(agent, *pools: KitPool) -> FastAPI:
     """The bot; a call's stream URL may say `?turn_stop_secs=0.7` to get the kits built with that setting."""
     from pipecat.runner.utils import parse_telephony_websocket
 
-    from media_server.dbthread import run_db
-    from media_server.worker import _call_context
+    from apps.calls.media import call_opening
+    from apps.core.dbthread import run_db
+    from media_server.call_worker import call_context
 
     app = FastAPI()
     by_setting = {pool.turn_stop_secs: pool for pool in pools}
@@ -236,12 +237,12 @@ def make_app(agent, *pools: KitPool) -> FastAPI:
         await websocket.accept()
         _, call_data = await parse_telephony_websocket(websocket)
         call_id = int(call_data.body.get("call_id") or 0)
-        call = await run_db(_call_context, call_id)
-        if call is None:
+        opening = await run_db(call_opening, call_id)
+        if opening is None:
             log.warning("stock bot: call %s is not live; closing its stream", call_id)
             await websocket.close()
             return
-        call.language = "en"  # pipecat's Whisper service transcribes one configured language
+        call = call_context(opening, language="en")  # pipecat's Whisper service transcribes one configured language
         setting = websocket.query_params.get("turn_stop_secs")
         setting = float(setting) if setting else None
         pool = by_setting.get(setting) or by_setting.setdefault(setting, KitPool(setting, ready=0))

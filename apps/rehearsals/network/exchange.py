@@ -18,8 +18,8 @@ import socket
 import time
 
 import redis
-import redis.asyncio as aioredis
 
+from apps.core.redis import async_redis_client
 from apps.integrations.telephony.simulated import DIAL_STREAM, NETWORK_ALIVE_KEY
 from apps.rehearsals.network.call import DialRequest, Network, SimulatedCall
 from apps.rehearsals.personas import PersonaError, persona, personas
@@ -53,7 +53,7 @@ class SimulatedNetwork:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop)
-        self.redis = aioredis.from_url(self.redis_url, decode_responses=True)
+        self.redis = async_redis_client(decode=True, url=self.redis_url)
         async with httpx.AsyncClient(timeout=10) as http:
             self.network = Network(web_url=self.web_url, token=self.token, redis=self.redis, http=http, stt=stt)
             await self._ensure_group()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from media_server.speech.models import check_models, install_piper, install_whisper
+from media_server.speech.model_files import check_models, install_piper, install_whisper
 
 
 class Command(BaseCommand):

@@ -35,13 +35,13 @@ class Command(BaseCommand):
         from apps.calls.conversation import DjangoCallDomain
         from apps.costs.services import record_tier_switch
         from media_server.agent.interface import make_agent
+        from media_server.call_worker import MediaWorker
         from media_server.dsp import turn
         from media_server.dsp.vad import VoiceActivity
-        from media_server.speech.models import ModelMissing, check_models
+        from media_server.speech.model_files import ModelMissing, check_models
         from media_server.speech.stt import SpeechToText
         from media_server.speech.tts import PiperTTS
         from media_server.speech.voice import CallVoice
-        from media_server.worker import MediaWorker
 
         try:
             check_models()

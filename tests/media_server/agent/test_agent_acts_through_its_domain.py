@@ -71,6 +71,9 @@ class RememberingDomain:
         self.steps.append({"number": result["turn_number"], "score": (result.get("score") or {}).get("total"),
                            "disposition": result.get("disposition"), **step})
 
+    async def run(self, work, *args, **kwargs):
+        return work(*args, **kwargs)
+
     async def show_score(self, call_id: int, score: int | None, band: str, agent: str) -> None:
         self.shown.append((score, band))
 
@@ -108,7 +111,8 @@ def domain() -> RememberingDomain:
 def test_a_hot_buyer_is_scored_with_every_reply_and_books_through_the_domain(domain):
     talk = Talk(domain)
     for line in ("yeah sure I have a minute", "we're looking to buy", "somewhere around Oak Park",
-                 "in about three months", "four fifty", "yes we're pre-approved"):
+                 "in about three months", "four fifty", "yes we're pre-approved", "we're relocating for work",
+                 "no we don't have an agent"):
         talk.say(line)
     talk.say("the first one works")
     booked = talk.say("yes please")

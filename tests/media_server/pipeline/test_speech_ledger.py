@@ -11,11 +11,11 @@ import pytest
 from django.utils import timezone
 
 from apps.calls.models import Call, CallStatus
+from apps.core.dbthread import run_db
 from apps.costs.models import CostEntry
 from apps.costs.services import call_cost, prices_on, projected_call_cost, unit_price
 from apps.leads.models import LeadStatus
 from media_server.agent.interface import CallContext, Say
-from media_server.dbthread import run_db
 from media_server.session import CallSession
 from media_server.speech.tts import PiperTTS
 from media_server.speech.voice import CallVoice

@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from apps.calls.models import Call, CallStatus
 from apps.campaigns.models import VoiceTier
+from apps.core.dbthread import run_db
 from apps.costs.models import CostEntry, TierEscalationEvent
 from apps.costs.services import record_tier_switch
 from apps.leads.models import LeadStatus
 from media_server.agent.interface import CallContext, Say, Score
-from media_server.dbthread import run_db
 from media_server.session import CallSession
 from media_server.speech import voice as voice_module
 from media_server.speech.premium import ElevenLabsTTS

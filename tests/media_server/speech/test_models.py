@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 
-from media_server.speech.models import (
+from media_server.speech.model_files import (
     WHISPER_FILES,
     ModelMissing,
     check_models,

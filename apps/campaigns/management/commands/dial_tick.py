@@ -6,7 +6,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from apps.calls.services import dial_context, dial_tick
+from apps.calls.dialing import dial_context, dial_tick
 from apps.campaigns.models import Campaign
 from apps.campaigns.services import campaign_for_command
 from apps.leads.eligibility import DialContext, why_not_callable

@@ -15,8 +15,9 @@ from django.core.management.base import BaseCommand
 
 from apps.calls.models import HumanAgent, WorkingHours
 from apps.campaigns.models import Campaign
+from apps.leads.do_not_call import add_to_do_not_call
+from apps.leads.importing import run_import
 from apps.leads.models import DoNotCall, ImportRun
-from apps.leads.services import add_to_do_not_call, run_import
 
 DEMO_SHEET = "apps/campaigns/demo/leads.csv"
 DEMO_MAPPING = {

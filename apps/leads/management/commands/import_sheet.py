@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.campaigns.services import campaign_for_command
 from apps.leads.import_runs import ImportBusy, not_started
+from apps.leads.importing import run_import
 from apps.leads.models import ImportRun
-from apps.leads.services import run_import
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from media_server.slots import HEARTBEAT_TTL, SlotRegistry
+from apps.calls.slots import HEARTBEAT_TTL, SlotRegistry
 from tests.waiting import wait_for
 
 

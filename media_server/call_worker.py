@@ -2,8 +2,11 @@
 
 It registers its slots in Redis and beats every 0.5 s from a thread of its own; the consumer that terminates Twilio's
 WebSocket relays each call's frames to it over Redis Streams (media_server.relay) and hears
-from it every 0.5 s, so either side notices the other's death within two seconds. SIGTERM drains: no new
-calls, live calls run to their end.
+from it every 0.5 s, so either side notices the other's death within two seconds. What the calls domain
+announces about a call as it happens (machine detection's verdict: apps.calls.call_events) arrives on the same
+input stream and goes to the call's session. The database is reached through the calls domain
+(apps.calls.media) on the process's database thread (apps.core.dbthread). SIGTERM drains: no new calls,
+live calls run to their end.
 """
 from __future__ import annotations
 
@@ -14,38 +17,22 @@ import socket
 import threading
 import uuid
 
-from channels.db import database_sync_to_async
-
+from apps.calls import media as calls
+from apps.calls.call_events import ANSWERED_BY, worker_inbox
+from apps.calls.slots import HEARTBEAT_SECONDS, SlotRegistry
+from apps.core.dbthread import run_db
+from media_server.agent.interface import CallContext
 from media_server.relay import Relay
-from media_server.slots import HEARTBEAT_SECONDS, SlotRegistry
 
 log = logging.getLogger(__name__)
 
 
-def _call_context(call_id: int):
-    """The call's context from the database, or None when the call may not be served."""
-    from apps.calls.models import LIVE_CALL_STATUSES, Call
-    from media_server.agent.interface import CallContext
-
-    call = Call.objects.select_related("lead", "campaign").filter(pk=call_id, status__in=LIVE_CALL_STATUSES).first()
-    if call is None:
-        return None
-    campaign = call.campaign
-    # "auto": the lead's first words (their hello) decide the language the call is transcribed in.
-    return CallContext(call_id=call.pk, lead_name=call.lead.name, agent_name=campaign.agent_name,
-                       company_name=campaign.company_name, callback_number=campaign.callback_number,
-                       language="auto")
-
-
-def _hang_up(call_id: int) -> None:
-    from apps.calls.models import Call
-    from apps.integrations.telephony import TelephonyError, telephony
-
-    call = Call.objects.get(pk=call_id)
-    try:
-        telephony(call.provider or None).hang_up(call)
-    except TelephonyError as exc:
-        log.warning("call %s: hang-up failed: %s", call_id, exc)
+def call_context(opening: calls.CallOpening, language: str = "auto") -> CallContext:
+    """What the agent is told of the call (`language` "auto": the lead's first words, their hello, decide the
+    language the call is transcribed in)."""
+    return CallContext(call_id=opening.call_id, lead_name=opening.lead_name, agent_name=opening.agent_name,
+                       company_name=opening.company_name, callback_number=opening.callback_number,
+                       language=language)
 
 
 class MediaWorker:
@@ -58,7 +45,7 @@ class MediaWorker:
         self.relay = Relay()
         self.sessions: dict[int, object] = {}  # call id → CallSession
         self.draining = asyncio.Event()
-        self.channel = f"redis-stream:media:in:{self.worker_id}"
+        self.channel = f"redis-stream:{worker_inbox(self.worker_id)}"
         self._stop_beating = threading.Event()
 
     async def run(self) -> None:
@@ -129,12 +116,16 @@ class MediaWorker:
             session = self.sessions.pop(call_id, None)
             if session:
                 await session.end("the stream closed")
+        elif kind == ANSWERED_BY:  # announced by the calls domain (apps.calls.call_events)
+            session = self.sessions.get(call_id)
+            if session:
+                await session.answered_by(message["answered_by"])
 
     async def _start(self, call_id: int, stream_sid: str) -> None:
         from media_server.session import CallSession
 
-        context = await database_sync_to_async(_call_context)(call_id)
-        if context is None or self.draining.is_set():
+        opening = await run_db(calls.call_opening, call_id)
+        if opening is None or self.draining.is_set():
             await self.relay.to_call(call_id, {"type": "twilio.close", "reason": "call not servable"})
             return
 
@@ -142,10 +133,12 @@ class MediaWorker:
             await self.relay.to_call(call_id, {"type": "twilio.send", "text": text})
 
         async def hang_up() -> None:
-            await database_sync_to_async(_hang_up)(call_id)
+            call = await run_db(calls.call_to_hang_up, call_id)
+            if call is not None:
+                await asyncio.to_thread(calls.hang_up, call)
             await self.relay.to_call(call_id, {"type": "twilio.close", "reason": "agent hung up"})
 
-        session = CallSession(call_id, stream_sid, send, context, self.agent_factory(), self.stt,
+        session = CallSession(call_id, stream_sid, send, call_context(opening), self.agent_factory(), self.stt,
                               self.voice_factory(call_id), hang_up)
         self.sessions[call_id] = session
         await session.start()

@@ -1,7 +1,7 @@
 """The agent's side of the conversation: when to greet and answer, the agent's replies said sentence
 by sentence as it yields them, and the voice that speaks each sentence.
 
-    LeadStoppedSpeakingFrame / LeadTranscriptFrame / InputDTMFFrame
+    LeadStoppedSpeakingFrame / LeadTranscriptFrame / InputDTMFFrame / MachineDetectionFrame
     → AgentReplies → ReplyStartedFrame (both ways), LeadScoreFrame (when the agent's Score changed),
                      TTSSpeakFrame per sentence, AgentHangupFrame, ReplyEndFrame;
                      Handover → AgentTransition row; InterruptionFrame stops the reply
@@ -31,14 +31,15 @@ from pipecat.frames.frames import (
 from pipecat.processors.frame_processor import FrameDirection
 from pipecat.utils.text.base_text_aggregator import TextType
 
+from apps.core.dbthread import run_db
 from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Score
-from media_server.dbthread import run_db
 from media_server.dsp.chain import telephone_frames
 from media_server.pipeline.frames import (
     AgentHangupFrame,
     LeadScoreFrame,
     LeadStoppedSpeakingFrame,
     LeadTranscriptFrame,
+    MachineDetectionFrame,
     ReplyEndFrame,
     ReplyStartedFrame,
 )
@@ -50,14 +51,12 @@ from media_server.speech.voice import LOCAL, PREMIUM, note_no_premium_voice
 
 log = logging.getLogger(__name__)
 _DTMF = "dtmf"
-MACHINE_CHECK_SECONDS = 0.5
-MACHINE_WATCH_SECONDS = 45
+MACHINE_WATCH_SECONDS = 45  # detection decides within its timeout (Twilio: 30 s): none by then means none comes
 
 
-def _answered_by(call_id: int) -> str:
-    from apps.calls.models import Call
-
-    return Call.objects.filter(pk=call_id).values_list("answered_by", flat=True).first() or ""
+def _settled(answered_by: str) -> bool:
+    """Machine detection has said all it will: the machine's greeting ended, or it was a person (or unknown)."""
+    return answered_by.startswith("machine_end") or (bool(answered_by) and not answered_by.startswith("machine"))
 
 
 class AgentReplies(DirectStage):
@@ -78,6 +77,8 @@ class AgentReplies(DirectStage):
         self._replies = 0
         self._reply: asyncio.Task | None = None
         self._score: int | None = None  # the last LeadScoreFrame's
+        self._answered_by = ""  # the last MachineDetectionFrame's
+        self._verdict = asyncio.Event()  # set by each MachineDetectionFrame
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
@@ -87,7 +88,10 @@ class AgentReplies(DirectStage):
         if isinstance(frame, InputDTMFFrame):
             self._on_keypad(frame.button.value)
             return
-        if isinstance(frame, StartFrame):
+        if isinstance(frame, MachineDetectionFrame):
+            self._answered_by = frame.answered_by
+            self._verdict.set()
+        elif isinstance(frame, StartFrame):
             self.spawn(self._take_turns(), "turns")
             self.spawn(self._greet_after_silence(), "greet")
             self.spawn(self._watch_for_a_machine(), "amd")
@@ -134,20 +138,26 @@ class AgentReplies(DirectStage):
     async def _watch_for_a_machine(self) -> None:
         """Answering-machine detection reports after the call is answered (Twilio's async AMD: at the machine's
         beep). Nobody speaks after a beep, so no lead turn would come: the agent gets a turn of its own at once,
-        stopping whatever it was saying to the machine, and leaves its message (the agent reads who answered)."""
-        for _ in range(int(MACHINE_WATCH_SECONDS / MACHINE_CHECK_SECONDS)):
-            await asyncio.sleep(MACHINE_CHECK_SECONDS)
-            try:
-                answered_by = await run_db(_answered_by, self.records.call_id)
-            except Exception:  # noqa: BLE001 - without the database the call goes on as a person's
-                log.warning("call %s: could not read machine detection", self.records.call_id, exc_info=True)
-                return
-            if answered_by.startswith("machine_end"):
-                break
-            if answered_by and not answered_by.startswith("machine"):
-                return  # a person (or detection gave up): nothing to watch for
-        else:
-            return  # detection decides within its timeout (Twilio: 30 s): no answer by now means none is coming
+        stopping whatever it was saying to the machine, and leaves its message (the agent reads who answered).
+
+        The verdict is read once as the call starts (one that came before the stream did); after that it arrives
+        as a MachineDetectionFrame, waited for here for up to MACHINE_WATCH_SECONDS."""
+        from apps.calls.media import answered_by_so_far
+
+        try:
+            answered_by = await run_db(answered_by_so_far, self.records.call_id)
+        except Exception:  # noqa: BLE001 - the verdict may still be announced
+            log.warning("call %s: could not read machine detection", self.records.call_id, exc_info=True)
+            answered_by = ""
+        try:
+            async with asyncio.timeout(MACHINE_WATCH_SECONDS):
+                while not _settled(answered_by := self._answered_by or answered_by):  # the announced one is newer
+                    self._verdict.clear()
+                    await self._verdict.wait()
+        except TimeoutError:
+            return  # no verdict is coming
+        if not answered_by.startswith("machine_end"):
+            return  # a person (or detection gave up): nothing to watch for
         log.info("call %s: an answering machine beeped; leaving the message", self.records.call_id)
         self._greeted = True
         if self._reply and not self._reply.done():

@@ -1,4 +1,5 @@
-"""The media-slot registry in Redis: which media workers are alive, and which call holds which slot.
+"""The media-slot registry in Redis: which media workers are alive, and which call holds which slot (the
+dialer's view of media capacity; the media workers keep it up to date).
 
 A worker registers its slots and renews a heartbeat key every HEARTBEAT_SECONDS (from a thread of
 its own, so a busy event loop or thread pool cannot starve it); the key expires after HEARTBEAT_TTL,
@@ -12,8 +13,7 @@ from __future__ import annotations
 
 import time
 
-import redis
-from django.conf import settings
+from apps.core.redis import redis_client
 
 HEARTBEAT_SECONDS = 0.5
 HEARTBEAT_TTL = 2.0
@@ -98,7 +98,7 @@ return 1
 
 class SlotRegistry:
     def __init__(self, url: str | None = None):
-        self.redis = redis.Redis.from_url(url or settings.REDIS_URL, decode_responses=True)
+        self.redis = redis_client(decode=True, url=url)
         self._reserve = self.redis.register_script(_RESERVE)
         self._release = self.redis.register_script(_RELEASE)
         self._heartbeat = self.redis.register_script(_HEARTBEAT)

@@ -1,5 +1,8 @@
 """Database work of live calls, off the event loop, on one thread that keeps its connection.
 
+The media server reaches the database only here, and only through the apps' domain functions (what it asks of
+the calls domain is apps.calls.media; the agent's CallDomain; the cost meter's ledger rows).
+
 Channels' database_sync_to_async closes and reopens the connection around every call when
 CONN_MAX_AGE is 0 (as it is here, for ASGI): about 9 ms per call on PostgreSQL, half the agent's
 20 ms budget for a turn. The agent's decisions run here instead, on one thread per process whose

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from apps.calls.analytics import analyse_call
 from apps.calls.conversation import DjangoCallDomain
+from apps.calls.lifecycle import finish_call
 from apps.calls.models import LIVE_CALL_STATUSES, Call, CallStatus
-from apps.calls.services import finish_call
 from apps.campaigns.services import campaign_for_command
 from apps.leads.models import Lead, LeadStatus
-from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Say
+from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Say, make_agent
 
 REHEARSAL_PHONE = "+12025550100"  # 555-01xx numbers are fictional; the lead is never dialled
 
@@ -68,8 +68,6 @@ class Command(BaseCommand):
         return lead
 
     async def _converse(self, call: Call, clock, stdin) -> str:
-        from media_server.agent.interface import make_agent
-
         agent = make_agent(domain=DjangoCallDomain())  # what it decides is stored, as on a live call
         if hasattr(agent, "clock"):
             agent.clock = clock

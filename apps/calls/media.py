@@ -1,0 +1,102 @@
+"""What the media server asks of the calls domain: whether a stream may serve a call, the call's opening facts,
+its records as it goes (Turn and AgentTransition rows; the recording and metrics at the end), machine
+detection's verdict so far, hanging up, and failing a call the media server cannot go on with.
+
+Every function that touches the database is synchronous and runs on the media server's database thread
+(apps.core.dbthread.run_db); `hang_up` alone talks to the telephony provider and no database, so that a
+slow provider never holds up the other calls' database work.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from apps.calls.lifecycle import finish_call
+from apps.calls.models import LIVE_CALL_STATUSES, AgentTransition, Call, CallStatus, Turn
+from apps.integrations.telephony import TelephonyError, telephony
+
+log = logging.getLogger(__name__)
+
+# The calls a media stream may serve: placed, and not yet ended.
+STREAMABLE = (CallStatus.DIALING, CallStatus.RINGING, CallStatus.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class CallOpening:
+    """Who is calling whom: what the agent needs before the first word."""
+
+    call_id: int
+    lead_name: str
+    agent_name: str
+    company_name: str
+    callback_number: str
+
+
+# --- before the stream ---------------------------------------------------------------
+
+def is_simulated_call(call_id: int) -> bool:
+    """The call exists and is on the simulated network."""
+    return Call.objects.filter(pk=call_id, provider="simulated").exists()
+
+
+def stream_target(call_id: int) -> tuple[bool, str]:
+    """(the call may be served by a media stream now, the provider's sid for it)."""
+    found = Call.objects.filter(pk=call_id, status__in=STREAMABLE).values_list("provider_call_id", flat=True).first()
+    return found is not None, found or ""
+
+
+def call_opening(call_id: int) -> CallOpening | None:
+    """The call's opening facts, or None when the call is not live (it may not be served)."""
+    call = Call.objects.select_related("lead", "campaign").filter(pk=call_id, status__in=LIVE_CALL_STATUSES).first()
+    if call is None:
+        return None
+    campaign = call.campaign
+    return CallOpening(call_id=call.pk, lead_name=call.lead.name, agent_name=campaign.agent_name,
+                       company_name=campaign.company_name, callback_number=campaign.callback_number)
+
+
+def answered_by_so_far(call_id: int) -> str:
+    """Machine detection's verdict as recorded: "" (none yet), human, machine_start, machine_end_beep, ...
+    Later verdicts reach a live call as they come (apps.calls.call_events)."""
+    return Call.objects.filter(pk=call_id).values_list("answered_by", flat=True).first() or ""
+
+
+# --- as the call goes ----------------------------------------------------------------
+
+def record_turn(call_id: int, sequence: int, speaker: str, text: str, start_ms: int, end_ms: int,
+                confidence: float | None, language: str | None, interrupted: bool) -> None:
+    Turn.objects.create(call_id=call_id, sequence=sequence, speaker=speaker, text=text, start_ms=max(start_ms, 0),
+                        end_ms=max(end_ms, 0), stt_confidence=confidence, language=language or "",
+                        interrupted=interrupted)
+
+
+def record_transition(call_id: int, from_agent: str, to_agent: str, reason: str, at_ms: int) -> None:
+    AgentTransition.objects.create(call_id=call_id, from_agent=from_agent, to_agent=to_agent, reason=reason[:200],
+                                   at_ms=at_ms)
+
+
+def keep_recording(call_id: int, recording: str, metrics: dict) -> None:
+    """The call's media session is over: its stereo recording (a path under MEDIA_ROOT) and its metrics."""
+    Call.objects.filter(pk=call_id).update(recording=recording, metrics=metrics)
+
+
+# --- ending it -------------------------------------------------------------------------
+
+def call_to_hang_up(call_id: int) -> Call | None:
+    """The call as its telephony provider needs it to hang up (None: no such call)."""
+    return Call.objects.filter(pk=call_id).first()
+
+
+def hang_up(call: Call) -> None:
+    """Ask the call's provider to end it. Network, no database: run it on a thread of its own. A provider
+    that fails is logged; the call's record is the caller's to settle."""
+    try:
+        telephony(call.provider or None).hang_up(call)
+    except TelephonyError as exc:
+        log.warning("call %s: hang-up failed: %s", call.pk, exc)
+
+
+def fail_call(call_id: int, reason: str) -> None:
+    """The media server cannot go on with the call: it ends failed and its lead is rescheduled (the campaign's
+    retry policy)."""
+    finish_call(call_id, CallStatus.FAILED, outcome="failed", error=reason)

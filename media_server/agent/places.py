@@ -1,0 +1,152 @@
+"""Is what the lead said a place? A location fact is stored only when it is one.
+
+The gazetteer is USPS data as the `zipcodes` package ships it (every ZIP code with its city, the other names
+its city goes by, and its county) and the state names of the `us` package; a place the lead names is one of
+those, possibly with a direction ("east Austin"), a state ("Salem Oregon"), a "county"/"area" word, or a part of
+town people name without a gazetteer ("the north side", "downtown", "Elm Street", "Cedar Hills"). A town whose
+name is also an everyday English word ("Worth", "Hope", "Why") counts only with something that makes it a
+place: a state after it, or "in"/"near" before it in the lead's words (wordfreq says which words are everyday).
+Loaded once per process (about a second; `warm_up` at worker start), then each check is a few set lookups.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+DIRECTIONS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
+              "northern", "southern", "eastern", "western", "upper", "lower", "greater", "old", "new")
+# Words that name a part of a town, standing alone or after a name ("Cedar Hills", "the heights").
+TOWN_PARTS = ("heights", "hills", "park",
+              "village", "estates", "lake", "lakes", "creek", "ranch", "grove", "springs", "valley", "point", "woods",
+              "meadows", "square", "district", "harbor", "beach", "shores", "terrace", "gardens", "crossing", "bay",
+              "ridge", "station", "landing", "mill", "farms", "island", "riverside", "lakeside", "waterfront",
+              "historic district")
+STREETS = ("street", "st", "avenue", "ave", "road", "rd", "drive", "dr", "boulevard", "blvd", "lane", "ln",
+           "parkway", "pkwy", "highway", "hwy", "trail")
+NAME_ZIPF = 4.8  # a word in a street or neighbourhood name is rarer than this ("Elm", "Legacy"), or a known one
+COMMON_NAME_WORDS = {"main", "first", "second", "third", "high", "church", "market", "park", "lake", "river", "spring",
+                     "center", "washington", "lincoln", "oak", "pine", "cedar", "maple", "hill", "sunset", "forest",
+                     "north", "south", "east", "west", "old", "long", "green", "mill", "college", "state"}
+EVERYDAY_ZIPF = 4.4  # a one-word town name at least this common in English needs context to count
+BIG_CITY_ZIPS = 12  # a town with this many ZIP codes in one state is a city everyone means (Houston, Orange...)
+_ZIP = re.compile(r"^\d{5}$")
+# Parts of town people name on their own, without a town ("downtown", "the suburbs").
+NAMED_PARTS = ("downtown", "uptown", "midtown", "old town", "city center", "town center", "historic district",
+               "suburbs", "outskirts", "inner city", "city", "countryside", "country")
+_NOT_A_NAME = {"my", "our", "the", "a", "an", "your", "their", "his", "her", "this", "that", "near", "by", "in", "at",
+               "to", "on", "off", "of", "around", "big", "small", "nice", "new", "old", "good", "same", "other", "one",
+               "any", "some", "no", "quiet", "busy", "main"}
+_FILLER = {"the", "a", "an", "in", "near", "around", "by", "of", "area", "areas", "region", "neighborhood",
+           "neighborhoods", "part", "parts", "city", "town", "somewhere", "maybe", "probably", "like", "just",
+           "over", "out", "up", "down", "there", "county", "parish"}
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    names: frozenset[str]      # cities and their other names, counties (with and without "county"), states
+    everyday: frozenset[str]   # one-word names that are everyday English words
+    states: frozenset[str]     # state names and postal codes, to strip from "austin texas"
+    zips: frozenset[str]
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    import us
+    import zipcodes
+    from wordfreq import zipf_frequency
+
+    names: set[str] = set()
+    zips: set[str] = set()
+    per_town: dict[tuple[str, str], int] = {}
+    for row in zipcodes.list_all():
+        zips.add(row["zip_code"])
+        for city in (row["city"], *row.get("acceptable_cities", ())):
+            name = _key(city)
+            names.add(name)
+            per_town[name, row["state"]] = per_town.get((name, row["state"]), 0) + 1
+        county = _key(row.get("county") or "")
+        if county:
+            names.add(county)
+            names.add(re.sub(r" (county|parish|borough|census area|municipality)$", "", county))
+    states = {_key(state.name) for state in us.states.STATES_AND_TERRITORIES}
+    names |= states
+    # postal codes that are not everyday words ("tx", "fla"...): "hi", "me", "or", "in" are not read as states
+    codes = {state.abbr.lower() for state in us.states.STATES_AND_TERRITORIES
+             if zipf_frequency(state.abbr.lower(), "en") < 3.5}
+    biggest: dict[str, int] = {}
+    for (name, _state), count in per_town.items():
+        biggest[name] = max(count, biggest.get(name, 0))
+    everyday = {name for name in names - states if " " not in name and biggest.get(name, 0) < BIG_CITY_ZIPS
+                and zipf_frequency(name, "en") >= EVERYDAY_ZIPF}
+    return Gazetteer(frozenset(names), frozenset(everyday), frozenset(states | codes), frozenset(zips))
+
+
+def warm_up() -> None:
+    gazetteer()
+
+
+def _key(text: str) -> str:
+    text = text.lower().replace(".", "").replace("-", " ").replace("'", "")
+    text = re.sub(r"\bsaint\b", "st", text)
+    return " ".join(text.split())
+
+
+def is_place(words: str, *, introduced: bool = False) -> bool:
+    """True when `words` (the lead's, lowercase, no fillers) name a place. `introduced`: the lead put "in",
+    "near", "around" or "moving to" before them, which makes an everyday word a town ("in Hope")."""
+    return bool(place_kind(words, introduced=introduced))
+
+
+def place_kind(words: str, *, introduced: bool = False) -> str:
+    """What kind of place `words` name: "zip", "town" (a city or county, maybe with a direction or a state after
+    it), "state", "part" (a part of town: "the north side", "Cedar Hills", "downtown"), "street", or "".
+    `introduced` is accepted for callers that know the lead said "in" first; an everyday word ("Hope") still
+    needs a state after it to be a town."""
+    tokens = _key(words).split()
+    if not tokens:
+        return ""
+    g = gazetteer()
+    if len(tokens) == 1 and _ZIP.match(tokens[0]):
+        return "zip" if tokens[0] in g.zips else ""
+    if any(t.isdigit() for t in tokens):
+        return ""
+    for cut in (1, 2):  # "salem oregon", "austin tx", "kansas city missouri": the state makes the town a place
+        town, state = " ".join(tokens[:-cut]), " ".join(tokens[-cut:])
+        if len(tokens) > cut and state in g.states and town in g.names and town not in g.states:
+            return "town"
+    phrase = " ".join(tokens)
+    if phrase in g.states:
+        return "state"
+    if phrase in g.names:
+        return "town" if phrase not in g.everyday else ""
+    if tokens[0] in DIRECTIONS and len(tokens) > 1 and " ".join(tokens[1:]) in g.names - g.everyday:
+        return "town"  # "east austin", "north dallas"
+    if tokens[0] in ("downtown", "uptown", "midtown") and " ".join(tokens[1:]) in g.names - g.everyday:
+        return "town"
+    return _part(tokens)
+
+
+def _part(tokens: list[str]) -> str:
+    core = tokens[1:] if tokens[0] == "the" else tokens
+    if not core or len(core) > 4:
+        return ""
+    joined = " ".join(core)
+    if core[0] in DIRECTIONS and len(core) == 2 and core[1] in ("side", "end", "suburbs", "heights", "hills"):
+        return "part"  # "north side", "south end", "northeast heights"
+    if joined in NAMED_PARTS or (tokens[0] == "the" and joined in ("heights", "hills", "woodlands", "flats")):
+        return "part"
+    names = core[:-1]
+    if 1 <= len(names) <= 2 and all(_name_word(w) for w in names):
+        if core[-1] in TOWN_PARTS:
+            return "part"  # "cedar hills", "walnut creek", "hyde park"
+        if core[-1] in STREETS:
+            return "street"  # "elm street", "legacy drive"
+    return ""
+
+
+def _name_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return word.isalpha() and word not in _NOT_A_NAME and (word in COMMON_NAME_WORDS
+                                                            or zipf_frequency(word, "en") < NAME_ZIPF)
