@@ -2,8 +2,10 @@
 
 Each factor earns a share (0–1) of its weight from the facts the lead gave; a factor that does not
 apply (pre-approval for a lead who only sells) leaves the total, so the score stays out of 100.
-Unknown facts earn nothing: a lead who told us little is not hot. Pure Python: the agent scores
-each turn with it, the post-call analysis the whole call, and a campaign's defaults come from here.
+Unknown facts earn nothing: a lead who told us little is not hot. Hot also means ready now (moving within
+three months and, for a buyer, pre-approved or paying cash); a lead with an agent of their own is cold.
+Pure Python: the agent scores each turn with it, the post-call analysis the whole call, and a campaign's
+defaults come from here.
 """
 from __future__ import annotations
 
@@ -65,4 +67,16 @@ def score_lead(facts: dict, weights: dict | None = None, *, hot: int = 70, warm:
     breakdown = {name: round(weight * scale * shares[name], 1) for name, weight in applicable.items()}
     total = max(0, min(100, round(sum(breakdown.values()))))
     band = "hot" if total >= hot else "warm" if total >= warm else "cold"
+    if _value(facts, "has_agent") is True:
+        band = "cold"  # another agent's client is not ours to pursue, however ready they are
+    elif band == "hot" and not _ready_now(facts):
+        band = "warm"
     return Score(total, band, breakdown)
+
+
+def _ready_now(facts: dict) -> bool:
+    """Hot means ready to move now: within three months and, for a buyer, pre-approved or paying cash."""
+    timeline = _value(facts, "timeline")
+    if timeline is None or timeline > 3:
+        return False
+    return _value(facts, "intent") == "sell" or _value(facts, "preapproved") in ("yes", "cash")

@@ -79,3 +79,5 @@ class Understanding:
     when: When | None = None
     language: str = "en"
     unsure: str = ""  # for a turn we asked to hear again ("repeat"): the intent its doubtful words suggested
+    ruled_out: list[str] = field(default_factory=list)  # days (ISO, lead-local) the lead said they cannot do
+    hostile: bool = False  # swore at us, "how dare you": an apology and the offer to remove their number

@@ -24,7 +24,7 @@ from typing import Annotated, TypedDict
 from zoneinfo import ZoneInfo
 
 from langgraph.graph import END, START, StateGraph
-from langgraph.types import Command
+from langgraph.types import Command, Overwrite
 
 from apps.campaigns.scoring import score_lead
 from media_server.agent.domain import CallDomain
@@ -76,6 +76,9 @@ class CallState(TypedDict, total=False):
     appointment: dict | None
     callback_at: str | None
     disposition: str
+    which_asked: int  # times we asked "which one, A or B?" after a yes without a choice
+    ruled_out: list[str]  # days (ISO, lead-local) the lead said they cannot do: never offered
+    spoken: Annotated[list[str], operator.add]  # every sentence said before this turn: never said again word for word
     tries: int  # turns without progress on the current question
     misses: int  # turns in a row we could not make out (a bad line, a strong accent)
 
@@ -85,7 +88,26 @@ def _now(state: CallState) -> dt.datetime:
 
 
 def _replies(state: CallState) -> Replies:
-    return Replies(Persona(**state["persona"]), seed=state.get("call_id", 0) * 1009 + state.get("turn_number", 0))
+    return Replies(Persona(**state["persona"]), seed=state.get("call_id", 0) * 1009 + state.get("turn_number", 0),
+                   said=frozenset(state.get("spoken") or ()))
+
+
+_CORRECTION = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|correction|no wait|wait no|rather|"
+                         r"changed (?:my|our) minds?|instead)\b")
+_BARE_HELLO = re.compile(r"^\W*(?:hello|hi|hey|yes hello|hello hello|hello\W+hello)\W*$")
+_ALREADY_DONE = re.compile(r"\balready (?:bought|purchased|found|closed|moved|sold|signed)\b|\bwe (?:bought|found) "
+                           r"(?:a|our|the) (?:place|house|home)\b")
+
+
+def facts_say_final(state: CallState) -> bool:
+    """"We already bought a place" from a buyer, "we already sold it" from a seller: nothing to ask them back
+    about. (A seller who already bought their next home is motivated, not done.)"""
+    text = ((state.get("turn") or {}).get("text") or "").lower()
+    match = _ALREADY_DONE.search(text)
+    if not match:
+        return False
+    seller = ((state.get("facts") or {}).get("intent") or {}).get("value") in ("sell", "both")
+    return ("sold" in match.group(0)) == seller
 
 
 def _u(state: CallState) -> dict:
@@ -157,16 +179,23 @@ class AgentGraph:
         understood = _u(state)
         facts = dict(state.get("facts") or {})
         new = {}
+        text = ((state.get("turn") or {}).get("text") or "").lower()
         for fact in understood.get("facts", []):
-            if fact["name"] == "slot_choice":
+            name = fact["name"]
+            if name == "slot_choice":
                 continue
-            if facts.get(fact["name"], {}).get("value") != fact["value"]:
-                new[fact["name"]] = fact
-            facts[fact["name"]] = fact
+            answered = name == state.get("expecting")
+            if facts.get(name, {}).get("answered") and not answered and not _CORRECTION.search(text):
+                continue  # what they answered to our question stands against a passing mention ("bought in Tucson")
+            if facts.get(name, {}).get("value") != fact["value"]:
+                new[name] = fact
+            facts[name] = {**fact, "answered": answered}
         scoring = state.get("scoring") or {}
         score = score_lead(facts, scoring.get("weights"), hot=scoring.get("hot", 70), warm=scoring.get("warm", 40))
         misses = (state.get("misses") or 0) + 1 if understood.get("intent") == "repeat" else 0
-        return {"facts": facts, "new_facts": new, "score": score.as_dict(), "free_reply": True, "misses": misses}
+        ruled_out = sorted({*(state.get("ruled_out") or ()), *(understood.get("ruled_out") or ())})
+        return {"facts": facts, "new_facts": new, "score": score.as_dict(), "free_reply": True, "misses": misses,
+                "ruled_out": ruled_out, "spoken": list(state.get("replies") or []), "replies": Overwrite([])}
 
     def route(self, state: CallState) -> str:
         u, expecting, agent = _u(state), state.get("expecting", ""), state.get("agent", "conversation")
@@ -179,6 +208,10 @@ class AgentGraph:
             return "closing"
         if state.get("wrap_up") and not (expecting == "confirm" and intent == "affirm"):
             return "closing"  # the call's cost cap: wrap up now (a booking being confirmed may finish)
+        if intent == "objection" and u.get("objection") == "not_interested" and not u.get("hostile") \
+                and _ALREADY_DONE.search(((state.get("turn") or {}).get("text") or "").lower()) \
+                and not facts_say_final(state):
+            return "qualification"  # a seller who already bought their next home: motivated, not uninterested
         if intent in ("other_language", "objection"):
             return "objection"
         if state.get("soft_exit") and intent in ("deny", "unclear") and not state.get("new_facts"):
@@ -198,7 +231,7 @@ class AgentGraph:
     def conversation(self, state: CallState) -> dict | Command:
         u, replies = _u(state), _replies(state)
         intent = u.get("intent")
-        question = state.get("question") or ""
+        question = self._again(state, replies)
         if intent == "is_robot":
             return {"replies": [replies.say("is_robot"), question], "free_reply": False}
         if intent == "who_is_this":
@@ -212,9 +245,10 @@ class AgentGraph:
                 asked = {**(state.get("asked") or {}), expecting: MAX_ASKS}
                 return Command(goto="qualification",
                                update={"asked": asked, "misses": 0, "understanding": {**u, "intent": "unclear"}})
-            return {"replies": [question or replies.say("repeat")]}
-        if intent == "greeting" and state.get("expecting") != "permission":
-            return {"replies": [replies.say("greeting_again"), question]}
+            return {"replies": [question or replies.say("repeat")]}  # the same question, in other words
+        if intent == "greeting" and (state.get("expecting") != "permission" or _BARE_HELLO.match(
+                ((state.get("turn") or {}).get("text") or "").lower())):
+            return {"replies": [replies.say("greeting_again"), question]}  # "hello?": they did not hear us
         if state.get("expecting") == "permission" and intent == "deny":
             return Command(goto="objection", update={"understanding": {**u, "intent": "objection",
                                                                        "objection": "busy"}})
@@ -241,8 +275,7 @@ class AgentGraph:
         timeline = (facts.get("timeline") or {}).get("value")
         if isinstance(timeline, int) and timeline > FAR_TIMELINE_MONTHS and band == "cold":
             following = None  # years away: thank them now rather than quiz them
-        if following is None or (band == "hot" and following in ("motivation", "has_agent")
-                                 and "timeline" in facts and "budget" in facts):
+        if following is None:
             if band in ("hot", "warm"):
                 # The offer opens the next part itself ("It'd be worth sitting down with…"): no "Thanks." first.
                 return Command(goto="scheduling", update=_handover(state, "scheduling", f"{band} lead"))
@@ -270,11 +303,18 @@ class AgentGraph:
             self.actions.stop_calling(state, invalid=False)
             return {**update, **_end([replies.say("other_language")], "language_callback",
                                      "the lead speaks another language")}
+        if u.get("hostile"):  # no arguing: an apology, no more calls from us, goodbye
+            self.actions.stop_calling(state)
+            return {**update, **_end([replies.say("hostile")], "not_interested", "the lead was hostile")}
+        if objection == "not_interested" and (facts_say_final(state) or state.get("soft_exit")):
+            self.actions.stop_calling(state)
+            return {**update, **_end([replies.say("not_interested_final")], "not_interested",
+                                     "the lead is not interested")}
         if objection == "has_agent":
             self.actions.stop_calling(state)
             return {**update, **_end([replies.say("has_agent")], "has_agent", "the lead has an agent")}
         if objection == "not_interested":
-            if counts["not_interested"] >= 2 or state.get("soft_exit"):
+            if counts["not_interested"] >= 2:
                 self.actions.stop_calling(state)
                 return {**update, **_end([replies.say("not_interested_final")], "not_interested",
                                          "the lead is not interested")}
@@ -290,7 +330,7 @@ class AgentGraph:
                 return {**update, "callback_at": at.isoformat(),
                         **_end([replies.say("callback_booked", when=spoken)], "callback", "callback booked")}
             tries = state.get("tries", 0) + 1 if state.get("expecting") == "callback_time" else 0
-            if tries >= 2:
+            if tries >= 1:  # asked once when, and no time came back: leave it there
                 return {**update, **_end([replies.say("goodbye")], "busy", "no callback time given")}
             key = "callback_unclear" if tries else "busy_ask_when"
             text = replies.say(key)
@@ -321,18 +361,22 @@ class AgentGraph:
                 return {"replies": [state.get("question") or replies.say("repeat")]}  # the read-back again
             if not when:
                 return self._ask_time(state, replies, "ask_other_time")
+        ruled_out = set(u.get("ruled_out") or ())
         if expecting == "slot_choice" and offered:
             choice = next((f["value"] for f in u.get("facts", []) if f["name"] == "slot_choice"), None)
             if choice is None and intent == "affirm" and len(offered) == 1:
                 choice = 1
             if choice in (1, 2) and choice <= len(offered):
                 return self._read_back(state, replies, offered[choice - 1])
-            if intent == "deny" and not when:
+            if intent == "deny" and not when and not ruled_out:
                 return self._ask_time(state, replies, "ask_other_time")
-            if not when and intent == "affirm":  # "yes" to "A or B?": ask again which
-                text = self._offer_text(state, replies, offered)
-                return {"replies": [text], "question": text}
-        return self._offer(state, replies, when)
+            if not when and not ruled_out and intent in ("affirm", "unclear", "inform") and len(offered) == 2:
+                if (state.get("which_asked") or 0) >= 2:  # still no choice: the first one, read back for a yes
+                    return self._read_back(state, replies, offered[0])
+                return self._which_one(state, replies, offered)  # "yes" / "great thanks" to "A or B?"
+        if when:
+            return self._propose(state, replies, when)
+        return self._offer(state, replies, None)
 
     def opt_out(self, state: CallState) -> dict:
         self.actions.opt_out(state)
@@ -355,7 +399,9 @@ class AgentGraph:
         if state.get("wrap_up"):
             return self._wrap_up(state, replies)
         band = (state.get("score") or {}).get("band", "cold")
-        disposition = state.get("disposition") or ("qualified" if band in ("hot", "warm") else "ended_by_lead")
+        declined = state.get("soft_exit") or _u(state).get("objection") == "not_interested"  # "no thanks, bye"
+        disposition = state.get("disposition") or ("not_interested" if declined else
+                                                   "qualified" if band in ("hot", "warm") else "ended_by_lead")
         return _end([replies.say("goodbye")], disposition, "the lead said goodbye")
 
     def _wrap_up(self, state: CallState, replies: Replies) -> dict:
@@ -384,6 +430,16 @@ class AgentGraph:
             return name
         return None
 
+    def _again(self, state: CallState, replies: Replies) -> str:
+        """The question still open, asked again in other words where there are some: no sentence twice in a call
+        (a read-back is repeated as it was: its words are what the lead agrees to)."""
+        expecting, facts = state.get("expecting", ""), state.get("facts") or {}
+        if expecting in QUESTION_ORDER:
+            return replies.say(self._question_key(expecting, facts))
+        if expecting == "permission":
+            return replies.say("permission_again")
+        return state.get("question") or ""
+
     def _source_sentence(self, state: CallState, replies: Replies) -> str:
         consent = state.get("consent") or {}
         if not consent.get("source"):
@@ -406,6 +462,27 @@ class AgentGraph:
             return self._read_back(state, replies, slots[0])
         text = self._offer_text(state, replies, slots)
         return {"replies": [text], "offered": slots, "expecting": "slot_choice", "question": text,
+                "agent": "scheduling", "free_reply": False}
+
+    def _which_one(self, state: CallState, replies: Replies, offered: list[dict]) -> dict:
+        """An acceptance without a choice: "which one, A or B?" (not the whole offer again)."""
+        spoken = [self.actions.speak_time(state, dt.datetime.fromisoformat(s["starts_at"])) for s in offered]
+        text = replies.say("which_one", first_slot=spoken[0], second_slot=spoken[1])
+        return {"replies": [text], "question": text, "expecting": "slot_choice", "agent": "scheduling",
+                "free_reply": False, "which_asked": (state.get("which_asked") or 0) + 1}
+
+    def _propose(self, state: CallState, replies: Replies, when: dict) -> dict:
+        """The lead named a time of their own: the first free slot inside it, read back to book on a yes; when
+        nothing is free then, the nearest times on other days they have not ruled out."""
+        slots = self.actions.free_slots(state, when)
+        if not slots:
+            offer = self._offer(state, replies, None)
+            return {**offer, "replies": [replies.say("nothing_then"), *offer["replies"]]} if not offer.get(
+                "hangup") else offer
+        slot = slots[0]
+        spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
+        text = replies.say("propose", slot=spoken, human=slot["agent_name"])
+        return {"replies": [text], "chosen": slot, "offered": [slot], "expecting": "confirm", "question": text,
                 "agent": "scheduling", "free_reply": False}
 
     def _offer_text(self, state: CallState, replies: Replies, slots: list[dict]) -> str:

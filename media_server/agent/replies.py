@@ -17,7 +17,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Hello{name}, it's {agent}, the automated assistant from {company}. "
         "I'm following up on your home inquiry, is now an okay time?",
     ),
-    "greeting_again": ("Hi, it's {agent} from {company} again.",),
+    "greeting_again": ("Hi, it's {agent} from {company} again.", "Hello, it's {agent} with {company}."),
+    "permission_again": ("Do you have a quick minute to chat?", "Is now an okay time for a couple of quick questions?",
+                         "Have you got a minute?"),
     "who_is_this": (
         "I'm {agent}, an automated assistant calling for {company}, the real estate team.",
         "This is {agent}, {company}'s automated assistant; we help people buy and sell homes.",
@@ -45,6 +47,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "unclear": (
         "Sorry, I'm not sure I followed.",
         "I didn't quite get that.",
+        "Sorry, I missed that.",
     ),
     "acknowledge": ("Great.", "Got it.", "Okay, thanks.", "Perfect.", "Thanks."),
     "answer_question": (
@@ -55,32 +58,39 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "ask_intent": (
         "Are you looking to buy, to sell, or both?",
         "Are you thinking of buying a home, selling one, or both?",
+        "So is it buying, selling, or a bit of both?",
     ),
     "ask_location": (
         "What area are you looking in?",
         "Which neighborhood or town are you most interested in?",
+        "Where would you like to live?",
     ),
-    "ask_location_sell": ("Where's the home you're thinking of selling?",),
+    "ask_location_sell": ("Where's the home you're thinking of selling?", "Where is your home?"),
     "ask_timeline": (
         "When are you hoping to move?",
         "What's your timeline, roughly when would you like to be moved?",
+        "Roughly when are you hoping to move?",
     ),
     "ask_budget": (
         "Do you have a price range in mind?",
         "What budget are you working with?",
+        "Roughly what price range are you thinking?",
     ),
-    "ask_budget_sell": ("Do you have a price in mind for your home?",),
+    "ask_budget_sell": ("Do you have a price in mind for your home?", "Do you have a price in mind for the house?"),
     "ask_preapproved": (
         "Have you been pre-approved for a mortgage yet, or are you paying cash?",
         "Are you pre-approved with a lender yet?",
+        "Are you pre-approved yet, or paying cash?",
     ),
     "ask_motivation": (
         "What's prompting the move?",
         "Can I ask what's behind the move?",
+        "Can I ask what's prompting the move?",
     ),
     "ask_has_agent": (
         "Are you already working with a real estate agent?",
         "Do you have an agent helping you at the moment?",
+        "Is an agent helping you already?",
     ),
     # --- objections
     "not_interested_first": (
@@ -90,6 +100,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "not_interested_final": (
         "No problem at all, thanks for your time, {first}. Have a great day.",
         "Understood, I won't keep you. Take care, {first}.",
+    ),
+    "hostile": (
+        "I'm sorry to have bothered you, we won't call you again. Have a good day.",
+        "My apologies for the interruption, you won't get another call from us. Goodbye.",
     ),
     "has_agent": (
         "That's great, you're in good hands and I won't step on any toes. If anything changes, "
@@ -107,7 +121,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Sure, I'll call you back {when}. Talk to you then.",
         "Okay, I'll give you a call {when}. Bye for now.",
     ),
-    "callback_unclear": ("Sorry, what day and time would suit you?",),
+    "callback_unclear": ("Sorry, what day and time would suit you?", "What day and roughly what time is best?"),
     "send_email": (
         "Sure, I'll have one of our agents email you the details{email}.",
         "Happy to, one of our agents will send it over by email{email}.",
@@ -129,6 +143,19 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "offer_one_slot": (
         "The closest I have is {first_slot} with {human}. Would that work?",
+        "I could do {first_slot} with {human}. Does that work for you?",
+    ),
+    "which_one": (
+        "Which works better for you, {first_slot} or {second_slot}?",
+        "Great, which suits you, {first_slot} or {second_slot}?",
+    ),
+    "propose": (
+        "I have {slot} with {human}. Shall I book that?",
+        "{human} is free {slot}. Shall I book it for you?",
+    ),
+    "nothing_then": (
+        "I don't have anything open then.",
+        "That time's already full, unfortunately.",
     ),
     "no_slots": (
         "I don't have an opening then. I'll have someone from our team call you to find a time.",
@@ -143,6 +170,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "slot_taken": (
         "Ah, that time was just taken.",
+        "Sorry, that time has just been taken.",
     ),
     "ask_other_time": (
         "What day and time would suit you better?",
@@ -188,17 +216,19 @@ class Persona:
 
 
 class Replies:
-    def __init__(self, persona: Persona, seed: int = 0):
+    """`said`: the sentences already said on this call; a template with another variant never says one again."""
+
+    def __init__(self, persona: Persona, seed: int = 0, said: set[str] | frozenset[str] = frozenset()):
         self.persona = persona
         self._random = random.Random(seed)
         self._last: dict[str, int] = {}
+        self._said = said
 
     def say(self, key: str, **values) -> str:
         variants = TEMPLATES[key]
-        index = self._random.randrange(len(variants))
-        if len(variants) > 1 and index == self._last.get(key):
-            index = (index + 1) % len(variants)  # never the same words twice in a row
-        self._last[key] = index
+        first = self._random.randrange(len(variants))
+        if len(variants) > 1 and first == self._last.get(key):
+            first = (first + 1) % len(variants)  # never the same words twice in a row
         persona = self.persona
         fields = {
             "agent": persona.agent_name, "company": persona.company_name, "first": persona.first_name,
@@ -206,4 +236,10 @@ class Replies:
             "callback": f" at {persona.callback_number}" if persona.callback_number else "",
             **values,
         }
-        return variants[index].format(**fields)
+        for step in range(len(variants)):
+            index = (first + step) % len(variants)
+            text = variants[index].format(**fields)
+            if text not in self._said or step == len(variants) - 1:
+                self._last[key] = index
+                return text if text not in self._said else variants[first].format(**fields)
+        raise AssertionError("unreachable")

@@ -34,8 +34,9 @@ import datetime as dt
 import re
 
 from .facts import Fact, Understanding, When
-from .when import when_in
-from .words import DigitText, find_money, tokenize
+from .places import place_kind
+from .when import ruled_out_days, when_in, without_ruled_out
+from .words import DigitText, Money, all_money, tokenize
 
 SLOT_CHOICE = "slot_choice"  # the fact name for the offered slot a lead picked (1 or 2); not in FACT_NAMES
 MOTIVATIONS = ("relocating", "growing family", "downsizing", "upsizing", "investment", "first home", "retiring",
@@ -58,7 +59,8 @@ _REWRITES = {
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
     "yah": "yeah", "ya": "yeah", "realtors": "realtor", "e-mail": "email", "pre-approved": "preapproved",
 }
-_PAIRS = {("uh", "huh"): "yes", ("mm", "hmm"): "yes", ("e", "mail"): "email", ("pre", "approved"): "preapproved",
+_PAIRS = {("a", "m"): "am", ("p", "m"): "pm",
+          ("uh", "huh"): "yes", ("mm", "hmm"): "yes", ("e", "mail"): "email", ("pre", "approved"): "preapproved",
           ("pre", "approval"): "preapproval", ("pre", "qualified"): "prequalified", ("a", "i"): "ai"}
 _FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh"}
 _WH = {"what", "who", "how", "where", "when", "why", "which", "that"}
@@ -110,13 +112,45 @@ _OPT_OUT = _rx(
     r"\b(?:stop|quit|cease) (?:calling|texting|contacting|bothering|harassing|messaging|ringing)\b",
     r"\b(?:take|remove|delete|scratch|cross|get|leave) (?:me|us|my (?:phone )?(?:number|name|info|information)"
     r"|this (?:phone )?number|my contact(?: info)?)(?: \w+){0,2}? (?:off|from|out of) (?:your|the|this|ur|all)\b",
+    r"\b(?:take|get|scratch|cross) (?:me|us|my (?:phone )?(?:number|name|info)|this (?:phone )?number) (?:off|out)"
+    r"(?: (?:of )?(?:it|there|that|please|now|thanks))?$",
     r"\b(?:remove|delete|erase|lose) (?:me|us|my (?:phone )?(?:number|name|info|information)|this (?:phone )?number)\b",
     r"\bdo not call (?:list|registry)\b", r"\b(?:unsubscribe|opt (?:me )?out|opting out)\b",
     r"\bleave (?:me|us) alone\b", r"\bno more (?:calls|calling)\b", r"\bharass\w*\b",
     r"\b(?:don't|do not|never) want (?:any more|anymore|more|any|your|these) (?:calls|phone calls)\b",
-    r"\bi'?ll (?:report|sue)\b",
+    r"\bi'?ll (?:report|sue)\b(?! back)", r"\b(?:report|sue|suing|reporting) (?:you|y'all|your company|this number)\b",
+    # the many ways of asking not to be contacted again (revocation by any reasonable means)
+    r"\b(?:want|like|need|asked|ask|wish) (?:to be|you to|that you|for you to) (?:remove|removed|taken off|"
+    r"take (?:me|us) off|deleted|put on (?:the|your) (?:do not call|dnc))",
+    r"^(?:please )?(?:stop|quit)(?: it| that| now| please| this)*$",
+    r"\b(?:stop|enough) with (?:the|these|your) calls\b",
+    r"\b(?:don't|do not) (?:want|wish|like) to be (?:contacted|called|bothered|solicited)\b",
+    r"\b(?:don't|do not) want (?:you|y'all|you guys|you people|anyone|anybody|people|your company) (?:calling|to call|"
+    r"contacting|to contact|bothering|to bother)\b",
+    r"\bhow (?:do|can) (?:i|we) (?:get|be) (?:off|removed from|taken off) (?:this|your|the) (?:list|calls)\b",
+    r"\bwhy (?:do|does|are|do you|are you) (?:you |y'all |you guys |you people )?(?:keep|still|always) (?:calling|"
+    r"bothering)\b",
+    r"\b(?:never|didn't|did not) (?:give|gave) (?:you |anyone )?(?:my )?(?:permission|consent)\b",
+    r"\b(?:don't|do not) (?:consent|agree) to (?:this|these|being|your)\b", r"\brevoke\w*\b",
+    r"\bno solicit\w*\b", r"\bcan you (?:not|stop) (?:call|calling|contact)\w*\b",
+    r"\b(?:didn't|did not|wouldn't|would not) (?:call|contact) (?:me |us |here )?(?:again|anymore|any more)\b",
+    r"\b(?:be|been|get|got) taken off\b", r"^no (?:more )?calls?(?: please)?$", r"\bdnc\b",
+    r"\bwant (?:off|out of) (?:your|the|this|that)\b", r"\bcease and desist\b",
+    r"\btold (?:you|y'all|you guys|you people|them|your company)(?: guys| people)? (?:to )?(?:stop|not to call|never|"
+    r"take me off|remove)", r"\b(?:don't|do not|never) want to hear from (?:you|y'all|your|this|them)\b",
+    r"\b(?:no longer|don't|do not) (?:wish|want) to (?:receive|get|be getting) (?:any |these |your |more )?(?:calls|"
+    r"phone calls|messages|texts)\b", r"\b(?:stop|quit) (?:bugging|pestering|hounding|spamming)\b",
+    r"\bforget (?:my|this) (?:phone )?number\b", r"\bno more (?:phone )?calls\b",
+    r"\b(?:can|could|would) you (?:please )?(?:not|stop|quit) (?:call|calling|contact|contacting|ringing)\b",
+    r"\b(?:do not|don't|no|not to) (?:call|calling|contact) (?:list|registry)\b", r"\b(?:national|federal) registry\b",
+    r"\b(?:scrub|blacklist|block) (?:me|us|my|this)\b", r"\b(?:ftc|fcc|attorney general|better business bureau)\b",
 )
-_NOT_OPT_OUT_BEFORE = re.compile(r"\b(?:don't|do not|not|didn't|never said|not saying|won't)(?: \w+)? $")
+# A request negated right before it ("don't take me off", "i'm not saying stop calling"); a negation further back
+# belongs to another clause ("not interested, lose my number" is an opt-out).
+_NOT_OPT_OUT_BEFORE = re.compile(r"\b(?:(?:don't|do not|didn't|did not|won't|never)(?: you| ever| even| just)?|"
+                                 r"(?:not|never) (?:saying|said|asking|telling you)(?: to| you to)?|"
+                                 r"(?:didn't|did not) (?:say|ask|mean)(?: to| you to)?|no need to|"
+                                 r"(?:you )?(?:don't|do not) (?:have|need) to) $")
 _DONT_CALL = re.compile(r"\b(?:don't|do not|never|quit) (?:ever )?(?:call|contact|text|phone|ring|bother)"
                         r"(?: me| us| this number| here)?\b(.*)")
 _LIMIT_WORDS = {"before", "after", "until", "till", "til", "past"}
@@ -131,6 +165,8 @@ _VOICEMAIL = _rx(
     r"\bhas not set up (?:their|his|her) voice ?mail\b", r"\bis not available(?: right now| at the moment)?\b"
     r"(?=.*\b(?:message|tone|beep)\b)",
     r"\byou(?:'ve| have) reached the voice ?mail\b",
+    r"\b(?:forwarded to|you have reached|you've reached) (?:an? )?(?:automatic |automated )?voice ?(?:message|mail)",
+    r"\bvoice (?:message|messaging) system\b",
 )
 _WRONG_NUMBER = _rx(
     r"\bwrong (?:number|person|guy|lady|house|people|phone|one)\b",
@@ -141,6 +177,11 @@ _WRONG_NUMBER = _rx(
     r"\b(?:doesn't|does not|don't|do not) live here\b", r"\bnever heard of (?:him|her|them|that person)\b",
     r"\bi don't know (?:who that is|anyone (?:by|named)|any(?:one|body)? (?:by )?that name)\b",
     r"\bnot (?:the )?(?:right|correct) (?:person|number)\b",
+    r"\bno(?:body| one) (?:here )?(?:named|called|by the name|with the name)\b",
+    r"\b(?:doesn't|does not|don't|do not) have this (?:number|phone)(?: any ?more| now)?\b",
+    r"\bthis is (?:his|her|their|my) \w+'s (?:phone|number|line|cell)\b",
+    r"\bthis is a (?:business|work|office|company) (?:line|number|phone)\b",
+    r"\b(?:he|she|they) (?:changed|got a new|switched) (?:numbers?|phones?)\b",
 )
 _SPANISH = _rx(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
@@ -161,6 +202,10 @@ _IS_ROBOT = _rx(
     r"\bsound(?:s)? like a (?:robot|machine|computer)\b",
     r"\b(?:talk|speak) (?:to|with) (?:a |an )?(?:real|live|actual) (?:person|human|agent)\b",
     r"\bis this (?:a )?(?:robo ?call|machine)\b", r"\bare you (?:a )?(?:bot|ai)\b",
+    r"\bsound(?:s|ing)? (?:like|just like) (?:a |an )?(?:bot|robot|machine|computer|recording|ai)\b",
+    r"\b(?:one of those|some kind of|some sort of|some) (?:ai|robot|bot|automated|computer) "
+    r"(?:things?|calls?|voices?)\b",
+    r"\bis this (?:an? )?(?:ai|bot|robot)\b",
 )
 _WHO_IS_THIS = _rx(
     r"\bwho(?:'s| is| are| was)? (?:this|you|calling|speaking|it)\b",
@@ -176,18 +221,38 @@ _HOW_GOT_NUMBER = _rx(
     r"(?: \w+)?\b",
     r"\bwho gave you (?:my|this|our|me)\b", r"\bhow (?:do|did) you (?:know|have) (?:my|about me)\b",
     r"\bwhere(?:'d| did) you get (?:my|this|that|our) \w+\b", r"\bhow'?d you get (?:my|this)\b",
+    r"\bhow(?:'d| did| do)? you (?:even |guys |people |all )?(?:get|find|have|got) (?:a hold of )?(?:my|this|our|me)\b",
 )
 _GOODBYE = _rx(
     r"^(?:(?:ok|all right|thanks|thank you|well|yeah|no|ok thanks) )*(?:bye|goodbye|bye bye|good bye|see ya|see you"
     r"|take care|have a (?:good|nice|great|blessed) (?:day|one|night|evening|afternoon|weekend))(?: now| then| bye)*$",
     r"\b(?:goodbye|bye bye|good bye|gotta go|got to go|have to go|need to go|gotta run|have to run|got to run|"
-    r"i'm hanging up|hanging up now|talk to you later|talk later)\b",
+    r"i'm hanging up|hanging up now|talk to you later|talk later|bye now|see ya|see yeah|see you|later then|"
+    r"have a (?:good|nice|great|blessed) (?:one|day|night|evening|weekend)|i'll let you go|that's all i needed)\b",
     r"\bbye$",
 )
+# "it's crazy this week": a time they are *not* free
+_BUSY_PERIOD = re.compile(r"\b(?:crazy|busy|hectic|swamped|slammed|packed|nuts|insane|booked)(?: \w+){0,2} "
+                          r"(?:this|next) (?:week|month|weekend)\b")
+_DECLINE = re.compile(r"\b(?:no thanks|no thank you|not interested|nope|nah)\b")
 _CALLBACK = _rx(
     r"\b(?:call|ring|try|reach|hit|text) (?:me |us )?(?:back|later|again|another time|some other time|tomorrow|"
     r"tonight|next|in|at|after|around|on|this|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
     r"\bcall back\b", r"\bcall me\b",
+)
+# Brokerages a lead names when they already have an agent ("we signed with Keller Williams last week").
+_BROKERAGES = (r"(?:keller williams|kw|re ?max|remax|compass|coldwell(?: banker)?|century (?:21|twenty one)|"
+               r"exp(?: realty)?|redfin|berkshire(?: hathaway)?|sotheby's|sothebys|douglas elliman|howard hanna|"
+               r"weichert|era|"
+               r"long and foster|better homes and gardens|exit realty|realty one|united real estate|fathom|"
+               r"the real brokerage|william raveis|windermere|john l scott|engel (?:and|&) volkers|corcoran)\b")
+# Hostility: swearing at us, "how dare you", "you people". Read as not interested, answered with an apology
+# and the offer to take the number off our list (Understanding.hostile).
+_HOSTILE = _rx(
+    r"\b(?:fuck\w*|f off|shit\w*|damn you|goddamn\w*|piss off|screw you|go to hell|bastards?|assholes?|jerks?|"
+    r"shut up|bugger off|get lost|drop dead|bite me)\b",
+    r"\bhow dare you\b", r"\b(?:you|y'all) people\b", r"\b(?:scam|scammers?|scamming|vultures|leeches|parasites)\b",
+    r"\bget a (?:real )?job\b", r"\bwho the hell\b", r"\bsick and tired\b",
 )
 _OBJECTIONS = [
     ("not_interested", _rx(
@@ -198,27 +263,47 @@ _OBJECTIONS = [
         r"\b(?:we're|i'm|we are|i am) not (?:looking|planning|thinking|going|trying|wanting) (?:to |on |of |about )?"
         r"(?:buy|sell|mov|list)\w*",
         r"\b(?:don't|do not) (?:want|plan|need|intend) to (?:buy|sell|move)\b",
-        r"\balready (?:bought|sold|found|closed|moved)\b", r"\b(?:staying put|happy where (?:we|i) (?:are|am))\b",
+        r"\balready (?:bought|found|closed|moved|purchased)\b", r"\b(?:staying put|happy where (?:we|i) (?:are|am))\b",
+        r"^(?!.*\b(?:cash|buy|buying|preapproved|looking)\b).*\balready sold\b",  # a buyer who sold is ready
+        r"\bstay put\b", r"\bchanged (?:our|my|their) minds?\b", r"\b(?:we're|i'm|we are|i am) (?:not|no longer) "
+        r"(?:really )?(?:moving|selling|buying)\b(?! (?:yet|until|till|for|before|right now|this year))",
+        r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really )?(?:want|need) (?:a|the|any|to) (?:meeting|appointment|"
+        r"call|meet|talk)\b", r"\b(?:i'm|we're) good(?: thanks| thank you)?$", _HOSTILE.pattern,
     )),
     ("has_agent", _rx(
         r"\b(?:i|we)(?:'ve| have|'ve got| got| already have| already got| do have| already| do) (?:already )?"
         r"(?:got |have )?(?:an?|my|our) (?:own )?(?:agent|realtor|real estate agent|broker|guy|person)\b",
-        r"\b(?:i'm|we're|i am|we are) (?:already )?(?:working|work|signed|going|dealing|listed) with (?:an?|my|our|"
-        r"another|someone|somebody|a different) ?(?:agent|realtor|broker|real estate agent|someone|somebody|"
-        r"company|team)?\b",
+        r"\b(?:i'm|we're|i am|we are) (?:already )?(?:working|work|signed|going|dealing|listed) with "
+        r"(?:(?:an?|my|our|another|a different) (?:agent|realtor|broker|real estate agent|company|team)"
+        r"|someone|somebody)\b(?! (?:at|from|with) (?:the |a |our )?(?:bank|lender|credit union|mortgage))",
         r"\b(?:my|our) [\w' ]{0,30}?(?: is| was|'s) (?:an?|our|my) (?:realtor|agent|real estate agent|broker)\b",
-        r"\b(?:i'm|i am) (?:an?|myself an?) (?:realtor|agent|real estate agent|broker)\b",
+        r"\b(?:i'm|i am) (?:an?|myself an?) (?:licensed |real estate |practicing )?(?:realtor|agent|real estate "
+        r"agent|broker)\b", r"\b(?:representing|represent) (?:myself|ourselves)\b",
         r"\balready (?:listed|has an agent|have someone|got someone)\b", r"\bhave someone (?:already|helping)\b",
+        r"\b(?:signed|working|work|went|listed|going|dealing|listing) with (?:\w+ ){0,3}?" + _BROKERAGES,
+        r"\b(?:someone|somebody|an agent|a realtor|a guy|a lady|a broker) (?:at|from|with) " + _BROKERAGES,
+        r"\b(?:our|my) (?:agent|realtor|real estate agent|broker|buyer's agent|listing agent)(?! (?:is|was)n't)"
+        r"(?! we (?:let|fired|dropped))\b(?! (?:before|last time|back then|retired|quit))",
+        r"\b(?:my|our) [\w' ]{0,25}?(?:'s| is| does) (?:an? )?(?:realtor|agent|real estate agent|broker|in real estate|"
+        r"real estate)\b(?=.*\b(?:help\w*|handl\w*|do(?:ing)? it|represent\w*|for us|take care)\b)",
     )),
     ("just_looking", _rx(
-        r"\bjust (?:looking|browsing|curious|checking|seeing|getting (?:started|an idea|a feel)|window shopping|"
+        r"\bjust (?:looking(?! to (?:buy|rent|sell|get|move|find|purchase| for a))|browsing|curious|checking|seeing|"
+        r"getting (?:started|an idea|a feel)|window shopping|"
         r"kicking (?:the )?tires|researching|poking around|starting to look|looking around|dreaming)\b",
         r"\b(?:only|simply) (?:looking|browsing)\b", r"\bnot (?:quite |really |even )?ready(?: yet)?\b",
         r"\bwindow shopping\b", r"\bearly stages?\b",
     )),
+    ("send_email", _rx(
+        r"\b(?:email|mail|text) (?:me|us|it|that|the info|the information|something|over)\b",
+        r"\bsend (?:me |us |it |that |over )?(?:an? |the |some |your )?(?:email|info|information|details|listings|"
+        r"something|stuff|text|link|it over|brochure)\b",
+        r"\b(?:shoot|drop) me an? (?:email|text|line)\b", r"\bby email\b", r"\bto my email\b", r"\bmy email\b",
+    )),
     ("busy", _rx(
         r"\b(?:i'm|i am|we're|we are) (?:really |kind of |a little |a bit |pretty |so |super |very |just )?"
-        r"(?:busy|driving|at work|working|in a meeting|in class|in the middle of|with (?:a |my )?(?:client|customer|"
+        r"(?:busy|driving|at work|working(?! on| with| it| through)|in a meeting|"
+        r"in class|in the middle of|with (?:a |my )?(?:client|customer|"
         r"patient|kids)|at dinner|eating|about to (?:go|leave|walk)|on the other line|on another call|in the car)\b",
         r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
@@ -229,12 +314,6 @@ _OBJECTIONS = [
         r"\b(?:i'm|i am|we're|we are) (?:at|in) (?:the )?(?:doctor|dentist|gym|store|hospital|school|church|airport|"
         r"office|game)\b",
     )),
-    ("send_email", _rx(
-        r"\b(?:email|mail|text) (?:me|us|it|that|the info|the information|something|over)\b",
-        r"\bsend (?:me |us |it |that |over )?(?:an? |the |some |your )?(?:email|info|information|details|listings|"
-        r"something|stuff|text|link|it over|brochure)\b",
-        r"\b(?:shoot|drop) me an? (?:email|text|line)\b", r"\bby email\b", r"\bto my email\b", r"\bmy email\b",
-    )),
     ("price_worry", _rx(
         r"\b(?:prices|price|homes|houses|rents|everything|it's|that's|they're) (?:are |is )?(?:just |way |so |really "
         r"|pretty |kind of |sort of )*(?:too (?:high|expensive|much)|expensive|overpriced|crazy high|insane|"
@@ -242,6 +321,9 @@ _OBJECTIONS = [
         r"\btoo expensive\b", r"\boverpriced\b",
         r"\b(?:can't|cannot|can not|couldn't|don't think (?:i|we) can|unable to) (?:really |even )?afford\b",
         r"\bout of (?:my|our) (?:price range|budget|league)\b", r"\bnot in (?:my|our) budget\b",
+        r"\bout of (?:our|my) (?:range|reach)\b", r"\bpriced out\b",
+        r"\bnothing (?:at|in|for|under) (?:that|our|my|this) (?:price|budget|range)\b",
+        r"\b(?:can't|cannot) find anything (?:in|at|for|under) (?:our|my|that)\b",
     )),
     ("market_worry", _rx(
         r"\b(?:interest )?rates? (?:are |is )?(?:just |way |so |really |too |pretty |still )*(?:high|crazy|insane|"
@@ -251,6 +333,10 @@ _OBJECTIONS = [
         r"fall|crash|cool|settle|correct)\b",
         r"\b(?:market|housing) (?:crash|bubble|correction)\b", r"\bbubble\b", r"\brecession\b", r"\bwait and see\b",
         r"\bbad time to (?:buy|sell)\b", r"\bmarket is (?:bad|terrible|crazy|insane|too hot|slow|dead|weird|awful)\b",
+        r"\brates? (?:at|are|is|of|around) (?:like |almost |over |nearly )?\d+(?:\.\d+)? ?(?:percent|%)",
+        r"\b(?:market|prices?|housing)(?:'s| is| are)? (?:going to|gonna|about to) "
+        r"(?:crash|drop|fall|tank|come down)\b",
+        r"\blocked in at\b", r"\b(?:low|great|good) (?:interest )?rate (?:we have|we've got|we locked)\b",
     )),
 ]
 _HAS_AGENT = dict(_OBJECTIONS)["has_agent"]
@@ -264,7 +350,12 @@ _SCHEDULE = _rx(
     r"listings|condos|house|home|property|place|it|them|an agent|a realtor|someone|you)\b",
     r"\b(?:see|tour|view) (?:some |a few )?(?:houses|homes|properties|listings)\b",
     r"\bwhen can (?:we|you|i) (?:meet|see|come|talk)\b", r"\b(?:come|stop) (?:by|over|out)\b",
+    r"\b(?:sit down|meet|talk|speak) with (?:someone|somebody|an agent|a realtor|one of your agents|you|dana|"
+    r"a person|a human)\b", r"\b(?:can|could) (?:we|you) make it\b", r"\bhow about (?:a |the )?\w+ (?:instead|one)\b",
 )
+# A time said with words about meeting is about the meeting, whatever we asked ("when we meet, does Monday work").
+_MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free|we're free|i am free|available|"
+                           r"(?:does|would|will|could) \w+(?: \w+)? work)\b")
 _SCHEDULE_WITH_TIME = re.compile(
     r"\b(?:works|work for me|would work|is good|is fine|how about|what about|let's do|let's say|i'm free|we're free|"
     r"available|can do|could do|good for me|better|i can|we can|free)\b")
@@ -275,12 +366,15 @@ _REPEAT = _rx(
     r"\b(?:didn't|did not|couldn't|can't|cannot|could not) (?:catch|hear|understand|get) (?:that|you|what you said|"
     r"the last part|a word)\b",
     r"\bone more time\b", r"\bbreaking up\b", r"\bcan you repeat\b", r"\bspeak up\b", r"\bcome again\b",
+    r"\b(?:what|which) (?:were|was|are|is) (?:the|those|that|these) (?:times?|days?|options?|dates?|slots?) again\b",
+    r"\bsay (?:the|that|it|those) (?:\w+ )?again\b",
 )
 _QUESTION = _rx(
     _LEAD + r"(?:how|what|what's|why|where|which|who)\b",
     _LEAD + r"(?:is|are|do|does|did|can|could|would|will|should|have|has) (?:you|it|there|this|that|the|a|an|your|"
     r"prices|homes|houses|rates|now|we|they|i)\b",
     r"\bhow much\b", r"\bhow does (?:this|it|that) work\b", r"\bwhat's the market\b",
+    r"^(?:no|nope|nah)(?: but)? (?:can|could|is|are|do|does|what|how|why|would|will|should)\b",
 )
 _AFFIRM = _rx(
     _LEAD + r"(?:yes|yeah|yep|yup|sure|certainly|absolutely|definitely|of course|correct|right(?! away| now)|exactly|"
@@ -289,6 +383,7 @@ _AFFIRM = _rx(
     r"no problem|not a problem|no worries|that'd be great|good(?! morning| afternoon| evening))\b",
     r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great)|"
     r"that would be (?:great|fine|perfect)|let's do (?:it|that))\b",
+    r"\b(?:i suppose|suppose so|i guess so|i think so)\b",
 )
 _DENY = _rx(
     _LEAD + r"(?:no(?! problem| worries| doubt)|nope|nah|naw|not really|not at all|negative|no way|not yet|"
@@ -302,6 +397,7 @@ _GREETING_IDENTITY = re.compile(
 _GREETING = _rx(
     _LEAD + r"(?:hello|hi|hey|hiya|howdy|good (?:morning|afternoon|evening)|hello hello)\b",
     r"\bhow are you\b", r"\bhow's it going\b", r"\bwhat's up\b",
+    r"\b(?:you there|are you there|still there|can you hear me)\b",
 )
 
 # --- facts -----------------------------------------------------------------------------------------------
@@ -310,6 +406,8 @@ _NEGATED = re.compile(r"\b(?:not|don't|do not|never|no|won't|wouldn't|aren't|isn
 _INTENT_PREFIX = r"(?:(?:looking|want|wanting|planning|trying|hoping|going|need|needing|like|thinking about|" \
                  r"thinking of|ready|wanted|plan) (?:to )?)?"
 _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|buyers|first (?:home|house)|"
+                  r"(?:pick|picking) up (?:a |some |a couple |a few |another )?(?:more )?(?:rental|investment|"
+                  r"propert|house|home|condo|duplex|doors)\w*|find (?:something|a place|a house|a home)|"
                   r"(?:looking for|find|get|move into) (?:a|an|our|my) (?:new |bigger |smaller )?(?:house|home|place|"
                   r"condo|property|townhouse|townhome))\b")
 _SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|list (?:my|our|the) (?:house|home|place|condo|"
@@ -319,8 +417,6 @@ _RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|li
                    r"something|for now)|looking for (?:a )?(?:rental|lease|place to rent)|for rent)\b")
 _INTENT_ANSWER = re.compile(_LEAD + r"(?:just )?(both|buy|buying|sell|selling|rent|renting|leasing)\b")
 
-_PLACE_PREPS = {"in", "near", "around", "by", "outside", "off", "close"}
-_MOVE_WORDS = {"moving", "move", "moved", "relocating", "relocate", "relocated", "transferring", "transferred"}
 _PLACE_STOP = {
     "and", "or", "but", "so", "because", "cause", "with", "for", "to", "in", "at", "on", "by", "near", "around",
     "we", "i", "you", "they", "it", "that", "this", "which", "where", "maybe", "probably", "like", "area", "areas",
@@ -351,11 +447,6 @@ _NOT_A_PLACE = {
 _GENERIC_PLACE_WORDS = {"anywhere", "north", "south", "east", "west", "northeast", "northwest", "southeast",
                         "southwest", "side", "downtown", "uptown", "midtown", "area", "the", "of", "near", "by",
                         "and", "or", "part", "end", "town", "suburbs", "city", "county", "outskirts", "lake"}
-_STREET_PLACE = re.compile(r"\b((?:[a-z]+ ){1,2}(?:street|avenue|road|drive|boulevard|lane|parkway|highway|trail|"
-                           r"park|heights|hills|village|ranch|creek|lake|estates))\b(?: area)?")
-_SIDE_PLACE = re.compile(r"\b((?:north|south|east|west)(?:east|west)? (?:side|end)(?: of (?:town|[a-z]+))?|"
-                         r"(?:downtown|uptown|midtown)(?: [a-z]+)?)\b")
-_AREA_PLACE = re.compile(r"\b(?:the )?((?:[a-z]+ ){0,1}[a-z]+) area\b")
 _ANSWER_LEAD = {"uh", "um", "probably", "maybe", "i", "think", "guess", "like", "well", "so", "somewhere", "in",
                 "around", "near", "the", "we're", "we", "are", "looking", "look", "at", "want", "to", "be", "would",
                 "say", "i'd", "ideally", "hopefully", "preferably", "definitely", "close", "by", "thinking", "about",
@@ -364,28 +455,35 @@ _ANSWER_LEAD = {"uh", "um", "probably", "maybe", "i", "think", "guess", "like", 
                 "ok", "mean", "we'd", "love", "hoping", "for", "more", "or", "less", "pretty", "much"}
 _ANSWER_TAIL = {"area", "or", "so", "i", "think", "probably", "maybe", "somewhere", "like", "please", "neighborhood",
                 "region", "there", "something", "thereabouts", "guess", "i'd", "say", "around", "ish", "really"}
-_ANSWER_CUT = {"under", "below", "for", "with", "because", "cause", "but", "about", "budget", "max", "within",
-               "around", "maybe", "probably", "in", "by", "and"}
 _DONT_KNOW = re.compile(r"\b(?:don't know|not sure|no idea|haven't decided|no clue|doesn't matter|not really)\b")
 
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
-    ("relocating", r"\b(?:relocat\w*|transferr?(?:ed|ing)|job transfer|new job|(?:for|with) (?:my |a |the |his |her )?"
-                   r"(?:new )?(?:job|work)|(?:moving|move) (?:here |there )?for (?:work|a job|my job)|military|pcs|"
+    ("relocating", r"\b(?:relocat\w*|moving (?:from \w+(?: \w+)? )?to (?!a |the |an |our |my )\w+|"
+                   r"(?:company|job|work|employer|army|navy|air force)(?:'s| is) (?:moving|relocating|transferring|"
+                   r"sending) (?:us|me)|transferr?(?:ed|ing)|job transfer|new job|"
+                   r"(?:for|with) (?:my |a |the |his |her )?(?:new )?(?:job|work)|"
+                   r"(?:moving|move) (?:here |there )?for (?:work|a job|my job)|military|pcs|"
                    r"got (?:a |an )?(?:job|offer) (?:in|out)|job (?:in|out of state))\b"),
     ("growing family", r"\b(?:baby|babies|(?:growing|bigger|expanding|starting a) family|family is growing|pregnant|"
-                       r"expecting (?:a|our|twins)|another kid|more kids|twins|having kids)\b"),
+                       r"expecting (?:a|our|twins)|another kid|more kids|twins|having kids|"
+                       r"(?:one|baby|another|second|third|fourth|number \w+) on the way|(?:second|third|fourth|"
+                       r"new|fifth) (?:kid|child|baby)|(?:house|place) is bursting|bursting at the seams|"
+                       r"outgr[eo]wn? (?:the|our|this) (?:house|place))\b"),
     ("downsizing", r"\b(?:downsiz\w*|something smaller|(?:a )?smaller (?:place|house|home|one)|too big|empty nest\w*|"
                    r"kids (?:moved|are) out|too much house)\b"),
     ("upsizing", r"\b(?:upsiz\w*|(?:a )?(?:bigger|larger) (?:place|house|home|one)|something bigger|"
                  r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up|too small)\b"),
-    ("investment", r"\b(?:invest\w*|rental (?:property|properties|income)|flip\w*|airbnb|income property|cash flow|"
-                   r"portfolio)\b"),
+    ("investment", r"\b(?:invest\w*|rentals?(?! not)(?: (?:property|properties|income|units?))?|flip\w*|airbnb|"
+                   r"income propert\w*|cash flow|portfolio|(?:more|few|couple) (?:more )?doors|multi ?family|duplex\w*|"
+                   r"fourplex|short term rental|str)\b"),
     ("first home", r"\b(?:first (?:home|house|time|place)|tired of (?:renting|paying rent)|stop renting|"
                    r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy) our own (?:place|home|house))\b"),
     ("retiring", r"\bretir\w*\b"),
     ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up)\b"),
     ("inherited", r"\b(?:inherit\w*|passed away|probate|estate sale|(?:mom|dad|mother|father|parents|grandma|"
-                  r"grandmother|grandpa|grandfather|aunt|uncle)'?s? (?:old )?(?:house|home|place))\b"),
+                  r"grandmother|grandpa|grandfather|aunt|uncle)'?s? (?:old )?(?:house|home|place)|passed (?:and|on)|"
+                  r"left (?:me|us) (?:the|his|her|their) (?:house|home|place)|ended up with (?:his|her|their|the) "
+                  r"(?:house|home|place))\b"),
 )]
 _MOTIVATION_LEAD = {"well", "so", "oh", "i", "guess", "mean", "because", "cause", "honestly", "basically", "yeah",
                     "ok", "just", "um", "really", "mostly", "mainly"}
@@ -401,10 +499,16 @@ _PRE_PROGRESS = re.compile(
 _PRE_NO = re.compile(r"\b(?:not|haven't|have not|aren't|are not|never|no|didn't|did not|don't|do not|nobody)"
                      r"(?: been| gotten| got| yet| even| really| done| have| a| any| that| the)* (?:preapproved|"
                      r"prequalified|approved|preapproval|approval|pre ?qual|talked to (?:a |the )?(?:lender|bank))\b")
-_PRE_YES = re.compile(r"\b(?:preapproved|prequalified|(?:have|got) (?:a |our |my |the )?(?:preapproval|approval "
+_BARE_CASH = re.compile(r"\bcash\b")
+_PRE_YES = re.compile(r"\b(?:approved (?:up )?to|preapproved|prequalified|(?:have|got) (?:a |our |my |the )?"
+                      r"(?:preapproval|approval "
                       r"letter|pre ?qual)|approved for|got approved|loan is approved|have financing|financing (?:is )?"
                       r"(?:lined up|in place|ready|set))\b")
-_WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bgetting there\b")
+_WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bgetting there\b|"
+                            r"\b(?:in the )?middle of it\b|\bgoing through (?:our |the )?(?:paperwork|application|"
+                            r"it)\b|\bpaperwork\b|\bunderwriting\b|\bapplied\b|\bapplication\b")
+_HAVE_NOT_STARTED = re.compile(r"\b(?:haven't|have not|not) (?:started|done|gotten|applied|looked into)(?: \w+)?"
+                               r"(?: yet)?\b|\bnot yet\b")
 
 _AMOUNT = r"(\d+(?:\.\d+)?|an?|a couple(?: of)?|couple(?: of)?|a few|few)"
 _TL_UNIT = r"(day|week|month|year)s?"
@@ -419,15 +523,9 @@ _TL_ASAP = re.compile(r"\b(?:asap|a s a p|as soon as (?:possible|we can|i can)|r
 _TL_NOW = re.compile(_LEAD + r"(?:right now|now|soon|pretty soon|very soon|really soon)\b")
 _TL_WHILE = re.compile(r"\b(?:not for a while|a while|no rush|no hurry|not in a hurry|not (?:any ?time|any time) "
                        r"soon|in no hurry)\b")
-_TL_SEASON = re.compile(r"\b(?:(?:next|this|in the|by|by the|by next|around|early|late|in|come|until|till|before|"
-                        r"after|this coming|over the|during the)\s+)(spring|summer|fall|autumn|winter)\b")
-_TL_YEAR_END = re.compile(r"\b(?:end of (?:the |this )?year|year end|before the year|by christmas|before christmas|"
-                          r"(?:after|before) the holidays|end of next year)\b")
 _TL_NEXT_YEAR = re.compile(r"\b(?:next year|first of the year|after the new year|new year|beginning of (?:the |next )?"
                            r"year)\b")
 _TL_MONTH = re.compile(r"\b(next|this) month\b")
-_TL_MONTH_NAME = re.compile(r"\b(?:in|by|around|before|after|until|till|come|this|next|early|late|mid)\s+(january|"
-                            r"february|march|april|may|june|july|august|september|october|november|december)\b")
 _TL_YEAR = re.compile(r"\b(?:in|by|around|early|until|till|sometime in|come)\s+(20\d\d)\b")
 _SEASONS = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22), "winter": (12, 21)}
 _MONTH_NUMBERS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
@@ -463,8 +561,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if not c:
         return Understanding(language=language)
     time_preference = _time_preference(c)
-    if _is_opt_out(c, time_preference):
-        return Understanding(intent="opt_out", language=language)
+    if _is_opt_out(c, time_preference):  # compliance first, whatever else the sentence says; its facts are kept
+        return Understanding(intent="opt_out", language=language, facts=_facts(turn, expecting, now))
     if _VOICEMAIL.search(c):
         return Understanding(intent="voicemail", language=language)
     if _WRONG_NUMBER.search(c):
@@ -475,12 +573,43 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u = Understanding(language=language)
     u.facts = _facts(turn, expecting, now)
     slot = any(f.name == SLOT_CHOICE for f in u.facts)
-    when = when_in(turn.digits, now, text) if _TIME_CUE.search(c) and not slot else None
+    u.ruled_out = [day.isoformat() for day in ruled_out_days(turn.digits.s, now)]
+    trimmed = _BUSY_PERIOD.sub(" ", without_ruled_out(turn.digits.s))  # "not thursday, friday?" → friday
+    timed = _Turn(trimmed) if trimmed != turn.digits.s else turn
+    when = when_in(timed.digits, now, timed.clean) if _TIME_CUE.search(timed.clean) and not slot else None
+    if when is not None and u.ruled_out and _only_days(when, u.ruled_out):
+        when = None  # "not thursday": the day named is the one they cannot do
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
+    u.hostile = bool(_HOSTILE.search(c))
+    if u.hostile and u.intent not in ("wrong_number", "voicemail", "is_robot", "other_language", "how_got_number",
+                                      "who_is_this"):
+        u.intent, u.objection = "objection", "not_interested"
+    if u.intent == "question" and _QUESTION_FIRST.match(c):
+        # "is now a good time to sell?" says nothing about them; "how much are homes in Austin?" says where
+        u.facts = [f for f in u.facts if f.name in (SLOT_CHOICE, "location")]
+    elif (u.intent in ("inform", "affirm", "unclear", "deny") or u.objection == "not_interested") and not u.hostile \
+            and any(f.name == "has_agent" and f.value is True for f in u.facts):
+        u.intent, u.objection = "objection", "has_agent"  # an agent of their own, asked or said in passing
+    if u.ruled_out and expecting in ("slot_choice", "confirm") and u.intent in ("unclear", "deny", "inform"):
+        u.intent = "schedule"
     if attach_when and when is not None:
         u.when = when
         u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and f.words in when.words)]
     return u
+
+
+_QUESTION_FIRST = re.compile(_LEAD + r"(?:how|what|what's|why|when|where|which|who|is|are|do|does|did|can|could|would|"
+                             r"will|should)\b")
+
+
+def _only_days(when: When, days: list[str]) -> bool:
+    """Does the When cover nothing but days the lead ruled out?"""
+    day, last = when.start.date(), when.end.date()
+    while day <= last:
+        if day.isoformat() not in days:
+            return False
+        day += dt.timedelta(days=1)
+    return True
 
 
 def _time_preference(c: str) -> str:
@@ -520,7 +649,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     slot = any(f.name == SLOT_CHOICE for f in facts)
     callback = time_preference or bool(_CALLBACK.search(c))
     if _GOODBYE.search(c) and not callback and when is None:
-        return "goodbye", "", False
+        declined = _DECLINE.search(c) is not None
+        return "goodbye", "not_interested" if declined else "", False
     objection = _objection(c, expecting, facts, time_preference)
     if objection == "busy" and answering_time and (when is not None or slot):
         objection = ""  # the lead is answering our question about when
@@ -531,9 +661,10 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     if _GOODBYE.search(c):
         return "objection", "busy", True
     # a bare time is about the call unless we asked for a fact, or it is months away ("in three months")
-    near = when is not None and expecting in ("", "confirm") and when.end - when.start <= dt.timedelta(days=8)
+    days_away = when is not None and when.end - when.start <= dt.timedelta(days=8)
+    near = days_away and expecting in ("", "confirm")
     if slot or _SCHEDULE.search(c) or (when is not None and answering_time) or (near and (
-            _mostly_time(c, when) or _SCHEDULE_WITH_TIME.search(c))):
+            _mostly_time(c, when) or _SCHEDULE_WITH_TIME.search(c))) or (days_away and _MEETING_TALK.search(c)):
         return "schedule", "", not slot
     if _REPEAT.search(c):
         return "repeat", "", False
@@ -560,8 +691,7 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
 
 def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) -> str:
     for name, pattern in _OBJECTIONS:
-        if name == "has_agent" and (expecting == "has_agent" or any(
-                f.name == "has_agent" and f.value is False for f in facts)):
+        if name == "has_agent" and any(f.name == "has_agent" and f.value is False for f in facts):
             continue
         m = pattern.search(c)
         if not m:
@@ -612,6 +742,8 @@ def _positive(pattern: re.Pattern, c: str) -> re.Match | None:
 
 
 def _intent_fact(c: str, expecting: str) -> Fact | None:
+    if expecting == "intent" and re.search(r"\bboth\b", c) and not _NEGATED.search(c[:c.index("both")]):
+        return Fact("intent", "both", "both")  # "kind of both, we'd sell the condo first"
     buy, sell = _positive(_BUY, c), _positive(_SELL, c)
     if buy and sell:
         first, last = sorted((buy, sell), key=lambda m: m.start())
@@ -633,78 +765,161 @@ def _intent_fact(c: str, expecting: str) -> Fact | None:
 
 
 def _place_value(words: list[str]) -> str:
+    words = [w for w in words if w not in ("in", "near", "around", "to")]
+    words = words[1:] if len(words) > 1 and words[0] == "the" else words
     return " ".join(w if w in _GENERIC_PLACE_WORDS else w.capitalize() for w in words)
 
 
+_PLACE_INTRO = {"in", "near", "around", "to", "outside", "by"}
+_RELATIVE_INTRO = {"near", "outside", "by", "around"}  # a place that locates another one said with it
+_INTRO_SKIP = {"the", "like", "maybe", "probably", "somewhere", "kind", "of", "up", "out", "over", "down", "just",
+               "right", "close", "closer", "more", "really"}
+_NOT_A_PLACE_START = {"of", "and", "or", "but", "so", "be", "is", "a", "an", "to", "in", "at", "for", "with"}
+_NEGATED_PLACE = re.compile(r"\b(?:not|no|except|instead of|rather than|other than|but not|not in|not the one in|"
+                            r"not that|from)(?: the one in| in| the)? $")
+_HOME_WORDS = re.compile(r"\b(?:buy|buying|bought|purchase|sell|selling|list|listing|move|moving|relocat\w*|look|need|"
+                         r"bedrooms?|bed|condo|townhouse|townhome|apartment|"
+                         r"looking|house|home|homes|houses|place|condo|property|properties|area|neighborhood|live|"
+                         r"living|located|find|found|want|wanna|searching|shopping|prefer|like|love)\b")
+_ZIP_DIGITS = {"0": "0", "oh": "0", "o": "0", "zero": "0"}
+_CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|no wait|wait no|"
+                             r"rather|better|instead)\b")
+_TARGET_WORDS = {"buy", "buying", "looking", "look", "move", "moving", "relocating", "relocate", "want", "wanna",
+                 "find", "searching", "sell", "selling", "listing"}
+_CURRENT_WORDS = {"live", "living", "grew", "currently", "rent", "renting", "work", "working", "from"}
+_KIND_RANK = {"zip": 3, "town": 3, "state": 2, "part": 1, "street": 0}
+
+
+def _introduction(tokens: list[str], start: int) -> str:
+    """The word that introduces the place at `start` ("in", "near", "moving to"), looking past "the", "like"..."""
+    i = start - 1
+    while i >= 0 and tokens[i] in _INTRO_SKIP:
+        i -= 1
+    return tokens[i] if i >= 0 and tokens[i] in _PLACE_INTRO else ""
+
+
 def _location(turn: _Turn, expecting: str) -> Fact | None:
-    found = _said_place(turn)
-    if found is None and expecting == "location":
-        answer = _answer_place(turn.tokens)
-        if answer:
-            return Fact("location", _place_value(answer), " ".join(answer))
-    return found
-
-
-def _trim_place(words: list[str]) -> list[str]:
-    while words and (words[0] in _PLACE_STOP or words[0] in _PLACE_PREPS or words[0] in _NOT_A_PLACE):
-        words = words[1:]
-    while words and (words[-1] in _PLACE_STOP or words[-1] == "area"):
-        words = words[:-1]
-    return words
-
-
-def _said_place(turn: _Turn) -> Fact | None:
-    """A place named with a street / side-of-town word or after in / near / around / by / close to."""
-    c = turn.clean
-    for pattern, least in ((_STREET_PLACE, 2), (_SIDE_PLACE, 1)):
-        m = pattern.search(c)
-        words = _trim_place(m.group(1).split()) if m else []
-        if len(words) >= least:
-            return Fact("location", _place_value(words), " ".join(words))
+    """The place the lead is buying or selling in: every place the sentence names, found in the gazetteer
+    (media_server.agent.places), the preferred one kept. Words that are not a place are never a location,
+    whatever question they answer. Outside the location question a place counts only when introduced ("in",
+    "near", "moving to") in a sentence about a home or a move. A place the lead negates ("not Round Rock",
+    "moving from Ohio") is not kept; of the rest a town or ZIP beats a part of town or a street, and the last one
+    said wins ("Boise, or actually Meridian")."""
     tokens = turn.tokens
-    destination = [i for i, t in enumerate(tokens) if t == "to" and i and tokens[i - 1] in _MOVE_WORDS]
-    for i in destination + [i for i, t in enumerate(tokens) if t in _PLACE_PREPS]:
-        t = tokens[i]
-        j = i + 1
-        if t in ("close", "outside", "off") and j < len(tokens) and tokens[j] in ("to", "of"):
-            j += 1
-        elif t == "close":
+    asked = expecting == "location"
+    home_talk = bool(_HOME_WORDS.search(turn.clean))
+    found = []
+    for start, end, kind, value in _places(tokens):
+        before = " ".join(tokens[:start]) + " "
+        intro = _introduction(tokens, start)
+        if _NEGATED_PLACE.search(before):
             continue
-        while j < len(tokens) and tokens[j] in ("the", "like", "maybe", "probably", "somewhere"):
-            j += 1
-        words: list[str] = []
-        while j < len(tokens) and len(words) < 3 and tokens[j] not in _PLACE_STOP and tokens[j].isalpha():
-            words.append(tokens[j])
-            j += 1
-        if words and not any(w in _NOT_A_PLACE or w.endswith("ing") for w in words):
-            return Fact("location", _place_value(words), " ".join(tokens[i:j]))
-    m = _AREA_PLACE.search(c)
-    words = _trim_place(m.group(1).split()) if m else []
-    if words and not any(w in _NOT_A_PLACE for w in words):
-        return Fact("location", _place_value(words), m.group(0))
-    return None
+        rest = [t for i, t in enumerate(tokens) if not start <= i < end and t not in _ANSWER_LEAD | _ANSWER_TAIL]
+        if not asked and not ((intro and home_talk) or len(rest) <= 1):
+            continue  # a place said in passing counts when it is where they buy or sell, or all they said
+        rank = _KIND_RANK[kind] - (intro in _RELATIVE_INTRO)  # "Broken Arrow, just outside Tulsa": Broken Arrow
+        window = set(tokens[max(0, start - 5):start])
+        # "we live in Frisco but want to buy in Prosper": Prosper
+        rank += 0.5 * bool(window & _TARGET_WORDS) - 0.5 * bool(window & _CURRENT_WORDS)
+        said = tokens[start - 1:end] if intro and tokens[start - 1] == intro else tokens[start:end]
+        found.append((rank, start, value, " ".join(said), end))
+    if not found:
+        return None
+    rank = max(f[0] for f in found)
+    best = [f for f in found if f[0] == rank]
+    if len(best) > 1 and _CORRECTION_CUE.search(turn.clean):
+        return Fact("location", best[-1][2], best[-1][3])  # "Boise, or actually Meridian"
+    first = best[0]
+    if len(best) > 1 and tokens[first[4]:best[1][1]] == ["or"]:
+        # "Cedar Park or Leander": both
+        return Fact("location", f"{first[2]} or {best[1][2]}", f"{first[3]} or {best[1][3]}")
+    return Fact("location", first[2], first[3])
 
 
-def _answer_place(tokens: list[str]) -> list[str]:
-    if _DONT_KNOW.search(" ".join(tokens)) or (tokens and tokens[0] in ("no", "nope", "nah")):
-        return []
-    words = list(tokens)
-    while words and words[0] in _ANSWER_LEAD:
-        words.pop(0)
-    for i, w in enumerate(words):
-        if w in _ANSWER_CUT or w[0].isdigit() or w.startswith("$"):
-            words = words[:i]
+def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, value) of each place in the tokens, longest first, not overlapping."""
+    out = []
+    i = 0
+    while i < len(tokens):
+        zip_code = _spoken_zip(tokens, i)
+        if zip_code:
+            if place_kind(zip_code[1]):
+                out.append((i, zip_code[0], "zip", zip_code[1]))
+            i = zip_code[0]
+            continue
+        for length in (5, 4, 3, 2, 1):
+            words = tokens[i:i + length]
+            if len(words) < length or words[0] in _NOT_A_PLACE_START or words[-1] in _PLACE_STOP or (
+                    length == 1 and words[0] in _NOT_A_PLACE) or any(w.endswith("'s") for w in words):
+                continue
+            kind = place_kind(" ".join(words))
+            if kind:
+                out.append((i, i + length, kind, _place_value(words)))
+                i += length
+                break
+        else:
+            i += 1
+    return out
+
+
+def _spoken_zip(tokens: list[str], i: int) -> tuple[int, str] | None:
+    """A ZIP code said as digits ("78704") or digit by digit ("seven eight seven oh four")."""
+    if re.fullmatch(r"\d{5}", tokens[i]):
+        return i + 1, tokens[i]
+    digits, j = "", i
+    while j < len(tokens) and len(digits) < 5:
+        word = tokens[j]
+        digit = _ZIP_DIGITS.get(word) or (_DIGIT_WORDS.get(word) if word in _DIGIT_WORDS else
+                                          word if re.fullmatch(r"\d", word) else None)
+        if digit is None:
             break
-    while words and words[-1] in _ANSWER_TAIL:
-        words.pop()
-    return words if words and words[0] not in _NOT_A_PLACE else []
+        digits += digit
+        j += 1
+    return (j, digits) if len(digits) == 5 else None
+
+
+_DIGIT_WORDS = {w: str(n) for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven",
+                                                    "eight", "nine"))}
+
+
+
+_OTHER_MONEY = re.compile(r"\b(?:paid|bought(?: it)?(?: for)?|rent(?: is)?|owe|mortgage(?: is)?|"
+                          r"payment(?: is)?|"
+                          r"(?:everything|homes|houses|prices|it's all|they're all|stuff)(?: \w+){0,3} "
+                          r"(?:is|are|go for|cost|costs|start at)(?: like| about| around)?|way out of)(?: \w+){0,2} $")
+_CAP_MONEY = re.compile(r"\b(?:approved (?:for|up to|to)|preapproved (?:for|up to|to)|qualified (?:for|up to))"
+                        r"(?: \w+){0,2} $")
+_MIN_PRICE = 10_000  # a home's price; less is rent, a payment or a year
 
 
 def _budget(turn: _Turn, expecting: str) -> Fact | None:
-    money = find_money(turn.tokens, expecting_price=expecting == "budget")
-    if money is None:
+    """The price the lead has in mind, said anywhere in the call when the words say money. Of several amounts:
+    ones about other money (what they paid, their rent, what the bank approved) give way to the one they want;
+    "X maybe Y" and "X or Y" are a range; otherwise the last one said is the one they mean ("three hundred,
+    actually more like three eighty")."""
+    tokens = turn.tokens
+    amounts = [m for m in all_money(tokens, expecting_price=expecting == "budget") if m.amount >= _MIN_PRICE]
+    if not amounts:
         return None
-    return Fact("budget", money.amount, " ".join(turn.tokens[money.start:money.end]), high=money.high)
+    before = [" ".join(tokens[max(0, m.start - 6):m.start]) + " " for m in amounts]
+    amounts = [m for m, b in zip(amounts, before, strict=True) if not _OTHER_MONEY.search(b)]
+    wanted = [m for m in amounts if not _CAP_MONEY.search(" ".join(tokens[max(0, m.start - 4):m.start]) + " ")]
+    amounts = wanted or amounts  # "approved up to 425" alone: that is their ceiling
+    if not amounts:
+        return None
+    chosen = amounts[-1]
+    if len(amounts) >= 2:
+        low, high = amounts[-2], amounts[-1]
+        between = tokens[low.end:high.start]
+        if high.end - high.start == 1:  # "three seventy five maybe four": four as the first figure was said
+            scaled = high.amount
+            while scaled >= 5 * low.amount and scaled % 10 == 0:
+                scaled //= 10
+            high = Money(scaled, high.high, high.start, high.end)
+        if between and set(between) <= {"maybe", "or", "to", "probably", "possibly", "up", "even"} \
+                and low.amount < high.amount:
+            return Fact("budget", low.amount, " ".join(tokens[low.start:high.end]), high=high.amount)
+    return Fact("budget", chosen.amount, " ".join(tokens[chosen.start:chosen.end]), high=chosen.high)
 
 
 def _motivation(turn: _Turn, expecting: str) -> Fact | None:
@@ -713,7 +928,8 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
         m = pattern.search(c)
         if m:
             return Fact("motivation", name, m.group(0))
-    if expecting != "motivation" or _DONT_KNOW.search(c) or _DENY.match(c):
+    if expecting != "motivation" or _DONT_KNOW.search(c) or _DENY.match(c) or not _REASON.search(c) \
+            or _NOT_A_REASON.search(c):
         return None
     words = list(turn.tokens)
     while words and words[0] in _MOTIVATION_LEAD:
@@ -722,17 +938,32 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
     return Fact("motivation", answer, answer) if answer else None
 
 
+# A motivation outside the categories is stored only when the answer gives a reason for moving; a question, a
+# time for a meeting, a request to repeat or a refusal is not one ("can we talk about that when we meet").
+_REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(?:er)? (?:to )?(?:my|our|the|family|"
+                     r"work|school)|want|wanna|need|tired of|sick of|more (?:space|room|land)|better|schools?|commute|"
+                     r"family|kids|parents|mom|dad|job|work|yard|garage|pool|space|room|quiet|safer|cheaper|bigger|"
+                     r"smaller|neighbors?|landlord|lease|rent|health|weather|closer|single story|stairs|view|water|"
+                     r"mountains|beach|city|country|town)\b")
+_NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd you|say that|let you go|bye|"
+                           r"hello|you there|what was i|talk about that|get into (?:all )?that)\b|\?$")
+
+
 _YES_ANSWER = re.compile(_LEAD + r"(?:yes|yeah|yep|yup|sure|correct|absolutely|definitely|of course|we do|i do|we are"
                          r"|i am|we did|i did|we have|i have|that's right)\b")
 _NO_ANSWER = re.compile(_LEAD + r"(?:no|nope|nah|naw|not yet|not really|we don't|i don't|we haven't|i haven't|"
                         r"we're not|i'm not|not at the moment|never)\b")
+_NO_AGENT_ANY_MORE = re.compile(
+    r"\b(?:let (?:him|her|them) go|fired (?:him|her|them|our agent)|not (?:any ?more|anymore)|no longer (?:have|"
+    r"working with|with)|(?:listing|contract|agreement) (?:with \w+(?: \w+)? )?expired|(?:he's|she's|they're|he is|she "
+    r"is|they are) not (?:helping|working with|representing) us|not (?:helping|representing) us)\b")
 _NO_AGENT = re.compile(r"\b(?:don't|do not|doesn't|haven't|have not|not|no|never|aren't|are not|am not|i'm not|"
                        r"we're not|without)(?: have| got| working with| using| signed with| talked to| yet| really)* "
                        r"(?:an?|any)? ?(?:agent|realtor|broker|real estate agent)\b")
 
 
 def _has_agent(c: str, expecting: str) -> Fact | None:
-    m = _NO_AGENT.search(c)
+    m = _NO_AGENT_ANY_MORE.search(c) or _NO_AGENT.search(c)
     if m:
         return Fact("has_agent", False, m.group(0))
     m = _HAS_AGENT.search(c)
@@ -754,7 +985,8 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
         if m:
             return Fact("preapproved", value, m.group(0))
     if expecting == "preapproved":
-        for value, pattern in (("in_progress", _WORKING_ON_IT), ("no", _NO_ANSWER), ("yes", _YES_ANSWER)):
+        for value, pattern in (("in_progress", _WORKING_ON_IT), ("no", _HAVE_NOT_STARTED), ("cash", _BARE_CASH),
+                               ("no", _NO_ANSWER), ("yes", _YES_ANSWER)):
             m = pattern.search(c)
             if m:
                 return Fact("preapproved", value, m.group(0).strip())
@@ -773,51 +1005,114 @@ def _in_units(amount: float, unit: str) -> int:
     return round(amount * {"day": 1 / 30.44, "week": 7 / 30.44, "month": 1, "year": 12}[unit])
 
 
+_TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+){0,4}? "
+                      r"(?:for|since)(?: [\w']+){0,2} $|\bsince $")
+_TL_AGO = re.compile(r"^ (?:ago|back)\b")
+_TL_MOVE = re.compile(r"\b(?:move|moving|moved|relocate|relocating|be in|be out|settled|"
+                      r"in a new (?:place|house|home))\b")
+_TL_SCHOOL = re.compile(r"\b(?:(?:once|when|after) (?:the )?(?:school|school year)(?: is| gets| lets)? (?:out|over|"
+                        r"done|ends)|end of (?:the )?school year|school (?:year )?(?:is )?(?:out|ends|over)|"
+                        r"summer break|after graduation|(?:kids?|son|daughter) graduates?)\b")
+_TL_AFTER_HOLIDAYS = re.compile(r"\b(?:after|past) (?:the )?(?:holidays|new year|new years|christmas|first of the "
+                                r"year)\b|\b(?:first|start|beginning) of (?:the |next )?year\b|\bnew year\b")
+_TL_BEFORE_HOLIDAYS = re.compile(r"\b(?:before|by) (?:the )?(?:holidays|christmas|thanksgiving|end of (?:the |this )?"
+                                 r"year)\b|\b(?:end of (?:the |this )?year|year end)\b")
+_TL_NEXT_YEAR_END = re.compile(r"\bend of next year\b")
+_MONTH_CUES = r"(?:(?:end|beginning|start|middle) of |early |late |mid |by |in |around |like |probably |maybe |or |" \
+              r"about |till |until |after |before |come |this |next )"
+_TL_BARE_MONTH = re.compile(rf"\b{_MONTH_CUES}?(january|february|march|april|june|july|august|september|october|"
+                            rf"november|december)\b|\b{_MONTH_CUES}(may)\b")  # "may" only with a cue: "may i ask"
+_TL_SEASON_ANY = re.compile(r"\b(?:(next|this|in the|by|by the|by next|around|early|late|in|come|until|till|"
+                            r"before|after|this coming|over the|during the|probably|maybe|like|sometime in)\s+)?"
+                            r"(spring|summer|fall|autumn|winter)(?: of (next year|this year|20\d\d))?\b")
+_TL_YEARS_RANGE = re.compile(r"\b(?:an?|another|one) (year|month)s? or (two|three|so)\b")
+
+
 def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
+    """When the lead wants to move, in whole months from now, read only from words about time. Every time
+    phrase is a candidate; one about the past ("we've been looking for a year", "since 2009") is not; of the
+    rest, the one said nearest after a word about moving wins ("we close this month so we'd move next month"),
+    else the first said ("probably January, after he graduates in December")."""
     d = turn.digits
     s = d.s
+    candidates = [c for c in _timeline_candidates(d, s, expecting, now)
+                  if not _TL_PAST.search(s[:c[0]]) and not _TL_AGO.match(s[c[1]:])]
+    if not candidates:
+        return None
+    moving = [m.end() for m in _TL_MOVE.finditer(s)]
+    after_move = [(min(c[0] - end for end in moving if end <= c[0]), c) for c in candidates
+                  if any(end <= c[0] for end in moving)]
+    chosen = min(after_move)[1] if after_move else min(candidates, key=lambda c: c[0])
+    return Fact("timeline", chosen[2], chosen[3])
+
+
+def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime):
+    """(start, end, months, words) for every phrase in `s` that says when."""
     asking = expecting == "timeline"
-    m = _TL_RANGE.search(s)
-    if m and (m.group(2) or m.group(3)):
-        return Fact("timeline", _in_units(_amount(m.group(1)), m.group(2) or m.group(3)), d.words(*m.span()))
-    m = _TL_IN.search(s) or (_TL_BARE.search(s) if asking else None)
-    if m:
+    today = now.date()
+    for m in _TL_RANGE.finditer(s):
+        if m.group(2) or m.group(3):
+            yield m.start(), m.end(), _in_units(_amount(m.group(1)), m.group(2) or m.group(3)), d.words(*m.span())
+    for m in _TL_YEARS_RANGE.finditer(s):
+        yield m.start(), m.end(), 12 if m.group(1) == "year" else 1, m.group(0)
+    for m in [*_TL_IN.finditer(s), *(_TL_BARE.finditer(s) if asking else ())]:
         amount, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        return Fact("timeline", _in_units(_amount(amount), unit), d.words(*m.span()))
+        yield m.start(), m.end(), _in_units(_amount(amount), unit), d.words(*m.span())
     m = _positive(_TL_ASAP, s) or (_TL_NOW.search(s) if asking else None)
     if m:
         soon = m.re is _TL_NOW and "soon" in m.group(0)
-        return Fact("timeline", 1 if soon else 0, d.words(*m.span()).strip())
-    m = _TL_WHILE.search(s)
-    if m:
-        return Fact("timeline", 18, m.group(0))
-    today = now.date()
-    m = _TL_SEASON.search(s)
-    if m:
-        month, day = _SEASONS[m.group(1)]
-        target = dt.date(today.year, month, day)
-        if target < today:
+        yield m.start(), m.end(), 1 if soon else 0, d.words(*m.span()).strip()
+    for m in _TL_WHILE.finditer(s):
+        yield m.start(), m.end(), 18, m.group(0)
+    for m in _TL_SEASON_ANY.finditer(s):
+        cue, season, of_year = m.group(1) or "", m.group(2), m.group(3) or ""
+        if not cue and not of_year and not asking:
+            continue
+        yield m.start(), m.end(), _months_until(now, _season_day(today, season, cue, of_year)), m.group(0)
+    for m in _TL_SCHOOL.finditer(s):
+        target = dt.date(today.year, 6, 1)
+        yield m.start(), m.end(), _months_until(now, target if target >= today else target.replace(
+            year=today.year + 1)), m.group(0)
+    for m in _TL_AFTER_HOLIDAYS.finditer(s):
+        yield m.start(), m.end(), _months_until(now, dt.date(today.year + 1, 1, 1)), m.group(0)
+    for m in _TL_NEXT_YEAR_END.finditer(s):
+        yield m.start(), m.end(), _months_until(now, dt.date(today.year + 1, 12, 31)), m.group(0)
+    for m in _TL_BEFORE_HOLIDAYS.finditer(s):
+        if "next year" not in s[m.end():m.end() + 10]:
+            day = 31 if "end" in m.group(0) else 1  # the end of the year, or before the holidays begin
+            yield m.start(), m.end(), _months_until(now, dt.date(today.year, 12, day)), m.group(0)
+    for m in _TL_NEXT_YEAR.finditer(s):
+        if not _TL_AFTER_HOLIDAYS.search(m.group(0)) and "end of next year" not in s:
+            yield m.start(), m.end(), _months_until(now, dt.date(today.year + 1, 1, 1)), m.group(0)
+    for m in _TL_MONTH.finditer(s):
+        yield m.start(), m.end(), 1 if m.group(1) == "next" else 0, m.group(0)
+    for m in _TL_BARE_MONTH.finditer(s):
+        month = _MONTH_NUMBERS[m.group(1) or m.group(2)]
+        year = today.year + (1 if month < today.month or "next" in m.group(0) and month <= today.month else 0)
+        day = 28 if m.group(0).startswith(("end of", "late")) else 15 if m.group(0).startswith(("mid", "middle")) \
+            else 1
+        yield m.start(), m.end(), _months_until(now, dt.date(year, month, day)), m.group(0)
+    for m in _TL_YEAR.finditer(s):
+        if today.year <= int(m.group(1)) <= today.year + 10:
+            yield m.start(), m.end(), _months_until(now, dt.date(int(m.group(1)), 1, 1)), m.group(0)
+
+
+def _season_day(today: dt.date, season: str, cue: str, of_year: str) -> dt.date:
+    """The first day of the season the lead means: the coming one; with "next" the one after it when the coming
+    one has begun or is under six weeks away ("next spring" said in March is a year on, said in November it is the
+    coming one); "of next year" in next year."""
+    month, day = _SEASONS[season]
+    year = today.year + 1 if of_year == "next year" else int(of_year) if of_year.isdigit() else today.year
+    target = dt.date(year, month, day)
+    if not of_year:
+        season_end = dt.date(today.year, month, day) + dt.timedelta(days=92)
+        if season_end < today:
             target = dt.date(today.year + 1, month, day)
-        return Fact("timeline", _months_until(now, target), m.group(0))
-    m = _TL_YEAR_END.search(s)
-    if m:
-        year = today.year + (1 if "next year" in m.group(0) else 0)
-        return Fact("timeline", _months_until(now, dt.date(year, 12, 31)), m.group(0))
-    m = _TL_NEXT_YEAR.search(s)
-    if m:
-        return Fact("timeline", _months_until(now, dt.date(today.year + 1, 1, 1)), m.group(0))
-    m = _TL_MONTH.search(s)
-    if m:
-        return Fact("timeline", 1 if m.group(1) == "next" else 0, m.group(0))
-    m = _TL_MONTH_NAME.search(s)
-    if m:
-        month = _MONTH_NUMBERS[m.group(1)]
-        year = today.year + (1 if month < today.month else 0)
-        return Fact("timeline", _months_until(now, dt.date(year, month, 1)), m.group(0))
-    m = _TL_YEAR.search(s)
-    if m and today.year <= int(m.group(1)) <= today.year + 10:
-        return Fact("timeline", _months_until(now, dt.date(int(m.group(1)), 1, 1)), m.group(0))
-    return None
+        elif target < today:
+            target = today  # the season has begun: now
+        if cue.startswith("next") and (target - today).days < 45:
+            target = dt.date(target.year + 1, month, day)
+    return target
 
 
 def _bedrooms(turn: _Turn, expecting: str) -> Fact | None:

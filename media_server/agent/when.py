@@ -395,6 +395,47 @@ def _with_words(when: When, text: DigitText, spans: list[tuple[int, int]]) -> Wh
     return when
 
 
+_DAY = r"(?:(this|next) )?(today|tomorrow|monday|tuesday|tues|wednesday|weds|thursday|thurs|friday|saturday|sunday)s?"
+_RULED_OUT = re.compile(
+    rf"\b(?:not|no|except|but not|other than|anything but|any day but|besides|aside from|can't do|cannot do|can't make|"
+    rf"can not do|won't work|busy|out of town|away|working) (?:on |this |next )?{_DAY}\b"
+    rf"|\b{_DAY} (?:doesn't|does not|won't|will not|isn't|is not|wouldn't|don't|do not)(?: really)? work\b"
+    rf"|\b{_DAY}(?: is|'s| are)? (?:no good|bad|out|not good|booked|full|a no|not great|tough|tricky|impossible)\b"
+    rf"|\b(?:can't|cannot|can not|won't be able to) (?:do |make it |meet |talk )?(?:on )?{_DAY}\b")
+
+
+def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:
+    """The days the lead said they cannot do ("not Thursday", "Friday doesn't work", "I can't do tomorrow"), each
+    the day a plain mention would mean (the conventions above)."""
+    days: list[dt.date] = []
+    today = now.date()
+    for m in _RULED_OUT.finditer(text):
+        groups = [g for g in m.groups() if g]
+        which = groups[-1]
+        nearness = groups[0] if groups[0] in ("this", "next") else ""
+        if which == "today":
+            day = today
+        elif which == "tomorrow":
+            day = today + dt.timedelta(days=1)
+        else:
+            ahead = (_WEEKDAYS[which] - today.weekday()) % 7 or 7
+            day = today + dt.timedelta(days=ahead)
+            if nearness == "next":
+                day = _monday(today) + dt.timedelta(days=7 + _WEEKDAYS[which])
+        if day not in days:
+            days.append(day)
+    return days
+
+
+_INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|not) (?:the )?[\w:]+(?: [\w:]+)?(?: (?:am|pm|one))?$")
+
+
+def without_ruled_out(text: str) -> str:
+    """The text with the days ruled out (and a time "instead of" which) taken away, so that what is left names
+    the time that suits: "can we make it three instead of two thirty" → three."""
+    return _INSTEAD_OF.sub(" ", _RULED_OUT.sub(" ", text))
+
+
 def warm_up() -> None:
     """Load dateparser before the first call needs it (its first parse takes ~0.4 s): call at worker start."""
     import dateparser

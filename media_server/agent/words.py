@@ -343,12 +343,20 @@ def _range_end(tokens: list[str], span: NumberSpan, spans_at: dict[int, NumberSp
 
 def find_money(tokens: list[str], *, expecting_price: bool = False) -> Money | None:
     """The first amount of money said in `tokens` (see the module conventions)."""
+    amounts = all_money(tokens, expecting_price=expecting_price)
+    return amounts[0] if amounts else None
+
+
+def all_money(tokens: list[str], *, expecting_price: bool = False) -> list[Money]:
+    """Every amount of money said in `tokens`, in order (see the module conventions)."""
+    tokens = _money_idioms(tokens)
     spans = scan_numbers(tokens)
     if not spans:
-        return None
+        return []
     spans_at = {span.start: span for span in spans}
     price_context = expecting_price or any(t in _PRICE_CUES for t in tokens)
     skip_until = -1
+    found: list[Money] = []
     for span in spans:
         if span.start < skip_until:
             continue
@@ -356,18 +364,44 @@ def find_money(tokens: list[str], *, expecting_price: bool = False) -> Money | N
         if high_span is not None:
             money = _money_range(span, high_span, tokens, spans_at, price_context)
             if money:
-                return money
+                found.append(money)
             skip_until = high_span.end
             continue
-        if _never_money(span, tokens, spans_at):
+        if _never_money(span, tokens, spans_at) or _spoken_year(span, tokens):
             continue
         explicit = _is_explicit(span, tokens)
         if not explicit and not (price_context or _limit_cued(span, tokens)):
             continue
         value = span.value if explicit or _per_period(span, tokens) else _shorthand(span.value)
         end = span.end + 1 if span.end < len(tokens) and tokens[span.end] in _MONEY_AFTER else span.end
-        return Money(int(round(value)), None, span.start, end)
-    return None
+        found.append(Money(int(round(value)), None, span.start, end))
+    return found
+
+
+_HUNDREDS = {"low": 25_000, "lower": 25_000, "mid": 50_000, "middle": 50_000, "high": 75_000, "upper": 75_000}
+
+
+def _money_idioms(tokens: list[str]) -> list[str]:
+    """Ways of saying a price that no number grammar reads: "mid six hundreds" → 650000 (the token count kept
+    so spans still point at the lead's words), "a million two" → 1200000."""
+    out = list(tokens)
+    for i, word in enumerate(tokens):
+        nxt = tokens[i + 1:i + 3]
+        if word in _HUNDREDS and len(nxt) == 2 and nxt[0] in _UNITS and nxt[1] in ("hundreds", "hundred's"):
+            out[i:i + 3] = [str(_UNITS[nxt[0]] * 100 + _HUNDREDS[word] // 1000), "thousand", "dollars"]
+        elif word == "million" and i and tokens[i - 1] in ("a", "one") and nxt and nxt[0] in _UNITS \
+                and (len(tokens) == i + 2 or tokens[i + 2] not in ("hundred", "thousand", "dollars")):
+            out[i - 1:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million", "dollars"]
+    return out
+
+
+def _spoken_year(span: NumberSpan, tokens: list[str]) -> bool:
+    """"two thousand twenty seven", "in 2018", "since 2009": a year, not money."""
+    value = span.value
+    before = tokens[span.start - 1] if span.start else ""
+    return 1900 <= value <= 2099 and not span.dollar and (
+        before in ("in", "since", "of", "year", "from", "until", "till", "by", "back") or
+        tokens[span.start] == "two" and "thousand" in tokens[span.start:span.end])
 
 
 def _money_range(low: NumberSpan, high: NumberSpan, tokens: list[str], spans_at: dict[int, NumberSpan],

@@ -38,15 +38,24 @@ def test_a_seller_is_not_marked_down_for_having_no_mortgage():
 
 
 def test_campaign_weights_change_what_matters():
-    partial = facts(timeline=1, preapproved="no")
+    partial = facts(timeline=1, preapproved="yes")
     timeline_heavy = score_lead(partial, {"timeline": 90, "budget": 2, "preapproved": 2, "motivation": 2,
                                           "location": 2, "agent": 2})
     default = score_lead(partial)
     assert timeline_heavy.total > default.total
-    assert timeline_heavy.band == "hot"
+    assert timeline_heavy.band == "hot" and default.band != "hot"
 
 
 def test_thresholds_are_the_campaigns():
-    score = score_lead(facts(timeline=2, budget=300000), hot=35, warm=20)
+    score = score_lead(facts(timeline=2, budget=300000, preapproved="cash"), hot=35, warm=20)
     assert score.band == "hot"
-    assert score_lead(facts(timeline=2, budget=300000), hot=90, warm=80).band == "cold"
+    assert score_lead(facts(timeline=2, budget=300000, preapproved="cash"), hot=90, warm=80).band == "cold"
+
+
+def test_hot_means_ready_now_and_another_agents_client_is_cold():
+    ready = dict(timeline=2, budget=450000, location="Austin", motivation="relocating", has_agent=False)
+    assert score_lead(facts(**ready, preapproved="yes")).band == "hot"
+    not_financed = score_lead(facts(**ready, preapproved="in_progress"))
+    assert not_financed.band == "warm" and not_financed.total >= 70  # the points stand; the band waits for a lender
+    assert score_lead(facts(**{**ready, "timeline": 8}, preapproved="cash")).band == "warm"
+    assert score_lead(facts(**{**ready, "has_agent": True}, preapproved="yes")).band == "cold"

@@ -42,13 +42,16 @@ def spoken_time(moment: dt.datetime) -> str:
 
 
 def qualify_as_hot_buyer(talk: Conversation) -> str:
-    """A buyer who answers everything: pre-approved, moving in three months, no agent."""
+    """A buyer who answers everything (the agent asks all seven questions before it offers a meeting): pre-approved,
+    moving in three months for a job, no agent."""
     talk.say("yeah sure I have a minute")
     talk.say("we're looking to buy")
     talk.say("somewhere around Oak Park")
     talk.say("in about three months")
     talk.say("four fifty")
-    return talk.say("yes we're pre-approved")
+    talk.say("yes we're pre-approved")
+    talk.say("we're relocating for work")
+    return talk.say("no we don't have an agent")
 
 
 def test_it_greets_with_its_name_the_company_and_that_it_is_automated(lead):
@@ -93,11 +96,10 @@ def test_a_lead_in_another_zone_is_never_offered_a_time_before_8_their_time(camp
     assert appointment.lead_time_zone == "America/Los_Angeles"
 
 
-def test_a_lead_who_names_a_time_gets_a_slot_then(talk, lead):
+def test_a_lead_who_names_a_time_gets_a_slot_then_read_back_and_booked_on_yes(talk, lead):
     qualify_as_hot_buyer(talk)
     offer = talk.say("could we do friday afternoon instead")
-    assert "Friday" in offer
-    talk.say("the second one")
+    assert "Friday" in offer and " or " not in offer and talk.hangup == ""  # their time, read back, not a new menu
     talk.say("yes")
     appointment = Appointment.objects.get(lead=lead)
     local = appointment.starts_at.astimezone(CHICAGO)
@@ -147,8 +149,8 @@ def test_is_this_a_robot_is_answered_truthfully_and_the_call_goes_on(talk):
     question = talk.say("we want to buy")
     reply = talk.say("wait am I talking to a real person")
     assert "automated" in reply or "AI" in reply
-    assert not talk.hangup
-    assert question.split()[-1] in reply  # the question it had asked comes back
+    assert not talk.hangup and question not in reply  # no sentence twice...
+    assert _expecting(talk) == "location" and reply.endswith("?")  # ...but the question comes back, reworded
 
 
 def test_how_did_you_get_my_number_names_the_consent_source(talk):
@@ -204,7 +206,9 @@ def test_garbled_words_in_a_language_whisper_is_sure_of_still_get_the_spanish_ca
 def test_an_unusable_english_turn_is_asked_again(talk):
     reply = talk.say("mmhm rrr", usable=False)
     state = talk.agent.state(talk.call.pk)
-    assert not talk.hangup and state["expecting"] == "permission" and reply == state["question"]  # asked again
+    assert not talk.hangup and state["expecting"] == "permission"
+    assert ("minute" in reply or "time" in reply) and reply.endswith("?")
+    assert reply not in talk.said[0]  # asked again, in other words
 
 
 def _expecting(talk) -> str:
@@ -228,6 +232,8 @@ def test_a_low_confidence_yes_to_a_read_back_is_not_taken_as_consent(talk):
     _to_the_budget_question(talk)
     talk.say("around 400,000")
     talk.say("yes I'm pre-approved")
+    talk.say("a new job")
+    talk.say("no agent")
     talk.say("the first one")  # the offer's first slot; now the read-back
     read_back = talk.said[-1]
     assert talk.say("yes", usable=False) == read_back  # asked again, nothing booked
@@ -240,6 +246,8 @@ def test_an_unclear_answer_to_a_read_back_hears_the_read_back_again(talk):
     _to_the_budget_question(talk)
     talk.say("around 400,000")
     talk.say("yes I'm pre-approved")
+    talk.say("a new job")
+    talk.say("no agent")
     read_back = talk.say("the first one")
     assert talk.say("let's find the stupid", usable=False) == read_back
     talk.say("yes")
@@ -386,8 +394,8 @@ def test_machine_detection_decides_what_the_greeting_is(campaign, answered_by, g
 
 
 def test_a_long_winded_call_wraps_up_before_its_cost_cap(campaign, lead):
+    from apps.calls.lifecycle import finish_call
     from apps.calls.models import CallStatus
-    from apps.calls.services import finish_call
     from apps.costs.services import call_cost
 
     campaign.budget_per_call = Decimal("0.05")  # under three started minutes at $0.018
@@ -407,3 +415,43 @@ def test_a_long_winded_call_wraps_up_before_its_cost_cap(campaign, lead):
     assert call_cost(talk.call.pk) <= Decimal("0.05")
     lead.refresh_from_db()
     assert lead.next_attempt_at is not None and lead.next_attempt_at > NOW + dt.timedelta(hours=12)
+
+
+# --- a dialogue that books (issue 16) ----------------------------------------------------------------------
+
+
+def test_a_yes_to_two_times_asks_which_one_instead_of_repeating_the_offer(talk, lead):
+    offer = qualify_as_hot_buyer(talk)
+    which = talk.say("yes great thanks")
+    assert which != offer and ("which" in which.lower() or "is that" in which.lower())
+    assert not Appointment.objects.filter(lead=lead).exists()
+    talk.say("the first one")
+    talk.say("yes")
+    assert Appointment.objects.filter(lead=lead).count() == 1
+
+
+def test_a_day_the_lead_rules_out_is_never_offered(talk, lead):
+    qualify_as_hot_buyer(talk)
+    thursday = (NOW.astimezone(CHICAGO) + dt.timedelta(days=1)).strftime("%A")  # NOW is a Wednesday
+    offer = talk.say(f"i can't do {thursday.lower()} any other day")
+    assert thursday not in offer and "tomorrow" not in offer.lower() and " or " in offer
+    talk.say("the first one")
+    talk.say("yes")
+    booked = Appointment.objects.get(lead=lead).starts_at.astimezone(CHICAGO)
+    assert booked.strftime("%A") != thursday
+
+
+def test_no_sentence_is_said_twice_in_a_call(talk):
+    qualify_as_hot_buyer(talk)
+    for answer in ("yes", "sure", "ok"):
+        talk.say(answer)
+    sentences = [s for reply in talk.said for s in re.split(r"(?<=[.?!])\s+", reply) if len(s.split()) > 2]
+    assert len(sentences) == len(set(sentences)), [s for s in sentences if sentences.count(s) > 1]
+
+
+def test_a_hostile_lead_gets_an_apology_and_no_more_calls(talk, lead):
+    reply = talk.say("how dare you call me at dinner time")
+    assert talk.hangup and ("sorry" in reply.lower() or "apolog" in reply.lower())
+    lead.refresh_from_db()
+    assert lead.status != LeadStatus.NEW and lead.next_attempt_at is None  # not called again by this campaign
+    assert not DoNotCall.objects.filter(phone=lead.phone).exists()  # they did not ask for the registry

@@ -33,7 +33,7 @@ TURNS = [
     ("unsubscribe", "", "opt_out", "", {}),
     ("No, I'm not interested. Please take me off your list.", "", "opt_out", "", {}),
     ("lose my number", "", "opt_out", "", {}),
-    ("we're looking to buy but stop calling me", "", "opt_out", "", {}),
+    ("we're looking to buy but stop calling me", "", "opt_out", "", {"intent": "buy"}),  # compliance wins, facts kept
     # a time preference is not an opt-out
     ("please don't call me before noon", "", "objection", "busy", {}),
     ("please don't call me on weekends", "", "objection", "busy", {}),
@@ -95,10 +95,10 @@ TURNS = [
     ("the market is gonna crash", "", "objection", "market_worry", {}),
     ("interest rates are just too high", "", "objection", "market_worry", {}),
     # asked about an agent: a plain yes/no is a fact
-    ("yeah we do", "has_agent", "inform", "", {"has_agent": True}),
+    ("yeah we do", "has_agent", "objection", "has_agent", {"has_agent": True}),  # represented: we step back
     ("no", "has_agent", "inform", "", {"has_agent": False}),
     ("nope not yet", "has_agent", "inform", "", {"has_agent": False}),
-    ("yeah my cousin is a realtor", "has_agent", "inform", "", {"has_agent": True}),
+    ("yeah my cousin is a realtor", "has_agent", "objection", "has_agent", {"has_agent": True}),
     ("no we don't have an agent", "", "inform", "", {"has_agent": False}),
     # schedule
     ("can we set up a time", "", "schedule", "", {}),
@@ -173,7 +173,7 @@ TURNS = [
     ("the elm street area", "", "inform", "", {"location": "Elm Street"}),
     ("uh probably somewhere in round rock", "location", "inform", "", {"location": "Round Rock"}),
     ("austin", "location", "inform", "", {"location": "Austin"}),
-    ("somewhere in like cedar park or leander", "location", "inform", "", {"location": "Cedar Park"}),
+    ("somewhere in like cedar park or leander", "location", "inform", "", {"location": "Cedar Park or Leander"}),
     ("probably pflugerville or manor", "location", "inform", "", {"location": "Pflugerville or Manor"}),
     ("i don't know yet", "location", "unclear", "", {}),
     # budget
