@@ -309,13 +309,21 @@ WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=False)
 WEBHOOK_SECRET_KEY = env("WEBHOOK_SECRET_KEY", default="")
 
 # --- the agent's brain ----------------------------------------------------------------
-# Ollama is optional: without OLLAMA_HOST the agent understands and replies by rules and templates.
+# The LLM is optional: without LLM_HOST (or OLLAMA_HOST) the agent understands and replies by rules and templates.
+# LLM_API is the protocol: "ollama" (/api/chat) or "openai" (/v1/chat/completions: llama.cpp's server, vLLM).
+LLM_API = env("LLM_API", default="ollama")
+if LLM_API not in ("ollama", "openai"):
+    raise ImproperlyConfigured(f'LLM_API must be "ollama" or "openai", not {LLM_API!r}')
 OLLAMA_HOST = env("OLLAMA_HOST", default="")
 OLLAMA_MODEL = env("OLLAMA_MODEL", default="llama3.2:3b")
+# Empty: OLLAMA_HOST and OLLAMA_MODEL (read when the brain is made, so either name works for either API).
+LLM_HOST = env("LLM_HOST", default="")
+LLM_MODEL = env("LLM_MODEL", default="")
+# The deadlines, breaker and cache below apply to either API.
 # A reply whose first token is later than this is said from the templates instead (no dead air).
 OLLAMA_FIRST_TOKEN_MS = env.int("OLLAMA_FIRST_TOKEN_MS", default=500)
 OLLAMA_TIMEOUT_SECONDS = env.float("OLLAMA_TIMEOUT_SECONDS", default=4.0)
-# After this many failures in a row Ollama is not asked for OLLAMA_BREAKER_RESET_SECONDS.
+# After this many failures in a row the LLM is not asked for OLLAMA_BREAKER_RESET_SECONDS.
 OLLAMA_BREAKER_FAILURES = env.int("OLLAMA_BREAKER_FAILURES", default=3)
 OLLAMA_BREAKER_RESET_SECONDS = env.float("OLLAMA_BREAKER_RESET_SECONDS", default=30.0)
 OLLAMA_CACHE_SECONDS = env.int("OLLAMA_CACHE_SECONDS", default=3600)  # Redis cache of repeated prompts

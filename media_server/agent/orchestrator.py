@@ -41,7 +41,8 @@ DEFAULT_ZONE = "America/New_York"
 # one Redis write per turn instead of one per node keeps the decision well inside 20 ms.
 DURABILITY = "exit"
 REMEMBERED_CALLS = 1000  # what this process keeps in memory per call; the checkpoint has the rest
-# What Ollama is asked to fill in when the rules understood nothing (format= JSON schema).
+# What the LLM is asked to fill in when the rules understood nothing (a JSON schema: every intent, objection
+# and fact the rules know).
 EXTRACTION_SCHEMA = {
     "type": "object",
     "properties": {
@@ -49,16 +50,24 @@ EXTRACTION_SCHEMA = {
         "objection": {"type": "string", "enum": ["", *OBJECTIONS]},
         "facts": {"type": "object", "properties": {
             "intent": {"type": "string", "enum": ["buy", "sell", "both", "rent"]},
-            "location": {"type": "string"}, "budget": {"type": "integer"}, "motivation": {"type": "string"},
+            "location": {"type": "string"}, "budget": {"type": "integer"}, "budget_high": {"type": "integer"},
+            "motivation": {"type": "string"},
             "has_agent": {"type": "boolean"}, "timeline": {"type": "integer"}, "bedrooms": {"type": "integer"},
             "preapproved": {"type": "string", "enum": ["yes", "no", "in_progress", "cash"]},
         }},
     },
     "required": ["intent", "facts"],
 }
-EXTRACTION_PROMPT = ("You read one thing a person said on a phone call with a real estate assistant and return "
-                     "JSON only. The assistant had asked about: {expecting}. timeline is months until they move; "
-                     "budget is US dollars. Leave out facts they did not say.")
+EXTRACTION_PROMPT = ("You read what a person just said on a phone call with a real estate assistant and return "
+                     "JSON only. The conversation so far:\n{history}\nThe assistant had just asked about: "
+                     "{expecting}. timeline is months until they move; budget is US dollars (budget_high the top of "
+                     "a range). Leave out facts they did not say; a wrong fact is worse than a missing one.")
+HISTORY_TURNS = 3  # what the LLM reads of the conversation before the lead's last words
+# Intents that end or redirect a call are the rules' to decide; the model may add an opt-out (a lead is then
+# never called again on its word, the safe side) but never ends a call as a wrong number, a machine, another
+# language, and never takes an opt-out away (it is only asked when the rules found nothing at all).
+_MODEL_MAY_NOT_SAY = frozenset({"wrong_number", "voicemail", "other_language", "is_robot"})
+MAX_LLM_SENTENCES = 2  # the reply prompt asks for two; a model that rambles is cut there
 REPLY_PROMPT = ("You are {agent}, an automated assistant (an AI) calling for {company}, a real estate team, "
                 "speaking on the phone with {lead}. Be warm, brief and honest; never invent prices, homes or "
                 "availability. Answer in at most two short spoken sentences, no lists, no markdown. Keep the "
@@ -103,6 +112,7 @@ class Orchestrator:
         self.brain = brain_from_settings() if brain is ... else brain
         self.graph = AgentGraph(domain, checkpointer or RedisCheckpointSaver()).graph
         self._calls: dict[int, tuple[str, str, int]] = {}  # call id → (what we asked, lead zone, turns taken)
+        self._history: dict[int, list[str]] = {}  # call id → the last lines said, for the LLM to read
         self._background: set[asyncio.Task] = set()
 
     def warm_up(self) -> None:
@@ -157,6 +167,10 @@ class Orchestrator:
         if self.brain is not None and understood.intent == "unclear" and turn.text.strip():
             if await self._extract(call_id, turn.text, expecting, understood):
                 mode = "llm"
+        if call_id is not None:
+            history = self._history.setdefault(call_id, [])
+            history.append(f"Lead: {turn.text}")
+            del history[:-2 * HISTORY_TURNS]
         return understood, mode
 
     # --- deciding (worker thread) ------------------------------------------------------
@@ -176,8 +190,15 @@ class Orchestrator:
         self._calls[call_id] = (result.get("expecting", ""), result.get("lead_tz", ""), result.get("turn_number") or 0)
         if len(self._calls) > REMEMBERED_CALLS:  # calls the lead hung up never say goodbye here: forget the oldest
             self._calls.pop(next(iter(self._calls)))
+        if result.get("replies"):
+            history = self._history.setdefault(call_id, [])
+            history.append("Assistant: " + " ".join(result["replies"]))
+            del history[:-2 * HISTORY_TURNS]
+        if len(self._history) > REMEMBERED_CALLS:
+            self._history.pop(next(iter(self._history)))
         if result.get("hangup"):
             self._calls.pop(call_id, None)  # the call is over; its checkpoint stays for analysis
+            self._history.pop(call_id, None)
 
     def _recall(self, context: CallContext) -> tuple[str, str, int]:
         """What this process does not remember (a restarted worker), from the checkpoint."""
@@ -204,17 +225,21 @@ class Orchestrator:
 
     async def _extract(self, call_id: int, text: str, expecting: str, understood: Understanding) -> bool:
         """Ask Ollama what the rules could not tell; its answer is checked against our own vocabulary."""
-        found = await self.brain.extract(EXTRACTION_PROMPT.format(expecting=expecting or "nothing yet"), text,
-                                         EXTRACTION_SCHEMA, call_id=call_id)
+        history = "\n".join(self._history.get(call_id, [])[-2 * HISTORY_TURNS:]) or "(just started)"
+        prompt = EXTRACTION_PROMPT.format(history=history, expecting=expecting or "nothing yet")
+        found = await self.brain.extract(prompt, text, EXTRACTION_SCHEMA, call_id=call_id)
         if not found:
             return False
-        if found.get("intent") in INTENTS:
+        if found.get("intent") in INTENTS and found["intent"] not in _MODEL_MAY_NOT_SAY:
             understood.intent = found["intent"]
         if found.get("objection") in OBJECTIONS:
             understood.objection = found["objection"]
-        for name, value in (found.get("facts") or {}).items():
+        facts = found.get("facts") or {}
+        for name, value in facts.items():
             if name in FACT_NAMES and value not in (None, ""):
-                understood.facts.append(Fact(name, value, words=text[:80]))
+                high = facts.get("budget_high") if name == "budget" else None
+                high = high if isinstance(high, int) else None
+                understood.facts.append(Fact(name, value, words=text[:80], high=high))
         if understood.facts and understood.intent == "unclear":
             understood.intent = "inform"
         return True
@@ -256,8 +281,12 @@ class Orchestrator:
         draft = " ".join(result["replies"])
         messages = [{"role": "user", "content": f"The lead said: {turn.text}\nDraft reply: {draft}"}]
         async with aclosing(self.brain.reply(system, messages, call_id=context.call_id)) as sentences:
+            count = 0
             async for sentence in sentences:
                 yield sentence
+                count += 1
+                if count >= MAX_LLM_SENTENCES:
+                    return
 
     def _keep(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)

@@ -60,22 +60,9 @@ def unused_port_url() -> str:
 # --- replies ----------------------------------------------------------------------------------------------------
 
 
-def test_it_hands_over_the_first_sentence_before_the_reply_is_written(fake):
-    text = "Thanks for picking up, Dana. Are you still thinking about selling this spring?"
-    first_end = tokens_of(text).index(".")
-    answer = fake.answer_next(text=text, hold_after=first_end + 2)  # the rest waits until the test lets go
-
-    async def listen():
-        sentences = []
-        async for sentence in brain(fake, timeout_s=8).reply(SYSTEM, LEAD):
-            fake.note(f"consumer got: {sentence}")
-            answer.release.set()
-            sentences.append(sentence)
-        return sentences
-
-    assert asyncio.run(listen()) == ["Thanks for picking up, Dana.",
-                                     "Are you still thinking about selling this spring?"]
-    assert fake.events.index("consumer got: Thanks for picking up, Dana.") < fake.events.index("last line sent")
+def test_a_reply_is_asked_for_as_a_stream(fake):  # the sentence-by-sentence hand-over: test_llm_streams.py
+    fake.answer_next(text="Thanks for picking up, Dana. Are you still thinking about selling this spring?")
+    assert asyncio.run(said(brain(fake)))[0] == "Thanks for picking up, Dana."
     request = fake.chats[0]
     assert request.model == MODEL
     assert request.body["stream"] is True
@@ -154,27 +141,6 @@ def test_it_raises_when_ollama_is_not_running():
     assert asyncio.run(the_brain.extract("Extract the facts.", "We want to buy.", SCHEMA)) is None
     assert asyncio.run(the_brain.healthy()) is False
     assert the_brain.breaker.failures == 2
-
-
-def test_it_ends_the_reply_early_when_the_connection_breaks_after_a_sentence(fake):
-    text = "Great, Elm Street is a lovely area. When would you like to move? I can send some numbers."
-    fake.answer_next(text=text, cut_after=tokens_of(text).index(".") + 3)
-    the_brain = brain(fake)
-
-    assert asyncio.run(said(the_brain)) == ["Great, Elm Street is a lovely area."]
-    assert the_brain.breaker.failures == 1
-
-
-def test_it_ends_the_reply_at_the_overall_deadline_when_ollama_goes_quiet(fake):
-    text = "Great, Elm Street is a lovely area. When would you like to move?"
-    fake.answer_next(text=text, stall_after=tokens_of(text).index(".") + 3)
-    the_brain = brain(fake, timeout_s=1.0)
-    started = time.monotonic()
-
-    assert asyncio.run(said(the_brain)) == ["Great, Elm Street is a lovely area."]
-    assert time.monotonic() - started < 3
-    assert fake.chats[0].client_gone.wait(2)
-    assert the_brain.breaker.failures == 1
 
 
 # --- the lead interrupts ------------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ def _brain():
 
     brain = brain_from_settings()
     if brain is None:
-        raise CommandError("--llm needs OLLAMA_HOST (see the README's LLM section)")
+        raise CommandError("--llm needs LLM_HOST (or OLLAMA_HOST); see the README's LLM settings")
     return brain
 
 
