@@ -89,6 +89,8 @@ def reading(understood) -> dict:
     out = {"intent": understood.intent, "objection": understood.objection, "facts": facts}
     if understood.ruled_out:
         out["ruled_out"] = understood.ruled_out
+    if understood.asks:
+        out["asks"] = understood.asks
     if understood.when is not None:
         when = understood.when
         out["when"] = {"start": when.start.isoformat(), "end": when.end.isoformat(), "exact": when.exact,

@@ -80,4 +80,6 @@ class Understanding:
     language: str = "en"
     unsure: str = ""  # for a turn we asked to hear again ("repeat"): the intent its doubtful words suggested
     ruled_out: list[str] = field(default_factory=list)  # days (ISO, lead-local) the lead said they cannot do
-    hostile: bool = False  # swore at us, "how dare you": an apology and the offer to remove their number
+    hostile: bool = False  # swore at us, "how dare you": an apology and no more calls
+    asks: str = ""  # what the lead asks of us that a meeting answers: "valuation" (what's my house worth) or
+    #                 "together" (my husband handles that: a time when both can talk)

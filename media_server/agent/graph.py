@@ -76,6 +76,7 @@ class CallState(TypedDict, total=False):
     appointment: dict | None
     callback_at: str | None
     disposition: str
+    asks: str  # "valuation" or "together": what the meeting we offer answers (Understanding.asks)
     which_asked: int  # times we asked "which one, A or B?" after a yes without a choice
     ruled_out: list[str]  # days (ISO, lead-local) the lead said they cannot do: never offered
     spoken: Annotated[list[str], operator.add]  # every sentence said before this turn: never said again word for word
@@ -261,12 +262,17 @@ class AgentGraph:
         u, replies = _u(state), _replies(state)
         facts, asked, expecting = state.get("facts") or {}, state.get("asked") or {}, state.get("expecting", "")
         said: list[str] = []
-        if u.get("intent") == "question":
+        update: dict = {}
+        if u.get("asks"):  # a valuation, or a time when both can talk: the meeting we will offer answers it
+            said.append(replies.say(f"offer_{u['asks']}"))
+            update["asks"] = u["asks"]
+            asked = {**asked, expecting: MAX_ASKS} if expecting in QUESTION_ORDER else asked  # not asked again
+        elif u.get("intent") == "question":
             said.append(replies.say("answer_question"))
         answered = expecting in (state.get("new_facts") or {}) or expecting in facts
         unsure = UNSURE.search((state.get("turn") or {}).get("text", "").lower()) is not None
         if expecting in QUESTION_ORDER and not answered and asked.get(expecting, 0) < MAX_ASKS and not unsure \
-                and u.get("intent") not in ("question", "affirm", "deny"):
+                and u.get("intent") not in ("question", "affirm", "deny") and not u.get("asks"):
             return _ask(state, replies, expecting, self._question_key(expecting, facts), prefix="Sorry, ")
         if state.get("new_facts") and not said:
             said.append(replies.say("acknowledge"))
@@ -275,15 +281,15 @@ class AgentGraph:
         timeline = (facts.get("timeline") or {}).get("value")
         if isinstance(timeline, int) and timeline > FAR_TIMELINE_MONTHS and band == "cold":
             following = None  # years away: thank them now rather than quiz them
+        asks = update.get("asks") or state.get("asks")
         if following is None:
-            if band in ("hot", "warm"):
+            if band in ("hot", "warm") or asks:  # a lead who asked for a valuation or a joint meeting is offered one
                 # The offer opens the next part itself ("It'd be worth sitting down with…"): no "Thanks." first.
-                return Command(goto="scheduling", update=_handover(state, "scheduling", f"{band} lead"))
-            return {**_end([replies.say("goodbye_cold")], "cold", "the lead is not ready"), "free_reply": True}
-        update = _ask(state, replies, following, self._question_key(following, facts))
-        update["replies"] = said + update["replies"]
-        update["tries"] = 0
-        return update
+                return Command(goto="scheduling", update={**update, "asked": asked, "replies": said,
+                                                          **_handover(state, "scheduling", asks or f"{band} lead")})
+            return {**_end([*said, replies.say("goodbye_cold")], "cold", "the lead is not ready"), "free_reply": True}
+        question = _ask({**state, "asked": asked}, replies, following, self._question_key(following, facts))
+        return {**update, **question, "replies": said + question["replies"], "tries": 0}
 
     def objection(self, state: CallState) -> dict | Command:
         u, replies = _u(state), _replies(state)

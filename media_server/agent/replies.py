@@ -50,6 +50,14 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Sorry, I missed that.",
     ),
     "acknowledge": ("Great.", "Got it.", "Okay, thanks.", "Perfect.", "Thanks."),
+    "offer_valuation": (
+        "Our agents do free home valuations, and I can set one up for you in a moment.",
+        "That's what a valuation with one of our agents is for, and I'll find you a time shortly.",
+    ),
+    "offer_together": (
+        "It's easiest when you can both be there, so I'll find a time for the two of you.",
+        "No problem, I'll look for a time when you can both talk it through.",
+    ),
     "answer_question": (
         "That's a great question for one of our agents, they know the local market inside out.",
         "Our agents can walk you through that in detail.",

@@ -581,6 +581,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         when = None  # "not thursday": the day named is the one they cannot do
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     u.hostile = bool(_HOSTILE.search(c))
+    u.asks = "valuation" if _VALUATION.search(c) else "together" if _SOMEONE_ELSE_DECIDES.search(c) else ""
     if u.hostile and u.intent not in ("wrong_number", "voicemail", "is_robot", "other_language", "how_got_number",
                                       "who_is_this"):
         u.intent, u.objection = "objection", "not_interested"
@@ -598,6 +599,19 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     return u
 
 
+# A seller asking what the house is worth: a valuation is what our agents do in a meeting.
+_VALUATION = re.compile(r"\b(?:what(?:'s| is| would be| could be) (?:my|our|the) (?:house|home|place|property|condo) "
+                        r"(?:worth|going for|valued at)|how much (?:is|would|could|can) (?:my|our|the) (?:house|home|"
+                        r"place|property|condo)|"
+                        r"how much (?:could|would|can|might) (?:i|we) (?:get|sell (?:it|my|our))|"
+                        r"(?:home|house|property) (?:value|valuation|appraisal)|"
+                        r"what (?:could|would|can|might) (?:i|we) (?:get|sell it) for)\b")
+# Someone else decides or holds the facts: a time when both can talk.
+_SOMEONE_ELSE_DECIDES = re.compile(
+    r"\b(?:my|our) (?:husband|wife|spouse|partner|fiance|fiancee|boyfriend|girlfriend|hubby|wife's|husband's) "
+    r"(?:handles|does|takes care of|would know|deals with|is the one|makes|decides|has to|needs to|does all|knows)\b|"
+    r"\b(?:talk|speak|check) (?:to|with) my (?:husband|wife|spouse|partner|fiance|fiancee)\b|"
+    r"\b(?:she|he)(?:'s| is) the one (?:handling|doing|who)\b")
 _QUESTION_FIRST = re.compile(_LEAD + r"(?:how|what|what's|why|when|where|which|who|is|are|do|does|did|can|could|would|"
                              r"will|should)\b")
 

@@ -455,3 +455,22 @@ def test_a_hostile_lead_gets_an_apology_and_no_more_calls(talk, lead):
     lead.refresh_from_db()
     assert lead.status != LeadStatus.NEW and lead.next_attempt_at is None  # not called again by this campaign
     assert not DoNotCall.objects.filter(phone=lead.phone).exists()  # they did not ask for the registry
+
+
+def test_a_seller_asking_what_the_house_is_worth_is_offered_a_valuation_appointment(talk, lead):
+    talk.say("sure")
+    talk.say("we're thinking of selling")
+    reply = talk.say("honestly what's my house worth these days")
+    assert "valuation" in reply and reply.endswith("?") and not talk.hangup  # promised, and qualifying goes on
+    for answer in ("it's on elm street in oak park", "not for a year or two", "maybe three fifty",
+                   "no particular reason", "no agent"):
+        reply = talk.say(answer)
+    assert " or " in reply and _expecting(talk) == "slot_choice"  # a cold seller still gets the valuation offered
+
+
+def test_a_lead_whose_spouse_decides_is_offered_a_time_when_both_can_talk(talk):
+    talk.say("sure")
+    talk.say("buying")
+    reply = talk.say("my husband handles all that i'd need to talk to him")
+    assert "both" in reply and not talk.hangup
+    assert _expecting(talk) == "timeline"  # the location question is not pressed again: the meeting will cover it
