@@ -151,7 +151,9 @@ def test_a_flood_is_cut_off_and_the_slot_comes_back(stack, live_call):
             return twilio.ws.close_code
 
     assert asyncio.run(call()) == 4429
-    wait_for(lambda: sum(w["free"] for w in registry.live_workers().values()) == 2, 10, what="both slots free")
+    # The slot comes back once the worker has drained what was relayed before the cut and ended the session:
+    # 5–9 s on a loaded 2-core box. What is asserted is that it comes back, not how fast (that is a benchmark's).
+    wait_for(lambda: sum(w["free"] for w in registry.live_workers().values()) == 2, 30, what="both slots free")
 
 
 def test_a_killed_web_process_leaves_no_slot_held(stack, live_call):
