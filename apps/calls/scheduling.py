@@ -52,6 +52,16 @@ class AgentCalendar:
     busy_starts: list[dt.datetime]  # booked appointments, sorted by start
     busy_max_end: list[dt.datetime]  # running maximum of their ends, for an O(log n) overlap test
 
+    def add_booking(self, start: dt.datetime, end: dt.datetime) -> None:
+        """Keep a booked appointment in start order, the running maximum of ends kept exact."""
+        index = bisect_left(self.busy_starts, start)
+        before = self.busy_max_end[index - 1] if index else end
+        self.busy_starts.insert(index, start)
+        self.busy_max_end[index:] = [max(before, end), *(max(m, end) for m in self.busy_max_end[index:])]
+
+    def is_busy(self, start: dt.datetime, end: dt.datetime) -> bool:
+        return _busy(self, start, end)
+
 
 # --- free slots -----------------------------------------------------------------------
 
@@ -116,8 +126,7 @@ def _load_agents(campaign, lower: dt.datetime, upper: dt.datetime) -> list[Agent
             .order_by("starts_at").values_list("agent_id", "starts_at", "ends_at"))
     for agent_id, starts_at, ends_at in busy:
         agent = agents[agent_id]
-        agent.busy_starts.append(starts_at)
-        agent.busy_max_end.append(max(ends_at, agent.busy_max_end[-1]) if agent.busy_max_end else ends_at)
+        agent.add_booking(starts_at, ends_at)
     # When several agents are free at the same time the one with fewer bookings gets the lead.
     return sorted(agents.values(), key=lambda agent: (len(agent.busy_starts), agent.name, agent.id))
 

@@ -279,12 +279,10 @@ class CorpusCallDomain(DjangoCallDomain):
     def book(self, state: dict, slot: dict) -> dict | None:
         starts = dt.datetime.fromisoformat(slot["starts_at"])
         ends = dt.datetime.fromisoformat(slot["ends_at"])
-        if any(b["starts_at"] < ends and starts < b["ends_at"] for b in self.booked):
+        if self.calendar.is_busy(starts, ends):
             return None
         self.booked.append({"starts_at": starts, "ends_at": ends})
-        self.calendar.busy_starts.append(starts)
-        self.calendar.busy_max_end.append(max(ends, *self.calendar.busy_max_end) if self.calendar.busy_max_end
-                                          else ends)
+        self.calendar.add_booking(starts, ends)
         return {"id": len(self.booked), "starts_at": slot["starts_at"], "agent_name": slot["agent_name"]}
 
     def record_step(self, result: dict, **kept) -> None:

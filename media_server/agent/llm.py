@@ -11,6 +11,7 @@ Log lines carry lengths, counts and the call id, never the lead's words.
 """
 from __future__ import annotations
 
+import abc
 import asyncio
 import functools
 import hashlib
@@ -167,7 +168,7 @@ def _no_stats() -> dict[str, int]:
     return dict.fromkeys(("asked", "in_time", "late", "failed", "unfit", "cached", "skipped"), 0)
 
 
-class Brain:
+class Brain(abc.ABC):
     """An LLM behind deadlines, a circuit breaker and a cache; a subclass speaks one server's API (`_connect`,
     `_disconnect`, `_complete`, `_stream`, `_ping`).
 
@@ -337,24 +338,25 @@ class Brain:
 
     # --- the wire, per API ----------------------------------------------------------------------------------
 
+    @abc.abstractmethod
     def _connect(self):
         """A new HTTP client for the running event loop."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     async def _disconnect(self, client) -> None:
-        raise NotImplementedError
+        """Close a client `_connect` made."""
 
+    @abc.abstractmethod
     async def _complete(self, messages: list[dict], schema: dict) -> tuple[str, Usage]:
         """One non-streamed chat constrained by the JSON `schema`, temperature 0: its content and usage."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _stream(self, messages: list[dict]) -> AsyncIterator[Piece]:
         """A streamed chat as Pieces; nothing is sent before the first `anext`, and `aclose` ends the request."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     async def _ping(self) -> None:
         """Raises unless the server answers its model list."""
-        raise NotImplementedError
 
     # --- inside ---------------------------------------------------------------------------------------------
 
