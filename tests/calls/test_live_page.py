@@ -313,15 +313,19 @@ def test_in_a_browser_staff_watch_a_rehearsal_call_live_then_open_its_review(
         stderr=(logs / "rehearse.log").open("w"), text=True)
     try:
         started = time.monotonic()
-        lead_line = page.wait_for_selector(".live-call .transcript li.lead .text", timeout=120_000)
+        # Locators, not element handles: the page re-renders a call's card as events arrive, so anything held
+        # across a wait is re-resolved when it is read or clicked.
+        lead_line = page.locator(".live-call .transcript li.lead .text").first
+        lead_line.wait_for(timeout=120_000)
         seen_after = time.monotonic() - started
         card = page.locator(".live-call").first
         call_id = int(card.get_attribute("data-call"))
         call = Call.objects.get(pk=call_id)
         status_then = [call.status]
         heard = lead_line.inner_text()
-        greeting = page.wait_for_selector(".live-call .transcript li.agent:has-text('automated assistant')",
-                                          timeout=60_000).inner_text()
+        greeting_line = page.locator(".live-call .transcript li.agent:has-text('automated assistant')").first
+        greeting_line.wait_for(timeout=60_000)
+        greeting = greeting_line.inner_text()
         call.refresh_from_db()
         status_then.append(call.status)
         header = card.locator("header").inner_text()
@@ -330,7 +334,8 @@ def test_in_a_browser_staff_watch_a_rehearsal_call_live_then_open_its_review(
         ticked = card.locator(".elapsed").inner_text()
         live_html = page.content()
 
-        review = page.wait_for_selector(f'#finished-{call_id} a.review', timeout=120_000)
+        review = page.locator(f'#finished-{call_id} a.review')
+        review.wait_for(timeout=120_000)
         assert page.locator(f"#call-{call_id}").count() == 0  # gone from the live list
         finished_html = page.content()
         review.click()
