@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.campaigns",
     "apps.calls",
     "apps.costs",
+    "apps.compliance",
     "apps.integrations.webhooks",
     "apps.integrations.sheets",
     "media_server",
