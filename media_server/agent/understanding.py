@@ -254,6 +254,13 @@ _HOSTILE = _rx(
     r"\bhow dare you\b", r"\b(?:you|y'all) people\b", r"\b(?:scam|scammers?|scamming|vultures|leeches|parasites)\b",
     r"\bget a (?:real )?job\b", r"\bwho the hell\b", r"\bsick and tired\b",
 )
+_REFUSES_MEETING = re.compile(r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really )?(?:want|need) (?:a|an|the|any|to) "
+                              r"(?:meeting|appointment|call|meet|talk)\b")
+# Not now, we will come back to you: a lead who defers the meeting has not picked a slot.
+_DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd) (?:reach out|be in touch|get in touch|"
+                             r"contact you)\b|"
+                             r"\bbefore (?:we|i) (?:meet|talk|sit down|sign) with (?:anyone|anybody|an agent|someone|"
+                             r"you)\b")
 _OBJECTIONS = [
     ("not_interested", _rx(
         r"\b(?:not|no longer|never been|isn't|aren't) (?:really |even |at all |that |very |too )?interested\b",
@@ -267,8 +274,7 @@ _OBJECTIONS = [
         r"^(?!.*\b(?:cash|buy|buying|preapproved|looking)\b).*\balready sold\b",  # a buyer who sold is ready
         r"\bstay put\b", r"\bchanged (?:our|my|their) minds?\b", r"\b(?:we're|i'm|we are|i am) (?:not|no longer) "
         r"(?:really )?(?:moving|selling|buying)\b(?! (?:yet|until|till|for|before|right now|this year))",
-        r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really )?(?:want|need) (?:a|the|any|to) (?:meeting|appointment|"
-        r"call|meet|talk)\b", r"\b(?:i'm|we're) good(?: thanks| thank you)?$", _HOSTILE.pattern,
+        _REFUSES_MEETING.pattern, r"\b(?:i'm|we're) good(?: thanks| thank you)?$", _HOSTILE.pattern,
     )),
     ("has_agent", _rx(
         r"\b(?:i|we)(?:'ve| have|'ve got| got| already have| already got| do have| already| do) (?:already )?"
@@ -292,7 +298,7 @@ _OBJECTIONS = [
         r"getting (?:started|an idea|a feel)|window shopping|"
         r"kicking (?:the )?tires|researching|poking around|starting to look|looking around|dreaming)\b",
         r"\b(?:only|simply) (?:looking|browsing)\b", r"\bnot (?:quite |really |even )?ready(?: yet)?\b",
-        r"\bwindow shopping\b", r"\bearly stages?\b",
+        r"\bwindow shopping\b", r"\bearly stages?\b", _DEFERS_MEETING.pattern,
     )),
     ("send_email", _rx(
         r"\b(?:email|mail|text) (?:me|us|it|that|the info|the information|something|over)\b",
@@ -413,7 +419,8 @@ _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|b
 _SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|list (?:my|our|the) (?:house|home|place|condo|"
                    r"property)|listing (?:my|our|the)|put (?:my|our|the) (?:house|home|place) (?:on the market|up for "
                    r"sale))\b")
-_RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|like) to rent|(?:rent|lease) (?:a|an|"
+_RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|like) to rent|(?:we'd|we would|i'd|"
+                   r"i would|we'll|we will|we'd be|we're|i'm) (?:be )?renting\b|(?:rent|lease) (?:a|an|"
                    r"something|for now)|looking for (?:a )?(?:rental|lease|place to rent)|for rent)\b")
 _INTENT_ANSWER = re.compile(_LEAD + r"(?:just )?(both|buy|buying|sell|selling|rent|renting|leasing)\b")
 
@@ -494,11 +501,16 @@ _PRE_PROGRESS = re.compile(
     r"\b(?:talking (?:to|with) (?:a |our |my |the |some |an? )?(?:lender|lenders|bank|banks|loan officer|mortgage|"
     r"broker)|working (?:with|on) (?:a |our |my |the )?(?:lender|bank|loan|preapproval|approval|financing|getting "
     r"(?:pre ?)?approved|getting preapproved|the preapproval)|in (?:the )?process of (?:getting )?(?:pre ?)?"
-    r"approv\w*|(?:getting|get) (?:preapproved|prequalified|approved)|applied|waiting (?:on|for|to hear)(?: from)? "
+    r"approv\w*|(?<!to )(?:getting|get) (?:preapproved|prequalified|approved)|trying to get (?:pre ?)?(?:approved|"
+    r"preapproved|prequalified)|applied|waiting (?:on|for|to hear)(?: from)? "
     r"(?:the |our |a )?(?:lender|bank|approval|preapproval)|meeting with (?:a |the |our )?(?:lender|bank))\b")
 _PRE_NO = re.compile(r"\b(?:not|haven't|have not|aren't|are not|never|no|didn't|did not|don't|do not|nobody)"
                      r"(?: been| gotten| got| yet| even| really| done| have| a| any| that| the)* (?:preapproved|"
                      r"prequalified|approved|preapproval|approval|pre ?qual|talked to (?:a |the )?(?:lender|bank))\b")
+# Meaning to get preapproved is not having started: "we want to get preapproved first", "still need to get approved"
+_PRE_INTENDS = re.compile(r"\b(?:want|wanna|need|plan|planning|going|have|hope|hoping|should|would like|'d like|"
+                          r"gotta|got) to get (?:pre ?)?(?:approved|preapproved|prequalified)\b|"
+                          r"\b(?:we'll|i'll|will) (?:get|be getting) (?:pre ?)?(?:approved|preapproved|prequalified)\b")
 _BARE_CASH = re.compile(r"\bcash\b")
 _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|preapproved|prequalified|(?:have|got) (?:a |our |my |the )?"
                       r"(?:preapproval|approval "
@@ -536,6 +548,14 @@ _BARE_NUMBER = re.compile(r"^(?:[\w']+ ){0,4}?(\d+)\b")
 
 _SLOT_FIRST = re.compile(r"\b(?:first|1st|earlier|earliest|sooner|former|option (?:one|1|a)|number (?:one|1)|"
                          r"either(?! one of)?|whichever|doesn't matter|any(?:one| of them| is fine))\b")
+# An ordinal names an option when it stands for one ("the first", "first one", "second is better", "first please");
+# after a verb it is an adverb ("we want to get preapproved first", "I'd talk to my wife first") and picks nothing.
+_ORDINAL_ADVERB = re.compile(r"\b(?!(?:the|that|your|with|take|takes|book|do|pick|choose|go|prefer|'ll|like|"
+                             r"want|s|is|and|or|yeah|yes|sure|ok|okay|um|uh|oh|so|well|maybe|probably|just)\b)"
+                             r"[a-z']+ (?:first|second|1st|2nd)"
+                             r"(?: (?:before|then|and|so|though|anyway|we'll|i'll)\b.*)?$|"
+                             r"^(?:well |so |um |uh |but |okay |ok )?(?:at )?first (?:we|i|let|you|we'd|i'd|we'll|i'll|"
+                             r"things|of all)\b")
 _SLOT_SECOND = re.compile(r"\b(?:second|2nd|later one|later time|the later|latter|last one|other one|"
                           r"option (?:two|2|b)|number (?:two|2))\b")
 
@@ -713,8 +733,9 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
         if name == "not_interested":
             if any(f.name == "intent" for f in facts) and "interested" not in m.group(0):
                 continue  # "not selling, just buying"
-            if expecting in ("confirm", "slot_choice") and "interested" not in m.group(0):
-                continue  # "no thanks" to a yes/no question is a no
+            if expecting in ("confirm", "slot_choice") and "interested" not in m.group(0) \
+                    and not _REFUSES_MEETING.search(c):
+                continue  # "no thanks" to a yes/no question is a no; "I don't want a meeting" is not interested
         if name == "busy" and m.group(0) == "not now" and expecting == "timeline":
             continue
         return name
@@ -755,17 +776,35 @@ def _positive(pattern: re.Pattern, c: str) -> re.Match | None:
     return None
 
 
+# Buying or selling that is not the lead's plan: what they were going to do, or what someone else does ("we were
+# gonna sell but...", "our landlord's selling the place").
+_NOT_THEIR_PLAN = re.compile(r"\b(?:were|was|had been) (?:gonna|going to|planning to|planning on|thinking about|"
+                             r"thinking of|about to|supposed to)(?: \w+)? $|\b(?:landlord|landlord's|owner|owners|"
+                             r"neighbor|neighbors|neighbour|they|they're|he|he's|she|she's|builder|seller|sellers)"
+                             r"(?: is| are| was| were)?(?: \w+)? $")
+
+
+def _own(pattern: re.Pattern, c: str) -> re.Match | None:
+    """The first match that is the lead's own plan: not negated, not a plan given up, not someone else's."""
+    for m in pattern.finditer(c):
+        before = c[:m.start()]
+        lead_in = before + "".join(w + " " for w in m.group(0).split()[:-1])  # "we were " + "going to "
+        if not _NEGATED.search(before) and not _NOT_THEIR_PLAN.search(lead_in):
+            return m
+    return None
+
+
 def _intent_fact(c: str, expecting: str) -> Fact | None:
     if expecting == "intent" and re.search(r"\bboth\b", c) and not _NEGATED.search(c[:c.index("both")]):
         return Fact("intent", "both", "both")  # "kind of both, we'd sell the condo first"
-    buy, sell = _positive(_BUY, c), _positive(_SELL, c)
+    buy, sell = _own(_BUY, c), _own(_SELL, c)
     if buy and sell:
         first, last = sorted((buy, sell), key=lambda m: m.start())
         return Fact("intent", "both", c[first.start():last.end()])
     if buy or sell:
         m = buy or sell
         return Fact("intent", "buy" if buy else "sell", m.group(0))
-    rent = _positive(_RENT, c)
+    rent = _own(_RENT, c)
     if rent:
         return Fact("intent", "rent", rent.group(0))
     if expecting == "intent":
@@ -796,6 +835,7 @@ _HOME_WORDS = re.compile(r"\b(?:buy|buying|bought|purchase|sell|selling|list|lis
                          r"looking|house|home|homes|houses|place|condo|property|properties|area|neighborhood|live|"
                          r"living|located|find|found|want|wanna|searching|shopping|prefer|like|love)\b")
 _ZIP_DIGITS = {"0": "0", "oh": "0", "o": "0", "zero": "0"}
+_NARROWING = {"probably", "mostly", "ideally", "preferably", "especially", "mainly", "really", "likely"}
 _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|no wait|wait no|"
                              r"rather|better|instead)\b")
 _TARGET_WORDS = {"buy", "buying", "looking", "look", "move", "moving", "relocating", "relocate", "want", "wanna",
@@ -829,9 +869,12 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         if _NEGATED_PLACE.search(before):
             continue
         rest = [t for i, t in enumerate(tokens) if not start <= i < end and t not in _ANSWER_LEAD | _ANSWER_TAIL]
-        if not asked and not ((intro and home_talk) or len(rest) <= 1):
-            continue  # a place said in passing counts when it is where they buy or sell, or all they said
+        corrects = bool(_CORRECTION_CUE.search(" ".join(tokens[max(0, start - 3):start])))  # "I meant Georgetown"
+        if not asked and not ((intro and home_talk) or len(rest) <= 1 or corrects):
+            continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
         rank = _KIND_RANK[kind] - (intro in _RELATIVE_INTRO)  # "Broken Arrow, just outside Tulsa": Broken Arrow
+        # "Raleigh Durham area, probably Durham": the place they narrow down to
+        rank += 0.25 * bool(found and tokens[start - 1] in _NARROWING)
         window = set(tokens[max(0, start - 5):start])
         # "we live in Frisco but want to buy in Prosper": Prosper
         rank += 0.5 * bool(window & _TARGET_WORDS) - 0.5 * bool(window & _CURRENT_WORDS)
@@ -994,7 +1037,8 @@ def _has_agent(c: str, expecting: str) -> Fact | None:
 
 
 def _preapproved(c: str, expecting: str) -> Fact | None:
-    for value, pattern in (("cash", _PRE_CASH), ("in_progress", _PRE_PROGRESS), ("no", _PRE_NO), ("yes", _PRE_YES)):
+    for value, pattern in (("cash", _PRE_CASH), ("no", _PRE_INTENDS), ("in_progress", _PRE_PROGRESS), ("no", _PRE_NO),
+                           ("yes", _PRE_YES)):
         m = pattern.search(c)
         if m:
             return Fact("preapproved", value, m.group(0))
@@ -1141,7 +1185,8 @@ def _bedrooms(turn: _Turn, expecting: str) -> Fact | None:
 
 
 def _slot_choice(c: str, expecting: str) -> Fact | None:
-    if expecting != "slot_choice" or (_DENY.match(c) and "neither" in c):
+    if expecting != "slot_choice" or (_DENY.match(c) and "neither" in c) or _ORDINAL_ADVERB.search(c) \
+            or _DEFERS_MEETING.search(c):
         return None
     second = _SLOT_SECOND.search(c)
     first = _SLOT_FIRST.search(c)

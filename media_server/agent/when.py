@@ -68,7 +68,9 @@ _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names 
     ("month_day", re.compile(rf"\b{_MON}\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s?(?:am|pm|oclock))")),
     ("day_month", re.compile(rf"\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}\b")),
     ("slash", re.compile(r"\b(\d{1,2})/(\d{1,2})\b")),
-    ("nth", re.compile(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s(?:1|one|ones|option|slot|choice|time|thing)\b)")),
+    # a bare ordinal is a day of the month only as "the 15th" / "on 15th": "talk to my wife first" names no day
+    ("nth", re.compile(r"\b(?:the|on)\s+(\d{1,2})(?:st|nd|rd|th)\b"
+                       r"(?!\s(?:1|one|ones|option|slot|choice|time|thing)\b)")),
     ("week", re.compile(r"\b(next|this|the following|following|the)\s+(week(?:end)?)s?\b|\b(weekend)s?\b")),
     ("month", re.compile(r"\b(next|this)\s+month\b")),
     ("in_month", re.compile(rf"\b(?:in|during|sometime in|early|late|mid|this|next|come|around)\s+{_FULL_MON}\b"

@@ -117,6 +117,8 @@ def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
         if t in _UNITS:
             if last not in ("", "tens", "hundred", "scale", "and"):
                 break
+            if (paired or cur >= 100) and i + 1 < n and tokens[i + 1] == "hundred":
+                break  # "three fifty four hundred", "three hundred four hundred": two figures, never one
             cur, last = cur + _UNITS[t], "unit"
         elif t in _TEENS or t in _TENS:
             value = _TEENS.get(t) or _TENS[t]
@@ -354,15 +356,18 @@ def all_money(tokens: list[str], *, expecting_price: bool = False) -> list[Money
     if not spans:
         return []
     spans_at = {span.start: span for span in spans}
-    price_context = expecting_price or any(t in _PRICE_CUES for t in tokens)
+    price_context = expecting_price or any(t.removesuffix("'s") in _PRICE_CUES for t in tokens)
     skip_until = -1
     found: list[Money] = []
     for span in spans:
         if span.start < skip_until:
             continue
         high_span = _range_end(tokens, span, spans_at)
+        adjacent = high_span is None and _spoken_pair(span, spans_at.get(span.end), price_context)
+        if adjacent:  # "three fifty four hundred tops": two prices said back to back are a range
+            high_span = spans_at[span.end]
         if high_span is not None:
-            money = _money_range(span, high_span, tokens, spans_at, price_context)
+            money = _money_range(span, high_span, tokens, spans_at, price_context, adjacent=adjacent)
             if money:
                 found.append(money)
             skip_until = high_span.end
@@ -404,9 +409,17 @@ def _spoken_year(span: NumberSpan, tokens: list[str]) -> bool:
         tokens[span.start] == "two" and "thousand" in tokens[span.start:span.end])
 
 
+def _spoken_pair(low: NumberSpan, high: NumberSpan | None, price_context: bool) -> bool:
+    """Two spoken figures back to back, each a price in shorthand and rising ("three fifty four hundred"), in a
+    sentence about price: a range. Digits read one after another ("five five five") are never this."""
+    return bool(high and price_context and not low.digits and not high.digits and not low.scaled
+                and 100 <= low.value < high.value < 10_000 and high.value < 3 * low.value)
+
+
 def _money_range(low: NumberSpan, high: NumberSpan, tokens: list[str], spans_at: dict[int, NumberSpan],
-                 price_context: bool) -> Money | None:
-    if _never_money(high, tokens, spans_at):
+                 price_context: bool, *, adjacent: bool = False) -> Money | None:
+    others = {start: span for start, span in spans_at.items() if start != low.start} if adjacent else spans_at
+    if _never_money(high, tokens, others):
         return None
     for end in (low, high):
         digits = end.digits.replace(",", "").lstrip("$")

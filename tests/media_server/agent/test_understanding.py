@@ -217,6 +217,18 @@ TURNS = [
     ("probably three months", "timeline", "inform", "", {"timeline": 3}),
     ("in a couple of months", "", "inform", "", {"timeline": 2}),
     ("we want to move in 2027", "", "inform", "", {"timeline": 1}),
+    # an ordinal after a verb is an adverb, not a pick; deferring or refusing the meeting picks nothing
+    ("i need to sell my condo first", "slot_choice", "inform", "", {"intent": "sell"}),
+    ("honestly we'll reach out when we're ready", "slot_choice", "objection", "just_looking", {}),
+    ("we really don't need an appointment", "slot_choice", "objection", "not_interested", {}),
+    ("the second one", "slot_choice", "schedule", "", {SLOT_CHOICE: 2}),
+    # two spoken prices back to back are a range; a correction's place is the one kept
+    ("wait i mean plano not frisco", "", "inform", "", {"location": "Plano"}),
+    ("dallas fort worth area mostly fort worth", "location", "inform", "", {"location": "Fort Worth"}),
+    # a plan given up, or someone else's, is not the lead's intent; meaning to get approved is not approved
+    ("we were going to buy last year but rates went up", "", "unclear", "", {}),
+    ("my neighbors are selling theirs", "", "unclear", "", {}),
+    ("we still need to get prequalified", "preapproved", "inform", "", {"preapproved": "no"}),
     # bedrooms, and numbers that are none of our business
     ("three bedrooms", "", "inform", "", {"bedrooms": 3}),
     ("3 bed 2 bath", "", "inform", "", {"bedrooms": 3}),
@@ -228,6 +240,16 @@ TURNS = [
     ("eh", "", "unclear", "", {}),
     ("", "", "unclear", "", {}),
 ]
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("four hundred five hundred somewhere in there", 400_000, 500_000),
+    ("maybe two fifty three hundred max", 250_000, 300_000),
+    ("three hundred four hundred", 300_000, 400_000),
+])
+def test_two_spoken_prices_back_to_back_are_a_range(text, low, high):
+    budget = next(f for f in understand(text, now=NOW, expecting="budget").facts if f.name == "budget")
+    assert (budget.value, budget.high) == (low, high)
 
 
 @pytest.mark.parametrize(("text", "expecting", "intent", "objection", "facts"), TURNS)

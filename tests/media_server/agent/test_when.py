@@ -112,6 +112,8 @@ def test_it_keeps_daily_limits(text, start, end, day_start, day_end):
     "in 2025",
     "around 400",
     "the first one",
+    "i'd have to check with my husband first",  # an adverb, not the 1st of the month
+    "first we need to sell ours",
     "good morning",
     "we need three bedrooms",
     "",
