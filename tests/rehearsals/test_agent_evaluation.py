@@ -1,8 +1,9 @@
 """The agent's understanding, measured on the evaluation corpus (apps/rehearsals/corpus): a regression gate.
 
 The floors are the figures this code reaches today, a little below (the corpus is fixed, so the figures are
-deterministic); a change that reads leads worse fails here. Issue 16's targets (intents 95 %, fact precision
-98 % and recall 90 %, conversations 90 %) are above some of them: raise a floor whenever the figures rise.
+deterministic); a change that reads leads worse fails here. On `dev` they are at or above issue 16's targets
+(intents 95 %, fact precision 98 % and recall 90 %, opt-out recall 100 %, conversations 90 %, every booking at
+the lead's time); on `holdout` some are still below them: raise a floor whenever the figures rise.
 `holdout` is never tuned on; its floors are the guard that rules still generalise.
 """
 from __future__ import annotations
@@ -16,10 +17,10 @@ from django.core.management import call_command
 from apps.rehearsals.evaluation import evaluate, load_corpus
 
 FLOORS = {
-    "dev": {"intent_accuracy": 0.97, "fact_precision": 0.965, "fact_recall": 0.96, "opt_out_recall": 1.0,
-            "pass_rate": 0.94, "missed_bookings": 0},
+    "dev": {"intent_accuracy": 0.975, "fact_precision": 0.98, "fact_recall": 0.98, "opt_out_recall": 1.0,
+            "pass_rate": 0.96, "missed_bookings": 0},
     "holdout": {"intent_accuracy": 0.88, "fact_precision": 0.89, "fact_recall": 0.81, "opt_out_recall": 0.88,
-                "pass_rate": 0.69, "missed_bookings": 1},
+                "pass_rate": 0.72, "missed_bookings": 1},
 }
 
 @pytest.fixture(scope="module")
