@@ -9,6 +9,7 @@ from apps.calls import views
 urlpatterns = [
     path("telephony/twilio/status/<int:call_id>", views.twilio_status, name="twilio-status"),
     path("telephony/twilio/amd/<int:call_id>", views.twilio_amd, name="twilio-amd"),
+    path("telephony/twilio/sms", views.twilio_sms, name="twilio-sms"),
     path("live/", views.live_calls, name="live-calls"),
     path("calls/<int:call_id>/recording.wav", views.call_recording, name="call-recording"),
     path("appointments/<int:appointment_id>/invite.ics", views.appointment_ics, name="appointment-ics"),

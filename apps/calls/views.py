@@ -15,12 +15,16 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
 
 from apps.calls import live
 from apps.calls.lifecycle import UnknownCall, record_call_event
 from apps.calls.models import Appointment, Call
 from apps.calls.scheduling import appointment_ics as build_ics
 from apps.integrations.telephony.twilio import public_url
+from apps.leads.do_not_call import add_to_do_not_call, revokes_consent
+from apps.leads.models import DoNotCall, mask_phone
+from apps.leads.phones import normalize_or_none
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +98,25 @@ def twilio_amd(request: HttpRequest, call_id: int) -> HttpResponse:
     Timestamp, so a replay is not refused here: the verdict applies once, to a call still on the line
     (record_call_event), and anything else is answered 204 and changes nothing."""
     return _apply(request, call_id, "", stamped=False)
+
+
+@csrf_exempt
+@require_POST
+def twilio_sms(request: HttpRequest) -> HttpResponse:
+    """A text to the campaign's number (a reply to a voicemail drop or to a message): one that revokes consent
+    ("STOP", "please don't call me again") puts the sender's number on the do-not-call list for every campaign at
+    once, and is answered with a one-time confirmation (which the FCC allows). Signed like every Twilio webhook;
+    Twilio sends no Timestamp here, and a replayed STOP changes nothing (the number is listed once)."""
+    if reason := _refusal(request, "twilio", stamped=False):
+        log.warning("refused Twilio message webhook: %s", reason)
+        return JsonResponse({"error": reason}, status=403)
+    sender = normalize_or_none(request.POST.get("From", ""))
+    reply = MessagingResponse()
+    if sender and revokes_consent(request.POST.get("Body", "")[:1600]):
+        add_to_do_not_call(sender, "texted: " + request.POST.get("Body", "")[:200], DoNotCall.Source.TEXT_REPLY)
+        log.info("%s revoked consent by text", mask_phone(sender))
+        reply.message("You're unsubscribed: we won't call or text this number again.")
+    return HttpResponse(str(reply), content_type="text/xml")
 
 
 @staff_member_required

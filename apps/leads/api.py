@@ -1,10 +1,12 @@
-"""Lead and import-run API: read-only lists with filters, and details with rejected rows."""
+"""Lead and import-run API: read-only lists with filters, and details with rejected rows; the do-not-call list,
+to which staff or the team's CRM add a lead who revoked consent by e-mail, a web form or any other means."""
 from __future__ import annotations
 
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 
-from apps.leads.models import ImportRejection, ImportRun, Lead
-from apps.leads.phones import normalize_or_none
+from apps.leads.do_not_call import add_to_do_not_call
+from apps.leads.models import DoNotCall, ImportRejection, ImportRun, Lead, mask_phone
+from apps.leads.phones import InvalidPhone, normalize_or_none, normalize_phone
 
 
 class LeadSerializer(serializers.ModelSerializer):
@@ -64,3 +66,39 @@ class ImportRunViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = queryset.filter(campaign_id=campaign) if campaign.isdigit() else \
                 queryset.filter(campaign__slug=campaign)
         return queryset
+
+
+class DoNotCallSerializer(serializers.ModelSerializer):
+    """Write the number in any common form; it is read back masked (the list is personal data)."""
+
+    phone = serializers.CharField(max_length=40, write_only=True)
+    number = serializers.SerializerMethodField()
+    source = serializers.ChoiceField(choices=[(s.value, s.label) for s in DoNotCall.API_SOURCES],
+                                     default=DoNotCall.Source.STAFF)
+
+    class Meta:
+        model = DoNotCall
+        fields = ("id", "phone", "number", "source", "reason", "created_at", "removed_at")
+        read_only_fields = ("created_at", "removed_at")
+
+    def get_number(self, entry: DoNotCall) -> str:
+        return mask_phone(entry.phone)
+
+    def validate_phone(self, raw: str) -> str:
+        try:
+            return normalize_phone(raw).e164
+        except InvalidPhone as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def create(self, validated: dict) -> DoNotCall:
+        return add_to_do_not_call(validated["phone"], validated.get("reason", ""), source=validated["source"],
+                                  user=self.context["request"].user)
+
+
+class DoNotCallViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """POST {"phone", "source": staff|email|web_form|crm, "reason"}: the number goes on the list at once, for
+    every campaign (its leads are marked do-not-call). Adding a number already on the list returns that entry.
+    Lifting an entry is a superuser's act in the admin, never the API's."""
+
+    queryset = DoNotCall.objects.order_by("-created_at")
+    serializer_class = DoNotCallSerializer

@@ -104,6 +104,13 @@ class DoNotCall(models.Model):
         OPT_OUT = "opt_out", "Lead asked on a call"
         SHEET = "sheet", "Marked in a sheet"
         REGISTRY = "registry", "National registry"
+        TEXT_REPLY = "text_reply", "Lead replied by text (e.g. STOP)"
+        EMAIL = "email", "Lead asked by e-mail"
+        WEB_FORM = "web_form", "Lead asked through a web form"
+        CRM = "crm", "Recorded in the team's CRM"
+
+    # What the API accepts: the ways a lead revokes consent outside our calls (FCC 24-24: any reasonable means).
+    API_SOURCES = (Source.STAFF, Source.EMAIL, Source.WEB_FORM, Source.CRM)
 
     phone = models.CharField("phone (E.164)", max_length=20)
     reason = models.CharField(max_length=300, blank=True)
