@@ -2,7 +2,8 @@
 
 A corpus folder holds `sentences.jsonl` (one lead line with the question just asked and the intent,
 objection and facts it carries) and `conversations.jsonl` (a lead's lines for a whole call with the
-outcome it must reach); a folder of such folders (`dev`, `holdout`) is read part by part. Sentences go
+outcome it must reach); a folder of such folders (`dev`, `fresh`, `holdout`: corpus/README.md says who
+wrote each and which may be tuned on) is read part by part. Sentences go
 through `Orchestrator.read`, the reading a live call uses; conversations through the Orchestrator and its
 LangGraph, handed an in-memory CallDomain (`CorpusCallDomain`) whose calendar, calling windows and
 callback rules are the database domain's own functions over a campaign that is never saved, so an

@@ -108,6 +108,13 @@ class _Turn:
 # --- intents ---------------------------------------------------------------------------------------------
 
 _LEAD = r"^(?:(?:oh|well|so|and|but|like|hey|ok|yeah|yes|um|look|listen|sorry|excuse me|please|sir|ma'am) )*"
+_REMOVE = r"(?:take|taken|remove|removed|delete|deleted|erase|erased|scratch|cross|drop|purge|wipe|get|scrub)"
+_WHOM = (r"(?:me|us|her|him|them|it|that|this|here|my (?:\w+ )?(?:number|name|info|information|details|contact|phone|"
+         r"cell)|this (?:\w+ )?(?:number|phone|line)|(?:my|our) (?:\w+'s|family's) (?:number|phone|cell|line))")
+_WHOM_NUMBER = r"(?:my|this|our|the) (?:\w+ )?(?:number|name|info|information|details|phone number|cell number)"
+_LISTS = r"(?:list|lists|system|systems|database|records|files|rolodex|directory|books|dialer)"
+_CALLING = (r"(?:calling|calls|call|ringing|texting|texts|contacting|bothering|blowing up|dialing|robocalls|"
+            r"hitting (?:me|us) up|phoning)")
 _OPT_OUT = _rx(
     r"\b(?:stop|quit|cease) (?:calling|texting|contacting|bothering|harassing|messaging|ringing)\b",
     r"\b(?:take|remove|delete|scratch|cross|get|leave) (?:me|us|my (?:phone )?(?:number|name|info|information)"
@@ -144,7 +151,32 @@ _OPT_OUT = _rx(
     r"\b(?:can|could|would) you (?:please )?(?:not|stop|quit) (?:call|calling|contact|contacting|ringing)\b",
     r"\b(?:do not|don't|no|not to) (?:call|calling|contact) (?:list|registry)\b", r"\b(?:national|federal) registry\b",
     r"\b(?:scrub|blacklist|block) (?:me|us|my|this)\b", r"\b(?:ftc|fcc|attorney general|better business bureau)\b",
+    # Built from parts rather than listed: a removal verb, whom or what it removes, and from what; stopping the
+    # calls in any words; not wanting them; Spanish, the language of most US leads who speak another.
+    rf"\b{_REMOVE}(?: \w+){{0,2}}? {_WHOM}(?: \w+){{0,2}}? (?:off|from|out of)(?: \w+){{0,3}}? {_LISTS}\b",
+    rf"\b{_WHOM_NUMBER} (?:\w+ )?(?:removed|taken off|deleted|erased|scrubbed|dropped|off (?:your|the|this|that))\b",
+    rf"\b(?:take|get|scratch|cross) {_WHOM} off\b(?! (?:of )?(?:work|the hook|my hands|guard))",
+    rf"\b(?:stop|quit|cease|knock it off|cut it out|enough|lay off|done with)(?: \w+){{0,3}}? {_CALLING}\b",
+    r"\b(?:rather|prefer(?: that| if)?|want) (?:you|y'all|you guys|you all|your company|nobody|no one)(?: guys)? "
+    r"(?:not |never |didn't |wouldn't |don't )(?:\w+ )?(?:call|contact|ring|text|phone)\b",
+    rf"\b(?:don't|do not|never|not|no) (?:ever )?(?:call|contact|ring|text|phone|dial)(?:ing)? {_WHOM}"
+    rf"(?: \w+){{0,2}}? (?:again|anymore|any more|ever again)\b",
+    r"\bno (?:me|nos|le|les) (?:llame|llamen|llames|vuelva|vuelvan|vuelvas|moleste|molesten|marque|marquen)\b",
+    r"\b(?:quíteme|quiteme|sáqueme|saqueme|bórreme|borreme|elimine|eliminen|quiten|saquen|borren) "
+    r"(?:mi|me|de|nuestro)\b",
+    r"\bno (?:más|mas) llamadas\b", r"\bno (?:quiero|queremos) (?:más |mas )?(?:llamadas|que me llamen)\b",
 )
+# What is not an opt-out although it says the words: a list they are not on, someone else told to stop, another
+# number, another channel with calls allowed ("take me off the email list but calls are fine").
+_NOT_OPT_OUT = re.compile(
+    r"\b(?:not|never been|never was|isn't|aren't) (?:on|in) (?:any|the|a|your|no)(?: \w+){0,3}? (?:list|registry)\b|"
+    r"\btold (?:her|him|my agent|our agent|the agent|my realtor|our realtor|the other (?:company|agent|guy)|"
+    r"that agent|that company)(?: \w+){0,2}? (?:to )?(?:stop|not to|never|quit|remove|take)\b.*|"
+    r"\b(?:don't|do not|never) (?:ever )?(?:call|text|contact|ring) (?:my|his|her|our) (?:\w+'s |work |office |other "
+    r"|home )(?:cell|number|phone|line|mobile)\b.*|"
+    rf"\b(?:{_REMOVE} )?(?:\w+ ){{0,4}}?(?:email|e mail|mailing|newsletter|text|texting|sms) list\b"
+    r"(?=.*\b(?:calls? (?:are|is) (?:fine|ok|okay|good)|"
+    r"(?:you can|you may|feel free to) (?:still )?call|calling (?:is|me is) (?:fine|ok|okay)))")
 # A request negated right before it ("don't take me off", "i'm not saying stop calling"); a negation further back
 # belongs to another clause ("not interested, lose my number" is an opt-out).
 _NOT_OPT_OUT_BEFORE = re.compile(r"\b(?:(?:don't|do not|didn't|did not|won't|never)(?: you| ever| even| just)?|"
@@ -575,7 +607,10 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if "9" in dtmf:
         return Understanding(intent="opt_out", language=language)
     if not language.lower().startswith("en"):
-        return Understanding(intent="other_language", language=language)
+        # Whisper heard another language: we cannot talk it, but a request to stop calling is honoured in it
+        other = _Turn(text).clean
+        return Understanding(intent="opt_out" if other and _is_opt_out(other, "") else "other_language",
+                             language=language)
     turn = _Turn(text)
     c = turn.clean
     if not c:
@@ -655,11 +690,16 @@ def _time_preference(c: str) -> str:
 
 
 def _is_opt_out(c: str, time_preference: str) -> bool:
-    for m in _OPT_OUT.finditer(c):
-        if not _NOT_OPT_OUT_BEFORE.search(c[:m.start()]):
-            return True
+    vetoed = [m.span() for m in _NOT_OPT_OUT.finditer(c)]
+
+    def counts(m: re.Match) -> bool:
+        inside = any(start <= m.start() < end for start, end in vetoed)
+        return not inside and not _NOT_OPT_OUT_BEFORE.search(c[:m.start()])
+
+    if any(counts(m) for m in _OPT_OUT.finditer(c)):
+        return True
     m = _DONT_CALL.search(c)
-    return bool(m and not time_preference and not _NOT_OPT_OUT_BEFORE.search(c[:m.start()]))
+    return bool(m and not time_preference and counts(m))
 
 
 def _other_language(c: str) -> str:

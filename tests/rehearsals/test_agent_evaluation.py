@@ -19,7 +19,9 @@ from apps.rehearsals.evaluation import evaluate, load_corpus
 FLOORS = {
     "dev": {"intent_accuracy": 0.975, "fact_precision": 0.98, "fact_recall": 0.98, "opt_out_recall": 1.0,
             "pass_rate": 0.96, "missed_bookings": 0},
-    "holdout": {"intent_accuracy": 0.88, "fact_precision": 0.89, "fact_recall": 0.81, "opt_out_recall": 0.88,
+    "fresh": {"intent_accuracy": 0.79, "fact_precision": 0.79, "fact_recall": 0.79, "opt_out_recall": 1.0,
+              "pass_rate": 0.6, "missed_bookings": 3},
+    "holdout": {"intent_accuracy": 0.89, "fact_precision": 0.89, "fact_recall": 0.81, "opt_out_recall": 1.0,
                 "pass_rate": 0.72, "missed_bookings": 1},
 }
 
@@ -41,11 +43,11 @@ def test_the_agent_reads_the_corpus_at_least_as_well_as_before(figures, part):
 
 def test_the_corpus_is_big_enough_and_kept_apart():
     parts = {part.name: part for part in load_corpus()}
-    assert set(parts) == {"dev", "holdout"}
-    assert sum(len(p.sentences) for p in parts.values()) >= 400
-    assert sum(len(p.conversations) for p in parts.values()) >= 60
-    dev_lines = {row["text"] for row in parts["dev"].sentences}
-    shared = dev_lines & {row["text"] for row in parts["holdout"].sentences}
+    assert set(parts) == {"dev", "fresh", "holdout"}
+    assert sum(len(p.sentences) for p in parts.values()) >= 1000
+    assert sum(len(p.conversations) for p in parts.values()) >= 110
+    tuned_on = {row["text"] for name in ("dev", "fresh") for row in parts[name].sentences}
+    shared = tuned_on & {row["text"] for row in parts["holdout"].sentences}
     assert len(shared) <= 0.1 * len(parts["holdout"].sentences)  # written apart: only stock phrases ("yep") meet
 
 

@@ -217,6 +217,19 @@ TURNS = [
     ("probably three months", "timeline", "inform", "", {"timeline": 3}),
     ("in a couple of months", "", "inform", "", {"timeline": 2}),
     ("we want to move in 2027", "", "inform", "", {"timeline": 1}),
+    # opt-out from its parts: a removal and from what, stopping the calls in any words, not wanting them
+    ("please purge my number from your database", "", "opt_out", "", {}),
+    ("this is my grandmother's phone take her off", "permission", "opt_out", "", {}),
+    ("can y'all quit ringing this line", "", "opt_out", "", {}),
+    ("enough with the calls man", "", "opt_out", "", {}),
+    ("i'd prefer you not contact me at all", "", "opt_out", "", {}),
+    ("scratch us off whatever list this is", "", "opt_out", "", {}),
+    ("i want my info deleted", "", "opt_out", "", {}),
+    ("por favor no me llamen", "", "opt_out", "", {}),
+    # ... and what only sounds like one
+    ("i'm not on your list am i", "", "unclear", "", {}),
+    ("don't call my work number call my cell", "", "unclear", "", {}),
+    ("yeah you can remove the second slot", "", "affirm", "", {}),
     # an ordinal after a verb is an adverb, not a pick; deferring or refusing the meeting picks nothing
     ("i need to sell my condo first", "slot_choice", "inform", "", {"intent": "sell"}),
     ("honestly we'll reach out when we're ready", "slot_choice", "objection", "just_looking", {}),
@@ -240,6 +253,11 @@ TURNS = [
     ("eh", "", "unclear", "", {}),
     ("", "", "unclear", "", {}),
 ]
+
+
+def test_a_request_to_stop_calling_is_honoured_in_a_language_we_do_not_speak():
+    assert understand("no me vuelva a llamar por favor", now=NOW, language="es").intent == "opt_out"
+    assert understand("hola quién habla", now=NOW, language="es").intent == "other_language"
 
 
 @pytest.mark.parametrize(("text", "low", "high"), [
