@@ -19,9 +19,11 @@ marked failed, the lead rescheduled.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 
+import phonenumbers
 import redis
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -32,7 +34,7 @@ from apps.calls.slots import SlotRegistry
 from apps.calls.streams import StreamRefused, verify_start
 from apps.core.dbthread import run_db
 from media_server.relay import Relay
-from media_server.twilio_protocol import ProtocolError, Start, media_message, parse
+from media_server.twilio_protocol import Dtmf, ProtocolError, Start, media_message, parse
 
 log = logging.getLogger(__name__)
 APOLOGY = "I'm sorry, we're having a technical problem. We'll call you back shortly. Goodbye."
@@ -126,6 +128,8 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         self.watchdog = None
         self.listener = None
         self.deadline = None
+        self.abandoning = None
+        self.opted_out = False
         self.failed = False
         self.closing = False
         self.cleaned = False
@@ -172,6 +176,9 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
                                                             "text": text_data})
             except redis.RedisError:
                 await self._worker_lost("the relay to the media worker failed")
+            return
+        if self.abandoning is not None:
+            await self._on_keypress_while_abandoned(text_data)
             return
         if self.call_id is not None:
             return  # started, and waiting for its slot
@@ -229,9 +236,9 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         """The stream is the call's own: reserve (or find) its slot and start relaying."""
         worker_id = await asyncio.to_thread(SlotRegistry().reserve, self.call_id)
         if not worker_id:
-            log.error("call %s: no media worker can take it", self.call_id)
-            await _fail_call(self.call_id, "no media worker available")
-            await self._refuse(4503)
+            log.error("call %s: no media worker can take it; playing the identification message", self.call_id)
+            self.failed = True  # no worker to tell anything
+            self.abandoning = asyncio.create_task(self._abandon("no media worker available"))
             return
         self.worker_id = worker_id
         await self.relay.reset_call(self.call_id)
@@ -240,6 +247,38 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         await self.relay.to_worker(worker_id, {"type": "call.start", "call_id": self.call_id,
                                                "stream_sid": self.stream_sid})
         self.watchdog = asyncio.create_task(self._watch_worker())
+
+    async def _abandon(self, reason: str) -> None:
+        """Nobody can speak to the person who answered: the call is abandoned (apps.compliance.abandonment), and
+        instead of silence they hear who called, the number to call back, and that 9 stops our calls; then the
+        stream closes (4503). A 9 pressed meanwhile puts the number on the do-not-call list (receive())."""
+        try:
+            opening = await run_db(calls.abandon_call, self.call_id, reason)
+            if opening is not None:
+                audio = await asyncio.to_thread(identification_audio, opening.company_name,
+                                                opening.callback_number)
+                await self._play(audio)
+                await asyncio.sleep(KEYPRESS_GRACE_SECONDS)  # time to press 9 after the message
+        except Exception:  # the record stands; end the call rather than hold the line
+            log.exception("call %s: could not play the identification message", self.call_id)
+        finally:
+            await self._refuse(4503)
+
+    async def _on_keypress_while_abandoned(self, text_data: str) -> None:
+        try:
+            message = parse(text_data)
+        except ProtocolError:
+            return
+        if isinstance(message, Dtmf) and message.digit == "9" and not self.opted_out:
+            self.opted_out = True
+            log.info("call %s: the lead pressed 9 during the identification message", self.call_id)
+            await run_db(calls.opt_out_by_keypad, self.call_id)
+
+    async def _play(self, audio: bytes) -> None:
+        """8 kHz μ-law audio to the caller, then wait as long as it lasts (closing sooner would cut it)."""
+        for start in range(0, len(audio), 160):
+            await self.send(text_data=media_message(self.stream_sid, audio[start:start + 160]))
+        await asyncio.sleep(len(audio) / 8000)
 
     async def _listen_to_worker(self) -> None:
         async for message in self.relay.call_messages(self.call_id):
@@ -281,10 +320,7 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         """A short apology while the line is still open; closing the stream before it is played
         would cut it, so wait as long as it lasts."""
         try:
-            audio = await asyncio.to_thread(_apology_audio)
-            for start in range(0, len(audio), 160):
-                await self.send(text_data=media_message(self.stream_sid, audio[start:start + 160]))
-            await asyncio.sleep(len(audio) / 8000)
+            await self._play(await asyncio.to_thread(_apology_audio))
         except Exception:  # no voice or no line: end the call without words rather than not at all
             log.exception("call %s: could not apologise", self.call_id)
 
@@ -296,7 +332,7 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         if getattr(self, "cleaned", True):
             return  # never connected, or already done
         self.cleaned = True
-        for task in (self.deadline, self.watchdog, self.listener):
+        for task in (self.deadline, self.watchdog, self.listener, self.abandoning):
             if task and task is not asyncio.current_task():
                 task.cancel()
         if self.relay is None:
@@ -318,6 +354,29 @@ def _claim_seconds() -> int:
 
 
 _apology: bytes | None = None
+KEYPRESS_GRACE_SECONDS = 3.0
+IDENTIFICATION = "This is {company}, calling about your home inquiry. {callback}To stop our calls, press 9 now."
+
+
+@functools.lru_cache(maxsize=64)
+def identification_audio(company: str, callback_number: str) -> bytes:
+    """The abandoned-call message (8 kHz μ-law), rendered once per campaign wording and kept: who is calling, the
+    number to call back, and how to opt out (47 CFR 64.1200(a)(7)(i)(A), (b)(2))."""
+    from media_server.speech.text import speakable
+    from media_server.speech.tts import piper_tts
+
+    callback = f"Please call us back at {_national(callback_number)}. " if callback_number else ""
+    text = speakable(IDENTIFICATION.format(company=company or "our real estate team", callback=callback))
+    return b"".join(piper_tts().telephone_chunks(text))
+
+
+def _national(number: str) -> str:
+    """"+15125550100" → "(512) 555-0100", which is read out digit by digit; anything else as written."""
+    try:
+        parsed = phonenumbers.parse(number, "US")
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def _apology_audio() -> bytes:

@@ -1,6 +1,7 @@
 """What the media server asks of the calls domain: whether a stream may serve a call, the call's opening facts,
 its records as it goes (Turn and AgentTransition rows; the recording and metrics at the end), machine
-detection's verdict so far, hanging up, and failing a call the media server cannot go on with.
+detection's verdict so far, hanging up, and failing (or, when nobody can speak to the person who answered,
+abandoning) a call the media server cannot go on with.
 
 Every function that touches the database is synchronous and runs on the media server's database thread
 (apps.core.dbthread.run_db); `hang_up` alone talks to the telephony provider and no database, so that a
@@ -11,9 +12,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from apps.calls.lifecycle import finish_call
 from apps.calls.models import LIVE_CALL_STATUSES, AgentTransition, Call, CallStatus, Turn
 from apps.integrations.telephony import TelephonyError, telephony
+from apps.leads.do_not_call import add_to_do_not_call
+from apps.leads.models import DoNotCall
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +99,27 @@ def hang_up(call: Call) -> None:
         telephony(call.provider or None).hang_up(call)
     except TelephonyError as exc:
         log.warning("call %s: hang-up failed: %s", call.pk, exc)
+
+
+def abandon_call(call_id: int, reason: str) -> CallOpening | None:
+    """A person answered and no agent can speak to them (no worker, overload): the call counts as abandoned
+    (apps.compliance.abandonment), ends failed, and its lead is rescheduled. Returns what the identification
+    message says (who calls, the number to call back); None when the call is no longer live."""
+    opening = call_opening(call_id)
+    if opening is None:
+        return None
+    now = timezone.now()
+    Call.objects.filter(pk=call_id, abandoned_at__isnull=True).update(abandoned_at=now)
+    Call.objects.filter(pk=call_id, answered_at__isnull=True).update(answered_at=now)
+    finish_call(call_id, CallStatus.FAILED, outcome="abandoned", error=reason)
+    return opening
+
+
+def opt_out_by_keypad(call_id: int) -> None:
+    """The lead pressed 9 during the identification message: the number goes on the do-not-call list."""
+    phone = Call.objects.filter(pk=call_id).values_list("lead__phone", flat=True).first()
+    if phone:
+        add_to_do_not_call(phone, "pressed 9 during the identification message", DoNotCall.Source.OPT_OUT)
 
 
 def fail_call(call_id: int, reason: str) -> None:

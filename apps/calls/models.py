@@ -55,6 +55,9 @@ class Call(models.Model):
     callback_at = models.DateTimeField(null=True, blank=True, help_text="When the lead asked to be called back")
     error = models.TextField(blank=True)
     metrics = models.JSONField(default=dict, blank=True, help_text="Per-turn latencies of the live pipeline (ms)")
+    abandoned_at = models.DateTimeField(
+        null=True, blank=True, help_text="A person answered and the agent did not speak within 2 seconds of their "
+        "hello (47 CFR 64.1200(a)(7)): the identification message played instead")
 
     class Meta:
         ordering = ["-created_at"]
@@ -67,6 +70,7 @@ class Call(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status"], name="call_campaign_status"),
             models.Index(fields=["provider_call_id"], name="call_provider_id"),
+            models.Index(fields=["campaign", "answered_at"], name="call_campaign_answered"),
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,15 @@
 """/media/stream refuses what is not a genuine stream for a call we are making."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from twilio.request_validator import RequestValidator
 
 from apps.calls.models import Call, CallStatus
-from apps.leads.models import LeadStatus
+from apps.leads.models import DoNotCall, LeadStatus
 from config.asgi import application
 from tests.conftest import make_lead
 from tests.media_stream import start_message
@@ -54,10 +56,43 @@ def test_a_stream_for_an_unknown_or_ended_call_is_closed(call):
     assert async_to_sync(open_stream)(start=start_message(call))["closed"]["code"] == 4404
 
 
-def test_with_no_media_worker_alive_the_call_fails_and_the_lead_is_rescheduled(call):
-    assert async_to_sync(open_stream)(start=start_message(call))["closed"] == {"type": "websocket.close",
-                                                                              "code": 4503}
+async def answer_with_no_worker(call, *, press: str = "") -> tuple[int, dict]:
+    """Start the call's stream while no media worker is alive; press `press` once the message plays. Returns the
+    audio frames heard and how the stream ended."""
+    communicator = WebsocketCommunicator(application, "/media/stream")
+    await communicator.connect()
+    await communicator.send_to(text_data=start_message(call))
+    frames = 0
+    while True:
+        output = await communicator.receive_output(timeout=30)
+        if output["type"] == "websocket.close":
+            break
+        frames += json.loads(output["text"])["event"] == "media"
+        if frames == 1 and press:
+            await communicator.send_to(text_data=json.dumps({"event": "dtmf", "sequenceNumber": "9",
+                                                             "streamSid": "MZtest",
+                                                             "dtmf": {"track": "inbound_track", "digit": press}}))
+    await communicator.disconnect()
+    return frames, output
+
+
+def test_with_no_media_worker_alive_the_lead_hears_who_called_and_the_call_counts_as_abandoned(call):
+    call.campaign.callback_number = "+15125550100"
+    call.campaign.save()
+    frames, closed = async_to_sync(answer_with_no_worker)(call)
+    assert closed == {"type": "websocket.close", "code": 4503}
+    assert frames * 0.02 > 4  # seconds of the identification message, not silence
     call.refresh_from_db()
     call.lead.refresh_from_db()
-    assert call.status == CallStatus.FAILED and call.error == "no media worker available"
-    assert call.lead.status == LeadStatus.CALLED and call.lead.next_attempt_at is not None
+    assert call.status == CallStatus.FAILED and call.outcome == "abandoned" and call.abandoned_at is not None
+    assert call.error == "no media worker available"
+    assert call.lead.status == LeadStatus.CALLED and call.lead.next_attempt_at is not None  # called again later
+    assert not DoNotCall.objects.exists()
+
+
+def test_a_9_pressed_during_the_identification_message_stops_our_calls(call):
+    async_to_sync(answer_with_no_worker)(call, press="9")
+    entry = DoNotCall.objects.active().get(phone=call.lead.phone)
+    assert entry.source == DoNotCall.Source.OPT_OUT
+    call.lead.refresh_from_db()
+    assert call.lead.status == LeadStatus.DO_NOT_CALL
