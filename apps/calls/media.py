@@ -115,6 +115,12 @@ def abandon_call(call_id: int, reason: str) -> CallOpening | None:
     return opening
 
 
+def mark_abandoned(call_id: int, reason: str) -> None:
+    """The agent spoke too late after the lead's hello (overload): the call goes on but counts as abandoned."""
+    if Call.objects.filter(pk=call_id, abandoned_at__isnull=True).update(abandoned_at=timezone.now()):
+        log.warning("call %s abandoned: %s", call_id, reason)
+
+
 def opt_out_by_keypad(call_id: int) -> None:
     """The lead pressed 9 during the identification message: the number goes on the do-not-call list."""
     phone = Call.objects.filter(pk=call_id).values_list("lead__phone", flat=True).first()

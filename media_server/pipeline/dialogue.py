@@ -126,7 +126,8 @@ class AgentReplies(DirectStage):
 
     def _greet(self) -> None:
         self._greeted = True
-        self._reply = self.spawn(self._say(self.agent.greeting(self.context), 0), "greeting")
+        hello_end = self._speech_end_ms if self._hello else 0  # the greeting answers the lead's hello
+        self._reply = self.spawn(self._say(self.agent.greeting(self.context), hello_end), "greeting")
 
     async def _greet_after_silence(self) -> None:
         while not self._greeted:

@@ -100,7 +100,7 @@ class ReplyStartedFrame(SystemFrame):
 
     number: int
     started_ms: int
-    lead_end_ms: int  # when the lead's turn it answers ended; 0 for the greeting
+    lead_end_ms: int  # when the lead's turn it answers ended (the greeting: their hello); 0 for none
 
 
 @dataclass

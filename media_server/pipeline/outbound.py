@@ -22,6 +22,7 @@ from pipecat.frames.frames import (
 )
 from pipecat.processors.frame_processor import FrameDirection
 
+from apps.compliance.abandonment import SPEAK_WITHIN
 from media_server.agent.interface import CallContext
 from media_server.pipeline.frames import (
     AgentHangupFrame,
@@ -37,6 +38,7 @@ from media_server.speech.audio import pcm16_to_ulaw
 from media_server.twilio_protocol import clear_message, mark_message, media_message
 
 log = logging.getLogger(__name__)
+ABANDON_AFTER_MS = int(SPEAK_WITHIN.total_seconds() * 1000)  # the greeting's limit after the lead's hello
 FRAME_SECONDS = 0.02
 HANGUP_GRACE_SECONDS = 0.3  # after the goodbye's last frame, before the line goes down
 
@@ -140,7 +142,17 @@ class Playback(DirectStage):
         turn.pieces[index].frames += 1
         if turn.first_audio_ms is None:
             turn.first_audio_ms = self.records.now_ms()
+            if turn.number == 1 and turn.lead_end_ms:
+                self._greeted_after(turn.first_audio_ms - turn.lead_end_ms)
         self._outbox.put_nowait((turn, index, pcm))
+
+    def _greeted_after(self, greeting_ms: int) -> None:
+        """How long the lead waited for the greeting after their hello; over 2 s the call counts as abandoned
+        (47 CFR 64.1200(a)(7))."""
+        self.records.metrics["greeting_ms"] = greeting_ms
+        if greeting_ms > ABANDON_AFTER_MS:
+            log.warning("call %s: greeted %d ms after the lead's hello", self.records.call_id, greeting_ms)
+            self.spawn(self.records.abandoned(greeting_ms), "abandoned")
 
     async def _on_reply_end(self, number: int) -> None:
         turn = self.turn
@@ -148,7 +160,7 @@ class Playback(DirectStage):
             return
         turn.generated = True
         turns = self.records.metrics["turns"]
-        if turn.lead_end_ms and turn.first_audio_ms is not None and turns:
+        if turn.number > 1 and turn.lead_end_ms and turn.first_audio_ms is not None and turns:
             # The server's share of voice-to-voice, split: endpoint_ms and stt_ms are already there;
             # agent_ms runs from the reply's start to its first sentence, tts_ms from there to audio.
             turns[-1]["voice_to_voice_ms"] = turn.first_audio_ms - turn.lead_end_ms

@@ -42,3 +42,10 @@ class CallRecords:
                      self.now_ms())
         await live.apublish("agent", self.call_id, agent=handover.to_agent, from_agent=handover.from_agent,
                             reason=handover.reason[:200])
+
+    async def abandoned(self, greeting_ms: int) -> None:
+        """The greeting reached the lead more than 2 s after their hello: the call counts as abandoned
+        (apps.compliance.abandonment), whatever follows."""
+        from apps.calls.media import mark_abandoned
+
+        await run_db(mark_abandoned, self.call_id, f"the greeting came {greeting_ms} ms after the lead's hello")

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from apps.calls.models import AgentTransition, Call, CallStatus, Turn
+from apps.core.dbthread import run_db
 from apps.leads.models import LeadStatus
 from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Say
 from media_server.session import CallSession
@@ -81,6 +82,39 @@ def test_it_greets_when_the_hello_ends_and_does_not_answer_the_hello(call, setti
     assert greeted_after < settings.GREETING_SILENCE_SECONDS / 2  # the hello brought it, not the silence
     assert agent.turns == []
     assert rows(call) == [("lead", "Hello?", False), ("agent", GREETING, False)]
+
+
+def test_a_greeting_later_than_2_seconds_after_the_hello_counts_the_call_as_abandoned(call, settings):
+    """An overloaded worker that greets late has abandoned the call (47 CFR 64.1200(a)(7)): it is counted for the
+    campaign's 3 % limit, and the call still goes on."""
+    settings.GREETING_SILENCE_SECONDS = 10
+
+    class SlowAgent(Agent):
+        async def greeting(self, context):
+            await asyncio.sleep(2.5)  # a worker too busy to answer in time
+            yield Say(GREETING)
+
+    async def run():
+        session, twilio = make_session(call, SlowAgent(), ScriptedSTT("Hello?"))
+        await session.start()
+        line = Line(session).start()
+        await until(lambda: line.chunk >= 15)
+        line.say(espeak("Hello?"))
+        await line.speech_done.wait()
+        await until(lambda: twilio.events("mark"), timeout=30)
+        counted = Call.objects.filter(pk=call.pk, abandoned_at__isnull=False).exists
+        for _ in range(500):  # written on the database thread, soon after the greeting's first audio
+            if await run_db(counted):
+                break
+            await asyncio.sleep(0.02)
+        metrics = session.records.metrics
+        await session.end("test over")
+        return metrics
+
+    metrics = asyncio.run(run())
+    assert metrics["greeting_ms"] > 2000
+    call.refresh_from_db()
+    assert call.abandoned_at is not None and call.status == CallStatus.IN_PROGRESS  # counted; the call goes on
 
 
 def test_a_keypress_is_a_turn_and_a_handover_is_recorded(call, settings):
