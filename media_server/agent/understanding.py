@@ -199,6 +199,8 @@ _VOICEMAIL = _rx(
     r"\byou(?:'ve| have) reached the voice ?mail\b",
     r"\b(?:forwarded to|you have reached|you've reached) (?:an? )?(?:automatic |automated )?voice ?(?:message|mail)",
     r"\bvoice (?:message|messaging) system\b",
+    r"\b(?:you have|you've) reached the (?:voice ?)?(?:mail ?box|mailbox|voicemail) of\b",
+    r"^(?:hey |hi |hello )?(?:it's|this is) \w+(?: \w+)? (?:leave (?:one|it|a message)|you know what to do)$",
 )
 _WRONG_NUMBER = _rx(
     r"\bwrong (?:number|person|guy|lady|house|people|phone|one)\b",
@@ -217,9 +219,10 @@ _WRONG_NUMBER = _rx(
 )
 _SPANISH = _rx(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
-    r"|mande|por favor|no ingles)\b",
+    r"|mande|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar|ustedes|sí)\b",
     r"\b(?:speak|speaks|talk|in) spanish\b", r"\bspanish (?:please|speaker|speaking)\b",
 )
+_FRENCH = re.compile(r"\b(?:je (?:ne )?parle|parlez|bonjour|anglais|français|francais|oui|merci)\b")
 _OTHER_LANGUAGE = re.compile(r"\b(?:speak|speaks|talk|in) (chinese|mandarin|cantonese|vietnamese|korean|russian|"
                              r"portuguese|french|arabic|hindi|tagalog)\b|\b(?:no|don't|do not) (?:speak )?english\b"
                              r"|\bno english\b")
@@ -254,6 +257,12 @@ _HOW_GOT_NUMBER = _rx(
     r"\bwho gave you (?:my|this|our|me)\b", r"\bhow (?:do|did) you (?:know|have) (?:my|about me)\b",
     r"\bwhere(?:'d| did) you get (?:my|this|that|our) \w+\b", r"\bhow'?d you get (?:my|this)\b",
     r"\bhow(?:'d| did| do)? you (?:even |guys |people |all )?(?:get|find|have|got) (?:a hold of )?(?:my|this|our|me)\b",
+    r"\bhow (?:do|did) you (?:even )?have (?:it|that|this)\b",
+    r"\b(?:is|was) (?:this|that|it) from (?:that|the|my|some) (?:\w+ ){0,2}(?:thing|form|ad|website|site|app|post|"
+    r"page|inquiry|request|zillow|realtor|redfin|trulia|facebook)\b",
+    r"\b(?:did|do) you (?:buy|get|pull|purchase|scrape) (?:my|this|our) (?:number|info|information|name|details)\b",
+    r"\b(?:never|didn't|did not) (?:put|give|enter|fill|leave) (?:my|this|our|out) (?:\w+ )?(?:number|info|form|"
+    r"anything)\b",
 )
 _GOODBYE = _rx(
     r"^(?:(?:ok|all right|thanks|thank you|well|yeah|no|ok thanks) )*(?:bye|goodbye|bye bye|good bye|see ya|see you"
@@ -315,8 +324,13 @@ _OBJECTIONS = [
         r"(?:(?:an?|my|our|another|a different) (?:agent|realtor|broker|real estate agent|company|team)"
         r"|someone|somebody)\b(?! (?:at|from|with) (?:the |a |our )?(?:bank|lender|credit union|mortgage))",
         r"\b(?:my|our) [\w' ]{0,30}?(?: is| was|'s) (?:an?|our|my) (?:realtor|agent|real estate agent|broker)\b",
-        r"\b(?:i'm|i am) (?:an?|myself an?) (?:licensed |real estate |practicing )?(?:realtor|agent|real estate "
-        r"agent|broker)\b", r"\b(?:representing|represent) (?:myself|ourselves)\b",
+        r"\b(?:i'm|i am) (?:actually |also |myself |a licensed |licensed )*(?:an?|myself an?) (?:licensed |real estate "
+        r"|practicing )?(?:realtor|agent|real estate agent|broker)\b",
+        r"\b(?:we're|i'm|we are|i am|they're|she's|he's|neighbor's|neighbour's) (?:already |also |actually )*(?:with|"
+        r"using|listed with|signed with) " + _BROKERAGES,
+        r"\b(?:guy|lady|woman|man|gal|agent|someone|somebody|person|friend|realtor|folks) (?:from|at|with) "
+        + _BROKERAGES + r"(?= (?:already|is|was|has|sent|showed|helping|found))",
+        r"\b(?:representing|represent) (?:myself|ourselves)\b",
         r"\balready (?:listed|has an agent|have someone|got someone)\b", r"\bhave someone (?:already|helping)\b",
         r"\b(?:signed|working|work|went|listed|going|dealing|listing) with (?:\w+ ){0,3}?" + _BROKERAGES,
         r"\b(?:someone|somebody|an agent|a realtor|a guy|a lady|a broker) (?:at|from|with) " + _BROKERAGES,
@@ -406,6 +420,8 @@ _REPEAT = _rx(
     r"\bone more time\b", r"\bbreaking up\b", r"\bcan you repeat\b", r"\bspeak up\b", r"\bcome again\b",
     r"\b(?:what|which) (?:were|was|are|is) (?:the|those|that|these) (?:times?|days?|options?|dates?|slots?) again\b",
     r"\bsay (?:the|that|it|those) (?:\w+ )?again\b",
+    r"\bwhat (?:was|is) the question\b", r"\bwhat (?:were|was) you saying\b", r"\bwhere were we\b",
+    r"\byou were saying\b",
 )
 _QUESTION = _rx(
     _LEAD + r"(?:how|what|what's|why|where|which|who)\b",
@@ -705,6 +721,11 @@ def _is_opt_out(c: str, time_preference: str) -> bool:
 def _other_language(c: str) -> str:
     if _SPANISH.search(c):
         return "es"
+    letters = [ch for ch in c if ch.isalpha()]
+    if letters and sum(not ch.isascii() for ch in letters) > len(letters) / 3:
+        return "und"  # written in another script, or mostly in accented letters: not English
+    if _FRENCH.search(c):
+        return "fr"
     m = _OTHER_LANGUAGE.search(c)
     if m:
         return _LANGUAGE_CODES.get(m.group(1) or "", "und")
@@ -869,18 +890,21 @@ _INTRO_SKIP = {"the", "like", "maybe", "probably", "somewhere", "kind", "of", "u
                "right", "close", "closer", "more", "really"}
 _NOT_A_PLACE_START = {"of", "and", "or", "but", "so", "be", "is", "a", "an", "to", "in", "at", "for", "with"}
 _NEGATED_PLACE = re.compile(r"\b(?:not|no|except|instead of|rather than|other than|but not|not in|not the one in|"
-                            r"not that|from)(?: the one in| in| the)? $")
+                            r"not that|from|anywhere but|anything but|(?:don't|do not|doesn't|never) (?:want|like|love|"
+                            r"care for)(?: to (?:live|be|buy|move))?(?: in| to)?)(?: the one in| in| the)? $")
 _HOME_WORDS = re.compile(r"\b(?:buy|buying|bought|purchase|sell|selling|list|listing|move|moving|relocat\w*|look|need|"
                          r"bedrooms?|bed|condo|townhouse|townhome|apartment|"
                          r"looking|house|home|homes|houses|place|condo|property|properties|area|neighborhood|live|"
                          r"living|located|find|found|want|wanna|searching|shopping|prefer|like|love)\b")
 _ZIP_DIGITS = {"0": "0", "oh": "0", "o": "0", "zero": "0"}
-_NARROWING = {"probably", "mostly", "ideally", "preferably", "especially", "mainly", "really", "likely"}
+_NARROWING = {"probably", "mostly", "ideally", "preferably", "especially", "mainly"}  # picks among places said
 _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|no wait|wait no|"
                              r"rather|better|instead)\b")
 _TARGET_WORDS = {"buy", "buying", "looking", "look", "move", "moving", "relocating", "relocate", "want", "wanna",
-                 "find", "searching", "sell", "selling", "listing"}
-_CURRENT_WORDS = {"live", "living", "grew", "currently", "rent", "renting", "work", "working", "from"}
+                 "find", "searching", "sell", "selling", "listing", "heading", "headed", "closer", "transferring",
+                 "transferred", "retiring", "into"}
+_CURRENT_WORDS = {"live", "living", "grew", "currently", "rent", "renting", "work", "working", "from", "leaving",
+                  "left", "outgrew", "stuck"}
 _KIND_RANK = {"zip": 3, "town": 3, "state": 2, "part": 1, "street": 0}
 
 
@@ -914,10 +938,11 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
         rank = _KIND_RANK[kind] - (intro in _RELATIVE_INTRO)  # "Broken Arrow, just outside Tulsa": Broken Arrow
         # "Raleigh Durham area, probably Durham": the place they narrow down to
-        rank += 0.25 * bool(found and tokens[start - 1] in _NARROWING)
+        rank += 0.25 * bool(found and tokens[start - 1] in _NARROWING)  # breaks a tie, never beats a better kind
         window = set(tokens[max(0, start - 5):start])
         # "we live in Frisco but want to buy in Prosper": Prosper
         rank += 0.5 * bool(window & _TARGET_WORDS) - 0.5 * bool(window & _CURRENT_WORDS)
+        rank -= 0.5 * (end < len(tokens) and tokens[end] in ("now", "currently"))  # "we're in Bakersfield now"
         said = tokens[start - 1:end] if intro and tokens[start - 1] == intro else tokens[start:end]
         found.append((rank, start, value, " ".join(said), end))
     if not found:
@@ -984,6 +1009,17 @@ _OTHER_MONEY = re.compile(r"\b(?:paid|bought(?: it)?(?: for)?|rent(?: is)?|owe|m
                           r"payment(?: is)?|"
                           r"(?:everything|homes|houses|prices|it's all|they're all|stuff)(?: \w+){0,3} "
                           r"(?:is|are|go for|cost|costs|start at)(?: like| about| around)?|way out of)(?: \w+){0,2} $")
+# Money beside the price they have in mind: savings and the down payment, taxes, what a neighbour's house sold for,
+# what an appraisal said. `#` stands where the amount was said.
+_NOT_THEIR_PRICE = re.compile(
+    r"#(?: \w+){0,2} (?:saved|in savings|(?:to )?put down|for (?:the |a )?down ?payment|in (?:property )?tax\w*|"
+    r"a year in tax\w*|"
+    r"in equity|left on)\b|"
+    r"\b(?:down ?payment|saved|savings|taxes|tax bill|appraised|appraisal|assessed|assessment|next door|neighbors?|"
+    r"neighbou?rs?'s?|down the street|across the street|comps?|zestimate)\b(?: [\w']+){0,5} #")
+# ... unless they take it for their own: "the neighbors just got three forty, so something like that"
+_TAKEN_AS_THEIRS = re.compile(r"\b(?:something|somewhere|around|about) (?:like |near |close to )?that\b|\blike (?:that|"
+                              r"theirs)\b|\bthe same\b|\bsimilar\b|\bthat's what we\b")
 _CAP_MONEY = re.compile(r"\b(?:approved (?:for|up to|to)|preapproved (?:for|up to|to)|qualified (?:for|up to))"
                         r"(?: \w+){0,2} $")
 _MIN_PRICE = 10_000  # a home's price; less is rent, a payment or a year
@@ -999,7 +1035,10 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
     if not amounts:
         return None
     before = [" ".join(tokens[max(0, m.start - 6):m.start]) + " " for m in amounts]
-    amounts = [m for m, b in zip(amounts, before, strict=True) if not _OTHER_MONEY.search(b)]
+    after = [" " + " ".join(tokens[m.end:m.end + 6]) for m in amounts]
+    amounts = [m for m, b, a in zip(amounts, before, after, strict=True)
+               if not _OTHER_MONEY.search(b) and not (_NOT_THEIR_PRICE.search(b + "#" + a)
+                                                      and not _TAKEN_AS_THEIRS.search(a))]
     wanted = [m for m in amounts if not _CAP_MONEY.search(" ".join(tokens[max(0, m.start - 4):m.start]) + " ")]
     amounts = wanted or amounts  # "approved up to 425" alone: that is their ceiling
     if not amounts:

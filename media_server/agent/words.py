@@ -51,6 +51,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "twentieth": 20, "thirtieth": 30}
 _DIGITS = re.compile(r"(\$?)((?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?)(k|mm|m|mil)?")
 _NUMBER_WORDS = set(_UNITS) | set(_TEENS) | set(_TENS)
+_FRACTIONS = {"half": 0.5, "quarter": 0.25}  # "two and a half", "two and a quarter"
 
 
 def tokenize(text: str) -> list[str]:
@@ -119,6 +120,8 @@ def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
                 break
             if (paired or cur >= 100) and i + 1 < n and tokens[i + 1] == "hundred":
                 break  # "three fifty four hundred", "three hundred four hundred": two figures, never one
+            if paired and i + 1 < n and (tokens[i + 1] in _TENS or tokens[i + 1] in _TEENS):
+                break  # "three fifty three seventy five": 350, then 375
             cur, last = cur + _UNITS[t], "unit"
         elif t in _TEENS or t in _TENS:
             value = _TEENS.get(t) or _TENS[t]
@@ -144,11 +147,12 @@ def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
         elif t == "dozen" and last in ("unit", "teen", "tens", "a", "digit"):
             cur, last = (cur or 1.0) * 12, "dozen"
         elif t == "and" and last in ("unit", "teen", "tens", "digit", "scale", "hundred", "dozen"):
-            if i + 2 < n and tokens[i + 1] in ("a", "an") and tokens[i + 2] == "half":
+            if i + 2 < n and tokens[i + 1] in ("a", "an") and tokens[i + 2] in _FRACTIONS:
+                part = _FRACTIONS[tokens[i + 2]]
                 if last == "scale":
-                    total += 0.5 * last_scale
+                    total += part * last_scale
                 else:
-                    cur += 0.5
+                    cur += part
                 last, i = "halfdone", i + 3
                 end = i
                 continue
@@ -305,6 +309,8 @@ def _never_money(span: NumberSpan, tokens: list[str], spans_at: dict[int, Number
         return True
     if any(end == span.start for end in (s.end for s in spans_at.values())):
         return True
+    if span.start and tokens[span.start - 1] in ("oh", "o") and span.value < 10:
+        return True  # "in oh nine": a year, or digits of a ZIP or phone read out
     if digits.isdigit() and not span.dollar and "," not in span.digits:
         if len(digits) >= 7:  # a phone number
             return True
@@ -359,6 +365,7 @@ def all_money(tokens: list[str], *, expecting_price: bool = False) -> list[Money
     price_context = expecting_price or any(t.removesuffix("'s") in _PRICE_CUES for t in tokens)
     skip_until = -1
     found: list[Money] = []
+    bare_units: list[Money] = []  # figures under ten read as millions ("about two": 2,000,000)
     for span in spans:
         if span.start < skip_until:
             continue
@@ -380,10 +387,22 @@ def all_money(tokens: list[str], *, expecting_price: bool = False) -> list[Money
         value = span.value if explicit or _per_period(span, tokens) else _shorthand(span.value)
         end = span.end + 1 if span.end < len(tokens) and tokens[span.end] in _MONEY_AFTER else span.end
         found.append(Money(int(round(value)), None, span.start, end))
+        if not explicit and span.value < 10:
+            bare_units.append(found[-1])
+    return _in_scale_of_the_others(found, bare_units)
+
+
+def _in_scale_of_the_others(found: list[Money], bare_units: list[Money]) -> list[Money]:
+    """"Our max is three forty but we'd love to be under three": a bare figure under ten said beside prices in
+    the hundreds of thousands is in hundreds of thousands too (300,000), not millions."""
+    if bare_units and any(100_000 <= m.amount < 1_000_000 for m in found if m not in bare_units):
+        for money in bare_units:
+            money.amount //= 10
     return found
 
 
-_HUNDREDS = {"low": 25_000, "lower": 25_000, "mid": 50_000, "middle": 50_000, "high": 75_000, "upper": 75_000}
+# "low four hundreds" starts at 400,000 (the low end is what it says), "mid" is the middle, "high" the top quarter
+_HUNDREDS = {"low": 0, "lower": 0, "mid": 50_000, "middle": 50_000, "high": 75_000, "upper": 75_000}
 
 
 def _money_idioms(tokens: list[str]) -> list[str]:

@@ -230,6 +230,17 @@ TURNS = [
     ("i'm not on your list am i", "", "unclear", "", {}),
     ("don't call my work number call my cell", "", "unclear", "", {}),
     ("yeah you can remove the second slot", "", "affirm", "", {}),
+    # money beside their price is not their price; where they leave is not where they go
+    ("we have about sixty grand saved up for the down payment", "budget", "unclear", "", {}),
+    ("the place across the street went for five twenty", "budget", "unclear", "", {}),
+    ("the appraisal came back at four ten", "budget", "unclear", "", {}),
+    ("we're leaving denver and heading down to colorado springs", "location", "inform", "",
+     {"location": "Colorado Springs"}),
+    ("we don't want houston itself so probably katy", "location", "inform", "", {"location": "Katy"}),
+    ("i'm actually a licensed realtor myself", "has_agent", "objection", "has_agent", {"has_agent": True}),
+    ("we're already with keller williams", "has_agent", "objection", "has_agent", {"has_agent": True}),
+    ("how do you even have this", "permission", "how_got_number", "", {}),
+    ("sorry what was the question", "budget", "repeat", "", {}),
     # an ordinal after a verb is an adverb, not a pick; deferring or refusing the meeting picks nothing
     ("i need to sell my condo first", "slot_choice", "inform", "", {"intent": "sell"}),
     ("honestly we'll reach out when we're ready", "slot_choice", "objection", "just_looking", {}),
@@ -264,6 +275,8 @@ def test_a_request_to_stop_calling_is_honoured_in_a_language_we_do_not_speak():
     ("four hundred five hundred somewhere in there", 400_000, 500_000),
     ("maybe two fifty three hundred max", 250_000, 300_000),
     ("three hundred four hundred", 300_000, 400_000),
+    ("uh three twenty five three fifty somewhere around there", 325_000, 350_000),
+    ("around two and a quarter maybe two fifty", 225_000, 250_000),
 ])
 def test_two_spoken_prices_back_to_back_are_a_range(text, low, high):
     budget = next(f for f in understand(text, now=NOW, expecting="budget").facts if f.name == "budget")
