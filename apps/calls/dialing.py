@@ -16,6 +16,9 @@ from apps.calls.lifecycle import finish_call, release_call
 from apps.calls.models import FINAL_CALL_STATUSES, LIVE_CALL_STATUSES, Call, CallStatus
 from apps.calls.slots import SlotRegistry
 from apps.campaigns.models import Campaign
+from apps.compliance import state_rules
+from apps.compliance.abandonment import campaign_hold
+from apps.compliance.registry import EXPRESS_CONSENT, hit_from_as_of, registry_as_of
 from apps.core.tasks import enqueue
 from apps.costs.budgets import announce_budget_exhausted, budget_exhausted, budget_room
 from apps.integrations.telephony import TelephonyError, telephony
@@ -71,15 +74,47 @@ class TickResult:
 def candidate_leads(campaign: Campaign, now: dt.datetime, windows, limit: int):
     """Leads the database can already tell are callable now, due first; Python checks the rest."""
     on_dnc = DoNotCall.objects.active().filter(phone=OuterRef("phone"))
+    zones = open_zones(windows, now)
     queryset = (
         Lead.objects.filter(campaign=campaign, status__in=CALLABLE_STATUSES, attempts__lt=campaign.max_attempts)
         .filter(next_attempt_at__lte=now)
-        .filter(Q(time_zone__in=open_zones(windows, now)) | Q(time_zone=""))
+        .filter(Q(time_zone__in=zones) | Q(time_zone=""))
         .exclude(Exists(on_dnc))
+        # The national registry, gathered in the same query: each lead's freshest applying copy (why_not_callable
+        # rules on it); a lead on one without express consent is left out here, so such leads never fill the batch.
+        .annotate(_registry_as_of=registry_as_of(campaign.pk))
+        .filter(Q(_registry_as_of__isnull=True) | EXPRESS_CONSENT)
     )
     if campaign.require_consent:
         queryset = queryset.exclude(consent_source="")
+    if closed := closed_by_state(zones, now):
+        queryset = queryset.exclude(closed)
     return list(queryset.order_by("next_attempt_at", "id")[:limit])
+
+
+def closed_by_state(zones: list[str], now: dt.datetime) -> Q | None:
+    """Leads whose address state's own rules bar a call now in their zone (a closed Sunday, a barred holiday, past
+    the state's hours): left out in SQL so they never fill the batch. The per-lead check stays the authority."""
+    us_zones = [zone for zone in zones if zone.startswith(("America/", "Pacific/"))]
+    closed = state_rules.closed_state_zones(us_zones, now)
+    query = None
+    for state, shut in closed.items():
+        clause = Q(state=state, time_zone__in=shut)
+        query = clause if query is None else query | clause
+    return query
+
+
+def recent_call_times(phones: list[str], now: dt.datetime) -> dict[str, tuple[dt.datetime, ...]]:
+    """When each number was called (any campaign) within the longest state limit's window: one query a tick."""
+    window = state_rules.longest_attempt_window()
+    if not phones or not window:
+        return {}
+    found: dict[str, list[dt.datetime]] = {}
+    rows = (Call.objects.filter(lead__phone__in=set(phones), created_at__gt=now - window)
+            .exclude(outcome="not_placed").values_list("lead__phone", "created_at"))
+    for phone, created_at in rows:
+        found.setdefault(phone, []).append(created_at)
+    return {phone: tuple(times) for phone, times in found.items()}
 
 
 def claim_leads(leads: list[Lead], now: dt.datetime, max_attempts: int) -> list[Lead]:
@@ -105,6 +140,8 @@ def dial_tick(campaign_id: int, now: dt.datetime | None = None) -> TickResult:
         if context.budget_exhausted:
             announce_budget_exhausted(campaign, now)
             return TickResult(reason="campaign budget exhausted")
+        if reason := campaign_hold(campaign, now):
+            return TickResult(reason=reason)
         affordable = budget_room(campaign, now, context.live_calls)
         room = min(campaign.max_concurrent_calls - context.live_calls, context.free_media_slots,
                    settings.DIAL_BATCH_MAX, settings.DIAL_BATCH_MAX if affordable is None else affordable)
@@ -112,9 +149,13 @@ def dial_tick(campaign_id: int, now: dt.datetime | None = None) -> TickResult:
             return TickResult(reason="no capacity: concurrency limit or media slots all taken")
         windows = campaign.windows_by_weekday()
         picked: list[Lead] = []
-        for lead in candidate_leads(campaign, now, windows, room * 3):
+        candidates = candidate_leads(campaign, now, windows, room * 3)
+        called = recent_call_times([lead.phone for lead in candidates], now)
+        for lead in candidates:
             busy = DialContext(live_calls=context.live_calls + len(picked),
-                               free_media_slots=context.free_media_slots - len(picked))
+                               free_media_slots=context.free_media_slots - len(picked),
+                               on_registry=hit_from_as_of(lead._registry_as_of),
+                               recent_call_times=called.get(lead.phone, ()))
             if why_not_callable(lead, campaign, now, busy, windows) is None:
                 picked.append(lead)
                 if len(picked) == room:

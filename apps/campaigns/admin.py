@@ -13,6 +13,8 @@ from apps.calls.dialing import campaign_day_stats, dial_context
 from apps.calls.models import LIVE_CALL_STATUSES
 from apps.campaigns.models import Campaign
 from apps.campaigns.services import set_active
+from apps.compliance.abandonment import abandonment_rate, campaign_hold
+from apps.compliance.registry import registry_summary
 from apps.leads.importing import start_import
 from apps.leads.models import ImportRun
 
@@ -47,20 +49,22 @@ class CampaignAdmin(admin.ModelAdmin):
                                                           "results_worksheet", "writeback_state")}),
         ("Calling hours (lead-local time, never outside 08:00–21:00)",
          {"fields": ("window_start", "window_end", "weekday_windows")}),
-        ("Dialing", {"fields": ("dial_every_seconds", "max_concurrent_calls", "max_attempts", "retry_minutes")}),
+        ("Dialing", {"fields": ("dial_every_seconds", "max_concurrent_calls", "max_attempts", "retry_minutes",
+                                "require_registry", "registry_state")}),
         ("Budgets (US dollars; superusers only)", {"fields": BUDGET_FIELDS}),
         ("Agent persona and voice", {"fields": ("agent_name", "company_name", "callback_number", "voice_tier",
                                                 "voicemail_message", "telephony_provider")}),
         ("Qualification and appointments", {"fields": ("score_weights", "hot_threshold", "warm_threshold",
                                                        "appointment_minutes")}),
-        ("Today", {"fields": ("dialing_state", "live_calls", "calls_today", "answer_rate")}),
+        ("Today", {"fields": ("dialing_state", "live_calls", "calls_today", "answer_rate", "abandonment_state")}),
     )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_lead_count=Count("leads"))
 
     def get_readonly_fields(self, request, obj=None):
-        today = ("writeback_state", "dialing_state", "live_calls", "calls_today", "answer_rate")
+        today = ("writeback_state", "dialing_state", "live_calls", "calls_today", "answer_rate", "registry_state",
+                 "abandonment_state")
         return today if request.user.is_superuser else (*BUDGET_FIELDS, *today)
 
     @admin.display(description="write-back now")
@@ -85,11 +89,22 @@ class CampaignAdmin(admin.ModelAdmin):
         context = dial_context(campaign, timezone.now())
         if context.budget_exhausted:
             return "stopped: budget exhausted"
+        if reason := campaign_hold(campaign, timezone.now()):
+            return f"stopped: {reason}"
         if context.live_calls >= campaign.max_concurrent_calls:
             return f"at its limit of {campaign.max_concurrent_calls} live calls"
         if context.free_media_slots <= 0:
             return "waiting: no free media-worker slot"
         return "dialing"
+
+    @admin.display(description="abandoned calls")
+    def abandonment_state(self, campaign: Campaign) -> str:
+        """The 30-day abandonment rate against the 3 % limit (apps.compliance.abandonment)."""
+        return str(abandonment_rate(campaign.pk, timezone.now())) if campaign.pk else "—"
+
+    @admin.display(description="national Do Not Call registry")
+    def registry_state(self, campaign: Campaign) -> str:
+        return registry_summary(campaign, timezone.now()) if campaign.pk else "—"
 
     @admin.display(description="live calls")
     def live_calls(self, campaign: Campaign):

@@ -87,6 +87,11 @@ class Campaign(models.Model):
     require_consent = models.BooleanField(
         default=True, help_text="Call only leads whose sheet row records consent (source and date)"
     )
+    require_registry = models.BooleanField(
+        "require the national Do Not Call registry", default=False,
+        help_text="Dial only while a registry copy at most 31 days old covers every area code of the leads "
+                  "(uploaded under Compliance). Numbers on any copy are skipped either way, unless the lead "
+                  "recorded express consent (source and date).")
 
     # What goes back to the sheet after each call.
     writeback_enabled = models.BooleanField(

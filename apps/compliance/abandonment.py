@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from apps.calls.models import Call
+from apps.compliance.registry import registry_block_reason
 
 LIMIT = 0.03
 WINDOW = dt.timedelta(days=30)
@@ -53,3 +54,10 @@ def why_not_dialling(rate: AbandonmentRate) -> str | None:
     if rate.over_limit:
         return f"abandonment rate {rate.rate:.1%} over the last 30 days is above the 3 % limit"
     return None
+
+
+def campaign_hold(campaign, now: dt.datetime) -> str | None:
+    """Why compliance holds a whole campaign back now (the dial tick and the campaign page ask the same): a
+    national registry copy missing or over 31 days old where the campaign requires one, or too many abandoned
+    calls."""
+    return registry_block_reason(campaign, now) or why_not_dialling(abandonment_rate(campaign.pk, now))

@@ -20,6 +20,7 @@ CAMPAIGN_MANAGER_PERMISSIONS = {
     },
     "costs": {"costentry": ("view",), "tierescalationevent": ("view",)},
     "sheets": {"sheetwriteback": ("view", "change")},  # change: only the "write again" action, fields are read-only
+    "compliance": {"registrycopy": ("add", "view")},  # upload a national registry copy; deleting one: superusers
 }
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from apps.compliance.registry import hit_from_as_of, registry_as_of
 from apps.core.display import breakdown_table, facts_table
 from apps.leads.do_not_call import add_to_do_not_call, remove_from_do_not_call
 from apps.leads.eligibility import DialContext, why_not_callable
@@ -52,15 +53,16 @@ class LeadAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         on_dnc = DoNotCall.objects.active().filter(phone=OuterRef("phone"))
-        return super().get_queryset(request).annotate(_on_dnc=Exists(on_dnc))
+        return super().get_queryset(request).annotate(_on_dnc=Exists(on_dnc), _registry_as_of=registry_as_of())
 
     @admin.display(description="dialable now?")
     def dialable_now(self, lead: Lead) -> str:
-        """The lead's own rules (hours, consent, retries, do-not-call); the campaign page shows
+        """The lead's own rules (hours, consent, retries, do-not-call, the national registry); the campaign page shows
         campaign-wide limits (capacity, budget)."""
         if lead.pk is None:
             return "—"
-        context = DialContext(on_do_not_call=getattr(lead, "_on_dnc", False))
+        context = DialContext(on_do_not_call=getattr(lead, "_on_dnc", False),
+                              on_registry=hit_from_as_of(getattr(lead, "_registry_as_of", None)))
         return why_not_callable(lead, lead.campaign, timezone.now(), context) or "yes"
 
     @admin.display(description="score")

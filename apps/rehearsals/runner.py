@@ -143,7 +143,9 @@ def _reset_lead(shadow: Campaign, persona: Persona, zone: str, phone: str, now: 
     for entry in DoNotCall.objects.active().filter(phone__in={phone, lead.phone} - {""}):
         remove_from_do_not_call(entry, None)  # recorded (removed_at), never deleted
     lead.phone, lead.raw_phone, lead.name = phone, phone, persona.lead_name or persona.name.replace("_", " ").title()
-    lead.time_zone, lead.address, lead.state, lead.postal_code = zone, "", "", ""
+    # Washington, D.C. sets no calling rule above the federal floor: a rehearsal's lead is placed there, or its
+    # toll-free number (no state of its own) would take every state's strictest rule (apps.compliance.state_rules).
+    lead.time_zone, lead.address, lead.state, lead.postal_code = zone, "", "DC", ""
     lead.consent_source, lead.consent_at = "rehearsal (fictional 555-01xx number)", now
     lead.status, lead.attempts, lead.next_attempt_at, lead.claim_token = LeadStatus.NEW, 0, now, None
     lead.last_called_at, lead.last_outcome, lead.callback_at = None, "", None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils import timezone
 from apps.calls.dialing import dial_context, dial_tick
 from apps.campaigns.models import Campaign
 from apps.campaigns.services import campaign_for_command
+from apps.compliance.registry import hit_from_as_of, registry_as_of
 from apps.leads.eligibility import DialContext, why_not_callable
 from apps.leads.models import DoNotCall, Lead
 
@@ -33,8 +35,10 @@ class Command(BaseCommand):
         windows = campaign.windows_by_weekday()
         blocked = set(DoNotCall.objects.active().values_list("phone", flat=True))
         reasons: Counter[str] = Counter()
-        for lead in Lead.objects.filter(campaign=campaign).iterator(chunk_size=2000):
+        leads = Lead.objects.filter(campaign=campaign).annotate(_registry_as_of=registry_as_of(campaign.pk))
+        for lead in leads.iterator(chunk_size=2000):
             lead_context = context if lead.phone not in blocked else DialContext(on_do_not_call=True)
+            lead_context = replace(lead_context, on_registry=hit_from_as_of(lead._registry_as_of))
             reason = why_not_callable(lead, campaign, now, lead_context, windows) or "callable now"
             reasons[reason.split(":")[0]] += 1
         for reason, count in reasons.most_common():
