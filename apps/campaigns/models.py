@@ -64,6 +64,15 @@ class VoiceTier(models.TextChoices):
     PREMIUM = "premium", "Premium (ElevenLabs) throughout"
 
 
+class RecordingPolicy(models.TextChoices):
+    """Calls are recorded. Where every party must consent (some states), the greeting says so, in the same breath
+    as the AI disclosure; a team may instead not record those calls at all."""
+
+    DISCLOSE = "disclose", "Record; say so where every party must consent (or the state is unknown)"
+    ALWAYS = "always", "Record; say so on every call"
+    SKIP = "skip", "Do not record calls where every party must consent (or the state is unknown)"
+
+
 class Campaign(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
@@ -139,6 +148,9 @@ class Campaign(models.Model):
     agent_name = models.CharField(max_length=100, default="Alex")
     company_name = models.CharField(max_length=200, default="Sunrise Realty")
     callback_number = models.CharField(max_length=30, blank=True)
+    recording = models.CharField(
+        max_length=10, choices=RecordingPolicy.choices, default=RecordingPolicy.DISCLOSE,
+        help_text="The greeting's recording notice is fixed wording, never rephrased by a language model.")
 
     telephony_provider = models.CharField(
         max_length=20, blank=True, choices=[("", "The server's default (TELEPHONY_PROVIDER)"),
