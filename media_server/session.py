@@ -138,7 +138,9 @@ class CallSession:
     # --- records ---------------------------------------------------------------------
 
     async def _save_records(self) -> None:
-        path = await asyncio.to_thread(self.recorder.save, self.call_id)  # the WAV file, off the loop
+        path = ""  # the campaign does not record calls where every party must consent: no audio is kept
+        if self.context.record:
+            path = await asyncio.to_thread(self.recorder.save, self.call_id)  # the WAV file, off the loop
         stats = self.jitter.buffer.stats
         self.metrics.update(malformed_frames=self.malformed, lost_frames=stats.lost, jitter_target_ms=stats.target_ms)
         await run_db(calls.keep_recording, self.call_id, path, self.metrics)

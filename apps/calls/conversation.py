@@ -15,6 +15,7 @@ from apps.calls import live
 from apps.calls.models import AgentStep, Call, HumanAgent
 from apps.calls.scheduling import Slot, SlotTaken, book_appointment, free_slots, speak_slot
 from apps.campaigns.models import Campaign
+from apps.compliance.recording import recording_decision
 from apps.core.dbthread import run_db
 from apps.costs.models import CostEntry
 from apps.costs.services import projected_call_cost, record_cost
@@ -53,7 +54,8 @@ class DjangoCallDomain:
         return {
             "call_id": call.pk, "lead_id": lead.pk, "campaign_id": campaign.pk, "phone": lead.phone, "lead_tz": zone,
             "persona": {"agent_name": campaign.agent_name, "company_name": campaign.company_name,
-                        "callback_number": campaign.callback_number, "lead_name": lead.name},
+                        "callback_number": campaign.callback_number, "lead_name": lead.name,
+                        "recorded_line": recording_decision(lead, campaign).notice},
             "consent": {"source": lead.consent_source, "at": lead.consent_at.isoformat() if lead.consent_at else ""},
             "lead_email": lead.email,
             "scoring": {"weights": campaign.score_weights, "hot": campaign.hot_threshold,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apps.calls.lifecycle import finish_call
 from apps.calls.models import LIVE_CALL_STATUSES, AgentTransition, Call, CallStatus, Turn
+from apps.compliance.recording import recording_decision
 from apps.integrations.telephony import TelephonyError, telephony
 from apps.leads.do_not_call import add_to_do_not_call
 from apps.leads.models import DoNotCall
@@ -35,6 +36,7 @@ class CallOpening:
     agent_name: str
     company_name: str
     callback_number: str
+    record: bool = True  # keep the call's audio (apps.compliance.recording)
 
 
 # --- before the stream ---------------------------------------------------------------
@@ -57,7 +59,8 @@ def call_opening(call_id: int) -> CallOpening | None:
         return None
     campaign = call.campaign
     return CallOpening(call_id=call.pk, lead_name=call.lead.name, agent_name=campaign.agent_name,
-                       company_name=campaign.company_name, callback_number=campaign.callback_number)
+                       company_name=campaign.company_name, callback_number=campaign.callback_number,
+                       record=recording_decision(call.lead, campaign).record)
 
 
 def answered_by_so_far(call_id: int) -> str:

@@ -37,6 +37,7 @@ class CallContext:
     callback_number: str
     language: str = "en"
     facts: dict = field(default_factory=dict)  # what the agent learnt, for the next turns
+    record: bool = True  # keep the call's audio (False: an all-party-consent state the campaign does not record)
 
 
 @dataclass(frozen=True)

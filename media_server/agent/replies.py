@@ -12,9 +12,9 @@ from dataclasses import dataclass
 TEMPLATES: dict[str, tuple[str, ...]] = {
     # --- conversation
     "greeting": (
-        "Hi{name}, this is {agent}, an automated assistant calling for {company}. "
+        "Hi{name}, this is {agent}, an automated assistant calling for {company}{recorded}. "
         "You asked about homes with us, do you have a quick minute?",
-        "Hello{name}, it's {agent}, the automated assistant from {company}. "
+        "Hello{name}, it's {agent}, the automated assistant from {company}{recorded}. "
         "I'm following up on your home inquiry, is now an okay time?",
     ),
     "greeting_again": ("Hi, it's {agent} from {company} again.", "Hello, it's {agent} with {company}."),
@@ -217,6 +217,7 @@ class Persona:
     company_name: str
     callback_number: str = ""
     lead_name: str = ""
+    recorded_line: bool = False  # the greeting says the call is recorded (apps.compliance.recording)
 
     @property
     def first_name(self) -> str:
@@ -242,6 +243,7 @@ class Replies:
             "agent": persona.agent_name, "company": persona.company_name, "first": persona.first_name,
             "name": f" {persona.first_name}" if persona.lead_name.strip() else "",
             "callback": f" at {persona.callback_number}" if persona.callback_number else "",
+            "recorded": " on a recorded line" if persona.recorded_line else "",
             **values,
         }
         for step in range(len(variants)):

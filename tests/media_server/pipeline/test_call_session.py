@@ -49,9 +49,9 @@ def call(active_campaign, settings, tmp_path):
                                provider="simulated", provider_call_id="SIMpipe")
 
 
-def make_session(call, agent, stt=None, voice=None, hang_up=None) -> tuple[CallSession, FakeTwilio]:
+def make_session(call, agent, stt=None, voice=None, hang_up=None, record=True) -> tuple[CallSession, FakeTwilio]:
     twilio = FakeTwilio()
-    context = CallContext(call.pk, "Maria", "Alex", "Sunrise Realty", "+12125550100")
+    context = CallContext(call.pk, "Maria", "Alex", "Sunrise Realty", "+12125550100", record=record)
     session = CallSession(call.pk, "MZ1", twilio.send, context, agent, stt or ScriptedSTT(), voice or ToneVoice(),
                           hang_up)
     twilio.session = session
@@ -220,6 +220,26 @@ def test_the_agent_hangs_up_after_its_goodbye_is_played(call, settings, tmp_path
     agent_channel = stereo[:, 1]
     # The recording's agent channel (and the echo canceller's far end) is the audio as played.
     assert np.array_equal(agent_channel[agent_channel != 0], twilio.audio()[twilio.audio() != 0])
+
+
+def test_a_call_the_campaign_does_not_record_keeps_no_audio(call, settings, tmp_path):
+    """An all-party-consent state the campaign chose not to record (apps.compliance.recording)."""
+    settings.GREETING_SILENCE_SECONDS = 0.2
+
+    async def run():
+        session, twilio = make_session(call, Agent(greeting=[Say("Thank you, goodbye."), Hangup("done")]),
+                                       record=False)
+        await session.start()
+        line = Line(session).start()
+        await asyncio.wait_for(session.ended.wait(), 10)
+        line.stop()
+        return twilio
+
+    twilio = asyncio.run(run())
+    assert twilio.media_frames() > 0  # the call went on as usual
+    call.refresh_from_db()
+    assert not call.recording and not list(tmp_path.rglob("*.wav"))
+    assert rows(call) == [("agent", "Thank you, goodbye.", False)]  # what was said is still in the transcript
 
 
 async def _note(hung_up, twilio) -> None:
