@@ -11,6 +11,8 @@ import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+
 from apps.calls import live
 from apps.calls.models import AgentStep, Call, HumanAgent
 from apps.calls.scheduling import Slot, SlotTaken, book_appointment, free_slots, speak_slot
@@ -54,7 +56,8 @@ class DjangoCallDomain:
         return {
             "call_id": call.pk, "lead_id": lead.pk, "campaign_id": campaign.pk, "phone": lead.phone, "lead_tz": zone,
             "persona": {"agent_name": campaign.agent_name, "company_name": campaign.company_name,
-                        "callback_number": campaign.callback_number, "lead_name": lead.name,
+                        "callback_number": campaign.callback_number or settings.TWILIO_FROM_NUMBER,
+                        "lead_name": lead.name,
                         "recorded_line": recording_decision(lead, campaign).notice},
             "consent": {"source": lead.consent_source, "at": lead.consent_at.isoformat() if lead.consent_at else ""},
             "lead_email": lead.email,

@@ -28,6 +28,7 @@ _SCALE = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "mm": 1_000_000, "milli
 _MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)(?:\s?(k|K|mm|MM|m|M|million|thousand|billion|b|B)\b)?")
 _TIME = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s?([aApP])\.?\s?[mM]\.?(?=\W|$)")
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
+_E164_US = re.compile(r"\+1(\d{3})(\d{3})(\d{4})\b")  # "+15125550100", as numbers are stored
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\b(\d{3})\)?[\s.-]?(\d{3})[\s.-](\d{4})\b")
 _HOUSE = re.compile(r"\b(\d{1,5})(?=\s+(?:[NSEW]\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\s+(?:" +
                     "|".join(_STREET_WORDS) + r"|Street|Avenue|Boulevard|Road|Drive|Lane|Court|Way|Place)\b)")
@@ -109,6 +110,7 @@ def speakable(text: str, max_chars: int | None = None) -> str:
     text = text.replace("&", " and ")
     text = re.sub(r"#\s?(?=\d)", "number ", text)  # "unit #12", not "hash twelve"
     text = _MONEY.sub(_money, text)
+    text = _E164_US.sub(lambda m: ", ".join(_digits(g) for g in m.groups()), text)
     text = _PHONE.sub(lambda m: ", ".join(_digits(g) for g in m.groups()), text)
     text = _TIME.sub(_time, text)
     text = _CLOCK.sub(lambda m: _clock(int(m.group(1)), int(m.group(2))), text)

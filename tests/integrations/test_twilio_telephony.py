@@ -56,6 +56,16 @@ def refreshed(call: Call) -> Call:
     return call
 
 
+def test_the_lead_sees_the_campaigns_own_number_and_can_call_it_back(twilio, queued_call):
+    campaign_number = "+15005550009"
+    twilio.numbers.add(campaign_number)
+    queued_call.campaign.callback_number = "(500) 555-0009"
+    queued_call.campaign.save()
+    assert place_call(queued_call.pk) == "placed"
+    [sent] = twilio.create_requests
+    assert sent.value("From") == campaign_number
+
+
 def test_it_places_the_call_with_a_media_stream_and_status_callbacks(twilio, queued_call):
     assert place_call(queued_call.pk) == "placed"
 

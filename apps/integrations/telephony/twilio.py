@@ -15,8 +15,10 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from apps.calls.streams import stream_parameters
+from apps.compliance.recording import recording_decision
 from apps.integrations.telephony.base import ProviderCall, Telephony, TelephonyError
 from apps.leads.models import mask_phone
+from apps.leads.phones import normalize_or_none
 
 log = logging.getLogger(__name__)
 TWILIO_API = "https://api.twilio.com"
@@ -54,6 +56,12 @@ def stream_twiml(call) -> str:
     return f"<Response><Connect><Stream url={quoteattr(url)}>{parameters}</Stream></Connect></Response>"
 
 
+def caller_id(campaign) -> str:
+    """The number a lead sees and can call back: the campaign's own (one of the Twilio account's numbers), else the
+    server's TWILIO_FROM_NUMBER. The voicemail the agent leaves names the same number."""
+    return normalize_or_none(campaign.callback_number or "") or settings.TWILIO_FROM_NUMBER
+
+
 class TwilioTelephony(Telephony):
     name = "twilio"
 
@@ -69,7 +77,7 @@ class TwilioTelephony(Telephony):
         status_url = public_url(reverse("twilio-status", args=[call.pk]))
         params = {
             "to": call.lead.phone,
-            "from_": settings.TWILIO_FROM_NUMBER,
+            "from_": caller_id(call.campaign),
             "twiml": stream_twiml(call),
             "status_callback": status_url,
             "status_callback_event": STATUS_EVENTS,
@@ -83,7 +91,7 @@ class TwilioTelephony(Telephony):
             params.update(machine_detection="DetectMessageEnd", async_amd="true",
                           async_amd_status_callback=public_url(reverse("twilio-amd", args=[call.pk])),
                           async_amd_status_callback_method="POST")
-        if settings.TWILIO_RECORD_CALLS:
+        if settings.TWILIO_RECORD_CALLS and recording_decision(call.lead, call.campaign).record:
             params.update(record=True, recording_channels="dual")
         with _twilio_errors(maybe_placed=True):  # the caller looks the call up before trying again
             created = self.client.calls.create(**params)
@@ -114,8 +122,9 @@ class TwilioTelephony(Telephony):
         only calls to this number created since this attempt began, queued ones included."""
         since = (call.created_at - dt.timedelta(minutes=1)).astimezone(dt.UTC)
         calls = self.client.calls
-        matches = calls.list(to=call.lead.phone, from_=settings.TWILIO_FROM_NUMBER, start_time_after=since, limit=20)
-        matches += calls.list(to=call.lead.phone, from_=settings.TWILIO_FROM_NUMBER, status="queued", limit=20)
+        from_ = caller_id(call.campaign)
+        matches = calls.list(to=call.lead.phone, from_=from_, start_time_after=since, limit=20)
+        matches += calls.list(to=call.lead.phone, from_=from_, status="queued", limit=20)
         ours = [c for c in matches if c.date_created and c.date_created >= since]
         return min(ours, key=lambda c: c.date_created) if ours else None
 

@@ -50,7 +50,8 @@ def test_it_reads_street_addresses(text, said):
     assert speakable(text) == said
 
 
-@pytest.mark.parametrize("text", ["Call (212) 555-0134", "Call 212-555-0134", "Call +1 212.555.0134"])
+@pytest.mark.parametrize("text", ["Call (212) 555-0134", "Call 212-555-0134", "Call +1 212.555.0134",
+                                  "Call +12125550134"])
 def test_it_reads_a_phone_number_digit_by_digit(text):
     assert speakable(text) == "Call two one two, five five five, oh one three four"
 
