@@ -81,5 +81,7 @@ class Understanding:
     unsure: str = ""  # for a turn we asked to hear again ("repeat"): the intent its doubtful words suggested
     ruled_out: list[str] = field(default_factory=list)  # days (ISO, lead-local) the lead said they cannot do
     hostile: bool = False  # swore at us, "how dare you": an apology and no more calls
+    firm: bool = False  # said outright they are not interested ("not interested", "I don't want to talk about
+    #                     houses"): thanked and let go, not asked again
     asks: str = ""  # what the lead asks of us that a meeting answers: "valuation" (what's my house worth) or
     #                 "together" (my husband handles that: a time when both can talk)

@@ -312,7 +312,7 @@ class AgentGraph:
         if u.get("hostile"):  # no arguing: an apology, no more calls from us, goodbye
             self.actions.stop_calling(state)
             return {**update, **_end([replies.say("hostile")], "not_interested", "the lead was hostile")}
-        if objection == "not_interested" and (facts_say_final(state) or state.get("soft_exit")):
+        if objection == "not_interested" and (facts_say_final(state) or state.get("soft_exit") or u.get("firm")):
             self.actions.stop_calling(state)
             return {**update, **_end([replies.say("not_interested_final")], "not_interested",
                                      "the lead is not interested")}

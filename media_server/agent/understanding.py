@@ -62,6 +62,11 @@ _REWRITES = {
 _PAIRS = {("a", "m"): "am", ("p", "m"): "pm",
           ("uh", "huh"): "yes", ("mm", "hmm"): "yes", ("e", "mail"): "email", ("pre", "approved"): "preapproved",
           ("pre", "approval"): "preapproval", ("pre", "qualified"): "prequalified", ("a", "i"): "ai"}
+# Dropped g's, as Whisper writes casual speech ("callin'", "lookin"): the -ing forms the rules read.
+_G_DROPPED = {word[:-1]: word for word in (
+    "calling", "texting", "bothering", "ringing", "harassing", "contacting", "looking", "buying", "selling",
+    "moving", "trying", "going", "thinking", "planning", "hoping", "wanting", "renting", "listing", "working",
+    "talking", "asking", "saying", "kidding", "waiting", "getting", "something", "nothing", "anything")}
 _FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh"}
 _WH = {"what", "who", "how", "where", "when", "why", "which", "that"}
 
@@ -85,6 +90,7 @@ def _normalise(text: str) -> list[str]:
                 "do", "did", "would", "if", "don't")) and (i + 2 >= len(raw) or raw[i + 2] not in _WH):
             i += 2  # "you know" as a filler
             continue
+        t = _G_DROPPED.get(t.rstrip("'"), t)  # "quit callin' me" → calling
         for word in _REWRITES.get(t, t).split(" "):
             if not (out and out[-1] == word and not word[0].isdigit()):  # "i i want" → "i want"
                 out.append(word)
@@ -646,12 +652,14 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     slot = any(f.name == SLOT_CHOICE for f in u.facts)
     u.ruled_out = [day.isoformat() for day in ruled_out_days(turn.digits.s, now)]
     trimmed = _BUSY_PERIOD.sub(" ", without_ruled_out(turn.digits.s))  # "not thursday, friday?" → friday
+    trimmed = _proposed_part(trimmed)  # "this week's a zoo, call me next week" → next week
     timed = _Turn(trimmed) if trimmed != turn.digits.s else turn
     when = when_in(timed.digits, now, timed.clean) if _TIME_CUE.search(timed.clean) and not slot else None
     if when is not None and u.ruled_out and _only_days(when, u.ruled_out):
         when = None  # "not thursday": the day named is the one they cannot do
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     u.hostile = bool(_HOSTILE.search(c))
+    u.firm = u.objection == "not_interested" and bool(_FIRM_REFUSAL.search(c))
     u.asks = "valuation" if _VALUATION.search(c) else "together" if _SOMEONE_ELSE_DECIDES.search(c) else ""
     if u.hostile and u.intent not in ("wrong_number", "voicemail", "is_robot", "other_language", "how_got_number",
                                       "who_is_this"):
@@ -659,7 +667,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if u.intent == "question" and _QUESTION_FIRST.match(c):
         # "is now a good time to sell?" says nothing about them; "how much are homes in Austin?" says where
         u.facts = [f for f in u.facts if f.name in (SLOT_CHOICE, "location")]
-    elif (u.intent in ("inform", "affirm", "unclear", "deny") or u.objection == "not_interested") and not u.hostile \
+    elif (u.intent in ("inform", "affirm", "unclear", "deny", "who_is_this") or u.objection == "not_interested") \
+            and not u.hostile \
             and any(f.name == "has_agent" and f.value is True for f in u.facts):
         u.intent, u.objection = "objection", "has_agent"  # an agent of their own, asked or said in passing
     if u.ruled_out and expecting in ("slot_choice", "confirm") and u.intent in ("unclear", "deny", "inform"):
@@ -677,6 +686,9 @@ _VALUATION = re.compile(r"\b(?:what(?:'s| is| would be| could be) (?:my|our|the)
                         r"how much (?:could|would|can|might) (?:i|we) (?:get|sell (?:it|my|our))|"
                         r"(?:home|house|property) (?:value|valuation|appraisal)|"
                         r"what (?:could|would|can|might) (?:i|we) (?:get|sell it) for)\b")
+# A refusal said outright: respected at once, never argued with ("no thanks" alone gets one gentle question).
+_FIRM_REFUSAL = re.compile(r"\b(?:not|no longer|never been|isn't|aren't) (?:\w+ )?interested\b|\bno interest\b|"
+                           r"\b(?:don't|do not|not going to|won't) (?:want to |wanna )?(?:talk|speak|deal)\b")
 # Someone else decides or holds the facts: a time when both can talk.
 _SOMEONE_ELSE_DECIDES = re.compile(
     r"\b(?:my|our) (?:husband|wife|spouse|partner|fiance|fiancee|boyfriend|girlfriend|hubby|wife's|husband's) "
@@ -685,6 +697,27 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     r"\b(?:she|he)(?:'s| is) the one (?:handling|doing|who)\b")
 _QUESTION_FIRST = re.compile(_LEAD + r"(?:how|what|what's|why|when|where|which|who|is|are|do|does|did|can|could|would|"
                              r"will|should)\b")
+
+
+# Where the lead puts forward the time they mean; a time said before it is context ("we're away till Sunday, how
+# about next Monday at ten", "this week's a zoo, call me next week").
+_PROPOSAL_CUE = re.compile(r"\b(?:call (?:me|us)(?: back)?|call back|try (?:me|us)|reach (?:me|us)|ring (?:me|us)|"
+                           r"how about|what about|can we (?:do|make it|say)|could we (?:do|make it|say)|"
+                           r"let's (?:do|say|make it))\b")
+_CALL_ME_BACK = re.compile(r"\b(?:call (?:me|us) back|call back|(?:can|could) you (?:call|try|ring) (?:me|us)?|"
+                           r"call me (?:next|on|in|after|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|"
+                           r"saturday|sunday))\b")
+
+
+def _proposed_part(text: str) -> str:
+    """The words after the last proposal cue, when they name a time; else all of them."""
+    cues = [m for m in _PROPOSAL_CUE.finditer(text)
+            if not re.search(r"\b(?:don't|do not|never|not|no)(?: \w+)? $", text[:m.start()])]  # "don't call me before"
+    if cues:
+        rest = text[cues[-1].end():]
+        if _TIME_CUE.search(rest):
+            return rest
+    return text
 
 
 def _only_days(when: When, days: list[str]) -> bool:
@@ -747,7 +780,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         declined = _DECLINE.search(c) is not None
         return "goodbye", "not_interested" if declined else "", False
     objection = _objection(c, expecting, facts, time_preference)
-    if objection == "busy" and answering_time and (when is not None or slot):
+    asks_for_a_call = expecting == "slot_choice" and bool(_CALL_ME_BACK.search(c))  # a meeting offered, a call asked
+    if objection == "busy" and answering_time and (when is not None or slot) and not asks_for_a_call:
         objection = ""  # the lead is answering our question about when
     if objection:
         # "don't call me on weekends" names when not to call: no When for that

@@ -177,11 +177,20 @@ def test_a_lead_who_has_an_agent_is_not_pushed(talk, lead):
     assert talk.call.disposition == "has_agent" and talk.call.objections == {"has_agent": 1}
 
 
-def test_not_interested_gets_one_gentle_question_then_a_goodbye(talk, lead):
-    first = talk.say("I'm not interested")
+def test_a_polite_no_gets_one_gentle_question_then_a_goodbye(talk, lead):
+    first = talk.say("no thanks")
     assert not talk.hangup and "?" in first
     talk.say("no")
     assert talk.hangup
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "not_interested"
+    lead.refresh_from_db()
+    assert lead.next_attempt_at is None
+
+
+def test_not_interested_said_outright_is_respected_at_once(talk, lead):
+    reply = talk.say("I'm not interested")
+    assert talk.hangup and "?" not in reply
     talk.call.refresh_from_db()
     assert talk.call.disposition == "not_interested"
     lead.refresh_from_db()

@@ -230,6 +230,10 @@ TURNS = [
     ("i'm not on your list am i", "", "unclear", "", {}),
     ("don't call my work number call my cell", "", "unclear", "", {}),
     ("yeah you can remove the second slot", "", "affirm", "", {}),
+    # dropped g's are read as said; a has-agent statement beats "what's this about"
+    ("y'all need to quit textin and callin me", "", "opt_out", "", {}),
+    ("we're already workin with a realtor from compass so what's this about", "permission", "objection",
+     "has_agent", {"has_agent": True}),
     # money beside their price is not their price; where they leave is not where they go
     ("we have about sixty grand saved up for the down payment", "budget", "unclear", "", {}),
     ("the place across the street went for five twenty", "budget", "unclear", "", {}),
@@ -264,6 +268,25 @@ TURNS = [
     ("eh", "", "unclear", "", {}),
     ("", "", "unclear", "", {}),
 ]
+
+
+def test_the_time_they_put_forward_wins_over_the_time_they_talk_about():
+    week = understand("this week is crazy at work just call me next week", now=NOW, expecting="permission")
+    assert (week.intent, week.objection) == ("objection", "busy")
+    assert week.when.start.date() == dt.date(2026, 11, 30) and week.when.end.date() == dt.date(2026, 12, 6)
+    monday = understand("we're away till sunday how about next monday at ten", now=NOW, expecting="slot_choice")
+    assert monday.intent == "schedule" and monday.when.start == at(11, 30, 10)
+
+
+def test_asked_to_call_back_instead_of_meeting_is_a_callback():
+    u = understand("can you call back thursday evening when my wife is home", now=NOW, expecting="slot_choice")
+    assert (u.intent, u.objection) == ("objection", "busy") and u.when.start == at(11, 26, 17)
+
+
+def test_a_refusal_said_outright_is_firm_and_a_polite_no_is_not():
+    assert understand("i'm really not interested", now=NOW, expecting="permission").firm
+    assert understand("i don't want to talk about houses", now=NOW, expecting="intent").firm
+    assert not understand("no thanks", now=NOW, expecting="permission").firm
 
 
 def test_a_request_to_stop_calling_is_honoured_in_a_language_we_do_not_speak():
