@@ -256,6 +256,7 @@ _WHO_IS_THIS = _rx(
     r"\bwhat(?:'s| is| was) (?:this|it|that|the call) (?:about|regarding|for)\b",
     r"\bwhat are you calling (?:about|for)\b", r"\bwhy are you calling\b", r"\bwhat do you want\b",
     r"\bis this (?:a |some )?(?:sales|marketing|telemarketing|spam|scam) call\b",
+    r"\b(?:state|say) your name\b", r"\b(?:the )?reason (?:for|of) (?:your|the|this) call\b",
 )
 _HOW_GOT_NUMBER = _rx(
     r"\b(?:how|where|why) (?:did|do|'d) you (?:get|find|have|got|obtain) (?:a hold of )?(?:my|this|our|me)"
@@ -444,12 +445,15 @@ _AFFIRM = _rx(
     r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great)|"
     r"that would be (?:great|fine|perfect)|let's do (?:it|that))\b",
     r"\b(?:i suppose|suppose so|i guess so|i think so)\b",
+    r"\b(?:go ahead|fire away|shoot|i'm listening|make it quick|what's up)$", r"\b(?:i|we) do want to talk\b",
+    r"\bdon't hang up\b",
 )
 _DENY = _rx(
     _LEAD + r"(?:no(?! problem| worries| doubt)|nope|nah|naw|not really|not at all|negative|no way|not yet|"
     r"i don't think so|not that i know of|never|no sir|no ma'am|not quite|wrong|incorrect|neither|none)\b",
     r"\b(?:that doesn't work|that does not work|doesn't work|won't work|that's not (?:right|correct|it|true)|"
     r"that's wrong|not correct|i can't (?:do|make) (?:that|it)|that's incorrect|neither)\b",
+    r"\b(?:actually|on second thought|come to think of it),? no\b", r"\bso no$",
 )
 _GREETING_IDENTITY = re.compile(
     r"\b(?:this is (?:he|she|him|her|me)|speaking$|that's me|it's me|you(?:'ve)? got (?:him|her|me)|"
@@ -600,7 +604,7 @@ _MONTH_NUMBERS = {m: i for i, m in enumerate(("january", "february", "march", "a
 _BEDROOMS = re.compile(r"\b(\d+)(?:\s*(?:or|to|-)\s*\d+)?\s*(?:bed|beds|bedroom|bedrooms|br|bd|bdr|bedroomed)\b")
 _BARE_NUMBER = re.compile(r"^(?:[\w']+ ){0,4}?(\d+)\b")
 
-_SLOT_FIRST = re.compile(r"\b(?:first|1st|earlier|earliest|sooner|former|option (?:one|1|a)|number (?:one|1)|"
+_SLOT_FIRST = re.compile(r"\b(?:first|1st|earlier|earliest|sooner|soonest|former|option (?:one|1|a)|number (?:one|1)|"
                          r"either(?! one of)?|whichever|doesn't matter|any(?:one| of them| is fine))\b")
 # An ordinal names an option when it stands for one ("the first", "first one", "second is better", "first please");
 # after a verb it is an adverb ("we want to get preapproved first", "I'd talk to my wife first") and picks nothing.
@@ -684,6 +688,8 @@ _VALUATION = re.compile(r"\b(?:what(?:'s| is| would be| could be) (?:my|our|the)
                         r"(?:worth|going for|valued at)|how much (?:is|would|could|can) (?:my|our|the) (?:house|home|"
                         r"place|property|condo)|"
                         r"how much (?:could|would|can|might) (?:i|we) (?:get|sell (?:it|my|our))|"
+                        r"what (?:my|our|the) (?:house|home|place|property|condo) (?:is|would be|might be) worth|"
+                        r"what's it worth|what (?:is|would) it (?:be )?worth|"
                         r"(?:home|house|property) (?:value|valuation|appraisal)|"
                         r"what (?:could|would|can|might) (?:i|we) (?:get|sell it) for)\b")
 # A refusal said outright: respected at once, never argued with ("no thanks" alone gets one gentle question).
@@ -755,7 +761,8 @@ def _other_language(c: str) -> str:
     if _SPANISH.search(c):
         return "es"
     letters = [ch for ch in c if ch.isalpha()]
-    if letters and sum(not ch.isascii() for ch in letters) > len(letters) / 3:
+    if letters and (sum(not ch.isascii() for ch in letters) > len(letters) / 3
+                    or any(ord(ch) > 0x024F for ch in letters)):
         return "und"  # written in another script, or mostly in accented letters: not English
     if _FRENCH.search(c):
         return "fr"
@@ -1127,13 +1134,17 @@ _NO_AGENT_ANY_MORE = re.compile(
     r"\b(?:let (?:him|her|them) go|fired (?:him|her|them|our agent)|not (?:any ?more|anymore)|no longer (?:have|"
     r"working with|with)|(?:listing|contract|agreement) (?:with \w+(?: \w+)? )?expired|(?:he's|she's|they're|he is|she "
     r"is|they are) not (?:helping|working with|representing) us|not (?:helping|representing) us)\b")
+_NO_AGENT_SIGNED = re.compile(r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:with|up with) "
+                              r"(?:anybody|anyone|any of them|an agent|a realtor)\b|\bnot (?:signed|committed) "
+                              r"(?:with|to) (?:anybody|anyone|an agent)\b")
 _NO_AGENT = re.compile(r"\b(?:don't|do not|doesn't|haven't|have not|not|no|never|aren't|are not|am not|i'm not|"
                        r"we're not|without)(?: have| got| working with| using| signed with| talked to| yet| really)* "
                        r"(?:an?|any)? ?(?:agent|realtor|broker|real estate agent)\b")
 
 
 def _has_agent(c: str, expecting: str) -> Fact | None:
-    m = _NO_AGENT_ANY_MORE.search(c) or _NO_AGENT.search(c)
+    m = _NO_AGENT_ANY_MORE.search(c) or _NO_AGENT.search(c) or (
+        _NO_AGENT_SIGNED.search(c) if expecting == "has_agent" else None)
     if m:
         return Fact("has_agent", False, m.group(0))
     m = _HAS_AGENT.search(c)
