@@ -81,6 +81,10 @@ class Understanding:
     unsure: str = ""  # for a turn we asked to hear again ("repeat"): the intent its doubtful words suggested
     ruled_out: list[str] = field(default_factory=list)  # days (ISO, lead-local) the lead said they cannot do
     hostile: bool = False  # swore at us, "how dare you": an apology and no more calls
+    corrects: bool = False  # takes back what they said ("actually", "I meant"): it may replace an earlier answer
+    doesnt_know: bool = False  # "not sure", "no idea": an answer of sorts; the question is not asked again
+    already_done: str = ""  # "bought" or "sold": what they say they already did ("we already bought a place")
+    bare_hello: bool = False  # "hello?" and nothing else: they did not hear us
     firm: bool = False  # said outright they are not interested ("not interested", "I don't want to talk about
     #                     houses"): thanked and let go, not asked again
     asks: str = ""  # what the lead asks of us that a meeting answers: "valuation" (what's my house worth) or

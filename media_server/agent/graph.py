@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from typing import Annotated, TypedDict
 from zoneinfo import ZoneInfo
 
@@ -35,7 +34,6 @@ QUESTION_ORDER = ("intent", "location", "timeline", "budget", "preapproved", "mo
 MAX_ASKS = 2  # a question the lead does not answer is asked again once, then left
 MAX_MISSES = 2  # turns in a row we could not make out before a qualification question is left
 FAR_TIMELINE_MONTHS = 12
-UNSURE = re.compile(r"\b(don'?t know|not sure|no idea|dunno|haven'?t (thought|decided)|can'?t say)\b")
 
 
 class CallState(TypedDict, total=False):
@@ -93,22 +91,14 @@ def _replies(state: CallState) -> Replies:
                    said=frozenset(state.get("spoken") or ()))
 
 
-_CORRECTION = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|correction|no wait|wait no|rather|"
-                         r"changed (?:my|our) minds?|instead)\b")
-_BARE_HELLO = re.compile(r"^\W*(?:hello|hi|hey|yes hello|hello hello|hello\W+hello)\W*$")
-_ALREADY_DONE = re.compile(r"\balready (?:bought|purchased|found|closed|moved|sold|signed)\b|\bwe (?:bought|found) "
-                           r"(?:a|our|the) (?:place|house|home)\b")
-
-
 def facts_say_final(state: CallState) -> bool:
     """"We already bought a place" from a buyer, "we already sold it" from a seller: nothing to ask them back
     about. (A seller who already bought their next home is motivated, not done.)"""
-    text = ((state.get("turn") or {}).get("text") or "").lower()
-    match = _ALREADY_DONE.search(text)
-    if not match:
+    done = _u(state).get("already_done")
+    if not done:
         return False
     seller = ((state.get("facts") or {}).get("intent") or {}).get("value") in ("sell", "both")
-    return ("sold" in match.group(0)) == seller
+    return (done == "sold") == seller
 
 
 def _u(state: CallState) -> dict:
@@ -180,13 +170,12 @@ class AgentGraph:
         understood = _u(state)
         facts = dict(state.get("facts") or {})
         new = {}
-        text = ((state.get("turn") or {}).get("text") or "").lower()
         for fact in understood.get("facts", []):
             name = fact["name"]
             if name == "slot_choice":
                 continue
             answered = name == state.get("expecting")
-            if facts.get(name, {}).get("answered") and not answered and not _CORRECTION.search(text):
+            if facts.get(name, {}).get("answered") and not answered and not understood.get("corrects"):
                 continue  # what they answered to our question stands against a passing mention ("bought in Tucson")
             if facts.get(name, {}).get("value") != fact["value"]:
                 new[name] = fact
@@ -210,7 +199,7 @@ class AgentGraph:
         if state.get("wrap_up") and not (expecting == "confirm" and intent == "affirm"):
             return "closing"  # the call's cost cap: wrap up now (a booking being confirmed may finish)
         if intent == "objection" and u.get("objection") == "not_interested" and not u.get("hostile") \
-                and _ALREADY_DONE.search(((state.get("turn") or {}).get("text") or "").lower()) \
+                and u.get("already_done") \
                 and not facts_say_final(state):
             return "qualification"  # a seller who already bought their next home: motivated, not uninterested
         if intent in ("other_language", "objection"):
@@ -247,8 +236,7 @@ class AgentGraph:
                 return Command(goto="qualification",
                                update={"asked": asked, "misses": 0, "understanding": {**u, "intent": "unclear"}})
             return {"replies": [question or replies.say("repeat")]}  # the same question, in other words
-        if intent == "greeting" and (state.get("expecting") != "permission" or _BARE_HELLO.match(
-                ((state.get("turn") or {}).get("text") or "").lower())):
+        if intent == "greeting" and (state.get("expecting") != "permission" or u.get("bare_hello")):
             return {"replies": [replies.say("greeting_again"), question]}  # "hello?": they did not hear us
         if state.get("expecting") == "permission" and intent == "deny":
             return Command(goto="objection", update={"understanding": {**u, "intent": "objection",
@@ -270,8 +258,8 @@ class AgentGraph:
         elif u.get("intent") == "question":
             said.append(replies.say("answer_question"))
         answered = expecting in (state.get("new_facts") or {}) or expecting in facts
-        unsure = UNSURE.search((state.get("turn") or {}).get("text", "").lower()) is not None
-        if expecting in QUESTION_ORDER and not answered and asked.get(expecting, 0) < MAX_ASKS and not unsure \
+        if expecting in QUESTION_ORDER and not answered and asked.get(expecting, 0) < MAX_ASKS \
+                and not u.get("doesnt_know") \
                 and u.get("intent") not in ("question", "affirm", "deny") and not u.get("asks"):
             return _ask(state, replies, expecting, self._question_key(expecting, facts), prefix="Sorry, ")
         if state.get("new_facts") and not said:

@@ -663,6 +663,10 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         when = None  # "not thursday": the day named is the one they cannot do
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     u.hostile = bool(_HOSTILE.search(c))
+    u.corrects, u.doesnt_know = bool(_CORRECTION_CUE.search(c)), bool(_DOESNT_KNOW_ANSWER.search(c))
+    u.bare_hello = bool(_BARE_HELLO.match(c))
+    if done := _ALREADY_DONE.search(c):
+        u.already_done = "sold" if "sold" in done.group(0) else "bought"
     u.firm = u.objection == "not_interested" and bool(_FIRM_REFUSAL.search(c))
     u.asks = "valuation" if _VALUATION.search(c) else "together" if _SOMEONE_ELSE_DECIDES.search(c) else ""
     if u.hostile and u.intent not in ("wrong_number", "voicemail", "is_robot", "other_language", "how_got_number",
@@ -939,8 +943,12 @@ _HOME_WORDS = re.compile(r"\b(?:buy|buying|bought|purchase|sell|selling|list|lis
                          r"living|located|find|found|want|wanna|searching|shopping|prefer|like|love)\b")
 _ZIP_DIGITS = {"0": "0", "oh": "0", "o": "0", "zero": "0"}
 _NARROWING = {"probably", "mostly", "ideally", "preferably", "especially", "mainly"}  # picks among places said
-_CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|no wait|wait no|"
-                             r"rather|better|instead)\b")
+_CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|correction|no wait|wait no|rather|"
+                             r"changed (?:my|our) minds?|instead)\b")
+_DOESNT_KNOW_ANSWER = re.compile(r"\b(?:don'?t know|not sure|no idea|dunno|haven'?t (?:thought|decided)|can'?t say)\b")
+_BARE_HELLO = re.compile(r"^(?:hello|hi|hey|yes hello|hello hello)$")
+_ALREADY_DONE = re.compile(r"\balready (?:bought|purchased|found|closed|moved|sold|signed)\b|\bwe (?:bought|found) "
+                           r"(?:a|our|the) (?:place|house|home)\b")
 _TARGET_WORDS = {"buy", "buying", "looking", "look", "move", "moving", "relocating", "relocate", "want", "wanna",
                  "find", "searching", "sell", "selling", "listing", "heading", "headed", "closer", "transferring",
                  "transferred", "retiring", "into"}
