@@ -145,7 +145,9 @@ def _part(tokens: list[str]) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=8192)
 def _name_word(word: str) -> bool:
+    """Could this word be part of a name ("Cedar", "Walnut")? Asked of every n-gram's words: kept per word."""
     from wordfreq import zipf_frequency
 
     return word.isalpha() and word not in _NOT_A_NAME and (word in COMMON_NAME_WORDS
