@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
@@ -16,8 +17,16 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+
+
+def secret(name: str, default: str = "") -> str:
+    """A secret exactly as set. django-environ reads a value that starts with "$" as the name of another variable,
+    and a generated key may start with "$" (Django's get_random_secret_key does one time in 50)."""
+    return os.environ.get(name, default)
+
+
 # No usable default: local settings make one per checkout (var/secret_key), production requires a strong one.
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+SECRET_KEY = secret("DJANGO_SECRET_KEY")
 
 
 def checkout_secret_key(path: Path) -> str:
@@ -41,7 +50,7 @@ def simulated_network_token(secret_key: str) -> str:
     if not secret_key:
         raise ImproperlyConfigured("SECRET_KEY is empty: the simulated network's token cannot be derived from it")
     derived = hashlib.sha256(f"simulated-network:{secret_key}".encode()).hexdigest()
-    return env("SIMULATED_NETWORK_TOKEN", default=derived)
+    return secret("SIMULATED_NETWORK_TOKEN", derived)
 
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -181,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
     # A safety net: webhook deliveries whose message was lost or whose worker died are queued again.
     "redeliver due webhooks": {"task": "workers.postcall.redeliver_due_webhooks", "schedule": 60.0,
                                "options": {"queue": "postcall"}},
+    # Recordings and transcripts past their campaign's retention_days are deleted; 04:15 UTC is night in the US.
+    "purge expired recordings": {"task": "workers.postcall.purge_expired_recordings",
+                                 "schedule": crontab(hour=4, minute=15),
+                                 "options": {"queue": "postcall", "expires": 6 * 3600}},
 }
 
 CHANNEL_LAYERS = {
@@ -241,7 +254,7 @@ TELEPHONY_PROVIDER = env("TELEPHONY_PROVIDER", default="simulated")  # simulated
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
 MEDIA_STREAM_PATH = "/media/stream"
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
-TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+TWILIO_AUTH_TOKEN = secret("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
 TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", default="https://api.twilio.com")  # tests, proxies
 TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
@@ -286,7 +299,7 @@ WHISPER_BEAM_SIZE = env.int("WHISPER_BEAM_SIZE", default=1)
 STT_LOW_CONFIDENCE = env.float("STT_LOW_CONFIDENCE", default=0.45)
 PIPER_VOICE_PATH = Path(env("PIPER_VOICE_PATH", default=str(MODELS_DIR / "piper" / "en_US-joe-medium.onnx")))
 TTS_MAX_SPOKEN_CHARS = env.int("TTS_MAX_SPOKEN_CHARS", default=400)
-ELEVENLABS_API_KEY = env("ELEVENLABS_API_KEY", default="")
+ELEVENLABS_API_KEY = secret("ELEVENLABS_API_KEY")
 ELEVENLABS_VOICE_ID = env("ELEVENLABS_VOICE_ID", default="21m00Tcm4TlvDq8ikWAM")
 ELEVENLABS_MODEL_ID = env("ELEVENLABS_MODEL_ID", default="eleven_flash_v2_5")
 ELEVENLABS_BASE_URL = env("ELEVENLABS_BASE_URL", default="https://api.elevenlabs.io")  # tests, proxies
@@ -296,7 +309,7 @@ ELEVENLABS_CHUNK_TIMEOUT = env.float("ELEVENLABS_CHUNK_TIMEOUT", default=1.0)
 
 # /metrics: with a token, scrapers send `Authorization: Bearer <token>`; without one (production requires one)
 # only requests made on this machine itself are served, never one a proxy passed on.
-METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_TOKEN = secret("METRICS_TOKEN")
 
 # --- webhooks ---------------------------------------------------------------------------
 # One attempt as a whole (DNS, connect, TLS, send, answer) ends within this many seconds.
@@ -307,7 +320,7 @@ WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", de
 # Refuse plain http:// endpoints (production turns it on).
 WEBHOOK_REQUIRE_HTTPS = env.bool("WEBHOOK_REQUIRE_HTTPS", default=False)
 # Seals endpoints' signing secrets at rest; unset: derived from DJANGO_SECRET_KEY (changing either needs a fallback).
-WEBHOOK_SECRET_KEY = env("WEBHOOK_SECRET_KEY", default="")
+WEBHOOK_SECRET_KEY = secret("WEBHOOK_SECRET_KEY")
 
 # --- the agent's brain ----------------------------------------------------------------
 # The LLM is optional: without LLM_HOST (or OLLAMA_HOST) the agent understands and replies by rules and templates.

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import VAR_DIR, env, simulated_network_token
+from config.settings.base import VAR_DIR, env, secret, simulated_network_token
 from config.settings.build import STORAGES  # noqa: F401 (the image's static files were collected with it)
 
 GENERATE = 'python -c "import secrets; print(secrets.token_urlsafe(64))"'
@@ -16,7 +16,7 @@ PLACEHOLDERS = ("insecure", "changeme", "replaceme", "placeholder", "example", "
 
 
 def _required(name: str) -> str:
-    value = env(name, default="")
+    value = secret(name)  # as set: a value starting with "$" is not the name of another variable
     if not value:
         raise ImproperlyConfigured(f"{name} must be set in the environment for production")
     return value
@@ -24,7 +24,7 @@ def _required(name: str) -> str:
 
 def _require_all(names: list[str]) -> None:
     """Refuse to start, naming every variable that is missing (not only the first)."""
-    missing = [name for name in names if not env(name, default="")]
+    missing = [name for name in names if not secret(name)]
     if missing:
         raise ImproperlyConfigured(
             f"{', '.join(missing)} must be set in the environment for production (config.settings.production is "
