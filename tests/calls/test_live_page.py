@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 import os
 import re
 import shutil
@@ -249,7 +250,22 @@ def test_a_page_left_open_longer_than_the_group_expiry_still_hears_the_calls(set
     assert asyncio.run(watch())["text"] == "Still there?"
 
 
-def test_the_call_goes_on_when_the_live_page_cannot_be_told(settings, calls, caplog):
+@pytest.fixture
+def live_warnings():
+    """What apps.calls.live warns of, caught at its own logger: an earlier test's Celery worker leaves the root
+    logger at ERROR (start_worker's log level), which would hide the warnings from caplog."""
+    logger, seen = logging.getLogger(live.__name__), []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: seen.append(record.getMessage())
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    yield seen
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def test_the_call_goes_on_when_the_live_page_cannot_be_told(settings, calls, live_warnings):
     """Redis for the channel layer down: the turn is still recorded and the call still ends, without delay."""
     in_progress, _ = calls
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -259,11 +275,12 @@ def test_the_call_goes_on_when_the_live_page_cannot_be_told(settings, calls, cap
     started = time.monotonic()
     asyncio.run(records.turn("lead", "Hello?", 0, 900, 0.9, "en", False))
     assert finish_call(in_progress.pk, CallStatus.COMPLETED)
-    assert time.monotonic() - started < 2 * live.PUBLISH_TIMEOUT_SECONDS + 1
+    assert time.monotonic() - started < 2 * live.PUBLISH_TIMEOUT_SECONDS + 5  # bounded, not a latency figure
     assert Turn.objects.filter(call=in_progress, text="Hello?").exists()
     in_progress.refresh_from_db()
     assert in_progress.status == CallStatus.COMPLETED
-    assert "live-calls event turn not sent" in caplog.text and "live-calls event call.ended not sent" in caplog.text
+    warned = " ".join(live_warnings)
+    assert "live-calls event turn not sent" in warned and "live-calls event call.ended not sent" in warned
 
 
 # --- in a real browser, during a rehearsal ----------------------------------------------------------------------
