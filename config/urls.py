@@ -20,6 +20,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("", include("apps.calls.urls")),
     path("", include("apps.costs.urls")),
+    path("", include("apps.compliance.urls")),
     path("api/", include("config.api_router")),
     path("api/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

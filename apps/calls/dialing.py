@@ -18,6 +18,7 @@ from apps.calls.slots import SlotRegistry
 from apps.campaigns.models import Campaign
 from apps.compliance import state_rules
 from apps.compliance.abandonment import campaign_hold
+from apps.compliance.audit import record_dial_evidence
 from apps.compliance.registry import EXPRESS_CONSENT, hit_from_as_of, registry_as_of
 from apps.core.tasks import enqueue
 from apps.costs.budgets import announce_budget_exhausted, budget_exhausted, budget_room
@@ -164,6 +165,9 @@ def dial_tick(campaign_id: int, now: dt.datetime | None = None) -> TickResult:
         calls = Call.objects.bulk_create(
             [Call(lead=lead, campaign=campaign, attempt=lead.attempts) for lead in claimed]
         )
+        # The audit trail: what each dial was made on, from what this tick computed (apps.compliance.audit).
+        record_dial_evidence(calls, campaign, now, windows, recent_calls=called,
+                             registry_dates={lead.pk: lead._registry_as_of for lead in picked})
         call_ids = [call.pk for call in calls]
         transaction.on_commit(lambda: [enqueue("workers.dialer.place_call", args=[call_id]) for call_id in call_ids])
     log.info("dial tick for campaign %s: %d call(s) queued", campaign_id, len(call_ids))

@@ -1,7 +1,10 @@
 """Compliance admin: upload a copy of the national Do Not Call registry (imported on the imports queue) and see
-what each copy held, which area codes it is current for, and why lines were rejected."""
+what each copy held, which area codes it is current for, and why lines were rejected; read the evidence each dial
+was made on (the audit trail), linked to the compliance report."""
 from __future__ import annotations
 
+import datetime as dt
+import json
 import uuid
 from pathlib import Path
 
@@ -9,9 +12,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from apps.compliance.models import RegistryCopy
+from apps.compliance.models import DialEvidence, RegistryCopy
 from apps.core.tasks import enqueue
 
 UPLOAD_DIR = "registry"  # under MEDIA_ROOT, which the web and worker containers share
@@ -105,3 +109,38 @@ class RegistryCopyAdmin(admin.ModelAdmin):
         examples = format_html_join("", "<li>line {}: <code>{}</code> — {}</li>", (
             (example["line"], example["text"], example["reason"]) for example in copy.rejection_examples))
         return format_html("<ul>{}</ul><p>First examples:</p><ul>{}</ul>", reasons, examples)
+
+
+@admin.register(DialEvidence)
+class DialEvidenceAdmin(admin.ModelAdmin):
+    """A record of what a dial was made on: read, never changed (only a superuser may delete one)."""
+
+    list_display = ("call", "campaign", "checked_at", "rules_version")
+    list_filter = ("call__campaign",)
+    list_select_related = ("call__campaign",)
+    date_hierarchy = "checked_at"
+    fields = ("call", "campaign", "checked_at", "rules_version", "report", "evidence_shown")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description="campaign")
+    def campaign(self, evidence: DialEvidence):
+        return evidence.call.campaign
+
+    @admin.display(description="compliance report")
+    def report(self, evidence: DialEvidence):
+        day = f"{evidence.call.created_at.astimezone(dt.UTC):%Y-%m-%d}"  # the report's days are the calls' (UTC)
+        url = reverse("compliance-report") + f"?campaign={evidence.call.campaign.slug}&from={day}&to={day}"
+        return format_html('<a href="{}">the campaign\'s calls that day, re-checked against today\'s rules</a>', url)
+
+    @admin.display(description="evidence")
+    def evidence_shown(self, evidence: DialEvidence):
+        return format_html("<pre>{}</pre>", json.dumps(evidence.evidence, indent=2, ensure_ascii=False))

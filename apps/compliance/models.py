@@ -99,3 +99,22 @@ class RegistryNumber(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+class DialEvidence(models.Model):
+    """What a dial was made on, written with its call in the dial tick (apps.compliance.audit): the zones and local
+    times checked with the window applied, the states binding the call and their rules, the do-not-call, registry
+    and consent checks, the attempt count and the rules file's version. Kept as one JSON document: a record of that
+    moment, read back by the compliance report, never updated."""
+
+    call = models.OneToOneField("calls.Call", primary_key=True, on_delete=models.CASCADE, related_name="evidence")
+    checked_at = models.DateTimeField(help_text="When the dial tick checked the rules (UTC)")
+    rules_version = models.CharField(max_length=40, help_text="The state rules file's hash and newest checked date")
+    evidence = models.JSONField(help_text="The evidence, as apps.compliance.audit records it")
+
+    class Meta:
+        verbose_name = "dial evidence"
+        verbose_name_plural = "dial evidence"
+
+    def __str__(self) -> str:
+        return f"Evidence for call #{self.call_id}"
