@@ -1,11 +1,11 @@
 """The `postcall` queue: what happens after a call ends: its analysis, its results written back to the
-sheet, Twilio's price for it, and webhooks."""
+sheet, Twilio's price for it, webhooks, and (days later) the deletion of its recording and transcript."""
 from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
 
-from apps.calls import live
+from apps.calls import live, retention
 from apps.calls.analytics import analyse_call as analyse
 from apps.calls.models import Call
 from apps.costs.services import reconcile_telephony_price
@@ -81,3 +81,14 @@ def deliver_webhook(self, delivery_id: int) -> str:
 def redeliver_due_webhooks() -> int:
     """Beat, every minute: queue again the deliveries a dead worker held or whose message was lost."""
     return len(redeliver_due())
+
+
+@shared_task(name="workers.postcall.purge_expired_recordings", acks_late=True)
+def purge_expired_recordings() -> dict:
+    """Beat, daily: recordings and transcripts past their campaign's retention are deleted, a bounded number a
+    run; a run that stopped at its bound queues the next at once. Each call is purged in its own transaction and
+    nothing is held between calls, so a run ended any way (time limit, lost worker) leaves the rest to the next."""
+    result = retention.purge_expired()
+    if result["more"]:
+        purge_expired_recordings.apply_async(queue="postcall")
+    return result

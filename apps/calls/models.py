@@ -58,6 +58,9 @@ class Call(models.Model):
     abandoned_at = models.DateTimeField(
         null=True, blank=True, help_text="A person answered and the agent did not speak within 2 seconds of their "
         "hello (47 CFR 64.1200(a)(7)): the identification message played instead")
+    purged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its recording and transcript were deleted (the campaign's retention, "
+        "or the lead's erasure); the outcome, disposition, score and costs stay")
 
     class Meta:
         ordering = ["-created_at"]
@@ -71,6 +74,9 @@ class Call(models.Model):
             models.Index(fields=["campaign", "status"], name="call_campaign_status"),
             models.Index(fields=["provider_call_id"], name="call_provider_id"),
             models.Index(fields=["campaign", "answered_at"], name="call_campaign_answered"),
+            # The daily retention purge: a campaign's ended calls not purged yet, the oldest first.
+            models.Index(fields=["campaign", "ended_at"], condition=Q(purged_at__isnull=True),
+                         name="call_retention_due"),
         ]
 
     def __str__(self) -> str:

@@ -50,13 +50,14 @@ class CampaignAdmin(admin.ModelAdmin):
         ("Calling hours (lead-local time, never outside 08:00–21:00)",
          {"fields": ("window_start", "window_end", "weekday_windows")}),
         ("Dialing", {"fields": ("dial_every_seconds", "max_concurrent_calls", "max_attempts", "retry_minutes",
-                                "require_registry", "registry_state")}),
+                                "require_registry", "registry_state", "compliance_report")}),
         ("Budgets (US dollars; superusers only)", {"fields": BUDGET_FIELDS}),
         ("Agent persona and voice", {"fields": ("agent_name", "company_name", "callback_number", "recording",
                                                 "voice_tier",
                                                 "voicemail_message", "telephony_provider")}),
         ("Qualification and appointments", {"fields": ("score_weights", "hot_threshold", "warm_threshold",
                                                        "appointment_minutes")}),
+        ("Privacy", {"fields": ("retention_days",)}),
         ("Today", {"fields": ("dialing_state", "live_calls", "calls_today", "answer_rate", "abandonment_state")}),
     )
 
@@ -65,7 +66,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         today = ("writeback_state", "dialing_state", "live_calls", "calls_today", "answer_rate", "registry_state",
-                 "abandonment_state")
+                 "abandonment_state", "compliance_report")
         return today if request.user.is_superuser else (*BUDGET_FIELDS, *today)
 
     @admin.display(description="write-back now")
@@ -106,6 +107,14 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.display(description="national Do Not Call registry")
     def registry_state(self, campaign: Campaign) -> str:
         return registry_summary(campaign, timezone.now()) if campaign.pk else "—"
+
+    @admin.display(description="compliance report")
+    def compliance_report(self, campaign: Campaign):
+        """Every call with the evidence its dial was made on (apps.compliance.audit)."""
+        if campaign.pk is None:
+            return "—"
+        url = reverse("compliance-report") + f"?campaign={campaign.slug}"
+        return format_html('<a href="{}">every call with its evidence, re-checked against today\'s rules</a>', url)
 
     @admin.display(description="live calls")
     def live_calls(self, campaign: Campaign):

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from apps.campaigns.scoring import default_score_weights
@@ -168,6 +169,12 @@ class Campaign(models.Model):
     hot_threshold = models.PositiveSmallIntegerField(default=70, help_text="Score at or above which a lead is hot")
     warm_threshold = models.PositiveSmallIntegerField(default=40, help_text="Score at or above which a lead is warm")
     appointment_minutes = models.PositiveSmallIntegerField(default=30)
+
+    # Privacy: how long a call's recording and transcript are kept (the daily purge, apps.calls.retention).
+    retention_days = models.PositiveIntegerField(
+        "keep recordings and transcripts (days)", null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text="Days after a call ends before its recording, transcript and the lead's quoted words are deleted "
+                  "(daily, at 04:15 UTC); the outcome, disposition, score and costs stay. Blank = keep forever.")
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,7 +7,7 @@ CAMPAIGN_MANAGERS = "Campaign managers"
 CAMPAIGN_MANAGER_PERMISSIONS = {
     "campaigns": {"campaign": ("add", "change", "view")},
     "leads": {
-        "lead": ("add", "change", "delete", "view"),
+        "lead": ("add", "change", "delete", "view", "export"),  # erase: superusers, or whom they grant it
         "importrun": ("view",),
         "importrejection": ("view",),
         "donotcall": ("add", "view"),
@@ -20,7 +20,8 @@ CAMPAIGN_MANAGER_PERMISSIONS = {
     },
     "costs": {"costentry": ("view",), "tierescalationevent": ("view",)},
     "sheets": {"sheetwriteback": ("view", "change")},  # change: only the "write again" action, fields are read-only
-    "compliance": {"registrycopy": ("add", "view")},  # upload a national registry copy; deleting one: superusers
+    # upload a national registry copy (deleting one: superusers); read the evidence each dial was made on
+    "compliance": {"registrycopy": ("add", "view"), "dialevidence": ("view",)},
 }
 
 

@@ -1,9 +1,15 @@
-"""Lead admin: leads by campaign and status, import runs with their rejected rows, the do-not-call list."""
+"""Lead admin: leads by campaign and status (a lead's personal data exported or erased on request), import runs
+with their rejected rows, the do-not-call list."""
 from __future__ import annotations
+
+import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -12,10 +18,12 @@ from apps.compliance.registry import hit_from_as_of, registry_as_of
 from apps.core.display import breakdown_table, facts_table
 from apps.leads.do_not_call import add_to_do_not_call, remove_from_do_not_call
 from apps.leads.eligibility import DialContext, why_not_callable
-from apps.leads.models import DoNotCall, ImportRejection, ImportRun, Lead
+from apps.leads.models import DoNotCall, Erasure, ImportRejection, ImportRun, Lead, mask_phone
 from apps.leads.phones import InvalidPhone, normalize_or_none, normalize_phone
+from apps.leads.privacy import ErasureRefused, erase_lead, export_lead
 
 INLINE_REJECTIONS_LIMIT = 200
+EXPORT_MAX_LEADS = 100  # one download; more at once is a job for the API
 
 
 class ReadOnlyAdminMixin:
@@ -40,7 +48,8 @@ class LeadAdmin(admin.ModelAdmin):
     list_select_related = ("campaign",)
     readonly_fields = ("phone", "raw_phone", "sheet_row", "extra", "created_at", "updated_at",
                        "attempts", "last_called_at", "last_outcome", "score", "dialable_now", "qualification",
-                       "what_the_lead_said", "callback_at")
+                       "what_the_lead_said", "callback_at", "erased")
+    actions = ("export_json", "erase_personal_data")
     fieldsets = (
         (None, {"fields": ("campaign", "name", "phone", "phone_extension", "raw_phone", "email")}),
         ("Address and time zone", {"fields": ("address", "state", "postal_code", "time_zone", "time_zone_source")}),
@@ -49,6 +58,7 @@ class LeadAdmin(admin.ModelAdmin):
                                 "last_outcome", "callback_at")}),
         ("Qualification (from calls)", {"fields": ("qualification", "what_the_lead_said")}),
         ("From the sheet", {"fields": ("notes", "sheet_row", "extra", "created_at", "updated_at")}),
+        ("Privacy", {"fields": ("erased",)}),
     )
 
     def get_queryset(self, request):
@@ -73,6 +83,55 @@ class LeadAdmin(admin.ModelAdmin):
     def what_the_lead_said(self, lead: Lead):
         return facts_table(lead.facts)
 
+    @admin.display(description="personal data erased")
+    def erased(self, lead: Lead) -> str:
+        erasure = lead.erasures.select_related("erased_by").first() if lead.pk else None
+        return f"{erasure.erased_at:%Y-%m-%d %H:%M} UTC by {erasure.erased_by or 'the system'}" if erasure else "no"
+
+    def has_export_permission(self, request) -> bool:
+        return request.user.has_perm("leads.export_lead")
+
+    def has_erase_permission(self, request) -> bool:
+        return request.user.has_perm("leads.erase_lead")
+
+    @admin.action(description="Export (JSON)", permissions=["export"])
+    def export_json(self, request, queryset):
+        """Everything held about the selected leads, as one JSON file (one lead: the API's export document)."""
+        leads = list(queryset.select_related("campaign")[:EXPORT_MAX_LEADS + 1])
+        if len(leads) > EXPORT_MAX_LEADS:
+            self.message_user(request, f"Export at most {EXPORT_MAX_LEADS} leads at a time.", messages.ERROR)
+            return None
+        documents = [export_lead(lead) for lead in leads]
+        single = len(documents) == 1
+        name = f"lead-{leads[0].pk}.json" if single else f"leads-{timezone.now():%Y%m%d-%H%M%S}.json"
+        response = HttpResponse(json.dumps(documents[0] if single else {"leads": documents}, indent=2),
+                                content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    @admin.action(description="Erase personal data", permissions=["erase"])
+    def erase_personal_data(self, request, queryset):
+        """After a confirmation page: each selected lead's personal data erased (apps.leads.privacy)."""
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(request, "admin/leads/lead/erase_confirmation.html", {
+                **self.admin_site.each_context(request), "title": "Erase personal data?", "opts": self.model._meta,
+                "leads": queryset, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "action": "erase_personal_data"})
+        erased, refused = 0, []
+        for lead in queryset:
+            try:
+                erase_lead(lead, request.user)
+            except ErasureRefused:
+                refused.append(mask_phone(lead.phone))
+                continue
+            erased += 1
+        self.message_user(request, f"Erased the personal data of {erased} lead(s) at {timezone.now():%Y-%m-%d %H:%M} "
+                                   "UTC; their calls, costs and do-not-call entries stay.")
+        if refused:
+            self.message_user(request, f"Not erased, on a call now (try again once it ends): {', '.join(refused)}",
+                              messages.WARNING)
+        return None
+
     def get_search_results(self, request, queryset, search_term):
         """Finds a lead by its number however staff type it ('(212) 555-0134' → +12125550134)."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -91,6 +150,12 @@ class ImportRejectionInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Erasure)
+class ErasureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("erased_at", "lead", "erased_by", "removed")
+    list_select_related = ("lead", "erased_by")
 
 
 @admin.register(ImportRun)

@@ -1,12 +1,19 @@
-"""Lead and import-run API: read-only lists with filters, and details with rejected rows; the do-not-call list,
-to which staff or the team's CRM add a lead who revoked consent by e-mail, a web form or any other means."""
+"""Lead and import-run API: read-only lists with filters, and details with rejected rows; a lead's personal data
+exported or erased on request; the do-not-call list, to which staff or the team's CRM add a lead who revoked
+consent by e-mail, a web form or any other means."""
 from __future__ import annotations
 
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
 
 from apps.leads.do_not_call import add_to_do_not_call
 from apps.leads.models import DoNotCall, ImportRejection, ImportRun, Lead, mask_phone
 from apps.leads.phones import InvalidPhone, normalize_or_none, normalize_phone
+from apps.leads.privacy import ErasureRefused, erase_lead, export_lead
 
 
 class LeadSerializer(serializers.ModelSerializer):
@@ -31,8 +38,23 @@ class ImportRunDetailSerializer(ImportRunSerializer):
     rejections = ImportRejectionSerializer(many=True, read_only=True)
 
 
+def staff_with(permission: str) -> type[BasePermission]:
+    """Only staff holding `permission` (superusers hold them all)."""
+
+    class StaffWith(BasePermission):
+        def has_permission(self, request, view) -> bool:
+            user = request.user
+            return bool(user and user.is_authenticated and user.is_staff and user.has_perm(permission))
+
+    return StaffWith
+
+
 class LeadViewSet(viewsets.ReadOnlyModelViewSet):
-    """Filters: ?campaign=<id or slug>&status=&outcome=&search=<name or phone>."""
+    """Filters: ?campaign=<id or slug>&status=&outcome=&search=<name or phone>.
+
+    GET <id>/export/ (leads.export_lead): everything held about the lead. POST <id>/erase/ (leads.erase_lead): its
+    personal data erased, keeping the number's do-not-call entries and the fact that its calls happened; 409 while
+    a call with the lead is under way."""
 
     queryset = Lead.objects.select_related("campaign")
     serializer_class = LeadSerializer
@@ -51,6 +73,21 @@ class LeadViewSet(viewsets.ReadOnlyModelViewSet):
             e164 = normalize_or_none(search)
             queryset = queryset.filter(phone=e164) if e164 else queryset.filter(name__icontains=search)
         return queryset
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"], permission_classes=[staff_with("leads.export_lead")])
+    def export(self, request, pk=None) -> Response:
+        return Response(export_lead(self.get_object()))
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"], permission_classes=[staff_with("leads.erase_lead")])
+    def erase(self, request, pk=None) -> Response:
+        lead = self.get_object()
+        try:
+            erasure = erase_lead(lead, request.user)
+        except ErasureRefused as exc:
+            return Response({"error": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response({"lead": lead.pk, "erased_at": erasure.erased_at, **erasure.removed})
 
 
 class ImportRunViewSet(viewsets.ReadOnlyModelViewSet):

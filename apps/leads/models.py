@@ -63,9 +63,12 @@ class Lead(models.Model):
     extra = models.JSONField(default=dict, blank=True, help_text="Sheet columns not mapped to a field")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
     class Meta:
         ordering = ["campaign", "sheet_row", "id"]
+        permissions = [
+            ("export_lead", "Can export everything held about a lead"),
+            ("erase_lead", "Can erase a lead's personal data"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "phone"], name="lead_unique_phone_per_campaign"),
         ]
@@ -139,6 +142,24 @@ class DoNotCall(models.Model):
 
     def __str__(self) -> str:
         return mask_phone(self.phone)
+
+
+class Erasure(models.Model):
+    """A lead's personal data erased on request (apps.leads.privacy): who did it, when, and what went. Kept apart
+    from Lead so the import's row stays narrow."""
+
+    lead = models.ForeignKey(Lead, null=True, on_delete=models.SET_NULL, related_name="erasures")
+    erased_at = models.DateTimeField()
+    erased_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    removed = models.JSONField(default=dict, help_text="How many calls, recordings, turns and sheet rows it cleared")
+
+    class Meta:
+        verbose_name = "personal-data erasure"
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"Lead #{self.lead_id} erased {self.erased_at:%Y-%m-%d %H:%M}"
 
 
 class ImportRun(models.Model):
