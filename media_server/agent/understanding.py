@@ -672,7 +672,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if u.hostile and u.intent not in ("wrong_number", "voicemail", "is_robot", "other_language", "how_got_number",
                                       "who_is_this"):
         u.intent, u.objection = "objection", "not_interested"
-    if u.intent == "question" and _QUESTION_FIRST.match(c):
+    if u.intent in ("how_got_number", "is_robot"):
+        u.facts = []  # "did you buy my number off some list?" asks about us, says nothing about them
+    elif u.intent == "question" and _QUESTION_FIRST.match(c):
         # "is now a good time to sell?" says nothing about them; "how much are homes in Austin?" says where
         u.facts = [f for f in u.facts if f.name in (SLOT_CHOICE, "location")]
     elif (u.intent in ("inform", "affirm", "unclear", "deny", "who_is_this") or u.objection == "not_interested") \
@@ -1184,6 +1186,8 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
 
 
 def _months_until(now: dt.datetime, day: dt.date) -> int:
+    """Months from now to `day`, rounded. A period's end is the middle of its last month, as people count: "the end
+    of May" said on 10 March is 2, "the end of the year" 9 (said on 25 November: 1), "by July" said on 31 March 3."""
     return max(0, round((day - now.date()).days / 30.44))
 
 
@@ -1258,7 +1262,10 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
         cue, season, of_year = m.group(1) or "", m.group(2), m.group(3) or ""
         if not cue and not of_year and not asking:
             continue
-        yield m.start(), m.end(), _months_until(now, _season_day(today, season, cue, of_year)), m.group(0)
+        day = _season_day(today, season, cue, of_year)
+        if re.search(r"\b(?:end of|late)(?: the)? $", s[max(0, m.start() - 12):m.start()]) or cue == "late":
+            day = max(day, dt.date(day.year, *_SEASONS[season]) + dt.timedelta(days=55))  # "end of summer": mid-August
+        yield m.start(), m.end(), _months_until(now, day), m.group(0)
     for m in _TL_SCHOOL.finditer(s):
         target = dt.date(today.year, 6, 1)
         yield m.start(), m.end(), _months_until(now, target if target >= today else target.replace(
@@ -1269,7 +1276,8 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
         yield m.start(), m.end(), _months_until(now, dt.date(today.year + 1, 12, 31)), m.group(0)
     for m in _TL_BEFORE_HOLIDAYS.finditer(s):
         if "next year" not in s[m.end():m.end() + 10]:
-            day = 31 if "end" in m.group(0) else 1  # the end of the year, or before the holidays begin
+            # the end of the year (mid-December), or before the holidays begin
+            day = 15 if "end" in m.group(0) else 1
             yield m.start(), m.end(), _months_until(now, dt.date(today.year, 12, day)), m.group(0)
     for m in _TL_NEXT_YEAR.finditer(s):
         if not _TL_AFTER_HOLIDAYS.search(m.group(0)) and "end of next year" not in s:
@@ -1279,9 +1287,11 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
     for m in _TL_BARE_MONTH.finditer(s):
         month = _MONTH_NUMBERS[m.group(1) or m.group(2)]
         year = today.year + (1 if month < today.month or "next" in m.group(0) and month <= today.month else 0)
-        day = 28 if m.group(0).startswith(("end of", "late")) else 15 if m.group(0).startswith(("mid", "middle")) \
-            else 1
-        yield m.start(), m.end(), _months_until(now, dt.date(year, month, day)), m.group(0)
+        day = 15 if m.group(0).startswith(("mid", "middle", "end of", "late")) else 1  # "end of May": mid-May
+        target = dt.date(year, month, day)
+        if m.group(0).startswith(("by ", "before ", "till ", "until ")) and target > today:
+            target -= dt.timedelta(days=1)  # "by July": moved before July begins
+        yield m.start(), m.end(), _months_until(now, target), m.group(0)
     for m in _TL_YEAR.finditer(s):
         if today.year <= int(m.group(1)) <= today.year + 10:
             yield m.start(), m.end(), _months_until(now, dt.date(int(m.group(1)), 1, 1)), m.group(0)
