@@ -21,6 +21,7 @@ from apps.calls import live
 from apps.calls.lifecycle import UnknownCall, record_call_event
 from apps.calls.models import Appointment, Call
 from apps.calls.scheduling import appointment_ics as build_ics
+from apps.core.permissions import staff_page
 from apps.integrations.telephony.twilio import public_url
 from apps.leads.do_not_call import add_to_do_not_call, revokes_consent
 from apps.leads.models import DoNotCall, mask_phone
@@ -128,23 +129,19 @@ def live_calls(request: HttpRequest) -> HttpResponse:
                                                 "state": live.snapshot()})
 
 
-@staff_member_required
+@staff_page("calls.view_call")
 def call_recording(request: HttpRequest, call_id: int) -> HttpResponse:
     """The call's stereo recording, for staff allowed to see calls (recordings are personal data:
     never served from a public media URL)."""
-    if not request.user.has_perm("calls.view_call"):
-        return JsonResponse({"error": "not allowed"}, status=403)
     call = get_object_or_404(Call, pk=call_id)
     if not call.recording:
         return JsonResponse({"error": "this call has no recording"}, status=404)
     return FileResponse(call.recording.open("rb"), content_type="audio/wav")
 
 
-@staff_member_required
+@staff_page("calls.view_appointment")
 def appointment_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
     """The appointment's calendar invite, for staff allowed to see appointments (it names the lead)."""
-    if not request.user.has_perm("calls.view_appointment"):
-        return JsonResponse({"error": "not allowed"}, status=403)
     appointment = get_object_or_404(Appointment.objects.select_related("lead__campaign", "agent"), pk=appointment_id)
     method = "CANCEL" if appointment.status == Appointment.Status.CANCELLED else "REQUEST"
     response = HttpResponse(build_ics(appointment), content_type=f"text/calendar; method={method}; charset=utf-8")

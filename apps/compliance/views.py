@@ -7,12 +7,12 @@ import datetime as dt
 from itertools import islice
 
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from apps.campaigns.models import Campaign
 from apps.compliance.audit import COLUMNS, report_rows
+from apps.core.permissions import staff_page
 
 PAGE_ROWS = 1000  # the page shows this many calls; the CSV download has them all
 
@@ -29,10 +29,8 @@ def _day(text: str) -> dt.date | None:
         return None
 
 
-@staff_member_required
+@staff_page("calls.view_call")
 def compliance_report(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("calls.view_call"):
-        return JsonResponse({"error": "not allowed"}, status=403)
     slug = request.GET.get("campaign", "")
     campaign = get_object_or_404(Campaign, slug=slug) if slug else None
     start, end = _day(request.GET.get("from", "")), _day(request.GET.get("to", ""))

@@ -2,18 +2,16 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from apps.campaigns.models import Campaign
+from apps.core.permissions import staff_page
 from apps.costs.reports import cost_report
 
 
-@staff_member_required
+@staff_page("costs.view_costentry")
 def costs_overview(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("costs.view_costentry"):
-        return JsonResponse({"error": "not allowed"}, status=403)
     slug = request.GET.get("campaign", "")
     campaign = get_object_or_404(Campaign, slug=slug) if slug else None
     try:
