@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q
 
 from apps.calls.models import Call
@@ -59,5 +60,14 @@ def why_not_dialling(rate: AbandonmentRate) -> str | None:
 def campaign_hold(campaign, now: dt.datetime) -> str | None:
     """Why compliance holds a whole campaign back now (the dial tick and the campaign page ask the same): a
     national registry copy missing or over 31 days old where the campaign requires one, or too many abandoned
-    calls."""
-    return registry_block_reason(campaign, now) or why_not_dialling(abandonment_rate(campaign.pk, now))
+    calls. The abandonment limit protects people: calls on the simulated network (rehearsals, the demo) ring
+    nobody, so they are counted and shown but never hold a campaign."""
+    if reason := registry_block_reason(campaign, now):
+        return reason
+    if _rings_people(campaign):
+        return why_not_dialling(abandonment_rate(campaign.pk, now))
+    return None
+
+
+def _rings_people(campaign) -> bool:
+    return (campaign.telephony_provider or settings.TELEPHONY_PROVIDER) != "simulated"

@@ -105,13 +105,14 @@ def shadow_campaign(campaign: Campaign, concurrency: int) -> Campaign:
 
 
 def prepare(campaign: Campaign, chosen: list[Persona], concurrency: int,
-            now: dt.datetime | None = None, copies: int = 1) -> tuple[Campaign, list[RehearsalLead]]:
-    """The shadow campaign and `copies` reset leads per persona (one by default), ready to be dialled now."""
+            now: dt.datetime | None = None, copies: int = 1, state: str = "DC") -> tuple[Campaign, list[RehearsalLead]]:
+    """The shadow campaign and `copies` reset leads per persona (one by default), ready to be dialled now, with
+    their address in `state` (its calling and recording rules apply)."""
     now = now or timezone.now()
     with transaction.atomic():
         shadow = shadow_campaign(campaign, concurrency)
         windows = shadow.windows_by_weekday()
-        leads = [_reset_lead(shadow, persona, *daytime_zone(windows, now, number), now)
+        leads = [_reset_lead(shadow, persona, *daytime_zone(windows, now, number), now, state)
                  for persona, number in lead_numbers(chosen, copies)]
     return shadow, leads
 
@@ -133,7 +134,8 @@ def lead_numbers(chosen: list[Persona], copies: int = 1) -> list[tuple[Persona, 
     return numbers
 
 
-def _reset_lead(shadow: Campaign, persona: Persona, zone: str, phone: str, now: dt.datetime) -> RehearsalLead:
+def _reset_lead(shadow: Campaign, persona: Persona, zone: str, phone: str, now: dt.datetime,
+                state: str = "DC") -> RehearsalLead:
     suffix = phone[-7:]  # 55501NN: the persona's number, whatever area code today's zone needs
     lead = Lead.objects.filter(campaign=shadow, phone__endswith=suffix).first() or Lead(campaign=shadow)
     Call.objects.filter(lead_id=lead.pk, status__in=LIVE_CALL_STATUSES).update(
@@ -143,9 +145,9 @@ def _reset_lead(shadow: Campaign, persona: Persona, zone: str, phone: str, now: 
     for entry in DoNotCall.objects.active().filter(phone__in={phone, lead.phone} - {""}):
         remove_from_do_not_call(entry, None)  # recorded (removed_at), never deleted
     lead.phone, lead.raw_phone, lead.name = phone, phone, persona.lead_name or persona.name.replace("_", " ").title()
-    # Washington, D.C. sets no calling rule above the federal floor: a rehearsal's lead is placed there, or its
+    # By default Washington, D.C., which sets no calling rule above the federal floor; without a state the lead's
     # toll-free number (no state of its own) would take every state's strictest rule (apps.compliance.state_rules).
-    lead.time_zone, lead.address, lead.state, lead.postal_code = zone, "", "DC", ""
+    lead.time_zone, lead.address, lead.state, lead.postal_code = zone, "", state, ""
     lead.consent_source, lead.consent_at = "rehearsal (fictional 555-01xx number)", now
     lead.status, lead.attempts, lead.next_attempt_at, lead.claim_token = LeadStatus.NEW, 0, now, None
     lead.last_called_at, lead.last_outcome, lead.callback_at = None, "", None
@@ -218,11 +220,12 @@ class Rehearsal:
 
 def rehearse(campaign: Campaign, chosen: list[Persona], *, concurrency: int = 2, timeout: float = 600,
              tick_seconds: float = 1.0, progress: Callable[[str], None] = lambda line: None,
-             copies: int = 1) -> Rehearsal:
-    """`copies` > 1 dials each persona that many times (distinct leads), e.g. N at once for a load benchmark."""
+             copies: int = 1, state: str = "DC") -> Rehearsal:
+    """`copies` > 1 dials each persona that many times (distinct leads), e.g. N at once for a load benchmark;
+    `state` is where the leads live (e.g. "CA": a state where every party must consent to a recording)."""
     started = timezone.now()
     clock = time.monotonic()
-    shadow, leads = prepare(campaign, chosen, concurrency, started, copies=copies)
+    shadow, leads = prepare(campaign, chosen, concurrency, started, copies=copies, state=state)
     progress(f"Rehearsing {campaign.slug!r} as {shadow.slug!r}: {len(leads)} persona lead(s), "
              f"{concurrency} at a time.")
     done: dict[int, CallResult] = {}

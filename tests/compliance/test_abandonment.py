@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 
 from apps.calls.dialing import dial_tick
@@ -32,8 +33,15 @@ def test_the_rate_counts_calls_a_person_answered_in_the_last_30_days(active_camp
     assert (rate.answered, rate.abandoned) == (40, 1) and not rate.over_limit
 
 
-def test_over_3_percent_the_campaign_stops_dialling_and_its_page_says_why(active_campaign, admin_client,
-                                                                         settings):
+@pytest.fixture
+def calling_people(active_campaign):
+    active_campaign.telephony_provider = "twilio"  # the limit protects people; the simulated network rings nobody
+    active_campaign.save()
+    return active_campaign
+
+
+def test_over_3_percent_the_campaign_stops_dialling_and_its_page_says_why(calling_people, admin_client, settings):
+    active_campaign = calling_people
     settings.MEDIA_SLOTS_TOTAL = 10
     answered_calls(active_campaign, 30, abandoned=1)  # 3.3 %
     waiting = make_lead(active_campaign, "+13125550199", time_zone="America/Chicago")
@@ -44,9 +52,20 @@ def test_over_3_percent_the_campaign_stops_dialling_and_its_page_says_why(active
     assert "abandonment rate 3.3%" in page and "3.3% of 30 calls answered by a person" in page
 
 
-def test_at_3_percent_the_campaign_still_dials(active_campaign, settings):
+def test_at_3_percent_the_campaign_still_dials(calling_people, settings):
     settings.MEDIA_SLOTS_TOTAL = 10
-    answered_calls(active_campaign, 100, abandoned=3)
-    waiting = make_lead(active_campaign, "+13125550199", time_zone="America/Chicago")
-    result = dial_tick(active_campaign.pk, now=NOW)
+    answered_calls(calling_people, 100, abandoned=3)
+    waiting = make_lead(calling_people, "+13125550199", time_zone="America/Chicago")
+    result = dial_tick(calling_people.pk, now=NOW)
     assert [Call.objects.get(pk=pk).lead_id for pk in result.calls] == [waiting.pk]
+
+
+def test_a_rehearsal_on_the_simulated_network_is_never_held_for_abandoned_calls(active_campaign, settings):
+    """Its calls ring nobody: a loaded machine's late greetings are counted and shown, and the rehearsal goes on."""
+    settings.MEDIA_SLOTS_TOTAL = 10
+    active_campaign.telephony_provider = "simulated"
+    active_campaign.save()
+    answered_calls(active_campaign, 2, abandoned=1)
+    waiting = make_lead(active_campaign, "+13125550199", time_zone="America/Chicago")
+    assert abandonment_rate(active_campaign.pk, NOW).over_limit
+    assert [Call.objects.get(pk=pk).lead_id for pk in dial_tick(active_campaign.pk, now=NOW).calls] == [waiting.pk]

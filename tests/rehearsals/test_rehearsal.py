@@ -112,6 +112,9 @@ def test_a_rehearsal_books_the_hot_buyer_blocks_the_opt_out_and_leaves_a_voicema
                                       agent__name="Jordan Lee").exists()
     assert calls["hot_buyer"]["v2v_ms"] and calls["hot_buyer"]["v2v_p50_ms"] > 0  # measured at the phone
 
+    greeting = Turn.objects.filter(call=hot, speaker=Turn.Speaker.AGENT).order_by("sequence").first().text
+    assert "automated assistant" in greeting and "recorded line" not in greeting  # D.C.: one party's consent
+
     opted_out = Call.objects.get(pk=calls["opt_out"]["call_id"])
     assert DoNotCall.objects.active().filter(phone=opted_out.lead.phone, source=DoNotCall.Source.OPT_OUT).exists()
 
@@ -132,6 +135,22 @@ def test_a_rehearsal_books_the_hot_buyer_blocks_the_opt_out_and_leaves_a_voicema
     assert all(got["valid"] for got in receiver.received), receiver.received
     rows = {row["Call ID"]: row for row in _rows(results)}
     assert rows[str(hot.pk)]["Outcome"] and rows[str(hot.pk)]["Appointment"], rows  # the booking, in the lead's zone
+
+
+def test_a_lead_in_a_state_where_every_party_must_consent_hears_the_call_is_recorded(
+        rehearsal_stack, celery_worker, team_campaign):
+    out = StringIO()
+    try:
+        call_command("rehearse", team_campaign.slug, "--personas", "opt_out", "--state", "CA", "--timeout", "150",
+                     "--json", stdout=out)
+    except CommandError as exc:
+        pytest.fail(f"{exc}\n{out.getvalue()}\n{(rehearsal_stack['logs'] / 'network.log').read_text()[-3000:]}")
+    [row] = json.loads(out.getvalue())["calls"]
+    call = Call.objects.get(pk=row["call_id"])
+    assert call.lead.state == "CA"
+    greeting = Turn.objects.filter(call=call, speaker=Turn.Speaker.AGENT).order_by("sequence").first().text
+    first_sentence = greeting.split(". ")[0]
+    assert "automated assistant" in first_sentence and "on a recorded line" in first_sentence, greeting
 
 
 def _rows(path) -> list[dict]:

@@ -13,6 +13,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.campaigns.services import campaign_for_command
+from apps.leads.timezones import STATE_TIME_ZONES
 from apps.rehearsals.probing import missing_services
 from apps.rehearsals.runner import RehearsalError, choose_personas, rehearse
 
@@ -29,15 +30,20 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=2, help="calls at once (default 2)")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
         parser.add_argument("--timeout", type=float, default=600, help="give up after this many seconds")
+        parser.add_argument("--state", default="DC", help="two-letter state the leads live in, whose calling and "
+                            "recording rules apply (default DC: none above the federal floor)")
         parser.add_argument("--wait-for-stack", type=float, default=0, metavar="SECONDS",
                             help="wait this long for the stack to come up (make demo starts it alongside)")
 
     def handle(self, *args, campaign: str, personas: str | None, concurrency: int, json: bool, timeout: float,
-               wait_for_stack: float, **options):
+               wait_for_stack: float, state: str, **options):
         logging.getLogger("httpx").setLevel(logging.WARNING)  # its health checks are not the report
         found = campaign_for_command(campaign)
         if concurrency < 1:
             raise CommandError("--concurrency must be at least 1")
+        state = state.upper()
+        if state not in STATE_TIME_ZONES:
+            raise CommandError(f"--state {state!r} is not a US state's two-letter code")
         try:
             chosen = choose_personas(personas)
             missing = missing_services()
@@ -49,7 +55,7 @@ class Command(BaseCommand):
                 raise RehearsalError("The rehearsal needs the whole stack running. Missing:\n  - "
                                      + "\n  - ".join(missing))
             progress = (lambda line: None) if json else self.stdout.write
-            result = rehearse(found, chosen, concurrency=concurrency, timeout=timeout, progress=progress)
+            result = rehearse(found, chosen, concurrency=concurrency, timeout=timeout, progress=progress, state=state)
         except RehearsalError as exc:
             raise CommandError(str(exc)) from None
         if json:
