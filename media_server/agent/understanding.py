@@ -320,7 +320,9 @@ _OBJECTIONS = [
         r"\b(?:don't|do not) (?:want|plan|need|intend) to (?:buy|sell|move)\b",
         r"\balready (?:bought|found|closed|moved|purchased)\b", r"\b(?:staying put|happy where (?:we|i) (?:are|am))\b",
         r"^(?!.*\b(?:cash|buy|buying|preapproved|looking)\b).*\balready sold\b",  # a buyer who sold is ready
-        r"\bstay put\b", r"\bchanged (?:our|my|their) minds?\b", r"\b(?:we're|i'm|we are|i am) (?:not|no longer) "
+        r"\bstay put\b", r"\bchanged (?:our|my|their) minds?\b", r"\b(?:filled|clicked|signed up) (?:\w+ ){0,3}by "
+        r"(?:accident|mistake)\b", r"\bdecided (?:to (?:refinance|refi|stay|rent|wait|hold off)|not to|against)\b",
+        r"\b(?:we're|i'm|we are|i am) (?:not|no longer) "
         r"(?:really )?(?:moving|selling|buying)\b(?! (?:yet|until|till|for|before|right now|this year))",
         _REFUSES_MEETING.pattern, r"\b(?:i'm|we're) good(?: thanks| thank you)?$", _HOSTILE.pattern,
     )),
@@ -347,11 +349,13 @@ _OBJECTIONS = [
         r"real estate)\b(?=.*\b(?:help\w*|handl\w*|do(?:ing)? it|represent\w*|for us|take care)\b)",
     )),
     ("just_looking", _rx(
-        r"\bjust (?:looking(?! to (?:buy|rent|sell|get|move|find|purchase| for a))|browsing|curious|checking|seeing|"
+        r"\bjust (?:kind of |sort of |really |mostly )?(?:looking(?! to (?:buy|rent|sell|get|move|find|purchase| for a)"
+        r"| at rentals)|browsing|scrolling|curious|checking|seeing|"
         r"getting (?:started|an idea|a feel)|window shopping|"
         r"kicking (?:the )?tires|researching|poking around|starting to look|looking around|dreaming)\b",
         r"\b(?:only|simply) (?:looking|browsing)\b", r"\bnot (?:quite |really |even )?ready(?: yet)?\b",
-        r"\bwindow shopping\b", r"\bearly stages?\b", _DEFERS_MEETING.pattern,
+        r"\bwindow shopping\b", r"\bearly stages?\b", _DEFERS_MEETING.pattern, r"\bfor fun\b",
+        r"\bno real (?:timeline|plans?|rush)\b",
     )),
     ("send_email", _rx(
         r"\b(?:email|mail|text) (?:me|us|it|that|the info|the information|something|over)\b",
@@ -411,6 +415,7 @@ _SCHEDULE = _rx(
     r"\bwhen can (?:we|you|i) (?:meet|see|come|talk)\b", r"\b(?:come|stop) (?:by|over|out)\b",
     r"\b(?:sit down|meet|talk|speak) with (?:someone|somebody|an agent|a realtor|one of your agents|you|dana|"
     r"a person|a human)\b", r"\b(?:can|could) (?:we|you) make it\b", r"\bhow about (?:a |the )?\w+ (?:instead|one)\b",
+    r"\b(?:push|move|change|switch|bump) (?:it|that|the (?:meeting|appointment|time))(?: back| up)? to\b",
 )
 # A time said with words about meeting is about the meeting, whatever we asked ("when we meet, does Monday work").
 _MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free|we're free|i am free|available|"
@@ -479,7 +484,7 @@ _SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|list (?:my|our|th
                    r"sale))\b")
 _RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|like) to rent|(?:we'd|we would|i'd|"
                    r"i would|we'll|we will|we'd be|we're|i'm) (?:be )?renting\b|(?:rent|lease) (?:a|an|"
-                   r"something|for now)|looking for (?:a )?(?:rental|lease|place to rent)|for rent)\b")
+                   r"something|for now)|looking (?:for|at) (?:a )?(?:rental|rentals|lease|place to rent)|for rent)\b")
 _INTENT_ANSWER = re.compile(_LEAD + r"(?:just )?(both|buy|buying|sell|selling|rent|renting|leasing)\b")
 
 _PLACE_STOP = {
