@@ -525,7 +525,8 @@ _ANSWER_LEAD = {"uh", "um", "probably", "maybe", "i", "think", "guess", "like", 
                 "ok", "mean", "we'd", "love", "hoping", "for", "more", "or", "less", "pretty", "much"}
 _ANSWER_TAIL = {"area", "or", "so", "i", "think", "probably", "maybe", "somewhere", "like", "please", "neighborhood",
                 "region", "there", "something", "thereabouts", "guess", "i'd", "say", "around", "ish", "really"}
-_DONT_KNOW = re.compile(r"\b(?:don't know|not sure|no idea|haven't decided|no clue|doesn't matter|not really)\b")
+_DONT_KNOW = re.compile(r"\b(?:don't know|not sure|no idea|dunno|haven't (?:thought|decided)|can't say|no clue|"
+                        r"doesn't matter|not really)\b")
 
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("relocating", r"\b(?:relocat\w*|moving (?:from \w+(?: \w+)? )?to (?!a |the |an |our |my )\w+|"
@@ -668,7 +669,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         when = None  # "not thursday": the day named is the one they cannot do
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     u.hostile = bool(_HOSTILE.search(c))
-    u.corrects, u.doesnt_know = bool(_CORRECTION_CUE.search(c)), bool(_DOESNT_KNOW_ANSWER.search(c))
+    u.corrects, u.doesnt_know = bool(_CORRECTION_CUE.search(c)), bool(_DONT_KNOW.search(c))
     u.bare_hello = bool(_BARE_HELLO.match(c))
     if done := _ALREADY_DONE.search(c):
         u.already_done = "sold" if "sold" in done.group(0) else "bought"
@@ -952,7 +953,6 @@ _ZIP_DIGITS = {"0": "0", "oh": "0", "o": "0", "zero": "0"}
 _NARROWING = {"probably", "mostly", "ideally", "preferably", "especially", "mainly"}  # picks among places said
 _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|correction|no wait|wait no|rather|"
                              r"changed (?:my|our) minds?|instead)\b")
-_DOESNT_KNOW_ANSWER = re.compile(r"\b(?:don'?t know|not sure|no idea|dunno|haven'?t (?:thought|decided)|can'?t say)\b")
 _BARE_HELLO = re.compile(r"^(?:hello|hi|hey|yes hello|hello hello)$")
 _ALREADY_DONE = re.compile(r"\balready (?:bought|purchased|found|closed|moved|sold|signed)\b|\bwe (?:bought|found) "
                            r"(?:a|our|the) (?:place|house|home)\b")
