@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from apps.calls import live
+from apps.calls import live, transfers
 from apps.calls.models import AgentStep, Call, HumanAgent
 from apps.calls.scheduling import Slot, SlotTaken, book_appointment, free_slots, speak_slot
 from apps.campaigns.models import Campaign
@@ -64,7 +64,7 @@ class DjangoCallDomain:
             "scoring": {"weights": campaign.score_weights, "hot": campaign.hot_threshold,
                         "warm": campaign.warm_threshold},
             "answered_by": call.answered_by, "voicemail_message": campaign.voicemail_message,
-            "facts": dict(lead.facts or {}),
+            "facts": dict(lead.facts or {}), "transfer_policy": campaign.transfer_policy,
         }
 
     def answered_by(self, call_id: int) -> str:
@@ -100,6 +100,9 @@ class DjangoCallDomain:
 
     def schedule_callback(self, state: dict, at: dt.datetime) -> None:
         leads.schedule_callback(state["lead_id"], at)
+
+    def transfer_offer(self, state: dict) -> str | None:
+        return transfers.transfer_offer(state["call_id"], _now(state))
 
     def speak_time(self, state: dict, at: dt.datetime) -> str:
         return speak_slot(at, _zone(state), now=_now(state))

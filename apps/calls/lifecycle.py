@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from apps.calls import call_events, live
-from apps.calls.models import CALL_STATUS_RANK, FINAL_CALL_STATUSES, Call, CallStatus
+from apps.calls import call_events, live, transfers
+from apps.calls.models import CALL_STATUS_RANK, FINAL_CALL_STATUSES, Call, CallStatus, Transfer
 from apps.calls.slots import SlotRegistry
 from apps.core.tasks import enqueue
 from apps.costs.services import record_call_end
@@ -119,6 +119,8 @@ def finish_call(call_id: int, status: str, *, outcome: str = "", duration: int |
                                  "duration_seconds"])
         _schedule_next_attempt(call, now)
         live.call_changed(call_id)
+        if call.transfers.filter(status=Transfer.Status.WAITING).exists():
+            transaction.on_commit(lambda: transfers.lead_left(call_id))  # humans still rung are called off
         if call.answered_at is not None:
             record_call_end(call)
             transaction.on_commit(lambda: _after_the_call(call_id, call.provider))

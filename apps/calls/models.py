@@ -155,6 +155,10 @@ class HumanAgent(models.Model):
     time_zone = models.CharField(max_length=64, default="America/New_York", help_text="IANA zone of the working hours")
     campaigns = models.ManyToManyField("campaigns.Campaign", blank=True, related_name="human_agents")
     is_active = models.BooleanField(default=True)
+    takes_transfers = models.BooleanField(
+        "taking live transfers", default=False,
+        help_text="Hot leads may be put through to this person's phone now, inside their working hours (flip it on "
+                  "the live-calls page too)")
 
     class Meta:
         ordering = ["name"]
@@ -187,6 +191,78 @@ class WorkingHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class Transfer(models.Model):
+    """A live transfer: the lead on hold while humans are rung one after another (TransferLeg), until one takes the
+    call (connected: lead and human joined, the AI gone) or none does (returned: the AI is back and books)."""
+
+    class Reason(models.TextChoices):
+        ASKED = "asked", "The lead asked for a person"
+        HOT = "hot", "A hot lead, with someone free"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Lead on hold"
+        CONNECTED = "connected", "Connected to a person"
+        RETURNED = "returned", "Nobody took it: the AI came back"
+        LEAD_LEFT = "lead_left", "The lead hung up on hold"
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="transfers")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    human = models.ForeignKey(HumanAgent, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers",
+                              help_text="Who took the call")
+    summary = models.TextField(blank=True, help_text="What the human heard before taking the call")
+    requested_at = models.DateTimeField(help_text="When the lead was put on hold")
+    connected_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="When the hold ended (connected, or AI back)")
+    wait_ms = models.PositiveIntegerField(null=True, blank=True, help_text="How long the lead was on hold")
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["call"], condition=Q(status="waiting"), name="transfer_one_hold_per_call"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer of call #{self.call_id} ({self.status})"
+
+    @property
+    def conference(self) -> str:
+        """The conference room the lead and the human meet in."""
+        return f"transfer-{self.pk}"
+
+
+class TransferLeg(models.Model):
+    """One human rung for a transfer: their phone rings, they hear the summary, and press 1 (or not)."""
+
+    class Status(models.TextChoices):
+        DIALING = "dialing", "Dialing"
+        RINGING = "ringing", "Ringing"
+        WHISPER = "whisper", "Hearing the summary"
+        ACCEPTED = "accepted", "Took the call"
+        DECLINED = "declined", "Passed"
+        NO_ANSWER = "no_answer", "No answer"
+        FAILED = "failed", "Could not be rung"
+        CANCELED = "canceled", "Called off (the lead left or another took it)"
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="legs")
+    human = models.ForeignKey(HumanAgent, on_delete=models.PROTECT, related_name="transfer_legs")
+    position = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DIALING)
+    provider_call_id = models.CharField(max_length=64, blank=True)
+    placed_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["transfer", "position"]
+        indexes = [models.Index(fields=["provider_call_id"], name="transferleg_provider_id")]
+
+    def __str__(self) -> str:
+        return f"{self.human} ({self.status})"
 
 
 class Appointment(models.Model):

@@ -11,17 +11,19 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from apps.calls import live
+from apps.calls import live, transfers
 from apps.calls.lifecycle import UnknownCall, record_call_event
-from apps.calls.models import Appointment, Call
+from apps.calls.models import Appointment, Call, TransferLeg
 from apps.calls.scheduling import appointment_ics as build_ics
 from apps.core.permissions import staff_page
+from apps.integrations.telephony import twiml
 from apps.integrations.telephony.twilio import public_url
 from apps.leads.do_not_call import add_to_do_not_call, revokes_consent
 from apps.leads.models import DoNotCall, mask_phone
@@ -99,6 +101,76 @@ def twilio_amd(request: HttpRequest, call_id: int) -> HttpResponse:
     Timestamp, so a replay is not refused here: the verdict applies once, to a call still on the line
     (record_call_event), and anything else is answered 204 and changes nothing."""
     return _apply(request, call_id, "", stamped=False)
+
+
+def _leg_request(request: HttpRequest, leg_id: int, *, stamped: bool) -> tuple[HttpResponse | None, str]:
+    """(the refusal of a webhook for a transfer leg: unknown leg, bad signature, stale, another call's sid; or None
+    when it is genuine), and the leg's provider."""
+    leg = TransferLeg.objects.filter(pk=leg_id).values("provider_call_id", "transfer__call__provider").first()
+    if leg is None:
+        return JsonResponse({"error": "no such transfer leg"}, status=404), ""
+    provider = "simulated" if leg["transfer__call__provider"] == "simulated" else "twilio"
+    if reason := _refusal(request, provider, stamped=stamped):
+        log.warning("refused %s transfer webhook for leg %s: %s", provider, leg_id, reason)
+        return JsonResponse({"error": reason}, status=403), provider
+    sid = request.POST.get("CallSid", "")
+    if leg["provider_call_id"] and sid != leg["provider_call_id"]:
+        return JsonResponse({"error": "not this leg's call"}, status=404), provider
+    return None, provider
+
+
+def _our_url(request: HttpRequest, provider: str, path: str) -> str:
+    """Where the provider calls us back: the simulated network at the address it used, Twilio at the public one."""
+    return request.build_absolute_uri(path) if provider == "simulated" else public_url(path)
+
+
+def _twiml(document: str) -> HttpResponse:
+    return HttpResponse(document, content_type="text/xml")
+
+
+GONE = "Sorry, the caller is no longer waiting. Goodbye."
+
+
+@csrf_exempt
+@require_POST
+def transfer_whisper(request: HttpRequest, leg_id: int) -> HttpResponse:
+    """The human answered their phone: they hear who is waiting and press 1 to take the call (TwiML)."""
+    refused, provider = _leg_request(request, leg_id, stamped=False)
+    if refused:
+        return refused
+    summary = transfers.leg_answered(leg_id)
+    if summary is None:
+        return _twiml(twiml.passed(GONE))
+    action = _our_url(request, provider, reverse("twilio-transfer-answer", args=[leg_id]))
+    return _twiml(twiml.whisper(summary, action, seconds=settings.TRANSFER_DECIDE_SECONDS))
+
+
+@csrf_exempt
+@require_POST
+def transfer_answer(request: HttpRequest, leg_id: int) -> HttpResponse:
+    """The human's key after the summary (Gather's action; none pressed: empty Digits). 1 puts them through."""
+    refused, _ = _leg_request(request, leg_id, stamped=False)
+    if refused:
+        return refused
+    outcome = transfers.leg_pressed(leg_id, request.POST.get("Digits", ""))
+    if outcome == "accepted":
+        room = TransferLeg.objects.select_related("transfer").get(pk=leg_id).transfer.conference
+        return _twiml(twiml.join(room, time_limit=settings.TRANSFER_TALK_MAX_SECONDS, say="Connecting you now."))
+    return _twiml(twiml.passed("Okay, we'll find someone else. Goodbye." if outcome == "passed" else GONE))
+
+
+@csrf_exempt
+@require_POST
+def transfer_status(request: HttpRequest, leg_id: int) -> HttpResponse:
+    """Status callbacks for a human's leg: ringing, and how it ended (no answer, busy, hung up, talked)."""
+    refused, _ = _leg_request(request, leg_id, stamped=True)
+    if refused:
+        return refused
+    duration = request.POST.get("CallDuration", "")
+    TransferLeg.objects.filter(pk=leg_id, provider_call_id="").update(provider_call_id=request.POST.get("CallSid", ""))
+    transfers.leg_status(leg_id, request.POST.get("CallStatus", ""),
+                         duration=int(duration) if duration.isdigit() else None)
+    return HttpResponse(status=204)
 
 
 @csrf_exempt

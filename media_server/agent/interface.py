@@ -26,6 +26,7 @@ class LeadTurn:
     usable: bool = True  # False: low confidence or no speech; ask the lead to repeat
     dtmf: str = ""  # keypad digits pressed since the last turn
     interrupted_agent: bool = False
+    event: str = ""  # not words but news: "transfer_returned" (the lead was on hold and no person took the call)
 
 
 @dataclass
@@ -51,6 +52,15 @@ class Hangup:
 
 
 @dataclass(frozen=True)
+class Transfer:
+    """Put the lead through to a person now (after the sentences before it): the pipeline holds the lead while
+    humans are rung (apps.calls.transfers), and hands the agent a "transfer_returned" turn if none takes it."""
+
+    reason: str  # asked, or hot
+    human: str  # who is rung first
+
+
+@dataclass(frozen=True)
 class Handover:
     """The agent moved the conversation to another specialist (stored as an AgentTransition)."""
 
@@ -68,7 +78,7 @@ class Score:
     band: str
 
 
-AgentOutput = Say | Hangup | Handover | Score
+AgentOutput = Say | Hangup | Handover | Score | Transfer
 
 
 class Agent(Protocol):

@@ -28,7 +28,7 @@ from media_server.agent.checkpoint import RedisCheckpointSaver
 from media_server.agent.domain import CallDomain
 from media_server.agent.facts import FACT_NAMES, INTENTS, OBJECTIONS, Fact, Understanding
 from media_server.agent.graph import AgentGraph, CallState
-from media_server.agent.interface import AgentOutput, CallContext, Handover, Hangup, LeadTurn, Say, Score
+from media_server.agent.interface import AgentOutput, CallContext, Handover, Hangup, LeadTurn, Say, Score, Transfer
 from media_server.agent.llm import brain_from_settings, usage_sink
 from media_server.agent.places import warm_up as load_gazetteer
 from media_server.agent.understanding import understand
@@ -214,7 +214,8 @@ class Orchestrator:
             understanding["when"] = _when_dict(understood.when)
         answered_by, wrap_up = self.domain.call_now(call_id, now)
         result = self.graph.invoke({
-            "turn": {"text": turn.text, "dtmf": turn.dtmf, "usable": turn.usable}, "turn_number": number,
+            "turn": {"text": turn.text, "dtmf": turn.dtmf, "usable": turn.usable, "event": turn.event},
+            "turn_number": number, "transfer_now": None,
             "answered_by": answered_by,  # machine detection may have answered since the last turn
             "wrap_up": wrap_up,
             "understanding": understanding, "now": now.astimezone(dt.UTC).isoformat(),
@@ -270,6 +271,8 @@ class Orchestrator:
                 yield Say(sentence)
         if turn is not None:
             self._keep(self._record(result, turn, " ".join(said), mode))
+        if transfer := result.get("transfer_now"):
+            yield Transfer(transfer["reason"], transfer["human"])
         if result.get("hangup"):
             yield Hangup(result["hangup"])
 

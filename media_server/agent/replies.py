@@ -205,6 +205,23 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "goodbye_cold": (
         "Thanks, {first}. If anything changes, {company} is here{callback}. Have a great day.",
     ),
+    # --- live transfer (the connecting line is said before the hold: the lead knows who is coming)
+    "transfer_connecting": (
+        "Of course. I'll get {human} on the line for you now, please hold for a moment.",
+        "Sure thing, let me connect you with {human}, one moment please.",
+    ),
+    "transfer_offer": (
+        "{human} from our team is free right now. Would you like me to put you through?",
+        "Good news, {human} can talk right now. Shall I connect you?",
+    ),
+    "transfer_nobody": (
+        "Everyone on the team is with a client right now, so let me set up a time for you to talk.",
+        "Nobody's free to jump on the phone this minute, but I can book you a time with one of our agents.",
+    ),
+    "transfer_missed": (
+        "Sorry about the wait, {human} couldn't get to the phone.",
+        "Thanks for holding, I'm afraid {human} couldn't pick up just now.",
+    ),
     "goodbye_after_booking": (
         "Thanks, {first}, we look forward to meeting you. Goodbye.",
     ),

@@ -248,6 +248,24 @@ _IS_ROBOT = _rx(
     r"(?:things?|calls?|voices?)\b",
     r"\bis this (?:an? )?(?:ai|bot|robot)\b",
 )
+# Asking to be put through to a person now (a live transfer), not asking what we are: "can I talk to a real person",
+# "put me through to someone", "is there a human I can speak with", "get me an agent". "Am I talking to a person?"
+# asks what we are (is_robot) and is not here; nor is a meeting ("can we sit down with an agent": schedule).
+_WANTS_PERSON = _rx(
+    r"\b(?:talk|speak|chat) (?:to|with) (?:a |an |the |your )?(?:real |live |actual |human )?(?:person|human|"
+    r"people|agent|realtor|representative|rep|someone|somebody|one of (?:your|the) (?:agents|realtors|people))"
+    r"(?: (?:now|right now|instead|please|directly|there))?\b",
+    r"\b(?:put|transfer|connect|patch|send) me (?:through |over |straight )?(?:to|with) (?:a |an |the |your )?"
+    r"(?:real |live |actual )?(?:person|human|agent|realtor|someone|somebody|manager|representative)\b",
+    r"\b(?:get|give) me (?:a |an |to )?(?:real |live |actual )?(?:person|human|agent|realtor|representative)\b",
+    r"\bis there (?:a |an )?(?:real |live |actual )?(?:person|human|someone|somebody|agent) (?:i|we) can "
+    r"(?:talk|speak)\b",
+    r"\b(?:i'd|i would|i want|i wanna|i need|i'd rather|i prefer|i'd prefer) (?:to )?(?:talk|speak|deal) (?:to|with) "
+    r"(?:a |an )?(?:real |live |actual )?(?:person|human|agent|realtor|someone|somebody)\b",
+)
+_A_MEETING = re.compile(r"\b(?:sit down|meet|meeting|appointment|tour|showing|visit|come (?:by|over)|stop by)\b")
+_NO_PERSON = re.compile(r"\b(?:don't|do not|no need to|doesn't|does not) (?:need to |want to |have to )?"
+                        r"(?:talk|speak)\b|\bnot (?:right )?now\b.*\b(?:person|agent)\b")
 _WHO_IS_THIS = _rx(
     r"\bwho(?:'s| is| are| was)? (?:this|you|calling|speaking|it)\b",
     r"\bwho (?:did you say|do you work for|do you represent|are you with|is calling|'s calling)\b",
@@ -692,6 +710,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if attach_when and when is not None:
         u.when = when
         u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and f.words in when.words)]
+    u.wants_person = bool(_WANTS_PERSON.search(c)) and not _NO_PERSON.search(c) and not _A_MEETING.search(c) \
+        and u.when is None and u.intent not in ("opt_out", "wrong_number", "voicemail")
     return u
 
 

@@ -48,6 +48,21 @@ class Telephony(ABC):
         """The provider's record of this call: by id when we have one, else by number and time
         (for a request whose answer was lost). None when the provider never placed it."""
 
+    # --- live transfers (apps.calls.transfers) ---
+
+    @abstractmethod
+    def dial_human(self, leg) -> str:
+        """Ring a human agent for a transfer leg: on answer the provider fetches our whisper TwiML (the summary
+        and "press 1"), and reports the leg's progress to its status webhook. Returns the leg's provider id."""
+
+    @abstractmethod
+    def join_conference(self, call, room: str) -> None:
+        """Move the lead's live call off its media stream into the transfer's conference `room` (the AI leaves)."""
+
+    @abstractmethod
+    def end_leg(self, leg) -> None:
+        """Stop ringing (or hang up) a human's leg that is no longer wanted."""
+
 
 PROVIDERS = {
     "simulated": "apps.integrations.telephony.simulated.SimulatedTelephony",

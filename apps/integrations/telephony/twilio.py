@@ -16,6 +16,7 @@ from twilio.rest import Client
 
 from apps.calls.streams import stream_parameters
 from apps.compliance.recording import recording_decision
+from apps.integrations.telephony import twiml
 from apps.integrations.telephony.base import ProviderCall, Telephony, TelephonyError
 from apps.leads.models import mask_phone
 from apps.leads.phones import normalize_or_none
@@ -115,6 +116,37 @@ class TwilioTelephony(Telephony):
             return None
         duration = int(found.duration) if found.duration not in (None, "") else None
         return ProviderCall(found.sid, found.status, duration, found.price)
+
+    def dial_human(self, leg) -> str:
+        call = leg.transfer.call
+        params = {
+            "to": leg.human.phone,
+            "from_": caller_id(call.campaign),
+            "url": public_url(reverse("twilio-transfer-whisper", args=[leg.pk])),
+            "method": "POST",
+            "status_callback": public_url(reverse("twilio-transfer-status", args=[leg.pk])),
+            "status_callback_event": STATUS_EVENTS,
+            "status_callback_method": "POST",
+            "timeout": settings.TRANSFER_RING_SECONDS,
+            "time_limit": settings.TRANSFER_TALK_MAX_SECONDS,
+        }
+        with _twilio_errors():
+            created = self.client.calls.create(**params)
+        log.info("call %s: ringing human agent %s for a transfer (%s)", call.pk, leg.human_id, created.sid)
+        return created.sid
+
+    def join_conference(self, call, room: str) -> None:
+        record = settings.TWILIO_RECORD_CALLS and recording_decision(call.lead, call.campaign).record
+        with _twilio_errors():
+            self.client.calls(call.provider_call_id).update(
+                twiml=twiml.join(room, time_limit=settings.TRANSFER_TALK_MAX_SECONDS, record=record),
+                time_limit=settings.TRANSFER_TALK_MAX_SECONDS)
+
+    def end_leg(self, leg) -> None:
+        if not leg.provider_call_id:
+            return
+        with _twilio_errors(missing_ok=True):
+            self.client.calls(leg.provider_call_id).update(status="completed")
 
     def _find_unsaved(self, call):
         """The call Twilio created for us although its answer never reached us. StartTime filters by

@@ -24,6 +24,14 @@ def call_completed(call) -> None:
     emit("call.completed", {"call": _call(call), "lead": _lead(call.lead)})
 
 
+def call_transferred(transfer) -> None:
+    call = transfer.call
+    emit("call.transferred", {"call": _call(call), "lead": _lead(call.lead), "transfer": {
+        "id": transfer.pk, "human": transfer.human.name if transfer.human else "", "reason": transfer.reason,
+        "requested_at": transfer.requested_at, "connected_at": transfer.connected_at, "wait_ms": transfer.wait_ms,
+        "humans_tried": transfer.legs.count()}})
+
+
 def lead_qualified(call) -> None:
     emit("lead.qualified", {"call": _call(call), "lead": _lead(call.lead), "facts": call.facts})
 

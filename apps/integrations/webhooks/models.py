@@ -12,6 +12,7 @@ from apps.integrations.webhooks.targets import validate_webhook_url
 EVENTS = (
     ("call.started", "A lead answered"),
     ("call.completed", "A call ended"),
+    ("call.transferred", "A lead was put through to a person"),
     ("lead.qualified", "A lead was qualified (hot or warm)"),
     ("appointment.booked", "An appointment was booked"),
     ("lead.opted_out", "A lead asked not to be called"),

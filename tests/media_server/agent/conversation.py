@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from apps.calls.conversation import DjangoCallDomain
 from apps.calls.models import Call, CallStatus, HumanAgent, WorkingHours
-from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Say
+from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Say, Transfer
 from media_server.agent.orchestrator import Orchestrator
 
 # Wednesday 25 November 2026, 10:30 in Chicago (16:30 UTC).
@@ -39,6 +39,7 @@ class Conversation:
     said: list[str] = field(default_factory=list)  # everything the agent said, in order
     handovers: list[tuple[str, str]] = field(default_factory=list)
     hangup: str = ""
+    transfers: list[tuple[str, str]] = field(default_factory=list)  # (reason, human) the agent put the lead through
 
     def __post_init__(self):
         self.agent = self.agent or Orchestrator(domain=DjangoCallDomain(), clock=lambda: self.now, brain=None)
@@ -50,10 +51,11 @@ class Conversation:
     def greet(self) -> str:
         return self._run(self.agent.greeting(self.context))
 
-    def say(self, text: str = "", dtmf: str = "", usable: bool = True, language: str = "en") -> str:
-        """The lead says `text`; returns what the agent answered (all its sentences)."""
+    def say(self, text: str = "", dtmf: str = "", usable: bool = True, language: str = "en", event: str = "") -> str:
+        """The lead says `text` (or the pipeline reports `event`); returns what the agent answered (all its
+        sentences)."""
         assert not self.hangup, f"the call already ended ({self.hangup})"
-        turn = LeadTurn(text, dtmf=dtmf, usable=usable, language=language)
+        turn = LeadTurn(text, dtmf=dtmf, usable=usable, language=language, event=event)
         return self._run(self.agent.respond(turn, self.context))
 
     def _run(self, outputs) -> str:
@@ -66,6 +68,8 @@ class Conversation:
                     self.handovers.append((output.from_agent, output.to_agent))
                 elif isinstance(output, Hangup):
                     self.hangup = output.reason
+                elif isinstance(output, Transfer):
+                    self.transfers.append((output.reason, output.human))
             await self.agent.settle()
             return lines
 
