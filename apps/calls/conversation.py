@@ -104,6 +104,9 @@ class DjangoCallDomain:
     def transfer_offer(self, state: dict) -> str | None:
         return transfers.transfer_offer(state["call_id"], _now(state))
 
+    def nobody_free(self, state: dict, reason: str) -> None:
+        transfers.nobody_free(state["call_id"], reason)
+
     def speak_time(self, state: dict, at: dt.datetime) -> str:
         return speak_slot(at, _zone(state), now=_now(state))
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from apps.calls import transfers
 from apps.calls.lifecycle import finish_call
-from apps.calls.models import LIVE_CALL_STATUSES, AgentTransition, Call, CallStatus, Turn
+from apps.calls.models import LIVE_CALL_STATUSES, AgentTransition, Call, CallStatus, TransferLeg, Turn
 from apps.compliance.recording import recording_decision
 from apps.integrations.telephony import TelephonyError, telephony
 from apps.leads.do_not_call import add_to_do_not_call
@@ -135,3 +136,23 @@ def fail_call(call_id: int, reason: str) -> None:
     """The media server cannot go on with the call: it ends failed and its lead is rescheduled (the campaign's
     retry policy)."""
     finish_call(call_id, CallStatus.FAILED, outcome="failed", error=reason)
+
+
+# --- a live transfer: the lead on hold -----------------------------------------------------------
+
+def start_transfer(call_id: int, reason: str) -> transfers.Started | None:
+    """Put the lead on hold and ring the first free human (apps.calls.transfers); None: nobody can take it."""
+    return transfers.request_transfer(call_id, reason)
+
+
+def hold_state(transfer_id: int) -> tuple[str, str]:
+    """(the transfer's status: waiting, connected, returned, lead_left; the name of the human being rung now)."""
+    status = transfers.transfer_status(transfer_id)
+    ringing = TransferLeg.objects.filter(transfer_id=transfer_id, status__in=transfers.OPEN_LEGS).values_list(
+        "human__name", flat=True).first()
+    return status, ringing or ""
+
+
+def end_hold(transfer_id: int) -> str:
+    """The lead has held long enough: the AI comes back unless someone took the call meanwhile."""
+    return transfers.end_hold(transfer_id)

@@ -205,11 +205,12 @@ class Transfer(models.Model):
         WAITING = "waiting", "Lead on hold"
         CONNECTED = "connected", "Connected to a person"
         RETURNED = "returned", "Nobody took it: the AI came back"
+        UNAVAILABLE = "unavailable", "Nobody was free: a meeting offered instead"
         LEAD_LEFT = "lead_left", "The lead hung up on hold"
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="transfers")
     reason = models.CharField(max_length=10, choices=Reason.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WAITING)
     human = models.ForeignKey(HumanAgent, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers",
                               help_text="Who took the call")
     summary = models.TextField(blank=True, help_text="What the human heard before taking the call")

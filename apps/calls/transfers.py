@@ -120,9 +120,16 @@ def _money(value) -> str:
 
 # --- the lead on hold --------------------------------------------------------------------------------------
 
+def nobody_free(call_id: int, reason: str) -> None:
+    """The lead asked for a person and nobody could take the call: kept (staff see who asked, and when)."""
+    now = timezone.now()
+    Transfer.objects.create(call_id=call_id, reason=reason, requested_at=now, ended_at=now, wait_ms=0,
+                            status=Transfer.Status.UNAVAILABLE)
+
+
 def request_transfer(call_id: int, reason: str) -> Started | None:
-    """Put the lead on hold and ring the first free human. None when nobody can take it: the transfer is kept as
-    `returned` at once (staff see the lead asked), and the agent carries on without a hold."""
+    """Put the lead on hold and ring the first free human. None when nobody can take it after all (the last one
+    free was taken meanwhile): the transfer is kept as `unavailable`, and the agent carries on without a hold."""
     now = timezone.now()
     with transaction.atomic():
         call = Call.objects.select_for_update().select_related("lead", "campaign").get(pk=call_id)
@@ -141,7 +148,7 @@ def request_transfer(call_id: int, reason: str) -> Started | None:
 
 
 def transfer_status(transfer_id: int) -> str:
-    """waiting, connected, returned or lead_left: what the media worker holding the lead does next."""
+    """waiting, connected, returned, unavailable or lead_left: what the media worker holding the lead does next."""
     return Transfer.objects.values_list("status", flat=True).get(pk=transfer_id)
 
 
@@ -196,7 +203,7 @@ def _ring_next(transfer_id: int) -> None:
             humans = available_humans(transfer.call.campaign_id, exclude=tried) \
                 if len(tried) < settings.TRANSFER_MAX_HUMANS else []
             if not humans:
-                _end_hold(transfer, Transfer.Status.RETURNED)
+                _end_hold(transfer, Transfer.Status.RETURNED if tried else Transfer.Status.UNAVAILABLE)
                 log.info("call %s: transfer %s returned to the AI after %d human(s)", transfer.call_id,
                          transfer.pk, len(tried))
                 return

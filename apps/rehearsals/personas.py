@@ -80,6 +80,25 @@ class Machine:
     record_seconds: float = 30.0  # the longest message the machine keeps
 
 
+HUMAN_ANSWERS = ("accept", "decline", "no_answer")
+
+
+@dataclass(frozen=True)
+class TransferPlay:
+    """When the agent puts this lead through to a person: what each human rung does, in order (accept: answers
+    and presses 1; decline: answers, hears the summary and presses 2; no_answer: lets it ring out; anyone rung
+    after the list does as its last), and how long the lead then talks with the one who took it."""
+
+    humans: tuple[str, ...] = ("accept",)
+    talk_seconds: float = 4.0
+    available: bool = True  # False: the rehearsal has nobody taking transfers when this lead is called
+
+    def human(self, position: int) -> str:
+        if not self.humans:
+            return "accept"
+        return self.humans[min(max(position, 1), len(self.humans)) - 1]
+
+
 @dataclass(frozen=True)
 class Persona:
     name: str
@@ -97,6 +116,7 @@ class Persona:
     ring_seconds: float = 2.0
     patience_seconds: float = 20.0  # waiting this long for the agent, the lead hangs up
     hang_up_after_seconds: float | None = None  # the lead hangs up this long after answering, whatever happens
+    transfer: TransferPlay = field(default_factory=TransferPlay)
     expect: dict = field(default_factory=dict)  # {disposition: x | [x, y], status: y}
     path: str = ""
 
@@ -169,7 +189,7 @@ class _Reader:
 
 
 _TOP = {"name", "description", "answer", "lead_name", "voice", "hello", "rules", "default", "max_turns", "line",
-        "interrupt", "machine", "ring_seconds", "patience_seconds", "hang_up_after_seconds", "expect"}
+        "interrupt", "machine", "ring_seconds", "patience_seconds", "hang_up_after_seconds", "expect", "transfer"}
 
 
 def load_persona(path: Path) -> Persona:
@@ -202,6 +222,7 @@ def load_persona(path: Path) -> Persona:
         ring_seconds=reader.number(data, "ring_seconds", "", 2.0, 0, 60),
         patience_seconds=reader.number(data, "patience_seconds", "", 20.0, 1, 300),
         hang_up_after_seconds=reader.number(data, "hang_up_after_seconds", "", None, 1, 900),
+        transfer=_transfer(reader, data.get("transfer")),
         expect=_expect(reader, data.get("expect")),
         path=str(path),
     )
@@ -275,6 +296,19 @@ def _machine(reader: _Reader, data, answer: str) -> Machine | None:
                    beep_hz=reader.number(data, "beep_hz", "machine.", 1000, 100, 3900, integer=True),
                    beep_ms=reader.number(data, "beep_ms", "machine.", 600, 50, 5000, integer=True),
                    record_seconds=reader.number(data, "record_seconds", "machine.", 30.0, 1, 300))
+
+
+def _transfer(reader: _Reader, data) -> TransferPlay:
+    if data is None:
+        return TransferPlay()
+    data = reader.mapping(data, "transfer")
+    reader.no_unknown(data, {"humans", "talk_seconds", "available"}, "transfer.")
+    humans = data.get("humans", ["accept"])
+    if not isinstance(humans, list) or not all(h in HUMAN_ANSWERS for h in humans):
+        raise reader.fail("transfer.humans", f"expected a list of {', '.join(HUMAN_ANSWERS)}, got {humans!r}")
+    return TransferPlay(humans=tuple(humans),
+                        talk_seconds=reader.number(data, "talk_seconds", "transfer.", 4.0, 0.5, 600),
+                        available=data.get("available", True) is not False)
 
 
 def _expect(reader: _Reader, data) -> dict:

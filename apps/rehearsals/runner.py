@@ -181,6 +181,7 @@ class CallResult:
     simulator_cpu_s: float | None = None
     summary: str = ""
     heard: list[dict] = field(default_factory=list)
+    transfer: dict = field(default_factory=dict)  # a live transfer: outcome, human, hold, yes → human's first word
     met: bool = False
 
     @property
@@ -231,8 +232,10 @@ def rehearse(campaign: Campaign, chosen: list[Persona], *, concurrency: int = 2,
     done: dict[int, CallResult] = {}
     finished_at: dict[int, float] = {}
     client = redis_client(decode=True)
+    nobody_free = _NobodyFree(shadow, [lead for lead in leads if not lead.persona.transfer.available], leads)
     try:
         while len(done) < len(leads) and time.monotonic() - clock < timeout:
+            nobody_free.start_when_others_done(done)
             dial_tick(shadow.pk)
             for lead in leads:
                 if lead.lead_id in done:
@@ -244,10 +247,37 @@ def rehearse(campaign: Campaign, chosen: list[Persona], *, concurrency: int = 2,
                              f"{'(as expected)' if result.met else '(expected ' + result.expected + ')'}")
             time.sleep(tick_seconds)
     finally:
+        nobody_free.end()
         set_active(Campaign.objects.get(pk=shadow.pk), False)  # nothing dials it between rehearsals
     results = [done.get(lead.lead_id) or _unfinished(lead, started, client) for lead in leads]
     return Rehearsal(campaign=campaign.slug, shadow=shadow.slug, started_at=started.isoformat(),
                      seconds=time.monotonic() - clock, results=results, timed_out=len(done) < len(leads))
+
+
+class _NobodyFree:
+    """Personas that ask for a person when nobody is taking live transfers (`transfer.available: false`) are called
+    last, once the others are done, with the shadow campaign's transfer takers taken off it until the end."""
+
+    def __init__(self, shadow: Campaign, later: list[RehearsalLead], leads: list[RehearsalLead]):
+        self.shadow, self.later, self.detached = shadow, later, []
+        self.others = {lead.lead_id for lead in leads} - {lead.lead_id for lead in later}
+        self.started = not later
+        if later and self.others:
+            Lead.objects.filter(pk__in=[lead.lead_id for lead in later]).update(next_attempt_at=None)
+        elif later:
+            self.start_when_others_done({})
+
+    def start_when_others_done(self, done: dict) -> None:
+        if self.started or not self.others <= set(done):
+            return
+        self.started = True
+        self.detached = list(HumanAgent.objects.filter(campaigns=self.shadow, takes_transfers=True))
+        self.shadow.human_agents.remove(*self.detached)
+        Lead.objects.filter(pk__in=[lead.lead_id for lead in self.later]).update(next_attempt_at=timezone.now())
+
+    def end(self) -> None:
+        if self.detached:
+            self.shadow.human_agents.add(*self.detached)
 
 
 def _latest_call(lead: RehearsalLead, since: dt.datetime) -> Call | None:
@@ -307,6 +337,10 @@ def _result(lead: RehearsalLead, call: Call, report: dict | None) -> CallResult:
         result.barge_in_ms = barge[0]["stop_ms"] if barge else None
         result.simulator_cpu_s = (report.get("cpu_s") or {}).get("total")
         result.heard = report.get("turns") or []
+    if transfer := call.transfers.select_related("human").order_by("-requested_at").first():
+        result.transfer = {"outcome": transfer.status, "human": transfer.human.name if transfer.human else "",
+                           "humans_rung": transfer.legs.count(), "hold_ms": transfer.wait_ms,
+                           "connect_ms": ((report or {}).get("transfer") or {}).get("connect_ms")}
     return result
 
 

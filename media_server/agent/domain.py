@@ -52,6 +52,9 @@ class CallDomain(Protocol):
     def transfer_offer(self, state: dict) -> str | None:
         """The person a live transfer would ring first now (a name), or None when nobody can take a call."""
 
+    def nobody_free(self, state: dict, reason: str) -> None:
+        """Keep that the lead asked for a person (`reason`: asked) when nobody could take the call."""
+
     def speak_time(self, state: dict, at: dt.datetime) -> str:
         """`at` as the agent says it, in the lead's zone: "tomorrow at 10:30 AM"."""
 

@@ -413,6 +413,7 @@ class AgentGraph:
             if reason == "hot":  # nobody free: the hot lead is offered a meeting, as without transfers
                 return Command(goto="scheduling", update={"transfer_tried": True, "transfer_reason": "",
                                                           **_handover(state, "scheduling", "hot lead")})
+            self.actions.nobody_free(state, reason)
             disclosure = [replies.say("is_robot")] if u.get("intent") == "is_robot" else []
             return self._instead(state, replies, " ".join([*disclosure, replies.say("transfer_nobody")]),
                                  "nobody free to take a transfer")

@@ -32,7 +32,7 @@ from pipecat.processors.frame_processor import FrameDirection
 from pipecat.utils.text.base_text_aggregator import TextType
 
 from apps.core.dbthread import run_db
-from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Score
+from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Score, Transfer
 from media_server.dsp.chain import telephone_frames
 from media_server.pipeline.frames import (
     AgentHangupFrame,
@@ -41,17 +41,23 @@ from media_server.pipeline.frames import (
     LeadTranscriptFrame,
     MachineDetectionFrame,
     ReplyEndFrame,
+    ReplyFinishedFrame,
     ReplyStartedFrame,
 )
 from media_server.pipeline.records import CallRecords
 from media_server.pipeline.stage import DirectStage
 from media_server.speech.audio import TELEPHONE_RATE
+from media_server.speech.hold import hold_music
 from media_server.speech.text import sentences, speakable
 from media_server.speech.voice import LOCAL, PREMIUM, note_no_premium_voice
 
 log = logging.getLogger(__name__)
 _DTMF = "dtmf"
 MACHINE_WATCH_SECONDS = 45  # detection decides within its timeout (Twilio: 30 s): none by then means none comes
+HOLD_STEP_SECONDS = 1.0  # on hold: music queued a second at a time, and the transfer looked at as often
+HOLD_MESSAGE_EVERY_SECONDS = 15.0
+HOLD_MESSAGE = "Thanks for holding, I'm still trying to reach {human}."
+CONNECTING_PLAYED_WITHIN_SECONDS = 15.0  # the "let me connect you" line is heard before the music starts
 
 
 def _settled(answered_by: str) -> bool:
@@ -79,6 +85,9 @@ class AgentReplies(DirectStage):
         self._score: int | None = None  # the last LeadScoreFrame's
         self._answered_by = ""  # the last MachineDetectionFrame's
         self._verdict = asyncio.Event()  # set by each MachineDetectionFrame
+        self._holding = False  # the lead is on hold for a live transfer: their words and keys wait
+        self._finished = 0  # the last reply the lead heard to its end (or that was cut)
+        self._reply_finished = asyncio.Event()
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
@@ -86,8 +95,14 @@ class AgentReplies(DirectStage):
             self._on_transcript(frame)
             return
         if isinstance(frame, InputDTMFFrame):
-            self._on_keypad(frame.button.value)
+            if not self._holding:
+                self._on_keypad(frame.button.value)
             return
+        if isinstance(frame, ReplyFinishedFrame):
+            self._finished = max(self._finished, frame.number)
+            self._reply_finished.set()
+        if isinstance(frame, InterruptionFrame) and self._holding:
+            return  # talking over hold music cuts nothing: the hold goes on
         if isinstance(frame, MachineDetectionFrame):
             self._answered_by = frame.answered_by
             self._verdict.set()
@@ -110,7 +125,7 @@ class AgentReplies(DirectStage):
 
     def _on_transcript(self, frame: LeadTranscriptFrame) -> None:
         interrupted, self._barged_in = self._barged_in, False
-        if frame.utterance <= self._hello:
+        if frame.utterance <= self._hello or self._holding:
             return  # the lead's "hello?": answered by the greeting
         turn = LeadTurn(frame.text, frame.confidence, frame.language, frame.usable, self._dtmf,
                         interrupted_agent=interrupted)
@@ -192,12 +207,85 @@ class AgentReplies(DirectStage):
                 elif isinstance(output, Hangup):
                     await self.push_frame(AgentHangupFrame(output.reason))
                     break
+                elif isinstance(output, Transfer):
+                    self._holding = True  # from now: the lead's words wait for the hold to end
+                    self.spawn(self._transfer(output, number), "transfer")
+                    break
                 else:
                     for sentence in sentences(speakable(output.text)) or [output.text]:
                         await self.push_frame(TTSSpeakFrame(sentence))
         except Exception as exc:  # what was said stands; the lead can carry on
             await self.push_error(f"call {self.records.call_id}: the agent failed: {exc}", exception=exc)
         await self.push_frame(ReplyEndFrame(number))
+
+    async def _transfer(self, transfer: Transfer, connecting_reply: int) -> None:
+        """Put the lead through to a person (apps.calls.transfers): ring the first free human, and once the
+        "let me connect you" line has been heard, hold the lead with music and, every so often, a word. A human who
+        takes the call moves it into a conference room (Twilio stops this stream: the session ends). If nobody
+        does (or the hold runs out), the agent gets a "transfer_returned" turn and carries on with the lead."""
+        from apps.calls import media as calls
+
+        call_id = self.records.call_id
+        status = "returned"
+        try:
+            started = await run_db(calls.start_transfer, call_id, transfer.reason)
+            await self._heard(connecting_reply)
+            if started is not None:
+                status = await self._hold(started.transfer_id, started.human)
+        except Exception:  # noqa: BLE001 - the lead must not be left on hold: the agent comes back
+            log.exception("call %s: the transfer failed; the agent carries on", call_id)
+        if status == "connected":
+            log.info("call %s: put through to a person; the agent leaves the call", call_id)
+            return
+        self._holding = False
+        if status != "lead_left":
+            self._turns.put_nowait((LeadTurn("", event="transfer_returned"), self.records.now_ms()))
+
+    async def _heard(self, reply: int) -> None:
+        """Wait until reply `reply` has been played to its end (or cut), for at most a few seconds."""
+        try:
+            async with asyncio.timeout(CONNECTING_PLAYED_WITHIN_SECONDS):
+                while self._finished < reply:
+                    self._reply_finished.clear()
+                    await self._reply_finished.wait()
+        except TimeoutError:
+            pass
+
+    async def _hold(self, transfer_id: int, human: str) -> str:
+        """Music (and a word every HOLD_MESSAGE_EVERY_SECONDS) until the transfer is decided; its final status."""
+        from apps.calls import media as calls
+
+        self._replies += 1
+        number = self._replies
+        loop = asyncio.get_running_loop()
+        await self.broadcast_frame(ReplyStartedFrame, number=number, started_ms=self.records.now_ms(), lead_end_ms=0)
+        deadline = loop.time() + settings.TRANSFER_HOLD_MAX_SECONDS
+        next_word, played = loop.time() + HOLD_MESSAGE_EVERY_SECONDS, 0
+        try:
+            while True:
+                status, ringing = await run_db(calls.hold_state, transfer_id)
+                if status == "waiting" and loop.time() >= deadline:
+                    status = await run_db(calls.end_hold, transfer_id)
+                if status != "waiting":
+                    return status
+                if loop.time() >= next_word:
+                    next_word = loop.time() + HOLD_MESSAGE_EVERY_SECONDS
+                    await self.push_frame(TTSSpeakFrame(HOLD_MESSAGE.format(human=ringing or human)))
+                else:
+                    played = await self._music(played)
+                await asyncio.sleep(HOLD_STEP_SECONDS)
+        finally:
+            await self.push_frame(ReplyEndFrame(number))
+
+    async def _music(self, played: int) -> int:
+        """The next HOLD_STEP_SECONDS of hold music, as one piece of the hold reply; returns the samples played."""
+        samples, frame = int(HOLD_STEP_SECONDS * TELEPHONE_RATE), TELEPHONE_RATE // 50  # 20 ms frames
+        pcm = hold_music(played, samples)
+        await self.push_frame(TTSTextFrame("[hold music]", text_type=TextType.SENTENCE))
+        for start in range(0, samples, frame):
+            await self.push_frame(TTSAudioRawFrame(pcm[start:start + frame].tobytes(), TELEPHONE_RATE, 1))
+        await self.push_frame(TTSStoppedFrame())
+        return played + samples
 
     async def _score_if_changed(self, score: Score) -> None:
         """The agent's score of the lead, yielded before the reply's first sentence, goes down the pipeline

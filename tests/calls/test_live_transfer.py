@@ -67,6 +67,7 @@ def test_nobody_taking_transfers_means_a_meeting_is_offered_instead(campaign, le
     assert "right now" in reply or "this minute" in reply
     assert "Which" in reply or "work" in reply  # two free times offered
     assert talk.say("the first one works").startswith(("So that's", "Just to confirm"))
+    assert Transfer.objects.get(call=talk.call).status == "unavailable"  # staff see that the lead asked
 
 
 def test_a_campaign_that_never_transfers_answers_as_before(campaign, humans, lead):
@@ -266,7 +267,7 @@ def test_a_late_press_after_the_hold_ended_reaches_nobody(client, twilio, at_wor
 def test_nobody_free_is_known_before_anyone_is_rung(twilio, humans, live_call):
     HumanAgent.objects.update(takes_transfers=False)
     assert transfers.request_transfer(live_call.pk, "asked") is None
-    assert Transfer.objects.get(call=live_call).status == "returned" and not twilio.create_requests
+    assert Transfer.objects.get(call=live_call).status == "unavailable" and not twilio.create_requests
 
 
 def test_forged_transfer_webhooks_are_refused(client, twilio, at_work, live_call):

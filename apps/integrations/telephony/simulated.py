@@ -22,6 +22,7 @@ from pathlib import Path
 
 import redis
 from django.conf import settings
+from django.urls import reverse
 
 from apps.calls.streams import stream_parameters
 from apps.core.redis import redis_client
@@ -48,6 +49,7 @@ NETWORK_ALIVE_KEY = "simtel:network:alive"
 DIAL_STREAM = "simtel:dial"
 DIAL_STREAM_MAXLEN = 10_000
 HANGUP_KEY = "simtel:hangup:{sid}"
+JOIN_KEY = "simtel:join:{sid}"  # the lead's call moved into a transfer's conference room (its value)
 # The persona that plays each old behaviour on the live network.
 PERSONA_FOR_BEHAVIOUR = {"answer": "hot_buyer", "no_answer": "ring_out", "busy": "line_busy",
                          "voicemail": "voicemail", "failed": "out_of_order"}
@@ -136,6 +138,33 @@ class SimulatedTelephony(Telephony):
                    "stream_parameters": json.dumps(stream_parameters(call))}
         self.redis.xadd(DIAL_STREAM, request, maxlen=DIAL_STREAM_MAXLEN, approximate=True)
         log.info("call %s: dial request for the simulated network (persona %s)", call.pk, request["persona"])
+
+    def dial_human(self, leg) -> str:
+        """Ring a human agent on the live network: it plays them as the lead's persona says (answers and takes
+        the call, passes, or lets it ring), over the same webhooks as Twilio."""
+        call = leg.transfer.call
+        sid = "SIM" + uuid.uuid4().hex
+        with _network_errors():
+            if not self.network_alive():
+                raise TelephonyError("Simulated network: not running, so no human agent's phone can ring")
+            request = {"kind": "human", "call_id": str(call.pk), "leg_id": str(leg.pk), "sid": sid,
+                       "lead_sid": call.provider_call_id, "to": leg.human.phone, "lead_name": leg.human.name,
+                       "position": str(leg.position), "persona": persona_for(call.lead),
+                       "whisper_path": reverse("twilio-transfer-whisper", args=[leg.pk]),
+                       "status_path": reverse("twilio-transfer-status", args=[leg.pk]),
+                       "ring_timeout": str(settings.TRANSFER_RING_SECONDS), "requested_at": f"{time.time():.3f}"}
+            self.redis.xadd(DIAL_STREAM, request, maxlen=DIAL_STREAM_MAXLEN, approximate=True)
+        log.info("call %s: ringing human agent %s on the simulated network", call.pk, leg.human_id)
+        return sid
+
+    def join_conference(self, call, room: str) -> None:
+        with _network_errors():
+            self.redis.set(JOIN_KEY.format(sid=call.provider_call_id), room, ex=KEY_TTL_SECONDS)
+
+    def end_leg(self, leg) -> None:
+        if leg.provider_call_id:
+            with _network_errors():
+                self.redis.set(HANGUP_KEY.format(sid=leg.provider_call_id), "1", ex=KEY_TTL_SECONDS)
 
     def record_event(self, sid: str, call_id: int, status: str, duration: int | None) -> None:
         with _network_errors():

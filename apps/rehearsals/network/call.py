@@ -63,6 +63,8 @@ class SimulatedCall:
         self.request, self.persona, self.network = request, persona, network
         self.line = Line(persona.line, seed=request.call_id if seed is None else seed)
         self.ended = asyncio.Event()
+        self.joined = asyncio.Event()  # moved off the media stream into a transfer's conference room
+        self.transfer: dict = {}  # what the lead saw of a live transfer (the report's "transfer")
         self.end_reason = ""
         self.hung_up_by = ""
         self.answered_at: float | None = None
@@ -132,6 +134,35 @@ class SimulatedCall:
         else:
             self.spawn(self.twilio.amd_later("human", 1.5))
             await self.lead.converse()
+            await self.ended.wait()  # a lead put through to a person talks on after the agent has gone
+
+    async def join_room(self, room: str) -> None:
+        """The platform moved the call into a transfer's conference: the stream stops (the AI leaves), the lead
+        waits for the human's first word, talks for the persona's `transfer.talk_seconds`, then hangs up."""
+        from apps.rehearsals.network.human_side import room_key
+
+        redis = self.network.redis
+        self.joined.set()
+        asked = time.time() - (time.monotonic() - self.lead.last_spoke_at)  # the lead's "yes, connect me" ended
+        await self.twilio.leave_stream()
+        await redis.set(room_key(room, "lead"), f"{time.time():.3f}", ex=3600)
+        first_word = None
+        for _ in range(300):  # up to 30 s
+            if raw := await redis.get(room_key(room, "first_word")):
+                first_word = float(raw)
+                break
+            await asyncio.sleep(0.1)
+        self.transfer = {"room": room, "connected": first_word is not None,
+                         "connect_ms": round((first_word - asked) * 1000) if first_word else None}
+        if first_word is not None:
+            self.lead.turns.append({"speaker": "human", "text": "(the human agent took the call)",
+                                    "at_s": self.call_seconds()})
+            await asyncio.sleep(self.persona.transfer.talk_seconds)
+        await redis.set(room_key(room, "ended"), "1", ex=3600)
+        self.end("talked with the human agent" if first_word else "nobody in the transfer's room", "lead")
+
+    def call_seconds(self) -> float:
+        return self.since_answer(time.monotonic())
 
     def _machine_detected(self, beep_done: float) -> None:
         """Twilio's machine detection hears the greeting end in a beep."""

@@ -22,7 +22,8 @@ import redis
 from apps.core.redis import async_redis_client
 from apps.integrations.telephony.simulated import DIAL_STREAM, NETWORK_ALIVE_KEY
 from apps.rehearsals.network.call import DialRequest, Network, SimulatedCall
-from apps.rehearsals.personas import PersonaError, persona, personas
+from apps.rehearsals.network.human_side import HumanDial, HumanLeg
+from apps.rehearsals.personas import PersonaError, TransferPlay, persona, personas
 
 log = logging.getLogger(__name__)
 GROUP = "simnet"  # a name in Redis, kept from the network's old package: a new name would skip queued requests
@@ -108,14 +109,34 @@ class SimulatedNetwork:
 
     def _start(self, fields: dict[str, str]) -> None:
         try:
-            request = DialRequest.from_fields(fields)
+            human = fields.get("kind") == "human"
+            request = HumanDial.from_fields(fields) if human else DialRequest.from_fields(fields)
         except (KeyError, ValueError) as exc:
             log.error("simulated network: unreadable dial request %r: %s", fields, exc)
             return
+        if human:
+            self._spawn(self._ring_human(request))
+            return
         self.taken += 1
-        task = asyncio.create_task(self._play(request))
+        self._spawn(self._play(request))
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.create_task(coroutine)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+
+    async def _ring_human(self, dial: HumanDial) -> None:
+        """A human agent's phone rung for a live transfer; they do what the lead's persona scripts for them."""
+        try:
+            play = persona(dial.persona).transfer
+        except PersonaError:
+            play = TransferPlay()
+        does = play.human(dial.position)
+        log.info("simulated transfer leg %s: ringing %s (%s)", dial.leg_id, dial.name or "a human agent", does)
+        try:
+            await HumanLeg(dial, does, self.network, play.talk_seconds).run()
+        except Exception:  # noqa: BLE001 - a broken leg is the platform's to notice (no answer); the network goes on
+            log.exception("simulated transfer leg %s failed", dial.leg_id)
 
     async def _play(self, request: DialRequest) -> None:
         age = time.time() - request.requested_at if request.requested_at else 0.0

@@ -64,6 +64,11 @@ class LeadSide:
             self._speech_done.set()
         return payload
 
+    @property
+    def last_spoke_at(self) -> float:
+        """When the lead last stopped speaking (monotonic)."""
+        return self._speech_end_at
+
     def hear(self, payload: bytes, now: float) -> None:
         """Agent audio arrived; a reply starts after QUIET_SECONDS without any."""
         if not self.agent_frames or now - self.agent_frames[-1][0] > QUIET_SECONDS:
@@ -135,7 +140,7 @@ class LeadSide:
             if new and (self.call.ended.is_set() or now - new[-1][0] >= QUIET_SECONDS):
                 self._consumed += len(new)
                 return Heard(at=new[0][0], frames=[payload for _, payload, _ in new], reply=new[0][2])
-            if self.call.ended.is_set():
+            if self.call.ended.is_set() or self.call.joined.is_set():
                 return None
             if not new and now > deadline and self._speech_done.is_set():
                 self._hang_up(f"the agent said nothing for {self.persona.patience_seconds:.0f} s")

@@ -67,7 +67,7 @@ class Measurements:
             "answer": call.persona.answer, "started_at": started,
             "duration_s": round(time.monotonic() - call.answered_at, 1) if call.answered_at else 0,
             "end_reason": call.end_reason, "hung_up_by": call.hung_up_by, "turns": lead.turns,
-            "v2v_ms": self.v2v_ms, "barge_in": self.barge_ins,
+            "v2v_ms": self.v2v_ms, "barge_in": self.barge_ins, "transfer": call.transfer,
             "frames": {"spoken": call.line.frames, "lost": call.line.lost, "sent": call.twilio.sent_media,
                        "agent": len(lead.agent_frames)},
             "cpu_s": {key: round(value, 3) for key, value in self.cpu.items()} | {

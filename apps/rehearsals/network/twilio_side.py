@@ -22,7 +22,13 @@ from urllib.parse import urlsplit
 
 from twilio.request_validator import RequestValidator
 
-from apps.integrations.telephony.simulated import HANGUP_KEY, KEY_TTL_SECONDS, call_record_key, call_record_value
+from apps.integrations.telephony.simulated import (
+    HANGUP_KEY,
+    JOIN_KEY,
+    KEY_TTL_SECONDS,
+    call_record_key,
+    call_record_value,
+)
 from apps.rehearsals.network.line import FRAME_SECONDS
 
 if TYPE_CHECKING:
@@ -120,8 +126,8 @@ class TwilioSide:
             self.measurements.cleared(now)
 
     async def close(self) -> None:
-        """Stop the stream (unless the platform closed it) and close the socket."""
-        if self.ws is None:
+        """Stop the stream (unless the platform closed it, or it was left for a transfer) and close the socket."""
+        if self.ws is None or self.call.joined.is_set():
             return
         if self.call.hung_up_by != "agent":
             await self._send_stop()
@@ -136,27 +142,32 @@ class TwilioSide:
             log.debug("simulated call %s: no stop sent: %s", self.request.call_id, exc)
 
     def _closed_by_agent(self, reason: str) -> None:
-        self.call.end(reason, "agent")
+        if not self.call.joined.is_set():  # a stream closed for a transfer does not end the call
+            self.call.end(reason, "agent")
 
     async def watch_hang_up(self) -> None:
-        """The platform hangs up through the provider (SimulatedTelephony.hang_up), as with Twilio's REST API."""
-        key = HANGUP_KEY.format(sid=self.request.sid)
+        """The platform hangs up through the provider (SimulatedTelephony.hang_up), as with Twilio's REST API, or
+        moves the call into a transfer's conference room (SimulatedTelephony.join_conference)."""
+        hang_up, join = HANGUP_KEY.format(sid=self.request.sid), JOIN_KEY.format(sid=self.request.sid)
         while not self.call.ended.is_set():
-            if await self.network.redis.exists(key):
+            if await self.network.redis.exists(hang_up):
                 self._closed_by_agent("the platform hung up the call")
                 return
-            await asyncio.sleep(0.5)
+            if room := await self.network.redis.get(join):
+                self.call.spawn(self.call.join_room(room))
+                return
+            await asyncio.sleep(0.2)
+
+    async def leave_stream(self) -> None:
+        """The call left <Connect><Stream> for other TwiML: Twilio sends `stop` and closes the socket."""
+        if self.ws is not None:
+            await self._send_stop()
+            await self.ws.close()
 
     # --- Twilio's callbacks ------------------------------------------------------------------------------
 
     async def status(self, status: str, duration: int | None = None) -> None:
-        form = {"AccountSid": ACCOUNT_SID, "ApiVersion": "2010-04-01", "CallSid": self.request.sid,
-                "CallStatus": status, "Called": self.request.to, "Caller": FROM_NUMBER,
-                "CallbackSource": "call-progress-events", "Direction": "outbound-api", "From": FROM_NUMBER,
-                "To": self.request.to, "SequenceNumber": str(self.sequence),
-                "Timestamp": email.utils.format_datetime(dt.datetime.now(dt.UTC))}
-        if duration is not None:
-            form.update(CallDuration=str(duration), Duration=str(-(-duration // 60)))
+        form = status_form(self.request.sid, self.request.to, status, self.sequence, duration)
         self.sequence += 1
         await self._record_provider_status(status, duration)
         await self._post(f"/telephony/twilio/status/{self.request.call_id}", form)
@@ -177,24 +188,47 @@ class TwilioSide:
         await self.amd(answered_by, round(seconds * 1000))
 
     async def _post(self, path: str, form: dict[str, str]) -> None:
-        url = self.network.web_url.rstrip("/") + path
-        signature = RequestValidator(self.network.token).compute_signature(url, form)
-        for attempt in range(4):
-            try:
-                response = await self.network.http.post(url, data=form, headers={"X-Twilio-Signature": signature})
-            except Exception as exc:  # noqa: BLE001 - the web server restarting: try again, as Twilio does
-                log.warning("simulated call %s: callback %s failed: %s", self.request.call_id, path, exc)
-                await asyncio.sleep(0.5 * 2**attempt)
-                continue
-            if response.status_code >= 400:
-                log.warning("simulated call %s: callback %s answered %s: %s", self.request.call_id, path,
-                            response.status_code, response.text[:200])
-            if response.status_code < 500:
-                return
-            await asyncio.sleep(0.5 * 2**attempt)  # the server failed: retried, as with Twilio's retry policy
+        await signed_post(self.network, self.network.web_url.rstrip("/") + path, form, f"call {self.request.call_id}")
 
     async def _record_provider_status(self, status: str, duration: int | None) -> None:
         """The network's own record of the call (what SimulatedTelephony.find_call reads)."""
         await self.network.redis.set(call_record_key(self.request.sid),
                                      call_record_value(self.request.sid, self.request.call_id, status, duration),
                                      ex=KEY_TTL_SECONDS)
+
+
+async def signed_post(network, url: str, form: dict[str, str], who: str):
+    """POST a webhook to the platform signed as Twilio signs it, retried as Twilio retries (a refused connection or
+    a 5xx); the last response, or None when the platform never answered."""
+    signature = RequestValidator(network.token).compute_signature(url, form)
+    response = None
+    for attempt in range(4):
+        try:
+            response = await network.http.post(url, data=form, headers={"X-Twilio-Signature": signature})
+        except Exception as exc:  # noqa: BLE001 - the web server restarting: try again, as Twilio does
+            log.warning("simulated %s: webhook %s failed: %s", who, url, exc)
+            await asyncio.sleep(0.5 * 2**attempt)
+            continue
+        if response.status_code >= 400:
+            log.warning("simulated %s: webhook %s answered %s: %s", who, url, response.status_code,
+                        response.text[:200])
+        if response.status_code < 500:
+            return response
+        await asyncio.sleep(0.5 * 2**attempt)  # the server failed: retried, as with Twilio's retry policy
+    return response
+
+
+def voice_form(sid: str, to: str, status: str, **fields: str) -> dict[str, str]:
+    """The fields Twilio sends with every voice webhook (a call's TwiML request, a Gather's action)."""
+    return {"AccountSid": ACCOUNT_SID, "ApiVersion": "2010-04-01", "CallSid": sid, "CallStatus": status,
+            "Direction": "outbound-api", "From": FROM_NUMBER, "To": to, "Called": to, "Caller": FROM_NUMBER,
+            **fields}
+
+
+def status_form(sid: str, to: str, status: str, sequence: int, duration: int | None = None) -> dict[str, str]:
+    """A status callback's fields for one call-progress event."""
+    form = {**voice_form(sid, to, status), "CallbackSource": "call-progress-events", "SequenceNumber": str(sequence),
+            "Timestamp": email.utils.format_datetime(dt.datetime.now(dt.UTC))}
+    if duration is not None:
+        form.update(CallDuration=str(duration), Duration=str(-(-duration // 60)))
+    return form

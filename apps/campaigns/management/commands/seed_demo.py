@@ -35,6 +35,11 @@ DEMO_AGENTS = {
     "Sam Rivera": ("sam.rivera@example.com", "America/Los_Angeles", range(0, 6), dt.time(10), dt.time(18)),
 }
 
+# Taking live transfers (no working hours: on call whenever the switch is on), on fictional 555 numbers the simulated
+# network rings; not offered for appointments (no hours). Two, so a lead asking while one is busy finds the other.
+ON_CALL = {"Riley Chen": ("riley.chen@example.com", "+12025550188", "America/New_York"),
+           "Casey Brooks": ("casey.brooks@example.com", "+12025550189", "America/Chicago")}
+
 
 class Command(BaseCommand):
     help = "Create the demo superuser and campaign, and import the demo sheet."
@@ -74,7 +79,12 @@ class Command(BaseCommand):
                 WorkingHours.objects.bulk_create(
                     WorkingHours(agent=agent, weekday=day, start=start, end=end) for day in weekdays
                 )
-        self.stdout.write(f"Human agents for the demo campaign: {', '.join(DEMO_AGENTS)}.")
+        for name, (email, phone, zone) in ON_CALL.items():
+            on_call, _ = HumanAgent.objects.get_or_create(name=name, defaults={
+                "email": email, "phone": phone, "time_zone": zone, "takes_transfers": True})
+            on_call.campaigns.add(campaign)
+        self.stdout.write(f"Human agents for the demo campaign: {', '.join(DEMO_AGENTS)}; on call for live "
+                          f"transfers: {', '.join(ON_CALL)}.")
 
     def _superuser(self) -> str:
         password_file = settings.VAR_DIR / "demo-password"

@@ -77,6 +77,8 @@ class Command(BaseCommand):
                      "" if row.barge_in_ms is None else f"{row.barge_in_ms}", "✓" if row.met else "✗")
             text = "  ".join(f"{str(cell)[:width]:<{width}}" for cell, (_, width) in zip(cells, COLUMNS, strict=True))
             self.stdout.write(text if row.met else self.style.ERROR(text))
+            if row.transfer:
+                self.stdout.write(f"    live transfer: {_transfer_line(row.transfer)}")
             if not row.met:
                 self.stdout.write(f"    expected {row.expected}; summary: {row.summary or '—'}")
         totals = result.totals()
@@ -86,6 +88,17 @@ class Command(BaseCommand):
             f"voice-to-voice at the phone p50 {totals['v2v_p50_ms']} ms, p95 {totals['v2v_p95_ms']} ms; "
             f"barge-in stop {totals['barge_in_ms'] or '—'} ms; simulator CPU "
             f"{totals['simulator_cpu_s_per_call']} s per call"))
+
+
+def _transfer_line(transfer: dict) -> str:
+    outcome = {"connected": f"put through to {transfer['human']}", "returned": "nobody took it, the agent came back",
+               "lead_left": "the lead hung up on hold"}.get(transfer["outcome"], transfer["outcome"])
+    parts = [outcome, f"{transfer['humans_rung']} rung"]
+    if transfer.get("hold_ms") is not None:
+        parts.append(f"held {transfer['hold_ms'] / 1000:.1f} s")
+    if transfer.get("connect_ms") is not None:
+        parts.append(f"'yes' to the human's first word {transfer['connect_ms'] / 1000:.1f} s")
+    return ", ".join(parts)
 
 
 def _pair(p50, p95) -> str:
