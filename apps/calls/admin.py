@@ -6,7 +6,16 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
-from apps.calls.models import AgentStep, AgentTransition, Appointment, Call, HumanAgent, Turn, WorkingHours
+from apps.calls.models import (
+    AgentStep,
+    AgentTransition,
+    Appointment,
+    Call,
+    HumanAgent,
+    Transfer,
+    Turn,
+    WorkingHours,
+)
 from apps.core.display import breakdown_table, facts_table
 from apps.costs.models import CostEntry
 from apps.leads.admin import ReadOnlyAdminMixin
@@ -52,6 +61,20 @@ class AgentStepInline(ReadOnlyInline):
     verbose_name_plural = "agent decisions"
 
 
+class TransferInline(ReadOnlyInline):
+    """Live transfers: who took the call (or that nobody did), when, and how long the lead was on hold."""
+
+    model = Transfer
+    fields = ("requested_at", "reason", "status", "human", "wait_ms", "humans_rung", "summary")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    @admin.display(description="humans rung")
+    def humans_rung(self, transfer: Transfer) -> str:
+        return ", ".join(f"{leg.human} ({leg.get_status_display().lower()})" for leg in transfer.legs.all()) or "—"
+
+
 @admin.register(Call)
 class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "lead", "campaign", "status", "outcome", "disposition", "score", "score_band", "attempt",
@@ -60,7 +83,7 @@ class CallAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("lead__name", "lead__phone", "provider_call_id")
     date_hierarchy = "created_at"
     list_select_related = ("lead", "campaign")
-    inlines = (TurnInline, AgentStepInline, AgentTransitionInline, CostEntryInline)
+    inlines = (TurnInline, AgentStepInline, AgentTransitionInline, TransferInline, CostEntryInline)
     readonly_fields = ("recording_player", "qualification", "what_the_lead_said")
     fieldsets = (
         (None, {"fields": ("lead", "campaign", "status", "outcome", "attempt", "provider", "provider_call_id",
@@ -94,8 +117,9 @@ class WorkingHoursInline(admin.TabularInline):
 
 @admin.register(HumanAgent)
 class HumanAgentAdmin(admin.ModelAdmin):
-    list_display = ("name", "email", "time_zone", "is_active")
-    list_filter = ("is_active", "campaigns")
+    list_display = ("name", "email", "phone", "time_zone", "is_active", "takes_transfers")
+    list_editable = ("takes_transfers",)
+    list_filter = ("is_active", "takes_transfers", "campaigns")
     search_fields = ("name", "email")
     filter_horizontal = ("campaigns",)
     inlines = (WorkingHoursInline,)

@@ -17,7 +17,17 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.calls.models import FINAL_CALL_STATUSES, AgentStep, AgentTransition, Call, CallStatus, Turn
+from apps.calls.models import (
+    FINAL_CALL_STATUSES,
+    AgentStep,
+    AgentTransition,
+    Call,
+    CallStatus,
+    HumanAgent,
+    Transfer,
+    TransferLeg,
+    Turn,
+)
 from apps.leads.models import mask_phone
 
 log = logging.getLogger(__name__)
@@ -39,9 +49,13 @@ def may_watch_calls(user) -> bool:
 def _calls():
     last_handover = AgentTransition.objects.filter(call=OuterRef("pk")).order_by("-created_at", "-id")
     last_step = AgentStep.objects.filter(call=OuterRef("pk")).order_by("-number")
+    last_transfer = Transfer.objects.filter(call=OuterRef("pk")).order_by("-requested_at", "-id")
+    last_leg = TransferLeg.objects.filter(transfer__call=OuterRef("pk")).order_by("-placed_at", "-id")
     return Call.objects.select_related("lead", "campaign").annotate(
         last_handover=Subquery(last_handover.values("to_agent")[:1]),
-        last_route=Subquery(last_step.values("route")[:1]))
+        last_route=Subquery(last_step.values("route")[:1]),
+        transfer_status=Subquery(last_transfer.values("status")[:1]),
+        leg_human=Subquery(last_leg.values("human__name")[:1]), leg_status=Subquery(last_leg.values("status")[:1]))
 
 
 def call_row(call: Call) -> dict:
@@ -56,7 +70,27 @@ def call_row(call: Call) -> dict:
         "score": call.score, "band": call.score_band, "outcome": call.disposition or call.outcome,
         "duration": call.duration_seconds, "ended_at": call.ended_at.isoformat() if call.ended_at else None,
         "review_url": reverse("admin:calls_call_change", args=[call.pk]),
+        "transfer": transfer_text(getattr(call, "transfer_status", None), getattr(call, "leg_human", None),
+                                  getattr(call, "leg_status", None)),
     }
+
+
+def transfer_text(status: str | None, human: str | None, leg: str | None) -> str:
+    """A live transfer as the page shows it: "on hold, ringing Riley Chen", "with Riley Chen", …"""
+    if status == Transfer.Status.WAITING:
+        doing = {TransferLeg.Status.WHISPER: "hearing the summary"}.get(leg, "ringing")
+        return f"lead on hold: {doing} {human}" if human else "lead on hold"
+    if status == Transfer.Status.CONNECTED:
+        return f"talking with {human}" if human else "put through"
+    if status in (Transfer.Status.RETURNED, Transfer.Status.UNAVAILABLE):
+        return "nobody took the transfer: back with the agent"
+    return ""
+
+
+def on_call() -> list[dict]:
+    """The human agents who could take live transfers (a phone, active), and whether they take them now."""
+    return [{"id": human.pk, "name": human.name, "taking": human.takes_transfers}
+            for human in HumanAgent.objects.filter(is_active=True).exclude(phone="").order_by("name")]
 
 
 def snapshot() -> dict:

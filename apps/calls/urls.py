@@ -14,6 +14,7 @@ urlpatterns = [
     path("telephony/twilio/transfer/<int:leg_id>/answer", views.transfer_answer, name="twilio-transfer-answer"),
     path("telephony/twilio/transfer/<int:leg_id>/status", views.transfer_status, name="twilio-transfer-status"),
     path("live/", views.live_calls, name="live-calls"),
+    path("live/transfers/<int:agent_id>", views.switch_transfers, name="switch-transfers"),
     path("calls/<int:call_id>/recording.wav", views.call_recording, name="call-recording"),
     path("appointments/<int:appointment_id>/invite.ics", views.appointment_ics, name="appointment-ics"),
 ]

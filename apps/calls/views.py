@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -20,7 +20,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from apps.calls import live, transfers
 from apps.calls.lifecycle import UnknownCall, record_call_event
-from apps.calls.models import Appointment, Call, TransferLeg
+from apps.calls.models import Appointment, Call, HumanAgent, TransferLeg
 from apps.calls.scheduling import appointment_ics as build_ics
 from apps.core.permissions import staff_page
 from apps.integrations.telephony import twiml
@@ -198,7 +198,20 @@ def live_calls(request: HttpRequest) -> HttpResponse:
     if not live.may_watch_calls(request.user):
         return JsonResponse({"error": "not allowed"}, status=403)
     return render(request, "calls/live.html", {**admin.site.each_context(request), "title": "Live calls",
-                                                "state": live.snapshot()})
+                                                "state": live.snapshot(), "on_call": live.on_call(),
+                                                "may_switch": request.user.has_perm("calls.change_humanagent")})
+
+
+@require_POST
+@staff_page("calls.change_humanagent")
+def switch_transfers(request: HttpRequest, agent_id: int) -> HttpResponse:
+    """A human agent's "taking live transfers" switch, flipped from the live-calls page."""
+    human = get_object_or_404(HumanAgent, pk=agent_id, is_active=True)
+    human.takes_transfers = request.POST.get("taking") == "1"
+    human.save(update_fields=["takes_transfers"])
+    log.info("user %s: %s %s live transfers", request.user.pk, human.name,
+             "takes" if human.takes_transfers else "no longer takes")
+    return redirect("live-calls")
 
 
 @staff_page("calls.view_call")

@@ -278,3 +278,34 @@ def test_forged_transfer_webhooks_are_refused(client, twilio, at_work, live_call
     other_sid = post(client, "twilio-transfer-whisper", leg.pk, {**leg_form(leg), "CallSid": "CA" + "0" * 32})
     assert other_sid.status_code == 404
     assert transfers.transfer_status(started.transfer_id) == "waiting"
+
+
+# --- what staff see -----------------------------------------------------------------------------------------
+
+def test_the_live_page_shows_the_lead_on_hold_and_who_is_ringing(client, admin_user, twilio, at_work, live_call):
+    client.force_login(admin_user)
+    started = transfers.request_transfer(live_call.pk, "asked")
+    page = client.get(reverse("live-calls")).content.decode()
+    assert "lead on hold: ringing Jordan Lee" in page
+    leg = only_leg(started.transfer_id)
+    post(client, "twilio-transfer-whisper", leg.pk, leg_form(leg))
+    post(client, "twilio-transfer-answer", leg.pk, leg_form(leg, Digits="1"))
+    assert "talking with Jordan Lee" in client.get(reverse("live-calls")).content.decode()
+
+
+def test_a_human_is_switched_to_taking_transfers_from_the_live_page(client, admin_user, humans):
+    jordan, _ = humans
+    HumanAgent.objects.filter(pk=jordan.pk).update(takes_transfers=False)
+    client.force_login(admin_user)
+    page = client.get(reverse("live-calls")).content.decode()
+    assert "Jordan Lee: not taking transfers" in page
+    client.post(reverse("switch-transfers", args=[jordan.pk]), {"taking": "1"})
+    assert HumanAgent.objects.get(pk=jordan.pk).takes_transfers
+
+
+def test_staff_who_may_not_change_human_agents_cannot_flip_the_switch(client, humans, django_user_model):
+    jordan, _ = humans
+    viewer = django_user_model.objects.create_user("viewer", password="pw-view-1", is_staff=True)
+    client.force_login(viewer)
+    assert client.post(reverse("switch-transfers", args=[jordan.pk]), {"taking": "0"}).status_code == 403
+    assert HumanAgent.objects.get(pk=jordan.pk).takes_transfers
