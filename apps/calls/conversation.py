@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from apps.calls import live, transfers
-from apps.calls.models import AgentStep, Call, HumanAgent
-from apps.calls.scheduling import Slot, SlotTaken, book_appointment, free_slots, speak_slot
+from apps.calls.models import AgentStep, Appointment, Call, HumanAgent
+from apps.calls.scheduling import Slot, SlotTaken, book_appointment, cancel_appointment, free_slots, speak_slot
 from apps.campaigns.models import Campaign
 from apps.compliance.recording import recording_decision
 from apps.core.dbthread import run_db
@@ -65,6 +65,8 @@ class DjangoCallDomain:
                         "warm": campaign.warm_threshold},
             "answered_by": call.answered_by, "voicemail_message": campaign.voicemail_message,
             "facts": dict(lead.facts or {}), "transfer_policy": campaign.transfer_policy,
+            "direction": call.direction,
+            "booked_before": _open_appointment(lead, call) if call.direction == Call.Direction.INBOUND else None,
         }
 
     def answered_by(self, call_id: int) -> str:
@@ -103,6 +105,9 @@ class DjangoCallDomain:
 
     def transfer_offer(self, state: dict) -> str | None:
         return transfers.transfer_offer(state["call_id"], _now(state))
+
+    def cancel_appointment(self, state: dict, appointment_id: int) -> bool:
+        return cancel_appointment(appointment_id, lead_id=state["lead_id"])
 
     def nobody_free(self, state: dict, reason: str) -> None:
         transfers.nobody_free(state["call_id"], reason)
@@ -175,6 +180,17 @@ class DjangoCallDomain:
 
     async def show_score(self, call_id: int, score: int | None, band: str, agent: str) -> None:
         await live.apublish("score", call_id, score=score, band=band, agent=agent)
+
+
+def _open_appointment(lead: Lead, call: Call) -> dict | None:
+    """The lead's next booked meeting (a lead who calls back may want to move or cancel it)."""
+    appointment = (Appointment.objects.filter(lead=lead, status=Appointment.Status.BOOKED,
+                                              starts_at__gt=call.created_at).select_related("agent")
+                   .order_by("starts_at").first())
+    if appointment is None:
+        return None
+    return {"id": appointment.pk, "starts_at": appointment.starts_at.astimezone(dt.UTC).isoformat(),
+            "agent_name": appointment.agent.name if appointment.agent else "our agent"}
 
 
 def _notes(facts: dict) -> str:

@@ -111,7 +111,8 @@ def recent_call_times(phones: list[str], now: dt.datetime) -> dict[str, tuple[dt
     if not phones or not window:
         return {}
     found: dict[str, list[dt.datetime]] = {}
-    rows = (Call.objects.filter(lead__phone__in=set(phones), created_at__gt=now - window)
+    rows = (Call.objects.filter(lead__phone__in=set(phones), created_at__gt=now - window,
+                                direction=Call.Direction.OUTBOUND)
             .exclude(outcome="not_placed").values_list("lead__phone", "created_at"))
     for phone, created_at in rows:
         found.setdefault(phone, []).append(created_at)

@@ -157,6 +157,9 @@ def _schedule_next_attempt(call: Call, now: dt.datetime) -> None:
     lead.last_outcome, lead.last_called_at = call.outcome, call.ended_at
     if call.outcome == "invalid_number":
         lead.status, lead.next_attempt_at = LeadStatus.INVALID, None
+    elif call.direction == Call.Direction.INBOUND:
+        if lead.status == LeadStatus.IN_CALL:  # the lead called us: their own schedule goes on as it was
+            lead.status = LeadStatus.CALLED if lead.attempts else LeadStatus.NEW
     elif lead.status in (LeadStatus.QUEUED, LeadStatus.IN_CALL):
         # The conversation may have moved the lead on (qualified, opted out); only a lead still
         # "on the phone" is put back in line.

@@ -29,6 +29,10 @@ CALL_STATUS_RANK = {CallStatus.QUEUED: 0, CallStatus.DIALING: 1, CallStatus.RING
 
 
 class Call(models.Model):
+    class Direction(models.TextChoices):
+        OUTBOUND = "outbound", "We called the lead"
+        INBOUND = "inbound", "The lead called us"
+
     lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="calls")
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="calls")
     status = models.CharField(max_length=20, choices=CallStatus.choices, default=CallStatus.QUEUED)
@@ -37,7 +41,8 @@ class Call(models.Model):
     provider_call_id = models.CharField(max_length=64, blank=True)
     provider_status = models.CharField(max_length=20, blank=True, help_text="The provider's last reported status")
     answered_by = models.CharField(max_length=30, blank=True, help_text="human or machine_*, from machine detection")
-    attempt = models.PositiveSmallIntegerField(default=1, help_text="Which attempt on this lead")
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.OUTBOUND)
+    attempt = models.PositiveSmallIntegerField(default=1, help_text="Which attempt on this lead (0: the lead called)")
     created_at = models.DateTimeField(auto_now_add=True)
     placed_at = models.DateTimeField(null=True, blank=True)
     last_event_at = models.DateTimeField(null=True, blank=True)

@@ -264,6 +264,15 @@ def book_appointment(*, lead: Lead, call=None, slot: Slot, lead_tz: str = "", no
     return appointment
 
 
+def cancel_appointment(appointment_id: int, *, lead_id: int | None = None) -> bool:
+    """Cancel a booked appointment (the lead's own, when `lead_id` is given); whether it was cancelled now. The
+    calendar invite then says CANCEL."""
+    booked = Appointment.objects.filter(pk=appointment_id, status=Appointment.Status.BOOKED)
+    if lead_id is not None:
+        booked = booked.filter(lead_id=lead_id)
+    return booked.update(status=Appointment.Status.CANCELLED) == 1
+
+
 def _inside_working_hours(agent: HumanAgent, slot: Slot) -> bool:
     zone = ZoneInfo(agent.time_zone)
     start = slot.starts_at.astimezone(zone)

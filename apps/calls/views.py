@@ -18,13 +18,13 @@ from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from apps.calls import live, transfers
+from apps.calls import inbound, live, transfers
 from apps.calls.lifecycle import UnknownCall, record_call_event
 from apps.calls.models import Appointment, Call, HumanAgent, TransferLeg
 from apps.calls.scheduling import appointment_ics as build_ics
 from apps.core.permissions import staff_page
 from apps.integrations.telephony import twiml
-from apps.integrations.telephony.twilio import public_url
+from apps.integrations.telephony.twilio import public_url, stream_twiml
 from apps.leads.do_not_call import add_to_do_not_call, revokes_consent
 from apps.leads.models import DoNotCall, mask_phone
 from apps.leads.phones import normalize_or_none
@@ -170,6 +170,55 @@ def transfer_status(request: HttpRequest, leg_id: int) -> HttpResponse:
     TransferLeg.objects.filter(pk=leg_id, provider_call_id="").update(provider_call_id=request.POST.get("CallSid", ""))
     transfers.leg_status(leg_id, request.POST.get("CallStatus", ""),
                          duration=int(duration) if duration.isdigit() else None)
+    return HttpResponse(status=204)
+
+
+def _inbound_provider(request: HttpRequest, *, stamped: bool) -> tuple[str, str | None]:
+    """(which network signed this webhook for one of our numbers: twilio or simulated, the refusal when neither)."""
+    refusal = _refusal(request, "twilio", stamped=stamped)
+    if refusal is None:
+        return "twilio", None
+    if _refusal(request, "simulated", stamped=stamped) is None:
+        return "simulated", None
+    return "", refusal
+
+
+@csrf_exempt
+@require_POST
+def twilio_voice(request: HttpRequest) -> HttpResponse:
+    """A call to one of our numbers (the number's "A call comes in" webhook): answered by the agent with the same
+    media pipeline, the caller matched to their lead (apps.calls.inbound); TwiML <Connect><Stream>."""
+    provider, refusal = _inbound_provider(request, stamped=False)
+    if refusal:
+        log.warning("refused an inbound-call webhook: %s", refusal)
+        return JsonResponse({"error": refusal}, status=403)
+    answered = inbound.answer_inbound(request.POST.get("From", ""), request.POST.get("To", ""),
+                                      request.POST.get("CallSid", ""), provider)
+    if answered.call is None:
+        return _twiml(twiml.passed(answered.why_not))
+    return _twiml(stream_twiml(answered.call, stream_url=None if provider == "twilio" else _stream_url(request)))
+
+
+def _stream_url(request: HttpRequest) -> str:
+    """The media stream's address as the simulated network reaches us (directly, no proxy)."""
+    scheme = "wss" if request.is_secure() else "ws"
+    return f"{scheme}://{request.get_host()}{settings.MEDIA_STREAM_PATH}"
+
+
+@csrf_exempt
+@require_POST
+def twilio_voice_status(request: HttpRequest) -> HttpResponse:
+    """Status callbacks for calls to our numbers (the number's "Call status changes" webhook), by CallSid."""
+    provider, refusal = _inbound_provider(request, stamped=True)
+    if refusal:
+        return JsonResponse({"error": refusal}, status=403)
+    call_id = Call.objects.filter(provider_call_id=request.POST.get("CallSid", ""),
+                                  direction=Call.Direction.INBOUND).values_list("pk", flat=True).first()
+    if call_id is None:
+        return HttpResponse(status=204)  # a call we did not answer (no campaign took it): nothing to keep
+    duration = request.POST.get("CallDuration", "")
+    record_call_event(call_id, request.POST.get("CallSid", ""), request.POST.get("CallStatus", ""),
+                      duration=int(duration) if duration.isdigit() else None, provider=provider)
     return HttpResponse(status=204)
 
 

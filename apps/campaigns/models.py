@@ -175,6 +175,10 @@ class Campaign(models.Model):
     hot_threshold = models.PositiveSmallIntegerField(default=70, help_text="Score at or above which a lead is hot")
     warm_threshold = models.PositiveSmallIntegerField(default=40, help_text="Score at or above which a lead is warm")
     appointment_minutes = models.PositiveSmallIntegerField(default=30)
+    answers_inbound = models.BooleanField(
+        "new callers join this campaign", default=False,
+        help_text="A caller who is not yet a lead of any campaign becomes a lead of this one and is qualified (one "
+                  "campaign at most). Known leads who call back are answered in their own campaign.")
     transfer_policy = models.CharField(
         "live transfer", max_length=15, choices=TransferPolicy.choices, default=TransferPolicy.ON_REQUEST,
         help_text="When the agent puts the lead through to a human agent who is taking live transfers now (their "
@@ -190,6 +194,8 @@ class Campaign(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["answers_inbound"], condition=models.Q(answers_inbound=True),
+                                               name="campaign_one_inbound")]
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -38,6 +38,7 @@ class AbandonmentRate:
 def abandonment_rates(campaign_ids, now: dt.datetime) -> dict[int, AbandonmentRate]:
     """Each campaign's rate over the 30 days before `now`, in one query."""
     rows = (Call.objects.filter(campaign_id__in=list(campaign_ids), answered_at__gte=now - WINDOW,
+                                direction=Call.Direction.OUTBOUND,
                                 answered_at__lte=now)
             .exclude(answered_by__startswith="machine")
             .values("campaign_id")

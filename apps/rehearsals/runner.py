@@ -207,7 +207,15 @@ class Rehearsal:
         barge = [r.barge_in_ms for r in self.results if r.barge_in_ms is not None]
         cpu = [r.simulator_cpu_s for r in self.results if r.simulator_cpu_s is not None]
         cost = sum((Decimal(r.cost) for r in self.results), Decimal(0))
+        transfers = [r.transfer for r in self.results if r.transfer]
+        connect = [t["connect_ms"] for t in transfers if t["outcome"] == "connected" and t.get("connect_ms")]
+        returned = [t["hold_ms"] for t in transfers if t["outcome"] == "returned" and t.get("hold_ms") is not None]
+        transfer = {"connected": len(connect), "connect_p50_ms": _round(percentile(connect, 0.5)),
+                    "connect_p95_ms": _round(percentile(connect, 0.95)), "returned": len(returned),
+                    "returned_hold_p50_ms": _round(percentile(returned, 0.5)),
+                    "returned_hold_p95_ms": _round(percentile(returned, 0.95))} if transfers else None
         return {"calls": len(self.results), "met": sum(r.met for r in self.results), "cost": str(cost),
+                "transfer": transfer,
                 "cost_per_call": str((cost / len(self.results)).quantize(Decimal("0.0001"))) if self.results else None,
                 "v2v_p50_ms": _round(percentile(v2v, 0.5)), "v2v_p95_ms": _round(percentile(v2v, 0.95)),
                 "barge_in_ms": barge, "simulator_cpu_s_per_call": round(sum(cpu) / len(cpu), 2) if cpu else None,

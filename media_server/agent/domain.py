@@ -49,6 +49,9 @@ class CallDomain(Protocol):
     def schedule_callback(self, state: dict, at: dt.datetime) -> None:
         """The dialer calls the lead back at `at`, not before."""
 
+    def cancel_appointment(self, state: dict, appointment_id: int) -> bool:
+        """Cancel the lead's own booked appointment; whether it was cancelled."""
+
     def transfer_offer(self, state: dict) -> str | None:
         """The person a live transfer would ring first now (a name), or None when nobody can take a call."""
 

@@ -55,6 +55,8 @@ class CallState(TypedDict, total=False):
     wrap_up: bool  # a turn from now the call would pass its cost cap: end it politely
     voicemail_message: str  # the campaign's own; blank = the template
     transfer_policy: str  # never, on_request, hot_or_request (the campaign's); absent: never
+    direction: str  # outbound (we called), inbound (the lead called us)
+    booked_before: dict | None  # a caller's meeting already booked: {id, starts_at, agent_name[, cancelled]}
     # this turn
     turn_number: int
     turn: dict | None  # text, dtmf, usable
@@ -174,10 +176,24 @@ class AgentGraph:
         if state.get("turn_number"):  # the same call again, on a restarted worker: pick up where it was
             return {"replies": ["Sorry about that, we got cut off.", state.get("question") or replies.say("repeat")],
                     "free_reply": False}
+        if state.get("direction") == "inbound":
+            return self._greet_caller(state, replies)
         text = replies.say("greeting")
         return {"replies": [text], "agent": "conversation", "expecting": "permission",
                 "question": text.rsplit(". ", 1)[-1], "free_reply": False,
                 "handovers": [["", "conversation", "call answered"]]}
+
+    def _greet_caller(self, state: CallState, replies: Replies) -> dict:
+        """A lead who calls us: thanked for calling back (by name when we know them), the AI disclosed, their
+        booked meeting named, and asked what they need."""
+        known = bool((state.get("persona") or {}).get("lead_name"))
+        said = [replies.say("greeting_inbound" if known else "greeting_inbound_new")]
+        if booked := state.get("booked_before"):
+            spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(booked["starts_at"]))
+            said.append(replies.say("inbound_booked", human=booked["agent_name"], slot=spoken))
+        question = replies.say("inbound_help")
+        return {"replies": [*said, question], "agent": "conversation", "expecting": "", "question": question,
+                "free_reply": False, "handovers": [["", "conversation", "the lead called us"]]}
 
     def take_turn(self, state: CallState) -> dict:
         """Keep what the lead just said: new facts, the score they give."""
@@ -210,6 +226,9 @@ class AgentGraph:
             return "voicemail"
         if intent in ("wrong_number", "goodbye"):
             return "closing"
+        if expecting == "another_time" and not u.get("when") and (
+                intent == "deny" or u.get("objection") in ("not_interested", "busy")):
+            return "closing"  # cancelled their meeting and wants no other: goodbye
         if state.get("wrap_up") and not (expecting == "confirm" and intent == "affirm"):
             return "closing"  # the call's cost cap: wrap up now (a booking being confirmed may finish)
         if (state.get("turn") or {}).get("event") == "transfer_returned" or expecting == "transfer_offer" \
@@ -227,7 +246,9 @@ class AgentGraph:
             return "conversation"
         if expecting == "callback_time":
             return "objection"
-        if expecting in ("slot_choice", "confirm") or intent == "schedule" or agent == "scheduling":
+        booked = state.get("booked_before") or {}
+        if expecting in ("slot_choice", "confirm", "another_time") or intent == "schedule" or agent == "scheduling" \
+                or (u.get("cancels") and booked and not booked.get("cancelled")):
             return "scheduling"
         if agent == "conversation":
             return "conversation"
@@ -366,6 +387,13 @@ class AgentGraph:
         u, replies = _u(state), _replies(state)
         expecting, offered, intent = state.get("expecting", ""), state.get("offered") or [], u.get("intent")
         when = u.get("when")
+        booked = state.get("booked_before") or {}
+        if u.get("cancels") and booked and not booked.get("cancelled") and not when:
+            self.actions.cancel_appointment(state, booked["id"])
+            spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(booked["starts_at"]))
+            text = replies.say("cancelled", human=booked["agent_name"], slot=spoken)
+            return {"replies": [text], "booked_before": {**booked, "cancelled": True}, "expecting": "another_time",
+                    "question": text, "agent": "scheduling", "disposition": "cancelled", "free_reply": False}
         if expecting == "confirm" and state.get("chosen"):
             # A "yes" we could not hear clearly is asked again; the same unclear "yes" after that is a yes.
             if intent == "affirm" or (intent == "repeat" and u.get("unsure") == "affirm"
@@ -568,6 +596,12 @@ class AgentGraph:
             offer = self._offer(state, replies, None)
             return {**offer, "replies": [replies.say("slot_taken"), *offer["replies"]]}
         spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
+        booked = state.get("booked_before") or {}
+        if booked and not booked.get("cancelled"):  # a caller moving their meeting: the old time goes
+            self.actions.cancel_appointment(state, booked["id"])
+            said = [replies.say("moved", slot=spoken, human=slot["agent_name"])]
+            return {**_end(said, "appointment", "appointment moved"), "appointment": appointment, "chosen": None,
+                    "booked_before": {**booked, "cancelled": True}}
         said = [replies.say("booked", slot=spoken, human=slot["agent_name"])]
         return {**_end(said, "appointment", "appointment booked"), "appointment": appointment, "chosen": None}
 

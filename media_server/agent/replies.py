@@ -205,6 +205,22 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "goodbye_cold": (
         "Thanks, {first}. If anything changes, {company} is here{callback}. Have a great day.",
     ),
+    # --- a lead who calls us (the AI disclosure stays: it is the first thing they hear from us)
+    "greeting_inbound": (
+        "Thanks for calling {company} back{name}, this is {agent}, an automated assistant{recorded}.",
+        "Hi{name}, thanks for calling {company} back. I'm {agent}, the automated assistant{recorded}.",
+    ),
+    "greeting_inbound_new": (
+        "Thanks for calling {company}, this is {agent}, an automated assistant{recorded}.",
+    ),
+    "inbound_booked": ("I see you're booked with {human} {slot}.",),
+    "inbound_help": ("How can I help you today?", "What can I do for you?"),
+    "cancelled": (
+        "Okay, I've cancelled your meeting with {human} {slot}. Would you like to pick another time?",
+    ),
+    "moved": (
+        "Done, your meeting with {human} is now {slot}, and the old time is cancelled. Thanks {first}, goodbye.",
+    ),
     # --- live transfer (the connecting line is said before the hold: the lead knows who is coming)
     "transfer_connecting": (
         "Of course. I'll get {human} on the line for you now, please hold for a moment.",

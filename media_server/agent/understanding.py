@@ -263,6 +263,12 @@ _WANTS_PERSON = _rx(
     r"\b(?:i'd|i would|i want|i wanna|i need|i'd rather|i prefer|i'd prefer) (?:to )?(?:talk|speak|deal) (?:to|with) "
     r"(?:a |an )?(?:real |live |actual )?(?:person|human|agent|realtor|someone|somebody)\b",
 )
+# Calling off a meeting already booked (a lead who calls back): "cancel my appointment", "I can't make it on Tuesday".
+_CANCELS = _rx(
+    r"\bcancel(?:l?ing)? (?:my |the |our |that |this )?(?:appointment|meeting|showing|consultation|call|visit|it)\b",
+    r"\b(?:can't|cannot|can not|won't be able to|not able to) make (?:it|the (?:appointment|meeting|showing))\b",
+    r"\b(?:call|calling) off (?:the |my |our )?(?:appointment|meeting|showing)\b",
+)
 _A_MEETING = re.compile(r"\b(?:sit down|meet|meeting|appointment|tour|showing|visit|come (?:by|over)|stop by)\b")
 _NO_PERSON = re.compile(r"\b(?:don't|do not|no need to|doesn't|does not) (?:need to |want to |have to )?"
                         r"(?:talk|speak)\b|\bnot (?:right )?now\b.*\b(?:person|agent)\b")
@@ -710,6 +716,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if attach_when and when is not None:
         u.when = when
         u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and f.words in when.words)]
+    u.cancels = bool(_CANCELS.search(c)) and u.intent != "opt_out"
     u.wants_person = bool(_WANTS_PERSON.search(c)) and not _NO_PERSON.search(c) and not _A_MEETING.search(c) \
         and u.when is None and u.intent not in ("opt_out", "wrong_number", "voicemail")
     return u

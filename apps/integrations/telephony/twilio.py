@@ -48,10 +48,10 @@ def public_url(path: str, scheme: str = "https") -> str:
     return base + path
 
 
-def stream_twiml(call) -> str:
-    """TwiML that connects the answered call's audio to our media server, with our call id and the
-    short-lived token that binds the stream to this call (apps.calls.streams)."""
-    url = public_url(settings.MEDIA_STREAM_PATH, "wss")
+def stream_twiml(call, stream_url: str | None = None) -> str:
+    """TwiML that connects the answered call's audio to our media server (`stream_url`, else our public wss
+    address), with our call id and the short-lived token that binds the stream to this call (apps.calls.streams)."""
+    url = stream_url or public_url(settings.MEDIA_STREAM_PATH, "wss")
     parameters = "".join(f"<Parameter name={quoteattr(name)} value={quoteattr(value)}/>"
                          for name, value in stream_parameters(call).items())
     return f"<Response><Connect><Stream url={quoteattr(url)}>{parameters}</Stream></Connect></Response>"

@@ -32,11 +32,13 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, default=600, help="give up after this many seconds")
         parser.add_argument("--state", default="DC", help="two-letter state the leads live in, whose calling and "
                             "recording rules apply (default DC: none above the federal floor)")
+        parser.add_argument("--copies", type=int, default=1, help="call each persona this many times (distinct "
+                            "leads), for figures over many calls (default 1)")
         parser.add_argument("--wait-for-stack", type=float, default=0, metavar="SECONDS",
                             help="wait this long for the stack to come up (make demo starts it alongside)")
 
     def handle(self, *args, campaign: str, personas: str | None, concurrency: int, json: bool, timeout: float,
-               wait_for_stack: float, state: str, **options):
+               wait_for_stack: float, state: str, copies: int, **options):
         logging.getLogger("httpx").setLevel(logging.WARNING)  # its health checks are not the report
         found = campaign_for_command(campaign)
         if concurrency < 1:
@@ -55,7 +57,8 @@ class Command(BaseCommand):
                 raise RehearsalError("The rehearsal needs the whole stack running. Missing:\n  - "
                                      + "\n  - ".join(missing))
             progress = (lambda line: None) if json else self.stdout.write
-            result = rehearse(found, chosen, concurrency=concurrency, timeout=timeout, progress=progress, state=state)
+            result = rehearse(found, chosen, concurrency=concurrency, timeout=timeout, progress=progress, state=state,
+                              copies=copies)
         except RehearsalError as exc:
             raise CommandError(str(exc)) from None
         if json:
@@ -88,6 +91,12 @@ class Command(BaseCommand):
             f"voice-to-voice at the phone p50 {totals['v2v_p50_ms']} ms, p95 {totals['v2v_p95_ms']} ms; "
             f"barge-in stop {totals['barge_in_ms'] or '—'} ms; simulator CPU "
             f"{totals['simulator_cpu_s_per_call']} s per call"))
+        if transfer := totals.get("transfer"):
+            self.stdout.write(self.style.MIGRATE_HEADING(
+                f"live transfers: {transfer['connected']} put through, 'yes' to the human's first word p50 "
+                f"{_seconds(transfer['connect_p50_ms'])}, p95 {_seconds(transfer['connect_p95_ms'])}; "
+                f"{transfer['returned']} came back to the agent after a hold of p50 "
+                f"{_seconds(transfer['returned_hold_p50_ms'])}, p95 {_seconds(transfer['returned_hold_p95_ms'])}"))
 
 
 def _transfer_line(transfer: dict) -> str:
@@ -99,6 +108,10 @@ def _transfer_line(transfer: dict) -> str:
     if transfer.get("connect_ms") is not None:
         parts.append(f"'yes' to the human's first word {transfer['connect_ms'] / 1000:.1f} s")
     return ", ".join(parts)
+
+
+def _seconds(ms) -> str:
+    return "—" if ms is None else f"{ms / 1000:.1f} s"
 
 
 def _pair(p50, p95) -> str:
