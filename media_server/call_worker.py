@@ -32,7 +32,7 @@ def call_context(opening: calls.CallOpening, language: str = "auto") -> CallCont
     language the call is transcribed in)."""
     return CallContext(call_id=opening.call_id, lead_name=opening.lead_name, agent_name=opening.agent_name,
                        company_name=opening.company_name, callback_number=opening.callback_number,
-                       language=language, record=opening.record)
+                       language=language, record=opening.record, inbound=opening.inbound)
 
 
 class MediaWorker:

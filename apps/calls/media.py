@@ -38,6 +38,7 @@ class CallOpening:
     company_name: str
     callback_number: str
     record: bool = True  # keep the call's audio (apps.compliance.recording)
+    inbound: bool = False  # the lead called us: the agent speaks first
 
 
 # --- before the stream ---------------------------------------------------------------
@@ -61,7 +62,8 @@ def call_opening(call_id: int) -> CallOpening | None:
     campaign = call.campaign
     return CallOpening(call_id=call.pk, lead_name=call.lead.name, agent_name=campaign.agent_name,
                        company_name=campaign.company_name, callback_number=campaign.callback_number,
-                       record=recording_decision(call.lead, campaign).record)
+                       record=recording_decision(call.lead, campaign).record,
+                       inbound=call.direction == Call.Direction.INBOUND)
 
 
 def answered_by_so_far(call_id: int) -> str:

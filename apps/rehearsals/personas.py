@@ -100,6 +100,15 @@ class TransferPlay:
 
 
 @dataclass(frozen=True)
+class CallsBack:
+    """After our call ends (say, a voicemail left), the lead calls the number it was given, `after_seconds` later,
+    and talks as `persona` (a person's persona)."""
+
+    persona: str
+    after_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
 class Persona:
     name: str
     description: str
@@ -117,6 +126,8 @@ class Persona:
     patience_seconds: float = 20.0  # waiting this long for the agent, the lead hangs up
     hang_up_after_seconds: float | None = None  # the lead hangs up this long after answering, whatever happens
     transfer: TransferPlay = field(default_factory=TransferPlay)
+    calls_back: CallsBack | None = None  # then `expect` is the call back's outcome
+    callback_only: bool = False  # only the voice of a lead calling back (another persona's calls_back): never dialled
     expect: dict = field(default_factory=dict)  # {disposition: x | [x, y], status: y}
     path: str = ""
 
@@ -189,7 +200,8 @@ class _Reader:
 
 
 _TOP = {"name", "description", "answer", "lead_name", "voice", "hello", "rules", "default", "max_turns", "line",
-        "interrupt", "machine", "ring_seconds", "patience_seconds", "hang_up_after_seconds", "expect", "transfer"}
+        "interrupt", "machine", "ring_seconds", "patience_seconds", "hang_up_after_seconds", "expect", "transfer",
+        "calls_back", "callback_only"}
 
 
 def load_persona(path: Path) -> Persona:
@@ -223,6 +235,8 @@ def load_persona(path: Path) -> Persona:
         patience_seconds=reader.number(data, "patience_seconds", "", 20.0, 1, 300),
         hang_up_after_seconds=reader.number(data, "hang_up_after_seconds", "", None, 1, 900),
         transfer=_transfer(reader, data.get("transfer")),
+        calls_back=_calls_back(reader, data.get("calls_back")),
+        callback_only=reader.flag(data, "callback_only", ""),
         expect=_expect(reader, data.get("expect")),
         path=str(path),
     )
@@ -311,6 +325,17 @@ def _transfer(reader: _Reader, data) -> TransferPlay:
                         available=data.get("available", True) is not False)
 
 
+def _calls_back(reader: _Reader, data) -> CallsBack | None:
+    if data is None:
+        return None
+    data = reader.mapping(data, "calls_back")
+    reader.no_unknown(data, {"persona", "after_seconds"}, "calls_back.")
+    name = reader.text(data, "persona", "calls_back.")
+    if not _NAME.match(name):
+        raise reader.fail("calls_back.persona", f"not a persona name: {name!r}")
+    return CallsBack(persona=name, after_seconds=reader.number(data, "after_seconds", "calls_back.", 5.0, 0, 3600))
+
+
 def _expect(reader: _Reader, data) -> dict:
     if data is None:
         raise reader.fail("expect", "is required: the disposition and/or status the persona should end with")
@@ -331,7 +356,12 @@ def load_personas(directory: Path | None = None) -> dict[str, Persona]:
     """Every persona in the directory (SIMULATED_PERSONAS_DIR by default), by name; the first bad file stops
     with its error."""
     directory = Path(directory or settings.SIMULATED_PERSONAS_DIR)
-    return {persona.name: persona for persona in map(load_persona, sorted(directory.glob("*.yaml")))}
+    found = {persona.name: persona for persona in map(load_persona, sorted(directory.glob("*.yaml")))}
+    for persona in found.values():
+        if persona.calls_back and persona.calls_back.persona not in found:
+            raise PersonaError(f"{persona.name}.yaml: calls_back.persona: no persona named "
+                               f"{persona.calls_back.persona!r}")
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -297,6 +297,8 @@ def _result_if_done(lead: RehearsalLead, since: dt.datetime, client, finished_at
     call = _latest_call(lead, since)
     if call is None or call.status not in FINAL_CALL_STATUSES:
         return None
+    if lead.persona.calls_back and call.direction != Call.Direction.INBOUND:
+        return None  # the lead is yet to call back: its outcome is the persona's
     analysed = call.answered_at is None or call.status in NO_CONVERSATION or bool(call.disposition)
     if not analysed:
         return None
@@ -359,7 +361,7 @@ def _round(value: float | None) -> float | None:
 def choose_personas(names: str | None) -> list[Persona]:
     known = personas()
     if not names:
-        return list(known.values())
+        return [persona for persona in known.values() if not persona.callback_only]
     chosen = [name.strip() for name in names.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in known]
     if unknown:

@@ -66,7 +66,8 @@ def _settled(answered_by: str) -> bool:
 
 
 class AgentReplies(DirectStage):
-    """Outbound calls wait for the lead's hello (or GREETING_SILENCE_SECONDS of silence) and greet;
+    """Outbound calls wait for the lead's hello (or GREETING_SILENCE_SECONDS of silence) and greet (a call the lead
+    made is greeted at once, as a person answering the phone would);
     the hello itself is transcribed but not answered. Every later lead turn (speech or keypad) gets
     a reply, one reply at a time in order. A barge-in (InterruptionFrame) stops the reply at once."""
 
@@ -108,7 +109,7 @@ class AgentReplies(DirectStage):
             self._verdict.set()
         elif isinstance(frame, StartFrame):
             self.spawn(self._take_turns(), "turns")
-            self.spawn(self._greet_after_silence(), "greet")
+            self.spawn(self._greet_at_once() if self.context.inbound else self._greet_after_silence(), "greet")
             self.spawn(self._watch_for_a_machine(), "amd")
         elif isinstance(frame, UserStartedSpeakingFrame):
             self._in_speech = True
@@ -143,6 +144,11 @@ class AgentReplies(DirectStage):
         self._greeted = True
         hello_end = self._speech_end_ms if self._hello else 0  # the greeting answers the lead's hello
         self._reply = self.spawn(self._say(self.agent.greeting(self.context), hello_end), "greeting")
+
+    async def _greet_at_once(self) -> None:
+        await asyncio.sleep(0)  # the StartFrame goes down the pipeline first
+        if not self._greeted:
+            self._greet()
 
     async def _greet_after_silence(self) -> None:
         while not self._greeted:

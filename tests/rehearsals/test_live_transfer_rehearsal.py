@@ -1,7 +1,8 @@
 """Live transfers end to end on the simulated network: real daphne, Celery, media worker and network process. A lead
 who asks for a person is held (music, never silence), an on-call human's phone rings, they hear the summary and
 press 1, and the two are joined while the AI leaves; a human who passes brings the AI back to book; with nobody
-taking transfers the lead is offered a meeting at once. Outcomes are asserted in the database.
+taking transfers the lead is offered a meeting at once. Outcomes are asserted in the database. (A lead calling back
+after our voicemail: tests/rehearsals/test_rehearsal.py.)
 
 Select it with `-k rehearsal` (about three minutes on two cores)."""
 from __future__ import annotations
@@ -37,12 +38,13 @@ def transfer_campaign(active_campaign):
     return active_campaign
 
 
+@pytest.mark.timeout(480)  # three persona calls of a minute or more, two at a time, on a loaded box
 def test_a_lead_is_put_through_a_pass_brings_the_ai_back_and_nobody_free_books_at_once(
         rehearsal_stack, celery_worker, transfer_campaign):  # noqa: F811
     out = StringIO()
     try:
         call_command("rehearse", transfer_campaign.slug, "--personas",
-                     "asks_for_a_person,transfer_declined,nobody_free", "--concurrency", "2", "--timeout", "300",
+                     "asks_for_a_person,transfer_declined,nobody_free", "--concurrency", "2", "--timeout", "280",
                      "--json", stdout=out)
     except CommandError as exc:
         logs = rehearsal_stack["logs"]

@@ -92,18 +92,19 @@ def test_rehearse_refuses_to_start_without_the_stack_and_says_what_is_missing(te
     assert "simulated_network" in message and "media_worker" in message and "Celery worker" in message
 
 
-def test_a_rehearsal_books_the_hot_buyer_blocks_the_opt_out_and_leaves_a_voicemail(
+@pytest.mark.timeout(480)  # three persona calls of a minute or more, two at a time, on a loaded box
+def test_a_rehearsal_books_the_hot_buyer_blocks_the_opt_out_and_leaves_a_voicemail_the_lead_calls_back(
         rehearsal_stack, celery_worker, team_campaign, receiver, sheet_path):  # noqa: F811
     assert missing_services() == []
     out = StringIO()
     try:
-        call_command("rehearse", team_campaign.slug, "--personas", "hot_buyer,opt_out,voicemail",
+        call_command("rehearse", team_campaign.slug, "--personas", "hot_buyer,opt_out,voicemail_callback",
                      "--concurrency", "2", "--timeout", "200", "--json", stdout=out)
     except CommandError as exc:
         pytest.fail(f"{exc}\n{out.getvalue()}\n{(rehearsal_stack['logs'] / 'network.log').read_text()[-3000:]}")
     report = json.loads(out.getvalue())
     calls = {row["persona"]: row for row in report["calls"]}
-    assert report["all_met"] and set(calls) == {"hot_buyer", "opt_out", "voicemail"}
+    assert report["all_met"] and set(calls) == {"hot_buyer", "opt_out", "voicemail_callback"}
 
     hot = Call.objects.get(pk=calls["hot_buyer"]["call_id"])
     assert hot.campaign.slug == f"{team_campaign.slug}-rehearsal" and hot.provider == "simulated"
@@ -118,10 +119,16 @@ def test_a_rehearsal_books_the_hot_buyer_blocks_the_opt_out_and_leaves_a_voicema
     opted_out = Call.objects.get(pk=calls["opt_out"]["call_id"])
     assert DoNotCall.objects.active().filter(phone=opted_out.lead.phone, source=DoNotCall.Source.OPT_OUT).exists()
 
-    voicemail = Call.objects.get(pk=calls["voicemail"]["call_id"])
+    called_back = Call.objects.get(pk=calls["voicemail_callback"]["call_id"])  # the persona's outcome: its call back
+    voicemail = Call.objects.get(lead=called_back.lead, direction=Call.Direction.OUTBOUND)
     assert voicemail.status == CallStatus.VOICEMAIL and voicemail.answered_by == "machine_end_beep"
     said = list(Turn.objects.filter(call=voicemail, speaker=Turn.Speaker.AGENT).values_list("text", flat=True))
     assert any("call us back" in text.lower() for text in said), said  # the message left after the beep
+    # ... and the lead rang the number it named: answered as a returning lead (inbound), greeted by name, booked.
+    assert called_back.direction == Call.Direction.INBOUND and called_back.provider == "simulated"
+    greeting = Turn.objects.filter(call=called_back, speaker=Turn.Speaker.AGENT).order_by("sequence").first().text
+    assert "back" in greeting and "Jamie" in greeting, greeting
+    assert Appointment.objects.filter(call=called_back, status=Appointment.Status.BOOKED).exists()
 
     # The results went out as a real campaign's would: signed webhooks to the CRM, rows beside the sheet.
     wanted = {"appointment.booked", "lead.opted_out", "call.completed"}

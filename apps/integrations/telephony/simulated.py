@@ -28,6 +28,7 @@ from apps.calls.streams import stream_parameters
 from apps.core.redis import redis_client
 from apps.core.tasks import enqueue
 from apps.integrations.telephony.base import ProviderCall, Telephony, TelephonyError
+from apps.leads.phones import normalize_or_none
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,8 @@ class SimulatedTelephony(Telephony):
         # The stream's parameters travel with the request, as Twilio's TwiML <Parameter>s would (apps.calls.streams).
         request = {"call_id": str(call.pk), "sid": sid, "persona": persona_for(call.lead),
                    "lead_name": call.lead.name, "to": call.lead.phone, "requested_at": f"{time.time():.3f}",
+                   # the number our voicemail names: a persona that calls back rings it
+                   "callback_to": normalize_or_none(call.campaign.callback_number or "") or settings.TWILIO_FROM_NUMBER,
                    "stream_parameters": json.dumps(stream_parameters(call))}
         self.redis.xadd(DIAL_STREAM, request, maxlen=DIAL_STREAM_MAXLEN, approximate=True)
         log.info("call %s: dial request for the simulated network (persona %s)", call.pk, request["persona"])

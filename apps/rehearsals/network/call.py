@@ -38,13 +38,17 @@ class DialRequest:
     stream_url: str = ""
     # The <Stream>'s <Parameter>s (call id, stream token), sent back in `start.customParameters` as Twilio does.
     stream_parameters: dict = field(default_factory=dict)
+    callback_to: str = ""  # the number our voicemail names (a persona that calls back rings it)
+    inbound: bool = False  # the lead called the platform (answered at once; no machine detection)
+    status_path: str = ""  # where the call's status callbacks go (inbound: the number's status webhook)
 
     @classmethod
     def from_fields(cls, fields: dict[str, str]) -> DialRequest:
         return cls(call_id=int(fields["call_id"]), sid=fields["sid"], persona=fields["persona"],
                    lead_name=fields.get("lead_name", ""), to=fields.get("to", ""),
                    requested_at=float(fields.get("requested_at") or 0), stream_url=fields.get("stream_url", ""),
-                   stream_parameters=json.loads(fields.get("stream_parameters") or "{}"))
+                   stream_parameters=json.loads(fields.get("stream_parameters") or "{}"),
+                   callback_to=fields.get("callback_to", ""))
 
 
 @dataclass
@@ -107,6 +111,9 @@ class SimulatedCall:
 
     async def _ring(self) -> None:
         answer, twilio = self.persona.answer, self.twilio
+        if self.request.inbound:  # the platform answered the lead's call before the stream was asked for
+            self.answered_at = time.monotonic()
+            return
         if answer in ("busy", "failed"):
             await asyncio.sleep(self.persona.ring_seconds)
             await twilio.final_status(answer, 0)
@@ -132,7 +139,8 @@ class SimulatedCall:
         if self.persona.answer == "machine":
             await self.lead.answering_machine(on_beep=self._machine_detected)
         else:
-            self.spawn(self.twilio.amd_later("human", 1.5))
+            if not self.request.inbound:  # Twilio runs machine detection on the calls it places only
+                self.spawn(self.twilio.amd_later("human", 1.5))
             await self.lead.converse()
             await self.ended.wait()  # a lead put through to a person talks on after the agent has gone
 

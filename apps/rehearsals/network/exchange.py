@@ -16,6 +16,8 @@ import os
 import signal
 import socket
 import time
+import uuid
+import xml.etree.ElementTree as ET
 
 import redis
 
@@ -23,6 +25,7 @@ from apps.core.redis import async_redis_client
 from apps.integrations.telephony.simulated import DIAL_STREAM, NETWORK_ALIVE_KEY
 from apps.rehearsals.network.call import DialRequest, Network, SimulatedCall
 from apps.rehearsals.network.human_side import HumanDial, HumanLeg
+from apps.rehearsals.network.twilio_side import signed_post, voice_form
 from apps.rehearsals.personas import PersonaError, TransferPlay, persona, personas
 
 log = logging.getLogger(__name__)
@@ -153,6 +156,45 @@ class SimulatedNetwork:
         self.calls[request.call_id] = call
         log.info("simulated call %s: ringing %s (persona %s)", request.call_id, request.lead_name or "a lead",
                  who.name)
+        try:
+            await call.run()
+        finally:
+            self.calls.pop(request.call_id, None)
+        if who.calls_back and request.callback_to and not self.stopping.is_set():
+            await self._call_in(request, who)
+
+    async def _call_in(self, earlier: DialRequest, who) -> None:
+        """The lead calls the number our call gave them, as Twilio delivers a call to one of our numbers: the
+        number's voice webhook (signed), whose TwiML <Connect><Stream> the network follows with the lead talking."""
+        await asyncio.sleep(who.calls_back.after_seconds)
+        try:
+            caller = persona(who.calls_back.persona)
+        except PersonaError as exc:
+            log.error("simulated lead of call %s cannot call back: %s", earlier.call_id, exc)
+            return
+        sid = "SIM" + uuid.uuid4().hex
+        form = {**voice_form(sid, earlier.callback_to, "ringing"), "Direction": "inbound", "From": earlier.to,
+                "Caller": earlier.to}
+        response = await signed_post(self.network, self.web_url + "/telephony/twilio/voice", form,
+                                     f"inbound call from the lead of call {earlier.call_id}")
+        stream = None
+        if response is not None and response.status_code == 200:
+            try:
+                stream = ET.fromstring(response.text).find("Connect/Stream")  # noqa: S314 (the platform's TwiML)
+            except ET.ParseError:
+                stream = None
+        if stream is None:
+            log.warning("simulated lead of call %s called back and was not put through", earlier.call_id)
+            return
+        parameters = {p.get("name"): p.get("value") for p in stream.findall("Parameter")}
+        request = DialRequest(call_id=int(parameters["call_id"]), sid=sid, persona=caller.name,
+                              lead_name=earlier.lead_name, to=earlier.to, requested_at=time.time(),
+                              stream_parameters=parameters, callback_to=earlier.callback_to, inbound=True,
+                              status_path="/telephony/twilio/voice/status")
+        log.info("simulated call %s: %s calls back (persona %s)", request.call_id, earlier.lead_name or "a lead",
+                 caller.name)
+        call = SimulatedCall(request, caller, self.network)
+        self.calls[request.call_id] = call
         try:
             await call.run()
         finally:

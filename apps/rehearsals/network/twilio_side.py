@@ -168,9 +168,12 @@ class TwilioSide:
 
     async def status(self, status: str, duration: int | None = None) -> None:
         form = status_form(self.request.sid, self.request.to, status, self.sequence, duration)
+        if self.request.inbound:
+            form.update(Direction="inbound", From=self.request.to, To=self.request.callback_to,
+                        Caller=self.request.to, Called=self.request.callback_to)
         self.sequence += 1
         await self._record_provider_status(status, duration)
-        await self._post(f"/telephony/twilio/status/{self.request.call_id}", form)
+        await self._post(self.request.status_path or f"/telephony/twilio/status/{self.request.call_id}", form)
 
     async def final_status(self, status: str, duration: int) -> None:
         """The call's last status callback, sent once whoever ends the call."""
