@@ -63,7 +63,7 @@ class ScriptedSTT:
     async def atranscribe(self, audio, sample_rate, language="en"):
         previous = self.utterances[-1] if self.utterances else None
         self.utterances.append(audio)
-        if previous is not None and 0 < previous.size <= audio.size and np.array_equal(audio[:previous.size],
+        if previous is not None and 0 < previous.size < audio.size and np.array_equal(audio[:previous.size],
                                                                                           previous):
             return Heard(self._last)  # the utterance decoded before, grown: the same words
         self._last = self.lines.pop(0) if self.lines else ""

@@ -13,7 +13,7 @@ from media_server.pipeline.frames import LeadAudioFrame, LeadTranscriptFrame, Vo
 from media_server.pipeline.records import CallRecords
 from media_server.pipeline.turns import EndOfTurn, Transcription
 from tests.conftest import make_lead
-from tests.media_server.pipeline.fakes import ScriptedSTT, tone
+from tests.media_server.pipeline.fakes import Heard, ScriptedSTT, tone
 from tests.media_server.pipeline.harness import Running
 from tests.waiting import until
 
@@ -29,8 +29,8 @@ class SlowSTT(ScriptedSTT):
 
     async def atranscribe(self, audio, sample_rate, language="en"):
         await asyncio.sleep(self.seconds)
-        self.lines.append(f"{audio.size} samples")
-        return await super().atranscribe(audio, sample_rate, language)
+        self.utterances.append(audio)
+        return Heard(f"{audio.size} samples")
 
 
 def lead_talks(voiced_ms: list[int], quiet_ms: list[int]):
