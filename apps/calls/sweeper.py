@@ -6,11 +6,11 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.calls.lifecycle import PROVIDER_STATUS, finish_call, record_call_event, release_call
-from apps.calls.models import FINAL_CALL_STATUSES, LIVE_CALL_STATUSES, Call, CallStatus
+from apps.calls.models import FINAL_CALL_STATUSES, LIVE_CALL_STATUSES, Call, CallStatus, Transfer
 from apps.calls.slots import SlotRegistry
 from apps.integrations.telephony import TelephonyError, telephony
 
@@ -26,10 +26,14 @@ def sweep_stale_calls(now: dt.datetime | None = None) -> dict[str, int]:
     place_cutoff = now - dt.timedelta(seconds=settings.CALL_PLACE_TIMEOUT_SECONDS)
     ring_cutoff = now - dt.timedelta(seconds=settings.CALL_RING_TIMEOUT_SECONDS)
     talk_cutoff = now - dt.timedelta(seconds=settings.CALL_MAX_SECONDS + settings.CALL_PLACE_TIMEOUT_SECONDS)
+    # A call put through to a person is theirs to talk on (Twilio's time limit moved with it).
+    human_cutoff = talk_cutoff - dt.timedelta(seconds=settings.TRANSFER_TALK_MAX_SECONDS)
+    with_a_person = Exists(Transfer.objects.filter(call=OuterRef("pk"), status=Transfer.Status.CONNECTED))
     stale = Call.objects.filter(
         Q(status__in=(CallStatus.QUEUED, CallStatus.DIALING), created_at__lt=place_cutoff)
         | Q(status=CallStatus.RINGING, last_event_at__lt=ring_cutoff)
-        | Q(status=CallStatus.IN_PROGRESS, answered_at__lt=talk_cutoff)
+        | (Q(status=CallStatus.IN_PROGRESS, answered_at__lt=talk_cutoff) & ~with_a_person)
+        | (Q(status=CallStatus.IN_PROGRESS, answered_at__lt=human_cutoff) & with_a_person)
     ).select_related("lead")
     for call in stale:
         try:

@@ -4,16 +4,19 @@ brings a meeting instead. The agent is the real one on the database; the telepho
 against the local Twilio at the wire, and Twilio's webhooks to us are signed as Twilio signs them."""
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from apps.calls import transfers
 from apps.calls.lifecycle import finish_call
 from apps.calls.models import AgentTransition, Call, CallStatus, HumanAgent, Transfer, TransferLeg, WorkingHours
+from apps.calls.sweeper import sweep_stale_calls
 from apps.costs.models import CostEntry
 from apps.integrations.telephony.base import _provider
 from apps.integrations.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -278,6 +281,15 @@ def test_forged_transfer_webhooks_are_refused(client, twilio, at_work, live_call
     other_sid = post(client, "twilio-transfer-whisper", leg.pk, {**leg_form(leg), "CallSid": "CA" + "0" * 32})
     assert other_sid.status_code == 404
     assert transfers.transfer_status(started.transfer_id) == "waiting"
+
+
+def test_the_sweeper_leaves_a_lead_talking_with_a_person_past_the_ais_time_limit(twilio, at_work, live_call):
+    started = transfers.request_transfer(live_call.pk, "asked")
+    Transfer.objects.filter(pk=started.transfer_id).update(status="connected")
+    Call.objects.filter(pk=live_call.pk).update(answered_at=timezone.now() - dt.timedelta(minutes=25))
+    assert sweep_stale_calls()["hung_up"] == 0
+    assert Call.objects.get(pk=live_call.pk).status == CallStatus.IN_PROGRESS
+    assert not twilio.requests_to("POST", f"/Calls/{live_call.provider_call_id}.json")
 
 
 # --- what staff see -----------------------------------------------------------------------------------------
