@@ -149,7 +149,8 @@ class Command(BaseCommand):
                           "the report follows when the calls are done (a few minutes on 2 cores).")
         self.stdout.flush()
         return subprocess.Popen(  # noqa: S603 (our own fixed argv)
-            [python, "manage.py", "rehearse", "demo", "--concurrency", str(concurrency), "--wait-for-stack", "120"],
+            [python, "manage.py", "rehearse", "demo", "--concurrency", str(concurrency), "--wait-for-stack", "120",
+             "--timeout", "1200"],  # twenty personas, two at a time: ten minutes or more on a loaded 2-core box
             env=env, cwd=settings.BASE_DIR, start_new_session=True)
 
     def _banner(self, web_port: int, flower_port: int, redis_port: int, log_dir) -> None:
