@@ -433,13 +433,15 @@ def test_staff_cancel_appointments_from_the_list(client, manager, appointment):
 
 # --- the demo ------------------------------------------------------------------------------------
 
-def test_the_demo_campaign_has_two_agents_to_book(db, settings, tmp_path):
+def test_the_demo_campaign_has_two_agents_to_book_and_two_on_call_for_transfers(db, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())  # idempotent
     demo = Campaign.objects.get(slug="demo")
-    assert sorted(demo.human_agents.values_list("name", "time_zone")) == [
-        ("Jordan Lee", "America/New_York"), ("Sam Rivera", "America/Los_Angeles")]
+    assert sorted(demo.human_agents.filter(working_hours__isnull=False).distinct().values_list(
+        "name", "time_zone")) == [("Jordan Lee", "America/New_York"), ("Sam Rivera", "America/Los_Angeles")]
+    on_call = demo.human_agents.filter(takes_transfers=True).exclude(phone="")
+    assert sorted(on_call.values_list("name", flat=True)) == ["Casey Brooks", "Riley Chen"]
     assert WorkingHours.objects.count() == 5 + 6
     slots = free_slots(demo, after=at(NY, 2026, 12, 5, 8, 0), lead_tz=NY)  # a Saturday: only Sam works
     assert [(local(s, NY), s.agent_name) for s in slots][0] == (at(NY, 2026, 12, 5, 13, 0), "Sam Rivera")
