@@ -92,14 +92,14 @@ def test_rehearse_refuses_to_start_without_the_stack_and_says_what_is_missing(te
     assert "simulated_network" in message and "media_worker" in message and "Celery worker" in message
 
 
-@pytest.mark.timeout(480)  # three persona calls of a minute or more, two at a time, on a loaded box
+@pytest.mark.timeout(600)  # four calls (the voicemail's call back waits for the voicemail), two at a time
 def test_a_rehearsal_books_the_hot_buyer_blocks_the_opt_out_and_leaves_a_voicemail_the_lead_calls_back(
         rehearsal_stack, celery_worker, team_campaign, receiver, sheet_path):  # noqa: F811
     assert missing_services() == []
     out = StringIO()
     try:
         call_command("rehearse", team_campaign.slug, "--personas", "hot_buyer,opt_out,voicemail_callback",
-                     "--concurrency", "2", "--timeout", "200", "--json", stdout=out)
+                     "--concurrency", "2", "--timeout", "320", "--json", stdout=out)
     except CommandError as exc:
         pytest.fail(f"{exc}\n{out.getvalue()}\n{(rehearsal_stack['logs'] / 'network.log').read_text()[-3000:]}")
     report = json.loads(out.getvalue())
