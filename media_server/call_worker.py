@@ -15,13 +15,17 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
+
+from django.conf import settings
 
 from apps.calls import media as calls
 from apps.calls.call_events import ANSWERED_BY, worker_inbox
 from apps.calls.slots import HEARTBEAT_SECONDS, SlotRegistry
 from apps.core.dbthread import run_db
 from media_server.agent.interface import CallContext
+from media_server.load import SAMPLE_SECONDS, LoadMeter
 from media_server.relay import Relay
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,9 @@ class MediaWorker:
         self.draining = asyncio.Event()
         self.channel = f"redis-stream:{worker_inbox(self.worker_id)}"
         self._stop_beating = threading.Event()
+        self.load = LoadMeter(slots) if settings.MEDIA_ADMISSION == "load" else None
+        if self.load is not None and hasattr(stt, "observe_wait"):
+            stt.observe_wait = self.load.stt_wait
 
     async def run(self) -> None:
         await self.relay.reset_worker(self.worker_id)
@@ -56,12 +63,15 @@ class MediaWorker:
         heart.start()
         beats = asyncio.create_task(self._tell_calls())
         receiving = asyncio.create_task(self._receive())
+        measuring = asyncio.create_task(self._measure_load()) if self.load is not None else None
         await self.draining.wait()
         await asyncio.to_thread(self.registry.drain, self.worker_id)
         while self.sessions:
             await asyncio.sleep(0.2)
         receiving.cancel()
         beats.cancel()
+        if measuring is not None:
+            measuring.cancel()
         self._stop_beating.set()
         await asyncio.to_thread(heart.join)
         await asyncio.to_thread(self.registry.unregister, self.worker_id)
@@ -75,14 +85,36 @@ class MediaWorker:
         core must not make a live worker look dead (its calls would be ended, its slots lost)."""
         registry = SlotRegistry()  # a connection of its own
         while not self._stop_beating.wait(HEARTBEAT_SECONDS):
+            calls = list(self.sessions)
+            load = None if self.load is None else self.load.reading_now(len(calls))
             try:
-                if registry.heartbeat(self.worker_id, self.slots, self.device, self.channel, list(self.sessions)):
+                if registry.heartbeat(self.worker_id, self.slots, self.device, self.channel, calls, load):
                     log.warning("media worker %s missed its heartbeat and registered again with %d call(s)",
                                 self.worker_id, len(self.sessions))
                     if self.draining.is_set():
                         registry.drain(self.worker_id)
             except Exception:  # noqa: BLE001 - Redis away for a moment: beat again next time
                 log.warning("media worker %s: heartbeat failed", self.worker_id, exc_info=True)
+
+    async def _measure_load(self) -> None:
+        """What this worker can carry (media_server.load), read every SAMPLE_SECONDS on the event loop itself: how
+        late its own wake-ups are is the loop's lag, and each call's new turns give their voice-to-voice time."""
+        lag_every = SAMPLE_SECONDS / 5
+        seen: dict[int, int] = {}  # call id → turns already counted
+        while True:
+            for _ in range(5):
+                asked = time.monotonic()
+                await asyncio.sleep(lag_every)
+                self.load.loop_lag((time.monotonic() - asked - lag_every) * 1000)
+            for call_id, session in list(self.sessions.items()):
+                turns = session.metrics["turns"]
+                for turn in turns[seen.get(call_id, 0):]:
+                    if "voice_to_voice_ms" in turn:
+                        self.load.turn(turn["voice_to_voice_ms"])
+                seen[call_id] = len(turns) if turns and "voice_to_voice_ms" in turns[-1] else max(0, len(turns) - 1)
+            for call_id in set(seen) - set(self.sessions):
+                del seen[call_id]
+            self.load.sample(len(self.sessions))
 
     async def _tell_calls(self) -> None:
         """Each call's consumer hears that this worker is alive (it ends the call when it stops hearing), and

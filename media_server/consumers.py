@@ -233,8 +233,9 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
         await self._serve()
 
     async def _serve(self) -> None:
-        """The stream is the call's own: reserve (or find) its slot and start relaying."""
-        worker_id = await asyncio.to_thread(SlotRegistry().reserve, self.call_id)
+        """The stream is the call's own: reserve (or find) its slot and start relaying. Someone has answered, so
+        any free slot serves, whatever its worker's load (the dialer heeded the load before it rang)."""
+        worker_id = await asyncio.to_thread(SlotRegistry().reserve, self.call_id, False)
         if not worker_id:
             log.error("call %s: no media worker can take it; playing the identification message", self.call_id)
             self.failed = True  # no worker to tell anything

@@ -4,32 +4,56 @@ dialer's view of media capacity; the media workers keep it up to date).
 A worker registers its slots and renews a heartbeat key every HEARTBEAT_SECONDS (from a thread of
 its own, so a busy event loop or thread pool cannot starve it); the key expires after HEARTBEAT_TTL,
 so a dead worker disappears within two seconds. A worker that was only slow, and was forgotten as
-dead, registers itself again with its next beat, with the calls it still holds. The dialer reserves
-a slot (atomically, on the live worker with most free slots) before it dials, so no call is
+dead, registers itself again with its next beat, with the calls it still holds. With each beat a worker also
+advertises its capacity, the calls it can carry in all by what it measures of its load (media_server.load);
+a worker with its slots free but its CPU or latency spent takes no new call. The dialer reserves
+a slot (atomically, on the live worker that can take the most calls) before it dials, so no call is
 answered that no worker can serve; the slot is released when the call ends. A draining worker
 (SIGTERM) takes no new reservations.
 """
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 from apps.core.redis import redis_client
+
+
+class Load(Protocol):
+    """What a worker measures of itself (media_server.load.LoadReading): the calls it can carry in all now, the
+    machine's CPU in use (0-1), and why it takes no more ("" when it has room)."""
+    capacity: int
+    load: float
+    why: str
+
 
 HEARTBEAT_SECONDS = 0.5
 HEARTBEAT_TTL = 2.0
 RESERVATION_TTL = 3600
 _WORKERS = "media:workers"
 
-# KEYS: workers set. ARGV: call id, reservation ttl. Picks the live, non-draining worker with
-# the most free slots, takes one, records the reservation. Returns the worker id or false.
-_RESERVE = """
+# Lua: the calls worker `id` can take now: its free slots, and no more than its advertised capacity (what it can
+# carry by its measured load, media_server.load) less the calls it already holds or has reserved.
+_AVAILABLE = """
+local function available(id, by_load)
+  local free = tonumber(redis.call('GET', 'media:worker:' .. id .. ':free') or '0')
+  local capacity = tonumber(redis.call('HGET', 'media:worker:' .. id, 'capacity') or '')
+  if capacity and by_load then
+    free = math.min(free, capacity - redis.call('SCARD', 'media:worker:' .. id .. ':calls'))
+  end
+  return free
+end
+"""
+# KEYS: workers set. ARGV: call id, reservation ttl, "1" to heed the workers' load. Picks the live, non-draining
+# worker with the most calls it can take now, takes one, records the reservation. Returns the worker id or false.
+_RESERVE = _AVAILABLE + """
 local existing = redis.call('GET', 'media:call:' .. ARGV[1])
 if existing then return existing end
 local best, best_free = false, 0
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if redis.call('EXISTS', 'media:worker:' .. id .. ':alive') == 1
      and redis.call('HGET', 'media:worker:' .. id, 'draining') ~= '1' then
-    local free = tonumber(redis.call('GET', 'media:worker:' .. id .. ':free') or '0')
+    local free = available(id, ARGV[3] == '1')
     if free > best_free then best, best_free = id, free end
   end
 end
@@ -39,23 +63,25 @@ redis.call('SET', 'media:call:' .. ARGV[1], best, 'EX', ARGV[2])
 redis.call('SADD', 'media:worker:' .. best .. ':calls', ARGV[1])
 return best
 """
-# KEYS: workers set. ARGV: worker id, heartbeat ttl ms, slots, device, channel, started, call ids…
-# Renews the heartbeat; a worker the sweeper forgot (it missed beats under load) comes back with its
-# calls, so its slots are neither lost nor counted twice.
+# KEYS: workers set. ARGV: worker id, heartbeat ttl ms, slots, device, channel, now, capacity ("" for the slot
+# count alone), load, why, call ids… Renews the heartbeat and the worker's load; a worker the sweeper forgot (it
+# missed beats under load) comes back with its calls, so its slots are neither lost nor counted twice.
 _HEARTBEAT = """
 local id = ARGV[1]
 redis.call('SET', 'media:worker:' .. id .. ':alive', ARGV[6], 'PX', ARGV[2])
+local worker = 'media:worker:' .. id
+if ARGV[7] == '' then redis.call('HDEL', worker, 'capacity', 'load', 'why')
+else redis.call('HSET', worker, 'capacity', ARGV[7], 'load', ARGV[8], 'why', ARGV[9]) end
 if redis.call('SISMEMBER', KEYS[1], id) == 1 then return 0 end
 local calls = {}
-for i = 7, #ARGV do calls[#calls + 1] = ARGV[i] end
-redis.call('HSET', 'media:worker:' .. id, 'slots', ARGV[3], 'device', ARGV[4], 'channel', ARGV[5],
-           'draining', '0', 'started', ARGV[6])
-redis.call('DEL', 'media:worker:' .. id .. ':calls')
+for i = 10, #ARGV do calls[#calls + 1] = ARGV[i] end
+redis.call('HSET', worker, 'slots', ARGV[3], 'device', ARGV[4], 'channel', ARGV[5], 'draining', '0', 'started', ARGV[6])
+redis.call('DEL', worker .. ':calls')
 for _, call in ipairs(calls) do
-  redis.call('SADD', 'media:worker:' .. id .. ':calls', call)
+  redis.call('SADD', worker .. ':calls', call)
   redis.call('SET', 'media:call:' .. call, id, 'EX', 3600)
 end
-redis.call('SET', 'media:worker:' .. id .. ':free', math.max(0, tonumber(ARGV[3]) - #calls))
+redis.call('SET', worker .. ':free', math.max(0, tonumber(ARGV[3]) - #calls))
 redis.call('SADD', KEYS[1], id)
 return 1
 """
@@ -119,11 +145,12 @@ class SlotRegistry:
         pipe.execute()
 
     def heartbeat(self, worker_id: str, slots: int = 0, device: str = "", channel: str = "",
-                  calls: list[int] | tuple = ()) -> bool:
-        """Renew the worker's heartbeat; True when it had been forgotten and registered again
-        (with `slots`, less the `calls` it still holds)."""
+                  calls: list[int] | tuple = (), load: Load | None = None) -> bool:
+        """Renew the worker's heartbeat and, with `load`, what it can carry now (without: its slots alone).
+        True when it had been forgotten and registered again (with `slots`, less the `calls` it still holds)."""
+        measured = (load.capacity, load.load, load.why) if load is not None else ("", "", "")
         return bool(self._heartbeat(keys=[_WORKERS], args=[worker_id, int(HEARTBEAT_TTL * 1000), slots, device,
-                                                             channel, time.time(), *calls]))
+                                                             channel, time.time(), *measured, *calls]))
 
     def drain(self, worker_id: str) -> None:
         self.redis.hset(f"media:worker:{worker_id}", "draining", "1")
@@ -137,9 +164,11 @@ class SlotRegistry:
 
     # --- the dialer's side ---------------------------------------------------------
 
-    def reserve(self, call_id: int) -> str | None:
-        """A slot for this call on a live worker (the same one if already reserved), or None."""
-        return self._reserve(keys=[_WORKERS], args=[call_id, RESERVATION_TTL]) or None
+    def reserve(self, call_id: int, by_load: bool = True) -> str | None:
+        """A slot for this call on a live worker (the same one if already reserved), or None. `by_load=False`
+        for a call a person has already answered: any free slot, even on a worker whose load says "no more" (a
+        late answer beats an abandoned call); the dialer, before it rings anyone, heeds the load."""
+        return self._reserve(keys=[_WORKERS], args=[call_id, RESERVATION_TTL, "1" if by_load else "0"]) or None
 
     def release(self, call_id: int) -> str | None:
         return self._release(args=[call_id]) or None
@@ -151,11 +180,16 @@ class SlotRegistry:
         return bool(self.redis.exists(f"media:worker:{worker_id}:alive"))
 
     def live_workers(self) -> dict[str, dict]:
+        """Each live worker's registration; `free` is how many more calls it can take now (its free slots, and
+        no more than its measured capacity allows), `holds` the calls it carries or has reserved."""
         workers = {}
         for worker_id in self.redis.smembers(_WORKERS):
             if self.is_alive(worker_id):
                 info = self.redis.hgetall(f"media:worker:{worker_id}")
+                info["holds"] = self.redis.scard(f"media:worker:{worker_id}:calls")
                 info["free"] = int(self.redis.get(f"media:worker:{worker_id}:free") or 0)
+                if info.get("capacity"):
+                    info["free"] = max(0, min(info["free"], int(info["capacity"]) - info["holds"]))
                 workers[worker_id] = info
         return workers
 

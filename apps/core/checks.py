@@ -33,3 +33,16 @@ def speech_models_are_installed(app_configs=None, **kwargs) -> list[checks.Check
     return [checks.Warning(f"{setting}: {path} does not exist; media workers cannot take calls.", hint=SETUP_HINT,
                            id="reautomation.W002")
             for setting, paths in wanted.items() for path in paths if not path.is_file()]
+
+
+@checks.register()
+def media_admission_is_sound(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Admission by load (media_server.load) needs a threshold in (0, 1] and a positive CPU cost per call."""
+    problems = []
+    if settings.MEDIA_ADMISSION not in ("load", "slots"):
+        problems.append(f"MEDIA_ADMISSION is {settings.MEDIA_ADMISSION!r}: 'load' or 'slots'.")
+    if not 0 < settings.MEDIA_LOAD_THRESHOLD <= 1:
+        problems.append(f"MEDIA_LOAD_THRESHOLD is {settings.MEDIA_LOAD_THRESHOLD}: a share of the cores, in (0, 1].")
+    if settings.MEDIA_CPU_PER_CALL <= 0:
+        problems.append(f"MEDIA_CPU_PER_CALL is {settings.MEDIA_CPU_PER_CALL}: cores per call, more than 0.")
+    return [checks.Error(problem, id="reautomation.E003") for problem in problems]

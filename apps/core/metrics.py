@@ -48,10 +48,16 @@ class ReautomationCollector(Collector):
         workers = SlotRegistry().live_workers()
         slots = GaugeMetricFamily("reautomation_media_slots", "Media-worker call slots", labels=["state"])
         total = sum(int(info.get("slots", 0) or 0) for info in workers.values())
-        free = sum(info["free"] for info in workers.values())
-        slots.add_metric(["free"], free)
-        slots.add_metric(["used"], max(0, total - free))
+        slots.add_metric(["free"], sum(info["free"] for info in workers.values()))  # takeable now, load allowing
+        slots.add_metric(["used"], sum(info["holds"] for info in workers.values()))
+        slots.add_metric(["total"], total)
         yield slots
+        load = GaugeMetricFamily("reautomation_media_worker_load", "The machine's CPU in use (0-1), by media worker",
+                                 labels=["worker"])
+        for worker_id, info in sorted(workers.items()):
+            if info.get("load"):
+                load.add_metric([worker_id], float(info["load"]))
+        yield load
         yield GaugeMetricFamily("reautomation_media_workers", "Media workers with a live heartbeat",
                                 value=len(workers))
 

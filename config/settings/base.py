@@ -361,6 +361,16 @@ GREETING_SILENCE_SECONDS = env.float("GREETING_SILENCE_SECONDS", default=1.5)
 END_OF_TURN_SILENCE_MS = env.int("END_OF_TURN_SILENCE_MS", default=700)
 # The lead talking this long over the agent stops the agent (barge-in).
 BARGE_IN_MS = env.int("BARGE_IN_MS", default=128)  # 4 VAD windows: stop within 300 ms at the phone
+# Admission by load (media_server.load): a media worker takes a new call only while the machine's CPU stays under
+# MEDIA_LOAD_THRESHOLD of its cores with one more call (MEDIA_CPU_PER_CALL cores, until measured), its event loop
+# is not late, transcriptions do not queue for Whisper, and its last minute's voice-to-voice p95 is on target;
+# --slots stays the ceiling. MEDIA_ADMISSION=slots: the fixed slot count alone.
+MEDIA_ADMISSION = env("MEDIA_ADMISSION", default="load")
+MEDIA_LOAD_THRESHOLD = env.float("MEDIA_LOAD_THRESHOLD", default=0.85)
+MEDIA_CPU_PER_CALL = env.float("MEDIA_CPU_PER_CALL", default=0.5)
+MEDIA_MAX_LOOP_LAG_MS = env.float("MEDIA_MAX_LOOP_LAG_MS", default=150)
+MEDIA_MAX_STT_WAIT_MS = env.float("MEDIA_MAX_STT_WAIT_MS", default=500)
+MEDIA_TARGET_P95_MS = env.float("MEDIA_TARGET_P95_MS", default=2000)
 MEDIA_WORKER_ALIVE_TIMEOUT = env.float("MEDIA_WORKER_ALIVE_TIMEOUT", default=2.0)
 # A call's stream token (apps.calls.streams) is good this long after the call is placed: ringing, then answer.
 MEDIA_STREAM_TOKEN_TTL_SECONDS = env.int("MEDIA_STREAM_TOKEN_TTL_SECONDS", default=CALL_RING_TIMEOUT_SECONDS + 120)

@@ -12,6 +12,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -74,6 +75,7 @@ class SpeechToText:
         self.load_seconds = time.perf_counter() - started
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stt")
+        self.observe_wait: Callable[[float], None] | None = None  # told each transcription's wait, in ms
         log.info("Whisper loaded from %s on %s in %.2f s", self.model_dir, self.device, self.load_seconds)
 
     def transcribe(self, samples: np.ndarray, sample_rate: int = STT_RATE, language: str | None = "en",
@@ -96,8 +98,14 @@ class SpeechToText:
                           low_confidence: float | None = None) -> Transcript:
         """The same, in the model's own thread: the event loop keeps serving audio meanwhile."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.transcribe, samples, sample_rate, language,
-                                          low_confidence)
+        asked = time.perf_counter()
+
+        def when_its_turn() -> Transcript:
+            if self.observe_wait is not None:  # the wait for the model: the worker's load (media_server.load)
+                self.observe_wait((time.perf_counter() - asked) * 1000)
+            return self.transcribe(samples, sample_rate, language, low_confidence)
+
+        return await loop.run_in_executor(self._executor, when_its_turn)
 
     def _result(self, segments, info, started: float, low_confidence: float | None) -> Transcript:
         threshold = settings.STT_LOW_CONFIDENCE if low_confidence is None else low_confidence

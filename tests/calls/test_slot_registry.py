@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from apps.calls.slots import HEARTBEAT_TTL, SlotRegistry
+from media_server.load import LoadReading
 from tests.waiting import wait_for
 
 
@@ -103,3 +104,50 @@ def test_a_slow_worker_forgotten_as_dead_comes_back_with_its_calls_on_its_next_b
     registry.release(22)
     assert registry.free_slots() == 3  # given back once, not lost
     assert registry.heartbeat(worker, 3, "cpu", f"media-worker.{worker}") is False  # known: just a beat
+
+
+def _beat(registry, worker: str, slots: int, capacity: int, why: str = "", load: float = 0.5) -> None:
+    reading = LoadReading(capacity=capacity, load=load, cpu_per_call=0.5, why=why)
+    registry.heartbeat(worker, slots, "cpu", f"media-worker.{worker}", calls=[], load=reading)
+
+
+def test_a_worker_with_free_slots_but_no_room_by_its_load_takes_no_new_call(registry):
+    worker = registry.new_worker(4)
+    _beat(registry, worker, 4, capacity=1)  # four slots, but its CPU leaves room for one call
+    assert registry.free_slots() == 1
+    assert registry.reserve(31) == worker
+    assert registry.reserve(32) is None  # the slot count alone would have said yes
+    _beat(registry, worker, 4, capacity=1, why="CPU 1.9 of 2 cores in use (threshold 85%)")
+    info = registry.live_workers()[worker]
+    assert info["free"] == 0 and info["holds"] == 1 and info["why"].startswith("CPU")
+
+    _beat(registry, worker, 4, capacity=3)  # load went down: two more
+    assert [registry.reserve(call) for call in (33, 34, 35)] == [worker, worker, None]
+    registry.release(31)
+    assert registry.reserve(36) == worker  # a call that ended gives its room back
+
+
+def test_reservations_go_to_the_worker_with_the_most_room_by_load_not_by_slots(registry):
+    busy, quiet = registry.new_worker(8), registry.new_worker(2)
+    _beat(registry, busy, 8, capacity=1, load=0.9)
+    _beat(registry, quiet, 2, capacity=2, load=0.1)
+    assert registry.reserve(41) == quiet
+    assert sorted([registry.reserve(42), registry.reserve(43)]) == sorted([busy, quiet])
+    assert registry.reserve(44) is None
+
+
+def test_a_worker_admitting_by_slots_alone_advertises_no_capacity(registry):
+    worker = registry.new_worker(2)
+    _beat(registry, worker, 2, capacity=0)
+    assert registry.free_slots() == 0
+    registry.heartbeat(worker, 2, "cpu", f"media-worker.{worker}")  # MEDIA_ADMISSION=slots: no load sent
+    assert registry.free_slots() == 2 and "capacity" not in registry.live_workers()[worker]
+
+
+def test_a_call_already_answered_gets_a_free_slot_even_where_the_load_says_no_more(registry):
+    worker = registry.new_worker(2)
+    _beat(registry, worker, 2, capacity=0, why="voice-to-voice 2600 ms")
+    assert registry.reserve(51) is None  # the dialer does not ring anyone for it
+    assert registry.reserve(52, by_load=False) == worker  # but a person on the line is served, late or not
+    assert registry.reserve(53, by_load=False) == worker
+    assert registry.reserve(54, by_load=False) is None  # within its slots

@@ -1,10 +1,11 @@
-"""System checks with ids: Twilio without our public address is an error, a missing speech model a warning."""
+"""System checks with ids: Twilio without our public address is an error, a missing speech model a warning, an
+admission-by-load setting that cannot work an error."""
 from __future__ import annotations
 
 from django.core.checks import run_checks
 from django.test import override_settings
 
-OURS = ("reautomation.E001", "reautomation.W002")
+OURS = ("reautomation.E001", "reautomation.W002", "reautomation.E003")
 
 
 def our_ids() -> list[str]:
@@ -37,3 +38,9 @@ def test_it_warns_of_each_missing_model_file(tmp_path):
     named = " ".join(message.msg for message in messages)
     assert len(messages) == 3  # model.bin, the voice and the voice's .json
     assert "WHISPER_MODEL_DIR" in named and "PIPER_VOICE_PATH" in named and str(tmp_path / "voice.onnx.json") in named
+
+
+@override_settings(MEDIA_ADMISSION="cpu", MEDIA_LOAD_THRESHOLD=1.5, MEDIA_CPU_PER_CALL=0)
+def test_it_refuses_admission_settings_that_cannot_work():
+    messages = [message.msg for message in run_checks() if message.id == "reautomation.E003"]
+    assert len(messages) == 3 and "MEDIA_ADMISSION" in messages[0] and "MEDIA_LOAD_THRESHOLD" in messages[1]

@@ -24,7 +24,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--device", default="cpu", help="cpu, or cuda:N to pin GPU N")
-        parser.add_argument("--slots", type=int, default=4, help="live calls this process carries")
+        parser.add_argument("--slots", type=int, default=4,
+                            help="the most live calls this process carries (fewer while its load says so)")
 
     def handle(self, *args, device: str, slots: int, **options):
         whisper_device = self._pin(device)
@@ -65,7 +66,11 @@ class Command(BaseCommand):
                 call_id, old, new, why, score))
 
         worker = MediaWorker(slots, device, stt, tts, lambda: agent, voice_for)
-        self.stdout.write(f"media worker on {device}: Whisper {stt.load_seconds:.2f} s, Piper {tts.load_seconds:.2f} s")
+        admission = (f"calls admitted by load (CPU under {settings.MEDIA_LOAD_THRESHOLD:.0%} of "
+                     f"{worker.load.cores} cores, voice-to-voice p95 under {settings.MEDIA_TARGET_P95_MS:.0f} ms), "
+                     f"at most {slots}" if worker.load is not None else f"{slots} slots")
+        self.stdout.write(f"media worker on {device}: Whisper {stt.load_seconds:.2f} s, Piper {tts.load_seconds:.2f} s;"
+                          f" {admission}")
 
         async def main():
             loop = asyncio.get_running_loop()
