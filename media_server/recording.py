@@ -2,11 +2,10 @@
 by the inbound frame clock (each lead frame beside the agent frame playing at that moment)."""
 from __future__ import annotations
 
+import io
 import wave
-from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 from django.utils import timezone
 
 
@@ -30,15 +29,18 @@ class StereoRecorder:
         return left, right
 
     def save(self, call_id: int) -> str:
-        """Writes the WAV under MEDIA_ROOT; returns its path relative to MEDIA_ROOT (for the FileField)."""
-        relative = Path("recordings") / timezone.now().strftime("%Y/%m") / f"call-{call_id}.wav"
-        path = Path(settings.MEDIA_ROOT) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Writes the WAV to the recordings' storage (MEDIA_ROOT, or the S3 bucket: config.settings.base); returns
+        its name there (for the FileField)."""
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        name = f"recordings/{timezone.now():%Y/%m}/call-{call_id}.wav"
         left, right = self.channels()
         stereo = np.stack([left, right[: left.size]], axis=1).astype("<i2")
-        with wave.open(str(path), "wb") as out:
+        wav = io.BytesIO()
+        with wave.open(wav, "wb") as out:
             out.setnchannels(2)
             out.setsampwidth(2)
             out.setframerate(8000)
             out.writeframes(stereo.tobytes())
-        return str(relative)
+        return default_storage.save(name, ContentFile(wav.getvalue()))

@@ -147,6 +147,21 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))  # call recordings
 MEDIA_URL = "media/"
+# Call recordings: on the local disk under MEDIA_ROOT, or with RECORDINGS_S3_BUCKET in an S3-compatible bucket (AWS,
+# MinIO, Ceph: django-storages), so web and media workers on separate hosts share no disk. The objects are private
+# (no ACL, signed URLs only): staff hear them through /calls/<id>/recording. Credentials are boto3's own, from the
+# environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the host's role, never from settings.
+RECORDINGS_S3_BUCKET = env("RECORDINGS_S3_BUCKET", default="")
+if RECORDINGS_S3_BUCKET:
+    DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": RECORDINGS_S3_BUCKET, "location": env("RECORDINGS_S3_PREFIX", default=""),
+        "endpoint_url": env("RECORDINGS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env("RECORDINGS_S3_REGION", default="us-east-1"),
+        "default_acl": None, "querystring_auth": True, "file_overwrite": False}}
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {"default": DEFAULT_STORAGE,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 # --- redis, celery, channels ----------------------------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")

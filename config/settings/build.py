@@ -7,11 +7,12 @@ settings hold no secret key and allow no host, so nothing can be served with the
 from __future__ import annotations
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import DEFAULT_STORAGE
 
 DEBUG = False
 ALLOWED_HOSTS: list[str] = []
 # Production imports this very dict: the files are always collected with the storage that serves them.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,  # recordings: the disk, or RECORDINGS_S3_BUCKET (base)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -9,10 +9,6 @@ SECRET_KEY = "test-settings-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvw
 SIMULATED_NETWORK_TOKEN = simulated_network_token(SECRET_KEY)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     import os

@@ -42,7 +42,8 @@ def database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{host}/{db['NAME']}"
 
 
-def run_stack(tmp_path, agent: str | None, **extra_env: str):
+def run_stack(tmp_path, agent: str | None, workers: int = 1, **extra_env: str):
+    """daphne and `workers` media worker processes (two slots each; logs worker.log, worker-2.log, ...)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url(),
            "REDIS_URL": settings.REDIS_URL, "MEDIA_ROOT": str(tmp_path), "GREETING_SILENCE_SECONDS": "1.0",
            "PYTHONUNBUFFERED": "1", **extra_env}
@@ -50,21 +51,23 @@ def run_stack(tmp_path, agent: str | None, **extra_env: str):
     if agent:
         env["MEDIA_AGENT"] = agent
     port = free_port()
-    logs = {name: (tmp_path / f"{name}.log").open("w") for name in ("web", "worker")}
+    names = ["worker"] + [f"worker-{number}" for number in range(2, workers + 1)]
+    logs = {name: (tmp_path / f"{name}.log").open("w") for name in ("web", *names)}
     web = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                             "config.asgi:application"], cwd=ROOT, env=env, stdout=logs["web"], stderr=subprocess.STDOUT)
-    worker = subprocess.Popen([sys.executable, "manage.py", "media_worker", "--slots", "2"], cwd=ROOT, env=env,
-                              stdout=logs["worker"], stderr=subprocess.STDOUT)
+    media = [subprocess.Popen([sys.executable, "manage.py", "media_worker", "--slots", "2"], cwd=ROOT, env=env,
+                              stdout=logs[name], stderr=subprocess.STDOUT) for name in names]
     registry = SlotRegistry()
     try:
-        wait_for(lambda: registry.live_workers() and _listening(port), timeout=60, what="daphne and the media worker")
+        wait_for(lambda: len(registry.live_workers()) == workers and _listening(port), timeout=60 * workers,
+                 what="daphne and the media workers")
     except AssertionError:
-        raise AssertionError((tmp_path / "worker.log").read_text()) from None
-    yield {"port": port, "worker": worker, "web": web, "media_root": tmp_path, "logs": tmp_path}
-    for process in (web, worker):
+        raise AssertionError("\n".join((tmp_path / f"{name}.log").read_text() for name in names)) from None
+    yield {"port": port, "worker": media[0], "workers": media, "web": web, "media_root": tmp_path, "logs": tmp_path}
+    for process in (web, *media):
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
-    for process in (web, worker):
+    for process in (web, *media):
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
