@@ -29,9 +29,13 @@ def load() -> None:
     _model()
 
 
-async def sounds_finished(utterance_16k: np.ndarray) -> bool:
-    """Does this utterance (16 kHz PCM16, up to the pause) sound like a finished turn?"""
+def finished_probability(utterance_16k: np.ndarray) -> float:
+    """How sure the model is that this utterance (16 kHz PCM16, up to the pause) is a finished turn, 0-1."""
     audio = utterance_16k.astype(np.float32) / 32768.0
     # pipecat's analyzer keeps per-stream buffers we do not need; its prediction is stateless.
-    result = await asyncio.to_thread(_model()._predict_endpoint, audio)
-    return result["prediction"] == 1
+    return float(_model()._predict_endpoint(audio)["probability"])
+
+
+async def sounds_finished(utterance_16k: np.ndarray) -> bool:
+    """Does this utterance sound like a finished turn (the model's own threshold, 0.5)?"""
+    return await asyncio.to_thread(finished_probability, utterance_16k) > 0.5

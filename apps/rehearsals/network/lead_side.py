@@ -1,7 +1,7 @@
 """The lead side of a simulated call: the persona on the phone.
 
 A person says hello, listens to the agent (audio collected until ~0.7 s of quiet, then transcribed by Whisper),
-answers by the persona's rules in its espeak-ng voice, talks over the agent when told to, and hangs up when it
+answers by the persona's rules in its voice (network.voice), talks over the agent when told to, and hangs up when it
 says goodbye, runs out of turns or of patience. An answering machine plays its greeting and beep and records
 the message. The Twilio side carries what the lead says (`next_frame`) and what it hears (`hear`).
 """

@@ -1,0 +1,63 @@
+"""Personas speak in a Piper voice moved off the agent's in pitch and pace, which Whisper hears as it hears people;
+espeak-ng stays for a voice nothing like a person's. Real models: Piper, Whisper and Smart Turn from var/models."""
+from __future__ import annotations
+
+from io import StringIO
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from apps.rehearsals.management.commands.persona_voices import word_errors
+from apps.rehearsals.network.voice import speak
+from apps.rehearsals.personas import PersonaError, Voice, load_persona
+from media_server.speech.audio import resample, ulaw_to_pcm16
+from media_server.speech.stt import speech_to_text
+
+LINES = ("I want to buy a three bedroom house near downtown Austin.",
+         "Around four hundred thousand, and yes, I am pre-approved.",
+         "Please stop calling me and take me off your list.")
+
+
+def _heard(voice: Voice, text: str) -> tuple[str, float]:
+    audio = resample(ulaw_to_pcm16(speak(voice, text)[0]), 8000, 16000)
+    return speech_to_text().transcribe(audio, 16000).text, audio.size / 16000
+
+
+def test_whisper_hears_the_piper_personas_as_it_hears_people():
+    errors = sum(word_errors(line, _heard(Voice(rate=135, pitch=60), line)[0]) for line in LINES)
+    words = sum(len(line.split()) for line in LINES)
+    assert errors / words <= 0.1, errors  # espeak-ng's voices: ~27 % on the personas' lines (persona_voices)
+
+
+def test_a_personas_pace_is_its_own_and_its_pitch_moves_without_changing_it():
+    line = LINES[0]
+    natural = _heard(Voice(rate=160, pitch=50), line)[1]
+    slow = _heard(Voice(rate=120, pitch=50), line)[1]
+    higher = _heard(Voice(rate=160, pitch=74), line)[1]  # three semitones up
+    assert slow / natural == pytest.approx(160 / 120, rel=0.15)
+    assert higher / natural == pytest.approx(1.0, rel=0.15)
+    pcm = [ulaw_to_pcm16(speak(Voice(rate=160, pitch=pitch), line)[0]) for pitch in (50, 74)]
+    assert not np.array_equal(pcm[0][:4000], pcm[1][:4000])  # another voice, not the agent's
+
+
+def test_the_robotic_voice_is_still_there_for_who_wants_it(tmp_path):
+    path = tmp_path / "robot.yaml"
+    path.write_text("name: robot\ndescription: x\nanswer: human\nvoice: {engine: espeak, variant: m3}\n"
+                    "expect: {status: completed}\n")
+    voice = load_persona(path).voice
+    assert voice.engine == "espeak" and len(speak(voice, "Hello there.")[0]) > 4000
+    path.write_text("name: robot\ndescription: x\nanswer: human\nvoice: {engine: festival}\n"
+                    "expect: {status: completed}\n")
+    with pytest.raises(PersonaError, match="voice.engine"):
+        load_persona(path)
+
+
+def test_the_voice_table_compares_the_engines():
+    out = StringIO()
+    call_command("persona_voices", "--personas", "opt_out", stdout=out)
+    rows = out.getvalue().splitlines()
+    assert rows[0].split()[:2] == ["persona", "voice"]
+    assert rows[1].startswith("opt_out") and "piper" in rows[1]  # a persona that names no engine speaks in Piper
+    assert rows[-1].startswith("all")
+
