@@ -112,7 +112,7 @@ class LoadMeter:
         now = self.clock()
         self._measure_cpu(now, calls)
         busy = self._busy_cores or 0.0
-        why = self._why_full(now)
+        why = self._why_full(now, calls)
         if why:
             capacity = calls
         else:
@@ -140,7 +140,7 @@ class LoadMeter:
                 self.cpu_per_call += PER_CALL_SMOOTHING * (per_call - self.cpu_per_call)
         self._last = (now, machine, own)
 
-    def _why_full(self, now: float) -> str:
+    def _why_full(self, now: float, calls: int) -> str:
         with self._lock:
             lags = _recent(self._lags, now - LAG_WINDOW_SECONDS)
             waits = _recent(self._stt_waits, now - STT_WAIT_WINDOW_SECONDS)
@@ -149,7 +149,8 @@ class LoadMeter:
             return f"event loop {p95(lags):.0f} ms late (p95, {LAG_WINDOW_SECONDS} s)"
         if waits and p95(waits) > self.max_stt_wait_ms:
             return f"transcriptions wait {p95(waits):.0f} ms for Whisper (p95, {STT_WAIT_WINDOW_SECONDS} s)"
-        if len(turns) >= MIN_TURNS and p95(turns) > self.target_p95_ms:
+        # Late calls: more would be later still. A worker with none takes one (its past calls say nothing of it).
+        if calls and len(turns) >= MIN_TURNS and p95(turns) > self.target_p95_ms:
             return f"voice-to-voice {p95(turns):.0f} ms (p95 of {len(turns)} turns, {TURN_WINDOW_SECONDS} s)"
         return ""
 

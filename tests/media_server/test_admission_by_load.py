@@ -96,6 +96,7 @@ def test_calls_answering_late_stop_new_ones_while_a_few_slow_turns_do_not():
     meter.turn(2400)
     reading = machine.run(meter, calls=2, seconds=1)
     assert reading.capacity == 2 and "voice-to-voice" in reading.why
+    assert machine.run(meter, calls=0, seconds=1).capacity == 8  # once its calls have ended, it takes calls again
     assert machine.run(meter, calls=2, seconds=61).capacity == 8  # a minute on, those turns are forgotten
 
 

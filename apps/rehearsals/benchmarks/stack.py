@@ -40,6 +40,7 @@ class Stack:
     def env(self) -> dict[str, str]:
         env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0", "PYTHONUNBUFFERED": "1",
                "SIMULATED_NETWORK_WEB_URL": self.web_url, "MEDIA_SLOT_REGISTRY": "1",
+               "MEDIA_ADMISSION": "slots",  # a sweep level is that many calls at once, whatever the load
                "HF_HUB_OFFLINE": "1"}  # pipecat's Whisper service must not look for a hub
         env.pop("CELERY_BROKER_URL", None)
         return env

@@ -46,7 +46,10 @@ def child_environment(web_port: int, redis_port: int) -> dict[str, str]:
            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "PYTHONUNBUFFERED": "1",
            "SIMULATED_NETWORK_WEB_URL": f"http://127.0.0.1:{web_port}",
            # The dialer reserves a media-worker slot before it rings anyone.
-           "MEDIA_SLOT_REGISTRY": "1"}
+           "MEDIA_SLOT_REGISTRY": "1",
+           # The simulated phone network runs on this machine: its callers' voices and ears would count as load
+           # against the media worker, which in production shares no machine with the callers. Fixed slots here.
+           "MEDIA_ADMISSION": "slots"}
     env.pop("CELERY_BROKER_URL", None)
     return env
 
