@@ -31,13 +31,16 @@ def test_whisper_hears_the_piper_personas_as_it_hears_people():
 
 
 def test_a_personas_pace_is_its_own_and_its_pitch_moves_without_changing_it():
-    line = LINES[0]
-    natural = _heard(Voice(rate=160, pitch=50), line)[1]
-    slow = _heard(Voice(rate=120, pitch=50), line)[1]
-    higher = _heard(Voice(rate=160, pitch=74), line)[1]  # three semitones up
-    assert slow / natural == pytest.approx(160 / 120, rel=0.15)
-    assert higher / natural == pytest.approx(1.0, rel=0.15)
-    pcm = [ulaw_to_pcm16(speak(Voice(rate=160, pitch=pitch), line)[0]) for pitch in (50, 74)]
+    """Over three lines (Piper draws each phoneme's length at random: one line alone varies by a tenth or more)."""
+    def seconds(voice: Voice) -> float:
+        return sum(_heard(voice, line)[1] for line in LINES)
+
+    natural = seconds(Voice(rate=160, pitch=50))
+    slow = seconds(Voice(rate=120, pitch=50))
+    higher = seconds(Voice(rate=160, pitch=74))  # three semitones up
+    assert 1.1 <= slow / natural <= 1.45  # a quarter fewer words a minute: clearly slower (measured 1.15-1.29)
+    assert higher / natural == pytest.approx(1.0, abs=0.12)  # the pitch moved, the pace did not
+    pcm = [ulaw_to_pcm16(speak(Voice(rate=160, pitch=pitch), LINES[0])[0]) for pitch in (50, 74)]
     assert not np.array_equal(pcm[0][:4000], pcm[1][:4000])  # another voice, not the agent's
 
 
