@@ -7,7 +7,6 @@ runs in a subprocess whose own CPU time is measured (os.wait4). Either way a cal
 """
 from __future__ import annotations
 
-import functools
 import io
 import os
 import subprocess
@@ -17,6 +16,7 @@ import wave
 import numpy as np
 
 from apps.rehearsals.personas import Voice
+from media_server.load import process_cpu
 from media_server.speech.audio import TELEPHONE_RATE, pcm16_to_ulaw, resample
 
 _cache: dict[tuple[Voice, str], bytes] = {}
@@ -51,33 +51,23 @@ def _without_trailing_silence(samples: np.ndarray) -> np.ndarray:
     return samples[:loud[-1] + 1] if loud.size else samples
 
 
-@functools.lru_cache(maxsize=1)
-def _piper_voice():
-    from media_server.speech.tts import PiperTTS
-
-    return PiperTTS()
-
-
 def _piper(voice: Voice, text: str) -> tuple[np.ndarray, float]:
     """The text in Piper's voice at the persona's pace and pitch, as 8 kHz PCM16, and the CPU it took."""
     from piper import SynthesisConfig
 
-    tts = _piper_voice()
+    from media_server.speech.tts import piper_tts
+
+    tts = piper_tts()  # the process's Piper voice (the agent's), loaded once
     shift = 2 ** ((voice.pitch - 50) / 8 / 12)  # each 8 of `pitch` a semitone
     config = SynthesisConfig(length_scale=PIPER_NATURAL_RATE / voice.rate * shift, noise_scale=0.75,
                              noise_w_scale=0.9)
     with _piper_lock:
-        started = _process_cpu()
+        started = process_cpu()
         pcm = np.concatenate([chunk.audio_int16_array for chunk in tts.voice.synthesize(text, config)] or
                              [np.zeros(0, dtype=np.int16)])
-        cpu = _process_cpu() - started
+        cpu = process_cpu() - started
     # Read at `shift` times its rate, then resampled to the line's: `shift` times higher, and as much faster.
     return resample(pcm, round(tts.sample_rate * shift), TELEPHONE_RATE), cpu
-
-
-def _process_cpu() -> float:
-    times = os.times()
-    return times.user + times.system
 
 
 def _espeak(voice: Voice, text: str) -> tuple[np.ndarray, float]:
