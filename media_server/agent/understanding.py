@@ -36,7 +36,7 @@ import re
 from .facts import Fact, Understanding, When
 from .places import place_kind
 from .when import ruled_out_days, when_in, without_ruled_out
-from .words import DigitText, Money, all_money, tokenize
+from .words import NUMBER_WORDS, DigitText, Money, all_money, tokenize
 
 SLOT_CHOICE = "slot_choice"  # the fact name for the offered slot a lead picked (1 or 2); not in FACT_NAMES
 MOTIVATIONS = ("relocating", "growing family", "downsizing", "upsizing", "investment", "first home", "retiring",
@@ -66,7 +66,23 @@ _PAIRS = {("a", "m"): "am", ("p", "m"): "pm",
 _G_DROPPED = {word[:-1]: word for word in (
     "calling", "texting", "bothering", "ringing", "harassing", "contacting", "looking", "buying", "selling",
     "moving", "trying", "going", "thinking", "planning", "hoping", "wanting", "renting", "listing", "working",
-    "talking", "asking", "saying", "kidding", "waiting", "getting", "something", "nothing", "anything")}
+    "talking", "asking", "saying", "kidding", "waiting", "getting", "something", "nothing", "anything",
+    # the everyday verbs a lead says with the g dropped (what they are doing, what they plan, how it is going)
+    "driving", "walking", "cooking", "shopping", "sleeping", "eating", "packing", "leaving", "showing", "closing",
+    "signing", "paying", "saving", "searching", "building", "flipping", "downsizing", "upsizing", "relocating",
+    "retiring", "expecting", "growing", "having", "doing", "making", "taking", "coming", "living", "staying",
+    "holding", "pushing", "figuring", "starting", "running", "wondering", "helping", "handling", "letting",
+    "putting", "sitting", "telling", "picking", "keeping", "hunting", "needing", "fixing", "remodeling", "hiring",
+    "meeting", "traveling", "visiting", "commuting", "dealing", "messing", "joking", "lying", "freaking", "heading",
+    "finishing", "hiding", "losing", "spending", "sending", "emailing", "messaging", "bugging", "pestering",
+    "spamming", "hounding", "harassing", "dialing", "phoning", "considering", "leaning", "aiming", "shooting",
+    "watching", "babysitting", "feeding", "changing", "bringing", "dropping", "landing", "boarding", "flying",
+    "working", "teaching", "studying", "showering", "painting", "fishing", "hunting", "golfing", "cleaning",
+    "everything", "morning", "evening")}
+# Words a lead runs into "is" ("ten's good", "friday's better"): times, days and numbers, read apart.
+_IS_AFTER = {*"one two three four five six seven eight nine ten eleven twelve noon morning afternoon evening tonight "
+             "tomorrow today weekend week monday tuesday wednesday thursday friday saturday sunday".split(),
+             *(f"{n}:{m:02d}" for n in range(1, 13) for m in (0, 15, 30, 45)), *map(str, range(1, 13))}
 _FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh"}
 _WH = {"what", "who", "how", "where", "when", "why", "which", "that"}
 
@@ -91,8 +107,11 @@ def _normalise(text: str) -> list[str]:
             i += 2  # "you know" as a filler
             continue
         t = _G_DROPPED.get(t.rstrip("'"), t)  # "quit callin' me" → calling
+        if t.endswith("'s") and _G_DROPPED.get(t[:-2], t[:-2]) in _IS_AFTER:  # "ten's perfect", "mornin's better"
+            raw[i + 1:i + 1] = ["is"]
+            t = _G_DROPPED.get(t[:-2], t[:-2])
         for word in _REWRITES.get(t, t).split(" "):
-            if not (out and out[-1] == word and not word[0].isdigit()):  # "i i want" → "i want"
+            if not (out and out[-1] == word and not word[0].isdigit() and word not in NUMBER_WORDS):  # "i i want"
                 out.append(word)
         i += 1
     return out
@@ -170,6 +189,11 @@ _OPT_OUT = _rx(
     r"\bno (?:me|nos|le|les) (?:llame|llamen|llames|vuelva|vuelvan|vuelvas|moleste|molesten|marque|marquen)\b",
     r"\b(?:quíteme|quiteme|sáqueme|saqueme|bórreme|borreme|elimine|eliminen|quiten|saquen|borren) "
     r"(?:mi|me|de|nuestro)\b",
+    r"\b(?:don't|do not|never|no longer|won't|wouldn't) (?:want|need|like)(?: (?:any|more|of|these|those|your|the|"
+    r"such|kind|sort|type|anymore|any more|all|this|spam))* (?:calls|phone calls|robocalls|calling|sales calls)\b"
+    r"(?! (?:(?:before|after|until|till|til|past) (?!today|this|now|that)|at|on|during|in the|so early|so late|"
+    r"today|tonight|tomorrow|while|when|from))",
+    r"\bcall (?:me|us|here|this number) never\b", r"\b(?:number|info|information|contact)\b.{0,40}\band lose it\b",
     r"\bno (?:más|mas) llamadas\b", r"\bno (?:quiero|queremos) (?:más |mas )?(?:llamadas|que me llamen)\b",
 )
 # What is not an opt-out although it says the words: a list they are not on, someone else told to stop, another
@@ -318,6 +342,7 @@ _BROKERAGES = (r"(?:keller williams|kw|re ?max|remax|compass|coldwell(?: banker)
                r"weichert|era|"
                r"long and foster|better homes and gardens|exit realty|realty one|united real estate|fathom|"
                r"the real brokerage|william raveis|windermere|john l scott|engel (?:and|&) volkers|corcoran)\b")
+_AGENT_NOUN = rf"(?:(?:agent|realtor|real estate agent|broker|listing agent|buyer's agent)\b|{_BROKERAGES})"
 # Hostility: swearing at us, "how dare you", "you people". Read as not interested, answered with an apology
 # and the offer to take the number off our list (Understanding.hostile).
 _HOSTILE = _rx(
@@ -371,6 +396,10 @@ _OBJECTIONS = [
         r"(?! we (?:let|fired|dropped))\b(?! (?:before|last time|back then|retired|quit))",
         r"\b(?:my|our) [\w' ]{0,25}?(?:'s| is| does) (?:an? )?(?:realtor|agent|real estate agent|broker|in real estate|"
         r"real estate)\b(?=.*\b(?:help\w*|handl\w*|do(?:ing)? it|represent\w*|for us|take care)\b)",
+        # composed: they (i, we, my wife…) + a verb of engaging one (signed, hired, picked, went with…) + an agent
+        rf"\b(?:i|we|i've|we've|i have|we have|my \w+|our \w+)(?: already| just| recently| actually| finally)* "
+        rf"(?:signed|hired|picked|chose|found|got|went|listed|contracted|committed|partnered|been working|started "
+        rf"working)(?: up)?(?: with| on with)? (?:an?|our|my|another|the|one) ?(?:\w+ )?{_AGENT_NOUN}",
     )),
     ("just_looking", _rx(
         r"\bjust (?:kind of |sort of |really |mostly )?(?:looking(?! to (?:buy|rent|sell|get|move|find|purchase| for a)"
@@ -391,7 +420,10 @@ _OBJECTIONS = [
         r"\b(?:i'm|i am|we're|we are) (?:really |kind of |a little |a bit |pretty |so |super |very |just )?"
         r"(?:busy|driving|at work|working(?! on| with| it| through)|in a meeting|"
         r"in class|in the middle of|with (?:a |my )?(?:client|customer|"
-        r"patient|kids)|at dinner|eating|about to (?:go|leave|walk)|on the other line|on another call|in the car)\b",
+        r"patient|kids)|at dinner|eating|about to (?:go|leave|walk)|on the other line|on another call|in the car|"
+        r"cooking|making (?:dinner|lunch|breakfast)|feeding|shopping|at the store|walking the dog|boarding|"
+        r"putting the kids|picking up|dropping off|getting the kids|in traffic|on the road|on the highway)\b",
+        r"\b(?:can't|cannot|can not) (?:right )?now\b",
         r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
         r"\b(?:call|ring|try|reach|hit) (?:me |us )?(?:back|later|again|another time|some other time|tomorrow|"

@@ -50,7 +50,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
              "twentieth": 20, "thirtieth": 30}
 _DIGITS = re.compile(r"(\$?)((?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?)(k|mm|m|mil)?")
-_NUMBER_WORDS = set(_UNITS) | set(_TEENS) | set(_TENS)
+NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TEENS) | frozenset(_TENS)
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}  # "two and a half", "two and a quarter"
 
 
@@ -120,6 +120,8 @@ def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
                 break
             if (paired or cur >= 100) and i + 1 < n and tokens[i + 1] == "hundred":
                 break  # "three fifty four hundred", "three hundred four hundred": two figures, never one
+            if last == "hundred" and i + 1 < n and (tokens[i + 1] in _TENS or tokens[i + 1] in _TEENS):
+                break  # "four hundred four fifty": 400, then 450
             if paired and i + 1 < n and (tokens[i + 1] in _TENS or tokens[i + 1] in _TEENS):
                 break  # "three fifty three seventy five": 350, then 375
             cur, last = cur + _UNITS[t], "unit"
@@ -133,8 +135,11 @@ def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
                 break
             last = "teen" if t in _TEENS else "tens"
         elif t == "hundred":
-            if last not in ("unit", "teen", "tens", "a", "digit") or cur <= 0:
-                break
+            if last == "" and (i + 1 >= n or tokens[i + 1] not in ("percent", "dollars", "dollar", "bucks")):
+                cur, last, i, end = 100.0, "hundred", i + 1, i + 1  # "hundred ninety" as in "hundred eighty,
+                continue                                             # hundred ninety": a hundred and ninety
+            if last not in ("unit", "teen", "tens", "a", "digit") or cur <= 0 or cur >= 100:
+                break  # "a hundred eighty hundred ninety": 180, then 190
             lead = lead or cur
             cur, last = cur * 100, "hundred"
         elif t in _SCALES or (t in _DIGIT_SCALES and last == "digit"):
@@ -184,7 +189,7 @@ def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
 def _and_continues(tokens: list[str], i: int) -> bool:
     """'four hundred and fifty' continues a number; 'four hundred and five hundred' starts another."""
     j = i
-    while j < len(tokens) and tokens[j] in _NUMBER_WORDS:
+    while j < len(tokens) and tokens[j] in NUMBER_WORDS:
         j += 1
     return j > i and (j == len(tokens) or tokens[j] != "hundred")
 
@@ -330,13 +335,20 @@ def _per_period(span: NumberSpan, tokens: list[str]) -> bool:
     return (len(after) == 2 and after[0] in ("a", "per") and after[1] in _PERIODS) or after[:1] == ["monthly"]
 
 
-def _shorthand(value: float) -> float:
-    """A bare price said in a price context: "1.5" → 1.5 million, "450" → 450 thousand."""
+def _shorthand(value: float, decimal: bool = False) -> float:
+    """A bare price said in a price context: "1.5" → 1.5 million, "450" → 450 thousand. A whole figure from two
+    to nine ("if I could get four", "four and a quarter") is in hundreds of thousands, where most homes are
+    priced and where people drop the "hundred"; one, or a figure said with a decimal point ("two point five"),
+    is in millions."""
     if value < 10:
-        return value * 1e6
+        return value * 1e5 if value >= 2 and not decimal else value * 1e6
     if value < 10_000:
         return value * 1e3
     return value
+
+
+def _decimal(span: NumberSpan, tokens: list[str]) -> bool:
+    return "." in span.digits or "point" in tokens[span.start:span.end]
 
 
 def _range_end(tokens: list[str], span: NumberSpan, spans_at: dict[int, NumberSpan]) -> NumberSpan | None:
@@ -384,10 +396,10 @@ def all_money(tokens: list[str], *, expecting_price: bool = False) -> list[Money
         explicit = _is_explicit(span, tokens)
         if not explicit and not (price_context or _limit_cued(span, tokens)):
             continue
-        value = span.value if explicit or _per_period(span, tokens) else _shorthand(span.value)
+        value = span.value if explicit or _per_period(span, tokens) else _shorthand(span.value, _decimal(span, tokens))
         end = span.end + 1 if span.end < len(tokens) and tokens[span.end] in _MONEY_AFTER else span.end
         found.append(Money(int(round(value)), None, span.start, end))
-        if not explicit and span.value < 10:
+        if not explicit and value >= 1e6 and span.value < 10:
             bare_units.append(found[-1])
     return _in_scale_of_the_others(found, bare_units)
 
@@ -431,8 +443,11 @@ def _spoken_year(span: NumberSpan, tokens: list[str]) -> bool:
 def _spoken_pair(low: NumberSpan, high: NumberSpan | None, price_context: bool) -> bool:
     """Two spoken figures back to back, each a price in shorthand and rising ("three fifty four hundred"), in a
     sentence about price: a range. Digits read one after another ("five five five") are never this."""
-    return bool(high and price_context and not low.digits and not high.digits and not low.scaled
-                and 100 <= low.value < high.value < 10_000 and high.value < 3 * low.value)
+    if not (high and price_context and not low.digits and not high.digits and not low.scaled):
+        return False
+    if 2 <= low.value < 10 and high.paired:  # "eight, eight fifty": 800 to 850
+        return low.value * 100 <= high.value < 2 * low.value * 100
+    return 100 <= low.value < high.value < 10_000 and high.value < 3 * low.value
 
 
 def _money_range(low: NumberSpan, high: NumberSpan, tokens: list[str], spans_at: dict[int, NumberSpan],
@@ -454,8 +469,11 @@ def _money_range(low: NumberSpan, high: NumberSpan, tokens: list[str], spans_at:
     if not low.scaled:
         while lo * 10 < hi:  # "three to four fifty" → 300 to 450
             lo *= 10
+    if not high.scaled:
+        while 0 < hi < lo and hi * 10 <= 10 * lo:  # "three fifty to four", "five hundred to six" → 400, 600
+            hi *= 10
     if not explicit:
-        factor = _shorthand(hi) / hi if hi else 1.0
+        factor = _shorthand(hi, _decimal(high, tokens)) / hi if hi else 1.0
         lo, hi = lo * factor, hi * factor
     lo, hi = sorted((lo, hi))
     return Money(int(round(lo)), int(round(hi)), low.start, high.end)

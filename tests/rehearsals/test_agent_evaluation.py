@@ -21,6 +21,8 @@ FLOORS = {
             "pass_rate": 0.96, "missed_bookings": 0},
     "fresh": {"intent_accuracy": 0.89, "fact_precision": 0.88, "fact_recall": 0.9, "opt_out_recall": 1.0,
               "pass_rate": 0.86, "missed_bookings": 2},
+    "fresh2": {"intent_accuracy": 0.87, "fact_precision": 0.82, "fact_recall": 0.88, "opt_out_recall": 1.0,
+               "pass_rate": 0.63, "missed_bookings": 6},
     "holdout": {"intent_accuracy": 0.89, "fact_precision": 0.90, "fact_recall": 0.81, "opt_out_recall": 1.0,
                 "pass_rate": 0.72, "missed_bookings": 1},
 }
@@ -43,10 +45,10 @@ def test_the_agent_reads_the_corpus_at_least_as_well_as_before(figures, part):
 
 def test_the_corpus_is_big_enough_and_kept_apart():
     parts = {part.name: part for part in load_corpus()}
-    assert set(parts) == {"dev", "fresh", "holdout"}
-    assert sum(len(p.sentences) for p in parts.values()) >= 1000
-    assert sum(len(p.conversations) for p in parts.values()) >= 110
-    tuned_on = {row["text"] for name in ("dev", "fresh") for row in parts[name].sentences}
+    assert set(parts) == {"dev", "fresh", "fresh2", "holdout"}
+    assert sum(len(p.sentences) for p in parts.values()) >= 1300
+    assert sum(len(p.conversations) for p in parts.values()) >= 140
+    tuned_on = {row["text"] for name in ("dev", "fresh", "fresh2") for row in parts[name].sentences}
     shared = tuned_on & {row["text"] for row in parts["holdout"].sentences}
     assert len(shared) <= 0.1 * len(parts["holdout"].sentences)  # written apart: only stock phrases ("yep") meet
 

@@ -6,7 +6,7 @@ from io import StringIO
 
 import numpy as np
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from apps.rehearsals.management.commands.persona_voices import word_errors
 from apps.rehearsals.network.voice import speak
@@ -64,3 +64,8 @@ def test_the_voice_table_compares_the_engines():
     assert rows[1].startswith("opt_out") and "piper" in rows[1]  # a persona that names no engine speaks in Piper
     assert rows[-1].startswith("all")
 
+
+
+def test_an_unknown_persona_is_named_not_a_traceback():
+    with pytest.raises(CommandError, match="Unknown persona.*nosuch"):
+        call_command("persona_voices", "--personas", "opt_out,nosuch", stdout=StringIO())

@@ -306,6 +306,41 @@ def test_two_spoken_prices_back_to_back_are_a_range(text, low, high):
     assert (budget.value, budget.high) == (low, high)
 
 
+@pytest.mark.parametrize("text", [
+    "honestly i don't want any more of your calls after today",
+    "we're in austin and we don't need more of these sales calls",
+    "call us never, thanks",
+    "here's an idea, take my number and lose it",
+])
+def test_not_wanting_the_calls_is_an_opt_out_in_any_order_of_words(text):
+    assert understand(text, now=NOW, expecting="budget").intent == "opt_out"
+
+
+@pytest.mark.parametrize("text", ["i don't want calls before nine", "we don't need calls at work"])
+def test_not_wanting_calls_at_a_time_is_not_an_opt_out(text):
+    assert understand(text, now=NOW).intent != "opt_out"
+
+
+@pytest.mark.parametrize("text", [
+    "sure but my husband already hired a realtor",
+    "we just went with somebody from remax",
+    "oh we found an agent last month",
+])
+def test_an_agent_they_have_engaged_is_having_an_agent(text):
+    understood = understand(text, now=NOW, expecting="permission")
+    assert understood.objection == "has_agent"
+    assert any(f.name == "has_agent" and f.value is True for f in understood.facts)
+
+
+def test_a_lead_with_their_hands_full_is_busy_with_the_gs_dropped():
+    assert understand("can't now, i'm cookin dinner for the kids", now=NOW, expecting="permission").objection == "busy"
+
+
+def test_a_time_run_into_is_still_a_time():
+    when = understand("how about thursday at two's that ok", now=NOW, expecting="slot_choice").when
+    assert when is not None and when.exact and (when.start.weekday(), when.start.hour) == (3, 14)
+
+
 @pytest.mark.parametrize(("text", "expecting", "intent", "objection", "facts"), TURNS)
 def test_it_understands_what_leads_say(text, expecting, intent, objection, facts):
     understood = understand(text, now=NOW, expecting=expecting)

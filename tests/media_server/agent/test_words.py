@@ -59,6 +59,17 @@ def test_it_reads_spoken_and_written_numbers(text, expected):
     ("2500 a month", True, (2_500, None)),  # a monthly figure is not shorthand for thousands
     ("something around 300 to 350", False, (300_000, 350_000)),  # a limit word before a price-sized number
     ("we're preapproved for about 450", False, (450_000, None)),
+    # a whole figure from two to nine is hundreds of thousands; one, or "point", stays in millions
+    ("we'd go to six if we had to", True, (600_000, None)),
+    ("five and a half tops", True, (550_000, None)),
+    ("maybe three point two", True, (3_200_000, None)),
+    ("one and a quarter", True, (1_250_000, None)),
+    # ranges whose ends are said in different shorthand
+    ("two seventy five to three", True, (275_000, 300_000)),
+    ("seven hundred to eight", True, (700_000, 800_000)),
+    ("six, six twenty five", True, (600_000, 625_000)),
+    ("a hundred sixty, hundred seventy", True, (160_000, 170_000)),
+    ("five hundred, five twenty five", True, (500_000, 525_000)),
 ])
 def test_it_reads_prices_in_dollars(text, expecting_price, expected):
     assert parse_money(text, expecting_price=expecting_price) == expected

@@ -15,7 +15,7 @@ from dataclasses import replace
 from statistics import mean
 
 import numpy as np
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from apps.rehearsals.personas import ENGINES, personas
 
@@ -34,12 +34,12 @@ class Command(BaseCommand):
         from media_server.dsp.turn import finished_probability
         from media_server.speech.stt import speech_to_text
 
-        chosen = [name.strip() for name in personas.split(",") if name.strip()]
+        speaking = load_speaking([name.strip() for name in personas.split(",") if name.strip()])
         stt = speech_to_text()
         self.stdout.write(f"{'persona':<20} {'voice':<28} {'lines':>5} {'P(fin) whole':>13} {'P(fin) cut':>11} "
                           f"{'turns right':>11} {'WER':>6}")
         rows = []
-        for persona in load_speaking(chosen):
+        for persona in speaking:
             voice = replace(persona.voice, engine=engine) if engine else persona.voice
             whole, cut, errors, words = [], [], 0, 0
             for line in lines_of(persona):
@@ -84,6 +84,8 @@ def broken_off(line: str) -> str:
 
 def load_speaking(chosen: list[str]):
     known = personas()
+    if unknown := [name for name in chosen if name not in known]:
+        raise CommandError(f"Unknown persona(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
     return [known[name] for name in (chosen or sorted(known))
             if known[name].answer == "human" and lines_of(known[name])]
 
