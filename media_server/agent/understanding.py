@@ -57,10 +57,12 @@ _REWRITES = {
     "hasnt": "hasn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "thats": "that's", "whats": "what's",
     "whos": "who's", "wheres": "where's", "hows": "how's", "theres": "there's", "youre": "you're", "ive": "i've",
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
-    "yah": "yeah", "ya": "yeah", "realtors": "realtor", "e-mail": "email", "pre-approved": "preapproved",
+    "yah": "yeah", "ya": "yeah", "mmhm": "yes", "mhmm": "yes", "uhhuh": "yes",
+    "realtors": "realtor", "e-mail": "email", "pre-approved": "preapproved",
 }
 _PAIRS = {("a", "m"): "am", ("p", "m"): "pm",
-          ("uh", "huh"): "yes", ("mm", "hmm"): "yes", ("e", "mail"): "email", ("pre", "approved"): "preapproved",
+          ("uh", "huh"): "yes", ("mm", "hmm"): "yes", ("mm", "hm"): "yes", ("m", "hm"): "yes",
+          ("e", "mail"): "email", ("pre", "approved"): "preapproved",
           ("pre", "approval"): "preapproval", ("pre", "qualified"): "prequalified", ("a", "i"): "ai"}
 # Dropped g's, as Whisper writes casual speech ("callin'", "lookin"): the -ing forms the rules read.
 _G_DROPPED = {word[:-1]: word for word in (
@@ -83,6 +85,8 @@ _G_DROPPED = {word[:-1]: word for word in (
 _IS_AFTER = {*"one two three four five six seven eight nine ten eleven twelve noon morning afternoon evening tonight "
              "tomorrow today weekend week monday tuesday wednesday thursday friday saturday sunday".split(),
              *(f"{n}:{m:02d}" for n in range(1, 13) for m in (0, 15, 30, 45)), *map(str, range(1, 13))}
+_ONE_AFTER = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",
+              "morning", "afternoon", "evening", "early", "earlier", "later", "late", "other", "first", "second"}
 _FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh"}
 _WH = {"what", "who", "how", "where", "when", "why", "which", "that"}
 
@@ -107,6 +111,9 @@ def _normalise(text: str) -> list[str]:
             i += 2  # "you know" as a filler
             continue
         t = _G_DROPPED.get(t.rstrip("'"), t)  # "quit callin' me" → calling
+        if t == "one" and len(out) >= 2 and out[-1] in _ONE_AFTER and out[-2] in ("the", "that"):
+            i += 1  # "the thursday one", "that morning one": the option, not one o'clock
+            continue
         if t.endswith("'s") and _G_DROPPED.get(t[:-2], t[:-2]) in _IS_AFTER:  # "ten's perfect", "mornin's better"
             raw[i + 1:i + 1] = ["is"]
             t = _G_DROPPED.get(t[:-2], t[:-2])
@@ -200,6 +207,11 @@ _OPT_OUT = _rx(
 # number, another channel with calls allowed ("take me off the email list but calls are fine").
 _NOT_OPT_OUT = re.compile(
     r"\b(?:not|never been|never was|isn't|aren't) (?:on|in) (?:any|the|a|your|no)(?: \w+){0,3}? (?:list|registry)\b|"
+    # the registry named as a fact, then leave given in the same breath ("we're on it for the solar guys, but go ahead")
+    r"\b(?:(?:national|federal) )?(?:do not call|dnc|no call)(?: \w+){0,2}? (?:list|registry|thing)\b(?=.*\b(?:but|"
+    r"though|anyway|nah)\b.*\b(?:go ahead|you're (?:good|fine|ok|okay)|(?:this|that|it|you)(?:'s| is| are) (?:fine|ok|"
+    r"okay|good)|i (?:did )?fill(?:ed)? (?:out|in)|(?:i'm|we're|i am|we are) (?:still )?interested|i don't mind|"
+    r"keep going|carry on|that's (?:my|our) \w+'s (?:landline|number|phone))\b)|"
     r"\btold (?:her|him|my agent|our agent|the agent|my realtor|our realtor|the other (?:company|agent|guy)|"
     r"that agent|that company)(?: \w+){0,2}? (?:to )?(?:stop|not to|never|quit|remove|take)\b.*|"
     r"\b(?:don't|do not|never) (?:ever )?(?:call|text|contact|ring) (?:my|his|her|our) (?:\w+'s |work |office |other "
@@ -207,6 +219,12 @@ _NOT_OPT_OUT = re.compile(
     rf"\b(?:{_REMOVE} )?(?:\w+ ){{0,4}}?(?:email|e mail|mailing|newsletter|text|texting|sms) list\b"
     r"(?=.*\b(?:calls? (?:are|is) (?:fine|ok|okay|good)|"
     r"(?:you can|you may|feel free to) (?:still )?call|calling (?:is|me is) (?:fine|ok|okay)))")
+_PUT_ON_THE_LIST = re.compile(
+    r"(?:^|\b(?:please|can you|could you|would you|will you|you can|you should|you better|just|go ahead and|i want "
+    r"you to|i need you to) )(?:put|add|place|sign|list|get) (?:me|us|my number|this number|my name) (?:on|to|up for|"
+    r"onto) (?:\w+ ){0,2}?(?:do not call|dnc|no call)\b|"
+    r"\b(?:i|we) (?:want|wanna|need|would like|'d like) (?:to be|my number|our number|this number) (?:put )?"
+    r"(?:on|added to) (?:\w+ ){0,2}?(?:do not call|dnc|no call)\b")
 # A request negated right before it ("don't take me off", "i'm not saying stop calling"); a negation further back
 # belongs to another clause ("not interested, lose my number" is an opt-out).
 _NOT_OPT_OUT_BEFORE = re.compile(r"\b(?:(?:don't|do not|didn't|did not|won't|never)(?: you| ever| even| just)?|"
@@ -715,11 +733,17 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         return Understanding(intent="other_language", language=other)
     u = Understanding(language=language)
     u.facts = _facts(turn, expecting, now)
+    final = turn  # the words that stand: after the last "no wait", "scratch that", "make it" (what they take back)
+    if (back := list(_TAKES_BACK.finditer(c))) and len(c) - back[-1].end() > 2:
+        final = _Turn(c[back[-1].end():])
+        later = _facts(final, expecting, now)
+        taken_back = {f.name for f in later} | {SLOT_CHOICE}
+        u.facts = [f for f in u.facts if f.name not in taken_back] + later
     slot = any(f.name == SLOT_CHOICE for f in u.facts)
-    u.ruled_out = [day.isoformat() for day in ruled_out_days(turn.digits.s, now)]
-    trimmed = _BUSY_PERIOD.sub(" ", without_ruled_out(turn.digits.s))  # "not thursday, friday?" → friday
+    u.ruled_out = [day.isoformat() for day in ruled_out_days(final.digits.s, now)]
+    trimmed = _BUSY_PERIOD.sub(" ", without_ruled_out(final.digits.s))  # "not thursday, friday?" → friday
     trimmed = _proposed_part(trimmed)  # "this week's a zoo, call me next week" → next week
-    timed = _Turn(trimmed) if trimmed != turn.digits.s else turn
+    timed = _Turn(trimmed) if trimmed != final.digits.s else final
     when = when_in(timed.digits, now, timed.clean) if _TIME_CUE.search(timed.clean) and not slot else None
     if when is not None and u.ruled_out and _only_days(when, u.ruled_out):
         when = None  # "not thursday": the day named is the one they cannot do
@@ -816,6 +840,8 @@ def _time_preference(c: str) -> str:
 
 
 def _is_opt_out(c: str, time_preference: str) -> bool:
+    if _PUT_ON_THE_LIST.search(c):
+        return True  # asked for outright: nothing said after it takes that back
     vetoed = [m.span() for m in _NOT_OPT_OUT.finditer(c)]
 
     def counts(m: re.Match) -> bool:
@@ -1012,6 +1038,9 @@ _ZIP_DIGITS = {"0": "0", "oh": "0", "o": "0", "zero": "0"}
 _NARROWING = {"probably", "mostly", "ideally", "preferably", "especially", "mainly"}  # picks among places said
 _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|correction|no wait|wait no|rather|"
                              r"changed (?:my|our) minds?|instead)\b")
+# Taking back what was just said, in the same breath ("june, no wait, july"; "the first one. wait no, thursday")
+_TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actually|scratch that|i mean|i meant|"
+                         r"sorry i meant|make that|make it|or rather|correction)\b")
 _BARE_HELLO = re.compile(r"^(?:hello|hi|hey|yes hello|hello hello)$")
 _ALREADY_DONE = re.compile(r"\balready (?:bought|purchased|found|closed|moved|sold|signed)\b|\bwe (?:bought|found) "
                            r"(?:a|our|the) (?:place|house|home)\b")
@@ -1179,6 +1208,8 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
         m = pattern.search(c)
         if m:
             return Fact("motivation", name, m.group(0))
+    if expecting != "motivation" and (m := _VOLUNTEERED_REASON.search(c)):
+        return Fact("motivation", m.group(0), m.group(0))  # a reason said in passing: asking it again would grate
     if expecting != "motivation" or _DONT_KNOW.search(c) or _DENY.match(c) or not _REASON.search(c) \
             or _NOT_A_REASON.search(c):
         return None
@@ -1196,6 +1227,12 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"family|kids|parents|mom|dad|job|work|yard|garage|pool|space|room|quiet|safer|cheaper|bigger|"
                      r"smaller|neighbors?|landlord|lease|rent|health|weather|closer|single story|stairs|view|water|"
                      r"mountains|beach|city|country|town)\b")
+# Reasons outside the categories that are plain even when nobody asked: family to be near, a home lost.
+_VOLUNTEERED_REASON = re.compile(
+    r"\b(?:to be|moving|move|come|coming|get|living) (?:closer to|near|nearer to|back near|back closer to) "
+    r"(?:(?:my|our|his|her|the|their) )?(?:\w+'s )?(?:family|parents|mom|mother|dad|father|kids|grandkids|"
+    r"grandchildren|daughter|son|sister|brother|in laws|folks|us|them|her|him)\b|"
+    r"\b(?:lost|losing) (?:our|my|the) (?:place|house|home)(?: (?:in|to) (?:the |a )?\w+)?")
 _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd you|say that|let you go|bye|"
                            r"hello|you there|what was i|talk about that|get into (?:all )?that)\b|\?$")
 
@@ -1390,12 +1427,18 @@ def _bedrooms(turn: _Turn, expecting: str) -> Fact | None:
     return None
 
 
+_NAMES_A_DAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|next week|"
+                          r"weekend)\b")
+
+
 def _slot_choice(c: str, expecting: str) -> Fact | None:
     if expecting != "slot_choice" or (_DENY.match(c) and "neither" in c) or _ORDINAL_ADVERB.search(c) \
             or _DEFERS_MEETING.search(c):
         return None
     second = _SLOT_SECOND.search(c)
     first = _SLOT_FIRST.search(c)
+    if first and first.group(0) in ("earliest", "soonest", "earlier", "sooner") and _NAMES_A_DAY.search(c):
+        first = None  # "the earliest you've got on thursday": the earliest of that day, not the first offer
     if second and (not first or second.start() < first.start()):
         return Fact(SLOT_CHOICE, 2, second.group(0))
     if first:

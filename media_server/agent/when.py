@@ -88,6 +88,8 @@ _BUSY_UNTIL = re.compile(rf"\b(?:busy|work|working|meeting|meetings|out|away|dri
 _AFTER = re.compile(rf"\b(?:after|past|any ?time after|no earlier than|later than)\s+{_TIME}")
 _BEFORE = re.compile(rf"\b(?:before|by|until|till|til|no later than|earlier than)\s+{_TIME}")
 _AT = re.compile(rf"\b(?:at|around|about|@)\s+{_TIME}")
+# "thursday morning, like nine", "after lunch, say one thirty": a time that narrows a period already named
+_NARROWS = re.compile(rf"\b(?:like|say|maybe|probably|preferably|ideally|or so|ish)\s+{_TIME}")
 _COLON_TIME = re.compile(r"\b(\d{1,2}:\d{2})()")
 _TIME_PART = re.compile(r"\b(\d{1,2}(?::\d{2})?)()(?=\s+(?:in the (?:morning|afternoon|evening)|at night|tonight))")
 _CLOCK = re.compile(r"\b(\d{1,2}:\d{2}|\d{1,2})\s?(am|pm|oclock)\b|\b(noon)\b")
@@ -272,6 +274,8 @@ class _Times:
         self._limits(s)
         if not self.limited:
             self._exact(s)
+        if self.exact is None and (self.part or self.limited):
+            self._narrowed(s)
         if self.part and self.exact is None:
             start, end = _PARTS[self.part]
             self.lo = max(self.lo or dt.time(start), dt.time(start))
@@ -306,6 +310,16 @@ class _Times:
                 if time:
                     self._limit(m, **{side: time})
                     return
+
+    def _narrowed(self, s: str) -> None:
+        m = _NARROWS.search(s)
+        time = self._time(m, 1, s) if m else None
+        if time is None:
+            return
+        lo, hi = _PARTS[self.part] if self.part else (0, 24)
+        if (self.lo or dt.time(lo)) <= time and (self.hi is None or time <= self.hi) and time.hour < hi:
+            self.exact, self.lo, self.hi, self.limited = time, None, None, False
+            self.spans.append(m.span())
 
     def _limit(self, m: re.Match, lo: dt.time | None = None, hi: dt.time | None = None) -> None:
         self.lo, self.hi, self.limited = lo, hi, True
@@ -403,7 +417,12 @@ _RULED_OUT = re.compile(
     rf"can not do|won't work|busy|out of town|away|working) (?:on |this |next )?{_DAY}\b"
     rf"|\b{_DAY} (?:doesn't|does not|won't|will not|isn't|is not|wouldn't|don't|do not)(?: really)? work\b"
     rf"|\b{_DAY}(?: is|'s| are)? (?:no good|bad|out|not good|booked|full|a no|not great|tough|tricky|impossible)\b"
-    rf"|\b(?:can't|cannot|can not|won't be able to) (?:do |make it |meet |talk )?(?:on )?{_DAY}\b")
+    rf"|\b(?:can't|cannot|can not|won't be able to) (?:do |make it |meet |talk )?(?:on )?{_DAY}\b"
+    # a day they have something else on ("wednesday's my dentist appointment", "I have class on thursday")
+    rf"|\b{_DAY}(?: is|'s) (?:my|our|the|when i have|when we have) (?:\w+ ){{0,2}}(?:appointment|shift|class|"
+    rf"meeting|surgery|day off|game|practice|dialysis|treatment|checkup|visit)\b"
+    rf"|\b(?:i|we) (?:have|got|'ve got) (?:a |an |my |our )?(?:\w+ ){{0,2}}(?:appointment|shift|class|meeting|"
+    rf"surgery|treatment|checkup) (?:on )?{_DAY}\b")
 
 
 def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:

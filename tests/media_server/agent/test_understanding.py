@@ -423,3 +423,46 @@ def test_it_keeps_the_leads_own_words_for_each_fact(text, expecting, name, words
     facts = {fact.name: fact for fact in understand(text, now=NOW, expecting=expecting).facts}
     assert facts[name].words == words
 
+
+
+def test_what_a_lead_takes_back_in_the_same_breath_does_not_stand():
+    picked = understand("the second one, no wait, make it friday instead", now=NOW, expecting="slot_choice")
+    assert not any(f.name == "slot_choice" for f in picked.facts)
+    assert picked.when is not None and picked.when.start.weekday() == 4
+    moved = understand("august, i mean september, once the lease is up", now=NOW, expecting="timeline")
+    assert [f.value for f in moved.facts if f.name == "timeline"] == [9]  # september, not august (8)
+
+
+def test_a_time_said_after_a_period_narrows_it():
+    when = understand("saturday morning works, say ten thirty", now=NOW, expecting="slot_choice").when
+    assert when is not None and when.exact and (when.start.weekday(), when.start.hour, when.start.minute) == (5, 10, 30)
+
+
+def test_the_earliest_on_a_day_they_name_is_not_the_first_offer():
+    picked = understand("whatever's soonest on friday", now=NOW, expecting="slot_choice")
+    assert not any(f.name == "slot_choice" for f in picked.facts)
+    assert picked.when is not None and picked.when.start.weekday() == 4
+
+
+def test_a_day_they_have_something_on_is_ruled_out_and_the_option_they_name_is_no_clock_time():
+    understood = understand("monday's my physical therapy appointment, the tuesday one then", now=NOW,
+                            expecting="slot_choice")
+    assert understood.ruled_out == ["2026-11-30"]
+    assert understood.when is not None and not understood.when.exact and understood.when.start.weekday() == 1
+
+
+@pytest.mark.parametrize("text", ["mm-hm", "mhm", "uh huh"])
+def test_a_murmured_yes_is_a_yes(text):
+    assert understand(text, now=NOW, expecting="confirm").intent == "affirm"
+
+
+def test_a_reason_said_in_passing_is_kept_as_the_motivation():
+    understood = understand("selling, we're moving back to be near my parents", now=NOW, expecting="intent")
+    assert [f.value for f in understood.facts if f.name == "motivation"] == ["to be near my parents"]
+
+
+def test_the_registry_named_as_a_fact_with_leave_to_go_on_is_no_opt_out_but_asking_to_be_put_on_it_is():
+    assert understand("i think we're on the do not call list but it's fine, i asked you to call", now=NOW,
+                      expecting="permission").intent != "opt_out"
+    assert understand("just put me on your do not call list", now=NOW).intent == "opt_out"
+    assert understand("we're on the national do not call list", now=NOW).intent == "opt_out"
