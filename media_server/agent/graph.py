@@ -378,6 +378,11 @@ class AgentGraph:
             line = replies.say("send_email", email=email)
         else:
             line = replies.say(said) if said else replies.say("unclear")
+        if said in ("send_email", "just_looking") and resume == "scheduling":
+            # Offered a meeting, they would rather look first or be sent homes: offering it again would push.
+            band = (state.get("score") or {}).get("band", "cold")
+            return {**update, **_end([line, replies.say("goodbye")], "qualified" if band in ("hot", "warm")
+                                     else "ended_by_lead", f"{objection} instead of a meeting")}
         back = resume if resume in ("qualification", "scheduling") else "qualification"
         return Command(goto=back, update={**update, "replies": [line], "understanding": {**u, "intent": "inform"},
                                           "handovers": [["objection", back, f"{objection} answered"]],

@@ -816,6 +816,8 @@ def _proposed_part(text: str) -> str:
             if not re.search(r"\b(?:don't|do not|never|not|no)(?: \w+)? $", text[:m.start()])]  # "don't call me before"
     if cues:
         rest = text[cues[-1].end():]
+        if "next week" in text[:cues[-1].start()]:  # "away next week, can we do the week after": after next week
+            rest = re.sub(r"\bthe week after\b(?! next)", "the week after next", rest, count=1)
         if _TIME_CUE.search(rest):
             return rest
     return text

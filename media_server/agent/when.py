@@ -85,6 +85,12 @@ _NOT_AFTER = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?:\w+\
                         rf"(?:after|past|later than)\s+{_TIME}")
 _BUSY_UNTIL = re.compile(rf"\b(?:busy|work|working|meeting|meetings|out|away|driving|school|class)\s+"
                          rf"(?:\w+\s+){{0,3}}?(?:until|till|til)\s+{_TIME}")
+_NOT_PART = re.compile(r"\b(?:not|no|never|except|but not|can't do|cannot do)(?: in)?(?: the)? $")
+# a time they are taken ("I pick up the kids at 2:30", "we have church at ten"): not one they offer
+_BUSY_AT = re.compile(rf"\b(?:i|we|i've|we've|she|he)(?: \w+)? (?:have to |got to |gotta |need to |usually |always )?"
+                      rf"(?:picks? (?:\w+ ){{0,3}}?up|drops? (?:\w+ ){{0,3}}?off|"
+                      rf"have (?!time|an opening|a (?:slot|window|gap))|has (?!time)|start|starts|leave|leaves|go to|"
+                      rf"goes to|take|takes)(?: \w+){{0,4}}? at {_TIME}")
 _AFTER = re.compile(rf"\b(?:after|past|any ?time after|no earlier than|later than)\s+{_TIME}")
 _BEFORE = re.compile(rf"\b(?:before|by|until|till|til|no later than|earlier than)\s+{_TIME}")
 _AT = re.compile(rf"\b(?:at|around|about|@)\s+{_TIME}")
@@ -127,7 +133,7 @@ def _clock(raw: str, ampm: str | None, part: str | None) -> dt.time | None:
     elif ampm not in ("am", "pm") and hour < 12:
         if part in ("afternoon", "evening", "night", "tonight", "at night"):
             hour += 12
-        elif part != "morning" and 1 <= hour <= 7:
+        elif 1 <= hour <= 5 or (part != "morning" and hour <= 7):  # nobody meets at 2:30 in the morning
             hour += 12
     return dt.time(hour, minute)
 
@@ -164,7 +170,19 @@ class _Days:
         self.first, self.last, self.span = first, last, span
 
 
+# The week after next, said so or as "the week after" once next week was named ("away next week, the week after?")
+_WEEK_AFTER_NEXT = re.compile(r"\b(?:the )?week after next\b|\bnext week\b.*\b(the week after)\b")
+
+
 def _find_days(s: str, today: dt.date) -> _Days | None:
+    if (later := _WEEK_AFTER_NEXT.search(s)) is not None:
+        monday = _monday(today) + dt.timedelta(days=14)
+        weekday = re.search(rf"\b{_WD}\b", s[later.start(1) if later.group(1) else later.start():]) \
+            or re.search(rf"\b{_WD}\b", s)
+        if weekday is None:
+            return _Days(monday, monday + dt.timedelta(days=6), later.span(1) if later.group(1) else later.span())
+        day = monday + dt.timedelta(days=_WEEKDAYS[weekday.group(1)])
+        return _Days(day, day, later.span(1) if later.group(1) else later.span())
     for kind, pattern in _DAY_RULES:
         m = pattern.search(s)
         if not m:
@@ -267,11 +285,17 @@ class _Times:
         self.part: str | None = None
         self.limited = False  # after / before / between was said
         self.spans: list[tuple[int, int]] = []
-        part = _PART.search(s)
+        parts = list(_PART.finditer(s))
+        part = next((m for m in parts if not _NOT_PART.search(s[:m.start()])), None)  # "not the afternoon"
         if part:
             self.part = _part_name(part.group(1))
             self.spans.append(part.span())
         self._limits(s)
+        if part is None and parts and not self.limited:  # only a part ruled out: the rest of the day is theirs
+            start, end = _PARTS[_part_name(parts[0].group(1))]
+            self.lo, self.hi = (dt.time(end), None) if end <= 12 else (None, dt.time(start))  # after it / before it
+            self.limited = True
+            self.spans.append(parts[0].span())
         if not self.limited:
             self._exact(s)
         if self.exact is None and (self.part or self.limited):
@@ -326,6 +350,7 @@ class _Times:
         self.spans.append(m.span())
 
     def _exact(self, s: str) -> None:
+        s = _BUSY_AT.sub(lambda m: " " * len(m.group(0)), s)  # same length: spans still point at their words
         for pattern, group in ((_AT, 1), (_DAY_THEN_TIME, 1), (_CLOCK, 1), (_TIME_PART, 1), (_COLON_TIME, 1)):
             m = pattern.search(s)
             if not m:

@@ -483,3 +483,14 @@ def test_a_lead_whose_spouse_decides_is_offered_a_time_when_both_can_talk(talk):
     reply = talk.say("my husband handles all that i'd need to talk to him")
     assert "both" in reply and not talk.hangup
     assert _expecting(talk) == "timeline"  # the location question is not pressed again: the meeting will cover it
+
+
+def test_a_lead_who_would_rather_be_sent_homes_than_meet_is_not_offered_the_meeting_again(talk, lead):
+    qualify_as_hot_buyer(talk)
+    reply = talk.say("I'm not ready to sit down with anyone yet, just text me a few listings")
+
+    assert talk.hangup, reply  # no second offer of the same two times
+    assert "Which" not in reply and "or" not in reply.split(".")[-1]
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "qualified"
+    assert not Appointment.objects.filter(call=talk.call).exists()

@@ -159,3 +159,16 @@ def test_it_can_load_dateparser_before_a_call_needs_it():
 
     warm_up()
     assert "dateparser" in sys.modules
+
+
+def test_the_week_after_next_is_two_weeks_on():
+    now = dt.datetime(2026, 3, 31, 10, 0, tzinfo=ZoneInfo("America/Chicago"))  # a Tuesday
+    when = parse_when("the week after next, wednesday at ten", now)
+    assert when.exact and when.start == dt.datetime(2026, 4, 15, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
+    assert parse_when("week after next", now).start.date() == dt.date(2026, 4, 13)
+
+
+def test_a_time_they_are_taken_is_not_the_time_they_offer_and_a_part_they_rule_out_is_not_theirs():
+    now = dt.datetime(2026, 3, 31, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
+    when = parse_when("friday, not the morning though, we drop the car off at nine", now)
+    assert not when.exact and when.start.weekday() == 4 and when.day_start == dt.time(12, 0)
