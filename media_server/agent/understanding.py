@@ -77,7 +77,8 @@ _G_DROPPED = {word[:-1]: word for word in (
     "putting", "sitting", "telling", "picking", "keeping", "hunting", "needing", "fixing", "remodeling", "hiring",
     "meeting", "traveling", "visiting", "commuting", "dealing", "messing", "joking", "lying", "freaking", "heading",
     "finishing", "hiding", "losing", "spending", "sending", "emailing", "messaging", "bugging", "pestering",
-    "spamming", "hounding", "harassing", "dialing", "phoning", "considering", "leaning", "aiming", "shooting",
+    "spamming", "hounding", "harassing", "dialing", "splitting", "pcsing", "deploying", "transferring",
+    "phoning", "considering", "leaning", "aiming", "shooting",
     "watching", "babysitting", "feeding", "changing", "bringing", "dropping", "landing", "boarding", "flying",
     "working", "teaching", "studying", "showering", "painting", "fishing", "hunting", "golfing", "cleaning",
     "everything", "morning", "evening")}
@@ -607,7 +608,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is) (?:moving|relocating|transferring|"
                    r"sending) (?:us|me)|transferr?(?:ed|ing)|job transfer|new job|"
                    r"(?:for|with) (?:my |a |the |his |her )?(?:new )?(?:job|work)|"
-                   r"(?:moving|move) (?:here |there )?for (?:work|a job|my job)|military|pcs|"
+                   r"(?:moving|move) (?:here |there )?for (?:work|a job|my job)|military|pcs|pcsing|"
+                   r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|stationed|"
                    r"got (?:a |an )?(?:job|offer) (?:in|out)|job (?:in|out of state))\b"),
     ("growing family", r"\b(?:baby|babies|(?:growing|bigger|expanding|starting a) family|family is growing|pregnant|"
                        r"expecting (?:a|our|twins)|another kid|more kids|twins|having kids|"
@@ -642,6 +644,9 @@ _PRE_PROGRESS = re.compile(
     r"approv\w*|(?<!to )(?:getting|get) (?:preapproved|prequalified|approved)|trying to get (?:pre ?)?(?:approved|"
     r"preapproved|prequalified)|applied|waiting (?:on|for|to hear)(?: from)? "
     r"(?:the |our |a )?(?:lender|bank|approval|preapproval)|meeting with (?:a |the |our )?(?:lender|bank))\b")
+_PRE_LAPSED = re.compile(r"\b(?:preapproved|prequalified|approved|preapproval|approval|letter)\b(?: \w+){0,4}? "
+                         r"(?:expired|lapsed|ran out|run out|fell through|was pulled|got pulled|got denied|"
+                         r"was denied)\b")
 _PRE_NO = re.compile(r"\b(?:not|haven't|have not|aren't|are not|never|no|didn't|did not|don't|do not|nobody)"
                      r"(?: been| gotten| got| yet| even| really| done| have| a| any| that| the)* (?:preapproved|"
                      r"prequalified|approved|preapproval|approval|pre ?qual|talked to (?:a |the )?(?:lender|bank))\b")
@@ -666,7 +671,8 @@ _TL_RANGE = re.compile(rf"\b{_AMOUNT}\s+(?:{_TL_UNIT}\s+)?(?:to|or|-)\s+(?:\d+(?
 _TL_IN = re.compile(rf"\b(?:in|within|about|around|maybe|probably|like|next|another|the next|over the next|"
                     rf"less than|under)\s+(?:the next\s+|about\s+|like\s+|maybe\s+|another\s+)?{_AMOUNT}\s+{_TL_UNIT}\b"
                     rf"|\b{_AMOUNT}\s+{_TL_UNIT}\s+from now\b")
-_TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |like |hopefully |i'd say |i think )*"
+_TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |like |hopefully |i'd say |i think |idk |"
+                      rf"i dunno |dunno |i don't know |not sure |honestly |hmm |oh )*"
                       rf"{_AMOUNT}\s+{_TL_UNIT}\b")
 _TL_ASAP = re.compile(r"\b(?:asap|a s a p|as soon as (?:possible|we can|i can)|right away|immediately|yesterday|"
                       r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month)\b")
@@ -1021,7 +1027,12 @@ def _intent_fact(c: str, expecting: str) -> Fact | None:
 def _place_value(words: list[str]) -> str:
     words = [w for w in words if w not in ("in", "near", "around", "to")]
     words = words[1:] if len(words) > 1 and words[0] == "the" else words
-    return " ".join(w if w in _GENERIC_PLACE_WORDS else w.capitalize() for w in words)
+    return " ".join(w if w in _GENERIC_PLACE_WORDS else _capitalised(w) for w in words)
+
+
+def _capitalised(word: str) -> str:
+    """A place's word as it is written: "Mckinney" is McKinney, "Macon" stays Macon."""
+    return "Mc" + word[2:].capitalize() if word.startswith("mc") and len(word) > 3 else word.capitalize()
 
 
 _PLACE_INTRO = {"in", "near", "around", "to", "outside", "by"}
@@ -1031,7 +1042,8 @@ _INTRO_SKIP = {"the", "like", "maybe", "probably", "somewhere", "kind", "of", "u
 _NOT_A_PLACE_START = {"of", "and", "or", "but", "so", "be", "is", "a", "an", "to", "in", "at", "for", "with"}
 _NEGATED_PLACE = re.compile(r"\b(?:not|no|except|instead of|rather than|other than|but not|not in|not the one in|"
                             r"not that|from|anywhere but|anything but|(?:don't|do not|doesn't|never) (?:want|like|love|"
-                            r"care for)(?: to (?:live|be|buy|move))?(?: in| to)?)(?: the one in| in| the)? $")
+                            r"care for)(?: to (?:live|be|buy|move))?(?: in| to)?)"
+                            r"(?: the one in| like in| like| in| the)? $")
 _HOME_WORDS = re.compile(r"\b(?:buy|buying|bought|purchase|sell|selling|list|listing|move|moving|relocat\w*|look|need|"
                          r"bedrooms?|bed|condo|townhouse|townhome|apartment|"
                          r"looking|house|home|homes|houses|place|condo|property|properties|area|neighborhood|live|"
@@ -1087,7 +1099,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         rank += 0.25 * bool(found and tokens[start - 1] in _NARROWING)  # breaks a tie, never beats a better kind
         window = set(tokens[max(0, start - 5):start])
         # "we live in Frisco but want to buy in Prosper": Prosper
-        rank += 0.5 * bool(window & _TARGET_WORDS) - 0.5 * bool(window & _CURRENT_WORDS)
+        given_up = bool(window & {"were", "was", "used"})  # "we were looking in Nashville but...": no longer
+        rank += 0.5 * bool(window & _TARGET_WORDS and not given_up) - 0.5 * bool(window & _CURRENT_WORDS or given_up)
         rank -= 0.5 * (end < len(tokens) and tokens[end] in ("now", "currently"))  # "we're in Bakersfield now"
         said = tokens[start - 1:end] if intro and tokens[start - 1] == intro else tokens[start:end]
         found.append((rank, start, value, " ".join(said), end))
@@ -1274,7 +1287,8 @@ def _has_agent(c: str, expecting: str) -> Fact | None:
 
 
 def _preapproved(c: str, expecting: str) -> Fact | None:
-    for value, pattern in (("cash", _PRE_CASH), ("no", _PRE_INTENDS), ("in_progress", _PRE_PROGRESS), ("no", _PRE_NO),
+    for value, pattern in (("cash", _PRE_CASH), ("no", _PRE_LAPSED), ("no", _PRE_INTENDS),
+                           ("in_progress", _PRE_PROGRESS), ("no", _PRE_NO),
                            ("yes", _PRE_YES)):
         m = pattern.search(c)
         if m:
@@ -1303,7 +1317,8 @@ def _in_units(amount: float, unit: str) -> int:
 
 
 _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+){0,4}? "
-                      r"(?:for|since)(?: [\w']+){0,2} $|\bsince $")
+                      r"(?:for|since)(?: [\w']+){0,2} $|\bsince $|"
+                      r"\b(?:back|last|expired|lapsed|ended) (?:in |on )?(?:the )?$")
 _TL_AGO = re.compile(r"^ (?:ago|back)\b")
 _TL_MOVE = re.compile(r"\b(?:move|moving|moved|relocate|relocating|be in|be out|settled|"
                       r"in a new (?:place|house|home))\b")
@@ -1418,9 +1433,15 @@ def _season_day(today: dt.date, season: str, cue: str, of_year: str) -> dt.date:
     return target
 
 
+# the home they have now ("we're in a one bedroom with two kids"), not the one they want
+_WHERE_THEY_LIVE = re.compile(r"\b(?:we're|i'm|we are|i am|we live|i live|living|stuck|currently|we have|i have|"
+                              r"we own|i own) (?:in )?(?:a |an |our |my |this |the )?(?:tiny |small |little "
+                              r"|cramped )?$")
+
+
 def _bedrooms(turn: _Turn, expecting: str) -> Fact | None:
     d = turn.digits
-    m = _BEDROOMS.search(d.s)
+    m = next((m for m in _BEDROOMS.finditer(d.s) if not _WHERE_THEY_LIVE.search(d.s[:m.start()])), None)
     if m is None and expecting == "bedrooms":
         m = _BARE_NUMBER.search(d.s)
     if m and 0 < float(m.group(1)) <= 12:

@@ -466,3 +466,35 @@ def test_the_registry_named_as_a_fact_with_leave_to_go_on_is_no_opt_out_but_aski
                       expecting="permission").intent != "opt_out"
     assert understand("just put me on your do not call list", now=NOW).intent == "opt_out"
     assert understand("we're on the national do not call list", now=NOW).intent == "opt_out"
+
+
+def _fact(text: str, expecting: str, name: str):
+    return next((f.value for f in understand(text, now=NOW, expecting=expecting).facts if f.name == name), None)
+
+
+def test_a_lapsed_preapproval_is_none_and_the_month_it_lapsed_is_no_timeline():
+    understood = understand("we had a letter from chase but it ran out back in october", now=NOW,
+                            expecting="preapproved")
+    assert [(f.name, f.value) for f in understood.facts] == [("preapproved", "no")]
+
+
+def test_a_place_they_gave_up_on_is_not_where_they_look():
+    assert _fact("we were looking at plano but we'd probably go with mckinney", "location", "location") == \
+        "McKinney"
+
+
+def test_the_bedrooms_they_have_now_are_not_the_bedrooms_they_want():
+    assert _fact("we're in a two bedroom condo and the baby's coming", "motivation", "bedrooms") is None
+    assert _fact("we need four bedrooms at least", "location", "bedrooms") == 4
+
+
+@pytest.mark.parametrize(("text", "motivation"), [
+    ("buying, we're splittin up so i need my own place", "divorce"),
+    ("my husband just got orders to fort hood", "relocating"),
+])
+def test_the_reason_is_read_through_dropped_gs_and_military_words(text, motivation):
+    assert _fact(text, "motivation", "motivation") == motivation
+
+
+def test_a_vague_span_after_i_dont_know_is_still_a_timeline():
+    assert _fact("i dunno a couple months", "timeline", "timeline") == 2
