@@ -21,7 +21,7 @@ FLOORS = {
             "pass_rate": 0.96, "missed_bookings": 0},
     "fresh": {"intent_accuracy": 0.89, "fact_precision": 0.88, "fact_recall": 0.9, "opt_out_recall": 1.0,
               "pass_rate": 0.86, "missed_bookings": 2},
-    "fresh2": {"intent_accuracy": 0.88, "fact_precision": 0.85, "fact_recall": 0.925, "opt_out_recall": 1.0,
+    "fresh2": {"intent_accuracy": 0.875, "fact_precision": 0.845, "fact_recall": 0.92, "opt_out_recall": 1.0,
                "pass_rate": 0.96, "missed_bookings": 0},
     "holdout": {"intent_accuracy": 0.89, "fact_precision": 0.91, "fact_recall": 0.81, "opt_out_recall": 1.0,
                 "pass_rate": 0.72, "missed_bookings": 1},
