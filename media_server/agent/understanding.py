@@ -68,7 +68,8 @@ _PAIRS = {("a", "m"): "am", ("p", "m"): "pm",
 _G_DROPPED = {word[:-1]: word for word in (
     "calling", "texting", "bothering", "ringing", "harassing", "contacting", "looking", "buying", "selling",
     "moving", "trying", "going", "thinking", "planning", "hoping", "wanting", "renting", "listing", "working",
-    "talking", "asking", "saying", "kidding", "waiting", "getting", "something", "nothing", "anything",
+    "talking", "asking", "saying", "kidding", "breaking", "hearing", "cutting", "waiting", "getting",
+    "something", "nothing", "anything",
     # the everyday verbs a lead says with the g dropped (what they are doing, what they plan, how it is going)
     "driving", "walking", "cooking", "shopping", "sleeping", "eating", "packing", "leaving", "showing", "closing",
     "signing", "paying", "saving", "searching", "building", "flipping", "downsizing", "upsizing", "relocating",
@@ -508,7 +509,7 @@ _REPEAT = _rx(
     r"\b(?:what|which) (?:were|was|are|is) (?:the|those|that|these) (?:times?|days?|options?|dates?|slots?) again\b",
     r"\bsay (?:the|that|it|those) (?:\w+ )?again\b",
     r"\bwhat (?:was|is) the question\b", r"\bwhat (?:were|was) you saying\b", r"\bwhere were we\b",
-    r"\byou were saying\b",
+    r"\byou were saying\b", r"\byou're cutting out\b",
 )
 _QUESTION = _rx(
     _LEAD + r"(?:how|what|what's|why|where|which|who)\b",
@@ -560,7 +561,8 @@ _SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|list (?:my|our|th
 _RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|like) to rent|(?:we'd|we would|i'd|"
                    r"i would|we'll|we will|we'd be|we're|i'm) (?:be )?renting\b|(?:rent|lease) (?:a|an|"
                    r"something|for now)|looking (?:for|at) (?:a )?(?:rental|rentals|lease|place to rent)|for rent)\b")
-_INTENT_ANSWER = re.compile(_LEAD + r"(?:just )?(both|buy|buying|sell|selling|rent|renting|leasing)\b")
+_INTENT_ANSWER = re.compile(_LEAD + r"(?:(?:honestly|actually|probably|i guess|i think) )*(?:just )?"
+                            r"(both|buy|buying|sell|selling|rent|renting|leasing)\b")
 
 _PLACE_STOP = {
     "and", "or", "but", "so", "because", "cause", "with", "for", "to", "in", "at", "on", "by", "near", "around",
@@ -988,7 +990,12 @@ def _positive(pattern: re.Pattern, c: str) -> re.Match | None:
 _NOT_THEIR_PLAN = re.compile(r"\b(?:were|was|had been) (?:gonna|going to|planning to|planning on|thinking about|"
                              r"thinking of|about to|supposed to)(?: \w+)? $|\b(?:landlord|landlord's|owner|owners|"
                              r"neighbor|neighbors|neighbour|they|they're|he|he's|she|she's|builder|seller|sellers)"
-                             r"(?: is| are| was| were)?(?: \w+)? $")
+                             r"(?: is| are| was| were)?(?: \w+)? $|"
+                             # "my sister's the one looking to buy", "we're not in a spot to buy"
+                             r"\b(?:'s|is|are) the ones? (?:who's |who is |who are |who |that's |that is |that )?"
+                             r"(?:\w+ ){0,2}$|"
+                             r"\bnot in (?:a|the|any) (?:spot|position|place|shape) to $|"
+                             r"\b(?:can't|cannot|couldn't|can not) afford to $")
 
 
 def _own(pattern: re.Pattern, c: str) -> re.Match | None:

@@ -498,3 +498,15 @@ def test_the_reason_is_read_through_dropped_gs_and_military_words(text, motivati
 
 def test_a_vague_span_after_i_dont_know_is_still_a_timeline():
     assert _fact("i dunno a couple months", "timeline", "timeline") == 2
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("selling, my brother's the one who wants to buy", "sell"),
+    ("probably just rent for now, we're not in a position to buy", "rent"),
+])
+def test_someone_elses_plan_and_a_plan_out_of_reach_are_not_the_leads_intent(text, intent):
+    assert _fact(text, "intent", "intent") == intent
+
+
+def test_a_line_breaking_up_with_its_g_dropped_asks_us_to_repeat():
+    assert understand("sorry you're breakin up", now=NOW, expecting="budget").intent == "repeat"
