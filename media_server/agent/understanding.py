@@ -455,7 +455,8 @@ _OBJECTIONS = [
     )),
     ("price_worry", _rx(
         r"\b(?:prices|price|homes|houses|rents|everything|it's|that's|they're) (?:are |is )?(?:just |way |so |really "
-        r"|pretty |kind of |sort of )*(?:too (?:high|expensive|much)|expensive|overpriced|crazy high|insane|"
+        r"|pretty |kind of |sort of )*(?:too (?:high|expensive|much(?! (?:house|home|space|room|yard|land|work|upkeep|"
+        r"maintenance|stairs|to (?:keep|clean|maintain))))|expensive|overpriced|crazy high|insane|"
         r"ridiculous|outrageous|through the roof|out of control)\b",
         r"\btoo expensive\b", r"\boverpriced\b",
         r"\b(?:can't|cannot|can not|couldn't|don't think (?:i|we) can|unable to) (?:really |even )?afford\b",
@@ -476,6 +477,9 @@ _OBJECTIONS = [
         r"\b(?:market|prices?|housing)(?:'s| is| are)? (?:going to|gonna|about to) "
         r"(?:crash|drop|fall|tank|come down)\b",
         r"\blocked in at\b", r"\b(?:low|great|good) (?:interest )?rate (?:we have|we've got|we locked)\b",
+        r"\b(?:with|the way|given) (?:the |these |interest )*rates? (?:where|the way|like|as) (?:they|it)\b",
+        r"\b(?:holding|hold|holdin) off\b(?=.*\b(?:rates?|market|prices?|economy)\b)|"
+        r"\b(?:rates?|market|prices?|economy)\b.*\b(?:holding|hold) off\b",
     )),
 ]
 _HAS_AGENT = dict(_OBJECTIONS)["has_agent"]
@@ -932,6 +936,12 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     return ("inform" if facts else "unclear"), "", False
 
 
+_SOMEONE_ELSE_CALLS = re.compile(r"\b(?:lender|lender's|bank|bank's|loan officer|broker|agent|he|he's|she|she's|they|"
+                                 r"they're|someone|somebody|husband|wife)(?: is| are| was)? (?:supposed to |going to |"
+                                 r"gonna |will |should |said (?:they'd|he'd|she'd) )?(?:call|ring|get back to) "
+                                 r"(?:me|us)(?: back)?(?: \w+){0,3}")
+
+
 def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) -> str:
     for name, pattern in _OBJECTIONS:
         if name == "has_agent" and any(f.name == "has_agent" and f.value is False for f in facts):
@@ -947,6 +957,8 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
                 continue  # "no thanks" to a yes/no question is a no; "I don't want a meeting" is not interested
         if name == "busy" and m.group(0) == "not now" and expecting == "timeline":
             continue
+        if name == "busy" and (other := _SOMEONE_ELSE_CALLS.search(c)) and other.start() <= m.start() < other.end():
+            continue  # "the lender's supposed to call us back this week": not a call back asked of us
         return name
     return "busy" if time_preference else ""
 

@@ -391,7 +391,7 @@ def all_money(tokens: list[str], *, expecting_price: bool = False) -> list[Money
                 found.append(money)
             skip_until = high_span.end
             continue
-        if _never_money(span, tokens, spans_at) or _spoken_year(span, tokens):
+        if _never_money(span, tokens, spans_at) or _spoken_year(span, tokens) or _pronoun_one(span, tokens):
             continue
         explicit = _is_explicit(span, tokens)
         if not explicit and not (price_context or _limit_cued(span, tokens)):
@@ -429,6 +429,22 @@ def _money_idioms(tokens: list[str]) -> list[str]:
                 and (len(tokens) == i + 2 or tokens[i + 2] not in ("hundred", "thousand", "dollars")):
             out[i - 1:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million", "dollars"]
     return out
+
+
+_ONE_AS_A_THING_BEFORE = {"have", "has", "had", "a", "the", "that", "this", "any", "no", "got", "need", "want", "find",
+                          "another", "each", "every", "which", "buy", "get", "pick", "choose", "like", "only", "right",
+                          "good", "new", "old", "big", "small", "bigger", "smaller"}
+_ONE_AS_A_THING_AFTER = {"yet", "of", "that", "who", "which", "we", "i", "you", "they", "is", "was", "with", "for",
+                         "in"}
+
+
+def _pronoun_one(span: NumberSpan, tokens: list[str]) -> bool:
+    """"we don't have one yet", "the one we saw": "one" standing for a thing, not a figure."""
+    if span.end - span.start != 1 or tokens[span.start] != "one":
+        return False
+    before = tokens[span.start - 1] if span.start else ""
+    after = tokens[span.end] if span.end < len(tokens) else ""
+    return before in _ONE_AS_A_THING_BEFORE or after in _ONE_AS_A_THING_AFTER
 
 
 def _spoken_year(span: NumberSpan, tokens: list[str]) -> bool:

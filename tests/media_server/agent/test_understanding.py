@@ -510,3 +510,21 @@ def test_someone_elses_plan_and_a_plan_out_of_reach_are_not_the_leads_intent(tex
 
 def test_a_line_breaking_up_with_its_g_dropped_asks_us_to_repeat():
     assert understand("sorry you're breakin up", now=NOW, expecting="budget").intent == "repeat"
+
+
+def test_too_much_house_is_its_size_not_its_price():
+    understood = understand("the kids are grown, it's just too much house to keep up", now=NOW, expecting="motivation")
+    assert understood.objection != "price_worry"
+    assert _fact("the kids are grown, it's just too much house to keep up", "motivation", "motivation") == "downsizing"
+
+
+def test_waiting_out_the_rates_is_a_worry_about_the_market():
+    assert understand("the way rates are right now we're holding off", now=NOW,
+                      expecting="permission").objection == "market_worry"
+
+
+def test_one_standing_for_a_thing_is_no_money_and_a_call_someone_else_owes_them_is_no_callback():
+    understood = understand("we haven't got one yet, the bank said they'd call us back friday", now=NOW,
+                            expecting="budget")
+    assert _fact("we haven't got one yet", "budget", "budget") is None
+    assert understood.objection != "busy" and understood.when is None
