@@ -9,15 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.campaigns.services import campaign_for_command
 from apps.compliance.audit import COLUMNS, report_rows
-
-
-def _date(option: str, text: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--{option} {text!r}: give the date as YYYY-MM-DD") from None
+from apps.core.commands import iso_date
 
 
 class Command(BaseCommand):
@@ -25,13 +17,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("campaign", help="campaign slug")
-        parser.add_argument("--from", dest="start", default="", help="first day, UTC (YYYY-MM-DD)")
-        parser.add_argument("--to", dest="end", default="", help="last day, UTC (YYYY-MM-DD), inclusive")
+        parser.add_argument("--from", dest="start", type=iso_date, help="first day, UTC (YYYY-MM-DD)")
+        parser.add_argument("--to", dest="end", type=iso_date, help="last day, UTC (YYYY-MM-DD), inclusive")
         parser.add_argument("--csv", dest="as_csv", action="store_true", help="CSV: a header row, one row a call")
 
-    def handle(self, *args, campaign: str, start: str, end: str, as_csv: bool, **options):
+    def handle(self, *args, campaign: str, start: dt.date | None, end: dt.date | None, as_csv: bool, **options):
         found = campaign_for_command(campaign)
-        first, last = _date("from", start), _date("to", end)
+        first, last = start, end
         if first and last and first > last:
             raise CommandError("--from is after --to")
         rows = report_rows(found, first, last)

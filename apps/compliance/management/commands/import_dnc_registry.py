@@ -10,13 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.campaigns.services import campaign_for_command
 from apps.compliance.models import RegistryCopy
 from apps.compliance.registry_import import import_registry_file
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--as-of {text!r}: give the date as YYYY-MM-DD") from None
+from apps.core.commands import iso_date
 
 
 class Command(BaseCommand):
@@ -25,15 +19,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the registry download: .zip, .gz or the flat text file")
         parser.add_argument("--campaign", default="", help="campaign slug; without it the copy is the team's")
-        parser.add_argument("--as-of", default="", help="the date the data was downloaded (YYYY-MM-DD); default: "
-                                                         "the date the file states, else today")
+        parser.add_argument("--as-of", type=iso_date, help="the date the data was downloaded (YYYY-MM-DD); "
+                                                           "default: the date the file states, else today")
 
-    def handle(self, *args, file: str, campaign: str, as_of: str, **options):
+    def handle(self, *args, file: str, campaign: str, as_of: dt.date | None, **options):
         path = Path(file).resolve()
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
         found = campaign_for_command(campaign) if campaign else None
-        copy = import_registry_file(path, campaign=found, as_of=_date(as_of) if as_of else None)
+        copy = import_registry_file(path, campaign=found, as_of=as_of)
         if copy.status == RegistryCopy.Status.FAILED:
             raise CommandError(f"Registry copy #{copy.pk} failed: {copy.error}")
         self.stdout.write(self.style.SUCCESS(
