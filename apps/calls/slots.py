@@ -182,14 +182,19 @@ class SlotRegistry:
     def live_workers(self) -> dict[str, dict]:
         """Each live worker's registration; `free` is how many more calls it can take now (its free slots, and
         no more than its measured capacity allows), `holds` the calls it carries or has reserved."""
+        ids = sorted(self.redis.smembers(_WORKERS))
+        pipe = self.redis.pipeline(transaction=False)  # one round trip for every worker (the dialer asks each tick)
+        for worker_id in ids:
+            key = f"media:worker:{worker_id}"
+            pipe.exists(f"{key}:alive").hgetall(key).scard(f"{key}:calls").get(f"{key}:free")
+        answers = pipe.execute()
         workers = {}
-        for worker_id in self.redis.smembers(_WORKERS):
-            if self.is_alive(worker_id):
-                info = self.redis.hgetall(f"media:worker:{worker_id}")
-                info["holds"] = self.redis.scard(f"media:worker:{worker_id}:calls")
-                info["free"] = int(self.redis.get(f"media:worker:{worker_id}:free") or 0)
+        for number, worker_id in enumerate(ids):
+            alive, info, holds, free = answers[4 * number:4 * number + 4]
+            if alive:
+                info["holds"], info["free"] = holds, int(free or 0)
                 if info.get("capacity"):
-                    info["free"] = max(0, min(info["free"], int(info["capacity"]) - info["holds"]))
+                    info["free"] = max(0, min(info["free"], int(info["capacity"]) - holds))
                 workers[worker_id] = info
         return workers
 
