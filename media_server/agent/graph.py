@@ -132,6 +132,20 @@ def _may_transfer(state: CallState) -> bool:
     return state.get("transfer_policy") in TRANSFER_POLICIES and not state.get("transfer_tried")
 
 
+def _offered_within(offered: list[dict], when: dict) -> dict | None:
+    """The one offered slot inside the time the lead named (None when none or both are)."""
+    start, end = dt.datetime.fromisoformat(when["start"]), dt.datetime.fromisoformat(when["end"])
+    earliest = dt.time.fromisoformat(when["day_start"]) if when.get("day_start") else dt.time.min
+    latest = dt.time.fromisoformat(when["day_end"]) if when.get("day_end") else dt.time.max
+
+    def inside(slot: dict) -> bool:
+        at = dt.datetime.fromisoformat(slot["starts_at"]).astimezone(start.tzinfo)  # the lead's clock
+        return start <= at <= end and earliest <= at.time() <= latest
+
+    named = [slot for slot in offered if inside(slot)]
+    return named[0] if len(named) == 1 else None
+
+
 def _end(replies_said: list[str], disposition: str, reason: str) -> dict:
     return {"replies": replies_said, "hangup": reason, "disposition": disposition, "expecting": "",
             "free_reply": False}
@@ -421,6 +435,8 @@ class AgentGraph:
                 if (state.get("which_asked") or 0) >= 2:  # still no choice: the first one, read back for a yes
                     return self._read_back(state, replies, offered[0])
                 return self._which_one(state, replies, offered)  # "yes" / "great thanks" to "A or B?"
+        if when and expecting == "slot_choice" and (named := _offered_within(offered, when)):
+            return self._read_back(state, replies, named)  # "the friday one", "thursday works": that offer
         if when:
             return self._propose(state, replies, when)
         return self._offer(state, replies, None)
@@ -567,6 +583,11 @@ class AgentGraph:
         nothing is free then, the nearest times on other days they have not ruled out."""
         slots = self.actions.free_slots(state, when)
         if not slots:
+            nearest = self._nearest(state, when)
+            if nearest:  # "after six on Friday": Friday's last opening, or the first one after six
+                text = self._offer_text(state, replies, nearest)
+                return {"replies": [replies.say("nothing_then"), text], "offered": nearest, "expecting": "slot_choice",
+                        "question": text, "agent": "scheduling", "free_reply": False, "chosen": None}
             offer = self._offer(state, replies, None)
             return {**offer, "replies": [replies.say("nothing_then"), *offer["replies"]]} if not offer.get(
                 "hangup") else offer
@@ -575,6 +596,20 @@ class AgentGraph:
         text = replies.say("propose", slot=spoken, human=slot["agent_name"])
         return {"replies": [text], "chosen": slot, "offered": [slot], "expecting": "confirm", "question": text,
                 "agent": "scheduling", "free_reply": False}
+
+    def _nearest(self, state: CallState, when: dict) -> list[dict]:
+        """The openings nearest the time asked for: the last one within a few hours before it, and the first one in
+        the four days after it (the days they ruled out stay out)."""
+        asked = dt.datetime.fromisoformat(when["start"])
+        if when.get("day_start"):
+            asked = asked.replace(hour=int(when["day_start"][:2]), minute=int(when["day_start"][3:5]))
+        earlier: list[dict] = []
+        for hours in (1, 3):  # free_slots gives the earliest openings in a window: a narrow one ends nearest
+            earlier = earlier or self.actions.free_slots(state, {"start": (asked - dt.timedelta(hours=hours))
+                                                                 .isoformat(), "end": asked.isoformat()})
+        later = self.actions.free_slots(state, {"start": asked.isoformat(),
+                                                "end": (asked + dt.timedelta(days=4)).isoformat()})
+        return [*earlier[-1:], *later[:1]]
 
     def _offer_text(self, state: CallState, replies: Replies, slots: list[dict]) -> str:
         spoken = [self.actions.speak_time(state, dt.datetime.fromisoformat(s["starts_at"])) for s in slots]

@@ -494,3 +494,18 @@ def test_a_lead_who_would_rather_be_sent_homes_than_meet_is_not_offered_the_meet
     talk.call.refresh_from_db()
     assert talk.call.disposition == "qualified"
     assert not Appointment.objects.filter(call=talk.call).exists()
+
+
+def test_a_time_nobody_works_gets_the_nearest_openings_not_the_first_offer_again(talk, lead):
+    first_offer = qualify_as_hot_buyer(talk)
+    reply = talk.say("I work late, could we do something after nine at night on friday")
+
+    assert "anything open then" in reply or "already full" in reply
+    nearest = reply.split(".", 1)[1]
+    assert "Friday" in nearest and "Saturday" in nearest, reply  # that evening's last opening, the next morning's
+    assert nearest.strip() not in first_offer
+    talk.say("the friday one")
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    local = appointment.starts_at.astimezone(CHICAGO)
+    assert local.weekday() == 4 and local.hour >= 17  # as late on Friday as anyone works
