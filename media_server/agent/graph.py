@@ -85,6 +85,7 @@ class CallState(TypedDict, total=False):
     ruled_out: list[str]  # days (ISO, lead-local) the lead said they cannot do: never offered
     spoken: Annotated[list[str], operator.add]  # every sentence said before this turn: never said again word for word
     tries: int  # turns without progress on the current question
+    callback_window: dict  # a vague call-back time the lead gave ("next week"), sharpened by the next answer
     misses: int  # turns in a row we could not make out (a bad line, a strong accent)
     transfer_tried: bool  # a live transfer was offered or made: not again on this call
     transfer_reason: str  # "hot" while a transfer offered to a hot lead awaits their yes
@@ -130,6 +131,26 @@ def _ask(state: CallState, replies: Replies, expecting: str, key: str, *, prefix
 def _may_transfer(state: CallState) -> bool:
     """The campaign puts leads through to a person, and this call has not had its transfer (or offer) yet."""
     return state.get("transfer_policy") in TRANSFER_POLICIES and not state.get("transfer_tried")
+
+
+def _vague(when: dict) -> bool:
+    """A whole day or more with no time of day ("tomorrow", "next week"): worth one question."""
+    span = dt.datetime.fromisoformat(when["end"]) - dt.datetime.fromisoformat(when["start"])
+    return not when.get("exact") and not when.get("day_start") and not when.get("day_end") \
+        and span >= dt.timedelta(hours=20)
+
+
+def _into_window(when: dict, window: dict) -> dict:
+    """A day named after a window was given, moved a week at a time into it ("next week" … "wednesday")."""
+    start, end = dt.datetime.fromisoformat(when["start"]), dt.datetime.fromisoformat(when["end"])
+    opens, closes = dt.datetime.fromisoformat(window["start"]), dt.datetime.fromisoformat(window["end"])
+    weeks = 0
+    while start + dt.timedelta(weeks=weeks) < opens and weeks < 6:
+        weeks += 1
+    if weeks and start + dt.timedelta(weeks=weeks) <= closes:
+        return {**when, "start": (start + dt.timedelta(weeks=weeks)).isoformat(),
+                "end": (end + dt.timedelta(weeks=weeks)).isoformat()}
+    return when
 
 
 def _offered_within(offered: list[dict], when: dict) -> dict | None:
@@ -371,7 +392,20 @@ class AgentGraph:
             return {**update, "replies": [text], "soft_exit": True, "expecting": "timeline", "question": text,
                     "agent": resume if resume != "conversation" else "qualification"}
         if objection == "busy":
-            when = u.get("when")
+            when, window = u.get("when"), state.get("callback_window")
+            asking_again = state.get("expecting") == "callback_time"
+            if when and window and asking_again:
+                when = _into_window(when, window)  # "next week" then "wednesday evening": next week's Wednesday
+            elif window and asking_again and not when:
+                when = window  # no sharper time came back: the window they gave
+            if when and _vague(when) and not window and not asking_again:
+                # "call me next week": which day and time, so we ring when they can talk (asked once)
+                one_day = dt.datetime.fromisoformat(when["end"]) - dt.datetime.fromisoformat(when["start"]) \
+                    < dt.timedelta(days=1)
+                text = replies.say("callback_which_hour" if one_day else "callback_which_time",
+                                   window=when.get("words") or "then")
+                return {**update, "replies": [text], "expecting": "callback_time", "question": text, "tries": 0,
+                        "callback_window": when, "agent": "objection"}
             if when:
                 at = self.actions.callback_time(state, when)
                 self.actions.schedule_callback(state, at)

@@ -348,7 +348,8 @@ _GOODBYE = _rx(
     r"\bbye$",
 )
 # "it's crazy this week": a time they are *not* free
-_BUSY_PERIOD = re.compile(r"\b(?:crazy|busy|hectic|swamped|slammed|packed|nuts|insane|booked)(?: \w+){0,2} "
+_BUSY_PERIOD = re.compile(r"\b(?:crazy|busy|hectic|swamped|slammed|packed|nuts|insane|booked)"
+                          r"(?: (?!call|try|ring|reach|text|catch)\w+){0,2} "
                           r"(?:this|next) (?:week|month|weekend)\b")
 _DECLINE = re.compile(r"\b(?:no thanks|no thank you|not interested|nope|nah)\b")
 _CALLBACK = _rx(

@@ -509,3 +509,25 @@ def test_a_time_nobody_works_gets_the_nearest_openings_not_the_first_offer_again
     appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
     local = appointment.starts_at.astimezone(CHICAGO)
     assert local.weekday() == 4 and local.hour >= 17  # as late on Friday as anyone works
+
+
+def test_a_vague_call_back_time_gets_one_question_and_the_answer_lands_inside_it(talk, lead):
+    talk.say("yeah sure I have a minute")
+    asked = talk.say("actually I'm slammed, call me next week")
+    assert "what day and time next week" in asked.lower() and not talk.hangup
+
+    talk.say("thursday morning")
+    assert talk.hangup
+    talk.call.refresh_from_db()
+    local = talk.call.callback_at.astimezone(CHICAGO)
+    assert talk.call.disposition == "callback"
+    assert local.date() == dt.date(2026, 12, 3) and 8 <= local.hour < 12  # next week's Thursday, not tomorrow
+
+
+def test_a_second_vague_answer_keeps_the_window_they_gave(talk, lead):
+    talk.say("yeah sure I have a minute")
+    talk.say("can't talk now, try me next week")
+    talk.say("whenever really")
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "callback"
+    assert dt.date(2026, 11, 30) <= talk.call.callback_at.astimezone(CHICAGO).date() <= dt.date(2026, 12, 6)
