@@ -67,6 +67,7 @@ class DjangoCallDomain:
             "facts": dict(lead.facts or {}), "transfer_policy": campaign.transfer_policy,
             "direction": call.direction,
             "booked_before": _open_appointment(lead, call) if call.direction == Call.Direction.INBOUND else None,
+            "callback_before": _open_callback(lead, call) if call.direction == Call.Direction.INBOUND else None,
         }
 
     def answered_by(self, call_id: int) -> str:
@@ -191,6 +192,13 @@ def _open_appointment(lead: Lead, call: Call) -> dict | None:
         return None
     return {"id": appointment.pk, "starts_at": appointment.starts_at.astimezone(dt.UTC).isoformat(),
             "agent_name": appointment.agent.name if appointment.agent else "our agent"}
+
+
+def _open_callback(lead: Lead, call: Call) -> str | None:
+    """When we promised to call the lead back, if that is still ahead (ISO, UTC)."""
+    if lead.callback_at and lead.callback_at > call.created_at:
+        return lead.callback_at.astimezone(dt.UTC).isoformat()
+    return None
 
 
 def _notes(facts: dict) -> str:

@@ -85,6 +85,7 @@ class CallState(TypedDict, total=False):
     ruled_out: list[str]  # days (ISO, lead-local) the lead said they cannot do: never offered
     spoken: Annotated[list[str], operator.add]  # every sentence said before this turn: never said again word for word
     tries: int  # turns without progress on the current question
+    callback_before: str  # a call back we promised a lead who now calls us (ISO)
     callback_window: dict  # a vague call-back time the lead gave ("next week"), sharpened by the next answer
     misses: int  # turns in a row we could not make out (a bad line, a strong accent)
     transfer_tried: bool  # a live transfer was offered or made: not again on this call
@@ -131,6 +132,23 @@ def _ask(state: CallState, replies: Replies, expecting: str, key: str, *, prefix
 def _may_transfer(state: CallState) -> bool:
     """The campaign puts leads through to a person, and this call has not had its transfer (or offer) yet."""
     return state.get("transfer_policy") in TRANSFER_POLICIES and not state.get("transfer_tried")
+
+
+_RECAP_INTENT = {"buy": "buying", "sell": "selling", "both": "buying and selling", "rent": "renting"}
+
+
+def _recap(facts: dict) -> str:
+    """What we know from earlier calls, said back in a few words: "buying in Austin, around $400,000"."""
+    def value(name):
+        return (facts.get(name) or {}).get("value")
+
+    doing = _RECAP_INTENT.get(value("intent") or "", "")
+    place = value("location")
+    budget = value("budget")
+    parts = [" ".join(p for p in (doing, f"in {place}" if place else "") if p)]
+    if isinstance(budget, int | float) and budget > 0:
+        parts.append(f"around ${int(budget):,}")
+    return ", ".join(p for p in parts if p)
 
 
 def _vague(when: dict) -> bool:
@@ -223,9 +241,14 @@ class AgentGraph:
         booked meeting named, and asked what they need."""
         known = bool((state.get("persona") or {}).get("lead_name"))
         said = [replies.say("greeting_inbound" if known else "greeting_inbound_new")]
+        if recap := _recap(state.get("facts") or {}):
+            said.append(replies.say("inbound_recap", recap=recap))  # they need not tell us again
         if booked := state.get("booked_before"):
             spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(booked["starts_at"]))
             said.append(replies.say("inbound_booked", human=booked["agent_name"], slot=spoken))
+        elif promised := state.get("callback_before"):
+            spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(promised))
+            said.append(replies.say("inbound_callback", slot=spoken))
         question = replies.say("inbound_help")
         return {"replies": [*said, question], "agent": "conversation", "expecting": "", "question": question,
                 "free_reply": False, "handovers": [["", "conversation", "the lead called us"]]}

@@ -217,6 +217,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Thanks for calling {company}, this is {agent}, an automated assistant{recorded}.",
     ),
     "inbound_booked": ("I see you're booked with {human} {slot}.",),
+    "inbound_recap": ("Last time we talked about {recap}.", "I have your notes from last time: {recap}."),
+    "inbound_callback": ("We were due to call you back {slot}, so thanks for beating us to it.",),
     "inbound_help": ("How can I help you today?", "What can I do for you?"),
     "cancelled": (
         "Okay, I've cancelled your meeting with {human} {slot}. Would you like to pick another time?",

@@ -169,3 +169,17 @@ def test_a_new_caller_is_qualified(campaign):
     greeting = talk.greet()
     assert "Thanks for calling Sunrise Realty" in greeting and "back" not in greeting
     assert "?" in talk.say("hi, I'm thinking about selling my house")  # the next qualification question
+
+
+def test_a_returning_lead_hears_what_we_know_and_the_call_back_we_owe_them(our_lead):
+    our_lead.facts = {"intent": {"value": "buy", "words": "buy"},
+                      "location": {"value": "Oak Park", "words": "oak park"},
+                      "budget": {"value": 450000, "words": "four fifty"}}
+    our_lead.callback_at = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    our_lead.save(update_fields=["facts", "callback_at"])
+    talk = caller_talk(our_lead)
+    greeting = talk.greet()
+    assert "buying in Oak Park, around $450,000" in greeting
+    assert "due to call you back" in greeting
+    reply = talk.say("yeah I'd like to set up a time to see some places")
+    assert "area" not in reply.lower() and "price" not in reply.lower()  # not asked again what they told us
