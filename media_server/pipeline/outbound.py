@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -75,10 +76,18 @@ class AgentTurn:
                 part = piece.text.split()
                 words += part[: round(len(part) * piece.sent / piece.frames)]
             break
-        return " ".join(words)
+        return _one_cue_a_stretch(" ".join(words))
 
     def text(self) -> str:
-        return self.heard_text() if self.interrupted else " ".join(piece.text for piece in self.pieces)
+        return self.heard_text() if self.interrupted else _one_cue_a_stretch(" ".join(p.text for p in self.pieces))
+
+
+def _one_cue_a_stretch(text: str) -> str:
+    """A stage cue played piece after piece ("[hold music]" once a second) is written once for its stretch."""
+    return _REPEATED_CUE.sub(r"\1", text)
+
+
+_REPEATED_CUE = re.compile(r"(\[[^\]]+\])(?:\s+\1)+")
 
 
 class Playback(DirectStage):
