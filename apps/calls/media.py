@@ -127,11 +127,11 @@ def mark_abandoned(call_id: int, reason: str) -> None:
         log.warning("call %s abandoned: %s", call_id, reason)
 
 
-def opt_out_by_keypad(call_id: int) -> None:
-    """The lead pressed 9 during the identification message: the number goes on the do-not-call list."""
+def opt_out_by_keypad(call_id: int, when: str = "during the identification message") -> None:
+    """The lead pressed 9 (during the identification message, on hold): the number goes on the do-not-call list."""
     phone = Call.objects.filter(pk=call_id).values_list("lead__phone", flat=True).first()
     if phone:
-        add_to_do_not_call(phone, "pressed 9 during the identification message", DoNotCall.Source.OPT_OUT)
+        add_to_do_not_call(phone, f"pressed 9 {when}", DoNotCall.Source.OPT_OUT)
 
 
 def fail_call(call_id: int, reason: str) -> None:
@@ -155,6 +155,6 @@ def hold_state(transfer_id: int) -> tuple[str, str]:
     return status, ringing or ""
 
 
-def end_hold(transfer_id: int) -> str:
-    """The lead has held long enough: the AI comes back unless someone took the call meanwhile."""
-    return transfers.end_hold(transfer_id)
+def end_hold(transfer_id: int, why: str = "nobody took the call in time") -> str:
+    """The lead has held long enough (or pressed 9): the AI comes back unless someone took the call meanwhile."""
+    return transfers.end_hold(transfer_id, why)

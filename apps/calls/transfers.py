@@ -152,10 +152,10 @@ def transfer_status(transfer_id: int) -> str:
     return Transfer.objects.values_list("status", flat=True).get(pk=transfer_id)
 
 
-def end_hold(transfer_id: int) -> str:
-    """The media worker held the lead for TRANSFER_HOLD_MAX_SECONDS: the AI comes back (unless someone took it in
-    the meantime); legs still ringing are called off. Returns the transfer's status."""
-    return _close(transfer_id, Transfer.Status.RETURNED, "nobody took the call in time")
+def end_hold(transfer_id: int, why: str = "nobody took the call in time") -> str:
+    """The media worker held the lead for TRANSFER_HOLD_MAX_SECONDS (or the lead pressed 9): the AI comes back
+    (unless someone took it in the meantime); legs still ringing are called off. Returns the transfer's status."""
+    return _close(transfer_id, Transfer.Status.RETURNED, why)
 
 
 def lead_left(call_id: int) -> None:

@@ -80,6 +80,7 @@ class AgentReplies(DirectStage):
         self._in_speech = False
         self._speech_end_ms = 0
         self._dtmf = ""
+        self._nine_on_hold = False
         self._barged_in = False
         self._replies = 0
         self._reply: asyncio.Task | None = None
@@ -98,6 +99,8 @@ class AgentReplies(DirectStage):
         if isinstance(frame, InputDTMFFrame):
             if not self._holding:
                 self._on_keypad(frame.button.value)
+            elif frame.button.value == "9":
+                self._nine_on_hold = True  # the opt-out key counts on hold too: the hold ends, the number is listed
             return
         if isinstance(frame, ReplyFinishedFrame):
             self._finished = max(self._finished, frame.number)
@@ -240,11 +243,15 @@ class AgentReplies(DirectStage):
                 status = await self._hold(started.transfer_id, started.human)
         except Exception:  # noqa: BLE001 - the lead must not be left on hold: the agent comes back
             log.exception("call %s: the transfer failed; the agent carries on", call_id)
+        if self._nine_on_hold and status != "returned":  # they pressed 9 as the human took it, or hung up
+            await run_db(calls.opt_out_by_keypad, call_id, "on hold")
         if status == "connected":
             log.info("call %s: put through to a person; the agent leaves the call", call_id)
             return
         self._holding = False
-        if status != "lead_left":
+        if status == "returned" and self._nine_on_hold:
+            self._turns.put_nowait((LeadTurn("", dtmf="9"), self.records.now_ms()))  # the agent's opt-out, goodbye
+        elif status != "lead_left":
             self._turns.put_nowait((LeadTurn("", event="transfer_returned"), self.records.now_ms()))
 
     async def _heard(self, reply: int) -> None:
@@ -270,7 +277,9 @@ class AgentReplies(DirectStage):
         try:
             while True:
                 status, ringing = await run_db(calls.hold_state, transfer_id)
-                if status == "waiting" and loop.time() >= deadline:
+                if status == "waiting" and self._nine_on_hold:
+                    status = await run_db(calls.end_hold, transfer_id, "the lead pressed 9 on hold")
+                elif status == "waiting" and loop.time() >= deadline:
                     status = await run_db(calls.end_hold, transfer_id)
                 if status != "waiting":
                     return status

@@ -4,6 +4,7 @@ brings a meeting instead. The agent is the real one on the database; the telepho
 against the local Twilio at the wire, and Twilio's webhooks to us are signed as Twilio signs them."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
@@ -11,6 +12,8 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pipecat.audio.dtmf.types import KeypadEntry
+from pipecat.frames.frames import InputDTMFFrame, TTSSpeakFrame, TTSTextFrame
 from twilio.request_validator import RequestValidator
 
 from apps.calls import transfers
@@ -20,9 +23,16 @@ from apps.calls.sweeper import sweep_stale_calls
 from apps.costs.models import CostEntry
 from apps.integrations.telephony.base import _provider
 from apps.integrations.webhooks.models import WebhookDelivery, WebhookEndpoint
+from media_server.agent.interface import CallContext, Say
+from media_server.agent.interface import Transfer as TransferTo
+from media_server.pipeline.dialogue import AgentReplies
+from media_server.pipeline.frames import LeadTranscriptFrame, ReplyFinishedFrame
+from media_server.pipeline.records import CallRecords
 from tests.conftest import make_lead
 from tests.integrations.fake_twilio import running_fake_twilio, status_callback
 from tests.media_server.agent.conversation import NOW, Conversation, add_human_agents, start_call
+from tests.media_server.pipeline.harness import Running
+from tests.waiting import until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -321,3 +331,44 @@ def test_staff_who_may_not_change_human_agents_cannot_flip_the_switch(client, hu
     client.force_login(viewer)
     assert client.post(reverse("switch-transfers", args=[jordan.pk]), {"taking": "0"}).status_code == 403
     assert HumanAgent.objects.get(pk=jordan.pk).takes_transfers
+
+
+class _PutsThrough:
+    """An agent that puts the lead through when asked for a person, and notes every turn it gets after."""
+
+    def __init__(self):
+        self.turns = []
+
+    async def greeting(self, context):
+        yield Say("Hi, this is Alex from Sunrise Realty, an automated assistant.")
+
+    async def respond(self, turn, context):
+        self.turns.append(turn)
+        if "person" in turn.text:
+            yield Say("Sure, let me connect you with Jordan.")
+            yield TransferTo("asked", "Jordan Lee")
+        elif turn.dtmf == "9":
+            yield Say("You're off our list. Goodbye.")
+
+
+def test_9_pressed_on_hold_ends_the_hold_calls_the_human_off_and_reaches_the_agent_as_an_opt_out(
+        twilio, at_work, live_call):
+    agent = _PutsThrough()
+    context = CallContext(live_call.pk, "Dana", "Alex", "Sunrise Realty", FROM, inbound=True)
+
+    async def run():
+        async with Running(AgentReplies(agent, context, CallRecords(live_call.pk))) as r:
+            await r.push(LeadTranscriptFrame(text="can I talk to a person", user_id="lead", timestamp="",
+                                             utterance=1, end_ms=1000))
+            await until(lambda: any("connect you" in f.text for f in r.collector.of(TTSSpeakFrame)))
+            await r.push(ReplyFinishedFrame(2))  # "let me connect you" was heard: the hold begins
+            await until(lambda: any(f.text == "[hold music]" for f in r.collector.of(TTSTextFrame)), timeout=20)
+            await r.push(InputDTMFFrame(KeypadEntry.NINE))
+            await until(lambda: any(turn.dtmf == "9" for turn in agent.turns), timeout=10)
+
+    asyncio.run(run())
+    transfer = Transfer.objects.get(call=live_call)
+    assert transfer.status == "returned"
+    assert [leg.status for leg in transfer.legs.all()] == ["canceled"]  # Jordan's phone stops ringing
+    leg = transfer.legs.get()
+    assert twilio.requests_to("POST", f"/Calls/{leg.provider_call_id}.json")[-1].value("Status") == "completed"
