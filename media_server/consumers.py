@@ -23,7 +23,6 @@ import functools
 import logging
 import time
 
-import phonenumbers
 import redis
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -356,28 +355,15 @@ def _claim_seconds() -> int:
 
 _apology: bytes | None = None
 KEYPRESS_GRACE_SECONDS = 3.0
-IDENTIFICATION = "This is {company}, calling about your home inquiry. {callback}To stop our calls, press 9 now."
 
 
 @functools.lru_cache(maxsize=64)
 def identification_audio(company: str, callback_number: str) -> bytes:
-    """The abandoned-call message (8 kHz μ-law), rendered once per campaign wording and kept: who is calling, the
-    number to call back, and how to opt out (47 CFR 64.1200(a)(7)(i)(A), (b)(2))."""
-    from media_server.speech.text import speakable
+    """The abandoned-call message (8 kHz μ-law), rendered once per campaign wording and kept."""
+    from media_server.speech.text import identification
     from media_server.speech.tts import piper_tts
 
-    callback = f"Please call us back at {_national(callback_number)}. " if callback_number else ""
-    text = speakable(IDENTIFICATION.format(company=company or "our real estate team", callback=callback))
-    return b"".join(piper_tts().telephone_chunks(text))
-
-
-def _national(number: str) -> str:
-    """"+15125550100" → "(512) 555-0100", which is read out digit by digit; anything else as written."""
-    try:
-        parsed = phonenumbers.parse(number, "US")
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return b"".join(piper_tts().telephone_chunks(identification(company, callback_number)))
 
 
 def _apology_audio() -> bytes:

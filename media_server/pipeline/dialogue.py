@@ -12,8 +12,10 @@ by sentence as it yields them, and the voice that speaks each sentence.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 
+import numpy as np
 from django.conf import settings
 from pipecat.frames.frames import (
     CancelFrame,
@@ -48,7 +50,7 @@ from media_server.pipeline.records import CallRecords
 from media_server.pipeline.stage import DirectStage
 from media_server.speech.audio import TELEPHONE_RATE
 from media_server.speech.hold import hold_music
-from media_server.speech.text import sentences, speakable
+from media_server.speech.text import identification, sentences, speakable
 from media_server.speech.voice import LOCAL, PREMIUM, note_no_premium_voice
 
 log = logging.getLogger(__name__)
@@ -57,12 +59,24 @@ MACHINE_WATCH_SECONDS = 45  # detection decides within its timeout (Twilio: 30 s
 HOLD_STEP_SECONDS = 1.0  # on hold: music queued a second at a time, and the transfer looked at as often
 HOLD_MESSAGE_EVERY_SECONDS = 15.0
 HOLD_MESSAGE = "Thanks for holding, I'm still trying to reach {human}."
+IDENTIFY_AFTER_MS = 1700  # no greeting this long after the hello: the identification message plays in its place
 CONNECTING_PLAYED_WITHIN_SECONDS = 15.0  # the "let me connect you" line is heard before the music starts
 
 
 def _settled(answered_by: str) -> bool:
     """Machine detection has said all it will: the machine's greeting ended, or it was a person (or unknown)."""
     return answered_by.startswith("machine_end") or (bool(answered_by) and not answered_by.startswith("machine"))
+
+
+@functools.lru_cache(maxsize=64)
+def identification_pcm(company: str, callback_number: str) -> np.ndarray:
+    """The identification message in the call's voice at the telephone rate, made once per campaign wording."""
+    from media_server.speech.audio import resample
+    from media_server.speech.tts import piper_tts
+
+    voice = piper_tts()
+    samples, rate = voice.synthesize(identification(company, callback_number), already_speakable=True)
+    return resample(samples, rate, TELEPHONE_RATE)
 
 
 class AgentReplies(DirectStage):
@@ -81,6 +95,8 @@ class AgentReplies(DirectStage):
         self._speech_end_ms = 0
         self._dtmf = ""
         self._nine_on_hold = False
+        self._greeting_said = False  # a sentence of the greeting has gone to the voice
+        self._identification: asyncio.Future | None = None  # the identification message's audio, being made
         self._barged_in = False
         self._replies = 0
         self._reply: asyncio.Task | None = None
@@ -111,6 +127,9 @@ class AgentReplies(DirectStage):
             self._answered_by = frame.answered_by
             self._verdict.set()
         elif isinstance(frame, StartFrame):
+            if not self.context.inbound:  # made now, in case the greeting comes late (once per campaign wording)
+                self._identification = asyncio.ensure_future(asyncio.to_thread(
+                    identification_pcm, self.context.company_name, self.context.callback_number))
             self.spawn(self._take_turns(), "turns")
             self.spawn(self._greet_at_once() if self.context.inbound else self._greet_after_silence(), "greet")
             self.spawn(self._watch_for_a_machine(), "amd")
@@ -147,6 +166,28 @@ class AgentReplies(DirectStage):
         self._greeted = True
         hello_end = self._speech_end_ms if self._hello else 0  # the greeting answers the lead's hello
         self._reply = self.spawn(self._say(self.agent.greeting(self.context), hello_end), "greeting")
+        if hello_end and not self.context.inbound:
+            self.spawn(self._identify_if_late(hello_end, self._reply), "identify")
+
+    async def _identify_if_late(self, hello_end: int, greeting: asyncio.Task) -> None:
+        """A worker too loaded to greet within IDENTIFY_AFTER_MS of the lead's hello has abandoned the call (47 CFR
+        64.1200(a)(7)): in the greeting's place the lead hears at once, from audio made beforehand, who is calling,
+        the number to call back and that 9 stops our calls (the message played when no worker is free), and the
+        call is counted as abandoned; the greeting follows when it comes."""
+        company, number = self.context.company_name, self.context.callback_number
+        await asyncio.sleep(max(0.0, IDENTIFY_AFTER_MS - (self.records.now_ms() - hello_end)) / 1000)
+        if self._greeting_said or greeting.done():  # greeted in time, or nothing to say (a machine answered)
+            return
+        late_ms = self.records.now_ms() - hello_end
+        log.warning("call %s: no greeting %d ms after the hello; the identification message plays",
+                    self.records.call_id, late_ms)
+        self.records.metrics["identified_ms"] = late_ms
+        self.spawn(self.records.abandoned(late_ms), "abandoned")
+        pcm, frame = await self._identification, TELEPHONE_RATE // 50  # 20 ms frames
+        await self.push_frame(TTSTextFrame(identification(company, number), text_type=TextType.SENTENCE))
+        for start in range(0, pcm.size, frame):
+            await self.push_frame(TTSAudioRawFrame(pcm[start:start + frame].tobytes(), TELEPHONE_RATE, 1))
+        await self.push_frame(TTSStoppedFrame())
 
     async def _greet_at_once(self) -> None:
         await asyncio.sleep(0)  # the StartFrame goes down the pipeline first
@@ -221,6 +262,7 @@ class AgentReplies(DirectStage):
                     self.spawn(self._transfer(output, number), "transfer")
                     break
                 else:
+                    self._greeting_said = True  # (by the first reply to speak, which is the greeting)
                     for sentence in sentences(speakable(output.text)) or [output.text]:
                         await self.push_frame(TTSSpeakFrame(sentence))
         except Exception as exc:  # what was said stands; the lead can carry on

@@ -7,7 +7,26 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 from num2words import num2words
+
+IDENTIFICATION = "This is {company}, calling about your home inquiry. {callback}To stop our calls, press 9 now."
+
+
+def identification(company: str, callback_number: str) -> str:
+    """The abandoned-call message: who is calling, the number to call back, and how to opt out (47 CFR
+    64.1200(a)(7)(i)(A), (b)(2)); speakable."""
+    callback = f"Please call us back at {national(callback_number)}. " if callback_number else ""
+    return speakable(IDENTIFICATION.format(company=company or "our real estate team", callback=callback))
+
+
+def national(number: str) -> str:
+    """"+15125550100" → "(512) 555-0100", which is read out digit by digit; anything else as written."""
+    try:
+        parsed = phonenumbers.parse(number, "US")
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 _MARKDOWN = [
     (re.compile(r"```.*?```", re.S), " "),

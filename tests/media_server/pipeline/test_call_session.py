@@ -85,8 +85,9 @@ def test_it_greets_when_the_hello_ends_and_does_not_answer_the_hello(call, setti
 
 
 def test_a_greeting_later_than_2_seconds_after_the_hello_counts_the_call_as_abandoned(call, settings):
-    """An overloaded worker that greets late has abandoned the call (47 CFR 64.1200(a)(7)): it is counted for the
-    campaign's 3 % limit, and the call still goes on."""
+    """An overloaded worker that greets late has abandoned the call (47 CFR 64.1200(a)(7)): the lead hears at once
+    who is calling, our number and that 9 stops our calls, the call is counted for the campaign's 3 % limit, and
+    it goes on with the greeting."""
     settings.GREETING_SILENCE_SECONDS = 10
 
     class SlowAgent(Agent):
@@ -112,9 +113,35 @@ def test_a_greeting_later_than_2_seconds_after_the_hello_counts_the_call_as_aban
         return metrics
 
     metrics = asyncio.run(run())
-    assert metrics["greeting_ms"] > 2000
+    assert metrics["identified_ms"] >= 1700 and metrics["greeting_ms"] < metrics["identified_ms"] + 2500
     call.refresh_from_db()
     assert call.abandoned_at is not None and call.status == CallStatus.IN_PROGRESS  # counted; the call goes on
+    said = Turn.objects.get(call=call, speaker="agent").text
+    assert said.startswith("This is Sunrise Realty, calling about your home inquiry.") and "press nine" in said
+    assert said.endswith(GREETING)
+
+
+def test_a_greeting_in_time_plays_no_identification_message(call, settings):
+    settings.GREETING_SILENCE_SECONDS = 10
+
+    async def run():
+        session, twilio = make_session(call, Agent(), ScriptedSTT("Hello?"))
+        await session.start()
+        line = Line(session).start()
+        await until(lambda: line.chunk >= 15)
+        line.say(espeak("Hello?"))
+        await line.speech_done.wait()
+        await until(lambda: twilio.events("mark"), timeout=30)
+        await asyncio.sleep(2)  # past the moment the message would have played
+        metrics = session.records.metrics
+        await session.end("test over")
+        return metrics
+
+    metrics = asyncio.run(run())
+    assert "identified_ms" not in metrics
+    call.refresh_from_db()
+    assert call.abandoned_at is None
+    assert Turn.objects.get(call=call, speaker="agent").text == GREETING
 
 
 def test_a_keypress_is_a_turn_and_a_handover_is_recorded(call, settings):
