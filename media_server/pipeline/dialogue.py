@@ -59,7 +59,7 @@ MACHINE_WATCH_SECONDS = 45  # detection decides within its timeout (Twilio: 30 s
 HOLD_STEP_SECONDS = 1.0  # on hold: music queued a second at a time, and the transfer looked at as often
 HOLD_MESSAGE_EVERY_SECONDS = 15.0
 HOLD_MESSAGE = "Thanks for holding, I'm still trying to reach {human}."
-IDENTIFY_AFTER_MS = 1700  # no greeting this long after the hello: the identification message plays in its place
+IDENTIFY_AFTER_MS = 1800  # no greeting this long after the hello: the identification message plays in its place
 CONNECTING_PLAYED_WITHIN_SECONDS = 15.0  # the "let me connect you" line is heard before the music starts
 
 

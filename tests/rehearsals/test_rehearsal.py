@@ -156,8 +156,9 @@ def test_a_lead_in_a_state_where_every_party_must_consent_hears_the_call_is_reco
     call = Call.objects.get(pk=row["call_id"])
     assert call.lead.state == "CA"
     greeting = Turn.objects.filter(call=call, speaker=Turn.Speaker.AGENT).order_by("sequence").first().text
-    first_sentence = greeting.split(". ")[0]
-    assert "automated assistant" in first_sentence and "on a recorded line" in first_sentence, greeting
+    # The AI disclosure's sentence says it (after the identification message, if a loaded worker greeted late).
+    disclosure = next(sentence for sentence in greeting.split(". ") if "automated assistant" in sentence)
+    assert "on a recorded line" in disclosure, greeting
 
 
 def _rows(path) -> list[dict]:
