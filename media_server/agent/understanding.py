@@ -1272,10 +1272,13 @@ _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd
                            r"hello|you there|what was i|talk about that|get into (?:all )?that)\b|\?$")
 
 
-_YES_ANSWER = re.compile(_LEAD + r"(?:yes|yeah|yep|yup|sure|correct|absolutely|definitely|of course|we do|i do|we are"
-                         r"|i am|we did|i did|we have|i have|that's right)\b")
+# A yes or no to the question just asked. "We are" or "I have" is one only said alone or about the thing asked
+# ("we are, with Compass"), not as the start of something else ("we are over on the east side").
+_YES_ANSWER = re.compile(_LEAD + r"(?:(?:yes|yeah|yep|yup|sure|correct|absolutely|definitely|of course|that's right)\b|"
+                         r"(?:we do|i do|we are|i am|we did|i did|we have|i have)(?=$| (?:already|yes|actually|indeed|"
+                         r"one|someone|somebody|an|a|with|got)\b))")
 _NO_ANSWER = re.compile(_LEAD + r"(?:no|nope|nah|naw|not yet|not really|we don't|i don't|we haven't|i haven't|"
-                        r"we're not|i'm not|not at the moment|never)\b")
+                        r"we're not|i'm not|not at the moment|never)\b(?! sure| certain| positive)")
 _NO_AGENT_ANY_MORE = re.compile(
     r"\b(?:let (?:him|her|them) go|fired (?:him|her|them|our agent)|not (?:any ?more|anymore)|no longer (?:have|"
     r"working with|with)|(?:listing|contract|agreement) (?:with \w+(?: \w+)? )?expired|(?:he's|she's|they're|he is|she "

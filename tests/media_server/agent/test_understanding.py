@@ -528,3 +528,15 @@ def test_one_standing_for_a_thing_is_no_money_and_a_call_someone_else_owes_them_
                             expecting="budget")
     assert _fact("we haven't got one yet", "budget", "budget") is None
     assert understood.objection != "busy" and understood.when is None
+
+
+@pytest.mark.parametrize(("text", "has_agent"), [
+    ("we are over on the east side, near the old mill", None),
+    ("I have lived here thirty years", None),
+    ("we do", True),
+    ("we are, with a guy from compass", True),
+    ("i'm not sure what you mean", None),
+    ("nope", False),
+])
+def test_a_yes_or_no_to_the_agent_question_is_one_only_when_it_answers_it(text, has_agent):
+    assert _fact(text, "has_agent", "has_agent") is has_agent
