@@ -12,10 +12,8 @@ by sentence as it yields them, and the voice that speaks each sentence.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 
-import numpy as np
 from django.conf import settings
 from pipecat.frames.frames import (
     CancelFrame,
@@ -59,24 +57,13 @@ MACHINE_WATCH_SECONDS = 45  # detection decides within its timeout (Twilio: 30 s
 HOLD_STEP_SECONDS = 1.0  # on hold: music queued a second at a time, and the transfer looked at as often
 HOLD_MESSAGE_EVERY_SECONDS = 15.0
 HOLD_MESSAGE = "Thanks for holding, I'm still trying to reach {human}."
-IDENTIFY_AFTER_MS = 1800  # no greeting this long after the hello: the identification message plays in its place
+IDENTIFY_AFTER_MS = 1500  # no greeting this long after the hello: the identification message plays in its place
 CONNECTING_PLAYED_WITHIN_SECONDS = 15.0  # the "let me connect you" line is heard before the music starts
 
 
 def _settled(answered_by: str) -> bool:
     """Machine detection has said all it will: the machine's greeting ended, or it was a person (or unknown)."""
     return answered_by.startswith("machine_end") or (bool(answered_by) and not answered_by.startswith("machine"))
-
-
-@functools.lru_cache(maxsize=64)
-def identification_pcm(company: str, callback_number: str) -> np.ndarray:
-    """The identification message in the call's voice at the telephone rate, made once per campaign wording."""
-    from media_server.speech.audio import resample
-    from media_server.speech.tts import piper_tts
-
-    voice = piper_tts()
-    samples, rate = voice.synthesize(identification(company, callback_number), already_speakable=True)
-    return resample(samples, rate, TELEPHONE_RATE)
 
 
 class AgentReplies(DirectStage):
@@ -96,7 +83,6 @@ class AgentReplies(DirectStage):
         self._dtmf = ""
         self._nine_on_hold = False
         self._greeting_said = False  # a sentence of the greeting has gone to the voice
-        self._identification: asyncio.Future | None = None  # the identification message's audio, being made
         self._barged_in = False
         self._replies = 0
         self._reply: asyncio.Task | None = None
@@ -127,9 +113,6 @@ class AgentReplies(DirectStage):
             self._answered_by = frame.answered_by
             self._verdict.set()
         elif isinstance(frame, StartFrame):
-            if not self.context.inbound:  # made now, in case the greeting comes late (once per campaign wording)
-                self._identification = asyncio.ensure_future(asyncio.to_thread(
-                    identification_pcm, self.context.company_name, self.context.callback_number))
             self.spawn(self._take_turns(), "turns")
             self.spawn(self._greet_at_once() if self.context.inbound else self._greet_after_silence(), "greet")
             self.spawn(self._watch_for_a_machine(), "amd")
@@ -171,10 +154,10 @@ class AgentReplies(DirectStage):
 
     async def _identify_if_late(self, hello_end: int, greeting: asyncio.Task) -> None:
         """A worker too loaded to greet within IDENTIFY_AFTER_MS of the lead's hello has abandoned the call (47 CFR
-        64.1200(a)(7)): in the greeting's place the lead hears at once, from audio made beforehand, who is calling,
-        the number to call back and that 9 stops our calls (the message played when no worker is free), and the
-        call is counted as abandoned; the greeting follows when it comes."""
-        company, number = self.context.company_name, self.context.callback_number
+        64.1200(a)(7)): in the greeting's place the lead hears who is calling, the number to call back and that 9
+        stops our calls (the message played when no worker is free), in the call's voice, and the call is counted
+        as abandoned; the greeting follows when it comes. (Made only when needed: synthesising it for every call
+        at its start cost CPU at the very moment of the hello.)"""
         await asyncio.sleep(max(0.0, IDENTIFY_AFTER_MS - (self.records.now_ms() - hello_end)) / 1000)
         if self._greeting_said or greeting.done():  # greeted in time, or nothing to say (a machine answered)
             return
@@ -183,11 +166,8 @@ class AgentReplies(DirectStage):
                     self.records.call_id, late_ms)
         self.records.metrics["identified_ms"] = late_ms
         self.spawn(self.records.abandoned(late_ms), "abandoned")
-        pcm, frame = await self._identification, TELEPHONE_RATE // 50  # 20 ms frames
-        await self.push_frame(TTSTextFrame(identification(company, number), text_type=TextType.SENTENCE))
-        for start in range(0, pcm.size, frame):
-            await self.push_frame(TTSAudioRawFrame(pcm[start:start + frame].tobytes(), TELEPHONE_RATE, 1))
-        await self.push_frame(TTSStoppedFrame())
+        for sentence in sentences(identification(self.context.company_name, self.context.callback_number)):
+            await self.push_frame(TTSSpeakFrame(sentence))
 
     async def _greet_at_once(self) -> None:
         await asyncio.sleep(0)  # the StartFrame goes down the pipeline first
