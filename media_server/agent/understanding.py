@@ -81,7 +81,7 @@ _G_DROPPED = {word[:-1]: word for word in (
     "spamming", "hounding", "harassing", "dialing", "splitting", "pcsing", "deploying", "transferring",
     "phoning", "considering", "leaning", "aiming", "shooting",
     "watching", "babysitting", "feeding", "changing", "bringing", "dropping", "landing", "boarding", "flying",
-    "working", "teaching", "studying", "showering", "painting", "fishing", "hunting", "golfing", "cleaning",
+    "teaching", "studying", "showering", "painting", "fishing", "golfing", "cleaning",
     "everything", "morning", "evening")}
 # Words a lead runs into "is" ("ten's good", "friday's better"): times, days and numbers, read apart.
 _IS_AFTER = {*"one two three four five six seven eight nine ten eleven twelve noon morning afternoon evening tonight "

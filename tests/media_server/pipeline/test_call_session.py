@@ -84,6 +84,17 @@ def test_it_greets_when_the_hello_ends_and_does_not_answer_the_hello(call, setti
     assert rows(call) == [("lead", "Hello?", False), ("agent", GREETING, False)]
 
 
+async def said_hello(call, agent) -> tuple[CallSession, FakeTwilio]:
+    """A session whose lead has just said "Hello?" down the line."""
+    session, twilio = make_session(call, agent, ScriptedSTT("Hello?"))
+    await session.start()
+    line = Line(session).start()
+    await until(lambda: line.chunk >= 15)
+    line.say(espeak("Hello?"))
+    await line.speech_done.wait()
+    return session, twilio
+
+
 def test_a_greeting_later_than_2_seconds_after_the_hello_counts_the_call_as_abandoned(call, settings):
     """An overloaded worker that greets late has abandoned the call (47 CFR 64.1200(a)(7)): the lead hears at once
     who is calling, our number and that 9 stops our calls, the call is counted for the campaign's 3 % limit, and
@@ -96,12 +107,7 @@ def test_a_greeting_later_than_2_seconds_after_the_hello_counts_the_call_as_aban
             yield Say(GREETING)
 
     async def run():
-        session, twilio = make_session(call, SlowAgent(), ScriptedSTT("Hello?"))
-        await session.start()
-        line = Line(session).start()
-        await until(lambda: line.chunk >= 15)
-        line.say(espeak("Hello?"))
-        await line.speech_done.wait()
+        session, twilio = await said_hello(call, SlowAgent())
         await until(lambda: len(twilio.events("mark")) >= 4, timeout=30)  # the message's three sentences, the greeting
         counted = Call.objects.filter(pk=call.pk, abandoned_at__isnull=False).exists
         for _ in range(500):  # written on the database thread, soon after the greeting's first audio
@@ -125,12 +131,7 @@ def test_a_greeting_in_time_plays_no_identification_message(call, settings):
     settings.GREETING_SILENCE_SECONDS = 10
 
     async def run():
-        session, twilio = make_session(call, Agent(), ScriptedSTT("Hello?"))
-        await session.start()
-        line = Line(session).start()
-        await until(lambda: line.chunk >= 15)
-        line.say(espeak("Hello?"))
-        await line.speech_done.wait()
+        session, twilio = await said_hello(call, Agent())
         await until(lambda: twilio.events("mark"), timeout=30)
         await asyncio.sleep(2)  # past the moment the message would have played
         metrics = session.records.metrics
