@@ -23,11 +23,12 @@ UPLOAD_DIR = "registry"  # under MEDIA_ROOT, which the web and worker containers
 
 class RegistryUploadForm(forms.ModelForm):
     upload = forms.FileField(help_text="The registry's download from telemarketing.donotcall.gov: the zip of "
-                                       "area-code files, or one flat text file (one number a line)")
+                                       "area-code files, or one flat text file (one number a line; a change list: "
+                                       "one change a line)")
 
     class Meta:
         model = RegistryCopy
-        fields = ("upload", "campaign", "as_of")
+        fields = ("upload", "kind", "campaign", "as_of")
         help_texts = {"as_of": "The day the file was downloaded. Blank: the date the file states (its zip "
                                "entries' date), else today."}
 
@@ -45,19 +46,21 @@ def save_upload(upload) -> Path:
 
 @admin.register(RegistryCopy)
 class RegistryCopyAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "scope", "as_of", "as_of_source", "status", "numbers_stored", "lines_rejected",
+    list_display = ("__str__", "kind", "scope", "as_of", "as_of_source", "status", "numbers_stored", "lines_rejected",
                     "current_for", "uploaded_at", "uploaded_by")
     list_filter = ("status", "campaign")
     list_select_related = ("campaign", "uploaded_by")
     fieldsets = (
-        (None, {"fields": ("source_name", "scope", "as_of", "as_of_source", "status", "error")}),
-        ("What the file held", {"fields": ("area_codes", "current_for", "numbers_stored", "lines_read", "lines_blank",
-                                           "lines_duplicate", "lines_rejected", "rejections", "header")}),
+        (None, {"fields": ("source_name", "kind", "scope", "as_of", "as_of_source", "status", "error")}),
+        ("What the file held", {"fields": ("area_codes", "current_for", "numbers_stored", "numbers_removed",
+                                           "applied_to", "lines_read", "lines_blank", "lines_duplicate",
+                                           "lines_rejected", "rejections", "header")}),
         ("Upload", {"fields": ("uploaded_at", "uploaded_by", "started_at", "finished_at")}),
     )
-    readonly_fields = ("source_name", "scope", "as_of", "as_of_source", "status", "error", "area_codes", "current_for",
-                       "numbers_stored", "lines_read", "lines_blank", "lines_duplicate", "lines_rejected", "rejections",
-                       "header", "uploaded_at", "uploaded_by", "started_at", "finished_at")
+    readonly_fields = ("source_name", "kind", "scope", "as_of", "as_of_source", "status", "error", "area_codes",
+                       "current_for", "numbers_stored", "numbers_removed", "applied_to", "lines_read", "lines_blank",
+                       "lines_duplicate", "lines_rejected", "rejections", "header", "uploaded_at", "uploaded_by",
+                       "started_at", "finished_at")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -65,7 +68,7 @@ class RegistryCopyAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        return ((None, {"fields": ("upload", "campaign", "as_of")}),) if obj is None else self.fieldsets
+        return ((None, {"fields": ("upload", "kind", "campaign", "as_of")}),) if obj is None else self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.readonly_fields

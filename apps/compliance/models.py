@@ -19,6 +19,13 @@ class RegistryCopy(models.Model):
         CURRENT = "current", "Current"
         SUPERSEDED = "superseded", "Superseded by a newer upload"
         FAILED = "failed", "Failed"
+        APPLIED = "applied", "Applied to the current copies"
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Full list: replaces the copy of its area codes"
+        CHANGES = "changes", "Change list: each line marked added (A) or deleted (D)"
+        ADDITIONS = "additions", "Change list: numbers added"
+        DELETIONS = "deletions", "Change list: numbers deleted"
 
     class AsOfSource(models.TextChoices):
         STAFF = "staff", "Given by staff"
@@ -35,6 +42,9 @@ class RegistryCopy(models.Model):
                              help_text="When the registry's data was downloaded; a requiring campaign stops "
                                        f"{REGISTRY_MAX_AGE_DAYS} days later")
     as_of_source = models.CharField(max_length=10, choices=AsOfSource.choices, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FULL,
+                            help_text="A change list (the registry's changes since your last download) is applied to "
+                                      "every current copy of its scope and brings them to its date")
     area_codes = models.JSONField(default=list, blank=True, help_text="The area codes the file holds numbers for")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True)
@@ -45,7 +55,10 @@ class RegistryCopy(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     lines_read = models.PositiveBigIntegerField(default=0)
     lines_blank = models.PositiveBigIntegerField(default=0)
-    numbers_stored = models.PositiveBigIntegerField(default=0)
+    numbers_stored = models.PositiveBigIntegerField(default=0, help_text="A change list: the numbers it added")
+    numbers_removed = models.PositiveBigIntegerField(default=0, help_text="A change list: the numbers it deleted")
+    applied_to = models.JSONField(default=list, blank=True,
+                                  help_text="A change list: the copies it was applied to and their earlier dates")
     lines_duplicate = models.PositiveBigIntegerField(default=0, help_text="Numbers the file listed more than once")
     lines_rejected = models.PositiveBigIntegerField(default=0)
     rejection_reasons = models.JSONField(default=dict, blank=True, help_text="How many lines each reason rejected")

@@ -4,6 +4,14 @@ digits; zipped, gzipped or plain. The file is streamed and written in batches (P
 the same for 10 million numbers as for ten; the copy then becomes current for its area codes in one transaction,
 replacing its scope's older copy of each.
 
+A change list (the registry's numbers added and deleted since the subscriber's last download) is applied instead, in
+one transaction, to every current copy of its scope (the team's, or a campaign's): additions join the copy of their
+area code, deletions leave it, and each copy is brought to the change list's date (an area code with no changes has
+no line in it, so the date moves for all of them). Its lines carry the number and a change type, "A"/"D" or the
+words, among other comma-separated fields, which are ignored (the FTC describes the flat change file only as several
+data items per record); a file of one kind only (additions, deletions) may leave the type out. A line for an area
+code with no current copy here, or whose copy is newer than the change list, is rejected with that reason.
+
 Nothing is dropped silently: blank lines, a header line, rejected lines (with a count for each reason and the first
 examples) and numbers listed twice are all counted on the RegistryCopy row.
 """
@@ -12,11 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import itertools
 import logging
 import re
 import zipfile
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +40,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 20_000  # numbers a write carries: the import's memory is about this many ints, whatever the file's size
 EXAMPLES_KEPT = 20
+IN_SLICE = 900  # numbers one DELETE names (under SQLite's oldest limit of 999 parameters)
 DELETE_SLICE = 10**6  # superseded numbers are deleted a million-number range at a time (100 exchanges)
 _DATE = re.compile(rb"(\d{4})-(\d{2})-(\d{2})|(\d{1,2})/(\d{1,2})/(\d{4})")
 
@@ -83,7 +93,7 @@ def _parse_loosely(line: bytes) -> int | str:
     """The same two shapes with spaces or quotes around the fields; anything else is rejected with its reason."""
     fields = [part.strip().strip(b'"').strip() for part in line.split(b",")]
     if len(fields) > 2:
-        return "more than two fields (a change list? only full-list files are imported)"
+        return "more than two fields (a change list? upload it as one)"
     if not all(part.isdigit() for part in fields):
         return "not a phone number: characters other than digits"
     if len(fields) == 1:
@@ -96,6 +106,42 @@ def _parse_loosely(line: bytes) -> int | str:
     if len(number) != 7:
         return "the number after the area code must have 7 digits"
     return parse_line(area_code + b"," + number)
+
+
+ADDED, DELETED = "A", "D"
+_CHANGE_TYPES = {word: ADDED for word in (b"a", b"add", b"added", b"addition", b"new")} | {
+    word: DELETED for word in (b"d", b"del", b"delete", b"deleted", b"deletion", b"remove", b"removed")}
+
+
+def parse_change(line: bytes, implied: str | None = None) -> tuple[int, str] | str:
+    """A stripped change-list line → (number, ADDED or DELETED), or the reason it is not one. `implied`: the type
+    of a file of one kind, for lines that do not say it."""
+    fields = [part.strip().strip(b'"').strip() for part in line.split(b",")]
+    said = {_CHANGE_TYPES[field.lower()] for field in fields if field.lower() in _CHANGE_TYPES}
+    numbers, at = [], 0
+    while at < len(fields):
+        field = fields[at]
+        if len(field) == 10 and field.isdigit():
+            numbers.append(field)
+        elif len(field) == 3 and field.isdigit() and at + 1 < len(fields) and len(fields[at + 1]) == 7 \
+                and fields[at + 1].isdigit():
+            numbers.append(field + fields[at + 1])
+            at += 1
+        at += 1
+    if not numbers:
+        return "no phone number on the line (area code and 7 digits, or 10 digits)"
+    if len(numbers) > 1:
+        return "more than one phone number on the line"
+    if len(said) > 1:
+        return "marked both added and deleted"
+    change = next(iter(said), implied)
+    if change is None:
+        return "no change type on the line (A for added, D for deleted)"
+    if implied and change != implied:
+        return f"marked {'deleted' if change == DELETED else 'added'} in a file of " \
+               f"{'additions' if implied == ADDED else 'deletions'}"
+    number = parse_line(numbers[0])
+    return number if isinstance(number, str) else (number, change)
 
 
 def _looks_like_header(line: bytes) -> bool:
@@ -138,6 +184,16 @@ def _sources(path: Path, tally: Tally) -> Iterator[Iterator[bytes]]:
 
 def read_numbers(path: Path, tally: Tally) -> Iterator[int]:
     """Every registered number in the file, in file order; the tally counts what else each line was."""
+    return _read(path, tally, parse_line)
+
+
+def read_changes(path: Path, tally: Tally, kind: str) -> Iterator[tuple[int, str]]:
+    """Every (number, ADDED or DELETED) of a change list, in file order."""
+    implied = {RegistryCopy.Kind.ADDITIONS: ADDED, RegistryCopy.Kind.DELETIONS: DELETED}.get(kind)
+    return _read(path, tally, lambda line: parse_change(line, implied))
+
+
+def _read(path: Path, tally: Tally, parse: Callable[[bytes], int | tuple[int, str] | str]) -> Iterator:
     for lines in _sources(path, tally):
         first = True
         for raw in lines:
@@ -146,10 +202,10 @@ def read_numbers(path: Path, tally: Tally) -> Iterator[int]:
             if not line:
                 tally.blank += 1
                 continue
-            parsed = parse_line(line)
-            if isinstance(parsed, int):
+            parsed = parse(line)
+            if not isinstance(parsed, str):
                 tally.accepted += 1
-                tally.area_codes.add(parsed // AREA)
+                tally.area_codes.add((parsed if isinstance(parsed, int) else parsed[0]) // AREA)
                 yield parsed
             elif first and _looks_like_header(line):
                 tally.header = tally.header or line[:300].decode("ascii", "replace")
@@ -226,9 +282,9 @@ def _writer(copy_id: int) -> _Writer:
 # --- one import -------------------------------------------------------------------------------------
 
 def import_registry_file(path: str | Path, *, campaign=None, as_of: dt.date | None = None, user=None,
-                         source_name: str = "") -> RegistryCopy:
+                         source_name: str = "", kind: str = RegistryCopy.Kind.FULL) -> RegistryCopy:
     """Create a copy for the file and import it now (the management command; the admin queues import_copy)."""
-    copy = RegistryCopy.objects.create(campaign=campaign, source_name=source_name or Path(path).name,
+    copy = RegistryCopy.objects.create(campaign=campaign, source_name=source_name or Path(path).name, kind=kind,
                                        file_path=str(path), as_of=as_of,
                                        as_of_source=RegistryCopy.AsOfSource.STAFF if as_of else "", uploaded_by=user)
     return import_copy(copy.pk)
@@ -243,12 +299,16 @@ def import_copy(copy_id: int) -> RegistryCopy:
         return RegistryCopy.objects.get(pk=copy_id)  # imported already (a redelivered message), or running
     copy = RegistryCopy.objects.get(pk=copy_id)
     tally = Tally()
+    replaced: dict[int, list[int]] = {}
     try:
-        stored = _store_numbers(copy, tally)
-        _record_reading(copy, tally, stored)
-        if not tally.area_codes:
-            raise RegistryFileError("the file holds no registered number")
-        replaced = make_current(copy)
+        if copy.kind != RegistryCopy.Kind.FULL:
+            apply_change_list(copy, tally)
+        else:
+            stored = _store_numbers(copy, tally)
+            _record_reading(copy, tally, stored)
+            if not tally.area_codes:
+                raise RegistryFileError("the file holds no registered number")
+            replaced = make_current(copy)
     except Exception as exc:  # any failure is recorded on the copy, where staff see it
         log.warning("registry copy %s failed: %s", copy_id, exc)
         _discard_numbers(copy_id, tally.area_codes)
@@ -273,12 +333,18 @@ def _store_numbers(copy: RegistryCopy, tally: Tally) -> int:
     return stored
 
 
+def _data_date(copy: RegistryCopy, tally: Tally) -> tuple[dt.date, str]:
+    """The copy's data date and where it came from: staff's, else the file's, else the upload's day."""
+    if copy.as_of is not None:
+        return copy.as_of, copy.as_of_source
+    if tally.stated_as_of:
+        return tally.stated_as_of, RegistryCopy.AsOfSource.FILE
+    return timezone.localdate(copy.uploaded_at), RegistryCopy.AsOfSource.UPLOAD
+
+
 def _record_reading(copy: RegistryCopy, tally: Tally, stored: int) -> None:
     """The counts, the area codes and the data date on the copy row."""
-    as_of, as_of_source = copy.as_of, copy.as_of_source
-    if as_of is None:
-        as_of, as_of_source = (tally.stated_as_of, RegistryCopy.AsOfSource.FILE) if tally.stated_as_of else \
-            (timezone.localdate(copy.uploaded_at), RegistryCopy.AsOfSource.UPLOAD)
+    as_of, as_of_source = _data_date(copy, tally)
     RegistryCopy.objects.filter(pk=copy.pk).update(
         as_of=as_of, as_of_source=as_of_source, area_codes=sorted(tally.area_codes), lines_read=tally.lines,
         lines_blank=tally.blank, numbers_stored=stored, lines_duplicate=max(tally.accepted - stored, 0),
@@ -330,3 +396,62 @@ def _discard_numbers(copy_id: int, area_codes) -> None:
     for code in sorted(area_codes):
         for low in range(code * AREA, (code + 1) * AREA, DELETE_SLICE):
             RegistryNumber.objects.filter(copy_id=copy_id, number__gte=low, number__lt=low + DELETE_SLICE).delete()
+
+
+# --- change lists -----------------------------------------------------------------------------------
+
+def apply_change_list(copy: RegistryCopy, tally: Tally) -> None:
+    """Apply a change list to its scope's current copies in one transaction (see the module's docstring); the copy
+    row ends APPLIED with what it did, or SUPERSEDED when every copy here has newer data."""
+    scope = Q(campaign=copy.campaign_id) if copy.campaign_id else Q(campaign__isnull=True)
+    with transaction.atomic():
+        areas = {area.area_code: area.copy for area in
+                 RegistryArea.objects.select_for_update().filter(scope).select_related("copy")}
+        if not areas:
+            raise RegistryFileError("there is no current copy here to apply a change list to: upload the full "
+                                    "lists first")
+        changes = read_changes(Path(copy.file_path), tally, copy.kind)
+        first = next(changes, None)  # read before the date: a header or the zip states it
+        as_of, _ = _data_date(copy, tally)
+        newer = {code for code, current in areas.items() if current.as_of and current.as_of > as_of}
+        pending: dict[int, str] = {}
+        done = Counter()
+        for number, change in filter(None, itertools.chain([first], changes)):
+            code = number // AREA
+            if code not in areas or code in newer:
+                tally.accepted -= 1
+                tally.reject(tally.lines, f"{number},{change}".encode(), f"area code {code} has no current copy "
+                             "here: upload its full list first" if code not in areas else
+                             f"area code {code}'s current copy has newer data than this change list")
+                continue
+            pending[number] = change  # the last change of a number wins
+            if len(pending) >= BATCH:
+                done += _apply(pending, areas)
+                pending = {}
+        done += _apply(pending, areas)
+        _record_reading(copy, tally, done["added"])
+        brought = {current.pk: current.as_of for code, current in areas.items() if code not in newer}
+        RegistryCopy.objects.filter(pk__in=list(brought)).update(as_of=as_of)
+        unchanged = done["numbers"] - done["added"] - done["removed"]
+        RegistryCopy.objects.filter(pk=copy.pk).update(
+            status=RegistryCopy.Status.APPLIED if brought else RegistryCopy.Status.SUPERSEDED,
+            numbers_removed=done["removed"], lines_duplicate=0, finished_at=timezone.now(),
+            applied_to=[{"copy": pk, "was_as_of": was.isoformat() if was else None} for pk, was in brought.items()],
+            error=(f"{len(brought)} current cop{'y' if len(brought) == 1 else 'ies'} brought to {as_of}"
+                   if brought else "every current copy here has newer data") +
+                  (f"; {unchanged} change(s) were already so" if unchanged else ""))
+
+
+def _apply(pending: dict[int, str], areas: dict[int, RegistryCopy]) -> Counter:
+    """One batch of changes, each on the current copy of its area code."""
+    added, deleted = defaultdict(list), defaultdict(list)
+    for number, change in pending.items():
+        (added if change == ADDED else deleted)[areas[number // AREA].pk].append(number)
+    done = Counter(numbers=len(pending))
+    for copy_id, numbers in added.items():
+        done["added"] += _writer(copy_id).write(numbers)
+    for copy_id, numbers in deleted.items():
+        for start in range(0, len(numbers), IN_SLICE):
+            done["removed"] += RegistryNumber.objects.filter(
+                copy_id=copy_id, number__in=numbers[start:start + IN_SLICE]).delete()[0]
+    return done

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import tracemalloc
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -62,7 +61,7 @@ def test_bad_lines_are_counted_with_their_reasons_never_dropped(tmp_path, db):
         "the area code must have 3 digits": 1,
         "not a US number: an area code cannot start with 0 or 1": 1,
         "not a US number: an exchange cannot start with 0 or 1": 1,
-        "more than two fields (a change list? only full-list files are imported)": 1,
+        "more than two fields (a change list? upload it as one)": 1,
     }
     assert copy.rejection_examples[0] == {"line": 3, "text": "212,555010",
                                           "reason": "the number after the area code must have 7 digits"}
@@ -183,15 +182,6 @@ def test_a_lookup_is_one_query(tmp_path, campaign, django_assert_num_queries):
 
 # --- a campaign that requires the registry --------------------------------------------------------
 
-@pytest.fixture
-def requiring(active_campaign, settings):
-    settings.MEDIA_SLOTS_TOTAL = 10
-    active_campaign.require_registry = True
-    active_campaign.save()
-    make_lead(active_campaign, NOT_ON_IT)
-    return active_campaign
-
-
 def test_a_requiring_campaign_without_a_copy_does_not_dial(requiring):
     result = dial_tick(requiring.pk, now=NOW)
     assert result.calls == [] and result.reason == "no national Do Not Call registry copy for area code 212: upload one"
@@ -227,7 +217,7 @@ def test_the_admin_upload_queues_the_import_and_it_lands(celery_worker, tmp_path
     client.force_login(superuser)
     response = client.post(reverse("admin:compliance_registrycopy_add"), {
         "upload": SimpleUploadedFile("212.zip", data, content_type="application/zip"), "campaign": "",
-        "as_of": "2026-11-20"}, follow=True)
+        "kind": "full", "as_of": "2026-11-20"}, follow=True)
     assert "import queued on the imports worker" in response.content.decode()
     copy = wait_for(lambda: RegistryCopy.objects.filter(status=RegistryCopy.Status.CURRENT).first(),
                     what="the registry import to land")
