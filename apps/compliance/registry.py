@@ -6,7 +6,9 @@ The rules: 16 CFR 310.4(b)(1)(iii)(B) and 47 CFR 64.1200(c)(2) forbid telephone 
 except with the consumer's express agreement (a signed, written one naming the number, for 64.1200(c)(2)(ii)); the
 safe harbour of 16 CFR 310.4(b)(3)(iv) and 64.1200(c)(2)(i)(D) needs a copy obtained at most 31 days before the call.
 Here "express consent" is a lead's recorded consent source and date. The established-business-relationship exception
-(a purchase within 18 months, an inquiry within 3) is not modelled: such a lead is treated as any other.
+(a purchase within 18 months, an inquiry within 3) is not an exemption here: the agent's voice is artificial (FCC
+24-17), and a telemarketing call in an artificial voice needs prior express written consent whatever the relationship
+(47 CFR 64.1200(a)(2)-(3), since FCC 12-21 removed that exception for such calls).
 """
 from __future__ import annotations
 
