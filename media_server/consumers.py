@@ -159,8 +159,11 @@ class TwilioMediaConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.closing:
             return
-        if len(text_data or bytes_data or "") > settings.MEDIA_STREAM_MAX_MESSAGE_BYTES:
-            log.warning("call %s: closing the stream: a %d-byte message", self.call_id, len(text_data or bytes_data))
+        size = len(text_data or bytes_data or "")
+        if text_data is not None and size > settings.MEDIA_STREAM_MAX_MESSAGE_BYTES // 4:
+            size = len(text_data.encode())  # a character may be 4 bytes; a media frame (~400 ASCII ones) never is
+        if size > settings.MEDIA_STREAM_MAX_MESSAGE_BYTES:
+            log.warning("call %s: closing the stream: a %d-byte message", self.call_id, size)
             await self._refuse(4413)
             return
         if not self.budget.take():

@@ -30,9 +30,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def stack(tmp_path):
-    """daphne and a two-slot media worker with the scripted agent; streams must start within a second."""
+    """daphne and a two-slot media worker with the scripted agent; streams must start within a second. Admission
+    by the fixed slot count: these tests count slots coming back, which admission by load would shrink on a busy
+    box (what it offers then is tests/media_server/test_admission_by_load.py's business)."""
     yield from run_stack(tmp_path, "tests.media_server.scripted_agent.ScriptedAgent",
-                         MEDIA_STREAM_START_TIMEOUT_SECONDS="1")
+                         MEDIA_STREAM_START_TIMEOUT_SECONDS="1", MEDIA_ADMISSION="slots")
 
 
 def make_call(campaign, phone: str, sid: str) -> Call:
@@ -154,6 +156,21 @@ def test_a_flood_is_cut_off_and_the_slot_comes_back(stack, live_call):
     # The slot comes back once the worker has drained what was relayed before the cut and ended the session:
     # 5–9 s on a loaded 2-core box. What is asserted is that it comes back, not how fast (that is a benchmark's).
     wait_for(lambda: sum(w["free"] for w in registry.live_workers().values()) == 2, 30, what="both slots free")
+
+
+def test_the_size_bound_counts_bytes_not_characters(stack, live_call):
+    """1,400 characters, 4,200 bytes in UTF-8: over the 4 KiB bound although its length in characters is not."""
+    wide = json.dumps({"event": "mark", "streamSid": "MZtest", "mark": {"name": "€" * 1400}}, ensure_ascii=False)
+    assert len(wide) < settings.MEDIA_STREAM_MAX_MESSAGE_BYTES < len(wide.encode())
+
+    async def call():
+        async with FakeTwilio(stack["port"], live_call.pk) as twilio:
+            await twilio.wait_for_agent(timeout=30)
+            await twilio.ws.send(wide)
+            await asyncio.wait_for(twilio.closed.wait(), 10)
+            return twilio.ws.close_code
+
+    assert asyncio.run(call()) == 4413
 
 
 def test_a_killed_web_process_leaves_no_slot_held(stack, live_call):
