@@ -9,6 +9,7 @@ answer's body at most EXCERPT_BYTES are read; then the connection is closed unre
 """
 from __future__ import annotations
 
+import concurrent.futures
 import http.client
 import socket
 import ssl
@@ -43,10 +44,14 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> A
     """POST `body` to `url` if its addresses pass `targets.resolve`; the whole attempt (DNS included)
     ends within `timeout` seconds."""
     deadline = Deadline(timeout)
+    looking_up = _resolver().submit(resolve, url)
     try:
-        target = resolve(url)
+        target = looking_up.result(timeout=deadline.left())
     except TargetError as exc:
         raise TransportError(f"refused: {exc}" if exc.permanent else str(exc), permanent=exc.permanent) from exc
+    except concurrent.futures.TimeoutError as exc:  # the lookup goes on in its thread, and is dropped when done
+        raise TransportError(f"no answer within {timeout:g} s (the limit for a whole attempt): the DNS lookup "
+                             "did not finish") from exc
     connection = _connection(target, deadline)
     try:
         with deadline:
@@ -58,6 +63,13 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> A
     finally:
         connection.close()
         deadline.release()
+
+
+@lru_cache(maxsize=1)
+def _resolver() -> concurrent.futures.ThreadPoolExecutor:
+    """Where DNS lookups run, so an attempt can stop waiting for one (getaddrinfo cannot be interrupted); a few
+    threads, so lookups stuck on a dead resolver cannot pile up without bound."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-dns")
 
 
 def _exchange(connection, target: Target, body: bytes, headers: dict[str, str], deadline: Deadline) -> Answer:

@@ -112,3 +112,28 @@ def test_a_huge_error_body_is_never_read_beyond_a_small_excerpt(slow_crm):
     assert slow_crm.done.wait(10), "the receiver was still sending 10 s after the attempt ended"
     # Closed after EXCERPT_BYTES: the receiver got as far as the kernel's socket buffers, not 64 MB.
     assert EXCERPT_BYTES <= 4096 and slow_crm.sent < 16 * 1024 * 1024, slow_crm.sent
+
+
+def test_a_dns_lookup_that_hangs_counts_against_the_same_limit(db, settings, monkeypatch):
+    """The resolver answers after 3 s; the attempt (1 s limit) gives up at 1 s, and the failure says why."""
+    import socket
+
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # it resolves, late, to 127.0.0.1
+    real = socket.getaddrinfo
+
+    def slow_resolver(host, *args, **kwargs):
+        if host == "slow-dns.example":
+            time.sleep(3)
+        return real("127.0.0.1", *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_resolver)
+    WebhookEndpoint.objects.create(url="https://slow-dns.example/hook")
+    [delivery_id] = emit("call.completed", {"call": {"id": 1}})
+    started = time.monotonic()
+    wait = deliver(delivery_id)
+    took = time.monotonic() - started
+    assert took < 2.0, f"the attempt took {took:.1f} s with a 1 s limit"
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    assert delivery.status == "pending" and wait is not None
+    assert "the DNS lookup did not finish" in delivery.last_error
