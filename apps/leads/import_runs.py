@@ -71,10 +71,15 @@ def _forget(run_id: int) -> None:
 
 
 def is_dead(run: ImportRun) -> bool:
-    """A running run whose worker stopped: claimed over IMPORT_STALE_SECONDS ago, and no heartbeat since."""
+    """A running run whose worker stopped: claimed over IMPORT_STALE_SECONDS ago, and no heartbeat since; or
+    claimed longer ago than the task's hard time limit, by which Celery has killed it whatever its last
+    heartbeat says (so no run stays `running` past its time limit and a sweep's interval)."""
     if run.status != ImportRun.Status.RUNNING:
         return False
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+    now = timezone.now()
+    if run.started_at is not None and run.started_at < now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT):
+        return True
+    cutoff = now - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
     if run.started_at is not None and run.started_at >= cutoff:
         return False
     try:

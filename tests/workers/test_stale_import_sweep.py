@@ -53,6 +53,16 @@ def test_the_next_scheduled_import_takes_over_an_import_whose_worker_stopped(cel
     assert (run.trigger, run.rows_created) == (ImportRun.Trigger.SCHEDULE, 1)
 
 
+def test_an_import_older_than_the_task_time_limit_is_failed_whatever_its_last_heartbeat(campaign, sheet, settings):
+    """Celery's hard limit has killed it; a heartbeat said just before still stands in Redis."""
+    settings.CELERY_TASK_TIME_LIMIT = 540  # the run was claimed ten minutes ago
+    killed = left_running(campaign)
+    import_runs.heartbeat(killed, 50_000)
+    [successor] = import_runs.sweep_dead_runs()
+    killed.refresh_from_db()
+    assert killed.status == ImportRun.Status.FAILED and f"Restarted as run #{successor}." in killed.error
+
+
 def test_an_import_that_still_heartbeats_is_left_alone(campaign, sheet):
     alive = left_running(campaign)
     import_runs.heartbeat(alive, 50_000)  # ten minutes in, and still reading rows
