@@ -436,7 +436,7 @@ class AgentGraph:
                 return {**update, "callback_at": at.isoformat(),
                         **_end([replies.say("callback_booked", when=spoken)], "callback", "callback booked")}
             tries = state.get("tries", 0) + 1 if state.get("expecting") == "callback_time" else 0
-            if tries >= 1:  # asked once when, and no time came back: leave it there
+            if tries >= 1 or u.get("calls_us"):  # asked once when and no time came back, or they will ring us
                 return {**update, **_end([replies.say("goodbye")], "busy", "no callback time given")}
             key = "callback_unclear" if tries else "busy_ask_when"
             text = replies.say(key)

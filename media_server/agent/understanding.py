@@ -203,6 +203,10 @@ _OPT_OUT = _rx(
     r"(?! (?:(?:before|after|until|till|til|past) (?!today|this|now|that)|at|on|during|in the|so early|so late|"
     r"today|tonight|tomorrow|while|when|from))",
     r"\bcall (?:me|us|here|this number) never\b", r"\b(?:number|info|information|contact)\b.{0,40}\band lose it\b",
+    # nobody, no one or none of you calling again ("i'd appreciate it if nobody called me again")
+    r"\b(?:nobody|no one|noone|none of (?:you|y'all|your people))(?: guys| people)? (?:ever )?(?:calls?|called|calling|"
+    r"contacts?|contacted|rings?|rang|bothers?|bothered) (?:me|us|here|this number|this house)?(?: \w+){0,3}? ?"
+    r"(?:again|anymore|any more|ever again)\b",
     r"\bno (?:más|mas) llamadas\b", r"\bno (?:quiero|queremos) (?:más |mas )?(?:llamadas|que me llamen)\b",
 )
 # What is not an opt-out although it says the words: a list they are not on, someone else told to stop, another
@@ -261,9 +265,12 @@ _WRONG_NUMBER = _rx(
     r"\b(?:doesn't|does not|don't|do not) live here\b", r"\bnever heard of (?:him|her|them|that person)\b",
     r"\bi don't know (?:who that is|anyone (?:by|named)|any(?:one|body)? (?:by )?that name)\b",
     r"\bnot (?:the )?(?:right|correct) (?:person|number)\b",
-    r"\bno(?:body| one) (?:here )?(?:named|called|by the name|with the name)\b",
+    r"\bno(?:body| one) (?:here )?(?:named|called(?! (?:me|us|here|again|back|this))|by the name|with the name)\b",
     r"\b(?:doesn't|does not|don't|do not) have this (?:number|phone)(?: any ?more| now)?\b",
     r"\bthis is (?:his|her|their|my) \w+'s (?:phone|number|line|cell)\b",
+    r"\bthis (?:ain't|isn't|is not|aint) (?:his|her|their|\w+'s) (?:phone|number|line|cell)(?: no more| anymore)?\b",
+    r"\bwhoever had (?:it|this number|the number|this phone) before\b",
+    r"\b(?:just|only|recently) got this (?:number|phone)\b",
     r"\bthis is a (?:business|work|office|company) (?:line|number|phone)\b",
     r"\b(?:he|she|they) (?:changed|got a new|switched) (?:numbers?|phones?)\b",
 )
@@ -325,6 +332,10 @@ _WHO_IS_THIS = _rx(
     r"\bwhat are you calling (?:about|for)\b", r"\bwhy are you calling\b", r"\bwhat do you want\b",
     r"\bis this (?:a |some )?(?:sales|marketing|telemarketing|spam|scam) call\b",
     r"\b(?:state|say) your name\b", r"\b(?:the )?reason (?:for|of) (?:your|the|this) call\b",
+    r"\bnever heard of (?:y'all|you|you guys|your company|your (?:realty|agency|firm)|(?:\w+ )?realty|them)\b",
+    r"^(?:and )?(?:who are you|you are|and you are|who might you be)$",
+    r"\b(?:which|what) (?:realty|agency|brokerage|real estate company|company|outfit|office) (?:is this|are you|is "
+    r"that|did you say)\b",
 )
 _HOW_GOT_NUMBER = _rx(
     r"\b(?:how|where|why) (?:did|do|'d) you (?:get|find|have|got|obtain) (?:a hold of )?(?:my|this|our|me)"
@@ -336,21 +347,28 @@ _HOW_GOT_NUMBER = _rx(
     r"\b(?:is|was) (?:this|that|it) from (?:that|the|my|some) (?:\w+ ){0,2}(?:thing|form|ad|website|site|app|post|"
     r"page|inquiry|request|zillow|realtor|redfin|trulia|facebook)\b",
     r"\b(?:did|do) you (?:buy|get|pull|purchase|scrape) (?:my|this|our) (?:number|info|information|name|details)\b",
+    r"\b(?:sell|sold|give|gave|pass|passed) (?:you |y'all )?(?:my|our|this) (?:number|info|information|name|details|"
+    r"data|contact)\b",
+    r"\b(?:number|info|information|details)\b.{0,40}\bhow (?:did|do|'d) you (?:get|find|have) (?:it|that|them)\b",
     r"\b(?:never|didn't|did not) (?:put|give|enter|fill|leave) (?:my|this|our|out) (?:\w+ )?(?:number|info|form|"
     r"anything)\b",
 )
 _GOODBYE = _rx(
     r"^(?:(?:ok|all right|thanks|thank you|well|yeah|no|ok thanks) )*(?:bye|goodbye|bye bye|good bye|see ya|see you"
     r"|take care|have a (?:good|nice|great|blessed) (?:day|one|night|evening|afternoon|weekend))(?: now| then| bye)*$",
-    r"\b(?:goodbye|bye bye|good bye|gotta go|got to go|have to go|need to go|gotta run|have to run|got to run|"
-    r"i'm hanging up|hanging up now|talk to you later|talk later|bye now|see ya|see yeah|see you|later then|"
+    r"\b(?:goodbye|bye bye|good bye|(?<!so we )(?<!we )(?:gotta go|got to go|have to go|need to go)|gotta run|"
+    r"have to run|got to run|i'm hanging up|(?:gonna|going to|about to) hang up|hanging up now|talk to you later|"
+    r"talk later|bye now|see ya|see yeah|see you|later then|"
     r"have a (?:good|nice|great|blessed) (?:one|day|night|evening|weekend)|i'll let you go|that's all i needed)\b",
     r"\bbye$",
 )
 # "it's crazy this week": a time they are *not* free
 _BUSY_PERIOD = re.compile(r"\b(?:crazy|busy|hectic|swamped|slammed|packed|nuts|insane|booked)"
                           r"(?: (?!call|try|ring|reach|text|catch)\w+){0,2} "
-                          r"(?:this|next) (?:week|month|weekend)\b")
+                          r"(?:this|next|all) (?:week|month|weekend)\b")
+# The lead will ring us ("I'll call you guys when I'm free", "let me get back to you"): nothing to ask them.
+_CALLS_US = re.compile(r"\b(?:i'll|i will|we'll|we will|let me|i can|i'm gonna|i'm going to|i'd|i) (?:call|ring|get "
+                       r"back to|reach out to|hit) (?:you|y'all|ya)(?: guys| all| back| later| when| once| myself)*\b")
 _DECLINE = re.compile(r"\b(?:no thanks|no thank you|not interested|nope|nah)\b")
 _CALLBACK = _rx(
     r"\b(?:call|ring|try|reach|hit|text) (?:me |us )?(?:back|later|again|another time|some other time|tomorrow|"
@@ -436,11 +454,15 @@ _OBJECTIONS = [
         r"\bsend (?:me |us |it |that |over )?(?:an? |the |some |your )?(?:email|info|information|details|listings|"
         r"something|stuff|text|link|it over|brochure)\b",
         r"\b(?:shoot|drop) me an? (?:email|text|line)\b", r"\bby email\b", r"\bto my email\b", r"\bmy email\b",
+        r"\bput (?:it|that|something|everything) in writing\b",
+        r"\b(?:don't|do not) (?:really )?do (?:phone calls|the phone|calls)\b",
     )),
     ("busy", _rx(
         r"\b(?:i'm|i am|we're|we are) (?:really |kind of |a little |a bit |pretty |so |super |very |just )?"
-        r"(?:busy|driving|at work|working(?! on| with| it| through)|in a meeting|"
-        r"in class|in the middle of|with (?:a |my )?(?:client|customer|"
+        r"(?:busy|swamped|slammed|buried|tied up|jammed up|driving|at work|working(?! on| with| it| through)|"
+        r"in a meeting|in class|in the middle of(?! (?:getting|buying|selling|moving|looking|searching|house hunting|"
+        r"applying|refinancing|closing|the (?:process|paperwork|approval)|a (?:move|sale|purchase|search)))|"
+        r"with (?:a |my )?(?:client|customer|"
         r"patient|kids)|at dinner|eating|about to (?:go|leave|walk)|on the other line|on another call|in the car|"
         r"cooking|making (?:dinner|lunch|breakfast)|feeding|shopping|at the store|walking the dog|boarding|"
         r"putting the kids|picking up|dropping off|getting the kids|in traffic|on the road|on the highway)\b",
@@ -465,6 +487,9 @@ _OBJECTIONS = [
         r"\bout of (?:our|my) (?:range|reach)\b", r"\bpriced out\b",
         r"\bnothing (?:at|in|for|under) (?:that|our|my|this) (?:price|budget|range)\b",
         r"\b(?:can't|cannot) find anything (?:in|at|for|under) (?:our|my|that)\b",
+        r"\b(?:go|going|goes|sell|selling|sold) (?:for )?(?:like )?(?:\w+ )?(?:over|above) asking\b",
+        r"\b(?:taxes|insurance|payments?|hoa|prices|costs?)\b(?: \w+){0,5}? (?:are |is )?killing (?:me|us)\b",
+        r"\b(?:can't|cannot|not sure (?:we|i) can|don't know if (?:we|i) can) (?:really )?swing (?:it|that)\b",
     )),
     ("market_worry", _rx(
         r"\b(?:interest )?rates? (?:are |is )?(?:just |way |so |really |too |pretty |still )*(?:high|crazy|insane|"
@@ -478,12 +503,18 @@ _OBJECTIONS = [
         r"\b(?:market|prices?|housing)(?:'s| is| are)? (?:going to|gonna|about to) "
         r"(?:crash|drop|fall|tank|come down)\b",
         r"\blocked in at\b", r"\b(?:low|great|good) (?:interest )?rate (?:we have|we've got|we locked)\b",
+        r"\b(?:nervous|worried|scared|afraid|anxious|uneasy|unsure|iffy) (?:about |of |with )(?:\w+ ){0,4}?(?:the "
+        r"|this )?(?:market|economy|rates?)\b",
+        r"\b(?:see|seeing|watch|watching) (?:what|where|how) (?:the )?(?:market|rates?|economy|prices?) "
+        r"(?:does|do|goes|go|is going|are going)\b", r"\b(?:gonna|going to|about to) (?:be a )?crash\b", r"\ba crash\b",
+        r"\b(?:buy|buying|sell|selling) at the (?:top|peak)\b",
         r"\b(?:with|the way|given) (?:the |these |interest )*rates? (?:where|the way|like|as) (?:they|it)\b",
         r"\b(?:holding|hold|holdin) off\b(?=.*\b(?:rates?|market|prices?|economy)\b)|"
         r"\b(?:rates?|market|prices?|economy)\b.*\b(?:holding|hold) off\b",
     )),
 ]
 _HAS_AGENT = dict(_OBJECTIONS)["has_agent"]
+_WORRIES = {name: dict(_OBJECTIONS)[name] for name in ("market_worry", "price_worry")}
 _HOW_ARE_YOU = re.compile(r"\bhow(?: are|'re) you(?: doing| today)?\b|\bhow's it going\b|\bhow you doing\b")
 _SCHEDULE = _rx(
     r"\b(?:set up|setup|schedule|book|arrange|make) (?:a |an |some )?(?:time|meeting|appointment|call|showing|tour|"
@@ -515,6 +546,8 @@ _REPEAT = _rx(
     r"\bsay (?:the|that|it|those) (?:\w+ )?again\b",
     r"\bwhat (?:was|is) the question\b", r"\bwhat (?:were|was) you saying\b", r"\bwhere were we\b",
     r"\byou were saying\b", r"\byou're cutting out\b",
+    r"\b(?:missed|didn't hear|did not hear|lost) (?:that|the (?:first|last) (?:part|bit)|what you said|you there)\b",
+    r"\bpre what\b",
 )
 _QUESTION = _rx(
     _LEAD + r"(?:how|what|what's|why|where|which|who)\b",
@@ -533,6 +566,8 @@ _AFFIRM = _rx(
     r"\b(?:i suppose|suppose so|i guess so|i think so)\b",
     r"\b(?:go ahead|fire away|shoot|i'm listening|make it quick|what's up)$", r"\b(?:i|we) do want to talk\b",
     r"\bdon't hang up\b",
+    r"\b(?:i|we)(?:'ve| have)? got (?:like |maybe |about )?(?:a|one|two|three|five|a few|a couple|a couple of) "
+    r"(?:minutes?|mins?|secs?|seconds?)\b",
 )
 _DENY = _rx(
     _LEAD + r"(?:no(?! problem| worries| doubt)|nope|nah|naw|not really|not at all|negative|no way|not yet|"
@@ -780,11 +815,13 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
             and not u.hostile \
             and any(f.name == "has_agent" and f.value is True for f in u.facts):
         u.intent, u.objection = "objection", "has_agent"  # an agent of their own, asked or said in passing
-    if u.ruled_out and expecting in ("slot_choice", "confirm") and u.intent in ("unclear", "deny", "inform"):
-        u.intent = "schedule"
+    if u.ruled_out and expecting in ("slot_choice", "confirm") and (u.intent in ("unclear", "deny", "inform")
+                                                                   or u.objection == "busy"):
+        u.intent, u.objection = "schedule", ""  # "any day but monday, i'm slammed mondays": a day ruled out
     if attach_when and when is not None:
         u.when = when
         u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and f.words in when.words)]
+    u.calls_us = u.objection == "busy" and u.when is None and bool(_CALLS_US.search(c))
     u.cancels = bool(_CANCELS.search(c)) and u.intent != "opt_out"
     u.wants_person = bool(_WANTS_PERSON.search(c)) and not _NO_PERSON.search(c) and not _A_MEETING.search(c) \
         and u.when is None and u.intent not in ("opt_out", "wrong_number", "voicemail")
@@ -956,6 +993,9 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             if expecting in ("confirm", "slot_choice") and "interested" not in m.group(0) \
                     and not _REFUSES_MEETING.search(c):
                 continue  # "no thanks" to a yes/no question is a no; "I don't want a meeting" is not interested
+            if "interested" not in m.group(0) and not _HOSTILE.search(c) and \
+                    (worry := next((w for w in ("market_worry", "price_worry") if _WORRIES[w].search(c)), None)):
+                return worry  # "a crash is coming, I don't want to buy at the top": the reason is the objection
         if name == "busy" and m.group(0) == "not now" and expecting == "timeline":
             continue
         if name == "busy" and (other := _SOMEONE_ELSE_CALLS.search(c)) and other.start() <= m.start() < other.end():

@@ -291,6 +291,10 @@ _NOT_MONEY_AFTER = {
 _STREET_WORDS = {"street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard", "blvd",
                  "court", "ct", "circle", "cir", "parkway", "pkwy", "highway", "hwy", "trail", "terrace"}
 _PERIODS = {"month", "year", "week"}
+# A day or a part of one just before a figure makes it a time: "could we do friday around three thirty".
+_TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mondays", "tuesdays",
+               "wednesdays", "thursdays", "fridays", "saturdays", "sundays", "today", "tomorrow", "tonight",
+               "morning", "mornings", "afternoon", "afternoons", "evening", "evenings", "noon", "lunch", "oclock"}
 _RANGE_WORDS = {"to", "or", "through", "thru", "till", "until"}
 
 
@@ -312,6 +316,8 @@ def _never_money(span: NumberSpan, tokens: list[str], spans_at: dict[int, Number
     digits = span.digits.replace(",", "").lstrip("$")
     if nxt in _NOT_MONEY_AFTER or span.end in spans_at:  # a count, a time, or digits read one after another
         return True
+    if not (span.dollar or span.scaled) and _after_a_day(tokens, span.start):
+        return True  # "friday around three thirty", "tomorrow at like four": a time of day
     if any(end == span.start for end in (s.end for s in spans_at.values())):
         return True
     if span.start and tokens[span.start - 1] in ("oh", "o") and span.value < 10:
@@ -322,6 +328,18 @@ def _never_money(span: NumberSpan, tokens: list[str], spans_at: dict[int, Number
         if len(digits) == 4 and 1900 <= int(digits) <= 2099:  # a year
             return True
     return not (span.dollar or span.scaled) and any(t in _STREET_WORDS for t in tokens[span.end:span.end + 3])
+
+
+_TIME_LINKS = {"around", "about", "at", "like", "maybe", "say", "by", "after", "before", "until", "till", "um",
+               "uh", "or", "ish"}
+
+
+def _after_a_day(tokens: list[str], start: int) -> bool:
+    """A day or part of one just before `start`, with at most a few linking words between."""
+    at = start - 1
+    while at >= 0 and start - at <= 3 and tokens[at] in _TIME_LINKS:
+        at -= 1
+    return at >= 0 and tokens[at] in _TIME_WORDS
 
 
 def _limit_cued(span: NumberSpan, tokens: list[str]) -> bool:
@@ -433,7 +451,8 @@ def _money_idioms(tokens: list[str]) -> list[str]:
 
 _ONE_AS_A_THING_BEFORE = {"have", "has", "had", "a", "the", "that", "this", "any", "no", "got", "need", "want", "find",
                           "another", "each", "every", "which", "buy", "get", "pick", "choose", "like", "only", "right",
-                          "good", "new", "old", "big", "small", "bigger", "smaller"}
+                          "good", "new", "old", "big", "small", "bigger", "smaller", "next", "last", "other", "same",
+                          "current", "first", "better", "nicer", "cheaper", "perfect", "ideal", "dream"}
 _ONE_AS_A_THING_AFTER = {"yet", "of", "that", "who", "which", "we", "i", "you", "they", "is", "was", "with", "for",
                          "in"}
 
