@@ -34,6 +34,12 @@ _ZIP = re.compile(r"^\d{5}$")
 # Parts of town people name on their own, without a town ("downtown", "the suburbs").
 NAMED_PARTS = ("downtown", "uptown", "midtown", "old town", "city center", "town center", "historic district",
                "suburbs", "outskirts", "inner city", "city", "countryside", "country")
+# What people call some cities that no postal list spells ("san antone", "philly"): the name they stand for.
+NICKNAMES = {"san antone": "San Antonio", "philly": "Philadelphia", "vegas": "Las Vegas", "nola": "New Orleans",
+             "nawlins": "New Orleans", "nyc": "New York", "chi town": "Chicago", "chitown": "Chicago",
+             "h town": "Houston", "htown": "Houston", "slc": "Salt Lake City", "atl": "Atlanta", "dfw": "Dallas",
+             "indy": "Indianapolis", "cincy": "Cincinnati", "nashvegas": "Nashville", "san fran": "San Francisco",
+             "alburquerque": "Albuquerque", "the burgh": "Pittsburgh", "motown": "Detroit", "sacto": "Sacramento"}
 _NOT_A_NAME = {"my", "our", "the", "a", "an", "your", "their", "his", "her", "this", "that", "near", "by", "in", "at",
                "to", "on", "off", "of", "around", "big", "small", "nice", "new", "old", "good", "same", "other", "one",
                "any", "some", "no", "quiet", "busy", "main"}
@@ -116,6 +122,8 @@ def place_kind(words: str, *, introduced: bool = False) -> str:
         if len(tokens) > cut and state in g.states and town in g.names and town not in g.states:
             return "town"
     phrase = " ".join(tokens)
+    if phrase in NICKNAMES:
+        return "town"
     if phrase in g.states:
         return "state"
     if phrase in g.names:

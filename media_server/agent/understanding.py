@@ -34,7 +34,7 @@ import datetime as dt
 import re
 
 from .facts import Fact, Understanding, When
-from .places import place_kind
+from .places import NICKNAMES, place_kind
 from .when import ruled_out_days, when_in, without_ruled_out
 from .words import NUMBER_WORDS, DigitText, Money, all_money, tokenize
 
@@ -594,10 +594,13 @@ _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|b
                   r"(?:pick|picking) up (?:a |some |a couple |a few |another )?(?:more )?(?:rental|investment|"
                   r"propert|house|home|condo|duplex|doors)\w*|find (?:something|a place|a house|a home)|"
                   r"(?:looking for|find|get|move into) (?:a|an|our|my) (?:new |bigger |smaller )?(?:house|home|place|"
-                  r"condo|property|townhouse|townhome))\b")
+                  r"condo|property|townhouse|townhome)|"
+                  r"(?:looking for|find|get|want|need|picking up|pick up) (?:a couple |a few |some |more |another |"
+                  r"two |three |a )?(?:duplex|duplexes|triplex|triplexes|fourplex|fourplexes|rentals?|"
+                  r"rental propert\w*|investment propert\w*|multi ?family|multifamily|flips?|fixer uppers?))\b")
 _SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|list (?:my|our|the) (?:house|home|place|condo|"
                    r"property)|listing (?:my|our|the)|put (?:my|our|the) (?:house|home|place) (?:on the market|up for "
-                   r"sale))\b")
+                   r"sale)|relist\w*|(?:back|put it back) on the market)\b")
 _RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|like) to rent|(?:we'd|we would|i'd|"
                    r"i would|we'll|we will|we'd be|we're|i'm) (?:be )?renting\b|(?:rent|lease) (?:a|an|"
                    r"something|for now)|looking (?:for|at) (?:a )?(?:rental|rentals|lease|place to rent)|for rent)\b")
@@ -661,7 +664,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("downsizing", r"\b(?:downsiz\w*|something smaller|(?:a )?smaller (?:place|house|home|one)|too big|empty nest\w*|"
                    r"kids (?:moved|are) out|too much house)\b"),
     ("upsizing", r"\b(?:upsiz\w*|(?:a )?(?:bigger|larger) (?:place|house|home|one)|something bigger|"
-                 r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up|too small)\b"),
+                 r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up(?! (?:to|north|there|here|closer|near))|"
+                 r"too small)\b"),
     ("investment", r"\b(?:invest\w*|rentals?(?! not)(?: (?:property|properties|income|units?))?|flip\w*|airbnb|"
                    r"income propert\w*|cash flow|portfolio|(?:more|few|couple) (?:more )?doors|multi ?family|duplex\w*|"
                    r"fourplex|short term rental|str)\b"),
@@ -724,6 +728,10 @@ _TL_WHILE = re.compile(r"\b(?:not for a while|a while|no rush|no hurry|not in a 
 _TL_NEXT_YEAR = re.compile(r"\b(?:next year|first of the year|after the new year|new year|beginning of (?:the |next )?"
                            r"year)\b")
 _TL_MONTH = re.compile(r"\b(next|this) month\b")
+_TL_NOT_FOR = re.compile(rf"\bnot (?:for|until|till|til|before) (?:another |at least |like |about )?{_AMOUNT}\s+"
+                         rf"{_TL_UNIT}\b")
+_TL_WEEKS = re.compile(r"\b(?:(?:the )?week after next|(?:next|this|in a|in two|in a couple|a couple) weeks?|(?:the )?"
+                       r"(?:end|rest) of (?:the|this) month|(?:in )?a few weeks)\b")
 _TL_YEAR = re.compile(r"\b(?:in|by|around|early|until|till|sometime in|come)\s+(20\d\d)\b")
 _SEASONS = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22), "winter": (12, 21)}
 _MONTH_NUMBERS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
@@ -830,8 +838,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
 
 # A seller asking what the house is worth: a valuation is what our agents do in a meeting.
 _VALUATION = re.compile(r"\b(?:what(?:'s| is| would be| could be) (?:my|our|the) (?:house|home|place|property|condo) "
-                        r"(?:worth|going for|valued at)|how much (?:is|would|could|can) (?:my|our|the) (?:house|home|"
-                        r"place|property|condo)|"
+                        r"(?:even |actually |really |roughly )?(?:worth|going for|valued at)|"
+                        r"how much (?:is|would|could|can) (?:my|our|the) (?:house|home|place|property|condo)|"
                         r"how much (?:could|would|can|might) (?:i|we) (?:get|sell (?:it|my|our))|"
                         r"what (?:my|our|the) (?:house|home|place|property|condo) (?:is|would be|might be) worth|"
                         r"what's it worth|what (?:is|would) it (?:be )?worth|"
@@ -844,6 +852,8 @@ _FIRM_REFUSAL = re.compile(r"\b(?:not|no longer|never been|isn't|aren't) (?:\w+ 
 _SOMEONE_ELSE_DECIDES = re.compile(
     r"\b(?:my|our) (?:husband|wife|spouse|partner|fiance|fiancee|boyfriend|girlfriend|hubby|wife's|husband's) "
     r"(?:handles|does|takes care of|would know|deals with|is the one|makes|decides|has to|needs to|does all|knows)\b|"
+    r"\b(?:i'd|i would|i'll|i will|i) (?:have|need|got) to (?:ask|check with|talk to|run it by) (?:my )?(?:him|her|"
+    r"husband|wife|spouse|partner)\b|"
     r"\b(?:talk|speak|check) (?:to|with) my (?:husband|wife|spouse|partner|fiance|fiancee)\b|"
     r"\b(?:she|he)(?:'s| is) the one (?:handling|doing|who)\b")
 _QUESTION_FIRST = re.compile(_LEAD + r"(?:how|what|what's|why|when|where|which|who|is|are|do|does|did|can|could|would|"
@@ -1086,6 +1096,8 @@ def _intent_fact(c: str, expecting: str) -> Fact | None:
 
 def _place_value(words: list[str]) -> str:
     words = [w for w in words if w not in ("in", "near", "around", "to")]
+    if (name := NICKNAMES.get(" ".join(words))) is not None:
+        return name  # "san antone": San Antonio
     words = words[1:] if len(words) > 1 and words[0] == "the" else words
     return " ".join(w if w in _GENERIC_PLACE_WORDS else _capitalised(w) for w in words)
 
@@ -1155,6 +1167,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         if not asked and not ((intro and home_talk) or len(rest) <= 1 or corrects):
             continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
         rank = _KIND_RANK[kind] - (intro in _RELATIVE_INTRO)  # "Broken Arrow, just outside Tulsa": Broken Arrow
+        rank -= 0.5 * (tokens[end - 1] in ("county", "parish"))  # "Baltimore County, Towson area": the town
         # "Raleigh Durham area, probably Durham": the place they narrow down to
         rank += 0.25 * bool(found and tokens[start - 1] in _NARROWING)  # breaks a tie, never beats a better kind
         window = set(tokens[max(0, start - 5):start])
@@ -1309,7 +1322,9 @@ _VOLUNTEERED_REASON = re.compile(
     r"grandchildren|daughter|son|sister|brother|in laws|folks|us|them|her|him)\b|"
     r"\b(?:lost|losing) (?:our|my|the) (?:place|house|home)(?: (?:in|to) (?:the |a )?\w+)?")
 _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd you|say that|let you go|bye|"
-                           r"hello|you there|what was i|talk about that|get into (?:all )?that)\b|\?$")
+                           r"hello|you there|what was i|talk about that|get into (?:all )?that|none of your business|"
+                           r"(?:rather|prefer to) not (?:say|get into|share)|(?:that's|it's) (?:private|personal)|"
+                           r"why do you (?:need|want) to know|off (?:this|your|the) list)\b|\?$")
 
 
 # A yes or no to the question just asked. "We are" or "I have" is one only said alone or about the thing asked
@@ -1321,8 +1336,14 @@ _NO_ANSWER = re.compile(_LEAD + r"(?:no|nope|nah|naw|not yet|not really|we don't
                         r"we're not|i'm not|not at the moment|never)\b(?! sure| certain| positive)")
 _NO_AGENT_ANY_MORE = re.compile(
     r"\b(?:let (?:him|her|them) go|fired (?:him|her|them|our agent)|not (?:any ?more|anymore)|no longer (?:have|"
-    r"working with|with)|(?:listing|contract|agreement) (?:with \w+(?: \w+)? )?expired|(?:he's|she's|they're|he is|she "
-    r"is|they are) not (?:helping|working with|representing) us|not (?:helping|representing) us)\b")
+    r"working with|with)|(?:listing|contract|agreement) with \w+(?: \w+)? expired|(?:contract|agreement) expired|"
+    r"(?:listing|contract|agreement) expired with|"
+    r"(?:he's|she's|they're|he is|she is|they are) not (?:helping|working with|representing) us|"
+    r"not (?:helping|representing) us)\b")
+# A late answer to the question before ("yes, preapproved through my company's lender" to "do you have an agent?"):
+# its yes or no is about what it names, not about the question just asked.
+_ABOUT_FINANCING = re.compile(r"\b(?:preapproved|prequalified|preapproval|approved|lender|mortgage|loan|cash)\b")
+_ABOUT_AN_AGENT = re.compile(rf"\b{_AGENT_NOUN}")
 _NO_AGENT_SIGNED = re.compile(r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:with|up with) "
                               r"(?:anybody|anyone|any of them|an agent|a realtor)\b|\bnot (?:signed|committed) "
                               r"(?:with|to) (?:anybody|anyone|an agent)\b")
@@ -1339,8 +1360,8 @@ def _has_agent(c: str, expecting: str) -> Fact | None:
     m = _HAS_AGENT.search(c)
     if m:
         return Fact("has_agent", True, m.group(0))
-    if expecting == "has_agent":
-        m = _NO_ANSWER.search(c)
+    if expecting == "has_agent" and not _ABOUT_FINANCING.search(c):
+        m = _NO_ANSWER.search(c) or re.search(r"\blisting (?:expired|ran out|lapsed)\b", c)
         if m:
             return Fact("has_agent", False, m.group(0).strip())
         m = _YES_ANSWER.search(c)
@@ -1356,7 +1377,7 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
         m = pattern.search(c)
         if m:
             return Fact("preapproved", value, m.group(0))
-    if expecting == "preapproved":
+    if expecting == "preapproved" and not (_ABOUT_AN_AGENT.search(c) and not _ABOUT_FINANCING.search(c)):
         for value, pattern in (("in_progress", _WORKING_ON_IT), ("no", _HAVE_NOT_STARTED), ("cash", _BARE_CASH),
                                ("no", _NO_ANSWER), ("yes", _YES_ANSWER)):
             m = pattern.search(c)
@@ -1396,7 +1417,8 @@ _TL_NEXT_YEAR_END = re.compile(r"\bend of next year\b")
 _MONTH_CUES = r"(?:(?:end|beginning|start|middle) of |early |late |mid |by |in |around |like |probably |maybe |or |" \
               r"about |till |until |after |before |come |this |next )"
 _TL_BARE_MONTH = re.compile(rf"\b{_MONTH_CUES}?(january|february|march|april|june|july|august|september|october|"
-                            rf"november|december)\b|\b{_MONTH_CUES}(may)\b")  # "may" only with a cue: "may i ask"
+                            rf"november|december)\b|\b{_MONTH_CUES}(may)\b|"  # "may" only with a cue: "may i ask"
+                            r"\b(may)\b(?= (?:maybe|probably|hopefully|or june|ish|at the latest)\b| ?$)")
 _TL_SEASON_ANY = re.compile(r"\b(?:(next|this|in the|by|by the|by next|around|early|late|in|come|until|till|"
                             r"before|after|this coming|over the|during the|probably|maybe|like|sometime in)\s+)?"
                             r"(spring|summer|fall|autumn|winter)(?: of (next year|this year|20\d\d))?\b")
@@ -1439,6 +1461,11 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
         yield m.start(), m.end(), 1 if soon else 0, d.words(*m.span()).strip()
     for m in _TL_WHILE.finditer(s):
         yield m.start(), m.end(), 18, m.group(0)
+    for m in _TL_NOT_FOR.finditer(s):  # "not for a year at least": a year is the soonest
+        yield m.start(), m.end(), _in_units(_amount(m.group(1)), m.group(2)), m.group(0)
+    if asking:
+        for m in _TL_WEEKS.finditer(s):  # "the week after next", "end of the month": now
+            yield m.start(), m.end(), 0, m.group(0)
     for m in _TL_SEASON_ANY.finditer(s):
         cue, season, of_year = m.group(1) or "", m.group(2), m.group(3) or ""
         if not cue and not of_year and not asking:
@@ -1466,13 +1493,17 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
     for m in _TL_MONTH.finditer(s):
         yield m.start(), m.end(), 1 if m.group(1) == "next" else 0, m.group(0)
     for m in _TL_BARE_MONTH.finditer(s):
-        month = _MONTH_NUMBERS[m.group(1) or m.group(2)]
+        month = _MONTH_NUMBERS[m.group(1) or m.group(2) or m.group(3)]
         year = today.year + (1 if month < today.month or "next" in m.group(0) and month <= today.month else 0)
         day = 15 if m.group(0).startswith(("mid", "middle", "end of", "late")) else 1  # "end of May": mid-May
         target = dt.date(year, month, day)
         if m.group(0).startswith(("by ", "before ", "till ", "until ")) and target > today:
             target -= dt.timedelta(days=1)  # "by July": moved before July begins
-        yield m.start(), m.end(), _months_until(now, target), m.group(0)
+            yield m.start(), m.end(), _months_until(now, target), m.group(0)
+        elif day == 1:  # "in June": some time in it, the middle as good as any (said on 20 March: 3 months)
+            yield m.start(), m.end(), _months_until(now, target.replace(day=15)), m.group(0)
+        else:
+            yield m.start(), m.end(), _months_until(now, target), m.group(0)
     for m in _TL_YEAR.finditer(s):
         if today.year <= int(m.group(1)) <= today.year + 10:
             yield m.start(), m.end(), _months_until(now, dt.date(int(m.group(1)), 1, 1)), m.group(0)
@@ -1502,8 +1533,15 @@ _WHERE_THEY_LIVE = re.compile(r"\b(?:we're|i'm|we are|i am|we live|i live|living
                               r"|cramped )?$")
 
 
+_ORDINAL_BEDROOM = re.compile(r"\b(?:a|an|another|one more|the) (second|third|fourth|fifth|sixth) "
+                              r"(?:bed|bedroom|room)\b")
+_ORDINAL_NUMBER = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+
+
 def _bedrooms(turn: _Turn, expecting: str) -> Fact | None:
     d = turn.digits
+    if m := _ORDINAL_BEDROOM.search(turn.clean):  # "we need a third bedroom for the baby": three
+        return Fact("bedrooms", _ORDINAL_NUMBER[m.group(1)], m.group(0))
     m = next((m for m in _BEDROOMS.finditer(d.s) if not _WHERE_THEY_LIVE.search(d.s[:m.start()])), None)
     if m is None and expecting == "bedrooms":
         m = _BARE_NUMBER.search(d.s)

@@ -430,7 +430,8 @@ def test_what_a_lead_takes_back_in_the_same_breath_does_not_stand():
     assert not any(f.name == "slot_choice" for f in picked.facts)
     assert picked.when is not None and picked.when.start.weekday() == 4
     moved = understand("august, i mean september, once the lease is up", now=NOW, expecting="timeline")
-    assert [f.value for f in moved.facts if f.name == "timeline"] == [9]  # september, not august (8)
+    # september (mid-September is 10 months from 25 November), not august (9)
+    assert [f.value for f in moved.facts if f.name == "timeline"] == [10]
 
 
 def test_a_time_said_after_a_period_narrows_it():
