@@ -67,20 +67,24 @@ def agent_said(call) -> list[str]:
 
 
 def test_the_lead_says_hello_hears_the_greeting_and_a_reply(stack, live_call):
+    # Spoken before the call: synthesising the hello on a loaded box must not stretch the silence before it past
+    # the agent's GREETING_SILENCE_SECONDS (it would then greet first, rightly, and this test means the hello first).
+    hello, goodbye = espeak("Hello?"), espeak("Goodbye for now.")
+
     async def call():
         async with FakeTwilio(stack["port"], live_call.pk) as twilio:
             await twilio.wait_for_line(0.4)  # a moment's silence before the hello
-            twilio.say(espeak("Hello?"))
+            twilio.say(hello)
             await twilio.wait_for_agent()
             greeting = twilio.heard()
             before = len(twilio.agent_audio)
-            twilio.say(espeak("Goodbye for now."))
+            twilio.say(goodbye)
             await twilio.wait_for_agent()
             await asyncio.wait_for(twilio.closed.wait(), 10)  # the agent hung up
             return greeting, twilio.heard(before)
 
-    greeting, goodbye = asyncio.run(call())
-    assert voiced_seconds(greeting) > 2 and voiced_seconds(goodbye) > 0.5  # both were heard at the phone
+    greeting, farewell = asyncio.run(call())
+    assert voiced_seconds(greeting) > 2 and voiced_seconds(farewell) > 0.5  # both were heard at the phone
     turns = list(Turn.objects.filter(call=live_call).values_list("speaker", "text"))
     assert [speaker for speaker, _ in turns] == ["lead", "agent", "lead", "agent"], turns
     assert agent_said(live_call) == ["Hi, this is Alex from Sunrise Realty, an automated assistant.",
