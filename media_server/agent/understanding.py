@@ -204,7 +204,8 @@ _OPT_OUT = _rx(
     r"today|tonight|tomorrow|while|when|from))",
     r"\bcall (?:me|us|here|this number) never\b", r"\b(?:number|info|information|contact)\b.{0,40}\band lose it\b",
     # nobody, no one or none of you calling again ("i'd appreciate it if nobody called me again")
-    r"\b(?:nobody|no one|noone|none of (?:you|y'all|your people))(?: guys| people)? (?:ever )?(?:calls?|called|calling|"
+    r"\b(?:nobody|no one|noone|none of (?:you|y'all|your people))(?: guys| people| (?:from|at|in|with) (?:your|the|"
+    r"that|this) \w+)? (?:should |will |would |is to |are to |can |may |needs to )?(?:ever )?(?:calls?|called|calling|"
     r"contacts?|contacted|rings?|rang|bothers?|bothered) (?:me|us|here|this number|this house)?(?: \w+){0,3}? ?"
     r"(?:again|anymore|any more|ever again)\b",
     r"\bno (?:más|mas) llamadas\b", r"\bno (?:quiero|queremos) (?:más |mas )?(?:llamadas|que me llamen)\b",

@@ -541,3 +541,107 @@ def test_one_standing_for_a_thing_is_no_money_and_a_call_someone_else_owes_them_
 ])
 def test_a_yes_or_no_to_the_agent_question_is_one_only_when_it_answers_it(text, has_agent):
     assert _fact(text, "has_agent", "has_agent") is has_agent
+
+
+# --- classes read from the fifth corpus part (fresh3); each case in other words than the corpus's ------------------
+
+@pytest.mark.parametrize("text", [
+    "honestly i'd be grateful if no one from your office called me again",
+    "just make sure nobody rings this house any more",
+    "none of you guys should contact us again",
+])
+def test_nobody_calling_again_is_an_opt_out(text):
+    assert understand(text, now=NOW, expecting="slot_choice").intent == "opt_out"
+
+
+@pytest.mark.parametrize("text", ["no one here called you", "there's no one called rick at this number"])
+def test_nobody_called_by_that_name_is_still_a_wrong_number(text):
+    assert understand(text, now=NOW).intent == "wrong_number"
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("ugh i'm slammed at the moment", "permission", "objection", "busy"),
+    ("i'm tied up right now", "permission", "objection", "busy"),
+    ("we're in the middle of buying a place so yes", "preapproved", "inform", ""),
+    ("hmm i've never heard of your realty", "permission", "who_is_this", ""),
+    ("which agency did you say this was", "", "who_is_this", ""),
+    ("this isn't his cell anymore", "", "wrong_number", ""),
+    ("i only just got this phone, try whoever had it before", "", "wrong_number", ""),
+    ("did the website give you my number", "", "how_got_number", ""),
+    ("i'm worried about the economy right now honestly", "timeline", "objection", "market_worry"),
+    ("we'd rather wait and watch where rates go", "timeline", "objection", "market_worry"),
+    ("places out here sell for way over asking", "budget", "objection", "price_worry"),
+    ("the hoa fees are killing us", "budget", "objection", "price_worry"),
+    ("i'd rather you put everything in writing", "permission", "objection", "send_email"),
+    ("sorry i missed what you said", "budget", "repeat", ""),
+    ("ok i'm about to hang up", "", "goodbye", ""),
+    ("my daughter got into college in denver so we have to go", "motivation", "inform", ""),
+    ("sure i've got a couple minutes", "permission", "affirm", ""),
+])
+def test_what_a_lead_says_is_read_by_its_class(text, expecting, intent, objection):
+    reading = understand(text, now=NOW, expecting=expecting)
+    assert (reading.intent, reading.objection) == (intent, objection)
+
+
+def test_a_worry_beats_a_reluctance_that_gives_it_as_the_reason():
+    reading = understand("everyone says prices will crash so we don't want to buy at the peak", now=NOW)
+    assert (reading.intent, reading.objection) == ("objection", "market_worry")
+
+
+def test_a_lead_who_will_ring_us_is_not_asked_when():
+    reading = understand("i'll get back to you when things calm down", now=NOW, expecting="intent")
+    assert reading.objection == "busy" and reading.calls_us
+    assert not understand("call me back tomorrow at noon", now=NOW).calls_us
+
+
+@pytest.mark.parametrize(("text", "expecting"), [
+    ("could you do monday at about two fifteen", "slot_choice"),
+    ("maybe thursday afternoon at like four thirty", "slot_choice"),
+])
+def test_a_figure_said_after_a_day_is_a_time_not_money(text, expecting):
+    assert not any(f.name == "budget" for f in understand(text, now=NOW, expecting=expecting).facts)
+
+
+def test_the_next_one_is_a_home_not_a_figure():
+    facts = {f.name: f.value for f in understand("we can do about four twenty on the next one", now=NOW,
+                                                 expecting="budget").facts}
+    assert facts["budget"] == 420_000
+
+
+@pytest.mark.parametrize(("text", "months"), [
+    ("probably in august", 9),          # mid-August from 25 November
+    ("not for two years at least", 24),
+    ("in a couple weeks", 0),
+    ("the rest of this month", 0),
+])
+def test_timelines_in_more_words(text, months):
+    facts = {f.name: f.value for f in understand(text, now=NOW, expecting="timeline").facts}
+    assert facts.get("timeline") == months
+
+
+def test_a_yes_about_financing_is_not_a_yes_to_the_agent_question():
+    facts = {f.name: f.value for f in understand("yeah we got approved with the credit union", now=NOW,
+                                                 expecting="has_agent").facts}
+    assert "has_agent" not in facts and facts["preapproved"] == "yes"
+
+
+@pytest.mark.parametrize(("text", "expecting", "name", "value"), [
+    ("we want to pick up some rental properties", "intent", "intent", "buy"),
+    ("we're thinking about relisting in the spring", "intent", "intent", "sell"),
+    ("we'd like a fourth bedroom for an office", "motivation", "bedrooms", 4),
+    ("somewhere around philly", "location", "location", "Philadelphia"),
+    ("harris county, katy area", "location", "location", "Katy"),
+])
+def test_facts_in_more_words(text, expecting, name, value):
+    facts = {f.name: f.value for f in understand(text, now=NOW, expecting=expecting).facts}
+    assert facts.get(name) == value
+
+
+@pytest.mark.parametrize("text", ["i'd rather not say, it's personal", "why do you need to know that"])
+def test_a_refusal_is_no_reason_to_move(text):
+    assert not any(f.name == "motivation" for f in understand(text, now=NOW, expecting="motivation").facts)
+
+
+def test_moving_up_to_a_place_is_a_direction_not_a_bigger_home():
+    facts = {f.name: f.value for f in understand("we're moving up to boise", now=NOW, expecting="location").facts}
+    assert facts.get("location") == "Boise" and "motivation" not in facts
