@@ -35,9 +35,19 @@ def easter(year: int) -> dt.date:
     return dt.date(year, month, day + 1)
 
 
+def _utah_juneteenth(year: int) -> dt.date:
+    """Utah Code § 63G-1-301 (2022 H.B. 238): 19 June on a Monday is itself; on Tuesday to Friday, the Monday before;
+    on a weekend, the Monday after."""
+    day = dt.date(year, 6, 19)
+    if day.weekday() <= 4:
+        return day - dt.timedelta(days=day.weekday())
+    return day + dt.timedelta(days=7 - day.weekday())
+
+
 # key → (name, the date in a year, fixed to a calendar date?)
 HOLIDAYS = {
     "new_year": ("New Year's Day", lambda y: dt.date(y, 1, 1), True),
+    "battle_of_new_orleans": ("Battle of New Orleans", lambda y: dt.date(y, 1, 8), True),
     "mlk": ("Martin Luther King Jr. Day", lambda y: _nth_weekday(y, 1, MON, 3), False),
     "presidents": ("Washington's Birthday", lambda y: _nth_weekday(y, 2, MON, 3), False),
     "mardi_gras": ("Mardi Gras", lambda y: easter(y) - dt.timedelta(days=47), False),
@@ -48,11 +58,15 @@ HOLIDAYS = {
     "jefferson_davis": ("Jefferson Davis' Birthday", lambda y: _nth_weekday(y, 6, MON, 1), False),
     "flag_day": ("Flag Day", lambda y: dt.date(y, 6, 14), True),
     "juneteenth": ("Juneteenth", lambda y: dt.date(y, 6, 19), True),
+    # Utah keeps Juneteenth on a Monday: the one before a Tuesday-to-Friday 19 June, the one after a weekend one.
+    "juneteenth_monday": ("Juneteenth (Utah's Monday)", lambda y: _utah_juneteenth(y), False),
     "independence": ("Independence Day", lambda y: dt.date(y, 7, 4), True),
     "pioneer_day": ("Pioneer Day", lambda y: dt.date(y, 7, 24), True),
     "victory_day": ("Victory Day", lambda y: _nth_weekday(y, 8, MON, 2), False),
+    "huey_long_day": ("Huey P. Long Day", lambda y: dt.date(y, 8, 30), True),
     "labor": ("Labor Day", lambda y: _nth_weekday(y, 9, MON, 1), False),
     "columbus": ("Columbus Day", lambda y: _nth_weekday(y, 10, MON, 2), False),
+    "all_saints": ("All Saints' Day", lambda y: dt.date(y, 11, 1), True),
     "election_day": ("Election Day", lambda y: _nth_weekday(y, 11, MON, 1) + dt.timedelta(days=1), False),
     "veterans": ("Veterans Day", lambda y: dt.date(y, 11, 11), True),
     "thanksgiving": ("Thanksgiving Day", lambda y: _nth_weekday(y, 11, THU, 4), False),

@@ -150,6 +150,10 @@ def test_a_rule_applies_from_its_effective_date():
      "Louisiana: no calls on Mardi Gras (Tue 17 Feb in America/Chicago)"),
     ("PA", "+12155550134", EASTERN, "2026-04-03T10:00",
      "Pennsylvania: no calls on Good Friday (Fri 03 Apr in America/New_York)"),
+    ("LA", "+15045550134", CENTRAL, "2026-01-08T10:00",
+     "Louisiana: no calls on Battle of New Orleans (Thu 08 Jan in America/Chicago)"),
+    ("UT", "+18015550134", "America/Denver", "2026-06-15T10:00",  # 19 June 2026 is a Friday: Utah keeps the Monday
+     "Utah: no calls on Juneteenth (Utah's Monday) (Mon 15 Jun in America/Denver)"),
 ])
 def test_a_holiday_the_state_bars_closes_the_day(state, phone, zone, when, reason):
     lead = lead_in(state, phone, zone)
@@ -270,7 +274,8 @@ HOLIDAYS_2026 = {
     "memorial": {"05-25"}, "jefferson_davis": {"06-01"}, "flag_day": {"06-14", "06-15"}, "juneteenth": {"06-19"},
     "independence": {"07-03", "07-04"}, "pioneer_day": {"07-24"}, "victory_day": {"08-10"}, "labor": {"09-07"},
     "columbus": {"10-12"}, "election_day": {"11-03"}, "veterans": {"11-11"}, "thanksgiving": {"11-26"},
-    "day_after_thanksgiving": {"11-27"}, "christmas": {"12-25"},
+    "day_after_thanksgiving": {"11-27"}, "christmas": {"12-25"}, "battle_of_new_orleans": {"01-08"},
+    "juneteenth_monday": {"06-15"}, "huey_long_day": {"08-30", "08-31"}, "all_saints": {"11-01", "11-02"},
 }
 US_ZONES = ["America/New_York", "America/Detroit", "America/Indiana/Indianapolis", "America/Kentucky/Louisville",
             "America/Chicago", "America/Denver", "America/Boise", "America/Phoenix", "America/Los_Angeles",
