@@ -264,6 +264,11 @@ def report_row(call: Call, today: TodaysFacts) -> ReportRow:
     zones = [zone["zone"] for zone in evidence.evidence["zones"]] if evidence else list(calling_zones(lead))
     base = {"call_id": call.pk, "status": _status(call), "placed_utc": _utc(call.placed_at),
             "placed_local": _local(call.placed_at, zones), "phone": mask_phone(lead.phone)}
+    if evidence is None and call.direction == Call.Direction.INBOUND:
+        # The lead called us: no dial, so no calling rule to have checked (a do-not-call request made on it counts).
+        return ReportRow(**base, states="—", rules="—", zones="inbound: the lead called us", do_not_call="—",
+                         registry="—", consent="—", attempt="—", rules_file="—",
+                         passes_today="not a dial (the lead called us)", flags=[], has_evidence=True)
     if evidence is None:
         flags = _flags_without_evidence(call, today)
         missing = "no evidence recorded"

@@ -126,3 +126,11 @@ def test_from_and_to_pick_the_calls_made_on_those_utc_days(dialled):
     assert call_ids[0] not in lines_by_call(report("--from", "2026-12-01"))
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         report("--from", "30/11/2026")
+
+
+def test_a_call_the_lead_made_to_us_is_listed_as_no_dial_not_as_missing_evidence(dialled, active_campaign):
+    inbound = Call.objects.create(lead=make_lead(active_campaign, "+12125550177"), campaign=active_campaign,
+                                  status=CallStatus.COMPLETED, direction=Call.Direction.INBOUND)
+    text = report()
+    assert lines_by_call(text)[inbound.pk].endswith("| not a dial (the lead called us)")
+    assert text.splitlines()[-1] == "spring: 5 call(s); 0 would not pass today's rules; 1 without recorded evidence"
