@@ -17,6 +17,7 @@ from apps.calls import live, transfers
 from apps.calls.models import AgentStep, Appointment, Call, HumanAgent
 from apps.calls.scheduling import Slot, SlotTaken, book_appointment, cancel_appointment, free_slots, speak_slot
 from apps.campaigns.models import Campaign
+from apps.compliance.holidays import holiday_dates
 from apps.compliance.recording import recording_decision
 from apps.core.dbthread import run_db
 from apps.costs.models import CostEntry
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 
 # A callback is promised at least this far ahead, and not in the last minutes of a calling window.
 CALLBACK_NOTICE = dt.timedelta(minutes=15)
+VAGUE_CALLBACK_FROM = "10:00"  # a call back promised for a vague period ("next month") is rung from this hour on
+# Federal holidays most people keep at home: a call back they asked for is never promised on one.
+NO_CALLBACK_HOLIDAYS = ("new_year", "memorial", "independence", "labor", "thanksgiving", "christmas")
 
 
 def _zone(state: dict) -> ZoneInfo:
@@ -90,16 +94,27 @@ class DjangoCallDomain:
     def callback_time(self, state: dict, when: dict) -> dt.datetime:
         """The time named, or the first of the range named, moved on to when the dialer will call the lead: inside
         its campaign's window for that weekday in every zone it may be in, the window still open CALLBACK_NOTICE
-        later, and not before the lead's own daily limit ("after 5") when a day allows it."""
+        later, and not before the lead's own daily limit ("after 5") when a day allows it. A vague period ("next
+        month") is rung from VAGUE_CALLBACK_FROM, and no call back lands on a NO_CALLBACK_HOLIDAYS day."""
         now = _now(state)
         start = dt.datetime.fromisoformat(when["start"]).astimezone(now.tzinfo)
         earliest = max(start, now + CALLBACK_NOTICE)
         lead = self._lead(state)
         windows = lead.campaign.windows_by_weekday()
-        for allowed in (_not_before(windows, when.get("day_start")), windows):
-            if at := next_callable_moment(lead, allowed, earliest, open_for=CALLBACK_NOTICE):
-                return at.astimezone(now.tzinfo)
-        return start  # no window opens within a week (or the lead's zone is unknown): as asked
+        day_start = when.get("day_start")
+        if not day_start and dt.datetime.fromisoformat(when["end"]) - dt.datetime.fromisoformat(when["start"]) \
+                > dt.timedelta(days=1):
+            day_start = VAGUE_CALLBACK_FROM  # "next month": not at the window's first minute
+        for _ in range(7):
+            at = next((at for allowed in (_not_before(windows, day_start), windows)
+                       if (at := next_callable_moment(lead, allowed, earliest, open_for=CALLBACK_NOTICE))), None)
+            if at is None:
+                return start  # no window opens within a week (or the lead's zone is unknown): as asked
+            local = at.astimezone(now.tzinfo)
+            if not _public_holiday(local.date()):
+                return local
+            earliest = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0), tzinfo=now.tzinfo)
+        return local
 
     def schedule_callback(self, state: dict, at: dt.datetime) -> None:
         leads.schedule_callback(state["lead_id"], at)
@@ -204,6 +219,11 @@ def _open_callback(lead: Lead, call: Call) -> str | None:
 def _notes(facts: dict) -> str:
     return "; ".join(f"{name}: {fact['value']}" + (f" (\"{fact['words']}\")" if fact.get("words") else "")
                      for name, fact in facts.items())
+
+
+def _public_holiday(day: dt.date) -> bool:
+    """The days a promised call back never falls on, whatever the state allows: people are with their families."""
+    return any(day in holiday_dates(key, day.year) for key in NO_CALLBACK_HOLIDAYS)
 
 
 def _not_before(windows: Windows, day_start: str | None) -> Windows:

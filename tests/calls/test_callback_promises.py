@@ -79,3 +79,20 @@ def test_a_number_in_another_zone_is_called_back_when_it_is_calling_time_there_t
     assert lead.next_attempt_at == sunday_morning and "tomorrow at 8 AM" in reply
     assert_the_dialer_calls_first_at(lead, active_campaign, dt.datetime(2026, 11, 28, 20, 30, tzinfo=CHICAGO),
                                      sunday_morning)
+
+
+def test_next_month_said_in_december_is_not_new_years_morning(active_campaign):
+    """The window 'next month' opens on 1 January at the campaign's first minute; nobody wants that call."""
+    now = dt.datetime(2026, 12, 3, 14, 0, tzinfo=CHICAGO)
+    lead = make_lead(active_campaign, "+13125550142", time_zone="America/Chicago", name="Rita King")
+    call = Call.objects.create(lead=lead, campaign=active_campaign, status=CallStatus.IN_PROGRESS,
+                               provider="simulated", answered_at=now)
+    talk = Conversation(call, now=now.astimezone(dt.UTC))
+    talk.greet()
+    talk.say("I'm busy right now, please call me back next month")
+    talk.say("next month please")
+    lead.refresh_from_db()
+    assert talk.hangup and lead.callback_at is not None
+    promised = lead.callback_at.astimezone(CHICAGO)
+    assert promised.date() == dt.date(2027, 1, 2) and promised.time() >= dt.time(10)
+    assert why_not_callable(lead, active_campaign, promised, DialContext()) is None
