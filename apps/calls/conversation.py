@@ -94,16 +94,17 @@ class DjangoCallDomain:
     def callback_time(self, state: dict, when: dict) -> dt.datetime:
         """The time named, or the first of the range named, moved on to when the dialer will call the lead: inside
         its campaign's window for that weekday in every zone it may be in, the window still open CALLBACK_NOTICE
-        later, and not before the lead's own daily limit ("after 5") when a day allows it. A vague period ("next
-        month") is rung from VAGUE_CALLBACK_FROM, and no call back lands on a NO_CALLBACK_HOLIDAYS day."""
+        later, and not before the lead's own daily limit ("after 5") when a day allows it. In a vague period ("next
+        month"), where the time is ours to choose, it is rung from VAGUE_CALLBACK_FROM and never on a
+        NO_CALLBACK_HOLIDAYS day; a day the lead named is kept, holiday or not."""
         now = _now(state)
         start = dt.datetime.fromisoformat(when["start"]).astimezone(now.tzinfo)
         earliest = max(start, now + CALLBACK_NOTICE)
         lead = self._lead(state)
         windows = lead.campaign.windows_by_weekday()
         day_start = when.get("day_start")
-        if not day_start and dt.datetime.fromisoformat(when["end"]) - dt.datetime.fromisoformat(when["start"]) \
-                > dt.timedelta(days=1):
+        vague = dt.datetime.fromisoformat(when["end"]) - dt.datetime.fromisoformat(when["start"]) > dt.timedelta(days=1)
+        if vague and not day_start:
             day_start = VAGUE_CALLBACK_FROM  # "next month": not at the window's first minute
         for _ in range(7):
             at = next((at for allowed in (_not_before(windows, day_start), windows)
@@ -111,7 +112,7 @@ class DjangoCallDomain:
             if at is None:
                 return start  # no window opens within a week (or the lead's zone is unknown): as asked
             local = at.astimezone(now.tzinfo)
-            if not _public_holiday(local.date()):
+            if not (vague and _public_holiday(local.date())):  # a day they named is theirs, holiday or not
                 return local
             earliest = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0), tzinfo=now.tzinfo)
         return local
