@@ -507,7 +507,9 @@ _OBJECTIONS = [
         r"\b(?:nervous|worried|scared|afraid|anxious|uneasy|unsure|iffy) (?:about |of |with )(?:\w+ ){0,4}?(?:the "
         r"|this )?(?:market|economy|rates?)\b",
         r"\b(?:see|seeing|watch|watching) (?:what|where|how) (?:the )?(?:market|rates?|economy|prices?) "
-        r"(?:does|do|goes|go|is going|are going)\b", r"\b(?:gonna|going to|about to) (?:be a )?crash\b", r"\ba crash\b",
+        r"(?:does|do|goes|go|is going|are going)\b",
+        r"\b(?:gonna|going to|about to|due for|heading for) (?:be )?an? (?:market |housing |real estate )?crash\b",
+        r"\ba (?:market |housing |real estate )?crash (?:is )?(?:coming|soon|on the way)\b",
         r"\b(?:buy|buying|sell|selling) at the (?:top|peak)\b",
         r"\b(?:with|the way|given) (?:the |these |interest )*rates? (?:where|the way|like|as) (?:they|it)\b",
         r"\b(?:holding|hold|holdin) off\b(?=.*\b(?:rates?|market|prices?|economy)\b)|"
