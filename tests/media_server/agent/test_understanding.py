@@ -645,3 +645,8 @@ def test_a_refusal_is_no_reason_to_move(text):
 def test_moving_up_to_a_place_is_a_direction_not_a_bigger_home():
     facts = {f.name: f.value for f in understand("we're moving up to boise", now=NOW, expecting="location").facts}
     assert facts.get("location") == "Boise" and "motivation" not in facts
+
+
+def test_a_crash_that_is_not_the_markets_is_no_market_worry():
+    assert understand("sorry we had a car crash last week so it's been crazy", now=NOW).objection != "market_worry"
+    assert understand("a housing crash is coming so we're waiting", now=NOW).objection == "market_worry"
