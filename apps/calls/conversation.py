@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 # A callback is promised at least this far ahead, and not in the last minutes of a calling window.
 CALLBACK_NOTICE = dt.timedelta(minutes=15)
 VAGUE_CALLBACK_FROM = "10:00"  # a call back promised for a vague period ("next month") is rung from this hour on
-# Federal holidays most people keep at home: a call back they asked for is never promised on one.
+# Federal holidays most people keep at home: a call back whose time is ours to choose never lands on one.
 NO_CALLBACK_HOLIDAYS = ("new_year", "memorial", "independence", "labor", "thanksgiving", "christmas")
 
 
