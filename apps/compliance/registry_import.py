@@ -91,7 +91,7 @@ def parse_line(line: bytes) -> int | str:
 
 def _parse_loosely(line: bytes) -> int | str:
     """The same two shapes with spaces or quotes around the fields; anything else is rejected with its reason."""
-    fields = [part.strip().strip(b'"').strip() for part in line.split(b",")]
+    fields = _fields(line)
     if len(fields) > 2:
         return "more than two fields (a change list? upload it as one)"
     if not all(part.isdigit() for part in fields):
@@ -116,7 +116,7 @@ _CHANGE_TYPES = {word: ADDED for word in (b"a", b"add", b"added", b"addition", b
 def parse_change(line: bytes, implied: str | None = None) -> tuple[int, str] | str:
     """A stripped change-list line → (number, ADDED or DELETED), or the reason it is not one. `implied`: the type
     of a file of one kind, for lines that do not say it."""
-    fields = [part.strip().strip(b'"').strip() for part in line.split(b",")]
+    fields = _fields(line)
     said = {_CHANGE_TYPES[field.lower()] for field in fields if field.lower() in _CHANGE_TYPES}
     numbers, at = [], 0
     while at < len(fields):
@@ -142,6 +142,11 @@ def parse_change(line: bytes, implied: str | None = None) -> tuple[int, str] | s
                f"{'additions' if implied == ADDED else 'deletions'}"
     number = parse_line(numbers[0])
     return number if isinstance(number, str) else (number, change)
+
+
+def _fields(line: bytes) -> list[bytes]:
+    """A line's comma-separated fields, without the spaces or quotes around them."""
+    return [part.strip().strip(b'"').strip() for part in line.split(b",")]
 
 
 def _looks_like_header(line: bytes) -> bool:

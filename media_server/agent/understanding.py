@@ -1347,6 +1347,7 @@ _NO_AGENT_ANY_MORE = re.compile(
 # its yes or no is about what it names, not about the question just asked.
 _ABOUT_FINANCING = re.compile(r"\b(?:preapproved|prequalified|preapproval|approved|lender|mortgage|loan|cash)\b")
 _ABOUT_AN_AGENT = re.compile(rf"\b{_AGENT_NOUN}")
+_LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b")  # to "do you have an agent?": no longer
 _NO_AGENT_SIGNED = re.compile(r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:with|up with) "
                               r"(?:anybody|anyone|any of them|an agent|a realtor)\b|\bnot (?:signed|committed) "
                               r"(?:with|to) (?:anybody|anyone|an agent)\b")
@@ -1364,7 +1365,7 @@ def _has_agent(c: str, expecting: str) -> Fact | None:
     if m:
         return Fact("has_agent", True, m.group(0))
     if expecting == "has_agent" and not _ABOUT_FINANCING.search(c):
-        m = _NO_ANSWER.search(c) or re.search(r"\blisting (?:expired|ran out|lapsed)\b", c)
+        m = _NO_ANSWER.search(c) or _LISTING_ENDED.search(c)
         if m:
             return Fact("has_agent", False, m.group(0).strip())
         m = _YES_ANSWER.search(c)
