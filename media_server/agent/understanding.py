@@ -35,7 +35,7 @@ import re
 
 from .facts import Fact, Understanding, When
 from .places import NICKNAMES, place_kind
-from .when import ruled_out_days, when_in, without_ruled_out
+from .when import names_a_period, ruled_out_days, when_in, without_ruled_out
 from .words import NUMBER_WORDS, DigitText, Money, all_money, tokenize
 
 SLOT_CHOICE = "slot_choice"  # the fact name for the offered slot a lead picked (1 or 2); not in FACT_NAMES
@@ -177,8 +177,9 @@ _OPT_OUT = _rx(
     r"\b(?:didn't|did not|wouldn't|would not) (?:call|contact) (?:me |us |here )?(?:again|anymore|any more)\b",
     r"\b(?:be|been|get|got) taken off\b", r"^no (?:more )?calls?(?: please)?$", r"\bdnc\b",
     r"\bwant (?:off|out of) (?:your|the|this|that)\b", r"\bcease and desist\b",
-    r"\btold (?:you|y'all|you guys|you people|them|your company)(?: guys| people)? (?:to )?(?:stop|not to call|never|"
-    r"take me off|remove)", r"\b(?:don't|do not|never) want to hear from (?:you|y'all|your|this|them)\b",
+    r"\b(?:told|asked|begged|said to) (?:you|y'all|you guys|you folks|you people|them|your company)(?: guys| people)?"
+    r"(?: \w+)? (?:to )?(?:stop|not to (?:call|contact|ring|text)|never|take me off|remove)",
+    r"\b(?:don't|do not|never) want to hear from (?:you|y'all|your|this|them)\b",
     r"\b(?:no longer|don't|do not) (?:wish|want) to (?:receive|get|be getting) (?:any |these |your |more )?(?:calls|"
     r"phone calls|messages|texts)\b", r"\b(?:stop|quit) (?:bugging|pestering|hounding|spamming)\b",
     r"\bforget (?:my|this) (?:phone )?number\b", r"\bno more (?:phone )?calls\b",
@@ -191,7 +192,8 @@ _OPT_OUT = _rx(
     rf"\b{_WHOM_NUMBER} (?:\w+ )?(?:removed|taken off|deleted|erased|scrubbed|dropped|off (?:your|the|this|that))\b",
     rf"\b(?:take|get|scratch|cross) {_WHOM} off\b(?! (?:of )?(?:work|the hook|my hands|guard))",
     rf"\b(?:stop|quit|cease|knock it off|cut it out|enough|lay off|done with)(?: \w+){{0,3}}? {_CALLING}\b",
-    r"\b(?:rather|prefer(?: that| if)?|want) (?:you|y'all|you guys|you all|your company|nobody|no one)(?: guys)? "
+    r"\b(?:rather|prefer(?: that| if)?|want) (?:you|y'all|you guys|you all|you folks|your company|nobody|no one)"
+    r"(?: guys)? "
     r"(?:not |never |didn't |wouldn't |don't )(?:\w+ )?(?:call|contact|ring|text|phone)\b",
     rf"\b(?:don't|do not|never|not|no) (?:ever )?(?:call|contact|ring|text|phone|dial)(?:ing)? {_WHOM}"
     rf"(?: \w+){{0,2}}? (?:again|anymore|any more|ever again)\b",
@@ -208,6 +210,14 @@ _OPT_OUT = _rx(
     r"that|this) \w+)? (?:should |will |would |is to |are to |can |may |needs to )?(?:ever )?(?:calls?|called|calling|"
     r"contacts?|contacted|rings?|rang|bothers?|bothered) (?:me|us|here|this number|this house)?(?: \w+){0,3}? ?"
     r"(?:again|anymore|any more|ever again)\b",
+    # the number forgotten, this call the last, being off a list, "... so stop" closing a sentence
+    r"\bforget (?:(?:you|y'all|you guys|you folks|you all) )?(?:ever )?(?:had |have |got )?(?:my|this|our) "
+    r"(?:phone |cell )?number\b",
+    r"\b(?:this|that|today)(?:'s| is| was| will be| better be| should be| has to be)? (?:the|your|my) (?:last|final) "
+    r"(?:call|phone call|time (?:you|y'all|anyone|i hear))\b",
+    r"\b(?:be|get|stay|kept|keep (?:me|us)|put (?:me|us)) off (?:of )?(?:your|the|this|that|all|ur|any) "
+    rf"(?:\w+ ){{0,2}}?{_LISTS}\b",
+    r"\b(?:so|just|now|please) stop(?: it| now| already| please| calling)*$",
     r"\bno (?:más|mas) llamadas\b", r"\bno (?:quiero|queremos) (?:más |mas )?(?:llamadas|que me llamen)\b",
 )
 # What is not an opt-out although it says the words: a list they are not on, someone else told to stop, another
@@ -260,7 +270,7 @@ _VOICEMAIL = _rx(
 _WRONG_NUMBER = _rx(
     r"\bwrong (?:number|person|guy|lady|house|people|phone|one)\b",
     r"\b(?:you've|you have|you got|you must have|you've got|you must've) (?:the |a )?wrong\b",
-    r"\bno (?:one|body) (?:here )?(?:by|with|named|called) (?:that|this|the)\b",
+    r"\bno ?(?:one|body) (?:here )?(?:by|with|named|called) (?:that|this|the)\b",
     r"\bthere(?:'s| is) no (?:one|body) (?:here )?(?:by|named|called)\b",
     r"\bthere(?:'s| is) no (?:[\w']+ ){1,2}(?:here|at this number|living here|in this house)\b",
     r"\b(?:doesn't|does not|don't|do not) live here\b", r"\bnever heard of (?:him|her|them|that person)\b",
@@ -268,6 +278,7 @@ _WRONG_NUMBER = _rx(
     r"\bnot (?:the )?(?:right|correct) (?:person|number)\b",
     r"\bno(?:body| one) (?:here )?(?:named|called(?! (?:me|us|here|again|back|this))|by the name|with the name)\b",
     r"\b(?:doesn't|does not|don't|do not) have this (?:number|phone)(?: any ?more| now)?\b",
+    r"\b(?:hasn't|has not|haven't|have not) had (?:this|that|the) (?:number|phone)\b",
     r"\bthis is (?:his|her|their|my) \w+'s (?:phone|number|line|cell)\b",
     r"\bthis (?:ain't|isn't|is not|aint) (?:his|her|their|\w+'s) (?:phone|number|line|cell)(?: no more| anymore)?\b",
     r"\bwhoever had (?:it|this number|the number|this phone) before\b",
@@ -275,6 +286,11 @@ _WRONG_NUMBER = _rx(
     r"\bthis is a (?:business|work|office|company) (?:line|number|phone)\b",
     r"\b(?:he|she|they) (?:changed|got a new|switched) (?:numbers?|phones?)\b",
 )
+# "wrong number? no, this is the right number": taken back in the same breath
+_RIGHT_NUMBER = re.compile(r"\b(?:this|it|that)(?:'s| is) the right (?:number|person|one)\b|"
+                           r"\b(?:you've got|you have|you got) the right (?:number|person)\b|"
+                           r"\bi'?m the one (?:who|that) (?:filled|signed|asked|put|sent"
+                           r"|submitted|reached)\b")
 _SPANISH = _rx(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
     r"|mande|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar|ustedes|sí)\b",
@@ -331,6 +347,10 @@ _WHO_IS_THIS = _rx(
     r"\bwhat(?:'s| is) (?:your name|the name of your company|your company)\b",
     r"\bwhat(?:'s| is| was) (?:this|it|that|the call) (?:about|regarding|for)\b",
     r"\bwhat are you calling (?:about|for)\b", r"\bwhy are you calling\b", r"\bwhat do you want\b",
+    r"\bwhat(?:'s| is| was) (?:this|it|that|the call) (?:in (?:reference|regards?) to|concerning|pertaining to)\b",
+    r"\b(?:is|was) (?:this|it|that) (?:call )?(?:about|regarding|concerning|in reference to)\b"
+    r"(?!.*\b(?:yeah|yes|sure|go ahead|i can talk|i have a (?:minute|sec))\b)",
+    r"\bwho (?:am i|are we) (?:speaking|talking) (?:with|to)\b",
     r"\bis this (?:a |some )?(?:sales|marketing|telemarketing|spam|scam) call\b",
     r"\b(?:state|say) your name\b", r"\b(?:the )?reason (?:for|of) (?:your|the|this) call\b",
     r"\bnever heard of (?:y'all|you|you guys|your company|your (?:realty|agency|firm)|(?:\w+ )?realty|them)\b",
@@ -343,7 +363,11 @@ _HOW_GOT_NUMBER = _rx(
     r"(?: \w+)?\b",
     r"\bwho gave you (?:my|this|our|me)\b", r"\bhow (?:do|did) you (?:know|have) (?:my|about me)\b",
     r"\bwhere(?:'d| did) you get (?:my|this|that|our) \w+\b", r"\bhow'?d you get (?:my|this)\b",
-    r"\bhow(?:'d| did| do)? you (?:even |guys |people |all )?(?:get|find|have|got) (?:a hold of )?(?:my|this|our|me)\b",
+    r"\bhow(?:'d| did| do)? (?:you|y'all|yeah) (?:even |guys |people |all |folks )?(?:get|find|have|got) "
+    r"(?:a ?hold of |hold of )?(?:my|this|our|me)\b",
+    r"\bwhere(?:'d| did| does| do)? (?:my|this|our) (?:number|info|information|name|details) come from\b",
+    r"\b(?:don't|do not|never) (?:remember|recall) (?:ever )?(?:filling|signing|giving|asking|putting|sending|"
+    r"entering|submitting)\b",
     r"\bhow (?:do|did) you (?:even )?have (?:it|that|this)\b",
     r"\b(?:is|was) (?:this|that|it) from (?:that|the|my|some) (?:\w+ ){0,2}(?:thing|form|ad|website|site|app|post|"
     r"page|inquiry|request|zillow|realtor|redfin|trulia|facebook)\b",
@@ -371,9 +395,13 @@ _BUSY_PERIOD = re.compile(r"\b(?:crazy|busy|hectic|swamped|slammed|packed|nuts|i
 _CALLS_US = re.compile(r"\b(?:i'll|i will|we'll|we will|let me|i can|i'm gonna|i'm going to|i'd|i) (?:call|ring|get "
                        r"back to|reach out to|hit) (?:you|y'all|ya)(?: guys| all| back| later| when| once| myself)*\b")
 _DECLINE = re.compile(r"\b(?:no thanks|no thank you|not interested|nope|nah)\b")
+# what follows "call me" / "try us" when it asks for a call another time
+_LATER = (r"(?:back|later|again|another time|some other time|tomorrow|tonight|next|in|at|after|around|on|this|"
+          r"(?:once|when)(?= (?:the )?(?:school|kids|holidays|new year|christmas|thanksgiving|easter|summer|spring|"
+          r"fall|winter))|"
+          r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
 _CALLBACK = _rx(
-    r"\b(?:call|ring|try|reach|hit|text) (?:me |us )?(?:back|later|again|another time|some other time|tomorrow|"
-    r"tonight|next|in|at|after|around|on|this|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    rf"\b(?:call|ring|try|reach|hit|text) (?:me |us )?{_LATER}\b",
     r"\bcall back\b", r"\bcall me\b",
 )
 # Brokerages a lead names when they already have an agent ("we signed with Keller Williams last week").
@@ -470,8 +498,7 @@ _OBJECTIONS = [
         r"\b(?:can't|cannot|can not) (?:right )?now\b",
         r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
-        r"\b(?:call|ring|try|reach|hit) (?:me |us )?(?:back|later|again|another time|some other time|tomorrow|"
-        r"tonight|next|in|at|after|around|on|this|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+        rf"\b(?:call|ring|try|reach|hit) (?:me |us )?{_LATER}\b",
         r"\bcall back\b", r"\bcan you call\b", r"\banother time\b",
         r"\b(?:can i|i'll|i will|let me|i'm going to|i can|i'm gonna) (?:call|get back to) you(?: back| later)?\b",
         r"\b(?:i'm|i am|we're|we are) (?:at|in) (?:the )?(?:doctor|dentist|gym|store|hospital|school|church|airport|"
@@ -533,11 +560,13 @@ _SCHEDULE = _rx(
     r"\b(?:push|move|change|switch|bump) (?:it|that|the (?:meeting|appointment|time))(?: back| up)? to\b",
 )
 # A time said with words about meeting is about the meeting, whatever we asked ("when we meet, does Monday work").
+_PROPOSES = r"(?:can|could|should|shall) (?:we|you|i) (?:do|say|go with|make it|book)\b"  # "can we do tuesday at ten"
+_PROPOSES_MEETING = re.compile(rf"\b{_PROPOSES}|\b(?:i'm|we're|i am|we are) (?:free|available)\b")
 _MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free|we're free|i am free|available|"
-                           r"(?:does|would|will|could) \w+(?: \w+)? work)\b")
+                           rf"(?:does|would|will|could) \w+(?: \w+)? work|{_PROPOSES})\b")
 _SCHEDULE_WITH_TIME = re.compile(
-    r"\b(?:works|work for me|would work|is good|is fine|how about|what about|let's do|let's say|i'm free|we're free|"
-    r"available|can do|could do|good for me|better|i can|we can|free)\b")
+    rf"\b{_PROPOSES}|\b(?:works|work for me|would work|is good|is fine|how about|what about|let's do|let's say|"
+    r"i'm free|we're free|available|can do|could do|good for me|better|i can|we can|free)\b")
 _REPEAT = _rx(
     r"^(?:what|huh|sorry|pardon|pardon me|excuse me|come again|say again|what was that|what did you say|what's that"
     r"|sorry what|i'm sorry|what now|what now)$",
@@ -550,8 +579,11 @@ _REPEAT = _rx(
     r"\bwhat (?:was|is) the question\b", r"\bwhat (?:were|was) you saying\b", r"\bwhere were we\b",
     r"\byou were saying\b", r"\byou're cutting out\b",
     r"\b(?:missed|didn't hear|did not hear|lost) (?:that|the (?:first|last) (?:part|bit)|what you said|you there)\b",
-    r"\bpre what\b",
+    r"\bpre what\b", r"\b(?:cut|cutting|cuts) out\b", r"\bwhat was that$",
 )
+# "what was the second time?" asks for an offered slot again, it does not pick it
+_WHAT_WAS_SLOT = re.compile(r"\bwhat (?:was|were|is|are) the (?:first|second|other|last|later|earlier)(?: (?:one|time|"
+                            r"option|day|slot)s?)?(?: again)?$")
 _QUESTION = _rx(
     _LEAD + r"(?:how|what|what's|why|where|which|who)\b",
     _LEAD + r"(?:is|are|do|does|did|can|could|would|will|should|have|has) (?:you|it|there|this|that|the|a|an|your|"
@@ -567,7 +599,7 @@ _AFFIRM = _rx(
     r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great)|"
     r"that would be (?:great|fine|perfect)|let's do (?:it|that))\b",
     r"\b(?:i suppose|suppose so|i guess so|i think so)\b",
-    r"\b(?:go ahead|fire away|shoot|i'm listening|make it quick|what's up)$", r"\b(?:i|we) do want to talk\b",
+    r"\b(?:go ahead|go on|fire away|shoot|i'm listening|make it quick|what's up)$", r"\b(?:i|we) do want to talk\b",
     r"\bdon't hang up\b",
     r"\b(?:i|we)(?:'ve| have)? got (?:like |maybe |about )?(?:a|one|two|three|five|a few|a couple|a couple of) "
     r"(?:minutes?|mins?|secs?|seconds?)\b",
@@ -578,10 +610,12 @@ _DENY = _rx(
     r"\b(?:that doesn't work|that does not work|doesn't work|won't work|that's not (?:right|correct|it|true)|"
     r"that's wrong|not correct|i can't (?:do|make) (?:that|it)|that's incorrect|neither)\b",
     r"\b(?:actually|on second thought|come to think of it),? no\b", r"\bso no$",
+    r"\b(?:not|nope|nah|never)\b(?: [\w']+){0,4} no$",
 )
+_GO_AHEAD = re.compile(r"\b(?:go ahead|go on|fire away|shoot|carry on|keep going|i'm listening)(?: then| please)?$")
 _GREETING_IDENTITY = re.compile(
     r"\b(?:this is (?:he|she|him|her|me)|speaking$|that's me|it's me|you(?:'ve)? got (?:him|her|me)|"
-    r"(?:yes|yeah) this is \w+$|^this is \w+$)")
+    r"(?:yes|yeah) this is \w+$|^this is \w+$|\bi'?m the one (?:who|that) (?:filled|signed|asked|put|sent|submitted))")
 _GREETING = _rx(
     _LEAD + r"(?:hello|hi|hey|hiya|howdy|good (?:morning|afternoon|evening)|hello hello)\b",
     r"\bhow are you\b", r"\bhow's it going\b", r"\bwhat's up\b",
@@ -724,8 +758,10 @@ _TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |lik
                       rf"i dunno |dunno |i don't know |not sure |honestly |hmm |oh )*"
                       rf"{_AMOUNT}\s+{_TL_UNIT}\b")
 _TL_ASAP = re.compile(r"\b(?:asap|a s a p|as soon as (?:possible|we can|i can)|right away|immediately|yesterday|"
-                      r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month)\b")
-_TL_NOW = re.compile(_LEAD + r"(?:right now|now|soon|pretty soon|very soon|really soon)\b")
+                      r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month|(?:the )?sooner the "
+                      r"better|as fast as (?:possible|we can|i can))\b")
+_TL_NOW = re.compile(_LEAD + r"(?:(?:pretty much|basically|honestly|like|probably|kind of|kinda) )?"
+                     r"(?:right now|now|soon|pretty soon|very soon|really soon)\b")
 _TL_WHILE = re.compile(r"\b(?:not for a while|a while|no rush|no hurry|not in a hurry|not (?:any ?time|any time) "
                        r"soon|in no hurry)\b")
 _TL_NEXT_YEAR = re.compile(r"\b(?:next year|first of the year|after the new year|new year|beginning of (?:the |next )?"
@@ -762,7 +798,7 @@ _TIME_CUE = re.compile(r"\d|\b(?:today|tonight|tomorrow|mornings?|afternoons?|ev
                        r"feb|apr|jun|jul|aug|sept|sep|oct|nov|dec|am|pm|oclock|hour|hours|minute|minutes|mins?|days?|"
                        r"after|before|until|till|between|at|around|about|from|in|half|quarter|first|second|third|"
                        r"[a-z]+th|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                       r"fifty)\b")
+                       r"fifty|school|spring|summer|fall|autumn|winter|holidays|christmas|thanksgiving|easter)\b")
 
 
 def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = "", language: str = "en"
@@ -785,7 +821,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         return Understanding(intent="opt_out", language=language, facts=_facts(turn, expecting, now))
     if _VOICEMAIL.search(c):
         return Understanding(intent="voicemail", language=language)
-    if _WRONG_NUMBER.search(c):
+    if _WRONG_NUMBER.search(c) and not _RIGHT_NUMBER.search(c):
         return Understanding(intent="wrong_number", language=language)
     other = _other_language(c)
     if other:
@@ -804,6 +840,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     trimmed = _proposed_part(trimmed)  # "this week's a zoo, call me next week" → next week
     timed = _Turn(trimmed) if trimmed != final.digits.s else final
     when = when_in(timed.digits, now, timed.clean) if _TIME_CUE.search(timed.clean) and not slot else None
+    if when is not None and when.words and names_a_period(when.words) and expecting != "callback_time" \
+            and not _CALLBACK.search(c):
+        when = None  # "hoping to move in the spring" is a timeline; "call me in the spring" a call back
     if when is not None and u.ruled_out and _only_days(when, u.ruled_out):
         when = None  # "not thursday": the day named is the one they cannot do
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
@@ -817,6 +856,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if u.hostile and u.intent not in ("wrong_number", "voicemail", "is_robot", "other_language", "how_got_number",
                                       "who_is_this"):
         u.intent, u.objection = "objection", "not_interested"
+    if u.intent == "repeat":
+        u.facts = [f for f in u.facts if f.name != SLOT_CHOICE]  # asked which one it was, not picked
     if u.intent in ("how_got_number", "is_robot"):
         u.facts = []  # "did you buy my number off some list?" asks about us, says nothing about them
     elif u.intent == "question" and _QUESTION_FIRST.match(c):
@@ -845,7 +886,9 @@ _VALUATION = re.compile(r"\b(?:what(?:'s| is| would be| could be) (?:my|our|the)
                         r"how much (?:is|would|could|can) (?:my|our|the) (?:house|home|place|property|condo)|"
                         r"how much (?:could|would|can|might) (?:i|we) (?:get|sell (?:it|my|our))|"
                         r"what (?:my|our|the) (?:house|home|place|property|condo) (?:is|would be|might be) worth|"
-                        r"what's it worth|what (?:is|would) it (?:be )?worth|"
+                        r"what's it worth|what (?:is|would) it (?:be )?worth|what (?:do|would) you (?:think|say|guess) "
+                        r"(?:my|our|the|it) (?:house|home|place|property|condo)? ?(?:is|would|might|could)? ?(?:be )?"
+                        r"(?:worth|go for|sell for)|"
                         r"(?:home|house|property) (?:value|valuation|appraisal)|"
                         r"what (?:could|would|can|might) (?:i|we) (?:get|sell it) for)\b")
 # A refusal said outright: respected at once, never argued with ("no thanks" alone gets one gentle question).
@@ -881,9 +924,13 @@ def _proposed_part(text: str) -> str:
         rest = text[cues[-1].end():]
         if "next week" in text[:cues[-1].start()]:  # "away next week, can we do the week after": after next week
             rest = re.sub(r"\bthe week after\b(?! next)", "the week after next", rest, count=1)
-        if _TIME_CUE.search(rest):
+        if _TIME_CUE.search(rest) and not _POINTS_BACK.search(rest):
             return rest
     return text
+
+
+# "i'm off tuesday, can we do that afternoon": the day was said before the cue
+_POINTS_BACK = re.compile(r"\b(?:that|the same) (?:day|morning|afternoon|evening|night)\b")
 
 
 def _only_days(when: When, days: list[str]) -> bool:
@@ -950,8 +997,9 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         return "goodbye", "not_interested" if declined else "", False
     objection = _objection(c, expecting, facts, time_preference)
     asks_for_a_call = expecting == "slot_choice" and bool(_CALL_ME_BACK.search(c))  # a meeting offered, a call asked
-    if objection == "busy" and answering_time and (when is not None or slot) and not asks_for_a_call:
-        objection = ""  # the lead is answering our question about when
+    if objection == "busy" and not asks_for_a_call and (answering_time and (when is not None or slot) or (
+            when is not None and when.end - when.start <= dt.timedelta(days=8) and _PROPOSES_MEETING.search(c))):
+        objection = ""  # the lead is answering our question about when, or proposing a time to meet
     if objection:
         # "don't call me on weekends" names when not to call: no When for that
         about_call = objection == "busy" and (not time_preference or time_preference in _LIMIT_WORDS)
@@ -961,6 +1009,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     # a bare time is about the call unless we asked for a fact, or it is months away ("in three months")
     days_away = when is not None and when.end - when.start <= dt.timedelta(days=8)
     near = days_away and expecting in ("", "confirm")
+    if _WHAT_WAS_SLOT.search(c):
+        return "repeat", "", False
     if slot or _SCHEDULE.search(c) or (when is not None and answering_time) or (near and (
             _mostly_time(c, when) or _SCHEDULE_WITH_TIME.search(c))) or (days_away and _MEETING_TALK.search(c)):
         return "schedule", "", not slot
@@ -977,6 +1027,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         return "greeting", "", False
     denied, affirmed = _DENY.search(c), _AFFIRM.search(c)
     if affirmed and denied:
+        if _GO_AHEAD.search(c):  # "no, i'm not busy, go ahead": the leave given at the end is the answer
+            return "affirm", "", False
         return ("deny" if denied.start() >= affirmed.start() or denied.start() == 0 else "affirm"), "", False
     if affirmed:
         return "affirm", "", False
@@ -1253,8 +1305,14 @@ _NOT_THEIR_PRICE = re.compile(
     r"\b(?:down ?payment|saved|savings|taxes|tax bill|appraised|appraisal|assessed|assessment|next door|neighbors?|"
     r"neighbou?rs?'s?|down the street|across the street|comps?|zestimate)\b(?: [\w']+){0,5} #")
 # ... unless they take it for their own: "the neighbors just got three forty, so something like that"
-_TAKEN_AS_THEIRS = re.compile(r"\b(?:something|somewhere|around|about) (?:like |near |close to )?that\b|\blike (?:that|"
+_TAKEN_AS_THEIRS = re.compile(r"\b(?:something|somewhere|around|about) (?:like |near |close to )?(?:that|there)\b|"
+                              r"\bin that (?:range|ballpark|neighborhood)\b|\blike (?:that|"
                               r"theirs)\b|\bthe same\b|\bsimilar\b|\bthat's what we\b")
+# "... after seeing the comps, more like 500": a figure they correct to is theirs whatever was said before it
+_THEIRS_BEFORE = re.compile(r"\b(?:more like|closer to|(?:i'd|we'd|i would|we would|i'll|we'll) (?:take|want|ask|go)"
+                            r"|(?:our|my) (?:budget|max|price|number))(?: \w+){0,2} $")
+# "four, but we could stretch to four fifty": the second figure is the top of what they would pay
+_STRETCH = re.compile(r"\b(?:stretch|push|go up|go as high|max|top out|tops|highest|most|up to)\b")
 _CAP_MONEY = re.compile(r"\b(?:approved (?:for|up to|to)|preapproved (?:for|up to|to)|qualified (?:for|up to))"
                         r"(?: \w+){0,2} $")
 _MIN_PRICE = 10_000  # a home's price; less is rent, a payment or a year
@@ -1273,7 +1331,8 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
     after = [" " + " ".join(tokens[m.end:m.end + 6]) for m in amounts]
     amounts = [m for m, b, a in zip(amounts, before, after, strict=True)
                if not _OTHER_MONEY.search(b) and not (_NOT_THEIR_PRICE.search(b + "#" + a)
-                                                      and not _TAKEN_AS_THEIRS.search(a))]
+                                                      and not _TAKEN_AS_THEIRS.search(a)
+                                                      and not _THEIRS_BEFORE.search(b))]
     wanted = [m for m in amounts if not _CAP_MONEY.search(" ".join(tokens[max(0, m.start - 4):m.start]) + " ")]
     amounts = wanted or amounts  # "approved up to 425" alone: that is their ceiling
     if not amounts:
@@ -1287,8 +1346,9 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
             while scaled >= 5 * low.amount and scaled % 10 == 0:
                 scaled //= 10
             high = Money(scaled, high.high, high.start, high.end)
-        if between and set(between) <= {"maybe", "or", "to", "probably", "possibly", "up", "even"} \
-                and low.amount < high.amount:
+        if between and low.amount < high.amount and (
+                set(between) <= {"maybe", "or", "to", "probably", "possibly", "up", "even"}
+                or _STRETCH.search(" ".join(between)) and not _CORRECTION_CUE.search(" ".join(between))):
             return Fact("budget", low.amount, " ".join(tokens[low.start:high.end]), high=high.amount)
     return Fact("budget", chosen.amount, " ".join(tokens[chosen.start:chosen.end]), high=chosen.high)
 
@@ -1336,7 +1396,8 @@ _YES_ANSWER = re.compile(_LEAD + r"(?:(?:yes|yeah|yep|yup|sure|correct|absolutel
                          r"(?:we do|i do|we are|i am|we did|i did|we have|i have)(?=$| (?:already|yes|actually|indeed|"
                          r"one|someone|somebody|an|a|with|got)\b))")
 _NO_ANSWER = re.compile(_LEAD + r"(?:no|nope|nah|naw|not yet|not really|we don't|i don't|we haven't|i haven't|"
-                        r"we're not|i'm not|not at the moment|never)\b(?! sure| certain| positive)")
+                        r"we're not|i'm not|not at the moment|never)\b(?! sure| certain| positive)|"
+                        r"(?:.* )?(?:not|so|but|nope|nah)(?: [\w']+){0,4} no$")  # "not out here no", "... so no"
 _NO_AGENT_ANY_MORE = re.compile(
     r"\b(?:let (?:him|her|them) go|fired (?:him|her|them|our agent)|not (?:any ?more|anymore)|no longer (?:have|"
     r"working with|with)|(?:listing|contract|agreement) with \w+(?: \w+)? expired|(?:contract|agreement) expired|"
@@ -1349,7 +1410,9 @@ _ABOUT_FINANCING = re.compile(r"\b(?:preapproved|prequalified|preapproval|approv
 _ABOUT_AN_AGENT = re.compile(rf"\b{_AGENT_NOUN}")
 _LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b")  # to "do you have an agent?": no longer
 _NO_AGENT_SIGNED = re.compile(r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:with|up with) "
-                              r"(?:anybody|anyone|any of them|an agent|a realtor)\b|\bnot (?:signed|committed) "
+                              r"(?:anybody|anyone|any of them|an agent|a realtor)\b|\b(?:didn't|did not|haven't|"
+                              r"have not|never) (?:sign|signed) (?:anything|a contract|an agreement|any (?:contract|"
+                              r"agreement|paperwork))\b|\bnot (?:signed|committed) "
                               r"(?:with|to) (?:anybody|anyone|an agent)\b")
 _NO_AGENT = re.compile(r"\b(?:don't|do not|doesn't|haven't|have not|not|no|never|aren't|are not|am not|i'm not|"
                        r"we're not|without)(?: have| got| working with| using| signed with| talked to| yet| really)* "
@@ -1406,7 +1469,11 @@ def _in_units(amount: float, unit: str) -> int:
 
 _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+){0,4}? "
                       r"(?:for|since)(?: [\w']+){0,2} $|\bsince $|"
-                      r"\b(?:back|last|expired|lapsed|ended) (?:in |on )?(?:the )?$")
+                      r"\b(?:back|last|expired|lapsed|ended) (?:in |on )?(?:the )?$|"
+                      # a month after a deed done: "she passed in december", "we took it off the market in january"
+                      r"(?<!be )(?<!get )(?<!got )(?<!to )(?<!been )\b(?:passed|passed away|died|took|pulled|listed|"
+                      r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited)\b(?: [\w']+){0,5}? "
+                      r"(?:in |on |back in )?$")
 _TL_AGO = re.compile(r"^ (?:ago|back)\b")
 _TL_MOVE = re.compile(r"\b(?:move|moving|moved|relocate|relocating|be in|be out|settled|"
                       r"in a new (?:place|house|home))\b")

@@ -199,7 +199,10 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
         if kind == "today":
             return _Days(today, today, span)
         if kind == "weekday":
-            wd = _WEEKDAYS[m.group(2)]
+            dated = _find_days(s[:m.start()] + " " * (m.end() - m.start()) + s[m.end():], today)
+            if dated is not None and dated.first == dated.last and dated.first.weekday() == _WEEKDAYS[m.group(2)]:
+                return _Days(dated.first, dated.first, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
+            wd = _WEEKDAYS[m.group(2)]  # "wednesday the 9th": the date said with it, when it is that weekday
             if m.group(1) == "next" or m.group(3) == "next week":
                 day = _monday(today) + dt.timedelta(days=7 + wd)
             else:
@@ -242,6 +245,76 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
             year = today.year + (1 if month < today.month else 0)
             first, last = _month_range(year, month)
             return _Days(first, last, span)
+    return _named_period(s, today)
+
+
+# Periods named by what happens in them: "after the holidays", "after easter", "once school is out", "in the spring".
+# Each is the fortnight after the day named (or the season itself), so a call back lands early in it.
+_AFTER_DAY = re.compile(r"\b(?:after|past|once|when|following) (?:the )?(holidays|new years?|the new year|first of the "
+                        r"year|christmas|thanksgiving|easter|(?:4th|fourth) of july|july (?:4th|fourth)|labor day|"
+                        r"memorial day)\b(?: (?:is|are) (?:over|done|past))?")
+_SCHOOL_OUT = re.compile(r"\b(?:once|when|after) (?:the )?(?:kids are out of school|school(?: year)?"
+                         r"(?: is| gets| lets)? (?:out|over|done|ends))\b|\b(?:summer break|summer vacation)\b")
+_SEASON = re.compile(r"\b(?:in|this|next|during|over|come|by) (?:the )?(spring|summer|fall|autumn|winter)(?:time)?\b")
+_NEW_YEAR = ("holidays", "new year", "new years", "the new year", "first of the year")
+_SEASON_START = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22), "winter": (12, 21)}
+
+
+def names_a_period(words: str) -> bool:
+    """The When came from a period named by what happens in it ("after easter", "in the spring"): on a call that is
+    a time to call back only when the lead asks for a call then; otherwise it is when they mean to move."""
+    return any(p.search(words) for p in (_AFTER_DAY, _SCHOOL_OUT, _SEASON))
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th weekday of a month (n = -1: the last): Thanksgiving is the 4th Thursday of November."""
+    if n < 0:
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _holiday(name: str, year: int) -> dt.date:
+    from dateutil.easter import easter
+
+    if name in _NEW_YEAR:
+        return dt.date(year + 1, 1, 1)  # the holidays end with New Year's Day
+    if name == "christmas":
+        return dt.date(year, 12, 25)
+    if name == "thanksgiving":
+        return _nth_weekday(year, 11, 3, 4)
+    if name == "easter":
+        return easter(year)
+    if name == "labor day":
+        return _nth_weekday(year, 9, 0, 1)
+    if name == "memorial day":
+        return _nth_weekday(year, 5, 0, -1)
+    return dt.date(year, 7, 4)
+
+
+def _named_period(s: str, today: dt.date) -> _Days | None:
+    if m := _AFTER_DAY.search(s):
+        name = m.group(1)
+        day = _holiday(name, today.year - 1) + dt.timedelta(days=1)
+        if name in _NEW_YEAR and day.year == today.year and today <= day + dt.timedelta(days=7):
+            first = max(day, today)  # said on New Year's Eve or in the first week of January
+        else:
+            day = _holiday(name, today.year) + dt.timedelta(days=1)
+            first = day if day > today else _holiday(name, today.year + 1) + dt.timedelta(days=1)
+        return _Days(first, first + dt.timedelta(days=13), m.span())
+    if m := _SCHOOL_OUT.search(s):
+        first = dt.date(today.year, 6, 1)
+        if first + dt.timedelta(days=29) < today:
+            first = first.replace(year=today.year + 1)
+        return _Days(max(first, today), first + dt.timedelta(days=29), m.span())
+    if m := _SEASON.search(s):
+        start = dt.date(today.year - 1, *_SEASON_START[m.group(1)])
+        while start + dt.timedelta(days=91) < today:
+            start = start.replace(year=start.year + 1)
+        if m.group(0).startswith("next") and start <= today + dt.timedelta(days=42):
+            start = start.replace(year=start.year + 1)  # "next spring" said in spring, or just before it
+        return _Days(max(start, today), start + dt.timedelta(days=91), m.span())
     return None
 
 

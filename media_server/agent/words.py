@@ -168,7 +168,7 @@ def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
         elif t == "point" and last in ("unit", "teen", "tens", "digit") and i + 1 < n and tokens[i + 1] in _UNITS:
             i += 1
             decimals = ""
-            while i < n and tokens[i] in _UNITS:
+            while i < n and tokens[i] in _UNITS and not (i + 1 < n and tokens[i + 1] == "point"):
                 decimals += str(_UNITS[tokens[i]])
                 i += 1
             cur += float("0." + decimals)
@@ -443,6 +443,9 @@ def _money_idioms(tokens: list[str]) -> list[str]:
         nxt = tokens[i + 1:i + 3]
         if word in _HUNDREDS and len(nxt) == 2 and nxt[0] in _UNITS and nxt[1] in ("hundreds", "hundred's"):
             out[i:i + 3] = [str(_UNITS[nxt[0]] * 100 + _HUNDREDS[word] // 1000), "thousand", "dollars"]
+        elif word == "one" and nxt and nxt[0] in _UNITS and "million" in tokens[max(0, i - 4):i] \
+                and (len(tokens) == i + 2 or tokens[i + 2] not in _SCALES and tokens[i + 2] != "hundred"):
+            out[i:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million"]  # "a million, maybe one one": 1,100,000
         elif word == "million" and i and tokens[i - 1] in ("a", "one") and nxt and nxt[0] in _UNITS \
                 and (len(tokens) == i + 2 or tokens[i + 2] not in ("hundred", "thousand", "dollars")):
             out[i - 1:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million", "dollars"]
@@ -480,6 +483,8 @@ def _spoken_pair(low: NumberSpan, high: NumberSpan | None, price_context: bool) 
     sentence about price: a range. Digits read one after another ("five five five") are never this."""
     if not (high and price_context and not low.digits and not high.digits and not low.scaled):
         return False
+    if low.value % 1 and high.value % 1 and low.value < high.value < min(2 * low.value, 10):
+        return True  # "one point two one point three": 1.2 to 1.3 million
     if 2 <= low.value < 10 and high.paired:  # "eight, eight fifty": 800 to 850
         return low.value * 100 <= high.value < 2 * low.value * 100
     return 100 <= low.value < high.value < 10_000 and high.value < 3 * low.value

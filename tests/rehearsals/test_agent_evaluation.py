@@ -25,7 +25,9 @@ FLOORS = {
                "pass_rate": 0.96, "missed_bookings": 0},
     "fresh3": {"intent_accuracy": 0.955, "fact_precision": 0.955, "fact_recall": 0.96, "opt_out_recall": 1.0,
                "pass_rate": 0.83, "missed_bookings": 1},
-    "holdout": {"intent_accuracy": 0.90, "fact_precision": 0.915, "fact_recall": 0.825, "opt_out_recall": 1.0,
+    "fresh4": {"intent_accuracy": 0.915, "fact_precision": 0.925, "fact_recall": 0.93, "opt_out_recall": 1.0,
+               "pass_rate": 0.66, "missed_bookings": 1},
+    "holdout": {"intent_accuracy": 0.915, "fact_precision": 0.92, "fact_recall": 0.84, "opt_out_recall": 1.0,
                 "pass_rate": 0.75, "missed_bookings": 1},
 }
 
@@ -47,12 +49,13 @@ def test_the_agent_reads_the_corpus_at_least_as_well_as_before(figures, part):
 
 def test_the_corpus_is_big_enough_and_kept_apart():
     parts = {part.name: part for part in load_corpus()}
-    assert set(parts) == {"dev", "fresh", "fresh2", "fresh3", "holdout"}
-    assert sum(len(p.sentences) for p in parts.values()) >= 1300
-    assert sum(len(p.conversations) for p in parts.values()) >= 140
-    tuned_on = {row["text"] for name in ("dev", "fresh", "fresh2", "fresh3") for row in parts[name].sentences}
+    assert set(parts) == {"dev", "fresh", "fresh2", "fresh3", "fresh4", "holdout"}
+    assert sum(len(p.sentences) for p in parts.values()) >= 1600
+    assert sum(len(p.conversations) for p in parts.values()) >= 170
+    tuned_on = {row["text"] for name in set(parts) - {"holdout"} for row in parts[name].sentences}
     shared = tuned_on & {row["text"] for row in parts["holdout"].sentences}
-    assert len(shared) <= 0.1 * len(parts["holdout"].sentences)  # written apart: only stock phrases ("yep") meet
+    # written apart: only stock phrases meet ("yep", "take me off your list", a carrier's voicemail greeting)
+    assert len([text for text in shared if len(text.split()) >= 5]) <= 0.05 * len(parts["holdout"].sentences)
 
 
 def test_understand_prints_what_the_agent_reads_from_a_sentence():

@@ -650,3 +650,113 @@ def test_moving_up_to_a_place_is_a_direction_not_a_bigger_home():
 def test_a_crash_that_is_not_the_markets_is_no_market_worry():
     assert understand("sorry we had a car crash last week so it's been crazy", now=NOW).objection != "market_worry"
     assert understand("a housing crash is coming so we're waiting", now=NOW).objection == "market_worry"
+
+
+# --- classes read from the sixth corpus part (fresh4); each case in other words than the corpus's ------------------
+
+@pytest.mark.parametrize("text", [
+    "please just forget my number",
+    "this better be the last time you call me",
+    "i want to stay off of your calling list",
+    "i asked y'all to take me off months ago",
+    "we're not buying anymore so just stop",
+    "my husband begged you folks not to contact us",
+])
+def test_the_number_forgotten_a_last_call_and_a_list_to_be_off_are_opt_outs(text):
+    assert understand(text, now=NOW, expecting="location").intent == "opt_out"
+
+
+@pytest.mark.parametrize("text", ["is this the last time i'll have to move", "i forget the number of bedrooms",
+                                  "we should stop by the open house"])
+def test_the_same_words_about_something_else_are_no_opt_out(text):
+    assert understand(text, now=NOW).intent != "opt_out"
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent"), [
+    ("no one by that name here", "permission", "wrong_number"),
+    ("she hasn't had that phone in ages, i'm her brother", "permission", "wrong_number"),
+    ("wrong number? oh no wait this is the right person, i'm the one who signed up", "permission", "greeting"),
+    ("what's this concerning", "permission", "who_is_this"),
+    ("who am i talking to", "", "who_is_this"),
+    ("how did ya get hold of my number", "", "how_got_number"),
+    ("where does my info come from", "", "how_got_number"),
+    ("i never remember giving anyone this number", "", "how_got_number"),
+    ("sorry you're cutting out what was that", "budget", "repeat"),
+    ("no i'm free go on", "permission", "affirm"),
+    ("not really, but shoot", "permission", "affirm"),
+    ("no not right now", "permission", "objection"),
+])
+def test_who_why_and_leave_to_go_on_are_read_in_more_words(text, expecting, intent):
+    assert understand(text, now=NOW, expecting=expecting).intent == intent
+
+
+def test_asking_what_an_offered_time_was_picks_nothing():
+    reading = understand("sorry what was the first one again", now=NOW, expecting="slot_choice")
+    assert reading.intent == "repeat" and not any(f.name == SLOT_CHOICE for f in reading.facts)
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("like one point four one point five", 1_400_000, 1_500_000),
+    ("a million or maybe one two", 1_000_000, 1_200_000),
+    ("three fifty but we could push to four hundred", 350_000, 400_000),
+    ("we'd said 700 but after looking at the comps closer to 650 to 675", 650_000, 675_000),
+])
+def test_decimals_said_in_a_row_a_stretch_and_a_correction_after_comps_are_the_budget(text, low, high):
+    facts = {f.name: f for f in understand(text, now=NOW, expecting="budget").facts}
+    assert (facts["budget"].value, facts["budget"].high) == (low, high)
+
+
+def test_a_neighbours_price_taken_as_theirs_in_any_words_is_the_budget():
+    facts = {f.name: f.value for f in understand("the place across the street got 520 so right around there",
+                                                 now=NOW, expecting="budget").facts}
+    assert facts.get("budget") == 520_000
+
+
+@pytest.mark.parametrize("text", [
+    "my dad died in october so we have to deal with his place",
+    "we pulled the listing back in august and still want to sell",
+])
+def test_a_month_something_happened_in_is_no_timeline(text):
+    assert not any(f.name == "timeline" for f in understand(text, now=NOW, expecting="intent").facts)
+
+
+@pytest.mark.parametrize("text", ["basically right now", "honestly the sooner the better"])
+def test_now_in_hedged_words_is_a_timeline_of_now(text):
+    facts = {f.name: f.value for f in understand(text, now=NOW, expecting="timeline").facts}
+    assert facts.get("timeline") == 0
+
+
+def test_a_time_proposed_to_meet_after_busy_days_is_a_meeting_time():
+    reading = understand("next week's nuts and fridays are out but could we do wednesday the 9th at 11", now=NOW,
+                         expecting="has_agent")
+    assert reading.intent == "schedule" and reading.when.start == at(12, 9, 11)
+    assert understand("i'm at my son's track meet call me tomorrow", now=NOW).objection == "busy"
+
+
+@pytest.mark.parametrize(("text", "has_agent"), [
+    ("not right now no", False),
+    ("we used one before but he moved away so no", False),
+    ("a lady from remax called us once but we never signed any paperwork", False),
+])
+def test_a_no_said_at_the_end_or_nothing_signed_is_no_agent(text, has_agent):
+    assert _fact(text, "has_agent", "has_agent") is has_agent
+
+
+def test_asking_what_they_think_the_house_would_sell_for_asks_for_a_valuation():
+    assert understand("what would you say our home would sell for", now=NOW, expecting="intent").asks == "valuation"
+
+
+@pytest.mark.parametrize(("text", "expecting", "start"), [
+    ("ring me back after thanksgiving", "", at(11, 27)),
+    ("call us after the holidays", "", dt.datetime(2027, 1, 2, tzinfo=ZONE)),
+    ("after easter would be better", "callback_time", dt.datetime(2027, 3, 29, tzinfo=ZONE)),
+    ("try me once school is out", "", dt.datetime(2027, 6, 1, tzinfo=ZONE)),
+])
+def test_a_call_back_after_a_named_period_is_placed_in_it(text, expecting, start):
+    reading = understand(text, now=NOW, expecting=expecting)
+    assert reading.when is not None and reading.when.start == start
+
+
+def test_a_season_to_move_in_is_a_timeline_not_a_call_back():
+    reading = understand("we're hoping to move in the spring", now=NOW, expecting="timeline")
+    assert reading.when is None and {f.name for f in reading.facts} == {"timeline"}
