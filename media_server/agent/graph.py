@@ -430,11 +430,7 @@ class AgentGraph:
                 return {**update, "replies": [text], "expecting": "callback_time", "question": text, "tries": 0,
                         "callback_window": when, "agent": "objection"}
             if when:
-                at = self.actions.callback_time(state, when)
-                self.actions.schedule_callback(state, at)
-                spoken = self.actions.speak_time(state, at)
-                return {**update, "callback_at": at.isoformat(),
-                        **_end([replies.say("callback_booked", when=spoken)], "callback", "callback booked")}
+                return {**update, **self._book_callback(state, replies, when)}
             tries = state.get("tries", 0) + 1 if state.get("expecting") == "callback_time" else 0
             if tries >= 1 or u.get("calls_us"):  # asked once when and no time came back, or they will ring us
                 return {**update, **_end([replies.say("goodbye")], "busy", "no callback time given")}
@@ -562,11 +558,20 @@ class AgentGraph:
             return _end([replies.say("goodbye_after_booking")], "appointment", "the lead said goodbye")
         if state.get("wrap_up"):
             return self._wrap_up(state, replies)
+        if state.get("expecting") == "callback_time" and (window := state.get("callback_window")):
+            return self._book_callback(state, replies, window)  # "call me after easter" … "sounds good, bye"
         band = (state.get("score") or {}).get("band", "cold")
         declined = state.get("soft_exit") or _u(state).get("objection") == "not_interested"  # "no thanks, bye"
         disposition = state.get("disposition") or ("not_interested" if declined else
                                                    "qualified" if band in ("hot", "warm") else "ended_by_lead")
         return _end([replies.say("goodbye")], disposition, "the lead said goodbye")
+
+    def _book_callback(self, state: CallState, replies: Replies, when: dict) -> dict:
+        at = self.actions.callback_time(state, when)
+        self.actions.schedule_callback(state, at)
+        spoken = self.actions.speak_time(state, at)
+        return {"callback_at": at.isoformat(),
+                **_end([replies.say("callback_booked", when=spoken)], "callback", "callback booked")}
 
     def _wrap_up(self, state: CallState, replies: Replies) -> dict:
         """The call reached its cost cap: a callback tomorrow at this time picks the conversation up."""

@@ -446,7 +446,10 @@ _OBJECTIONS = [
     ("has_agent", _rx(
         r"\b(?:i|we)(?:'ve| have|'ve got| got| already have| already got| do have| already| do) (?:already )?"
         r"(?:got |have )?(?:an?|my|our) (?:own )?(?:agent|realtor|real estate agent|broker|guy|person)\b",
-        r"\b(?:i'm|we're|i am|we are) (?:already )?(?:working|work|signed|going|dealing|listed) with "
+        r"\b(?:i|we)(?: (?:actually|really|already|also|just|currently))+ (?:have|got|do have|'ve got) (?:an?|my|our) "
+        r"(?:own )?(?:agent|realtor|real estate agent|broker)\b",
+        r"\b(?:i'm|we're|i am|we are|(?:i|we)(?: (?:actually|really|also|just|currently))+ (?:am|are)) (?:already )?"
+        r"(?:working|work|signed|going|dealing|listed) with "
         r"(?:(?:an?|my|our|another|a different) (?:agent|realtor|broker|real estate agent|company|team)"
         r"|someone|somebody)\b(?! (?:at|from|with) (?:the |a |our )?(?:bank|lender|credit union|mortgage))",
         r"\b(?:my|our) [\w' ]{0,30}?(?: is| was|'s) (?:an?|our|my) (?:realtor|agent|real estate agent|broker)\b",
@@ -592,8 +595,8 @@ _QUESTION = _rx(
     r"^(?:no|nope|nah)(?: but)? (?:can|could|is|are|do|does|what|how|why|would|will|should)\b",
 )
 _AFFIRM = _rx(
-    _LEAD + r"(?:yes|yeah|yep|yup|sure|certainly|absolutely|definitely|of course|correct|right(?! away| now)|exactly|"
-    r"perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
+    _LEAD + r"(?:yes|yessir|yeah|yep|yup|sure|certainly|absolutely|definitely|of course|correct|right(?! away| now)|"
+    r"exactly|perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
     r"go ahead|please do|for sure|totally|you bet|i guess|why not|affirmative|that's right|that's correct|that's it|"
     r"no problem|not a problem|no worries|that'd be great|good(?! morning| afternoon| evening))\b",
     r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great)|"
@@ -1009,10 +1012,15 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     # a bare time is about the call unless we asked for a fact, or it is months away ("in three months")
     days_away = when is not None and when.end - when.start <= dt.timedelta(days=8)
     near = days_away and expecting in ("", "confirm")
+    # a day this week with a clock time ("tomorrow after six") is never when they mean to move, whatever we asked
+    # (a day named with it: "eleven twenty birch lane" and "four hundred to four fifty" are no times)
+    clocked = days_away and (when.exact or when.day_start is not None or when.day_end is not None) \
+        and bool(_A_DAY.search(when.words)) and not any(f.name == "budget" for f in facts)
     if _WHAT_WAS_SLOT.search(c):
         return "repeat", "", False
     if slot or _SCHEDULE.search(c) or (when is not None and answering_time) or (near and (
-            _mostly_time(c, when) or _SCHEDULE_WITH_TIME.search(c))) or (days_away and _MEETING_TALK.search(c)):
+            _mostly_time(c, when) or _SCHEDULE_WITH_TIME.search(c))) or (days_away and _MEETING_TALK.search(c)) \
+            or clocked:
         return "schedule", "", not slot
     if _REPEAT.search(c):
         return "repeat", "", False
@@ -1069,6 +1077,10 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
     return "busy" if time_preference else ""
 
 
+_A_DAY = re.compile(r"\b(?:today|tonight|tomorrow|monday|tuesday|tues|wednesday|thursday|thurs|friday|saturday|sunday)"
+                    r"s?\b")
+
+
 def _mostly_time(c: str, when: When) -> bool:
     """The utterance is little more than the time ("uh tuesday afternoon", "tomorrow at 3 maybe")."""
     rest = c.replace(when.words, " ").split() if when.words else c.split()
@@ -1105,8 +1117,12 @@ def _positive(pattern: re.Pattern, c: str) -> re.Match | None:
 
 # Buying or selling that is not the lead's plan: what they were going to do, or what someone else does ("we were
 # gonna sell but...", "our landlord's selling the place").
-_NOT_THEIR_PLAN = re.compile(r"\b(?:were|was|had been) (?:gonna|going to|planning to|planning on|thinking about|"
-                             r"thinking of|about to|supposed to)(?: \w+)? $|\b(?:landlord|landlord's|owner|owners|"
+# "we were going to buy, but ...": a plan in the past tense is given up only when the sentence says so; "we were
+# thinking about buying" alone is a polite present
+_WAS_THE_PLAN = re.compile(r"\b(?:were|was|had been) (?:gonna|going to|planning to|planning on|thinking about|"
+                           r"thinking of|about to|supposed to)(?: \w+)? $")
+_GAVE_UP = re.compile(r"\b(?:but|until|till|then|anymore|any more|no longer|fell through|changed|not now|instead)\b")
+_NOT_THEIR_PLAN = re.compile(r"\b(?:landlord|landlord's|owner|owners|"
                              r"neighbor|neighbors|neighbour|they|they're|he|he's|she|she's|builder|seller|sellers)"
                              r"(?: is| are| was| were)?(?: \w+)? $|"
                              # "my sister's the one looking to buy", "we're not in a spot to buy"
@@ -1121,7 +1137,8 @@ def _own(pattern: re.Pattern, c: str) -> re.Match | None:
     for m in pattern.finditer(c):
         before = c[:m.start()]
         lead_in = before + "".join(w + " " for w in m.group(0).split()[:-1])  # "we were " + "going to "
-        if not _NEGATED.search(before) and not _NOT_THEIR_PLAN.search(lead_in):
+        given_up = _WAS_THE_PLAN.search(lead_in) and (_GAVE_UP.search(c[m.end():]) or _GAVE_UP.search(before))
+        if not _NEGATED.search(before) and not _NOT_THEIR_PLAN.search(lead_in) and not given_up:
             return m
     return None
 

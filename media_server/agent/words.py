@@ -291,10 +291,13 @@ _NOT_MONEY_AFTER = {
 _STREET_WORDS = {"street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard", "blvd",
                  "court", "ct", "circle", "cir", "parkway", "pkwy", "highway", "hwy", "trail", "terrace"}
 _PERIODS = {"month", "year", "week"}
-# A day or a part of one just before a figure makes it a time: "could we do friday around three thirty".
+# A day, a part of one or the end of a working day just before a figure makes it a time: "could we do friday around
+# three thirty".
 _TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mondays", "tuesdays",
                "wednesdays", "thursdays", "fridays", "saturdays", "sundays", "today", "tomorrow", "tonight",
-               "morning", "mornings", "afternoon", "afternoons", "evening", "evenings", "noon", "lunch", "oclock"}
+               "morning", "mornings", "afternoon", "afternoons", "evening", "evenings", "noon", "lunch", "oclock",
+               # being somewhere until a time: "she gets off work at five", "i'm free after four"
+               "off", "free", "done", "work", "shift", "available", "class", "school"}
 _RANGE_WORDS = {"to", "or", "through", "thru", "till", "until"}
 
 

@@ -531,3 +531,14 @@ def test_a_second_vague_answer_keeps_the_window_they_gave(talk, lead):
     talk.call.refresh_from_db()
     assert talk.call.disposition == "callback"
     assert dt.date(2026, 11, 30) <= talk.call.callback_at.astimezone(CHICAGO).date() <= dt.date(2026, 12, 6)
+
+
+def test_a_goodbye_to_the_which_day_question_still_books_the_period_they_named(talk, lead):
+    talk.say("yeah sure I have a minute")
+    asked = talk.say("we're in the middle of a remodel, ring me back after christmas")
+    assert "after christmas" in asked.lower() and not talk.hangup
+    talk.say("alright great thanks bye")
+    assert talk.hangup
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "callback"
+    assert dt.date(2026, 12, 26) <= talk.call.callback_at.astimezone(CHICAGO).date() <= dt.date(2027, 1, 8)

@@ -760,3 +760,25 @@ def test_a_call_back_after_a_named_period_is_placed_in_it(text, expecting, start
 def test_a_season_to_move_in_is_a_timeline_not_a_call_back():
     reading = understand("we're hoping to move in the spring", now=NOW, expecting="timeline")
     assert reading.when is None and {f.name for f in reading.facts} == {"timeline"}
+
+
+@pytest.mark.parametrize("text", ["we really do have an agent, my sister in law", "we also are going with a guy from "
+                                  "compass", "i actually already got a realtor"])
+def test_an_agent_said_with_adverbs_between_is_still_an_agent(text):
+    assert understand(text, now=NOW, expecting="permission").objection == "has_agent"
+
+
+def test_a_plan_in_the_past_tense_is_theirs_until_the_sentence_gives_it_up():
+    assert _fact("we were thinking of selling", "intent", "intent") == "sell"
+    assert _fact("we were thinking of selling but then my job changed", "intent", "intent") is None
+
+
+def test_a_day_and_a_clock_time_answer_no_question_about_moving():
+    reading = understand("she is home by then so thursday at five thirty", now=NOW, expecting="budget")
+    assert reading.intent == "schedule" and reading.when.start == at(11, 26, 17, 30)
+    assert understand("the house is at twelve fifteen oak street", now=NOW, expecting="location").intent != "schedule"
+
+
+@pytest.mark.parametrize("text", ["yessir", "yes sir that works"])
+def test_a_yes_with_a_title_is_a_yes(text):
+    assert understand(text, now=NOW, expecting="confirm").intent == "affirm"

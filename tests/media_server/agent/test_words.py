@@ -103,3 +103,8 @@ def test_it_writes_clock_like_pairs_and_ordinals_as_digits():
     digits, source = digitize(tokenize("Tomorrow at three thirty P.M. on the twenty first"))
     assert digits == ["tomorrow", "at", "3:30", "pm", "on", "the", "21th"]
     assert source[2] == (2, 4) and source[-1] == (7, 9)  # back to the lead's words
+
+
+@pytest.mark.parametrize("text", ["she gets off work at five", "i'm free after four", "he's done at six"])
+def test_the_end_of_a_working_day_is_a_time_not_money(text):
+    assert parse_money(text, expecting_price=True) is None
