@@ -319,6 +319,8 @@ WHISPER_DEVICE = env("WHISPER_DEVICE", default="cpu")  # cpu | cuda (the media w
 WHISPER_COMPUTE_TYPE = env("WHISPER_COMPUTE_TYPE", default="int8")  # float16 on a GPU
 WHISPER_CPU_THREADS = env.int("WHISPER_CPU_THREADS", default=2)
 WHISPER_BEAM_SIZE = env.int("WHISPER_BEAM_SIZE", default=1)
+# Utterances of several calls decoded in one batch: 0 picks 8 on a GPU, 1 on the CPU (where batching does not pay)
+WHISPER_MAX_BATCH = env.int("WHISPER_MAX_BATCH", default=0)
 STT_LOW_CONFIDENCE = env.float("STT_LOW_CONFIDENCE", default=0.45)
 PIPER_VOICE_PATH = Path(env("PIPER_VOICE_PATH", default=str(MODELS_DIR / "piper" / "en_US-joe-medium.onnx")))
 TTS_MAX_SPOKEN_CHARS = env.int("TTS_MAX_SPOKEN_CHARS", default=400)

@@ -83,6 +83,14 @@ class UtteranceFrame(DataFrame):
 
 
 @dataclass
+class DraftWithdrawnFrame(DataFrame):
+    """The lead spoke again after a draft of `utterance` went to Whisper: if its decoding has not begun, it is
+    dropped (the model's time goes to the calls that need it)."""
+
+    utterance: int
+
+
+@dataclass
 class LeadTranscriptFrame(TranscriptionFrame):
     """What STT heard in utterance `utterance`: text with Whisper's confidence; `usable` False asks
     the agent to have the lead repeat."""

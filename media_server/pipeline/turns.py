@@ -24,6 +24,7 @@ from media_server.agent.interface import CallContext
 from media_server.dsp import turn as smart_turn
 from media_server.dsp.vad import VoiceActivity as SileroVoiceActivity
 from media_server.pipeline.frames import (
+    DraftWithdrawnFrame,
     LeadAudioFrame,
     LeadStoppedSpeakingFrame,
     LeadTranscriptFrame,
@@ -103,7 +104,9 @@ class EndOfTurn(DirectStage):
         if score >= SPEECH_THRESHOLD:
             self._voiced_ms += VAD_WINDOW_MS
             self._quiet_ms = 0
-            self._drafted = False  # the lead goes on: a draft transcript would miss these words
+            if self._drafted:  # the lead goes on: a draft transcript would miss these words
+                self._drafted = False
+                await self.push_frame(DraftWithdrawnFrame(self._utterances + 1))
         else:
             self._quiet_ms += VAD_WINDOW_MS
             if not self._in_speech:
@@ -150,7 +153,8 @@ class EndOfTurn(DirectStage):
 class Transcription(DirectStage):
     """Each utterance → text, one at a time in order, Whisper running off the event loop; a draft of the
     utterance sent at the lead's first short pause starts Whisper early, and its text is used when the
-    lead said nothing more before the turn ended (a stale draft is only wasted CPU). Records the
+    lead said nothing more before the turn ended (a draft made stale is cancelled: dropped unread if the
+    model has not started it). Records the
     lead's Turn row and the turn's stt_ms, and with a meter (apps.costs.meter) the seconds of audio
     Whisper worked on, as an `stt` ledger row written off the loop before the agent hears the turn.
     While the call's language is "auto", the first utterance transcribed (the lead's hello) is
@@ -165,7 +169,11 @@ class Transcription(DirectStage):
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
         if isinstance(frame, UtteranceFrame) and frame.draft:  # a later pause's draft replaces an earlier one
+            self._withdraw_draft()
             self._draft = (frame.utterance, self.spawn(self._whisper(frame), "stt-draft"))
+            return
+        if isinstance(frame, DraftWithdrawnFrame):
+            self._withdraw_draft(frame.utterance)
             return
         if isinstance(frame, UtteranceFrame):
             self._utterances.put_nowait(frame)
@@ -173,6 +181,12 @@ class Transcription(DirectStage):
         if isinstance(frame, StartFrame):
             self.spawn(self._transcribe_in_turn(), "stt")
         await self.push_frame(frame, direction)
+
+    def _withdraw_draft(self, utterance: int | None = None) -> None:
+        """A draft no longer needed is cancelled: still queued for the model, it is never decoded (nor billed)."""
+        if self._draft is not None and utterance in (None, self._draft[0]):
+            self._draft[1].cancel()
+            self._draft = None
 
     async def _transcribe_in_turn(self) -> None:
         while True:
@@ -203,6 +217,8 @@ class Transcription(DirectStage):
         if utterance.same_as_draft and draft is not None and draft[0] == utterance.utterance:
             result = await draft[1]  # begun at the short pause: the same words, most of the work done
         else:
+            if draft is not None:
+                draft[1].cancel()  # stale: dropped if Whisper has not started it
             result = await self._whisper(utterance)
         self.records.metrics["turns"].append({"endpoint_ms": utterance.endpoint_ms,
                                               "stt_ms": int((time.monotonic() - started) * 1000)})

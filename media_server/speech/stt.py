@@ -1,5 +1,10 @@
 """Speech to text with faster-whisper: one model per process, inference off the event loop.
 
+The model has one thread. Utterances of several calls that are waiting for it together are decoded as one batch
+(one encoder pass and one generate call over CTranslate2) up to WHISPER_MAX_BATCH; a request cancelled before its
+turn (a stale draft) is dropped unread. Batching pays where the model is memory-bound (a GPU); on the CPU one by
+one is as fast (tests/benchmarks/test_stt_batching.py), so the CPU default is 1.
+
 A result carries the text, per-segment timing, a confidence in 0–1 from Whisper's own
 `avg_logprob` and `no_speech_prob`, and the language with its probability. Results the agent
 should not trust are flagged (`no_speech`, `low_confidence`) so it asks the lead to repeat.
@@ -13,7 +18,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +29,8 @@ from media_server.speech.model_files import check_whisper
 
 log = logging.getLogger(__name__)
 NO_SPEECH_THRESHOLD = 0.6
+SKIP_LOGPROB = -1.0  # with a no-speech probability over the threshold, a segment this unsure is dropped (Whisper)
+BATCH_SECONDS = 30  # Whisper's window: a longer turn is decoded alone, window by window
 LOOP_COMPRESSION_RATIO = 2.4  # Whisper's own test for a decoding stuck in a loop ("the F, the F, the F, ...")
 
 
@@ -58,11 +65,37 @@ def segment_confidence(avg_logprob: float, no_speech_prob: float) -> float:
     return max(0.0, min(1.0, math.exp(avg_logprob) * (1.0 - no_speech_prob)))
 
 
+@dataclass
+class _Request:
+    audio: np.ndarray  # float32 at STT_RATE
+    language: str | None
+    low_confidence: float | None
+    asked: float  # perf_counter when it was asked
+    done: Future
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    """One utterance's decoding, shaped as faster-whisper's Segment for _result."""
+    start: float
+    end: float
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+    compression_ratio: float
+
+
+@dataclass(frozen=True)
+class _Known:
+    language: str
+    language_probability: float = 1.0
+
+
 class SpeechToText:
     """faster-whisper loaded once; `transcribe` is thread-safe (calls are serialised per model)."""
 
     def __init__(self, model_dir=None, device: str | None = None, compute_type: str | None = None,
-                 cpu_threads: int | None = None, beam_size: int | None = None):
+                 cpu_threads: int | None = None, beam_size: int | None = None, max_batch: int | None = None):
         from faster_whisper import WhisperModel
 
         started = time.perf_counter()
@@ -75,6 +108,10 @@ class SpeechToText:
         self.load_seconds = time.perf_counter() - started
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stt")
+        self.max_batch = max(1, max_batch or settings.WHISPER_MAX_BATCH or (8 if self.device.startswith("cuda") else 1))
+        self._pending: list[_Request] = []
+        self._pending_lock = threading.Lock()
+        self._tokenizers: dict[str, object] = {}
         self.observe_wait: Callable[[float], None] | None = None  # told each transcription's wait, in ms
         log.info("Whisper loaded from %s on %s in %.2f s", self.model_dir, self.device, self.load_seconds)
 
@@ -94,18 +131,90 @@ class SpeechToText:
             segments = list(segments)  # the generator does the decoding
         return self._result(segments, info, started, low_confidence)
 
+    def transcribe_batch(self, audios: list[np.ndarray], language: str | list[str],
+                         low_confidence: float | None | list[float | None] = None) -> list[Transcript]:
+        """Float32 16 kHz utterances (each under 30 s) of known languages → Transcripts, in one encoder pass and
+        one generate call: what faster-whisper's transcribe does for one short utterance at temperature 0 (its
+        last feature frame dropped, a segment likely silent and unsure skipped)."""
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens
+
+        started = time.perf_counter()
+        languages = [language] * len(audios) if isinstance(language, str) else language
+        thresholds = low_confidence if isinstance(low_confidence, list) else [low_confidence] * len(audios)
+        tokenizers = [self._tokenizer(lang) for lang in languages]
+        frames = self.model.feature_extractor.nb_max_frames
+        features = np.stack([pad_or_trim(self.model.feature_extractor(audio)[:, :-1][:, :frames], frames)
+                             for audio in audios]).astype(np.float32)
+        with self._lock:
+            encoded = self.model.encode(features)
+            results = self.model.model.generate(
+                encoded, [[*t.sot_sequence, t.no_timestamps] for t in tokenizers], beam_size=self.beam_size,
+                max_length=self.model.max_length, return_scores=True, return_no_speech_prob=True,
+                suppress_blank=True, suppress_tokens=get_suppressed_tokens(tokenizers[0], [-1]))
+        transcripts = []
+        for audio, lang, tokenizer, result, threshold in zip(audios, languages, tokenizers, results, thresholds,
+                                                             strict=True):
+            tokens = result.sequences_ids[0]
+            avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+            text = tokenizer.decode(tokens).strip()
+            silent = result.no_speech_prob > NO_SPEECH_THRESHOLD and avg_logprob <= SKIP_LOGPROB
+            decoded = _Decoded(0.0, audio.size / STT_RATE, text, avg_logprob, result.no_speech_prob,
+                               get_compression_ratio(text) if text else 0.0)
+            transcripts.append(self._result([] if silent else [decoded], _Known(lang), started, threshold))
+        return transcripts
+
+    def _tokenizer(self, language: str):
+        if language not in self._tokenizers:
+            from faster_whisper.tokenizer import Tokenizer
+
+            self._tokenizers[language] = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual,
+                                                   task="transcribe", language=language)
+        return self._tokenizers[language]
+
     async def atranscribe(self, samples: np.ndarray, sample_rate: int = STT_RATE, language: str | None = "en",
                           low_confidence: float | None = None) -> Transcript:
-        """The same, in the model's own thread: the event loop keeps serving audio meanwhile."""
-        loop = asyncio.get_running_loop()
-        asked = time.perf_counter()
+        """The same, in the model's own thread: the event loop keeps serving audio meanwhile. Requests waiting
+        together are decoded together (up to max_batch); cancelling this coroutine before its turn drops it."""
+        audio = to_float32(resample(samples, sample_rate, STT_RATE))
+        if audio.size < STT_RATE // 10 or language is None or audio.size > BATCH_SECONDS * STT_RATE:
+            # nothing to decode, the language to detect first, or a turn longer than one window: one at a time
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, self._waited, time.perf_counter(), samples,
+                                              sample_rate, language, low_confidence)
+        request = _Request(audio, language, low_confidence, time.perf_counter(), Future())
+        with self._pending_lock:
+            self._pending.append(request)
+        self._executor.submit(self._drain)
+        return await asyncio.wrap_future(request.done)
 
-        def when_its_turn() -> Transcript:
-            if self.observe_wait is not None:  # the wait for the model: the worker's load (media_server.load)
-                self.observe_wait((time.perf_counter() - asked) * 1000)
-            return self.transcribe(samples, sample_rate, language, low_confidence)
+    def _waited(self, asked: float, samples, sample_rate, language, low_confidence) -> Transcript:
+        self._observe(asked)
+        return self.transcribe(samples, sample_rate, language, low_confidence)
 
-        return await loop.run_in_executor(self._executor, when_its_turn)
+    def _observe(self, asked: float) -> None:
+        if self.observe_wait is not None:  # the wait for the model: the worker's load (media_server.load)
+            self.observe_wait((time.perf_counter() - asked) * 1000)
+
+    def _drain(self) -> None:
+        """In the model's thread: every request still waiting, oldest first, in batches of up to max_batch."""
+        while True:
+            with self._pending_lock:
+                batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
+            batch = [r for r in batch if r.done.set_running_or_notify_cancel()]  # cancelled drafts are dropped
+            if not batch:
+                return
+            for request in batch:
+                self._observe(request.asked)
+            try:
+                transcripts = self.transcribe_batch([r.audio for r in batch], [r.language for r in batch],
+                                                    [r.low_confidence for r in batch])
+            except Exception as exc:  # each caller hears it
+                for request in batch:
+                    request.done.set_exception(exc)
+                continue
+            for request, transcript in zip(batch, transcripts, strict=True):
+                request.done.set_result(transcript)
 
     def _result(self, segments, info, started: float, low_confidence: float | None) -> Transcript:
         threshold = settings.STT_LOW_CONFIDENCE if low_confidence is None else low_confidence

@@ -88,11 +88,11 @@ async def main():
     # No breaker and a far deadline: every request is asked and timed to its end, then held to the real deadline.
     brain = OpenAICompatibleBrain(os.environ["LLM_HOST"], os.environ["LLM_MODEL"], first_token_ms=60_000,
                                   timeout_s=60, breaker=CircuitBreaker(10**6, 0))
-    await brain.extract(EXTRACTION_PROMPT.format(expecting="intent"), "hello", EXTRACTION_SCHEMA)  # warm up
+    await brain.extract(EXTRACTION_PROMPT.format(history="(just started)", expecting="intent"), "hello", EXTRACTION_SCHEMA)  # warm up
     took, answers = [], []
     for asked, text in turns:
         started = time.perf_counter()
-        answers.append(await brain.extract(EXTRACTION_PROMPT.format(expecting=asked), text, EXTRACTION_SCHEMA))
+        answers.append(await brain.extract(EXTRACTION_PROMPT.format(history="(just started)", expecting=asked), text, EXTRACTION_SCHEMA))
         took.append((time.perf_counter() - started) * 1000)
     await brain.aclose()
     inside = sum(ms <= deadline_ms for ms in took)

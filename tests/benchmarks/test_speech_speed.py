@@ -99,3 +99,26 @@ print(json.dumps({"stt_load_s": stt.load_seconds, "tts_load_s": tts.load_seconds
     print(f"\nload: Whisper {result['stt_load_s']:.2f} s (+{result['stt_mb']:.0f} MB), "
           f"Piper {result['tts_load_s']:.2f} s "
           f"(+{result['tts_mb']:.0f} MB); worker process {result['total_mb']:.0f} MB resident after loading")
+
+
+@pytest.mark.parametrize("calls", [2, 4, 8])
+def test_stt_batching_across_calls(benchmark, models, calls):
+    """N calls' utterances waiting for the model together: one batched decode against N in a row, interleaved in
+    the same process (ratio < 1: batching pays). It decides WHISPER_MAX_BATCH's default on this device."""
+    from media_server.speech.audio import resample, to_float32
+
+    stt, tts = models
+    texts = [SHORT, LONG, TEN_WORDS, "No, we don't have an agent yet.", "Can we do Thursday afternoon?",
+             "Somewhere around four fifty.", "We're selling my mother's place.", "The first one works."]
+    audios = [to_float32(resample(telephone_audio(tts, text), 8000, 16000)) for text in texts[:calls]]
+    stt.transcribe_batch(audios[:1], "en")  # warm
+    one_by_one, batched = [], []
+    for _ in range(3):
+        one_by_one.append(median_seconds(lambda: [stt.transcribe_batch([a], "en") for a in audios], rounds=1))
+        batched.append(median_seconds(lambda: stt.transcribe_batch(audios, "en"), rounds=1))
+    ratio = statistics.median(batched) / statistics.median(one_by_one)
+    benchmark.pedantic(stt.transcribe_batch, args=(audios, "en"), rounds=1, iterations=1)
+    benchmark.extra_info.update(calls=calls, one_by_one_s=round(statistics.median(one_by_one), 3),
+                                batched_s=round(statistics.median(batched), 3), batched_over_one_by_one=round(ratio, 2))
+    print(f"\nSTT on {stt.device}, {calls} utterances: one by one {statistics.median(one_by_one) * 1000:.0f} ms, "
+          f"one batch {statistics.median(batched) * 1000:.0f} ms ({ratio:.2f}x)")

@@ -90,3 +90,25 @@ def test_a_lead_who_goes_on_after_a_short_pause_is_transcribed_whole(call, setti
     first_pause, second_pause = stt.utterances  # the first draft was stale: the lead went on
     assert second_pause.size > first_pause.size + 320 * 16
     assert heard.text == f"{second_pause.size} samples"  # the words after the first pause too
+
+
+class QueuedSTT(SlowSTT):
+    """Whisper busy with other calls: each utterance waits its turn; a cancelled one is never heard."""
+
+    def __init__(self, seconds: float):
+        super().__init__(seconds)
+        self.cancelled = 0
+
+    async def atranscribe(self, audio, sample_rate, language="en"):
+        try:
+            return await super().atranscribe(audio, sample_rate, language)
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+
+
+def test_a_draft_made_stale_by_the_lead_going_on_is_withdrawn_before_the_model_spends_time_on_it(call, settings):
+    stt = QueuedSTT(seconds=0.6)  # a queue longer than the lead's pause
+    [heard], _ = run(stt, lead_talks([640, 320], [256, 960]), call, settings)
+    assert stt.cancelled == 1 and len(stt.utterances) == 1  # only the whole turn was heard
+    assert heard.text == f"{stt.utterances[0].size} samples"

@@ -231,3 +231,50 @@ def test_atranscribe_leaves_the_event_loop_free_while_the_model_works(stt, spoke
 
     assert contains_words(transcript.text, "next Tuesday"), transcript.text
     assert ticks >= 5  # a blocked loop would not have ticked at all
+
+
+def test_utterances_of_several_calls_decoded_in_one_batch_read_as_each_alone(stt, spoken):
+    audios = [telephone(*spoken(voice, text)) for voice, text in
+              (("piper", PRICE), ("piper", CALL_BACK), ("en-us", ROOMS), ("piper", BUDGET))]
+    from media_server.speech.audio import resample, to_float32
+
+    alone = [stt.transcribe(audio, TELEPHONE_RATE) for audio in audios]
+    together = stt.transcribe_batch([to_float32(resample(a, TELEPHONE_RATE, 16000)) for a in audios], "en")
+
+    assert [t.text for t in together] == [t.text for t in alone]
+    assert [t.confidence for t in together] == pytest.approx([t.confidence for t in alone], abs=0.02)
+    assert [t.usable for t in together] == [t.usable for t in alone] == [True] * 4
+
+
+def test_requests_waiting_together_are_batched_and_one_cancelled_before_its_turn_is_never_decoded(stt, spoken,
+                                                                                                  monkeypatch):
+    import threading
+
+    price, rooms = telephone(*spoken("piper", PRICE)), telephone(*spoken("en-us", ROOMS))
+    batches: list[int] = []
+    decode = stt.transcribe_batch
+
+    def counted(audios, language, low_confidence=None):  # the real decode, its batch sizes noted
+        batches.append(len(audios))
+        return decode(audios, language, low_confidence)
+
+    monkeypatch.setattr(stt, "transcribe_batch", counted)
+    monkeypatch.setattr(stt, "max_batch", 4)
+    model_busy = threading.Event()
+    stt._executor.submit(model_busy.wait)  # another call's long decode holds the model
+
+    async def three_calls():
+        first = asyncio.create_task(stt.atranscribe(price, TELEPHONE_RATE))
+        stale = asyncio.create_task(stt.atranscribe(rooms, TELEPHONE_RATE))  # a draft the lead made stale
+        third = asyncio.create_task(stt.atranscribe(rooms, TELEPHONE_RATE))
+        await asyncio.sleep(0.05)
+        stale.cancel()
+        await asyncio.sleep(0.05)  # the cancel reaches the request's future
+        model_busy.set()
+        return await first, await third, await asyncio.gather(stale, return_exceptions=True)
+
+    first, third, (stale,) = asyncio.run(three_calls())
+
+    assert batches == [2]  # the two still wanted, in one decode; the cancelled one never reached the model
+    assert isinstance(stale, asyncio.CancelledError)
+    assert contains_words(first.text, "asking price") and contains_words(third.text, "two bathrooms")
