@@ -254,7 +254,7 @@ _AFTER_DAY = re.compile(r"\b(?:after|past|once|when|following) (?:the )?(holiday
                         r"year|christmas|thanksgiving|easter|(?:4th|fourth) of july|july (?:4th|fourth)|labor day|"
                         r"memorial day)\b(?: (?:is|are) (?:over|done|past))?")
 _SCHOOL_OUT = re.compile(r"\b(?:once|when|after) (?:the )?(?:kids are out of school|school(?: year)?"
-                         r"(?: is| gets| lets)? (?:out|over|done|ends))\b|\b(?:summer break|summer vacation)\b")
+                         r"(?:'s| is| gets| lets)? (?:out|over|done|ends))\b|\b(?:summer break|summer vacation)\b")
 _SEASON = re.compile(r"\b(?:in|this|next|during|over|come|by) (?:the )?(spring|summer|fall|autumn|winter)(?:time)?\b")
 _NEW_YEAR = ("holidays", "new year", "new years", "the new year", "first of the year")
 _SEASON_START = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22), "winter": (12, 21)}
@@ -295,14 +295,11 @@ def _holiday(name: str, year: int) -> dt.date:
 
 def _named_period(s: str, today: dt.date) -> _Days | None:
     if m := _AFTER_DAY.search(s):
-        name = m.group(1)
-        day = _holiday(name, today.year - 1) + dt.timedelta(days=1)
-        if name in _NEW_YEAR and day.year == today.year and today <= day + dt.timedelta(days=7):
-            first = max(day, today)  # said on New Year's Eve or in the first week of January
-        else:
-            day = _holiday(name, today.year) + dt.timedelta(days=1)
-            first = day if day > today else _holiday(name, today.year + 1) + dt.timedelta(days=1)
-        return _Days(first, first + dt.timedelta(days=13), m.span())
+        for year in (today.year - 1, today.year, today.year + 1):  # the next one, or the one just past (a week on)
+            first = _holiday(m.group(1), year) + dt.timedelta(days=1)
+            if today <= first + dt.timedelta(days=7):
+                first = max(first, today)  # "after christmas" said on 30 December: from now
+                return _Days(first, first + dt.timedelta(days=13), m.span())
     if m := _SCHOOL_OUT.search(s):
         first = dt.date(today.year, 6, 1)
         if first + dt.timedelta(days=29) < today:

@@ -172,3 +172,18 @@ def test_a_time_they_are_taken_is_not_the_time_they_offer_and_a_part_they_rule_o
     now = dt.datetime(2026, 3, 31, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
     when = parse_when("friday, not the morning though, we drop the car off at nine", now)
     assert not when.exact and when.start.weekday() == 4 and when.day_start == dt.time(12, 0)
+
+
+@pytest.mark.parametrize(("text", "said", "first", "last"), [
+    ("after christmas", dt.date(2026, 12, 30), dt.date(2026, 12, 30), dt.date(2027, 1, 12)),  # the day just past
+    ("after the holidays", dt.date(2026, 3, 10), dt.date(2027, 1, 2), dt.date(2027, 1, 15)),
+    ("once the holidays are over", dt.date(2027, 1, 4), dt.date(2027, 1, 4), dt.date(2027, 1, 17)),
+    ("after easter", dt.date(2027, 3, 1), dt.date(2027, 3, 29), dt.date(2027, 4, 11)),  # Easter 2027: 28 March
+    ("after labor day", dt.date(2026, 8, 1), dt.date(2026, 9, 8), dt.date(2026, 9, 21)),
+    ("when school's out", dt.date(2026, 3, 10), dt.date(2026, 6, 1), dt.date(2026, 6, 30)),
+    ("in the fall", dt.date(2026, 3, 10), dt.date(2026, 9, 22), dt.date(2026, 12, 22)),
+    ("next spring", dt.date(2026, 3, 10), dt.date(2027, 3, 20), dt.date(2027, 6, 19)),
+])
+def test_a_period_named_by_what_happens_in_it(text, said, first, last):
+    when = parse_when(text, dt.datetime.combine(said, dt.time(10), tzinfo=ZONE))
+    assert when is not None and (when.start.date(), when.end.date()) == (first, last)
