@@ -299,7 +299,9 @@ _SPANISH = _rx(
 _FRENCH = re.compile(r"\b(?:je (?:ne )?parle|parlez|bonjour|anglais|français|francais|oui|merci)\b")
 _OTHER_LANGUAGE = re.compile(r"\b(?:speak|speaks|talk|in) (chinese|mandarin|cantonese|vietnamese|korean|russian|"
                              r"portuguese|french|arabic|hindi|tagalog)\b|\b(?:no|don't|do not) (?:speak )?english\b"
-                             r"|\bno english\b")
+                             r"|\bno english\b|\b(chinese|mandarin|cantonese|vietnamese|korean|russian|portuguese|"
+                             r"french|arabic|hindi|tagalog) (?:speaker|speaking|person)\b|"
+                             r"\bmy english (?:is )?(?:not|no) (?:so |very |too )?good\b")
 _LANGUAGE_CODES = {"chinese": "zh", "mandarin": "zh", "cantonese": "zh", "vietnamese": "vi", "korean": "ko",
                    "russian": "ru", "portuguese": "pt", "french": "fr", "arabic": "ar", "hindi": "hi",
                    "tagalog": "tl"}
@@ -312,7 +314,7 @@ _IS_ROBOT = _rx(
     r"\b(?:talk|speak) (?:to|with) (?:a |an )?(?:real|live|actual) (?:person|human|agent)\b",
     r"\bis this (?:a )?(?:robo ?call|machine)\b", r"\bare you (?:a )?(?:bot|ai)\b",
     r"\bsound(?:s|ing)? (?:like|just like) (?:a |an )?(?:bot|robot|machine|computer|recording|ai)\b",
-    r"\b(?:one of those|some kind of|some sort of|some) (?:ai|robot|bot|automated|computer) "
+    r"\b(?:one of those|one of them|some kind of|some sort of|some) (?:ai|robot|bot|automated|computer) "
     r"(?:things?|calls?|voices?)\b",
     r"\bis this (?:an? )?(?:ai|bot|robot)\b",
 )
@@ -430,6 +432,7 @@ _OBJECTIONS = [
     ("not_interested", _rx(
         r"\b(?:not|no longer|never been|isn't|aren't) (?:really |even |at all |that |very |too )?interested\b",
         r"\bno interest\b", _LEAD + r"(?:no|nah|nope)(?: thanks| thank you)\b",
+        r"\b(?:we're|i'm|we are|i am) not doing (?:this|that|it|any of (?:this|that))\b",
         r"\b(?:i'm|we're|i am|we are) (?:all set|good thanks|good thank you|fine thanks|not interested)\b",
         r"\bnot (?:for me|for us|my thing)\b", r"\bnot in the market\b",
         r"\b(?:we're|i'm|we are|i am) not (?:looking|planning|thinking|going|trying|wanting) (?:to |on |of |about )?"
@@ -486,7 +489,7 @@ _OBJECTIONS = [
         r"\bsend (?:me |us |it |that |over )?(?:an? |the |some |your )?(?:email|info|information|details|listings|"
         r"something|stuff|text|link|it over|brochure)\b",
         r"\b(?:shoot|drop) me an? (?:email|text|line)\b", r"\bby email\b", r"\bto my email\b", r"\bmy email\b",
-        r"\bput (?:it|that|something|everything) in writing\b",
+        r"\bput (?:it|that|something|everything) in writing\b", r"\b(?:over|via|through|by) (?:e ?mail|text)\b",
         r"\b(?:don't|do not) (?:really )?do (?:phone calls|the phone|calls)\b",
     )),
     ("busy", _rx(
@@ -520,12 +523,18 @@ _OBJECTIONS = [
         r"\b(?:can't|cannot) find anything (?:in|at|for|under) (?:our|my|that)\b",
         r"\b(?:go|going|goes|sell|selling|sold) (?:for )?(?:like )?(?:\w+ )?(?:over|above) asking\b",
         r"\b(?:taxes|insurance|payments?|hoa|prices|costs?)\b(?: \w+){0,5}? (?:are |is )?killing (?:me|us)\b",
+        r"\b(?:if|whether) (?:we|i) (?:can|could) (?:even |ever |really )?afford\b",
+        r"\b(?:buys|gets|get) (?:you |us |me )?(?:nothing|jack|zilch) (?:around here|here|out here|in this market)\b",
         r"\b(?:can't|cannot|not sure (?:we|i) can|don't know if (?:we|i) can) (?:really )?swing (?:it|that)\b",
     )),
     ("market_worry", _rx(
         r"\b(?:interest )?rates? (?:are |is )?(?:just |way |so |really |too |pretty |still )*(?:high|crazy|insane|"
         r"ridiculous|through the roof)\b",
         r"\bwait(?:ing)? (?:for|until|till|til|on) (?:the )?(?:interest )?(?:rates?|market|prices?|things|economy)\b",
+        r"\b(?:sit tight|sitting tight|hold off|holding off|wait it out|waiting it out|ride it out)\b(?: \w+){0,3}? "
+        r"(?:till|until|til|for|while) (?:the )?(?:interest )?(?:market|rates?|economy|things settle)\b",
+        r"\brates? (?:at|are|is|of|around) (?:like |almost |over |nearly )?(?:one|two|three|four|five|six|seven|eight|"
+        r"nine|ten)\b(?: \w+){0,3}? percent\b",
         r"\b(?:rates?|prices?|market) (?:to |will |going to |is going to |are going to )?(?:come down|go down|drop|"
         r"fall|crash|cool|settle|correct)\b",
         r"\b(?:market|housing) (?:crash|bubble|correction)\b", r"\bbubble\b", r"\brecession\b", r"\bwait and see\b",
@@ -741,7 +750,7 @@ _PRE_INTENDS = re.compile(r"\b(?:want|wanna|need|plan|planning|going|have|hope|h
                           r"gotta|got) to get (?:pre ?)?(?:approved|preapproved|prequalified)\b|"
                           r"\b(?:we'll|i'll|will) (?:get|be getting) (?:pre ?)?(?:approved|preapproved|prequalified)\b")
 _BARE_CASH = re.compile(r"\bcash\b")
-_PRE_YES = re.compile(r"\b(?:approved (?:up )?to|preapproved|prequalified|(?:have|got) (?:a |our |my |the )?"
+_PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preapproved|prequalified|(?:have|got) (?:a |our |my |the )?"
                       r"(?:preapproval|approval "
                       r"letter|pre ?qual)|approved for|got approved|loan is approved|have financing|financing (?:is )?"
                       r"(?:lined up|in place|ready|set))\b")
@@ -980,7 +989,7 @@ def _other_language(c: str) -> str:
         return "fr"
     m = _OTHER_LANGUAGE.search(c)
     if m:
-        return _LANGUAGE_CODES.get(m.group(1) or "", "und")
+        return _LANGUAGE_CODES.get(m.group(1) or m.group(2) or "", "und")
     return ""
 
 
@@ -1328,9 +1337,12 @@ _TAKEN_AS_THEIRS = re.compile(r"\b(?:something|somewhere|around|about) (?:like |
 # "... after seeing the comps, more like 500": a figure they correct to is theirs whatever was said before it
 _THEIRS_BEFORE = re.compile(r"\b(?:more like|closer to|(?:i'd|we'd|i would|we would|i'll|we'll) (?:take|want|ask|go)"
                             r"|(?:our|my) (?:budget|max|price|number))(?: \w+){0,2} $")
+# a seller's asking price and the least they would take: the two ends of their price
+_ASKING_AND_FLOOR = re.compile(r"\b(?:asking|listed (?:it )?(?:at|for)|list (?:it )?(?:at|for))\b.*\b(?:take|accept|"
+                               r"settle for|go (?:down )?to|come down to|let it go for)\b")
 # "four, but we could stretch to four fifty": the second figure is the top of what they would pay
 _STRETCH = re.compile(r"\b(?:stretch|push|go up|go as high|max|top out|tops|highest|most|up to)\b")
-_CAP_MONEY = re.compile(r"\b(?:approved (?:for|up to|to)|preapproved (?:for|up to|to)|qualified (?:for|up to))"
+_CAP_MONEY = re.compile(r"\b(?:approved (?:us |me )?(?:for|up to|to)|preapproved (?:for|up to|to)|qualified (?:for|up to))"
                         r"(?: \w+){0,2} $")
 _MIN_PRICE = 10_000  # a home's price; less is rent, a payment or a year
 
@@ -1363,6 +1375,9 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
             while scaled >= 5 * low.amount and scaled % 10 == 0:
                 scaled //= 10
             high = Money(scaled, high.high, high.start, high.end)
+        if _ASKING_AND_FLOOR.search(" ".join(tokens[max(0, low.start - 3):high.start])):
+            bottom, top = sorted((low.amount, high.amount))  # "asking 565 but i'd take 540": 540 to 565
+            return Fact("budget", bottom, " ".join(tokens[low.start:high.end]), high=top)
         if between and low.amount < high.amount and (
                 set(between) <= {"maybe", "or", "to", "probably", "possibly", "up", "even"}
                 or _STRETCH.search(" ".join(between)) and not _CORRECTION_CUE.search(" ".join(between))):

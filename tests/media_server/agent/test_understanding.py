@@ -782,3 +782,24 @@ def test_a_day_and_a_clock_time_answer_no_question_about_moving():
 @pytest.mark.parametrize("text", ["yessir", "yes sir that works"])
 def test_a_yes_with_a_title_is_a_yes(text):
     assert understand(text, now=NOW, expecting="confirm").intent == "affirm"
+
+
+def test_a_sellers_asking_price_and_the_least_they_would_take_are_the_two_ends_of_their_price():
+    facts = {f.name: f for f in understand("we listed it for 610 and would accept 580", now=NOW,
+                                           expecting="budget").facts}
+    assert (facts["budget"].value, facts["budget"].high) == (580_000, 610_000)
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("we'd rather hold off until the rates settle", "timeline", "objection", "market_worry"),
+    ("no chance with rates at seven percent", "preapproved", "objection", "market_worry"),
+    ("not sure whether we could ever afford anything here", "budget", "objection", "price_worry"),
+    ("our budget gets us nothing in this market", "budget", "objection", "price_worry"),
+    ("can we just do this via email", "permission", "objection", "send_email"),
+    ("honestly we're not doing any of this", "intent", "objection", "not_interested"),
+    ("wait are you one of them robot things", "", "is_robot", ""),
+    ("my english no so good, korean speaker please", "permission", "other_language", ""),
+])
+def test_worries_channels_refusals_and_languages_in_more_words(text, expecting, intent, objection):
+    reading = understand(text, now=NOW, expecting=expecting)
+    assert (reading.intent, reading.objection) == (intent, objection)
