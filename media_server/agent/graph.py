@@ -566,12 +566,11 @@ class AgentGraph:
                                                    "qualified" if band in ("hot", "warm") else "ended_by_lead")
         return _end([replies.say("goodbye")], disposition, "the lead said goodbye")
 
-    def _book_callback(self, state: CallState, replies: Replies, when: dict) -> dict:
+    def _book_callback(self, state: CallState, replies: Replies, when: dict, key: str = "callback_booked") -> dict:
         at = self.actions.callback_time(state, when)
         self.actions.schedule_callback(state, at)
         spoken = self.actions.speak_time(state, at)
-        return {"callback_at": at.isoformat(),
-                **_end([replies.say("callback_booked", when=spoken)], "callback", "callback booked")}
+        return {"callback_at": at.isoformat(), **_end([replies.say(key, when=spoken)], "callback", "callback booked")}
 
     def _wrap_up(self, state: CallState, replies: Replies) -> dict:
         """The call reached its cost cap: a callback tomorrow at this time picks the conversation up."""
@@ -644,6 +643,10 @@ class AgentGraph:
         """The lead named a time of their own: the first free slot inside it, read back to book on a yes; when
         nothing is free then, the nearest times on other days they have not ruled out."""
         slots = self.actions.free_slots(state, when)
+        if not slots and state.get("asks") == "together":
+            # "my husband handles that … he's home after six": no meeting is free when both are home, so we call
+            # them both then, inside the lead's calling hours
+            return self._book_callback(state, replies, when, "callback_together")
         if not slots:
             nearest = self._nearest(state, when)
             if nearest:  # "after six on Friday": Friday's last opening, or the first one after six

@@ -125,6 +125,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "No problem, when would be a better time to call you back?",
         "Of course, what time works better for a quick call back?",
     ),
+    "callback_together": (
+        "Then I'll call you both {when}, and we'll find a time that suits you together. Talk to you then.",
+        "I'll ring you both {when} so you can pick a time together. Bye for now.",
+    ),
     "callback_booked": (
         "Sure, I'll call you back {when}. Talk to you then.",
         "Okay, I'll give you a call {when}. Bye for now.",

@@ -750,9 +750,9 @@ _PRE_INTENDS = re.compile(r"\b(?:want|wanna|need|plan|planning|going|have|hope|h
                           r"gotta|got) to get (?:pre ?)?(?:approved|preapproved|prequalified)\b|"
                           r"\b(?:we'll|i'll|will) (?:get|be getting) (?:pre ?)?(?:approved|preapproved|prequalified)\b")
 _BARE_CASH = re.compile(r"\bcash\b")
-_PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preapproved|prequalified|(?:have|got) (?:a |our |my |the )?"
-                      r"(?:preapproval|approval "
-                      r"letter|pre ?qual)|approved for|got approved|loan is approved|have financing|financing (?:is )?"
+_PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preapproved|prequalified|"
+                      r"(?:have|got) (?:a |our |my |the )?(?:preapproval|approval letter|pre ?qual)|approved for|"
+                      r"got approved|loan is approved|have financing|financing (?:is )?"
                       r"(?:lined up|in place|ready|set))\b")
 _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bgetting there\b|"
                             r"\b(?:in the )?middle of it\b|\bgoing through (?:our |the )?(?:paperwork|application|"
@@ -1342,8 +1342,8 @@ _ASKING_AND_FLOOR = re.compile(r"\b(?:asking|listed (?:it )?(?:at|for)|list (?:i
                                r"settle for|go (?:down )?to|come down to|let it go for)\b")
 # "four, but we could stretch to four fifty": the second figure is the top of what they would pay
 _STRETCH = re.compile(r"\b(?:stretch|push|go up|go as high|max|top out|tops|highest|most|up to)\b")
-_CAP_MONEY = re.compile(r"\b(?:approved (?:us |me )?(?:for|up to|to)|preapproved (?:for|up to|to)|qualified (?:for|up to))"
-                        r"(?: \w+){0,2} $")
+_CAP_MONEY = re.compile(r"\b(?:approved (?:us |me )?(?:for|up to|to)|preapproved (?:for|up to|to)|"
+                        r"qualified (?:for|up to))(?: \w+){0,2} $")
 _MIN_PRICE = 10_000  # a home's price; less is rent, a payment or a year
 
 

@@ -485,6 +485,18 @@ def test_a_lead_whose_spouse_decides_is_offered_a_time_when_both_can_talk(talk):
     assert _expecting(talk) == "timeline"  # the location question is not pressed again: the meeting will cover it
 
 
+def test_a_time_when_both_are_home_but_no_agent_works_gets_a_call_to_them_both_then(talk):
+    talk.say("sure")
+    talk.say("buying")
+    talk.say("my husband handles all that i'd need to talk to him")
+    reply = talk.say("he gets home around eight so friday evening after eight")  # our agents work until 8 PM here
+    assert "both" in reply and talk.hangup
+    talk.call.refresh_from_db()
+    local = talk.call.callback_at.astimezone(CHICAGO)
+    assert talk.call.disposition == "callback"
+    assert local.date() == dt.date(2026, 11, 27) and local.hour == 20  # inside the lead's calling hours (to 9 PM)
+
+
 def test_a_lead_who_would_rather_be_sent_homes_than_meet_is_not_offered_the_meeting_again(talk, lead):
     qualify_as_hot_buyer(talk)
     reply = talk.say("I'm not ready to sit down with anyone yet, just text me a few listings")
