@@ -3,7 +3,7 @@
 The model has one thread. Utterances of several calls that are waiting for it together are decoded as one batch
 (one encoder pass and one generate call over CTranslate2) up to WHISPER_MAX_BATCH; a request cancelled before its
 turn (a stale draft) is dropped unread. Batching pays where the model is memory-bound (a GPU); on the CPU one by
-one is as fast (tests/benchmarks/test_stt_batching.py), so the CPU default is 1.
+one is as fast (`make bench PYTEST_ARGS="-k batching"`), so the CPU default is 1.
 
 A result carries the text, per-segment timing, a confidence in 0–1 from Whisper's own
 `avg_logprob` and `no_speech_prob`, and the language with its probability. Results the agent
@@ -67,8 +67,9 @@ def segment_confidence(avg_logprob: float, no_speech_prob: float) -> float:
 
 @dataclass
 class _Request:
-    audio: np.ndarray  # float32 at STT_RATE
-    language: str | None
+    samples: np.ndarray  # PCM16 as the call has it: resampled in the model's thread, never on the event loop
+    sample_rate: int
+    language: str
     low_confidence: float | None
     asked: float  # perf_counter when it was asked
     done: Future
@@ -176,13 +177,13 @@ class SpeechToText:
                           low_confidence: float | None = None) -> Transcript:
         """The same, in the model's own thread: the event loop keeps serving audio meanwhile. Requests waiting
         together are decoded together (up to max_batch); cancelling this coroutine before its turn drops it."""
-        audio = to_float32(resample(samples, sample_rate, STT_RATE))
-        if audio.size < STT_RATE // 10 or language is None or audio.size > BATCH_SECONDS * STT_RATE:
+        seconds = samples.size / sample_rate
+        if seconds < 0.1 or language is None or seconds > BATCH_SECONDS:
             # nothing to decode, the language to detect first, or a turn longer than one window: one at a time
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._executor, self._waited, time.perf_counter(), samples,
                                               sample_rate, language, low_confidence)
-        request = _Request(audio, language, low_confidence, time.perf_counter(), Future())
+        request = _Request(samples, sample_rate, language, low_confidence, time.perf_counter(), Future())
         with self._pending_lock:
             self._pending.append(request)
         self._executor.submit(self._drain)
@@ -200,14 +201,17 @@ class SpeechToText:
         """In the model's thread: every request still waiting, oldest first, in batches of up to max_batch."""
         while True:
             with self._pending_lock:
-                batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
-            batch = [r for r in batch if r.done.set_running_or_notify_cancel()]  # cancelled drafts are dropped
-            if not batch:
+                taken, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
+            if not taken:
                 return
+            batch = [r for r in taken if r.done.set_running_or_notify_cancel()]  # cancelled drafts are dropped
             for request in batch:
                 self._observe(request.asked)
+            if not batch:
+                continue
             try:
-                transcripts = self.transcribe_batch([r.audio for r in batch], [r.language for r in batch],
+                audios = [to_float32(resample(r.samples, r.sample_rate, STT_RATE)) for r in batch]
+                transcripts = self.transcribe_batch(audios, [r.language for r in batch],
                                                     [r.low_confidence for r in batch])
             except Exception as exc:  # each caller hears it
                 for request in batch:
