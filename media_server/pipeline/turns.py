@@ -164,13 +164,13 @@ class Transcription(DirectStage):
         super().__init__(**kwargs)
         self.stt, self.context, self.records, self.meter = stt, context, records, meter
         self._utterances: asyncio.Queue[UtteranceFrame] = asyncio.Queue()
-        self._draft: tuple[int, asyncio.Task] | None = None  # (utterance, its transcription) begun at a pause
+        self._drafts: dict[int, asyncio.Task] = {}  # utterance → its transcription begun at a pause
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
         if isinstance(frame, UtteranceFrame) and frame.draft:  # a later pause's draft replaces an earlier one
-            self._withdraw_draft()
-            self._draft = (frame.utterance, self.spawn(self._whisper(frame), "stt-draft"))
+            self._withdraw_draft(frame.utterance)
+            self._drafts[frame.utterance] = self.spawn(self._whisper(frame), "stt-draft")
             return
         if isinstance(frame, DraftWithdrawnFrame):
             self._withdraw_draft(frame.utterance)
@@ -182,11 +182,11 @@ class Transcription(DirectStage):
             self.spawn(self._transcribe_in_turn(), "stt")
         await self.push_frame(frame, direction)
 
-    def _withdraw_draft(self, utterance: int | None = None) -> None:
-        """A draft no longer needed is cancelled: still queued for the model, it is never decoded (nor billed)."""
-        if self._draft is not None and utterance in (None, self._draft[0]):
-            self._draft[1].cancel()
-            self._draft = None
+    def _withdraw_draft(self, utterance: int) -> None:
+        """A draft no longer needed is cancelled: still queued for the model, it is never decoded (nor billed).
+        Drafts of other utterances stay: one whose turn is still queued here may yet be used."""
+        if (draft := self._drafts.pop(utterance, None)) is not None:
+            draft.cancel()
 
     async def _transcribe_in_turn(self) -> None:
         while True:
@@ -213,12 +213,14 @@ class Transcription(DirectStage):
     async def _transcribe(self, utterance: UtteranceFrame) -> LeadTranscriptFrame | None:
         started = time.monotonic()
         detect = self.context.language == "auto"  # the first words transcribed decide the call's language
-        draft, self._draft = self._draft, None
-        if utterance.same_as_draft and draft is not None and draft[0] == utterance.utterance:
-            result = await draft[1]  # begun at the short pause: the same words, most of the work done
+        draft = self._drafts.pop(utterance.utterance, None)
+        for earlier in [n for n in self._drafts if n < utterance.utterance]:
+            self._withdraw_draft(earlier)  # turns already transcribed: their drafts are not needed
+        if utterance.same_as_draft and draft is not None:
+            result = await draft  # begun at the short pause: the same words, most of the work done
         else:
             if draft is not None:
-                draft[1].cancel()  # stale: dropped if Whisper has not started it
+                draft.cancel()  # stale: dropped if Whisper has not started it
             result = await self._whisper(utterance)
         self.records.metrics["turns"].append({"endpoint_ms": utterance.endpoint_ms,
                                               "stt_ms": int((time.monotonic() - started) * 1000)})
