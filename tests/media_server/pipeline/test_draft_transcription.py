@@ -112,3 +112,24 @@ def test_a_draft_made_stale_by_the_lead_going_on_is_withdrawn_before_the_model_s
     [heard], _ = run(stt, lead_talks([640, 320], [256, 960]), call, settings)
     assert stt.cancelled == 1 and len(stt.utterances) == 1  # only the whole turn was heard
     assert heard.text == f"{stt.utterances[0].size} samples"
+
+
+def test_a_new_turns_draft_never_cancels_the_draft_a_queued_turn_still_needs(call, settings):
+    """Three short turns while Whisper is slow: the second turn's final waits behind the first's, and the third
+    turn's draft arrives meanwhile; each turn still uses its own draft, and nothing is transcribed twice."""
+    settings.END_OF_TURN_SILENCE_MS = 640
+    stt = QueuedSTT(seconds=4.0)  # (the frames go at half real time: 64 ms of push per 32 ms window)
+    records = CallRecords(call.pk)
+    context = CallContext(call.pk, "Maria", "Alex", "Sunrise Realty", "+12125550100", language="en")
+
+    async def talk():
+        async with Running(EndOfTurn(records.now_ms), Transcription(stt, context, records)) as r:
+            for frame in lead_talks([160, 160, 160], [704, 704, 704]):
+                await r.push(frame)
+                await asyncio.sleep(0.032)
+            await until(lambda: len(r.collector.of(LeadTranscriptFrame)) == 3, timeout=25)
+            return r.collector.of(LeadTranscriptFrame)
+
+    heard = asyncio.run(talk())
+    assert [t.utterance for t in heard] == [1, 2, 3]
+    assert stt.cancelled == 0 and len(stt.utterances) == 3  # one Whisper pass per turn: the drafts, each used
