@@ -35,7 +35,7 @@ import re
 
 from .facts import Fact, Understanding, When
 from .places import NICKNAMES, place_kind
-from .when import names_a_period, ruled_out_days, when_in, without_ruled_out
+from .when import SEASON_STARTS, names_a_period, ruled_out_days, when_in, without_ruled_out
 from .words import NUMBER_WORDS, DigitText, Money, all_money, tokenize
 
 SLOT_CHOICE = "slot_choice"  # the fact name for the offered slot a lead picked (1 or 2); not in FACT_NAMES
@@ -784,7 +784,6 @@ _TL_NOT_FOR = re.compile(rf"\bnot (?:for|until|till|til|before) (?:another |at l
 _TL_WEEKS = re.compile(r"\b(?:(?:the )?week after next|(?:next|this|in a|in two|in a couple|a couple) weeks?|(?:the )?"
                        r"(?:end|rest) of (?:the|this) month|(?:in )?a few weeks)\b")
 _TL_YEAR = re.compile(r"\b(?:in|by|around|early|until|till|sometime in|come)\s+(20\d\d)\b")
-_SEASONS = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22), "winter": (12, 21)}
 _MONTH_NUMBERS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
                                                "august", "september", "october", "november", "december"), 1)}
 
@@ -1575,7 +1574,8 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
             continue
         day = _season_day(today, season, cue, of_year)
         if re.search(r"\b(?:end of|late)(?: the)? $", s[max(0, m.start() - 12):m.start()]) or cue == "late":
-            day = max(day, dt.date(day.year, *_SEASONS[season]) + dt.timedelta(days=55))  # "end of summer": mid-August
+            # "end of summer": mid-August
+            day = max(day, dt.date(day.year, *SEASON_STARTS[season]) + dt.timedelta(days=55))
         yield m.start(), m.end(), _months_until(now, day), m.group(0)
     for m in _TL_SCHOOL.finditer(s):
         target = dt.date(today.year, 6, 1)
@@ -1616,7 +1616,7 @@ def _season_day(today: dt.date, season: str, cue: str, of_year: str) -> dt.date:
     """The first day of the season the lead means: the coming one; with "next" the one after it when the coming
     one has begun or is under six weeks away ("next spring" said in March is a year on, said in November it is the
     coming one); "of next year" in next year."""
-    month, day = _SEASONS[season]
+    month, day = SEASON_STARTS[season]
     year = today.year + 1 if of_year == "next year" else int(of_year) if of_year.isdigit() else today.year
     target = dt.date(year, month, day)
     if not of_year:

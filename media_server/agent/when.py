@@ -257,7 +257,7 @@ _SCHOOL_OUT = re.compile(r"\b(?:once|when|after) (?:the )?(?:kids are out of sch
                          r"(?:'s| is| gets| lets)? (?:out|over|done|ends))\b|\b(?:summer break|summer vacation)\b")
 _SEASON = re.compile(r"\b(?:in|this|next|during|over|come|by) (?:the )?(spring|summer|fall|autumn|winter)(?:time)?\b")
 _NEW_YEAR = ("holidays", "new year", "new years", "the new year", "first of the year")
-_SEASON_START = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22), "winter": (12, 21)}
+SEASON_STARTS = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22), "winter": (12, 21)}
 
 
 def names_a_period(words: str) -> bool:
@@ -306,7 +306,7 @@ def _named_period(s: str, today: dt.date) -> _Days | None:
             first = first.replace(year=today.year + 1)
         return _Days(max(first, today), first + dt.timedelta(days=29), m.span())
     if m := _SEASON.search(s):
-        start = dt.date(today.year - 1, *_SEASON_START[m.group(1)])
+        start = dt.date(today.year - 1, *SEASON_STARTS[m.group(1)])
         while start + dt.timedelta(days=91) < today:
             start = start.replace(year=start.year + 1)
         if m.group(0).startswith("next") and start <= today + dt.timedelta(days=42):
