@@ -15,7 +15,15 @@ from django.conf import settings
 
 from apps.calls import live, transfers
 from apps.calls.models import AgentStep, Appointment, Call, HumanAgent
-from apps.calls.scheduling import Slot, SlotTaken, book_appointment, cancel_appointment, free_slots, speak_slot
+from apps.calls.scheduling import (
+    Slot,
+    SlotTaken,
+    book_appointment,
+    cancel_appointment,
+    free_slots,
+    hold_slots,
+    speak_slot,
+)
 from apps.campaigns.models import Campaign
 from apps.compliance.holidays import holiday_dates
 from apps.compliance.recording import recording_decision
@@ -38,6 +46,13 @@ NO_CALLBACK_HOLIDAYS = ("new_year", "memorial", "independence", "labor", "thanks
 
 def _zone(state: dict) -> ZoneInfo:
     return ZoneInfo(state["lead_tz"])
+
+
+def _slot(slot: dict) -> Slot:
+    """A slot as the graph keeps it (ISO UTC times) as the calendar books it."""
+    return Slot(starts_at=dt.datetime.fromisoformat(slot["starts_at"]),
+                ends_at=dt.datetime.fromisoformat(slot["ends_at"]), agent_id=slot["agent_id"],
+                agent_name=slot["agent_name"])
 
 
 def _now(state: dict) -> dt.datetime:
@@ -144,18 +159,20 @@ class DjangoCallDomain:
             kwargs["day_start"] = dt.time.fromisoformat(when["day_start"]) if when.get("day_start") else None
             kwargs["day_end"] = dt.time.fromisoformat(when["day_end"]) if when.get("day_end") else None
         skip = frozenset(dt.date.fromisoformat(day) for day in state.get("ruled_out") or ())
-        slots = self._find_slots(campaign, after=_now(state), count=2, lead_tz=_zone(state), skip_days=skip, **kwargs)
+        slots = self._find_slots(campaign, holder=state["call_id"], after=_now(state), count=2, lead_tz=_zone(state),
+                                 skip_days=skip, **kwargs)
         return [{"starts_at": s.starts_at.astimezone(dt.UTC).isoformat(),
                  "ends_at": s.ends_at.astimezone(dt.UTC).isoformat(),
                  "agent_id": s.agent_id, "agent_name": s.agent_name} for s in slots]
 
+    def hold_slots(self, state: dict, slots: list[dict]) -> None:
+        hold_slots(state["call_id"], [_slot(slot) for slot in slots])
+
     def book(self, state: dict, slot: dict) -> dict | None:
         call = Call.objects.select_related("lead").get(pk=state["call_id"])
-        chosen = Slot(starts_at=dt.datetime.fromisoformat(slot["starts_at"]),
-                      ends_at=dt.datetime.fromisoformat(slot["ends_at"]),
-                      agent_id=slot["agent_id"], agent_name=slot["agent_name"])
         try:
-            appointment = book_appointment(lead=call.lead, call=call, slot=chosen, lead_tz=state.get("lead_tz", ""),
+            appointment = book_appointment(lead=call.lead, call=call, slot=_slot(slot),
+                                           lead_tz=state.get("lead_tz", ""),
                                            notes=_notes(state.get("facts") or {}),
                                            now=dt.datetime.fromisoformat(state["now"]))  # the clock that offered it
         except SlotTaken:
@@ -171,8 +188,8 @@ class DjangoCallDomain:
     def _campaign(self, state: dict) -> Campaign:
         return Campaign.objects.get(pk=state["campaign_id"])
 
-    def _find_slots(self, campaign: Campaign, **search) -> list[Slot]:
-        return free_slots(campaign, **search)
+    def _find_slots(self, campaign: Campaign, holder: int | None = None, **search) -> list[Slot]:
+        return free_slots(campaign, holder=holder, **search)
 
     # --- after each turn ----------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.calls import call_events, live, transfers
 from apps.calls.models import CALL_STATUS_RANK, FINAL_CALL_STATUSES, Call, CallStatus, Transfer
+from apps.calls.scheduling import release_holds
 from apps.calls.slots import SlotRegistry
 from apps.core.tasks import enqueue
 from apps.costs.services import record_call_end
@@ -128,6 +129,7 @@ def finish_call(call_id: int, status: str, *, outcome: str = "", duration: int |
             events.call_completed(call)  # answered calls are announced after their analysis
             transaction.on_commit(lambda: _write_back(call_id))  # to the sheet (answered calls: after analysis)
     _give_back_slot(call_id)
+    release_holds(call_id)  # the times it offered and did not book are free for the next call
     log.info("call %s ended: %s", call_id, call.outcome)
     return True
 

@@ -300,3 +300,22 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class SlotHold(models.Model):
+    """A time a live call has put to its lead (offered, proposed or read back) and not yet booked: while the
+    hold lasts no other call offers or books it, so a lead who says "the first one" is not told it has just
+    been taken. Released when the call books, offers other times or ends; `expires_at` bounds a hold a
+    crashed process never released."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="slot_holds")
+    agent = models.ForeignKey(HumanAgent, on_delete=models.CASCADE, related_name="slot_holds")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["agent", "starts_at"], name="slothold_agent_start")]
+
+    def __str__(self) -> str:
+        return f"call {self.call_id} holds {self.agent_id} at {self.starts_at:%Y-%m-%d %H:%M}"

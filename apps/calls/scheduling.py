@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.calls.models import Appointment, HumanAgent, WorkingHours
+from apps.calls.models import Appointment, HumanAgent, SlotHold, WorkingHours
 from apps.integrations.webhooks import events
 from apps.leads.models import Lead, LeadStatus, mask_phone
 
@@ -68,16 +69,17 @@ class AgentCalendar:
 def free_slots(campaign, *, after: dt.datetime, count: int = 2, within: tuple[dt.datetime, dt.datetime] | None = None,
                day_start: dt.time | None = None, day_end: dt.time | None = None, lead_tz: ZoneInfo | None = None,
                min_notice: dt.timedelta = dt.timedelta(hours=2), horizon_days: int = 14,
-               skip_days: frozenset[dt.date] = frozenset()) -> list[Slot]:
+               skip_days: frozenset[dt.date] = frozenset(), holder: int | None = None) -> list[Slot]:
     """Up to `count` free slots with the campaign's active human agents, spread out and ordered by time.
 
     `within` bounds the meeting (start to end) and, when given, replaces the horizon; `day_start`/`day_end`
     bound it each day in the lead's zone ("next week after 5" = next week's span, day_start 17:00). Without
     `lead_tz` the lead-local rules (these and 08:00–21:00) are read in each agent's own zone. `skip_days` are
-    lead-local days the lead ruled out. Two queries: agents with their hours, then their booked appointments in
-    the search span.
+    lead-local days the lead ruled out. A time another live call holds (hold_slots) is busy; the call `holder`
+    sees its own holds free. Two queries: agents with their hours, then their booked appointments and other calls'
+    holds in the search span.
     """
-    return slots_among(lambda lower, upper: _load_agents(campaign, lower, upper),
+    return slots_among(lambda lower, upper: _load_agents(campaign, lower, upper, holder),
                        dt.timedelta(minutes=campaign.appointment_minutes), after=after, count=count, within=within,
                        day_start=day_start, day_end=day_end, lead_tz=lead_tz, min_notice=min_notice,
                        horizon_days=horizon_days, skip_days=skip_days)
@@ -107,7 +109,7 @@ def slots_among(calendars: Callable[[dt.datetime, dt.datetime], list[AgentCalend
     return _spread(merged, count, lead_tz)
 
 
-def _load_agents(campaign, lower: dt.datetime, upper: dt.datetime) -> list[AgentCalendar]:
+def _load_agents(campaign, lower: dt.datetime, upper: dt.datetime, holder: int | None = None) -> list[AgentCalendar]:
     agents: dict[int, AgentCalendar] = {}
     rows = (WorkingHours.objects.filter(agent__campaigns=campaign, agent__is_active=True)
             .values_list("agent_id", "agent__name", "agent__time_zone", "weekday", "start", "end"))
@@ -121,12 +123,13 @@ def _load_agents(campaign, lower: dt.datetime, upper: dt.datetime) -> list[Agent
         agents[agent_id].hours[weekday].append((start, end))
     if not agents:
         return []
-    busy = (Appointment.objects.filter(agent_id__in=list(agents), status=Appointment.Status.BOOKED,
-                                       starts_at__lt=upper, ends_at__gt=lower)
-            .order_by("starts_at").values_list("agent_id", "starts_at", "ends_at"))
-    for agent_id, starts_at, ends_at in busy:
-        agent = agents[agent_id]
-        agent.add_booking(starts_at, ends_at)
+    fields = ("agent_id", "starts_at", "ends_at")
+    booked = Appointment.objects.filter(agent_id__in=list(agents), status=Appointment.Status.BOOKED,
+                                        starts_at__lt=upper, ends_at__gt=lower).order_by().values_list(*fields)
+    # a time another live call put to its lead is busy too
+    held = _live_holds(list(agents), lower, upper, holder).order_by().values_list(*fields)
+    for agent_id, starts_at, ends_at in booked.union(held, all=True).order_by("starts_at"):
+        agents[agent_id].add_booking(starts_at, ends_at)
     # When several agents are free at the same time the one with fewer bookings gets the lead.
     return sorted(agents.values(), key=lambda agent: (len(agent.busy_starts), agent.name, agent.id))
 
@@ -229,6 +232,43 @@ def _apart(previous: Slot, slot: Slot, lead_tz: ZoneInfo | None) -> bool:
     return slot.starts_at.astimezone(zone).date() != previous.starts_at.astimezone(zone).date()
 
 
+# --- holding what was offered -----------------------------------------------------------------
+
+def hold_slots(call_id: int, slots: list[Slot]) -> list[Slot]:
+    """Hold `slots` for the live call `call_id` in place of what it held before (the times it puts to its lead
+    now), for SLOT_HOLD_SECONDS; the ones it now holds. A time another call booked or holds meanwhile is not held
+    (the search that found it raced that call): booking it then says it was taken."""
+    expires_at = timezone.now() + dt.timedelta(seconds=settings.SLOT_HOLD_SECONDS)
+    held = []
+    with transaction.atomic():
+        SlotHold.objects.filter(call_id=call_id).delete()
+        for slot in slots:
+            # the agent row lock makes holds and bookings of one agent take turns (as book_appointment's)
+            agent = HumanAgent.objects.select_for_update().filter(pk=slot.agent_id).first()
+            if agent is None or _overlapping_booking(agent, slot) or _held_by_another(agent, slot, call_id):
+                continue
+            SlotHold.objects.create(call_id=call_id, agent=agent, starts_at=slot.starts_at, ends_at=slot.ends_at,
+                                    expires_at=expires_at)
+            held.append(slot)
+    return held
+
+
+def release_holds(call_id: int) -> None:
+    """The call has nothing on the table any more (it booked, or it ended): its times are free for others."""
+    SlotHold.objects.filter(call_id=call_id).delete()
+
+
+def _live_holds(agent_ids: list[int], lower: dt.datetime, upper: dt.datetime, holder: int | None):
+    """Holds of other calls on these agents overlapping [lower, upper) that have not lapsed."""
+    holds = SlotHold.objects.filter(agent_id__in=agent_ids, starts_at__lt=upper, ends_at__gt=lower,
+                                    expires_at__gt=timezone.now())
+    return holds.exclude(call_id=holder) if holder is not None else holds
+
+
+def _held_by_another(agent: HumanAgent, slot: Slot, call_id: int | None) -> bool:
+    return _live_holds([agent.pk], slot.starts_at, slot.ends_at, call_id).exists()
+
+
 # --- booking --------------------------------------------------------------------------
 
 def book_appointment(*, lead: Lead, call=None, slot: Slot, lead_tz: str = "", notes: str = "",
@@ -252,11 +292,15 @@ def book_appointment(*, lead: Lead, call=None, slot: Slot, lead_tz: str = "", no
                 raise SlotTaken(f"{agent.name} no longer works at that time")
             if _overlapping_booking(agent, slot):
                 raise SlotTaken(f"{agent.name} is already booked at that time")
+            if _held_by_another(agent, slot, call.pk if call is not None else None):
+                raise SlotTaken(f"another call is offering {agent.name}'s time to its lead")
             appointment = Appointment.objects.create(
                 lead=lead, call=call, agent=agent, starts_at=slot.starts_at, ends_at=slot.ends_at,
                 lead_time_zone=lead_tz or lead.time_zone, notes=notes,
             )
             Lead.objects.filter(pk=lead.pk).update(status=LeadStatus.APPOINTMENT, updated_at=timezone.now())
+            if call is not None:
+                release_holds(call.pk)
             events.appointment_booked(appointment)
     except IntegrityError as exc:
         raise SlotTaken("another call booked that time first") from exc

@@ -298,7 +298,10 @@ class CorpusCallDomain(DjangoCallDomain):
     def _campaign(self, state: dict) -> Campaign:
         return self.campaign
 
-    def _find_slots(self, campaign: Campaign, **search) -> list[Slot]:
+    def hold_slots(self, state: dict, slots: list[dict]) -> None:
+        return None  # one call over its own calendar: nobody else to hold them from
+
+    def _find_slots(self, campaign: Campaign, holder: int | None = None, **search) -> list[Slot]:
         return slots_among(lambda lower, upper: [self.calendar],
                            dt.timedelta(minutes=campaign.appointment_minutes), **search)
 

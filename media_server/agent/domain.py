@@ -64,6 +64,10 @@ class CallDomain(Protocol):
     def free_slots(self, state: dict, when: dict | None) -> list[dict]:
         """Up to two free appointment slots (starts_at, ends_at ISO UTC, agent_id, agent_name), within `when`."""
 
+    def hold_slots(self, state: dict, slots: list[dict]) -> None:
+        """The times the agent now puts to the lead (offered, proposed, read back), in place of those it put
+        before: no other call is offered them or books them while this call may still say yes."""
+
     def book(self, state: dict, slot: dict) -> dict | None:
         """Book `slot` (one free_slots gave): {id, starts_at, agent_name}, or None when it was taken meanwhile."""
 

@@ -628,6 +628,7 @@ class AgentGraph:
         if when and when.get("exact") and slots[0]["starts_at"] == dt.datetime.fromisoformat(when["start"]) \
                 .astimezone(dt.UTC).isoformat():
             return self._read_back(state, replies, slots[0])
+        self.actions.hold_slots(state, slots)
         text = self._offer_text(state, replies, slots)
         return {"replies": [text], "offered": slots, "expecting": "slot_choice", "question": text,
                 "agent": "scheduling", "free_reply": False}
@@ -650,6 +651,7 @@ class AgentGraph:
         if not slots:
             nearest = self._nearest(state, when)
             if nearest:  # "after six on Friday": Friday's last opening, or the first one after six
+                self.actions.hold_slots(state, nearest)
                 text = self._offer_text(state, replies, nearest)
                 return {"replies": [replies.say("nothing_then"), text], "offered": nearest, "expecting": "slot_choice",
                         "question": text, "agent": "scheduling", "free_reply": False, "chosen": None}
@@ -657,6 +659,7 @@ class AgentGraph:
             return {**offer, "replies": [replies.say("nothing_then"), *offer["replies"]]} if not offer.get(
                 "hangup") else offer
         slot = slots[0]
+        self.actions.hold_slots(state, [slot])
         spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
         text = replies.say("propose", slot=spoken, human=slot["agent_name"])
         return {"replies": [text], "chosen": slot, "offered": [slot], "expecting": "confirm", "question": text,
@@ -684,6 +687,8 @@ class AgentGraph:
         return replies.say("offer_slots", first_slot=spoken[0], second_slot=spoken[1], human=human)
 
     def _read_back(self, state: CallState, replies: Replies, slot: dict) -> dict:
+        # the other time offered stays held too: "no, the other one" may still follow
+        self.actions.hold_slots(state, [slot, *(other for other in state.get("offered") or () if other != slot)])
         spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
         text = replies.say("read_back", slot=spoken, human=slot["agent_name"])
         return {"replies": [text], "chosen": slot, "expecting": "confirm", "question": text,

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.calls import scheduling
-from apps.calls.models import Appointment, HumanAgent, WorkingHours
-from apps.calls.scheduling import Slot, SlotTaken, appointment_ics, book_appointment, free_slots, speak_slot
+from apps.calls.lifecycle import finish_call
+from apps.calls.models import Appointment, Call, CallStatus, HumanAgent, SlotHold, WorkingHours
+from apps.calls.scheduling import Slot, SlotTaken, appointment_ics, book_appointment, free_slots, hold_slots, speak_slot
 from apps.campaigns.models import Campaign
 from apps.leads.models import Lead, LeadStatus
 from tests.conftest import make_lead
@@ -344,6 +345,48 @@ def test_calls_booking_different_agents_at_once_both_succeed(transactional_db, c
     results = race([slot_for(jordan, future_monday(10)), slot_for(alex, future_monday(10))], leads)
     assert all(isinstance(result, Appointment) for result in results), results
     assert Appointment.objects.filter(status=Appointment.Status.BOOKED).count() == 2
+
+
+# --- holding the times a call put to its lead ---------------------------------------------------
+
+def live_call(lead) -> Call:
+    return Call.objects.create(lead=lead, campaign=lead.campaign, status=CallStatus.IN_PROGRESS,
+                               provider="simulated", answered_at=timezone.now())
+
+
+def test_times_a_call_offered_are_neither_offered_to_nor_booked_by_another_call(campaign, lead):
+    make_agent(campaign)
+    other = make_lead(campaign, "+12125550143")
+    first, second = live_call(lead), live_call(other)
+    after = future_monday(7)
+    offered = free_slots(campaign, after=after, lead_tz=NY, holder=first.pk)
+    assert hold_slots(first.pk, offered) == offered
+
+    others = free_slots(campaign, after=after, lead_tz=NY, holder=second.pk)
+    assert not {slot.starts_at for slot in others} & {slot.starts_at for slot in offered}
+    assert free_slots(campaign, after=after, lead_tz=NY, holder=first.pk) == offered  # its own stay free to it
+    assert hold_slots(second.pk, offered) == []  # a search that raced the first call holds nothing
+    with pytest.raises(SlotTaken):
+        book_appointment(lead=other, call=second, slot=offered[0])
+
+    book_appointment(lead=lead, call=first, slot=offered[0])
+    assert not SlotHold.objects.filter(call=first).exists()  # booked: the other time it offered is free again
+    assert offered[1] in free_slots(campaign, after=after, lead_tz=NY, count=EVERYTHING, holder=second.pk)
+
+
+def test_a_call_that_ends_or_a_hold_that_lapses_frees_the_times(campaign, lead, settings):
+    jordan = make_agent(campaign)
+    other = make_lead(campaign, "+12125550143")
+    first, second = live_call(lead), live_call(other)
+    start = future_monday(10)
+    hold_slots(first.pk, [slot_for(jordan, start)])
+    assert finish_call(first.pk, CallStatus.COMPLETED)
+    assert book_appointment(lead=other, call=second, slot=slot_for(jordan, start))  # the ended call let it go
+
+    settings.SLOT_HOLD_SECONDS = 0  # a process that died holding a time, its hold then past its end
+    hold_slots(second.pk, [slot_for(jordan, start + dt.timedelta(hours=1))])
+    assert slot_for(jordan, start + dt.timedelta(hours=1)) in free_slots(campaign, after=future_monday(7), lead_tz=NY,
+                                                                         count=EVERYTHING, holder=first.pk)
 
 
 # --- the invite ----------------------------------------------------------------------------------

@@ -63,6 +63,9 @@ class RememberingDomain:
         self.asked.append(("free_slots", when))
         return SLOTS
 
+    def hold_slots(self, state: dict, slots: list[dict]) -> None:
+        self.asked.append(("hold", [slot["starts_at"] for slot in slots]))
+
     def book(self, state: dict, slot: dict) -> dict | None:
         self.asked.append(("book", slot["starts_at"]))
         return {"id": 1, "starts_at": slot["starts_at"], "agent_name": slot["agent_name"]}
@@ -118,7 +121,10 @@ def test_a_hot_buyer_is_scored_with_every_reply_and_books_through_the_domain(dom
     booked = talk.say("yes please")
 
     assert "Jordan Lee" in booked and isinstance(talk.replies[-1][-1], Hangup)
-    assert ("book", SLOTS[0]["starts_at"]) in domain.asked
+    # the times offered were held for this call from the offer on, the chosen one first at the read-back
+    holds = [entry for entry in domain.asked if entry[0] in ("hold", "book")]
+    assert holds == [("hold", [slot["starts_at"] for slot in SLOTS]),
+                     ("hold", [slot["starts_at"] for slot in SLOTS]), ("book", SLOTS[0]["starts_at"])]
     scores = [reply[0] for reply in talk.replies[1:]]  # every reply after the greeting opens with the score
     assert all(isinstance(score, Score) for score in scores)
     assert scores[0] == Score(0, "cold") and scores[-1].band == "hot" and scores[-1].value >= 70

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from apps.calls.conversation import DjangoCallDomain
-from apps.calls.models import AgentStep, AgentTransition, Appointment
+from apps.calls.models import AgentStep, AgentTransition, Appointment, SlotHold
 from apps.leads.models import DoNotCall, Lead, LeadStatus
 from media_server.agent.orchestrator import Orchestrator
 from tests.conftest import make_lead
@@ -324,14 +324,21 @@ def test_a_restarted_worker_resumes_the_call_with_what_the_lead_said(talk):
     assert resumed.agent.state(talk.call.pk)["facts"]["location"]["value"]
 
 
-def test_two_calls_racing_for_the_same_slot_never_double_book(campaign):
+@pytest.mark.parametrize("hold_seconds", [300, 0], ids=["held", "holds-lapsed"])
+def test_two_calls_qualifying_at_once_never_double_book_and_keep_the_time_they_chose(campaign, settings,
+                                                                                      hold_seconds):
+    """Each call holds the times it offers: the second is offered other times, so both book what they chose.
+    Were holds to lapse (a crashed process), the database still books the time once and the loser is offered
+    other times."""
+    settings.SLOT_HOLD_SECONDS = hold_seconds
     add_human_agents(campaign)
     leads = [make_lead(campaign, f"+1312555{n:04d}", time_zone="America/Chicago", name=f"Lead {n}") for n in (1, 2)]
     talks = [Conversation(start_call(lead)) for lead in leads]
+    read_backs = []
     for talk in talks:
         talk.greet()
         qualify_as_hot_buyer(talk)
-        talk.say("the first one")
+        read_backs.append(talk.say("the first one"))
     answers: dict[int, str] = {}
     barrier = threading.Barrier(2)
 
@@ -346,6 +353,12 @@ def test_two_calls_racing_for_the_same_slot_never_double_book(campaign):
         thread.join()
     booked = list(Appointment.objects.filter(status=Appointment.Status.BOOKED))
     assert len({(a.agent_id, a.starts_at) for a in booked}) == len(booked)  # nobody shares a slot
+    if hold_seconds:
+        assert read_backs[0] != read_backs[1]  # the second lead was offered other times
+        assert len(booked) == 2 and not any("taken" in answer for answer in answers.values()), answers
+        assert all(talk.hangup for talk in talks)
+        assert not SlotHold.objects.exists()  # booking gave back what each call held
+        return
     assert len(booked) == 1
     loser = 0 if "taken" in answers[0] else 1
     assert "taken" in answers[loser] and not talks[loser].hangup  # offered other times instead
