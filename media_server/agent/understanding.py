@@ -219,6 +219,27 @@ _OPT_OUT = _rx(
     rf"(?:\w+ ){{0,2}}?{_LISTS}\b",
     r"\b(?:so|just|now|please) stop(?: it| now| already| please| calling)*$",
     r"\bno (?:más|mas) llamadas\b", r"\bno (?:quiero|queremos) (?:más |mas )?(?:llamadas|que me llamen)\b",
+    # contact ended in formal words, the calls wished to an end, being left alone, not being on anyone's list, the
+    # number not to be used, a call wished to be the last one heard, a conditional "if you didn't call anymore"
+    r"\b(?:cease|discontinue|halt|end|terminate)(?: all| any| further| these| your| the| of)* (?:contact|contacting|"
+    r"communications?|correspondence|calls|calling|phone calls|messages|texts|solicitations?)\b",
+    r"\b(?:these|the|your|all these|all the|all your|all this|this|those) (?:\w+ )?(?:calls|calling|phone calls|"
+    r"robocalls|texts)(?: \w+){0,2}? (?:to|must|need to|needs to|has to|have to|should|got to|are going to|better) "
+    r"(?:stop|end|cease|quit)\b",
+    r"\b(?:call|calls|calling|ringing|texting)\b.*\b(?:want|need|would like|'d like) (?:it|this|that|them|all this|"
+    r"all of this|this stuff|it all) to (?:stop|end)\b",
+    r"\b(?:be|been|being|get|got|to be) left alone\b", r"\bleave (?:me|us) be\b",
+    r"\b(?:don't|do not|never|no longer) want (?:to be|me|us|my (?:\w+ )?number|this number|my name)(?: \w+)? on "
+    rf"(?:\w+'s |any |anyone's |anybody's |your |a |the |some |any of your |no )?(?:\w+ )?{_LISTS}\b",
+    r"\b(?:number|phone|cell|line)\b.*\b(?:don't|do not|never) (?:use|dial|try) (?:it|this|that)(?: one)? (?:again|"
+    r"anymore|any more|ever again)\b",
+    r"\b(?:don't|do not|never) (?:use|dial) (?:this|my|our) (?:\w+ )?(?:number|cell|phone|line)\b",
+    r"\b(?:last|final) time (?:i|we) (?:want|need|care|intend|plan|am going|'m going|will|'ll|should)(?: \w+){0,2}? "
+    r"(?:to )?(?:hear from|get a call|get called|be called|answer|pick up)\b",
+    rf"\b(?:didn't|did not|wouldn't|would not) (?:call|contact|ring|text|phone)(?: {_WHOM})? (?:again|anymore|"
+    r"any more|ever again)\b",
+    r"\b(?:if|when) (?:you|you all|you guys|you people|your (?:company|office|people)|they) (?:\w+ )?(?:stopped|"
+    rf"quit|ceased|would stop|could stop) {_CALLING}",
 )
 # What is not an opt-out although it says the words: a list they are not on, someone else told to stop, another
 # number, another channel with calls allowed ("take me off the email list but calls are fine").
@@ -266,6 +287,11 @@ _VOICEMAIL = _rx(
     r"\bvoice (?:message|messaging) system\b",
     r"\b(?:you have|you've) reached the (?:voice ?)?(?:mail ?box|mailbox|voicemail) of\b",
     r"^(?:hey |hi |hello )?(?:it's|this is) \w+(?: \w+)? (?:leave (?:one|it|a message)|you know what to do)$",
+    r"\bthe (?:person|party|number|wireless customer|customer|subscriber|mobile customer|cellular customer)(?: \w+)? "
+    r"you(?: are|'re| have)? (?:calling|trying to reach|dialed|dialled|reached)(?: \w+)? (?:is|has|was|cannot|can't)\b",
+    r"\b(?:call )?screening service\b|\bsay your name and (?:why|the reason|what)\b",
+    r"\bi (?:don't|do not|never|rarely) (?:check|listen to) (?:these|this|my voice ?mails?|voice ?mails?|"
+    r"(?:my )?messages)\b",
 )
 _WRONG_NUMBER = _rx(
     r"\bwrong (?:number|person|guy|lady|house|people|phone|one)\b",
@@ -285,6 +311,11 @@ _WRONG_NUMBER = _rx(
     r"\b(?:just|only|recently) got this (?:number|phone)\b",
     r"\bthis is a (?:business|work|office|company) (?:line|number|phone)\b",
     r"\b(?:he|she|they) (?:changed|got a new|switched) (?:numbers?|phones?)\b",
+    # dialled wrong, the person long gone from here, in Spanish
+    r"\b(?:dialed|dialled|punched in|typed in|misdialed|misdialled) (?:the )?wrong\b|\bmisdial\w*\b",
+    r"\b(?:he|she|they) (?:hasn't|has not|haven't|have not|hadn't|no longer|hasn't ever) (?:lived|lives|live|been) "
+    r"(?:here|at this (?:address|number))\b",
+    r"\bn[uú]mero equivocado\b|\bequivocad[oa]s?\b",
 )
 # "wrong number? no, this is the right number": taken back in the same breath
 _RIGHT_NUMBER = re.compile(r"\b(?:this|it|that)(?:'s| is) the right (?:number|person|one)\b|"
@@ -296,6 +327,8 @@ _SPANISH = _rx(
     r"|mande|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar|ustedes|sí)\b",
     r"\b(?:speak|speaks|talk|in) spanish\b", r"\bspanish (?:please|speaker|speaking)\b",
 )
+_PORTUGUESE = re.compile(r"\b(?:não|você|voce|português|portugues|inglês|obrigad[oa]|alô|falando|desculpa|tá|"
+                         r"falo|fala)\b")
 _FRENCH = re.compile(r"\b(?:je (?:ne )?parle|parlez|bonjour|anglais|français|francais|oui|merci)\b")
 _OTHER_LANGUAGE = re.compile(r"\b(?:speak|speaks|talk|in) (chinese|mandarin|cantonese|vietnamese|korean|russian|"
                              r"portuguese|french|arabic|hindi|tagalog)\b|\b(?:no|don't|do not) (?:speak )?english\b"
@@ -309,11 +342,13 @@ _IS_ROBOT = _rx(
     r"\b(?:are you|is this|is that|am i (?:talking|speaking) (?:to|with)|you're|you are|this is|is it|r u|are u) "
     r"(?:a |an |just a |like a |some (?:kind of |sort of )?(?:a )?|actually a |even a |really a )?(?:robot|bot|machine"
     r"|computer|ai|artificial intelligence|recording|recorded|automated|automatic|real person|real human|human|live "
-    r"person|person|real|actual person|chat ?bot|robocall|robo call)\b",
+    r"person|live human|actual human|human being|person|real|actual person|chat ?bot|robocall|robo call|chat ?gpt)\b",
     r"\bsound(?:s)? like a (?:robot|machine|computer)\b",
     r"\b(?:talk|speak) (?:to|with) (?:a |an )?(?:real|live|actual) (?:person|human|agent)\b",
-    r"\bis this (?:a )?(?:robo ?call|machine)\b", r"\bare you (?:a )?(?:bot|ai)\b",
+    r"\bis this (?:a |just |some )?(?:another )?(?:one of (?:those|them|these|your) )?(?:robo ?calls?|machine)\b",
+    r"\bare you (?:a )?(?:bot|ai)\b",
     r"\bsound(?:s|ing)? (?:like|just like) (?:a |an )?(?:bot|robot|machine|computer|recording|ai)\b",
+    r"\bchat ?gpt\b",
     r"\b(?:one of those|one of them|some kind of|some sort of|some) (?:ai|robot|bot|automated|computer) "
     r"(?:things?|calls?|voices?)\b",
     r"\bis this (?:an? )?(?:ai|bot|robot)\b",
@@ -357,13 +392,21 @@ _WHO_IS_THIS = _rx(
     r"\b(?:state|say) your name\b", r"\b(?:the )?reason (?:for|of) (?:your|the|this) call\b",
     r"\bnever heard of (?:y'all|you|you guys|your company|your (?:realty|agency|firm)|(?:\w+ )?realty|them)\b",
     r"^(?:and )?(?:who are you|you are|and you are|who might you be)$",
+    r"\bwho(?:'d| did| do) you say (?:you(?:'re| are| were)? (?:with|from|work for|called)|this (?:is|was)|"
+    r"your name)\b",
+    r"\bwhose (?:\w+ )?(?:is this|is that|are you|is calling|this is)\b",
+    r"^(?:(?:sorry|um|uh|wait|huh|hold on|and|excuse me) )*[a-z']+ who$",
     r"\b(?:which|what) (?:realty|agency|brokerage|real estate company|company|outfit|office) (?:is this|are you|is "
     r"that|did you say)\b",
 )
 _HOW_GOT_NUMBER = _rx(
-    r"\b(?:how|where|why) (?:did|do|'d) you (?:get|find|have|got|obtain) (?:a hold of )?(?:my|this|our|me)"
+    r"\b(?:how|where|why) (?:did|do|'d) you (?:even |ever |actually )?(?:get|find|have|got|obtain) (?:a hold of )?"
+    r"(?:my|this|our|me)"
     r"(?: \w+)?\b",
-    r"\bwho gave you (?:my|this|our|me)\b", r"\bhow (?:do|did) you (?:know|have) (?:my|about me)\b",
+    r"\bwho gave (?:you|you all|you guys|you people|your company)(?: \w+)? (?:my|this|our|me)\b",
+    r"\b(?:how|where) (?:do|does|did|are|is) (?:you|you all|you guys|you people|your company|y'all)(?: \w+)? "
+    r"(?:keep )?(?:getting|get|finding|having|got) (?:a ?hold of )?(?:my|this|our)\b",
+    r"\bhow (?:do|did) you (?:know|have) (?:my|about me)\b",
     r"\bwhere(?:'d| did) you get (?:my|this|that|our) \w+\b", r"\bhow'?d you get (?:my|this)\b",
     r"\bhow(?:'d| did| do)? (?:you|y'all|yeah) (?:even |guys |people |all |folks )?(?:get|find|have|got) "
     r"(?:a ?hold of |hold of )?(?:my|this|our|me)\b",
@@ -387,6 +430,7 @@ _GOODBYE = _rx(
     r"have to run|got to run|i'm hanging up|(?:gonna|going to|about to) hang up|hanging up now|talk to you later|"
     r"talk later|bye now|see ya|see yeah|see you|later then|"
     r"have a (?:good|nice|great|blessed) (?:one|day|night|evening|weekend)|i'll let you go|that's all i needed)\b",
+    r"\b(?:take care|talk soon|talk to you soon|catch you later)(?: now| then| bye)*$",
     r"\bbye$",
 )
 # "it's crazy this week": a time they are *not* free
@@ -402,8 +446,10 @@ _LATER = (r"(?:back|later|again|another time|some other time|tomorrow|tonight|ne
           r"(?:once|when)(?= (?:the )?(?:school|kids|holidays|new year|christmas|thanksgiving|easter|summer|spring|"
           r"fall|winter))|"
           r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
+_ON_ANOTHER_LINE = (r"\b(?:call|ring|try|reach) (?:me |us )?(?:(?:on|at) )?(?:my|our) "
+                    r"(?:cell|mobile|other|personal|home)\b")
 _CALLBACK = _rx(
-    rf"\b(?:call|ring|try|reach|hit|text) (?:me |us )?{_LATER}\b",
+    rf"\b(?:call|ring|try|reach|hit|text) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
     r"\bcall back\b", r"\bcall me\b",
 )
 # Brokerages a lead names when they already have an agent ("we signed with Keller Williams last week").
@@ -438,6 +484,7 @@ _OBJECTIONS = [
         r"\b(?:we're|i'm|we are|i am) not (?:looking|planning|thinking|going|trying|wanting) (?:to |on |of |about )?"
         r"(?:buy|sell|mov|list)\w*",
         r"\b(?:don't|do not) (?:want|plan|need|intend) to (?:buy|sell|move)\b",
+        r"\b(?:don't|do not) need (?:anything|nothing|a thing|any of (?:this|that|it)|your (?:help|services?))\b",
         r"\balready (?:bought|found|closed|moved|purchased)\b", r"\b(?:staying put|happy where (?:we|i) (?:are|am))\b",
         r"^(?!.*\b(?:cash|buy|buying|preapproved|looking)\b).*\balready sold\b",  # a buyer who sold is ready
         r"\bstay put\b", r"\bchanged (?:our|my|their) minds?\b", r"\b(?:filled|clicked|signed up) (?:\w+ ){0,3}by "
@@ -483,6 +530,8 @@ _OBJECTIONS = [
         r"\b(?:only|simply) (?:looking|browsing)\b", r"\bnot (?:quite |really |even )?ready(?: yet)?\b",
         r"\bwindow shopping\b", r"\bearly stages?\b", _DEFERS_MEETING.pattern, r"\bfor fun\b",
         r"\bno real (?:timeline|plans?|rush)\b",
+        r"\bjust (?:wanted|want|wanting|trying) to (?:see|know|check|get an idea|get a feel|look|find out)\b"
+        r"(?! what (?:my|our|the|this) (?:house|home|place|property|condo))",  # that asks for a valuation
     )),
     ("send_email", _rx(
         r"\b(?:email|mail|text) (?:me|us|it|that|the info|the information|something|over)\b",
@@ -493,8 +542,13 @@ _OBJECTIONS = [
         r"\b(?:don't|do not) (?:really )?do (?:phone calls|the phone|calls)\b",
     )),
     ("busy", _rx(
-        r"\b(?:i'm|i am|we're|we are) (?:really |kind of |a little |a bit |pretty |so |super |very |just )?"
+        r"(?:\b(?:i'm|i am|we're|we are) (?:really |kind of |a little |a bit |pretty |so |super |very |just |actually |"
+        r"literally |currently |still |right |\w+ly )?|^(?:(?:oh|uh|um|sorry|well|so|look|yeah) )*)"
         r"(?:busy|swamped|slammed|buried|tied up|jammed up|driving|at work|working(?! on| with| it| through)|"
+        r"(?:walking|heading|going|pulling|running) (?:into|in to) (?:a |the |my )?(?:\w+'s )?\w+|"
+        r"heading (?:out|to work|to (?:a|my) (?:meeting|appointment|class))|"
+        r"about to (?:board|get on|take off|head|start|jump|go into|walk into)|on (?:a|the|my) (?:plane|flight|train|"
+        r"bus|way)|"
         r"in a meeting|in class|in the middle of(?! (?:getting|buying|selling|moving|looking|searching|house hunting|"
         r"applying|refinancing|closing|the (?:process|paperwork|approval)|a (?:move|sale|purchase|search)))|"
         r"with (?:a |my )?(?:client|customer|"
@@ -504,7 +558,7 @@ _OBJECTIONS = [
         r"\b(?:can't|cannot|can not) (?:right )?now\b",
         r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
-        rf"\b(?:call|ring|try|reach|hit) (?:me |us )?{_LATER}\b",
+        rf"\b(?:call|ring|try|reach|hit) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
         r"\bcall back\b", r"\bcan you call\b", r"\banother time\b",
         r"\b(?:can i|i'll|i will|let me|i'm going to|i can|i'm gonna) (?:call|get back to) you(?: back| later)?\b",
         r"\b(?:i'm|i am|we're|we are) (?:at|in) (?:the )?(?:doctor|dentist|gym|store|hospital|school|church|airport|"
@@ -525,6 +579,7 @@ _OBJECTIONS = [
         r"\b(?:taxes|insurance|payments?|hoa|prices|costs?)\b(?: \w+){0,5}? (?:are |is )?killing (?:me|us)\b",
         r"\b(?:if|whether) (?:we|i) (?:can|could) (?:even |ever |really )?afford\b",
         r"\b(?:buys|gets|get) (?:you |us |me )?(?:nothing|jack|zilch) (?:around here|here|out here|in this market)\b",
+        r"\bhouse poor\b", r"\bat (?:these|those|today's|current|the current) (?:prices|rates and prices)\b",
         r"\b(?:can't|cannot|not sure (?:we|i) can|don't know if (?:we|i) can) (?:really )?swing (?:it|that)\b",
     )),
     ("market_worry", _rx(
@@ -593,6 +648,8 @@ _REPEAT = _rx(
     r"\b(?:missed|didn't hear|did not hear|lost) (?:that|the (?:first|last) (?:part|bit)|what you said|you there)\b",
     r"\bpre what\b", r"\b(?:cut|cutting|cuts) out\b", r"\bwhat was that$",
 )
+_REPEAT_FIRST = re.compile(_LEAD + r"(?:(?:can you |could you )?(?:say (?:that|it) )?one more time|"
+                           r"say (?:that|it) again|come again|repeat (?:that|it|the question)|what was that)\b")
 # "what was the second time?" asks for an offered slot again, it does not pick it
 _WHAT_WAS_SLOT = re.compile(r"\bwhat (?:was|were|is|are) the (?:first|second|other|last|later|earlier)(?: (?:one|time|"
                             r"option|day|slot)s?)?(?: again)?$")
@@ -629,7 +686,7 @@ _GREETING_IDENTITY = re.compile(
     r"\b(?:this is (?:he|she|him|her|me)|speaking$|that's me|it's me|you(?:'ve)? got (?:him|her|me)|"
     r"(?:yes|yeah) this is \w+$|^this is \w+$|\bi'?m the one (?:who|that) (?:filled|signed|asked|put|sent|submitted))")
 _GREETING = _rx(
-    _LEAD + r"(?:hello|hi|hey|hiya|howdy|good (?:morning|afternoon|evening)|hello hello)\b",
+    _LEAD + r"(?:hello|hi|hey|hiya|howdy|yello|hallo|hullo|good (?:morning|afternoon|evening)|hello hello)\b",
     r"\bhow are you\b", r"\bhow's it going\b", r"\bwhat's up\b",
     r"\b(?:you there|are you there|still there|can you hear me)\b",
 )
@@ -698,10 +755,14 @@ _DONT_KNOW = re.compile(r"\b(?:don't know|not sure|no idea|dunno|haven't (?:thou
                         r"doesn't matter|not really)\b")
 
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
-    ("relocating", r"\b(?:relocat\w*|moving (?:from \w+(?: \w+)? )?to (?!a |the |an |our |my )\w+|"
+    ("relocating", r"\b(?:relocat\w*|"
+                   r"moving (?:from \w+(?: \w+)? )?to (?!a |the |an |our |my |owning|buying|renting|own\b)\w+|"
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is) (?:moving|relocating|transferring|"
                    r"sending) (?:us|me)|transferr?(?:ed|ing)|job transfer|new job|"
-                   r"(?:for|with) (?:my |a |the |his |her )?(?:new )?(?:job|work)|"
+                   r"(?:for|with) (?:my |a |the |his |her |our |their )?(?:\w+'s )?(?:new )?(?:job|work|position|"
+                   r"promotion|residency)|"
+                   r"moving (?:down |up |over |out |back )?from (?!(?:the|a|an|our|my|this|that|renting|an apartment|"
+                   r"apartments?|condos?|here|there)\b)\w+|"
                    r"(?:moving|move) (?:here |there )?for (?:work|a job|my job)|military|pcs|pcsing|"
                    r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|stationed|"
                    r"got (?:a |an )?(?:job|offer) (?:in|out)|job (?:in|out of state))\b"),
@@ -763,6 +824,7 @@ _HAVE_NOT_STARTED = re.compile(r"\b(?:haven't|have not|not) (?:started|done|gott
 _AMOUNT = r"(\d+(?:\.\d+)?|an?|a couple(?: of)?|couple(?: of)?|a few|few)"
 _TL_UNIT = r"(day|week|month|year)s?"
 _TL_RANGE = re.compile(rf"\b{_AMOUNT}\s+(?:{_TL_UNIT}\s+)?(?:to|or|-)\s+(?:\d+(?:\.\d+)?|an?)(?:\s+{_TL_UNIT})?\b")
+_TL_NEIGHBOURS = re.compile(rf"\b(\d+) (\d+) {_TL_UNIT}\b")  # "two three months": two or three
 _TL_IN = re.compile(rf"\b(?:in|within|about|around|maybe|probably|like|next|another|the next|over the next|"
                     rf"less than|under)\s+(?:the next\s+|about\s+|like\s+|maybe\s+|another\s+)?{_AMOUNT}\s+{_TL_UNIT}\b"
                     rf"|\b{_AMOUNT}\s+{_TL_UNIT}\s+from now\b")
@@ -776,6 +838,7 @@ _TL_NOW = re.compile(_LEAD + r"(?:(?:pretty much|basically|honestly|like|probabl
                      r"(?:right now|now|soon|pretty soon|very soon|really soon)\b")
 _TL_WHILE = re.compile(r"\b(?:not for a while|a while|no rush|no hurry|not in a hurry|not (?:any ?time|any time) "
                        r"soon|in no hurry)\b")
+_TL_VAGUE = re.compile(rf"{_TL_WHILE.pattern}|{_TL_ASAP.pattern}|^(?:{_TL_NOW.pattern[1:]})$")
 _TL_NEXT_YEAR = re.compile(r"\b(?:next year|first of the year|after the new year|new year|beginning of (?:the |next )?"
                            r"year)\b")
 _TL_MONTH = re.compile(r"\b(next|this) month\b")
@@ -867,8 +930,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if u.hostile and u.intent not in ("wrong_number", "voicemail", "is_robot", "other_language", "how_got_number",
                                       "who_is_this"):
         u.intent, u.objection = "objection", "not_interested"
-    if u.intent == "repeat":
-        u.facts = [f for f in u.facts if f.name != SLOT_CHOICE]  # asked which one it was, not picked
+    if u.intent == "repeat":  # asked which one it was, not picked; "what was that, i'm at work" is no reason to move
+        u.facts = [f for f in u.facts if f.name != SLOT_CHOICE and not (f.name == "motivation"
+                                                                        and f.value not in MOTIVATIONS)]
     if u.intent in ("how_got_number", "is_robot"):
         u.facts = []  # "did you buy my number off some list?" asks about us, says nothing about them
     elif u.intent == "question" and _QUESTION_FIRST.match(c):
@@ -935,13 +999,15 @@ def _proposed_part(text: str) -> str:
         rest = text[cues[-1].end():]
         if "next week" in text[:cues[-1].start()]:  # "away next week, can we do the week after": after next week
             rest = re.sub(r"\bthe week after\b(?! next)", "the week after next", rest, count=1)
-        if _TIME_CUE.search(rest) and not _POINTS_BACK.search(rest):
+        if _TIME_CUE.search(rest) and not _POINTS_BACK.search(rest) and not _POINTS_BACK_AFTER.match(rest):
             return rest
     return text
 
 
 # "i'm off tuesday, can we do that afternoon": the day was said before the cue
 _POINTS_BACK = re.compile(r"\b(?:that|the same) (?:day|morning|afternoon|evening|night)\b")
+# "in a meeting til two, try me after": after the time said before the cue
+_POINTS_BACK_AFTER = re.compile(r"\s*(?:after|afterwards|after that|then|later)(?: then| please| ok| okay)?\s*$")
 
 
 def _only_days(when: When, days: list[str]) -> bool:
@@ -986,6 +1052,8 @@ def _other_language(c: str) -> str:
         return "und"  # written in another script, or mostly in accented letters: not English
     if _FRENCH.search(c):
         return "fr"
+    if _PORTUGUESE.search(c):
+        return "pt"
     m = _OTHER_LANGUAGE.search(c)
     if m:
         return _LANGUAGE_CODES.get(m.group(1) or m.group(2) or "", "und")
@@ -1006,6 +1074,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     if _GOODBYE.search(c) and not callback and when is None:
         declined = _DECLINE.search(c) is not None
         return "goodbye", "not_interested" if declined else "", False
+    if _REPEAT_FIRST.match(c):
+        return "repeat", "", False  # "one more time, i'm in the car": asks to hear it again, whatever the reason
     objection = _objection(c, expecting, facts, time_preference)
     asks_for_a_call = expecting == "slot_choice" and bool(_CALL_ME_BACK.search(c))  # a meeting offered, a call asked
     if objection == "busy" and not asks_for_a_call and (answering_time and (when is not None or slot) or (
@@ -1226,6 +1296,9 @@ def _introduction(tokens: list[str], start: int) -> str:
     return tokens[i] if i >= 0 and tokens[i] in _PLACE_INTRO else ""
 
 
+_QUESTION_WORDS = {"who", "what", "where", "why", "how", "huh", "which", "whose"}
+
+
 def _location(turn: _Turn, expecting: str) -> Fact | None:
     """The place the lead is buying or selling in: every place the sentence names, found in the gazetteer
     (media_server.agent.places), the preferred one kept. Words that are not a place are never a location,
@@ -1244,7 +1317,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue
         rest = [t for i, t in enumerate(tokens) if not start <= i < end and t not in _ANSWER_LEAD | _ANSWER_TAIL]
         corrects = bool(_CORRECTION_CUE.search(" ".join(tokens[max(0, start - 3):start])))  # "I meant Georgetown"
-        if not asked and not ((intro and home_talk) or len(rest) <= 1 or corrects):
+        said_alone = len(rest) <= 1 and not set(rest) & _QUESTION_WORDS  # "ava who?" asks, it names no place
+        if not asked and not ((intro and home_talk) or said_alone or corrects):
             continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
         rank = _KIND_RANK[kind] - (intro in _RELATIVE_INTRO)  # "Broken Arrow, just outside Tulsa": Broken Arrow
         rank -= 0.5 * (tokens[end - 1] in ("county", "parish"))  # "Baltimore County, Towson area": the town
@@ -1426,7 +1500,7 @@ _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd
 _YES_ANSWER = re.compile(_LEAD + r"(?:(?:yes|yeah|yep|yup|sure|correct|absolutely|definitely|of course|that's right)\b|"
                          r"(?:we do|i do|we are|i am|we did|i did|we have|i have)(?=$| (?:already|yes|actually|indeed|"
                          r"one|someone|somebody|an|a|with|got)\b))")
-_NO_ANSWER = re.compile(_LEAD + r"(?:no|nope|nah|naw|not yet|not really|we don't|i don't|we haven't|i haven't|"
+_NO_ANSWER = re.compile(_LEAD + r"(?:no|nope|nah|naw|not yet|not really|we don't|i don't|we haven't|i haven't|nobody|"
                         r"we're not|i'm not|not at the moment|never)\b(?! sure| certain| positive)|"
                         r"(?:.* )?(?:not|so|but|nope|nah)(?: [\w']+){0,4} no$")  # "not out here no", "... so no"
 _NO_AGENT_ANY_MORE = re.compile(
@@ -1506,7 +1580,8 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited)\b(?: [\w']+){0,5}? "
                       r"(?:in |on |back in )?$")
 _TL_AGO = re.compile(r"^ (?:ago|back)\b")
-_TL_MOVE = re.compile(r"\b(?:move|moving|moved|relocate|relocating|be in|be out|settled|"
+_TL_MOVE = re.compile(r"\b(?:move|moving|moved|movers|moving truck|relocate|relocating|be in|be out|settled|"
+                      r"so(?= (?:like|probably|maybe|hopefully|ideally|i guess|i'd say) )|"
                       r"in a new (?:place|house|home))\b")
 _TL_SCHOOL = re.compile(r"\b(?:(?:once|when|after) (?:the )?(?:school|school year)(?: is| gets| lets)? (?:out|over|"
                         r"done|ends)|end of (?:the )?school year|school (?:year )?(?:is )?(?:out|ends|over)|"
@@ -1520,7 +1595,8 @@ _MONTH_CUES = r"(?:(?:end|beginning|start|middle) of |early |late |mid |by |in |
               r"about |till |until |after |before |come |this |next )"
 _TL_BARE_MONTH = re.compile(rf"\b{_MONTH_CUES}?(january|february|march|april|june|july|august|september|october|"
                             rf"november|december)\b|\b{_MONTH_CUES}(may)\b|"  # "may" only with a cue: "may i ask"
-                            r"\b(may)\b(?= (?:maybe|probably|hopefully|or june|ish|at the latest)\b| ?$)")
+                            r"\b(may)\b(?= (?:maybe|probably|hopefully|or june|ish|at the latest|ideally|"
+                            r"\d{1,2}(?:st|nd|rd|th)?)\b| ?$)")
 _TL_SEASON_ANY = re.compile(r"\b(?:(next|this|in the|by|by the|by next|around|early|late|in|come|until|till|"
                             r"before|after|this coming|over the|during the|probably|maybe|like|sometime in)\s+)?"
                             r"(spring|summer|fall|autumn|winter)(?: of (next year|this year|20\d\d))?\b")
@@ -1538,6 +1614,9 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
                   if not _TL_PAST.search(s[:c[0]]) and not _TL_AGO.match(s[c[1]:])]
     if not candidates:
         return None
+    # "right away, like next month", "no rush, maybe a year": the figure they settle on, not the manner
+    concrete = [c for c in candidates if not _TL_VAGUE.search(c[3])]
+    candidates = concrete or candidates
     moving = [m.end() for m in _TL_MOVE.finditer(s)]
     after_move = [(min(c[0] - end for end in moving if end <= c[0]), c) for c in candidates
                   if any(end <= c[0] for end in moving)]
@@ -1552,6 +1631,9 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
     for m in _TL_RANGE.finditer(s):
         if m.group(2) or m.group(3):
             yield m.start(), m.end(), _in_units(_amount(m.group(1)), m.group(2) or m.group(3)), d.words(*m.span())
+    for m in _TL_NEIGHBOURS.finditer(s):
+        if int(m.group(2)) == int(m.group(1)) + 1:
+            yield m.start(), m.end(), _in_units(int(m.group(1)), m.group(3)), d.words(*m.span())
     for m in _TL_YEARS_RANGE.finditer(s):
         yield m.start(), m.end(), 12 if m.group(1) == "year" else 1, m.group(0)
     for m in [*_TL_IN.finditer(s), *(_TL_BARE.finditer(s) if asking else ())]:

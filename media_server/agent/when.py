@@ -13,8 +13,9 @@ Conventions:
   "next Tuesday" / "Tuesday next week" is the Tuesday of next calendar week (weeks start on Monday).
 - A day with no time is the whole day 00:00–23:59. "next week" is Monday 00:00 to Sunday 23:59 of next
   week, "this weekend" Saturday–Sunday of this week, "next weekend" that of next week, "next month" its
-  first to last day, "December" / "in December" the whole month, "the 15th" the next 15th still to come,
-  "December 3rd" the next December 3rd still to come.
+  first to last day, "December" / "in December" the whole month ("early next month" / "early December" the
+  1st–10th, "mid" the 11th–20th, "late" / "end of the month" the 21st to the end), "the 15th" the next 15th
+  still to come, "December 3rd" the next December 3rd still to come.
 - "in N minutes/hours" is an exact moment (seconds dropped). "in N days" is that day; "in N weeks" the
   calendar week (Mon–Sun) holding today + N weeks; "in N months" the calendar month N months on: the
   range is the unit the lead named.
@@ -59,6 +60,10 @@ _UNIT = r"(minute|min|hour|hr|day|week|month)s?"
 
 _RELATIVE = re.compile(rf"\b(?:in|give me|give us|within)\s+(?:about |like |maybe |another |around |just )?"
                        rf"{_AMOUNT}\s+{_UNIT}\b(?:\s+(and a half))?|\b{_AMOUNT}\s+{_UNIT}\s+from now\b")
+# a part of a month: its first ten days, its middle ten, or the rest ("early next month", "end of the month")
+_MONTH_PART = r"(early|earlier in|beginning of|the beginning of|start of|the start of|first part of|mid|middle of|" \
+              r"the middle of|late|later in|end of|the end of|last part of)"
+_AFTER_THAT = re.compile(r"\s+(?:right )?after (?:that|it|then|i'm back|we're back|i get back|we get back)\b")
 _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names the day(s)
     ("day_after", re.compile(r"\bday after tomorrow\b")),
     ("tomorrow", re.compile(r"\btomorrow\b")),
@@ -72,8 +77,8 @@ _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names 
     ("nth", re.compile(r"\b(?:the|on)\s+(\d{1,2})(?:st|nd|rd|th)\b"
                        r"(?!\s(?:1|one|ones|option|slot|choice|time|thing)\b)")),
     ("week", re.compile(r"\b(next|this|the following|following|the)\s+(week(?:end)?)s?\b|\b(weekend)s?\b")),
-    ("month", re.compile(r"\b(next|this)\s+month\b")),
-    ("in_month", re.compile(rf"\b(?:in|during|sometime in|early|late|mid|this|next|come|around)\s+{_FULL_MON}\b"
+    ("month", re.compile(rf"\b(?:{_MONTH_PART}\s+)?(next|this)\s+month\b|\b{_MONTH_PART}\s+(the)\s+month\b")),
+    ("in_month", re.compile(rf"\b(?:{_MONTH_PART}|in|during|sometime in|this|next|come|around)\s+{_FULL_MON}\b"
                             rf"|^{_FULL_MON}$")),
 ]
 _PART = re.compile(r"(?<!good )\b(?:in the |this |tomorrow |at )?(mornings?|afternoons?|evenings?|nights?|tonight"
@@ -153,6 +158,17 @@ def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _part_of_month(first: dt.date, last: dt.date, part: str | None) -> tuple[dt.date, dt.date]:
+    """The days of the month `part` names: 1st–10th early, 11th–20th mid, 21st to its end late."""
+    if not part:
+        return first, last
+    if part.startswith(("early", "earlier", "beginning", "the beginning", "start", "the start", "first")):
+        return first, first.replace(day=10)
+    if part.startswith(("mid", "middle", "the middle")):
+        return first.replace(day=11), first.replace(day=20)
+    return first.replace(day=21), last
+
+
 def _next_date(today: dt.date, month: int | None, day: int) -> dt.date | None:
     """The next month/day (or day of a month, when month is None) on or after today."""
     for ahead in range(0, 14):
@@ -200,9 +216,13 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
             return _Days(today, today, span)
         if kind == "weekday":
             dated = _find_days(s[:m.start()] + " " * (m.end() - m.start()) + s[m.end():], today)
-            if dated is not None and dated.first == dated.last and dated.first.weekday() == _WEEKDAYS[m.group(2)]:
-                return _Days(dated.first, dated.first, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
             wd = _WEEKDAYS[m.group(2)]  # "wednesday the 9th": the date said with it, when it is that weekday
+            if dated is not None and dated.first == dated.last and _AFTER_THAT.match(s, m.end()):
+                # "i'm back the 20th, so the monday after that": the first such weekday after the day said
+                day = dated.first + dt.timedelta(days=(wd - dated.first.weekday()) % 7 or 7)
+                return _Days(day, day, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
+            if dated is not None and dated.first == dated.last and dated.first.weekday() == wd:
+                return _Days(dated.first, dated.first, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
             if m.group(1) == "next" or m.group(3) == "next week":
                 day = _monday(today) + dt.timedelta(days=7 + wd)
             else:
@@ -238,13 +258,14 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
                 continue  # "the week" alone names nothing
             return _Days(monday, monday + dt.timedelta(days=6), span)
         if kind == "month":
-            first, last = _month_range(today.year, today.month + (1 if m.group(1) == "next" else 0))
-            return _Days(first, last, span)
+            part, which = (m.group(1), m.group(2)) if m.group(2) else (m.group(3), m.group(4))
+            first, last = _month_range(today.year, today.month + (1 if which == "next" else 0))
+            return _Days(*_part_of_month(first, last, part), span)
         if kind == "in_month":
-            month = _MONTHS[m.group(1) or m.group(2)]
+            month = _MONTHS[m.group(2) or m.group(3)]
             year = today.year + (1 if month < today.month else 0)
             first, last = _month_range(year, month)
-            return _Days(first, last, span)
+            return _Days(*_part_of_month(first, last, m.group(1)), span)
     return _named_period(s, today)
 
 

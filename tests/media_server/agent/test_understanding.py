@@ -228,7 +228,7 @@ TURNS = [
     ("por favor no me llamen", "", "opt_out", "", {}),
     # ... and what only sounds like one
     ("i'm not on your list am i", "", "unclear", "", {}),
-    ("don't call my work number call my cell", "", "unclear", "", {}),
+    ("don't call my work number call my cell", "", "objection", "busy", {}),  # a call back on another line
     ("yeah you can remove the second slot", "", "affirm", "", {}),
     # dropped g's are read as said; a has-agent statement beats "what's this about"
     ("y'all need to quit textin and callin me", "", "opt_out", "", {}),
@@ -469,8 +469,8 @@ def test_the_registry_named_as_a_fact_with_leave_to_go_on_is_no_opt_out_but_aski
     assert understand("we're on the national do not call list", now=NOW).intent == "opt_out"
 
 
-def _fact(text: str, expecting: str, name: str):
-    return next((f.value for f in understand(text, now=NOW, expecting=expecting).facts if f.name == name), None)
+def _fact(text: str, expecting: str, name: str, now: dt.datetime = NOW):
+    return next((f.value for f in understand(text, now=now, expecting=expecting).facts if f.name == name), None)
 
 
 def test_a_lapsed_preapproval_is_none_and_the_month_it_lapsed_is_no_timeline():
@@ -793,3 +793,90 @@ def test_a_day_and_a_clock_time_answer_no_question_about_moving():
 def test_a_yes_with_a_title_is_a_yes(text):
     assert understand(text, now=NOW, expecting="confirm").intent == "affirm"
 
+
+
+# --- classes read from the seventh part (fresh5); each case in other words than the corpus's ----------------------
+
+@pytest.mark.parametrize("text", [
+    "all i want is to be left alone by you people",
+    "we do not want to be on anyone's calling list",
+    "that's the last time i intend to pick up for you guys",
+    "this is a formal demand that you discontinue all calls",
+    "my cell is not for marketing so don't dial it again",
+    "i'd be grateful if you wouldn't ring this number anymore",
+    "the calls keep coming and i need them to stop",
+    "these robocalls have to end",
+])
+def test_contact_ended_in_formal_words_or_wished_to_stop_is_an_opt_out(text):
+    assert understand(text, now=NOW, expecting="permission").intent == "opt_out"
+
+
+@pytest.mark.parametrize("text", ["we want to end up near the lake", "i want to be on the waitlist for the new build",
+                                  "the noise from the highway, i want it to stop", "the last time i moved was 2019"])
+def test_ending_and_lists_about_something_else_are_no_opt_out(text):
+    assert understand(text, now=NOW, expecting="permission").intent != "opt_out"
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent"), [
+    ("pretty sure you misdialed", "permission", "wrong_number"),
+    ("she hasn't lived at this address for years, i'm the new owner", "permission", "wrong_number"),
+    ("who gave you people my information", "", "how_got_number"),
+    ("how are you guys even getting my number", "", "how_got_number"),
+    ("wait who did you say you work for", "permission", "who_is_this"),
+    ("whose number is this", "", "who_is_this"),
+    ("sorry, jordan who", "permission", "who_is_this"),
+    ("is this a live human being", "", "is_robot"),
+    ("is that chatgpt talking", "", "is_robot"),
+    ("ugh is this just another robocall", "", "is_robot"),
+    ("the subscriber you have dialed cannot be reached", "", "voicemail"),
+    ("this call is being screened, say your name and why you are calling", "", "voicemail"),
+    ("hey it's mo, i never check my voicemail so text me", "", "voicemail"),
+    ("olá não falo inglês", "permission", "other_language"),
+    ("say that one more time, the kids are screaming", "motivation", "repeat"),
+    ("ok well take care now", "", "goodbye"),
+    ("hullo", "", "greeting"),
+])
+def test_who_what_and_where_from_in_the_fifth_writers_classes(text, expecting, intent):
+    assert understand(text, now=NOW, expecting=expecting).intent == intent
+
+
+@pytest.mark.parametrize(("text", "expecting", "objection"), [
+    ("i'm actually pulling into the dentist right now", "permission", "busy"),
+    ("about to board my flight sorry", "permission", "busy"),
+    ("we'd be stretched way too thin at these prices", "budget", "price_worry"),
+    ("just wanted to get a feel for what's out there", "budget", "just_looking"),
+    ("we don't need any of this thanks", "permission", "not_interested"),
+])
+def test_busy_worries_and_refusals_in_more_words(text, expecting, objection):
+    reading = understand(text, now=NOW, expecting=expecting)
+    assert (reading.intent, reading.objection) == ("objection", objection)
+
+
+def test_a_callback_on_another_phone_or_after_a_meeting_keeps_its_time():
+    reading = understand("this is my office line, call my cell after four", now=NOW, expecting="permission")
+    assert reading.objection == "busy" and reading.when is not None and reading.when.day_start == dt.time(16)
+    reading = understand("stuck in a meeting till three, try me after", now=NOW, expecting="permission")
+    assert reading.when is not None and reading.when.day_start == dt.time(15)
+    assert understand("text my cell", now=NOW, expecting="permission").objection != "busy"
+
+
+@pytest.mark.parametrize(("text", "months"), [
+    ("in four five months", 4),
+    ("no rush, probably a year or so", 12),  # the figure they settle on, not the manner
+    ("as soon as possible, say by june", 3),
+    ("she graduates in july so probably june", 3),
+    ("we sign in april and the moving truck comes in june", 3),
+])
+def test_the_timeline_is_the_figure_they_settle_on(text, months):
+    assert _fact(text, "timeline", "timeline", now=dt.datetime(2026, 3, 10, 10, tzinfo=ZONE)) == months
+
+
+@pytest.mark.parametrize("text", ["we're relocating down from chicago for her new position",
+                                  "moving up from tampa for my husband's work"])
+def test_moving_from_another_city_for_someones_job_is_relocating(text):
+    assert _fact(text, "permission", "motivation") == "relocating"
+    assert _fact("we're moving from renting to owning", "permission", "motivation") != "relocating"
+
+
+def test_a_question_after_a_place_name_names_no_place():
+    assert _fact("austin who", "permission", "location") is None

@@ -187,3 +187,24 @@ def test_a_time_they_are_taken_is_not_the_time_they_offer_and_a_part_they_rule_o
 def test_a_period_named_by_what_happens_in_it(text, said, first, last):
     when = parse_when(text, dt.datetime.combine(said, dt.time(10), tzinfo=ZONE))
     assert when is not None and (when.start.date(), when.end.date()) == (first, last)
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("try me towards the end of the month", dt.date(2026, 3, 21), dt.date(2026, 3, 31)),
+    ("the beginning of next month is better", dt.date(2026, 4, 1), dt.date(2026, 4, 10)),
+    ("sometime mid next month", dt.date(2026, 4, 11), dt.date(2026, 4, 20)),
+    ("late april", dt.date(2026, 4, 21), dt.date(2026, 4, 30)),
+    ("next month", dt.date(2026, 4, 1), dt.date(2026, 4, 30)),  # no part named: the whole month
+])
+def test_a_part_of_a_month_is_its_first_middle_or_last_ten_days(text, first, last):
+    when = parse_when(text, dt.datetime(2026, 3, 10, 10, tzinfo=ZONE))
+    assert when is not None and (when.start.date(), when.end.date()) == (first, last)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("we fly home on the 14th so maybe the tuesday after that", dt.date(2026, 3, 17)),
+    ("i get back the 20th, friday after that works", dt.date(2026, 3, 27)),  # the 20th is a Friday: a week on
+])
+def test_a_weekday_after_a_date_said_is_the_first_one_after_it(text, day):
+    when = parse_when(text, dt.datetime(2026, 3, 10, 10, tzinfo=ZONE))
+    assert when is not None and when.start.date() == when.end.date() == day
