@@ -32,7 +32,7 @@ from pipecat.processors.frame_processor import FrameDirection
 from pipecat.utils.text.base_text_aggregator import TextType
 
 from apps.core.dbthread import run_db
-from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Score, Transfer
+from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Say, Score, Transfer
 from media_server.dsp.chain import telephone_frames
 from media_server.pipeline.frames import (
     AgentHangupFrame,
@@ -43,6 +43,7 @@ from media_server.pipeline.frames import (
     ReplyEndFrame,
     ReplyFinishedFrame,
     ReplyStartedFrame,
+    SpeechPrepareFrame,
 )
 from media_server.pipeline.records import CallRecords
 from media_server.pipeline.stage import DirectStage
@@ -69,8 +70,10 @@ def _settled(answered_by: str) -> bool:
 class AgentReplies(DirectStage):
     """Outbound calls wait for the lead's hello (or GREETING_SILENCE_SECONDS of silence) and greet (a call the lead
     made is greeted at once, as a person answering the phone would);
-    the hello itself is transcribed but not answered. Every later lead turn (speech or keypad) gets
-    a reply, one reply at a time in order. A barge-in (InterruptionFrame) stops the reply at once."""
+    the hello itself is transcribed but not answered. The greeting is decided and its first sentence rendered as the
+    call starts, while the lead says hello, so it plays the moment the hello ends however busy the worker is then
+    (unless machine detection's verdict changed meanwhile: then it is decided afresh). Every later lead turn (speech
+    or keypad) gets a reply, one reply at a time in order. A barge-in (InterruptionFrame) stops the reply at once."""
 
     def __init__(self, agent, context: CallContext, records: CallRecords, **kwargs):
         super().__init__(**kwargs)
@@ -92,6 +95,8 @@ class AgentReplies(DirectStage):
         self._holding = False  # the lead is on hold for a live transfer: their words and keys wait
         self._finished = 0  # the last reply the lead heard to its end (or that was cut)
         self._reply_finished = asyncio.Event()
+        self._prepared: asyncio.Queue | None = None  # the greeting's outputs as decided before the hello, then None
+        self._prepared_for = ""  # the machine detection verdict it was decided under
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
@@ -114,6 +119,9 @@ class AgentReplies(DirectStage):
             self._verdict.set()
         elif isinstance(frame, StartFrame):
             self.spawn(self._take_turns(), "turns")
+            if not self.context.inbound:
+                self._prepared_for, self._prepared = self._answered_by, asyncio.Queue()
+                self.spawn(self._prepare_greeting(self._prepared), "prepare-greeting")
             self.spawn(self._greet_at_once() if self.context.inbound else self._greet_after_silence(), "greet")
             self.spawn(self._watch_for_a_machine(), "amd")
         elif isinstance(frame, UserStartedSpeakingFrame):
@@ -148,9 +156,36 @@ class AgentReplies(DirectStage):
     def _greet(self) -> None:
         self._greeted = True
         hello_end = self._speech_end_ms if self._hello else 0  # the greeting answers the lead's hello
-        self._reply = self.spawn(self._say(self.agent.greeting(self.context), hello_end), "greeting")
+        self._reply = self.spawn(self._say(self._greeting(), hello_end), "greeting")
         if hello_end and not self.context.inbound:
             self.spawn(self._identify_if_late(hello_end, self._reply), "identify")
+
+    async def _prepare_greeting(self, outputs: asyncio.Queue) -> None:
+        """The greeting's outputs into `outputs` as the agent yields them (then None, or the error), its first
+        sentence handed to the voice to render ahead."""
+        await asyncio.sleep(0)  # the StartFrame goes down the pipeline first
+        rendering = False
+        try:
+            async for output in self.agent.greeting(self.context):
+                outputs.put_nowait(output)
+                if isinstance(output, Say) and not rendering and not self._greeted:
+                    rendering = True
+                    await self.push_frame(SpeechPrepareFrame((sentences(speakable(output.text)) or [output.text])[0]))
+        except Exception as exc:  # noqa: BLE001 - the greeting reports it when it gets here
+            outputs.put_nowait(exc)
+        outputs.put_nowait(None)
+
+    async def _greeting(self):
+        """The greeting decided as the call started, or decided now when it was not (or under another verdict)."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is None or self._answered_by != self._prepared_for:
+            async for output in self.agent.greeting(self.context):
+                yield output
+            return
+        while (output := await prepared.get()) is not None:
+            if isinstance(output, Exception):
+                raise output
+            yield output
 
     async def _identify_if_late(self, hello_end: int, greeting: asyncio.Task) -> None:
         """A worker too loaded to greet within IDENTIFY_AFTER_MS of the lead's hello has abandoned the call (47 CFR
@@ -401,6 +436,9 @@ class TierEscalation:
             log.info("call %s: the premium voice takes over: %s", self.call_id, why)
 
 
+MAX_RENDERED_AHEAD = 2  # sentences a call may have rendered ahead at once (the greeting's first)
+
+
 class Speech(DirectStage):
     """Each sentence → the call's voice (Piper | ElevenLabs) → 20 ms PCM16 frames at 8 kHz, pushed as
     they are made, so the first frames play while the rest is synthesised. Runs in the task of the
@@ -415,11 +453,16 @@ class Speech(DirectStage):
         self.tiers = TierEscalation(voice, meter.call_id) if meter is not None and hasattr(voice, "set_tier") else None
         self._planned: asyncio.Task | None = None
         self._billed = {LOCAL: 0, PREMIUM: 0}  # the voice's characters already on the ledger
+        self._rendered: dict[str, asyncio.Task] = {}  # sentence → (tier, audio) rendered ahead (SpeechPrepareFrame)
 
     async def process_frame(self, frame: Frame, direction: FrameDirection):
         await super().process_frame(frame, direction)
         if isinstance(frame, TTSSpeakFrame):
             await self._speak(frame.text)
+            return
+        if isinstance(frame, SpeechPrepareFrame):
+            if frame.text not in self._rendered and len(self._rendered) < MAX_RENDERED_AHEAD:
+                self._rendered[frame.text] = self.spawn(self._render(frame.text), "render-ahead")
             return
         if isinstance(frame, StartFrame) and self.tiers is not None:
             self._planned = self.spawn(self.tiers.start(), "voice-tier")
@@ -443,10 +486,31 @@ class Speech(DirectStage):
     async def _speak(self, sentence: str) -> None:
         await self._plan_ready()
         await self.push_frame(TTSTextFrame(sentence, text_type=TextType.SENTENCE))
-        async for audio in self.voice.speak(sentence):  # 8 kHz μ-law, as Twilio plays it
+        async for audio in self._audio(sentence):  # 8 kHz μ-law, as Twilio plays it
             for _, pcm in telephone_frames(audio):
                 await self.push_frame(TTSAudioRawFrame(pcm.tobytes(), TELEPHONE_RATE, 1))
         await self.push_frame(TTSStoppedFrame())
+
+    async def _audio(self, sentence: str):
+        """The sentence's audio: rendered ahead when it was, in the tier the call still speaks in; else made now."""
+        ahead = self._rendered.pop(sentence, None)
+        if ahead is not None:
+            try:
+                tier, chunks = await asyncio.shield(ahead)
+            except Exception:  # noqa: BLE001 - made now instead
+                log.warning("a sentence rendered ahead failed; saying it now", exc_info=True)
+            else:
+                if tier == getattr(self.voice, "tier", None):
+                    for audio in chunks:
+                        yield audio
+                    return
+        async for audio in self.voice.speak(sentence):
+            yield audio
+
+    async def _render(self, sentence: str) -> tuple[str | None, list[bytes]]:
+        await self._plan_ready()  # the campaign's tier first: the sentence is rendered in the voice it will have
+        tier = getattr(self.voice, "tier", None)
+        return tier, [audio async for audio in self.voice.speak(sentence)]
 
     def _bill(self, check_budget: bool) -> None:
         """The characters spoken since the last bill, per tier, to the ledger (written off the loop)."""

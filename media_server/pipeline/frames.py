@@ -150,6 +150,14 @@ class MachineDetectionFrame(SystemFrame):
 
 
 @dataclass
+class SpeechPrepareFrame(SystemFrame):
+    """A sentence the agent will say soon (the greeting, before the lead's hello): the voice may render it now,
+    so that saying it later starts at once."""
+
+    text: str
+
+
+@dataclass
 class MarkHeardFrame(SystemFrame):
     """Twilio played everything up to the mark named `mark` that we sent."""
 

@@ -84,6 +84,59 @@ def test_it_greets_when_the_hello_ends_and_does_not_answer_the_hello(call, setti
     assert rows(call) == [("lead", "Hello?", False), ("agent", GREETING, False)]
 
 
+class TimedVoice(ToneVoice):
+    """A tone voice that notes when it was asked to render each sentence."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked: list[tuple[str, float]] = []
+
+    async def speak(self, sentence: str):
+        self.asked.append((sentence, asyncio.get_running_loop().time()))
+        async for audio in super().speak(sentence):
+            yield audio
+
+
+class CountingAgent(Agent):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.greetings = 0
+
+    async def greeting(self, context):
+        self.greetings += 1
+        async for output in super().greeting(context):
+            yield output
+
+
+@pytest.mark.parametrize("verdict", ["", "machine_start"], ids=["person", "verdict-changed"])
+def test_the_greeting_is_decided_and_rendered_while_the_lead_says_hello(call, settings, verdict):
+    """The greeting's first sentence is in the voice before the hello ends, so it plays at once however loaded
+    the worker is then; a machine detection verdict that arrives in between has the greeting decided again."""
+    settings.GREETING_SILENCE_SECONDS = 10
+    agent, voice = CountingAgent(), TimedVoice()
+
+    async def run():
+        session, twilio = make_session(call, agent, ScriptedSTT("Hello?"), voice=voice)
+        await session.start()
+        line = Line(session).start()
+        await until(lambda: line.chunk >= 15)
+        if verdict:
+            await session.answered_by(verdict)
+        line.say(espeak("Hello?"))
+        await line.speech_done.wait()
+        hello_ended = asyncio.get_running_loop().time()
+        await until(lambda: twilio.events("mark"))
+        await session.end("test over")
+        return hello_ended
+
+    hello_ended = asyncio.run(run())
+    rendered = [at for sentence, at in voice.asked if sentence == GREETING]
+    assert len(rendered) == 1  # once: what was rendered ahead is what played
+    assert (rendered[0] < hello_ended) is True  # before the lead had finished saying hello
+    assert agent.greetings == (2 if verdict else 1)
+    assert rows(call)[-1] == ("agent", GREETING, False)
+
+
 async def said_hello(call, agent) -> tuple[CallSession, FakeTwilio]:
     """A session whose lead has just said "Hello?" down the line."""
     session, twilio = make_session(call, agent, ScriptedSTT("Hello?"))
