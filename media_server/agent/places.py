@@ -93,7 +93,8 @@ def warm_up() -> None:
 
 
 def _key(text: str) -> str:
-    text = text.lower().replace(".", "").replace("-", " ").replace("'", "")
+    text = text.lower().replace(".", "").replace("-", " ")
+    text = re.sub(r"\b([a-z])'(?=[a-z])", r"\1 ", text).replace("'", "")  # "coeur d'alene" as USPS spells it: d alene
     text = re.sub(r"\bsaint\b", "st", text)
     return " ".join(text.split())
 

@@ -176,7 +176,8 @@ _OPT_OUT = _rx(
     r"\bno solicit\w*\b", r"\bcan you (?:not|stop) (?:call|calling|contact)\w*\b",
     r"\b(?:didn't|did not|wouldn't|would not) (?:call|contact) (?:me |us |here )?(?:again|anymore|any more)\b",
     r"\b(?:be|been|get|got) taken off\b", r"^no (?:more )?calls?(?: please)?$", r"\bdnc\b",
-    r"\bwant (?:off|out of) (?:your|the|this|that)\b", r"\bcease and desist\b",
+    rf"\bwant (?:off|out of) (?:your|the|this|that|ur) (?:\w+ ){{0,2}}?(?:{_LISTS}|calls?|calling)\b",
+    r"\bcease and desist\b",
     r"\b(?:told|asked|begged|said to) (?:you|y'all|you guys|you folks|you people|them|your company)(?: guys| people)?"
     r"(?: \w+)? (?:to )?(?:stop|not to (?:call|contact|ring|text)|never|take me off|remove)",
     r"\b(?:don't|do not|never) want to hear from (?:you|y'all|your|this|them)\b",
@@ -240,6 +241,9 @@ _OPT_OUT = _rx(
     r"any more|ever again)\b",
     r"\b(?:if|when) (?:you|you all|you guys|you people|your (?:company|office|people)|they) (?:\w+ )?(?:stopped|"
     rf"quit|ceased|would stop|could stop) {_CALLING}",
+    # for someone else: a caregiver, a relative ("he can't handle these calls, please remove him")
+    r"\b(?:calls?|calling|list|number)\b.*\b(?:remove|delete|take off|drop) (?:him|her|them)\b",
+    r"\b(?:don't|do not|never) (?:call|contact|ring) (?:me|us)(?: back)? at all\b",
 )
 # What is not an opt-out although it says the words: a list they are not on, someone else told to stop, another
 # number, another channel with calls allowed ("take me off the email list but calls are fine").
@@ -269,6 +273,7 @@ _NOT_OPT_OUT_BEFORE = re.compile(r"\b(?:(?:don't|do not|didn't|did not|won't|nev
                                  r"(?:not|never) (?:saying|said|asking|telling you)(?: to| you to)?|"
                                  r"(?:didn't|did not) (?:say|ask|mean)(?: to| you to)?|no need to|"
                                  r"(?:you )?(?:don't|do not) (?:have|need) to) $")
+_NEGATION_FIRST = re.compile(r"(?:don't|do not)\b")
 _DONT_CALL = re.compile(r"\b(?:don't|do not|never|quit) (?:ever )?(?:call|contact|text|phone|ring|bother)"
                         r"(?: me| us| this number| here)?\b(.*)")
 _LIMIT_WORDS = {"before", "after", "until", "till", "til", "past"}
@@ -290,6 +295,7 @@ _VOICEMAIL = _rx(
     r"\bthe (?:person|party|number|wireless customer|customer|subscriber|mobile customer|cellular customer)(?: \w+)? "
     r"you(?: are|'re| have)? (?:calling|trying to reach|dialed|dialled|reached)(?: \w+)? (?:is|has|was|cannot|can't)\b",
     r"\b(?:call )?screening service\b|\bsay your name and (?:why|the reason|what)\b",
+    r"\b(?:state|say) your name and (?:why|the reason|what|your business)\b",
     r"\bi (?:don't|do not|never|rarely) (?:check|listen to) (?:these|this|my voice ?mails?|voice ?mails?|"
     r"(?:my )?messages)\b",
 )
@@ -316,6 +322,8 @@ _WRONG_NUMBER = _rx(
     r"\b(?:he|she|they) (?:hasn't|has not|haven't|have not|hadn't|no longer|hasn't ever) (?:lived|lives|live|been) "
     r"(?:here|at this (?:address|number))\b",
     r"\bn[uú]mero equivocado\b|\bequivocad[oa]s?\b",
+    r"\bthis is [a-z']+(?:'s| and sons?| brothers) (?:auto|body|shop|salon|restaurant|diner|bar|pizza|garage|plumbing|"
+    r"dental|law|insurance|towing|hardware|bakery|store|market|office|clinic)\b",
 )
 # "wrong number? no, this is the right number": taken back in the same breath
 _RIGHT_NUMBER = re.compile(r"\b(?:this|it|that)(?:'s| is) the right (?:number|person|one)\b|"
@@ -329,6 +337,9 @@ _SPANISH = _rx(
 )
 _PORTUGUESE = re.compile(r"\b(?:não|você|voce|português|portugues|inglês|obrigad[oa]|alô|falando|desculpa|tá|"
                          r"falo|fala)\b")
+_CHINESE_PINYIN = re.compile(r"\b(?:wo bu|bu hui|yingwen|ying wen|zhongwen|zhong wen|putonghua|ni hao|xie xie|"
+                             r"ting bu dong)\b")
+_HAITIAN = re.compile(r"\b(?:mwen pa|kreyòl|kreyol|ayisyen|bonjou)\b")
 _FRENCH = re.compile(r"\b(?:je (?:ne )?parle|parlez|bonjour|anglais|français|francais|oui|merci)\b")
 _OTHER_LANGUAGE = re.compile(r"\b(?:speak|speaks|talk|in) (chinese|mandarin|cantonese|vietnamese|korean|russian|"
                              r"portuguese|french|arabic|hindi|tagalog)\b|\b(?:no|don't|do not) (?:speak )?english\b"
@@ -392,8 +403,10 @@ _WHO_IS_THIS = _rx(
     r"\b(?:state|say) your name\b", r"\b(?:the )?reason (?:for|of) (?:your|the|this) call\b",
     r"\bnever heard of (?:y'all|you|you guys|your company|your (?:realty|agency|firm)|(?:\w+ )?realty|them)\b",
     r"^(?:and )?(?:who are you|you are|and you are|who might you be)$",
-    r"\bwho(?:'d| did| do) you say (?:you(?:'re| are| were)? (?:with|from|work for|called)|this (?:is|was)|"
-    r"your name)\b",
+    r"\bwho(?:'d| did| do) you say (?:you(?:'re| are| were)? (?:with|from|work for|working for|work with|working with|"
+    r"representing|called|calling (?:for|from))|"
+    r"this (?:is|was)|your name)\b",
+    r"\bwhat(?:'s| is| was) (?:the|your) (?:company|agency|brokerage|firm|outfit)(?:'s)? (?:called|name)\b",
     r"\bwhose (?:\w+ )?(?:is this|is that|are you|is calling|this is)\b",
     r"^(?:(?:sorry|um|uh|wait|huh|hold on|and|excuse me) )*[a-z']+ who$",
     r"\b(?:which|what) (?:realty|agency|brokerage|real estate company|company|outfit|office) (?:is this|are you|is "
@@ -404,6 +417,9 @@ _HOW_GOT_NUMBER = _rx(
     r"(?:my|this|our|me)"
     r"(?: \w+)?\b",
     r"\bwho gave (?:you|you all|you guys|you people|your company)(?: \w+)? (?:my|this|our|me)\b",
+    r"\bhow(?: did| do|'d) (?:you|you all|you guys|you people|y'all)(?: even| ever)? (?:find|track|get to) "
+    r"(?:me|us)\b",
+    r"\bwhat (?:website|site|form|ad|app|page) did (?:i|we)\b",
     r"\b(?:how|where) (?:do|does|did|are|is) (?:you|you all|you guys|you people|your company|y'all)(?: \w+)? "
     r"(?:keep )?(?:getting|get|finding|having|got) (?:a ?hold of )?(?:my|this|our)\b",
     r"\bhow (?:do|did) you (?:know|have) (?:my|about me)\b",
@@ -440,7 +456,8 @@ _BUSY_PERIOD = re.compile(r"\b(?:crazy|busy|hectic|swamped|slammed|packed|nuts|i
 # The lead will ring us ("I'll call you guys when I'm free", "let me get back to you"): nothing to ask them.
 _CALLS_US = re.compile(r"\b(?:i'll|i will|we'll|we will|let me|i can|i'm gonna|i'm going to|i'd|i) (?:call|ring|get "
                        r"back to|reach out to|hit) (?:you|y'all|ya)(?: guys| all| back| later| when| once| myself)*\b")
-_DECLINE = re.compile(r"\b(?:no thanks|no thank you|not interested|nope|nah)\b")
+_DECLINE = re.compile(r"\b(?:no thanks|no thank you|not interested|nope|nah|(?:ain't|am not|'m not|are not|'re not) "
+                      r"(?:buying|selling|interested))\b")
 # what follows "call me" / "try us" when it asks for a call another time
 _LATER = (r"(?:back|later|again|another time|some other time|tomorrow|tonight|next|in|at|after|around|on|this|"
           r"(?:once|when)(?= (?:the )?(?:school|kids|holidays|new year|christmas|thanksgiving|easter|summer|spring|"
@@ -485,6 +502,9 @@ _OBJECTIONS = [
         r"(?:buy|sell|mov|list)\w*",
         r"\b(?:don't|do not) (?:want|plan|need|intend) to (?:buy|sell|move)\b",
         r"\b(?:don't|do not) need (?:anything|nothing|a thing|any of (?:this|that|it)|your (?:help|services?))\b",
+        r"\b(?:just|recently) refinanced\b", r"\b(?:not|ain't|aren't|isn't) going anywhere\b",
+        r"\b(?:i|we) (?:ain't|am not|'m not|are not|'re not) (?:\w+ )?(?:buying|selling|moving) (?:nothing|anything|"
+        r"neither|either|no house|a thing)\b",
         r"\balready (?:bought|found|closed|moved|purchased)\b", r"\b(?:staying put|happy where (?:we|i) (?:are|am))\b",
         r"^(?!.*\b(?:cash|buy|buying|preapproved|looking)\b).*\balready sold\b",  # a buyer who sold is ready
         r"\bstay put\b", r"\bchanged (?:our|my|their) minds?\b", r"\b(?:filled|clicked|signed up) (?:\w+ ){0,3}by "
@@ -494,6 +514,8 @@ _OBJECTIONS = [
         _REFUSES_MEETING.pattern, r"\b(?:i'm|we're) good(?: thanks| thank you)?$", _HOSTILE.pattern,
     )),
     ("has_agent", _rx(
+        r"\bsigned (?:with|on with|up with) (?:someone|somebody|a guy|a lady|a woman|a man|an? (?:agent|realtor|"
+        r"broker))\b",
         r"\b(?:i|we)(?:'ve| have|'ve got| got| already have| already got| do have| already| do) (?:already )?"
         r"(?:got |have )?(?:an?|my|our) (?:own )?(?:agent|realtor|real estate agent|broker|guy|person)\b",
         r"\b(?:i|we)(?: (?:actually|really|already|also|just|currently))+ (?:have|got|do have|'ve got) (?:an?|my|our) "
@@ -565,9 +587,12 @@ _OBJECTIONS = [
         r"office|game)\b",
     )),
     ("price_worry", _rx(
-        r"\b(?:prices|price|homes|houses|rents|everything|it's|that's|they're) (?:are |is )?(?:just |way |so |really "
-        r"|pretty |kind of |sort of )*(?:too (?:high|expensive|much(?! (?:house|home|space|room|yard|land|work|upkeep|"
-        r"maintenance|stairs|to (?:keep|clean|maintain))))|expensive|overpriced|crazy high|insane|"
+        # "it's insane" is about prices only in a sentence about them ("after tax season, it's insane right now")
+        r"(?:\b(?:prices|price|homes|houses|rents)|^(?=.*\b(?:pric\w*|cost\w*|afford\w*|expensive|market|homes|"
+        r"houses|rents?|payments?|mortgages?)\b).*?\b(?:everything|it's|that's|they're)) (?:are |is )?"
+        r"(?:just |way |so |really |pretty |kind of |sort of )*"
+        r"(?:too (?:high|expensive|much(?! (?:house|home|space|room|yard|land|work|"
+        r"upkeep|maintenance|stairs|to (?:keep|clean|maintain))))|expensive|overpriced|crazy high|insane|"
         r"ridiculous|outrageous|through the roof|out of control)\b",
         r"\btoo expensive\b", r"\boverpriced\b",
         r"\b(?:can't|cannot|can not|couldn't|don't think (?:i|we) can|unable to) (?:really |even )?afford\b",
@@ -580,9 +605,13 @@ _OBJECTIONS = [
         r"\b(?:if|whether) (?:we|i) (?:can|could) (?:even |ever |really )?afford\b",
         r"\b(?:buys|gets|get) (?:you |us |me )?(?:nothing|jack|zilch) (?:around here|here|out here|in this market)\b",
         r"\bhouse poor\b", r"\bat (?:these|those|today's|current|the current) (?:prices|rates and prices)\b",
+        r"\bwith (?:prices|the prices|home prices|house prices) (?:like (?:this|that|these)|where they are|"
+        r"the way they are)\b",
+        r"\b(?:no way|can't|cannot|couldn't) (?:we |i )?(?:can |could )?(?:swing|afford|manage) (?:it|that)\b",
         r"\b(?:can't|cannot|not sure (?:we|i) can|don't know if (?:we|i) can) (?:really )?swing (?:it|that)\b",
     )),
     ("market_worry", _rx(
+        r"\bgive up (?:my|our|a|this|that) (?:\w+ ){0,3}?(?:rate|mortgage)\b", r"\blocked in at\b",
         r"\b(?:interest )?rates? (?:are |is )?(?:just |way |so |really |too |pretty |still )*(?:high|crazy|insane|"
         r"ridiculous|through the roof)\b",
         r"\bwait(?:ing)? (?:for|until|till|til|on) (?:the )?(?:interest )?(?:rates?|market|prices?|things|economy)\b",
@@ -646,8 +675,12 @@ _REPEAT = _rx(
     r"\bwhat (?:was|is) the question\b", r"\bwhat (?:were|was) you saying\b", r"\bwhere were we\b",
     r"\byou were saying\b", r"\byou're cutting out\b",
     r"\b(?:missed|didn't hear|did not hear|lost) (?:that|the (?:first|last) (?:part|bit)|what you said|you there)\b",
-    r"\bpre what\b", r"\b(?:cut|cutting|cuts) out\b", r"\bwhat was that$",
+    r"\bpre what\b", r"\b(?:cut|cutting|cuts) out\b", r"\bwhat was that$", r"^(?:huh|what|sorry) (?:what|huh)$",
+    r"\b(?:didn't|did not|couldn't|could not) (?:catch|hear|get) (?:any|a word|all|half|most) of (?:that|it|what)\b",
+    r"^(?:wait |sorry |hold on )*what (?:day|time|date) (?:was|is) (?:that|it)\b",
 )
+_HOLD_ON = re.compile(r"\b(?:hold on|hang on|one sec|one second|just a sec|just a second|gimme a sec|give me a (?:sec|"
+                      r"second|minute))\b")
 _REPEAT_FIRST = re.compile(_LEAD + r"(?:(?:can you |could you )?(?:say (?:that|it) )?one more time|"
                            r"say (?:that|it) again|come again|repeat (?:that|it|the question)|what was that)\b")
 # "what was the second time?" asks for an offered slot again, it does not pick it
@@ -663,7 +696,8 @@ _QUESTION = _rx(
 _AFFIRM = _rx(
     _LEAD + r"(?:yes|yessir|yeah|yep|yup|sure|certainly|absolutely|definitely|of course|correct|right(?! away| now)|"
     r"exactly|perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
-    r"go ahead|please do|for sure|totally|you bet|i guess|why not|affirmative|that's right|that's correct|that's it|"
+    r"go ahead|go for it|please do|for sure|totally|you bet|you betcha|i guess|why not|"
+    r"affirmative|that's right|that's correct|that's it|"
     r"no problem|not a problem|no worries|that'd be great|good(?! morning| afternoon| evening))\b",
     r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great)|"
     r"that would be (?:great|fine|perfect)|let's do (?:it|that))\b",
@@ -684,7 +718,8 @@ _DENY = _rx(
 _GO_AHEAD = re.compile(r"\b(?:go ahead|go on|fire away|shoot|carry on|keep going|i'm listening)(?: then| please)?$")
 _GREETING_IDENTITY = re.compile(
     r"\b(?:this is (?:he|she|him|her|me)|speaking$|that's me|it's me|you(?:'ve)? got (?:him|her|me)|"
-    r"(?:yes|yeah) this is \w+$|^this is \w+$|\bi'?m the one (?:who|that) (?:filled|signed|asked|put|sent|submitted))")
+    r"(?:yes|yeah) this is \w+$|^this is \w+$|\bi'?m the one (?:who|that) (?:filled|signed|asked|put|sent|submitted)|"
+    r"^(?:(?:yeah|yes|yep|uh|um) )+(?:hello|hi|hey)(?: there)?$)")
 _GREETING = _rx(
     _LEAD + r"(?:hello|hi|hey|hiya|howdy|yello|hallo|hullo|good (?:morning|afternoon|evening)|hello hello)\b",
     r"\bhow are you\b", r"\bhow's it going\b", r"\bwhat's up\b",
@@ -693,10 +728,12 @@ _GREETING = _rx(
 
 # --- facts -----------------------------------------------------------------------------------------------
 
-_NEGATED = re.compile(r"\b(?:not|don't|do not|never|no|won't|wouldn't|aren't|isn't|can't|didn't)(?: [\w']+){0,2} $")
+_NEGATED = re.compile(r"\b(?:not|don't|do not|never|no|won't|wouldn't|aren't|isn't|can't|didn't|ain't)"
+                      r"(?: [\w']+){0,2} $")
 _INTENT_PREFIX = r"(?:(?:looking|want|wanting|planning|trying|hoping|going|need|needing|like|thinking about|" \
                  r"thinking of|ready|wanted|plan) (?:to )?)?"
 _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|buyers|first (?:home|house)|"
+                  r"new construction|(?:eyeing|looking at|interested in) (?:\w+ ){0,3}?new builds?|"
                   r"(?:pick|picking) up (?:a |some |a couple |a few |another )?(?:more )?(?:rental|investment|"
                   r"propert|house|home|condo|duplex|doors)\w*|find (?:something|a place|a house|a home)|"
                   r"(?:looking for|find|get|move into) (?:a|an|our|my) (?:new |bigger |smaller )?(?:house|home|place|"
@@ -704,7 +741,9 @@ _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|b
                   r"(?:looking for|find|get|want|need|picking up|pick up) (?:a couple |a few |some |more |another |"
                   r"two |three |a )?(?:duplex|duplexes|triplex|triplexes|fourplex|fourplexes|rentals?|"
                   r"rental propert\w*|investment propert\w*|multi ?family|multifamily|flips?|fixer uppers?))\b")
-_SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|list (?:my|our|the) (?:house|home|place|condo|"
+_SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|fsbo|for sale by owner|unload|offload|"
+                   r"(?:selling|sell|doing) it (?:ourselves|myself|on our own|on my own)|"
+                   r"list (?:my|our|the) (?:house|home|place|condo|"
                    r"property)|listing (?:my|our|the)|put (?:my|our|the) (?:house|home|place) (?:on the market|up for "
                    r"sale)|relist\w*|(?:back|put it back) on the market)\b")
 _RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|like) to rent|(?:we'd|we would|i'd|"
@@ -772,18 +811,25 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                        r"new|fifth) (?:kid|child|baby)|(?:house|place) is bursting|bursting at the seams|"
                        r"outgr[eo]wn? (?:the|our|this) (?:house|place))\b"),
     ("downsizing", r"\b(?:downsiz\w*|something smaller|(?:a )?smaller (?:place|house|home|one)|too big|empty nest\w*|"
-                   r"kids (?:moved|are) out|too much house)\b"),
+                   r"kids (?:moved|are) out|too much house|kids are (?:gone|grown)|rattling around|"
+                   r"(?:don't|do not) need (?:\w+ )?(?:bedrooms|rooms|that much (?:house|space|room)) any ?more|"
+                   r"(?:done|tired of) (?:mowing|yard work|the yard|the stairs|keeping up))\b"),
     ("upsizing", r"\b(?:upsiz\w*|(?:a )?(?:bigger|larger) (?:place|house|home|one)|something bigger|"
                  r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up(?! (?:to|north|there|here|closer|near))|"
+                 r"anything bigger|"
                  r"too small)\b"),
     ("investment", r"\b(?:invest\w*|rentals?(?! not)(?: (?:property|properties|income|units?))?|flip\w*|airbnb|"
                    r"income propert\w*|cash flow|portfolio|(?:more|few|couple) (?:more )?doors|multi ?family|duplex\w*|"
+                   r"1031|ten thirty one|"
                    r"fourplex|short term rental|str)\b"),
     ("first home", r"\b(?:first (?:home|house|time|place)|tired of (?:renting|paying rent)|stop renting|"
                    r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy) our own (?:place|home|house))\b"),
     ("retiring", r"\bretir\w*\b"),
     ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up)\b"),
-    ("inherited", r"\b(?:inherit\w*|passed away|probate|estate sale|(?:mom|dad|mother|father|parents|grandma|"
+    ("inherited", r"\b(?:inherit\w*|passed away|probate|estate sale|"
+                  r"(?:mom|dad|mother|father|mama|papa|grandma|grandpa|aunt|uncle) (?:passed|died)\b(?=.*\b(?:house|"
+                  r"home|place|property|land)\b)|(?:my|our) (?:\w+ )?(?:dad|mom|father|mother|parents|grandma|grandpa|"
+                  r"aunt|uncle) left (?:me|us)|(?:mom|dad|mother|father|parents|grandma|"
                   r"grandmother|grandpa|grandfather|aunt|uncle)'?s? (?:old )?(?:house|home|place)|passed (?:and|on)|"
                   r"left (?:me|us) (?:the|his|her|their) (?:house|home|place)|ended up with (?:his|her|their|the) "
                   r"(?:house|home|place))\b"),
@@ -815,7 +861,9 @@ _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preappro
                       r"(?:have|got) (?:a |our |my |the )?(?:preapproval|approval letter|pre ?qual)|approved for|"
                       r"got approved|loan is approved|have financing|financing (?:is )?"
                       r"(?:lined up|in place|ready|set))\b")
-_WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bgetting there\b|"
+_WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bin progress\b|\bgetting there\b|"
+                            r"\b(?:lender|bank|broker|loan officer) has (?:all )?(?:our|my|the) (?:stuff|paperwork|"
+                            r"docs|documents|application)\b|"
                             r"\b(?:in the )?middle of it\b|\bgoing through (?:our |the )?(?:paperwork|application|"
                             r"it)\b|\bpaperwork\b|\bunderwriting\b|\bapplied\b|\bapplication\b")
 _HAVE_NOT_STARTED = re.compile(r"\b(?:haven't|have not|not) (?:started|done|gotten|applied|looked into)(?: \w+)?"
@@ -831,13 +879,17 @@ _TL_IN = re.compile(rf"\b(?:in|within|about|around|maybe|probably|like|next|anot
 _TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |like |hopefully |i'd say |i think |idk |"
                       rf"i dunno |dunno |i don't know |not sure |honestly |hmm |oh )*"
                       rf"{_AMOUNT}\s+{_TL_UNIT}\b")
-_TL_ASAP = re.compile(r"\b(?:asap|a s a p|as soon as (?:possible|we can|i can)|right away|immediately|yesterday|"
+_TL_ASAP = re.compile(r"\b(?:asap|a s a p|as soon as (?:possible|we can|i can)|right away|"
+                      r"(?<!me )(?<!us )(?<!it )(?<!this )immediately|yesterday|"
                       r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month|(?:the )?sooner the "
                       r"better|as fast as (?:possible|we can|i can))\b")
 _TL_NOW = re.compile(_LEAD + r"(?:(?:pretty much|basically|honestly|like|probably|kind of|kinda) )?"
                      r"(?:right now|now|soon|pretty soon|very soon|really soon)\b")
 _TL_WHILE = re.compile(r"\b(?:not for a while|a while|no rush|no hurry|not in a hurry|not (?:any ?time|any time) "
                        r"soon|in no hurry)\b")
+# "i got the letter yesterday": the day something happened, not "we needed it yesterday"
+_DONE_YESTERDAY = re.compile(r"\b(?:got|received|called|signed|talked|spoke|heard|filled|sent|came|had|saw|emailed|"
+                             r"texted|applied)\b(?: [\w']+){0,5} $")
 _TL_VAGUE = re.compile(rf"{_TL_WHILE.pattern}|{_TL_ASAP.pattern}|^(?:{_TL_NOW.pattern[1:]})$")
 _TL_NEXT_YEAR = re.compile(r"\b(?:next year|first of the year|after the new year|new year|beginning of (?:the |next )?"
                            r"year)\b")
@@ -930,9 +982,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if u.hostile and u.intent not in ("wrong_number", "voicemail", "is_robot", "other_language", "how_got_number",
                                       "who_is_this"):
         u.intent, u.objection = "objection", "not_interested"
-    if u.intent == "repeat":  # asked which one it was, not picked; "what was that, i'm at work" is no reason to move
-        u.facts = [f for f in u.facts if f.name != SLOT_CHOICE and not (f.name == "motivation"
-                                                                        and f.value not in MOTIVATIONS)]
+    if u.intent == "repeat":  # asks to hear it again: "one more time, slower" is no figure, no pick, no reason
+        u.facts = []
     if u.intent in ("how_got_number", "is_robot"):
         u.facts = []  # "did you buy my number off some list?" asks about us, says nothing about them
     elif u.intent == "question" and _QUESTION_FIRST.match(c):
@@ -942,8 +993,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
             and not u.hostile \
             and any(f.name == "has_agent" and f.value is True for f in u.facts):
         u.intent, u.objection = "objection", "has_agent"  # an agent of their own, asked or said in passing
-    if u.ruled_out and expecting in ("slot_choice", "confirm") and (u.intent in ("unclear", "deny", "inform")
-                                                                   or u.objection == "busy"):
+    if u.ruled_out and expecting in ("slot_choice", "confirm", "callback_time") and (
+            u.intent in ("unclear", "deny", "inform") or u.objection == "busy"):
         u.intent, u.objection = "schedule", ""  # "any day but monday, i'm slammed mondays": a day ruled out
     if attach_when and when is not None:
         u.when = when
@@ -985,7 +1036,9 @@ _QUESTION_FIRST = re.compile(_LEAD + r"(?:how|what|what's|why|when|where|which|w
 # about next Monday at ten", "this week's a zoo, call me next week").
 _PROPOSAL_CUE = re.compile(r"\b(?:call (?:me|us)(?: back)?|call back|try (?:me|us)|reach (?:me|us)|ring (?:me|us)|"
                            r"how about|what about|can we (?:do|make it|say)|could we (?:do|make it|say)|"
-                           r"let's (?:do|say|make it))\b")
+                           r"let's (?:do|say|make it)|(?:can|could|would|will) (?:she|he|they|you|dana|someone|"
+                           r"somebody|your agent|the agent) (?:do|make it|meet|come)|"
+                           r"is(?= \w+(?: \w+)? (?:possible|available|open|an option)\b))\b")
 _CALL_ME_BACK = re.compile(r"\b(?:call (?:me|us) back|call back|(?:can|could) you (?:call|try|ring) (?:me|us)?|"
                            r"call me (?:next|on|in|after|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|"
                            r"saturday|sunday))\b")
@@ -1035,7 +1088,9 @@ def _is_opt_out(c: str, time_preference: str) -> bool:
 
     def counts(m: re.Match) -> bool:
         inside = any(start <= m.start() < end for start, end in vetoed)
-        return not inside and not _NOT_OPT_OUT_BEFORE.search(c[:m.start()])
+        # a request that is itself a "don't" is not undone by a "never" before it ("never, don't call me at all")
+        emphatic = _NEGATION_FIRST.match(m.group(0)) is not None
+        return not inside and (emphatic or not _NOT_OPT_OUT_BEFORE.search(c[:m.start()]))
 
     if any(counts(m) for m in _OPT_OUT.finditer(c)):
         return True
@@ -1050,6 +1105,10 @@ def _other_language(c: str) -> str:
     if letters and (sum(not ch.isascii() for ch in letters) > len(letters) / 3
                     or any(ord(ch) > 0x024F for ch in letters)):
         return "und"  # written in another script, or mostly in accented letters: not English
+    if _CHINESE_PINYIN.search(c):
+        return "zh"
+    if _HAITIAN.search(c):
+        return "ht"
     if _FRENCH.search(c):
         return "fr"
     if _PORTUGUESE.search(c):
@@ -1104,6 +1163,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         return "repeat", "", False
     if _HOW_ARE_YOU.search(c) and not facts:
         return "greeting", "", False
+    if (hold := _HOLD_ON.search(c)) and not facts and not _AFFIRM.match(c) and not _AFFIRM.search(c, hold.end()):
+        return "unclear", "", False  # "oh no the pasta, hang on": a pause, no answer yet (the question stays)
     if _QUESTION.search(c) and not _mostly_affirmation(c):
         return "question", "", False
     informs = bool(facts) and expecting not in ("confirm", "slot_choice")
@@ -1296,7 +1357,7 @@ def _introduction(tokens: list[str], start: int) -> str:
     return tokens[i] if i >= 0 and tokens[i] in _PLACE_INTRO else ""
 
 
-_QUESTION_WORDS = {"who", "what", "where", "why", "how", "huh", "which", "whose"}
+_QUESTION_WORDS = {"who", "what", "where", "why", "how", "huh", "which", "whose", "who's", "what's", "where's"}
 
 
 def _location(turn: _Turn, expecting: str) -> Fact | None:
@@ -1420,6 +1481,10 @@ _CAP_MONEY = re.compile(r"\b(?:approved (?:us |me )?(?:for|up to|to)|preapproved
 _MIN_PRICE = 10_000  # a home's price; less is rent, a payment or a year
 
 
+_SPLIT_THE_DIFFERENCE = re.compile(r"\b(?:in between|in the middle|between (?:the two|those|them)|"
+                                   r"split the difference)\b")
+
+
 def _budget(turn: _Turn, expecting: str) -> Fact | None:
     """The price the lead has in mind, said anywhere in the call when the words say money. Of several amounts:
     ones about other money (what they paid, their rent, what the bank approved) give way to the one they want;
@@ -1450,6 +1515,10 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
             high = Money(scaled, high.high, high.start, high.end)
         if _ASKING_AND_FLOOR.search(" ".join(tokens[max(0, low.start - 3):high.start])):
             bottom, top = sorted((low.amount, high.amount))  # "asking 565 but i'd take 540": 540 to 565
+            return Fact("budget", bottom, " ".join(tokens[low.start:high.end]), high=top)
+        after = " ".join(tokens[high.end:high.end + 5])
+        if low.amount != high.amount and _SPLIT_THE_DIFFERENCE.search(after):
+            bottom, top = sorted((low.amount, high.amount))  # "he says four, i say four fifty, so in between"
             return Fact("budget", bottom, " ".join(tokens[low.start:high.end]), high=top)
         if between and low.amount < high.amount and (
                 set(between) <= {"maybe", "or", "to", "probably", "possibly", "up", "even"}
@@ -1497,7 +1566,8 @@ _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd
 
 # A yes or no to the question just asked. "We are" or "I have" is one only said alone or about the thing asked
 # ("we are, with Compass"), not as the start of something else ("we are over on the east side").
-_YES_ANSWER = re.compile(_LEAD + r"(?:(?:yes|yeah|yep|yup|sure|correct|absolutely|definitely|of course|that's right)\b|"
+_YES_ANSWER = re.compile(_LEAD + r"(?:(?:technically|i mean|i guess|well|uh|um) )*"
+                         r"(?:(?:yes|yeah|yep|yup|sure|correct|absolutely|definitely|of course|that's right)\b|"
                          r"(?:we do|i do|we are|i am|we did|i did|we have|i have)(?=$| (?:already|yes|actually|indeed|"
                          r"one|someone|somebody|an|a|with|got)\b))")
 _NO_ANSWER = re.compile(_LEAD + r"(?:no|nope|nah|naw|not yet|not really|we don't|i don't|we haven't|i haven't|nobody|"
@@ -1513,7 +1583,11 @@ _NO_AGENT_ANY_MORE = re.compile(
 # its yes or no is about what it names, not about the question just asked.
 _ABOUT_FINANCING = re.compile(r"\b(?:preapproved|prequalified|preapproval|approved|lender|mortgage|loan|cash)\b")
 _ABOUT_AN_AGENT = re.compile(rf"\b{_AGENT_NOUN}")
-_LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b")  # to "do you have an agent?": no longer
+_LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b|"
+                            r"\blisted (?:it )?with (?:\w+ ){1,3}?but (?:it|that|the (?:listing|contract)) "
+                            r"(?:expired|ran out|lapsed|ended)\b")
+# "my cousin's a realtor but she's in ohio, so no": the answer they end on
+_ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$")  # to "do you have an agent?": no longer
 _NO_AGENT_SIGNED = re.compile(r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:with|up with) "
                               r"(?:anybody|anyone|any of them|an agent|a realtor)\b|\b(?:didn't|did not|haven't|"
                               r"have not|never) (?:sign|signed) (?:anything|a contract|an agreement|any (?:contract|"
@@ -1526,7 +1600,7 @@ _NO_AGENT = re.compile(r"\b(?:don't|do not|doesn't|haven't|have not|not|no|never
 
 def _has_agent(c: str, expecting: str) -> Fact | None:
     m = _NO_AGENT_ANY_MORE.search(c) or _NO_AGENT.search(c) or (
-        _NO_AGENT_SIGNED.search(c) if expecting == "has_agent" else None)
+        (_NO_AGENT_SIGNED.search(c) or _ENDS_NO.search(c)) if expecting == "has_agent" else None)
     if m:
         return Fact("has_agent", False, m.group(0))
     m = _HAS_AGENT.search(c)
@@ -1577,8 +1651,11 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"\b(?:back|last|expired|lapsed|ended) (?:in |on )?(?:the )?$|"
                       # a month after a deed done: "she passed in december", "we took it off the market in january"
                       r"(?<!be )(?<!get )(?<!got )(?<!to )(?<!been )\b(?:passed|passed away|died|took|pulled|listed|"
-                      r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited)\b(?: [\w']+){0,5}? "
-                      r"(?:in |on |back in )?$")
+                      r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited|ran out)\b(?: [\w']+){0,5}? "
+                      r"(?:in |on |back in )?$|"
+                      # something not done for a while: "we haven't heard from her in like two months"
+                      r"\b(?:haven't|hasn't|have not|has not|hadn't|didn't)\b(?: (?!but\b|so\b|and\b|maybe\b|"
+                      r"probably\b)[\w']+){1,5}? (?:(?:in|for) (?:like |about |almost |over |nearly )?)?$")
 _TL_AGO = re.compile(r"^ (?:ago|back)\b")
 _TL_MOVE = re.compile(r"\b(?:move|moving|moved|movers|moving truck|relocate|relocating|be in|be out|settled|"
                       r"so(?= (?:like|probably|maybe|hopefully|ideally|i guess|i'd say) )|"
@@ -1611,7 +1688,8 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     d = turn.digits
     s = d.s
     candidates = [c for c in _timeline_candidates(d, s, expecting, now)
-                  if not _TL_PAST.search(s[:c[0]]) and not _TL_AGO.match(s[c[1]:])]
+                  if not _TL_PAST.search(s[:c[0]]) and not _TL_AGO.match(s[c[1]:])
+                  and not (c[3] == "yesterday" and _DONE_YESTERDAY.search(s[:c[0]]))]
     if not candidates:
         return None
     # "right away, like next month", "no rush, maybe a year": the figure they settle on, not the manner
@@ -1740,6 +1818,10 @@ _NAMES_A_DAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturd
                           r"weekend)\b")
 
 
+_REFUSED_BEFORE = re.compile(r"\b(?:can't|cannot|can not|couldn't|won't|don't|do not|not|no) (?:\w+ )?"
+                             r"(?:do |make |take |work |use )?$")
+
+
 def _slot_choice(c: str, expecting: str) -> Fact | None:
     if expecting != "slot_choice" or (_DENY.match(c) and "neither" in c) or _ORDINAL_ADVERB.search(c) \
             or _DEFERS_MEETING.search(c):
@@ -1748,6 +1830,9 @@ def _slot_choice(c: str, expecting: str) -> Fact | None:
     first = _SLOT_FIRST.search(c)
     if first and first.group(0) in ("earliest", "soonest", "earlier", "sooner") and _NAMES_A_DAY.search(c):
         first = None  # "the earliest you've got on thursday": the earliest of that day, not the first offer
+    if first and first.group(0) in ("either", "whichever", "anyone", "any of them") and _REFUSED_BEFORE.search(
+            c[:first.start()]):
+        first = None  # "i can't do either": a refusal of both, not a pick
     if second and (not first or second.start() < first.start()):
         return Fact(SLOT_CHOICE, 2, second.group(0))
     if first:

@@ -77,6 +77,7 @@ _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names 
     ("nth", re.compile(r"\b(?:the|on)\s+(\d{1,2})(?:st|nd|rd|th)\b"
                        r"(?!\s(?:1|one|ones|option|slot|choice|time|thing)\b)")),
     ("week", re.compile(r"\b(next|this|the following|following|the)\s+(week(?:end)?)s?\b|\b(weekend)s?\b")),
+    ("any_day", re.compile(r"\b(?:any|whatever|whichever) (?:week ?)?day\b(?! (?:is|works) (?:bad|hard))")),
     ("month", re.compile(rf"\b(?:{_MONTH_PART}\s+)?(next|this)\s+month\b|\b{_MONTH_PART}\s+(the)\s+month\b")),
     ("in_month", re.compile(rf"\b(?:{_MONTH_PART}|in|during|sometime in|this|next|come|around)\s+{_FULL_MON}\b"
                             rf"|^{_FULL_MON}$")),
@@ -257,6 +258,8 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
             if which == "the":
                 continue  # "the week" alone names nothing
             return _Days(monday, monday + dt.timedelta(days=6), span)
+        if kind == "any_day":  # "any weekday (but wednesday)": the week ahead, the days they ruled out left out
+            return _Days(today + dt.timedelta(days=1), today + dt.timedelta(days=7), span)
         if kind == "month":
             part, which = (m.group(1), m.group(2)) if m.group(2) else (m.group(3), m.group(4))
             first, last = _month_range(today.year, today.month + (1 if which == "next" else 0))
@@ -273,7 +276,7 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
 # Each is the fortnight after the day named (or the season itself), so a call back lands early in it.
 _AFTER_DAY = re.compile(r"\b(?:after|past|once|when|following) (?:the )?(holidays|new years?|the new year|first of the "
                         r"year|christmas|thanksgiving|easter|(?:4th|fourth) of july|july (?:4th|fourth)|labor day|"
-                        r"memorial day)\b(?: (?:is|are) (?:over|done|past))?")
+                        r"memorial day|tax (?:season|day|time)|taxes)\b(?: (?:is|are) (?:over|done|past|filed))?")
 _SCHOOL_OUT = re.compile(r"\b(?:once|when|after) (?:the )?(?:kids are out of school|school(?: year)?"
                          r"(?:'s| is| gets| lets)? (?:out|over|done|ends))\b|\b(?:summer break|summer vacation)\b")
 _SEASON = re.compile(r"\b(?:in|this|next|during|over|come|by) (?:the )?(spring|summer|fall|autumn|winter)(?:time)?\b")
@@ -311,6 +314,8 @@ def _holiday(name: str, year: int) -> dt.date:
         return _nth_weekday(year, 9, 0, 1)
     if name == "memorial day":
         return _nth_weekday(year, 5, 0, -1)
+    if name.startswith("tax"):
+        return dt.date(year, 4, 15)  # the filing deadline
     return dt.date(year, 7, 4)
 
 
@@ -426,8 +431,14 @@ class _Times:
                     self._limit(m, **{side: time})
                     return
 
-    def _narrowed(self, s: str) -> None:
-        m = _NARROWS.search(s)
+    def narrow_after(self, s: str, start: int) -> None:
+        """A day named, then "like eleven": the time said after the day narrows it (before it, it may be
+        anything: "we have like 2 showings saturday")."""
+        if self.exact is None and not self.limited and not self.part:
+            self._narrowed(s, start)
+
+    def _narrowed(self, s: str, start: int = 0) -> None:
+        m = _NARROWS.search(s, start)
         time = self._time(m, 1, s) if m else None
         if time is None:
             return
@@ -477,6 +488,8 @@ def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
         return _with_words(relative[0], t, [relative[1]])
     days = _find_days(s, now.date())
     times = _Times(s)
+    if days is not None:
+        times.narrow_after(s, days.span[1])
     if days is None and relative:
         return _with_words(relative[0], t, [relative[1]])
     if days is None and not times.found:

@@ -286,8 +286,10 @@ _NOT_MONEY_AFTER = {
     "minutes", "min", "mins", "kid", "kids", "children", "people", "person", "percent", "am", "pm", "oclock",
     "acre", "acres", "sq", "square", "foot", "feet", "ft", "car", "cars", "garage", "story", "stories", "floor",
     "floors", "times", "dog", "dogs", "cat", "cats", "mile", "miles", "st", "nd", "rd", "th", "of", "units",
-    "unit", "doors", "homes", "houses", "properties",
+    "unit", "doors", "homes", "houses", "properties", "exchange",
 }
+# a figure just after these is a rate ("wait till rates drop under six"), not a price
+_RATE_WORDS = {"rate", "rates", "interest", "apr", "percent", "points"}
 _STREET_WORDS = {"street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard", "blvd",
                  "court", "ct", "circle", "cir", "parkway", "pkwy", "highway", "hwy", "trail", "terrace"}
 _PERIODS = {"month", "year", "week"}
@@ -321,6 +323,8 @@ def _never_money(span: NumberSpan, tokens: list[str], spans_at: dict[int, Number
         return True
     if not (span.dollar or span.scaled) and _after_a_day(tokens, span.start):
         return True  # "friday around three thirty", "tomorrow at like four": a time of day
+    if not (span.dollar or span.scaled) and _RATE_WORDS & set(tokens[max(0, span.start - 4):span.start]):
+        return True
     if any(end == span.start for end in (s.end for s in spans_at.values())):
         return True
     if span.start and tokens[span.start - 1] in ("oh", "o") and span.value < 10:

@@ -880,3 +880,75 @@ def test_moving_from_another_city_for_someones_job_is_relocating(text):
 
 def test_a_question_after_a_place_name_names_no_place():
     assert _fact("austin who", "permission", "location") is None
+
+
+# --- classes read from the eighth part (fresh6); each case in other words than the corpus's ----------------------
+
+@pytest.mark.parametrize("text", [
+    "i look after my grandmother and these calls upset her so please remove her",
+    "nope, don't call us back at all",
+])
+def test_an_opt_out_for_someone_else_or_after_never_is_an_opt_out(text):
+    assert understand(text, now=NOW, expecting="callback_time").intent == "opt_out"
+
+
+@pytest.mark.parametrize("text", ["we just want out of the suburbs, too much driving",
+                                  "honestly we want out of this heat"])
+def test_wanting_out_of_a_place_is_no_opt_out(text):
+    assert understand(text, now=NOW, expecting="motivation").intent != "opt_out"
+
+
+@pytest.mark.parametrize(("text", "expecting", "name", "value"), [
+    ("she says three fifty, i say four, so somewhere in between", "budget", "budget", 350000),
+    ("the 1031 exchange money pays for it", "preapproved", "budget", None),  # a tax rule, not a price
+    ("we'd only move if rates drop under five", "budget", "budget", None),  # a rate, not a price
+    ("repeat that one more time please", "budget", "budget", None),
+    ("we had the pre approval letter emailed yesterday", "preapproved", "timeline", None),
+    ("she hasn't returned our calls in about three months", "has_agent", "timeline", None),
+    ("uh technically yes", "has_agent", "has_agent", True),
+    ("my brother does real estate but he's out in denver so no", "has_agent", "has_agent", False),
+    ("we put it on the market with a guy but that contract expired", "has_agent", "has_agent", False),
+    ("in progress, the bank has all our documents", "preapproved", "preapproved", "in_progress"),
+    ("we're gonna do it ourselves, for sale by owner", "intent", "intent", "sell"),
+    ("we want to unload the lake cabin", "intent", "intent", "sell"),
+    ("we've been checking out the new construction up north", "intent", "intent", "buy"),
+    ("grandpa passed and we don't know what to do with his house", "intent", "motivation", "inherited"),
+    ("the kids are grown and it's way too quiet in this big place", "motivation", "motivation", "downsizing"),
+    ("we can't get into anything bigger until this one sells", "motivation", "motivation", "upsizing"),
+    ("who's jordan", "slot_choice", "location", None),
+])
+def test_fresh6_facts_in_more_words(text, expecting, name, value):
+    assert _fact(text, expecting, name) == value
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("who'd you say you're working for", "permission", "who_is_this", ""),
+    ("what's your company called", "permission", "who_is_this", ""),
+    ("how'd you guys even track me down", "permission", "how_got_number", ""),
+    ("what site did i sign up on", "permission", "how_got_number", ""),
+    ("huh what", "budget", "repeat", ""),
+    ("i couldn't hear any of that", "budget", "repeat", ""),
+    ("wo bu hui shuo yingwen", "permission", "other_language", ""),
+    ("mwen pa konprann angle", "permission", "other_language", ""),
+    ("please say your name and the reason for calling", "", "voicemail", ""),
+    ("i don't know who that is, this is tony's pizza", "permission", "wrong_number", ""),
+    ("yep hello", "", "greeting", ""),
+    ("you betcha", "permission", "affirm", ""),
+    ("oh shoot the kettle, hang on", "permission", "unclear", ""),
+    ("hang on, ok go ahead", "permission", "affirm", ""),
+    ("we refinanced last year so we're not going anywhere", "permission", "objection", "not_interested"),
+    ("nah i ain't buying nothing", "permission", "objection", "not_interested"),
+    ("with home prices the way they are we'd never swing it", "budget", "objection", "price_worry"),
+    ("we'd have to give up our two percent mortgage", "timeline", "objection", "market_worry"),
+])
+def test_fresh6_classes_in_more_words(text, expecting, intent, objection):
+    reading = understand(text, now=NOW, expecting=expecting)
+    assert (reading.intent, reading.objection) == (intent, objection)
+
+
+def test_a_refusal_of_both_offers_picks_neither_and_its_own_day_counts():
+    reading = understand("we can't make either, could she do monday like ten", now=NOW, expecting="slot_choice")
+    assert not any(f.name == SLOT_CHOICE for f in reading.facts)
+    assert reading.intent == "schedule" and reading.when.start == at(11, 30, 10)
+    reading = understand("any day works except friday", now=NOW, expecting="callback_time")
+    assert reading.intent == "schedule" and reading.when is not None and reading.ruled_out == ["2026-11-27"]

@@ -208,3 +208,15 @@ def test_a_part_of_a_month_is_its_first_middle_or_last_ten_days(text, first, las
 def test_a_weekday_after_a_date_said_is_the_first_one_after_it(text, day):
     when = parse_when(text, dt.datetime(2026, 3, 10, 10, tzinfo=ZONE))
     assert when is not None and when.start.date() == when.end.date() == day
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("once tax season is over", dt.date(2026, 4, 16), dt.date(2026, 4, 29)),
+    ("is saturday possible like ten thirty", dt.date(2026, 3, 14), dt.date(2026, 3, 14)),
+])
+def test_tax_season_and_a_time_said_after_a_day(text, first, last):
+    when = parse_when(text, dt.datetime(2026, 3, 10, 10, tzinfo=ZONE))
+    assert when is not None and (when.start.date(), when.end.date()) == (first, last)
+    if "ten thirty" in text:
+        assert when.exact and when.start.time() == dt.time(10, 30)
+    assert parse_when("we have like 2 showings saturday", dt.datetime(2026, 3, 10, 10, tzinfo=ZONE)).exact is False
