@@ -96,6 +96,7 @@ def test_it_finds_the_most_concurrent_calls_under_two_seconds():
     levels = [level(1, [1000, 1200]), level(2, [1400, 1900]), level(4, [1800, 2600]), level(8, [3000, 4000])]
     assert max_concurrency_under(levels) == 2
     assert max_concurrency_under(levels[2:]) is None
+    assert levels[3]["greeting_phone_ms"]["max"] == 3000  # each call's first reply at the phone is its greeting
 
 
 @pytest.mark.timeout(1800)

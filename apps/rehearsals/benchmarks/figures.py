@@ -75,6 +75,7 @@ class Level:
 
     def summary(self) -> dict:
         phone = [ms for call in self.calls for ms in call.phone_v2v_ms]
+        greetings = [call.phone_v2v_ms[0] for call in self.calls if call.phone_v2v_ms]
         split, method = stage_split(self.calls)
         barge = [ms for call in self.calls for ms in call.barge_in_ms]
         count = max(len(self.calls), 1)
@@ -83,7 +84,10 @@ class Level:
         self_reported = round(sum(reported) / len(reported), 2) if reported else None
         return {
             "concurrency": self.concurrency, "calls": len(self.calls), "turns": len(phone),
-            "v2v_phone_ms": p50_p95(phone), "v2v_server_ms": p50_p95(
+            "v2v_phone_ms": p50_p95(phone),
+            # the lead's hello → the greeting, at the phone (over 2 s the call counts as abandoned)
+            "greeting_phone_ms": {**p50_p95(greetings), "max": max(greetings, default=None)},
+            "v2v_server_ms": p50_p95(
                 [ms for call in self.calls for ms in call.server_v2v_ms]),
             "split_p50_ms": split, "transport_method": method,
             "barge_in_stop_ms": p50_p95(barge),

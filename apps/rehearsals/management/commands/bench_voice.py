@@ -233,13 +233,15 @@ class Command(BaseCommand):
         write(f"load average at end {end[0]:.2f} {end[1]:.2f} {end[2]:.2f}")
 
     def _levels_table(self, levels: list[dict]) -> None:
-        columns = ("at once", "calls", "turns", "v2v p50", "v2v p95", "endpoint", "STT", "agent", "TTS 1st",
-                   "transport", "barge p50", "sys CPU/call", "sim CPU/call", "load 1m")
+        columns = ("at once", "calls", "turns", "v2v p50", "v2v p95", "greet max", "endpoint", "STT", "agent",
+                   "TTS 1st", "transport", "barge p50", "sys CPU/call", "sim CPU/call", "load 1m")
         self.stdout.write("  ".join(f"{title:>9}" for title in columns))
         for level in levels:
             split, phone, cpu = level["split_p50_ms"], level["v2v_phone_ms"], level["system_cpu_s_per_call"]
+            greeting = level.get("greeting_phone_ms") or {}
             cells = (level["concurrency"], level["calls"], level["turns"], _ms(phone["p50"]), _ms(phone["p95"]),
-                     _ms(split["endpointing"]), _ms(split["STT"]), _ms(split["agent"]), _ms(split["TTS first audio"]),
+                     _ms(greeting.get("max")), _ms(split["endpointing"]), _ms(split["STT"]), _ms(split["agent"]),
+                     _ms(split["TTS first audio"]),
                      _ms(split["transport"]), _ms(level["barge_in_stop_ms"]["p50"]), f"{cpu['total']:.1f} s",
                      f"{level['simulator_cpu_s_per_call']['process']:.1f} s", f"{level['load_after'][0]:.2f}")
             self.stdout.write("  ".join(f"{str(cell):>9}" for cell in cells))
