@@ -85,7 +85,8 @@ class Level:
         return {
             "concurrency": self.concurrency, "calls": len(self.calls), "turns": len(phone),
             "v2v_phone_ms": p50_p95(phone),
-            # the lead's hello → the greeting, at the phone (over 2 s the call counts as abandoned)
+            # the lead's hello → the first agent audio after it, at the phone: the greeting, or (where the greeting
+            # came first, on silence, and the hello cut it) the answer to the hello
             "greeting_phone_ms": {**p50_p95(greetings), "max": max(greetings, default=None)},
             "v2v_server_ms": p50_p95(
                 [ms for call in self.calls for ms in call.server_v2v_ms]),

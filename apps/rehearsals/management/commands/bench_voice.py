@@ -233,7 +233,7 @@ class Command(BaseCommand):
         write(f"load average at end {end[0]:.2f} {end[1]:.2f} {end[2]:.2f}")
 
     def _levels_table(self, levels: list[dict]) -> None:
-        columns = ("at once", "calls", "turns", "v2v p50", "v2v p95", "greet max", "endpoint", "STT", "agent",
+        columns = ("at once", "calls", "turns", "v2v p50", "v2v p95", "hello max", "endpoint", "STT", "agent",
                    "TTS 1st", "transport", "barge p50", "sys CPU/call", "sim CPU/call", "load 1m")
         self.stdout.write("  ".join(f"{title:>9}" for title in columns))
         for level in levels:
@@ -247,8 +247,9 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(f"{str(cell):>9}" for cell in cells))
         methods = sorted({level["transport_method"] for level in levels})
         self.stdout.write(f"(ms; stages are p50 over the server's turns; transport = phone minus server, "
-                          f"{' / '.join(methods)}; sys CPU = media worker + daphne; sim CPU = the simulated "
-                          f"network process, apart; {DASH} = not recorded)")
+                          f"{' / '.join(methods)}; hello max = the slowest first answer to a lead's hello; "
+                          f"sys CPU = media worker + daphne; sim CPU = the simulated network process, apart; "
+                          f"{DASH} = not recorded)")
 
     def _compare_table(self, compare: dict) -> None:
         write = self.stdout.write
