@@ -196,8 +196,9 @@ _OPT_OUT = _rx(
     r"\b(?:rather|prefer(?: that| if)?|want) (?:you|y'all|you guys|you all|you folks|your company|nobody|no one)"
     r"(?: guys)? "
     r"(?:not |never |didn't |wouldn't |don't )(?:\w+ )?(?:call|contact|ring|text|phone)\b",
-    rf"\b(?:don't|do not|never|not|no) (?:ever )?(?:call|contact|ring|text|phone|dial)(?:ing)? {_WHOM}"
-    rf"(?: \w+){{0,2}}? (?:again|anymore|any more|ever again)\b",
+    rf"\b(?:don't|do not|never|not|no) (?:you |you all |you guys |you people )?(?:ever )?"
+    rf"(?:call|contact|ring|text|phone|dial)(?:ing)? {_WHOM}"
+    rf"(?: \w+){{0,2}}? (?:again|anymore|any more|ever again|neither|no more)\b",
     r"\bno (?:me|nos|le|les) (?:llame|llamen|llames|vuelva|vuelvan|vuelvas|moleste|molesten|marque|marquen)\b",
     r"\b(?:quíteme|quiteme|sáqueme|saqueme|bórreme|borreme|elimine|eliminen|quiten|saquen|borren) "
     r"(?:mi|me|de|nuestro)\b",
@@ -220,6 +221,19 @@ _OPT_OUT = _rx(
     rf"(?:\w+ ){{0,2}}?{_LISTS}\b",
     r"\b(?:so|just|now|please) stop(?: it| now| already| please| calling)*$",
     r"\bno (?:más|mas) llamadas\b", r"\bno (?:quiero|queremos) (?:más |mas )?(?:llamadas|que me llamen)\b",
+    # Tagalog, Vietnamese, Portuguese, French, Polish, Haitian Creole, Chinese (pinyin and characters), Korean
+    r"\b(?:wag|huwag) (?:na )?(?:\w+ )?(?:tumawag|tatawag|kayong tumawag)\b", r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
+    r"\bnão (?:me )?(?:ligue|liguem|ligar)\b|\bnao (?:me )?(?:ligue|liguem)\b", r"\bne m'appelez plus\b",
+    r"\bnie dzwo[nń]\w*\b", r"\bpa rele (?:mwen|m) ank[oò]\b", r"\bbie (?:zai )?da (?:dian hua|lai)\b",
+    r"不要(?:再)?(?:打|给我打)|别(?:再)?打", r"전화하지 마",
+    # the calls made to stop, for someone else, the number erased
+    r"\bhow (?:do|can|would) (?:i|we) (?:make|get) (?:these|the|your|this|all these) (?:\w+ )?(?:calls?|calling) "
+    r"(?:to )?(?:stop|end)\b",
+    r"\b(?:he|she|they|my \w+) (?:doesn't|does not|don't|do not) want (?:any more|anymore|any|more|your|these) "
+    r"(?:\w+ )?calls\b",
+    r"\b(?:number|info|information)\b.*\b(?:erase|delete|scrub|lose) it\b",
+    rf"\btake (?:my|our) (?:\w+ )?(?:mother|mom|father|dad|husband|wife|son|daughter|grandma|grandpa|grandmother|"
+    rf"grandfather|parents?|aunt|uncle|brother|sister) off (?:your|the|this|ur|all) (?:\w+ )?{_LISTS}\b",
     # contact ended in formal words, the calls wished to an end, being left alone, not being on anyone's list, the
     # number not to be used, a call wished to be the last one heard, a conditional "if you didn't call anymore"
     r"\b(?:cease|discontinue|halt|end|terminate)(?: all| any| further| these| your| the| of)* (?:contact|contacting|"
@@ -274,7 +288,8 @@ _NOT_OPT_OUT_BEFORE = re.compile(r"\b(?:(?:don't|do not|didn't|did not|won't|nev
                                  r"(?:didn't|did not) (?:say|ask|mean)(?: to| you to)?|no need to|"
                                  r"(?:you )?(?:don't|do not) (?:have|need) to) $")
 _NEGATION_FIRST = re.compile(r"(?:don't|do not)\b")
-_DONT_CALL = re.compile(r"\b(?:don't|do not|never|quit) (?:ever )?(?:call|contact|text|phone|ring|bother)"
+_DONT_CALL = re.compile(r"\b(?:don't|do not|never|quit) (?:you |you all |you guys |you people |anybody |anyone )?"
+                        r"(?:ever )?(?:call|contact|text|phone|ring|bother)"
                         r"(?: me| us| this number| here)?\b(.*)")
 _LIMIT_WORDS = {"before", "after", "until", "till", "til", "past"}
 _TIME_PREFERENCE = re.compile(
@@ -322,6 +337,9 @@ _WRONG_NUMBER = _rx(
     r"\b(?:he|she|they) (?:hasn't|has not|haven't|have not|hadn't|no longer|hasn't ever) (?:lived|lives|live|been) "
     r"(?:here|at this (?:address|number))\b",
     r"\bn[uú]mero equivocado\b|\bequivocad[oa]s?\b",
+    r"\bthis (?:ain't|isn't|is not) [a-z]+ (?:he|she|they) (?:had|used to have) (?:this|the) number\b",
+    r"\b(?:he|she|they) (?:ain't|hasn't|has not|haven't|have not) (?:had|used) (?:this|that|the) (?:phone|number)\b",
+    r"\b(?:mixed|mixing) (?:me )?up with (?:somebody|someone) (?:else)?\b|\bmy name(?:'s| is) not \w+\b",
     r"\bthis is [a-z']+(?:'s| and sons?| brothers) (?:auto|body|shop|salon|restaurant|diner|bar|pizza|garage|plumbing|"
     r"dental|law|insurance|towing|hardware|bakery|store|market|office|clinic)\b",
 )
@@ -359,7 +377,7 @@ _IS_ROBOT = _rx(
     r"\bis this (?:a |just |some )?(?:another )?(?:one of (?:those|them|these|your) )?(?:robo ?calls?|machine)\b",
     r"\bare you (?:a )?(?:bot|ai)\b",
     r"\bsound(?:s|ing)? (?:like|just like) (?:a |an )?(?:bot|robot|machine|computer|recording|ai)\b",
-    r"\bchat ?gpt\b",
+    r"\bchat ?gpt\b", r"\b(?:you|are you|is this) (?:a |an |just a )?(?:\S+ )?(?:machine|robot|bot) or what\b",
     r"\b(?:one of those|one of them|some kind of|some sort of|some) (?:ai|robot|bot|automated|computer) "
     r"(?:things?|calls?|voices?)\b",
     r"\bis this (?:an? )?(?:ai|bot|robot)\b",
@@ -407,6 +425,7 @@ _WHO_IS_THIS = _rx(
     r"representing|called|calling (?:for|from))|"
     r"this (?:is|was)|your name)\b",
     r"\bwhat(?:'s| is| was) (?:the|your) (?:company|agency|brokerage|firm|outfit)(?:'s)? (?:called|name)\b",
+    r"\b(?:you're|you are) calling (?:from )?where\b", r"\bwho the \S+ (?:is|are|'s) (?:this|calling|you)\b",
     r"\bwhose (?:\w+ )?(?:is this|is that|are you|is calling|this is)\b",
     r"^(?:(?:sorry|um|uh|wait|huh|hold on|and|excuse me) )*[a-z']+ who$",
     r"\b(?:which|what) (?:realty|agency|brokerage|real estate company|company|outfit|office) (?:is this|are you|is "
@@ -419,7 +438,9 @@ _HOW_GOT_NUMBER = _rx(
     r"\bwho gave (?:you|you all|you guys|you people|your company)(?: \w+)? (?:my|this|our|me)\b",
     r"\bhow(?: did| do|'d) (?:you|you all|you guys|you people|y'all)(?: even| ever)? (?:find|track|get to) "
     r"(?:me|us)\b",
-    r"\bwhat (?:website|site|form|ad|app|page) did (?:i|we)\b",
+    r"\bwhat (?:website|site|form|ad|app|page) (?:did (?:i|we)|was (?:that|it|this))\b",
+    r"\b(?:is|was) (?:this|that|it) (?:the|that|a) (?:form|ad|thing|survey) (?:on|from) \w+",
+    r"\b(?:unlisted|private|new) number\b.*\bhow(?:'d| did| do) you (?:get|find|have) it\b",
     r"\b(?:how|where) (?:do|does|did|are|is) (?:you|you all|you guys|you people|your company|y'all)(?: \w+)? "
     r"(?:keep )?(?:getting|get|finding|having|got) (?:a ?hold of )?(?:my|this|our)\b",
     r"\bhow (?:do|did) you (?:know|have) (?:my|about me)\b",
@@ -503,6 +524,7 @@ _OBJECTIONS = [
         r"\b(?:don't|do not) (?:want|plan|need|intend) to (?:buy|sell|move)\b",
         r"\b(?:don't|do not) need (?:anything|nothing|a thing|any of (?:this|that|it)|your (?:help|services?))\b",
         r"\b(?:just|recently) refinanced\b", r"\b(?:not|ain't|aren't|isn't) going anywhere\b",
+        r"\bforget it\b(?=.*\b(?:don't|do not) (?:want|wanna|feel like)\b)",
         r"\b(?:i|we) (?:ain't|am not|'m not|are not|'re not) (?:\w+ )?(?:buying|selling|moving) (?:nothing|anything|"
         r"neither|either|no house|a thing)\b",
         r"\balready (?:bought|found|closed|moved|purchased)\b", r"\b(?:staying put|happy where (?:we|i) (?:are|am))\b",
@@ -514,6 +536,10 @@ _OBJECTIONS = [
         _REFUSES_MEETING.pattern, r"\b(?:i'm|we're) good(?: thanks| thank you)?$", _HOSTILE.pattern,
     )),
     ("has_agent", _rx(
+        r"\b(?:already )?(?:got|have) (?:somebody|someone|a guy|a fella|a lady|a friend) (?:helping|working with) "
+        r"(?:me|us)\b",
+        r"\b(?:sells|selling|sell) (?:houses|homes|real estate)\b.*\b(?:using|going with|working with) "
+        r"(?:her|him|them)\b",
         r"\bsigned (?:with|on with|up with) (?:someone|somebody|a guy|a lady|a woman|a man|an? (?:agent|realtor|"
         r"broker))\b",
         r"\b(?:i|we)(?:'ve| have|'ve got| got| already have| already got| do have| already| do) (?:already )?"
@@ -552,6 +578,7 @@ _OBJECTIONS = [
         r"\b(?:only|simply) (?:looking|browsing)\b", r"\bnot (?:quite |really |even )?ready(?: yet)?\b",
         r"\bwindow shopping\b", r"\bearly stages?\b", _DEFERS_MEETING.pattern, r"\bfor fun\b",
         r"\bno real (?:timeline|plans?|rush)\b",
+        r"\b(?:was|am|i'm) (?:only|just) curious\b", r"\bwasn't (?:serious|really looking)\b",
         r"\bjust (?:wanted|want|wanting|trying) to (?:see|know|check|get an idea|get a feel|look|find out)\b"
         r"(?! what (?:my|our|the|this) (?:house|home|place|property|condo))",  # that asks for a valuation
     )),
@@ -578,7 +605,7 @@ _OBJECTIONS = [
         r"cooking|making (?:dinner|lunch|breakfast)|feeding|shopping|at the store|walking the dog|boarding|"
         r"putting the kids|picking up|dropping off|getting the kids|in traffic|on the road|on the highway)\b",
         r"\b(?:can't|cannot|can not) (?:right )?now\b",
-        r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b",
+        r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b(?! to (?:sell|buy|list|move))",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
         rf"\b(?:call|ring|try|reach|hit) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
         r"\bcall back\b", r"\bcan you call\b", r"\banother time\b",
@@ -589,7 +616,8 @@ _OBJECTIONS = [
     ("price_worry", _rx(
         # "it's insane" is about prices only in a sentence about them ("after tax season, it's insane right now")
         r"(?:\b(?:prices|price|homes|houses|rents)|^(?=.*\b(?:pric\w*|cost\w*|afford\w*|expensive|market|homes|"
-        r"houses|rents?|payments?|mortgages?)\b).*?\b(?:everything|it's|that's|they're)) (?:are |is )?"
+        r"houses|rents?|payments?|mortgages?|bucks|dollars|million|shack)\b).*?\b(?:everything|it's|that's|they're)) "
+        r"(?:are |is )?"
         r"(?:just |way |so |really |pretty |kind of |sort of )*"
         r"(?:too (?:high|expensive|much(?! (?:house|home|space|room|yard|land|work|"
         r"upkeep|maintenance|stairs|to (?:keep|clean|maintain))))|expensive|overpriced|crazy high|insane|"
@@ -605,12 +633,19 @@ _OBJECTIONS = [
         r"\b(?:if|whether) (?:we|i) (?:can|could) (?:even |ever |really )?afford\b",
         r"\b(?:buys|gets|get) (?:you |us |me )?(?:nothing|jack|zilch) (?:around here|here|out here|in this market)\b",
         r"\bhouse poor\b", r"\bat (?:these|those|today's|current|the current) (?:prices|rates and prices)\b",
+        r"\bowe more (?:on it )?than (?:it's|it is) worth\b|\bunderwater\b",
+        r"\bcommission(?:'s| is)? (?:going to |gonna )?eat\b",
+        r"\b(?:swing|afford) (?:a|the|our) (?:monthly )?payments?\b",
         r"\bwith (?:prices|the prices|home prices|house prices) (?:like (?:this|that|these)|where they are|"
         r"the way they are)\b",
         r"\b(?:no way|can't|cannot|couldn't) (?:we |i )?(?:can |could )?(?:swing|afford|manage) (?:it|that)\b",
         r"\b(?:can't|cannot|not sure (?:we|i) can|don't know if (?:we|i) can) (?:really )?swing (?:it|that)\b",
     )),
     ("market_worry", _rx(
+        r"\b(?:market|economy)(?:'s| is)? (?:so |really |just |kind of |pretty )?(?:weird|crazy|uncertain|shaky|scary|"
+        r"nuts|messed up)\b", r"\bwait(?:ing)? (?:for|on) (?:the|a) (?:crash|correction|bubble)\b",
+        r"\bwith the economy (?:the way it is|like (?:this|it is)|how it is)\b", r"\bnobody(?:'s| is) buying\b",
+        r"\bbad time to (?:sell|buy)\b",
         r"\bgive up (?:my|our|a|this|that) (?:\w+ ){0,3}?(?:rate|mortgage)\b", r"\blocked in at\b",
         r"\b(?:interest )?rates? (?:are |is )?(?:just |way |so |really |too |pretty |still )*(?:high|crazy|insane|"
         r"ridiculous|through the roof)\b",
@@ -678,6 +713,8 @@ _REPEAT = _rx(
     r"\bpre what\b", r"\b(?:cut|cutting|cuts) out\b", r"\bwhat was that$", r"^(?:huh|what|sorry) (?:what|huh)$",
     r"\b(?:didn't|did not|couldn't|could not) (?:catch|hear|get) (?:any|a word|all|half|most) of (?:that|it|what)\b",
     r"^(?:wait |sorry |hold on )*what (?:day|time|date) (?:was|is) (?:that|it)\b",
+    r"\bwhat (?:were|are) (?:the|those) (?:times|days|options|slots)\b", r"\brepeat the question\b",
+    r"\b(?:breaking up|cutting out)\b.*\bwhat did you say\b",
 )
 _HOLD_ON = re.compile(r"\b(?:hold on|hang on|one sec|one second|just a sec|just a second|gimme a sec|give me a (?:sec|"
                       r"second|minute))\b")
@@ -696,7 +733,8 @@ _QUESTION = _rx(
 _AFFIRM = _rx(
     _LEAD + r"(?:yes|yessir|yeah|yep|yup|sure|certainly|absolutely|definitely|of course|correct|right(?! away| now)|"
     r"exactly|perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
-    r"go ahead|go for it|please do|for sure|totally|you bet|you betcha|i guess|why not|"
+    r"go ahead|go for it|please do|for sure|totally|you bet|you betcha|i guess|why not|roger(?: that)?|copy that|"
+    r"ten four|10 4|book it|lock it in|"
     r"affirmative|that's right|that's correct|that's it|"
     r"no problem|not a problem|no worries|that'd be great|good(?! morning| afternoon| evening))\b",
     r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great)|"
@@ -721,7 +759,7 @@ _GREETING_IDENTITY = re.compile(
     r"(?:yes|yeah) this is \w+$|^this is \w+$|\bi'?m the one (?:who|that) (?:filled|signed|asked|put|sent|submitted)|"
     r"^(?:(?:yeah|yes|yep|uh|um) )+(?:hello|hi|hey)(?: there)?$)")
 _GREETING = _rx(
-    _LEAD + r"(?:hello|hi|hey|hiya|howdy|yello|hallo|hullo|good (?:morning|afternoon|evening)|hello hello)\b",
+    _LEAD + r"(?:hello|hi|hey|hiya|howdy|yello|hallo|hullo|aloha|good (?:morning|afternoon|evening)|hello hello)\b",
     r"\bhow are you\b", r"\bhow's it going\b", r"\bwhat's up\b",
     r"\b(?:you there|are you there|still there|can you hear me)\b",
 )
@@ -811,7 +849,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                        r"new|fifth) (?:kid|child|baby)|(?:house|place) is bursting|bursting at the seams|"
                        r"outgr[eo]wn? (?:the|our|this) (?:house|place))\b"),
     ("downsizing", r"\b(?:downsiz\w*|something smaller|(?:a )?smaller (?:place|house|home|one)|too big|empty nest\w*|"
-                   r"kids (?:moved|are) out|too much house|kids are (?:gone|grown)|rattling around|"
+                   r"kids (?:moved|are) out(?! of school)|too much house|kids are (?:gone|grown)|rattling around|"
                    r"(?:don't|do not) need (?:\w+ )?(?:bedrooms|rooms|that much (?:house|space|room)) any ?more|"
                    r"(?:done|tired of) (?:mowing|yard work|the yard|the stairs|keeping up))\b"),
     ("upsizing", r"\b(?:upsiz\w*|(?:a )?(?:bigger|larger) (?:place|house|home|one)|something bigger|"
@@ -866,7 +904,8 @@ _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b
                             r"docs|documents|application)\b|"
                             r"\b(?:in the )?middle of it\b|\bgoing through (?:our |the )?(?:paperwork|application|"
                             r"it)\b|\bpaperwork\b|\bunderwriting\b|\bapplied\b|\bapplication\b")
-_HAVE_NOT_STARTED = re.compile(r"\b(?:haven't|have not|not) (?:started|done|gotten|applied|looked into)(?: \w+)?"
+_HAVE_NOT_STARTED = re.compile(r"\b(?:haven't|have not|not) (?:even )?(?:started|done|gotten|applied|looked into)"
+                               r"(?: \w+)?"
                                r"(?: yet)?\b|\bnot yet\b")
 
 _AMOUNT = r"(\d+(?:\.\d+)?|an?|a couple(?: of)?|couple(?: of)?|a few|few)"
@@ -879,7 +918,7 @@ _TL_IN = re.compile(rf"\b(?:in|within|about|around|maybe|probably|like|next|anot
 _TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |like |hopefully |i'd say |i think |idk |"
                       rf"i dunno |dunno |i don't know |not sure |honestly |hmm |oh )*"
                       rf"{_AMOUNT}\s+{_TL_UNIT}\b")
-_TL_ASAP = re.compile(r"\b(?:asap|a s a p|as soon as (?:possible|we can|i can)|right away|"
+_TL_ASAP = re.compile(r"\b(?:asap|a s a p|as soon as (?:humanly )?(?:possible|we can|i can)|right away|"
                       r"(?<!me )(?<!us )(?<!it )(?<!this )immediately|yesterday|"
                       r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month|(?:the )?sooner the "
                       r"better|as fast as (?:possible|we can|i can))\b")
@@ -1116,7 +1155,33 @@ def _other_language(c: str) -> str:
     m = _OTHER_LANGUAGE.search(c)
     if m:
         return _LANGUAGE_CODES.get(m.group(1) or m.group(2) or "", "und")
-    return ""
+    return "und" if _not_english(c) else ""
+
+
+# English words no English sentence of five words goes without (a line in another language written in Latin
+# letters has at most one of them by chance: "ana ma bahki inglizi", "kuv tsis txawj hais lus askiv").
+_FUNCTION_WORDS = frozenset(
+    "i me my we us our you your he him his she her it its they them their a an the to of in on at for with from by "
+    "about and or but so if that this these those what which who when where why how is am are was were be been do "
+    "does did have has had can could would will should may might must not no yes yeah yep ok okay just like um uh "
+    "well there here up out i'm i've i'd i'll we're we've we'd we'll you're it's that's there's don't can't didn't "
+    "won't isn't aren't".split())
+
+
+def _not_english(c: str) -> bool:
+    """Five words or more in Latin letters with at most one English function word, most of them rare in English,
+    and not mostly places ("raleigh durham area probably durham" is English)."""
+    from wordfreq import zipf_frequency
+
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", c)
+    if len(words) < 5 or sum(word in _FUNCTION_WORDS for word in words) > 1:
+        return False
+    frequencies = [zipf_frequency(word, "en") for word in words]
+    common = sum(frequency >= 4.0 for frequency in frequencies)
+    if sum(frequency < 3.0 for frequency in frequencies) < 2:
+        return False  # every word an English one: "upsizing, we outgrew it" in few function words
+    named = sum(end - start for start, end, _, _ in _places(c.split()))  # a list of places is an answer in English
+    return common < len(words) / 2 and named * 4 < len(words)
 
 
 def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], time_preference: str
@@ -1357,6 +1422,7 @@ def _introduction(tokens: list[str], start: int) -> str:
     return tokens[i] if i >= 0 and tokens[i] in _PLACE_INTRO else ""
 
 
+_SALUTATIONS = {"aloha", "hello", "hi", "hey", "howdy", "yo", "aloha hi", "hi aloha"}
 _QUESTION_WORDS = {"who", "what", "where", "why", "how", "huh", "which", "whose", "who's", "what's", "where's"}
 
 
@@ -1379,6 +1445,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         rest = [t for i, t in enumerate(tokens) if not start <= i < end and t not in _ANSWER_LEAD | _ANSWER_TAIL]
         corrects = bool(_CORRECTION_CUE.search(" ".join(tokens[max(0, start - 3):start])))  # "I meant Georgetown"
         said_alone = len(rest) <= 1 and not set(rest) & _QUESTION_WORDS  # "ava who?" asks, it names no place
+        if not asked and " ".join(tokens) in _SALUTATIONS:
+            continue  # "aloha" greets (Aloha, Oregon, is asked about only at the location question)
         if not asked and not ((intro and home_talk) or said_alone or corrects):
             continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
         rank = _KIND_RANK[kind] - (intro in _RELATIVE_INTRO)  # "Broken Arrow, just outside Tulsa": Broken Arrow
@@ -1587,7 +1655,8 @@ _LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b|"
                             r"\blisted (?:it )?with (?:\w+ ){1,3}?but (?:it|that|the (?:listing|contract)) "
                             r"(?:expired|ran out|lapsed|ended)\b")
 # "my cousin's a realtor but she's in ohio, so no": the answer they end on
-_ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$")  # to "do you have an agent?": no longer
+_ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$|\bbut (?:we're|we are|i'm|i am) not using "
+                      r"(?:her|him|them)\b")  # to "do you have an agent?": no longer
 _NO_AGENT_SIGNED = re.compile(r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:with|up with) "
                               r"(?:anybody|anyone|any of them|an agent|a realtor)\b|\b(?:didn't|did not|haven't|"
                               r"have not|never) (?:sign|signed) (?:anything|a contract|an agreement|any (?:contract|"
@@ -1660,7 +1729,8 @@ _TL_AGO = re.compile(r"^ (?:ago|back)\b")
 _TL_MOVE = re.compile(r"\b(?:move|moving|moved|movers|moving truck|relocate|relocating|be in|be out|settled|"
                       r"so(?= (?:like|probably|maybe|hopefully|ideally|i guess|i'd say) )|"
                       r"in a new (?:place|house|home))\b")
-_TL_SCHOOL = re.compile(r"\b(?:(?:once|when|after) (?:the )?(?:school|school year)(?: is| gets| lets)? (?:out|over|"
+_TL_SCHOOL = re.compile(r"\b(?:(?:once|when|after) (?:the )?kids (?:are|get) out of school|"
+                        r"(?:once|when|after) (?:the )?(?:school|school year)(?: is| gets| lets)? (?:out|over|"
                         r"done|ends)|end of (?:the )?school year|school (?:year )?(?:is )?(?:out|ends|over)|"
                         r"summer break|after graduation|(?:kids?|son|daughter) graduates?)\b")
 _TL_AFTER_HOLIDAYS = re.compile(r"\b(?:after|past) (?:the )?(?:holidays|new year|new years|christmas|first of the "

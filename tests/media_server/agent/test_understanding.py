@@ -952,3 +952,61 @@ def test_a_refusal_of_both_offers_picks_neither_and_its_own_day_counts():
     assert reading.intent == "schedule" and reading.when.start == at(11, 30, 10)
     reading = understand("any day works except friday", now=NOW, expecting="callback_time")
     assert reading.intent == "schedule" and reading.when is not None and reading.ruled_out == ["2026-11-27"]
+
+
+# --- classes read from the ninth part (fresh7); each case in other words than the corpus's -----------------------
+
+@pytest.mark.parametrize("text", [
+    "don't you ever call this house again",
+    "no meeting, and don't you guys ring me back neither",
+    "how can we get these robocalls to stop",
+    "my husband does not want your calls",
+    "whoever gave you my number, delete it",
+    "take my dad off your call list, he has dementia",
+    "huwag na po kayong tumawag",
+    "por favor não me ligue mais",
+    "nie dzwońcie do mnie więcej",
+])
+def test_opt_outs_addressed_to_you_for_a_relative_or_in_other_languages(text):
+    assert understand(text, now=NOW, expecting="permission").intent == "opt_out"
+
+
+@pytest.mark.parametrize("text", [
+    "xin loi toi khong biet noi tieng anh nhieu lam",   # Vietnamese without its accents
+    "kamusta po ako po ay hindi marunong mag ingles",      # Tagalog
+    "salam ana ma bitkallam inglizi kwayes",               # Arabic, romanised
+    "dzien dobry nie rozumiem po angielsku",               # Polish without its accents
+])
+def test_a_line_in_another_language_in_latin_letters_is_handed_over(text):
+    assert understand(text, now=NOW, expecting="permission").intent == "other_language"
+
+
+@pytest.mark.parametrize(("text", "expecting"), [
+    ("upsizing, we've outgrown the duplex", "motivation"),
+    ("boise meridian eagle kuna nampa", "location"),       # places are English answers
+    ("fort collins loveland windsor area probably", "location"),
+])
+def test_english_with_rare_words_or_only_places_is_not_another_language(text, expecting):
+    assert understand(text, now=NOW, expecting=expecting).intent != "other_language"
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("copy that, lock it in", "confirm", "affirm", ""),
+    ("what were those options", "slot_choice", "repeat", ""),
+    ("and you are calling from where exactly", "permission", "who_is_this", ""),
+    ("was this the survey from instagram", "permission", "how_got_number", ""),
+    ("this isn't maria, she had this number before me", "permission", "wrong_number", ""),
+    ("are you a stupid bot or what", "permission", "is_robot", ""),
+    ("we got someone helping us, a friend from work", "permission", "objection", "has_agent"),
+    ("the economy's so shaky right now", "timeline", "objection", "market_worry"),
+    ("we'd be underwater if we sold now", "budget", "objection", "price_worry"),
+    ("i was just curious, i wasn't serious about it", "permission", "objection", "just_looking"),
+])
+def test_fresh7_classes_in_more_words(text, expecting, intent, objection):
+    reading = understand(text, now=NOW, expecting=expecting)
+    assert (reading.intent, reading.objection) == (intent, objection)
+
+
+def test_school_letting_out_is_a_time_not_an_empty_nest():
+    assert _fact("once the kids get out of school", "timeline", "motivation") is None
+    assert _fact("once the kids get out of school", "timeline", "timeline") is not None
