@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from typing import Annotated, TypedDict
 from zoneinfo import ZoneInfo
 
@@ -168,6 +169,27 @@ def _into_window(when: dict, window: dict) -> dict:
     if weeks and start + dt.timedelta(weeks=weeks) <= closes:
         return {**when, "start": (start + dt.timedelta(weeks=weeks)).isoformat(),
                 "end": (end + dt.timedelta(weeks=weeks)).isoformat()}
+    return when
+
+
+_NAMES_A_DAY = re.compile(r"\b(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                          r"week|weekend|\d{1,2}(?:st|nd|rd|th)|january|february|march|april|may|june|july|august|"
+                          r"september|october|november|december)\b")
+
+
+def _corrected(chosen: dict, when: dict) -> dict:
+    """A correction at the read-back keeps what it does not change: "make that two" is two on the day read back,
+    "make it friday instead" is friday at the time read back."""
+    start, end = dt.datetime.fromisoformat(when["start"]), dt.datetime.fromisoformat(when["end"])
+    read_back = dt.datetime.fromisoformat(chosen["starts_at"]).astimezone(start.tzinfo)
+    names_a_day = bool(_NAMES_A_DAY.search(when.get("words") or ""))
+    if when.get("exact") and not names_a_day:
+        moved = dt.datetime.combine(read_back.date(), start.timetz())
+        return {**when, "start": moved.isoformat(), "end": moved.isoformat()}
+    if names_a_day and start.date() == end.date() and not when.get("exact") and not (when.get("day_start")
+                                                                                       or when.get("day_end")):
+        moved = dt.datetime.combine(start.date(), read_back.timetz())
+        return {**when, "start": moved.isoformat(), "end": moved.isoformat(), "exact": True}
     return when
 
 
@@ -467,6 +489,7 @@ class AgentGraph:
             return {"replies": [text], "booked_before": {**booked, "cancelled": True}, "expecting": "another_time",
                     "question": text, "agent": "scheduling", "disposition": "cancelled", "free_reply": False}
         if expecting == "confirm" and state.get("chosen"):
+            when = _corrected(state["chosen"], when) if when else when
             # A "yes" we could not hear clearly is asked again; the same unclear "yes" after that is a yes.
             if intent == "affirm" or (intent == "repeat" and u.get("unsure") == "affirm"
                                       and state.get("misses", 0) >= 2):

@@ -1003,6 +1003,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u.ruled_out = [day.isoformat() for day in ruled_out_days(final.digits.s, now)]
     trimmed = _BUSY_PERIOD.sub(" ", without_ruled_out(final.digits.s))  # "not thursday, friday?" → friday
     trimmed = _proposed_part(trimmed)  # "this week's a zoo, call me next week" → next week
+    if expecting in ("confirm", "slot_choice") and final is not turn and (bare := _BARE_CLOCK.match(trimmed)):
+        trimmed = f"at {trimmed[bare.start(1):]}"  # "no wait, make that two": a time of day, not a count
     timed = _Turn(trimmed) if trimmed != final.digits.s else final
     when = when_in(timed.digits, now, timed.clean) if _TIME_CUE.search(timed.clean) and not slot else None
     if when is not None and when.words and names_a_period(when.words) and expecting != "callback_time" \
@@ -1011,6 +1013,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if when is not None and u.ruled_out and _only_days(when, u.ruled_out):
         when = None  # "not thursday": the day named is the one they cannot do
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
+    if expecting == "confirm" and final is not turn and when is not None and u.intent in ("unclear", "inform", "deny"):
+        u.intent, attach_when = "schedule", True  # "no wait, make that two" at the read-back: another time
     u.hostile = bool(_HOSTILE.search(c))
     u.corrects, u.doesnt_know = bool(_CORRECTION_CUE.search(c)), bool(_DONT_KNOW.search(c))
     u.bare_hello = bool(_BARE_HELLO.match(c))
@@ -1403,6 +1407,8 @@ _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|c
 # Taking back what was just said, in the same breath ("june, no wait, july"; "the first one. wait no, thursday")
 _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actually|scratch that|i mean|i meant|"
                          r"sorry i meant|make that|make it|or rather|correction)\b")
+# a figure said on its own after "make that" at a time question: "two", "2:30", "ten thirty"
+_BARE_CLOCK = re.compile(r"^\s*(?:like |about |around )?(\d{1,2}(?::\d{2})?)\b(?! (?:of|people|kids|bed|bath))")
 _BARE_HELLO = re.compile(r"^(?:hello|hi|hey|yes hello|hello hello)$")
 _ALREADY_DONE = re.compile(r"\balready (?:bought|purchased|found|closed|moved|sold|signed)\b|\bwe (?:bought|found) "
                            r"(?:a|our|the) (?:place|house|home)\b")

@@ -567,3 +567,21 @@ def test_a_goodbye_to_the_which_day_question_still_books_the_period_they_named(t
     talk.call.refresh_from_db()
     assert talk.call.disposition == "callback"
     assert dt.date(2026, 12, 26) <= talk.call.callback_at.astimezone(CHICAGO).date() <= dt.date(2027, 1, 8)
+
+
+@pytest.mark.parametrize(("correction", "weekday", "clock"), [
+    ("oh no wait, make that three, i've got something at two", None, "3 PM"),  # the day read back, another hour
+    ("actually make it monday instead", "Monday", None),                      # another day, the hour read back
+])
+def test_a_correction_at_the_read_back_keeps_what_it_does_not_change(talk, lead, correction, weekday, clock):
+    qualify_as_hot_buyer(talk)
+    read_back = talk.say("could we do friday at two")
+    assert "Friday" in read_back and "2 PM" in read_back
+    proposed = talk.say(correction)
+    assert ("Friday" if weekday is None else weekday) in proposed
+    assert (clock or "2 PM") in proposed
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead)
+    local = appointment.starts_at.astimezone(ZoneInfo("America/Chicago"))
+    assert local.strftime("%A") == (weekday or "Friday")
+    assert local.hour == (15 if clock else 14)
