@@ -1623,12 +1623,13 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
 # time for a meeting, a request to repeat or a refusal is not one ("can we talk about that when we meet").
 _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(?:er)? (?:to )?(?:my|our|the|family|"
                      r"work|school)|want|wanna|need|tired of|sick of|more (?:space|room|land)|better|schools?|commute|"
-                     r"family|kids|parents|mom|dad|job|work|yard|garage|pool|space|room|quiet|safer|cheaper|bigger|"
+                     r"family|kids|parents|mom|dad|daughter|son|grandkids|grandchildren|sister|brother|job|work|yard|"
+                     r"garage|pool|space|room|quiet|safer|cheaper|bigger|"
                      r"smaller|neighbors?|landlord|lease|rent|health|weather|closer|single story|stairs|view|water|"
                      r"mountains|beach|city|country|town)\b")
 # Reasons outside the categories that are plain even when nobody asked: family to be near, a home lost.
 _VOLUNTEERED_REASON = re.compile(
-    r"\b(?:to be|moving|move|come|coming|get|living) (?:closer to|near|nearer to|back near|back closer to) "
+    r"\b(?:to be|moving|move|come|coming|get|living) (?:closer to|near|nearer to|back near|back closer to|by|close to) "
     r"(?:(?:my|our|his|her|the|their) )?(?:\w+'s )?(?:family|parents|mom|mother|dad|father|kids|grandkids|"
     r"grandchildren|daughter|son|sister|brother|in laws|folks|us|them|her|him)\b|"
     r"\b(?:lost|losing) (?:our|my|the) (?:place|house|home)(?: (?:in|to) (?:the |a )?\w+)?")

@@ -932,6 +932,8 @@ def test_wanting_out_of_a_place_is_no_opt_out(text):
     ("grandpa passed and we don't know what to do with his house", "intent", "motivation", "inherited"),
     ("the kids are grown and it's way too quiet in this big place", "motivation", "motivation", "downsizing"),
     ("we can't get into anything bigger until this one sells", "motivation", "motivation", "upsizing"),
+    ("we're heading out west, moving up to boise for work", "motivation", "motivation", "relocating"),
+    ("moving back to ohio to be close to my son", "intent", "motivation", "to be close to my son"),
     ("who's jordan", "slot_choice", "location", None),
 ])
 def test_fresh6_facts_in_more_words(text, expecting, name, value):
