@@ -183,9 +183,9 @@ def _corrected(chosen: dict, when: dict) -> dict:
     start, end = dt.datetime.fromisoformat(when["start"]), dt.datetime.fromisoformat(when["end"])
     read_back = dt.datetime.fromisoformat(chosen["starts_at"]).astimezone(start.tzinfo)
     names_a_day = bool(_NAMES_A_DAY.search(when.get("words") or ""))
-    if when.get("exact") and not names_a_day:
-        moved = dt.datetime.combine(read_back.date(), start.timetz())
-        return {**when, "start": moved.isoformat(), "end": moved.isoformat()}
+    if not names_a_day and start.date() == end.date():  # "make that two", "the morning": on the day read back
+        shift = read_back.date() - start.date()
+        return {**when, "start": (start + shift).isoformat(), "end": (end + shift).isoformat()}
     if names_a_day and start.date() == end.date() and not when.get("exact") and not (when.get("day_start")
                                                                                        or when.get("day_end")):
         moved = dt.datetime.combine(start.date(), read_back.timetz())
@@ -490,6 +490,9 @@ class AgentGraph:
                     "question": text, "agent": "scheduling", "disposition": "cancelled", "free_reply": False}
         if expecting == "confirm" and state.get("chosen"):
             when = _corrected(state["chosen"], when) if when else when
+            if when and intent in ("affirm", "schedule") and not u.get("ruled_out") \
+                    and _offered_within([state["chosen"]], when):
+                return self._book(state, replies)  # "yes, friday works": the time read back
             # A "yes" we could not hear clearly is asked again; the same unclear "yes" after that is a yes.
             if intent == "affirm" or (intent == "repeat" and u.get("unsure") == "affirm"
                                       and state.get("misses", 0) >= 2):

@@ -467,7 +467,7 @@ _GOODBYE = _rx(
     r"have to run|got to run|i'm hanging up|(?:gonna|going to|about to) hang up|hanging up now|talk to you later|"
     r"talk later|bye now|see ya|see yeah|see you|later then|"
     r"have a (?:good|nice|great|blessed) (?:one|day|night|evening|weekend)|i'll let you go|that's all i needed)\b",
-    r"\b(?:take care|talk soon|talk to you soon|catch you later)(?: now| then| bye)*$",
+    r"\b(?:take care|talk soon|talk to you soon|talk to you then|see you then|catch you later)(?: now| then| bye)*$",
     r"\bbye$",
 )
 # "it's crazy this week": a time they are *not* free
@@ -717,7 +717,7 @@ _REPEAT = _rx(
     r"\b(?:breaking up|cutting out)\b.*\bwhat did you say\b",
 )
 _HOLD_ON = re.compile(r"\b(?:hold on|hang on|one sec|one second|just a sec|just a second|gimme a sec|give me a (?:sec|"
-                      r"second|minute))\b")
+                      r"second|minute))\b|\bnot you\b(?=.*\b(?:talking to|talking with|speaking to)\b)")
 _REPEAT_FIRST = re.compile(_LEAD + r"(?:(?:can you |could you )?(?:say (?:that|it) )?one more time|"
                            r"say (?:that|it) again|come again|repeat (?:that|it|the question)|what was that)\b")
 # "what was the second time?" asks for an offered slot again, it does not pick it
@@ -1013,8 +1013,10 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if when is not None and u.ruled_out and _only_days(when, u.ruled_out):
         when = None  # "not thursday": the day named is the one they cannot do
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
-    if expecting == "confirm" and final is not turn and when is not None and u.intent in ("unclear", "inform", "deny"):
-        u.intent, attach_when = "schedule", True  # "no wait, make that two" at the read-back: another time
+    if expecting == "confirm" and when is not None and (
+            final is not turn and u.intent in ("unclear", "inform", "deny")
+            or (u.intent == "affirm" or u.intent == "question" and _AFFIRM.match(c)) and _YES_BUT.search(c)):
+        u.intent, attach_when = "schedule", True  # "no wait, make that two", "yes but the morning": another time
     u.hostile = bool(_HOSTILE.search(c))
     u.corrects, u.doesnt_know = bool(_CORRECTION_CUE.search(c)), bool(_DONT_KNOW.search(c))
     u.bare_hello = bool(_BARE_HELLO.match(c))
@@ -1095,6 +1097,10 @@ def _proposed_part(text: str) -> str:
         rest = text[cues[-1].end():]
         if "next week" in text[:cues[-1].start()]:  # "away next week, can we do the week after": after next week
             rest = re.sub(r"\bthe week after\b(?! next)", "the week after next", rest, count=1)
+        if (bare := _BARE_CLOCK.match(rest)) and _A_DAY.search(text[:cues[-1].start()]) \
+                and not _A_DAY.search(rest):
+            # "thursday but earlier, can she do nine": nine on the day said before
+            return f"{text[:cues[-1].start()]} at {rest[bare.start(1):]}"
         if _TIME_CUE.search(rest) and not _POINTS_BACK.search(rest) and not _POINTS_BACK_AFTER.match(rest):
             return rest
     return text
@@ -1407,6 +1413,7 @@ _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|c
 # Taking back what was just said, in the same breath ("june, no wait, july"; "the first one. wait no, thursday")
 _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actually|scratch that|i mean|i meant|"
                          r"sorry i meant|make that|make it|or rather|correction)\b")
+_YES_BUT = re.compile(r"\b(?:but|if|unless|as long as|only if|rather|instead)\b")
 # a figure said on its own after "make that" at a time question: "two", "2:30", "ten thirty"
 _BARE_CLOCK = re.compile(r"^\s*(?:like |about |around )?(\d{1,2}(?::\d{2})?)\b(?! (?:of|people|kids|bed|bath))")
 _BARE_HELLO = re.compile(r"^(?:hello|hi|hey|yes hello|hello hello)$")

@@ -572,6 +572,7 @@ def test_a_goodbye_to_the_which_day_question_still_books_the_period_they_named(t
 @pytest.mark.parametrize(("correction", "weekday", "clock"), [
     ("oh no wait, make that three, i've got something at two", None, "3 PM"),  # the day read back, another hour
     ("actually make it monday instead", "Monday", None),                      # another day, the hour read back
+    ("yes but later in the afternoon if she can, like four", None, "4 PM"),     # a yes with another time is that time
 ])
 def test_a_correction_at_the_read_back_keeps_what_it_does_not_change(talk, lead, correction, weekday, clock):
     qualify_as_hot_buyer(talk)
@@ -584,4 +585,11 @@ def test_a_correction_at_the_read_back_keeps_what_it_does_not_change(talk, lead,
     appointment = Appointment.objects.get(lead=lead)
     local = appointment.starts_at.astimezone(ZoneInfo("America/Chicago"))
     assert local.strftime("%A") == (weekday or "Friday")
-    assert local.hour == (15 if clock else 14)
+    assert local.strftime("%-I %p") == (clock or "2 PM")
+
+
+def test_a_yes_that_names_the_time_read_back_books_it(talk, lead):
+    qualify_as_hot_buyer(talk)
+    talk.say("could we do friday at two")
+    booked = talk.say("yes friday at two works")
+    assert talk.hangup and "Friday" in booked and Appointment.objects.filter(lead=lead).count() == 1

@@ -618,6 +618,10 @@ def test_nobody_called_by_that_name_is_still_a_wrong_number(text):
     ("are you a stupid bot or what", "permission", "is_robot", ""),
     ("we got someone helping us, a friend from work", "permission", "objection", "has_agent"),
     ("the economy's so shaky right now", "timeline", "objection", "market_worry"),
+    ("alright then, see you then", "", "goodbye", ""),
+    ("no not you honey, i'm talking to my son", "permission", "unclear", ""),
+    ("yes but could it be the afternoon instead", "confirm", "schedule", ""),
+    ("friday works but sooner, can she do ten", "slot_choice", "schedule", ""),
     ("we'd be underwater if we sold now", "budget", "objection", "price_worry"),
     ("i was just curious, i wasn't serious about it", "permission", "objection", "just_looking"),
 ])
