@@ -56,6 +56,8 @@ _REWRITES = {
     "doesnt": "doesn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "havent": "haven't",
     "hasnt": "hasn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "thats": "that's", "whats": "what's",
     "whos": "who's", "wheres": "where's", "hows": "how's", "theres": "there's", "youre": "you're", "ive": "i've",
+    "whod": "who'd", "youve": "you've", "youd": "you'd", "theyre": "they're", "theyve": "they've", "weve": "we've",
+    "shes": "she's", "hes": "he's", "werent": "weren't", "shouldnt": "shouldn't", "wouldve": "would've",
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
     "yah": "yeah", "ya": "yeah", "mmhm": "yes", "mhmm": "yes", "uhhuh": "yes",
     "realtors": "realtor", "e-mail": "email", "pre-approved": "preapproved",
@@ -147,8 +149,12 @@ _WHOM = (r"(?:me|us|her|him|them|it|that|this|here|my (?:\w+ )?(?:number|name|in
          r"cell)|this (?:\w+ )?(?:number|phone|line)|(?:my|our) (?:\w+'s|family's) (?:number|phone|cell|line))")
 _WHOM_NUMBER = r"(?:my|this|our|the) (?:\w+ )?(?:number|name|info|information|details|phone number|cell number)"
 _LISTS = r"(?:list|lists|system|systems|database|records|files|rolodex|directory|books|dialer)"
-_CALLING = (r"(?:calling|calls|call|ringing|texting|texts|contacting|bothering|blowing up|dialing|robocalls|"
+_CALLING = (r"(?:calling|calls|call|ringing|texting|texts|contacting|bothering|blowing up|blowin up|dialing|robocalls|"
             r"hitting (?:me|us) up|phoning)")
+# "i'd rather you not call before noon" limits the calls, it does not stop them
+_NOT_A_TIME_LIMIT = (r"(?! (?:me |us |here )?(?:before|after|until|till|til|past|on weekends|on \w+days|at night|"
+                     r"so early|so late|during|in the (?:morning|evening|afternoon)|at work|today|tonight|tomorrow|"
+                     r"this week)\b)")
 _OPT_OUT = _rx(
     r"\b(?:stop|quit|cease) (?:calling|texting|contacting|bothering|harassing|messaging|ringing)\b",
     r"\b(?:take|remove|delete|scratch|cross|get|leave) (?:me|us|my (?:phone )?(?:number|name|info|information)"
@@ -172,7 +178,7 @@ _OPT_OUT = _rx(
     r"\bwhy (?:do|does|are|do you|are you) (?:you |y'all |you guys |you people )?(?:keep|still|always) (?:calling|"
     r"bothering)\b",
     r"\b(?:never|didn't|did not) (?:give|gave) (?:you |anyone )?(?:my )?(?:permission|consent)\b",
-    r"\b(?:don't|do not) (?:consent|agree) to (?:this|these|being|your)\b", r"\brevoke\w*\b",
+    r"\b(?:don't|do not) (?:consent|agree) to (?:this|these|being|your)\b", r"\brevo[kc]\w*\b",
     r"\bno solicit\w*\b", r"\bcan you (?:not|stop) (?:call|calling|contact)\w*\b",
     r"\b(?:didn't|did not|wouldn't|would not) (?:call|contact) (?:me |us |here )?(?:again|anymore|any more)\b",
     r"\b(?:be|been|get|got) taken off\b", r"^no (?:more )?calls?(?: please)?$", r"\bdnc\b",
@@ -195,7 +201,7 @@ _OPT_OUT = _rx(
     rf"\b(?:stop|quit|cease|knock it off|cut it out|enough|lay off|done with)(?: \w+){{0,3}}? {_CALLING}\b",
     r"\b(?:rather|prefer(?: that| if)?|want) (?:you|y'all|you guys|you all|you folks|your company|nobody|no one)"
     r"(?: guys)? "
-    r"(?:not |never |didn't |wouldn't |don't )(?:\w+ )?(?:call|contact|ring|text|phone)\b",
+    r"(?:not |never |didn't |wouldn't |don't )(?:\w+ )?(?:call|contact|ring|text|phone)\b" + _NOT_A_TIME_LIMIT,
     rf"\b(?:don't|do not|never|not|no) (?:you |you all |you guys |you people )?(?:ever )?"
     rf"(?:call|contact|ring|text|phone|dial)(?:ing)? {_WHOM}"
     rf"(?: \w+){{0,2}}? (?:again|anymore|any more|ever again|neither|no more)\b",
@@ -220,7 +226,16 @@ _OPT_OUT = _rx(
     r"\b(?:be|get|stay|kept|keep (?:me|us)|put (?:me|us)) off (?:of )?(?:your|the|this|that|all|ur|any) "
     rf"(?:\w+ ){{0,2}}?{_LISTS}\b",
     r"\b(?:so|just|now|please) stop(?: it| now| already| please| calling)*$",
-    r"\bno (?:más|mas) llamadas\b", r"\bno (?:quiero|queremos) (?:más |mas )?(?:llamadas|que me llamen)\b",
+    r"\bno (?:más|mas) llamadas\b",
+    r"\bno (?:quiero|queremos|quiere|quieren) (?:más |mas )?(?:llamadas|que (?:me|nos|le|la|lo|les) llamen)\b",
+    # German and Japanese; refusing any time at all; a lawyer if the phone rings again; "no calls" said before
+    r"\b(?:rufen sie|ruf) (?:mich|uns) nicht mehr an\b|\bnicht mehr anrufen\b", r"電話しないで|電話をかけないで",
+    r"\b(?:how about|what about|let's say) never\b|\bnever works for me\b",
+    r"\b(?:rings?|calls?|calling) (?:me |here |this number )?again\b.*\b(?:attorney|lawyer|sue|police|report)\w*\b",
+    r"\b(?:said|told (?:you|y'all|you guys|them)|asked)\b.*\bno (?:more )?(?:phone )?calls\b",
+    r"\bno more (?:robo ?calls|phone calls|sales calls)\b",
+    r"\b(?:rather|prefer(?: that| if)?) (?:you|you all|you guys|your company|nobody|no one) (?:not |never |didn't |"
+    r"wouldn't )(?:reach out|contact|call|email|message|text)\b" + _NOT_A_TIME_LIMIT,
     # Tagalog, Vietnamese, Portuguese, French, Polish, Haitian Creole, Chinese (pinyin and characters), Korean
     r"\b(?:wag|huwag) (?:na )?(?:\w+ )?(?:tumawag|tatawag|kayong tumawag)\b", r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
     r"\bnão (?:me )?(?:ligue|liguem|ligar)\b|\bnao (?:me )?(?:ligue|liguem)\b", r"\bne m'appelez plus\b",
@@ -311,6 +326,9 @@ _VOICEMAIL = _rx(
     r"you(?: are|'re| have)? (?:calling|trying to reach|dialed|dialled|reached)(?: \w+)? (?:is|has|was|cannot|can't)\b",
     r"\b(?:call )?screening service\b|\bsay your name and (?:why|the reason|what)\b",
     r"\b(?:state|say) your name and (?:why|the reason|what|your business)\b",
+    r"\b(?:mailbox|voice ?mail ?box|voicemail) (?:has not|hasn't|has never) been set up\b",
+    r"\byou(?:'ve| have) reached [a-z' ]{1,30}?(?:cell|phone|line|voicemail|office|number)\b",
+    r"\bdej[ae] (?:tu|su) mensaje\b|\b(?:has|ha) llamado a\b",
     r"\bi (?:don't|do not|never|rarely) (?:check|listen to) (?:these|this|my voice ?mails?|voice ?mails?|"
     r"(?:my )?messages)\b",
 )
@@ -336,8 +354,14 @@ _WRONG_NUMBER = _rx(
     r"\b(?:dialed|dialled|punched in|typed in|misdialed|misdialled) (?:the )?wrong\b|\bmisdial\w*\b",
     r"\b(?:he|she|they) (?:hasn't|has not|haven't|have not|hadn't|no longer|hasn't ever) (?:lived|lives|live|been) "
     r"(?:here|at this (?:address|number))\b",
-    r"\bn[uú]mero equivocado\b|\bequivocad[oa]s?\b",
+    r"\bn[uú]mero equivocado\b|\bequivocad[oa]s?\b", r"^wrong [a-z]+(?: buddy| pal| man| lady| dude| sir| ma'am)?$",
+    r"\b(?:had|used to have) (?:this|the|that) (?:number|phone) before (?:me|us)\b",
+    r"\b(?:just|only) got (?:it|this|this number|this phone) (?:in|last|a few|a couple|this)\b",
+    r"\bthis is a (?:dental|medical|doctor's|dentist's|law|insurance|business|accounting|vet) (?:office|practice|"
+    r"line|firm|clinic)\b",
     r"\bthis (?:ain't|isn't|is not) [a-z]+ (?:he|she|they) (?:had|used to have) (?:this|the) number\b",
+    r"\b(?:he|she|they) (?:ain't|hasn't|has not|haven't|have not) (?:had|used) (?:this|that|the|it)"
+    r"(?: phone| number)?\b(?=.*\b(?:years?|months?|long time|while)\b)|"
     r"\b(?:he|she|they) (?:ain't|hasn't|has not|haven't|have not) (?:had|used) (?:this|that|the) (?:phone|number)\b",
     r"\b(?:mixed|mixing) (?:me )?up with (?:somebody|someone) (?:else)?\b|\bmy name(?:'s| is) not \w+\b",
     r"\bthis is [a-z']+(?:'s| and sons?| brothers) (?:auto|body|shop|salon|restaurant|diner|bar|pizza|garage|plumbing|"
@@ -377,7 +401,8 @@ _IS_ROBOT = _rx(
     r"\bis this (?:a |just |some )?(?:another )?(?:one of (?:those|them|these|your) )?(?:robo ?calls?|machine)\b",
     r"\bare you (?:a )?(?:bot|ai)\b",
     r"\bsound(?:s|ing)? (?:like|just like) (?:a |an )?(?:bot|robot|machine|computer|recording|ai)\b",
-    r"\bchat ?gpt\b", r"\b(?:you|are you|is this) (?:a |an |just a )?(?:\S+ )?(?:machine|robot|bot) or what\b",
+    r"\bchat ?gpt\b", r"\b(?:sound|sounds|sounding) (?:just |exactly )?like (?:siri|alexa|a siri|an alexa)\b",
+    r"\b(?:you|are you|is this) (?:a |an |just a )?(?:\S+ )?(?:machine|robot|bot) or what\b",
     r"\b(?:one of those|one of them|some kind of|some sort of|some) (?:ai|robot|bot|automated|computer) "
     r"(?:things?|calls?|voices?)\b",
     r"\bis this (?:an? )?(?:ai|bot|robot)\b",
@@ -439,6 +464,9 @@ _HOW_GOT_NUMBER = _rx(
     r"\bhow(?: did| do|'d) (?:you|you all|you guys|you people|y'all)(?: even| ever)? (?:find|track|get to) "
     r"(?:me|us)\b",
     r"\bwhat (?:website|site|form|ad|app|page) (?:did (?:i|we)|was (?:that|it|this))\b",
+    r"\b(?:never|didn't|did not) (?:gave|give) (?:anybody|anyone|you|y'all|you all) (?:this|my|our) "
+    r"(?:number|cell|info)\b",
+    r"\bhow (?:do|did|come) you (?:still )?(?:have|got) (?:my|this|our) (?:number|info|cell)\b",
     r"\b(?:is|was) (?:this|that|it) (?:the|that|a) (?:form|ad|thing|survey) (?:on|from) \w+",
     r"\b(?:unlisted|private|new) number\b.*\bhow(?:'d| did| do) you (?:get|find|have) it\b",
     r"\b(?:how|where) (?:do|does|did|are|is) (?:you|you all|you guys|you people|your company|y'all)(?: \w+)? "
@@ -524,6 +552,8 @@ _OBJECTIONS = [
         r"\b(?:don't|do not) (?:want|plan|need|intend) to (?:buy|sell|move)\b",
         r"\b(?:don't|do not) need (?:anything|nothing|a thing|any of (?:this|that|it)|your (?:help|services?))\b",
         r"\b(?:just|recently) refinanced\b", r"\b(?:not|ain't|aren't|isn't) going anywhere\b",
+        r"\b(?:i'm|i am|we're|we are|i'll|we'll|i will|we will) (?:going to |just going to |gonna )?pass\b",
+        r"\b(?:no longer|not) (?:looking|searching|interested)(?: any ?more)?\b",
         r"\bforget it\b(?=.*\b(?:don't|do not) (?:want|wanna|feel like)\b)",
         r"\b(?:i|we) (?:ain't|am not|'m not|are not|'re not) (?:\w+ )?(?:buying|selling|moving) (?:nothing|anything|"
         r"neither|either|no house|a thing)\b",
@@ -579,6 +609,7 @@ _OBJECTIONS = [
         r"\bwindow shopping\b", r"\bearly stages?\b", _DEFERS_MEETING.pattern, r"\bfor fun\b",
         r"\bno real (?:timeline|plans?|rush)\b",
         r"\b(?:was|am|i'm) (?:only|just) curious\b", r"\bwasn't (?:serious|really looking)\b",
+        r"\blikes? to look at (?:houses|homes|listings)\b",
         r"\bjust (?:wanted|want|wanting|trying) to (?:see|know|check|get an idea|get a feel|look|find out)\b"
         r"(?! what (?:my|our|the|this) (?:house|home|place|property|condo))",  # that asks for a valuation
     )),
@@ -633,7 +664,8 @@ _OBJECTIONS = [
         r"\b(?:if|whether) (?:we|i) (?:can|could) (?:even |ever |really )?afford\b",
         r"\b(?:buys|gets|get) (?:you |us |me )?(?:nothing|jack|zilch) (?:around here|here|out here|in this market)\b",
         r"\bhouse poor\b", r"\bat (?:these|those|today's|current|the current) (?:prices|rates and prices)\b",
-        r"\bowe more (?:on it )?than (?:it's|it is) worth\b|\bunderwater\b",
+        r"\bowe more (?:on it )?than (?:it's|it is) worth\b|\bunderwater\b", r"\bless than (?:what )?(?:we|i) owe\b",
+        r"\bin (?:our|my) (?:price )?range (?:is|are) (?:a |all )?(?:dumps?|junk|garbage|teardowns?|trash|fixer)\b",
         r"\bcommission(?:'s| is)? (?:going to |gonna )?eat\b",
         r"\b(?:swing|afford) (?:a|the|our) (?:monthly )?payments?\b",
         r"\bwith (?:prices|the prices|home prices|house prices) (?:like (?:this|that|these)|where they are|"
@@ -645,6 +677,9 @@ _OBJECTIONS = [
         r"\b(?:market|economy)(?:'s| is)? (?:so |really |just |kind of |pretty )?(?:weird|crazy|uncertain|shaky|scary|"
         r"nuts|messed up)\b", r"\bwait(?:ing)? (?:for|on) (?:the|a) (?:crash|correction|bubble)\b",
         r"\bwith the economy (?:the way it is|like (?:this|it is)|how it is)\b", r"\bnobody(?:'s| is) buying\b",
+        r"\bmarkets? (?:is )?(?:going to|about to) (?:crash|tank|drop)\b",
+        r"\b(?:sitting|sit) (?:forever|for months)\b",
+        r"\blayoffs?\b",
         r"\bbad time to (?:sell|buy)\b",
         r"\bgive up (?:my|our|a|this|that) (?:\w+ ){0,3}?(?:rate|mortgage)\b", r"\blocked in at\b",
         r"\b(?:interest )?rates? (?:are |is )?(?:just |way |so |really |too |pretty |still )*(?:high|crazy|insane|"
@@ -895,11 +930,13 @@ _PRE_INTENDS = re.compile(r"\b(?:want|wanna|need|plan|planning|going|have|hope|h
                           r"gotta|got) to get (?:pre ?)?(?:approved|preapproved|prequalified)\b|"
                           r"\b(?:we'll|i'll|will) (?:get|be getting) (?:pre ?)?(?:approved|preapproved|prequalified)\b")
 _BARE_CASH = re.compile(r"\bcash\b")
+_GOT_THE_LETTER = re.compile(r"\b(?:got|have|received) (?:a|the|our|my) (?:pre ?approval |approval )?letter\b")
 _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preapproved|prequalified|"
                       r"(?:have|got) (?:a |our |my |the )?(?:preapproval|approval letter|pre ?qual)|approved for|"
                       r"got approved|loan is approved|have financing|financing (?:is )?"
                       r"(?:lined up|in place|ready|set))\b")
 _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bin progress\b|\bgetting there\b|"
+                            r"\b(?:still )?processing\b|"
                             r"\b(?:lender|bank|broker|loan officer) has (?:all )?(?:our|my|the) (?:stuff|paperwork|"
                             r"docs|documents|application)\b|"
                             r"\b(?:in the )?middle of it\b|\bgoing through (?:our |the )?(?:paperwork|application|"
@@ -1458,7 +1495,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         rest = [t for i, t in enumerate(tokens) if not start <= i < end and t not in _ANSWER_LEAD | _ANSWER_TAIL]
         corrects = bool(_CORRECTION_CUE.search(" ".join(tokens[max(0, start - 3):start])))  # "I meant Georgetown"
         said_alone = len(rest) <= 1 and not set(rest) & _QUESTION_WORDS  # "ava who?" asks, it names no place
-        if not asked and " ".join(tokens) in _SALUTATIONS:
+        if not asked and (" ".join(tokens) in _SALUTATIONS or len(tokens) == 2 and tokens[0] in _SALUTATIONS):
             continue  # "aloha" greets (Aloha, Oregon, is asked about only at the location question)
         if not asked and not ((intro and home_talk) or said_alone or corrects):
             continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
@@ -1708,7 +1745,7 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
             return Fact("preapproved", value, m.group(0))
     if expecting == "preapproved" and not (_ABOUT_AN_AGENT.search(c) and not _ABOUT_FINANCING.search(c)):
         for value, pattern in (("in_progress", _WORKING_ON_IT), ("no", _HAVE_NOT_STARTED), ("cash", _BARE_CASH),
-                               ("no", _NO_ANSWER), ("yes", _YES_ANSWER)):
+                               ("yes", _GOT_THE_LETTER), ("no", _NO_ANSWER), ("yes", _YES_ANSWER)):
             m = pattern.search(c)
             if m:
                 return Fact("preapproved", value, m.group(0).strip())

@@ -618,6 +618,14 @@ def test_nobody_called_by_that_name_is_still_a_wrong_number(text):
     ("are you a stupid bot or what", "permission", "is_robot", ""),
     ("we got someone helping us, a friend from work", "permission", "objection", "has_agent"),
     ("the economy's so shaky right now", "timeline", "objection", "market_worry"),
+    ("i think we'll pass for now", "permission", "objection", "not_interested"),
+    ("homes just sit for months out here, why list", "timeline", "objection", "market_worry"),
+    ("we might sell for less than we owe", "budget", "objection", "price_worry"),
+    ("you sound just like alexa", "", "is_robot", ""),
+    ("how come you still have my number", "", "how_got_number", ""),
+    ("you've reached the johnson family phone, leave it at the beep", "", "voicemail", ""),
+    ("this is a law office, you have the wrong place", "permission", "wrong_number", ""),
+    ("he had this number before me", "permission", "wrong_number", ""),
     ("alright then, see you then", "", "goodbye", ""),
     ("no not you honey, i'm talking to my son", "permission", "unclear", ""),
     ("yes but could it be the afternoon instead", "confirm", "schedule", ""),
@@ -966,6 +974,21 @@ def test_a_refusal_of_both_offers_picks_neither_and_its_own_day_counts():
     "nie dzwońcie do mnie więcej",
 ])
 def test_opt_outs_addressed_to_you_for_a_relative_or_in_other_languages(text):
+    assert understand(text, now=NOW, expecting="permission").intent == "opt_out"
+
+
+@pytest.mark.parametrize("text", [
+    "consider my consent revoked",                               # the tenth part (fresh8), in other words
+    "i'd prefer you not email or call, ever",
+    "like i told the last guy, no more calls",
+    "quit blowin up my cell",
+    "call here again and you'll hear from my lawyer",
+    "mi esposo no quiere mas llamadas",
+    "let's say never, that works for me",
+    "bitte nicht mehr anrufen",
+    "no more sales calls thanks",
+])
+def test_opt_outs_in_the_tenth_writers_words(text):
     assert understand(text, now=NOW, expecting="permission").intent == "opt_out"
 
 
