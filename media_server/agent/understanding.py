@@ -143,7 +143,7 @@ class _Turn:
 
 # --- intents ---------------------------------------------------------------------------------------------
 
-_LEAD = r"^(?:(?:oh|well|so|and|but|like|hey|ok|yeah|yes|um|look|listen|sorry|excuse me|please|sir|ma'am) )*"
+_LEAD = r"^(?:(?:oh|well|so|and|but|like|hey|ok|cool|yeah|yes|um|look|listen|sorry|excuse me|please|sir|ma'am) )*"
 _REMOVE = r"(?:take|taken|remove|removed|delete|deleted|erase|erased|scratch|cross|drop|purge|wipe|get|scrub)"
 _WHOM = (r"(?:me|us|her|him|them|it|that|this|here|my (?:\w+ )?(?:number|name|info|information|details|contact|phone|"
          r"cell)|this (?:\w+ )?(?:number|phone|line)|(?:my|our) (?:\w+'s|family's) (?:number|phone|cell|line))")
@@ -769,7 +769,7 @@ _AFFIRM = _rx(
     _LEAD + r"(?:yes|yessir|yeah|yep|yup|sure|certainly|absolutely|definitely|of course|correct|right(?! away| now)|"
     r"exactly|perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
     r"go ahead|go for it|please do|for sure|totally|you bet|you betcha|i guess|why not|roger(?: that)?|copy that|"
-    r"ten four|10 4|book it|lock it in|"
+    r"ten four|10 4|book it|lock it in|cool|awesome|sweet|"
     r"affirmative|that's right|that's correct|that's it|"
     r"no problem|not a problem|no worries|that'd be great|good(?! morning| afternoon| evening))\b",
     r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great)|"

@@ -622,6 +622,7 @@ def test_nobody_called_by_that_name_is_still_a_wrong_number(text):
     ("homes just sit for months out here, why list", "timeline", "objection", "market_worry"),
     ("we might sell for less than we owe", "budget", "objection", "price_worry"),
     ("you sound just like alexa", "", "is_robot", ""),
+    ("cool, yep, go ahead and book it", "confirm", "affirm", ""),
     ("how come you still have my number", "", "how_got_number", ""),
     ("you've reached the johnson family phone, leave it at the beep", "", "voicemail", ""),
     ("this is a law office, you have the wrong place", "permission", "wrong_number", ""),
