@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from typing import Annotated, TypedDict
 from zoneinfo import ZoneInfo
 
@@ -30,6 +29,7 @@ from langgraph.types import Command, Overwrite
 from apps.campaigns.scoring import score_lead
 from media_server.agent.domain import CallDomain
 from media_server.agent.replies import Persona, Replies
+from media_server.agent.when import names_a_day
 
 SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "transfer", "opt_out", "closing",
                "voicemail")
@@ -172,21 +172,16 @@ def _into_window(when: dict, window: dict) -> dict:
     return when
 
 
-_NAMES_A_DAY = re.compile(r"\b(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-                          r"week|weekend|\d{1,2}(?:st|nd|rd|th)|january|february|march|april|may|june|july|august|"
-                          r"september|october|november|december)\b")
-
-
 def _corrected(chosen: dict, when: dict) -> dict:
     """A correction at the read-back keeps what it does not change: "make that two" is two on the day read back,
     "make it friday instead" is friday at the time read back."""
     start, end = dt.datetime.fromisoformat(when["start"]), dt.datetime.fromisoformat(when["end"])
     read_back = dt.datetime.fromisoformat(chosen["starts_at"]).astimezone(start.tzinfo)
-    names_a_day = bool(_NAMES_A_DAY.search(when.get("words") or ""))
-    if not names_a_day and start.date() == end.date():  # "make that two", "the morning": on the day read back
+    day_named = names_a_day(when.get("words") or "")
+    if not day_named and start.date() == end.date():  # "make that two", "the morning": on the day read back
         shift = read_back.date() - start.date()
         return {**when, "start": (start + shift).isoformat(), "end": (end + shift).isoformat()}
-    if names_a_day and start.date() == end.date() and not when.get("exact") and not (when.get("day_start")
+    if day_named and start.date() == end.date() and not when.get("exact") and not (when.get("day_start")
                                                                                        or when.get("day_end")):
         moved = dt.datetime.combine(start.date(), read_back.timetz())
         return {**when, "start": moved.isoformat(), "end": moved.isoformat(), "exact": True}

@@ -290,6 +290,11 @@ def names_a_period(words: str) -> bool:
     return any(p.search(words) for p in (_AFTER_DAY, _SCHOOL_OUT, _SEASON))
 
 
+def names_a_day(words: str) -> bool:
+    """Do the lead's words name a day or days ("monday", "the 13th", "next week"), not only a time of day?"""
+    return _find_days(DigitText(tokenize(words)).s, dt.date(2026, 1, 1)) is not None  # any date: only whether
+
+
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     """The n-th weekday of a month (n = -1: the last): Thanksgiving is the 4th Thursday of November."""
     if n < 0:
