@@ -93,6 +93,7 @@ class AgentReplies(DirectStage):
         self._answered_by = ""  # the last MachineDetectionFrame's
         self._verdict = asyncio.Event()  # set by each MachineDetectionFrame
         self._holding = False  # the lead is on hold for a live transfer: their words and keys wait
+        self._to_machine = False  # a machine beeped: the message is left whatever the line carries after the beep
         self._finished = 0  # the last reply the lead heard to its end (or that was cut)
         self._reply_finished = asyncio.Event()
         self._prepared: asyncio.Queue | None = None  # the greeting's outputs as decided before the hello, then None
@@ -112,8 +113,8 @@ class AgentReplies(DirectStage):
         if isinstance(frame, ReplyFinishedFrame):
             self._finished = max(self._finished, frame.number)
             self._reply_finished.set()
-        if isinstance(frame, InterruptionFrame) and self._holding:
-            return  # talking over hold music cuts nothing: the hold goes on
+        if isinstance(frame, InterruptionFrame) and (self._holding or self._to_machine):
+            return  # talking over hold music cuts nothing; nor does the beep's tail cut the message to a machine
         if isinstance(frame, MachineDetectionFrame):
             self._answered_by = frame.answered_by
             self._verdict.set()
@@ -139,8 +140,8 @@ class AgentReplies(DirectStage):
 
     def _on_transcript(self, frame: LeadTranscriptFrame) -> None:
         interrupted, self._barged_in = self._barged_in, False
-        if frame.utterance <= self._hello or self._holding:
-            return  # the lead's "hello?": answered by the greeting
+        if frame.utterance <= self._hello or self._holding or self._to_machine:
+            return  # the lead's "hello?": answered by the greeting (and a machine's beep is answered by nobody)
         turn = LeadTurn(frame.text, frame.confidence, frame.language, frame.usable, self._dtmf,
                         interrupted_agent=interrupted)
         self._dtmf = ""
@@ -240,7 +241,7 @@ class AgentReplies(DirectStage):
         if not answered_by.startswith("machine_end"):
             return  # a person (or detection gave up): nothing to watch for
         log.info("call %s: an answering machine beeped; leaving the message", self.records.call_id)
-        self._greeted = True
+        self._greeted, self._to_machine = True, True
         if self._reply and not self._reply.done():
             self._reply.cancel()
             await self.push_frame(InterruptionFrame())  # playback drops what was queued for the machine

@@ -137,6 +137,32 @@ def test_the_greeting_is_decided_and_rendered_while_the_lead_says_hello(call, se
     assert rows(call)[-1] == ("agent", GREETING, False)
 
 
+def test_after_a_machines_beep_the_message_is_left_whatever_the_line_carries(call, settings):
+    """Nobody talks over a message left on a machine: the beep's tail or the room the machine records neither cuts the
+    message (it cut it twice, and the machine stopped recording before it was ever said whole) nor gets an answer."""
+    settings.GREETING_SILENCE_SECONDS = 60
+    agent = Agent(greeting=(), reply=lambda turn: [Say(LONG_REPLY)])
+
+    async def run():
+        session, twilio = make_session(call, agent, ScriptedSTT("beeeep"))
+        await session.start()
+        line = Line(session).start()
+        await until(lambda: line.chunk >= 15)
+        await session.answered_by("machine_end_beep")
+        await until(lambda: twilio.events("media"))  # the message has begun
+        line.say(espeak("beeeep hello hello"))
+        await line.speech_done.wait()
+        await until(lambda: twilio.events("mark"), timeout=20)  # the message's sentence played to its end
+        await session.end("test over")
+        line.stop()
+        return twilio
+
+    twilio = asyncio.run(run())
+    assert twilio.events("clear") == []  # never cut
+    assert agent.turns == [LeadTurn("")]  # the message's own turn, nothing answered after it
+    assert [row for row in rows(call) if row[0] == "agent"] == [("agent", LONG_REPLY, False)]
+
+
 async def said_hello(call, agent) -> tuple[CallSession, FakeTwilio]:
     """A session whose lead has just said "Hello?" down the line."""
     session, twilio = make_session(call, agent, ScriptedSTT("Hello?"))
