@@ -29,7 +29,7 @@ from langgraph.types import Command, Overwrite
 from apps.campaigns.scoring import score_lead
 from media_server.agent.domain import CallDomain
 from media_server.agent.replies import Persona, Replies
-from media_server.agent.when import names_a_day
+from media_server.agent.when import EVERY_DAY_SPAN, names_a_day
 
 SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "transfer", "opt_out", "closing",
                "voicemail")
@@ -200,6 +200,13 @@ def _offered_within(offered: list[dict], when: dict) -> dict | None:
 
     named = [slot for slot in offered if inside(slot)]
     return named[0] if len(named) == 1 else None
+
+
+def _not_on(offered: list[dict], state: CallState) -> list[dict]:
+    """The offered slots on none of the days the lead ruled out (days in the lead's zone)."""
+    ruled_out, zone = set(state.get("ruled_out") or ()), _now(state).tzinfo
+    return [slot for slot in offered
+            if dt.datetime.fromisoformat(slot["starts_at"]).astimezone(zone).date().isoformat() not in ruled_out]
 
 
 def _end(replies_said: list[str], disposition: str, reason: str) -> dict:
@@ -509,7 +516,13 @@ class AgentGraph:
                 if (state.get("which_asked") or 0) >= 2:  # still no choice: the first one, read back for a yes
                     return self._read_back(state, replies, offered[0])
                 return self._which_one(state, replies, offered)  # "yes" / "great thanks" to "A or B?"
-        if when and expecting == "slot_choice" and (named := _offered_within(offered, when)):
+        if ruled_out and not when and expecting in ("slot_choice", "another_time"):
+            # "any day but thursday": days ruled out and nothing named, so the first time that fits is proposed
+            # (offering the same two again, or two new ones, would leave them choosing again)
+            start = _now(state)
+            when = {"start": start.isoformat(), "end": (start + dt.timedelta(days=EVERY_DAY_SPAN)).isoformat(),
+                    "exact": False, "words": ""}
+        if when and expecting == "slot_choice" and (named := _offered_within(_not_on(offered, state), when)):
             return self._read_back(state, replies, named)  # "the friday one", "thursday works": that offer
         if when:
             return self._propose(state, replies, when)

@@ -8,7 +8,9 @@ Conventions:
 - A clock hour without am/pm: 1–7 mean pm, 8–11 mean am, 12 is noon; "in the evening", "tonight",
   "afternoon" make it pm, "morning" keeps it am. "noon" is 12:00.
 - Parts of the day: morning 9:00–12:00, lunch 12:00–13:00, afternoon 12:00–17:00, evening / night /
-  tonight 17:00–21:00.
+  tonight 17:00–21:00; "early", "mid" and "late" narrow them (`_PART_SHADES`: "late afternoon" 15:00–18:00).
+  A part said of any day ("mornings are better", "any afternoon") or ruled out with no day named ("not
+  mornings", "evenings don't work") reaches over the next `EVERY_DAY_SPAN` days with day_start/day_end.
 - Weekdays: "Tuesday" (or "this/on Tuesday") is the coming Tuesday, a week ahead when today is Tuesday.
   "next Tuesday" / "Tuesday next week" is the Tuesday of next calendar week (weeks start on Monday).
 - A day with no time is the whole day 00:00–23:59. "next week" is Monday 00:00 to Sunday 23:59 of next
@@ -82,8 +84,16 @@ _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names 
     ("in_month", re.compile(rf"\b(?:{_MONTH_PART}|in|during|sometime in|this|next|come|around)\s+{_FULL_MON}\b"
                             rf"|^{_FULL_MON}$")),
 ]
-_PART = re.compile(r"(?<!good )\b(?:in the |this |tomorrow |at )?(mornings?|afternoons?|evenings?|nights?|tonight"
-                   r"|lunch ?time|lunch)\b")
+_PART = re.compile(r"(?<!good )\b(?:in the |this |tomorrow |at )?(?:(?P<mod>early|late|mid) ?(?:in the )?)?"
+                   r"(?P<part>mornings?|afternoons?|evenings?|nights?|tonight|lunch ?time|lunch)\b")
+# the hours a part of the day narrowed by "early", "late" or "mid" spans ("late afternoon" 15:00–18:00)
+_PART_SHADES = {("early", "morning"): (7, 9), ("mid", "morning"): (9, 11), ("late", "morning"): (10, 12),
+                ("early", "afternoon"): (12, 14), ("mid", "afternoon"): (13, 16), ("late", "afternoon"): (15, 18),
+                ("early", "evening"): (17, 19), ("late", "evening"): (19, 21)}
+# a part of the day ruled out after it is named ("mornings are bad", "afternoons don't work")
+_PART_BAD = re.compile(r"^s?(?: (?:are|is|'re|just|really|pretty|kinda|usually|always)){0,2} (?:bad|no good|tough|out|"
+                       r"hard|rough|crazy|impossible|a no|not good|busy|hectic|terrible)\b"
+                       r"|^s? (?:don't|do not|doesn't|does not|won't|wouldn't|never) work")
 _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_TIME}\s+(?:and|to|till|until|-)\s+{_TIME}")
 _NOT_BEFORE = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?:\w+\s+){{0,3}}?"
                          rf"(?:before|until|till|til|earlier than)\s+{_TIME}")
@@ -114,6 +124,7 @@ _FALLBACK_CUE = re.compile(r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|d
 _PUNCTUATION = re.compile(r"[^\w\s:/-]")
 _EXACT_CUE = re.compile(r"\d(?::\d\d)?\s?(?:am|pm)\b|\d:\d\d|\boclock\b|\bnoon\b")
 
+EVERY_DAY_SPAN = 14  # days a part of the day said of any day ("not mornings") reaches over
 _DAY_END = dt.time(23, 59)
 _MIDNIGHT = dt.time(0, 0)
 
@@ -386,14 +397,18 @@ class _Times:
         self.part: str | None = None
         self.limited = False  # after / before / between was said
         self.spans: list[tuple[int, int]] = []
+        self.every_day = False  # the part is said of any day ("mornings are better", "any afternoon", "not evenings")
         parts = list(_PART.finditer(s))
-        part = next((m for m in parts if not _NOT_PART.search(s[:m.start()])), None)  # "not the afternoon"
+        part = next((m for m in parts if not _NOT_PART.search(s[:m.start()]) and not _PART_BAD.match(s[m.end():])),
+                    None)  # "not the afternoon", "afternoons are bad"
         if part:
-            self.part = _part_name(part.group(1))
+            self.part = _part_name(part.group("part"))
+            self.every_day = part.group("part").endswith("s") or s[:part.start()].endswith("any ")
             self.spans.append(part.span())
         self._limits(s)
         if part is None and parts and not self.limited:  # only a part ruled out: the rest of the day is theirs
-            start, end = _PARTS[_part_name(parts[0].group(1))]
+            self.every_day = parts[0].group("part").endswith("s") or _PART_BAD.match(s[parts[0].end():]) is not None
+            start, end = _PARTS[_part_name(parts[0].group("part"))]
             self.lo, self.hi = (dt.time(end), None) if end <= 12 else (None, dt.time(start))  # after it / before it
             self.limited = True
             self.spans.append(parts[0].span())
@@ -402,7 +417,7 @@ class _Times:
         if self.exact is None and (self.part or self.limited):
             self._narrowed(s)
         if self.part and self.exact is None:
-            start, end = _PARTS[self.part]
+            start, end = _PART_SHADES.get((part.group("mod"), self.part)) or _PARTS[self.part]
             self.lo = max(self.lo or dt.time(start), dt.time(start))
             self.hi = min(self.hi or dt.time(end), dt.time(end))
 
@@ -499,6 +514,8 @@ def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
         return _with_words(relative[0], t, [relative[1]])
     if days is None and not times.found:
         return _fallback(text, now)
+    if days is None and times.every_day and times.exact is None:  # "mornings are better": any of the next two weeks
+        days = _Days(now.date(), now.date() + dt.timedelta(days=EVERY_DAY_SPAN - 1), (0, 0))
     return _with_words(_resolve(days, times, now), t, ([days.span] if days else []) + times.spans)
 
 
@@ -549,11 +566,14 @@ _DAY = r"(?:(this|next) )?(today|tomorrow|monday|tuesday|tues|wednesday|weds|thu
 _RULED_OUT = re.compile(
     rf"\b(?:not|no|except|but not|other than|anything but|any day but|besides|aside from|can't do|cannot do|can't make|"
     rf"can not do|won't work|busy|out of town|away|working) (?:on |this |next )?{_DAY}\b"
+    rf"|\b(?:any ?(?:day|time|other day)|whenever)(?: (?:next|this) week)? (?:but|except|other than|besides) "
+    rf"(?:on )?{_DAY}\b"
     rf"|\b{_DAY} (?:doesn't|does not|won't|will not|isn't|is not|wouldn't|don't|do not)(?: really)? work\b"
     rf"|\b{_DAY}(?: is|'s| are)? (?:no good|bad|out|not good|booked|full|a no|not great|tough|tricky|impossible)\b"
     rf"|\b(?:can't|cannot|can not|won't be able to) (?:do |make it |meet |talk )?(?:on )?{_DAY}\b"
     # a day they have something else on ("wednesday's my dentist appointment", "I have class on thursday")
-    rf"|\b{_DAY}(?: is|'s) (?:my|our|the|when i have|when we have) (?:\w+ ){{0,2}}(?:appointment|shift|class|"
+    rf"|\b{_DAY}(?: is|'s| that's| thats| that is| is when| i have| we have| i got| i've got)"
+    rf"(?: my| our| the| a| an)? (?:\w+ ){{0,2}}(?:appointment|shift|class|"
     rf"meeting|surgery|day off|game|practice|dialysis|treatment|checkup|visit)\b"
     rf"|\b(?:i|we) (?:have|got|'ve got) (?:a |an |my |our )?(?:\w+ ){{0,2}}(?:appointment|shift|class|meeting|"
     rf"surgery|treatment|checkup) (?:on )?{_DAY}\b")
@@ -568,6 +588,8 @@ def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:
         groups = [g for g in m.groups() if g]
         which = groups[-1]
         nearness = groups[0] if groups[0] in ("this", "next") else ""
+        if not nearness and re.search(r"\bnext week\b", text[:m.start()]):
+            nearness = "next"  # "any day next week but wednesday": next week's
         if which == "today":
             day = today
         elif which == "tomorrow":
@@ -582,13 +604,19 @@ def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:
     return days
 
 
-_INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|not) (?:the )?[\w:]+(?: [\w:]+)?(?: (?:am|pm|one))?$")
+_INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|not) (?:the )?(?!(?:in the )?(?:mornings?|afternoons?|evenings?|"
+                         r"nights?)\b)[\w:]+(?: [\w:]+)?(?: (?:am|pm|one))?$")  # a part of the day ruled out stays
 
 
 def without_ruled_out(text: str) -> str:
     """The text with the days ruled out (and a time "instead of" which) taken away, so that what is left names
-    the time that suits: "can we make it three instead of two thirty" → three."""
-    return _INSTEAD_OF.sub(" ", _RULED_OUT.sub(" ", text))
+    the time that suits: "can we make it three instead of two thirty" → three; "any day next week but wednesday"
+    → next week."""
+    def keep_week(m: re.Match) -> str:
+        week = re.search(r"\b(?:next|this) week\b", m.group(0))
+        return f" {week.group(0)} " if week else " "
+
+    return _INSTEAD_OF.sub(" ", _RULED_OUT.sub(keep_week, text))
 
 
 def warm_up() -> None:

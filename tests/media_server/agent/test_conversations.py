@@ -452,15 +452,31 @@ def test_a_yes_to_two_times_asks_which_one_instead_of_repeating_the_offer(talk, 
     assert Appointment.objects.filter(lead=lead).count() == 1
 
 
-def test_a_day_the_lead_rules_out_is_never_offered(talk, lead):
+def test_a_day_the_lead_rules_out_is_never_offered_and_the_first_time_that_fits_books_on_yes(talk, lead):
     qualify_as_hot_buyer(talk)
     thursday = (NOW.astimezone(CHICAGO) + dt.timedelta(days=1)).strftime("%A")  # NOW is a Wednesday
-    offer = talk.say(f"i can't do {thursday.lower()} any other day")
-    assert thursday not in offer and "tomorrow" not in offer.lower() and " or " in offer
-    talk.say("the first one")
-    talk.say("yes")
+    proposal = talk.say(f"i can't do {thursday.lower()} any other day")
+    assert thursday not in proposal and "tomorrow" not in proposal.lower() and " or " not in proposal
+    talk.say("yes that's fine")
     booked = Appointment.objects.get(lead=lead).starts_at.astimezone(CHICAGO)
-    assert booked.strftime("%A") != thursday
+    assert talk.hangup and booked.strftime("%A") != thursday
+
+
+@pytest.mark.parametrize("constraint, fits", [
+    ("anything but friday and not mornings", lambda at: at.strftime("%A") != "Friday" and at.hour >= 12),
+    ("any day next week but tuesday thats my physio appointment mornings are better",
+     lambda at: at.date() >= dt.date(2026, 11, 30) and at.strftime("%A") != "Tuesday" and at.hour < 12),
+    ("neither of those i sleep days late afternoon monday", lambda at: at.strftime("%A") == "Monday" and at.hour >= 15),
+    ("mornings are bad for me", lambda at: at.hour >= 12),
+])
+def test_a_lead_who_only_says_what_does_not_suit_is_proposed_a_time_that_fits_and_booked_on_yes(
+        talk, lead, constraint, fits):
+    qualify_as_hot_buyer(talk)  # NOW is Wednesday 25 November, 10:30 in Chicago
+    proposal = talk.say(constraint)
+    assert " or " not in proposal
+    talk.say("yeah that works")
+    booked = Appointment.objects.get(lead=lead).starts_at.astimezone(CHICAGO)
+    assert talk.hangup and fits(booked), booked
 
 
 def test_no_sentence_is_said_twice_in_a_call(talk):

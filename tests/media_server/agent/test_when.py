@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from media_server.agent.when import parse_when
+from media_server.agent.when import parse_when, ruled_out_days, without_ruled_out
 
 ZONE = ZoneInfo("America/Chicago")
 NOW = dt.datetime(2026, 11, 25, 10, 30, tzinfo=ZONE)  # a Wednesday
@@ -94,6 +94,12 @@ def test_it_resolves_ranges(text, start, end):
     ("don't call me after 8", at(11, 25, 10, 30), at(11, 25, 20), None, dt.time(20)),
     ("after lunch tomorrow", at(11, 26, 13), eod(11, 26), dt.time(13), None),
     ("next week in the mornings", at(11, 30), eod(12, 6), dt.time(9), dt.time(12)),
+    # a part of the day said of any day, or ruled out, reaches over the next two weeks
+    ("mornings are better for me", at(11, 25, 10, 30), eod(12, 8), dt.time(9), dt.time(12)),
+    ("any afternoon works", at(11, 25, 10, 30), eod(12, 8), dt.time(12), dt.time(17)),
+    ("not mornings", at(11, 25, 10, 30), eod(12, 8), dt.time(12), None),
+    ("evenings don't work for us", at(11, 25, 10, 30), eod(12, 8), None, dt.time(17)),
+    ("afternoons are pretty hectic", at(11, 25, 10, 30), eod(12, 8), None, dt.time(12)),
 ])
 def test_it_keeps_daily_limits(text, start, end, day_start, day_end):
     when = parse_when(text, NOW)
@@ -159,6 +165,28 @@ def test_it_can_load_dateparser_before_a_call_needs_it():
 
     warm_up()
     assert "dateparser" in sys.modules
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("late afternoon on friday", at(11, 27, 15), at(11, 27, 18)),
+    ("friday early afternoon", at(11, 27, 12), at(11, 27, 14)),
+    ("monday mid morning", at(11, 30, 9), at(11, 30, 11)),
+    ("late morning monday", at(11, 30, 10), at(11, 30, 12)),
+])
+def test_early_mid_and_late_narrow_a_part_of_the_day(text, start, end):
+    when = parse_when(text, NOW)
+    assert (when.start, when.end, when.exact) == (start, end, False)
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("any day next week but wednesday", [dt.date(2026, 12, 2)]),
+    ("anytime except friday", [dt.date(2026, 11, 27)]),
+    ("monday thats my dialysis appointment", [dt.date(2026, 11, 30)]),
+    ("thursday is when i have class", [dt.date(2026, 11, 26)]),
+])
+def test_days_ruled_out_in_passing(text, days):
+    assert ruled_out_days(text, NOW) == days
+    assert "next week" in without_ruled_out(text) or "next week" not in text  # the week they named stays
 
 
 def test_the_week_after_next_is_two_weeks_on():
