@@ -3,7 +3,8 @@
 Each factor earns a share (0–1) of its weight from the facts the lead gave; a factor that does not
 apply (pre-approval for a lead who only sells) leaves the total, so the score stays out of 100.
 Unknown facts earn nothing: a lead who told us little is not hot. Hot also means ready now (moving within
-three months and, for a buyer, pre-approved or paying cash); a lead with an agent of their own is cold.
+three months and, for a buyer, pre-approved or paying cash); a lead a year or more away, or with an agent of
+their own, is cold.
 Pure Python: the agent scores each turn with it, the post-call analysis the whole call, and a campaign's
 defaults come from here.
 """
@@ -71,6 +72,8 @@ def score_lead(facts: dict, weights: dict | None = None, *, hot: int = 70, warm:
         band = "cold"  # another agent's client is not ours to pursue, however ready they are
     elif band == "hot" and not _ready_now(facts):
         band = "warm"
+    elif band == "warm" and (_value(facts, "timeline") or 0) >= 12:
+        band = "cold"  # a year or more away: nurtured, not met
     return Score(total, band, breakdown)
 
 

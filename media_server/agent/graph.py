@@ -37,7 +37,7 @@ TRANSFER_POLICIES = ("on_request", "hot_or_request")  # apps.campaigns.models.Tr
 QUESTION_ORDER = ("intent", "location", "timeline", "budget", "preapproved", "motivation", "has_agent")
 MAX_ASKS = 2  # a question the lead does not answer is asked again once, then left
 MAX_MISSES = 2  # turns in a row we could not make out before a qualification question is left
-FAR_TIMELINE_MONTHS = 12
+FAR_TIMELINE_MONTHS = 12  # a lead "just looking" and this far away or more is let go at once
 
 
 class CallState(TypedDict, total=False):
@@ -384,11 +384,10 @@ class AgentGraph:
             return _ask(state, replies, expecting, self._question_key(expecting, facts), prefix="Sorry, ")
         if state.get("new_facts") and not said:
             said.append(replies.say("acknowledge"))
+        # A lead years away is still asked the rest (budget, lender, agent are what the team nurtures them with);
+        # only the meeting is not offered.
         following = self._next_question(facts, asked)
         band = (state.get("score") or {}).get("band", "cold")
-        timeline = (facts.get("timeline") or {}).get("value")
-        if isinstance(timeline, int) and timeline > FAR_TIMELINE_MONTHS and band == "cold":
-            following = None  # years away: thank them now rather than quiz them
         asks = update.get("asks") or state.get("asks")
         if following is None:
             if band == "hot" and state.get("transfer_policy") == "hot_or_request" and _may_transfer(state):
@@ -469,13 +468,22 @@ class AgentGraph:
             line = replies.say("send_email", email=email)
         else:
             line = replies.say(said) if said else replies.say("unclear")
+        timeline = ((state.get("facts") or {}).get("timeline") or {}).get("value")
+        if said == "just_looking" and isinstance(timeline, int) and timeline >= FAR_TIMELINE_MONTHS:
+            # "just browsing, not for a couple of years": thanked and let go, not quizzed (an engaged lead years
+            # away is still asked the rest)
+            return {**update, **_end([line, replies.say("goodbye_cold")], "cold", "just looking, years away"),
+                    "free_reply": True}
         if said in ("send_email", "just_looking") and resume == "scheduling":
             # Offered a meeting, they would rather look first or be sent homes: offering it again would push.
             band = (state.get("score") or {}).get("band", "cold")
             return {**update, **_end([line, replies.say("goodbye")], "qualified" if band in ("hot", "warm")
                                      else "ended_by_lead", f"{objection} instead of a meeting")}
         back = resume if resume in ("qualification", "scheduling") else "qualification"
-        return Command(goto=back, update={**update, "replies": [line], "understanding": {**u, "intent": "inform"},
+        # "just looking" is their answer to the question it came at (no reason, no lender yet): the next is asked
+        answer = {"doesnt_know": True} if objection == "just_looking" else {}
+        return Command(goto=back, update={**update, "replies": [line],
+                                          "understanding": {**u, "intent": "inform", **answer},
                                           "handovers": [["objection", back, f"{objection} answered"]],
                                           "agent": back})
 

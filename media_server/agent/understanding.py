@@ -863,14 +863,23 @@ _ANSWER_LEAD = {"uh", "um", "probably", "maybe", "i", "think", "guess", "like", 
                 "ok", "mean", "we'd", "love", "hoping", "for", "more", "or", "less", "pretty", "much"}
 _ANSWER_TAIL = {"area", "or", "so", "i", "think", "probably", "maybe", "somewhere", "like", "please", "neighborhood",
                 "region", "there", "something", "thereabouts", "guess", "i'd", "say", "around", "ish", "really"}
-_DONT_KNOW = re.compile(r"\b(?:don't know|not sure|no idea|dunno|haven't (?:thought|decided)|can't say|no clue|"
-                        r"doesn't matter|not really)\b")
+# An answer that says there is no answer (yet): the question is not asked again.
+_DONT_KNOW = re.compile(
+    r"\b(?:don't know|not sure|no idea|dunno|haven't (?:\w+ )?(?:thought|decided)|can't say|no clue|"
+    r"doesn't matter|not really|(?:couldn't|can't|could not|cannot) (?:really )?tell you|wouldn't (?:even )?know|"
+    r"(?:hoping|hope|want|wanted|need|thought) (?:for )?you(?:'d|'ll)?(?: guys| all| folks)?"
+    r"(?: to| can| could| would| will| were gonna)? tell (?:me|us)|"
+    r"what(?:ever)? (?:it's|its|it is|they're) worth|whatever (?:gets|it takes|we can get|i can get|the market)|"
+    r"nothing (?:really|specific|in particular|special)|no (?:particular |real |special )?reason|"
+    r"no rush|no hurry|not in a hurry|whenever (?:the right|we find|i find|it sells|something)|"
+    r"as soon as (?:i|we) find)\b")
 
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("relocating", r"\b(?:relocat\w*|"
                    r"moving (?:from \w+(?: \w+)? )?to (?!a |the |an |our |my |owning|buying|renting|own\b)\w+|"
-                   r"(?:company|job|work|employer|army|navy|air force)(?:'s| is) (?:moving|relocating|transferring|"
-                   r"sending) (?:us|me)|transferr?(?:ed|ing)|job transfer|new job|"
+                   r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
+                   r"relocated|transferring|transferred|sending|sent) (?:us|me)|"
+                   r"transferr?(?:ed|ing)|job transfer|new job|"
                    r"(?:for|with) (?:my |a |the |his |her |our |their )?(?:\w+'s )?(?:new )?(?:job|work|position|"
                    r"promotion|residency)|"
                    r"moving (?:down |up |over |out |back )?from (?!(?:the|a|an|our|my|this|that|renting|an apartment|"
@@ -950,7 +959,8 @@ _TL_UNIT = r"(day|week|month|year)s?"
 _TL_RANGE = re.compile(rf"\b{_AMOUNT}\s+(?:{_TL_UNIT}\s+)?(?:to|or|-)\s+(?:\d+(?:\.\d+)?|an?)(?:\s+{_TL_UNIT})?\b")
 _TL_NEIGHBOURS = re.compile(rf"\b(\d+) (\d+) {_TL_UNIT}\b")  # "two three months": two or three
 _TL_IN = re.compile(rf"\b(?:in|within|about|around|maybe|probably|like|next|another|the next|over the next|"
-                    rf"less than|under)\s+(?:the next\s+|about\s+|like\s+|maybe\s+|another\s+)?{_AMOUNT}\s+{_TL_UNIT}\b"
+                    rf"less than|under|could be|might be)\s+"
+                    rf"(?:the next\s+|about\s+|like\s+|maybe\s+|another\s+)?{_AMOUNT}\s+{_TL_UNIT}\b"
                     rf"|\b{_AMOUNT}\s+{_TL_UNIT}\s+from now\b")
 _TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |like |hopefully |i'd say |i think |idk |"
                       rf"i dunno |dunno |i don't know |not sure |honestly |hmm |oh )*"
@@ -961,12 +971,13 @@ _TL_ASAP = re.compile(r"\b(?:asap|a s a p|as soon as (?:humanly )?(?:possible|we
                       r"better|as fast as (?:possible|we can|i can))\b")
 _TL_NOW = re.compile(_LEAD + r"(?:(?:pretty much|basically|honestly|like|probably|kind of|kinda) )?"
                      r"(?:right now|now|soon|pretty soon|very soon|really soon)\b")
-_TL_WHILE = re.compile(r"\b(?:not for a while|a while|no rush|no hurry|not in a hurry|not (?:any ?time|any time) "
-                       r"soon|in no hurry)\b")
+# (no rush / no hurry say how, not when: no timeline of their own, and the question is not asked again)
+_TL_WHILE = re.compile(r"\b(?:not for a while|a while|not (?:any ?time|any time) soon)\b")
+_TL_YEARS = re.compile(r"\b(?:could be|might be|probably|maybe|it'll be|it's) years\b|\byears (?:away|out|from now)\b")
 # "i got the letter yesterday": the day something happened, not "we needed it yesterday"
 _DONE_YESTERDAY = re.compile(r"\b(?:got|received|called|signed|talked|spoke|heard|filled|sent|came|had|saw|emailed|"
                              r"texted|applied)\b(?: [\w']+){0,5} $")
-_TL_VAGUE = re.compile(rf"{_TL_WHILE.pattern}|{_TL_ASAP.pattern}|^(?:{_TL_NOW.pattern[1:]})$")
+_TL_VAGUE = re.compile(rf"{_TL_WHILE.pattern}|{_TL_YEARS.pattern}|{_TL_ASAP.pattern}|^(?:{_TL_NOW.pattern[1:]})$")
 _TL_NEXT_YEAR = re.compile(r"\b(?:next year|first of the year|after the new year|new year|beginning of (?:the |next )?"
                            r"year)\b")
 _TL_MONTH = re.compile(r"\b(next|this) month\b")
@@ -1651,6 +1662,8 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
         m = pattern.search(c)
         if m:
             return Fact("motivation", name, m.group(0))
+    if (m := _NEAR_FAMILY.search(c)) and _places(list(turn.tokens)):
+        return Fact("motivation", "relocating", m.group(0))  # "closer to my parents up in asheville"
     if expecting != "motivation" and (m := _VOLUNTEERED_REASON.search(c)):
         return Fact("motivation", m.group(0), m.group(0))  # a reason said in passing: asking it again would grate
     if expecting != "motivation" or _DONT_KNOW.search(c) or _DENY.match(c) or not _REASON.search(c) \
@@ -1671,12 +1684,17 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"garage|pool|space|room|quiet|safer|cheaper|bigger|"
                      r"smaller|neighbors?|landlord|lease|rent|health|weather|closer|single story|stairs|view|water|"
                      r"mountains|beach|city|country|town)\b")
+_KIN = r"(?:family|parents|mom|mother|dad|father|kids|grandkids|grandchildren|daughter|son|sister|brother|in laws|" \
+       r"folks)"
+# Family to be near: a relocation when the lead names a place ("near the grandkids in atlanta", "down to florida
+# to be by my daughter"), else a reason of its own.
+_NEAR_FAMILY = re.compile(
+    rf"\b(?:to be|moving|move|come|coming|get|living) (?:up |down |out |back )?(?:closer to|near|nearer to|by|"
+    rf"close to) (?:(?:my|our|his|her|the|their) )?(?:\w+'s )?(?:{_KIN}|us|them|her|him)\b"
+    rf"|\b(?:my|our|his|her|the) {_KIN} wants? (?:me|us|them|him|her) (?:closer|near|nearer|close)\b")
 # Reasons outside the categories that are plain even when nobody asked: family to be near, a home lost.
 _VOLUNTEERED_REASON = re.compile(
-    r"\b(?:to be|moving|move|come|coming|get|living) (?:closer to|near|nearer to|back near|back closer to|by|close to) "
-    r"(?:(?:my|our|his|her|the|their) )?(?:\w+'s )?(?:family|parents|mom|mother|dad|father|kids|grandkids|"
-    r"grandchildren|daughter|son|sister|brother|in laws|folks|us|them|her|him)\b|"
-    r"\b(?:lost|losing) (?:our|my|the) (?:place|house|home)(?: (?:in|to) (?:the |a )?\w+)?")
+    rf"{_NEAR_FAMILY.pattern}|\b(?:lost|losing) (?:our|my|the) (?:place|house|home)(?: (?:in|to) (?:the |a )?\w+)?")
 _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd you|say that|let you go|bye|"
                            r"hello|you there|what was i|talk about that|get into (?:all )?that|none of your business|"
                            r"(?:rather|prefer to) not (?:say|get into|share)|(?:that's|it's) (?:private|personal)|"
@@ -1844,6 +1862,8 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
         yield m.start(), m.end(), 1 if soon else 0, d.words(*m.span()).strip()
     for m in _TL_WHILE.finditer(s):
         yield m.start(), m.end(), 18, m.group(0)
+    for m in _TL_YEARS.finditer(s):  # "could be years": a couple of years, as far as anyone can say
+        yield m.start(), m.end(), 24, m.group(0)
     for m in _TL_NOT_FOR.finditer(s):  # "not for a year at least": a year is the soonest
         yield m.start(), m.end(), _in_units(_amount(m.group(1)), m.group(2)), m.group(0)
     if asking:

@@ -59,3 +59,11 @@ def test_hot_means_ready_now_and_another_agents_client_is_cold():
     assert not_financed.band == "warm" and not_financed.total >= 70  # the points stand; the band waits for a lender
     assert score_lead(facts(**{**ready, "timeline": 8}, preapproved="cash")).band == "warm"
     assert score_lead(facts(**{**ready, "has_agent": True}, preapproved="yes")).band == "cold"
+
+
+def test_a_lead_a_year_or_more_away_is_cold_whatever_else_they_said():
+    engaged = facts(intent="buy", location="Oakland", budget=700000, preapproved="no", motivation="first home",
+                    has_agent=False)
+    assert score_lead({**engaged, **facts(timeline=24)}).band == "cold"
+    assert score_lead({**engaged, **facts(timeline=12)}).band == "cold"
+    assert score_lead({**engaged, **facts(timeline=9)}).band == "warm"  # within the year: still worth meeting

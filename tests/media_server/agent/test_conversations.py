@@ -302,6 +302,48 @@ def test_a_cold_lead_is_thanked_and_let_go(talk, lead):
     assert talk.call.score_band == "cold" and talk.call.disposition == "cold"
 
 
+def test_a_lead_years_away_who_answers_is_asked_the_rest_and_let_go_without_an_offer(talk, lead):
+    talk.say("sure go ahead")
+    talk.say("buying")
+    talk.say("somewhere in evanston")
+    talk.say("not for a year at least maybe two")
+    asked = [talk.say("like six hundred"), talk.say("no not yet"), talk.say("we're tired of renting")]
+    assert not talk.hangup and "agent" in asked[-1].lower()  # budget, lender, reason and agent all asked
+    goodbye = talk.say("no we don't have one")
+    assert talk.hangup and " or " not in goodbye and not Appointment.objects.filter(lead=lead).exists()
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "cold" and talk.call.score_band == "cold"
+    assert {"budget", "preapproved", "has_agent"} <= set(talk.call.facts)
+
+
+def test_a_lead_just_browsing_for_years_is_thanked_and_not_quizzed(talk):
+    talk.say("sure")
+    talk.say("buy eventually")
+    talk.say("evanston i think")
+    talk.say("honestly we're just browsing not for a couple years probably")
+    assert talk.hangup
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "cold"
+
+
+@pytest.mark.parametrize("asked, answer", [
+    ("timeline", "no rush really we'll know it when we see it"),
+    ("budget", "that's what i'm hoping you guys can tell me"),
+    ("budget", "whatever it's worth i guess"),
+    ("motivation", "nothing in particular just thinking about the future"),
+])
+def test_an_answer_that_says_there_is_no_answer_moves_on_instead_of_asking_again(talk, asked, answer):
+    questions = {"timeline": "move", "budget": "price", "motivation": "move"}
+    lines = ["yes i have a minute", "selling", "on elm street in oak park", "in about three months", "four fifty",
+             "we're downsizing"]
+    order = {"timeline": 3, "budget": 4, "motivation": 5}
+    for line in lines[:order[asked]]:
+        question = talk.say(line)
+    assert questions[asked] in question.lower()
+    following = talk.say(answer)
+    assert not following.startswith("Sorry") and questions[asked] not in following.lower()
+
+
 def test_every_decision_is_stored_with_its_intent_route_and_facts(talk):
     talk.say("yes")
     talk.say("we're looking to buy a three bedroom")

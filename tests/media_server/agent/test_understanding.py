@@ -462,6 +462,24 @@ def test_a_reason_said_in_passing_is_kept_as_the_motivation():
     assert [f.value for f in understood.facts if f.name == "motivation"] == ["to be near my parents"]
 
 
+@pytest.mark.parametrize("text", ["we're heading out to be near our son in boise",
+                                  "my son wants us closer to him up in spokane",
+                                  "moving over to ohio to be by the grandkids"])
+def test_family_to_be_near_in_another_place_is_a_relocation(text):
+    assert _fact(text, "motivation", "motivation") == "relocating"
+    assert _fact("we just want to be closer to our son", "motivation", "motivation") != "relocating"
+
+
+@pytest.mark.parametrize(("text", "months"), [
+    ("honestly no rush", None),  # how, not when
+    ("we're in no hurry whatsoever", None),
+    ("no hurry could be a year could be two", 12),
+    ("i couldn't tell you, could be years", 24),
+])
+def test_no_hurry_is_no_timeline_and_a_figure_said_with_it_is(text, months):
+    assert _fact(text, "timeline", "timeline", now=dt.datetime(2026, 3, 10, 10, tzinfo=ZONE)) == months
+
+
 def test_the_registry_named_as_a_fact_with_leave_to_go_on_is_no_opt_out_but_asking_to_be_put_on_it_is():
     assert understand("i think we're on the do not call list but it's fine, i asked you to call", now=NOW,
                       expecting="permission").intent != "opt_out"
@@ -492,6 +510,7 @@ def test_the_bedrooms_they_have_now_are_not_the_bedrooms_they_want():
 @pytest.mark.parametrize(("text", "motivation"), [
     ("buying, we're splittin up so i need my own place", "divorce"),
     ("my husband just got orders to fort hood", "relocating"),
+    ("her company transferred us to the tulsa office", "relocating"),
 ])
 def test_the_reason_is_read_through_dropped_gs_and_military_words(text, motivation):
     assert _fact(text, "motivation", "motivation") == motivation
@@ -912,7 +931,7 @@ def test_a_question_after_a_place_name_names_no_place():
     ("the kids are grown and it's way too quiet in this big place", "motivation", "motivation", "downsizing"),
     ("we can't get into anything bigger until this one sells", "motivation", "motivation", "upsizing"),
     ("we're heading out west, moving up to boise for work", "motivation", "motivation", "relocating"),
-    ("moving back to ohio to be close to my son", "intent", "motivation", "to be close to my son"),
+    ("moving back to ohio to be close to my son", "intent", "motivation", "relocating"),
     ("who's jordan", "slot_choice", "location", None),
 ])
 def test_fresh6_facts_in_more_words(text, expecting, name, value):
