@@ -273,6 +273,13 @@ _OPT_OUT = _rx(
     # for someone else: a caregiver, a relative ("he can't handle these calls, please remove him")
     r"\b(?:calls?|calling|list|number)\b.*\b(?:remove|delete|take off|drop) (?:him|her|them)\b",
     r"\b(?:don't|do not|never) (?:call|contact|ring) (?:me|us)(?: back)? at all\b",
+    # a complaint about being called again and again is a request to stop (revocation by any reasonable means)
+    r"\bhow many (?:more )?times (?:do|does|did|must|should|will|have) (?:i|we|she|he|my \w+)(?: \w+)? "
+    r"(?:have to |gotta |got to |need to |to )?(?:tell|ask|say|told|asked|said)\b",
+    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|twenty|a dozen|a million|so many|all these) "
+    r"(?:\w+ )?calls? (?:a|per|every) (?:day|week)\b",
+    r"\b(?:you|y'all|you guys|you people|your (?:company|people|office)|they|people) (?:just )?keeps? (?:on )?"
+    r"(?:calling|ringing|calling me|bugging me)\b",
 )
 # What is not an opt-out although it says the words: a list they are not on, someone else told to stop, another
 # number, another channel with calls allowed ("take me off the email list but calls are fine").

@@ -1003,6 +1003,11 @@ def test_school_letting_out_is_a_time_not_an_empty_nest():
     ("let's say never, that works for me", "permission"),
     ("bitte nicht mehr anrufen", "permission"),
     ("no more sales calls thanks", "permission"),
+    # a complaint about being called again and again
+    ("how many times have we told you people", "permission"),
+    ("ugh another one, how many times do i gotta say it", "intent"),
+    ("i been getting like five calls a week from you", "permission"),
+    ("you people just keep on calling", "none"),
 ])
 def test_opt_outs_in_the_later_writers_words(text, expecting):
     assert understand(text, now=NOW, expecting=expecting).intent == "opt_out"
