@@ -202,6 +202,20 @@ def _offered_within(offered: list[dict], when: dict) -> dict | None:
     return named[0] if len(named) == 1 else None
 
 
+def _one_to_confirm(slots: list[dict]) -> dict:
+    """One time offered ("I could do Friday at 4, does that work?") is a yes/no question: a yes books it. Two are a
+    choice."""
+    if len(slots) == 1:
+        return {"expecting": "confirm", "chosen": slots[0]}
+    return {"expecting": "slot_choice", "chosen": None}
+
+
+def _browsing_for_years(facts: dict, objections: dict) -> bool:
+    """A lead who said they are just looking and is a year or more away: let go, not asked the rest."""
+    timeline = (facts.get("timeline") or {}).get("value")
+    return bool(objections.get("just_looking")) and isinstance(timeline, int) and timeline >= FAR_TIMELINE_MONTHS
+
+
 def _not_on(offered: list[dict], state: CallState) -> list[dict]:
     """The offered slots on none of the days the lead ruled out (days in the lead's zone)."""
     ruled_out, zone = set(state.get("ruled_out") or ()), _now(state).tzinfo
@@ -387,6 +401,8 @@ class AgentGraph:
         # A lead years away is still asked the rest (budget, lender, agent are what the team nurtures them with);
         # only the meeting is not offered.
         following = self._next_question(facts, asked)
+        if _browsing_for_years(facts, state.get("objections") or {}):
+            following = None  # "just looking" earlier, and now a year or more away: thanked, not quizzed
         band = (state.get("score") or {}).get("band", "cold")
         asks = update.get("asks") or state.get("asks")
         if following is None:
@@ -468,8 +484,7 @@ class AgentGraph:
             line = replies.say("send_email", email=email)
         else:
             line = replies.say(said) if said else replies.say("unclear")
-        timeline = ((state.get("facts") or {}).get("timeline") or {}).get("value")
-        if said == "just_looking" and isinstance(timeline, int) and timeline >= FAR_TIMELINE_MONTHS:
+        if _browsing_for_years(state.get("facts") or {}, counts):
             # "just browsing, not for a couple of years": thanked and let go, not quizzed (an engaged lead years
             # away is still asked the rest)
             return {**update, **_end([line, replies.say("goodbye_cold")], "cold", "just looking, years away"),
@@ -672,8 +687,8 @@ class AgentGraph:
             return self._read_back(state, replies, slots[0])
         self.actions.hold_slots(state, slots)
         text = self._offer_text(state, replies, slots)
-        return {"replies": [text], "offered": slots, "expecting": "slot_choice", "question": text,
-                "agent": "scheduling", "free_reply": False}
+        return {"replies": [text], "offered": slots, "question": text, "agent": "scheduling", "free_reply": False,
+                **_one_to_confirm(slots)}
 
     def _which_one(self, state: CallState, replies: Replies, offered: list[dict]) -> dict:
         """An acceptance without a choice: "which one, A or B?" (not the whole offer again)."""
@@ -695,8 +710,8 @@ class AgentGraph:
             if nearest:  # "after six on Friday": Friday's last opening, or the first one after six
                 self.actions.hold_slots(state, nearest)
                 text = self._offer_text(state, replies, nearest)
-                return {"replies": [replies.say("nothing_then"), text], "offered": nearest, "expecting": "slot_choice",
-                        "question": text, "agent": "scheduling", "free_reply": False, "chosen": None}
+                return {"replies": [replies.say("nothing_then"), text], "offered": nearest, "question": text,
+                        "agent": "scheduling", "free_reply": False, **_one_to_confirm(nearest)}
             offer = self._offer(state, replies, None)
             return {**offer, "replies": [replies.say("nothing_then"), *offer["replies"]]} if not offer.get(
                 "hangup") else offer

@@ -887,6 +887,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
                    r"relocated|transferring|transferred|sending|sent) (?:us|me)|"
                    r"transferr?(?:ed|ing)|job transfer|new job|"
+                   r"(?:i'm|im|i am|she's|he's|my \w+ is|we're) starting (?:a (?:new )?(?:job|position|residency) )?at "
+                   r"(?!(?:around|about|like|maybe|under|over|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b)"
+                   r"(?:the )?[a-z]+(?: in \w+)?$|"
                    r"(?:for|with) (?:my |a |the |his |her |our |their )?(?:\w+'s )?(?:new )?(?:job|work|position|"
                    r"promotion|residency)|"
                    r"moving (?:down |up |over |out |back )?from (?!(?:the|a|an|our|my|this|that|renting|an apartment|"
@@ -902,7 +905,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("downsizing", r"\b(?:downsiz\w*|something smaller|(?:a )?smaller (?:place|house|home|one)|too big|empty nest\w*|"
                    r"kids (?:moved|are) out(?! of school)|too much house|kids are (?:gone|grown)|rattling around|"
                    r"(?:don't|do not) need (?:\w+ )?(?:bedrooms|rooms|that much (?:house|space|room)) any ?more|"
-                   r"(?:done|tired of) (?:mowing|yard work|the yard|the stairs|keeping up))\b"),
+                   r"(?:done|tired of) (?:mowing|yard work|the yard|the stairs|keeping up)|"
+                   r"(?:it's|its|it is) (?:just|only) (?:me|us|the two of us)(?: now)? (?:in|rattling around in) "
+                   r"(?:this|that|a|our|my) (?:\w+ ){0,2}(?:house|place|home))\b"),
     ("upsizing", r"\b(?:upsiz\w*|(?:a )?(?:bigger|larger) (?:place|house|home|one)|something bigger|"
                  r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up(?! (?:to|north|there|here|closer|near))|"
                  r"anything bigger|"
@@ -956,7 +961,10 @@ _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b
                             r"\b(?:lender|bank|broker|loan officer) has (?:all )?(?:our|my|the) (?:stuff|paperwork|"
                             r"docs|documents|application)\b|"
                             r"\b(?:in the )?middle of it\b|\bgoing through (?:our |the )?(?:paperwork|application|"
-                            r"it)\b|\bpaperwork\b|\bunderwriting\b|\bapplied\b|\bapplication\b")
+                            r"it)\b|\bpaperwork\b|\bunderwriting\b|\bapplied\b|\bapplication\b|"
+                            r"\b(?:started|starting|begun|began|opened) (?:the |a |an |our |my )?(?:\w+ ){0,2}"
+                            r"(?:thing|process|application|paperwork|loan|file) (?:with|at|through) "
+                            r"(?:the |a |our |my )?(?:\w+ )?(?:bank|lender|credit union|broker|loan officer)\b")
 _HAVE_NOT_STARTED = re.compile(r"\b(?:haven't|have not|not) (?:even )?(?:started|done|gotten|applied|looked into)"
                                r"(?: \w+)?"
                                r"(?: yet)?\b|\bnot yet\b")
@@ -1690,7 +1698,9 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"family|kids|parents|mom|dad|daughter|son|grandkids|grandchildren|sister|brother|job|work|yard|"
                      r"garage|pool|space|room|quiet|safer|cheaper|bigger|"
                      r"smaller|neighbors?|landlord|lease|rent|health|weather|closer|single story|stairs|view|water|"
-                     r"mountains|beach|city|country|town)\b")
+                     r"mountains|beach|city|country|town|knees?|hips?|my back|surgery|doctor|medical|mobility|"
+                     r"wheelchair|(?:can't|cannot|can not) (?:do|handle|manage|keep up with|take care of|maintain)|"
+                     r"any ?more)\b")
 _KIN = r"(?:family|parents|mom|mother|dad|father|kids|grandkids|grandchildren|daughter|son|sister|brother|in laws|" \
        r"folks)"
 # Family to be near: a relocation when the lead names a place ("near the grandkids in atlanta", "down to florida

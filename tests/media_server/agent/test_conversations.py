@@ -316,11 +316,13 @@ def test_a_lead_years_away_who_answers_is_asked_the_rest_and_let_go_without_an_o
     assert {"budget", "preapproved", "has_agent"} <= set(talk.call.facts)
 
 
-def test_a_lead_just_browsing_for_years_is_thanked_and_not_quizzed(talk):
-    talk.say("sure")
-    talk.say("buy eventually")
-    talk.say("evanston i think")
-    talk.say("honestly we're just browsing not for a couple years probably")
+@pytest.mark.parametrize("lines", [
+    ["sure", "buy eventually", "evanston i think", "honestly we're just browsing not for a couple years probably"],
+    ["sure", "buying but we're just kinda looking at what's out there", "evanston", "a couple years from now"],
+])
+def test_a_lead_just_browsing_for_years_is_thanked_and_not_quizzed(talk, lines):
+    for line in lines:
+        talk.say(line)
     assert talk.hangup
     talk.call.refresh_from_db()
     assert talk.call.disposition == "cold"
@@ -592,6 +594,15 @@ def test_a_time_nobody_works_gets_the_nearest_openings_not_the_first_offer_again
     appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
     local = appointment.starts_at.astimezone(CHICAGO)
     assert local.weekday() == 4 and local.hour >= 17  # as late on Friday as anyone works
+
+
+def test_one_time_offered_in_place_of_theirs_books_on_a_yes_without_a_second_read_back(talk, lead):
+    qualify_as_hot_buyer(talk)
+    reply = talk.say("could we do monday at seven in the morning before work")  # nobody works before 8
+    assert "anything open then" in reply and " or " not in reply, reply  # nothing earlier that day: one time
+    talk.say("yes that works")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    assert talk.hangup and appointment.starts_at.astimezone(CHICAGO).weekday() == 0
 
 
 def test_a_vague_call_back_time_gets_one_question_and_the_answer_lands_inside_it(talk, lead):
