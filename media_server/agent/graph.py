@@ -202,14 +202,6 @@ def _offered_within(offered: list[dict], when: dict) -> dict | None:
     return named[0] if len(named) == 1 else None
 
 
-def _one_to_confirm(slots: list[dict]) -> dict:
-    """One time offered ("I could do Friday at 4, does that work?") is a yes/no question: a yes books it. Two are a
-    choice."""
-    if len(slots) == 1:
-        return {"expecting": "confirm", "chosen": slots[0]}
-    return {"expecting": "slot_choice", "chosen": None}
-
-
 def _browsing_for_years(facts: dict, objections: dict) -> bool:
     """A lead who said they are just looking and is a year or more away: let go, not asked the rest."""
     timeline = (facts.get("timeline") or {}).get("value")
@@ -531,6 +523,9 @@ class AgentGraph:
             choice = next((f["value"] for f in u.get("facts", []) if f["name"] == "slot_choice"), None)
             if choice is None and intent == "affirm" and len(offered) == 1:
                 choice = 1
+            if choice == 1 and len(offered) == 1:
+                # one time offered ("I could do Friday at 4, does that work?") was a yes/no question: a yes books it
+                return self._book({**state, "chosen": offered[0]}, replies)
             if choice in (1, 2) and choice <= len(offered):
                 return self._read_back(state, replies, offered[choice - 1])
             if intent == "deny" and not when and not ruled_out:
@@ -687,8 +682,8 @@ class AgentGraph:
             return self._read_back(state, replies, slots[0])
         self.actions.hold_slots(state, slots)
         text = self._offer_text(state, replies, slots)
-        return {"replies": [text], "offered": slots, "question": text, "agent": "scheduling", "free_reply": False,
-                **_one_to_confirm(slots)}
+        return {"replies": [text], "offered": slots, "expecting": "slot_choice", "question": text,
+                "agent": "scheduling", "free_reply": False}
 
     def _which_one(self, state: CallState, replies: Replies, offered: list[dict]) -> dict:
         """An acceptance without a choice: "which one, A or B?" (not the whole offer again)."""
@@ -710,8 +705,8 @@ class AgentGraph:
             if nearest:  # "after six on Friday": Friday's last opening, or the first one after six
                 self.actions.hold_slots(state, nearest)
                 text = self._offer_text(state, replies, nearest)
-                return {"replies": [replies.say("nothing_then"), text], "offered": nearest, "question": text,
-                        "agent": "scheduling", "free_reply": False, **_one_to_confirm(nearest)}
+                return {"replies": [replies.say("nothing_then"), text], "offered": nearest, "expecting": "slot_choice",
+                        "question": text, "agent": "scheduling", "free_reply": False, "chosen": None}
             offer = self._offer(state, replies, None)
             return {**offer, "replies": [replies.say("nothing_then"), *offer["replies"]]} if not offer.get(
                 "hangup") else offer
