@@ -448,6 +448,13 @@ class AgentGraph:
         if objection == "busy":
             when, window = u.get("when"), state.get("callback_window")
             asking_again = state.get("expecting") == "callback_time"
+            if asking_again and not when and not u.get("objection") \
+                    and any(f["name"] in QUESTION_ORDER for f in u.get("facts") or ()):
+                # asked when to call back, they answered our questions instead ("buying, moving up for a job"):
+                # they are talking now, so the qualifying goes on
+                return Command(goto="qualification", update={
+                    **update, "understanding": {**u, "intent": "inform"}, "agent": "qualification",
+                    "handovers": [["objection", "qualification", "the lead talks now"]]})
             if when and window and asking_again:
                 when = _into_window(when, window)  # "next week" then "wednesday evening": next week's Wednesday
             elif window and asking_again and not when:

@@ -796,6 +796,15 @@ _DENY = _rx(
     r"\b(?:not|nope|nah|never)\b(?: [\w']+){0,4} no$",
 )
 _GO_AHEAD = re.compile(r"\b(?:go ahead|go on|fire away|shoot|carry on|keep going|i'm listening)(?: then| please)?$")
+# A yes with a limit on it ("yeah but i'm driving so keep it short", "sure, only got like two minutes", "i'm at work
+# but go ahead"): leave to go on, briefly; not a request to be called back.
+_BRIEF_YES = re.compile(
+    r"^(?:(?:uh|um|well|oh|ok|okay|i mean) )*(?:yeah|yes|yep|yup|sure|ok|okay|i guess(?: so| yeah)?|go ahead)\b"
+    r"(?!.*\b(?:call (?:me )?back|call me later|another time|later|tomorrow|tonight|not now|bad time)\b)"
+    r".*\b(?:keep it (?:short|quick|brief)|make it (?:quick|fast|short|snappy|brief)|(?:be|real|really|super) quick|"
+    r"quickly|(?:only |just )?(?:got|have|gotta|got like) (?:like |about |maybe )?(?:a minute|a sec|a second|\d+|one|"
+    r"two|three|four|five|ten|a couple|a few)(?: \w+)? (?:minutes?|mins?|secs?|seconds?))\b"
+    r"|\b(?:but |so )?go ahead$|\bgo ahead (?:real quick|quick|but make it quick|but be quick)$")
 _GREETING_IDENTITY = re.compile(
     r"\b(?:this is (?:he|she|him|her|me)|speaking$|that's me|it's me|you(?:'ve)? got (?:him|her|me)|"
     r"(?:yes|yeah) this is \w+$|^this is \w+$|\bi'?m the one (?:who|that) (?:filled|signed|asked|put|sent|submitted)|"
@@ -1273,6 +1282,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         return "goodbye", "not_interested" if declined else "", False
     if _REPEAT_FIRST.match(c):
         return "repeat", "", False  # "one more time, i'm in the car": asks to hear it again, whatever the reason
+    if expecting in ("permission", "") and _BRIEF_YES.search(c) and not facts:
+        return "affirm", "", False
     objection = _objection(c, expecting, facts, time_preference)
     asks_for_a_call = expecting == "slot_choice" and bool(_CALL_ME_BACK.search(c))  # a meeting offered, a call asked
     if objection == "busy" and not asks_for_a_call and (answering_time and (when is not None or slot) or (

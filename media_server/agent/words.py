@@ -456,6 +456,11 @@ def _money_idioms(tokens: list[str]) -> list[str]:
         elif word == "million" and i and tokens[i - 1] in ("a", "one") and nxt and nxt[0] in _UNITS \
                 and (len(tokens) == i + 2 or tokens[i + 2] not in ("hundred", "thousand", "dollars")):
             out[i - 1:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million", "dollars"]
+        elif re.fullmatch(r"[1-9]", word) and nxt and not (i and tokens[i - 1][:1].isdigit()):
+            if re.fullmatch(r"[1-9]\d", nxt[0]) and not (len(nxt) == 2 and nxt[1][:1].isdigit()):
+                out[i:i + 2] = [word + nxt[0], "uh"]  # "4 50 max" as speech-to-text writes "four fifty"
+            elif len(nxt) == 2 and nxt[0] == str(int(word) + 1) and nxt[1] in ("hundred", "hundreds"):
+                out[i:i + 3] = [f"{word}00", "to", f"{nxt[0]}00"]  # "5-6 hundred" (tokens 5 6 hundred): 500 to 600
     return out
 
 
@@ -488,6 +493,9 @@ def _spoken_year(span: NumberSpan, tokens: list[str]) -> bool:
 def _spoken_pair(low: NumberSpan, high: NumberSpan | None, price_context: bool) -> bool:
     """Two spoken figures back to back, each a price in shorthand and rising ("three fifty four hundred"), in a
     sentence about price: a range. Digits read one after another ("five five five") are never this."""
+    if high and price_context and "." in low.digits and "." in high.digits and not low.scaled \
+            and 1 <= low.value < high.value < min(2 * low.value, 10):
+        return True  # "1.6 1.7": 1.6 to 1.7 million (decimals are no phone number)
     if not (high and price_context and not low.digits and not high.digits and not low.scaled):
         return False
     if low.value % 1 and high.value % 1 and low.value < high.value < min(2 * low.value, 10):

@@ -346,6 +346,22 @@ def test_an_answer_that_says_there_is_no_answer_moves_on_instead_of_asking_again
     assert not following.startswith("Sorry") and questions[asked] not in following.lower()
 
 
+@pytest.mark.parametrize("leave", ["yeah but i'm driving so keep it short", "sure i only got like two minutes",
+                                   "i'm at work but go ahead"])
+def test_a_yes_with_a_limit_on_it_is_leave_to_go_on(talk, leave):
+    talk.say(leave)
+    assert "buy" in talk.said[-1].lower() and not talk.hangup  # the first question, not "when should I call back?"
+
+
+def test_a_lead_asked_when_to_call_back_who_answers_the_questions_instead_is_qualified_now(talk):
+    talk.say("i'm in the car")
+    talk.say("we're buying, moving up from dallas for a new job")
+    asked = talk.said[-1].lower()
+    assert not talk.hangup and asked.endswith("?") and "call" not in asked  # the next question: where
+    talk.call.refresh_from_db()
+    assert talk.call.facts["intent"]["value"] == "buy"
+
+
 def test_every_decision_is_stored_with_its_intent_route_and_facts(talk):
     talk.say("yes")
     talk.say("we're looking to buy a three bedroom")
@@ -599,7 +615,7 @@ def test_a_time_nobody_works_gets_the_nearest_openings_not_the_first_offer_again
 def test_one_time_offered_in_place_of_theirs_books_on_a_yes_without_a_second_read_back(talk, lead):
     qualify_as_hot_buyer(talk)
     reply = talk.say("could we do monday at seven in the morning before work")  # nobody works before 8
-    assert "anything open then" in reply and " or " not in reply, reply  # nothing earlier that day: one time
+    assert ("anything open then" in reply or "already full" in reply) and " or " not in reply, reply  # one time
     talk.say("yes that works")
     appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
     assert talk.hangup and appointment.starts_at.astimezone(CHICAGO).weekday() == 0

@@ -70,6 +70,10 @@ def test_it_reads_spoken_and_written_numbers(text, expected):
     ("six, six twenty five", True, (600_000, 625_000)),
     ("a hundred sixty, hundred seventy", True, (160_000, 170_000)),
     ("five hundred, five twenty five", True, (500_000, 525_000)),
+    # figures as speech-to-text writes them in digits
+    ("like 3 75 max", True, (375_000, None)),
+    ("7-8 hundred", True, (700_000, 800_000)),
+    ("2.1 2.3", True, (2_100_000, 2_300_000)),
 ])
 def test_it_reads_prices_in_dollars(text, expecting_price, expected):
     assert parse_money(text, expecting_price=expecting_price) == expected
@@ -81,6 +85,7 @@ def test_it_reads_prices_in_dollars(text, expecting_price, expected):
     ("my number is 512 555 1234", True),
     ("5125551234", True),
     ("call me at 512-555-1234", True),
+    ("it's 5 55 1234", True),
     ("five one two five five five one two three four", True),
     ("in 2025", True),
     ("we want to move in 2026", False),
