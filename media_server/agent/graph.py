@@ -181,8 +181,9 @@ def _corrected(chosen: dict, when: dict) -> dict:
     if not day_named and start.date() == end.date():  # "make that two", "the morning": on the day read back
         shift = read_back.date() - start.date()
         return {**when, "start": (start + shift).isoformat(), "end": (end + shift).isoformat()}
-    if day_named and start.date() == end.date() and not when.get("exact") and not (when.get("day_start")
-                                                                                       or when.get("day_end")):
+    whole_day = start.time() <= dt.time(0, 1) and end.time() >= dt.time(23, 58)  # not "monday afternoon"
+    if day_named and start.date() == end.date() and whole_day and not when.get("exact") \
+            and not (when.get("day_start") or when.get("day_end")):
         moved = dt.datetime.combine(start.date(), read_back.timetz())
         return {**when, "start": moved.isoformat(), "end": moved.isoformat(), "exact": True}
     return when
@@ -513,6 +514,11 @@ class AgentGraph:
             return {"replies": [text], "booked_before": {**booked, "cancelled": True}, "expecting": "another_time",
                     "question": text, "agent": "scheduling", "disposition": "cancelled", "free_reply": False}
         if expecting == "confirm" and state.get("chosen"):
+            pick = next((f["value"] for f in u.get("facts", []) if f["name"] == "slot_choice"), None)
+            if pick in (1, 2) and pick <= len(offered) and not u.get("ruled_out") and intent != "deny":
+                if offered[pick - 1] == state["chosen"]:  # "yes, the first one works": the time read back
+                    return self._book(state, replies)
+                return self._read_back(state, replies, offered[pick - 1])  # "no, the other one"
             when = _corrected(state["chosen"], when) if when else when
             if when and intent in ("affirm", "schedule") and not u.get("ruled_out") \
                     and _offered_within([state["chosen"]], when):
@@ -755,8 +761,11 @@ class AgentGraph:
 
     def _ask_time(self, state: CallState, replies: Replies, key: str) -> dict:
         text = replies.say(key)
-        # The times offered stay on the table: "no… actually the first one" still means the first one.
-        return {"replies": [text], "expecting": "slot_choice", "chosen": None, "question": text}
+        # Two times offered stay on the table: "no… actually the first one" still means the first one. One time
+        # proposed and turned down does not: a "yes" to "what time would suit you?" is no yes to it.
+        offered = state.get("offered") or []
+        return {"replies": [text], "expecting": "slot_choice", "chosen": None, "question": text,
+                "offered": offered if len(offered) > 1 else []}
 
     def _book(self, state: CallState, replies: Replies) -> dict:
         slot = state["chosen"]

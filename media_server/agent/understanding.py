@@ -1086,7 +1086,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         when = None  # "not thursday": the day named is the one they cannot do
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     if expecting == "confirm" and when is not None and (
-            final is not turn and u.intent in ("unclear", "inform", "deny")
+            (final is not turn or when.exact or u.ruled_out) and u.intent in ("unclear", "inform", "deny")
             or (u.intent == "affirm" or u.intent == "question" and _AFFIRM.match(c)) and _YES_BUT.search(c)):
         u.intent, attach_when = "schedule", True  # "no wait, make that two", "yes but the morning": another time
     u.hostile = bool(_HOSTILE.search(c))
@@ -1991,8 +1991,16 @@ _REFUSED_BEFORE = re.compile(r"\b(?:can't|cannot|can not|couldn't|won't|don't|do
                              r"(?:do |make |take |work |use )?$")
 
 
+# At a read-back only a pick said as one ("the first one", "no the other one") is a pick ("talk to my wife first"
+# is not).
+_PICK_AT_CONFIRM = re.compile(r"\b(?:the|that) (?:first|second|earlier|later|other|former|latter)\b"
+                              r"(?! (?:time|thing|step|week|of))")
+
+
 def _slot_choice(c: str, expecting: str) -> Fact | None:
-    if expecting != "slot_choice" or (_DENY.match(c) and "neither" in c) or _ORDINAL_ADVERB.search(c) \
+    if expecting == "confirm" and not _PICK_AT_CONFIRM.search(c):
+        return None
+    if expecting not in ("slot_choice", "confirm") or (_DENY.match(c) and "neither" in c) or _ORDINAL_ADVERB.search(c) \
             or _DEFERS_MEETING.search(c):
         return None
     second = _SLOT_SECOND.search(c)

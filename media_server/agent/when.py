@@ -101,7 +101,8 @@ _NOT_AFTER = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?:\w+\
                         rf"(?:after|past|later than)\s+{_TIME}")
 _BUSY_UNTIL = re.compile(rf"\b(?:busy|work|working|meeting|meetings|out|away|driving|school|class)\s+"
                          rf"(?:\w+\s+){{0,3}}?(?:until|till|til)\s+{_TIME}")
-_NOT_PART = re.compile(r"\b(?:not|no|never|except|but not|can't do|cannot do)(?: in)?(?: the)? $")
+_NOT_PART = re.compile(r"\b(?:not|no|never|except|but not|can't do|cannot do|busy|working|i work|we work)(?: in)?"
+                       r"(?: the| all)? $")
 # a time they are taken ("I pick up the kids at 2:30", "we have church at ten"): not one they offer
 _BUSY_AT = re.compile(rf"\b(?:i|we|i've|we've|she|he)(?: \w+)? (?:have to |got to |gotta |need to |usually |always )?"
                       rf"(?:picks? (?:\w+ ){{0,3}}?up|drops? (?:\w+ ){{0,3}}?off|"
@@ -447,6 +448,9 @@ class _Times:
                     time, self.part = (dt.time(13, 0) if side == "lo" else time), None
                 if pattern is _NOT_AFTER and time and not m.group(2) and 8 <= time.hour <= 11:
                     time = dt.time(time.hour + 12, time.minute)  # "don't call me after 8" means 8 pm
+                if time and pattern is _BUSY_UNTIL and (later := _AFTER.search(s)) \
+                        and (after := self._time(later, 1, s)) and after > time:
+                    m, time = later, after  # "i work til three, so after three thirty": the later of the two
                 if time:
                     self._limit(m, **{side: time})
                     return
@@ -566,7 +570,8 @@ _DAY = r"(?:(this|next) )?(today|tomorrow|monday|tuesday|tues|wednesday|weds|thu
 _RULED_OUT = re.compile(
     rf"\b(?:not|no|except|but not|other than|anything but|any day but|besides|aside from|can't do|cannot do|can't make|"
     rf"can not do|won't work|busy|out of town|away|working) (?:on |this |next )?{_DAY}\b"
-    rf"|\b(?:any ?(?:day|time|other day)|whenever)(?: (?:next|this) week)? (?:but|except|other than|besides) "
+    rf"|\b(?:any ?(?:day|time|other day|morning|afternoon|evening)s?|whenever)(?: (?:next|this) week)? "
+    rf"(?:but|except|other than|besides) "
     rf"(?:on )?{_DAY}\b"
     rf"|\b{_DAY} (?:doesn't|does not|won't|will not|isn't|is not|wouldn't|don't|do not)(?: really)? work\b"
     rf"|\b{_DAY}(?: is|'s| are)? (?:no good|bad|out|not good|booked|full|a no|not great|tough|tricky|impossible)\b"

@@ -673,6 +673,43 @@ def test_a_correction_at_the_read_back_keeps_what_it_does_not_change(talk, lead,
     assert local.strftime("%-I %p") == (clock or "2 PM")
 
 
+@pytest.mark.parametrize("lines, fits", [
+    (["i'm busy mornings, any afternoon but friday"],
+     lambda at: at.hour >= 12 and at.strftime("%A") != "Friday"),
+    (["i work til three every day so friday after three thirty"],
+     lambda at: at.strftime("%A") == "Friday" and (at.hour, at.minute) >= (15, 30)),
+    (["could we do next monday", "monday afternoon would suit us better"],
+     lambda at: at.strftime("%A") == "Monday" and at.hour >= 12),
+    (["friday at ten", "wait sorry not this friday the next one, the 4th, same ten am"],
+     lambda at: at.date() == dt.date(2026, 12, 4) and at.hour == 10),
+])
+def test_the_time_booked_is_the_one_the_lead_said_in_their_own_words(talk, lead, lines, fits):
+    qualify_as_hot_buyer(talk)  # NOW is Wednesday 25 November, 10:30 in Chicago
+    for line in lines:
+        talk.say(line)
+    talk.say("yes that's fine")
+    booked = Appointment.objects.get(lead=lead).starts_at.astimezone(CHICAGO)
+    assert talk.hangup and fits(booked), booked
+
+
+def test_a_yes_after_turning_down_the_one_time_proposed_does_not_book_it(talk, lead):
+    qualify_as_hot_buyer(talk)
+    talk.say("could we do friday at ten")
+    talk.say("no that won't work")
+    talk.say("yes")  # to "what day and time would suit you better?"
+    assert not Appointment.objects.filter(lead=lead).exists()
+
+
+def test_a_pick_at_the_read_back_books_it_or_reads_back_the_other(talk, lead):
+    offer = qualify_as_hot_buyer(talk)
+    talk.say("the first one")
+    other = talk.say("no sorry the second one")
+    assert other != offer and not talk.hangup
+    talk.say("yes the second one")
+    booked = Appointment.objects.get(lead=lead)
+    assert talk.hangup and spoken_time(booked.starts_at.astimezone(CHICAGO)) in other
+
+
 def test_a_yes_that_names_the_time_read_back_books_it(talk, lead):
     qualify_as_hot_buyer(talk)
     talk.say("could we do friday at two")
