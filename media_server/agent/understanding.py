@@ -1086,7 +1086,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         when = None  # "not thursday": the day named is the one they cannot do
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     if expecting == "confirm" and when is not None and (
-            (final is not turn or when.exact or u.ruled_out) and u.intent in ("unclear", "inform", "deny")
+            u.intent in ("unclear", "inform") or (final is not turn or when.exact or u.ruled_out) and u.intent == "deny"
             or (u.intent == "affirm" or u.intent == "question" and _AFFIRM.match(c)) and _YES_BUT.search(c)):
         u.intent, attach_when = "schedule", True  # "no wait, make that two", "yes but the morning": another time
     u.hostile = bool(_HOSTILE.search(c))

@@ -609,8 +609,10 @@ def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:
     return days
 
 
+# a part of the day or a limit ruled out ("not mornings", "not before ten") stays
 _INSTEAD_OF = re.compile(r"\b(?:instead of|rather than|not) (?:the )?(?!(?:in the )?(?:mornings?|afternoons?|evenings?|"
-                         r"nights?)\b)[\w:]+(?: [\w:]+)?(?: (?:am|pm|one))?$")  # a part of the day ruled out stays
+                         r"nights?|before|after|until|till|til|earlier|later|past)\b)"
+                         r"[\w:]+(?: [\w:]+)?(?: (?:am|pm|one))?$")
 
 
 def without_ruled_out(text: str) -> str:
