@@ -90,6 +90,7 @@ class Understanding:
     asks: str = ""  # what the lead asks of us that a meeting answers: "valuation" (what's my house worth) or
     #                 "together" (my husband handles that: a time when both can talk)
     calls_us: bool = False  # they will call us when they can ("I'll call you guys when I'm free"): no time asked
+    defers: bool = False  # offered a meeting, they will get back to us ("we ain't close, i'll holler at y'all")
     cancels: bool = False  # calls off a meeting already booked ("cancel my appointment", "I can't make it")
     wants_person: bool = False  # asks to talk to a person now ("can I speak to a real agent", "put me through to
     #                             someone"): a live transfer, where the campaign offers them

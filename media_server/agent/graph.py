@@ -460,12 +460,14 @@ class AgentGraph:
                 when = _into_window(when, window)  # "next week" then "wednesday evening": next week's Wednesday
             elif window and asking_again and not when:
                 when = window  # no sharper time came back: the window they gave
-            if when and _vague(when) and not window and not asking_again:
+            one_day = when is not None and dt.datetime.fromisoformat(when["end"]) \
+                - dt.datetime.fromisoformat(when["start"]) < dt.timedelta(days=1)
+            if when and _vague(when) and one_day and not window and not asking_again:
+                # "can you try me friday": then, at the hour they answered today (they could talk at this hour)
+                when = {**when, "day_start": _now(state).time().replace(second=0, microsecond=0).isoformat()}
+            elif when and _vague(when) and not window and not asking_again:
                 # "call me next week": which day and time, so we ring when they can talk (asked once)
-                one_day = dt.datetime.fromisoformat(when["end"]) - dt.datetime.fromisoformat(when["start"]) \
-                    < dt.timedelta(days=1)
-                text = replies.say("callback_which_hour" if one_day else "callback_which_time",
-                                   window=when.get("words") or "then")
+                text = replies.say("callback_which_time", window=when.get("words") or "then")
                 return {**update, "replies": [text], "expecting": "callback_time", "question": text, "tries": 0,
                         "callback_window": when, "agent": "objection"}
             if when:
@@ -532,6 +534,11 @@ class AgentGraph:
             if not when:
                 return self._ask_time(state, replies, "ask_other_time")
         ruled_out = set(u.get("ruled_out") or ())
+        if u.get("defers") and expecting in ("slot_choice", "confirm"):
+            # "way too early, we ain't close, i'll holler at y'all after christmas": no meeting pushed on them
+            band = (state.get("score") or {}).get("band", "cold")
+            return _end([replies.say("goodbye")], "qualified" if band in ("hot", "warm") else "ended_by_lead",
+                        "the lead will get back to us")
         if expecting == "slot_choice" and offered:
             choice = next((f["value"] for f in u.get("facts", []) if f["name"] == "slot_choice"), None)
             if choice is None and intent == "affirm" and len(offered) == 1:

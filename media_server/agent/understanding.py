@@ -57,7 +57,8 @@ _REWRITES = {
     "hasnt": "hasn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "thats": "that's", "whats": "what's",
     "whos": "who's", "wheres": "where's", "hows": "how's", "theres": "there's", "youre": "you're", "ive": "i've",
     "whod": "who'd", "youve": "you've", "youd": "you'd", "theyre": "they're", "theyve": "they've", "weve": "we've",
-    "shes": "she's", "hes": "he's", "werent": "weren't", "shouldnt": "shouldn't", "wouldve": "would've",
+    "shes": "she's", "hes": "he's", "werent": "weren't", "aint": "ain't", "shouldnt": "shouldn't",
+    "wouldve": "would've",
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
     "yah": "yeah", "ya": "yeah", "mmhm": "yes", "mhmm": "yes", "uhhuh": "yes",
     "realtors": "realtor", "e-mail": "email", "pre-approved": "preapproved",
@@ -511,7 +512,8 @@ _BUSY_PERIOD = re.compile(r"\b(?:crazy|busy|hectic|swamped|slammed|packed|nuts|i
                           r"(?:this|next|all) (?:week|month|weekend)\b")
 # The lead will ring us ("I'll call you guys when I'm free", "let me get back to you"): nothing to ask them.
 _CALLS_US = re.compile(r"\b(?:i'll|i will|we'll|we will|let me|i can|i'm gonna|i'm going to|i'd|i) (?:call|ring|get "
-                       r"back to|reach out to|hit) (?:you|y'all|ya)(?: guys| all| back| later| when| once| myself)*\b")
+                       r"back to|reach out to|hit|holler at|give) (?:you|y'all|ya|you all)"
+                       r"(?: guys| all| back| later| when| once| myself)*\b")
 _DECLINE = re.compile(r"\b(?:no thanks|no thank you|not interested|nope|nah|(?:ain't|am not|'m not|are not|'re not) "
                       r"(?:buying|selling|interested))\b")
 # what follows "call me" / "try us" when it asks for a call another time
@@ -540,6 +542,13 @@ _HOSTILE = _rx(
     r"\bhow dare you\b", r"\b(?:you|y'all) people\b", r"\b(?:scam|scammers?|scamming|vultures|leeches|parasites)\b",
     r"\bget a (?:real )?job\b", r"\bwho the hell\b", r"\bsick and tired\b",
 )
+_WHEN_BACK = re.compile(r"\b(?:when|once|after) (?:i'm|i am|we're|we are|i get|we get|i come|we come|i'm home|i return|"
+                        r"we return) ?(?:back|home|return)?\b(?! (?:on|by|the|next|this|in)\b)")
+_LEAVING = re.compile(r"\b(?:leaving|leave|heading out|flying out|fly out|going away|go away|taking off|shipping out|"
+                      r"deploying|deploy)\b")
+_BACK_ON = re.compile(r"\b(?:back|home|return|returning) (?:on|by|the|next|this|in|after)\b")
+_SEND_INSTEAD = re.compile(r"\b(?:text|email|send|shoot) (?:me|us) (?:some |a few |the |any )?(?:listings|homes|houses|"
+                           r"links|options|info|information|properties|stuff)\b")
 _REFUSES_MEETING = re.compile(r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really )?(?:want|need) (?:a|an|the|any|to) "
                               r"(?:meeting|appointment|call|meet|talk)\b")
 # Not now, we will come back to you: a lead who defers the meeting has not picked a slot.
@@ -549,7 +558,7 @@ _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd) (?:re
                              r"you)\b")
 _OBJECTIONS = [
     ("not_interested", _rx(
-        r"\b(?:not|no longer|never been|isn't|aren't) (?:really |even |at all |that |very |too )?interested\b",
+        r"\b(?:not|no longer|never been|isn't|aren't|ain't) (?:really |even |at all |that |very |too )?interested\b",
         r"\bno interest\b", _LEAD + r"(?:no|nah|nope)(?: thanks| thank you)\b",
         r"\b(?:we're|i'm|we are|i am) not doing (?:this|that|it|any of (?:this|that))\b",
         r"\b(?:i'm|we're|i am|we are) (?:all set|good thanks|good thank you|fine thanks|not interested)\b",
@@ -1084,6 +1093,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         when = None  # "hoping to move in the spring" is a timeline; "call me in the spring" a call back
     if when is not None and u.ruled_out and _only_days(when, u.ruled_out):
         when = None  # "not thursday": the day named is the one they cannot do
+    if when is not None and _WHEN_BACK.search(c) and _LEAVING.search(c) and not _BACK_ON.search(c):
+        when = None  # "i'm leaving on a trip tomorrow, call me when i'm back": not tomorrow; when back is asked
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     if expecting == "confirm" and when is not None and (
             u.intent in ("unclear", "inform") or (final is not turn or when.exact or u.ruled_out) and u.intent == "deny"
@@ -1117,6 +1128,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         u.when = when
         u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and f.words in when.words)]
     u.calls_us = u.objection == "busy" and u.when is None and bool(_CALLS_US.search(c))
+    u.defers = expecting in ("slot_choice", "confirm") and u.intent in ("deny", "objection", "unclear", "inform") \
+        and not u.ruled_out and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c))
     u.cancels = bool(_CANCELS.search(c)) and u.intent != "opt_out"
     u.wants_person = bool(_WANTS_PERSON.search(c)) and not _NO_PERSON.search(c) and not _A_MEETING.search(c) \
         and u.when is None and u.intent not in ("opt_out", "wrong_number", "voicemail")
@@ -1354,6 +1367,8 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             if expecting in ("confirm", "slot_choice") and "interested" not in m.group(0) \
                     and not _REFUSES_MEETING.search(c):
                 continue  # "no thanks" to a yes/no question is a no; "I don't want a meeting" is not interested
+            if expecting in ("confirm", "slot_choice") and _SEND_INSTEAD.search(c):
+                return "send_email"  # "i don't want to meet yet, just text me some listings": homes, not a meeting
             if "interested" not in m.group(0) and not _HOSTILE.search(c) and \
                     (worry := next((w for w in ("market_worry", "price_worry") if _WORRIES[w].search(c)), None)):
                 return worry  # "a crash is coming, I don't want to buy at the top": the reason is the objection
@@ -1491,8 +1506,8 @@ _YES_BUT = re.compile(r"\b(?:but|if|unless|as long as|only if|rather|instead)\b"
 # a figure said on its own after "make that" at a time question: "two", "2:30", "ten thirty"
 _BARE_CLOCK = re.compile(r"^\s*(?:like |about |around )?(\d{1,2}(?::\d{2})?)\b(?! (?:of|people|kids|bed|bath))")
 _BARE_HELLO = re.compile(r"^(?:hello|hi|hey|yes hello|hello hello)$")
-_ALREADY_DONE = re.compile(r"\balready (?:bought|purchased|found|closed|moved|sold|signed)\b|\bwe (?:bought|found) "
-                           r"(?:a|our|the) (?:place|house|home)\b")
+_ALREADY_DONE = re.compile(r"\b(?:already|done|went and) (?:bought|purchased|found|closed|moved|sold|signed)\b|"
+                           r"\b(?:we|i) (?:bought|found|sold|closed on) (?:a|our|the|my) (?:place|house|home)\b")
 _TARGET_WORDS = {"buy", "buying", "looking", "look", "move", "moving", "relocating", "relocate", "want", "wanna",
                  "find", "searching", "sell", "selling", "listing", "heading", "headed", "closer", "transferring",
                  "transferred", "retiring", "into"}

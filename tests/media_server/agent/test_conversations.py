@@ -117,6 +117,22 @@ def test_a_busy_lead_gets_a_callback_at_the_time_they_named(talk, lead):
     assert talk.call.objections == {"busy": 1}
 
 
+def test_a_call_back_on_a_day_named_is_booked_then_at_the_hour_they_answered(talk, lead):
+    reply = talk.say("oh shoot my boss is calling me in, can you try me friday")
+    assert talk.hangup and "Friday" in reply
+    lead.refresh_from_db()
+    local = lead.callback_at.astimezone(CHICAGO)
+    assert (local.strftime("%A"), local.hour, local.minute) == ("Friday", 10, 30)  # NOW is 10:30 in Chicago
+
+
+def test_a_lead_leaving_on_a_trip_is_asked_when_they_are_back_not_called_the_day_they_leave(talk, lead):
+    reply = talk.say("i'm leaving on a trip tomorrow, can you call me when i'm back")
+    assert not talk.hangup and "tomorrow" not in reply.lower()
+    talk.say("i'm back the 3rd so the friday after that")
+    lead.refresh_from_db()
+    assert talk.hangup and lead.callback_at.astimezone(CHICAGO).date() == dt.date(2026, 12, 4)
+
+
 def test_a_busy_lead_is_asked_when_and_next_week_after_5_means_monday_evening(talk, lead):
     ask = talk.say("this is a bad time")
     assert "better time" in ask or "works better" in ask
@@ -586,9 +602,12 @@ def test_a_time_when_both_are_home_but_no_agent_works_gets_a_call_to_them_both_t
     assert local.date() == dt.date(2026, 11, 27) and local.hour == 20  # inside the lead's calling hours (to 9 PM)
 
 
-def test_a_lead_who_would_rather_be_sent_homes_than_meet_is_not_offered_the_meeting_again(talk, lead):
+@pytest.mark.parametrize("instead", ["I'm not ready to sit down with anyone yet, just text me a few listings",
+                                     "nah i dont want to meet yet just text me some listings",
+                                     "naw that's way too early, we ain't close, i'll holler at y'all after christmas"])
+def test_a_lead_who_would_rather_be_sent_homes_than_meet_is_not_offered_the_meeting_again(talk, lead, instead):
     qualify_as_hot_buyer(talk)
-    reply = talk.say("I'm not ready to sit down with anyone yet, just text me a few listings")
+    reply = talk.say(instead)
 
     assert talk.hangup, reply  # no second offer of the same two times
     assert "Which" not in reply and "or" not in reply.split(".")[-1]

@@ -457,6 +457,13 @@ def test_a_murmured_yes_is_a_yes(text):
     assert understand(text, now=NOW, expecting="confirm").intent == "affirm"
 
 
+@pytest.mark.parametrize("text", ["naw we ain't interested", "we aint interested no more",
+                                  "no we done bought a house", "we went and bought a place last month"])
+def test_not_interested_and_already_bought_in_southern_words(text):
+    understood = understand(text, now=NOW, expecting="permission")
+    assert understood.objection == "not_interested" or understood.already_done == "bought"
+
+
 def test_a_reason_said_in_passing_is_kept_as_the_motivation():
     understood = understand("selling, we're moving back to be near my parents", now=NOW, expecting="intent")
     assert [f.value for f in understood.facts if f.name == "motivation"] == ["to be near my parents"]
