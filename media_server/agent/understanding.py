@@ -126,6 +126,28 @@ def _normalise(text: str) -> list[str]:
             if not (out and out[-1] == word and not word[0].isdigit() and word not in NUMBER_WORDS):  # "i i want"
                 out.append(word)
         i += 1
+    return _homophones(out)
+
+
+# Speech-to-text writes "buy" as "by" and "sell" as "cell": read back where the words around them want the verb
+# ("want to by a condo", "by first place", "cell my house"), never "by the water" or "my cell".
+_BEFORE_VERB = {"to", "looking", "hoping", "trying", "planning", "ready", "want", "we", "i", "and", "or", "gonna",
+                "gotta", "could", "might", "should", "will", "would", "can", "also", "then", "either"}
+_BUY_OBJECT = {"a", "an", "first", "our", "my", "something", "somewhere", "house", "home", "condo", "property",
+               "land", "another", "one", "investment", "rental", "townhouse", "townhome", "duplex"}
+_SELL_OBJECT = {"my", "our", "the", "it", "this", "that", "his", "her", "their", "house", "home", "condo", "place",
+                "property", "land", "townhouse", "townhome"}
+
+
+def _homophones(tokens: list[str]) -> list[str]:
+    out = list(tokens)
+    for i, word in enumerate(tokens):
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if word == "by" and (after in _BUY_OBJECT or not after) and (before in _BEFORE_VERB or i == 0):
+            out[i] = "buy"
+        elif word == "cell" and after in _SELL_OBJECT and (before in _BEFORE_VERB or i == 0 or not before):
+            out[i] = "sell"
     return out
 
 
@@ -239,7 +261,11 @@ _OPT_OUT = _rx(
     r"wouldn't )(?:reach out|contact|call|email|message|text)\b" + _NOT_A_TIME_LIMIT,
     # Tagalog, Vietnamese, Portuguese, French, Polish, Haitian Creole, Chinese (pinyin and characters), Korean
     r"\b(?:wag|huwag) (?:na )?(?:\w+ )?(?:tumawag|tatawag|kayong tumawag)\b", r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
-    r"\bnão (?:me )?(?:ligue|liguem|ligar)\b|\bnao (?:me )?(?:ligue|liguem)\b", r"\bne m'appelez plus\b",
+    r"\b(?:não|nao) (?:me |nos )?(?:ligue|liguem|ligar|liga|ligam)\b", r"\bne m'appelez plus\b",
+    r"\b(?:tira|tire|tirem|remova|apague) (?:o )?(?:meu|nosso) (?:n[uú]mero|nome|telefone)\b",
+    # Russian (romanised as speech-to-text writes it, and in Cyrillic), Italian
+    r"\bne (?:zvonite|zvoni|zvonit) (?:mne|nam|syuda|bolshe)\b|не звоните|не звони",
+    r"\bnon (?:mi |ci )?chiam\w* (?:più|piu)\b",
     r"\bnie dzwo[nń]\w*\b", r"\bpa rele (?:mwen|m) ank[oò]\b", r"\bbie (?:zai )?da (?:dian hua|lai)\b",
     r"不要(?:再)?(?:打|给我打)|别(?:再)?打", r"전화하지 마",
     # the calls made to stop, for someone else, the number erased
@@ -927,6 +953,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:it's|its|it is) (?:just|only) (?:me|us|the two of us)(?: now)? (?:in|rattling around in) "
                    r"(?:this|that|a|our|my) (?:\w+ ){0,2}(?:house|place|home))\b"),
     ("upsizing", r"\b(?:upsiz\w*|(?:a )?(?:bigger|larger) (?:place|house|home|one)|something bigger|"
+                 r"need (?:a )?(?:bigger|more room|more space)\b|(?:two|three|both|all the) kids (?:in|share|sharing) "
+                 r"(?:one|a) (?:room|bedroom)|"
                  r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up(?! (?:to|north|there|here|closer|near))|"
                  r"anything bigger|"
                  r"too small)\b"),
@@ -935,7 +963,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"1031|ten thirty one|"
                    r"fourplex|short term rental|str)\b"),
     ("first home", r"\b(?:first (?:home|house|time|place)|tired of (?:renting|paying rent)|stop renting|"
-                   r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy) our own (?:place|home|house))\b"),
+                   r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy) our own (?:place|home|house)|"
+                   r"(?:throwing|wasting|burning) (?:\w+ )?money (?:at|on|away on) rent|"
+                   r"paying (?:somebody|someone|some) ?(?:body )?else's mortgage|(?:rent|renting) forever)\b"),
     ("retiring", r"\bretir\w*\b"),
     ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up)\b"),
     ("inherited", r"\b(?:inherit\w*|passed away|probate|estate sale|"

@@ -457,6 +457,15 @@ def test_a_murmured_yes_is_a_yes(text):
     assert understand(text, now=NOW, expecting="confirm").intent == "affirm"
 
 
+@pytest.mark.parametrize(("text", "intent"), [
+    ("we're looking to by a townhouse", "buy"), ("by first home for me", "buy"), ("gonna cell the condo", "sell"),
+    ("cell my place and by something smaller", "both"),
+    ("we live by the water", None), ("text my cell", None), ("by the way we're renting", "rent"),
+])
+def test_buy_and_sell_as_speech_to_text_mishears_them(text, intent):
+    assert _fact(text, "intent", "intent") == intent
+
+
 @pytest.mark.parametrize("text", ["naw we ain't interested", "we aint interested no more",
                                   "no we done bought a house", "we went and bought a place last month"])
 def test_not_interested_and_already_bought_in_southern_words(text):
@@ -520,6 +529,8 @@ def test_the_bedrooms_they_have_now_are_not_the_bedrooms_they_want():
     ("her company transferred us to the tulsa office", "relocating"),
     ("he's starting at the clinic in june", "relocating"),
     ("selling it's just us now in this big house", "downsizing"),
+    ("sick of throwing our money away on rent", "first home"),
+    ("we need more room, three kids sharing one bedroom", "upsizing"),
     ("my hips can't handle the stairs anymore", "my hips can't handle the stairs anymore"),
 ])
 def test_the_reason_is_read_in_everyday_words(text, motivation):
@@ -1019,6 +1030,11 @@ def test_school_letting_out_is_a_time_not_an_empty_nest():
     ("ugh another one, how many times do i gotta say it", "intent"),
     ("i been getting like five calls a week from you", "permission"),
     ("you people just keep on calling", "none"),
+    # other languages as speech-to-text writes them
+    ("por favor nao liga mais pra mim", "permission"),
+    ("tire meu telefone da sua lista", "permission"),
+    ("ne zvonite nam bolshe", "none"),
+    ("non mi chiamare più grazie", "permission"),
 ])
 def test_opt_outs_in_the_later_writers_words(text, expecting):
     assert understand(text, now=NOW, expecting=expecting).intent == "opt_out"
