@@ -694,7 +694,9 @@ _OBJECTIONS = [
         r"(?:just |way |so |really |pretty |kind of |sort of )*"
         r"(?:too (?:high|expensive|much(?! (?:house|home|space|room|yard|land|work|"
         r"upkeep|maintenance|stairs|to (?:keep|clean|maintain))))|expensive|overpriced|crazy high|insane|"
-        r"ridiculous|outrageous|through the roof|out of control)\b",
+        r"ridiculous|outrageous|through the roof|out of control|crazy|nuts|wild|bonkers)\b",
+        r"\bnothing (?:under|below|for less than|less than) (?:like |about )?[\w.]+ (?:around here|here|out here|"
+        r"anymore|any more|in this area)\b",
         r"\btoo expensive\b", r"\boverpriced\b",
         r"\b(?:can't|cannot|can not|couldn't|don't think (?:i|we) can|unable to) (?:really |even )?afford\b",
         r"\bout of (?:my|our) (?:price range|budget|league)\b", r"\bnot in (?:my|our) budget\b",
@@ -923,7 +925,8 @@ _DONT_KNOW = re.compile(
     r"what(?:ever)? (?:it's|its|it is|they're) worth|whatever (?:gets|it takes|we can get|i can get|the market)|"
     r"nothing (?:really|specific|in particular|special)|no (?:particular |real |special )?reason|"
     r"no rush|no hurry|not in a hurry|whenever (?:the right|we find|i find|it sells|something)|"
-    r"as soon as (?:i|we) find)\b")
+    r"as soon as (?:i|we) find|(?:rather|prefer to|prefer) not (?:say|share|get into|tell)|(?:that's|thats|it's|its) "
+    r"(?:kind of |kinda |a bit |pretty )?(?:personal|private)|none of your business)\b")
 
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("relocating", r"\b(?:relocat\w*|"
@@ -1655,12 +1658,13 @@ _DIGIT_WORDS = {w: str(n) for n, w in enumerate(("zero", "one", "two", "three", 
 _OTHER_MONEY = re.compile(r"\b(?:paid|bought(?: it)?(?: for)?|rent(?: is)?|owe|mortgage(?: is)?|"
                           r"payment(?: is)?|"
                           r"(?:everything|homes|houses|prices|it's all|they're all|stuff)(?: \w+){0,3} "
-                          r"(?:is|are|go for|cost|costs|start at)(?: like| about| around)?|way out of)(?: \w+){0,2} $")
+                          r"(?:is|are|go for|cost|costs|start at)(?: like| about| around)?|way out of|"
+                          r"nothing (?:under|below|for less than|less than))(?: \w+){0,2} $")
 # Money beside the price they have in mind: savings and the down payment, taxes, what a neighbour's house sold for,
 # what an appraisal said. `#` stands where the amount was said.
 _NOT_THEIR_PRICE = re.compile(
     r"#(?: \w+){0,2} (?:saved|in savings|(?:to )?put down|for (?:the |a )?down ?payment|in (?:property )?tax\w*|"
-    r"a year in tax\w*|"
+    r"a year in tax\w*|(?:in |for |of )?rent\b|a month\b|per month\b|monthly\b|"
     r"in equity|left on)\b|"
     r"\b(?:down ?payment|saved|savings|taxes|tax bill|appraised|appraisal|assessed|assessment|next door|neighbors?|"
     r"neighbou?rs?'s?|down the street|across the street|comps?|zestimate)\b(?: [\w']+){0,5} #")

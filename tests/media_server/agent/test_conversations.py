@@ -349,6 +349,8 @@ def test_a_lead_just_browsing_for_years_is_thanked_and_not_quizzed(talk, lines):
     ("budget", "that's what i'm hoping you guys can tell me"),
     ("budget", "whatever it's worth i guess"),
     ("motivation", "nothing in particular just thinking about the future"),
+    ("budget", "i'd rather not say"),
+    ("motivation", "that's kind of personal"),
 ])
 def test_an_answer_that_says_there_is_no_answer_moves_on_instead_of_asking_again(talk, asked, answer):
     questions = {"timeline": "move", "budget": "price", "motivation": "move"}

@@ -457,6 +457,13 @@ def test_a_murmured_yes_is_a_yes(text):
     assert understand(text, now=NOW, expecting="confirm").intent == "affirm"
 
 
+@pytest.mark.parametrize("text", ["we pay 2800 rent right now and want a payment about that",
+                                  "we're paying like 2100 a month so around there",
+                                  "honestly nothing under 600 out here anymore"])
+def test_rent_a_monthly_payment_or_the_going_price_is_not_their_budget(text):
+    assert _fact(text, "budget", "budget") is None
+
+
 @pytest.mark.parametrize(("text", "intent"), [
     ("we're looking to by a townhouse", "buy"), ("by first home for me", "buy"), ("gonna cell the condo", "sell"),
     ("cell my place and by something smaller", "both"),
