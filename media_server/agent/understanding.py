@@ -86,6 +86,7 @@ _G_DROPPED = {word[:-1]: word for word in (
     "watching", "babysitting", "feeding", "changing", "bringing", "dropping", "landing", "boarding", "flying",
     "teaching", "studying", "showering", "painting", "fishing", "golfing", "cleaning",
     "everything", "morning", "evening")}
+_G_DROPPED.update({"mornins": "mornings", "evenins": "evenings"})
 # Words a lead runs into "is" ("ten's good", "friday's better"): times, days and numbers, read apart.
 _IS_AFTER = {*"one two three four five six seven eight nine ten eleven twelve noon morning afternoon evening tonight "
              "tomorrow today weekend week monday tuesday wednesday thursday friday saturday sunday".split(),
@@ -794,6 +795,9 @@ _REPEAT = _rx(
     r"^(?:wait |sorry |hold on )*what (?:day|time|date) (?:was|is) (?:that|it)\b",
     r"\bwhat (?:were|are) (?:the|those) (?:times|days|options|slots)\b", r"\brepeat the question\b",
     r"\b(?:breaking up|cutting out)\b.*\bwhat did you say\b",
+    r"\bsay (?:them|those|the|your) (?:times|days|options|dates) (?:again|one more time)\b",
+    r"\bwhat (?:time|day|date|times|days) (?:did|was it) (?:you|she|he) (?:say|said)\b",
+    r"\b(?:tunnel|bad signal|lost you|dropped)\b.*\bwhat (?:did you say|was that)\b",
 )
 _HOLD_ON = re.compile(r"\b(?:hold on|hang on|one sec|one second|just a sec|just a second|gimme a sec|give me a (?:sec|"
                       r"second|minute))\b|\bnot you\b(?=.*\b(?:talking to|talking with|speaking to)\b)")
@@ -1059,7 +1063,8 @@ _BEDROOMS = re.compile(r"\b(\d+)(?:\s*(?:or|to|-)\s*\d+)?\s*(?:bed|beds|bedroom|
 _BARE_NUMBER = re.compile(r"^(?:[\w']+ ){0,4}?(\d+)\b")
 
 _SLOT_FIRST = re.compile(r"\b(?:first|1st|earlier|earliest|sooner|soonest|former|option (?:one|1|a)|number (?:one|1)|"
-                         r"either(?! one of)?|whichever|doesn't matter|any(?:one| of them| is fine))\b")
+                         r"either(?! one of)?|whichever|doesn't matter|don't matter|any(?:one| of them| is fine)|"
+                         r"(?:you|y'all|you all|you guys) (?:pick|choose|decide))\b")
 # An ordinal names an option when it stands for one ("the first", "first one", "second is better", "first please");
 # after a verb it is an adverb ("we want to get preapproved first", "I'd talk to my wife first") and picks nothing.
 _ORDINAL_ADVERB = re.compile(r"\b(?!(?:the|that|your|with|take|takes|book|do|pick|choose|go|prefer|'ll|like|"
@@ -1130,7 +1135,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         when = None  # "i'm leaving on a trip tomorrow, call me when i'm back": not tomorrow; when back is asked
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     if expecting == "confirm" and when is not None and (
-            u.intent in ("unclear", "inform") or (final is not turn or when.exact or u.ruled_out) and u.intent == "deny"
+            u.intent in ("unclear", "inform", "deny")
             or (u.intent == "affirm" or u.intent == "question" and _AFFIRM.match(c)) and _YES_BUT.search(c)):
         u.intent, attach_when = "schedule", True  # "no wait, make that two", "yes but the morning": another time
     u.hostile = bool(_HOSTILE.search(c))

@@ -1057,3 +1057,18 @@ def test_opt_outs_in_the_later_writers_words(text, expecting):
 ])
 def test_the_same_words_about_something_else_are_still_no_opt_out(text, expecting):
     assert understand(text, now=NOW, expecting=expecting).intent != "opt_out"
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "pick"), [
+    ("doesn't matter to me, you guys pick", "slot_choice", "schedule", 1),
+    ("hang on, say them times again", "slot_choice", "repeat", None),
+    ("sorry, what time did you say", "confirm", "repeat", None),
+    ("evenins are better for us", "slot_choice", "schedule", None),
+    ("no that's wrong, thursday afternoon not the morning", "confirm", "schedule", None),
+])
+def test_the_answers_to_an_offer_and_a_read_back_in_other_words(text, expecting, intent, pick):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    assert next((f.value for f in understood.facts if f.name == "slot_choice"), None) == pick
+    if "thursday" in text:
+        assert understood.when is not None and understood.when.start.strftime("%A") == "Thursday"
