@@ -1015,6 +1015,8 @@ _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b
                             r"\b(?:still )?processing\b|"
                             r"\b(?:lender|bank|broker|loan officer) has (?:all )?(?:our|my|the) (?:stuff|paperwork|"
                             r"docs|documents|application)\b|"
+                            r"\b(?:bank|lender|loan officer|broker|credit union)(?:'s| is| are)? (?:still )?"
+                            r"(?:looking (?:at|over)|reviewing|going over|checking|verifying|waiting on)\b|"
                             r"\b(?:in the )?middle of it\b|\bgoing through (?:our |the )?(?:paperwork|application|"
                             r"it)\b|\bpaperwork\b|\bunderwriting\b|\bapplied\b|\bapplication\b|"
                             r"\b(?:started|starting|begun|began|opened) (?:the |a |an |our |my )?(?:\w+ ){0,2}"
@@ -1029,7 +1031,7 @@ _TL_UNIT = r"(day|week|month|year)s?"
 _TL_RANGE = re.compile(rf"\b{_AMOUNT}\s+(?:{_TL_UNIT}\s+)?(?:to|or|-)\s+(?:\d+(?:\.\d+)?|an?)(?:\s+{_TL_UNIT})?\b")
 _TL_NEIGHBOURS = re.compile(rf"\b(\d+) (\d+) {_TL_UNIT}\b")  # "two three months": two or three
 _TL_IN = re.compile(rf"\b(?:in|within|about|around|maybe|probably|like|next|another|the next|over the next|"
-                    rf"less than|under|could be|might be)\s+"
+                    rf"less than|under|could be|might be|give (?:us|me|it)|need|take (?:us|me))\s+"
                     rf"(?:the next\s+|about\s+|like\s+|maybe\s+|another\s+)?{_AMOUNT}\s+{_TL_UNIT}\b"
                     rf"|\b{_AMOUNT}\s+{_TL_UNIT}\s+from now\b")
 _TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |like |hopefully |i'd say |i think |idk |"
@@ -1765,6 +1767,7 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"smaller|neighbors?|landlord|lease|rent|health|weather|closer|single story|stairs|view|water|"
                      r"mountains|beach|city|country|town|knees?|hips?|my back|surgery|doctor|medical|mobility|"
                      r"wheelchair|(?:can't|cannot|can not) (?:do|handle|manage|keep up with|take care of|maintain)|"
+                     r"the drive|driving (?:an hour|two hours|forever)|killing (?:me|us)|"
                      r"any ?more)\b")
 _KIN = r"(?:family|parents|mom|mother|dad|father|kids|grandkids|grandchildren|daughter|son|sister|brother|in laws|" \
        r"folks)"

@@ -568,8 +568,8 @@ def _with_words(when: When, text: DigitText, spans: list[tuple[int, int]]) -> Wh
 
 _DAY = r"(?:(this|next) )?(today|tomorrow|monday|tuesday|tues|wednesday|weds|thursday|thurs|friday|saturday|sunday)s?"
 _RULED_OUT = re.compile(
-    rf"\b(?:not|no|except|but not|other than|anything but|any day but|besides|aside from|can't do|cannot do|can't make|"
-    rf"can not do|won't work|busy|out of town|away|working) (?:on |this |next )?{_DAY}\b"
+    rf"(?:\b(?:not|no|except|but not|other than|anything but|any day but|besides|aside from|can't do|cannot do|"
+    rf"can't make|can not do|won't work|busy|out of town|away|working) (?:on |this |next )?{_DAY}\b"
     rf"|\b(?:any ?(?:day|time|other day|morning|afternoon|evening)s?|whenever)(?: (?:next|this) week)? "
     rf"(?:but|except|other than|besides) "
     rf"(?:on )?{_DAY}\b"
@@ -581,7 +581,10 @@ _RULED_OUT = re.compile(
     rf"(?: my| our| the| a| an)? (?:\w+ ){{0,2}}(?:appointment|shift|class|"
     rf"meeting|surgery|day off|game|practice|dialysis|treatment|checkup|visit)\b"
     rf"|\b(?:i|we) (?:have|got|'ve got) (?:a |an |my |our )?(?:\w+ ){{0,2}}(?:appointment|shift|class|meeting|"
-    rf"surgery|treatment|checkup) (?:on )?{_DAY}\b")
+    rf"surgery|treatment|checkup) (?:on )?{_DAY}\b)"
+    # "i can't do today or thursday": a second day joined to the first
+    rf"(?:\s+(?:or|and|nor)\s+(?:this |next )?(?:today|tomorrow|monday|tuesday|tues|wednesday|weds|thursday|thurs|"
+    rf"friday|saturday|sunday)s?\b)?")
 
 
 def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:
@@ -590,22 +593,21 @@ def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:
     days: list[dt.date] = []
     today = now.date()
     for m in _RULED_OUT.finditer(text):
-        groups = [g for g in m.groups() if g]
-        which = groups[-1]
-        nearness = groups[0] if groups[0] in ("this", "next") else ""
-        if not nearness and re.search(r"\bnext week\b", text[:m.start()]):
-            nearness = "next"  # "any day next week but wednesday": next week's
-        if which == "today":
-            day = today
-        elif which == "tomorrow":
-            day = today + dt.timedelta(days=1)
-        else:
-            ahead = (_WEEKDAYS[which] - today.weekday()) % 7 or 7
-            day = today + dt.timedelta(days=ahead)
-            if nearness == "next":
-                day = _monday(today) + dt.timedelta(days=7 + _WEEKDAYS[which])
-        if day not in days:
-            days.append(day)
+        for named in re.finditer(_DAY, m.group(0)):  # each day the match names ("today or thursday": both)
+            nearness, which = named.group(1) or "", named.group(2)
+            if not nearness and re.search(r"\bnext week\b", text[:m.start()]):
+                nearness = "next"  # "any day next week but wednesday": next week's
+            if which == "today":
+                day = today
+            elif which == "tomorrow":
+                day = today + dt.timedelta(days=1)
+            else:
+                ahead = (_WEEKDAYS[which] - today.weekday()) % 7 or 7
+                day = today + dt.timedelta(days=ahead)
+                if nearness == "next":
+                    day = _monday(today) + dt.timedelta(days=7 + _WEEKDAYS[which])
+            if day not in days:
+                days.append(day)
     return days
 
 

@@ -537,6 +537,7 @@ def test_the_bedrooms_they_have_now_are_not_the_bedrooms_they_want():
     ("he's starting at the clinic in june", "relocating"),
     ("selling it's just us now in this big house", "downsizing"),
     ("sick of throwing our money away on rent", "first home"),
+    ("the drive from where we're at now is killing me", "the drive from where we're at now is killing me"),
     ("we need more room, three kids sharing one bedroom", "upsizing"),
     ("my hips can't handle the stairs anymore", "my hips can't handle the stairs anymore"),
 ])
@@ -953,6 +954,9 @@ def test_a_question_after_a_place_name_names_no_place():
     ("we put it on the market with a guy but that contract expired", "has_agent", "has_agent", False),
     ("in progress, the bank has all our documents", "preapproved", "preapproved", "in_progress"),
     ("we started the va loan process with the credit union", "preapproved", "preapproved", "in_progress"),
+    ("i'm self employed so the lender is still going over my tax returns", "preapproved", "preapproved",
+     "in_progress"),
+    ("give us a couple months to get it cleaned out", "timeline", "timeline", 2),
     ("we're gonna do it ourselves, for sale by owner", "intent", "intent", "sell"),
     ("we want to unload the lake cabin", "intent", "intent", "sell"),
     ("we've been checking out the new construction up north", "intent", "intent", "buy"),

@@ -183,6 +183,7 @@ def test_early_mid_and_late_narrow_a_part_of_the_day(text, start, end):
     ("anytime except friday", [dt.date(2026, 11, 27)]),
     ("monday thats my dialysis appointment", [dt.date(2026, 11, 30)]),
     ("thursday is when i have class", [dt.date(2026, 11, 26)]),
+    ("i can't do today or friday, those are my sleep days", [dt.date(2026, 11, 25), dt.date(2026, 11, 27)]),
 ])
 def test_days_ruled_out_in_passing(text, days):
     assert ruled_out_days(text, NOW) == days
