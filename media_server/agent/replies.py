@@ -134,7 +134,6 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Okay, I'll give you a call {when}. Bye for now.",
     ),
     "callback_unclear": ("Sorry, what day and time would suit you?", "What day and roughly what time is best?"),
-    "callback_which_hour": ("Sure, what time {window} works best for you?", "Of course, about what time {window}?"),
     "callback_which_time": ("Sure, what day and time {window} works best for you?",
                             "Of course, what day and time {window} should I call?"),
     "send_email": (
