@@ -570,7 +570,7 @@ _HOSTILE = _rx(
     r"\bget a (?:real )?job\b", r"\bwho the hell\b", r"\bsick and tired\b",
 )
 _WHEN_BACK = re.compile(r"\b(?:when|once|after) (?:i'm|i am|we're|we are|i get|we get|i come|we come|i'm home|i return|"
-                        r"we return) ?(?:back|home|return)?\b(?! (?:on|by|the|next|this|in)\b)")
+                        r"we return) ?(?:back|home|return)?\b")  # "back on the 20th" is _BACK_ON's
 _LEAVING = re.compile(r"\b(?:leaving|leave|heading out|flying out|fly out|going away|go away|taking off|shipping out|"
                       r"deploying|deploy)\b")
 _BACK_ON = re.compile(r"\b(?:back|home|return|returning) (?:on|by|the|next|this|in|after)\b")
