@@ -11,7 +11,6 @@ from functools import cache
 
 import numpy as np
 import pytest
-from faster_whisper.transcribe import Segment, TranscriptionInfo, get_compression_ratio
 
 from media_server.speech.audio import TELEPHONE_RATE
 from tests.media_server.speech.conftest import (
@@ -145,32 +144,72 @@ def test_a_click_too_short_to_be_speech_is_answered_without_running_the_model(st
 
 
 class ReplayedWhisper:
-    """Stands in for the model with one answer faster-whisper really gave: Piper's voice under white
-    noise 10 dB louder than it, now and then decoded as a loop, with token probabilities high
-    enough to pass the confidence threshold (0.47)."""
+    """The model, its decoder answering with one reading faster-whisper really gave: Piper's voice under white
+    noise 10 dB louder than it, now and then decoded as a loop, with token probabilities high enough to pass the
+    confidence threshold (0.47). `full` is what the decoder reads in Whisper's full 30 s window instead."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, model, text: str, full: str | None = None, no_speech_prob: float = 0.47):
+        self._model, self.text, self.full, self.no_speech_prob = model, text, full or text, no_speech_prob
+        self.windows: list[int] = []  # the seconds of audio each decode was given
 
-    def transcribe(self, audio, **options):
-        segment = Segment(id=1, seek=0, start=0.0, end=4.5, text=self.text, tokens=[], avg_logprob=-0.12,
-                          compression_ratio=get_compression_ratio(self.text), no_speech_prob=0.47, words=None,
-                          temperature=0.0)
-        info = TranscriptionInfo(language="en", language_probability=1.0, duration=4.5, duration_after_vad=4.5,
-                                 all_language_probs=None, transcription_options=None, vad_options=None)
-        return iter([segment]), info
+    def __getattr__(self, name):  # features, encoder, tokenizer: the real model's
+        return getattr(self._model, name)
+
+    @property
+    def model(self):
+        return self
+
+    def generate(self, encoded, prompts, **options):
+        from types import SimpleNamespace
+
+        seconds = encoded.shape[1] // 50  # the encoder's 1500 positions are 30 s
+        self.windows.append(seconds)
+        text = self.full if seconds == 30 else self.text
+        tokens = self._model.hf_tokenizer.encode(text, add_special_tokens=False).ids
+        return [SimpleNamespace(sequences_ids=[tokens], scores=[-0.12 * (len(tokens) + 1) / len(tokens)],
+                                no_speech_prob=self.no_speech_prob) for _ in prompts]
+
+
+SENTENCE = " The asking price is $450,000 for the three bedroom house."
 
 
 def test_a_decoding_stuck_in_a_loop_is_not_taken_as_words(stt, monkeypatch):
     noise = white_noise(4.5)
-    monkeypatch.setattr(stt, "model", ReplayedWhisper(" the F," * 60))
+    monkeypatch.setattr(stt, "model", ReplayedWhisper(stt.model, " the F," * 60))
     looping = stt.transcribe(noise, TELEPHONE_RATE)
-    monkeypatch.setattr(stt, "model", ReplayedWhisper(" The asking price is $450,000 for the three bedroom house."))
+    monkeypatch.setattr(stt, "model", ReplayedWhisper(stt.model, SENTENCE))
     sentence = stt.transcribe(noise, TELEPHONE_RATE)
 
     assert looping.confidence == sentence.confidence >= 0.45
     assert sentence.usable
     assert not looping.usable and looping.low_confidence
+
+
+def test_a_short_window_that_loops_is_read_again_in_whispers_full_window(stt, monkeypatch):
+    model = ReplayedWhisper(stt.model, " the F," * 60, full=SENTENCE)
+    monkeypatch.setattr(stt, "model", model)
+
+    transcript = stt.transcribe(white_noise(4.5), TELEPHONE_RATE)
+
+    assert model.windows == [10, 30]
+    assert transcript.text == SENTENCE.strip() and transcript.usable
+
+
+def test_a_sure_reading_in_the_short_window_is_not_read_again_and_an_unsure_one_is(stt, monkeypatch):
+    sure, unsure = ReplayedWhisper(stt.model, SENTENCE, no_speech_prob=0.1), ReplayedWhisper(stt.model, SENTENCE)
+    monkeypatch.setattr(stt, "model", sure)
+    assert stt.transcribe(white_noise(4.5), TELEPHONE_RATE).confidence == pytest.approx(0.8, abs=0.01)
+    monkeypatch.setattr(stt, "model", unsure)
+    assert stt.transcribe(white_noise(4.5), TELEPHONE_RATE).confidence == pytest.approx(0.47, abs=0.01)
+
+    assert sure.windows == [10]
+    assert unsure.windows == [10, 30]  # 0.47: within REREAD_MARGIN of the threshold, 0.45
+
+
+def test_a_turn_is_read_in_the_shortest_window_that_leaves_room_after_it():
+    from media_server.speech.stt import window_seconds
+
+    assert [window_seconds(s) for s in (0.5, 5.9, 6.1, 15.9, 16.5, 29.0)] == [10, 10, 20, 20, 30, 30]
 
 
 def test_it_detects_english(stt, spoken):
@@ -238,7 +277,7 @@ def test_utterances_of_several_calls_decoded_in_one_batch_read_as_each_alone(stt
               (("piper", PRICE), ("piper", CALL_BACK), ("en-us", ROOMS), ("piper", BUDGET))]
     from media_server.speech.audio import resample, to_float32
 
-    alone = [stt.transcribe(audio, TELEPHONE_RATE) for audio in audios]
+    alone = [stt.transcribe(audio, TELEPHONE_RATE) for audio in audios]  # a call's path for one utterance
     together = stt.transcribe_batch([to_float32(resample(a, TELEPHONE_RATE, 16000)) for a in audios], "en")
 
     assert [t.text for t in together] == [t.text for t in alone]
