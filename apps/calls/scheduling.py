@@ -294,6 +294,8 @@ def book_appointment(*, lead: Lead, call=None, slot: Slot, lead_tz: str = "", no
                 raise SlotTaken(f"{agent.name} is already booked at that time")
             if _held_by_another(agent, slot, call.pk if call is not None else None):
                 raise SlotTaken(f"another call is offering {agent.name}'s time to its lead")
+            if call is not None and Appointment.objects.filter(call=call, status=Appointment.Status.BOOKED).exists():
+                raise SlotTaken("this call has already booked its lead a meeting")  # one per call, whatever asks
             appointment = Appointment.objects.create(
                 lead=lead, call=call, agent=agent, starts_at=slot.starts_at, ends_at=slot.ends_at,
                 lead_time_zone=lead_tz or lead.time_zone, notes=notes,

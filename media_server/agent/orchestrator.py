@@ -113,6 +113,7 @@ class Orchestrator:
         self.graph = AgentGraph(domain, checkpointer or RedisCheckpointSaver()).graph
         self._calls: dict[int, tuple[str, str, int]] = {}  # call id → (what we asked, lead zone, turns taken)
         self._history: dict[int, list[str]] = {}  # call id → the last lines said, for the LLM to read
+        self._ended: dict[int, list] = {}  # call id → [hang-up reason, the last reply's sentences, times said again]
         self._background: set[asyncio.Task] = set()
 
     def warm_up(self) -> None:
@@ -144,7 +145,14 @@ class Orchestrator:
         started = time.perf_counter()
         tokens: list = []
         usage_sink.set(tokens)  # this task's model usage, charged to this call
-        expecting, zone, _ = self._calls.get(context.call_id) or await self.domain.run(self._recall, context)
+        remembered = self._calls.get(context.call_id)
+        if remembered is None and context.call_id not in self._ended:
+            remembered = await self.domain.run(self._recall, context)
+        if context.call_id in self._ended:
+            async for output in self._closing(context.call_id):
+                yield output
+            return
+        expecting, zone, _ = remembered
         now = self.clock().astimezone(_zone(zone))
         understood, mode = await self.read(turn, expecting=expecting, now=now, call_id=context.call_id)
         result = await self.domain.run(self._decide, context.call_id, turn, understood, now)
@@ -173,6 +181,18 @@ class Orchestrator:
             del history[:-2 * HISTORY_TURNS]
         return understood, mode
 
+    async def _closing(self, call_id: int) -> AsyncIterator[AgentOutput]:
+        """A turn after the agent decided to hang up: the lead talked over its last reply (a barge-in cut it, and
+        its hang-up with it), or spoke while it played. Nothing is decided again (a booked call would book again):
+        the last reply is said once more, as they did not hear it, then the call ends; a second cut just ends it."""
+        ended = self._ended[call_id]
+        reason, replies, said_again = ended
+        ended[2] += 1
+        if not said_again:
+            for sentence in replies:
+                yield Say(sentence)
+        yield Hangup(reason)
+
     # --- deciding (worker thread) ------------------------------------------------------
 
     def _greet(self, call_id: int) -> dict:
@@ -196,13 +216,20 @@ class Orchestrator:
             del history[:-2 * HISTORY_TURNS]
         if len(self._history) > REMEMBERED_CALLS:
             self._history.pop(next(iter(self._history)))
-        if result.get("hangup"):
+        if not result.get("hangup"):
+            self._ended.pop(call_id, None)  # a call resumed after its end was decided (a restarted worker)
+        else:
             self._calls.pop(call_id, None)  # the call is over; its checkpoint stays for analysis
             self._history.pop(call_id, None)
+            self._ended[call_id] = [result["hangup"], list(result.get("replies") or []), 0]
+            if len(self._ended) > REMEMBERED_CALLS:
+                self._ended.pop(next(iter(self._ended)))
 
     def _recall(self, context: CallContext) -> tuple[str, str, int]:
         """What this process does not remember (a restarted worker), from the checkpoint."""
         values = self.state(context.call_id)
+        if values.get("hangup") and values.get("turn_number"):  # it ended the call (on another worker, or forgotten)
+            self._ended[context.call_id] = [values["hangup"], list(values.get("replies") or []), 0]
         return values.get("expecting", ""), values.get("lead_tz", ""), values.get("turn_number") or 0
 
     def _decide(self, call_id: int, turn: LeadTurn, understood: Understanding, now: dt.datetime) -> dict:

@@ -87,6 +87,7 @@ class AgentReplies(DirectStage):
         self._nine_on_hold = False
         self._greeting_said = False  # a sentence of the greeting has gone to the voice
         self._barged_in = False
+        self._hung_up = False  # the agent ended the call
         self._replies = 0
         self._reply: asyncio.Task | None = None
         self._score: int | None = None  # the last LeadScoreFrame's
@@ -256,6 +257,8 @@ class AgentReplies(DirectStage):
                 turn, self._dtmf = LeadTurn("", dtmf=self._dtmf), ""
             if self._reply and not self._reply.done():
                 await asyncio.wait([self._reply])  # let the last reply finish (or be cut by barge-in)
+            if self._hung_up:
+                continue  # said while the goodbye played: the call is ending
             self._reply = self.spawn(self._say(self.agent.respond(turn, self.context), lead_end_ms), "reply")
 
     async def _say(self, outputs, lead_end_ms: int) -> None:
@@ -271,6 +274,7 @@ class AgentReplies(DirectStage):
                 elif isinstance(output, Handover):
                     await self.records.transition(output)
                 elif isinstance(output, Hangup):
+                    self._hung_up = True
                     await self.push_frame(AgentHangupFrame(output.reason))
                     break
                 elif isinstance(output, Transfer):

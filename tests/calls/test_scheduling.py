@@ -354,6 +354,15 @@ def live_call(lead) -> Call:
                                provider="simulated", answered_at=timezone.now())
 
 
+def test_a_call_books_its_lead_one_meeting_at_most(campaign, lead):
+    jordan = make_agent(campaign)
+    call = live_call(lead)
+    book_appointment(lead=lead, call=call, slot=slot_for(jordan, future_monday(10)))
+    with pytest.raises(SlotTaken):
+        book_appointment(lead=lead, call=call, slot=slot_for(jordan, future_monday(14)))
+    assert Appointment.objects.count() == 1
+
+
 def test_times_a_call_offered_are_neither_offered_to_nor_booked_by_another_call(campaign, lead):
     make_agent(campaign)
     other = make_lead(campaign, "+12125550143")

@@ -58,6 +58,26 @@ class Conversation:
         turn = LeadTurn(text, dtmf=dtmf, usable=usable, language=language, event=event)
         return self._run(self.agent.respond(turn, self.context))
 
+    def cut(self, text: str) -> str:
+        """The lead says `text` and talks over the reply after its first sentence (a barge-in stops the pipeline
+        reading the agent's outputs there); returns the sentence they heard."""
+        assert not self.hangup, f"the call already ended ({self.hangup})"
+
+        async def first() -> str:
+            outputs = self.agent.respond(LeadTurn(text), self.context)
+            try:
+                async for output in outputs:
+                    if isinstance(output, Say):
+                        return output.text
+            finally:
+                await outputs.aclose()
+                await self.agent.settle()
+            return ""
+
+        heard = asyncio.run(first())
+        self.said.append(heard)
+        return heard
+
     def _run(self, outputs) -> str:
         async def collect() -> list[str]:
             lines = []

@@ -82,6 +82,19 @@ def test_a_hot_buyer_is_offered_two_free_slots_in_their_own_time_and_books_one(t
     assert talk.call.disposition == "appointment"
 
 
+def test_a_lead_who_talks_over_the_booking_hears_it_again_and_the_call_ends_with_one_appointment(talk, lead):
+    qualify_as_hot_buyer(talk)
+    talk.say("the first one works")
+    talk.cut("yes")  # "Yes, [pause] that sounds perfect": the second half cuts the booked line and its goodbye
+    again = talk.say("that sounds perfect")
+
+    [appointment] = Appointment.objects.filter(lead=lead)
+    assert appointment.agent.name in again and talk.hangup  # the booking heard again, then the call ends
+    talk.hangup = ""  # talking over that too: the call just ends, nothing said or booked again
+    assert talk.say("great thanks") == "" and talk.hangup
+    assert Appointment.objects.filter(lead=lead).count() == 1
+
+
 def test_a_lead_in_another_zone_is_never_offered_a_time_before_8_their_time(campaign):
     add_human_agents(campaign)
     lead = make_lead(campaign, "+12135550177", time_zone="America/Los_Angeles", name="Robin")
