@@ -69,3 +69,15 @@ def test_the_voice_table_compares_the_engines():
 def test_an_unknown_persona_is_named_not_a_traceback():
     with pytest.raises(CommandError, match="Unknown persona.*nosuch"):
         call_command("persona_voices", "--personas", "opt_out,nosuch", stdout=StringIO())
+
+
+def test_the_window_table_reads_corpus_sentences_in_each_window_and_names_a_missing_part():
+    out = StringIO()
+    call_command("stt_windows", "--part", "dev", "--sentences", "3", "--windows", "10,30", stdout=out)
+    rows = out.getvalue().splitlines()
+    assert rows[0].startswith("3 sentences from dev")
+    windows = {row.split()[0]: row.split() for row in rows[2:]}
+    assert set(windows) == {"10", "30"}
+    assert all(0 <= int(row[3]) <= 3 and 0 <= int(row[4]) <= 3 for row in windows.values())  # usable, intents
+    with pytest.raises(CommandError, match="nosuch"):
+        call_command("stt_windows", "--part", "nosuch", stdout=StringIO())
