@@ -42,8 +42,9 @@ TOKENS_PER_SECOND, TOKENS_SPARE = 8, 16  # more tokens than this for the audio's
 
 def window_seconds(seconds: float) -> int:
     """The encoder window an utterance is read in: the shortest of 10, 20 and 30 s (from WHISPER_WINDOW_S up) that
-    holds it with WINDOW_ROOM_S after it. On 120 corpus sentences in shifted Piper voices through the phone line,
-    10 s windows read with the same word error rate as Whisper's 30 (24.3-24.9 % against 25.3 %) 3.4x faster."""
+    holds it with WINDOW_ROOM_S after it. On corpus sentences in shifted Piper voices through the phone line, 10 s
+    windows read within about a point of word error rate of Whisper's 30 s and the agent read the same intents, in
+    0.40-0.59 of the time, rereads included (`manage.py stt_windows`; figures in the README)."""
     needed = WINDOW_STEP_S * math.ceil((seconds + WINDOW_ROOM_S) / WINDOW_STEP_S)
     return min(BATCH_SECONDS, max(settings.WHISPER_WINDOW_S, needed))
 
@@ -192,7 +193,7 @@ class SpeechToText:
         return results
 
     def _decode(self, audios: list[np.ndarray], languages: list[str], thresholds: list[float | None], window: int,
-                started: float) -> list[tuple[Transcript, bool]]:
+                started: float) -> list[tuple[Transcript, str]]:
         """One encoder pass over `window` seconds and one generate call: each utterance's Transcript, and why its
         reading is in doubt: "malformed" (a loop, or more tokens than its length could hold), "unsure" (confidence
         within REREAD_MARGIN of the threshold, or below it), or "" (none)."""
@@ -209,7 +210,8 @@ class SpeechToText:
             encoded = self.model.encode(features)
             results = self.model.model.generate(
                 encoded, prompts, beam_size=self.beam_size, return_scores=True, return_no_speech_prob=True,
-                # a loop stops soon after the most tokens the utterance could hold (the cap counts the prompt twice)
+                # a loop stops soon after the most tokens the utterance could hold (measured with CTranslate2 4.8:
+                # Whisper's generate gives about half max_length new tokens, so the cap is doubled)
                 max_length=min(self.model.max_length, 2 * (len(prompts[0]) + allowed + 1)),
                 suppress_blank=True, suppress_tokens=get_suppressed_tokens(tokenizers[0], [-1]))
         read = []
