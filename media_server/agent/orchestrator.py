@@ -138,8 +138,9 @@ class Orchestrator:
 
     async def greeting(self, context: CallContext) -> AsyncIterator[AgentOutput]:
         result = await self.domain.run(self._greet, context.call_id)
-        async for output in self._speak(result, context, None, mode="rules"):
-            yield output
+        async with aclosing(self._speak(result, context, None, mode="rules")) as outputs:
+            async for output in outputs:
+                yield output
 
     async def respond(self, turn: LeadTurn, context: CallContext) -> AsyncIterator[AgentOutput]:
         started = time.perf_counter()
@@ -158,8 +159,9 @@ class Orchestrator:
         result = await self.domain.run(self._decide, context.call_id, turn, understood, now)
         result["decide_ms"] = (time.perf_counter() - started) * 1000
         result["llm_usage"] = tokens
-        async for output in self._speak(result, context, turn, mode=mode):
-            yield output
+        async with aclosing(self._speak(result, context, turn, mode=mode)) as outputs:  # cut: closed, and recorded
+            async for output in outputs:
+                yield output
 
     async def read(self, turn: LeadTurn, *, expecting: str, now: dt.datetime,
                    call_id: int | None = None) -> tuple[Understanding, str]:
@@ -282,22 +284,24 @@ class Orchestrator:
         for from_agent, to_agent, reason in result.get("handovers") or []:
             yield Handover(from_agent, to_agent, reason)
         said: list[str] = []
-        if self.brain is not None and result.get("free_reply") and turn is not None and result.get("replies"):
-            try:
-                async for sentence in self._reworded(result, context, turn):
+        try:
+            if self.brain is not None and result.get("free_reply") and turn is not None and result.get("replies"):
+                try:
+                    async for sentence in self._reworded(result, context, turn):
+                        said.append(sentence)
+                        if len(said) == 1:
+                            mode = "llm"
+                        yield Say(sentence)
+                except Exception as exc:  # noqa: BLE001 - any LLM trouble: the template says it, no dead air
+                    log.info("call %s: LLM reply unavailable (%s), templates used", context.call_id,
+                             type(exc).__name__)
+            if not said:
+                for sentence in result.get("replies") or []:
                     said.append(sentence)
-                    if len(said) == 1:
-                        mode = "llm"
                     yield Say(sentence)
-            except Exception as exc:  # noqa: BLE001 - any LLM trouble: the template says it, no dead air
-                log.info("call %s: LLM reply unavailable (%s), templates used", context.call_id,
-                         type(exc).__name__)
-        if not said:
-            for sentence in result.get("replies") or []:
-                said.append(sentence)
-                yield Say(sentence)
-        if turn is not None:
-            self._keep(self._record(result, turn, " ".join(said), mode))
+        finally:  # a reply the lead talked over is recorded too (what was decided, and what began to be said)
+            if turn is not None:
+                self._keep(self._record(result, turn, " ".join(said), mode))
         if transfer := result.get("transfer_now"):
             yield Transfer(transfer["reason"], transfer["human"])
         if result.get("hangup"):

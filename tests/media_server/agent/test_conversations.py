@@ -86,6 +86,8 @@ def test_a_lead_who_talks_over_the_booking_hears_it_again_and_the_call_ends_with
     qualify_as_hot_buyer(talk)
     talk.say("the first one works")
     talk.cut("yes")  # "Yes, [pause] that sounds perfect": the second half cuts the booked line and its goodbye
+    cut = AgentStep.objects.filter(call=talk.call).order_by("number").last()
+    assert (cut.lead_text, cut.intent) == ("yes", "affirm")  # the cut reply's decision is on record all the same
     again = talk.say("that sounds perfect")
 
     [appointment] = Appointment.objects.filter(lead=lead)
