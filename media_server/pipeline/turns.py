@@ -155,8 +155,9 @@ class Transcription(DirectStage):
     utterance sent at the lead's first short pause starts Whisper early, and its text is used when the
     lead said nothing more before the turn ended (a draft made stale is cancelled: dropped unread if the
     model has not started it). Records the
-    lead's Turn row and the turn's stt_ms, and with a meter (apps.costs.meter) the seconds of audio
-    Whisper worked on, as an `stt` ledger row written off the loop before the agent hears the turn.
+    lead's Turn row and the turn's stt_ms, and with a meter (apps.costs.meter) the turn's seconds of audio, one
+    `stt` ledger row per turn (drafts are our own business, not the lead's), written off the loop before the agent
+    hears the turn.
     While the call's language is "auto", the first utterance transcribed (the lead's hello) is
     detected and sets it; English unless Whisper is sure."""
 
@@ -170,7 +171,8 @@ class Transcription(DirectStage):
         await super().process_frame(frame, direction)
         if isinstance(frame, UtteranceFrame) and frame.draft:  # a later pause's draft replaces an earlier one
             self._withdraw_draft(frame.utterance)
-            self._drafts[frame.utterance] = self.spawn(self._whisper(frame), "stt-draft")
+            self._drafts[frame.utterance] = draft = self.spawn(self._whisper(frame), "stt-draft")
+            draft.heard_seconds = frame.audio.size / frame.sample_rate
             return
         if isinstance(frame, DraftWithdrawnFrame):
             self._withdraw_draft(frame.utterance)
@@ -200,15 +202,9 @@ class Transcription(DirectStage):
                 await self.push_frame(transcript)
 
     async def _whisper(self, utterance: UtteranceFrame):
-        """Whisper on one utterance (a draft or the whole turn), billed to the call: its time was spent."""
+        """Whisper on one utterance (a draft or the whole turn)."""
         language = None if self.context.language == "auto" else self.context.language
-        result = await self.stt.atranscribe(utterance.audio, utterance.sample_rate, language=language)
-        if self.meter is not None:
-            from apps.costs.models import CostEntry
-
-            self.meter.add(CostEntry.Kind.STT, utterance.audio.size / utterance.sample_rate)
-            self.meter.flush()
-        return result
+        return await self.stt.atranscribe(utterance.audio, utterance.sample_rate, language=language)
 
     async def _transcribe(self, utterance: UtteranceFrame) -> LeadTranscriptFrame | None:
         started = time.monotonic()
@@ -216,14 +212,23 @@ class Transcription(DirectStage):
         draft = self._drafts.pop(utterance.utterance, None)
         for earlier in [n for n in self._drafts if n < utterance.utterance]:
             self._withdraw_draft(earlier)  # turns already transcribed: their drafts are not needed
+        heard = utterance.audio.size / utterance.sample_rate  # the seconds Whisper read for the turn
         if utterance.same_as_draft and draft is not None:
             result = await draft  # begun at the short pause: the same words, most of the work done
+            heard = draft.heard_seconds
         else:
             if draft is not None:
                 draft.cancel()  # stale: dropped if Whisper has not started it
             result = await self._whisper(utterance)
         self.records.metrics["turns"].append({"endpoint_ms": utterance.endpoint_ms,
                                               "stt_ms": int((time.monotonic() - started) * 1000)})
+        if self.meter is not None:
+            from apps.costs.models import CostEntry
+
+            # The turn's seconds, once, however many drafts it took: the cost projection reads a turn's
+            # transcription as one row, and drafts are our own business, not the lead's.
+            self.meter.add(CostEntry.Kind.STT, heard)
+            self.meter.flush()
         if result.no_speech and not result.text:
             return None
         if detect:  # the lead's first words set the call's language, when Whisper is sure of it
