@@ -284,6 +284,9 @@ class Orchestrator:
         for from_agent, to_agent, reason in result.get("handovers") or []:
             yield Handover(from_agent, to_agent, reason)
         said: list[str] = []
+        planned = " ".join(result.get("replies") or [])
+        if turn is not None:  # the decision is on record at once (its disposition, call back, score), spoken or not
+            self._keep(self._record(result, turn, planned, mode, bill=False))
         try:
             if self.brain is not None and result.get("free_reply") and turn is not None and result.get("replies"):
                 try:
@@ -299,9 +302,9 @@ class Orchestrator:
                 for sentence in result.get("replies") or []:
                     said.append(sentence)
                     yield Say(sentence)
-        finally:  # a reply the lead talked over is recorded too (what was decided, and what began to be said)
-            if turn is not None:
-                self._keep(self._record(result, turn, " ".join(said), mode))
+        finally:  # what was said, where it was not the plan: reworded by the LLM, or cut by the lead
+            if turn is not None and (" ".join(said) != planned or result.get("llm_usage")):
+                self._keep(self._record(result, turn, " ".join(said), mode))  # and the LLM's tokens, once
         if transfer := result.get("transfer_now"):
             yield Transfer(transfer["reason"], transfer["human"])
         if result.get("hangup"):
@@ -327,8 +330,8 @@ class Orchestrator:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _record(self, result: dict, turn: LeadTurn, reply: str, mode: str) -> None:
-        tokens = sum(u.prompt_tokens + u.completion_tokens for u in result.get("llm_usage") or [])
+    async def _record(self, result: dict, turn: LeadTurn, reply: str, mode: str, bill: bool = True) -> None:
+        tokens = sum(u.prompt_tokens + u.completion_tokens for u in result.get("llm_usage") or []) if bill else 0
         try:
             await self.domain.run(self.domain.record_step, result, lead_text=turn.text, dtmf=turn.dtmf, reply=reply,
                          mode=mode, llm_tokens=tokens)
