@@ -185,7 +185,8 @@ def test_a_decoding_stuck_in_a_loop_is_not_taken_as_words(stt, monkeypatch):
     assert not looping.usable and looping.low_confidence
 
 
-def test_a_short_window_that_loops_is_read_again_in_whispers_full_window(stt, monkeypatch):
+def test_a_short_window_that_loops_is_read_again_in_whispers_full_window(stt, monkeypatch, settings):
+    settings.WHISPER_WINDOW_S = 10
     model = ReplayedWhisper(stt.model, " the F," * 60, full=SENTENCE)
     monkeypatch.setattr(stt, "model", model)
 
@@ -195,7 +196,8 @@ def test_a_short_window_that_loops_is_read_again_in_whispers_full_window(stt, mo
     assert transcript.text == SENTENCE.strip() and transcript.usable
 
 
-def test_a_sure_reading_in_the_short_window_is_not_read_again_and_an_unsure_one_is(stt, monkeypatch):
+def test_a_sure_reading_in_the_short_window_is_not_read_again_and_an_unsure_one_is(stt, monkeypatch, settings):
+    settings.WHISPER_WINDOW_S = 10
     sure, unsure = ReplayedWhisper(stt.model, SENTENCE, no_speech_prob=0.1), ReplayedWhisper(stt.model, SENTENCE)
     monkeypatch.setattr(stt, "model", sure)
     assert stt.transcribe(white_noise(4.5), TELEPHONE_RATE).confidence == pytest.approx(0.8, abs=0.01)
@@ -206,7 +208,8 @@ def test_a_sure_reading_in_the_short_window_is_not_read_again_and_an_unsure_one_
     assert unsure.windows == [10, 30]  # 0.47: within REREAD_MARGIN of the threshold, 0.45
 
 
-def test_a_turn_is_read_in_the_shortest_window_that_leaves_room_after_it():
+def test_a_turn_is_read_in_the_shortest_window_that_leaves_room_after_it(settings):
+    settings.WHISPER_WINDOW_S = 10
     from media_server.speech.stt import window_seconds
 
     assert [window_seconds(s) for s in (0.5, 5.9, 6.1, 15.9, 16.5, 29.0)] == [10, 10, 20, 20, 30, 30]
