@@ -113,7 +113,6 @@ class Orchestrator:
         self.graph = AgentGraph(domain, checkpointer or RedisCheckpointSaver()).graph
         self._calls: dict[int, tuple[str, str, int]] = {}  # call id → (what we asked, lead zone, turns taken)
         self._history: dict[int, list[str]] = {}  # call id → the last lines said, for the LLM to read
-        self._ended: dict[int, list] = {}  # call id → [hang-up reason, the last reply's sentences, times said again]
         self._background: set[asyncio.Task] = set()
 
     def warm_up(self) -> None:
@@ -138,30 +137,21 @@ class Orchestrator:
 
     async def greeting(self, context: CallContext) -> AsyncIterator[AgentOutput]:
         result = await self.domain.run(self._greet, context.call_id)
-        async with aclosing(self._speak(result, context, None, mode="rules")) as outputs:
-            async for output in outputs:
-                yield output
+        async for output in self._speak(result, context, None, mode="rules"):
+            yield output
 
     async def respond(self, turn: LeadTurn, context: CallContext) -> AsyncIterator[AgentOutput]:
         started = time.perf_counter()
         tokens: list = []
         usage_sink.set(tokens)  # this task's model usage, charged to this call
-        remembered = self._calls.get(context.call_id)
-        if remembered is None and context.call_id not in self._ended:
-            remembered = await self.domain.run(self._recall, context)
-        if context.call_id in self._ended:
-            async for output in self._closing(context.call_id):
-                yield output
-            return
-        expecting, zone, _ = remembered
+        expecting, zone, _ = self._calls.get(context.call_id) or await self.domain.run(self._recall, context)
         now = self.clock().astimezone(_zone(zone))
         understood, mode = await self.read(turn, expecting=expecting, now=now, call_id=context.call_id)
         result = await self.domain.run(self._decide, context.call_id, turn, understood, now)
         result["decide_ms"] = (time.perf_counter() - started) * 1000
         result["llm_usage"] = tokens
-        async with aclosing(self._speak(result, context, turn, mode=mode)) as outputs:  # cut: closed, and recorded
-            async for output in outputs:
-                yield output
+        async for output in self._speak(result, context, turn, mode=mode):
+            yield output
 
     async def read(self, turn: LeadTurn, *, expecting: str, now: dt.datetime,
                    call_id: int | None = None) -> tuple[Understanding, str]:
@@ -182,18 +172,6 @@ class Orchestrator:
             history.append(f"Lead: {turn.text}")
             del history[:-2 * HISTORY_TURNS]
         return understood, mode
-
-    async def _closing(self, call_id: int) -> AsyncIterator[AgentOutput]:
-        """A turn after the agent decided to hang up: the lead talked over its last reply (a barge-in cut it, and
-        its hang-up with it), or spoke while it played. Nothing is decided again (a booked call would book again):
-        the last reply is said once more, as they did not hear it, then the call ends; a second cut just ends it."""
-        ended = self._ended[call_id]
-        reason, replies, said_again = ended
-        ended[2] += 1
-        if not said_again:
-            for sentence in replies:
-                yield Say(sentence)
-        yield Hangup(reason)
 
     # --- deciding (worker thread) ------------------------------------------------------
 
@@ -218,20 +196,13 @@ class Orchestrator:
             del history[:-2 * HISTORY_TURNS]
         if len(self._history) > REMEMBERED_CALLS:
             self._history.pop(next(iter(self._history)))
-        if not result.get("hangup"):
-            self._ended.pop(call_id, None)  # a call resumed after its end was decided (a restarted worker)
-        else:
+        if result.get("hangup"):
             self._calls.pop(call_id, None)  # the call is over; its checkpoint stays for analysis
             self._history.pop(call_id, None)
-            self._ended[call_id] = [result["hangup"], list(result.get("replies") or []), 0]
-            if len(self._ended) > REMEMBERED_CALLS:
-                self._ended.pop(next(iter(self._ended)))
 
     def _recall(self, context: CallContext) -> tuple[str, str, int]:
         """What this process does not remember (a restarted worker), from the checkpoint."""
         values = self.state(context.call_id)
-        if values.get("hangup") and values.get("turn_number"):  # it ended the call (on another worker, or forgotten)
-            self._ended[context.call_id] = [values["hangup"], list(values.get("replies") or []), 0]
         return values.get("expecting", ""), values.get("lead_tz", ""), values.get("turn_number") or 0
 
     def _decide(self, call_id: int, turn: LeadTurn, understood: Understanding, now: dt.datetime) -> dict:
@@ -284,27 +255,22 @@ class Orchestrator:
         for from_agent, to_agent, reason in result.get("handovers") or []:
             yield Handover(from_agent, to_agent, reason)
         said: list[str] = []
-        planned = " ".join(result.get("replies") or [])
-        if turn is not None:  # the decision is on record at once (its disposition, call back, score), spoken or not
-            self._keep(self._record(result, turn, planned, mode, bill=False))
-        try:
-            if self.brain is not None and result.get("free_reply") and turn is not None and result.get("replies"):
-                try:
-                    async for sentence in self._reworded(result, context, turn):
-                        said.append(sentence)
-                        if len(said) == 1:
-                            mode = "llm"
-                        yield Say(sentence)
-                except Exception as exc:  # noqa: BLE001 - any LLM trouble: the template says it, no dead air
-                    log.info("call %s: LLM reply unavailable (%s), templates used", context.call_id,
-                             type(exc).__name__)
-            if not said:
-                for sentence in result.get("replies") or []:
+        if self.brain is not None and result.get("free_reply") and turn is not None and result.get("replies"):
+            try:
+                async for sentence in self._reworded(result, context, turn):
                     said.append(sentence)
+                    if len(said) == 1:
+                        mode = "llm"
                     yield Say(sentence)
-        finally:  # what was said, where it was not the plan: reworded by the LLM, or cut by the lead
-            if turn is not None and (" ".join(said) != planned or result.get("llm_usage")):
-                self._keep(self._record(result, turn, " ".join(said), mode))  # and the LLM's tokens, once
+            except Exception as exc:  # noqa: BLE001 - any LLM trouble: the template says it, no dead air
+                log.info("call %s: LLM reply unavailable (%s), templates used", context.call_id,
+                         type(exc).__name__)
+        if not said:
+            for sentence in result.get("replies") or []:
+                said.append(sentence)
+                yield Say(sentence)
+        if turn is not None:
+            self._keep(self._record(result, turn, " ".join(said), mode))
         if transfer := result.get("transfer_now"):
             yield Transfer(transfer["reason"], transfer["human"])
         if result.get("hangup"):
@@ -330,8 +296,8 @@ class Orchestrator:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _record(self, result: dict, turn: LeadTurn, reply: str, mode: str, bill: bool = True) -> None:
-        tokens = sum(u.prompt_tokens + u.completion_tokens for u in result.get("llm_usage") or []) if bill else 0
+    async def _record(self, result: dict, turn: LeadTurn, reply: str, mode: str) -> None:
+        tokens = sum(u.prompt_tokens + u.completion_tokens for u in result.get("llm_usage") or [])
         try:
             await self.domain.run(self.domain.record_step, result, lead_text=turn.text, dtmf=turn.dtmf, reply=reply,
                          mode=mode, llm_tokens=tokens)

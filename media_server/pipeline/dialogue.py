@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import aclosing
 
 from django.conf import settings
 from pipecat.frames.frames import (
@@ -88,7 +87,6 @@ class AgentReplies(DirectStage):
         self._nine_on_hold = False
         self._greeting_said = False  # a sentence of the greeting has gone to the voice
         self._barged_in = False
-        self._hung_up = False  # the agent ended the call
         self._replies = 0
         self._reply: asyncio.Task | None = None
         self._score: int | None = None  # the last LeadScoreFrame's
@@ -258,8 +256,6 @@ class AgentReplies(DirectStage):
                 turn, self._dtmf = LeadTurn("", dtmf=self._dtmf), ""
             if self._reply and not self._reply.done():
                 await asyncio.wait([self._reply])  # let the last reply finish (or be cut by barge-in)
-            if self._hung_up:
-                continue  # said while the goodbye played: the call is ending
             self._reply = self.spawn(self._say(self.agent.respond(turn, self.context), lead_end_ms), "reply")
 
     async def _say(self, outputs, lead_end_ms: int) -> None:
@@ -269,24 +265,22 @@ class AgentReplies(DirectStage):
         await self.broadcast_frame(ReplyStartedFrame, number=number, started_ms=self.records.now_ms(),
                                    lead_end_ms=lead_end_ms)
         try:
-            async with aclosing(outputs):  # a barge-in closes the agent's reply at once (it records what it cut)
-                async for output in outputs:
-                    if isinstance(output, Score):
-                        await self._score_if_changed(output)
-                    elif isinstance(output, Handover):
-                        await self.records.transition(output)
-                    elif isinstance(output, Hangup):
-                        self._hung_up = True
-                        await self.push_frame(AgentHangupFrame(output.reason))
-                        break
-                    elif isinstance(output, Transfer):
-                        self._holding = True  # from now: the lead's words wait for the hold to end
-                        self.spawn(self._transfer(output, number), "transfer")
-                        break
-                    else:
-                        self._greeting_said = True  # (by the first reply to speak, which is the greeting)
-                        for sentence in sentences(speakable(output.text)) or [output.text]:
-                            await self.push_frame(TTSSpeakFrame(sentence))
+            async for output in outputs:
+                if isinstance(output, Score):
+                    await self._score_if_changed(output)
+                elif isinstance(output, Handover):
+                    await self.records.transition(output)
+                elif isinstance(output, Hangup):
+                    await self.push_frame(AgentHangupFrame(output.reason))
+                    break
+                elif isinstance(output, Transfer):
+                    self._holding = True  # from now: the lead's words wait for the hold to end
+                    self.spawn(self._transfer(output, number), "transfer")
+                    break
+                else:
+                    self._greeting_said = True  # (by the first reply to speak, which is the greeting)
+                    for sentence in sentences(speakable(output.text)) or [output.text]:
+                        await self.push_frame(TTSSpeakFrame(sentence))
         except Exception as exc:  # what was said stands; the lead can carry on
             await self.push_error(f"call {self.records.call_id}: the agent failed: {exc}", exception=exc)
         await self.push_frame(ReplyEndFrame(number))
