@@ -171,8 +171,7 @@ class Transcription(DirectStage):
         await super().process_frame(frame, direction)
         if isinstance(frame, UtteranceFrame) and frame.draft:  # a later pause's draft replaces an earlier one
             self._withdraw_draft(frame.utterance)
-            self._drafts[frame.utterance] = draft = self.spawn(self._whisper(frame), "stt-draft")
-            draft.heard_seconds = frame.audio.size / frame.sample_rate
+            self._drafts[frame.utterance] = self.spawn(self._whisper(frame), "stt-draft")
             return
         if isinstance(frame, DraftWithdrawnFrame):
             self._withdraw_draft(frame.utterance)
@@ -202,9 +201,10 @@ class Transcription(DirectStage):
                 await self.push_frame(transcript)
 
     async def _whisper(self, utterance: UtteranceFrame):
-        """Whisper on one utterance (a draft or the whole turn)."""
+        """Whisper on one utterance (a draft or the whole turn): its transcript, and the seconds of audio read."""
         language = None if self.context.language == "auto" else self.context.language
-        return await self.stt.atranscribe(utterance.audio, utterance.sample_rate, language=language)
+        result = await self.stt.atranscribe(utterance.audio, utterance.sample_rate, language=language)
+        return result, utterance.audio.size / utterance.sample_rate
 
     async def _transcribe(self, utterance: UtteranceFrame) -> LeadTranscriptFrame | None:
         started = time.monotonic()
@@ -212,14 +212,12 @@ class Transcription(DirectStage):
         draft = self._drafts.pop(utterance.utterance, None)
         for earlier in [n for n in self._drafts if n < utterance.utterance]:
             self._withdraw_draft(earlier)  # turns already transcribed: their drafts are not needed
-        heard = utterance.audio.size / utterance.sample_rate  # the seconds Whisper read for the turn
         if utterance.same_as_draft and draft is not None:
-            result = await draft  # begun at the short pause: the same words, most of the work done
-            heard = draft.heard_seconds
+            result, heard = await draft  # begun at the short pause: the same words, most of the work done
         else:
             if draft is not None:
                 draft.cancel()  # stale: dropped if Whisper has not started it
-            result = await self._whisper(utterance)
+            result, heard = await self._whisper(utterance)
         self.records.metrics["turns"].append({"endpoint_ms": utterance.endpoint_ms,
                                               "stt_ms": int((time.monotonic() - started) * 1000)})
         if self.meter is not None:

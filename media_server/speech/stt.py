@@ -205,7 +205,8 @@ class SpeechToText:
         features = np.stack([pad_or_trim(self.model.feature_extractor(audio)[:, :-1][:, :frames], frames)
                              for audio in audios]).astype(np.float32)
         prompts = [[*t.sot_sequence, t.no_timestamps] for t in tokenizers]
-        allowed = max(_allowed_tokens(audio.size / STT_RATE) for audio in audios)
+        budgets = [_allowed_tokens(audio.size / STT_RATE) for audio in audios]
+        allowed = max(budgets)
         with self._lock:
             encoded = self.model.encode(features)
             results = self.model.model.generate(
@@ -215,8 +216,8 @@ class SpeechToText:
                 max_length=min(self.model.max_length, 2 * (len(prompts[0]) + allowed + 1)),
                 suppress_blank=True, suppress_tokens=get_suppressed_tokens(tokenizers[0], [-1]))
         read = []
-        for audio, lang, tokenizer, result, threshold in zip(audios, languages, tokenizers, results, thresholds,
-                                                             strict=True):
+        for audio, lang, tokenizer, result, threshold, budget in zip(audios, languages, tokenizers, results, thresholds,
+                                                                     budgets, strict=True):
             tokens = result.sequences_ids[0]
             avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
             text = tokenizer.decode(tokens).strip()
@@ -224,8 +225,7 @@ class SpeechToText:
             decoded = _Decoded(0.0, audio.size / STT_RATE, text, avg_logprob, result.no_speech_prob,
                                get_compression_ratio(text) if text else 0.0)
             transcript = self._result([] if silent else [decoded], _Known(lang), started, threshold)
-            malformed = len(tokens) > _allowed_tokens(audio.size / STT_RATE) or decoded.compression_ratio > \
-                LOOP_COMPRESSION_RATIO
+            malformed = len(tokens) > budget or decoded.compression_ratio > LOOP_COMPRESSION_RATIO
             unsure = not transcript.no_speech and transcript.confidence < (
                 settings.STT_LOW_CONFIDENCE if threshold is None else threshold) + REREAD_MARGIN
             read.append((transcript, "malformed" if malformed else "unsure" if unsure else ""))
