@@ -66,6 +66,9 @@ HISTORY_TURNS = 3  # what the LLM reads of the conversation before the lead's la
 # Intents that end or redirect a call are the rules' to decide; the model may add an opt-out (a lead is then
 # never called again on its word, the safe side) but never ends a call as a wrong number, a machine, another
 # language, and never takes an opt-out away (it is only asked when the rules found nothing at all).
+# What a lead says over the agent's goodbye that is still acted on (the rest hears the goodbye again): a request
+# to be left alone is honoured whenever it is made.
+HEARD_AFTER_GOODBYE = frozenset({"opt_out", "wrong_number"})
 _MODEL_MAY_NOT_SAY = frozenset({"wrong_number", "voicemail", "other_language", "is_robot"})
 MAX_LLM_SENTENCES = 2  # the reply prompt asks for two; a model that rambles is cut there
 REPLY_PROMPT = ("You are {agent}, an automated assistant (an AI) calling for {company}, a real estate team, "
@@ -113,6 +116,7 @@ class Orchestrator:
         self.graph = AgentGraph(domain, checkpointer or RedisCheckpointSaver()).graph
         self._calls: dict[int, tuple[str, str, int]] = {}  # call id → (what we asked, lead zone, turns taken)
         self._history: dict[int, list[str]] = {}  # call id → the last lines said, for the LLM to read
+        self._ended: dict[int, list] = {}  # call id → [hang-up reason, the last reply's sentences, times said again]
         self._background: set[asyncio.Task] = set()
 
     def warm_up(self) -> None:
@@ -137,21 +141,38 @@ class Orchestrator:
 
     async def greeting(self, context: CallContext) -> AsyncIterator[AgentOutput]:
         result = await self.domain.run(self._greet, context.call_id)
-        async for output in self._speak(result, context, None, mode="rules"):
-            yield output
+        async with aclosing(self._speak(result, context, None, mode="rules")) as outputs:
+            async for output in outputs:
+                yield output
 
     async def respond(self, turn: LeadTurn, context: CallContext) -> AsyncIterator[AgentOutput]:
         started = time.perf_counter()
         tokens: list = []
         usage_sink.set(tokens)  # this task's model usage, charged to this call
-        expecting, zone, _ = self._calls.get(context.call_id) or await self.domain.run(self._recall, context)
+        remembered = self._calls.get(context.call_id)
+        if remembered is None and context.call_id not in self._ended:
+            remembered = await self.domain.run(self._recall, context)
+        ended = context.call_id in self._ended
+        expecting, zone, _ = (self._ended[context.call_id][3] if ended else remembered)
         now = self.clock().astimezone(_zone(zone))
         understood, mode = await self.read(turn, expecting=expecting, now=now, call_id=context.call_id)
-        result = await self.domain.run(self._decide, context.call_id, turn, understood, now)
+        if ended and understood.intent not in HEARD_AFTER_GOODBYE:
+            async for output in self._closing(context.call_id):
+                yield output
+            return
+        # The decision stands once taken, even when the lead cuts in while it is being made (the reply task is
+        # cancelled then): it is recorded when it is done, said or not, so no call back or booking goes unstored.
+        deciding = asyncio.ensure_future(self.domain.run(self._decide, context.call_id, turn, understood, now))
+        try:
+            result = await asyncio.shield(deciding)
+        except asyncio.CancelledError:
+            deciding.add_done_callback(lambda done: self._unsaid(done, turn, mode))
+            raise
         result["decide_ms"] = (time.perf_counter() - started) * 1000
         result["llm_usage"] = tokens
-        async for output in self._speak(result, context, turn, mode=mode):
-            yield output
+        async with aclosing(self._speak(result, context, turn, mode=mode)) as outputs:  # cut: closed, and recorded
+            async for output in outputs:
+                yield output
 
     async def read(self, turn: LeadTurn, *, expecting: str, now: dt.datetime,
                    call_id: int | None = None) -> tuple[Understanding, str]:
@@ -173,6 +194,19 @@ class Orchestrator:
             del history[:-2 * HISTORY_TURNS]
         return understood, mode
 
+    async def _closing(self, call_id: int) -> AsyncIterator[AgentOutput]:
+        """A turn after the agent decided to hang up: the lead talked over its last reply (a barge-in cut it, and
+        its hang-up with it), or spoke while it played. Nothing is decided again (a booked call would book again;
+        only HEARD_AFTER_GOODBYE is): the last reply is said once more, as they did not hear it, then the call
+        ends; a second cut just ends it."""
+        ended = self._ended[call_id]
+        reason, replies, said_again, _ = ended
+        ended[2] += 1
+        if not said_again:
+            for sentence in replies:
+                yield Say(sentence)
+        yield Hangup(reason)
+
     # --- deciding (worker thread) ------------------------------------------------------
 
     def _greet(self, call_id: int) -> dict:
@@ -187,7 +221,7 @@ class Orchestrator:
         return result
 
     def _remember(self, call_id: int, result: dict) -> None:
-        self._calls[call_id] = (result.get("expecting", ""), result.get("lead_tz", ""), result.get("turn_number") or 0)
+        self._calls[call_id] = _where(result)
         if len(self._calls) > REMEMBERED_CALLS:  # calls the lead hung up never say goodbye here: forget the oldest
             self._calls.pop(next(iter(self._calls)))
         if result.get("replies"):
@@ -196,14 +230,21 @@ class Orchestrator:
             del history[:-2 * HISTORY_TURNS]
         if len(self._history) > REMEMBERED_CALLS:
             self._history.pop(next(iter(self._history)))
-        if result.get("hangup"):
+        if not result.get("hangup"):
+            self._ended.pop(call_id, None)  # a call resumed after its end was decided (a restarted worker)
+        else:
             self._calls.pop(call_id, None)  # the call is over; its checkpoint stays for analysis
             self._history.pop(call_id, None)
+            self._ended[call_id] = _ending(result)
+            if len(self._ended) > REMEMBERED_CALLS:
+                self._ended.pop(next(iter(self._ended)))
 
     def _recall(self, context: CallContext) -> tuple[str, str, int]:
         """What this process does not remember (a restarted worker), from the checkpoint."""
         values = self.state(context.call_id)
-        return values.get("expecting", ""), values.get("lead_tz", ""), values.get("turn_number") or 0
+        if values.get("hangup") and values.get("turn_number"):  # it ended the call (on another worker, or forgotten)
+            self._ended[context.call_id] = _ending(values)
+        return _where(values)
 
     def _decide(self, call_id: int, turn: LeadTurn, understood: Understanding, now: dt.datetime) -> dict:
         config = self.config(call_id)
@@ -255,22 +296,24 @@ class Orchestrator:
         for from_agent, to_agent, reason in result.get("handovers") or []:
             yield Handover(from_agent, to_agent, reason)
         said: list[str] = []
-        if self.brain is not None and result.get("free_reply") and turn is not None and result.get("replies"):
-            try:
-                async for sentence in self._reworded(result, context, turn):
+        try:
+            if self.brain is not None and result.get("free_reply") and turn is not None and result.get("replies"):
+                try:
+                    async for sentence in self._reworded(result, context, turn):
+                        said.append(sentence)
+                        if len(said) == 1:
+                            mode = "llm"
+                        yield Say(sentence)
+                except Exception as exc:  # noqa: BLE001 - any LLM trouble: the template says it, no dead air
+                    log.info("call %s: LLM reply unavailable (%s), templates used", context.call_id,
+                             type(exc).__name__)
+            if not said:
+                for sentence in result.get("replies") or []:
                     said.append(sentence)
-                    if len(said) == 1:
-                        mode = "llm"
                     yield Say(sentence)
-            except Exception as exc:  # noqa: BLE001 - any LLM trouble: the template says it, no dead air
-                log.info("call %s: LLM reply unavailable (%s), templates used", context.call_id,
-                         type(exc).__name__)
-        if not said:
-            for sentence in result.get("replies") or []:
-                said.append(sentence)
-                yield Say(sentence)
-        if turn is not None:
-            self._keep(self._record(result, turn, " ".join(said), mode))
+        finally:  # spoken in full, or cut by the lead (the pipeline closes the reply): recorded with what was said
+            if turn is not None:
+                self._keep(self._record(result, turn, " ".join(said), mode))
         if transfer := result.get("transfer_now"):
             yield Transfer(transfer["reason"], transfer["human"])
         if result.get("hangup"):
@@ -296,6 +339,11 @@ class Orchestrator:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
+    def _unsaid(self, deciding: asyncio.Future, turn: LeadTurn, mode: str) -> None:
+        """A decision whose reply was cancelled before a word of it was said: on record all the same."""
+        if not deciding.cancelled() and deciding.exception() is None:
+            self._keep(self._record(deciding.result(), turn, "", mode))
+
     async def _record(self, result: dict, turn: LeadTurn, reply: str, mode: str) -> None:
         tokens = sum(u.prompt_tokens + u.completion_tokens for u in result.get("llm_usage") or [])
         try:
@@ -307,6 +355,16 @@ class Orchestrator:
         score = result.get("score") or {}  # the score so far, to the live-calls page (never raises)
         await self.domain.show_score(result["call_id"], score.get("total"), score.get("band", ""),
                                      result.get("agent", ""))
+
+
+def _where(state: dict) -> tuple[str, str, int]:
+    """Where a call stands: what we asked, the lead's zone, turns taken."""
+    return state.get("expecting", ""), state.get("lead_tz", ""), state.get("turn_number") or 0
+
+
+def _ending(state: dict) -> list:
+    """A call the agent decided to end: [hang-up reason, its last reply's sentences, times said again, where]."""
+    return [state["hangup"], list(state.get("replies") or []), 0, _where(state)]
 
 
 def _reset():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import aclosing
 
 from django.conf import settings
 from pipecat.frames.frames import (
@@ -265,22 +266,23 @@ class AgentReplies(DirectStage):
         await self.broadcast_frame(ReplyStartedFrame, number=number, started_ms=self.records.now_ms(),
                                    lead_end_ms=lead_end_ms)
         try:
-            async for output in outputs:
-                if isinstance(output, Score):
-                    await self._score_if_changed(output)
-                elif isinstance(output, Handover):
-                    await self.records.transition(output)
-                elif isinstance(output, Hangup):
-                    await self.push_frame(AgentHangupFrame(output.reason))
-                    break
-                elif isinstance(output, Transfer):
-                    self._holding = True  # from now: the lead's words wait for the hold to end
-                    self.spawn(self._transfer(output, number), "transfer")
-                    break
-                else:
-                    self._greeting_said = True  # (by the first reply to speak, which is the greeting)
-                    for sentence in sentences(speakable(output.text)) or [output.text]:
-                        await self.push_frame(TTSSpeakFrame(sentence))
+            async with aclosing(outputs):  # a barge-in closes the agent's reply at once (it records what it cut)
+                async for output in outputs:
+                    if isinstance(output, Score):
+                        await self._score_if_changed(output)
+                    elif isinstance(output, Handover):
+                        await self.records.transition(output)
+                    elif isinstance(output, Hangup):
+                        await self.push_frame(AgentHangupFrame(output.reason))
+                        break
+                    elif isinstance(output, Transfer):
+                        self._holding = True  # from now: the lead's words wait for the hold to end
+                        self.spawn(self._transfer(output, number), "transfer")
+                        break
+                    else:
+                        self._greeting_said = True  # (by the first reply to speak, which is the greeting)
+                        for sentence in sentences(speakable(output.text)) or [output.text]:
+                            await self.push_frame(TTSSpeakFrame(sentence))
         except Exception as exc:  # what was said stands; the lead can carry on
             await self.push_error(f"call {self.records.call_id}: the agent failed: {exc}", exception=exc)
         await self.push_frame(ReplyEndFrame(number))

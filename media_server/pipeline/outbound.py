@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 ABANDON_AFTER_MS = int(SPEAK_WITHIN.total_seconds() * 1000)  # the greeting's limit after the lead's hello
 FRAME_SECONDS = 0.02
 HANGUP_GRACE_SECONDS = 0.3  # after the goodbye's last frame, before the line goes down
+# A goodbye the lead talked over: the agent hears them out and says it again (media_server.agent.orchestrator's
+# closing turn). When no words of theirs come of it (a cough, a "mm"), the line goes down this long after the cut.
+HANGUP_AFTER_CUT_SECONDS = 6.0
 
 
 @dataclass
@@ -100,6 +103,7 @@ class Playback(DirectStage):
         self.hangup_reason = ""
         self._outbox: asyncio.Queue = asyncio.Queue()  # (turn, piece index, PCM frame | mark name | hang-up)
         self._recording: set[asyncio.Task] = set()
+        self._replies_started = 0
 
     @property
     def idle(self) -> bool:
@@ -134,6 +138,7 @@ class Playback(DirectStage):
         if isinstance(frame, StartFrame):
             self.spawn(self._pace(), "pace")
         elif isinstance(frame, ReplyStartedFrame) and direction == FrameDirection.DOWNSTREAM:
+            self._replies_started += 1
             if turn is not None:
                 await self._cut(turn)  # a newer reply takes over: the rest of this one is not played
             self.turn = AgentTurn(frame.number, frame.started_ms, frame.lead_end_ms)
@@ -222,11 +227,21 @@ class Playback(DirectStage):
         while True:
             turn, index, item = await self._outbox.get()
             if turn.interrupted:
+                if isinstance(item, AgentHangupFrame):
+                    self.spawn(self._hang_up_unless_answered(item, self._replies_started), "hang-up after cut")
                 continue
             try:
                 next_send = await self._play(turn, index, item, next_send)
             except Exception as exc:  # one lost frame or mark; the voice goes on
                 await self.push_error(f"call {self.records.call_id}: playback failed: {exc}", exception=exc)
+
+    async def _hang_up_unless_answered(self, hangup: AgentHangupFrame, replies_started: int) -> None:
+        """The call was ending when the lead cut in: it still ends, unless the agent has answered them by then
+        (its answer ends the call in its own time)."""
+        await asyncio.sleep(HANGUP_AFTER_CUT_SECONDS)
+        if self._replies_started == replies_started and self.turn is None and not self.hangup_reason:
+            self.hangup_reason = hangup.reason
+            await self.push_frame(EndWorkerFrame(reason=hangup.reason))
 
     async def _play(self, turn: AgentTurn, index: int | None, item, next_send: float) -> float:
         """One outbox item: a mark, the hang-up, or a frame sent in its 20 ms slot (returned)."""

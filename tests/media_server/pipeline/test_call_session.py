@@ -15,7 +15,17 @@ from apps.leads.models import LeadStatus
 from media_server.agent.interface import CallContext, Handover, Hangup, LeadTurn, Say
 from media_server.session import CallSession
 from tests.conftest import make_lead
-from tests.media_server.pipeline.fakes import FakeTwilio, Line, ScriptedSTT, ToneVoice, dtmf, espeak, media, stop
+from tests.media_server.pipeline.fakes import (
+    FakeTwilio,
+    Line,
+    NoWords,
+    ScriptedSTT,
+    ToneVoice,
+    dtmf,
+    espeak,
+    media,
+    stop,
+)
 from tests.media_server.scripted_agent import LONG_REPLY
 from tests.waiting import until
 
@@ -275,6 +285,32 @@ def test_talking_over_the_agent_stops_it_sends_clear_and_cuts_its_turn_to_what_w
     assert LONG_REPLY.startswith(text) and len(text) < len(LONG_REPLY) / 2
     assert abs(len(text.split()) - played / 5) <= 1  # ToneVoice: five 20 ms frames a word
     assert agent.turns[0].interrupted_agent and agent.turns[0].text == "Wait, stop please."
+
+
+def test_a_goodbye_cut_by_a_sound_with_no_words_in_it_still_ends_the_call(call, settings, monkeypatch):
+    # The hang-up queued behind a cut goodbye is not dropped with it: with no words from the lead for the agent
+    # to answer (its answer would end the call itself), the line goes down a moment after the cut.
+    monkeypatch.setattr("media_server.pipeline.outbound.HANGUP_AFTER_CUT_SECONDS", 0.5)
+    settings.GREETING_SILENCE_SECONDS = 0.3
+    agent = Agent(greeting=[Say(LONG_REPLY), Hangup("the agent said goodbye")])
+    hung_up = []
+
+    async def run():
+        session, twilio = make_session(call, agent, NoWords(), hang_up=lambda: _note(hung_up, twilio))
+        await session.start()
+        line = Line(session).start()
+        await until(lambda: twilio.media_frames() >= 60)
+        line.say(espeak("Mm hmm."))
+        await until(lambda: twilio.events("clear"), timeout=3)
+        await asyncio.wait_for(session.ended.wait(), 10)
+        await until(lambda: hung_up)
+        line.stop()
+        return session
+
+    session = asyncio.run(run())
+    assert session.playback.hangup_reason == "the agent said goodbye" and agent.turns == []
+    [(speaker, text, interrupted)] = rows(call)
+    assert speaker == "agent" and interrupted and len(text) < len(LONG_REPLY)
 
 
 def test_sentences_are_spoken_as_the_agent_yields_them(call, settings):
