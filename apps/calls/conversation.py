@@ -12,6 +12,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 
 from apps.calls import live, transfers
 from apps.calls.models import AgentStep, Appointment, Call, HumanAgent
@@ -111,8 +112,10 @@ class DjangoCallDomain:
         its campaign's window for that weekday in every zone it may be in, the window still open CALLBACK_NOTICE
         later, and not before the lead's own daily limit ("after 5") when a day allows it. In a vague period ("next
         month"), where the time is ours to choose, it is rung from VAGUE_CALLBACK_FROM and never on a
-        NO_CALLBACK_HOLIDAYS day; a day the lead named is kept, holiday or not."""
+        NO_CALLBACK_HOLIDAYS day; a day the lead named is kept, holiday or not. A day the lead ruled out ("next
+        week, not monday") is never the day."""
         now = _now(state)
+        ruled_out = set(state.get("ruled_out") or ())
         start = dt.datetime.fromisoformat(when["start"]).astimezone(now.tzinfo)
         earliest = max(start, now + CALLBACK_NOTICE)
         lead = self._lead(state)
@@ -127,8 +130,8 @@ class DjangoCallDomain:
             if at is None:
                 return start  # no window opens within a week (or the lead's zone is unknown): as asked
             local = at.astimezone(now.tzinfo)
-            if not (vague and _public_holiday(local.date())):  # a day they named is theirs, holiday or not
-                return local
+            if not (vague and _public_holiday(local.date())) and local.date().isoformat() not in ruled_out:
+                return local  # (a day they named is theirs, holiday or not)
             earliest = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0), tzinfo=now.tzinfo)
         return local
 
@@ -197,20 +200,27 @@ class DjangoCallDomain:
                     llm_tokens: int) -> None:
         understanding = result.get("understanding") or {}
         score = result.get("score") or {}
-        AgentStep.objects.update_or_create(call_id=result["call_id"], number=result.get("turn_number", 0), defaults={
-            "lead_text": lead_text, "dtmf": dtmf, "intent": understanding.get("intent", ""),
-            "objection": understanding.get("objection", ""), "route": result.get("agent", ""),
-            "new_facts": result.get("new_facts") or {}, "score": score.get("total"), "reply": reply, "mode": mode,
-            "decide_ms": round(result.get("decide_ms", 0)),
-        })
+        number = result.get("turn_number", 0)
         if llm_tokens:
             record_cost(result["call_id"], CostEntry.Kind.LLM, llm_tokens, campaign_id=result.get("campaign_id"))
-        Call.objects.filter(pk=result["call_id"]).update(
-            facts=result.get("facts") or {}, score=score.get("total"), score_band=score.get("band", ""),
-            score_breakdown=score.get("breakdown") or {}, objections=result.get("objections") or {},
-            disposition=result.get("disposition") or "",
-            callback_at=dt.datetime.fromisoformat(result["callback_at"]) if result.get("callback_at") else None,
-        )
+        with transaction.atomic():
+            # Steps are written from background tasks, and a cut reply's can land after the next turn's: the
+            # call's running state (facts, score, disposition, call back) is the latest decision's, never older.
+            Call.objects.select_for_update().filter(pk=result["call_id"]).first()
+            AgentStep.objects.update_or_create(call_id=result["call_id"], number=number, defaults={
+                "lead_text": lead_text, "dtmf": dtmf, "intent": understanding.get("intent", ""),
+                "objection": understanding.get("objection", ""), "route": result.get("agent", ""),
+                "new_facts": result.get("new_facts") or {}, "score": score.get("total"), "reply": reply,
+                "mode": mode, "decide_ms": round(result.get("decide_ms", 0)),
+            })
+            if AgentStep.objects.filter(call_id=result["call_id"], number__gt=number).exists():
+                return
+            Call.objects.filter(pk=result["call_id"]).update(
+                facts=result.get("facts") or {}, score=score.get("total"), score_band=score.get("band", ""),
+                score_breakdown=score.get("breakdown") or {}, objections=result.get("objections") or {},
+                disposition=result.get("disposition") or "",
+                callback_at=dt.datetime.fromisoformat(result["callback_at"]) if result.get("callback_at") else None,
+            )
 
     async def show_score(self, call_id: int, score: int | None, band: str, agent: str) -> None:
         await live.apublish("score", call_id, score=score, band=band, agent=agent)

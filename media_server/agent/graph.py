@@ -547,6 +547,10 @@ class AgentGraph:
                 # one time offered ("I could do Friday at 4, does that work?") was a yes/no question: a yes books it
                 return self._book({**state, "chosen": offered[0]}, replies)
             if choice in (1, 2) and choice <= len(offered):
+                if intent in ("schedule", "affirm") and not ruled_out and not when:
+                    # "the first one": a time we offered, picked plainly, is booked (the booking says it back);
+                    # only a time of their own, or a pick with doubt in it, is read back for a yes
+                    return self._book({**state, "chosen": offered[choice - 1]}, replies)
                 return self._read_back(state, replies, offered[choice - 1])
             if intent == "deny" and not when and not ruled_out:
                 return self._ask_time(state, replies, "ask_other_time")
@@ -561,7 +565,9 @@ class AgentGraph:
             when = {"start": start.isoformat(), "end": (start + dt.timedelta(days=EVERY_DAY_SPAN)).isoformat(),
                     "exact": False, "words": ""}
         if when and expecting == "slot_choice" and (named := _offered_within(_not_on(offered, state), when)):
-            return self._read_back(state, replies, named)  # "the friday one", "thursday works": that offer
+            if intent in ("schedule", "affirm") and not ruled_out:
+                return self._book({**state, "chosen": named}, replies)  # "the friday one", "thursday works"
+            return self._read_back(state, replies, named)
         if when:
             return self._propose(state, replies, when)
         return self._offer(state, replies, None)
@@ -613,6 +619,9 @@ class AgentGraph:
     def opt_out(self, state: CallState) -> dict:
         self.actions.opt_out(state)
         update = _end([_replies(state).say("opt_out")], "opted_out", "the lead opted out")
+        if booked := state.get("appointment"):  # "forget the meeting and take us off your list", over the goodbye
+            self.actions.cancel_appointment(state, booked["id"])
+            update["appointment"] = None
         return {**update, **_handover(state, "opt_out", "the lead asked not to be called")}
 
     def voicemail(self, state: CallState) -> dict:

@@ -119,6 +119,10 @@ _CLOCK = re.compile(r"\b(\d{1,2}:\d{2}|\d{1,2})\s?(am|pm|oclock)\b|\b(noon)\b")
 _DAY_THEN_TIME = re.compile(rf"\b(?:tomorrow|today|tonight|{_WD.replace('(', '(?:')})\s+{_TIME}")
 _TIME_THEN_PART = re.compile(r"^\s*(?:in the\s+)?(morning|afternoon|evening|at night|tonight)")
 _HALF_PAST = re.compile(r"\b(half|quarter) (past|after|to|till|of) (\d{1,2})\b")
+# "first thing saturday", "monday first thing": that day's morning (same length: spans still map to the words)
+_FIRST_THING = re.compile(r"\b(?:first|1st|1th) thing(?: in the morning)?(?= (?:tomorrow|monday|tuesday|wednesday|"
+                          r"thursday|friday|saturday|sunday|next|on)\b)"
+                          r"|(?:(?<=day )|(?<=row ))(?:first|1st|1th) thing\b")
 # a date-like cue worth dateparser's time; common words ("may", "sat", "sun", "wed") are left out on purpose
 _FALLBACK_CUE = re.compile(r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|tue|thu|thur|fri)\b"
                            r"|\d{4}-\d\d-\d\d|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
@@ -203,6 +207,33 @@ class _Days:
 _WEEK_AFTER_NEXT = re.compile(r"\b(?:the )?week after next\b|\bnext week\b.*\b(the week after)\b")
 
 
+# What leads a day proposed after another day named as a reason ("i'm flying in friday so first thing saturday",
+# "not monday, how about tuesday"): that one is the time they offer.
+_PROPOSAL_CUE = re.compile(r"\b(?:so|then|how about|what about|maybe|instead|rather|could we do|can we do|can you do|"
+                           r"let's do|lets do|let's say|lets say|but|or maybe)(?:\s+\w+){0,2}\s+$")
+# A date they are away until, or a date followed by "after that": the days after it ("outta town till the 20th so
+# sometime after that", "gone through the 15th")
+_AWAY_UNTIL = re.compile(r"\b(?:out|away|gone|outta town|out of town|traveling|travelling|busy|booked|on vacation|"
+                         r"not around|not here|not home)(?: \w+){0,3} (?:until|till|til|through|thru) (?:the )?$")
+_AFTER_THAT_DAY = re.compile(r"(?: \w+){0,3}? (?:sometime |some time |any ?time |any day |whenever )?"
+                             r"after (?:that|then)\b")
+
+
+def _proposed(pattern: re.Pattern, s: str) -> re.Match | None:
+    """Of several days named, the one proposed (the cue before it), else None (the first is meant)."""
+    found = list(pattern.finditer(s))
+    if len(found) < 2:
+        return None
+    return next((m for m in reversed(found[1:]) if _PROPOSAL_CUE.search(s[:m.start()])), None)
+
+
+def _from_day_after(day: dt.date, s: str, m: re.Match) -> _Days | None:
+    """The week from the day after a date they are away until ("till the 20th so after that"), or None."""
+    if _AWAY_UNTIL.search(s[:m.start()]) or _AFTER_THAT_DAY.match(s, m.end()):
+        return _Days(day + dt.timedelta(days=1), day + dt.timedelta(days=7), m.span())
+    return None
+
+
 def _find_days(s: str, today: dt.date) -> _Days | None:
     if (later := _WEEK_AFTER_NEXT.search(s)) is not None:
         monday = _monday(today) + dt.timedelta(days=14)
@@ -216,6 +247,8 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
         m = pattern.search(s)
         if not m:
             continue
+        if kind == "weekday":
+            m = _proposed(pattern, s) or m
         span = m.span()
         if kind == "day_after":
             day = today + dt.timedelta(days=2)
@@ -254,13 +287,13 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
                 continue
             day = _next_date(today, month, number)
             if day:
-                return _Days(day, day, span)
+                return _from_day_after(day, s, m) or _Days(day, day, span)
             continue
         if kind == "nth":
             number = int(m.group(1))
             day = _next_date(today, None, number) if 1 <= number <= 31 else None
             if day:
-                return _Days(day, day, span)
+                return _from_day_after(day, s, m) or _Days(day, day, span)
             continue
         if kind == "week":
             which, unit = (m.group(1), m.group(2)) if m.group(2) else ("this", m.group(3))
@@ -506,7 +539,7 @@ def parse_when(text: str, now: dt.datetime) -> When | None:
 
 def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
     """parse_when for text already tokenized and digitized (the agent's understanding shares its tokens)."""
-    s = _HALF_PAST.sub(_half_past, t.s)
+    s = _FIRST_THING.sub(lambda m: "morning".ljust(len(m.group(0))), _HALF_PAST.sub(_half_past, t.s))
     relative = _relative(s, now)
     if relative and relative[0].exact:
         return _with_words(relative[0], t, [relative[1]])
@@ -621,9 +654,10 @@ def without_ruled_out(text: str) -> str:
     """The text with the days ruled out (and a time "instead of" which) taken away, so that what is left names
     the time that suits: "can we make it three instead of two thirty" → three; "any day next week but wednesday"
     → next week."""
-    def keep_week(m: re.Match) -> str:
-        week = re.search(r"\b(?:next|this) week\b", m.group(0))
-        return f" {week.group(0)} " if week else " "
+    def keep_week(m: re.Match) -> str:  # and the part of the day: "any morning but wednesday" → any morning
+        kept = [found.group(0) for found in (re.search(r"\bany (?:mornings?|afternoons?|evenings?)\b", m.group(0)),
+                                             re.search(r"\b(?:next|this) week\b", m.group(0))) if found]
+        return f" {' '.join(kept)} " if kept else " "
 
     return _INSTEAD_OF.sub(" ", _RULED_OUT.sub(keep_week, text))
 

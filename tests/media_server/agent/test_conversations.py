@@ -65,8 +65,7 @@ def test_it_greets_with_its_name_the_company_and_that_it_is_automated(lead):
 def test_a_hot_buyer_is_offered_two_free_slots_in_their_own_time_and_books_one(talk, lead):
     offer = qualify_as_hot_buyer(talk)
     assert " or " in offer and talk.hangup == ""
-    talk.say("the first one works")
-    booked = talk.say("yes please")
+    booked = talk.say("the first one works")  # a time we offered, picked plainly: booked, and said back
     assert talk.hangup
     appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
     # The first time offered, said in the lead's own (Chicago) time, at least two hours ahead, in working hours.
@@ -84,10 +83,9 @@ def test_a_hot_buyer_is_offered_two_free_slots_in_their_own_time_and_books_one(t
 
 def test_a_lead_who_talks_over_the_booking_hears_it_again_and_the_call_ends_with_one_appointment(talk, lead):
     qualify_as_hot_buyer(talk)
-    talk.say("the first one works")
-    talk.cut("yes")  # "Yes, [pause] that sounds perfect": the second half cuts the booked line and its goodbye
+    talk.cut("the first one works")  # "The first one works, [pause] perfect": the second half cuts the booking
     cut = AgentStep.objects.filter(call=talk.call).order_by("number").last()
-    assert (cut.lead_text, cut.intent) == ("yes", "affirm")  # the cut reply's decision is on record all the same
+    assert (cut.lead_text, cut.intent) == ("the first one works", "schedule")  # on record all the same
     again = talk.say("that sounds perfect")
 
     [appointment] = Appointment.objects.filter(lead=lead)
@@ -97,6 +95,15 @@ def test_a_lead_who_talks_over_the_booking_hears_it_again_and_the_call_ends_with
     assert Appointment.objects.filter(lead=lead).count() == 1
 
 
+def test_a_lead_who_opts_out_over_the_goodbye_is_heard_and_the_meeting_goes(talk, lead):
+    qualify_as_hot_buyer(talk)
+    talk.cut("the first one works")  # booked; the goodbye cut by what follows
+    assert Appointment.objects.filter(lead=lead, status=Appointment.Status.BOOKED).count() == 1
+    talk.say("wait my husband already called somebody forget the meeting and take us off your list")
+    assert talk.hangup and DoNotCall.objects.filter(phone=lead.phone).exists()
+    assert not Appointment.objects.filter(lead=lead, status=Appointment.Status.BOOKED).exists()
+
+
 def test_a_lead_in_another_zone_is_never_offered_a_time_before_8_their_time(campaign):
     add_human_agents(campaign)
     lead = make_lead(campaign, "+12135550177", time_zone="America/Los_Angeles", name="Robin")
@@ -104,7 +111,6 @@ def test_a_lead_in_another_zone_is_never_offered_a_time_before_8_their_time(camp
     talk.greet()
     qualify_as_hot_buyer(talk)
     talk.say("the first")
-    talk.say("yes")
     appointment = Appointment.objects.get(lead=lead)
     local = appointment.starts_at.astimezone(LOS_ANGELES)
     assert 8 <= local.hour < 21
@@ -274,8 +280,7 @@ def test_a_low_confidence_yes_to_a_read_back_is_not_taken_as_consent(talk):
     talk.say("yes I'm pre-approved")
     talk.say("a new job")
     talk.say("no agent")
-    talk.say("the first one")  # the offer's first slot; now the read-back
-    read_back = talk.said[-1]
+    read_back = talk.say("could we do friday afternoon instead")  # a time of their own: read back
     assert talk.say("yes", usable=False) == read_back  # asked again, nothing booked
     assert not Appointment.objects.filter(lead=talk.call.lead).exists()
     talk.say("yes", usable=False)  # the same doubtful "yes" twice running: that is a yes
@@ -288,7 +293,7 @@ def test_an_unclear_answer_to_a_read_back_hears_the_read_back_again(talk):
     talk.say("yes I'm pre-approved")
     talk.say("a new job")
     talk.say("no agent")
-    read_back = talk.say("the first one")
+    read_back = talk.say("could we do friday afternoon instead")
     assert talk.say("let's find the stupid", usable=False) == read_back
     talk.say("yes")
     assert Appointment.objects.filter(lead=talk.call.lead).count() == 1
@@ -427,17 +432,16 @@ def test_two_calls_qualifying_at_once_never_double_book_and_keep_the_time_they_c
     add_human_agents(campaign)
     leads = [make_lead(campaign, f"+1312555{n:04d}", time_zone="America/Chicago", name=f"Lead {n}") for n in (1, 2)]
     talks = [Conversation(start_call(lead)) for lead in leads]
-    read_backs = []
+    offers = []
     for talk in talks:
         talk.greet()
-        qualify_as_hot_buyer(talk)
-        read_backs.append(talk.say("the first one"))
+        offers.append(qualify_as_hot_buyer(talk))
     answers: dict[int, str] = {}
     barrier = threading.Barrier(2)
 
     def confirm(index: int) -> None:
         barrier.wait()
-        answers[index] = talks[index].say("yes")
+        answers[index] = talks[index].say("the first one")
 
     threads = [threading.Thread(target=confirm, args=(i,)) for i in (0, 1)]
     for thread in threads:
@@ -447,7 +451,7 @@ def test_two_calls_qualifying_at_once_never_double_book_and_keep_the_time_they_c
     booked = list(Appointment.objects.filter(status=Appointment.Status.BOOKED))
     assert len({(a.agent_id, a.starts_at) for a in booked}) == len(booked)  # nobody shares a slot
     if hold_seconds:
-        assert read_backs[0] != read_backs[1]  # the second lead was offered other times
+        assert offers[0] != offers[1]  # the second lead was offered other times
         assert len(booked) == 2 and not any("taken" in answer for answer in answers.values()), answers
         assert all(talk.hangup for talk in talks)
         assert not SlotHold.objects.exists()  # booking gave back what each call held
@@ -541,8 +545,7 @@ def test_a_yes_to_two_times_asks_which_one_instead_of_repeating_the_offer(talk, 
     assert which != offer and ("which" in which.lower() or "is that" in which.lower())
     assert not Appointment.objects.filter(lead=lead).exists()
     talk.say("the first one")
-    talk.say("yes")
-    assert Appointment.objects.filter(lead=lead).count() == 1
+    assert Appointment.objects.filter(lead=lead).count() == 1 and talk.hangup
 
 
 def test_a_day_the_lead_rules_out_is_never_offered_and_the_first_time_that_fits_books_on_yes(talk, lead):
@@ -642,7 +645,6 @@ def test_a_time_nobody_works_gets_the_nearest_openings_not_the_first_offer_again
     assert "Friday" in nearest and "Saturday" in nearest, reply  # that evening's last opening, the next morning's
     assert nearest.strip() not in first_offer
     talk.say("the friday one")
-    talk.say("yes")
     appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
     local = appointment.starts_at.astimezone(CHICAGO)
     assert local.weekday() == 4 and local.hour >= 17  # as late on Friday as anyone works
@@ -740,14 +742,14 @@ def test_a_yes_after_turning_down_the_one_time_proposed_does_not_book_it(talk, l
     assert not Appointment.objects.filter(lead=lead).exists()
 
 
-def test_a_pick_at_the_read_back_books_it_or_reads_back_the_other(talk, lead):
+def test_a_time_offered_is_booked_when_picked_by_its_time(talk, lead):
     offer = qualify_as_hot_buyer(talk)
-    talk.say("the first one")
-    other = talk.say("no sorry the second one")
-    assert other != offer and not talk.hangup
-    talk.say("yes the second one")
-    booked = Appointment.objects.get(lead=lead)
-    assert talk.hangup and spoken_time(booked.starts_at.astimezone(CHICAGO)) in other
+    second = offer.split(" or ")[1]
+    clock = re.search(r"\d{1,2}(?::\d\d)? [AP]M", second).group(0)
+    booked = talk.say(f"the {clock.lower()} one works")  # the second time offered, named by its time
+    appointment = Appointment.objects.get(lead=lead)
+    assert talk.hangup and spoken_time(appointment.starts_at.astimezone(CHICAGO)) in second
+    assert clock in booked
 
 
 def test_a_yes_that_names_the_time_read_back_books_it(talk, lead):
