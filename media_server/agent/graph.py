@@ -386,9 +386,12 @@ class AgentGraph:
             said.append(replies.say("answer_question"))
         answered = expecting in (state.get("new_facts") or {}) or expecting in facts
         if expecting in QUESTION_ORDER and not answered and asked.get(expecting, 0) < MAX_ASKS \
-                and not u.get("doesnt_know") \
-                and u.get("intent") not in ("question", "affirm", "deny") and not u.get("asks"):
-            return _ask(state, replies, expecting, self._question_key(expecting, facts), prefix="Sorry, ")
+                and not u.get("doesnt_know") and u.get("intent") not in ("affirm", "deny") and not u.get("asks"):
+            key = self._question_key(expecting, facts)
+            if u.get("intent") == "question":  # they asked back instead of answering: answered, then ours again
+                again = _ask(state, replies, expecting, key)
+                return {**again, "replies": said + again["replies"]}
+            return _ask(state, replies, expecting, key, prefix="Sorry, ")
         if state.get("new_facts") and not said:
             said.append(replies.say("acknowledge"))
         # A lead years away is still asked the rest (budget, lender, agent are what the team nurtures them with);

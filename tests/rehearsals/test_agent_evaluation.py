@@ -24,7 +24,7 @@ FLOORS = {
     "fresh2": {"intent_accuracy": 0.875, "fact_precision": 0.845, "fact_recall": 0.92, "opt_out_recall": 1.0,
                "pass_rate": 0.96, "missed_bookings": 0},
     "fresh3": {"intent_accuracy": 0.955, "fact_precision": 0.955, "fact_recall": 0.96, "opt_out_recall": 1.0,
-               "pass_rate": 0.83, "missed_bookings": 1},
+               "pass_rate": 0.93, "missed_bookings": 0},
     "fresh4": {"intent_accuracy": 0.945, "fact_precision": 0.925, "fact_recall": 0.94, "opt_out_recall": 1.0,
                "pass_rate": 0.89, "missed_bookings": 0},
     "fresh5": {"intent_accuracy": 0.95, "fact_precision": 0.95, "fact_recall": 0.95, "opt_out_recall": 1.0,
@@ -40,7 +40,7 @@ FLOORS = {
     "fresh10": {"intent_accuracy": 0.885, "fact_precision": 0.925, "fact_recall": 0.97, "opt_out_recall": 1.0,
                 "pass_rate": 0.8, "missed_bookings": 0},
     "fresh11": {"intent_accuracy": 0.92, "fact_precision": 0.92, "fact_recall": 0.9, "opt_out_recall": 1.0,
-                "pass_rate": 0.85, "missed_bookings": 1},
+                "pass_rate": 0.87, "missed_bookings": 1},
     "holdout": {"intent_accuracy": 0.92, "fact_precision": 0.935, "fact_recall": 0.84, "opt_out_recall": 1.0,
                 "pass_rate": 0.87, "missed_bookings": 1},
 }

@@ -267,6 +267,26 @@ def _to_the_budget_question(talk) -> None:
     assert _expecting(talk) == "budget"
 
 
+def test_a_lead_who_asks_back_at_a_question_is_answered_and_asked_it_again(talk):
+    _to_the_budget_question(talk)
+    asked = talk.said[-1]
+    reply = talk.say("how are the rates looking these days")
+    again = reply.rsplit(".", 1)[-1].strip()
+    assert _expecting(talk) == "budget" and again and again not in asked  # our question again, in other words
+    talk.say("uh somewhere 320 340")
+    budget = talk.agent.state(talk.call.pk)["facts"]["budget"]
+    assert (budget["value"], budget["high"]) == (320000, 340000) and _expecting(talk) == "preapproved"
+
+
+def test_a_call_back_never_lands_on_a_day_the_lead_ruled_out(talk, lead):
+    talk.say("im at work can you call me back")  # said on Wednesday 25 November
+    talk.say("any day next week except monday afternoons are best")
+    assert talk.hangup
+    lead.refresh_from_db()
+    local = lead.callback_at.astimezone(CHICAGO)
+    assert local.date() > dt.date(2026, 11, 30) and local.weekday() != 0 and local.hour >= 12
+
+
 def test_a_low_confidence_answer_with_the_facts_in_it_is_taken(talk):
     _to_the_budget_question(talk)
     talk.say("Around 400,000", usable=False)  # Whisper unsure of the voice, sure of the words

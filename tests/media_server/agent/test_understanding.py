@@ -289,6 +289,11 @@ def test_a_refusal_said_outright_is_firm_and_a_polite_no_is_not():
     assert not understand("no thanks", now=NOW, expecting="permission").firm
 
 
+def test_a_phone_number_said_at_the_budget_question_is_no_price():
+    assert not [f for f in understand("call me on 512 555 0100", now=NOW, expecting="budget").facts
+                if f.name == "budget"]
+
+
 def test_a_request_to_stop_calling_is_honoured_in_a_language_we_do_not_speak():
     assert understand("no me vuelva a llamar por favor", now=NOW, language="es").intent == "opt_out"
     assert understand("hola quién habla", now=NOW, language="es").intent == "other_language"
@@ -300,6 +305,7 @@ def test_a_request_to_stop_calling_is_honoured_in_a_language_we_do_not_speak():
     ("three hundred four hundred", 300_000, 400_000),
     ("uh three twenty five three fifty somewhere around there", 325_000, 350_000),
     ("around two and a quarter maybe two fifty", 225_000, 250_000),
+    ("uh somewhere 320 340", 320_000, 340_000),  # "three twenty three forty" as speech-to-text writes it
 ])
 def test_two_spoken_prices_back_to_back_are_a_range(text, low, high):
     budget = next(f for f in understand(text, now=NOW, expecting="budget").facts if f.name == "budget")

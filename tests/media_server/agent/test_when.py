@@ -249,3 +249,37 @@ def test_tax_season_and_a_time_said_after_a_day(text, first, last):
     if "ten thirty" in text:
         assert when.exact and when.start.time() == dt.time(10, 30)
     assert parse_when("we have like 2 showings saturday", dt.datetime(2026, 3, 10, 10, tzinfo=ZONE)).exact is False
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("i'm driving up thursday so how about friday", dt.date(2026, 3, 13)),
+    ("the kids have a game on monday, what about tuesday", dt.date(2026, 3, 17)),
+    ("not wednesday but maybe thursday", dt.date(2026, 3, 12)),
+])
+def test_of_two_days_named_the_one_they_put_forward_wins(text, day):
+    # (said on Tuesday 10 March 2026)
+    when = parse_when(text, dt.datetime(2026, 3, 10, 10, tzinfo=ZONE))
+    assert when is not None and when.start.date() == day
+
+
+def test_first_thing_is_that_days_morning():
+    when = parse_when("could we do monday first thing", dt.datetime(2026, 3, 10, 10, tzinfo=ZONE))
+    assert when.start == dt.datetime(2026, 3, 16, 9, tzinfo=ZONE) and when.end.hour == 12
+
+
+@pytest.mark.parametrize("text", [
+    "we're away until the 12th, any day after that is fine",
+    "i'm traveling through the 12th",
+    "the 12th and anytime after that",
+])
+def test_a_date_they_are_away_until_opens_the_days_after_it(text):
+    when = parse_when(text, dt.datetime(2026, 3, 10, 10, tzinfo=ZONE))
+    assert when is not None and when.start.date() == dt.date(2026, 3, 13) and when.end.date() > when.start.date()
+
+
+def test_a_part_of_the_day_said_with_a_day_ruled_out_stays():
+    kept = without_ruled_out("any afternoon except monday")
+    when = parse_when(kept, dt.datetime(2026, 3, 10, 10, tzinfo=ZONE))
+    assert when is not None and when.day_start == dt.time(12) and when.day_end == dt.time(17)
+    assert ruled_out_days("any afternoon except monday", dt.datetime(2026, 3, 10, 10, tzinfo=ZONE)) == [
+        dt.date(2026, 3, 16)]
