@@ -120,9 +120,11 @@ class Orchestrator:
         self._background: set[asyncio.Task] = set()
 
     def warm_up(self) -> None:
-        """Load what the first turn would otherwise wait for (dateparser's tables, the gazetteer), at worker start."""
+        """Load what the first turn would otherwise wait for (dateparser's tables, the gazetteer, the English word
+        frequencies that read a dropped g or another language), at worker start."""
         load_date_tables()
         load_gazetteer()
+        understand("we're throwin around the idea of buyin somethin", now=self.clock())
 
     async def settle(self) -> None:
         """Wait for the records still being written (tests, and the chat command before it exits)."""

@@ -31,6 +31,7 @@ Conventions:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from .facts import Fact, Understanding, When
@@ -86,6 +87,18 @@ _G_DROPPED = {word[:-1]: word for word in (
     "watching", "babysitting", "feeding", "changing", "bringing", "dropping", "landing", "boarding", "flying",
     "teaching", "studying", "showering", "painting", "fishing", "golfing", "cleaning",
     "everything", "morning", "evening")}
+
+
+@functools.lru_cache(maxsize=4096)
+def _g_dropped(word: str) -> str:
+    """A dropped g the list above does not know ("throwin", "fixin"): the -ing form when that is a common English
+    word and the word as said is not one ("cousin", "within" and "austin" stay)."""
+    bare = word.rstrip("'")
+    if len(bare) < 5 or not bare.endswith("in") or not bare.isalpha():
+        return word
+    from wordfreq import zipf_frequency
+
+    return bare + "g" if zipf_frequency(bare + "g", "en") >= 3.0 and zipf_frequency(bare, "en") < 2.5 else word
 _G_DROPPED.update({"mornins": "mornings", "evenins": "evenings"})
 # Words a lead runs into "is" ("ten's good", "friday's better"): times, days and numbers, read apart.
 _IS_AFTER = {*"one two three four five six seven eight nine ten eleven twelve noon morning afternoon evening tonight "
@@ -116,7 +129,7 @@ def _normalise(text: str) -> list[str]:
                 "do", "did", "would", "if", "don't")) and (i + 2 >= len(raw) or raw[i + 2] not in _WH):
             i += 2  # "you know" as a filler
             continue
-        t = _G_DROPPED.get(t.rstrip("'"), t)  # "quit callin' me" → calling
+        t = _G_DROPPED.get(t.rstrip("'")) or _g_dropped(t)  # "quit callin' me" → calling
         if t == "one" and len(out) >= 2 and out[-1] in _ONE_AFTER and out[-2] in ("the", "that"):
             i += 1  # "the thursday one", "that morning one": the option, not one o'clock
             continue
@@ -441,6 +454,7 @@ _IS_ROBOT = _rx(
     r"\b(?:one of those|one of them|some kind of|some sort of|some) (?:ai|robot|bot|automated|computer) "
     r"(?:things?|calls?|voices?)\b",
     r"\bis this (?:an? )?(?:ai|bot|robot)\b",
+    r"\bchat ?bots?\b",
 )
 # Asking to be put through to a person now (a live transfer), not asking what we are: "can I talk to a real person",
 # "put me through to someone", "is there a human I can speak with", "get me an agent". "Am I talking to a person?"
@@ -810,6 +824,7 @@ _QUESTION = _rx(
     _LEAD + r"(?:how|what|what's|why|where|which|who)\b",
     _LEAD + r"(?:is|are|do|does|did|can|could|would|will|should|have|has) (?:you|it|there|this|that|the|a|an|your|"
     r"prices|homes|houses|rates|now|we|they|i)\b",
+    _LEAD + r"does \w+(?: \w+){0,4} (?:cost|charge|mean|include|work|matter|take)\b",
     r"\bhow much\b", r"\bhow does (?:this|it|that) work\b", r"\bwhat's the market\b",
     r"^(?:no|nope|nah)(?: but)? (?:can|could|is|are|do|does|what|how|why|would|will|should)\b",
 )
@@ -835,6 +850,11 @@ _DENY = _rx(
     r"that's wrong|not correct|i can't (?:do|make) (?:that|it)|that's incorrect|neither)\b",
     r"\b(?:actually|on second thought|come to think of it),? no\b", r"\bso no$",
     r"\b(?:not|nope|nah|never)\b(?: [\w']+){0,4} no$",
+    # declining to say is a no to the question: it is not asked again
+    r"\b(?:i'd|id|i would|we'd|wed|we would) (?:rather|prefer(?: to)?) not (?:to )?(?:say|share|answer|"
+    r"get into (?:that|it))\b",
+    r"\b(?:rather|prefer to) keep (?:that|it) (?:to (?:myself|ourselves)|private)\b",
+    r"\bnot comfortable (?:saying|sharing|giving)\b",
 )
 _GO_AHEAD = re.compile(r"\b(?:go ahead|go on|fire away|shoot|carry on|keep going|i'm listening)(?: then| please)?$")
 # A yes with a limit on it ("yeah but i'm driving so keep it short", "sure, only got like two minutes", "i'm at work
@@ -941,11 +961,13 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:i'm|im|i am|she's|he's|my \w+ is|we're) starting (?:a (?:new )?(?:job|position|residency) )?at "
                    r"(?!(?:around|about|like|maybe|under|over|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b)"
                    r"(?:the )?[a-z]+(?: in \w+)?$|"
-                   r"(?:for|with) (?:my |a |the |his |her |our |their )?(?:\w+'s )?(?:new )?(?:job|work|position|"
-                   r"promotion|residency)|"
+                   r"(?:for|with) (?:my |a |the |his |her |our |their )?(?:\w+'s )?(?:new )?(?:job|position|"
+                   r"promotion|residency)|(?:for|with) (?:(?:my|his|her|our|their|\w+'s) )?new work|"
+                   r"(?:for|with) (?:my|his|her|our|their|\w+'s) work|"
                    r"moving (?:down |up |over |out |back )?from (?!(?:the|a|an|our|my|this|that|renting|an apartment|"
                    r"apartments?|condos?|here|there)\b)\w+|"
-                   r"(?:moving|move) (?:here |there )?for (?:work|a job|my job)|military|pcs|pcsing|"
+                   r"(?:moving|move|relocate|relocating) (?:[\w']+ ){0,4}?for (?:work|a job|my job|his job|her job)|"
+                   r"military|pcs|pcsing|"
                    r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|stationed|"
                    r"got (?:a |an )?(?:job|offer) (?:in|out)|job (?:in|out of state))\b"),
     ("growing family", r"\b(?:baby|babies|(?:growing|bigger|expanding|starting a) family|family is growing|pregnant|"
@@ -1006,9 +1028,11 @@ _PRE_INTENDS = re.compile(r"\b(?:want|wanna|need|plan|planning|going|have|hope|h
                           r"gotta|got) to get (?:pre ?)?(?:approved|preapproved|prequalified)\b|"
                           r"\b(?:we'll|i'll|will) (?:get|be getting) (?:pre ?)?(?:approved|preapproved|prequalified)\b")
 _BARE_CASH = re.compile(r"\bcash\b")
+_HAD_ONE_LAPSED = re.compile(r"\b(?:had|got) (?:one|it)\b(?: \w+){0,4}? (?:expired|lapsed|ran out|run out)\b")
 _GOT_THE_LETTER = re.compile(r"\b(?:got|have|received) (?:a|the|our|my) (?:pre ?approval |approval )?letter\b")
 _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preapproved|prequalified|"
-                      r"(?:have|got) (?:a |our |my |the )?(?:preapproval|approval letter|pre ?qual)|approved for|"
+                      r"(?:have|got|did|received) (?:a |our |my |the )?(?:\w+ )?(?:preapproval|approval letter|"
+                      r"pre ?qual)|approved for|"
                       r"got approved|loan is approved|have financing|financing (?:is )?"
                       r"(?:lined up|in place|ready|set))\b")
 _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bin progress\b|\bgetting there\b|"
@@ -1847,7 +1871,8 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
         if m:
             return Fact("preapproved", value, m.group(0))
     if expecting == "preapproved" and not (_ABOUT_AN_AGENT.search(c) and not _ABOUT_FINANCING.search(c)):
-        for value, pattern in (("in_progress", _WORKING_ON_IT), ("no", _HAVE_NOT_STARTED), ("cash", _BARE_CASH),
+        for value, pattern in (("in_progress", _WORKING_ON_IT), ("no", _HAVE_NOT_STARTED), ("no", _HAD_ONE_LAPSED),
+                               ("cash", _BARE_CASH),
                                ("yes", _GOT_THE_LETTER), ("no", _NO_ANSWER), ("yes", _YES_ANSWER)):
             m = pattern.search(c)
             if m:

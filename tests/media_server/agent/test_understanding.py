@@ -1082,3 +1082,18 @@ def test_the_answers_to_an_offer_and_a_read_back_in_other_words(text, expecting,
     assert next((f.value for f in understood.facts if f.name == "slot_choice"), None) == pick
     if "thursday" in text:
         assert understood.when is not None and understood.when.start.strftime("%A") == "Thursday"
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    ("we're just wastin money on rent", "motivation", "inform", {"motivation": "first home"}),  # a dropped g
+    ("we'd prefer not to share that", "budget", "deny", {}),  # declining to say: asked no more
+    ("wait are you some kinda chatbot", "timeline", "is_robot", {}),
+    ("does talking to her cost me anything", "slot_choice", "question", {}),
+    ("we got our fha preapproval yesterday", "preapproved", "inform", {"preapproved": "yes"}),
+    ("i had it but it ran out last fall", "preapproved", "inform", {"preapproved": "no"}),
+    ("mornings are best before i head out for work", "callback_time", "schedule", {}),  # leaving for work: no move
+])
+def test_what_a_line_says_in_words_the_rules_were_not_written_for(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    assert {f.name: f.value for f in understood.facts} == facts
