@@ -45,6 +45,7 @@ class CallContext:
 @dataclass(frozen=True)
 class Say:
     text: str
+    final: bool = False  # played to its end whatever the lead says over it (a goodbye said a second time)
 
 
 @dataclass(frozen=True)

@@ -204,9 +204,9 @@ class Orchestrator:
         ended = self._ended[call_id]
         reason, replies, said_again, _ = ended
         ended[2] += 1
-        if not said_again:
+        if not said_again:  # heard out this time: talking over it again would leave them without it
             for sentence in replies:
-                yield Say(sentence)
+                yield Say(sentence, final=True)
         yield Hangup(reason)
 
     # --- deciding (worker thread) ------------------------------------------------------

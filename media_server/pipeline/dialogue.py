@@ -43,6 +43,7 @@ from media_server.pipeline.frames import (
     MachineDetectionFrame,
     ReplyEndFrame,
     ReplyFinishedFrame,
+    ReplyLockedFrame,
     ReplyStartedFrame,
     SpeechPrepareFrame,
 )
@@ -88,6 +89,7 @@ class AgentReplies(DirectStage):
         self._nine_on_hold = False
         self._greeting_said = False  # a sentence of the greeting has gone to the voice
         self._barged_in = False
+        self._heard_out = False  # a final reply is playing (a goodbye said again): the call ends with it
         self._replies = 0
         self._reply: asyncio.Task | None = None
         self._score: int | None = None  # the last LeadScoreFrame's
@@ -257,6 +259,8 @@ class AgentReplies(DirectStage):
                 turn, self._dtmf = LeadTurn("", dtmf=self._dtmf), ""
             if self._reply and not self._reply.done():
                 await asyncio.wait([self._reply])  # let the last reply finish (or be cut by barge-in)
+            if self._heard_out:
+                continue  # said over the goodbye said again: its hang-up follows it
             self._reply = self.spawn(self._say(self.agent.respond(turn, self.context), lead_end_ms), "reply")
 
     async def _say(self, outputs, lead_end_ms: int) -> None:
@@ -280,6 +284,9 @@ class AgentReplies(DirectStage):
                         self.spawn(self._transfer(output, number), "transfer")
                         break
                     else:
+                        if output.final and not self._heard_out:
+                            self._heard_out = True
+                            await self.push_frame(ReplyLockedFrame(number), FrameDirection.UPSTREAM)
                         self._greeting_said = True  # (by the first reply to speak, which is the greeting)
                         for sentence in sentences(speakable(output.text)) or [output.text]:
                             await self.push_frame(TTSSpeakFrame(sentence))

@@ -112,6 +112,13 @@ class ReplyStartedFrame(SystemFrame):
 
 
 @dataclass
+class ReplyLockedFrame(SystemFrame):
+    """Reply `number` plays to its end: the lead talking over it no longer stops it (pushed upstream)."""
+
+    number: int
+
+
+@dataclass
 class ReplyEndFrame(SystemFrame):
     """The agent has said all it will say in reply `number` (its audio may still be playing)."""
 

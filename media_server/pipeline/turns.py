@@ -29,6 +29,7 @@ from media_server.pipeline.frames import (
     LeadStoppedSpeakingFrame,
     LeadTranscriptFrame,
     ReplyFinishedFrame,
+    ReplyLockedFrame,
     ReplyStartedFrame,
     UtteranceFrame,
     VoiceScoreFrame,
@@ -89,8 +90,8 @@ class EndOfTurn(DirectStage):
             return
         if isinstance(frame, ReplyStartedFrame):
             self._floor = frame.number
-        elif isinstance(frame, ReplyFinishedFrame) and frame.number == self._floor:
-            self._floor = None
+        elif isinstance(frame, (ReplyFinishedFrame, ReplyLockedFrame)) and frame.number == self._floor:
+            self._floor = None  # (a locked reply is heard out: the lead's words wait for the next turn)
         await self.push_frame(frame, direction)
 
     async def _on_audio(self, samples: np.ndarray) -> None:

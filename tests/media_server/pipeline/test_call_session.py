@@ -313,6 +313,28 @@ def test_a_goodbye_cut_by_a_sound_with_no_words_in_it_still_ends_the_call(call, 
     assert speaker == "agent" and interrupted and len(text) < len(LONG_REPLY)
 
 
+def test_a_goodbye_said_again_is_heard_out_whatever_the_lead_says_over_it(call, settings):
+    settings.GREETING_SILENCE_SECONDS = 0.3
+    agent = Agent(greeting=[Say(LONG_REPLY, final=True), Hangup("the agent said goodbye")])
+    hung_up = []
+
+    async def run():
+        session, twilio = make_session(call, agent, ScriptedSTT("Okay okay bye."),
+                                       hang_up=lambda: _note(hung_up, twilio))
+        await session.start()
+        line = Line(session).start()
+        await until(lambda: twilio.media_frames() >= 60)
+        line.say(espeak("Okay okay bye."))
+        await asyncio.wait_for(session.ended.wait(), 30)
+        await until(lambda: hung_up)
+        line.stop()
+        return twilio
+
+    twilio = asyncio.run(run())
+    assert not twilio.events("clear")  # never cut
+    assert ("agent", LONG_REPLY, False) in rows(call)  # played to its end, then the line went down
+
+
 def test_sentences_are_spoken_as_the_agent_yields_them(call, settings):
     settings.GREETING_SILENCE_SECONDS = 0.2
     release = asyncio.Event()
