@@ -116,7 +116,7 @@ class Orchestrator:
         self.graph = AgentGraph(domain, checkpointer or RedisCheckpointSaver()).graph
         self._calls: dict[int, tuple[str, str, int]] = {}  # call id → (what we asked, lead zone, turns taken)
         self._history: dict[int, list[str]] = {}  # call id → the last lines said, for the LLM to read
-        self._ended: dict[int, list] = {}  # call id → [hang-up reason, the last reply's sentences, times said again]
+        self._ended: dict[int, list] = {}  # call id → _ending(): how the agent ended it, and what is left to say
         self._background: set[asyncio.Task] = set()
 
     def warm_up(self) -> None:
@@ -202,11 +202,14 @@ class Orchestrator:
         only HEARD_AFTER_GOODBYE is): the last reply is said once more, as they did not hear it, then the call
         ends; a second cut just ends it."""
         ended = self._ended[call_id]
-        reason, replies, said_again, _ = ended
+        reason, replies, said_again, _, unsaid = ended
         ended[2] += 1
         if not said_again:  # heard out this time: talking over it again would leave them without it
             for sentence in replies:
                 yield Say(sentence, final=True)
+            if unsaid is not None:  # its decision was recorded with nothing said: now it has been
+                result, turn, mode = unsaid
+                self._keep(self._record(result, turn, " ".join(replies), mode))
         yield Hangup(reason)
 
     # --- deciding (worker thread) ------------------------------------------------------
@@ -344,7 +347,10 @@ class Orchestrator:
     def _unsaid(self, deciding: asyncio.Future, turn: LeadTurn, mode: str) -> None:
         """A decision whose reply was cancelled before a word of it was said: on record all the same."""
         if not deciding.cancelled() and deciding.exception() is None:
-            self._keep(self._record(deciding.result(), turn, "", mode))
+            result = deciding.result()
+            if (ended := self._ended.get(result.get("call_id"))) is not None:
+                ended[4] = (result, turn, mode)  # the closing turn says it, and records it said
+            self._keep(self._record(result, turn, "", mode))
 
     async def _record(self, result: dict, turn: LeadTurn, reply: str, mode: str) -> None:
         tokens = sum(u.prompt_tokens + u.completion_tokens for u in result.get("llm_usage") or [])
@@ -365,8 +371,9 @@ def _where(state: dict) -> tuple[str, str, int]:
 
 
 def _ending(state: dict) -> list:
-    """A call the agent decided to end: [hang-up reason, its last reply's sentences, times said again, where]."""
-    return [state["hangup"], list(state.get("replies") or []), 0, _where(state)]
+    """A call the agent decided to end: [hang-up reason, its last reply's sentences, times said again, where, the
+    decision (result, lead turn, mode) when its reply was cancelled before a word was said]."""
+    return [state["hangup"], list(state.get("replies") or []), 0, _where(state), None]
 
 
 def _reset():

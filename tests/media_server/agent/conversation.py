@@ -78,6 +78,24 @@ class Conversation:
         self.said.append(heard)
         return heard
 
+    def talk_over_the_thinking(self, text: str) -> None:
+        """The lead says `text` and goes on talking while the agent decides its answer: the pipeline cancels the
+        reply before a word of it is said (the decision itself is made all the same)."""
+        assert not self.hangup, f"the call already ended ({self.hangup})"
+
+        async def cancelled() -> None:
+            task = asyncio.ensure_future(anext(self.agent.respond(LeadTurn(text), self.context)))
+            await asyncio.sleep(0)  # under way: deciding on the database thread
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            for _ in range(1000):  # the decision lands on its own, and is recorded
+                if self.agent._background:
+                    break
+                await asyncio.sleep(0.01)
+            await self.agent.settle()
+
+        asyncio.run(cancelled())
+
     def _run(self, outputs) -> str:
         async def collect() -> list[str]:
             lines = []

@@ -95,6 +95,19 @@ def test_a_lead_who_talks_over_the_booking_hears_it_again_and_the_call_ends_with
     assert Appointment.objects.filter(lead=lead).count() == 1
 
 
+def test_a_goodbye_decided_while_the_lead_talked_on_is_said_at_their_next_turn_and_on_record(talk, lead):
+    qualify_as_hot_buyer(talk)
+    talk.talk_over_the_thinking("the first one works")  # booked, and nothing of it said yet
+    booked = AgentStep.objects.filter(call=talk.call).order_by("number").last()
+    assert booked.lead_text == "the first one works" and booked.reply == ""
+    heard = talk.say("so yeah that one")
+    assert talk.hangup and "Jordan Lee" in heard and Appointment.objects.filter(lead=lead).count() == 1
+    booked.refresh_from_db()
+    assert booked.reply == heard  # the step says what the lead heard for it
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "appointment"
+
+
 def test_a_lead_who_opts_out_over_the_goodbye_is_heard_and_the_meeting_goes(talk, lead):
     qualify_as_hot_buyer(talk)
     talk.cut("the first one works")  # booked; the goodbye cut by what follows
