@@ -63,12 +63,12 @@ EXTRACTION_PROMPT = ("You read what a person just said on a phone call with a re
                      "{expecting}. timeline is months until they move; budget is US dollars (budget_high the top of "
                      "a range). Leave out facts they did not say; a wrong fact is worse than a missing one.")
 HISTORY_TURNS = 3  # what the LLM reads of the conversation before the lead's last words
-# Intents that end or redirect a call are the rules' to decide; the model may add an opt-out (a lead is then
-# never called again on its word, the safe side) but never ends a call as a wrong number, a machine, another
-# language, and never takes an opt-out away (it is only asked when the rules found nothing at all).
 # What a lead says over the agent's goodbye that is still acted on (the rest hears the goodbye again): a request
 # to be left alone is honoured whenever it is made.
 HEARD_AFTER_GOODBYE = frozenset({"opt_out", "wrong_number"})
+# Intents that end or redirect a call are the rules' to decide; the model may add an opt-out (a lead is then
+# never called again on its word, the safe side) but never ends a call as a wrong number, a machine, another
+# language, and never takes an opt-out away (it is only asked when the rules found nothing at all).
 _MODEL_MAY_NOT_SAY = frozenset({"wrong_number", "voicemail", "other_language", "is_robot"})
 MAX_LLM_SENTENCES = 2  # the reply prompt asks for two; a model that rambles is cut there
 REPLY_PROMPT = ("You are {agent}, an automated assistant (an AI) calling for {company}, a real estate team, "
