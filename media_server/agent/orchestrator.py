@@ -187,7 +187,8 @@ class Orchestrator:
         if not turn.usable and not turn.dtmf and not other_language and not _plain_enough(understood):
             understood = Understanding(intent="repeat", unsure=understood.intent)
         mode = "rules"
-        if self.brain is not None and understood.intent == "unclear" and turn.text.strip():
+        unread = understood.intent == "unclear" or understood.intent == "inform" and not understood.facts
+        if self.brain is not None and unread and turn.text.strip():  # the model reads what the rules could not
             if await self._extract(call_id, turn.text, expecting, understood):
                 mode = "llm"
         if call_id is not None:

@@ -828,6 +828,20 @@ _QUESTION = _rx(
     r"\bhow much\b", r"\bhow does (?:this|it|that) work\b", r"\bwhat's the market\b",
     r"^(?:no|nope|nah)(?: but)? (?:can|could|is|are|do|does|what|how|why|would|will|should)\b",
 )
+# A question put after an answer or on its own without the asking word first: about the market, whether
+# something is so, what the lead should know ("not yet why", "four hundred for a three bedroom is that realistic").
+_ASKS_BACK = _rx(
+    r"\b(?:what|how)(?:'s| is| are| about)? (?:the )?(?:interest )?(?:rates|prices|homes|houses|the market|things|"
+    r"inventory)(?: \w+){0,3} (?:like|doing|going|looking|at|these days|right now)\b",
+    r"\b(?:is|are|does|would|will) (?:that|this|it|there|they) (?:\w+ ){0,3}?(?:realistic|okay|ok|normal|possible|"
+    r"the same(?: thing)?|a difference|different|true|free|a fee|a charge|doable|a problem|an issue|enough|"
+    r"too (?:much|low|high))\b",
+    r"\b(?:do|did|can|could|would) (?:you|y'all|she|he|dana|they) (?:know|tell me|say|recommend|suggest|think)\b"
+    r"(?! (?:that|so)\b)",
+    r"\b(?:how long|how much|how many)(?: \w+){0,4} (?:does|do|would|will|is|are|take|cost|gonna)\b",
+    r"\bis (?:this|it) gonna (?:take|cost)\b",
+    r"^(?:(?:no|nope|nah|not yet|not really) )(?:why|how come)$",
+)
 _AFFIRM = _rx(
     _LEAD + r"(?:yes|yessir|yeah|yep|yup|sure|certainly|absolutely|definitely|of course|correct|right(?! away| now)|"
     r"exactly|perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
@@ -1171,6 +1185,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         u.already_done = "sold" if "sold" in done.group(0) else "bought"
     u.firm = u.objection == "not_interested" and bool(_FIRM_REFUSAL.search(c))
     u.asks = "valuation" if _VALUATION.search(c) else "together" if _SOMEONE_ELSE_DECIDES.search(c) else ""
+    if expecting in ("has_agent", "preapproved") and u.intent == "inform" and not u.hostile:
+        u.intent = _yes_or_no(c, expecting, u.facts) or u.intent
     if u.hostile and u.intent not in ("wrong_number", "voicemail", "is_robot", "other_language", "how_got_number",
                                       "who_is_this"):
         u.intent, u.objection = "objection", "not_interested"
@@ -1200,17 +1216,41 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     return u
 
 
+# A yes or a no to a yes-or-no question is that, whatever it adds about the thing asked ("nope, just us", "yes
+# ma'am, with chase", "we had one but she retired, so no"); a statement that answers it is information ("we're
+# selling it ourselves", "got a letter from the credit union").
+_OPENS_YES = re.compile(_LEAD + r"(?:(?:uh|um|i think so) )?(?:yes|yeah|yep|yup|mhm|uh huh)\b")
+_OPENS_NO = re.compile(_LEAD + r"(?:(?:uh|um|eh) )?(?:no|nope|nah|naw|not yet|not really|not at the moment|"
+                       r"not right now|nobody)\b|\b(?:so|but) (?:no|nope|nah|not anymore|not any more)$")
+
+
+def _yes_or_no(c: str, expecting: str, facts: list[Fact]) -> str:
+    """affirm or deny for a bare answer to has_agent or preapproved; "" when the line says more than that."""
+    if [f.name for f in facts] != [expecting]:
+        return ""
+    value = facts[0].value
+    if value in (False, "no") and _OPENS_NO.search(c):
+        return "deny"
+    if value == "yes" and _OPENS_YES.match(c):
+        return "affirm"
+    return ""
+
+
 # A seller asking what the house is worth: a valuation is what our agents do in a meeting.
-_VALUATION = re.compile(r"\b(?:what(?:'s| is| would be| could be) (?:my|our|the) (?:house|home|place|property|condo) "
-                        r"(?:even |actually |really |roughly )?(?:worth|going for|valued at)|"
-                        r"how much (?:is|would|could|can) (?:my|our|the) (?:house|home|place|property|condo)|"
-                        r"how much (?:could|would|can|might) (?:i|we) (?:get|sell (?:it|my|our))|"
-                        r"what (?:my|our|the) (?:house|home|place|property|condo) (?:is|would be|might be) worth|"
-                        r"what's it worth|what (?:is|would) it (?:be )?worth|what (?:do|would) you (?:think|say|guess) "
-                        r"(?:my|our|the|it) (?:house|home|place|property|condo)? ?(?:is|would|might|could)? ?(?:be )?"
-                        r"(?:worth|go for|sell for)|"
-                        r"(?:home|house|property) (?:value|valuation|appraisal)|"
-                        r"what (?:could|would|can|might) (?:i|we) (?:get|sell it) for)\b")
+_HOME = (r"(?:(?:my|our|the|this|that|his|her|their|(?:\w+)'s) (?:\w+ )?(?:house|home|place|property|condo|townhouse|"
+         r"townhome|farm|land|lot|unit|duplex)|it)")
+_WORTH = (r"(?:(?:is|'s|s|would be|'d be|could be|might be|will be|be|was) )?(?:(?:even|actually|really|roughly|"
+          r"honestly|currently|still) )?(?:worth|valued at|going for)|"
+          r"(?:(?:would|could|might|will|can|'d|d|should) )?(?:list|sell|go|appraise|get|fetch)(?: \w+)? for")
+_VALUATION = re.compile(
+    rf"\bwhat(?:'s| is| (?:do|would|d) you (?:think|say|guess)| you think)? {_HOME}(?:'s|s|'d|d)? (?:{_WORTH})\b|"
+    rf"\bwhat's {_HOME} worth\b|\bwhat (?:would|could|might|will|do you think) {_HOME} (?:(?:even|actually|really) )?"
+    r"(?:sell|go|list|appraise) for\b|\bwhat (?:it'd|itd|its|it's) (?:{_WORTH})\b|"
+    r"\bhow much (?:is|would|could|can|will|might|do you think) (?:my|our|the|this) (?:\w+ )?(?:house|home|place|"
+    r"property|condo)\b|"
+    r"\bhow much (?:could|would|can|might|will) (?:i|we) (?:get|sell (?:it|my|our))\b|"
+    r"\b(?:home|house|property) (?:value|valuation|appraisal|worth)\b|"
+    r"\bwhat (?:could|would|can|might) (?:i|we) (?:get|sell it|list it|ask) for\b")
 # A refusal said outright: respected at once, never argued with ("no thanks" alone gets one gentle question).
 _FIRM_REFUSAL = re.compile(r"\b(?:not|no longer|never been|isn't|aren't) (?:\w+ )?interested\b|\bno interest\b|"
                            r"\b(?:don't|do not|not going to|won't) (?:want to |wanna )?(?:talk|speak|deal)\b")
@@ -1222,7 +1262,8 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     r"husband|wife|spouse|partner)\b|"
     r"\b(?:talk|speak|check) (?:to|with) my (?:husband|wife|spouse|partner|fiance|fiancee)\b|"
     r"\b(?:she|he)(?:'s| is) the one (?:handling|doing|who)\b")
-_QUESTION_FIRST = re.compile(_LEAD + r"(?:how|what|what's|why|when|where|which|who|is|are|do|does|did|can|could|would|"
+_QUESTION_FIRST = re.compile(_LEAD + r"(?:(?:honestly|uh|hmm|i mean|okay|real quick|quick question) )*"
+                             r"(?:how|what|what's|why|when|where|which|who|is|are|do|does|did|can|could|would|"
                              r"will|should)\b")
 
 
@@ -1391,8 +1432,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         return "greeting", "", False
     if (hold := _HOLD_ON.search(c)) and not facts and not _AFFIRM.match(c) and not _AFFIRM.search(c, hold.end()):
         return "unclear", "", False  # "oh no the pasta, hang on": a pause, no answer yet (the question stays)
-    if _QUESTION.search(c) and not _mostly_affirmation(c):
-        return "question", "", False
+    if (_QUESTION.search(c) or _ASKS_BACK.search(c) or _VALUATION.search(c)) and not _mostly_affirmation(c):
+        return "question", "", False  # "long beach what are prices like over there": answered, and asked back
     informs = bool(facts) and expecting not in ("confirm", "slot_choice")
     if informs:
         return "inform", "", False
@@ -1409,7 +1450,22 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         return "deny", "", False
     if _GREETING.search(c):
         return "greeting", "", False
-    return ("inform" if facts else "unclear"), "", False
+    if facts or (expecting in _FACT_QUESTIONS and _said_something(turn)):
+        return "inform", "", False  # "we pay twenty one hundred in rent right now": an answer, though no fact of ours
+    return "unclear", "", False
+
+
+# The questions whose answers are facts, and the words that carry none: a long answer to one of them that we
+# cannot read is still an answer ("we want the payment under like twenty two hundred a month"), not a mumble
+# ("ok so like um", "uh huh hold on the dog is").
+_FACT_QUESTIONS = ("intent", "location", "timeline", "budget", "preapproved", "motivation", "has_agent")
+_NO_CONTENT = frozenset("uh um hmm like so ok okay yeah yes well i mean you know the a an and but oh hold on sorry "
+                        "just that's it is was what wait".split())
+ANSWER_WORDS = 6
+
+
+def _said_something(turn: _Turn) -> bool:
+    return len([w for w in turn.tokens if w not in _NO_CONTENT]) >= ANSWER_WORDS
 
 
 _SOMEONE_ELSE_CALLS = re.compile(r"\b(?:lender|lender's|bank|bank's|loan officer|broker|agent|he|he's|she|she's|they|"
@@ -2036,7 +2092,7 @@ def _season_day(today: dt.date, season: str, cue: str, of_year: str) -> dt.date:
             target = dt.date(today.year + 1, month, day)
         elif target < today:
             target = today  # the season has begun: now
-        if cue.startswith("next") and (target - today).days < 45:
+        if "next" in cue.split() and (target - today).days < 45:  # "next fall", "by next fall"
             target = dt.date(target.year + 1, month, day)
     return target
 

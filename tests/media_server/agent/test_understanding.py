@@ -96,8 +96,8 @@ TURNS = [
     ("interest rates are just too high", "", "objection", "market_worry", {}),
     # asked about an agent: a plain yes/no is a fact
     ("yeah we do", "has_agent", "objection", "has_agent", {"has_agent": True}),  # represented: we step back
-    ("no", "has_agent", "inform", "", {"has_agent": False}),
-    ("nope not yet", "has_agent", "inform", "", {"has_agent": False}),
+    ("no", "has_agent", "deny", "", {"has_agent": False}),
+    ("nope not yet", "has_agent", "deny", "", {"has_agent": False}),
     ("yeah my cousin is a realtor", "has_agent", "objection", "has_agent", {"has_agent": True}),
     ("no we don't have an agent", "", "inform", "", {"has_agent": False}),
     # schedule
@@ -197,8 +197,8 @@ TURNS = [
     ("we just want a yard for the dog", "motivation", "inform", "", {"motivation": "we just want a yard for the dog"}),
     # preapproval
     ("we're pre-approved for 400 thousand", "", "inform", "", {"budget": 400_000, "preapproved": "yes"}),
-    ("not yet", "preapproved", "inform", "", {"preapproved": "no"}),
-    ("yes", "preapproved", "inform", "", {"preapproved": "yes"}),
+    ("not yet", "preapproved", "deny", "", {"preapproved": "no"}),
+    ("yes", "preapproved", "affirm", "", {"preapproved": "yes"}),
     ("working on it", "preapproved", "inform", "", {"preapproved": "in_progress"}),
     ("talking to a lender", "", "inform", "", {"preapproved": "in_progress"}),
     ("we haven't gotten preapproved yet", "", "inform", "", {"preapproved": "no"}),
@@ -234,10 +234,17 @@ TURNS = [
     ("y'all need to quit textin and callin me", "", "opt_out", "", {}),
     ("we're already workin with a realtor from compass so what's this about", "permission", "objection",
      "has_agent", {"has_agent": True}),
+    # a question asked back after the answer, or without a question word first, is a question; the answer's
+    # facts are kept
+    ("phoenix how are prices out there right now", "location", "question", "", {"location": "Phoenix"}),
+    ("not yet is that a problem", "preapproved", "question", "", {"preapproved": "no"}),
+    ("honestly what would our place even sell for", "budget", "question", "", {}),
+    # a long answer with no fact of ours in it is still an answer
+    ("we just know the kids each need their own room and a real yard", "budget", "inform", "", {}),
     # money beside their price is not their price; where they leave is not where they go
-    ("we have about sixty grand saved up for the down payment", "budget", "unclear", "", {}),
-    ("the place across the street went for five twenty", "budget", "unclear", "", {}),
-    ("the appraisal came back at four ten", "budget", "unclear", "", {}),
+    ("we have about sixty grand saved up for the down payment", "budget", "inform", "", {}),
+    ("the place across the street went for five twenty", "budget", "inform", "", {}),
+    ("the appraisal came back at four ten", "budget", "inform", "", {}),
     ("we're leaving denver and heading down to colorado springs", "location", "inform", "",
      {"location": "Colorado Springs"}),
     ("we don't want houston itself so probably katy", "location", "inform", "", {"location": "Katy"}),
