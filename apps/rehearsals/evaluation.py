@@ -286,6 +286,12 @@ class CorpusCallDomain(DjangoCallDomain):
         self.calendar.add_booking(starts, ends)
         return {"id": len(self.booked), "starts_at": slot["starts_at"], "agent_name": slot["agent_name"]}
 
+    def cancel_appointment(self, state: dict, appointment_id: int) -> bool:
+        if not 0 < appointment_id <= len(self.booked) or self.booked[appointment_id - 1].get("cancelled"):
+            return False
+        self.booked[appointment_id - 1]["cancelled"] = True  # its time stays taken: this call books no other
+        return True
+
     def record_step(self, result: dict, **kept) -> None:
         self.steps.append({**kept, "agent": result.get("agent"), "expecting": result.get("expecting")})
 
@@ -333,16 +339,19 @@ async def run_conversation(conversation: dict, *, call_id: int = 1, brain=None) 
         if isinstance(output, Say):
             transcript.append(("agent", output.text))
     ended_at = None
-    for number, line in enumerate(conversation.get("turns") or [], 1):
+    turns = conversation.get("turns") or []
+    for number, line in enumerate(turns, 1):
         clock[0] += dt.timedelta(seconds=TURN_SECONDS)
         transcript.append(("lead", line))
         async for output in agent.respond(LeadTurn(text=line), context):
-            if isinstance(output, Say):
+            if isinstance(output, Say) and not output.final:  # a goodbye said again is by design, not a repeat
                 transcript.append(("agent", output.text))
-            elif isinstance(output, Hangup):
+            elif isinstance(output, Hangup) and not ended_at:
                 ended_at = number
-        if ended_at:
+        if ended_at and number > ended_at or ended_at and number == len(turns):
             break
+        # A line after the goodbye is said over it, as a lead does while it plays: the call hears it (an opt-out
+        # then still counts) before the hang-up that follows the goodbye.
     await agent.settle()
     state = agent.state(call_id)
     outcome = state.get("disposition") or ("" if ended_at else "still talking")
@@ -357,12 +366,13 @@ def _judge(expect: dict, state: dict, domain: CorpusCallDomain, outcome: str, en
     want = expect.get("outcome")
     if want and outcome not in SAME_OUTCOME.get(want, {want}):
         problems.append(f"outcome {outcome!r}, expected {want!r}")
+    booked = [booking for booking in domain.booked if not booking.get("cancelled")]
     if "booked" in expect:
-        if not domain.booked:
+        if not booked:
             problems.append("nothing booked")
-        elif why := _outside(domain.booked[0]["starts_at"].astimezone(zone), expect["booked"]):
-            problems.append(f"booked {domain.booked[0]['starts_at'].astimezone(zone):%a %Y-%m-%d %H:%M}: {why}")
-    elif want and want != "appointment" and domain.booked:
+        elif why := _outside(booked[0]["starts_at"].astimezone(zone), expect["booked"]):
+            problems.append(f"booked {booked[0]['starts_at'].astimezone(zone):%a %Y-%m-%d %H:%M}: {why}")
+    elif want and want != "appointment" and booked:
         problems.append("booked an appointment nobody asked for")
     if "callback" in expect:
         if domain.callback_at is None:

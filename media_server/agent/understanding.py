@@ -843,7 +843,8 @@ _ASKS_BACK = _rx(
     r"^(?:(?:no|nope|nah|not yet|not really) )(?:why|how come)$",
 )
 _AFFIRM = _rx(
-    _LEAD + r"(?:yes|yessir|yeah|yep|yup|sure|certainly|absolutely|definitely|of course|correct|right(?! away| now)|"
+    _LEAD + r"(?:yes|yessir|si|claro|yeah|yep|yup|sure|certainly|absolutely|definitely|of course|correct|"
+    r"right(?! away| now)|"
     r"exactly|perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
     r"go ahead|go for it|please do|for sure|totally|you bet|you betcha|i guess|why not|roger(?: that)?|copy that|"
     r"ten four|10 4|book it|lock it in|cool|awesome|sweet|"
@@ -1102,7 +1103,10 @@ _MONTH_NUMBERS = {m: i for i, m in enumerate(("january", "february", "march", "a
 _BEDROOMS = re.compile(r"\b(\d+)(?:\s*(?:or|to|-)\s*\d+)?\s*(?:bed|beds|bedroom|bedrooms|br|bd|bdr|bedroomed)\b")
 _BARE_NUMBER = re.compile(r"^(?:[\w']+ ){0,4}?(\d+)\b")
 
-_SLOT_FIRST = re.compile(r"\b(?:first|1st|earlier|earliest|sooner|soonest|former|option (?:one|1|a)|number (?:one|1)|"
+# A day of the month in digits ("how about the 2nd") and "first thing" (early in the day) pick no option.
+_DIGIT_PICK = r"(?= (?:one|option|slot|time|choice)\b)"
+_SLOT_FIRST = re.compile(rf"\b(?:first(?! thing)|1st{_DIGIT_PICK}|earlier|earliest|sooner|soonest|former|"
+                         r"option (?:one|1|a)|number (?:one|1)|"
                          r"either(?! one of)?|whichever|doesn't matter|don't matter|any(?:one| of them| is fine)|"
                          r"(?:you|y'all|you all|you guys) (?:pick|choose|decide))\b")
 # An ordinal names an option when it stands for one ("the first", "first one", "second is better", "first please");
@@ -1113,7 +1117,7 @@ _ORDINAL_ADVERB = re.compile(r"\b(?!(?:the|that|your|with|take|takes|book|do|pic
                              r"(?: (?:before|then|and|so|though|anyway|we'll|i'll)\b.*)?$|"
                              r"^(?:well |so |um |uh |but |okay |ok )?(?:at )?first (?:we|i|let|you|we'd|i'd|we'll|i'll|"
                              r"things|of all)\b")
-_SLOT_SECOND = re.compile(r"\b(?:second|2nd|later one|later time|the later|latter|last one|other one|"
+_SLOT_SECOND = re.compile(rf"\b(?:second|2nd{_DIGIT_PICK}|later one|later time|the later|latter|last one|other one|"
                           r"option (?:two|2|b)|number (?:two|2))\b")
 
 _TIME_CUE = re.compile(r"\d|\b(?:today|tonight|tomorrow|mornings?|afternoons?|evenings?|nights?|noon|lunch|"
@@ -1474,6 +1478,9 @@ _SOMEONE_ELSE_CALLS = re.compile(r"\b(?:lender|lender's|bank|bank's|loan officer
                                  r"(?:me|us)(?: back)?(?: \w+){0,3}")
 
 
+_YES_NO_FACTS = ("timeline", "has_agent", "preapproved")
+
+
 def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) -> str:
     for name, pattern in _OBJECTIONS:
         if name == "has_agent" and any(f.name == "has_agent" and f.value is False for f in facts):
@@ -1492,8 +1499,9 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             if "interested" not in m.group(0) and not _HOSTILE.search(c) and \
                     (worry := next((w for w in ("market_worry", "price_worry") if _WORRIES[w].search(c)), None)):
                 return worry  # "a crash is coming, I don't want to buy at the top": the reason is the objection
-        if name == "busy" and m.group(0) == "not now" and expecting == "timeline":
-            continue
+        if name == "busy" and m.group(0) in ("not now", "not right now") and expecting in _YES_NO_FACTS \
+                and not pattern.search(c.replace(m.group(0), "", 1)):
+            continue  # "no, not right now" to "do you have an agent?" is a no
         if name == "busy" and (other := _SOMEONE_ELSE_CALLS.search(c)) and other.start() <= m.start() < other.end():
             continue  # "the lender's supposed to call us back this week": not a call back asked of us
         return name
@@ -1872,7 +1880,8 @@ _YES_ANSWER = re.compile(_LEAD + r"(?:(?:technically|i mean|i guess|well|uh|um) 
                          r"(?:(?:yes|yeah|yep|yup|sure|correct|absolutely|definitely|of course|that's right)\b|"
                          r"(?:we do|i do|we are|i am|we did|i did|we have|i have)(?=$| (?:already|yes|actually|indeed|"
                          r"one|someone|somebody|an|a|with|got)\b))")
-_NO_ANSWER = re.compile(_LEAD + r"(?:no|nope|nah|naw|not yet|not really|we don't|i don't|we haven't|i haven't|nobody|"
+_NO_ANSWER = re.compile(_LEAD + r"(?:no|nope|nah|naw|not yet|not really|not (?:right )?now(?: no)?$|we don't|i don't|"
+                        r"we haven't|i haven't|nobody|"
                         r"we're not|i'm not|not at the moment|never)\b(?! sure| certain| positive)|"
                         r"(?:.* )?(?:not|so|but|nope|nah)(?: [\w']+){0,4} no$")  # "not out here no", "... so no"
 _NO_AGENT_ANY_MORE = re.compile(

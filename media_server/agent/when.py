@@ -61,7 +61,7 @@ _AMOUNT = r"(an?|\d+(?:\.\d+)?|half an?|a couple(?: of)?|couple(?: of)?|a few|fe
 _UNIT = r"(minute|min|hour|hr|day|week|month)s?"
 
 _RELATIVE = re.compile(rf"\b(?:in|give me|give us|within)\s+(?:about |like |maybe |another |around |just )?"
-                       rf"{_AMOUNT}\s+{_UNIT}\b(?:\s+(and a half))?|\b{_AMOUNT}\s+{_UNIT}\s+from now\b")
+                       rf"{_AMOUNT}\s+{_UNIT}\b(?:\s+(and a half))?|\b{_AMOUNT}\s+{_UNIT}\s+from (?:now|today)\b")
 # a part of a month: its first ten days, its middle ten, or the rest ("early next month", "end of the month")
 _MONTH_PART = r"(early|earlier in|beginning of|the beginning of|start of|the start of|first part of|mid|middle of|" \
               r"the middle of|late|later in|end of|the end of|last part of)"
@@ -70,7 +70,7 @@ _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names 
     ("day_after", re.compile(r"\bday after tomorrow\b")),
     ("tomorrow", re.compile(r"\btomorrow\b")),
     ("tonight", re.compile(r"\btonight\b")),
-    ("today", re.compile(r"\b(?:today|this (morning|afternoon|evening))\b")),
+    ("today", re.compile(r"\b(?:(?<!from )today|this (morning|afternoon|evening))\b")),  # not "a week from today"
     ("weekday", re.compile(rf"\b(?:(this coming|this|next|coming|on)\s+)?{_WD}\b(?:\s+(next week|after next))?")),
     ("month_day", re.compile(rf"\b{_MON}\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s?(?:am|pm|oclock))")),
     ("day_month", re.compile(rf"\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}\b")),
@@ -409,7 +409,9 @@ def _relative(s: str, now: dt.datetime) -> tuple[When, tuple[int, int]] | None:
         return When(moment, moment, True), m.span()
     if unit == "day":
         first = last = today + dt.timedelta(days=round(amount))
-    elif unit == "week":
+    elif unit == "week" and m.group(4):  # "two weeks from today": that day
+        first = last = today + dt.timedelta(days=round(7 * amount))
+    elif unit == "week":  # "in two weeks": that week
         first = _monday(today + dt.timedelta(days=round(7 * amount)))
         last = first + dt.timedelta(days=6)
     else:
@@ -540,20 +542,41 @@ def parse_when(text: str, now: dt.datetime) -> When | None:
 def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
     """parse_when for text already tokenized and digitized (the agent's understanding shares its tokens)."""
     s = _FIRST_THING.sub(lambda m: "morning".ljust(len(m.group(0))), _HALF_PAST.sub(_half_past, t.s))
+    s = _offered_instead(s, now.date())
     relative = _relative(s, now)
     if relative and relative[0].exact:
         return _with_words(relative[0], t, [relative[1]])
     days = _find_days(s, now.date())
+    if days is None and relative:  # "two weeks from today around 11": the days, at the time said with them
+        days = _Days(relative[0].start.date(), relative[0].end.date(), relative[1])
     times = _Times(s)
     if days is not None:
         times.narrow_after(s, days.span[1])
-    if days is None and relative:
-        return _with_words(relative[0], t, [relative[1]])
     if days is None and not times.found:
         return _fallback(text, now)
     if days is None and times.every_day and times.exact is None:  # "mornings are better": any of the next two weeks
         days = _Days(now.date(), now.date() + dt.timedelta(days=EVERY_DAY_SPAN - 1), (0, 0))
     return _with_words(_resolve(days, times, now), t, ([days.span] if days else []) + times.spans)
+
+
+# A day said, then another put forward in its place: "i work nights wednesday and thursday so later in the week like
+# friday", "i fly in on the 9th so the 10th", "out of town til the 18th so two weeks from today". The words after
+# the cue are the time meant; a time that points back ("so the monday after that") leaves the whole.
+_INSTEAD_CUE = re.compile(r"\b(?:so|then|how about|what about|instead|rather|could we do|can we do|can you do|let's do|"
+                          r"lets do|let's say|lets say|or maybe|better yet|actually)\b")
+_POINTS_BACK = re.compile(r"\b(?:after|before) (?:that|then|it)\b|\bthat (?:day|week)\b")
+
+
+def _offered_instead(s: str, today: dt.date) -> str:
+    """`s` with what comes before the last cue blanked out, when both sides name a day; else `s`."""
+    for cue in reversed(list(_INSTEAD_CUE.finditer(s))):
+        head, tail = s[:cue.start()], " " * cue.end() + s[cue.end():]
+        if _POINTS_BACK.search(tail) or re.search(r"\b(?:not|no|never|don't|can't)\s*$", head):
+            continue
+        names_day = _find_days(tail, today) is not None or _RELATIVE.search(tail)
+        if names_day and (_find_days(head, today) is not None or _RELATIVE.search(head)):
+            return tail
+    return s
 
 
 def _half_past(m: re.Match) -> str:

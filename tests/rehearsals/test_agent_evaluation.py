@@ -19,31 +19,31 @@ from apps.rehearsals.evaluation import evaluate, load_corpus
 FLOORS = {
     "dev": {"intent_accuracy": 0.965, "fact_precision": 0.985, "fact_recall": 0.99, "opt_out_recall": 1.0,
             "pass_rate": 0.98, "missed_bookings": 0},
-    "fresh": {"intent_accuracy": 0.89, "fact_precision": 0.88, "fact_recall": 0.91, "opt_out_recall": 1.0,
-              "pass_rate": 0.89, "missed_bookings": 2},
-    "fresh2": {"intent_accuracy": 0.875, "fact_precision": 0.845, "fact_recall": 0.92, "opt_out_recall": 1.0,
+    "fresh": {"intent_accuracy": 0.93, "fact_precision": 0.88, "fact_recall": 0.91, "opt_out_recall": 1.0,
+              "pass_rate": 0.93, "missed_bookings": 2},
+    "fresh2": {"intent_accuracy": 0.915, "fact_precision": 0.845, "fact_recall": 0.92, "opt_out_recall": 1.0,
                "pass_rate": 0.96, "missed_bookings": 0},
-    "fresh3": {"intent_accuracy": 0.955, "fact_precision": 0.955, "fact_recall": 0.96, "opt_out_recall": 1.0,
+    "fresh3": {"intent_accuracy": 0.97, "fact_precision": 0.955, "fact_recall": 0.96, "opt_out_recall": 1.0,
                "pass_rate": 0.93, "missed_bookings": 0},
     "fresh4": {"intent_accuracy": 0.945, "fact_precision": 0.925, "fact_recall": 0.94, "opt_out_recall": 1.0,
                "pass_rate": 0.89, "missed_bookings": 0},
-    "fresh5": {"intent_accuracy": 0.95, "fact_precision": 0.95, "fact_recall": 0.95, "opt_out_recall": 1.0,
+    "fresh5": {"intent_accuracy": 0.96, "fact_precision": 0.95, "fact_recall": 0.95, "opt_out_recall": 1.0,
                "pass_rate": 0.96, "missed_bookings": 0},
-    "fresh6": {"intent_accuracy": 0.945, "fact_precision": 0.9, "fact_recall": 0.955, "opt_out_recall": 1.0,
+    "fresh6": {"intent_accuracy": 0.965, "fact_precision": 0.9, "fact_recall": 0.955, "opt_out_recall": 1.0,
                "pass_rate": 0.86, "missed_bookings": 0},
-    "fresh7": {"intent_accuracy": 0.965, "fact_precision": 0.84, "fact_recall": 0.96, "opt_out_recall": 1.0,
+    "fresh7": {"intent_accuracy": 0.97, "fact_precision": 0.84, "fact_recall": 0.96, "opt_out_recall": 1.0,
                "pass_rate": 0.93, "missed_bookings": 0},
-    "fresh8": {"intent_accuracy": 0.93, "fact_precision": 0.84, "fact_recall": 0.84, "opt_out_recall": 1.0,
+    "fresh8": {"intent_accuracy": 0.945, "fact_precision": 0.84, "fact_recall": 0.84, "opt_out_recall": 1.0,
                "pass_rate": 0.86, "missed_bookings": 1},
-    "fresh9": {"intent_accuracy": 0.885, "fact_precision": 0.885, "fact_recall": 0.885, "opt_out_recall": 1.0,
+    "fresh9": {"intent_accuracy": 0.915, "fact_precision": 0.885, "fact_recall": 0.885, "opt_out_recall": 1.0,
                "pass_rate": 0.8, "missed_bookings": 2},
-    "fresh10": {"intent_accuracy": 0.885, "fact_precision": 0.925, "fact_recall": 0.97, "opt_out_recall": 1.0,
+    "fresh10": {"intent_accuracy": 0.92, "fact_precision": 0.925, "fact_recall": 0.97, "opt_out_recall": 1.0,
                 "pass_rate": 0.8, "missed_bookings": 0},
-    "fresh11": {"intent_accuracy": 0.945, "fact_precision": 0.945, "fact_recall": 0.935, "opt_out_recall": 1.0,
+    "fresh11": {"intent_accuracy": 0.95, "fact_precision": 0.945, "fact_recall": 0.935, "opt_out_recall": 1.0,
                 "pass_rate": 0.87, "missed_bookings": 1},
-    "fresh12": {"intent_accuracy": 0.93, "fact_precision": 0.93, "fact_recall": 0.93, "opt_out_recall": 1.0,
-                "pass_rate": 0.6, "missed_bookings": 7},
-    "holdout": {"intent_accuracy": 0.92, "fact_precision": 0.935, "fact_recall": 0.84, "opt_out_recall": 1.0,
+    "fresh12": {"intent_accuracy": 0.935, "fact_precision": 0.93, "fact_recall": 0.93, "opt_out_recall": 1.0,
+                "pass_rate": 0.75, "missed_bookings": 0},
+    "holdout": {"intent_accuracy": 0.925, "fact_precision": 0.935, "fact_recall": 0.84, "opt_out_recall": 1.0,
                 "pass_rate": 0.87, "missed_bookings": 1},
 }
 
@@ -105,3 +105,21 @@ def test_eval_agent_prints_the_figures_and_every_failure(tmp_path):
     call_command("eval_agent", "--corpus", str(tmp_path), "--json", stdout=out)
     result = json.loads(out.getvalue())[tmp_path.name]["sentences"]
     assert result["fact_precision"] == 1.0 and result["fact_recall"] == 0.5
+
+
+def test_a_line_said_over_the_goodbye_is_heard_as_a_call_would_hear_it(tmp_path):
+    """A lead who books and then, while the goodbye plays, asks to be taken off the list is opted out and the
+    meeting is cancelled; the evaluation plays that line as the call would, instead of dropping it."""
+    (tmp_path / "sentences.jsonl").write_text("")
+    turns = ["yes", "buying", "austin", "next month", "four hundred", "cash", "we need more room", "no",
+             "the first one"]
+    calls = [{"id": "b1", "now": "2026-03-11T10:20:00", "lead_zone": "America/Chicago", "turns": turns,
+              "expect": {"outcome": "appointment", "booked": {}}},
+             {"id": "b2", "now": "2026-03-11T10:20:00", "lead_zone": "America/Chicago",
+              "turns": [*turns, "wait no cancel that and take me off your list"],
+              "expect": {"outcome": "opted_out", "dnc": True}}]
+    (tmp_path / "conversations.jsonl").write_text("".join(json.dumps(call) + "\n" for call in calls))
+    out = io.StringIO()
+    call_command("eval_agent", "--corpus", str(tmp_path), "--json", stdout=out)
+    result = json.loads(out.getvalue())[tmp_path.name]["conversations"]
+    assert result["failures"] == [] and result["pass_rate"] == 1.0

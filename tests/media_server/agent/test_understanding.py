@@ -111,6 +111,13 @@ TURNS = [
     ("uh sometime next week", "callback_time", "schedule", "", {}),
     # slot choice
     ("the first one", "slot_choice", "schedule", "", {SLOT_CHOICE: 1}),
+    # a day of the month in digits and "first thing" are times, not the offered options
+    ("im away til the 1st how about the 2nd", "slot_choice", "schedule", "", {}),
+    ("first thing friday", "slot_choice", "schedule", "", {}),
+    ("the 2nd one", "slot_choice", "schedule", "", {SLOT_CHOICE: 2}),
+    ("si thats fine", "confirm", "affirm", "", {}),
+    ("no not right now", "has_agent", "deny", "", {"has_agent": False}),
+    ("not right now im driving", "has_agent", "objection", "busy", {}),
     ("the second", "slot_choice", "schedule", "", {SLOT_CHOICE: 2}),
     ("the earlier one", "slot_choice", "schedule", "", {SLOT_CHOICE: 1}),
     ("the later one please", "slot_choice", "schedule", "", {SLOT_CHOICE: 2}),

@@ -30,6 +30,7 @@ def eod(month: int, day: int, year: int = 2026) -> dt.datetime:
     ("in two hours", at(11, 25, 12, 30)),
     ("in 30 minutes", at(11, 25, 11, 0)),
     ("in half an hour", at(11, 25, 11, 0)),
+    ("two weeks from today around 11", at(12, 9, 11)),  # that day, at the time said with it
     ("in an hour and a half", at(11, 25, 12, 0)),
     ("give me two hours", at(11, 25, 12, 30)),
     ("at noon", at(11, 25, 12)),
@@ -77,6 +78,12 @@ def test_it_resolves_exact_moments(text, moment):
     ("12/3", at(12, 3), eod(12, 3)),
     ("the twenty first", at(12, 21), eod(12, 21)),
     ("november 2nd", at(11, 2, year=2027), eod(11, 2, year=2027)),  # passed this year
+    ("a week from today", at(12, 2), eod(12, 2)),
+    # a day put forward after another said as the reason: the one put forward
+    ("i work nights monday and tuesday so later in the week like thursday", at(11, 26), eod(11, 26)),
+    ("we land on the 3rd so the 4th would be best", at(12, 4), eod(12, 4)),
+    ("we're away till the 10th so maybe two weeks from today", at(12, 9), eod(12, 9)),
+    ("i'm back the 3rd so the monday after that", at(12, 7), eod(12, 7)),  # pointing back: after the day said
 ])
 def test_it_resolves_ranges(text, start, end):
     when = parse_when(text, NOW)
