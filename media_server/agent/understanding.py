@@ -1010,7 +1010,10 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy) our own (?:place|home|house)|"
                    r"(?:throwing|wasting|burning) (?:\w+ )?money (?:at|on|away on) rent|"
                    r"paying (?:somebody|someone|some) ?(?:body )?else's mortgage|(?:rent|renting) forever)\b"),
-    ("retiring", r"\bretir\w*\b"),
+    # retiring (theirs or a spouse's: "once he retires"), not someone who has ("we had an agent but she retired",
+    # "my uncle has his license but he's retired")
+    ("retiring", r"\bretir(?!ed\b)\w*\b|(?<!he's )(?<!she's )(?<!he is )(?<!she is )(?<!he )(?<!she )(?<!they )"
+                 r"(?<!they're )(?<!who's )(?<!who )\bretired\b"),
     ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up)\b"),
     ("inherited", r"\b(?:inherit\w*|passed away|probate|estate sale|"
                   r"(?:mom|dad|mother|father|mama|papa|grandma|grandpa|aunt|uncle) (?:passed|died)\b(?=.*\b(?:house|"
@@ -1029,14 +1032,17 @@ _PRE_PROGRESS = re.compile(
     r"\b(?:talking (?:to|with) (?:a |our |my |the |some |an? )?(?:lender|lenders|bank|banks|loan officer|mortgage|"
     r"broker)|working (?:with|on) (?:a |our |my |the )?(?:lender|bank|loan|preapproval|approval|financing|getting "
     r"(?:pre ?)?approved|getting preapproved|the preapproval)|in (?:the )?process of (?:getting )?(?:pre ?)?"
-    r"approv\w*|(?<!to )(?:getting|get) (?:preapproved|prequalified|approved)|trying to get (?:pre ?)?(?:approved|"
+    r"approv\w*|(?<!to )(?<!won't )(?<!not )(?<!never )(?:getting|get) (?:preapproved|prequalified|approved)|"
+    r"trying to get (?:pre ?)?(?:approved|"
     r"preapproved|prequalified)|applied|waiting (?:on|for|to hear)(?: from)? "
     r"(?:the |our |a )?(?:lender|bank|approval|preapproval)|meeting with (?:a |the |our )?(?:lender|bank))\b")
 _PRE_LAPSED = re.compile(r"\b(?:preapproved|prequalified|approved|preapproval|approval|letter)\b(?: \w+){0,4}? "
                          r"(?:expired|lapsed|ran out|run out|fell through|was pulled|got pulled|got denied|"
                          r"was denied)\b")
-_PRE_NO = re.compile(r"\b(?:not|haven't|have not|aren't|are not|never|no|didn't|did not|don't|do not|nobody)"
-                     r"(?: been| gotten| got| yet| even| really| done| have| a| any| that| the)* (?:preapproved|"
+_PRE_NO = re.compile(r"\b(?:not|haven't|have not|aren't|are not|never|no|didn't|did not|don't|do not|nobody|won't|"
+                     r"will not|ain't)"
+                     r"(?: been| gotten| got| get| getting| yet| even| really| done| have| a| any| that| the)* "
+                     r"(?:preapproved|"
                      r"prequalified|approved|preapproval|approval|pre ?qual|talked to (?:a |the )?(?:lender|bank))\b")
 # Meaning to get preapproved is not having started: "we want to get preapproved first", "still need to get approved"
 _PRE_INTENDS = re.compile(r"\b(?:want|wanna|need|plan|planning|going|have|hope|hoping|should|would like|'d like|"
@@ -1199,8 +1205,11 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if u.intent in ("how_got_number", "is_robot"):
         u.facts = []  # "did you buy my number off some list?" asks about us, says nothing about them
     elif u.intent == "question" and _QUESTION_FIRST.match(c):
-        # "is now a good time to sell?" says nothing about them; "how much are homes in Austin?" says where
-        u.facts = [f for f in u.facts if f.name in (SLOT_CHOICE, "location")]
+        # "is now a good time to sell?" says nothing about them; "how much are homes in Austin?" says where only
+        # when where was asked or the home is theirs ("what's my house in hershey worth"); else it may be anywhere
+        # they are curious about
+        where = expecting == "location" or bool(_THEIR_HOME.search(c))
+        u.facts = [f for f in u.facts if f.name == SLOT_CHOICE or f.name == "location" and where]
     elif (u.intent in ("inform", "affirm", "unclear", "deny", "who_is_this") or u.objection == "not_interested") \
             and not u.hostile \
             and any(f.name == "has_agent" and f.value is True for f in u.facts):
@@ -1266,6 +1275,7 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     r"husband|wife|spouse|partner)\b|"
     r"\b(?:talk|speak|check) (?:to|with) my (?:husband|wife|spouse|partner|fiance|fiancee)\b|"
     r"\b(?:she|he)(?:'s| is) the one (?:handling|doing|who)\b")
+_THEIR_HOME = re.compile(r"\b(?:my|our) (?:\w+ )?(?:house|home|place|condo|property|townhouse|townhome)\b")
 _QUESTION_FIRST = re.compile(_LEAD + r"(?:(?:honestly|uh|hmm|i mean|okay|real quick|quick question) )*"
                              r"(?:how|what|what's|why|when|where|which|who|is|are|do|does|did|can|could|would|"
                              r"will|should)\b")
@@ -1553,7 +1563,8 @@ def _positive(pattern: re.Pattern, c: str) -> re.Match | None:
 _WAS_THE_PLAN = re.compile(r"\b(?:were|was|had been) (?:gonna|going to|planning to|planning on|thinking about|"
                            r"thinking of|about to|supposed to)(?: \w+)? $")
 _GAVE_UP = re.compile(r"\b(?:but|until|till|then|anymore|any more|no longer|fell through|changed|not now|instead)\b")
-_NOT_THEIR_PLAN = re.compile(r"\b(?:landlord|landlord's|owner|owners|"
+_NOT_THEIR_PLAN = re.compile(r"\b(?:landlord|landlord's|owner|owners|nobody|nobody's|no one|everybody|everybody's|"
+                             r"everyone|people|folks|anybody|anyone|"
                              r"neighbor|neighbors|neighbour|they|they're|he|he's|she|she's|builder|seller|sellers)"
                              r"(?: is| are| was| were)?(?: \w+)? $|"
                              # "my sister's the one looking to buy", "we're not in a spot to buy"
@@ -1569,7 +1580,9 @@ def _own(pattern: re.Pattern, c: str) -> re.Match | None:
         before = c[:m.start()]
         lead_in = before + "".join(w + " " for w in m.group(0).split()[:-1])  # "we were " + "going to "
         given_up = _WAS_THE_PLAN.search(lead_in) and (_GAVE_UP.search(c[m.end():]) or _GAVE_UP.search(before))
-        if not _NEGATED.search(before) and not _NOT_THEIR_PLAN.search(lead_in) and not given_up:
+        sold_to_them = m.group(0).endswith(("sell", "selling")) and re.match(
+            r" (?:me|us|you|y'all|ya)\b", c[m.end():]) is not None  # "just so you can sell me something"
+        if not _NEGATED.search(before) and not _NOT_THEIR_PLAN.search(lead_in) and not given_up and not sold_to_them:
             return m
     return None
 
@@ -1636,6 +1649,13 @@ _BARE_CLOCK = re.compile(r"^\s*(?:like |about |around )?(\d{1,2}(?::\d{2})?)\b(?
 _BARE_HELLO = re.compile(r"^(?:hello|hi|hey|yes hello|hello hello)$")
 _ALREADY_DONE = re.compile(r"\b(?:already|done|went and) (?:bought|purchased|found|closed|moved|sold|signed)\b|"
                            r"\b(?:we|i) (?:bought|found|sold|closed on) (?:a|our|the|my) (?:place|house|home)\b")
+# Where the lead is or was, said in passing: not where they mean to buy
+_PLACE_LEFT = re.compile(r"\b(?:(?:sold|left) (?:our|my|the) (?:\w+ )?(?:place|house|home|condo)|"
+                         r"(?:i|we) (?:currently |still )?live|(?:i'm|we're|i am|we are) (?:currently |still )?living|"
+                         r"(?:i|we) grew up) "
+                         r"(?:in|at|out in|up in|down in|over in|back in) $")
+_A_PERSON = re.compile(r"\b(?:talk|speak|speaking|talking|meet|meeting|ask|call|text|email) (?:to|with)? ?$|"
+                       r"\b(?:with|for) (?:agent|realtor) $")
 _TARGET_WORDS = {"buy", "buying", "looking", "look", "move", "moving", "relocating", "relocate", "want", "wanna",
                  "find", "searching", "sell", "selling", "listing", "heading", "headed", "closer", "transferring",
                  "transferred", "retiring", "into"}
@@ -1679,6 +1699,10 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "aloha" greets (Aloha, Oregon, is asked about only at the location question)
         if not asked and not ((intro and home_talk) or said_alone or corrects):
             continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
+        if not asked and _PLACE_LEFT.search(before) and not set(tokens[max(0, start - 5):start]) & _TARGET_WORDS:
+            continue  # "cash, we sold our place in california", "i live in dallas": where they are, not where to
+        if _A_PERSON.search(before):
+            continue  # "can i talk to dana directly": the agent's name, not Dana, Indiana
         rank = _KIND_RANK[kind] - (intro in _RELATIVE_INTRO)  # "Broken Arrow, just outside Tulsa": Broken Arrow
         rank -= 0.5 * (tokens[end - 1] in ("county", "parish"))  # "Baltimore County, Towson area": the town
         # "Raleigh Durham area, probably Durham": the place they narrow down to
@@ -1970,6 +1994,9 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"\b(?:haven't|hasn't|have not|has not|hadn't|didn't)\b(?: (?!but\b|so\b|and\b|maybe\b|"
                       r"probably\b)[\w']+){1,5}? (?:(?:in|for) (?:like |about |almost |over |nearly )?)?$")
 _TL_AGO = re.compile(r"^ (?:ago|back)\b")
+# A life event the time is said with, when nobody asked when they move
+_TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|retir\w*|married|wedding|starts?|starting|graduat\w*|surgery|"
+                       r"probate)\b(?: \w+){0,3} $")
 _TL_MOVE = re.compile(r"\b(?:move|moving|moved|movers|moving truck|relocate|relocating|be in|be out|settled|"
                       r"so(?= (?:like|probably|maybe|hopefully|ideally|i guess|i'd say) )|"
                       r"in a new (?:place|house|home))\b")
@@ -2004,6 +2031,9 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     candidates = [c for c in _timeline_candidates(d, s, expecting, now)
                   if not _TL_PAST.search(s[:c[0]]) and not _TL_AGO.match(s[c[1]:])
                   and not (c[3] == "yesterday" and _DONE_YESTERDAY.search(s[:c[0]]))]
+    if expecting != "timeline":  # "retiring in june", "the baby's due in august": when that happens, not the move
+        candidates = [c for c in candidates if not _TL_EVENT.search(s[max(0, c[0] - 30):c[0]])
+                      or _HOME_WORDS.search(s[:c[0]])]  # "selling once he retires in the fall": the move's time
     if not candidates:
         return None
     # "right away, like next month", "no rush, maybe a year": the figure they settle on, not the manner

@@ -132,7 +132,8 @@ TURNS = [
     ("say that again", "", "repeat", "", {}),
     ("I didn't catch that", "", "repeat", "", {}),
     ("i can't hear you you're breaking up", "", "repeat", "", {}),
-    ("how much are homes in austin", "", "question", "", {"location": "Austin"}),
+    ("how much are homes in austin", "", "question", "", {}),  # curious about Austin: asked where, it is theirs
+    ("how much are homes in austin", "location", "question", "", {"location": "Austin"}),
     ("what's the market like", "", "question", "", {}),
     ("how does this work", "", "question", "", {}),
     ("do you guys charge anything", "", "question", "", {}),
@@ -246,6 +247,15 @@ TURNS = [
     ("phoenix how are prices out there right now", "location", "question", "", {"location": "Phoenix"}),
     ("not yet is that a problem", "preapproved", "question", "", {"preapproved": "no"}),
     ("honestly what would our place even sell for", "budget", "question", "", {}),
+    # a fact is what it claims to be: where they are or were is not where they buy, the agent's name is no town,
+    # an event's month is not the move's, someone else who retired is no reason, nobody else's plan is theirs
+    ("we sold our place in denver so we're paying cash", "preapproved", "inform", "", {"preapproved": "cash"}),
+    ("i'd rather talk to dana directly", "timeline", "inform", "", {}),
+    ("the baby's due in october so we need more room", "motivation", "inform", "", {"motivation": "growing family"}),
+    ("my brother has his license but he's retired", "has_agent", "inform", "", {}),
+    ("what are condos going for in tempe these days", "budget", "question", "", {}),
+    ("what's our place in tempe worth these days", "budget", "question", "", {"location": "Tempe"}),
+    ("i won't get preapproved just so you can sell me something", "preapproved", "inform", "", {"preapproved": "no"}),
     # a long answer with no fact of ours in it is still an answer
     ("we just know the kids each need their own room and a real yard", "budget", "inform", "", {}),
     # money beside their price is not their price; where they leave is not where they go
