@@ -180,7 +180,8 @@ class _Turn:
 
 # --- intents ---------------------------------------------------------------------------------------------
 
-_LEAD = r"^(?:(?:oh|well|so|and|but|like|hey|ok|cool|yeah|yes|um|look|listen|sorry|excuse me|please|sir|ma'am) )*"
+_LEAD = (r"^(?:(?:oh|well|so|and|but|like|hey|ok|cool|yeah|yes|um|uh|eh|hmm|i mean|look|listen|sorry|excuse me|"
+         r"please|sir|ma'am) )*")
 _REMOVE = r"(?:take|taken|remove|removed|delete|deleted|erase|erased|scratch|cross|drop|purge|wipe|get|scrub)"
 _WHOM = (r"(?:me|us|her|him|them|it|that|this|here|my (?:\w+ )?(?:number|name|info|information|details|contact|phone|"
          r"cell)|this (?:\w+ )?(?:number|phone|line)|(?:my|our) (?:\w+'s|family's) (?:number|phone|cell|line))")
@@ -859,10 +860,13 @@ _AFFIRM = _rx(
     r"(?:minutes?|mins?|secs?|seconds?)\b",
 )
 _DENY = _rx(
-    _LEAD + r"(?:no(?! problem| worries| doubt)|nope|nah|naw|not really|not at all|negative|no way|not yet|"
+    _LEAD + r"(?:probably|prolly) not\b(?! sure)",
+    _LEAD + r"(?:(?:probably|prolly|maybe|honestly|i guess|i'd say) )?"
+    r"(?:no(?! problem| worries| doubt)|nope|nah|naw|not really|not at all|negative|no way|not yet|"
     r"i don't think so|not that i know of|never|no sir|no ma'am|not quite|wrong|incorrect|neither|none)\b",
     r"\b(?:that doesn't work|that does not work|doesn't work|won't work|that's not (?:right|correct|it|true)|"
-    r"that's wrong|not correct|i can't (?:do|make) (?:that|it)|that's incorrect|neither)\b",
+    r"that's wrong|not correct|(?:i|we) (?:can't|cannot|can not|won't be able to|don't think i can|don't think we "
+    r"can) (?:do|make) (?:that|it)|that's incorrect|neither)\b",
     r"\b(?:actually|on second thought|come to think of it),? no\b", r"\bso no$",
     r"\b(?:not|nope|nah|never)\b(?: [\w']+){0,4} no$",
     # declining to say is a no to the question: it is not asked again
@@ -1843,6 +1847,9 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
         if low.amount != high.amount and _SPLIT_THE_DIFFERENCE.search(after):
             bottom, top = sorted((low.amount, high.amount))  # "he says four, i say four fifty, so in between"
             return Fact("budget", bottom, " ".join(tokens[low.start:high.end]), high=top)
+        if not between and low.amount < high.amount <= 1.5 * low.amount:
+            # "2 80 2 90" as speech-to-text writes "two eighty, two ninety": two figures back to back
+            return Fact("budget", low.amount, " ".join(tokens[low.start:high.end]), high=high.amount)
         if between and low.amount < high.amount and (
                 set(between) <= {"maybe", "or", "to", "probably", "possibly", "up", "even"}
                 or _STRETCH.search(" ".join(between)) and not _CORRECTION_CUE.search(" ".join(between))):
@@ -1994,6 +2001,9 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"\b(?:haven't|hasn't|have not|has not|hadn't|didn't)\b(?: (?!but\b|so\b|and\b|maybe\b|"
                       r"probably\b)[\w']+){1,5}? (?:(?:in|for) (?:like |about |almost |over |nearly )?)?$")
 _TL_AGO = re.compile(r"^ (?:ago|back)\b")
+_A_MONTH = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+                      r"december)\b")
+_A_SEASON = re.compile(r"\b(?:spring|summer|fall|autumn|winter)\b")
 # A life event the time is said with, when nobody asked when they move
 _TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|retir\w*|married|wedding|starts?|starting|graduat\w*|surgery|"
                        r"probate)\b(?: \w+){0,3} $")
@@ -2036,6 +2046,9 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
                       or _HOME_WORDS.search(s[:c[0]])]  # "selling once he retires in the fall": the move's time
     if not candidates:
         return None
+    # "in the fall like october", "spring, probably may": the month they narrow the season to
+    if any(_A_MONTH.search(c[3]) for c in candidates):
+        candidates = [c for c in candidates if not _A_SEASON.search(c[3]) or _A_MONTH.search(c[3])]
     # "right away, like next month", "no rush, maybe a year": the figure they settle on, not the manner
     concrete = [c for c in candidates if not _TL_VAGUE.search(c[3])]
     candidates = concrete or candidates
@@ -2106,8 +2119,8 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
         year = today.year + (1 if month < today.month or "next" in m.group(0) and month <= today.month else 0)
         day = 15 if m.group(0).startswith(("mid", "middle", "end of", "late")) else 1  # "end of May": mid-May
         target = dt.date(year, month, day)
-        if m.group(0).startswith(("by ", "before ", "till ", "until ")) and target > today:
-            target -= dt.timedelta(days=1)  # "by July": moved before July begins
+        if m.group(0).startswith("before ") and target > today:
+            target -= dt.timedelta(days=1)  # "before July": moved before July begins; "by July" is July's
             yield m.start(), m.end(), _months_until(now, target), m.group(0)
         elif day == 1:  # "in June": some time in it, the middle as good as any (said on 20 March: 3 months)
             yield m.start(), m.end(), _months_until(now, target.replace(day=15)), m.group(0)

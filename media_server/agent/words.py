@@ -85,6 +85,9 @@ def _digit_value(token: str) -> tuple[float, float, bool] | None:
     return float(match.group(2).replace(",", "")), _SUFFIX.get(match.group(3) or "", 1.0), bool(match.group(1))
 
 
+_ONE_DIGIT = re.compile(r"\d")
+
+
 def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
     n = len(tokens)
     start, total, cur, last, lead, last_scale, end, top_scale = i, 0.0, 0.0, "", 0.0, 1.0, i, 1.0
@@ -118,6 +121,9 @@ def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
         if t in _UNITS:
             if last not in ("", "tens", "hundred", "scale", "and"):
                 break
+            if last == "hundred" and tokens[i + 1:i + 3] in (["and", "a"], ["and", "an"]) and i + 3 < n \
+                    and tokens[i + 3] in _FRACTIONS:
+                break  # "three hundred, three and a quarter": 300, then 3.25 of the same scale
             if (paired or cur >= 100) and i + 1 < n and tokens[i + 1] == "hundred":
                 break  # "three fifty four hundred", "three hundred four hundred": two figures, never one
             if last == "hundred" and i + 1 < n and (tokens[i + 1] in _TENS or tokens[i + 1] in _TEENS):
@@ -165,11 +171,13 @@ def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
                 last, i = "and", i + 1
                 continue
             break
-        elif t == "point" and last in ("unit", "teen", "tens", "digit") and i + 1 < n and tokens[i + 1] in _UNITS:
+        elif t == "point" and last in ("unit", "teen", "tens", "digit") and i + 1 < n and (
+                tokens[i + 1] in _UNITS or _ONE_DIGIT.fullmatch(tokens[i + 1])):  # "one point two", "1 point 2"
             i += 1
             decimals = ""
-            while i < n and tokens[i] in _UNITS and not (i + 1 < n and tokens[i + 1] == "point"):
-                decimals += str(_UNITS[tokens[i]])
+            while i < n and (tokens[i] in _UNITS or _ONE_DIGIT.fullmatch(tokens[i])) \
+                    and not (i + 1 < n and tokens[i + 1] == "point"):
+                decimals += str(_UNITS.get(tokens[i], tokens[i]))
                 i += 1
             cur += float("0." + decimals)
             last, end = "halfdone", i
@@ -423,6 +431,8 @@ def all_money(tokens: list[str], *, expecting_price: bool = False) -> list[Money
             continue
         value = span.value if explicit or _per_period(span, tokens) else _shorthand(span.value, _decimal(span, tokens))
         end = span.end + 1 if span.end < len(tokens) and tokens[span.end] in _MONEY_AFTER else span.end
+        while end < len(tokens) and tokens[end] == _HELD:
+            end += 1  # the place an idiom kept for a word it folded in ("4 50": 450): the figure's own words
         found.append(Money(int(round(value)), None, span.start, end))
         if not explicit and value >= 1e6 and span.value < 10:
             bare_units.append(found[-1])
@@ -442,6 +452,9 @@ def _in_scale_of_the_others(found: list[Money], bare_units: list[Money]) -> list
 _HUNDREDS = {"low": 0, "lower": 0, "mid": 50_000, "middle": 50_000, "high": 75_000, "upper": 75_000}
 
 
+_HELD = "uh"  # a filler the agent's tokens never hold (they are dropped before): keeps a folded word's place
+
+
 def _money_idioms(tokens: list[str]) -> list[str]:
     """Ways of saying a price that no number grammar reads: "mid six hundreds" → 650000 (the token count kept
     so spans still point at the lead's words), "a million two" → 1200000."""
@@ -456,9 +469,11 @@ def _money_idioms(tokens: list[str]) -> list[str]:
         elif word == "million" and i and tokens[i - 1] in ("a", "one") and nxt and nxt[0] in _UNITS \
                 and (len(tokens) == i + 2 or tokens[i + 2] not in ("hundred", "thousand", "dollars")):
             out[i - 1:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million", "dollars"]
-        elif re.fullmatch(r"[1-9]", word) and nxt and not (i and tokens[i - 1][:1].isdigit()):
-            if re.fullmatch(r"[1-9]\d", nxt[0]) and not (len(nxt) == 2 and nxt[1][:1].isdigit()):
-                out[i:i + 2] = [word + nxt[0], "uh"]  # "4 50 max" as speech-to-text writes "four fifty"
+        elif re.fullmatch(r"[1-9]", word) and nxt and not (i and tokens[i - 1][:1].isdigit() and out[i - 1] != _HELD):
+            if re.fullmatch(r"[1-9]\d", nxt[0]) and not (len(nxt) == 2 and nxt[1][:1].isdigit() and not (
+                    re.fullmatch(r"[1-9]", nxt[1]) and re.fullmatch(r"[1-9]\d", tokens[i + 3:i + 4][0]
+                                                                  if i + 3 < len(tokens) else ""))):
+                out[i:i + 2] = [word + nxt[0], _HELD]  # "4 50 max" as speech-to-text writes "four fifty"
             elif len(nxt) == 2 and nxt[0] == str(int(word) + 1) and nxt[1] in ("hundred", "hundreds"):
                 out[i:i + 3] = [f"{word}00", "to", f"{nxt[0]}00"]  # "5-6 hundred" (tokens 5 6 hundred): 500 to 600
     return out
@@ -502,6 +517,9 @@ def _spoken_pair(low: NumberSpan, high: NumberSpan | None, price_context: bool) 
         return True  # "two fifty two sixty" as speech-to-text writes it ("250 260"): 250,000 to 260,000
     if not (high and price_context and not low.digits and not high.digits and not low.scaled):
         return False
+    if 100 <= low.value < 1000 and low.value % 100 == 0 and high.value % 1 \
+            and low.value / 100 <= high.value < 2 * low.value / 100:
+        return True  # "three hundred, three and a quarter": 300 to 325
     if low.value % 1 and high.value % 1 and low.value < high.value < min(2 * low.value, 10):
         return True  # "one point two one point three": 1.2 to 1.3 million
     if 2 <= low.value < 10 and high.paired:  # "eight, eight fifty": 800 to 850

@@ -37,13 +37,13 @@ FLOORS = {
                "pass_rate": 0.86, "missed_bookings": 1},
     "fresh9": {"intent_accuracy": 0.915, "fact_precision": 0.885, "fact_recall": 0.895, "opt_out_recall": 1.0,
                "pass_rate": 0.8, "missed_bookings": 2},
-    "fresh10": {"intent_accuracy": 0.92, "fact_precision": 0.935, "fact_recall": 0.97, "opt_out_recall": 1.0,
+    "fresh10": {"intent_accuracy": 0.925, "fact_precision": 0.935, "fact_recall": 0.97, "opt_out_recall": 1.0,
                 "pass_rate": 0.82, "missed_bookings": 0},
-    "fresh11": {"intent_accuracy": 0.95, "fact_precision": 0.955, "fact_recall": 0.935, "opt_out_recall": 1.0,
+    "fresh11": {"intent_accuracy": 0.95, "fact_precision": 0.965, "fact_recall": 0.955, "opt_out_recall": 1.0,
                 "pass_rate": 0.87, "missed_bookings": 1},
-    "fresh12": {"intent_accuracy": 0.935, "fact_precision": 0.93, "fact_recall": 0.93, "opt_out_recall": 1.0,
-                "pass_rate": 0.75, "missed_bookings": 0},
-    "holdout": {"intent_accuracy": 0.925, "fact_precision": 0.935, "fact_recall": 0.84, "opt_out_recall": 1.0,
+    "fresh12": {"intent_accuracy": 0.95, "fact_precision": 0.965, "fact_recall": 0.97, "opt_out_recall": 1.0,
+                "pass_rate": 0.85, "missed_bookings": 0},
+    "holdout": {"intent_accuracy": 0.93, "fact_precision": 0.935, "fact_recall": 0.84, "opt_out_recall": 1.0,
                 "pass_rate": 0.87, "missed_bookings": 1},
 }
 

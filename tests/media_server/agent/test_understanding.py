@@ -116,6 +116,8 @@ TURNS = [
     ("first thing friday", "slot_choice", "schedule", "", {}),
     ("the 2nd one", "slot_choice", "schedule", "", {SLOT_CHOICE: 2}),
     ("si thats fine", "confirm", "affirm", "", {}),
+    ("i mean i guess that works", "confirm", "affirm", "", {}),  # a hedged yes is a yes
+    ("prolly not i can't make that", "confirm", "deny", "", {}),
     ("no not right now", "has_agent", "deny", "", {"has_agent": False}),
     ("not right now im driving", "has_agent", "objection", "busy", {}),
     ("the second", "slot_choice", "schedule", "", {SLOT_CHOICE: 2}),
@@ -256,6 +258,10 @@ TURNS = [
     ("what are condos going for in tempe these days", "budget", "question", "", {}),
     ("what's our place in tempe worth these days", "budget", "question", "", {"location": "Tempe"}),
     ("i won't get preapproved just so you can sell me something", "preapproved", "inform", "", {"preapproved": "no"}),
+    ("like 2 point 4 million", "budget", "inform", "", {"budget": 2_400_000}),
+    # a month narrows a season; "by" a month is that month
+    ("in the summer probably july", "timeline", "inform", "", {"timeline": 8}),
+    ("we have to be out by march", "timeline", "inform", "", {"timeline": 4}),
     # a long answer with no fact of ours in it is still an answer
     ("we just know the kids each need their own room and a real yard", "budget", "inform", "", {}),
     # money beside their price is not their price; where they leave is not where they go
@@ -330,6 +336,9 @@ def test_a_request_to_stop_calling_is_honoured_in_a_language_we_do_not_speak():
     ("uh three twenty five three fifty somewhere around there", 325_000, 350_000),
     ("around two and a quarter maybe two fifty", 225_000, 250_000),
     ("uh somewhere 320 340", 320_000, 340_000),  # "three twenty three forty" as speech-to-text writes it
+    ("3 50 maybe 3 75", 350_000, 375_000),  # "three fifty maybe three seventy five" in digit pairs
+    ("like 5 20 5 40", 520_000, 540_000),
+    ("two hundred two and a quarter", 200_000, 225_000),  # "two hundred, two and a quarter"
 ])
 def test_two_spoken_prices_back_to_back_are_a_range(text, low, high):
     budget = next(f for f in understand(text, now=NOW, expecting="budget").facts if f.name == "budget")
