@@ -992,8 +992,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("growing family", r"\b(?:baby|babies|(?:growing|bigger|expanding|starting a) family|family is growing|pregnant|"
                        r"expecting (?:a|our|twins)|another kid|more kids|twins|having kids|"
                        r"(?:one|baby|another|second|third|fourth|number \w+) on the way|(?:second|third|fourth|"
-                       r"new|fifth) (?:kid|child|baby)|(?:house|place) is bursting|bursting at the seams|"
-                       r"outgr[eo]wn? (?:the|our|this) (?:house|place))\b"),
+                       r"new|fifth) (?:kid|child|baby)|(?:house|place) is bursting|bursting at the seams)\b"),
     ("downsizing", r"\b(?:downsiz\w*|something smaller|(?:a )?smaller (?:place|house|home|one)|too big|empty nest\w*|"
                    r"kids (?:moved|are) out(?! of school)|too much house|kids are (?:gone|grown)|rattling around|"
                    r"(?:don't|do not) need (?:\w+ )?(?:bedrooms|rooms|that much (?:house|space|room)) any ?more|"
@@ -1019,9 +1018,12 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("retiring", r"\bretir(?!ed\b)\w*\b|(?<!he's )(?<!she's )(?<!he is )(?<!she is )(?<!he )(?<!she )(?<!they )"
                  r"(?<!they're )(?<!who's )(?<!who )\bretired\b"),
     ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up)\b"),
-    ("inherited", r"\b(?:inherit\w*|passed away|probate|estate sale|"
-                  r"(?:mom|dad|mother|father|mama|papa|grandma|grandpa|aunt|uncle) (?:passed|died)\b(?=.*\b(?:house|"
-                  r"home|place|property|land)\b)|(?:my|our) (?:\w+ )?(?:dad|mom|father|mother|parents|grandma|grandpa|"
+    # a death with a home in the sentence ("selling mama's place, she passed in january"); a death with a phone
+    # ("this was his number, he passed") is not about a home
+    ("inherited", r"\b(?:inherit\w*|probate|estate sale|"
+                  r"(?:passed|passed away|died)\b(?=.*\b(?:house|home|place|property|land|farm\w*)\b)|"
+                  r"(?:house|home|place|property|farm\w*)\b.* (?:passed|passed away|died)\b|"
+                  r"(?:my|our) (?:\w+ )?(?:dad|mom|father|mother|parents|grandma|grandpa|"
                   r"aunt|uncle) left (?:me|us)|(?:mom|dad|mother|father|parents|grandma|"
                   r"grandmother|grandpa|grandfather|aunt|uncle)'?s? (?:old )?(?:house|home|place)|passed (?:and|on)|"
                   r"left (?:me|us) (?:the|his|her|their) (?:house|home|place)|ended up with (?:his|her|their|the) "
@@ -1084,8 +1086,8 @@ _TL_IN = re.compile(rf"\b(?:in|within|about|around|maybe|probably|like|next|anot
                     rf"(?:the next\s+|about\s+|like\s+|maybe\s+|another\s+)?{_AMOUNT}\s+{_TL_UNIT}\b"
                     rf"|\b{_AMOUNT}\s+{_TL_UNIT}\s+from now\b")
 _TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |like |hopefully |i'd say |i think |idk |"
-                      rf"i dunno |dunno |i don't know |not sure |honestly |hmm |oh )*"
-                      rf"{_AMOUNT}\s+{_TL_UNIT}\b")
+                      rf"i dunno |dunno |i don't know |not sure |honestly |hmm |oh |(?:no|not) (?:any ?time|time) soon "
+                      rf"|not (?:soon|right away|yet) )*{_AMOUNT}\s+{_TL_UNIT}\b")
 _TL_ASAP = re.compile(r"\b(?:asap|a s a p|as soon as (?:humanly )?(?:possible|we can|i can)|right away|"
                       r"(?<!me )(?<!us )(?<!it )(?<!this )immediately|yesterday|"
                       r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month|(?:the )?sooner the "
@@ -1591,8 +1593,14 @@ def _own(pattern: re.Pattern, c: str) -> re.Match | None:
     return None
 
 
+# "both" after a list of things is the things, not buying and selling ("the house and the acres both")
+_BOTH_THINGS = re.compile(r"\b(?:the|a|an|our|my|his|her) (?:[\w']+ ){0,3}and (?:the |a |an |our |my )?"
+                          r"(?:[\w']+ ){1,4}$")
+
+
 def _intent_fact(c: str, expecting: str) -> Fact | None:
-    if expecting == "intent" and re.search(r"\bboth\b", c) and not _NEGATED.search(c[:c.index("both")]):
+    if expecting == "intent" and re.search(r"\bboth\b", c) and not _NEGATED.search(c[:c.index("both")]) \
+            and not _BOTH_THINGS.search(c[:c.index("both")]):
         return Fact("intent", "both", "both")  # "kind of both, we'd sell the condo first"
     buy, sell = _own(_BUY, c), _own(_SELL, c)
     if buy and sell:
@@ -1863,6 +1871,8 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
         m = pattern.search(c)
         if m:
             return Fact("motivation", name, m.group(0))
+    if expecting == "motivation" and (m := re.search(r"\b(?:passed|passed away|died)\b", c)):
+        return Fact("motivation", "inherited", m.group(0))  # why they move: "she passed in january"
     if (m := _NEAR_FAMILY.search(c)) and _places(list(turn.tokens)):
         return Fact("motivation", "relocating", m.group(0))  # "closer to my parents up in asheville"
     if expecting != "motivation" and (m := _VOLUNTEERED_REASON.search(c)):

@@ -259,6 +259,14 @@ TURNS = [
     ("what's our place in tempe worth these days", "budget", "question", "", {"location": "Tempe"}),
     ("i won't get preapproved just so you can sell me something", "preapproved", "inform", "", {"preapproved": "no"}),
     ("like 2 point 4 million", "budget", "inform", "", {"budget": 2_400_000}),
+    # a death with a home, or as the reason asked for, is an inheritance; outgrowing a home is upsizing
+    ("we're selling grandpa's farm he died last spring", "intent", "inform", "",
+     {"intent": "sell", "motivation": "inherited"}),
+    ("he passed in march so it's just sitting there", "motivation", "inform", "", {"motivation": "inherited"}),
+    ("honestly we outgrew the place", "motivation", "inform", "", {"motivation": "upsizing"}),
+    # "both" after a list of things is the things; "no time soon" then a figure is the figure
+    ("selling the barn and the house both", "intent", "inform", "", {"intent": "sell"}),
+    ("not anytime soon a couple years", "timeline", "inform", "", {"timeline": 24}),
     # a month narrows a season; "by" a month is that month
     ("in the summer probably july", "timeline", "inform", "", {"timeline": 8}),
     ("we have to be out by march", "timeline", "inform", "", {"timeline": 4}),
