@@ -840,7 +840,12 @@ _ASKS_BACK = _rx(
     r"\b(?:do|did|can|could|would) (?:you|y'all|she|he|dana|they) (?:know|tell me|say|recommend|suggest|think)\b"
     r"(?! (?:that|so)\b)",
     r"\b(?:how long|how much|how many)(?: \w+){0,4} (?:does|do|would|will|is|are|take|cost|gonna)\b",
-    r"\bis (?:this|it) gonna (?:take|cost)\b",
+    r"\bis (?:this|it|that) (?:gonna|going to) (?:take|cost|be)\b",
+    # about the agent they would meet ("can she come look at the house", "is he the one who'd show us homes")
+    r"\b(?:can|could|does|do|will|would|is|are) (?:she|he|they|your agent|the agent|the realtor|someone|somebody) "
+    r"(?:\w+ ){0,2}?(?:come|show|speak|help|meet|look|work|charge|bilingual|available|licensed|the one)\b",
+    r"\b(?:what's|whats|what is|how's|how is) the (?:\w+ ){1,2}like\b",  # "whats the hoa like out there"
+    r"\bis (?:that|this|it) (?:something|somethin) (?:\w+ ){0,2}(?:can|could|would) (?:help|do)\b",
     r"^(?:(?:no|nope|nah|not yet|not really) )(?:why|how come)$",
 )
 _AFFIRM = _rx(

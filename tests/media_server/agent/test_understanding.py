@@ -248,6 +248,8 @@ TURNS = [
     # facts are kept
     ("phoenix how are prices out there right now", "location", "question", "", {"location": "Phoenix"}),
     ("not yet is that a problem", "preapproved", "question", "", {"preapproved": "no"}),
+    ("can she come see the house first", "slot_choice", "question", "", {}),
+    ("buying is this gonna take long", "intent", "question", "", {"intent": "buy"}),
     ("honestly what would our place even sell for", "budget", "question", "", {}),
     # a fact is what it claims to be: where they are or were is not where they buy, the agent's name is no town,
     # an event's month is not the move's, someone else who retired is no reason, nobody else's plan is theirs
