@@ -360,6 +360,9 @@ _TIME_PREFERENCE = re.compile(
     r"^ (?:before|after|until|till|til|at|on|in|during|between|early|late|this|tomorrow|today|tonight|next|past|"
     r"around|while|when|so early|so late|mornings?|evenings?|afternoons?|weekends?|at night|on \w+days?)\b")
 # An answering machine's greeting (what a person never says to a caller).
+# A call screen (Google's, a carrier's) asks who is calling: a machine, left a message like a voicemail
+_SCREENING = _rx(r"\b(?:call )?screening service\b|\b(?:state|say) your name and (?:why|the reason|what|your "
+                 r"business)\b|\b(?:record|say) your name (?:after|at) the (?:tone|beep)\b")
 _VOICEMAIL = _rx(
     r"\b(?:leave|record) (?:me |us )?(?:a |your )?(?:brief |short )?(?:message|name and number|voicemail)\b"
     r"(?:.*\b(?:after|at) the (?:tone|beep))?",
@@ -373,8 +376,7 @@ _VOICEMAIL = _rx(
     r"^(?:hey |hi |hello )?(?:it's|this is) \w+(?: \w+)? (?:leave (?:one|it|a message)|you know what to do)$",
     r"\bthe (?:person|party|number|wireless customer|customer|subscriber|mobile customer|cellular customer)(?: \w+)? "
     r"you(?: are|'re| have)? (?:calling|trying to reach|dialed|dialled|reached)(?: \w+)? (?:is|has|was|cannot|can't)\b",
-    r"\b(?:call )?screening service\b|\bsay your name and (?:why|the reason|what)\b",
-    r"\b(?:state|say) your name and (?:why|the reason|what|your business)\b",
+    _SCREENING.pattern,
     r"\b(?:mailbox|voice ?mail ?box|voicemail) (?:has not|hasn't|has never) been set up\b",
     r"\byou(?:'ve| have) reached [a-z' ]{1,30}?(?:cell|phone|line|voicemail|office|number)\b",
     r"\bdej[ae] (?:tu|su) mensaje\b|\b(?:has|ha) llamado a\b",
@@ -1902,7 +1904,8 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"mountains|beach|city|country|town|knees?|hips?|my back|surgery|doctor|medical|mobility|"
                      r"wheelchair|(?:can't|cannot|can not) (?:do|handle|manage|keep up with|take care of|maintain)|"
                      r"the drive|driving (?:an hour|two hours|forever)|killing (?:me|us)|"
-                     r"any ?more)\b")
+                     r"any ?more|moving in with|move in with|partner|girlfriend|boyfriend|fiance|fiancee|married|"
+                     r"wedding)\b")
 _KIN = r"(?:family|parents|mom|mother|dad|father|kids|grandkids|grandchildren|daughter|son|sister|brother|in laws|" \
        r"folks)"
 # Family to be near: a relocation when the lead names a place ("near the grandkids in atlanta", "down to florida
@@ -2021,7 +2024,7 @@ _A_MONTH = re.compile(r"\b(?:january|february|march|april|may|june|july|august|s
 _A_SEASON = re.compile(r"\b(?:spring|summer|fall|autumn|winter)\b")
 # A life event the time is said with, when nobody asked when they move
 _TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|retir\w*|married|wedding|starts?|starting|graduat\w*|surgery|"
-                       r"probate)\b(?: \w+){0,3} $")
+                       r"probate)\b(?: (?!so\b|then\b|but\b|and\b)\w+){0,3} $")
 _TL_MOVE = re.compile(r"\b(?:move|moving|moved|movers|moving truck|relocate|relocating|be in|be out|settled|"
                       r"so(?= (?:like|probably|maybe|hopefully|ideally|i guess|i'd say) )|"
                       r"in a new (?:place|house|home))\b")
@@ -2056,9 +2059,12 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     candidates = [c for c in _timeline_candidates(d, s, expecting, now)
                   if not _TL_PAST.search(s[:c[0]]) and not _TL_AGO.match(s[c[1]:])
                   and not (c[3] == "yesterday" and _DONE_YESTERDAY.search(s[:c[0]]))]
-    if expecting != "timeline":  # "retiring in june", "the baby's due in august": when that happens, not the move
-        candidates = [c for c in candidates if not _TL_EVENT.search(s[max(0, c[0] - 30):c[0]])
-                      or _HOME_WORDS.search(s[:c[0]])]  # "selling once he retires in the fall": the move's time
+    # "retiring in june", "the baby's due in august": when that happens, not the move ("selling once he retires in
+    # the fall" ties the move to it); asked when, an event's time is the answer only when it is the only time said
+    # ("i start april 6 so asap": asap)
+    moves = [c for c in candidates if not _TL_EVENT.search(s[max(0, c[0] - 30):c[0]])
+             or _HOME_WORDS.search(s[:c[0]])]
+    candidates = moves if expecting != "timeline" or moves else candidates
     if not candidates:
         return None
     # "in the fall like october", "spring, probably may": the month they narrow the season to

@@ -135,7 +135,8 @@ def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
             value = _TEENS.get(t) or _TENS[t]
             if last in ("", "hundred", "scale", "and"):
                 cur += value
-            elif last in ("unit", "teen") and 0 < cur < 100:  # "four fifty" → 450, "ten fifteen" → 1015
+            elif (last in ("unit", "teen") or last == "digit" and cur < 10) and 0 < cur < 100:
+                # "four fifty" → 450, "ten fifteen" → 1015, "3 eighty" (speech-to-text mixes the two) → 380
                 cur, paired = cur * 100 + value, True
             else:
                 break

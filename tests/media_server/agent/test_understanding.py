@@ -269,6 +269,9 @@ TURNS = [
     # "both" after a list of things is the things; "no time soon" then a figure is the figure
     ("selling the barn and the house both", "intent", "inform", "", {"intent": "sell"}),
     ("not anytime soon a couple years", "timeline", "inform", "", {"timeline": 24}),
+    ("my new job starts in february so as soon as possible", "timeline", "inform", "",
+     {"timeline": 0, "motivation": "relocating"}),
+    ("we're moving in with my fiance", "motivation", "inform", "", {"motivation": "we're moving in with my fiance"}),
     # a month narrows a season; "by" a month is that month
     ("in the summer probably july", "timeline", "inform", "", {"timeline": 8}),
     ("we have to be out by march", "timeline", "inform", "", {"timeline": 4}),
@@ -349,6 +352,7 @@ def test_a_request_to_stop_calling_is_honoured_in_a_language_we_do_not_speak():
     ("3 50 maybe 3 75", 350_000, 375_000),  # "three fifty maybe three seventy five" in digit pairs
     ("like 5 20 5 40", 520_000, 540_000),
     ("two hundred two and a quarter", 200_000, 225_000),  # "two hundred, two and a quarter"
+    ("like 3 eighty to 4 hundred", 380_000, 400_000),  # a digit and a word, as speech-to-text mixes them
 ])
 def test_two_spoken_prices_back_to_back_are_a_range(text, low, high):
     budget = next(f for f in understand(text, now=NOW, expecting="budget").facts if f.name == "budget")
