@@ -105,11 +105,11 @@ def is_place(words: str, *, introduced: bool = False) -> bool:
     return bool(place_kind(words, introduced=introduced))
 
 
-def place_kind(words: str, *, introduced: bool = False) -> str:
+def place_kind(words: str, *, introduced: bool = False, answer: bool = False) -> str:
     """What kind of place `words` name: "zip", "town" (a city or county, maybe with a direction or a state after
     it), "state", "part" (a part of town: "the north side", "Cedar Hills", "downtown"), "street", or "".
     `introduced` is accepted for callers that know the lead said "in" first; an everyday word ("Hope") still
-    needs a state after it to be a town."""
+    needs a state after it to be a town, unless it is the `answer` to "what area?" ("Surprise", "Golden")."""
     tokens = _key(words).split()
     if not tokens:
         return ""
@@ -128,7 +128,7 @@ def place_kind(words: str, *, introduced: bool = False) -> str:
     if phrase in g.states:
         return "state"
     if phrase in g.names:
-        return "town" if phrase not in g.everyday else ""
+        return "town" if phrase not in g.everyday or answer else ""
     if tokens[0] in DIRECTIONS and len(tokens) > 1 and " ".join(tokens[1:]) in g.names - g.everyday:
         return "town"  # "east austin", "north dallas"
     if tokens[0] in ("downtown", "uptown", "midtown") and " ".join(tokens[1:]) in g.names - g.everyday:

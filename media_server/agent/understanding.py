@@ -1733,6 +1733,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         rank -= 0.5 * (end < len(tokens) and tokens[end] in ("now", "currently"))  # "we're in Bakersfield now"
         said = tokens[start - 1:end] if intro and tokens[start - 1] == intro else tokens[start:end]
         found.append((rank, start, value, " ".join(said), end))
+    if not found and asked:
+        return _everyday_town(tokens)
     if not found:
         return None
     rank = max(f[0] for f in found)
@@ -1744,6 +1746,25 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         # "Cedar Park or Leander": both
         return Fact("location", f"{first[2]} or {best[1][2]}", f"{first[3]} or {best[1][3]}")
     return Fact("location", first[2], first[3])
+
+
+def _everyday_town(tokens: list[str]) -> Fact | None:
+    """A town whose name is an everyday word, said first in the answer to "what area?" ("surprise", "golden, we
+    love it up there"): asked where, the word is the place."""
+    words = list(tokens)
+    while words and words[0] in _ANSWER_LEAD:
+        words.pop(0)
+    while words and words[-1] in _ANSWER_TAIL:
+        words.pop()
+    for length in (3, 2, 1):
+        rest = words[length:]
+        said_alone = not rest or rest[0] in _NEW_CLAUSE  # "golden, we love it up there"; not "golden retriever"
+        if len(words) >= length and said_alone and place_kind(" ".join(words[:length]), answer=True) == "town":
+            return Fact("location", _place_value(words[:length]), " ".join(words[:length]))
+    return None
+
+
+_NEW_CLAUSE = {"we", "i", "it's", "its", "that's", "thats", "they", "my", "our", "cause", "because"}
 
 
 def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
@@ -1995,9 +2016,9 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
 
 
 def _months_until(now: dt.datetime, day: dt.date) -> int:
-    """Months from now to `day`, rounded. A period's end is the middle of its last month, as people count: "the end
-    of May" said on 10 March is 2, "the end of the year" 9 (said on 25 November: 1), "by July" said on 31 March 3."""
-    return max(0, round((day - now.date()).days / 30.44))
+    """Calendar months from now to `day`, as people count them: "in May" or "by May" said on 31 March is 2 (not the
+    1.5 months of days between), "the end of the year" said on 10 March 9 (on 25 November: 1)."""
+    return max(0, (day.year - now.year) * 12 + day.month - now.month)
 
 
 def _amount(word: str) -> float:

@@ -226,7 +226,7 @@ TURNS = [
     ("next summer", "", "inform", "", {"timeline": 7}),  # 21 June 2027
     ("probably three months", "timeline", "inform", "", {"timeline": 3}),
     ("in a couple of months", "", "inform", "", {"timeline": 2}),
-    ("we want to move in 2027", "", "inform", "", {"timeline": 1}),
+    ("we want to move in 2027", "", "inform", "", {"timeline": 2}),  # January, counted from November
     # opt-out from its parts: a removal and from what, stopping the calls in any words, not wanting them
     ("please purge my number from your database", "", "opt_out", "", {}),
     ("this is my grandmother's phone take her off", "permission", "opt_out", "", {}),
@@ -272,6 +272,9 @@ TURNS = [
     ("my new job starts in february so as soon as possible", "timeline", "inform", "",
      {"timeline": 0, "motivation": "relocating"}),
     ("we're moving in with my fiance", "motivation", "inform", "", {"motivation": "we're moving in with my fiance"}),
+    # a town named by an everyday word is the place when it is the answer to where
+    ("surprise", "location", "inform", "", {"location": "Surprise"}),
+    ("golden we love it up there", "location", "inform", "", {"location": "Golden"}),
     # a month narrows a season; "by" a month is that month
     ("in the summer probably july", "timeline", "inform", "", {"timeline": 8}),
     ("we have to be out by march", "timeline", "inform", "", {"timeline": 4}),
@@ -1144,3 +1147,11 @@ def test_what_a_line_says_in_words_the_rules_were_not_written_for(text, expectin
     understood = understand(text, now=NOW, expecting=expecting)
     assert understood.intent == intent
     assert {f.name: f.value for f in understood.facts} == facts
+
+
+def test_months_are_counted_by_the_calendar_as_people_count_them():
+    """"In May" said on the last day of March is two months away (April, May), not the 1.5 of days between."""
+    end_of_march = dt.datetime(2026, 3, 31, 16, 0, tzinfo=ZONE)
+    facts = {f.name: f.value for f in understand("we want to move in may", now=end_of_march,
+                                                 expecting="timeline").facts}
+    assert facts == {"timeline": 2}
