@@ -983,7 +983,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"moving (?:from \w+(?: \w+)? )?to (?!a |the |an |our |my |owning|buying|renting|own\b)\w+|"
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
                    r"relocated|transferring|transferred|sending|sent) (?:us|me)|"
-                   r"transferr?(?:ed|ing)|job transfer|new job|"
+                   r"transferr?(?:ed|ing)|job transfer|new job|(?:my|our|his|her) (?:pcs )?orders|"
+                   r"(?:i'm|im|i am|he's|she's|we're) (?:in the )?(?:navy|army|air force|marines|military)|"
                    r"(?:i'm|im|i am|she's|he's|my \w+ is|we're) starting (?:a (?:new )?(?:job|position|residency) )?at "
                    r"(?!(?:around|about|like|maybe|under|over|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b)"
                    r"(?:the )?[a-z]+(?: in \w+)?$|"
@@ -1027,7 +1028,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up)\b"),
     # a death with a home in the sentence ("selling mama's place, she passed in january"); a death with a phone
     # ("this was his number, he passed") is not about a home
-    ("inherited", r"\b(?:inherit\w*|probate|estate sale|"
+    ("inherited", r"\b(?:inherit\w*|probate|estate sale|(?:my|our|his|her) late (?:\w+ )?(?:father|mother|dad|mom|"
+                  r"husband|wife|parents|grandmother|grandfather|grandma|grandpa|aunt|uncle|brother|sister)|"
                   r"(?:passed|passed away|died)\b(?=.*\b(?:house|home|place|property|land|farm\w*)\b)|"
                   r"(?:house|home|place|property|farm\w*)\b.* (?:passed|passed away|died)\b|"
                   r"(?:my|our) (?:\w+ )?(?:dad|mom|father|mother|parents|grandma|grandpa|"
@@ -1108,8 +1110,8 @@ _TL_YEARS = re.compile(r"\b(?:could be|might be|probably|maybe|it'll be|it's) ye
 _DONE_YESTERDAY = re.compile(r"\b(?:got|received|called|signed|talked|spoke|heard|filled|sent|came|had|saw|emailed|"
                              r"texted|applied)\b(?: [\w']+){0,5} $")
 _TL_VAGUE = re.compile(rf"{_TL_WHILE.pattern}|{_TL_YEARS.pattern}|{_TL_ASAP.pattern}|^(?:{_TL_NOW.pattern[1:]})$")
-_TL_NEXT_YEAR = re.compile(r"\b(?:next year|first of the year|after the new year|new year|beginning of (?:the |next )?"
-                           r"year)\b")
+_TL_NEXT_YEAR = re.compile(r"\b(?:next year|(?:first|1th|1st) of the year|after the new year|new year|"
+                           r"beginning of (?:the |next )?year)\b")
 _TL_MONTH = re.compile(r"\b(next|this) month\b")
 _TL_NOT_FOR = re.compile(rf"\bnot (?:for|until|till|til|before) (?:another |at least |like |about )?{_AMOUNT}\s+"
                          rf"{_TL_UNIT}\b")
@@ -1970,7 +1972,9 @@ _LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b|"
 # "my cousin's a realtor but she's in ohio, so no": the answer they end on
 _ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$|\bbut (?:we're|we are|i'm|i am) not using "
                       r"(?:her|him|them)\b")  # to "do you have an agent?": no longer
-_NO_AGENT_SIGNED = re.compile(r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:with|up with) "
+_NO_AGENT_SIGNED = re.compile(r"\b(?:not|aren't|are not|isn't|no one we're|nobody we're) (?:really |currently )?"
+                              r"(?:working with|using|signed with|with) (?:anyone|anybody|any of them|nobody)\b|"
+                              r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:with|up with) "
                               r"(?:anybody|anyone|any of them|an agent|a realtor)\b|\b(?:didn't|did not|haven't|"
                               r"have not|never) (?:sign|signed) (?:anything|a contract|an agreement|any (?:contract|"
                               r"agreement|paperwork))\b|\bnot (?:signed|committed) "

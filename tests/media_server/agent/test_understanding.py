@@ -272,6 +272,10 @@ TURNS = [
     ("my new job starts in february so as soon as possible", "timeline", "inform", "",
      {"timeline": 0, "motivation": "relocating"}),
     ("we're moving in with my fiance", "motivation", "inform", "", {"motivation": "we're moving in with my fiance"}),
+    ("we're selling my late mother's townhouse", "intent", "inform", "", {"intent": "sell", "motivation": "inherited"}),
+    ("whenever my orders come through im army", "motivation", "inform", "", {"motivation": "relocating"}),
+    ("we met a few agents but we're not working with anybody", "has_agent", "inform", "", {"has_agent": False}),
+    ("right after the first of the year", "timeline", "inform", "", {"timeline": 2}),  # January, from November
     # a town named by an everyday word is the place when it is the answer to where
     ("surprise", "location", "inform", "", {"location": "Surprise"}),
     ("golden we love it up there", "location", "inform", "", {"location": "Golden"}),
