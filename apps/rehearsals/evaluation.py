@@ -348,10 +348,10 @@ async def run_conversation(conversation: dict, *, call_id: int = 1, brain=None) 
                 transcript.append(("agent", output.text))
             elif isinstance(output, Hangup) and not ended_at:
                 ended_at = number
-        if ended_at and number > ended_at or ended_at and number == len(turns):
+        # A line after the goodbye is said over it, as a lead does while it plays: the call hears that one (an
+        # opt-out then still counts) before the hang-up that follows the goodbye; nothing after it.
+        if ended_at and (number > ended_at or number == len(turns)):
             break
-        # A line after the goodbye is said over it, as a lead does while it plays: the call hears it (an opt-out
-        # then still counts) before the hang-up that follows the goodbye.
     await agent.settle()
     state = agent.state(call_id)
     outcome = state.get("disposition") or ("" if ended_at else "still talking")

@@ -471,9 +471,11 @@ def _money_idioms(tokens: list[str]) -> list[str]:
                 and (len(tokens) == i + 2 or tokens[i + 2] not in ("hundred", "thousand", "dollars")):
             out[i - 1:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million", "dollars"]
         elif re.fullmatch(r"[1-9]", word) and nxt and not (i and tokens[i - 1][:1].isdigit() and out[i - 1] != _HELD):
-            if re.fullmatch(r"[1-9]\d", nxt[0]) and not (len(nxt) == 2 and nxt[1][:1].isdigit() and not (
-                    re.fullmatch(r"[1-9]", nxt[1]) and re.fullmatch(r"[1-9]\d", tokens[i + 3:i + 4][0]
-                                                                  if i + 3 < len(tokens) else ""))):
+            after = tokens[i + 3] if i + 3 < len(tokens) else ""
+            # digits running on are a phone number, unless they are the next pair of a range ("2 80 2 90")
+            runs_on = len(nxt) == 2 and nxt[1][:1].isdigit() and not (
+                re.fullmatch(r"[1-9]", nxt[1]) and re.fullmatch(r"[1-9]\d", after))
+            if re.fullmatch(r"[1-9]\d", nxt[0]) and not runs_on:
                 out[i:i + 2] = [word + nxt[0], _HELD]  # "4 50 max" as speech-to-text writes "four fifty"
             elif len(nxt) == 2 and nxt[0] == str(int(word) + 1) and nxt[1] in ("hundred", "hundreds"):
                 out[i:i + 3] = [f"{word}00", "to", f"{nxt[0]}00"]  # "5-6 hundred" (tokens 5 6 hundred): 500 to 600
