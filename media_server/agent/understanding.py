@@ -909,7 +909,7 @@ _NEGATED = re.compile(r"\b(?:not|don't|do not|never|no|won't|wouldn't|aren't|isn
 _INTENT_PREFIX = r"(?:(?:looking|want|wanting|planning|trying|hoping|going|need|needing|like|thinking about|" \
                  r"thinking of|ready|wanted|plan) (?:to )?)?"
 _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|buyers|first (?:home|house)|"
-                  r"new construction|(?:eyeing|looking at|interested in) (?:\w+ ){0,3}?new builds?|"
+                  r"new construction|(?:eyeing|looking at|looking for|interested in) (?:\w+ ){0,3}?new builds?|"
                   r"(?:pick|picking) up (?:a |some |a couple |a few |another )?(?:more )?(?:rental|investment|"
                   r"propert|house|home|condo|duplex|doors)\w*|find (?:something|a place|a house|a home)|"
                   r"(?:looking for|find|get|move into) (?:a|an|our|my) (?:new |bigger |smaller )?(?:house|home|place|"
@@ -918,6 +918,8 @@ _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|b
                   r"two |three |a )?(?:duplex|duplexes|triplex|triplexes|fourplex|fourplexes|rentals?|"
                   r"rental propert\w*|investment propert\w*|multi ?family|multifamily|flips?|fixer uppers?))\b")
 _SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|fsbo|for sale by owner|unload|offload|"
+                   r"(?:has|have|needs|need|got|gotta) to be sold|"
+                   r"(?:current|old|our|my) (?:one|house|home|place|condo) (?:needs|has|got) to go|"
                    r"(?:selling|sell|doing) it (?:ourselves|myself|on our own|on my own)|"
                    r"list (?:my|our|the) (?:house|home|place|condo|"
                    r"property)|listing (?:my|our|the)|put (?:my|our|the) (?:house|home|place) (?:on the market|up for "
@@ -1041,7 +1043,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
 _MOTIVATION_LEAD = {"well", "so", "oh", "i", "guess", "mean", "because", "cause", "honestly", "basically", "yeah",
                     "ok", "just", "um", "really", "mostly", "mainly"}
 
-_PRE_CASH = re.compile(r"\b(?:(?:pay|paying|buy|buying|pay for it|paying for it|purchase|purchasing)(?: it)? (?:in |"
+_PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|\b(?:(?:pay|paying|buy|buying|pay for it|"
+                       r"paying for it|purchase|purchasing)(?: it)? (?:in |"
                        r"with |all )?cash|cash (?:buyer|buyers|offer|purchase|deal)|all cash|in cash)\b")
 _PRE_PROGRESS = re.compile(
     r"\b(?:talking (?:to|with) (?:a |our |my |the |some |an? )?(?:lender|lenders|bank|banks|loan officer|mortgage|"
@@ -1049,7 +1052,9 @@ _PRE_PROGRESS = re.compile(
     r"(?:pre ?)?approved|getting preapproved|the preapproval)|in (?:the )?process of (?:getting )?(?:pre ?)?"
     r"approv\w*|(?<!to )(?<!won't )(?<!not )(?<!never )(?:getting|get) (?:preapproved|prequalified|approved)|"
     r"trying to get (?:pre ?)?(?:approved|"
-    r"preapproved|prequalified)|applied|waiting (?:on|for|to hear)(?: from)? "
+    r"preapproved|prequalified)|applied|(?:lender|lender's|bank|bank's|loan officer|credit union)(?: is| are)? "
+    r"(?:supposed to|going to|gonna) (?:call|get back|send)|(?:haven't|have not) (?:gotten|got|received) the letter|"
+    r"in the middle of (?:it|that|the process|getting)(?= with| right now|$)|waiting (?:on|for|to hear)(?: from)? "
     r"(?:the |our |a )?(?:lender|bank|approval|preapproval)|meeting with (?:a |the |our )?(?:lender|bank))\b")
 _PRE_LAPSED = re.compile(r"\b(?:preapproved|prequalified|approved|preapproval|approval|letter)\b(?: \w+){0,4}? "
                          r"(?:expired|lapsed|ran out|run out|fell through|was pulled|got pulled|got denied|"
@@ -1972,7 +1977,9 @@ _LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b|"
 # "my cousin's a realtor but she's in ohio, so no": the answer they end on
 _ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$|\bbut (?:we're|we are|i'm|i am) not using "
                       r"(?:her|him|them)\b")  # to "do you have an agent?": no longer
-_NO_AGENT_SIGNED = re.compile(r"\b(?:not|aren't|are not|isn't|no one we're|nobody we're) (?:really |currently )?"
+_NO_AGENT_SIGNED = re.compile(r"\b(?:haven't|have not|didn't|did not|not) (?:picked|chosen|decided on|committed to|"
+                              r"settled on|gone with) (?:one|anyone|anybody|an agent|a realtor|any of them)\b|"
+                              r"\b(?:not|aren't|are not|isn't|no one we're|nobody we're) (?:really |currently )?"
                               r"(?:working with|using|signed with|with) (?:anyone|anybody|any of them|nobody)\b|"
                               r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:with|up with) "
                               r"(?:anybody|anyone|any of them|an agent|a realtor)\b|\b(?:didn't|did not|haven't|"
@@ -1984,9 +1991,15 @@ _NO_AGENT = re.compile(r"\b(?:don't|do not|doesn't|haven't|have not|not|no|never
                        r"(?:an?|any)? ?(?:agent|realtor|broker|real estate agent)\b")
 
 
+# Selling it themselves, to "do you have an agent?", is a no ("we're doing it for sale by owner")
+_BY_OWNER = re.compile(r"\b(?:fsbo|for sale by owner|by owner|(?:sell|selling|sold|list|listing|doing|do) (?:it|this|"
+                       r"the (?:house|home|place)) (?:ourselves|myself|on our own|on my own))\b")
+
+
 def _has_agent(c: str, expecting: str) -> Fact | None:
     m = _NO_AGENT_ANY_MORE.search(c) or _NO_AGENT.search(c) or (
-        (_NO_AGENT_SIGNED.search(c) or _ENDS_NO.search(c)) if expecting == "has_agent" else None)
+        (_NO_AGENT_SIGNED.search(c) or _ENDS_NO.search(c) or _positive(_BY_OWNER, c)) if expecting == "has_agent"
+        else None)
     if m:
         return Fact("has_agent", False, m.group(0))
     m = _HAS_AGENT.search(c)

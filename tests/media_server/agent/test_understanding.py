@@ -276,6 +276,13 @@ TURNS = [
     ("whenever my orders come through im army", "motivation", "inform", "", {"motivation": "relocating"}),
     ("we met a few agents but we're not working with anybody", "has_agent", "inform", "", {"has_agent": False}),
     ("right after the first of the year", "timeline", "inform", "", {"timeline": 2}),  # January, from November
+    # selling it themselves, asked about an agent, is a no; a home that has to be sold is a sale; a lender about
+    # to call back is financing under way; a budget said with "cash" first is a cash buyer
+    ("nah we're doing it for sale by owner", "has_agent", "inform", "", {"intent": "sell", "has_agent": False}),
+    ("we met two but haven't picked one yet", "has_agent", "inform", "", {"has_agent": False}),
+    ("the condo has to be sold before june", "intent", "inform", "", {"intent": "sell", "timeline": 6}),
+    ("the bank's supposed to call us back friday", "preapproved", "inform", "", {"preapproved": "in_progress"}),
+    ("cash around two twenty five", "budget", "inform", "", {"budget": 225_000, "preapproved": "cash"}),
     # a town named by an everyday word is the place when it is the answer to where
     ("surprise", "location", "inform", "", {"location": "Surprise"}),
     ("golden we love it up there", "location", "inform", "", {"location": "Golden"}),
