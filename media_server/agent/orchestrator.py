@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import aclosing
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -116,7 +116,7 @@ class Orchestrator:
         self.graph = AgentGraph(domain, checkpointer or RedisCheckpointSaver()).graph
         self._calls: dict[int, tuple[str, str, int]] = {}  # call id → (what we asked, lead zone, turns taken)
         self._history: dict[int, list[str]] = {}  # call id → the last lines said, for the LLM to read
-        self._ended: dict[int, list] = {}  # call id → _ending(): how the agent ended it, and what is left to say
+        self._ended: dict[int, _Ending] = {}  # call id → how the agent ended it, and what is left to say
         self._background: set[asyncio.Task] = set()
 
     def warm_up(self) -> None:
@@ -155,7 +155,7 @@ class Orchestrator:
         if remembered is None and context.call_id not in self._ended:
             remembered = await self.domain.run(self._recall, context)
         ended = context.call_id in self._ended
-        expecting, zone, _ = (self._ended[context.call_id][3] if ended else remembered)
+        expecting, zone, _ = (self._ended[context.call_id].where if ended else remembered)
         now = self.clock().astimezone(_zone(zone))
         understood, mode = await self.read(turn, expecting=expecting, now=now, call_id=context.call_id)
         if ended and understood.intent not in HEARD_AFTER_GOODBYE:
@@ -203,15 +203,14 @@ class Orchestrator:
         only HEARD_AFTER_GOODBYE is): the last reply is said once more, as they did not hear it, then the call
         ends; a second cut just ends it."""
         ended = self._ended[call_id]
-        reason, replies, said_again, _, unsaid = ended
-        ended[2] += 1
-        if not said_again:  # heard out this time: talking over it again would leave them without it
-            for sentence in replies:
+        ended.said_again += 1
+        if ended.said_again == 1:  # heard out this time: talking over it again would leave them without it
+            for sentence in ended.replies:
                 yield Say(sentence, final=True)
-            if unsaid is not None:  # its decision was recorded with nothing said: now it has been
-                result, turn, mode = unsaid
-                self._keep(self._record(result, turn, " ".join(replies), mode))
-        yield Hangup(reason)
+            if ended.unsaid is not None:  # its decision was recorded with nothing said: now it has been
+                result, turn, mode = ended.unsaid
+                self._keep(self._record(result, turn, " ".join(ended.replies), mode))
+        yield Hangup(ended.reason)
 
     # --- deciding (worker thread) ------------------------------------------------------
 
@@ -241,7 +240,7 @@ class Orchestrator:
         else:
             self._calls.pop(call_id, None)  # the call is over; its checkpoint stays for analysis
             self._history.pop(call_id, None)
-            self._ended[call_id] = _ending(result)
+            self._ended[call_id] = _Ending.of(result)
             if len(self._ended) > REMEMBERED_CALLS:
                 self._ended.pop(next(iter(self._ended)))
 
@@ -249,7 +248,7 @@ class Orchestrator:
         """What this process does not remember (a restarted worker), from the checkpoint."""
         values = self.state(context.call_id)
         if values.get("hangup") and values.get("turn_number"):  # it ended the call (on another worker, or forgotten)
-            self._ended[context.call_id] = _ending(values)
+            self._ended[context.call_id] = _Ending.of(values)
         return _where(values)
 
     def _decide(self, call_id: int, turn: LeadTurn, understood: Understanding, now: dt.datetime) -> dict:
@@ -350,7 +349,7 @@ class Orchestrator:
         if not deciding.cancelled() and deciding.exception() is None:
             result = deciding.result()
             if (ended := self._ended.get(result.get("call_id"))) is not None:
-                ended[4] = (result, turn, mode)  # the closing turn says it, and records it said
+                ended.unsaid = (result, turn, mode)  # the closing turn says it, and records it said
             self._keep(self._record(result, turn, "", mode))
 
     async def _record(self, result: dict, turn: LeadTurn, reply: str, mode: str) -> None:
@@ -371,10 +370,19 @@ def _where(state: dict) -> tuple[str, str, int]:
     return state.get("expecting", ""), state.get("lead_tz", ""), state.get("turn_number") or 0
 
 
-def _ending(state: dict) -> list:
-    """A call the agent decided to end: [hang-up reason, its last reply's sentences, times said again, where, the
-    decision (result, lead turn, mode) when its reply was cancelled before a word was said]."""
-    return [state["hangup"], list(state.get("replies") or []), 0, _where(state), None]
+@dataclass
+class _Ending:
+    """A call the agent decided to end."""
+
+    reason: str  # the hang-up's
+    replies: list[str]  # its last reply's sentences
+    where: tuple[str, str, int]  # _where() when it ended
+    said_again: int = 0  # turns the lead took after it
+    unsaid: tuple | None = None  # (result, lead turn, mode): the decision, when its reply was cancelled unsaid
+
+    @classmethod
+    def of(cls, state: dict) -> _Ending:
+        return cls(state["hangup"], list(state.get("replies") or []), _where(state))
 
 
 def _reset():

@@ -359,10 +359,10 @@ _LIMIT_WORDS = {"before", "after", "until", "till", "til", "past"}
 _TIME_PREFERENCE = re.compile(
     r"^ (?:before|after|until|till|til|at|on|in|during|between|early|late|this|tomorrow|today|tonight|next|past|"
     r"around|while|when|so early|so late|mornings?|evenings?|afternoons?|weekends?|at night|on \w+days?)\b")
-# An answering machine's greeting (what a person never says to a caller).
 # A call screen (Google's, a carrier's) asks who is calling: a machine, left a message like a voicemail
 _SCREENING = _rx(r"\b(?:call )?screening service\b|\b(?:state|say) your name and (?:why|the reason|what|your "
                  r"business)\b|\b(?:record|say) your name (?:after|at) the (?:tone|beep)\b")
+# An answering machine's greeting (what a person never says to a caller).
 _VOICEMAIL = _rx(
     r"\b(?:leave|record) (?:me |us )?(?:a |your )?(?:brief |short )?(?:message|name and number|voicemail)\b"
     r"(?:.*\b(?:after|at) the (?:tone|beep))?",
@@ -1495,11 +1495,11 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
 _FACT_QUESTIONS = ("intent", "location", "timeline", "budget", "preapproved", "motivation", "has_agent")
 _NO_CONTENT = frozenset("uh um hmm like so ok okay yeah yes well i mean you know the a an and but oh hold on sorry "
                         "just that's it is was what wait".split())
-ANSWER_WORDS = 6
+_ANSWER_WORDS = 6
 
 
 def _said_something(turn: _Turn) -> bool:
-    return len([w for w in turn.tokens if w not in _NO_CONTENT]) >= ANSWER_WORDS
+    return len([w for w in turn.tokens if w not in _NO_CONTENT]) >= _ANSWER_WORDS
 
 
 _SOMEONE_ELSE_CALLS = re.compile(r"\b(?:lender|lender's|bank|bank's|loan officer|broker|agent|he|he's|she|she's|they|"
@@ -1613,8 +1613,8 @@ _BOTH_THINGS = re.compile(r"\b(?:the|a|an|our|my|his|her) (?:[\w']+ ){0,3}and (?
 
 
 def _intent_fact(c: str, expecting: str) -> Fact | None:
-    if expecting == "intent" and re.search(r"\bboth\b", c) and not _NEGATED.search(c[:c.index("both")]) \
-            and not _BOTH_THINGS.search(c[:c.index("both")]):
+    both = re.search(r"\bboth\b", c) if expecting == "intent" else None
+    if both and not _NEGATED.search(c[:both.start()]) and not _BOTH_THINGS.search(c[:both.start()]):
         return Fact("intent", "both", "both")  # "kind of both, we'd sell the condo first"
     buy, sell = _own(_BUY, c), _own(_SELL, c)
     if buy and sell:
@@ -2057,9 +2057,8 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"\b(?:haven't|hasn't|have not|has not|hadn't|didn't)\b(?: (?!but\b|so\b|and\b|maybe\b|"
                       r"probably\b)[\w']+){1,5}? (?:(?:in|for) (?:like |about |almost |over |nearly )?)?$")
 _TL_AGO = re.compile(r"^ (?:ago|back)\b")
-_A_MONTH = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
-                      r"december)\b")
-_A_SEASON = re.compile(r"\b(?:spring|summer|fall|autumn|winter)\b")
+_A_MONTH = re.compile(rf"\b(?:{'|'.join(_MONTH_NUMBERS)})\b")
+_A_SEASON = re.compile(rf"\b(?:{'|'.join(SEASON_STARTS)})\b")
 # A life event the time is said with, when nobody asked when they move
 _TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|retir\w*|married|wedding|starts?|starting|graduat\w*|surgery|"
                        r"probate)\b(?: (?!so\b|then\b|but\b|and\b)\w+){0,3} $")
