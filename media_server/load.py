@@ -1,8 +1,10 @@
 """How many calls a media worker can carry now, from what it measures rather than a fixed slot count.
 
-Measured every half second: the machine's CPU in use (every process's, so another program holding a core counts),
-this worker's own CPU per call, the event loop's lag, how long a transcription waits for Whisper, and the
-voice-to-voice time of the last minute's turns. The worker advertises the result in the slot registry
+Measured every half second: the machine's CPU in use (every process's, so another program holding a core counts;
+only processes named in MEDIA_LOAD_IGNORE_PIDS are left out: the simulated phone network of the demo and the voice
+benchmark stands for the world outside the machine, the callers and their phones), this worker's own CPU per
+call, the event loop's lag, how long a transcription waits for Whisper, and the voice-to-voice time of the last
+minute's turns. The worker advertises the result in the slot registry
 (apps.calls.slots) as its capacity, the number of calls it can carry in all; the dialer reserves only below it.
 The idea is LiveKit's worker load (a `load_fnc` in 0-1 and a `load_threshold` above which a worker takes no new
 jobs), turned into a count of calls: a worker over its threshold, or whose calls already answer late, takes no
@@ -17,8 +19,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from django.conf import settings
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 SAMPLE_SECONDS = 0.5
 CPU_SMOOTHING = 0.2  # weight of each half-second sample: about 2.5 s of memory for the machine's CPU
@@ -39,15 +44,52 @@ class LoadReading:
 
 
 def machine_cpu() -> tuple[float, float] | None:
-    """(busy, total) CPU time of the whole machine since boot, from /proc/stat; None where there is none."""
+    """(busy, total) CPU seconds of the whole machine since boot, all cores, from /proc/stat; less the CPU of the
+    processes in MEDIA_LOAD_IGNORE_PIDS (and their children), which stand for the world outside the machine.
+    None where there is no /proc/stat."""
     try:
         with open("/proc/stat") as stat:
-            fields = [float(value) for value in stat.readline().split()[1:]]
+            fields = [float(value) / CLOCK_TICKS for value in stat.readline().split()[1:]]
     except (OSError, ValueError):
         return None
     idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)  # idle + iowait
     total = sum(fields[:8])  # guest time is already counted in user
-    return total - idle, total
+    outside = sum(process_tree_cpu(pid) for pid in settings.MEDIA_LOAD_IGNORE_PIDS)
+    return total - idle - outside, total
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name; None once the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _descendants(pid: int) -> list[int]:
+    """The process's children, grandchildren… (a Celery worker's pool processes)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))):
+            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def process_tree_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process and its live descendants, with the children it has reaped; 0 for a
+    process that is gone."""
+    total = 0.0
+    for index, process in enumerate([pid, *_descendants(pid)]):
+        fields = _stat(process)
+        if fields:
+            # utime, stime (fields 14, 15 of stat); for the process itself also cutime, cstime (reaped children)
+            total += sum(int(value) for value in fields[11:15 if index == 0 else 13]) / CLOCK_TICKS
+    return total
 
 
 def usable_cores() -> int:

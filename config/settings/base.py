@@ -396,6 +396,9 @@ MEDIA_CPU_PER_CALL = env.float("MEDIA_CPU_PER_CALL", default=0.5)
 MEDIA_MAX_LOOP_LAG_MS = env.float("MEDIA_MAX_LOOP_LAG_MS", default=150)
 MEDIA_MAX_STT_WAIT_MS = env.float("MEDIA_MAX_STT_WAIT_MS", default=500)
 MEDIA_TARGET_P95_MS = env.float("MEDIA_TARGET_P95_MS", default=2000)
+# Processes on the worker's machine that stand for the world outside it (the demo's and the voice benchmark's
+# simulated phone network: the callers' voices and ears): their CPU is not counted as the machine's load.
+MEDIA_LOAD_IGNORE_PIDS = [int(pid) for pid in env.list("MEDIA_LOAD_IGNORE_PIDS", default=[]) if pid.strip()]
 MEDIA_WORKER_ALIVE_TIMEOUT = env.float("MEDIA_WORKER_ALIVE_TIMEOUT", default=2.0)
 # A call's stream token (apps.calls.streams) is good this long after the call is placed: ringing, then answer.
 MEDIA_STREAM_TOKEN_TTL_SECONDS = env.int("MEDIA_STREAM_TOKEN_TTL_SECONDS", default=CALL_RING_TIMEOUT_SECONDS + 120)

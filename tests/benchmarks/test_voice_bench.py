@@ -99,6 +99,15 @@ def test_it_finds_the_most_concurrent_calls_under_two_seconds():
     assert levels[3]["greeting_phone_ms"]["max"] == 3000  # each call's first reply at the phone is its greeting
 
 
+def test_a_level_admitted_by_load_says_how_many_calls_ran_at_once_and_how_long_the_dialer_waited():
+    """Four calls asked for at once; the worker took two, then one more as each ended (times in seconds)."""
+    calls = [CallFigures(i, "hot_buyer", placed_s=placed, in_progress_s=span) for i, (placed, span) in enumerate(
+        [(0.5, (8, 70)), (0.6, (9, 75)), (71, (78, 140)), (76, (83, 150))])]
+    summary = Level(4, calls, 160, {}, (0, 0, 0), (0, 0, 0)).summary()
+    assert summary["most_in_progress"] == 2
+    assert summary["dial_wait_s"]["max"] == 76  # the fourth call was placed as the first ended
+
+
 @pytest.mark.timeout(1800)
 def test_voice_bench_end_to_end(benchmark, tmp_path):
     """The whole benchmark on a stack of its own and a database of its own: one call, one comparison round."""

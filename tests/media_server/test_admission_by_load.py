@@ -8,6 +8,8 @@ media worker on the test Redis and blocks its event loop, as a stuck call would.
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 import time
 
@@ -15,7 +17,7 @@ import pytest
 
 from apps.calls.slots import SlotRegistry
 from media_server.call_worker import MediaWorker
-from media_server.load import SAMPLE_SECONDS, LoadMeter
+from media_server.load import SAMPLE_SECONDS, LoadMeter, process_tree_cpu, usable_cores
 from tests.media_server.pipeline.fakes import ScriptedSTT, ToneVoice
 from tests.waiting import until
 
@@ -128,3 +130,25 @@ def test_a_worker_whose_event_loop_is_blocked_advertises_no_room_and_takes_calls
 
     asyncio.run(run())
     assert seen_while_blocked == [(True, 0)]  # alive (its calls are not ended) but taking nothing
+
+
+def test_a_process_standing_for_the_world_outside_is_not_counted_against_the_calls(settings):
+    """The demo's simulated phone network (its callers' voices and ears) runs on the worker's machine; named in
+    MEDIA_LOAD_IGNORE_PIDS its CPU is left out of the machine's load, as a program that is not named is not."""
+    outside = subprocess.Popen([sys.executable, "-c", "while True: pass"])  # noqa: S603 (fixed argv)
+    try:
+        settings.MEDIA_LOAD_IGNORE_PIDS = []
+        counted = LoadMeter(8, cores=usable_cores(), read_process=lambda: 0.0)
+        ignored = LoadMeter(8, cores=usable_cores(), read_process=lambda: 0.0)
+        for _ in range(7):  # 3 s of readings, both meters on the same moments
+            counted.sample(0)
+            settings.MEDIA_LOAD_IGNORE_PIDS = [outside.pid]
+            ignored.sample(0)
+            settings.MEDIA_LOAD_IGNORE_PIDS = []
+            time.sleep(SAMPLE_SECONDS)
+        one_core = 1 / usable_cores()
+        assert counted.reading.load - ignored.reading.load == pytest.approx(one_core, abs=0.25 * one_core + 0.1)
+    finally:
+        outside.kill()
+        outside.wait()
+    assert process_tree_cpu(outside.pid) == 0.0  # gone: nothing to leave out, and no error

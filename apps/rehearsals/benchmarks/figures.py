@@ -29,6 +29,10 @@ class CallFigures:
     server_turns: list[dict] = field(default_factory=list)
     barge_in_ms: list[int] = field(default_factory=list)
     simulator_cpu_s: float | None = None  # as the network measured this call itself
+    # seconds from the level's start: the dialer placing the call (it waits while no media worker has room), and
+    # the call in progress (answered → ended)
+    placed_s: float | None = None
+    in_progress_s: tuple[float, float] | None = None
 
     @property
     def server_v2v_ms(self) -> list[int]:
@@ -82,6 +86,7 @@ class Level:
         system = self.cpu_s.get("media", 0.0) + self.cpu_s.get("web", 0.0)
         reported = [call.simulator_cpu_s for call in self.calls if call.simulator_cpu_s is not None]
         self_reported = round(sum(reported) / len(reported), 2) if reported else None
+        waits = [call.placed_s for call in self.calls if call.placed_s is not None]
         return {
             "concurrency": self.concurrency, "calls": len(self.calls), "turns": len(phone),
             "v2v_phone_ms": p50_p95(phone),
@@ -98,9 +103,25 @@ class Level:
             "celery_cpu_s_per_call": round(self.cpu_s.get("celery", 0.0) / count, 2),
             "simulator_cpu_s_per_call": {"process": round(self.cpu_s.get("phones", 0.0) / count, 2),
                                          "self_reported": self_reported},
+            "dial_wait_s": {"p50": _rounded(percentile(waits, 0.5)), "max": _rounded(max(waits, default=None))},
+            "most_in_progress": most_at_once([call.in_progress_s for call in self.calls if call.in_progress_s]),
             "outcomes": [call.outcome for call in self.calls], "met": sum(call.met for call in self.calls),
             "seconds": round(self.seconds, 1), "load_before": self.load_before, "load_after": self.load_after,
         }
+
+
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    """The most spans (start, end) open at one moment."""
+    edges = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans])  # an end before a start
+    most = open_now = 0
+    for _, step in edges:
+        open_now += step
+        most = max(most, open_now)
+    return most
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def max_concurrency_under(levels: list[dict], target_ms: int = TARGET_P95_MS) -> int | None:

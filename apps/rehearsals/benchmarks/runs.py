@@ -64,13 +64,33 @@ def from_rehearsal(results: list[CallResult]) -> list[CallFigures]:
 
 def run_level(campaign: Campaign, persona: Persona, concurrency: int, waves: int, pids: dict[str, int], *,
               timeout: float, progress: Callable[[str], None]) -> Level:
-    """N at once, `waves` × N calls in all (a call ending lets the next wave's call in)."""
-    load_before, clock, before = os.getloadavg(), time.monotonic(), cpu_snapshot(pids)
+    """N at once, `waves` × N calls in all (a call ending lets the next wave's call in): the campaign allows N;
+    a media worker admitting by load may take fewer, and the dialer then waits."""
+    load_before, clock, before, started = os.getloadavg(), time.monotonic(), cpu_snapshot(pids), timezone.now()
     rehearsal = rehearse(campaign, [persona], concurrency=concurrency, copies=concurrency * waves,
                          timeout=timeout, progress=progress)
     cpu = _delta(before, cpu_snapshot(pids))
     seconds, load_after = time.monotonic() - clock, os.getloadavg()
-    return Level(concurrency, from_rehearsal(rehearsal.results), seconds, cpu, load_before, load_after)
+    calls = from_rehearsal(rehearsal.results)
+    _timeline(calls, started)
+    return Level(concurrency, calls, seconds, cpu, load_before, load_after)
+
+
+def _timeline(calls: list[CallFigures], started) -> None:
+    """Each call's placing and its time in progress, in seconds from the level's start."""
+    def since(moment) -> float | None:
+        return None if moment is None else (moment - started).total_seconds()
+
+    rows = Call.objects.filter(pk__in=[call.call_id for call in calls if call.call_id]).values(
+        "pk", "placed_at", "answered_at", "ended_at")
+    by_id = {row["pk"]: row for row in rows}
+    for call in calls:
+        row = by_id.get(call.call_id)
+        if row is None:
+            continue
+        call.placed_s = since(row["placed_at"])
+        if row["answered_at"] and row["ended_at"]:
+            call.in_progress_s = (since(row["answered_at"]), since(row["ended_at"]))
 
 
 # --- the stock pipecat bot ------------------------------------------------------------------------------------

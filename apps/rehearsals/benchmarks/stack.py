@@ -19,9 +19,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from apps.core.management.commands.run_demo import free_port, wait_for_port
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+from apps.core.management.commands.run_demo import free_port, wait_for_port, with_outside
+from media_server.load import process_tree_cpu
 
 
 class StackError(Exception):
@@ -29,8 +28,9 @@ class StackError(Exception):
 
 
 class Stack:
-    def __init__(self, slots: int, stock: bool = False, log_dir: Path | None = None, stock_turn_stop_ms: int = 0):
-        self.slots, self.stock, self.stock_turn_stop_ms = slots, stock, stock_turn_stop_ms
+    def __init__(self, slots: int, stock: bool = False, log_dir: Path | None = None, stock_turn_stop_ms: int = 0,
+                 admission: str = "slots"):
+        self.slots, self.stock, self.stock_turn_stop_ms, self.admission = slots, stock, stock_turn_stop_ms, admission
         self.log_dir = log_dir or settings.VAR_DIR / "log"
         self.redis_port, self.web_port = free_port(), free_port()
         self.stock_port = free_port() if stock else None
@@ -40,7 +40,9 @@ class Stack:
     def env(self) -> dict[str, str]:
         env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0", "PYTHONUNBUFFERED": "1",
                "SIMULATED_NETWORK_WEB_URL": self.web_url, "MEDIA_SLOT_REGISTRY": "1",
-               "MEDIA_ADMISSION": "slots",  # a sweep level is that many calls at once, whatever the load
+               # slots: a sweep level is that many calls at once, whatever the load; load: the worker takes what
+               # it can carry (the simulated network's CPU left out, as run_demo does) and the dialer waits
+               "MEDIA_ADMISSION": self.admission,
                "HF_HUB_OFFLINE": "1"}  # pipecat's Whisper service must not look for a hub
         env.pop("CELERY_BROKER_URL", None)
         return env
@@ -66,8 +68,8 @@ class Stack:
             "web": [python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.web_port), "config.asgi:application"],
             "celery": [python, "-m", "celery", "-A", "config.celery_app", "worker", "-Q", "dialer,postcall",
                        "--concurrency", "2", "-n", f"bench-{self.web_port}@%h", "--loglevel", "WARNING"],
-            "media": [python, "manage.py", "media_worker", "--device", "cpu", "--slots", str(self.slots)],
             "phones": [python, "manage.py", "simulated_network"],
+            "media": [python, "manage.py", "media_worker", "--device", "cpu", "--slots", str(self.slots)],
         }
         if self.stock:
             commands["stock"] = [python, "manage.py", "bench_voice", "--serve-stock", str(self.stock_port),
@@ -79,8 +81,8 @@ class Stack:
         for name, command in self.commands().items():
             with (self.log_dir / f"bench-{name}.log").open("ab") as log_file:
                 self.children[name] = subprocess.Popen(  # noqa: S603 (our own fixed argv)
-                    command, env=self.env, stdout=log_file, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR,
-                    start_new_session=True)
+                    command, env=with_outside(self.env, name, self.children), stdout=log_file,
+                    stderr=subprocess.STDOUT, cwd=settings.BASE_DIR, start_new_session=True)
             if name == "redis" and not wait_for_port(self.redis_port):
                 raise StackError(f"Redis did not start; see {self.log_dir / 'bench-redis.log'}")
         if not wait_for_port(self.web_port, timeout=30):
@@ -107,41 +109,8 @@ class Stack:
 
 # --- CPU, from /proc -----------------------------------------------------------------------------------
 
-def _stat(pid: int) -> list[str] | None:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return None
-
-
-def _descendants(pid: int) -> list[int]:
-    """The process's children, grandchildren… (a Celery worker's pool processes)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (fields := _stat(int(entry.name))):
-            parents.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its live descendants, with the children it has reaped."""
-    total = 0.0
-    for index, process in enumerate([pid, *_descendants(pid)]):
-        fields = _stat(process)
-        if fields:
-            # utime, stime (fields 14, 15 of stat); for the process itself also cutime, cstime (reaped children)
-            ticks = sum(int(value) for value in fields[11:15 if index == 0 else 13])
-            total += ticks / CLOCK_TICKS
-    return total
-
-
 def cpu_snapshot(pids: dict[str, int]) -> dict[str, float]:
-    return {name: cpu_seconds(pid) for name, pid in pids.items()}
+    return {name: process_tree_cpu(pid) for name, pid in pids.items()}
 
 
 def wait_until(check, timeout: float, step: float = 0.5) -> bool:

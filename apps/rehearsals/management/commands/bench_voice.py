@@ -3,6 +3,7 @@ a stock pipecat bot built from pipecat's own services with the same models and a
 
     bench_voice --concurrency 1,2,4,8 --persona hot_buyer --calls-per-level 1
     bench_voice --compare-stock --persona hot_buyer --rounds 3
+    bench_voice --concurrency 4 --admission load --outside-load 1   # another program holds a core
     … --json for machine-readable output
 
 It starts its own stack (apps.rehearsals.benchmarks.stack: a private Redis, daphne, a Celery worker, a media
@@ -69,6 +70,11 @@ class Command(BaseCommand):
         parser.add_argument("--stock-turn-stop-ms", type=int, default=settings.END_OF_TURN_SILENCE_MS, metavar="MS",
                             help="also compare a stock bot whose Smart Turn ends an unfinished-sounding turn after MS "
                                  "of silence, as ours does (pipecat's default is 3 s); 0: pipecat's default only")
+        parser.add_argument("--admission", choices=("slots", "load"), default="slots",
+                            help="the media worker's admission: slots (a level is that many calls at once, the "
+                                 "default) or load (it takes what it can carry, and the dialer waits)")
+        parser.add_argument("--outside-load", type=int, default=0, metavar="CORES",
+                            help="busy-loop processes holding this many cores for the whole run (outside the stack)")
         parser.add_argument("--timeout", type=float, default=900, help="seconds allowed per level or call")
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
         parser.add_argument("--json-out", default="", metavar="PATH", help="also write the figures as JSON to PATH")
@@ -106,19 +112,29 @@ class Command(BaseCommand):
             call_command("migrate", verbosity=0)  # a fresh database (the benchmark's own, say)
             call_command("seed_demo", stdout=sys.stderr)
         stack = Stack(slots=max([*levels, 1]), stock=options["compare_stock"],
-                      stock_turn_stop_ms=options["stock_turn_stop_ms"])
+                      stock_turn_stop_ms=options["stock_turn_stop_ms"], admission=options["admission"])
         if not options["json"]:
             self.stdout.write(f"Starting the stack (private Redis on port {stack.redis_port}, daphne on "
                               f"{stack.web_port}, media worker with {stack.slots} slot(s)"
-                              f"{', the stock pipecat bot' if stack.stock else ''}; logs in {stack.log_dir}) …")
+                              f"{', the stock pipecat bot' if stack.stock else ''}; admission by "
+                              f"{stack.admission}; logs in {stack.log_dir}) …")
+            if options["outside_load"]:
+                self.stdout.write(f"{options['outside_load']} busy-loop process(es) hold "
+                                  f"{options['outside_load']} core(s) meanwhile")
             self.stdout.flush()
+        burners: list[subprocess.Popen] = []
         try:
             stack.start()
+            burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])  # noqa: S603 (fixed argv)
+                       for _ in range(options["outside_load"])]
             child = subprocess.run(self._argv(options, levels, stack), env=stack.env,  # noqa: S603 (our argv)
                                    cwd=settings.BASE_DIR, check=False)
         except StackError as exc:
             raise CommandError(str(exc)) from None
         finally:
+            for burner in burners:
+                burner.kill()
+                burner.wait()
             stack.stop()
         if child.returncode != 0:
             raise CommandError(f"the benchmark failed (exit {child.returncode}); logs in {stack.log_dir}")
@@ -129,7 +145,8 @@ class Command(BaseCommand):
                 "--persona", options["persona"], "--calls-per-level", str(options["calls_per_level"]),
                 "--barge-in-persona", options["barge_in_persona"], "--barge-in-calls", str(options["barge_in_calls"]),
                 "--rounds", str(options["rounds"]), "--timeout", str(options["timeout"]),
-                "--stock-turn-stop-ms", str(options["stock_turn_stop_ms"]),
+                "--stock-turn-stop-ms", str(options["stock_turn_stop_ms"]), "--admission", options["admission"],
+                "--outside-load", str(options["outside_load"]),
                 "--pids", ",".join(f"{name}={pid}" for name, pid in stack.pids.items())]
         if levels:
             argv += ["--concurrency", ",".join(map(str, levels))]
@@ -159,7 +176,8 @@ class Command(BaseCommand):
         try:
             [persona] = choose_personas(options["persona"])
             self._wait_for_stack(options)
-            report: dict = {"cores": os.cpu_count(), "load_at_start": os.getloadavg(), "persona": persona.name}
+            report: dict = {"cores": os.cpu_count(), "load_at_start": os.getloadavg(), "persona": persona.name,
+                            "admission": options["admission"], "outside_load_cores": options["outside_load"]}
             if levels:
                 summaries = []
                 for level in levels:
@@ -216,7 +234,10 @@ class Command(BaseCommand):
         write, heading = self.stdout.write, self.style.MIGRATE_HEADING
         load = report["load_at_start"]
         write(heading(f"\nVoice-to-voice at the simulated phone, persona {report['persona']}, {report['cores']} cores "
-                      f"(load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})"))
+                      f"(load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}), admission by "
+                      f"{report.get('admission', 'slots')}"
+                      + (f", {report['outside_load_cores']} core(s) held by another program"
+                         if report.get("outside_load_cores") else "")))
         if report.get("levels"):
             self._levels_table(report["levels"])
             held = report["max_concurrent_p95_under_2s"]
@@ -233,13 +254,15 @@ class Command(BaseCommand):
         write(f"load average at end {end[0]:.2f} {end[1]:.2f} {end[2]:.2f}")
 
     def _levels_table(self, levels: list[dict]) -> None:
-        columns = ("at once", "calls", "turns", "v2v p50", "v2v p95", "hello max", "endpoint", "STT", "agent",
-                   "TTS 1st", "transport", "barge p50", "sys CPU/call", "sim CPU/call", "load 1m")
+        columns = ("at once", "calls", "most on", "dial wait", "turns", "v2v p50", "v2v p95", "hello max", "endpoint",
+                   "STT", "agent", "TTS 1st", "transport", "barge p50", "sys CPU/call", "sim CPU/call", "load 1m")
         self.stdout.write("  ".join(f"{title:>9}" for title in columns))
         for level in levels:
             split, phone, cpu = level["split_p50_ms"], level["v2v_phone_ms"], level["system_cpu_s_per_call"]
             greeting = level.get("greeting_phone_ms") or {}
-            cells = (level["concurrency"], level["calls"], level["turns"], _ms(phone["p50"]), _ms(phone["p95"]),
+            wait = (level.get("dial_wait_s") or {}).get("max")
+            cells = (level["concurrency"], level["calls"], level.get("most_in_progress", DASH),
+                     DASH if wait is None else f"{wait:.0f} s", level["turns"], _ms(phone["p50"]), _ms(phone["p95"]),
                      _ms(greeting.get("max")), _ms(split["endpointing"]), _ms(split["STT"]), _ms(split["agent"]),
                      _ms(split["TTS first audio"]),
                      _ms(split["transport"]), _ms(level["barge_in_stop_ms"]["p50"]), f"{cpu['total']:.1f} s",
@@ -248,7 +271,9 @@ class Command(BaseCommand):
         methods = sorted({level["transport_method"] for level in levels})
         self.stdout.write(f"(ms; stages are p50 over the server's turns; transport = phone minus server, "
                           f"{' / '.join(methods)}; hello max = the slowest first answer to a lead's hello; "
-                          f"sys CPU = media worker + daphne; sim CPU = the simulated network process, apart; "
+                          f"most on = the most calls in progress at once; dial wait = the longest a call waited "
+                          f"to be placed; sys CPU = media worker + daphne; sim CPU = the simulated network process, "
+                          f"apart; "
                           f"{DASH} = not recorded)")
 
     def _compare_table(self, compare: dict) -> None:
