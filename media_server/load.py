@@ -159,7 +159,12 @@ class LoadMeter:
             capacity = calls
         else:
             room = self.cores * self.threshold - busy
-            capacity = calls + max(0, math.floor(room / self.cpu_per_call))
+            more = max(0, math.floor(room / self.cpu_per_call))
+            if not calls and not more and self.cores - busy >= self.cpu_per_call:
+                # The threshold is headroom for many calls. A worker with none takes one while a free share of the
+                # cores carries it: else a machine with another program on a core would serve nobody at all.
+                more = 1
+            capacity = calls + more
             if capacity == calls:
                 why = f"CPU {busy:.1f} of {self.cores} cores in use (threshold {self.threshold:.0%})"
         self.reading = LoadReading(capacity=min(self.slots, capacity), load=round(min(1.0, busy / self.cores), 3),

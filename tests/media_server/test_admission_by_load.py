@@ -65,6 +65,16 @@ def test_another_program_holding_a_core_leaves_room_for_fewer_calls():
     assert reading.capacity == 1 and "CPU" in reading.why  # it carries that call, and takes no other
 
 
+def test_a_worker_with_no_calls_takes_one_while_a_free_share_of_the_cores_carries_it():
+    machine = Machine(cores=2)
+    meter = machine.meter()
+    machine.busy = 1.3  # another program on a core, and the services beside the worker: under the threshold's 1.7
+    assert machine.run(meter, calls=0).capacity == 1  # 0.7 of a core is free: one call (0.5) fits, not two
+    machine.busy = 1.6
+    reading = machine.run(meter, calls=0)
+    assert reading.capacity == 0 and "CPU" in reading.why  # 0.4 free: not even one
+
+
 def test_a_call_costs_what_this_worker_measured_not_the_prior():
     machine = Machine(cores=4)
     meter = machine.meter(slots=16, cpu_per_call=0.5)

@@ -159,7 +159,9 @@ class Command(BaseCommand):
         self.stdout.flush()
         return subprocess.Popen(  # noqa: S603 (our own fixed argv)
             [python, "manage.py", "rehearse", "demo", "--concurrency", str(concurrency), "--wait-for-stack", "120",
-             "--timeout", "1200"],  # twenty personas, two at a time: ten minutes or more on a loaded 2-core box
+             # twenty personas, two at a time: about 13 minutes on a quiet 2-core box; on a busy one the worker
+             # takes one call at a time (admission by load) and the rehearsal takes longer rather than calls late
+             "--timeout", "2400"],
             env=env, cwd=settings.BASE_DIR, start_new_session=True)
 
     def _banner(self, web_port: int, flower_port: int, redis_port: int, log_dir) -> None:
