@@ -27,7 +27,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 SAMPLE_SECONDS = 0.5
 CPU_SMOOTHING = 0.2  # weight of each half-second sample: about 2.5 s of memory for the machine's CPU
-PER_CALL_SMOOTHING = 0.05  # ~10 s: a call's CPU swings between Whisper's bursts and the agent talking
+PER_CALL_SMOOTHING = 0.02  # ~25 s: a call's CPU swings between Whisper's bursts, the agent talking and listening
 MIN_CPU_PER_CALL = 0.05  # cores: below it a few quiet seconds would promise too much
 LAG_WINDOW_SECONDS = 10
 STT_WAIT_WINDOW_SECONDS = 30
@@ -130,7 +130,8 @@ class LoadMeter:
         self._lags: deque[tuple[float, float]] = deque()
         self._stt_waits: deque[tuple[float, float]] = deque()
         self._turns: deque[tuple[float, float]] = deque()
-        self._busy_cores: float | None = None
+        self._busy_cores: float | None = None  # the machine's CPU in use, in cores (smoothed)
+        self._own_cores: float | None = None  # this worker's share of it
         self._last: tuple[float, tuple[float, float] | None, float] | None = None  # (when, machine, process)
         self.reading = LoadReading(capacity=slots, load=0.0, cpu_per_call=self.cpu_per_call)
         self.read_at = clock()
@@ -154,19 +155,23 @@ class LoadMeter:
         now = self.clock()
         self._measure_cpu(now, calls)
         busy = self._busy_cores or 0.0
+        others = max(0.0, busy - (self._own_cores or 0.0))  # every process's CPU but this worker's
         why = self._why_full(now, calls)
         if why:
             capacity = calls
         else:
-            room = self.cores * self.threshold - busy
-            more = max(0, math.floor(room / self.cpu_per_call))
-            if not calls and not more and self.cores - busy >= self.cpu_per_call:
-                # The threshold is headroom for many calls. A worker with none takes one while a free share of the
-                # cores carries it: else a machine with another program on a core would serve nobody at all.
-                more = 1
-            capacity = calls + more
+            # Each call counts at what a call costs on average, not at what the calls held use this half second: a
+            # call that is ringing, greeting or listening uses little, and counted as it is would let the dialer
+            # send more calls than the worker can serve once they all talk.
+            carried = math.floor((self.cores * self.threshold - others) / self.cpu_per_call)
+            if not carried and self.cores - others >= self.cpu_per_call:
+                # The threshold is headroom for many calls. A worker takes one while a free share of the cores
+                # carries it: else a machine with another program on a core would serve nobody at all.
+                carried = 1
+            capacity = max(calls, carried)
             if capacity == calls:
-                why = f"CPU {busy:.1f} of {self.cores} cores in use (threshold {self.threshold:.0%})"
+                why = (f"CPU: {others:.1f} of {self.cores} cores used by others, {calls} call(s) at "
+                       f"{self.cpu_per_call:.2f} each (threshold {self.threshold:.0%})")
         self.reading = LoadReading(capacity=min(self.slots, capacity), load=round(min(1.0, busy / self.cores), 3),
                                    cpu_per_call=round(self.cpu_per_call, 3), why=why)
         self.read_at = now
@@ -182,6 +187,9 @@ class LoadMeter:
                 busy = share * self.cores
                 self._busy_cores = busy if self._busy_cores is None else (
                     self._busy_cores + CPU_SMOOTHING * (busy - self._busy_cores))
+                own_cores = (own - own_then) / seconds if seconds > 0 else 0.0
+                self._own_cores = own_cores if self._own_cores is None else (
+                    self._own_cores + CPU_SMOOTHING * (own_cores - self._own_cores))
             if calls and seconds > 0:
                 per_call = max(MIN_CPU_PER_CALL, (own - own_then) / seconds / calls)
                 self.cpu_per_call += PER_CALL_SMOOTHING * (per_call - self.cpu_per_call)

@@ -63,11 +63,16 @@ _REWRITES = {
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
     "yah": "yeah", "ya": "yeah", "mmhm": "yes", "mhmm": "yes", "uhhuh": "yes",
     "realtors": "realtor", "e-mail": "email", "pre-approved": "preapproved",
+    # as speech-to-text mishears them
+    "realter": "realtor", "realators": "realtor", "realator": "realtor", "morgage": "mortgage", "mortage": "mortgage",
+    "morgages": "mortgages", "preproved": "preapproved", "prequal": "prequalified",
 }
 _PAIRS = {("a", "m"): "am", ("p", "m"): "pm",
           ("uh", "huh"): "yes", ("mm", "hmm"): "yes", ("mm", "hm"): "yes", ("m", "hm"): "yes",
           ("e", "mail"): "email", ("pre", "approved"): "preapproved",
-          ("pre", "approval"): "preapproval", ("pre", "qualified"): "prequalified", ("a", "i"): "ai"}
+          ("pre", "approval"): "preapproval", ("pre", "qualified"): "prequalified", ("a", "i"): "ai",
+          ("real", "tor"): "realtor", ("real", "tors"): "realtor", ("real", "ter"): "realtor",
+          ("pre", "proved"): "preapproved", ("pre", "qual"): "prequalified", ("pre", "qualed"): "prequalified"}
 # Dropped g's, as Whisper writes casual speech ("callin'", "lookin"): the -ing forms the rules read.
 _G_DROPPED = {word[:-1]: word for word in (
     "calling", "texting", "bothering", "ringing", "harassing", "contacting", "looking", "buying", "selling",
@@ -107,6 +112,7 @@ _IS_AFTER = {*"one two three four five six seven eight nine ten eleven twelve no
 _ONE_AFTER = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",
               "morning", "afternoon", "evening", "early", "earlier", "later", "late", "other", "first", "second"}
 _FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh"}
+_FILLER_SOUND = re.compile(r"u+h+m*|u+m+|e+h+|a+h+|h+m+|m{2,}|e+r+m+")  # "ehh", "hmmm", "ummm", as drawn out
 _WH = {"what", "who", "how", "where", "when", "why", "which", "that"}
 
 
@@ -122,7 +128,7 @@ def _normalise(text: str) -> list[str]:
                 out.append(pair)
                 i += 2
                 continue
-        if t in _FILLERS:
+        if t in _FILLERS or _FILLER_SOUND.fullmatch(t):
             i += 1
             continue
         if t == "you" and i + 1 < len(raw) and raw[i + 1] == "know" and not (out and out[-1] in (
@@ -182,7 +188,8 @@ class _Turn:
 
 _LEAD = (r"^(?:(?:oh|well|so|and|but|like|hey|ok|cool|yeah|yes|um|uh|eh|hmm|i mean|look|listen|sorry|excuse me|"
          r"please|sir|ma'am) )*")
-_REMOVE = r"(?:take|taken|remove|removed|delete|deleted|erase|erased|scratch|cross|drop|purge|wipe|get|scrub)"
+_REMOVE = (r"(?:take|taken|took|taking|remove|removed|removing|delete|deleted|deleting|erase|erased|scratch|cross|drop|"
+           r"purge|wipe|get|getting|scrub)")
 _WHOM = (r"(?:me|us|her|him|them|it|that|this|here|my (?:\w+ )?(?:number|name|info|information|details|contact|phone|"
          r"cell)|this (?:\w+ )?(?:number|phone|line)|(?:my|our) (?:\w+'s|family's) (?:number|phone|cell|line))")
 _WHOM_NUMBER = r"(?:my|this|our|the) (?:\w+ )?(?:number|name|info|information|details|phone number|cell number)"
@@ -327,6 +334,9 @@ _OPT_OUT = _rx(
 # number, another channel with calls allowed ("take me off the email list but calls are fine").
 _NOT_OPT_OUT = re.compile(
     r"\b(?:not|never been|never was|isn't|aren't) (?:on|in) (?:any|the|a|your|no)(?: \w+){0,3}? (?:list|registry)\b|"
+    # what someone else did ("the listing expired and she quit calling")
+    r"\b(?:she|he|they|the agent|our agent|my agent|the realtor|the lender|the bank)(?: just| finally| eventually| "
+    r"never| kind of| sort of)? (?:quit|stopped|ceased) (?:calling|contacting|texting|returning)\b|"
     # the registry named as a fact, then leave given in the same breath ("we're on it for the solar guys, but go ahead")
     r"\b(?:(?:national|federal) )?(?:do not call|dnc|no call)(?: \w+){0,2}? (?:list|registry|thing)\b(?=.*\b(?:but|"
     r"though|anyway|nah)\b.*\b(?:go ahead|you're (?:good|fine|ok|okay)|(?:this|that|it|you)(?:'s| is| are) (?:fine|ok|"
@@ -661,8 +671,9 @@ _OBJECTIONS = [
         rf"working)(?: up)?(?: with| on with)? (?:an?|our|my|another|the|one) ?(?:\w+ )?{_AGENT_NOUN}",
     )),
     ("just_looking", _rx(
-        r"\bjust (?:kind of |sort of |really |mostly )?(?:looking(?! to (?:buy|rent|sell|get|move|find|purchase| for a)"
-        r"| at rentals)|browsing|scrolling|curious|checking|seeing|"
+        r"\bjust (?:kind of |sort of |really |mostly )?(?:looking(?! to (?:buy|rent|sell|get|move|find|purchase)"
+        r"| for (?:a|an|some) (?:rental|place to rent|apartment|lease)| at rentals)|browsing|scrolling|curious|"
+        r"checking|seeing|"
         r"getting (?:started|an idea|a feel)|window shopping|"
         r"kicking (?:the )?tires|researching|poking around|starting to look|looking around|dreaming)\b",
         r"\b(?:only|simply) (?:looking|browsing)\b", r"\bnot (?:quite |really |even )?ready(?: yet)?\b",
@@ -915,8 +926,11 @@ _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|b
                   r"(?:looking for|find|get|move into) (?:a|an|our|my) (?:new |bigger |smaller )?(?:house|home|place|"
                   r"condo|property|townhouse|townhome)|"
                   r"(?:looking for|find|get|want|need|picking up|pick up) (?:a couple |a few |some |more |another |"
-                  r"two |three |a )?(?:duplex|duplexes|triplex|triplexes|fourplex|fourplexes|rentals?|"
-                  r"rental propert\w*|investment propert\w*|multi ?family|multifamily|flips?|fixer uppers?))\b")
+                  r"two |three |a )?(?:duplex|duplexes|triplex|triplexes|fourplex|fourplexes|"
+                  r"rental propert\w*|investment propert\w*|multi ?family|multifamily|flips?|fixer uppers?)|"
+                  # "a rental" alone is a home to rent ("just looking for a rental"); more of them, an investor's
+                  r"(?:looking for|find|get|want|need|picking up|pick up) (?:a couple |a few |some |more |another |"
+                  r"two |three )?rentals?)\b")
 _SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|fsbo|for sale by owner|unload|offload|"
                    r"(?:has|have|needs|need|got|gotta) to be sold|"
                    r"(?:current|old|our|my) (?:one|house|home|place|condo) (?:needs|has|got) to go|"
