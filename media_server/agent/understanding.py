@@ -610,6 +610,9 @@ _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd) (?:re
                              r"contact you)\b|"
                              r"\bbefore (?:we|i) (?:meet|talk|sit down|sign) with (?:anyone|anybody|an agent|someone|"
                              r"you)\b")
+# "just looking to buy", "only looking for a rental": looking for something is a plan, not browsing
+_LOOKING_FOR_SOMETHING = (r"(?! to (?:buy|rent|sell|get|move|find|purchase)| for (?:a|an|some) (?:rental|place to rent|"
+                          r"apartment|lease)| at rentals)")
 _OBJECTIONS = [
     ("not_interested", _rx(
         r"\b(?:not|no longer|never been|isn't|aren't|ain't) (?:really |even |at all |that |very |too )?interested\b",
@@ -671,12 +674,12 @@ _OBJECTIONS = [
         rf"working)(?: up)?(?: with| on with)? (?:an?|our|my|another|the|one) ?(?:\w+ )?{_AGENT_NOUN}",
     )),
     ("just_looking", _rx(
-        r"\bjust (?:kind of |sort of |really |mostly )?(?:looking(?! to (?:buy|rent|sell|get|move|find|purchase)"
-        r"| for (?:a|an|some) (?:rental|place to rent|apartment|lease)| at rentals)|browsing|scrolling|curious|"
-        r"checking|seeing|"
+        r"\bjust (?:kind of |sort of |really |mostly )?(?:looking" + _LOOKING_FOR_SOMETHING + "|browsing|scrolling|"
+        r"curious|checking|seeing|"
         r"getting (?:started|an idea|a feel)|window shopping|"
         r"kicking (?:the )?tires|researching|poking around|starting to look|looking around|dreaming)\b",
-        r"\b(?:only|simply) (?:looking|browsing)\b", r"\bnot (?:quite |really |even )?ready(?: yet)?\b",
+        r"\b(?:only|simply) (?:looking" + _LOOKING_FOR_SOMETHING + r"|browsing)\b",
+        r"\bnot (?:quite |really |even )?ready(?: yet)?\b",
         r"\bwindow shopping\b", r"\bearly stages?\b", _DEFERS_MEETING.pattern, r"\bfor fun\b",
         r"\bno real (?:timeline|plans?|rush)\b",
         r"\b(?:was|am|i'm) (?:only|just) curious\b", r"\bwasn't (?:serious|really looking)\b",
@@ -850,8 +853,10 @@ _ASKS_BACK = _rx(
     r"\b(?:is|are|does|would|will) (?:that|this|it|there|they) (?:\w+ ){0,3}?(?:realistic|okay|ok|normal|possible|"
     r"the same(?: thing)?|a difference|different|true|free|a fee|a charge|doable|a problem|an issue|enough|"
     r"too (?:much|low|high))\b",
-    r"\b(?:do|did|can|could|would) (?:you|y'all|she|he|dana|they) (?:know|tell me|say|recommend|suggest|think)\b"
-    r"(?! (?:that|so)\b)",
+    r"\b(?:do|does|did|can|could|would) (?:you|y'all|she|he|dana|they) (?:know|tell me|say|recommend|suggest|"
+    r"think)\b(?! (?:that|so)\b)",
+    # about the person they would meet: "is dana a real person or another ai"
+    r"\b(?:is|are) (?:dana|she|he|they|your agent|the agent|\w+) (?:a )?(?:real|actual|live) (?:person|people|human)\b",
     r"\b(?:how long|how much|how many)(?: \w+){0,4} (?:does|do|would|will|is|are|take|cost|gonna)\b",
     r"\bis (?:this|it|that) (?:gonna|going to) (?:take|cost|be)\b",
     # about the agent they would meet ("can she come look at the house", "is he the one who'd show us homes")
@@ -892,6 +897,10 @@ _DENY = _rx(
     r"get into (?:that|it))\b",
     r"\b(?:rather|prefer to) keep (?:that|it) (?:to (?:myself|ourselves)|private)\b",
     r"\bnot comfortable (?:saying|sharing|giving)\b",
+    # "i don't really have one yet" to a price range, an agent or a lender: there is none
+    _LEAD + r"(?:(?:honestly|actually) )?(?:i|we) (?:(?:honestly|really|actually) )?(?:don't|do not) "
+    r"(?:really |actually |even )?have (?:one|any|a "
+    r"(?:number|budget|price|range|figure))(?: yet| right now| in mind| at the moment)?$",
 )
 _GO_AHEAD = re.compile(r"\b(?:go ahead|go on|fire away|shoot|carry on|keep going|i'm listening)(?: then| please)?$")
 # A yes with a limit on it ("yeah but i'm driving so keep it short", "sure, only got like two minutes", "i'm at work
@@ -1029,7 +1038,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                  r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up(?! (?:to|north|there|here|closer|near))|"
                  r"anything bigger|"
                  r"too small)\b"),
-    ("investment", r"\b(?:invest\w*|rentals?(?! not)(?: (?:property|properties|income|units?))?|flip\w*|airbnb|"
+    ("investment", r"\b(?:invest\w*|(?<!looking for a )(?<!need a )(?<!want a )(?<!find a )(?<!into a )(?<!in a )"
+                   r"rentals?(?! not)(?: (?:property|properties|income|units?))?|flip\w*|airbnb|"
                    r"income propert\w*|cash flow|portfolio|(?:more|few|couple) (?:more )?doors|multi ?family|duplex\w*|"
                    r"1031|ten thirty one|"
                    r"fourplex|short term rental|str)\b"),
@@ -1116,7 +1126,7 @@ _TL_IN = re.compile(rf"\b(?:in|within|about|around|maybe|probably|like|next|anot
 _TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |like |hopefully |i'd say |i think |idk |"
                       rf"i dunno |dunno |i don't know |not sure |honestly |hmm |oh |(?:no|not) (?:any ?time|time) soon "
                       rf"|not (?:soon|right away|yet) )*{_AMOUNT}\s+{_TL_UNIT}\b")
-_TL_ASAP = re.compile(r"\b(?:asap|a s a p|as soon as (?:humanly )?(?:possible|we can|i can)|right away|"
+_TL_ASAP = re.compile(r"\b(?:asap|a s a p|(?:as )?soon as (?:humanly )?(?:possible|we can|i can)|right away|"
                       r"(?<!me )(?<!us )(?<!it )(?<!this )immediately|yesterday|"
                       r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month|(?:the )?sooner the "
                       r"better|as fast as (?:possible|we can|i can))\b")
@@ -2029,7 +2039,15 @@ def _has_agent(c: str, expecting: str) -> Fact | None:
     return None
 
 
+# "we did a pre qual online, does that count": not sure what they have, so nothing is stored and the question stands
+_PRE_UNSURE = re.compile(r"\b(?:does|would|will) (?:that|this|it) (?:count|work|qualify|be enough)\b|"
+                         r"\b(?:is|isn't) (?:that|this|it) (?:the same|enough|good enough)\b|"
+                         r"\b(?:what's|whats|what is|is there) (?:the |a )?difference\b")
+
+
 def _preapproved(c: str, expecting: str) -> Fact | None:
+    if _PRE_UNSURE.search(c):
+        return None
     for value, pattern in (("cash", _PRE_CASH), ("no", _PRE_LAPSED), ("no", _PRE_INTENDS),
                            ("in_progress", _PRE_PROGRESS), ("no", _PRE_NO),
                            ("yes", _PRE_YES)):
@@ -2076,6 +2094,9 @@ _A_SEASON = re.compile(rf"\b(?:{'|'.join(SEASON_STARTS)})\b")
 # A life event the time is said with, when nobody asked when they move
 _TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|retir\w*|married|wedding|starts?|starting|graduat\w*|surgery|"
                        r"probate)\b(?: (?!so\b|then\b|but\b|and\b)\w+){0,3} $")
+# the move tied to the event: "whenever my husband retires, which is june of next year"
+_TL_TIED = re.compile(r"\b(?:whenever|once|as soon as|after|when)(?: [\w']+){0,3}? (?:retir\w*|graduat\w*|"
+                      r"gets? married|marry|starts?|finish\w*|is born|comes?)\b")
 _TL_MOVE = re.compile(r"\b(?:move|moving|moved|movers|moving truck|relocate|relocating|be in|be out|settled|"
                       r"so(?= (?:like|probably|maybe|hopefully|ideally|i guess|i'd say) )|"
                       r"in a new (?:place|house|home))\b")
@@ -2092,11 +2113,14 @@ _MONTH_CUES = r"(?:(?:end|beginning|start|middle) of |early |late |mid |by |in |
               r"about |till |until |after |before |come |this |next )"
 _TL_BARE_MONTH = re.compile(rf"\b{_MONTH_CUES}?(january|february|march|april|june|july|august|september|october|"
                             rf"november|december)\b|\b{_MONTH_CUES}(may)\b|"  # "may" only with a cue: "may i ask"
-                            r"\b(may)\b(?= (?:maybe|probably|hopefully|or june|ish|at the latest|ideally|"
+                            r"\b(may)\b(?= (?:maybe|probably|hopefully|or june|ish|at the latest|ideally|of next year|"
                             r"\d{1,2}(?:st|nd|rd|th)?)\b| ?$)")
 _TL_SEASON_ANY = re.compile(r"\b(?:(next|this|in the|by|by the|by next|around|early|late|in|come|until|till|"
                             r"before|after|this coming|over the|during the|probably|maybe|like|sometime in)\s+)?"
                             r"(spring|summer|fall|autumn|winter)(?: of (next year|this year|20\d\d))?\b")
+# a month said with next year or a season of it: "june of next year", "next spring, like march or april"
+_TL_OF_NEXT_YEAR = re.compile(r"^ (?:of |in )?next year\b")
+_TL_NEXT_BEFORE = re.compile(r"\bnext (year|spring|summer|fall|autumn|winter)\b(?: [\w']+){0,4} $")
 _TL_YEARS_RANGE = re.compile(r"\b(?:an?|another|one) (year|month)s? or (two|three|so)\b")
 
 
@@ -2114,7 +2138,7 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     # the fall" ties the move to it); asked when, an event's time is the answer only when it is the only time said
     # ("i start april 6 so asap": asap)
     moves = [c for c in candidates if not _TL_EVENT.search(s[max(0, c[0] - 30):c[0]])
-             or _HOME_WORDS.search(s[:c[0]])]
+             or _HOME_WORDS.search(s[:c[0]]) or _TL_TIED.search(s[:c[0]])]
     candidates = moves if expecting != "timeline" or moves else candidates
     if not candidates:
         return None
@@ -2182,13 +2206,23 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
             day = 15 if "end" in m.group(0) else 1
             yield m.start(), m.end(), _months_until(now, dt.date(today.year, 12, day)), m.group(0)
     for m in _TL_NEXT_YEAR.finditer(s):
-        if not _TL_AFTER_HOLIDAYS.search(m.group(0)) and "end of next year" not in s:
+        # "june of next year", "next year in april": the month says when in it
+        month_said = (re.search(rf"{_A_MONTH.pattern} (?:of |in )?$", s[:m.start()])
+                      or re.match(rf" (?:(?:in|around|like|probably|maybe|by|early|late|mid) )*{_A_MONTH.pattern}",
+                                  s[m.end():]))
+        if not _TL_AFTER_HOLIDAYS.search(m.group(0)) and "end of next year" not in s and not month_said:
             yield m.start(), m.end(), _months_until(now, dt.date(today.year + 1, 1, 1)), m.group(0)
     for m in _TL_MONTH.finditer(s):
         yield m.start(), m.end(), 1 if m.group(1) == "next" else 0, m.group(0)
     for m in _TL_BARE_MONTH.finditer(s):
         month = _MONTH_NUMBERS[m.group(1) or m.group(2) or m.group(3)]
         year = today.year + (1 if month < today.month or "next" in m.group(0) and month <= today.month else 0)
+        said_with = _TL_NEXT_BEFORE.search(s[max(0, m.start() - 40):m.start()])
+        if _TL_OF_NEXT_YEAR.match(s[m.end():]) or (said_with and said_with.group(1) == "year"):
+            year = today.year + 1
+        elif said_with:  # the month narrows that season: its year
+            season = _season_day(today, said_with.group(1), "next", "")
+            year = season.year + (1 if season.month == 12 and month < 6 else 0)
         day = 15 if m.group(0).startswith(("mid", "middle", "end of", "late")) else 1  # "end of May": mid-May
         target = dt.date(year, month, day)
         if m.group(0).startswith("before ") and target > today:

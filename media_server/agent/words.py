@@ -453,6 +453,10 @@ def _in_scale_of_the_others(found: list[Money], bare_units: list[Money]) -> list
 _HUNDREDS = {"low": 0, "lower": 0, "mid": 50_000, "middle": 50_000, "high": 75_000, "upper": 75_000}
 
 
+# "the low fours": a price band in hundreds of thousands, named by its first digit
+_UNITS_SAID_AS_HUNDREDS = {"twos": 2, "threes": 3, "fours": 4, "fives": 5, "sixes": 6, "sevens": 7, "eights": 8,
+                           "nines": 9}
+
 _HELD = "uh"  # a filler the agent's tokens never hold (they are dropped before): keeps a folded word's place
 
 
@@ -464,6 +468,8 @@ def _money_idioms(tokens: list[str]) -> list[str]:
         nxt = tokens[i + 1:i + 3]
         if word in _HUNDREDS and len(nxt) == 2 and nxt[0] in _UNITS and nxt[1] in ("hundreds", "hundred's"):
             out[i:i + 3] = [str(_UNITS[nxt[0]] * 100 + _HUNDREDS[word] // 1000), "thousand", "dollars"]
+        elif word in _HUNDREDS and nxt and nxt[0] in _UNITS_SAID_AS_HUNDREDS:  # "mid threes to low fours"
+            out[i:i + 2] = [str(_UNITS_SAID_AS_HUNDREDS[nxt[0]] * 100 + _HUNDREDS[word] // 1000), "thousand"]
         elif word == "one" and nxt and nxt[0] in _UNITS and "million" in tokens[max(0, i - 4):i] \
                 and (len(tokens) == i + 2 or tokens[i + 2] not in _SCALES and tokens[i + 2] != "hundred"):
             out[i:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million"]  # "a million, maybe one one": 1,100,000

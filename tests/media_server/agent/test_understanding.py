@@ -1166,3 +1166,39 @@ def test_months_are_counted_by_the_calendar_as_people_count_them():
     facts = {f.name: f.value for f in understand("we want to move in may", now=end_of_march,
                                                  expecting="timeline").facts}
     assert facts == {"timeline": 2}
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    # a removal asked for in the past tense of politeness; someone else who stopped calling is no opt-out
+    ("we would be grateful if you took my number off of your lists", "intent", "opt_out", {}),
+    ("our last agent stopped callin once the listing lapsed", "has_agent", "inform", {"has_agent": False}),
+    # words as speech-to-text splits or misspells them; a filler drawn out
+    ("yeah we signed with a real tor last month", "has_agent", "objection", {"has_agent": True}),
+    ("hmmm nope", "preapproved", "deny", {"preapproved": "no"}),
+    # a rental to live in is renting; more rentals are an investor's purchase
+    ("im only looking for a rental for now", "intent", "inform", {"intent": "rent"}),
+    ("we want to pick up a couple more rentals", "intent", "inform", {"intent": "buy", "motivation": "investment"}),
+    # a price band named by its first digit; not knowing what a pre-qualification is worth stores nothing
+    ("low threes to maybe mid fours", "budget", "inform", {"budget": 300000, "budget_high": 450000}),
+    ("the bank prequalified us is that the same thing", "preapproved", "question", {}),
+    ("we honestly dont have one yet", "budget", "deny", {}),
+])
+def test_fresh13s_classes_in_other_words(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    read = {f.name: f.value for f in understood.facts}
+    read.update({f"{f.name}_high": f.high for f in understood.facts if getattr(f, "high", None)})
+    assert read == facts
+
+
+@pytest.mark.parametrize(("text", "months"), [
+    ("not before next spring, probably april", 13),  # next spring said in March: a year on, and April of it
+    ("next summer, like july", 4),  # said in March: the coming summer
+    ("sometime around april of next year", 13),
+    ("as soon as she graduates, which is may of next year", 14),  # the move tied to the event: its date
+    ("soon as we can honestly", 0),
+])
+def test_a_month_said_with_next_year_or_next_season_is_next_years(text, months):
+    march = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZONE)
+    facts = {f.name: f.value for f in understand(text, now=march, expecting="timeline").facts}
+    assert facts.get("timeline") == months
