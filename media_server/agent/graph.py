@@ -533,7 +533,11 @@ class AgentGraph:
                                       and state.get("misses", 0) >= 2):
                 return self._book(state, replies)
             if intent in ("repeat", "unclear") and not when:
-                return {"replies": [state.get("question") or replies.say("repeat")]}  # the read-back again
+                # the read-back again: the same time and person, in the words of a read-back not said yet
+                chosen = state["chosen"]
+                spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(chosen["starts_at"]))
+                text = replies.say("read_back", slot=spoken, human=chosen["agent_name"])
+                return {"replies": [text], "question": text}
             if not when:
                 return self._ask_time(state, replies, "ask_other_time")
         ruled_out = set(u.get("ruled_out") or ())
@@ -683,8 +687,7 @@ class AgentGraph:
         return None
 
     def _again(self, state: CallState, replies: Replies) -> str:
-        """The question still open, asked again in other words where there are some: no sentence twice in a call
-        (a read-back is repeated as it was: its words are what the lead agrees to)."""
+        """The question still open, asked again in other words where there are some: no sentence twice in a call."""
         expecting, facts = state.get("expecting", ""), state.get("facts") or {}
         if expecting in QUESTION_ORDER:
             return replies.say(self._question_key(expecting, facts))

@@ -877,6 +877,8 @@ _AFFIRM = _rx(
     r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great)|"
     r"that would be (?:great|fine|perfect)|let's do (?:it|that))\b",
     r"\b(?:i suppose|suppose so|i guess so|i think so)\b",
+    # a word of their own, then a plain yes: "shoots yeah", "right on yeah", "oh for sure yes"
+    r"^(?!.*\b(?:no|not|nah|nope|never|don't|can't|won't|wait|what|huh)\b)(?:[\w']+ ){1,2}(?:yeah|yes|yep|yup)$",
     r"\b(?:go ahead|go on|fire away|shoot|i'm listening|make it quick|what's up)$", r"\b(?:i|we) do want to talk\b",
     r"\bdon't hang up\b",
     r"\b(?:i|we)(?:'ve| have)? got (?:like |maybe |about )?(?:a|one|two|three|five|a few|a couple|a couple of) "

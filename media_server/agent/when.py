@@ -65,6 +65,18 @@ _RELATIVE = re.compile(rf"\b(?:in|give me|give us|within)\s+(?:about |like |mayb
 # a part of a month: its first ten days, its middle ten, or the rest ("early next month", "end of the month")
 _MONTH_PART = r"(early|earlier in|beginning of|the beginning of|start of|the start of|first part of|mid|middle of|" \
               r"the middle of|late|later in|end of|the end of|last part of)"
+# a part of a week: "early next week" Monday to Wednesday, "the middle of next week" Tuesday to Thursday, "the back
+# half of next week" Thursday to Sunday
+_WEEK_PART = r"((?:the )?(?:beginning|start|first half|front half|front end|early part) of|early|mid|" \
+             r"(?:the )?middle of|(?:the )?(?:end|back half|second half|back end|latter part|tail end|last part) of|" \
+             r"late|later)"
+_WEEK_PART_DAYS = {"early": (0, 2), "mid": (1, 3), "late": (3, 6)}
+# "next week" said beside a weekday, with nothing against it between ("thursday or friday next week", "the back half
+# of next week, like thursday"), makes it next week's
+_NEXT_WEEK_BEFORE = re.compile(r"\bnext week\b((?: [\w']+){0,7}) $")
+_NEXT_WEEK_AFTER = re.compile(r"((?: [\w']+){0,3}) next week\b")
+_AGAINST = re.compile(r"\b(?:bad|busy|out|away|gone|booked|full|no|not|can't|cannot|won't|doesn't|don't|except|but|"
+                      r"other than|instead|this)\b")
 _AFTER_THAT = re.compile(r"\s+(?:right )?after (?:that|it|then|i'm back|we're back|i get back|we get back)\b")
 _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names the day(s)
     ("day_after", re.compile(r"\bday after tomorrow\b")),
@@ -78,7 +90,8 @@ _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names 
     # a bare ordinal is a day of the month only as "the 15th" / "on 15th": "talk to my wife first" names no day
     ("nth", re.compile(r"\b(?:the|on)\s+(\d{1,2})(?:st|nd|rd|th)\b"
                        r"(?!\s(?:1|one|ones|option|slot|choice|time|thing)\b)")),
-    ("week", re.compile(r"\b(next|this|the following|following|the)\s+(week(?:end)?)s?\b|\b(weekend)s?\b")),
+    ("week", re.compile(rf"\b(?:{_WEEK_PART}\s+)?(next|this|the following|following|the)\s+(week(?:end)?)s?\b"
+                        r"|\b(weekend)s?\b")),
     ("any_day", re.compile(r"\b(?:any|whatever|whichever) (?:week ?)?day\b(?! (?:is|works) (?:bad|hard))")),
     ("month", re.compile(rf"\b(?:{_MONTH_PART}\s+)?(next|this)\s+month\b|\b{_MONTH_PART}\s+(the)\s+month\b")),
     ("in_month", re.compile(rf"\b(?:{_MONTH_PART}|in|during|sometime in|this|next|come|around)\s+{_FULL_MON}\b"
@@ -269,7 +282,9 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
                 return _Days(day, day, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
             if dated is not None and dated.first == dated.last and dated.first.weekday() == wd:
                 return _Days(dated.first, dated.first, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
-            if m.group(1) == "next" or m.group(3) == "next week":
+            beside = (_NEXT_WEEK_BEFORE.search(s[:m.start()]) or _NEXT_WEEK_AFTER.match(s, m.end())) \
+                if m.group(1) not in ("this", "this coming") else None
+            if m.group(1) == "next" or m.group(3) == "next week" or (beside and not _AGAINST.search(beside.group(1))):
                 day = _monday(today) + dt.timedelta(days=7 + wd)
             else:
                 day = today + dt.timedelta(days=(wd - today.weekday()) % 7 or 7)
@@ -296,12 +311,18 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
                 return _from_day_after(day, s, m) or _Days(day, day, span)
             continue
         if kind == "week":
-            which, unit = (m.group(1), m.group(2)) if m.group(2) else ("this", m.group(3))
+            part = m.group(1) or ""
+            which, unit = (m.group(2), m.group(3)) if m.group(3) else ("this", m.group(4))
             monday = _monday(today) + dt.timedelta(days=7 if which in ("next", "following", "the following") else 0)
             if unit == "weekend":
                 return _Days(monday + dt.timedelta(days=5), monday + dt.timedelta(days=6), span)
             if which == "the":
                 continue  # "the week" alone names nothing
+            if part:
+                shade = "mid" if "mid" in part else "early" if part.startswith(("early", "the beginning", "beginning",
+                    "the start", "start", "first", "front", "the first", "the front")) else "late"
+                first, last = _WEEK_PART_DAYS[shade]
+                return _Days(max(today, monday + dt.timedelta(days=first)), monday + dt.timedelta(days=last), span)
             return _Days(monday, monday + dt.timedelta(days=6), span)
         if kind == "any_day":  # "any weekday (but wednesday)": the week ahead, the days they ruled out left out
             return _Days(today + dt.timedelta(days=1), today + dt.timedelta(days=7), span)
