@@ -619,6 +619,9 @@ _OBJECTIONS = [
         r"\bno interest\b", _LEAD + r"(?:no|nah|nope)(?: thanks| thank you)\b",
         r"\b(?:we're|i'm|we are|i am) not doing (?:this|that|it|any of (?:this|that))\b",
         r"\b(?:i'm|we're|i am|we are) (?:all set|good thanks|good thank you|fine thanks|not interested)\b",
+        # thanked and declined: "mahalo but we're good", "appreciate it but we're all set"
+        r"\b(?:thanks|thank you|thank u|mahalo|gracias|appreciate (?:it|you|that)|nice of you)(?: \w+)? but (?:i'm|"
+        r"we're|were|i am|we are) (?:good|fine|ok|okay|all good|set|covered)$",
         r"\bnot (?:for me|for us|my thing)\b", r"\bnot in the market\b",
         r"\b(?:we're|i'm|we are|i am) not (?:looking|planning|thinking|going|trying|wanting) (?:to |on |of |about )?"
         r"(?:buy|sell|mov|list)\w*",
@@ -752,6 +755,8 @@ _OBJECTIONS = [
     ("market_worry", _rx(
         r"\b(?:market|economy)(?:'s| is)? (?:so |really |just |kind of |pretty )?(?:weird|crazy|uncertain|shaky|scary|"
         r"nuts|messed up)\b", r"\bwait(?:ing)? (?:for|on) (?:the|a) (?:crash|correction|bubble)\b",
+        r"\b(?:interest )?rates? (?:are |is )?(?:\w+ )?(?:scar\w*|freak\w*|killing|insane|crazy|nuts|"
+        r"through the roof)\b",
         r"\bwith the economy (?:the way it is|like (?:this|it is)|how it is)\b", r"\bnobody(?:'s| is) buying\b",
         r"\bmarkets? (?:is )?(?:going to|about to) (?:crash|tank|drop)\b",
         r"\b(?:sitting|sit) (?:forever|for months)\b",
@@ -831,7 +836,8 @@ _REPEAT = _rx(
     r"\b(?:tunnel|bad signal|lost you|dropped)\b.*\bwhat (?:did you say|was that)\b",
 )
 _HOLD_ON = re.compile(r"\b(?:hold on|hang on|one sec|one second|just a sec|just a second|gimme a sec|give me a (?:sec|"
-                      r"second|minute))\b|\bnot you\b(?=.*\b(?:talking to|talking with|speaking to)\b)")
+                      r"second|minute)|let me (?:just )?(?:check|think)|lemme (?:just )?(?:check|think))\b|"
+                      r"\bnot you\b(?=.*\b(?:talking to|talking with|speaking to)\b)")
 _REPEAT_FIRST = re.compile(_LEAD + r"(?:(?:can you |could you )?(?:say (?:that|it) )?one more time|"
                            r"say (?:that|it) again|come again|repeat (?:that|it|the question)|what was that)\b")
 # "what was the second time?" asks for an offered slot again, it does not pick it
@@ -877,6 +883,7 @@ _AFFIRM = _rx(
     r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great)|"
     r"that would be (?:great|fine|perfect)|let's do (?:it|that))\b",
     r"\b(?:i suppose|suppose so|i guess so|i think so)\b",
+    r"\b(?:ok|okay|yeah|yes|sure|alright|all right)(?: yeah| yes| sure)? (?:do it|book it|let's do it)$",
     # a word of their own, then a plain yes: "shoots yeah", "right on yeah", "oh for sure yes"
     r"^(?!.*\b(?:no|not|nah|nope|never|don't|can't|won't|wait|what|huh)\b)(?:[\w']+ ){1,2}(?:yeah|yes|yep|yup)$",
     r"\b(?:go ahead|go on|fire away|shoot|i'm listening|make it quick|what's up)$", r"\b(?:i|we) do want to talk\b",
@@ -893,6 +900,7 @@ _DENY = _rx(
     r"that's wrong|not correct|(?:i|we) (?:can't|cannot|can not|won't be able to|don't think i can|don't think we "
     r"can) (?:do|make) (?:that|it)|that's incorrect|neither)\b",
     r"\b(?:actually|on second thought|come to think of it),? no\b", r"\bso no$",
+    r"\bi guess not\b(?: actually| then| sorry)?$",
     r"\b(?:not|nope|nah|never)\b(?: [\w']+){0,4} no$",
     # declining to say is a no to the question: it is not asked again
     r"\b(?:i'd|id|i would|we'd|wed|we would) (?:rather|prefer(?: to)?) not (?:to )?(?:say|share|answer|"
@@ -962,6 +970,9 @@ _PLACE_STOP = {
     "right", "now", "too", "also", "somewhere", "hopefully", "though", "thanks", "please", "under", "about", "within",
     "preferably", "ideally", "something", "budget", "price", "range", "yet", "soon", "next", "anywhere",
     "i'm", "we're", "there", "here", "the", "of", "ok", "yes", "yeah", "no", "pretty", "really", "some",
+    # what a lead calls the caller ("sorry hon, not interested")
+    "hon", "honey", "dear", "sweetie", "sweetheart", "darling", "babe", "man", "bro", "brah", "dude", "buddy", "pal",
+    "sir", "ma'am", "maam", "mate", "boss", "chief", "lady", "miss", "mister",
 }
 _NOT_A_PLACE = {
     "a", "an", "my", "our", "your", "his", "her", "their", "it", "this", "that", "these", "those", "mind", "fact",
@@ -1023,7 +1034,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:moving|move|relocate|relocating) (?:[\w']+ ){0,4}?for (?:work|a job|my job|his job|her job)|"
                    r"military|pcs|pcsing|"
                    r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|stationed|"
-                   r"got (?:a |an )?(?:job|offer) (?:in|out)|job (?:in|out of state))\b"),
+                   r"got (?:a |an )?(?:job|offer) (?:in|out)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|"
+                   r"till|until|til))|job (?:in|out of state)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|till|"
+                   r"until|til)))\b"),
     ("growing family", r"\b(?:baby|babies|(?:growing|bigger|expanding|starting a) family|family is growing|pregnant|"
                        r"expecting (?:a|our|twins)|another kid|more kids|twins|having kids|"
                        r"(?:one|baby|another|second|third|fourth|number \w+) on the way|(?:second|third|fourth|"
@@ -1491,6 +1504,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     if _HOW_ARE_YOU.search(c) and not facts:
         return "greeting", "", False
     if (hold := _HOLD_ON.search(c)) and not facts and not _AFFIRM.match(c) and not _AFFIRM.search(c, hold.end()):
+        if _DENY.search(c[hold.end():].strip()):  # "lemme think, i guess not actually": decided after the pause
+            return "deny", "", False
         return "unclear", "", False  # "oh no the pasta, hang on": a pause, no answer yet (the question stays)
     if (_QUESTION.search(c) or _ASKS_BACK.search(c) or _VALUATION.search(c)) and not _mostly_affirmation(c):
         return "question", "", False  # "long beach what are prices like over there": answered, and asked back
@@ -1981,9 +1996,10 @@ _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd
 # ("we are, with Compass"), not as the start of something else ("we are over on the east side").
 _YES_ANSWER = re.compile(_LEAD + r"(?:(?:technically|i mean|i guess|well|uh|um) )*"
                          r"(?:(?:yes|yeah|yep|yup|sure|correct|absolutely|definitely|of course|that's right)\b|"
-                         r"(?:we do|i do|we are|i am|we did|i did|we have|i have)(?=$| (?:already|yes|actually|indeed|"
-                         r"one|someone|somebody|an|a|with|got)\b))")
-_NO_ANSWER = re.compile(_LEAD + r"(?:no|nope|nah|naw|not yet|not really|not (?:right )?now(?: no)?$|we don't|i don't|"
+                         r"(?:we do|i do|we are|i am|we did|i did|we have|i have)(?=$| (?:already|yes|yeah|yep|actually|"
+                         r"indeed|sorry|one|someone|somebody|an|a|with|got)\b))")
+_NO_ANSWER = re.compile(_LEAD + r"(?:(?:probably|prolly) not$|no|nope|nah|naw|not yet|not really|"
+                        r"not (?:right )?now(?: no)?$|we don't|i don't|"
                         r"we haven't|i haven't|nobody|"
                         r"we're not|i'm not|not at the moment|never)\b(?! sure| certain| positive)|"
                         r"(?:.* )?(?:not|so|but|nope|nah)(?: [\w']+){0,4} no$")  # "not out here no", "... so no"
@@ -2009,7 +2025,8 @@ _NO_AGENT_SIGNED = re.compile(r"\b(?:haven't|have not|didn't|did not|not) (?:pic
                               r"(?:working with|using|signed with|with) (?:anyone|anybody|any of them|nobody)\b|"
                               r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:with|up with) "
                               r"(?:anybody|anyone|any of them|an agent|a realtor)\b|\b(?:didn't|did not|haven't|"
-                              r"have not|never) (?:sign|signed) (?:anything|a contract|an agreement|any (?:contract|"
+                              r"have not|never) (?:sign|signed) (?:anything|nothing|nothin|a contract|an agreement|"
+                              r"any (?:contract|"
                               r"agreement|paperwork))\b|\bnot (?:signed|committed) "
                               r"(?:with|to) (?:anybody|anyone|an agent)\b")
 _NO_AGENT = re.compile(r"\b(?:don't|do not|doesn't|haven't|have not|not|no|never|aren't|are not|am not|i'm not|"
@@ -2035,10 +2052,17 @@ def _has_agent(c: str, expecting: str) -> Fact | None:
         m = _NO_ANSWER.search(c) or _LISTING_ENDED.search(c)
         if m:
             return Fact("has_agent", False, m.group(0).strip())
-        m = _YES_ANSWER.search(c)
+        m = _YES_ANSWER.search(c) or _AGENT_IN_THE_FAMILY.search(c)
         if m:
             return Fact("has_agent", True, m.group(0).strip())
     return None
+
+
+# asked about an agent: "my brother in law does it on the side", "a cousin handles all that for us"
+_AGENT_IN_THE_FAMILY = re.compile(
+    r"\b(?:my|our|a) (?:\w+ )?(?:brother|sister|cousin|uncle|aunt|friend|buddy|dad|mom|father|mother|son|daughter|"
+    r"nephew|niece|neighbor|neighbour|wife|husband)(?: in law|s in law)? (?:does it|does that|does all that|handles "
+    r"(?:it|that|all that)|is doing it|is helping us|sells houses|does real estate)\b")
 
 
 # "we did a pre qual online, does that count": not sure what they have, so nothing is stored and the question stands

@@ -1202,3 +1202,35 @@ def test_a_month_said_with_next_year_or_next_season_is_next_years(text, months):
     march = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZONE)
     facts = {f.name: f.value for f in understand(text, now=march, expecting="timeline").facts}
     assert facts.get("timeline") == months
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    # a pause, then the decision: the decision is the answer
+    ("lemme think about it nah i guess not", "confirm", "deny", {}),
+    ("ok hang on let me check ok yes do it", "confirm", "affirm", {}),
+    ("interest rates are freaking me out honestly", "preapproved", "objection", {}),
+    ("thank you kindly but were covered", "none", "objection", {}),
+    # an agent in the family, a yes with a word after it, nothing signed
+    ("my cousin handles all that for us", "has_agent", "objection", {"has_agent": True}),
+    ("we are yep", "has_agent", "objection", {"has_agent": True}),
+    ("we never signed nothin with her", "has_agent", "inform", {"has_agent": False}),
+    # what a lead calls the caller is no place; a job somewhere for the day is no move
+    ("sorry dear wrong time", "permission", "unclear", {}),
+    ("i got a job in tacoma till friday so next week", "slot_choice", "schedule", {}),
+])
+def test_fresh13s_later_classes_in_other_words(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    assert {f.name: f.value for f in understood.facts} == facts
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("sometime the back half of next week", "2026-03-19", "2026-03-22"),  # Thursday to Sunday
+    ("early next week works", "2026-03-16", "2026-03-18"),
+    ("monday or tuesday next week", "2026-03-16", "2026-03-16"),  # a weekday beside "next week" is next week's
+    ("next week is no good what about friday", "2026-03-13", "2026-03-13"),  # this Friday: next week was ruled out
+])
+def test_parts_of_next_week_and_its_days(text, first, last):
+    wednesday = dt.datetime(2026, 3, 11, 10, 0, tzinfo=ZONE)
+    when = understand(text, now=wednesday, expecting="slot_choice").when
+    assert when is not None and (when.start.date().isoformat(), when.end.date().isoformat()) == (first, last)
