@@ -1996,8 +1996,8 @@ _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd
 # ("we are, with Compass"), not as the start of something else ("we are over on the east side").
 _YES_ANSWER = re.compile(_LEAD + r"(?:(?:technically|i mean|i guess|well|uh|um) )*"
                          r"(?:(?:yes|yeah|yep|yup|sure|correct|absolutely|definitely|of course|that's right)\b|"
-                         r"(?:we do|i do|we are|i am|we did|i did|we have|i have)(?=$| (?:already|yes|yeah|yep|actually|"
-                         r"indeed|sorry|one|someone|somebody|an|a|with|got)\b))")
+                         r"(?:we do|i do|we are|i am|we did|i did|we have|i have)(?=$| (?:already|yes|yeah|yep|"
+                         r"actually|indeed|sorry|one|someone|somebody|an|a|with|got)\b))")
 _NO_ANSWER = re.compile(_LEAD + r"(?:(?:probably|prolly) not$|no|nope|nah|naw|not yet|not really|"
                         r"not (?:right )?now(?: no)?$|we don't|i don't|"
                         r"we haven't|i haven't|nobody|"
