@@ -1242,6 +1242,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         when = None  # "not thursday": the day named is the one they cannot do
     if when is not None and _WHEN_BACK.search(c) and _LEAVING.search(c) and not _BACK_ON.search(c):
         when = None  # "i'm leaving on a trip tomorrow, call me when i'm back": not tomorrow; when back is asked
+    if when is not None and (habit := _HABIT.search(c)) and when.words and when.words in habit.group(0) \
+            and not _AVAILABLE.search(c):
+        when = None  # "my cousin goes fishing every morning": what someone does, not a time offered to meet
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     if expecting == "confirm" and when is not None and (
             u.intent in ("unclear", "inform", "deny")
@@ -1391,6 +1394,14 @@ def _time_preference(c: str) -> str:
     if m and _TIME_PREFERENCE.match(m.group(1)) and not re.search(r"\b(?:again|anymore|ever)\b", m.group(1)):
         return m.group(1).split()[0]
     return ""
+
+
+# A routine ("he goes fishing every morning", "she works every weekend") is no time offered, unless the line says
+# the lead is free then ("i'm off every friday", "mornings work, i'm home every morning")
+_HABIT = re.compile(r"\bevery (?:single )?(?:morning|afternoon|evening|night|day|weekend|week|monday|tuesday|wednesday|"
+                    r"thursday|friday|saturday|sunday)s?\b")
+_AVAILABLE = re.compile(r"\b(?:free|available|off|home|open|works?|good|better|best|suits?|prefer|can|could|how about|"
+                        r"what about|let's|book|meet|call)\b")
 
 
 def _is_opt_out(c: str, time_preference: str) -> bool:

@@ -1234,3 +1234,13 @@ def test_parts_of_next_week_and_its_days(text, first, last):
     wednesday = dt.datetime(2026, 3, 11, 10, 0, tzinfo=ZONE)
     when = understand(text, now=wednesday, expecting="slot_choice").when
     assert when is not None and (when.start.date().isoformat(), when.end.date().isoformat()) == (first, last)
+
+
+def test_what_someone_does_every_morning_is_no_time_offered_to_meet():
+    """A long-winded lead's aside, heard at the offer (the rehearsal booked it as a morning pick), against a lead who
+    says when they are free."""
+    aside = understand("but he retired up north and goes fishing every morning, a fine life", now=NOW,
+                       expecting="slot_choice")
+    assert aside.intent != "schedule" and aside.when is None
+    free = understand("im off every friday", now=NOW, expecting="slot_choice")
+    assert free.intent == "schedule" and free.when is not None and free.when.start.strftime("%A") == "Friday"
