@@ -73,8 +73,8 @@ _WEEK_PART = r"((?:the )?(?:beginning|start|first half|front half|front end|earl
 _WEEK_PART_DAYS = {"early": (0, 2), "mid": (1, 3), "late": (3, 6)}
 # "next week" said beside a weekday, with nothing against it between ("thursday or friday next week", "the back half
 # of next week, like thursday"), makes it next week's
-_NEXT_WEEK_BEFORE = re.compile(r"\bnext week\b((?: [\w']+){0,7}) $")
-_NEXT_WEEK_AFTER = re.compile(r"((?: [\w']+){0,3}) next week\b")
+_NEXT_WEEK_BEFORE = re.compile(r"((?:\b[\w']+ ){0,3})next week\b((?: [\w']+){0,7}) $")
+_NEXT_WEEK_AFTER = re.compile(r"((?: [\w']+){0,3}) next week\b((?: [\w']+){0,3})")
 _AGAINST = re.compile(r"\b(?:bad|busy|out|away|gone|booked|full|no|not|can't|cannot|won't|doesn't|don't|except|but|"
                       r"other than|instead|this)\b")
 _AFTER_THAT = re.compile(r"\s+(?:right )?after (?:that|it|then|i'm back|we're back|i get back|we get back)\b")
@@ -284,7 +284,9 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
                 return _Days(dated.first, dated.first, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
             beside = (_NEXT_WEEK_BEFORE.search(s[:m.start()]) or _NEXT_WEEK_AFTER.match(s, m.end())) \
                 if m.group(1) not in ("this", "this coming") else None
-            if m.group(1) == "next" or m.group(3) == "next week" or (beside and not _AGAINST.search(beside.group(1))):
+            # "away next week, how about thursday" or "thursday, not next week": this week's
+            if m.group(1) == "next" or m.group(3) == "next week" or (beside and not _AGAINST.search(
+                    beside.group(1) + " " + beside.group(2))):
                 day = _monday(today) + dt.timedelta(days=7 + wd)
             else:
                 day = today + dt.timedelta(days=(wd - today.weekday()) % 7 or 7)

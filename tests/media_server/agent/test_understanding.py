@@ -1229,6 +1229,8 @@ def test_fresh13s_later_classes_in_other_words(text, expecting, intent, facts):
     ("early next week works", "2026-03-16", "2026-03-18"),
     ("monday or tuesday next week", "2026-03-16", "2026-03-16"),  # a weekday beside "next week" is next week's
     ("next week is no good what about friday", "2026-03-13", "2026-03-13"),  # this Friday: next week was ruled out
+    ("im away next week how about thursday", "2026-03-12", "2026-03-12"),
+    ("thursday not next week", "2026-03-12", "2026-03-12"),
 ])
 def test_parts_of_next_week_and_its_days(text, first, last):
     wednesday = dt.datetime(2026, 3, 11, 10, 0, tzinfo=ZONE)
