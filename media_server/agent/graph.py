@@ -135,6 +135,15 @@ def _may_transfer(state: CallState) -> bool:
     return state.get("transfer_policy") in TRANSFER_POLICIES and not state.get("transfer_tried")
 
 
+def _transfer_never_began(state: CallState) -> bool:
+    """A put-through was decided, but the lead talked over its "connecting you" and the pipeline never held them (a
+    hold ends in the AI leaving, or in a "transfer_returned" turn, never in an ordinary lead turn): it is made now.
+    Without this the decision stood on record, the call was never put through, and every later request for a person
+    was answered as a question (a CI rehearsal: "I'd rather speak with a real person" twelve times)."""
+    return state.get("disposition") == "transferred" and state.get("transfer_policy") in TRANSFER_POLICIES \
+        and (state.get("turn") or {}).get("event") != "transfer_returned"
+
+
 _RECAP_INTENT = {"buy": "buying", "sell": "selling", "both": "buying and selling", "rent": "renting"}
 
 
@@ -321,7 +330,7 @@ class AgentGraph:
         if state.get("wrap_up") and not (expecting == "confirm" and intent == "affirm"):
             return "closing"  # the call's cost cap: wrap up now (a booking being confirmed may finish)
         if (state.get("turn") or {}).get("event") == "transfer_returned" or expecting == "transfer_offer" \
-                or (u.get("wants_person") and _may_transfer(state)):
+                or (u.get("wants_person") and _may_transfer(state)) or _transfer_never_began(state):
             return "transfer"
         if intent == "objection" and u.get("objection") == "not_interested" and not u.get("hostile") \
                 and u.get("already_done") \

@@ -72,6 +72,17 @@ def test_a_lead_who_asks_for_a_person_is_put_through_to_whoever_is_at_work(human
     assert Call.objects.get(pk=talk.call.pk).disposition == "transferred"
 
 
+def test_a_lead_who_talks_over_connecting_you_is_still_put_through(humans, lead):
+    """The lead goes on talking over "one moment, connecting you": the reply and the put-through with it are cut, so
+    the lead is not on hold; their next words, whatever they are, find the transfer made, not forgotten."""
+    talk = talk_to(lead)
+    talk.cut("I'd rather speak with a real person, can you put me through?")
+    assert talk.transfers == []  # cut before the pipeline held them
+    reply = talk.say("hello? are you still there")
+    assert "Jordan Lee" in reply and talk.transfers == [("asked", "Jordan Lee")]
+    assert Call.objects.get(pk=talk.call.pk).disposition == "transferred"
+
+
 def test_nobody_taking_transfers_means_a_meeting_is_offered_instead(campaign, lead):
     add_human_agents(campaign)  # working, but nobody has switched transfers on
     talk = talk_to(lead)
