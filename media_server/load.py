@@ -182,16 +182,16 @@ class LoadMeter:
         if self._last is not None:
             then, machine_then, own_then = self._last
             seconds = now - then
+            own_cores = (own - own_then) / seconds if seconds > 0 else 0.0
             if machine is not None and machine_then is not None and machine[1] > machine_then[1]:
                 share = (machine[0] - machine_then[0]) / (machine[1] - machine_then[1])
                 busy = share * self.cores
                 self._busy_cores = busy if self._busy_cores is None else (
                     self._busy_cores + CPU_SMOOTHING * (busy - self._busy_cores))
-                own_cores = (own - own_then) / seconds if seconds > 0 else 0.0
                 self._own_cores = own_cores if self._own_cores is None else (
                     self._own_cores + CPU_SMOOTHING * (own_cores - self._own_cores))
             if calls and seconds > 0:
-                per_call = max(MIN_CPU_PER_CALL, (own - own_then) / seconds / calls)
+                per_call = max(MIN_CPU_PER_CALL, own_cores / calls)
                 self.cpu_per_call += PER_CALL_SMOOTHING * (per_call - self.cpu_per_call)
         self._last = (now, machine, own)
 

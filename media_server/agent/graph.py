@@ -543,10 +543,7 @@ class AgentGraph:
                 return self._book(state, replies)
             if intent in ("repeat", "unclear") and not when:
                 # the read-back again: the same time and person, in the words of a read-back not said yet
-                chosen = state["chosen"]
-                spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(chosen["starts_at"]))
-                text = replies.say("read_back", slot=spoken, human=chosen["agent_name"])
-                return {"replies": [text], "question": text}
+                return self._read_back(state, replies, state["chosen"])
             if not when:
                 return self._ask_time(state, replies, "ask_other_time")
         ruled_out = set(u.get("ruled_out") or ())

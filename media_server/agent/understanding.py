@@ -2158,6 +2158,8 @@ _TL_SEASON_ANY = re.compile(r"\b(?:(next|this|in the|by|by the|by next|around|ea
 # a month said with next year or a season of it: "june of next year", "next spring, like march or april"
 _TL_OF_NEXT_YEAR = re.compile(r"^ (?:of |in )?next year\b")
 _TL_NEXT_BEFORE = re.compile(r"\bnext (year|spring|summer|fall|autumn|winter)\b(?: [\w']+){0,4} $")
+_MONTH_THEN_NEXT_YEAR = re.compile(rf"{_A_MONTH.pattern} (?:of |in )?$")  # "june of |next year"
+_NEXT_YEAR_THEN_MONTH = re.compile(rf" (?:(?:in|around|like|probably|maybe|by|early|late|mid) )*{_A_MONTH.pattern}")
 _TL_YEARS_RANGE = re.compile(r"\b(?:an?|another|one) (year|month)s? or (two|three|so)\b")
 
 
@@ -2244,9 +2246,7 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
             yield m.start(), m.end(), _months_until(now, dt.date(today.year, 12, day)), m.group(0)
     for m in _TL_NEXT_YEAR.finditer(s):
         # "june of next year", "next year in april": the month says when in it
-        month_said = (re.search(rf"{_A_MONTH.pattern} (?:of |in )?$", s[:m.start()])
-                      or re.match(rf" (?:(?:in|around|like|probably|maybe|by|early|late|mid) )*{_A_MONTH.pattern}",
-                                  s[m.end():]))
+        month_said = _MONTH_THEN_NEXT_YEAR.search(s[:m.start()]) or _NEXT_YEAR_THEN_MONTH.match(s[m.end():])
         if not _TL_AFTER_HOLIDAYS.search(m.group(0)) and "end of next year" not in s and not month_said:
             yield m.start(), m.end(), _months_until(now, dt.date(today.year + 1, 1, 1)), m.group(0)
     for m in _TL_MONTH.finditer(s):

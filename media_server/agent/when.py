@@ -321,8 +321,8 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
             if which == "the":
                 continue  # "the week" alone names nothing
             if part:
-                shade = "mid" if "mid" in part else "early" if part.startswith(("early", "the beginning", "beginning",
-                    "the start", "start", "first", "front", "the first", "the front")) else "late"
+                shade = "mid" if "mid" in part else "early" if re.search(r"early|beginning|start|first|front",
+                                                                          part) else "late"
                 first, last = _WEEK_PART_DAYS[shade]
                 return _Days(max(today, monday + dt.timedelta(days=first)), monday + dt.timedelta(days=last), span)
             return _Days(monday, monday + dt.timedelta(days=6), span)
