@@ -336,6 +336,8 @@ class AgentGraph:
                 and u.get("already_done") \
                 and not facts_say_final(state):
             return "qualification"  # a seller who already bought their next home: motivated, not uninterested
+        if intent == "objection" and u.get("defers") and not u.get("hostile"):
+            return "scheduling"  # "not yet, with rates like this, we'll call you when we're ready": let go, not argued
         if intent in ("other_language", "objection"):
             return "objection"
         if state.get("soft_exit") and intent in ("deny", "unclear") and not state.get("new_facts"):
@@ -654,6 +656,8 @@ class AgentGraph:
             return self._wrap_up(state, replies)
         if state.get("expecting") == "callback_time" and (window := state.get("callback_window")):
             return self._book_callback(state, replies, window)  # "call me after easter" … "sounds good, bye"
+        if state.get("expecting") == "callback_time":  # "i dunno, some other time, gotta go": busy, no time given
+            return _end([replies.say("goodbye")], "busy", "no callback time given")
         band = (state.get("score") or {}).get("band", "cold")
         declined = state.get("soft_exit") or _u(state).get("objection") == "not_interested"  # "no thanks, bye"
         disposition = state.get("disposition") or ("not_interested" if declined else

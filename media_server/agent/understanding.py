@@ -62,7 +62,7 @@ _REWRITES = {
     "wouldve": "would've",
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
     "yah": "yeah", "ya": "yeah", "mmhm": "yes", "mhmm": "yes", "uhhuh": "yes",
-    "realtors": "realtor", "e-mail": "email", "pre-approved": "preapproved",
+    "realtors": "realtor", "e-mail": "email", "maam": "ma'am", "pre-approved": "preapproved",
     # as speech-to-text mishears them
     "realter": "realtor", "realators": "realtor", "realator": "realtor", "morgage": "mortgage", "mortage": "mortgage",
     "morgages": "mortgages", "preproved": "preapproved", "prequal": "prequalified",
@@ -73,6 +73,14 @@ _PAIRS = {("a", "m"): "am", ("p", "m"): "pm",
           ("pre", "approval"): "preapproval", ("pre", "qualified"): "prequalified", ("a", "i"): "ai",
           ("real", "tor"): "realtor", ("real", "tors"): "realtor", ("real", "ter"): "realtor",
           ("pre", "proved"): "preapproved", ("pre", "qual"): "prequalified", ("pre", "qualed"): "prequalified"}
+_TRIPLES = {("pre", "a", "proved"): "preapproved", ("pre", "a", "approved"): "preapproved",
+            ("pre", "uh", "proved"): "preapproved"}
+# the verbs after an "i'll" written without its apostrophe ("ill call yall", "ill be in touch")
+_WILL_VERBS = {"call", "be", "get", "let", "have", "need", "think", "talk", "take", "see", "reach", "give", "text",
+               "send", "check", "ask", "look", "wait", "try", "holler", "hit", "just", "probably", "definitely",
+               "go", "make", "figure", "email", "ring", "shoot", "keep", "pass", "know"}
+# "a buck fifty", "a buck seventy five": a hundred and the tens said after it, as a price is said ("one fifty")
+_BUCK_TENS = {"ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 # Dropped g's, as Whisper writes casual speech ("callin'", "lookin"): the -ing forms the rules read.
 _G_DROPPED = {word[:-1]: word for word in (
     "calling", "texting", "bothering", "ringing", "harassing", "contacting", "looking", "buying", "selling",
@@ -122,12 +130,27 @@ def _normalise(text: str) -> list[str]:
     i = 0
     while i < len(raw):
         t = raw[i]
+        triple = _TRIPLES.get(tuple(raw[i:i + 3]))
+        if triple:
+            out.append(triple)
+            i += 3
+            continue
+        if t == "buck" and out and out[-1] == "a" and (raw[i + 1:i + 2] and raw[i + 1] in _BUCK_TENS
+                                                        or raw[i + 1:i + 4] == ["and", "a", "half"]):
+            out[-1] = "one"  # "a buck fifty" is one fifty, "a buck and a half" one fifty too
+            if raw[i + 1:i + 4] == ["and", "a", "half"]:
+                out.append("fifty")
+                i += 3
+            i += 1
+            continue
         pair = _PAIRS.get((t, raw[i + 1])) if i + 1 < len(raw) else None
         if pair:
             if pair != "ai" or (out and out[-1] in ("this", "you", "an", "a", "it", "that's")):
                 out.append(pair)
                 i += 2
                 continue
+        if t == "ill" and i + 1 < len(raw) and raw[i + 1] in _WILL_VERBS:
+            t = "i'll"  # "ill call you guys when im ready": the apostrophe unheard
         if t in _FILLERS or _FILLER_SOUND.fullmatch(t):
             i += 1
             continue
@@ -1422,7 +1445,7 @@ def _is_opt_out(c: str, time_preference: str) -> bool:
 
 
 def _other_language(c: str) -> str:
-    if _SPANISH.search(c):
+    if _SPANISH.search(c) and _SPANISH.search(_without_place_names(c)):  # "casa grande", "el paso" are English
         return "es"
     letters = [ch for ch in c if ch.isalpha()]
     if letters and (sum(not ch.isascii() for ch in letters) > len(letters) / 3
@@ -1450,6 +1473,17 @@ _FUNCTION_WORDS = frozenset(
     "does did have has had can could would will should may might must not no yes yeah yep ok okay just like um uh "
     "well there here up out i'm i've i'd i'll we're we've we'd we'll you're it's that's there's don't can't didn't "
     "won't isn't aren't".split())
+# The trade's words, rare in English text at large but English on these calls ("preapproved yes ma'am through usda")
+_TRADE_WORDS = frozenset(
+    "preapproved prequalified preapproval realtor ma'am usda fha hoa condo condos townhome townhouse duplex "
+    "mortgage lender escrow zillow redfin airbnb acreage fsbo hud heloc".split())
+
+
+def _without_place_names(c: str) -> str:
+    """The line less the places of more than one word in it: a town with a Spanish name is no Spanish."""
+    tokens = c.split()
+    named = {i for start, end, _, _ in _places(tokens) if end - start > 1 for i in range(start, end)}
+    return " ".join(token for i, token in enumerate(tokens) if i not in named)
 
 
 def _not_english(c: str) -> bool:
@@ -1460,7 +1494,7 @@ def _not_english(c: str) -> bool:
     words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", c)
     if len(words) < 5 or sum(word in _FUNCTION_WORDS for word in words) > 1:
         return False
-    frequencies = [zipf_frequency(word, "en") for word in words]
+    frequencies = [9.0 if word in _TRADE_WORDS else zipf_frequency(word, "en") for word in words]
     common = sum(frequency >= 4.0 for frequency in frequencies)
     if sum(frequency < 3.0 for frequency in frequencies) < 2:
         return False  # every word an English one: "upsizing, we outgrew it" in few function words

@@ -524,6 +524,9 @@ def _spoken_pair(low: NumberSpan, high: NumberSpan | None, price_context: bool) 
     if high and price_context and not low.scaled and not high.scaled and len(low.digits) == len(high.digits) == 3 \
             and low.digits.isdigit() and high.digits.isdigit() and 100 <= low.value < high.value < 1.5 * low.value:
         return True  # "two fifty two sixty" as speech-to-text writes it ("250 260"): 250,000 to 260,000
+    if high and price_context and not low.scaled and not high.scaled and bool(low.digits) != bool(high.digits) \
+            and 100 <= low.value < high.value < 1.5 * low.value:
+        return True  # one in digits and one in words ("350 three seventy five"): no phone number is read so
     if not (high and price_context and not low.digits and not high.digits and not low.scaled):
         return False
     if 100 <= low.value < 1000 and low.value % 100 == 0 and high.value % 1 \

@@ -177,6 +177,29 @@ def test_a_busy_lead_is_asked_when_and_next_week_after_5_means_monday_evening(ta
     assert lead.next_attempt_at == dt.datetime(2026, 11, 30, 17, 0, tzinfo=CHICAGO)
 
 
+def test_a_busy_lead_who_leaves_without_a_time_is_busy_and_called_again_later(talk, lead):
+    talk.say("cant talk im on the tractor")
+    talk.say("i dunno man some other time gotta go")
+    assert talk.hangup
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "busy"  # tried again by the cadence, not written off as a lead who hung up
+    lead.refresh_from_db()
+    assert lead.callback_at is None and not DoNotCall.objects.exists()
+
+
+@pytest.mark.parametrize("deferral", [
+    "honestly with rates like this id rather wait and see, ill call you guys when im ready",
+    "oh i dont wanna meet yet we're not there yet we'll call yall",
+])
+def test_a_lead_who_defers_the_meeting_with_an_objection_is_let_go_not_argued_with(talk, lead, deferral):
+    offer = qualify_as_hot_buyer(talk)
+    assert " or " in offer
+    talk.say(deferral)
+    assert talk.hangup and not Appointment.objects.filter(lead=lead).exists()
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "qualified"  # a hot lead who will come back to us
+
+
 def test_stop_calling_puts_the_number_on_the_do_not_call_list_and_ends_the_call(talk, lead):
     talk.say("yeah")
     reply = talk.say("stop calling me")

@@ -1186,9 +1186,14 @@ def test_months_are_counted_by_the_calendar_as_people_count_them():
 def test_fresh13s_classes_in_other_words(text, expecting, intent, facts):
     understood = understand(text, now=NOW, expecting=expecting)
     assert understood.intent == intent
+    assert _read(understood) == facts
+
+
+def _read(understood) -> dict:
+    """The facts as the corpus writes them: a range's top end as `<name>_high`."""
     read = {f.name: f.value for f in understood.facts}
     read.update({f"{f.name}_high": f.high for f in understood.facts if getattr(f, "high", None)})
-    assert read == facts
+    return read
 
 
 @pytest.mark.parametrize(("text", "months"), [
@@ -1246,3 +1251,25 @@ def test_what_someone_does_every_morning_is_no_time_offered_to_meet():
     assert aside.intent != "schedule" and aside.when is None
     free = understand("im off every friday", now=NOW, expecting="slot_choice")
     assert free.intent == "schedule" and free.when is not None and free.when.start.strftime("%A") == "Friday"
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    # a town with a Spanish name is an English answer; the trade's rare words are English too
+    ("casa grande", "location", "inform", {"location": "Casa Grande"}),
+    ("we're up in los alamos", "location", "inform", {"location": "Los Alamos"}),
+    ("pre a proved yes maam through usda", "preapproved", "inform", {"preapproved": "yes"}),
+    # "a buck fifty" is 150,000; two prices back to back, one in digits and one in words, are a range
+    ("we was hopin bout a buck fifty", "budget", "inform", {"budget": 150000}),
+    ("a buck and a half maybe a buck seventy", "budget", "inform", {"budget": 150000, "budget_high": 170000}),
+    ("i was thinkin like 350 three seventy five tops", "budget", "inform", {"budget": 350000, "budget_high": 375000}),
+    ("two ninety 310 somewhere in there", "budget", "inform", {"budget": 290000, "budget_high": 310000}),
+])
+def test_fresh14_and_fresh15s_classes_in_other_words(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    assert _read(understood) == facts
+
+
+def test_spanish_is_still_heard_beside_a_town_with_a_spanish_name():
+    assert understand("hola no hablo ingles", now=NOW, expecting="permission").intent == "other_language"
+    assert understand("bueno quien habla, vivo en el paso", now=NOW, expecting="permission").intent == "other_language"
