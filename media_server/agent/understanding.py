@@ -53,7 +53,8 @@ def _rx(*patterns: str) -> re.Pattern:
 _REWRITES = {
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "y'all": "you all", "yall": "you all",
     "kinda": "kind of", "sorta": "sort of", "lemme": "let me", "gimme": "give me", "dunno": "don't know",
-    "cuz": "because", "cos": "because", "im": "i'm", "dont": "don't", "cant": "can't", "didnt": "didn't",
+    "cuz": "because", "cos": "because", "bout": "about", "im": "i'm", "dont": "don't", "cant": "can't",
+    "didnt": "didn't",
     "doesnt": "doesn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "havent": "haven't",
     "hasnt": "hasn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "thats": "that's", "whats": "what's",
     "whos": "who's", "wheres": "where's", "hows": "how's", "theres": "there's", "youre": "you're", "ive": "i've",
@@ -72,6 +73,7 @@ _PAIRS = {("a", "m"): "am", ("p", "m"): "pm",
           ("e", "mail"): "email", ("pre", "approved"): "preapproved",
           ("pre", "approval"): "preapproval", ("pre", "qualified"): "prequalified", ("a", "i"): "ai",
           ("real", "tor"): "realtor", ("real", "tors"): "realtor", ("real", "ter"): "realtor",
+          ("real", "tour"): "realtor", ("real", "tours"): "realtor",
           ("pre", "proved"): "preapproved", ("pre", "qual"): "prequalified", ("pre", "qualed"): "prequalified"}
 _TRIPLES = {("pre", "a", "proved"): "preapproved", ("pre", "a", "approved"): "preapproved",
             ("pre", "uh", "proved"): "preapproved"}
@@ -405,6 +407,9 @@ _VOICEMAIL = _rx(
     r"\byou(?:'ve| have) reached the voice ?mail\b",
     r"\b(?:forwarded to|you have reached|you've reached) (?:an? )?(?:automatic |automated )?voice ?(?:message|mail)",
     r"\bvoice (?:message|messaging) system\b",
+    # a greeting of the household's own: "hi you've reached the hendersons, we can't come to the phone right now"
+    r"\byou(?:'ve| have) reached (?:the )?[\w']+(?: [\w']+)?\b.*\b(?:can't|cannot|can not|are unable to|"
+    r"aren't able to) (?:come to|get to|answer|take) (?:the )?(?:phone|call|your call)\b",
     r"\b(?:you have|you've) reached the (?:voice ?)?(?:mail ?box|mailbox|voicemail) of\b",
     r"^(?:hey |hi |hello )?(?:it's|this is) \w+(?: \w+)? (?:leave (?:one|it|a message)|you know what to do)$",
     r"\bthe (?:person|party|number|wireless customer|customer|subscriber|mobile customer|cellular customer)(?: \w+)? "
@@ -489,7 +494,7 @@ _IS_ROBOT = _rx(
     r"\b(?:you|are you|is this) (?:a |an |just a )?(?:\S+ )?(?:machine|robot|bot) or what\b",
     r"\b(?:one of those|one of them|some kind of|some sort of|some) (?:ai|robot|bot|automated|computer) "
     r"(?:things?|calls?|voices?)\b",
-    r"\bis this (?:an? )?(?:ai|bot|robot)\b",
+    r"\bis this (?:an? )?(?:ai|bot|robot)\b", r"\banother (?:robo ?call|robot|bot|automated call|computer call)\b",
     r"\bchat ?bots?\b",
 )
 # Asking to be put through to a person now (a live transfer), not asking what we are: "can I talk to a real person",
@@ -517,7 +522,9 @@ _A_MEETING = re.compile(r"\b(?:sit down|meet|meeting|appointment|tour|showing|vi
 _NO_PERSON = re.compile(r"\b(?:don't|do not|no need to|doesn't|does not) (?:need to |want to |have to )?"
                         r"(?:talk|speak)\b|\bnot (?:right )?now\b.*\b(?:person|agent)\b")
 _WHO_IS_THIS = _rx(
-    r"\bwho(?:'s| is| are| was)? (?:this|you|calling|speaking|it)\b",
+    r"\bwho(?:'s| is| are| was)? (?:this|you|calling|speaking|it|dis|dat)\b",
+    r"^(?:hi |hello |hey |yes |yeah )*is this (?:the )?[\w']+(?: [\w']+)? (?:team|realty|real estate|group|office|"
+    r"company|realtors?)$",
     r"\bwho (?:did you say|do you work for|do you represent|are you with|is calling|'s calling)\b",
     r"\bwhere (?:are|r) you calling from\b", r"\bwhat company\b", r"\bwhich company\b",
     r"\bwhat(?:'s| is) (?:your name|the name of your company|your company)\b",
@@ -542,7 +549,8 @@ _WHO_IS_THIS = _rx(
     r"that|did you say)\b",
 )
 _HOW_GOT_NUMBER = _rx(
-    r"\b(?:how|where|why) (?:did|do|'d) you (?:even |ever |actually )?(?:get|find|have|got|obtain) (?:a hold of )?"
+    r"\b(?:how|where|why)(?: did|'d| do) (?:you|you all|y'all|you guys) (?:even |ever |actually )?(?:get|find|have|got|"
+    r"obtain) (?:a hold of )?"
     r"(?:my|this|our|me)"
     r"(?: \w+)?\b",
     r"\bwho gave (?:you|you all|you guys|you people|your company)(?: \w+)? (?:my|this|our|me)\b",
@@ -981,7 +989,9 @@ _SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|fsbo|for sale by 
                    r"property)|listing (?:my|our|the)|put (?:my|our|the) (?:house|home|place) (?:on the market|up for "
                    r"sale)|relist\w*|(?:back|put it back) on the market)\b")
 _RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|like) to rent|(?:we'd|we would|i'd|"
-                   r"i would|we'll|we will|we'd be|we're|i'm) (?:be )?renting\b|(?:rent|lease) (?:a|an|"
+                   r"i would|we'll|we will|we'd be|we're|i'm) (?:be )?renting\b"
+                   r"(?! (?:now|right now|currently|at the moment))|"
+                   r"(?:rent|lease) (?:a|an|"
                    r"something|for now)|looking (?:for|at) (?:a )?(?:rental|rentals|lease|place to rent)|for rent)\b")
 _INTENT_ANSWER = re.compile(_LEAD + r"(?:(?:honestly|actually|probably|i guess|i think) )*(?:just )?"
                             r"(both|buy|buying|sell|selling|rent|renting|leasing)\b")
@@ -1082,7 +1092,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"1031|ten thirty one|"
                    r"fourplex|short term rental|str)\b"),
     ("first home", r"\b(?:first (?:home|house|time|place)|tired of (?:renting|paying rent)|stop renting|"
-                   r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy) our own (?:place|home|house)|"
+                   r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy|want) (?:our|my) own (?:place|"
+                   r"home|house)|"
                    r"(?:throwing|wasting|burning) (?:\w+ )?money (?:at|on|away on) rent|"
                    r"paying (?:somebody|someone|some) ?(?:body )?else's mortgage|(?:rent|renting) forever)\b"),
     # retiring (theirs or a spouse's: "once he retires"), not someone who has ("we had an agent but she retired",
@@ -1105,7 +1116,11 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
 _MOTIVATION_LEAD = {"well", "so", "oh", "i", "guess", "mean", "because", "cause", "honestly", "basically", "yeah",
                     "ok", "just", "um", "really", "mostly", "mainly"}
 
-_PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|\b(?:(?:pay|paying|buy|buying|pay for it|"
+_PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
+                       # the last of answers said in a row: "buy in tampa by summer cash", "two hundred grand cash"
+                       r"\b(?:grand|k|thousand|hundred|million|summer|spring|fall|winter|asap|months?|years?|\d+) "
+                       r"cash$|"
+                       r"\b(?:(?:pay|paying|buy|buying|pay for it|"
                        r"paying for it|purchase|purchasing)(?: it)? (?:in |"
                        r"with |all )?cash|cash (?:buyer|buyers|offer|purchase|deal)|all cash|in cash)\b")
 _PRE_PROGRESS = re.compile(
@@ -1117,7 +1132,11 @@ _PRE_PROGRESS = re.compile(
     r"preapproved|prequalified)|applied|(?:lender|lender's|bank|bank's|loan officer|credit union)(?: is| are)? "
     r"(?:supposed to|going to|gonna) (?:call|get back|send)|(?:haven't|have not) (?:gotten|got|received) the letter|"
     r"in the middle of (?:it|that|the process|getting)(?= with| right now|$)|waiting (?:on|for|to hear)(?: from)? "
-    r"(?:the |our |a )?(?:lender|bank|approval|preapproval)|meeting with (?:a |the |our )?(?:lender|bank))\b")
+    r"(?:the |our |a )?(?:lender|bank|approval|preapproval)|"
+    r"(?:meeting|appointment|meet|call|sit down|sitting down) with (?:a |the |our |my )?(?:lender|bank|loan officer|"
+    r"mortgage (?:guy|lady|broker|person)|broker|credit union)|"
+    r"(?:supposed to|should|going to|gonna|about to|hope to|waiting to|fixing to) (?:be|get) (?:pre ?)?approved|"
+    r"(?:loan|mortgage|financing|approval|preapproval|letter) (?:is |should be )?(?:pending|in the works))\b")
 _PRE_LAPSED = re.compile(r"\b(?:preapproved|prequalified|approved|preapproval|approval|letter)\b(?: \w+){0,4}? "
                          r"(?:expired|lapsed|ran out|run out|fell through|was pulled|got pulled|got denied|"
                          r"was denied)\b")
@@ -1136,7 +1155,8 @@ _GOT_THE_LETTER = re.compile(r"\b(?:got|have|received) (?:a|the|our|my) (?:pre ?
 _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preapproved|prequalified|"
                       r"(?:have|got|did|received) (?:a |our |my |the )?(?:\w+ )?(?:preapproval|approval letter|"
                       r"pre ?qual)|approved for|"
-                      r"got approved|loan is approved|have financing|financing (?:is )?"
+                      r"got approved|(?:loan|mortgage|financing) (?:is |was |got |has been )?(?:already )?approved|"
+                      r"have financing|financing (?:is )?"
                       r"(?:lined up|in place|ready|set))\b")
 _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bin progress\b|\bgetting there\b|"
                             r"\b(?:still )?processing\b|"
@@ -1268,6 +1288,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if when is not None and (habit := _HABIT.search(c)) and when.words and when.words in habit.group(0) \
             and not _AVAILABLE.search(c):
         when = None  # "my cousin goes fishing every morning": what someone does, not a time offered to meet
+    if when is not None and _THEIR_APPOINTMENT.search(c) and not _AVAILABLE.search(c):
+        when = None  # "meeting with the bank thursday": a time taken by someone else, not one offered to us
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     if expecting == "confirm" and when is not None and (
             u.intent in ("unclear", "inform", "deny")
@@ -1423,6 +1445,10 @@ def _time_preference(c: str) -> str:
 # the lead is free then ("i'm off every friday", "mornings work, i'm home every morning")
 _HABIT = re.compile(r"\bevery (?:single )?(?:morning|afternoon|evening|night|day|weekend|week|monday|tuesday|wednesday|"
                     r"thursday|friday|saturday|sunday)s?\b")
+_THEIR_APPOINTMENT = re.compile(r"\b(?:meeting|meet|appointment|closing|call|sit down|walkthrough|inspection|"
+                                r"showing) with (?:a |the |our |my |his |her )?(?:bank|lender|loan officer|broker|"
+                                r"credit union|attorney|lawyer|inspector|builder|appraiser|doctor|landlord|"
+                                r"mortgage \w+|other agent|accountant|cpa)\b")
 _AVAILABLE = re.compile(r"\b(?:free|available|off|home|open|works?|good|better|best|suits?|prefer|can|could|how about|"
                         r"what about|let's|book|meet|call)\b")
 
@@ -1620,8 +1646,16 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             continue  # "no, not right now" to "do you have an agent?" is a no
         if name == "busy" and (other := _SOMEONE_ELSE_CALLS.search(c)) and other.start() <= m.start() < other.end():
             continue  # "the lender's supposed to call us back this week": not a call back asked of us
+        if name == "busy" and _ROUTINE.match(c, m.end()) and not pattern.search(c[m.end():]):
+            continue  # "shorter commute, i'm on the train two hours a day": their days, not this minute
         return name
     return "busy" if time_preference else ""
+
+
+# what someone does day in, day out ("two hours a day", "every morning"): a routine, not what they are doing now
+_ROUTINE = re.compile(r" (?:\w+ )?(?:every (?:single )?(?:day|morning|night|week|weekday)|"
+                      r"(?:an? |\w+ )(?:hours?|minutes?) (?:a|each|per|every) (?:day|way|week)|each way|daily|"
+                      r"all the time|(?:five|six|\d) days a week)\b")
 
 
 _A_DAY = re.compile(r"\b(?:today|tonight|tomorrow|monday|tuesday|tues|wednesday|thursday|thurs|friday|saturday|sunday)"
@@ -2019,7 +2053,7 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"wheelchair|(?:can't|cannot|can not) (?:do|handle|manage|keep up with|take care of|maintain)|"
                      r"the drive|driving (?:an hour|two hours|forever)|killing (?:me|us)|"
                      r"any ?more|moving in with|move in with|partner|girlfriend|boyfriend|fiance|fiancee|married|"
-                     r"wedding)\b")
+                     r"wedding|insurance|taxes|hoa|flood\w*|hurricanes?|crime|traffic|noise)\b")
 _KIN = r"(?:family|parents|mom|mother|dad|father|kids|grandkids|grandchildren|daughter|son|sister|brother|in laws|" \
        r"folks)"
 # Family to be near: a relocation when the lead names a place ("near the grandkids in atlanta", "down to florida
@@ -2160,6 +2194,10 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"\b(?:haven't|hasn't|have not|has not|hadn't|didn't)\b(?: (?!but\b|so\b|and\b|maybe\b|"
                       r"probably\b)[\w']+){1,5}? (?:(?:in|for) (?:like |about |almost |over |nearly )?)?$")
 _TL_AGO = re.compile(r"^ (?:ago|back)\b")
+# how long something has gone on: "we been lookin a while now", "been with ours about a month"
+_TL_BEEN = re.compile(r"\bbeen\b(?: [\w']+){0,3}? (?:(?:for|about|like|around|almost|over|nearly|going on) )*$")
+_TL_DURATION = re.compile(r"(?:(?:about|like|around|almost|over|nearly|for) )*(?:a while|an? (?:week|month|year)|"
+                          r"[\w.]+ (?:weeks|months|years)|a (?:few|couple(?: of)?) \w+|a long time)\b")
 _A_MONTH = re.compile(rf"\b(?:{'|'.join(_MONTH_NUMBERS)})\b")
 _A_SEASON = re.compile(rf"\b(?:{'|'.join(SEASON_STARTS)})\b")
 # A life event the time is said with, when nobody asked when they move
@@ -2206,7 +2244,9 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     s = d.s
     candidates = [c for c in _timeline_candidates(d, s, expecting, now)
                   if not _TL_PAST.search(s[:c[0]]) and not _TL_AGO.match(s[c[1]:])
-                  and not (c[3] == "yesterday" and _DONE_YESTERDAY.search(s[:c[0]]))]
+                  and not (c[3] == "yesterday" and _DONE_YESTERDAY.search(s[:c[0]]))
+                  and not (_TL_BEEN.search(s[:c[0]]) and _TL_DURATION.match(c[3]))
+                  and (expecting == "timeline" or c[2] <= 60)]  # "underwater in ten years": no plan to move
     # "retiring in june", "the baby's due in august": when that happens, not the move ("selling once he retires in
     # the fall" ties the move to it); asked when, an event's time is the answer only when it is the only time said
     # ("i start april 6 so asap": asap)
@@ -2277,7 +2317,10 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
         if "next year" not in s[m.end():m.end() + 10]:
             # the end of the year (mid-December), or before the holidays begin
             day = 15 if "end" in m.group(0) else 1
-            yield m.start(), m.end(), _months_until(now, dt.date(today.year, 12, day)), m.group(0)
+            month = 11 if "thanksgiving" in m.group(0) else 12  # "by thanksgiving": late November
+            target = dt.date(today.year, month, day)
+            target = target if target >= today - dt.timedelta(days=7) else target.replace(year=today.year + 1)
+            yield m.start(), m.end(), _months_until(now, target), m.group(0)
     for m in _TL_NEXT_YEAR.finditer(s):
         # "june of next year", "next year in april": the month says when in it
         month_said = _MONTH_THEN_NEXT_YEAR.search(s[:m.start()]) or _NEXT_YEAR_THEN_MONTH.match(s[m.end():])

@@ -1263,11 +1263,39 @@ def test_what_someone_does_every_morning_is_no_time_offered_to_meet():
     ("a buck and a half maybe a buck seventy", "budget", "inform", {"budget": 150000, "budget_high": 170000}),
     ("i was thinkin like 350 three seventy five tops", "budget", "inform", {"budget": 350000, "budget_high": 375000}),
     ("two ninety 310 somewhere in there", "budget", "inform", {"budget": 290000, "budget_high": 310000}),
+    ("buy bout 300 we're thinkin", "intent", "inform", {"intent": "buy", "budget": 300000}),
+    # how long something has gone on is no timeline; a renter's present is no plan to rent
+    ("we been searchin a good while now", "timeline", "inform", {}),
+    ("yep been with ours bout two months", "has_agent", "objection", {"has_agent": True}),
+    ("we're renting right now and wanna buy our own place", "motivation", "inform",
+     {"intent": "buy", "motivation": "first home"}),
+    # the loan's state in other words; cash said last of several answers
+    ("the mortgage was already approved", "preapproved", "inform", {"preapproved": "yes"}),
+    ("our fha loan should be approved next week", "preapproved", "inform", {"preapproved": "in_progress"}),
+    ("buying in sarasota by summer cash", "intent", "inform",
+     {"intent": "buy", "location": "Sarasota", "timeline": 7, "preapproved": "cash"}),
+    # a time taken by somebody else is no time for us; a routine is not being busy now
+    ("got an appointment with the lender friday", "preapproved", "inform", {"preapproved": "in_progress"}),
+    ("less driving i sit in traffic like three hours a day", "motivation", "inform",
+     {"motivation": "less driving i sit in traffic like three hours a day"}),
+    # who, what and a machine in other words
+    ("hello you have reached the garcias we are unable to come to the phone", "none", "voicemail", {}),
+    ("where'd you guys find my number", "none", "how_got_number", {}),
+    ("who dat", "permission", "who_is_this", {}),
+    ("great another robo call", "permission", "is_robot", {}),
+    ("heads up im a real tour myself", "permission", "objection", {"has_agent": True}),
 ])
 def test_fresh14_and_fresh15s_classes_in_other_words(text, expecting, intent, facts):
     understood = understand(text, now=NOW, expecting=expecting)
     assert understood.intent == intent
     assert _read(understood) == facts
+
+
+def test_thanksgiving_is_late_november_this_year_or_next():
+    march = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZONE)
+    december = dt.datetime(2026, 12, 2, 10, 0, tzinfo=ZONE)
+    assert _read(understand("by thanksgiving", now=march, expecting="timeline")) == {"timeline": 8}
+    assert _read(understand("before thanksgiving", now=december, expecting="timeline")) == {"timeline": 11}
 
 
 def test_spanish_is_still_heard_beside_a_town_with_a_spanish_name():
