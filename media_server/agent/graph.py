@@ -212,6 +212,16 @@ def _offered_within(offered: list[dict], when: dict) -> dict | None:
     return named[0] if len(named) == 1 else None
 
 
+def _on_the_offered_day(offered: list[dict], when: dict) -> dict | None:
+    """The time named, moved to the day of the one offered slot at that hour (None when none or both are)."""
+    start = dt.datetime.fromisoformat(when["start"])
+    at = [dt.datetime.fromisoformat(slot["starts_at"]).astimezone(start.tzinfo) for slot in offered]
+    same = [moment for moment in at if moment.time() == start.timetz().replace(tzinfo=None)]
+    if len(same) != 1:
+        return None
+    return {**when, "start": same[0].isoformat(), "end": same[0].isoformat()}
+
+
 def _browsing_for_years(facts: dict, objections: dict) -> bool:
     """A lead who said they are just looking and is a year or more away: let go, not asked the rest."""
     timeline = (facts.get("timeline") or {}).get("value")
@@ -579,6 +589,9 @@ class AgentGraph:
             start = _now(state)
             when = {"start": start.isoformat(), "end": (start + dt.timedelta(days=EVERY_DAY_SPAN)).isoformat(),
                     "exact": False, "words": ""}
+        if when and expecting == "slot_choice" and not names_a_day(when.get("words") or "") and when.get("exact"):
+            # "10 works", "the 2:30 one": an hour with no day picks the offered time at that hour, whichever day
+            when = _on_the_offered_day(_not_on(offered, state), when) or when
         if when and expecting == "slot_choice" and (named := _offered_within(_not_on(offered, state), when)):
             if intent in ("schedule", "affirm") and not ruled_out:
                 return self._book({**state, "chosen": named}, replies)  # "the friday one", "thursday works"

@@ -119,6 +119,8 @@ _G_DROPPED.update({"mornins": "mornings", "evenins": "evenings"})
 _IS_AFTER = {*"one two three four five six seven eight nine ten eleven twelve noon morning afternoon evening tonight "
              "tomorrow today weekend week monday tuesday wednesday thursday friday saturday sunday".split(),
              *(f"{n}:{m:02d}" for n in range(1, 13) for m in (0, 15, 30, 45)), *map(str, range(1, 13))}
+_PLURAL_DAYS = {f"{day}s" for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")}
+_GOOD_WORDS = {"good", "fine", "great", "better", "perfect", "ok", "best"}
 _ONE_AFTER = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",
               "morning", "afternoon", "evening", "early", "earlier", "later", "late", "other", "first", "second"}
 _FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh"}
@@ -164,6 +166,8 @@ def _normalise(text: str) -> list[str]:
         if t == "one" and len(out) >= 2 and out[-1] in _ONE_AFTER and out[-2] in ("the", "that"):
             i += 1  # "the thursday one", "that morning one": the option, not one o'clock
             continue
+        if t in _PLURAL_DAYS and i + 1 < len(raw) and raw[i + 1] in _GOOD_WORDS:
+            t = t[:-1] + "'s"  # "wednesdays good": the apostrophe unheard, one Wednesday meant
         if t.endswith("'s") and _G_DROPPED.get(t[:-2], t[:-2]) in _IS_AFTER:  # "ten's perfect", "mornin's better"
             raw[i + 1:i + 1] = ["is"]
             t = _G_DROPPED.get(t[:-2], t[:-2])
@@ -698,7 +702,10 @@ _OBJECTIONS = [
         r"\balready (?:listed|has an agent|have someone|got someone)\b", r"\bhave someone (?:already|helping)\b",
         r"\b(?:signed|working|work|went|listed|going|dealing|listing) with (?:\w+ ){0,3}?" + _BROKERAGES,
         r"\b(?:someone|somebody|an agent|a realtor|a guy|a lady|a broker) (?:at|from|with) " + _BROKERAGES,
-        r"\b(?:our|my) (?:agent|realtor|real estate agent|broker|buyer's agent|listing agent)(?! (?:is|was)n't)"
+        r"\b(?:our|my) [\w']+(?:'s|s)? (?:realtor|agent) (?:is|has been|'s) (?:handl\w*|help\w*|doing|listing|"
+        r"selling)\b",
+        r"\b(?:our|my) (?:agent|agents|agent's|realtor|real estate agent|broker|buyer's agent|listing agent)"
+        r"(?! (?:is|was)n't)"
         r"(?! we (?:let|fired|dropped))\b(?! (?:before|last time|back then|retired|quit))",
         r"\b(?:my|our) [\w' ]{0,25}?(?:'s| is| does) (?:an? )?(?:realtor|agent|real estate agent|broker|in real estate|"
         r"real estate)\b(?=.*\b(?:help\w*|handl\w*|do(?:ing)? it|represent\w*|for us|take care)\b)",
@@ -1234,7 +1241,8 @@ _TIME_CUE = re.compile(r"\d|\b(?:today|tonight|tomorrow|mornings?|afternoons?|ev
                        r"feb|apr|jun|jul|aug|sept|sep|oct|nov|dec|am|pm|oclock|hour|hours|minute|minutes|mins?|days?|"
                        r"after|before|until|till|between|at|around|about|from|in|half|quarter|first|second|third|"
                        r"[a-z]+th|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                       r"fifty|school|spring|summer|fall|autumn|winter|holidays|christmas|thanksgiving|easter)\b")
+                       r"fifty|school|spring|summer|fall|autumn|winter|holidays|christmas|thanksgiving|easter|tax|"
+                       r"taxes|labor|memorial)\b")
 
 
 def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = "", language: str = "en"
@@ -1276,6 +1284,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     trimmed = _proposed_part(trimmed)  # "this week's a zoo, call me next week" → next week
     if expecting in ("confirm", "slot_choice") and final is not turn and (bare := _BARE_CLOCK.match(trimmed)):
         trimmed = f"at {trimmed[bare.start(1):]}"  # "no wait, make that two": a time of day, not a count
+    if expecting == "slot_choice" and (pick := _BARE_PICK.match(trimmed)):
+        trimmed = f"at {pick.group(1)}"  # "10 works", "the two thirty one": an offered time picked by its hour
     timed = _Turn(trimmed) if trimmed != final.digits.s else final
     when = when_in(timed.digits, now, timed.clean) if _TIME_CUE.search(timed.clean) and not slot else None
     if when is not None and when.words and names_a_period(when.words) and expecting != "callback_time" \
@@ -1646,12 +1656,22 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             continue  # "no, not right now" to "do you have an agent?" is a no
         if name == "busy" and (other := _SOMEONE_ELSE_CALLS.search(c)) and other.start() <= m.start() < other.end():
             continue  # "the lender's supposed to call us back this week": not a call back asked of us
+        if name == "send_email" and expecting in ("slot_choice", "confirm") and _MEETING_NOTE.search(c) \
+                and (_TAKES_IT.search(c) or _A_DAY.search(c)):
+            continue  # "wednesday at 10 is fine, just text me the address": the meeting's details, not instead of it
         if name == "busy" and _ROUTINE.match(c, m.end()) and not pattern.search(c[m.end():]):
             continue  # "shorter commute, i'm on the train two hours a day": their days, not this minute
         return name
     return "busy" if time_preference else ""
 
 
+# what a lead who takes the meeting wants sent about it
+_MEETING_NOTE = re.compile(r"\b(?:text|email|send|shoot) (?:me|us)(?: \w+){0,3}? (?:the )?(?:address|reminder|"
+                           r"confirmation|invite|invitation|directions|location|details|calendar \w+)\b|"
+                           r"\b(?:address|reminder|confirmation|invite|directions) (?:by|over|via|in a) "
+                           r"(?:text|email)\b")
+_TAKES_IT = re.compile(r"^(?:yes|yeah|yep|sure|ok|perfect|great)\b|\b(?:is|sounds) (?:fine|good|great|perfect)\b|"
+                       r"\bworks\b|\bbook (?:it|that|me)\b|\bthe (?:first|second|earlier|later|other) one\b")
 # what someone does day in, day out ("two hours a day", "every morning"): a routine, not what they are doing now
 _ROUTINE = re.compile(r" (?:\w+ )?(?:every (?:single )?(?:day|morning|night|week|weekday)|"
                       r"(?:an? |\w+ )(?:hours?|minutes?) (?:a|each|per|every) (?:day|way|week)|each way|daily|"
@@ -1792,6 +1812,11 @@ _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actuall
 _YES_BUT = re.compile(r"\b(?:but|if|unless|as long as|only if|rather|instead)\b")
 # a figure said on its own after "make that" at a time question: "two", "2:30", "ten thirty"
 _BARE_CLOCK = re.compile(r"^\s*(?:like |about |around )?(\d{1,2}(?::\d{2})?)\b(?! (?:of|people|kids|bed|bath))")
+_BARE_PICK = re.compile(r"^\s*(?:the |like |uh |um )?(\d{1,2}(?::\d{2})?|one|two|three|four|five|six|seven|eight|nine|"
+                        r"ten|eleven|twelve)(?: oclock)?(?: one)?(?: (?:works?|"
+                        r"is (?:good|fine|great|better|perfect|ok)|"
+                        r"sounds (?:good|great)|would (?:work|be (?:good|great|better))|please|for me|is the one|one))?"
+                        r"\s*$")
 _BARE_HELLO = re.compile(r"^(?:hello|hi|hey|yes hello|hello hello)$")
 _ALREADY_DONE = re.compile(r"\b(?:already|done|went and) (?:bought|purchased|found|closed|moved|sold|signed)\b|"
                            r"\b(?:we|i) (?:bought|found|sold|closed on) (?:a|our|the|my) (?:place|house|home)\b")

@@ -318,8 +318,8 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
             monday = _monday(today) + dt.timedelta(days=7 if which in ("next", "following", "the following") else 0)
             if unit == "weekend":
                 return _Days(monday + dt.timedelta(days=5), monday + dt.timedelta(days=6), span)
-            if which == "the":
-                continue  # "the week" alone names nothing
+            if which == "the" and not part:
+                continue  # "the week" alone names nothing; "the end of the week" is this one's
             if part:
                 shade = "mid" if "mid" in part else "early" if re.search(r"early|beginning|start|first|front",
                                                                           part) else "late"

@@ -818,6 +818,18 @@ def test_a_time_offered_is_booked_when_picked_by_its_time(talk, lead):
     assert clock in booked
 
 
+def test_a_time_offered_is_booked_when_picked_by_its_hour_alone(talk, lead):
+    qualify_as_hot_buyer(talk)
+    reply = talk.say("I work late, could we do something after nine at night on friday")
+    saturday = reply.split(" or ")[1]  # Friday's last opening or Saturday's first: days from now
+    assert "Saturday" in saturday, reply
+    hour = re.search(r"(\d{1,2}(?::\d\d)?) [AP]M", saturday).group(1)
+    talk.say(f"{hour} works")  # no day: the offered time at that hour (tomorrow's would be the next such hour)
+    appointment = Appointment.objects.get(lead=lead)
+    local = appointment.starts_at.astimezone(CHICAGO)
+    assert talk.hangup and local.strftime("%A") == "Saturday" and spoken_time(local) in saturday
+
+
 def test_a_yes_that_names_the_time_read_back_books_it(talk, lead):
     qualify_as_hot_buyer(talk)
     talk.say("could we do friday at two")

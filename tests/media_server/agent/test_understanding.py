@@ -1284,11 +1284,32 @@ def test_what_someone_does_every_morning_is_no_time_offered_to_meet():
     ("who dat", "permission", "who_is_this", {}),
     ("great another robo call", "permission", "is_robot", {}),
     ("heads up im a real tour myself", "permission", "objection", {"has_agent": True}),
+    # an agent said in passing, a relative's agent handling it
+    ("maybe june our agents been showin us a few", "timeline", "objection", {"has_agent": True, "timeline": 7}),
+    ("sort of my moms realtor is helpin us", "has_agent", "objection", {"has_agent": True}),
 ])
 def test_fresh14_and_fresh15s_classes_in_other_words(text, expecting, intent, facts):
     understood = understand(text, now=NOW, expecting=expecting)
     assert understood.intent == intent
     assert _read(understood) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "days"), [
+    # a pick by the hour or a day said without its apostrophe; the meeting's details sent are no objection
+    ("10 works", "slot_choice", "schedule", ("2026-11-26", "2026-11-26")),
+    ("thursdays good", "slot_choice", "schedule", ("2026-11-26", "2026-11-26")),
+    ("friday at 2 is fine just text me the address", "slot_choice", "schedule", ("2026-11-27", "2026-11-27")),
+    ("yes please and email me a reminder", "confirm", "affirm", None),
+    ("just text me some listings instead", "slot_choice", "objection", None),
+    # call backs at relative times
+    ("end of the week is better", "callback_time", "schedule", ("2026-11-26", "2026-11-29")),
+    ("once tax season is over", "callback_time", "schedule", ("2027-04-16", "2027-04-29")),
+])
+def test_times_in_fresh14_and_fresh15s_words(text, expecting, intent, days):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    when = understood.when
+    assert (when and (when.start.date().isoformat(), when.end.date().isoformat())) == days or (not days and not when)
 
 
 def test_thanksgiving_is_late_november_this_year_or_next():
