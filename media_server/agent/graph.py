@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from typing import Annotated, TypedDict
 from zoneinfo import ZoneInfo
 
@@ -168,10 +169,20 @@ def _vague(when: dict) -> bool:
         and span >= dt.timedelta(hours=20)
 
 
+_DAY_OF_MONTH = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b")
+
+
 def _into_window(when: dict, window: dict) -> dict:
     """A day named after a window was given, moved a week at a time into it ("next week" … "wednesday")."""
     start, end = dt.datetime.fromisoformat(when["start"]), dt.datetime.fromisoformat(when["end"])
     opens, closes = dt.datetime.fromisoformat(window["start"]), dt.datetime.fromisoformat(window["end"])
+    if _DAY_OF_MONTH.search(when.get("words") or ""):  # "april" … "after the 15th": the 15th of April, a month on
+        from dateutil.relativedelta import relativedelta
+
+        months = next((n for n in range(1, 4) if start + relativedelta(months=n) >= opens), 0)
+        if months and start + relativedelta(months=months) <= closes:
+            return {**when, "start": (start + relativedelta(months=months)).isoformat(),
+                    "end": (end + relativedelta(months=months)).isoformat()}
     weeks = 0
     while start + dt.timedelta(weeks=weeks) < opens and weeks < 6:
         weeks += 1
@@ -520,6 +531,11 @@ class AgentGraph:
             band = (state.get("score") or {}).get("band", "cold")
             return {**update, **_end([line, replies.say("goodbye")], "qualified" if band in ("hot", "warm")
                                      else "ended_by_lead", f"{objection} instead of a meeting")}
+        if said == "send_email" and u.get("busy_too") and state.get("expecting") in ("permission", "none", ""):
+            # "can you just text me, i can't hear nothing at work": sent, and no questions now; when can they talk
+            text = replies.say("busy_ask_when")
+            return {**update, "replies": [line, text], "expecting": "callback_time", "question": text, "tries": 0,
+                    "agent": "objection"}
         back = resume if resume in ("qualification", "scheduling") else "qualification"
         # "just looking" is their answer to the question it came at (no reason, no lender yet): the next is asked
         answer = {"doesnt_know": True} if objection == "just_looking" else {}

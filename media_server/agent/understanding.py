@@ -751,6 +751,7 @@ _OBJECTIONS = [
         r"cooking|making (?:dinner|lunch|breakfast)|feeding|shopping|at the store|walking the dog|boarding|"
         r"putting the kids|picking up|dropping off|getting the kids|in traffic|on the road|on the highway)\b",
         r"\b(?:can't|cannot|can not) (?:right )?now\b",
+        r"\b(?:don't|do not|ain't got|haven't got) (?:have )?(?:a|the|one) (?:minute|second|sec|moment)\b",
         r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b(?! to (?:sell|buy|list|move))",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
         rf"\b(?:call|ring|try|reach|hit) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
@@ -829,6 +830,10 @@ _OBJECTIONS = [
     )),
 ]
 _HAS_AGENT = dict(_OBJECTIONS)["has_agent"]
+_BUSY = dict(_OBJECTIONS)["busy"]
+# where they cannot talk: "i can't hear nothing at work", "can't really talk on the phone here"
+_CANT_TALK_HERE = re.compile(r"\b(?:at|from) (?:work|my desk|the office|the job|school)\b|"
+                             r"\b(?:can't|cannot|can not) (?:really )?(?:hear|talk)\b")
 _WORRIES = {name: dict(_OBJECTIONS)[name] for name in ("market_worry", "price_worry")}
 _HOW_ARE_YOU = re.compile(r"\bhow(?: are|'re) you(?: doing| today)?\b|\bhow's it going\b|\bhow you doing\b")
 _SCHEDULE = _rx(
@@ -1073,6 +1078,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"apartments?|condos?|here|there)\b)\w+|"
                    r"(?:moving|move|relocate|relocating) (?:[\w']+ ){0,4}?for (?:work|a job|my job|his job|her job)|"
                    r"military|pcs|pcsing|"
+                   # a job somewhere else that makes them move: "got a job at the hospital up there, so we gotta move"
+                   r"(?:got|have|took|accepted|landed|starting) (?:a |an |the )?(?:new )?(?:job|position|offer)\b"
+                   r"(?=.*\b(?:so (?:we|i) (?:got to|have to|need to|must|gotta) move|(?:up|down|out|over) there)\b)|"
                    r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|stationed|"
                    r"got (?:a |an )?(?:job|offer) (?:in|out)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|"
                    r"till|until|til))|job (?:in|out of state)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|till|"
@@ -1338,6 +1346,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         u.when = when
         u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and f.words in when.words)]
     u.calls_us = u.objection == "busy" and u.when is None and bool(_CALLS_US.search(c))
+    u.busy_too = u.objection == "send_email" and bool(_BUSY.search(c) or _CANT_TALK_HERE.search(c))
     u.defers = expecting in ("slot_choice", "confirm") and u.intent in ("deny", "objection", "unclear", "inform") \
         and not u.ruled_out and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c))
     u.cancels = bool(_CANCELS.search(c)) and u.intent != "opt_out"
@@ -1656,6 +1665,8 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             continue  # "no, not right now" to "do you have an agent?" is a no
         if name == "busy" and (other := _SOMEONE_ELSE_CALLS.search(c)) and other.start() <= m.start() < other.end():
             continue  # "the lender's supposed to call us back this week": not a call back asked of us
+        if name == "just_looking" and (back := _CALLBACK.search(c)) and _TIME_CUE.search(c, back.end()):
+            return "busy"  # "we're not ready yet, call me next month": a call back, when they said
         if name == "send_email" and expecting in ("slot_choice", "confirm") and _MEETING_NOTE.search(c) \
                 and (_TAKES_IT.search(c) or _A_DAY.search(c)):
             continue  # "wednesday at 10 is fine, just text me the address": the meeting's details, not instead of it
@@ -2210,6 +2221,7 @@ def _in_units(amount: float, unit: str) -> int:
 
 _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+){0,4}? "
                       r"(?:for|since)(?: [\w']+){0,2} $|\bsince $|"
+                      r"\b(?:it's|its|it is) (?:already |only |still )?$|"  # "i'm a cpa, it's march": the date, no plan
                       r"\b(?:back|last|expired|lapsed|ended) (?:in |on )?(?:the )?$|"
                       # a month after a deed done: "she passed in december", "we took it off the market in january"
                       r"(?<!be )(?<!get )(?<!got )(?<!to )(?<!been )\b(?:passed|passed away|died|took|pulled|listed|"

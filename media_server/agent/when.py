@@ -94,7 +94,8 @@ _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names 
                         r"|\b(weekend)s?\b")),
     ("any_day", re.compile(r"\b(?:any|whatever|whichever) (?:week ?)?day\b(?! (?:is|works) (?:bad|hard))")),
     ("month", re.compile(rf"\b(?:{_MONTH_PART}\s+)?(next|this)\s+month\b|\b{_MONTH_PART}\s+(the)\s+month\b")),
-    ("in_month", re.compile(rf"\b(?:{_MONTH_PART}|in|during|sometime in|this|next|come|around)\s+{_FULL_MON}\b"
+    ("in_month", re.compile(rf"\b(?:{_MONTH_PART}|in|during|sometime in|this|next|come|around|till|until|til|after|"
+                            rf"from)\s+{_FULL_MON}\b"
                             rf"|^{_FULL_MON}$")),
 ]
 _PART = re.compile(r"(?<!good )\b(?:in the |this |tomorrow |at )?(?:(?P<mod>early|late|mid) ?(?:in the )?)?"
@@ -228,6 +229,7 @@ _PROPOSAL_CUE = re.compile(r"\b(?:so|then|how about|what about|maybe|instead|rat
 # sometime after that", "gone through the 15th")
 _AWAY_UNTIL = re.compile(r"\b(?:out|away|gone|outta town|out of town|traveling|travelling|busy|booked|on vacation|"
                          r"not around|not here|not home)(?: \w+){0,3} (?:until|till|til|through|thru) (?:the )?$")
+_AFTER_DATE = re.compile(r"\b(?:after|past|following)(?: the)? $")
 _AFTER_THAT_DAY = re.compile(r"(?: \w+){0,3}? (?:sometime |some time |any ?time |any day |whenever )?"
                              r"after (?:that|then)\b")
 
@@ -241,8 +243,9 @@ def _proposed(pattern: re.Pattern, s: str) -> re.Match | None:
 
 
 def _from_day_after(day: dt.date, s: str, m: re.Match) -> _Days | None:
-    """The week from the day after a date they are away until ("till the 20th so after that"), or None."""
-    if _AWAY_UNTIL.search(s[:m.start()]) or _AFTER_THAT_DAY.match(s, m.end()):
+    """The week from the day after a date they are away until ("till the 20th so after that", "after the 15th"), or
+    None."""
+    if _AWAY_UNTIL.search(s[:m.start()]) or _AFTER_THAT_DAY.match(s, m.end()) or _AFTER_DATE.search(s[:m.start()]):
         return _Days(day + dt.timedelta(days=1), day + dt.timedelta(days=7), m.span())
     return None
 

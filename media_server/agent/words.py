@@ -549,7 +549,7 @@ def _money_range(low: NumberSpan, high: NumberSpan, tokens: list[str], spans_at:
         if digits.isdigit() and not end.scaled and (len(digits) >= 7 or 1900 <= int(digits) <= 2099):
             return None  # phone numbers, years
     explicit = _is_explicit(high, tokens) or _is_explicit(low, tokens)
-    if not explicit and not (price_context or _limit_cued(low, tokens)):
+    if not explicit and not (price_context or _limit_cued(low, tokens) or _prices_not_clocks(low, high)):
         return None
     lo, hi = low.value, high.value
     if not (low.scaled or low.dollar) and high.scaled:
@@ -566,6 +566,14 @@ def _money_range(low: NumberSpan, high: NumberSpan, tokens: list[str], spans_at:
         lo, hi = lo * factor, hi * factor
     lo, hi = sorted((lo, hi))
     return Money(int(round(lo)), int(round(hi)), low.start, high.end)
+
+
+def _prices_not_clocks(low: NumberSpan, high: NumberSpan) -> bool:
+    """"four fifty to four seventy five", "two seventy five to three twenty five": a range of spoken figures in the
+    hundreds, one of which no clock reads (seventy five minutes), is a price range wherever it is said."""
+    spoken = all(not end.digits and not end.scaled and 100 <= end.value < 1000 and end.value == int(end.value)
+                 for end in (low, high))
+    return spoken and low.value < high.value and any(end.paired and end.value % 100 >= 60 for end in (low, high))
 
 
 def parse_money(text: str, *, expecting_price: bool = False) -> tuple[int, int | None] | None:

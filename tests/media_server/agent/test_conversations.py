@@ -187,6 +187,23 @@ def test_a_busy_lead_who_leaves_without_a_time_is_busy_and_called_again_later(ta
     assert lead.callback_at is None and not DoNotCall.objects.exists()
 
 
+def test_a_lead_who_cannot_talk_and_wants_a_text_is_asked_when_not_quizzed(talk, lead):
+    reply = talk.say("can you just text me instead i cant hear nothin at work")
+    assert "better time" in reply and not talk.hangup  # no "are you buying or selling?" at work
+    talk.say("fine after the new year then")
+    assert talk.hangup
+    lead.refresh_from_db()
+    assert lead.callback_at.astimezone(CHICAGO).date() >= dt.date(2027, 1, 2)
+
+
+def test_a_day_of_the_month_said_after_a_month_given_is_that_months(talk, lead):
+    talk.say("im slammed with year end stuff i dont have a minute till january")
+    talk.say("after the 10th")  # the month they gave: January 11th on, not the 11th of this month
+    assert talk.hangup
+    lead.refresh_from_db()
+    assert lead.callback_at.astimezone(CHICAGO).date() >= dt.date(2027, 1, 11)
+
+
 @pytest.mark.parametrize("deferral", [
     "honestly with rates like this id rather wait and see, ill call you guys when im ready",
     "oh i dont wanna meet yet we're not there yet we'll call yall",

@@ -1287,6 +1287,9 @@ def test_what_someone_does_every_morning_is_no_time_offered_to_meet():
     # an agent said in passing, a relative's agent handling it
     ("maybe june our agents been showin us a few", "timeline", "objection", {"has_agent": True, "timeline": 7}),
     ("sort of my moms realtor is helpin us", "has_agent", "objection", {"has_agent": True}),
+    # the date said is no plan to move; a job elsewhere that makes them move is a relocation
+    ("im a nurse its december i dont have a minute", "permission", "objection", {}),
+    ("i landed a job at the base out there so we have to move", "intent", "inform", {"motivation": "relocating"}),
 ])
 def test_fresh14_and_fresh15s_classes_in_other_words(text, expecting, intent, facts):
     understood = understand(text, now=NOW, expecting=expecting)
@@ -1304,6 +1307,9 @@ def test_fresh14_and_fresh15s_classes_in_other_words(text, expecting, intent, fa
     # call backs at relative times
     ("end of the week is better", "callback_time", "schedule", ("2026-11-26", "2026-11-29")),
     ("once tax season is over", "callback_time", "schedule", ("2027-04-16", "2027-04-29")),
+    ("after the 28th", "callback_time", "schedule", ("2026-11-29", "2026-12-05")),
+    ("i dont have a minute till january", "permission", "objection", ("2027-01-01", "2027-01-31")),
+    ("we're not ready yet call me next month", "timeline", "objection", ("2026-12-01", "2026-12-31")),
 ])
 def test_times_in_fresh14_and_fresh15s_words(text, expecting, intent, days):
     understood = understand(text, now=NOW, expecting=expecting)

@@ -113,3 +113,19 @@ def test_it_writes_clock_like_pairs_and_ordinals_as_digits():
 @pytest.mark.parametrize("text", ["she gets off work at five", "i'm free after four", "he's done at six"])
 def test_the_end_of_a_working_day_is_a_time_not_money(text):
     assert parse_money(text, expecting_price=True) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # no clock says seventy five minutes: a range of such figures is prices wherever it is said
+    ("oh and sorry i meant two seventy five to three twenty five", (275_000, 325_000)),
+    ("like six months and four fifty to four seventy five", (450_000, 475_000)),
+    # one in digits and one in words, back to back, in a sentence about price
+    ("the budget is like 350 three seventy five", (350_000, 375_000)),
+])
+def test_price_ranges_said_outside_the_price_question(text, expected):
+    assert parse_money(text) == expected
+
+
+@pytest.mark.parametrize("text", ["between three thirty and four fifteen", "anywhere from two to four thirty"])
+def test_a_range_a_clock_could_read_is_no_price_outside_the_price_question(text):
+    assert parse_money(text) is None
