@@ -661,6 +661,17 @@ class AgentGraph:
         return {**offer, **update, "replies": [sorry, *offer["replies"]]}
 
     def opt_out(self, state: CallState) -> dict:
+        u, offered = _u(state), state.get("offered") or []
+        pick = next((f["value"] for f in u.get("facts", []) if f["name"] == "slot_choice"), None)
+        if u.get("texts_only") and state.get("expecting") == "slot_choice" and pick in (1, 2) and pick <= len(offered):
+            # "the second one, and just text me the address, don't call": the meeting they chose, and no more calls
+            booked = self._book({**state, "chosen": offered[pick - 1]}, _replies(state))
+            self.actions.opt_out(state)
+            if booked.get("appointment"):
+                return {**booked, "replies": [_replies(state).say("no_more_calls"), *booked["replies"]],
+                        **_handover(state, "opt_out", "the lead booked and asked not to be called")}
+            return {**_end([_replies(state).say("opt_out")], "opted_out", "the lead opted out"),
+                    **_handover(state, "opt_out", "the lead asked not to be called")}
         self.actions.opt_out(state)
         update = _end([_replies(state).say("opt_out")], "opted_out", "the lead opted out")
         if booked := state.get("appointment"):  # "forget the meeting and take us off your list", over the goodbye

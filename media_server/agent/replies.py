@@ -196,6 +196,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Please call us back{callback}, or we'll try you again soon. Thanks, goodbye.",
     ),
     # --- endings
+    "no_more_calls": ("Understood, no more calls to this number.",),
     "opt_out": (
         "Understood, I've taken your number off our list and you won't hear from us again. Goodbye.",
         "Of course, you're off our call list as of now. Sorry to bother you, goodbye.",

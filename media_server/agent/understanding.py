@@ -831,6 +831,7 @@ _OBJECTIONS = [
 ]
 _HAS_AGENT = dict(_OBJECTIONS)["has_agent"]
 _BUSY = dict(_OBJECTIONS)["busy"]
+_TEXT_ME = re.compile(r"\b(?:text|message) (?:me|us)\b|\bby text\b")
 # where they cannot talk: "i can't hear nothing at work", "can't really talk on the phone here"
 _CANT_TALK_HERE = re.compile(r"\b(?:at|from) (?:work|my desk|the office|the job|school)\b|"
                              r"\b(?:can't|cannot|can not) (?:really )?(?:hear|talk)\b")
@@ -920,7 +921,7 @@ _AFFIRM = _rx(
     r"right(?! away| now)|"
     r"exactly|perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
     r"go ahead|go for it|please do|for sure|totally|you bet|you betcha|i guess|why not|roger(?: that)?|copy that|"
-    r"ten four|10 4|book it|lock it in|cool|awesome|sweet|"
+    r"ten four|10 4|book it|lock it in|cool|awesome|sweet|bet$|bet that|say less|"
     r"affirmative|that's right|that's correct|that's it|"
     r"no problem|not a problem|no worries|that'd be great|good(?! morning| afternoon| evening))\b",
     r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great)|"
@@ -1137,7 +1138,8 @@ _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
                        r"cash$|"
                        r"\b(?:(?:pay|paying|buy|buying|pay for it|"
                        r"paying for it|purchase|purchasing)(?: it)? (?:in |"
-                       r"with |all )?cash|cash (?:buyer|buyers|offer|purchase|deal)|all cash|in cash)\b")
+                       r"with |all )?cash|cash (?:buyer|buyers|offer|purchase|deal)|all cash|in cash|"
+                       r"(?:i|we) (?:got|have|'ve got|has) (?:the )?cash (?:for|to buy|to pay)\b)\b")
 _PRE_PROGRESS = re.compile(
     r"\b(?:talking (?:to|with) (?:a |our |my |the |some |an? )?(?:lender|lenders|bank|banks|loan officer|mortgage|"
     r"broker)|working (?:with|on) (?:a |our |my |the )?(?:lender|bank|loan|preapproval|approval|financing|getting "
@@ -1270,7 +1272,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         return Understanding(language=language)
     time_preference = _time_preference(c)
     if _is_opt_out(c, time_preference):  # compliance first, whatever else the sentence says; its facts are kept
-        return Understanding(intent="opt_out", language=language, facts=_facts(turn, expecting, now))
+        return Understanding(intent="opt_out", language=language, facts=_facts(turn, expecting, now),
+                             texts_only=bool(_TEXT_ME.search(c)))
     if _VOICEMAIL.search(c):
         return Understanding(intent="voicemail", language=language)
     if _WRONG_NUMBER.search(c) and not _RIGHT_NUMBER.search(c):

@@ -187,6 +187,15 @@ def test_a_busy_lead_who_leaves_without_a_time_is_busy_and_called_again_later(ta
     assert lead.callback_at is None and not DoNotCall.objects.exists()
 
 
+def test_a_lead_who_picks_a_time_and_asks_for_texts_not_calls_is_booked_and_never_called(talk, lead):
+    offer = qualify_as_hot_buyer(talk)
+    reply = talk.say("the second one and just text me the address dont call")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    assert talk.hangup and spoken_time(appointment.starts_at.astimezone(CHICAGO)) in offer.split(" or ")[1]
+    assert "no more calls" in reply
+    assert DoNotCall.objects.filter(phone=lead.phone).exists()  # "don't call" is honoured all the same
+
+
 def test_a_lead_who_cannot_talk_and_wants_a_text_is_asked_when_not_quizzed(talk, lead):
     reply = talk.say("can you just text me instead i cant hear nothin at work")
     assert "better time" in reply and not talk.hangup  # no "are you buying or selling?" at work
