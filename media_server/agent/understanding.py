@@ -854,6 +854,7 @@ _SCHEDULE = _rx(
 _PROPOSES = r"(?:can|could|should|shall) (?:we|you|i) (?:do|say|go with|make it|book)\b"  # "can we do tuesday at ten"
 _PROPOSES_MEETING = re.compile(rf"\b{_PROPOSES}|\b(?:i'm|we're|i am|we are) (?:free|available)\b")
 _MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free|we're free|i am free|available|"
+                           r"sit down|come (?:look|out|by|over|see)|(?:is|are) (?:\w+ ){1,2}open|"
                            rf"(?:does|would|will|could) \w+(?: \w+)? work|{_PROPOSES})\b")
 _SCHEDULE_WITH_TIME = re.compile(
     rf"\b{_PROPOSES}|\b(?:works|work for me|would work|is good|is fine|how about|what about|let's do|let's say|"

@@ -196,6 +196,17 @@ def test_a_lead_who_picks_a_time_and_asks_for_texts_not_calls_is_booked_and_neve
     assert DoNotCall.objects.filter(phone=lead.phone).exists()  # "don't call" is honoured all the same
 
 
+def test_a_lead_who_proposes_a_day_to_sit_down_mid_questions_gets_it_read_back_and_booked(talk, lead):
+    talk.say("yeah sure I have a minute")
+    talk.say("we're looking to buy")
+    talk.say("somewhere around Oak Park")
+    reply = talk.say("honestly monday any time works for me to sit down")  # asked when they move, not to meet
+    assert "Monday" in reply and not talk.hangup, reply
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    assert appointment.starts_at.astimezone(CHICAGO).strftime("%A") == "Monday"
+
+
 def test_a_lead_who_cannot_talk_and_wants_a_text_is_asked_when_not_quizzed(talk, lead):
     reply = talk.say("can you just text me instead i cant hear nothin at work")
     assert "time" in reply and "buying" not in reply and not talk.hangup  # asked when, not quizzed at work
