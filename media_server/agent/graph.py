@@ -665,13 +665,15 @@ class AgentGraph:
         pick = next((f["value"] for f in u.get("facts", []) if f["name"] == "slot_choice"), None)
         if u.get("texts_only") and state.get("expecting") == "slot_choice" and pick in (1, 2) and pick <= len(offered):
             # "the second one, and just text me the address, don't call": the meeting they chose, and no more calls
-            booked = self._book({**state, "chosen": offered[pick - 1]}, _replies(state))
-            self.actions.opt_out(state)
-            if booked.get("appointment"):
-                return {**booked, "replies": [_replies(state).say("no_more_calls"), *booked["replies"]],
-                        **_handover(state, "opt_out", "the lead booked and asked not to be called")}
-            return {**_end([_replies(state).say("opt_out")], "opted_out", "the lead opted out"),
-                    **_handover(state, "opt_out", "the lead asked not to be called")}
+            # (taken a moment ago by someone else: no other time is offered to a lead who asked not to be called)
+            slot, replies = offered[pick - 1], _replies(state)
+            appointment = self.actions.book(state, slot)
+            if appointment is not None:
+                self.actions.opt_out(state)
+                spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
+                said = [replies.say("no_more_calls"), replies.say("booked", slot=spoken, human=slot["agent_name"])]
+                return {**_end(said, "appointment", "appointment booked, no more calls"), "appointment": appointment,
+                        "chosen": None, **_handover(state, "opt_out", "the lead booked and asked not to be called")}
         self.actions.opt_out(state)
         update = _end([_replies(state).say("opt_out")], "opted_out", "the lead opted out")
         if booked := state.get("appointment"):  # "forget the meeting and take us off your list", over the goodbye

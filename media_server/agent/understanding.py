@@ -1069,6 +1069,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
                    r"relocated|transferring|transferred|sending|sent) (?:us|me)|"
                    r"transferr?(?:ed|ing)|job transfer|new job|(?:my|our|his|her) (?:pcs )?orders|"
+                   r"(?:my|our|his|her|husband's|wife's|\w+'s) transfer\b|"
                    r"(?:i'm|im|i am|he's|she's|we're) (?:in the )?(?:navy|army|air force|marines|military)|"
                    r"(?:i'm|im|i am|she's|he's|my \w+ is|we're) starting (?:a (?:new )?(?:job|position|residency) )?at "
                    r"(?!(?:around|about|like|maybe|under|over|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b)"
@@ -1297,7 +1298,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if expecting in ("confirm", "slot_choice") and final is not turn and (bare := _BARE_CLOCK.match(trimmed)):
         trimmed = f"at {trimmed[bare.start(1):]}"  # "no wait, make that two": a time of day, not a count
     if expecting == "slot_choice" and (pick := _BARE_PICK.match(trimmed)):
-        trimmed = f"at {pick.group(1)}"  # "10 works", "the two thirty one": an offered time picked by its hour
+        trimmed = f"at {pick.group(1)}"  # "10 works", "3:30 please": an offered time picked by its hour
     timed = _Turn(trimmed) if trimmed != final.digits.s else final
     when = when_in(timed.digits, now, timed.clean) if _TIME_CUE.search(timed.clean) and not slot else None
     if when is not None and when.words and names_a_period(when.words) and expecting != "callback_time" \
@@ -1827,11 +1828,10 @@ _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actuall
 _YES_BUT = re.compile(r"\b(?:but|if|unless|as long as|only if|rather|instead)\b")
 # a figure said on its own after "make that" at a time question: "two", "2:30", "ten thirty"
 _BARE_CLOCK = re.compile(r"^\s*(?:like |about |around )?(\d{1,2}(?::\d{2})?)\b(?! (?:of|people|kids|bed|bath))")
-_BARE_PICK = re.compile(r"^\s*(?:the |like |uh |um )?(\d{1,2}(?::\d{2})?|one|two|three|four|five|six|seven|eight|nine|"
-                        r"ten|eleven|twelve)(?: oclock)?(?: one)?(?: (?:works?|"
-                        r"is (?:good|fine|great|better|perfect|ok)|"
-                        r"sounds (?:good|great)|would (?:work|be (?:good|great|better))|please|for me|is the one|one))?"
-                        r"\s*$")
+# an offered time named by its hour alone ("10 works", "3:30 please"), in digits as the digit text writes it
+_BARE_PICK = re.compile(r"^\s*(?:the |like |uh |um )?(\d{1,2}(?::\d{2})?)(?: oclock)?(?: one)?"
+                        r"(?: (?:works?|is (?:good|fine|great|better|perfect|ok)|sounds (?:good|great)|"
+                        r"would (?:work|be (?:good|great|better))|please|for me|is the one|one))?\s*$")
 _BARE_HELLO = re.compile(r"^(?:hello|hi|hey|yes hello|hello hello)$")
 _ALREADY_DONE = re.compile(r"\b(?:already|done|went and) (?:bought|purchased|found|closed|moved|sold|signed)\b|"
                            r"\b(?:we|i) (?:bought|found|sold|closed on) (?:a|our|the|my) (?:place|house|home)\b")
@@ -2104,7 +2104,12 @@ _NEAR_FAMILY = re.compile(
     rf"|\b(?:my|our|his|her|the) {_KIN} wants? (?:me|us|them|him|her) (?:closer|near|nearer|close)\b")
 # Reasons outside the categories that are plain even when nobody asked: family to be near, a home lost.
 _VOLUNTEERED_REASON = re.compile(
-    rf"{_NEAR_FAMILY.pattern}|\b(?:lost|losing) (?:our|my|the) (?:place|house|home)(?: (?:in|to) (?:the |a )?\w+)?")
+    rf"{_NEAR_FAMILY.pattern}|\b(?:lost|losing) (?:our|my|the) (?:place|house|home)(?: (?:in|to) (?:the |a )?\w+)?|"
+    # what the house costs to keep or risks: "out of the flood zone", "the flood insurance went up like three times"
+    r"\b(?:out of|outta|leave|leaving) (?:the |this )?flood (?:zone|plain)\b|\b(?:flood |home |homeowners )?"
+    r"(?:insurance|taxes|property taxes|hoa(?: fees| dues)?) (?:went up|going up|doubled|tripled|is killing|"
+    r"are killing|(?:is|are) (?:too high|insane|crazy))\b"
+    r"(?=.*\b(?:want out|get out|leave|leaving|sell|selling|move|moving)\b)")
 _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd you|say that|let you go|bye|"
                            r"hello|you there|what was i|talk about that|get into (?:all )?that|none of your business|"
                            r"(?:rather|prefer to) not (?:say|get into|share)|(?:that's|it's) (?:private|personal)|"

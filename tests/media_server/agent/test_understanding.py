@@ -1290,6 +1290,9 @@ def test_what_someone_does_every_morning_is_no_time_offered_to_meet():
     # the date said is no plan to move; a job elsewhere that makes them move is a relocation
     ("im a nurse its december i dont have a minute", "permission", "objection", {}),
     ("i landed a job at the base out there so we have to move", "intent", "inform", {"motivation": "relocating"}),
+    ("once her transfer goes through we're gone", "timeline", "inform", {"motivation": "relocating"}),
+    ("selling the property taxes doubled and we want out", "intent", "inform",
+     {"intent": "sell", "motivation": "property taxes doubled"}),
 ])
 def test_fresh14_and_fresh15s_classes_in_other_words(text, expecting, intent, facts):
     understood = understand(text, now=NOW, expecting=expecting)
@@ -1300,6 +1303,7 @@ def test_fresh14_and_fresh15s_classes_in_other_words(text, expecting, intent, fa
 @pytest.mark.parametrize(("text", "expecting", "intent", "days"), [
     # a pick by the hour or a day said without its apostrophe; the meeting's details sent are no objection
     ("10 works", "slot_choice", "schedule", ("2026-11-26", "2026-11-26")),
+    ("ten is good", "slot_choice", "schedule", ("2026-11-26", "2026-11-26")),
     ("thursdays good", "slot_choice", "schedule", ("2026-11-26", "2026-11-26")),
     ("friday at 2 is fine just text me the address", "slot_choice", "schedule", ("2026-11-27", "2026-11-27")),
     ("yes please and email me a reminder", "confirm", "affirm", None),
