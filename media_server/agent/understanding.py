@@ -2030,6 +2030,8 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
                if not _OTHER_MONEY.search(b) and not (_NOT_THEIR_PRICE.search(b + "#" + a)
                                                       and not _TAKEN_AS_THEIRS.search(a)
                                                       and not _THEIRS_BEFORE.search(b))]
+    # "put me down for 425 not 400": the figure they take back after another is not the one they mean
+    amounts = [m for i, m in enumerate(amounts) if not (i and tokens[m.start - 1] == "not")]
     wanted = [m for m in amounts if not _CAP_MONEY.search(" ".join(tokens[max(0, m.start - 4):m.start]) + " ")]
     amounts = wanted or amounts  # "approved up to 425" alone: that is their ceiling
     if not amounts:
