@@ -2015,6 +2015,10 @@ _SPLIT_THE_DIFFERENCE = re.compile(r"\b(?:in between|in the middle|between (?:th
                                    r"split the difference)\b")
 
 
+_DISAGREE = re.compile(r"\b(?:can't|cannot|can not|don't|do not|didn't|couldn't) (?:seem to )?agree\b|"
+                       r"\bdisagree\b|\bnot on the same page\b")
+
+
 def _budget(turn: _Turn, expecting: str) -> Fact | None:
     """The price the lead has in mind, said anywhere in the call when the words say money. Of several amounts:
     ones about other money (what they paid, their rent, what the bank approved) give way to the one they want;
@@ -2030,6 +2034,8 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
                if not _OTHER_MONEY.search(b) and not (_NOT_THEIR_PRICE.search(b + "#" + a)
                                                       and not _TAKEN_AS_THEIRS.search(a)
                                                       and not _THEIRS_BEFORE.search(b))]
+    if len(amounts) >= 2 and _DISAGREE.search(" ".join(tokens)):
+        return None  # "my sister wants 200, my brother wants 250, we can't agree": no price of theirs yet
     # "put me down for 425 not 400": the figure they take back after another is not the one they mean
     amounts = [m for i, m in enumerate(amounts) if not (i and tokens[m.start - 1] == "not")]
     wanted = [m for m in amounts if not _CAP_MONEY.search(" ".join(tokens[max(0, m.start - 4):m.start]) + " ")]
@@ -2243,6 +2249,7 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"probably\b)[\w']+){1,5}? (?:(?:in|for) (?:like |about |almost |over |nearly )?)?$")
 _TL_AGO = re.compile(r"^ (?:ago|back)\b")
 # how long something has gone on: "we been lookin a while now", "been with ours about a month"
+_TL_EITHER_WAY = re.compile(r"\b(?:could|might|may) be\b.*\b(?:could|might|may) be\b")
 _TL_BEEN = re.compile(r"\bbeen\b(?: [\w']+){0,3}? (?:(?:for|about|like|around|almost|over|nearly|going on) )*$")
 _TL_DURATION = re.compile(r"(?:(?:about|like|around|almost|over|nearly|for) )*(?:a while|an? (?:week|month|year)|"
                           r"[\w.]+ (?:weeks|months|years)|a (?:few|couple(?: of)?) \w+|a long time)\b")
@@ -2303,6 +2310,8 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     candidates = moves if expecting != "timeline" or moves else candidates
     if not candidates:
         return None
+    if _TL_EITHER_WAY.search(s) and max(c[2] for c in candidates) - min(c[2] for c in candidates) >= 3:
+        return None  # "depends on my orders, could be this summer could be next year": no time of theirs yet
     # "in the fall like october", "spring, probably may": the month they narrow the season to
     if any(_A_MONTH.search(c[3]) for c in candidates):
         candidates = [c for c in candidates if not _A_SEASON.search(c[3]) or _A_MONTH.search(c[3])]

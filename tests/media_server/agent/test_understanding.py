@@ -1265,6 +1265,10 @@ def test_what_someone_does_every_morning_is_no_time_offered_to_meet():
     ("two ninety 310 somewhere in there", "budget", "inform", {"budget": 290000, "budget_high": 310000}),
     ("buy bout 300 we're thinkin", "intent", "inform", {"intent": "buy", "budget": 300000}),
     ("make it three fifty not three hundred", "budget", "inform", {"budget": 350000}),
+    # two answers that leave it open store neither
+    ("mom says 300 dad says 350 they dont agree", "budget", "inform", {}),
+    ("it might be spring might be next winter who knows", "timeline", "inform", {}),
+    ("could be june could be july", "timeline", "inform", {"timeline": 7}),
     # how long something has gone on is no timeline; a renter's present is no plan to rent
     ("we been searchin a good while now", "timeline", "inform", {}),
     ("yep been with ours bout two months", "has_agent", "objection", {"has_agent": True}),
