@@ -119,6 +119,11 @@ def _u(state: CallState) -> dict:
     return state.get("understanding") or {}
 
 
+def _pick(u: dict) -> int | None:
+    """The offered time the line picks ("the first one" is 1), or None."""
+    return next((f["value"] for f in u.get("facts", []) if f["name"] == "slot_choice"), None)
+
+
 def _handover(state: CallState, to: str, reason: str) -> dict:
     return {"handovers": [[state.get("agent") or "", to, reason]], "agent": to}
 
@@ -305,8 +310,7 @@ class AgentGraph:
         if recap := _recap(state.get("facts") or {}):
             said.append(replies.say("inbound_recap", recap=recap))  # they need not tell us again
         if booked := state.get("booked_before"):
-            spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(booked["starts_at"]))
-            said.append(replies.say("inbound_booked", human=booked["agent_name"], slot=spoken))
+            said.append(self._slot_said(state, replies, "inbound_booked", booked))
         elif promised := state.get("callback_before"):
             spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(promised))
             said.append(replies.say("inbound_callback", slot=spoken))
@@ -551,12 +555,11 @@ class AgentGraph:
         booked = state.get("booked_before") or {}
         if u.get("cancels") and booked and not booked.get("cancelled") and not when:
             self.actions.cancel_appointment(state, booked["id"])
-            spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(booked["starts_at"]))
-            text = replies.say("cancelled", human=booked["agent_name"], slot=spoken)
+            text = self._slot_said(state, replies, "cancelled", booked)
             return {"replies": [text], "booked_before": {**booked, "cancelled": True}, "expecting": "another_time",
                     "question": text, "agent": "scheduling", "disposition": "cancelled", "free_reply": False}
         if expecting == "confirm" and state.get("chosen"):
-            pick = next((f["value"] for f in u.get("facts", []) if f["name"] == "slot_choice"), None)
+            pick = _pick(u)
             if pick in (1, 2) and pick <= len(offered) and not u.get("ruled_out") and intent != "deny":
                 if offered[pick - 1] == state["chosen"]:  # "yes, the first one works": the time read back
                     return self._book(state, replies)
@@ -581,7 +584,7 @@ class AgentGraph:
             return _end([replies.say("goodbye")], "qualified" if band in ("hot", "warm") else "ended_by_lead",
                         "the lead will get back to us")
         if expecting == "slot_choice" and offered:
-            choice = next((f["value"] for f in u.get("facts", []) if f["name"] == "slot_choice"), None)
+            choice = _pick(u)
             if choice is None and intent == "affirm" and len(offered) == 1:
                 choice = 1
             if choice == 1 and len(offered) == 1:
@@ -662,7 +665,7 @@ class AgentGraph:
 
     def opt_out(self, state: CallState) -> dict:
         u, offered = _u(state), state.get("offered") or []
-        pick = next((f["value"] for f in u.get("facts", []) if f["name"] == "slot_choice"), None)
+        pick = _pick(u)
         if u.get("texts_only") and state.get("expecting") == "slot_choice" and pick in (1, 2) and pick <= len(offered):
             # "the second one, and just text me the address, don't call": the meeting they chose, and no more calls
             # (taken a moment ago by someone else: no other time is offered to a lead who asked not to be called)
@@ -670,8 +673,7 @@ class AgentGraph:
             appointment = self.actions.book(state, slot)
             if appointment is not None:
                 self.actions.opt_out(state)
-                spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
-                said = [replies.say("no_more_calls"), replies.say("booked", slot=spoken, human=slot["agent_name"])]
+                said = [replies.say("no_more_calls"), self._slot_said(state, replies, "booked", slot)]
                 return {**_end(said, "appointment", "appointment booked, no more calls"), "appointment": appointment,
                         "chosen": None, **_handover(state, "opt_out", "the lead booked and asked not to be called")}
         self.actions.opt_out(state)
@@ -799,8 +801,7 @@ class AgentGraph:
                 "hangup") else offer
         slot = slots[0]
         self.actions.hold_slots(state, [slot])
-        spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
-        text = replies.say("propose", slot=spoken, human=slot["agent_name"])
+        text = self._slot_said(state, replies, "propose", slot)
         return {"replies": [text], "chosen": slot, "offered": [slot], "expecting": "confirm", "question": text,
                 "agent": "scheduling", "free_reply": False}
 
@@ -818,6 +819,11 @@ class AgentGraph:
                                                 "end": (asked + dt.timedelta(days=4)).isoformat()})
         return [*earlier[-1:], *later[:1]]
 
+    def _slot_said(self, state: CallState, replies: Replies, key: str, slot: dict) -> str:
+        """A line about one time with one of our people ("booked", "read_back", …), the time in the lead's words."""
+        spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
+        return replies.say(key, slot=spoken, human=slot["agent_name"])
+
     def _offer_text(self, state: CallState, replies: Replies, slots: list[dict]) -> str:
         spoken = [self.actions.speak_time(state, dt.datetime.fromisoformat(s["starts_at"])) for s in slots]
         if len(slots) == 1:
@@ -828,8 +834,7 @@ class AgentGraph:
     def _read_back(self, state: CallState, replies: Replies, slot: dict) -> dict:
         # the other time offered stays held too: "no, the other one" may still follow
         self.actions.hold_slots(state, [slot, *(other for other in state.get("offered") or () if other != slot)])
-        spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
-        text = replies.say("read_back", slot=spoken, human=slot["agent_name"])
+        text = self._slot_said(state, replies, "read_back", slot)
         return {"replies": [text], "chosen": slot, "expecting": "confirm", "question": text,
                 "agent": "scheduling", "free_reply": False}
 
@@ -847,13 +852,12 @@ class AgentGraph:
         if appointment is None:  # someone else took it a moment ago
             offer = self._offer(state, replies, None)
             return {**offer, "replies": [replies.say("slot_taken"), *offer["replies"]]}
-        spoken = self.actions.speak_time(state, dt.datetime.fromisoformat(slot["starts_at"]))
         booked = state.get("booked_before") or {}
         if booked and not booked.get("cancelled"):  # a caller moving their meeting: the old time goes
             self.actions.cancel_appointment(state, booked["id"])
-            said = [replies.say("moved", slot=spoken, human=slot["agent_name"])]
+            said = [self._slot_said(state, replies, "moved", slot)]
             return {**_end(said, "appointment", "appointment moved"), "appointment": appointment, "chosen": None,
                     "booked_before": {**booked, "cancelled": True}}
-        said = [replies.say("booked", slot=spoken, human=slot["agent_name"])]
+        said = [self._slot_said(state, replies, "booked", slot)]
         return {**_end(said, "appointment", "appointment booked"), "appointment": appointment, "chosen": None}
 

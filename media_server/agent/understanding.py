@@ -1142,6 +1142,8 @@ _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
                        r"paying for it|purchase|purchasing)(?: it)? (?:in |"
                        r"with |all )?cash|cash (?:buyer|buyers|offer|purchase|deal)|all cash|in cash|"
                        r"(?:i|we) (?:got|have|'ve got|has) (?:the )?cash (?:for|to buy|to pay)\b)\b")
+# who a buyer's loan is with: a meeting with one is their own appointment, and a sign the loan is under way
+_LENDERS = r"lender|bank|loan officer|broker|credit union|mortgage \w+"
 _PRE_PROGRESS = re.compile(
     r"\b(?:talking (?:to|with) (?:a |our |my |the |some |an? )?(?:lender|lenders|bank|banks|loan officer|mortgage|"
     r"broker)|working (?:with|on) (?:a |our |my |the )?(?:lender|bank|loan|preapproval|approval|financing|getting "
@@ -1152,8 +1154,7 @@ _PRE_PROGRESS = re.compile(
     r"(?:supposed to|going to|gonna) (?:call|get back|send)|(?:haven't|have not) (?:gotten|got|received) the letter|"
     r"in the middle of (?:it|that|the process|getting)(?= with| right now|$)|waiting (?:on|for|to hear)(?: from)? "
     r"(?:the |our |a )?(?:lender|bank|approval|preapproval)|"
-    r"(?:meeting|appointment|meet|call|sit down|sitting down) with (?:a |the |our |my )?(?:lender|bank|loan officer|"
-    r"mortgage (?:guy|lady|broker|person)|broker|credit union)|"
+    r"(?:meeting|appointment|meet|call|sit down|sitting down) with (?:a |the |our |my )?(?:" + _LENDERS + ")|"
     r"(?:supposed to|should|going to|gonna|about to|hope to|waiting to|fixing to) (?:be|get) (?:pre ?)?approved|"
     r"(?:loan|mortgage|financing|approval|preapproval|letter) (?:is |should be )?(?:pending|in the works))\b")
 _PRE_LAPSED = re.compile(r"\b(?:preapproved|prequalified|approved|preapproval|approval|letter)\b(?: \w+){0,4}? "
@@ -1470,9 +1471,8 @@ def _time_preference(c: str) -> str:
 _HABIT = re.compile(r"\bevery (?:single )?(?:morning|afternoon|evening|night|day|weekend|week|monday|tuesday|wednesday|"
                     r"thursday|friday|saturday|sunday)s?\b")
 _THEIR_APPOINTMENT = re.compile(r"\b(?:meeting|meet|appointment|closing|call|sit down|walkthrough|inspection|"
-                                r"showing) with (?:a |the |our |my |his |her )?(?:bank|lender|loan officer|broker|"
-                                r"credit union|attorney|lawyer|inspector|builder|appraiser|doctor|landlord|"
-                                r"mortgage \w+|other agent|accountant|cpa)\b")
+                                r"showing) with (?:a |the |our |my |his |her )?(?:" + _LENDERS + "|attorney|"
+                                r"lawyer|inspector|builder|appraiser|doctor|landlord|other agent|accountant|cpa)\b")
 _AVAILABLE = re.compile(r"\b(?:free|available|off|home|open|works?|good|better|best|suits?|prefer|can|could|how about|"
                         r"what about|let's|book|meet|call)\b")
 
