@@ -89,7 +89,8 @@ class Understanding:
     #                     houses"): thanked and let go, not asked again
     asks: str = ""  # what the lead asks of us that a meeting answers: "valuation" (what's my house worth) or
     #                 "together" (my husband handles that: a time when both can talk)
-    texts_only: bool = False  # an opt-out that asks for texts instead ("the second one, just text me, don't call")
+    by_text: bool = False  # asks to be texted ("just text me"): what they asked for is sent by text, and an opt-out
+    #                        that picks a time keeps it ("the second one, just text me the address, don't call")
     busy_too: bool = False  # asked to be sent it and cannot talk now either ("text me instead, i'm at work")
     calls_us: bool = False  # they will call us when they can ("I'll call you guys when I'm free"): no time asked
     defers: bool = False  # offered a meeting, they will get back to us ("we ain't close, i'll holler at y'all")

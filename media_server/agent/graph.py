@@ -458,7 +458,9 @@ class AgentGraph:
             objection = "busy"
         counts = dict(state.get("objections") or {})
         if objection:
-            counts[objection] = counts.get(objection, 0) + 1
+            # staff read these: "send text" is a different job from "send email"
+            counted = "send_text" if objection == "send_email" and u.get("by_text") else objection
+            counts[counted] = counts.get(counted, 0) + 1
         update: dict = {"objections": counts}
         if state.get("agent") != "objection":
             update.update(_handover(state, "objection", objection))
@@ -520,7 +522,9 @@ class AgentGraph:
                     "agent": "objection"}
         said = {"just_looking": "just_looking", "send_email": "send_email", "price_worry": "price_worry",
                 "market_worry": "market_worry"}.get(objection)
-        if said == "send_email":
+        if said == "send_email" and u.get("by_text"):
+            line = replies.say("send_text")  # "just text me": promised by text, not by email
+        elif said == "send_email":
             email = " at the address we have" if state.get("lead_email") else ""
             line = replies.say("send_email", email=email)
         else:
@@ -666,7 +670,7 @@ class AgentGraph:
     def opt_out(self, state: CallState) -> dict:
         u, offered = _u(state), state.get("offered") or []
         pick = _pick(u)
-        if u.get("texts_only") and state.get("expecting") == "slot_choice" and pick in (1, 2) and pick <= len(offered):
+        if u.get("by_text") and state.get("expecting") == "slot_choice" and pick in (1, 2) and pick <= len(offered):
             # "the second one, and just text me the address, don't call": the meeting they chose, and no more calls
             # (taken a moment ago by someone else: no other time is offered to a lead who asked not to be called)
             slot, replies = offered[pick - 1], _replies(state)

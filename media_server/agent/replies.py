@@ -140,6 +140,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Sure, I'll have one of our agents email you the details{email}.",
         "Happy to, one of our agents will send it over by email{email}.",
     ),
+    "send_text": (
+        "Sure, I'll have one of our agents text you the details at this number.",
+        "Happy to, one of our agents will send it over by text.",
+    ),
     "price_worry": (
         "I hear you, prices are a real concern, and our agents can show you what's actually selling in your range.",
         "That's fair, affordability matters, and our agents know what homes really sell for.",

@@ -63,7 +63,7 @@ _REWRITES = {
     "wouldve": "would've",
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
     "yah": "yeah", "ya": "yeah", "mmhm": "yes", "mhmm": "yes", "uhhuh": "yes",
-    "realtors": "realtor", "e-mail": "email", "maam": "ma'am", "pre-approved": "preapproved",
+    "realtors": "realtor", "e-mail": "email", "txt": "text", "maam": "ma'am", "pre-approved": "preapproved",
     # as speech-to-text mishears them
     "realter": "realtor", "realators": "realtor", "realator": "realtor", "morgage": "mortgage", "mortage": "mortgage",
     "morgages": "mortgages", "preproved": "preapproved", "prequal": "prequalified",
@@ -831,7 +831,8 @@ _OBJECTIONS = [
 ]
 _HAS_AGENT = dict(_OBJECTIONS)["has_agent"]
 _BUSY = dict(_OBJECTIONS)["busy"]
-_TEXT_ME = re.compile(r"\b(?:text|message) (?:me|us)\b|\bby text\b")
+_TEXT_ME = re.compile(r"\b(?:text|message) (?:me|us)\b|\b(?:by|via|over|through) text\b|"
+                      r"\b(?:send|shoot|drop) (?:me|us) (?:a )?text\b")
 # where they cannot talk: "i can't hear nothing at work", "can't really talk on the phone here"
 _CANT_TALK_HERE = re.compile(r"\b(?:at|from) (?:work|my desk|the office|the job|school)\b|"
                              r"\b(?:can't|cannot|can not) (?:really )?(?:hear|talk)\b")
@@ -1276,7 +1277,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     time_preference = _time_preference(c)
     if _is_opt_out(c, time_preference):  # compliance first, whatever else the sentence says; its facts are kept
         return Understanding(intent="opt_out", language=language, facts=_facts(turn, expecting, now),
-                             texts_only=bool(_TEXT_ME.search(c)))
+                             by_text=bool(_TEXT_ME.search(c)))
     if _VOICEMAIL.search(c):
         return Understanding(intent="voicemail", language=language)
     if _WRONG_NUMBER.search(c) and not _RIGHT_NUMBER.search(c):
@@ -1353,6 +1354,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and f.words in when.words)]
     u.calls_us = u.objection == "busy" and u.when is None and bool(_CALLS_US.search(c))
     u.busy_too = u.objection == "send_email" and bool(_BUSY.search(c) or _CANT_TALK_HERE.search(c))
+    u.by_text = u.by_text or (u.objection == "send_email" and bool(_TEXT_ME.search(c)))
     u.defers = expecting in ("slot_choice", "confirm") and u.intent in ("deny", "objection", "unclear", "inform") \
         and not u.ruled_out and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c))
     u.cancels = bool(_CANCELS.search(c)) and u.intent != "opt_out"

@@ -216,6 +216,20 @@ def test_a_lead_who_cannot_talk_and_wants_a_text_is_asked_when_not_quizzed(talk,
     assert lead.callback_at.astimezone(CHICAGO).date() >= dt.date(2027, 1, 2)
 
 
+@pytest.mark.parametrize("asked, channel, staff_see", [
+    ("can you just shoot me a text with some listings", "text", "send_text"),
+    ("just txt me the info", "text", "send_text"),
+    ("could you email me the listings instead", "email", "send_email"),
+])
+def test_what_a_lead_asks_to_be_sent_is_promised_by_the_channel_they_named(talk, lead, asked, channel, staff_see):
+    talk.say("yeah go ahead")
+    reply = talk.say(asked)
+    other = {"text": "email", "email": "text"}[channel]
+    assert channel in reply.lower() and other not in reply.lower(), reply  # never "I'll email you" to "text me"
+    talk.call.refresh_from_db()
+    assert talk.call.objections == {staff_see: 1}  # staff's summary says which job it is
+
+
 def test_a_day_of_the_month_said_after_a_month_given_is_that_months(talk, lead):
     talk.say("im slammed with year end stuff i dont have a minute till january")
     talk.say("after the 10th")  # the month they gave: January 11th on, not the 11th of this month
