@@ -36,7 +36,7 @@ import re
 
 from .facts import Fact, Understanding, When
 from .places import NICKNAMES, place_kind
-from .when import SEASON_STARTS, names_a_period, ruled_out_days, when_in, without_ruled_out
+from .when import DAILY, SEASON_STARTS, names_a_period, ruled_out_days, when_in, without_ruled_out
 from .words import NUMBER_WORDS, DigitText, Money, all_money, tokenize
 
 SLOT_CHOICE = "slot_choice"  # the fact name for the offered slot a lead picked (1 or 2); not in FACT_NAMES
@@ -57,6 +57,7 @@ _REWRITES = {
     "didnt": "didn't",
     "doesnt": "doesn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "havent": "haven't",
     "hasnt": "hasn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "thats": "that's", "whats": "what's",
+    "thatll": "that'll", "thatd": "that'd",
     "whos": "who's", "wheres": "where's", "hows": "how's", "theres": "there's", "youre": "you're", "ive": "i've",
     "whod": "who'd", "youve": "you've", "youd": "you'd", "theyre": "they're", "theyve": "they've", "weve": "we've",
     "shes": "she's", "hes": "he's", "werent": "weren't", "aint": "ain't", "shouldnt": "shouldn't",
@@ -229,10 +230,14 @@ _CALLING = (r"(?:calling|calls|call|ringing|texting|texts|contacting|bothering|b
 _NOT_A_TIME_LIMIT = (r"(?! (?:me |us |here )?(?:before|after|until|till|til|past|on weekends|on \w+days|at night|"
                      r"so early|so late|during|in the (?:morning|evening|afternoon)|at work|today|tonight|tomorrow|"
                      r"this week)\b)")
+# "get my name off the old mortgage", "my name off the deed": a loan's or a home's papers, not our list
+_PAPERS = r"(?! (?:\w+ ){0,2}(?:mortgage|loan|deed|title|lease|note|account|paperwork|insurance|utilities|" \
+          r"bills?)\b)"
 _OPT_OUT = _rx(
     r"\b(?:stop|quit|cease) (?:calling|texting|contacting|bothering|harassing|messaging|ringing)\b",
     r"\b(?:take|remove|delete|scratch|cross|get|leave) (?:me|us|my (?:phone )?(?:number|name|info|information)"
-    r"|this (?:phone )?number|my contact(?: info)?)(?: \w+){0,2}? (?:off|from|out of) (?:your|the|this|ur|all)\b",
+    r"|this (?:phone )?number|my contact(?: info)?)(?: \w+){0,2}? (?:off|from|out of) (?:your|the|this|ur|all)\b"
+    + _PAPERS,
     r"\b(?:take|get|scratch|cross) (?:me|us|my (?:phone )?(?:number|name|info)|this (?:phone )?number) (?:off|out)"
     r"(?: (?:of )?(?:it|there|that|please|now|thanks))?$",
     r"\b(?:remove|delete|erase|lose) (?:me|us|my (?:phone )?(?:number|name|info|information)|this (?:phone )?number)\b",
@@ -270,8 +275,9 @@ _OPT_OUT = _rx(
     # Built from parts rather than listed: a removal verb, whom or what it removes, and from what; stopping the
     # calls in any words; not wanting them; Spanish, the language of most US leads who speak another.
     rf"\b{_REMOVE}(?: \w+){{0,2}}? {_WHOM}(?: \w+){{0,2}}? (?:off|from|out of)(?: \w+){{0,3}}? {_LISTS}\b",
-    rf"\b{_WHOM_NUMBER} (?:\w+ )?(?:removed|taken off|deleted|erased|scrubbed|dropped|off (?:your|the|this|that))\b",
-    rf"\b(?:take|get|scratch|cross) {_WHOM} off\b(?! (?:of )?(?:work|the hook|my hands|guard))",
+    rf"\b{_WHOM_NUMBER} (?:\w+ )?(?:removed|taken off|deleted|erased|scrubbed|dropped|off (?:your|the|this|that))\b"
+    + _PAPERS,
+    rf"\b(?:take|get|scratch|cross) {_WHOM} off\b(?! (?:of )?(?:work|the hook|my hands|guard))" + _PAPERS,
     rf"\b(?:stop|quit|cease|knock it off|cut it out|enough|lay off|done with)(?: \w+){{0,3}}? {_CALLING}\b",
     r"\b(?:rather|prefer(?: that| if)?|want) (?:you|y'all|you guys|you all|you folks|your company|nobody|no one)"
     r"(?: guys)? "
@@ -855,6 +861,8 @@ _SCHEDULE = _rx(
 _PROPOSES = r"(?:can|could|should|shall) (?:we|you|i) (?:do|say|go with|make it|book)\b"  # "can we do tuesday at ten"
 _PROPOSES_MEETING = re.compile(rf"\b{_PROPOSES}|\b(?:i'm|we're|i am|we are) (?:free|available)\b")
 _MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free|we're free|i am free|available|"
+                           r"(?:i'm|we're|he's|she's|they're|i am|we are|he is|she is) off(?! to| for| work)|"
+                           r"(?:has|have|needs? to|wants? to) (?:to )?be there|"
                            r"sit down|come (?:look|out|by|over|see)|(?:is|are) (?:\w+ ){1,2}open|"
                            rf"(?:does|would|will|could) \w+(?: \w+)? work|{_PROPOSES})\b")
 _SCHEDULE_WITH_TIME = re.compile(
@@ -926,8 +934,9 @@ _AFFIRM = _rx(
     r"ten four|10 4|book it|lock it in|cool|awesome|sweet|bet$|bet that|say less|"
     r"affirmative|that's right|that's correct|that's it|"
     r"no problem|not a problem|no worries|that'd be great|good(?! morning| afternoon| evening))\b",
-    r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great)|"
-    r"that would be (?:great|fine|perfect)|let's do (?:it|that))\b",
+    r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great|"
+    r"good|ok|okay|cool|doable)(?! (?:for|with) (?:her|him|them|my)\b)|that(?:'d| would|'ll| will) (?:work|do)|"
+    r"that would be (?:great|fine|perfect)|let's do (?:it|that)|(?<!don't )(?<!not )book it|lock it in)\b",
     r"\b(?:i suppose|suppose so|i guess so|i think so)\b",
     r"\b(?:ok|okay|yeah|yes|sure|alright|all right)(?: yeah| yes| sure)? (?:do it|book it|let's do it)$",
     # a word of their own, then a plain yes: "shoots yeah", "right on yeah", "oh for sure yes"
@@ -1234,7 +1243,9 @@ _BARE_NUMBER = re.compile(r"^(?:[\w']+ ){0,4}?(\d+)\b")
 
 # A day of the month in digits ("how about the 2nd") and "first thing" (early in the day) pick no option.
 _DIGIT_PICK = r"(?= (?:one|option|slot|time|choice)\b)"
-_SLOT_FIRST = re.compile(rf"\b(?:first(?! thing)|1st{_DIGIT_PICK}|earlier|earliest|sooner|soonest|former|"
+# "the first of next month", "the second week of april", "the first monday in may" count days, not the times offered
+_COUNTS_DAYS = r"(?! of\b| week| part| half| (?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+_SLOT_FIRST = re.compile(rf"\b(?:first(?! thing){_COUNTS_DAYS}|1st{_DIGIT_PICK}|earlier|earliest|sooner|soonest|former|"
                          r"option (?:one|1|a)|number (?:one|1)|"
                          r"either(?! one of)?|whichever|doesn't matter|don't matter|any(?:one| of them| is fine)|"
                          r"(?:you|y'all|you all|you guys) (?:pick|choose|decide))\b")
@@ -1246,8 +1257,8 @@ _ORDINAL_ADVERB = re.compile(r"\b(?!(?:the|that|your|with|take|takes|book|do|pic
                              r"(?: (?:before|then|and|so|though|anyway|we'll|i'll)\b.*)?$|"
                              r"^(?:well |so |um |uh |but |okay |ok )?(?:at )?first (?:we|i|let|you|we'd|i'd|we'll|i'll|"
                              r"things|of all)\b")
-_SLOT_SECOND = re.compile(rf"\b(?:second|2nd{_DIGIT_PICK}|later one|later time|the later|latter|last one|other one|"
-                          r"option (?:two|2|b)|number (?:two|2))\b")
+_SLOT_SECOND = re.compile(rf"\b(?:second{_COUNTS_DAYS}|2nd{_DIGIT_PICK}|later one|later time|the later|latter|"
+                          r"last one|other one|option (?:two|2|b)|number (?:two|2))\b")
 
 _TIME_CUE = re.compile(r"\d|\b(?:today|tonight|tomorrow|mornings?|afternoons?|evenings?|nights?|noon|lunch|"
                        r"lunchtime|weeks?|weekends?|weekdays?|month|monday|tuesday|tues|wednesday|thursday|thurs|"
@@ -1994,6 +2005,10 @@ _NOT_THEIR_PRICE = re.compile(
     r"#(?: \w+){0,2} (?:saved|in savings|(?:to )?put down|for (?:the |a )?down ?payment|in (?:property )?tax\w*|"
     r"a year in tax\w*|(?:in |for |of )?rent\b|a month\b|per month\b|monthly\b|"
     r"in equity|left on)\b|"
+    # help from family toward it ("my dad said he'd put in fifty", "her folks are chipping in twenty")
+    r"\b(?:dad|mom|father|mother|parents|folks|in ?laws|grandma|grandpa|grandparents|family|he|she|they|he'd|she'd|"
+    r"they'd|he'll|she'll|they'll)(?: [\w']+){0,3} (?:put|putting|puts|chip|chipping|chips|throw|throwing|kick|"
+    r"kicking|pitch|pitching|give|giving|gives) (?:in|us)(?: like| about)? #|"
     r"\b(?:down ?payment|saved|savings|taxes|tax bill|appraised|appraisal|assessed|assessment|next door|neighbors?|"
     r"neighbou?rs?'s?|down the street|across the street|comps?|zestimate)\b(?: [\w']+){0,5} #")
 # ... unless they take it for their own: "the neighbors just got three forty, so something like that"
@@ -2021,13 +2036,17 @@ _DISAGREE = re.compile(r"\b(?:can't|cannot|can not|don't|do not|didn't|couldn't)
                        r"\bdisagree\b|\bnot on the same page\b")
 
 
+_ASKED_A_TIME = ("slot_choice", "confirm", "callback_time", "another_time")
+
+
 def _budget(turn: _Turn, expecting: str) -> Fact | None:
     """The price the lead has in mind, said anywhere in the call when the words say money. Of several amounts:
     ones about other money (what they paid, their rent, what the bank approved) give way to the one they want;
     "X maybe Y" and "X or Y" are a range; otherwise the last one said is the one they mean ("three hundred,
     actually more like three eighty")."""
     tokens = turn.tokens
-    amounts = [m for m in all_money(tokens, expecting_price=expecting == "budget") if m.amount >= _MIN_PRICE]
+    amounts = [m for m in all_money(tokens, expecting_price=expecting == "budget",
+                                    expecting_time=expecting in _ASKED_A_TIME) if m.amount >= _MIN_PRICE]
     if not amounts:
         return None
     before = [" ".join(tokens[max(0, m.start - 6):m.start]) + " " for m in amounts]
@@ -2268,8 +2287,8 @@ _TL_MOVE = re.compile(r"\b(?:move|moving|moved|movers|moving truck|relocate|relo
                       r"in a new (?:place|house|home))\b")
 _TL_SCHOOL = re.compile(r"\b(?:(?:once|when|after) (?:the )?kids (?:are|get) out of school|"
                         r"(?:once|when|after) (?:the )?(?:school|school year)(?: is| gets| lets)? (?:out|over|"
-                        r"done|ends)|end of (?:the )?school year|school (?:year )?(?:is )?(?:out|ends|over)|"
-                        r"summer break|after graduation|(?:kids?|son|daughter) graduates?)\b")
+                        r"done|ends)" + DAILY + r"|end of (?:the )?school year|school (?:year )?(?:is )?"
+                        r"(?:out|ends|over)|summer break|after graduation|(?:kids?|son|daughter) graduates?)\b")
 _TL_AFTER_HOLIDAYS = re.compile(r"\b(?:after|past) (?:the )?(?:holidays|new year|new years|christmas|first of the "
                                 r"year)\b|\b(?:first|start|beginning) of (?:the |next )?year\b|\bnew year\b")
 _TL_BEFORE_HOLIDAYS = re.compile(r"\b(?:before|by) (?:the )?(?:holidays|christmas|thanksgiving|end of (?:the |this )?"
@@ -2299,6 +2318,8 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     else the first said ("probably January, after he graduates in December")."""
     d = turn.digits
     s = d.s
+    if expecting in _ASKED_A_TIME and not _TL_MOVE.search(s):
+        return None  # asked for a time to meet or to be called: "after school lets out", "first of next month" name it
     candidates = [c for c in _timeline_candidates(d, s, expecting, now)
                   if not _TL_PAST.search(s[:c[0]]) and not _TL_AGO.match(s[c[1]:])
                   and not (c[3] == "yesterday" and _DONE_YESTERDAY.search(s[:c[0]]))

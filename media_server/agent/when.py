@@ -83,6 +83,13 @@ _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names 
     ("tomorrow", re.compile(r"\btomorrow\b")),
     ("tonight", re.compile(r"\btonight\b")),
     ("today", re.compile(r"\b(?:(?<!from )today|this (morning|afternoon|evening))\b")),  # not "a week from today"
+    # "the first monday in april", "the last friday of next month"
+    ("nth_weekday", re.compile(rf"\b(\d)(?:st|nd|rd|th)\s+{_WD}\s+(?:in|of)\s+(?:{_MON}|(next|this|the) month)\b"
+                               r"|\blast\s+" + _WD + rf"\s+(?:in|of)\s+(?:{_MON}|(next|this|the) month)\b")),
+    # "the first week of april", "the second week of next month": those seven days
+    ("nth_week", re.compile(rf"\b(\d)(?:st|nd|rd|th)\s+week\s+(?:in|of)\s+(?:{_MON}|(next|this|the) month)\b")),
+    # "the 1st of next month", "the 15th of the month" (the next one to come)
+    ("of_month", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\s+of\s+(next|this|the)\s+month\b")),
     ("weekday", re.compile(rf"\b(?:(this coming|this|next|coming|on)\s+)?{_WD}\b(?:\s+(next week|after next))?")),
     ("month_day", re.compile(rf"\b{_MON}\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s?(?:am|pm|oclock))")),
     ("day_month", re.compile(rf"\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}\b")),
@@ -108,6 +115,8 @@ _PART_SHADES = {("early", "morning"): (7, 9), ("mid", "morning"): (9, 11), ("lat
 _PART_BAD = re.compile(r"^s?(?: (?:are|is|'re|just|really|pretty|kinda|usually|always)){0,2} (?:bad|no good|tough|out|"
                        r"hard|rough|crazy|impossible|a no|not good|busy|hectic|terrible)\b"
                        r"|^s? (?:don't|do not|doesn't|does not|won't|wouldn't|never) work")
+_PART_GOOD = re.compile(r"^s?(?: (?:are|is|'re|just|really|usually|always|would|should)){0,2} (?:good|better|best|"
+                        r"fine|great|free|open|easier|easiest|ok|okay|work|works|be (?:good|better|best|fine))\b")
 _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_TIME}\s+(?:and|to|till|until|-)\s+{_TIME}")
 _NOT_BEFORE = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?:\w+\s+){{0,3}}?"
                          rf"(?:before|until|till|til|earlier than)\s+{_TIME}")
@@ -250,6 +259,45 @@ def _from_day_after(day: dt.date, s: str, m: re.Match) -> _Days | None:
     return None
 
 
+def _month_said(name: str | None, which: str | None, today: dt.date, day: int = 1) -> tuple[int, int]:
+    """(year, month) of "april" (the next April still to come), "next month", "this month" or "the month" (this
+    one while its `day` is still to come, else the next)."""
+    if name:
+        month = _MONTHS[name]
+        return today.year + (1 if month < today.month else 0), month
+    ahead = 1 if which == "next" or (which == "the" and day < today.day) else 0
+    return today.year + (today.month + ahead - 1) // 12, (today.month + ahead - 1) % 12 + 1
+
+
+def _in_a_month(kind: str, m: re.Match, today: dt.date) -> _Days | None:
+    """A day or week counted within a month ("the 2nd tuesday of april", "the first week of next month", "the
+    1st of next month"), or None where the month has no such day."""
+    if kind == "of_month":
+        year, month = _month_said(None, m.group(2), today, int(m.group(1)))
+        if not 1 <= int(m.group(1)) <= calendar.monthrange(year, month)[1]:
+            return None
+        day = dt.date(year, month, int(m.group(1)))
+        return _Days(day, day, m.span())
+    if kind == "nth_week":
+        year, month = _month_said(m.group(2), m.group(3), today)
+        n = int(m.group(1))
+        if not 1 <= n <= 4:
+            return None
+        first = dt.date(year, month, 1) + dt.timedelta(days=7 * (n - 1))
+        return _Days(max(first, today), first + dt.timedelta(days=6), m.span())
+    if m.group(1):  # "the 2nd tuesday of april"
+        n, weekday, name, which = int(m.group(1)), m.group(2), m.group(3), m.group(4)
+    else:  # "the last friday of next month"
+        n, weekday, name, which = -1, m.group(5), m.group(6), m.group(7)
+    if not (n == -1 or 1 <= n <= 4):
+        return None
+    year, month = _month_said(name, which, today)
+    day = _nth_weekday(year, month, _WEEKDAYS[weekday], n)
+    if day < today:  # "the first monday in march" said after it: next year's
+        day = _nth_weekday(year + 1, month, _WEEKDAYS[weekday], n)
+    return _Days(day, day, m.span())
+
+
 def _find_days(s: str, today: dt.date) -> _Days | None:
     if (later := _WEEK_AFTER_NEXT.search(s)) is not None:
         monday = _monday(today) + dt.timedelta(days=14)
@@ -276,6 +324,10 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
             return _Days(today, today, span)
         if kind == "today":
             return _Days(today, today, span)
+        if kind in ("nth_weekday", "nth_week", "of_month"):
+            if (days := _in_a_month(kind, m, today)) is not None:
+                return days
+            continue
         if kind == "weekday":
             dated = _find_days(s[:m.start()] + " " * (m.end() - m.start()) + s[m.end():], today)
             wd = _WEEKDAYS[m.group(2)]  # "wednesday the 9th": the date said with it, when it is that weekday
@@ -348,8 +400,12 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
 _AFTER_DAY = re.compile(r"\b(?:after|past|once|when|following) (?:the )?(holidays|new years?|the new year|first of the "
                         r"year|christmas|thanksgiving|easter|(?:4th|fourth) of july|july (?:4th|fourth)|labor day|"
                         r"memorial day|tax (?:season|day|time)|taxes)\b(?: (?:is|are) (?:over|done|past|filed))?")
+# the school day's end has a clock time ("after school lets out like 3 30"): the year's end has none
+DAILY = r"(?! (?:for the day|each day|every day|(?:at |around |about |like |by |round )?(?:\d|one|two|three|four|" \
+        r"five|six|noon)\b))"
 _SCHOOL_OUT = re.compile(r"\b(?:once|when|after) (?:the )?(?:kids are out of school|school(?: year)?"
-                         r"(?:'s| is| gets| lets)? (?:out|over|done|ends))\b|\b(?:summer break|summer vacation)\b")
+                         r"(?:'s| is| gets| lets)? (?:out|over|done|ends))\b" + DAILY + r"|\b(?:summer break|summer "
+                         r"vacation)\b")
 _SEASON = re.compile(r"\b(?:in|this|next|during|over|come|by) (?:the )?(spring|summer|fall|autumn|winter)(?:time)?\b")
 _NEW_YEAR = ("holidays", "new year", "new years", "the new year", "first of the year")
 SEASON_STARTS = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22), "winter": (12, 21)}
@@ -358,7 +414,8 @@ SEASON_STARTS = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn"
 def names_a_period(words: str) -> bool:
     """The When came from a period named by what happens in it ("after easter", "in the spring"): on a call that is
     a time to call back only when the lead asks for a call then; otherwise it is when they mean to move."""
-    return any(p.search(words) for p in (_AFTER_DAY, _SCHOOL_OUT, _SEASON))
+    # "thursday after school lets out": the day named, not the period
+    return any(p.search(words) for p in (_AFTER_DAY, _SCHOOL_OUT, _SEASON)) and not re.search(rf"\b{_WD}\b", words)
 
 
 def names_a_day(words: str) -> bool:
@@ -461,8 +518,11 @@ class _Times:
         self.spans: list[tuple[int, int]] = []
         self.every_day = False  # the part is said of any day ("mornings are better", "any afternoon", "not evenings")
         parts = list(_PART.finditer(s))
-        part = next((m for m in parts if not _NOT_PART.search(s[:m.start()]) and not _PART_BAD.match(s[m.end():])),
-                    None)  # "not the afternoon", "afternoons are bad"
+        free = [m for m in parts if not _NOT_PART.search(s[:m.start()]) and not _PART_BAD.match(s[m.end():])]
+        # "not the afternoon", "afternoons are bad" are not theirs; of the rest, one said to suit wins ("hauling
+        # cattle all week in the afternoons, any morning but monday")
+        part = next((m for m in free if s[:m.start()].endswith("any ") or _PART_GOOD.match(s[m.end():])),
+                    free[0] if free else None)
         if part:
             self.part = _part_name(part.group("part"))
             self.every_day = part.group("part").endswith("s") or s[:part.start()].endswith("any ")
@@ -663,7 +723,10 @@ _RULED_OUT = re.compile(
     rf"(?: my| our| the| a| an)? (?:\w+ ){{0,2}}(?:appointment|shift|class|"
     rf"meeting|surgery|day off|game|practice|dialysis|treatment|checkup|visit)\b"
     rf"|\b(?:i|we) (?:have|got|'ve got) (?:a |an |my |our )?(?:\w+ ){{0,2}}(?:appointment|shift|class|meeting|"
-    rf"surgery|treatment|checkup) (?:on )?{_DAY}\b)"
+    rf"surgery|treatment|checkup) (?:on )?{_DAY}\b"
+    # "mondays i got the co op board", "tuesdays we have church": a weekday they are always taken
+    rf"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s (?:i|we) (?:have|got|'ve got|work|do) "
+    rf"(?!time|off|free|nothing|no\b|an? (?:opening|gap|window|slot)|some time|all day|availability|open))"
     # "i can't do today or thursday": a second day joined to the first
     rf"(?:\s+(?:or|and|nor)\s+(?:this |next )?(?:today|tomorrow|monday|tuesday|tues|wednesday|weds|thursday|thurs|"
     rf"friday|saturday|sunday)s?\b)?")

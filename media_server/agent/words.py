@@ -401,12 +401,19 @@ def find_money(tokens: list[str], *, expecting_price: bool = False) -> Money | N
     return amounts[0] if amounts else None
 
 
-def all_money(tokens: list[str], *, expecting_price: bool = False) -> list[Money]:
-    """Every amount of money said in `tokens`, in order (see the module conventions)."""
+def all_money(tokens: list[str], *, expecting_price: bool = False, expecting_time: bool = False) -> list[Money]:
+    """Every amount of money said in `tokens`, in order (see the module conventions). `expecting_time`: the lead
+    was asked for a time, so "around three thirty" is a clock unless a price word or a unit says money."""
     tokens = _money_idioms(tokens)
     spans = scan_numbers(tokens)
     if not spans:
         return []
+    repeated = [b for a, b in zip(spans, spans[1:], strict=False) if a.end == b.start and a.value == b.value
+                and tokens[a.start:a.end] == tokens[b.start:b.end] and len(b.digits.replace(",", "")) < 7
+                and not (b.end < len(tokens) and tokens[b.end][:1].isdigit())]  # "555 555 1234" is a phone
+    if repeated:  # "three fifty three fifty tops": a figure said twice is said once (its words held in place)
+        tokens = [_HELD if any(r.start <= i < r.end for r in repeated) else t for i, t in enumerate(tokens)]
+        spans = [span for span in spans if span not in repeated]
     spans_at = {span.start: span for span in spans}
     price_context = expecting_price or any(t.removesuffix("'s") in _PRICE_CUES for t in tokens)
     skip_until = -1
@@ -428,7 +435,7 @@ def all_money(tokens: list[str], *, expecting_price: bool = False) -> list[Money
         if _never_money(span, tokens, spans_at) or _spoken_year(span, tokens) or _pronoun_one(span, tokens):
             continue
         explicit = _is_explicit(span, tokens)
-        if not explicit and not (price_context or _limit_cued(span, tokens)):
+        if not explicit and not (price_context or (_limit_cued(span, tokens) and not expecting_time)):
             continue
         value = span.value if explicit or _per_period(span, tokens) else _shorthand(span.value, _decimal(span, tokens))
         end = span.end + 1 if span.end < len(tokens) and tokens[span.end] in _MONEY_AFTER else span.end

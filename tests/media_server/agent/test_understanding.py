@@ -408,6 +408,34 @@ def test_a_time_run_into_is_still_a_time():
     assert when is not None and when.exact and (when.start.weekday(), when.start.hour) == (3, 14)
 
 
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection", "facts"), [
+    # asked for a time, the time's words are no timeline and no price
+    ("after school lets out around three thirty any day", "slot_choice", "schedule", "", {}),
+    ("how about the first of next month in the mornin", "slot_choice", "schedule", "", {}),  # not "the first one"
+    # a figure said twice is said once; money a parent puts in is not the price
+    ("oh like three hundred no wait she said three fifty three fifty tops", "budget", "inform", "", {"budget": 350000}),
+    ("three hundred no wait three fifty my dad said hed put in fifty", "budget", "inform", "", {"budget": 350000}),
+    # a name taken off a loan's papers is no opt-out
+    ("not yet i gotta get my name off the old mortgage first", "preapproved", "deny", "", {"preapproved": "no"}),
+    ("get my name off your list", "preapproved", "opt_out", "", {}),
+    ("thats good", "confirm", "affirm", "", {}),
+    ("thatll work", "confirm", "affirm", "", {}),
+    ("bet book it", "confirm", "affirm", "", {}),
+])
+def test_time_money_and_yes_said_in_other_shapes(text, expecting, intent, objection, facts):
+    u = understand(text, expecting=expecting, now=NOW)
+    assert (u.intent, u.objection) == (intent, objection), text
+    assert {f.name: f.value for f in u.facts if f.name != "slot_choice"} == facts, text
+    assert not any(f.name == "slot_choice" for f in u.facts), text
+
+
+def test_a_day_the_deciding_spouse_is_off_is_a_time_to_meet():
+    u = understand("hes the one who decides so he has to be there and hes off thursdays so thursday mornin",
+                   expecting="has_agent", now=NOW)
+    assert u.intent == "schedule" and u.asks == "together"
+    assert u.when is not None and u.when.start.strftime("%A") == "Thursday" and u.when.end.hour == 12
+
+
 @pytest.mark.parametrize(("text", "expecting", "intent", "objection", "facts"), TURNS)
 def test_it_understands_what_leads_say(text, expecting, intent, objection, facts):
     understood = understand(text, now=NOW, expecting=expecting)

@@ -290,3 +290,28 @@ def test_a_part_of_the_day_said_with_a_day_ruled_out_stays():
     assert when is not None and when.day_start == dt.time(12) and when.day_end == dt.time(17)
     assert ruled_out_days("any afternoon except monday", dt.datetime(2026, 3, 10, 10, tzinfo=ZONE)) == [
         dt.date(2026, 3, 16)]
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("the 15th of next month", dt.date(2026, 12, 15), dt.date(2026, 12, 15)),  # not this month's 15th
+    ("first of the month", dt.date(2026, 12, 1), dt.date(2026, 12, 1)),
+    ("the first monday in january", dt.date(2027, 1, 4), dt.date(2027, 1, 4)),
+    ("the last friday of next month", dt.date(2026, 12, 25), dt.date(2026, 12, 25)),
+    ("the second week of december", dt.date(2026, 12, 8), dt.date(2026, 12, 14)),
+    ("first week of next month", dt.date(2026, 12, 1), dt.date(2026, 12, 7)),
+])
+def test_a_day_or_week_counted_within_a_month_is_that_one(text, first, last):
+    when = parse_when(text, NOW)
+    assert when is not None and (when.start.date(), when.end.date()) == (first, last)
+
+
+def test_a_part_of_the_day_said_to_suit_wins_over_one_they_are_busy_in():
+    text = "im haulin cattle all week in the afternoons any morning but monday mondays i got the co op board"
+    when = parse_when(without_ruled_out(text), NOW)
+    assert when is not None and (when.day_start, when.day_end) == (dt.time(9), dt.time(12))
+    assert ruled_out_days(text, NOW) == [dt.date(2026, 11, 30)]  # "mondays i got the co op board": taken
+
+
+def test_the_school_day_ending_is_a_time_of_day_not_the_summer():
+    when = parse_when("thursday after school lets out like three thirty", NOW)
+    assert when is not None and when.start == at(11, 26, 15, 30)
