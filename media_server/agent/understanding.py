@@ -36,7 +36,7 @@ import re
 
 from .facts import Fact, Understanding, When
 from .places import NICKNAMES, place_kind
-from .when import DAILY, SEASON_STARTS, names_a_period, ruled_out_days, when_in, without_ruled_out
+from .when import BUSY_THEN, DAILY, SEASON_STARTS, names_a_period, ruled_out_days, when_in, without_ruled_out
 from .words import NUMBER_WORDS, DigitText, Money, all_money, tokenize
 
 SLOT_CHOICE = "slot_choice"  # the fact name for the offered slot a lead picked (1 or 2); not in FACT_NAMES
@@ -634,7 +634,8 @@ _AGENT_NOUN = rf"(?:(?:agent|realtor|real estate agent|broker|listing agent|buye
 _HOSTILE = _rx(
     r"\b(?:fuck\w*|f off|shit\w*|damn you|goddamn\w*|piss off|screw you|go to hell|bastards?|assholes?|jerks?|"
     r"shut up|bugger off|get lost|drop dead|bite me)\b",
-    r"\bhow dare you\b", r"\b(?:you|y'all) people\b", r"\b(?:scam|scammers?|scamming|vultures|leeches|parasites)\b",
+    r"\bhow dare you\b", r"\b(?:you|y'all) people\b(?! (?:are|r) (?:for|supposed to|the experts|the pros))",
+    r"\b(?:scam|scammers?|scamming|vultures|leeches|parasites)\b",
     r"\bget a (?:real )?job\b", r"\bwho the hell\b", r"\bsick and tired\b",
 )
 _WHEN_BACK = re.compile(r"\b(?:when|once|after) (?:i'm|i am|we're|we are|i get|we get|i come|we come|i'm home|i return|"
@@ -899,7 +900,9 @@ _WHAT_WAS_SLOT = re.compile(r"\bwhat (?:was|were|is|are) the (?:first|second|oth
                             r"option|day|slot)s?)?(?: again)?$")
 _QUESTION = _rx(
     _LEAD + r"(?:how|what|what's|why|where|which|who)\b",
-    _LEAD + r"(?:is|are|do|does|did|can|could|would|will|should|have|has) (?:you|it|there|this|that|the|a|an|your|"
+    # ("yeah do it", "ok do that then": a yes to what was asked, no question)
+    _LEAD + r"(?:is|are|do(?! (?:it|that)(?: \w+)?$)|does|did|can|could|would|will|should|have|has) (?:you|it|there|"
+    r"this|that|the|a|an|your|"
     r"prices|homes|houses|rates|now|we|they|i)\b",
     _LEAD + r"does \w+(?: \w+){0,4} (?:cost|charge|mean|include|work|matter|take)\b",
     r"\bhow much\b", r"\bhow does (?:this|it|that) work\b", r"\bwhat's the market\b",
@@ -938,7 +941,7 @@ _AFFIRM = _rx(
     r"good|ok|okay|cool|doable)(?! (?:for|with) (?:her|him|them|my)\b)|that(?:'d| would|'ll| will) (?:work|do)|"
     r"that would be (?:great|fine|perfect)|let's do (?:it|that)|(?<!don't )(?<!not )book it|lock it in)\b",
     r"\b(?:i suppose|suppose so|i guess so|i think so)\b",
-    r"\b(?:ok|okay|yeah|yes|sure|alright|all right)(?: yeah| yes| sure)? (?:do it|book it|let's do it)$",
+    r"(?:^|\b(?:ok|okay|yeah|yes|sure|alright|all right)(?: yeah| yes| sure)? )(?:do it|book it|let's do it)$",
     # a word of their own, then a plain yes: "shoots yeah", "right on yeah", "oh for sure yes"
     r"^(?!.*\b(?:no|not|nah|nope|never|don't|can't|won't|wait|what|huh)\b)(?:[\w']+ ){1,2}(?:yeah|yes|yep|yup)$",
     r"\b(?:go ahead|go on|fire away|shoot|i'm listening|make it quick|what's up)$", r"\b(?:i|we) do want to talk\b",
@@ -1690,6 +1693,8 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             continue  # "wednesday at 10 is fine, just text me the address": the meeting's details, not instead of it
         if name == "busy" and _ROUTINE.match(c, m.end()) and not pattern.search(c[m.end():]):
             continue  # "shorter commute, i'm on the train two hours a day": their days, not this minute
+        if name == "busy" and BUSY_THEN.search(c) and not pattern.search(c[BUSY_THEN.search(c).end():]):
+            continue  # "weekdays i'm busy, saturday between 12 and 2": busy then, not now
         return name
     return "busy" if time_preference else ""
 

@@ -117,10 +117,12 @@ _PART_BAD = re.compile(r"^s?(?: (?:are|is|'re|just|really|pretty|kinda|usually|a
                        r"|^s? (?:don't|do not|doesn't|does not|won't|wouldn't|never) work")
 _PART_GOOD = re.compile(r"^s?(?: (?:are|is|'re|just|really|usually|always|would|should)){0,2} (?:good|better|best|"
                         r"fine|great|free|open|easier|easiest|ok|okay|work|works|be (?:good|better|best|fine))\b")
-_BETWEEN = re.compile(rf"\b(?:between|from)\s+{_TIME}\s+(?:and|to|till|until|-)\s+{_TIME}")
-_NOT_BEFORE = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?:\w+\s+){{0,3}}?"
+_BETWEEN = re.compile(rf"\b(?:between|from)\s+{_TIME}\s+(?:and|to|till|until|-)\s+{_TIME}"
+                      rf"|\b(?:after|past)\s+{_TIME}\s+(?:but |and )?(?:before|by|until|till|til)\s+{_TIME}")
+# ("those don't work, monday after 2": the times offered do not work; "i don't work after 5" frees the evening)
+_NOT_BEFORE = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?!work\b)(?:\w+\s+){{0,3}}?"
                          rf"(?:before|until|till|til|earlier than)\s+{_TIME}")
-_NOT_AFTER = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?:\w+\s+){{0,3}}?"
+_NOT_AFTER = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?!work\b)(?:\w+\s+){{0,3}}?"
                         rf"(?:after|past|later than)\s+{_TIME}")
 _BUSY_UNTIL = re.compile(rf"\b(?:busy|work|working|meeting|meetings|out|away|driving|school|class)\s+"
                          rf"(?:\w+\s+){{0,3}}?(?:until|till|til)\s+{_TIME}")
@@ -553,7 +555,8 @@ class _Times:
     def _limits(self, s: str) -> None:
         m = _BETWEEN.search(s)
         if m:
-            lo, hi = self._time(m, 1, s), self._time(m, 3, s)
+            first = 1 if m.group(1) else 5  # "between 2 and 5" or "after 2 but before 5"
+            lo, hi = self._time(m, first, s), self._time(m, first + 2, s)
             if lo and hi:
                 if hi < lo and hi.hour < 12:
                     hi = dt.time(hi.hour + 12, hi.minute)  # "between 11 and 2"
@@ -732,12 +735,23 @@ _RULED_OUT = re.compile(
     rf"friday|saturday|sunday)s?\b)?")
 
 
+# busy said of a period before it ("weekdays i'm busy saturday works"): not of the day after it
+BUSY_THEN = re.compile(r"\b(?:weekdays|weeknights|during the week|mornings|afternoons|evenings|nights|all week|"
+                       r"(?:mon|tues|wednes|thurs|fri)days) (?:i'm|we're|i am|we are|i'm pretty|we're pretty) busy\b")
+
+
+def _ruled_out(text: str) -> list[re.Match]:
+    then = BUSY_THEN.search(text)
+    # "weekdays i'm busy saturday between 12 and 2": saturday is the one that suits
+    return [m for m in _RULED_OUT.finditer(text) if not (then and then.start() < m.start() < then.end())]
+
+
 def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:
     """The days the lead said they cannot do ("not Thursday", "Friday doesn't work", "I can't do tomorrow"), each
     the day a plain mention would mean (the conventions above)."""
     days: list[dt.date] = []
     today = now.date()
-    for m in _RULED_OUT.finditer(text):
+    for m in _ruled_out(text):
         for named in re.finditer(_DAY, m.group(0)):  # each day the match names ("today or thursday": both)
             nearness, which = named.group(1) or "", named.group(2)
             if not nearness and re.search(r"\bnext week\b", text[:m.start()]):
@@ -771,7 +785,9 @@ def without_ruled_out(text: str) -> str:
                                              re.search(r"\b(?:next|this) week\b", m.group(0))) if found]
         return f" {' '.join(kept)} " if kept else " "
 
-    return _INSTEAD_OF.sub(" ", _RULED_OUT.sub(keep_week, text))
+    for m in reversed(_ruled_out(text)):
+        text = text[:m.start()] + keep_week(m) + text[m.end():]
+    return _INSTEAD_OF.sub(" ", text)
 
 
 def warm_up() -> None:

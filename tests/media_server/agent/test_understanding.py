@@ -421,12 +421,24 @@ def test_a_time_run_into_is_still_a_time():
     ("thats good", "confirm", "affirm", "", {}),
     ("thatll work", "confirm", "affirm", "", {}),
     ("bet book it", "confirm", "affirm", "", {}),
+    ("yeah do it", "confirm", "affirm", "", {}),  # no question ("do you ...")
+    ("no clue thats what you people are for", "budget", "deny", "", {}),  # gruff, not hostile
 ])
 def test_time_money_and_yes_said_in_other_shapes(text, expecting, intent, objection, facts):
     u = understand(text, expecting=expecting, now=NOW)
     assert (u.intent, u.objection) == (intent, objection), text
     assert {f.name: f.value for f in u.facts if f.name != "slot_choice"} == facts, text
     assert not any(f.name == "slot_choice" for f in u.facts), text
+
+
+@pytest.mark.parametrize(("text", "weekday", "start", "end"), [
+    ("those dont work monday after 2 but before 5", "Monday", 14, 17),  # "don't work" is the offer, no limit
+    ("weekdays im busy saturday between 12 and 2", "Saturday", 12, 14),  # busy on weekdays, not on saturday
+])
+def test_a_window_of_their_own_is_read_whole(text, weekday, start, end):
+    u = understand(text, expecting="slot_choice", now=NOW)
+    assert u.intent == "schedule" and u.objection == "" and not u.ruled_out, u
+    assert u.when.start.strftime("%A") == weekday and (u.when.start.hour, u.when.end.hour) == (start, end)
 
 
 def test_a_day_the_deciding_spouse_is_off_is_a_time_to_meet():
