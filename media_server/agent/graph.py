@@ -539,7 +539,7 @@ class AgentGraph:
             band = (state.get("score") or {}).get("band", "cold")
             return {**update, **_end([line, replies.say("goodbye")], "qualified" if band in ("hot", "warm")
                                      else "ended_by_lead", f"{objection} instead of a meeting")}
-        if said == "send_email" and u.get("busy_too") and state.get("expecting") in ("permission", "none", ""):
+        if said == "send_email" and u.get("busy_too"):
             # "can you just text me, i can't hear nothing at work": sent, and no questions now; when can they talk
             text = replies.say("busy_ask_when")
             return {**update, "replies": [line, text], "expecting": "callback_time", "question": text, "tries": 0,

@@ -842,7 +842,8 @@ _TEXT_ME = re.compile(r"\b(?:text|message) (?:me|us)\b|\b(?:by|via|over|through)
                       r"\b(?:send|shoot|drop) (?:me|us) (?:a )?text\b")
 # where they cannot talk: "i can't hear nothing at work", "can't really talk on the phone here"
 _CANT_TALK_HERE = re.compile(r"\b(?:at|from) (?:work|my desk|the office|the job|school)\b|"
-                             r"\b(?:can't|cannot|can not) (?:really )?(?:hear|talk)\b")
+                             r"\b(?:can't|cannot|can not) (?:really )?(?:hear|talk)\b|"
+                             r"\b(?:it's |its |in an? |in the )?(?:too |really |super |so )?(?:loud|noisy)\b")
 _WORRIES = {name: dict(_OBJECTIONS)[name] for name in ("market_worry", "price_worry")}
 _HOW_ARE_YOU = re.compile(r"\bhow(?: are|'re) you(?: doing| today)?\b|\bhow's it going\b|\bhow you doing\b")
 _SCHEDULE = _rx(

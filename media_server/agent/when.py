@@ -300,6 +300,19 @@ def _in_a_month(kind: str, m: re.Match, today: dt.date) -> _Days | None:
     return _Days(day, day, m.span())
 
 
+_THE_NTH = re.compile(r"\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+of\b)")
+
+
+def _next_weekday_on(today: dt.date, weekday: int, number: int) -> dt.date | None:
+    """The next day-of-month `number` (within a year) that falls on `weekday`."""
+    for ahead in range(13):
+        y, m = today.year + (today.month - 1 + ahead) // 12, (today.month - 1 + ahead) % 12 + 1
+        if number <= calendar.monthrange(y, m)[1] and (day := dt.date(y, m, number)) >= today \
+                and day.weekday() == weekday:
+            return day
+    return None
+
+
 def _find_days(s: str, today: dt.date) -> _Days | None:
     if (later := _WEEK_AFTER_NEXT.search(s)) is not None:
         monday = _monday(today) + dt.timedelta(days=14)
@@ -339,6 +352,8 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
                 return _Days(day, day, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
             if dated is not None and dated.first == dated.last and dated.first.weekday() == wd:
                 return _Days(dated.first, dated.first, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
+            if (nth := _THE_NTH.match(s, m.end())) and (day := _next_weekday_on(today, wd, int(nth.group(1)))):
+                return _Days(day, day, (span[0], nth.end()))  # "monday the 4th": the next 4th that is a monday
             beside = (_NEXT_WEEK_BEFORE.search(s[:m.start()]) or _NEXT_WEEK_AFTER.match(s, m.end())) \
                 if m.group(1) not in ("this", "this coming") else None
             # "away next week, how about thursday" or "thursday, not next week": this week's

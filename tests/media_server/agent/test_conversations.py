@@ -230,6 +230,13 @@ def test_what_a_lead_asks_to_be_sent_is_promised_by_the_channel_they_named(talk,
     assert talk.call.objections == {staff_see: 1}  # staff's summary says which job it is
 
 
+def test_a_lead_who_wants_a_text_because_they_cannot_talk_mid_questions_is_asked_when_not_quizzed(talk, lead):
+    talk.say("yeah go ahead")
+    talk.say("selling")
+    reply = talk.say("can you just text me instead im in a loud warehouse")
+    assert "text" in reply and "time" in reply and "home" not in reply and not talk.hangup, reply
+
+
 def test_a_day_of_the_month_said_after_a_month_given_is_that_months(talk, lead):
     talk.say("im slammed with year end stuff i dont have a minute till january")
     talk.say("after the 10th")  # the month they gave: January 11th on, not the 11th of this month

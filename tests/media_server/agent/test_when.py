@@ -315,3 +315,13 @@ def test_a_part_of_the_day_said_to_suit_wins_over_one_they_are_busy_in():
 def test_the_school_day_ending_is_a_time_of_day_not_the_summer():
     when = parse_when("thursday after school lets out like three thirty", NOW)
     assert when is not None and when.start == at(11, 26, 15, 30)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("monday the 4th", dt.date(2027, 1, 4)),  # December 4th is a Friday: the next 4th that is a Monday
+    ("call me back after new years like monday the 4th", dt.date(2027, 1, 4)),
+    ("thursday the 26th", dt.date(2026, 11, 26)),
+])
+def test_a_weekday_with_a_day_of_the_month_is_the_next_date_that_is_both(text, day):
+    when = parse_when(text, NOW)
+    assert when is not None and when.start.date() == when.end.date() == day
