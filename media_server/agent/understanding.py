@@ -77,7 +77,8 @@ _PAIRS = {("a", "m"): "am", ("p", "m"): "pm",
           ("real", "tour"): "realtor", ("real", "tours"): "realtor",
           ("pre", "proved"): "preapproved", ("pre", "qual"): "prequalified", ("pre", "qualed"): "prequalified"}
 _TRIPLES = {("pre", "a", "proved"): "preapproved", ("pre", "a", "approved"): "preapproved",
-            ("pre", "uh", "proved"): "preapproved"}
+            ("pre", "uh", "proved"): "preapproved", ("pre", "approve", "ed"): "preapproved",
+            ("pre", "approve", "d"): "preapproved"}
 # the verbs after an "i'll" written without its apostrophe ("ill call yall", "ill be in touch")
 _WILL_VERBS = {"call", "be", "get", "let", "have", "need", "think", "talk", "take", "see", "reach", "give", "text",
                "send", "check", "ask", "look", "wait", "try", "holler", "hit", "just", "probably", "definitely",
@@ -317,7 +318,7 @@ _OPT_OUT = _rx(
     r"\b(?:rather|prefer(?: that| if)?) (?:you|you all|you guys|your company|nobody|no one) (?:not |never |didn't |"
     r"wouldn't )(?:reach out|contact|call|email|message|text)\b" + _NOT_A_TIME_LIMIT,
     # Tagalog, Vietnamese, Portuguese, French, Polish, Haitian Creole, Chinese (pinyin and characters), Korean
-    r"\b(?:wag|huwag) (?:na )?(?:\w+ )?(?:tumawag|tatawag|kayong tumawag)\b", r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
+    r"\b(?:wag|huwag)(?: \w+){0,4}? (?:tumawag|tatawag|tawagan|tawagin)\b", r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
     r"\b(?:não|nao) (?:me |nos )?(?:ligue|liguem|ligar|liga|ligam)\b", r"\bne m'appelez plus\b",
     r"\b(?:tira|tire|tirem|remova|apague) (?:o )?(?:meu|nosso) (?:n[uú]mero|nome|telefone)\b",
     # Russian (romanised as speech-to-text writes it, and in Cyrillic), Italian
@@ -397,6 +398,7 @@ _NOT_OPT_OUT_BEFORE = re.compile(r"\b(?:(?:don't|do not|didn't|did not|won't|nev
                                  r"(?:didn't|did not) (?:say|ask|mean)(?: to| you to)?|no need to|"
                                  r"(?:you )?(?:don't|do not) (?:have|need) to) $")
 _NEGATION_FIRST = re.compile(r"(?:don't|do not)\b")
+_NEVER_ANSWER = re.compile(r"^(?:(?:uh|um|oh|well|honestly|how about|try) )*never(?: ever)? $")
 _DONT_CALL = re.compile(r"\b(?:don't|do not|never|quit) (?:you |you all |you guys |you people |anybody |anyone )?"
                         r"(?:ever )?(?:call|contact|text|phone|ring|bother)"
                         r"(?: me| us| this number| here)?\b(.*)")
@@ -1110,6 +1112,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"kids (?:moved|are) out(?! of school)|too much house|kids are (?:gone|grown)|rattling around|"
                    r"(?:don't|do not) need (?:\w+ )?(?:bedrooms|rooms|that much (?:house|space|room)) any ?more|"
                    r"(?:done|tired of) (?:mowing|yard work|the yard|the stairs|keeping up)|"
+                   r"(?:house|place|home|yard|upkeep|property)(?: is| has)? (?:just |way |getting |become |gotten )?"
+                   r"(?:too much|a lot) (?:for (?:me|us|one person|her|him)|to (?:keep up|take care|handle|manage))|"
+                   r"(?:house|place|home|yard|upkeep) is (?:just |way |getting )?too much\b(?! money)|"
                    r"(?:it's|its|it is) (?:just|only) (?:me|us|the two of us)(?: now)? (?:in|rattling around in) "
                    r"(?:this|that|a|our|my) (?:\w+ ){0,2}(?:house|place|home))\b"),
     ("upsizing", r"\b(?:upsiz\w*|(?:a )?(?:bigger|larger) (?:place|house|home|one)|something bigger|"
@@ -1190,6 +1195,8 @@ _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preappro
                       r"(?:have|got|did|received) (?:a |our |my |the )?(?:\w+ )?(?:preapproval|approval letter|"
                       r"pre ?qual)|approved for|"
                       r"got approved|(?:loan|mortgage|financing) (?:is |was |got |has been )?(?:already )?approved|"
+                      r"(?:preapproval|approval|letter|loan|financing) (?:\w+ )?(?:came|went|come) through|"
+                      r"(?:preapproval|approval|letter) came back (?:good|fine|ok|okay|approved|clean)|"
                       r"have financing|financing (?:is )?"
                       r"(?:lined up|in place|ready|set))\b")
 _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bin progress\b|\bgetting there\b|"
@@ -1503,7 +1510,9 @@ def _is_opt_out(c: str, time_preference: str) -> bool:
         inside = any(start <= m.start() < end for start, end in vetoed)
         # a request that is itself a "don't" is not undone by a "never" before it ("never, don't call me at all")
         emphatic = _NEGATION_FIRST.match(m.group(0)) is not None
-        return not inside and (emphatic or not _NOT_OPT_OUT_BEFORE.search(c[:m.start()]))
+        # "never, lose my number" to "when's a better time?": the answer, then the request
+        answer = _NEVER_ANSWER.match(c[:m.start()]) is not None
+        return not inside and (emphatic or answer or not _NOT_OPT_OUT_BEFORE.search(c[:m.start()]))
 
     if any(counts(m) for m in _OPT_OUT.finditer(c)):
         return True
@@ -2095,10 +2104,27 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
     return Fact("budget", chosen.amount, " ".join(tokens[chosen.start:chosen.end]), high=chosen.high)
 
 
+_SPOUSE_PASSED = re.compile(r"\b(?:my|our) (?:late )?(?:husband|wife|spouse|partner)(?: \w+){0,2} (?:passed|died)\b|"
+                            r"\b(?:my|our) late (?:husband|wife|spouse|partner)\b|\bwidow(?:ed|er)?\b")
+
+
+_PARENT_ALIVE = re.compile(r"\b(?:he's|she's|they're|he is|she is|they are) (?:\w+ )?(?:moving|living|in assisted|"
+                           r"in a (?:home|nursing)|going into|staying)\b|\bassisted living\b|\bnursing home\b|"
+                           r"\b(?:selling|sell) it for (?:him|her|them)\b|\bnot mine\b|\b(?:i'm|we're) (?:just )?"
+                           r"(?:handling|helping)\b")
+
+
 def _motivation(turn: _Turn, expecting: str) -> Fact | None:
     c = turn.clean
     for name, pattern in _MOTIVATION_RULES:
         m = pattern.search(c)
+        if m and name == "inherited" and (_SPOUSE_PASSED.search(c) or _PARENT_ALIVE.search(c)) \
+                and not re.search(r"\binherit|\bestate\b|\bprobate\b", c):
+            # "my husband passed and the house is too much for me": their own home; "my dad's house, he's moving
+            # in with us": a parent's move, not an inheritance (a reason of its own, when it is one)
+            if alive := _PARENT_ALIVE.search(c):
+                return Fact("motivation", alive.group(0), alive.group(0))
+            continue
         if m:
             return Fact("motivation", name, m.group(0))
     if expecting == "motivation" and (m := re.search(r"\b(?:passed|passed away|died)\b", c)):

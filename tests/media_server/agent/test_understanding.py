@@ -423,6 +423,15 @@ def test_a_time_run_into_is_still_a_time():
     ("bet book it", "confirm", "affirm", "", {}),
     ("yeah do it", "confirm", "affirm", "", {}),  # no question ("do you ...")
     ("no clue thats what you people are for", "budget", "deny", "", {}),  # gruff, not hostile
+    ("never lose my number", "callback_time", "opt_out", "", {}),  # "never" answers the question, then the request
+    ("wag nyo na po akong tawagan salamat", "permission", "opt_out", "", {}),  # Tagalog: don't call me anymore
+    ("pre approve ed yeah", "preapproved", "inform", "", {"preapproved": "yes"}),
+    ("va pre approval came through last week", "preapproved", "inform", "", {"preapproved": "yes"}),
+    ("the approval came back denied", "preapproved", "unclear", "", {}),
+    ("my husband passed last year and the house is just too much for me now", "motivation", "inform", "",
+     {"motivation": "downsizing"}),  # a widow's own home is no inheritance
+    ("selling my moms house she passed away last fall", "intent", "inform", "",
+     {"intent": "sell", "motivation": "inherited"}),
 ])
 def test_time_money_and_yes_said_in_other_shapes(text, expecting, intent, objection, facts):
     u = understand(text, expecting=expecting, now=NOW)
@@ -439,6 +448,11 @@ def test_a_window_of_their_own_is_read_whole(text, weekday, start, end):
     u = understand(text, expecting="slot_choice", now=NOW)
     assert u.intent == "schedule" and u.objection == "" and not u.ruled_out, u
     assert u.when.start.strftime("%A") == weekday and (u.when.start.hour, u.when.end.hour) == (start, end)
+
+
+def test_a_parents_house_sold_for_them_is_their_move_not_an_inheritance():
+    u = understand("we're selling my dads house in marietta hes moving in with us", expecting="intent", now=NOW)
+    assert {f.name: f.value for f in u.facts}.get("motivation") != "inherited"
 
 
 def test_a_day_the_deciding_spouse_is_off_is_a_time_to_meet():
