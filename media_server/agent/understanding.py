@@ -1256,7 +1256,8 @@ _BARE_NUMBER = re.compile(r"^(?:[\w']+ ){0,4}?(\d+)\b")
 _DIGIT_PICK = r"(?= (?:one|option|slot|time|choice)\b)"
 # "the first of next month", "the second week of april", "the first monday in may" count days, not the times offered
 _COUNTS_DAYS = r"(?! of\b| week| part| half| (?:mon|tues|wednes|thurs|fri|satur|sun)day)"
-_SLOT_FIRST = re.compile(rf"\b(?:first(?! thing){_COUNTS_DAYS}|1st{_DIGIT_PICK}|earlier|earliest|sooner|soonest|former|"
+_SLOT_FIRST = re.compile(rf"\b(?:(?<!twenty )(?<!thirty )first(?! thing){_COUNTS_DAYS}|1st{_DIGIT_PICK}|earlier|"
+                         r"earliest|sooner|soonest|former|"
                          r"option (?:one|1|a)|number (?:one|1)|"
                          r"either(?! one of)?|whichever|doesn't matter|don't matter|any(?:one| of them| is fine)|"
                          r"(?:you|y'all|you all|you guys) (?:pick|choose|decide))\b")
@@ -1268,8 +1269,8 @@ _ORDINAL_ADVERB = re.compile(r"\b(?!(?:the|that|your|with|take|takes|book|do|pic
                              r"(?: (?:before|then|and|so|though|anyway|we'll|i'll)\b.*)?$|"
                              r"^(?:well |so |um |uh |but |okay |ok )?(?:at )?first (?:we|i|let|you|we'd|i'd|we'll|i'll|"
                              r"things|of all)\b")
-_SLOT_SECOND = re.compile(rf"\b(?:second{_COUNTS_DAYS}|2nd{_DIGIT_PICK}|later one|later time|the later|latter|"
-                          r"last one|other one|option (?:two|2|b)|number (?:two|2))\b")
+_SLOT_SECOND = re.compile(rf"\b(?:(?<!twenty )second{_COUNTS_DAYS}|2nd{_DIGIT_PICK}|later one|later time|"
+                          r"the later|latter|last one|other one|option (?:two|2|b)|number (?:two|2))\b")
 
 _TIME_CUE = re.compile(r"\d|\b(?:today|tonight|tomorrow|mornings?|afternoons?|evenings?|nights?|noon|lunch|"
                        r"lunchtime|weeks?|weekends?|weekdays?|month|monday|tuesday|tues|wednesday|thursday|thurs|"

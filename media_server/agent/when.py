@@ -120,9 +120,11 @@ _PART_GOOD = re.compile(r"^s?(?: (?:are|is|'re|just|really|usually|always|would|
 _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_TIME}\s+(?:and|to|till|until|-)\s+{_TIME}"
                       rf"|\b(?:after|past)\s+{_TIME}\s+(?:but |and )?(?:before|by|until|till|til)\s+{_TIME}")
 # ("those don't work, monday after 2": the times offered do not work; "i don't work after 5" frees the evening)
-_NOT_BEFORE = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?!work\b)(?:\w+\s+){{0,3}}?"
+_NOT_BEFORE = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?!work\b|too early|too late|so early|so "
+                         rf"late)(?:\w+\s+){{0,3}}?"
                          rf"(?:before|until|till|til|earlier than)\s+{_TIME}")
-_NOT_AFTER = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?!work\b)(?:\w+\s+){{0,3}}?"
+_NOT_AFTER = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?!work\b|too early|too late|so early|so "
+                        rf"late)(?:\w+\s+){{0,3}}?"
                         rf"(?:after|past|later than)\s+{_TIME}")
 _BUSY_UNTIL = re.compile(rf"\b(?:busy|work|working|meeting|meetings|out|away|driving|school|class)\s+"
                          rf"(?:\w+\s+){{0,3}}?(?:until|till|til)\s+{_TIME}")
@@ -245,12 +247,17 @@ _AFTER_THAT_DAY = re.compile(r"(?: \w+){0,3}? (?:sometime |some time |any ?time 
                              r"after (?:that|then)\b")
 
 
+_PREFERRED = re.compile(r"(?:'s| is|s)? (?:better|best|preferred|ideal)\b|(?: works| would work) (?:better|best)\b")
+
+
 def _proposed(pattern: re.Pattern, s: str) -> re.Match | None:
     """Of several days named, the one proposed (the cue before it), else None (the first is meant)."""
     found = list(pattern.finditer(s))
     if len(found) < 2:
         return None
-    return next((m for m in reversed(found[1:]) if _PROPOSAL_CUE.search(s[:m.start()])), None)
+    # "a tuesday or thursday evening, thursdays better": the one said to suit best
+    preferred = next((m for m in found if _PREFERRED.match(s, m.end())), None)
+    return preferred or next((m for m in reversed(found[1:]) if _PROPOSAL_CUE.search(s[:m.start()])), None)
 
 
 def _from_day_after(day: dt.date, s: str, m: re.Match) -> _Days | None:
@@ -352,6 +359,14 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
                 return _Days(day, day, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
             if dated is not None and dated.first == dated.last and dated.first.weekday() == wd:
                 return _Days(dated.first, dated.first, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
+            if dated is not None and dated.first == dated.last and s[:m.start()].endswith("that "):
+                # "the last day is june 24th so that friday": the friday of that week, on or after the day
+                day = dated.first + dt.timedelta(days=(wd - dated.first.weekday()) % 7)
+                return _Days(day, day, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
+            if dated is None and _AFTER_THAT.match(s, m.end()) and m.group(1) is None:
+                # "not this saturday, the saturday after that": the one a week later
+                day = today + dt.timedelta(days=((wd - today.weekday()) % 7 or 7) + 7)
+                return _Days(day, day, span)
             if (nth := _THE_NTH.match(s, m.end())) and (day := _next_weekday_on(today, wd, int(nth.group(1)))):
                 return _Days(day, day, (span[0], nth.end()))  # "monday the 4th": the next 4th that is a monday
             beside = (_NEXT_WEEK_BEFORE.search(s[:m.start()]) or _NEXT_WEEK_AFTER.match(s, m.end())) \
@@ -381,6 +396,12 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
         if kind == "nth":
             number = int(m.group(1))
             day = _next_date(today, None, number) if 1 <= number <= 31 else None
+            # "after new years like the fifth": the fifth within the period named ("once tax season is over, after
+            # the 15th" is no day in it: the 15th is when it ends)
+            period = _named_period(s[:m.start()], today)
+            if day and period is not None and (inside := _next_date(period.first, None, number)) \
+                    and inside <= period.last:
+                day = inside
             if day:
                 return _from_day_after(day, s, m) or _Days(day, day, span)
             continue
@@ -668,7 +689,7 @@ def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
 # the cue are the time meant; a time that points back ("so the monday after that") leaves the whole.
 _INSTEAD_CUE = re.compile(r"\b(?:so|then|how about|what about|instead|rather|could we do|can we do|can you do|let's do|"
                           r"lets do|let's say|lets say|or maybe|better yet|actually)\b")
-_POINTS_BACK = re.compile(r"\b(?:after|before) (?:that|then|it)\b|\bthat (?:day|week)\b")
+_POINTS_BACK = re.compile(rf"\b(?:after|before) (?:that|then|it)\b|\bthat (?:day|week|{_WD})\b")
 
 
 def _offered_instead(s: str, today: dt.date) -> str:
@@ -780,6 +801,8 @@ def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:
                 day = today + dt.timedelta(days=ahead)
                 if nearness == "next":
                     day = _monday(today) + dt.timedelta(days=7 + _WEEKDAYS[which])
+                elif ahead == 7 and today not in days and "next week" not in m.group(0):
+                    days.append(today)  # "any day but wednesday" said on a wednesday: not today either
             if day not in days:
                 days.append(day)
     return days
@@ -796,7 +819,7 @@ def without_ruled_out(text: str) -> str:
     the time that suits: "can we make it three instead of two thirty" → three; "any day next week but wednesday"
     → next week."""
     def keep_week(m: re.Match) -> str:  # and the part of the day: "any morning but wednesday" → any morning
-        kept = [found.group(0) for found in (re.search(r"\bany (?:mornings?|afternoons?|evenings?)\b", m.group(0)),
+        kept = [found.group(0) for found in (re.search(r"\bany (?:mornings?|afternoons?|evenings?|day)\b", m.group(0)),
                                              re.search(r"\b(?:next|this) week\b", m.group(0))) if found]
         return f" {' '.join(kept)} " if kept else " "
 

@@ -325,3 +325,25 @@ def test_the_school_day_ending_is_a_time_of_day_not_the_summer():
 def test_a_weekday_with_a_day_of_the_month_is_the_next_date_that_is_both(text, day):
     when = parse_when(text, NOW)
     assert when is not None and when.start.date() == when.end.date() == day
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("not this friday but the friday after that", dt.date(2026, 12, 4)),
+    ("school lets out december 9th so that friday", dt.date(2026, 12, 11)),  # the friday of that week
+    ("a tuesday or thursday evening, thursdays better", dt.date(2026, 11, 26)),  # the one said to suit best
+    ("after new years like the fifth", dt.date(2027, 1, 5)),  # the fifth within the period named
+])
+def test_a_day_said_against_another_is_the_one_meant(text, day):
+    when = parse_when(without_ruled_out(text), NOW)
+    assert when is not None and when.start.date() == day
+
+
+def test_a_weekday_ruled_out_on_that_weekday_is_today_too():
+    assert set(ruled_out_days("any day but wednesday", NOW)) == {dt.date(2026, 12, 2), dt.date(2026, 11, 25)}
+    when = parse_when(without_ruled_out("any day but wednesday after eleven"), NOW)
+    assert when is not None and when.start.date() > NOW.date() and when.day_start == dt.time(11)
+
+
+def test_not_too_early_is_no_limit_against_the_time_after_it():
+    when = parse_when("monday the 30th not too early after ten", NOW)
+    assert when is not None and when.start == at(11, 30, 10) and when.day_end is None
