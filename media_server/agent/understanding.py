@@ -90,7 +90,7 @@ _G_DROPPED = {word[:-1]: word for word in (
     "calling", "texting", "bothering", "ringing", "harassing", "contacting", "looking", "buying", "selling",
     "moving", "trying", "going", "thinking", "planning", "hoping", "wanting", "renting", "listing", "working",
     "talking", "asking", "saying", "kidding", "breaking", "hearing", "cutting", "waiting", "getting",
-    "something", "nothing", "anything",
+    "something", "nothing", "anything", "seeing",
     # the everyday verbs a lead says with the g dropped (what they are doing, what they plan, how it is going)
     "driving", "walking", "cooking", "shopping", "sleeping", "eating", "packing", "leaving", "showing", "closing",
     "signing", "paying", "saving", "searching", "building", "flipping", "downsizing", "upsizing", "relocating",
@@ -241,7 +241,9 @@ _OPT_OUT = _rx(
     + _PAPERS,
     r"\b(?:take|get|scratch|cross) (?:me|us|my (?:phone )?(?:number|name|info)|this (?:phone )?number) (?:off|out)"
     r"(?: (?:of )?(?:it|there|that|please|now|thanks))?$",
-    r"\b(?:remove|delete|erase|lose) (?:me|us|my (?:phone )?(?:number|name|info|information)|this (?:phone )?number)\b",
+    # ("you might lose me up here on the ridge": the signal, not a request)
+    r"\b(?<!might )(?<!may )(?<!could )(?<!gonna )(?<!will )(?<!you'll )(?<!probably )"
+    r"(?:remove|delete|erase|lose) (?:me|us|my (?:phone )?(?:number|name|info|information)|this (?:phone )?number)\b",
     r"\bdo not call (?:list|registry)\b", r"\b(?:unsubscribe|opt (?:me )?out|opting out)\b",
     r"\bleave (?:me|us) alone\b", r"\bno more (?:calls|calling)\b", r"\bharass\w*\b",
     r"\b(?:don't|do not|never) want (?:any more|anymore|more|any|your|these) (?:calls|phone calls)\b",
@@ -498,6 +500,7 @@ _IS_ROBOT = _rx(
     r"|computer|ai|artificial intelligence|recording|recorded|automated|automatic|real person|real human|human|live "
     r"person|live human|actual human|human being|person|real|actual person|chat ?bot|robocall|robo call|chat ?gpt)\b",
     r"\bsound(?:s)? like a (?:robot|machine|computer)\b",
+    r"\bdid (?:you|u) (?:just )?say (?:an? )?(?:ai|robot|automated|bot|computer|machine|assistant)\b",
     r"\b(?:talk|speak) (?:to|with) (?:a |an )?(?:real|live|actual) (?:person|human|agent)\b",
     r"\bis this (?:a |just |some )?(?:another )?(?:one of (?:those|them|these|your) )?(?:robo ?calls?|machine)\b",
     r"\bare you (?:a )?(?:bot|ai)\b",
@@ -708,6 +711,9 @@ _OBJECTIONS = [
         r"\b(?:guy|lady|woman|man|gal|agent|someone|somebody|person|friend|realtor|folks) (?:from|at|with) "
         + _BROKERAGES + r"(?= (?:already|is|was|has|sent|showed|helping|found))",
         r"\b(?:representing|represent) (?:myself|ourselves)\b",
+        r"\b(?:got|have|has|'ve got) it listed with\b(?! (?:nobody|no one))",  # ("had it listed": an old listing)
+        r"\b(?:talking|speaking|interviewing|meeting|working) (?:to|with) (?:another|other|a couple|a few|some other|"
+        r"a different|two|three) (?:agents?|realtors?|brokers?)\b",
         r"\balready (?:listed|has an agent|have someone|got someone)\b", r"\bhave someone (?:already|helping)\b",
         r"\b(?:signed|working|work|went|listed|going|dealing|listing) with (?:\w+ ){0,3}?" + _BROKERAGES,
         r"\b(?:someone|somebody|an agent|a realtor|a guy|a lady|a broker) (?:at|from|with) " + _BROKERAGES,
@@ -746,6 +752,7 @@ _OBJECTIONS = [
         r"\b(?:don't|do not) (?:really )?do (?:phone calls|the phone|calls)\b",
     )),
     ("busy", _rx(
+        r"\b(?:can|could) (?:this|it|that) wait\b",
         r"(?:\b(?:i'm|i am|we're|we are) (?:really |kind of |a little |a bit |pretty |so |super |very |just |actually |"
         r"literally |currently |still |right |\w+ly )?|^(?:(?:oh|uh|um|sorry|well|so|look|yeah) )*)"
         r"(?:busy|swamped|slammed|buried|tied up|jammed up|driving|at work|working(?! on| with| it| through)|"
@@ -795,6 +802,10 @@ _OBJECTIONS = [
         r"\bin (?:our|my) (?:price )?range (?:is|are) (?:a |all )?(?:dumps?|junk|garbage|teardowns?|trash|fixer)\b",
         r"\bcommission(?:'s| is)? (?:going to |gonna )?eat\b",
         r"\b(?:swing|afford) (?:a|the|our) (?:monthly )?payments?\b",
+        r"\b(?:don't know|not sure|no idea) (?:if|whether) (?:we|i) (?:can|could) (?:really |even )?(?:do it|swing it|"
+        r"afford (?:it|that|one|anything)|manage (?:it|that))\b",
+        r"\b(?:bank|lender|banks|lenders)(?: \w+){0,2} (?:would|will|won't|wouldn't|gonna|going to) (?:\w+ )?(?:give|"
+        r"lend|loan) (?:us|me) enough\b",
         r"\bwith (?:prices|the prices|home prices|house prices) (?:like (?:this|that|these)|where they are|"
         r"the way they are)\b",
         r"\b(?:no way|can't|cannot|couldn't) (?:we |i )?(?:can |could )?(?:swing|afford|manage) (?:it|that)\b",

@@ -432,6 +432,16 @@ def test_a_time_run_into_is_still_a_time():
      {"motivation": "downsizing"}),  # a widow's own home is no inheritance
     ("selling my moms house she passed away last fall", "intent", "inform", "",
      {"intent": "sell", "motivation": "inherited"}),
+    ("im drivin so you might lose me up here on the ridge", "permission", "objection", "busy", {}),  # no opt-out
+    ("im on the tractor can this wait", "permission", "objection", "busy", {}),
+    ("sorry im on the interstate did you say ai assistant", "permission", "is_robot", "", {}),
+    ("sellin but we already got it listed with a realtor", "intent", "objection", "has_agent",
+     {"intent": "sell", "has_agent": True}),
+    ("in saratoga springs but were talkin to another agent too", "location", "objection", "has_agent",
+     {"location": "Saratoga Springs", "has_agent": True}),
+    ("i dont know if we can do it on a teachers salary", "budget", "objection", "price_worry", {}),
+    ("honestly i dont think the bank would give us enough anyway", "preapproved", "objection", "price_worry", {}),
+    ("were not really lookin just seein whats out there", "timeline", "objection", "just_looking", {}),
 ])
 def test_time_money_and_yes_said_in_other_shapes(text, expecting, intent, objection, facts):
     u = understand(text, expecting=expecting, now=NOW)
