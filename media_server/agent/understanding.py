@@ -1148,7 +1148,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     # "my uncle has his license but he's retired")
     ("retiring", r"\bretir(?!ed\b)\w*\b|(?<!he's )(?<!she's )(?<!he is )(?<!she is )(?<!he )(?<!she )(?<!they )"
                  r"(?<!they're )(?<!who's )(?<!who )\bretired\b"),
-    ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up)\b"),
+    ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up|(?:me and my|my) (?:ex|husband|wife|partner)"
+                r"(?: and i| and me)? (?:split|broke up)|(?:we|they) split\b(?! the (?:cost|difference|bill)))\b"),
     # a death with a home in the sentence ("selling mama's place, she passed in january"); a death with a phone
     # ("this was his number, he passed") is not about a home
     ("inherited", r"\b(?:inherit\w*|probate|estate sale|(?:my|our|his|her) late (?:\w+ )?(?:father|mother|dad|mom|"
@@ -1790,6 +1791,11 @@ _NOT_THEIR_PLAN = re.compile(r"\b(?:landlord|landlord's|owner|owners|nobody|nobo
                              r"\b(?:can't|cannot|couldn't|can not) afford to $")
 
 
+_NOT_A_HOME_DEAL = re.compile(r" (?:(?:him|her|them|me|us|each other|the other one|the other|my ex|his half|her half)"
+                              r" out\b|(?:off )?(?:some |the |our |a )?(?:\w+ )?(?:ground|acres|acreage|cattle|timber|"
+                              r"equipment|stock|stocks|shares|business|truck|car|boat|crop|hay)\b)")
+
+
 def _own(pattern: re.Pattern, c: str) -> re.Match | None:
     """The first match that is the lead's own plan: not negated, not a plan given up, not someone else's."""
     for m in pattern.finditer(c):
@@ -1798,6 +1804,8 @@ def _own(pattern: re.Pattern, c: str) -> re.Match | None:
         given_up = _WAS_THE_PLAN.search(lead_in) and (_GAVE_UP.search(c[m.end():]) or _GAVE_UP.search(before))
         sold_to_them = m.group(0).endswith(("sell", "selling")) and re.match(
             r" (?:me|us|you|y'all|ya)\b", c[m.end():]) is not None  # "just so you can sell me something"
+        if _NOT_A_HOME_DEAL.match(c, m.end()) and not _HOME_WORDS.search(c[m.end():]):
+            continue  # "neither of us can buy the other one out", "selling some ground to the neighbor": no home
         if not _NEGATED.search(before) and not _NOT_THEIR_PLAN.search(lead_in) and not given_up and not sold_to_them:
             return m
     return None
@@ -1859,7 +1867,8 @@ _HOME_WORDS = re.compile(r"\b(?:buy|buying|bought|purchase|sell|selling|list|lis
                          r"looking|house|home|homes|houses|place|condo|property|properties|area|neighborhood|live|"
                          r"living|located|find|found|want|wanna|searching|shopping|prefer|like|love)\b")
 _ZIP_DIGITS = {"0": "0", "oh": "0", "o": "0", "zero": "0"}
-_NARROWING = {"probably", "mostly", "ideally", "preferably", "especially", "mainly"}  # picks among places said
+# picks among places said ("fargo, well, moorhead technically", "yakima, well, selah right outside it")
+_NARROWING = {"probably", "mostly", "ideally", "preferably", "especially", "mainly", "well", "technically"}
 _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|correction|no wait|wait no|rather|"
                              r"changed (?:my|our) minds?|instead)\b")
 # Taking back what was just said, in the same breath ("june, no wait, july"; "the first one. wait no, thursday")
@@ -1933,6 +1942,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         rank -= 0.5 * (tokens[end - 1] in ("county", "parish"))  # "Baltimore County, Towson area": the town
         # "Raleigh Durham area, probably Durham": the place they narrow down to
         rank += 0.25 * bool(found and tokens[start - 1] in _NARROWING)  # breaks a tie, never beats a better kind
+        # "bend or redmond, bend if we can swing it": the one said again is the one they settle on
+        rank += 0.3 * bool(intro not in _RELATIVE_INTRO and any(f[2] == value for f in found))
         window = set(tokens[max(0, start - 5):start])
         # "we live in Frisco but want to buy in Prosper": Prosper
         given_up = bool(window & {"were", "was", "used"})  # "we were looking in Nashville but...": no longer
@@ -2494,9 +2505,12 @@ def _season_day(today: dt.date, season: str, cue: str, of_year: str) -> dt.date:
 
 
 # the home they have now ("we're in a one bedroom with two kids"), not the one they want
-_WHERE_THEY_LIVE = re.compile(r"\b(?:we're|i'm|we are|i am|we live|i live|living|stuck|currently|we have|i have|"
-                              r"we own|i own) (?:in )?(?:a |an |our |my |this |the )?(?:tiny |small |little "
-                              r"|cramped )?$")
+_WHERE_THEY_LIVE = re.compile(r"(?:\b(?:we're|i'm|we are|i am|we live|i live|living|stuck|currently|we have|i have|"
+                              r"we own|i own) (?:in )?(?:a |an |our |my |this |the )?|"
+                              # "this place is only two bedrooms", "three kids in a two bedroom"
+                              r"\b(?:this|our|my|the) (?:place|house|home|apartment|condo|rental|unit)(?: now)? "
+                              r"(?:is|has|'s) (?:only |just |like )?|\b(?:kids|us|of us|people) in (?:a|an|our|this) )"
+                              r"(?:tiny |small |little |cramped )?$")
 
 
 _ORDINAL_BEDROOM = re.compile(r"\b(?:a|an|another|one more|the) (second|third|fourth|fifth|sixth) "

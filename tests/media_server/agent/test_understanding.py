@@ -442,6 +442,17 @@ def test_a_time_run_into_is_still_a_time():
     ("i dont know if we can do it on a teachers salary", "budget", "objection", "price_worry", {}),
     ("honestly i dont think the bank would give us enough anyway", "preapproved", "objection", "price_worry", {}),
     ("were not really lookin just seein whats out there", "timeline", "objection", "just_looking", {}),
+    # of places said, the one they settle on: said again, or after "well"
+    ("uh somewhere around bend or redmond bend if we can swing it", "location", "inform", "", {"location": "Bend"}),
+    ("were lookin in yakima well selah right outside yakima", "location", "inform", "", {"location": "Selah"}),
+    # the bedrooms they have now are not the ones they want
+    ("we got another baby comin and this place is only two bedrooms", "motivation", "inform", "",
+     {"motivation": "growing family"}),
+    # land, and an ex bought out, are no home bought or sold
+    ("cash were sellin some ground to the neighbor", "preapproved", "inform", "", {"preapproved": "cash"}),
+    ("fixin to sell some acreage and the house with it", "intent", "inform", "", {"intent": "sell"}),
+    ("me and my ex split and neither of us can buy the other one out", "motivation", "inform", "",
+     {"motivation": "divorce"}),
 ])
 def test_time_money_and_yes_said_in_other_shapes(text, expecting, intent, objection, facts):
     u = understand(text, expecting=expecting, now=NOW)
