@@ -402,7 +402,9 @@ def _outside(local: dt.datetime, want: dict) -> str:
         return f"expected {want['date']}"
     if want.get("after") and local.time() < dt.time.fromisoformat(want["after"]):
         return f"expected after {want['after']}"
-    if want.get("before") and local.time() > dt.time.fromisoformat(want["before"]):
+    before = dt.time.fromisoformat(want["before"]) if want.get("before") else None
+    # a meeting that starts at the time they must be done by is not before it (one exact time asked is that time)
+    if before and (local.time() > before or local.time() == before and want.get("after") != want["before"]):
         return f"expected before {want['before']}"
     if local.date().isoformat() in (want.get("not") or []):
         return "a day the lead ruled out"

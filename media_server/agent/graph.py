@@ -222,7 +222,10 @@ def _offered_within(offered: list[dict], when: dict) -> dict | None:
 
     def inside(slot: dict) -> bool:
         at = dt.datetime.fromisoformat(slot["starts_at"]).astimezone(start.tzinfo)  # the lead's clock
-        return start <= at <= end and earliest <= at.time() <= latest
+        if when.get("exact") or start == end:  # the time named: a meeting then is inside
+            return start <= at <= end and earliest <= at.time() <= latest
+        # a window's end is not in it: a meeting at noon is not "in the morning" or "before 12"
+        return start <= at < end and earliest <= at.time() < latest
 
     named = [slot for slot in offered if inside(slot)]
     return named[0] if len(named) == 1 else None

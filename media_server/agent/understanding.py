@@ -1195,7 +1195,9 @@ _PRE_NO = re.compile(r"\b(?:not|haven't|have not|aren't|are not|never|no|didn't|
                      r"will not|ain't)"
                      r"(?: been| gotten| got| get| getting| yet| even| really| done| have| a| any| that| the)* "
                      r"(?:preapproved|"
-                     r"prequalified|approved|preapproval|approval|pre ?qual|talked to (?:a |the )?(?:lender|bank))\b")
+                     r"prequalified|approved|preapproval|approval|pre ?qual|talked to (?:a |the )?(?:lender|bank))\b|"
+                     # the question's word said back, then the answer: "pre approved nah not yet"
+                     r"^(?:(?:uh|um|so|oh) )*(?:preapproved|prequalified|approved)\?? (?:nah|no|nope|not yet|naw)\b")
 # Meaning to get preapproved is not having started: "we want to get preapproved first", "still need to get approved"
 _PRE_INTENDS = re.compile(r"\b(?:want|wanna|need|plan|planning|going|have|hope|hoping|should|would like|'d like|"
                           r"gotta|got) to get (?:pre ?)?(?:approved|preapproved|prequalified)\b|"

@@ -34,7 +34,7 @@ FLOORS = {
     "fresh7": {"intent_accuracy": 0.975, "fact_precision": 0.88, "fact_recall": 0.975, "opt_out_recall": 1.0,
                "pass_rate": 0.93, "missed_bookings": 0},
     "fresh8": {"intent_accuracy": 0.95, "fact_precision": 0.875, "fact_recall": 0.875, "opt_out_recall": 1.0,
-               "pass_rate": 0.86, "missed_bookings": 1},
+               "pass_rate": 0.83, "missed_bookings": 2},  # c126: a meeting at 16:30 is not "before 16:30"
     "fresh9": {"intent_accuracy": 0.925, "fact_precision": 0.905, "fact_recall": 0.93, "opt_out_recall": 1.0,
                "pass_rate": 0.9, "missed_bookings": 1},
     "fresh10": {"intent_accuracy": 0.935, "fact_precision": 0.935, "fact_recall": 0.97, "opt_out_recall": 1.0,
@@ -49,8 +49,12 @@ FLOORS = {
                 "pass_rate": 0.95, "missed_bookings": 0},
     "fresh15": {"intent_accuracy": 0.895, "fact_precision": 0.945, "fact_recall": 0.99, "opt_out_recall": 1.0,
                 "pass_rate": 0.85, "missed_bookings": 0},
+    "fresh16": {"intent_accuracy": 0.955, "fact_precision": 0.845, "fact_recall": 0.945, "opt_out_recall": 1.0,
+                "pass_rate": 0.67, "missed_bookings": 0},
+    "fresh17": {"intent_accuracy": 0.895, "fact_precision": 0.835, "fact_recall": 0.915, "opt_out_recall": 1.0,
+                "pass_rate": 0.77, "missed_bookings": 0},
     "holdout": {"intent_accuracy": 0.93, "fact_precision": 0.94, "fact_recall": 0.86, "opt_out_recall": 1.0,
-                "pass_rate": 0.87, "missed_bookings": 1},
+                "pass_rate": 0.9, "missed_bookings": 0},
 }
 
 @pytest.fixture(scope="module")
@@ -72,7 +76,8 @@ def test_the_agent_reads_the_corpus_at_least_as_well_as_before(figures, part):
 def test_the_corpus_is_big_enough_and_kept_apart():
     parts = {part.name: part for part in load_corpus()}
     assert set(parts) == {"dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8",
-                          "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "holdout"}
+                          "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16",
+                          "fresh17", "holdout"}
     assert sum(len(p.sentences) for p in parts.values()) >= 3500
     assert sum(len(p.conversations) for p in parts.values()) >= 400
     tuned_on = {row["text"] for name in set(parts) - {"holdout"} for row in parts[name].sentences}

@@ -688,6 +688,8 @@ def test_a_day_the_lead_rules_out_is_never_offered_and_the_first_time_that_fits_
      lambda at: at.date() >= dt.date(2026, 11, 30) and at.strftime("%A") != "Tuesday" and at.hour < 12),
     ("neither of those i sleep days late afternoon monday", lambda at: at.strftime("%A") == "Monday" and at.hour >= 15),
     ("mornings are bad for me", lambda at: at.hour >= 12),
+    # a time offered at noon is not in the morning
+    ("we can do mornings just not friday", lambda at: at.hour < 12 and at.strftime("%A") != "Friday"),
 ])
 def test_a_lead_who_only_says_what_does_not_suit_is_proposed_a_time_that_fits_and_booked_on_yes(
         talk, lead, constraint, fits):

@@ -453,6 +453,7 @@ def test_a_time_run_into_is_still_a_time():
     ("fixin to sell some acreage and the house with it", "intent", "inform", "", {"intent": "sell"}),
     ("me and my ex split and neither of us can buy the other one out", "motivation", "inform", "",
      {"motivation": "divorce"}),
+    ("pre approved nah not yet", "preapproved", "inform", "", {"preapproved": "no"}),  # the word echoed, then no
 ])
 def test_time_money_and_yes_said_in_other_shapes(text, expecting, intent, objection, facts):
     u = understand(text, expecting=expecting, now=NOW)
