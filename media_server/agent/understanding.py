@@ -597,7 +597,8 @@ _HOW_GOT_NUMBER = _rx(
     r"anything)\b",
 )
 _GOODBYE = _rx(
-    r"^(?:(?:ok|all right|thanks|thank you|well|yeah|no|ok thanks) )*(?:bye|goodbye|bye bye|good bye|see ya|see you"
+    r"^(?:(?:ok|k|all right|alright|thanks|thank you|well|yeah|no|ok thanks) )*(?:bye|goodbye|bye bye|good bye|see ya|"
+    r"see you|cya|peace|peace out|ttyl"
     r"|take care|have a (?:good|nice|great|blessed) (?:day|one|night|evening|afternoon|weekend))(?: now| then| bye)*$",
     r"\b(?:goodbye|bye bye|good bye|(?<!so we )(?<!we )(?:gotta go|got to go|have to go|need to go)|gotta run|"
     r"have to run|got to run|i'm hanging up|(?:gonna|going to|about to) hang up|hanging up now|talk to you later|"
@@ -665,6 +666,9 @@ _OBJECTIONS = [
         r"\b(?:not|no longer|never been|isn't|aren't|ain't) (?:really |even |at all |that |very |too )?interested\b",
         r"\bno interest\b", _LEAD + r"(?:no|nah|nope)(?: thanks| thank you)\b",
         r"\b(?:we're|i'm|we are|i am) not doing (?:this|that|it|any of (?:this|that))\b",
+        r"\b(?:we're|were|i'm|we are|i am) not (?:really )?(?:doing|doin) (?:this|that|it) any ?more\b",
+        r"^(?:(?:nah|no|nope) )?(?:i'm|we're) (?:good|ok|okay|all set|fine) (?:on|with|for) (?:the |a |that )?"
+        r"(?:meeting|appointment|call|that)\b",
         r"\b(?:i'm|we're|i am|we are) (?:all set|good thanks|good thank you|fine thanks|not interested)\b",
         # thanked and declined: "mahalo but we're good", "appreciate it but we're all set"
         r"\b(?:thanks|thank you|thank u|mahalo|gracias|appreciate (?:it|you|that)|nice of you)(?: \w+)? but (?:i'm|"
@@ -802,6 +806,7 @@ _OBJECTIONS = [
         r"\bin (?:our|my) (?:price )?range (?:is|are) (?:a |all )?(?:dumps?|junk|garbage|teardowns?|trash|fixer)\b",
         r"\bcommission(?:'s| is)? (?:going to |gonna )?eat\b",
         r"\b(?:swing|afford) (?:a|the|our) (?:monthly )?payments?\b",
+        r"\b(?:fees?|commissions?)\b(?: [\w']+){0,6}? (?:too (?:much|high|steep)|a lot|highway robbery|crazy)\b",
         r"\b(?:don't know|not sure|no idea) (?:if|whether) (?:we|i) (?:can|could) (?:really |even )?(?:do it|swing it|"
         r"afford (?:it|that|one|anything)|manage (?:it|that))\b",
         r"\b(?:bank|lender|banks|lenders)(?: \w+){0,2} (?:would|will|won't|wouldn't|gonna|going to) (?:\w+ )?(?:give|"
@@ -812,6 +817,8 @@ _OBJECTIONS = [
         r"\b(?:can't|cannot|not sure (?:we|i) can|don't know if (?:we|i) can) (?:really )?swing (?:it|that)\b",
     )),
     ("market_worry", _rx(
+        r"\bwith (?:these|the|today's|current) (?:interest )?rates\b.*\bshould (?:we |i )?(?:even )?(?:be )?"
+        r"(?:buy|buying|sell|selling)\b",
         r"\b(?:market|economy)(?:'s| is)? (?:so |really |just |kind of |pretty )?(?:weird|crazy|uncertain|shaky|scary|"
         r"nuts|messed up)\b", r"\bwait(?:ing)? (?:for|on) (?:the|a) (?:crash|correction|bubble)\b",
         r"\b(?:interest )?rates? (?:are |is )?(?:\w+ )?(?:scar\w*|freak\w*|killing|insane|crazy|nuts|"

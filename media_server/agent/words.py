@@ -296,6 +296,7 @@ _NOT_MONEY_AFTER = {
     "acre", "acres", "sq", "square", "foot", "feet", "ft", "car", "cars", "garage", "story", "stories", "floor",
     "floors", "times", "dog", "dogs", "cat", "cats", "mile", "miles", "st", "nd", "rd", "th", "of", "units",
     "unit", "doors", "homes", "houses", "properties", "exchange",
+    "figures", "figure", "digits",  # "six figures": anywhere from 100,000 to 999,999, no price of theirs
 }
 # a figure just after these is a rate ("wait till rates drop under six"), not a price
 _RATE_WORDS = {"rate", "rates", "interest", "apr", "percent", "points"}

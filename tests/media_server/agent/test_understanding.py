@@ -454,6 +454,11 @@ def test_a_time_run_into_is_still_a_time():
     ("me and my ex split and neither of us can buy the other one out", "motivation", "inform", "",
      {"motivation": "divorce"}),
     ("pre approved nah not yet", "preapproved", "inform", "", {"preapproved": "no"}),  # the word echoed, then no
+    ("six figures lol", "budget", "unclear", "", {}),  # 100,000 to 999,999 is no price of theirs
+    ("k cya", "callback_time", "goodbye", "", {}),
+    ("alright peace", "none", "goodbye", "", {}),
+    ("eh were not really doin this anymore", "timeline", "objection", "not_interested", {}),
+    ("i heard the fees are like 6 percent thats too much for me", "budget", "objection", "price_worry", {}),
 ])
 def test_time_money_and_yes_said_in_other_shapes(text, expecting, intent, objection, facts):
     u = understand(text, expecting=expecting, now=NOW)
