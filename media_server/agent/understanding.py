@@ -2070,7 +2070,7 @@ _ASKING_AND_FLOOR = re.compile(r"\b(?:asking|listed (?:it )?(?:at|for)|list (?:i
                                r"settle for|go (?:down )?to|come down to|let it go for)\b")
 # "four, but we could stretch to four fifty": the second figure is the top of what they would pay
 _STRETCH = re.compile(r"\b(?:stretch|push|go up|go as high|max|top out|tops|highest|most|up to)\b")
-_CAP_MONEY = re.compile(r"\b(?:approved (?:us |me )?(?:for|up to|to)|preapproved (?:for|up to|to)|"
+_CAP_MONEY = re.compile(r"\b(?:(?:pre)?approved (?:us |me )?(?:for|up to|to)|"
                         r"qualified (?:for|up to))(?: \w+){0,2} $")
 _MIN_PRICE = 10_000  # a home's price; less is rent, a payment or a year
 
@@ -2397,6 +2397,10 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     candidates = moves if expecting != "timeline" or moves else candidates
     if not candidates:
         return None
+    # "our lease is up the end of may so june first": what the first time leads them to is their answer
+    if (so := [m.end() for m in re.finditer(r"\bso\b", s)]) and any(c[0] < so[-1] for c in candidates) \
+            and (after := [c for c in candidates if c[0] >= so[-1]]):
+        candidates = after
     if _TL_EITHER_WAY.search(s) and max(c[2] for c in candidates) - min(c[2] for c in candidates) >= 3:
         return None  # "depends on my orders, could be this summer could be next year": no time of theirs yet
     # "in the fall like october", "spring, probably may": the month they narrow the season to

@@ -344,7 +344,14 @@ def _never_money(span: NumberSpan, tokens: list[str], spans_at: dict[int, Number
             return True
         if len(digits) == 4 and 1900 <= int(digits) <= 2099:  # a year
             return True
-    return not (span.dollar or span.scaled) and any(t in _STREET_WORDS for t in tokens[span.end:span.end + 3])
+    return not (span.dollar or span.scaled) and any(_street_word(tokens, i) for i in range(span.end, span.end + 3))
+
+
+def _street_word(tokens: list[str], i: int) -> bool:
+    """tokens[i] ends a street's name ("1120 birch st"); "st" before a name is Saint ("once st cloud sells")."""
+    if i >= len(tokens) or tokens[i] not in _STREET_WORDS:
+        return False
+    return not (tokens[i] == "st" and i + 1 < len(tokens) and tokens[i + 1] not in ("and", "or", "in", "so", "but"))
 
 
 _TIME_LINKS = {"around", "about", "at", "like", "maybe", "say", "by", "after", "before", "until", "till", "um",

@@ -459,6 +459,8 @@ def test_a_time_run_into_is_still_a_time():
     ("alright peace", "none", "goodbye", "", {}),
     ("eh were not really doin this anymore", "timeline", "objection", "not_interested", {}),
     ("i heard the fees are like 6 percent thats too much for me", "budget", "objection", "price_worry", {}),
+    # what a first time leads them to ("so ...") is the answer
+    ("our lease is up the end of may so june first", "timeline", "inform", "", {"timeline": 7}),
 ])
 def test_time_money_and_yes_said_in_other_shapes(text, expecting, intent, objection, facts):
     u = understand(text, expecting=expecting, now=NOW)
@@ -475,6 +477,16 @@ def test_a_window_of_their_own_is_read_whole(text, weekday, start, end):
     u = understand(text, expecting="slot_choice", now=NOW)
     assert u.intent == "schedule" and u.objection == "" and not u.ruled_out, u
     assert u.when.start.strftime("%A") == weekday and (u.when.start.hour, u.when.end.hour) == (start, end)
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    # the approval's ceiling is not the top of their range
+    ("three seventy five to four hundred and the bank pre approved us up to four twenty", 375000, 400000),
+    ("for the lake place like five to six hundred once st cloud sells", 500000, 600000),  # Saint Cloud, no street
+])
+def test_a_range_is_kept_whole_beside_other_figures_and_saints(text, low, high):
+    budget = next(f for f in understand(text, expecting="budget", now=NOW).facts if f.name == "budget")
+    assert (budget.value, budget.high) == (low, high)
 
 
 def test_a_parents_house_sold_for_them_is_their_move_not_an_inheritance():
