@@ -585,6 +585,13 @@ class AgentGraph:
             if not when:
                 return self._ask_time(state, replies, "ask_other_time")
         ruled_out = set(u.get("ruled_out") or ())
+        if u.get("asks_where") and intent in ("question", "unclear", "repeat") and not when and (
+                expecting == "slot_choice" and len(offered) == 2 or expecting == "confirm" and state.get("chosen")):
+            # "wait, what's the address of the office?": answered, then the choice still open asked again
+            human = (state.get("chosen") or offered[0])["agent_name"]
+            again = self._read_back(state, replies, state["chosen"]) if expecting == "confirm" else {
+                "replies": [self._offer_text(state, replies, offered)]}
+            return {**again, "replies": [replies.say("where_we_meet", human=human), *again["replies"]]}
         if u.get("defers") and expecting in ("slot_choice", "confirm"):
             # "way too early, we ain't close, i'll holler at y'all after christmas": no meeting pushed on them
             band = (state.get("score") or {}).get("band", "cold")
@@ -866,5 +873,7 @@ class AgentGraph:
             return {**_end(said, "appointment", "appointment moved"), "appointment": appointment, "chosen": None,
                     "booked_before": {**booked, "cancelled": True}}
         said = [self._slot_said(state, replies, "booked", slot)]
+        if _u(state).get("asks_where"):  # "sure, what's the address?": answered before the goodbye
+            said.insert(0, replies.say("where_we_meet", human=slot["agent_name"]))
         return {**_end(said, "appointment", "appointment booked"), "appointment": appointment, "chosen": None}
 

@@ -186,6 +186,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "You're all set for {slot} with {human}, and a calendar invite is on its way. Thanks {first}, goodbye.",
         "Done, you're booked with {human} for {slot}, invite on its way. Thanks so much, goodbye.",
     ),
+    "where_we_meet": (
+        "{human} can meet you at our office or at your home, whichever suits you, and the invite has the address.",
+        "It can be at our office or at your place, {human} will confirm which with the invite.",
+    ),
     "slot_taken": (
         "Ah, that time was just taken.",
         "Sorry, that time has just been taken.",

@@ -1399,6 +1399,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u.calls_us = u.objection == "busy" and u.when is None and bool(_CALLS_US.search(c))
     u.busy_too = u.objection == "send_email" and bool(_BUSY.search(c) or _CANT_TALK_HERE.search(c))
     u.by_text = u.by_text or (u.objection == "send_email" and bool(_TEXT_ME.search(c)))
+    u.asks_where = bool(_ASKS_WHERE.search(c))
     u.defers = expecting in ("slot_choice", "confirm") and u.intent in ("deny", "objection", "unclear", "inform") \
         and not u.ruled_out and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c))
     u.cancels = bool(_CANCELS.search(c)) and u.intent != "opt_out"
@@ -1729,6 +1730,14 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             continue  # "weekdays i'm busy, saturday between 12 and 2": busy then, not now
         return name
     return "busy" if time_preference else ""
+
+
+# where the meeting is ("sure what's the address", "will it be at the office or at our place", "where do we meet")
+_ASKS_WHERE = re.compile(r"\b(?:what's|what is|whats) (?:the|your) (?:address|location)\b|"
+                         r"\bwhere (?:is|will|would|do|are|'s) (?:it|that|the meeting|we|you|y'all|she|he|your office|"
+                         r"the office)(?: be)?(?: (?:meet|meeting|located|at))?\b|"
+                         r"\b(?:at|in) (?:the|your) office or (?:at |in )?(?:our|my|the) (?:place|house|home)\b|"
+                         r"\b(?:come|coming) to (?:us|our place|our house|the house|my place)\b\?")
 
 
 # what a lead who takes the meeting wants sent about it

@@ -237,6 +237,15 @@ def test_a_lead_who_wants_a_text_because_they_cannot_talk_mid_questions_is_asked
     assert "text" in reply and "time" in reply and "home" not in reply and not talk.hangup, reply
 
 
+def test_a_lead_who_asks_where_the_meeting_is_gets_an_answer_before_the_choice_or_the_goodbye(talk, lead):
+    offer = qualify_as_hot_buyer(talk)
+    reply = talk.say("wait whats the address of the office")
+    assert "office" in reply and reply.endswith("?") and not talk.hangup, reply  # answered, the choice asked again
+    assert offer not in reply  # not the same words again
+    reply = talk.say("the first one sure and whats the address")
+    assert talk.hangup and "office" in reply and Appointment.objects.filter(lead=lead).exists(), reply
+
+
 def test_a_day_of_the_month_said_after_a_month_given_is_that_months(talk, lead):
     talk.say("im slammed with year end stuff i dont have a minute till january")
     talk.say("after the 10th")  # the month they gave: January 11th on, not the 11th of this month
