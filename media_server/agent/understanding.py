@@ -57,7 +57,7 @@ _REWRITES = {
     "didnt": "didn't",
     "doesnt": "doesn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "havent": "haven't",
     "hasnt": "hasn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "thats": "that's", "whats": "what's",
-    "thatll": "that'll", "thatd": "that'd",
+    "thatll": "that'll", "thatd": "that'd", "babys": "baby's",
     "whos": "who's", "wheres": "where's", "hows": "how's", "theres": "there's", "youre": "you're", "ive": "i've",
     "whod": "who'd", "youve": "you've", "youd": "you'd", "theyre": "they're", "theyve": "they've", "weve": "we've",
     "shes": "she's", "hes": "he's", "werent": "weren't", "aint": "ain't", "shouldnt": "shouldn't",
@@ -1145,7 +1145,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"rentals?(?! not)(?: (?:property|properties|income|units?))?|flip\w*|airbnb|"
                    r"income propert\w*|cash flow|portfolio|(?:more|few|couple) (?:more )?doors|multi ?family|duplex\w*|"
                    r"1031|ten thirty one|"
-                   r"fourplex|short term rental|str)\b"),
+                   r"fourplex|short term rental|str|to rent (?:it |them )?out)\b"),
     ("first home", r"\b(?:first (?:home|house|time|place)|tired of (?:renting|paying rent)|stop renting|"
                    r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy|want) (?:our|my) own (?:place|"
                    r"home|house)|"
@@ -1335,6 +1335,11 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if (back := list(_TAKES_BACK.finditer(c))) and len(c) - back[-1].end() > 2:
         final = _Turn(c[back[-1].end():])
         later = _facts(final, expecting, now)
+        for i, fact in enumerate(later):  # "this fall, no wait, next fall": the one after the one taken back
+            if fact.name == "timeline" and (season := re.match(r"(?:by |in )?next (spring|summer|fall|autumn|winter)\b",
+                                                               fact.words or "")) \
+                    and re.search(rf"\bthis {season.group(1)}\b", c[:back[-1].start()]) and fact.value < 12:
+                later[i] = Fact("timeline", fact.value + 12, fact.words)
         taken_back = {f.name for f in later} | {SLOT_CHOICE}
         u.facts = [f for f in u.facts if f.name not in taken_back] + later
     slot = any(f.name == SLOT_CHOICE for f in u.facts)
@@ -2410,6 +2415,9 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     if (so := [m.end() for m in re.finditer(r"\bso\b", s)]) and any(c[0] < so[-1] for c in candidates) \
             and (after := [c for c in candidates if c[0] >= so[-1]]):
         candidates = after
+    # "we'd go tomorrow if the right place came up, but realistically spring": the time on a condition gives way
+    if (firm := [c for c in candidates if not re.match(r" if\b", s[c[1]:])]) and len(firm) < len(candidates):
+        candidates = firm
     if _TL_EITHER_WAY.search(s) and max(c[2] for c in candidates) - min(c[2] for c in candidates) >= 3:
         return None  # "depends on my orders, could be this summer could be next year": no time of theirs yet
     # "in the fall like october", "spring, probably may": the month they narrow the season to
