@@ -17,7 +17,9 @@ Conventions:
   week, "this weekend" Saturday–Sunday of this week, "next weekend" that of next week, "next month" its
   first to last day, "December" / "in December" the whole month ("early next month" / "early December" the
   1st–10th, "mid" the 11th–20th, "late" / "end of the month" the 21st to the end), "the 15th" the next 15th
-  still to come, "December 3rd" the next December 3rd still to come.
+  still to come, "December 3rd" the next December 3rd still to come. Days counted in a month: "the 15th of next
+  month", "the first monday in april", "the last friday of next month", "the second week of may" (its 8th–14th);
+  "monday the 4th" is the next 4th that is a Monday.
 - "in N minutes/hours" is an exact moment (seconds dropped). "in N days" is that day; "in N weeks" the
   calendar week (Mon–Sun) holding today + N weeks; "in N months" the calendar month N months on: the
   range is the unit the lead named.
