@@ -2228,7 +2228,11 @@ _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd
 _YES_ANSWER = re.compile(_LEAD + r"(?:(?:technically|i mean|i guess|well|uh|um) )*"
                          r"(?:(?:yes|yeah|yep|yup|sure|correct|absolutely|definitely|of course|that's right)\b|"
                          r"(?:we do|i do|we are|i am|we did|i did|we have|i have)(?=$| (?:already|yes|yeah|yep|"
-                         r"actually|indeed|sorry|one|someone|somebody|an|a|with|got)\b))")
+                         r"actually|indeed|sorry|one|someone|somebody|an|a|with|got)\b)|"
+                         # "we actually do have one now", "we got one", "i've got somebody"
+                         r"(?:we|i)(?:'ve)? (?:actually |already |just |kind of |kinda )*(?:do have|have|got|'ve got) "
+                         r"(?:one|someone|somebody|a guy|a lady)(?=$| (?:now|already|too|yes|yeah|actually|thanks|"
+                         r"and|but|so|we|i|who|that|lined up|helping|for that)\b))")
 _NO_ANSWER = re.compile(_LEAD + r"(?:(?:probably|prolly) not$|no|nope|nah|naw|not yet|not really|"
                         r"not (?:right )?now(?: no)?$|we don't|i don't|"
                         r"we haven't|i haven't|nobody|"

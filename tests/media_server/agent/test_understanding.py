@@ -465,6 +465,9 @@ def test_a_time_run_into_is_still_a_time():
     ("well the babys due in january so before that", "timeline", "inform", "",
      {"motivation": "growing family", "timeline": 2}),
     ("a second place up on the lake to rent out", "motivation", "inform", "", {"motivation": "investment"}),
+    ("we actually do have one now", "has_agent", "objection", "has_agent", {"has_agent": True}),
+    ("we actually do have one now and put me on your do not call list please", "has_agent", "opt_out", "",
+     {"has_agent": True}),  # compliance first, and the fact kept
 ])
 def test_time_money_and_yes_said_in_other_shapes(text, expecting, intent, objection, facts):
     u = understand(text, expecting=expecting, now=NOW)
