@@ -2416,8 +2416,10 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     if not candidates:
         return None
     # "our lease is up the end of may so june first": what the first time leads them to is their answer
+    # ("we're moving in june so we'll start looking in april": the move said first stays the answer)
     if (so := [m.end() for m in re.finditer(r"\bso\b", s)]) and any(c[0] < so[-1] for c in candidates) \
-            and (after := [c for c in candidates if c[0] >= so[-1]]):
+            and (after := [c for c in candidates if c[0] >= so[-1]]) \
+            and not any(_TL_MOVE.search(s[max(0, c[0] - 25):c[0]]) for c in candidates if c[0] < so[-1]):
         candidates = after
     # "we'd go tomorrow if the right place came up, but realistically spring": the time on a condition gives way
     if (firm := [c for c in candidates if not re.match(r" if\b", s[c[1]:])]) and len(firm) < len(candidates):

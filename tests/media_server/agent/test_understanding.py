@@ -461,6 +461,7 @@ def test_a_time_run_into_is_still_a_time():
     ("i heard the fees are like 6 percent thats too much for me", "budget", "objection", "price_worry", {}),
     # what a first time leads them to ("so ...") is the answer
     ("our lease is up the end of may so june first", "timeline", "inform", "", {"timeline": 7}),
+    ("were moving in june so probably start looking in april", "timeline", "inform", "", {"timeline": 7}),
     ("this spring no wait next spring the kids wanna finish the year", "timeline", "inform", "", {"timeline": 16}),
     ("well the babys due in january so before that", "timeline", "inform", "",
      {"motivation": "growing family", "timeline": 2}),
