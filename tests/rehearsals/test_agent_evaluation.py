@@ -49,10 +49,10 @@ FLOORS = {
                 "pass_rate": 0.95, "missed_bookings": 0},
     "fresh15": {"intent_accuracy": 0.895, "fact_precision": 0.945, "fact_recall": 0.99, "opt_out_recall": 1.0,
                 "pass_rate": 0.85, "missed_bookings": 0},
-    "fresh16": {"intent_accuracy": 0.955, "fact_precision": 0.845, "fact_recall": 0.945, "opt_out_recall": 1.0,
+    "fresh16": {"intent_accuracy": 0.955, "fact_precision": 0.855, "fact_recall": 0.975, "opt_out_recall": 1.0,
                 "pass_rate": 0.75, "missed_bookings": 0},
     "fresh17": {"intent_accuracy": 0.915, "fact_precision": 0.845, "fact_recall": 0.915, "opt_out_recall": 1.0,
-                "pass_rate": 0.8, "missed_bookings": 0},
+                "pass_rate": 0.82, "missed_bookings": 0},
     "holdout": {"intent_accuracy": 0.93, "fact_precision": 0.94, "fact_recall": 0.86, "opt_out_recall": 1.0,
                 "pass_rate": 0.9, "missed_bookings": 0},
 }
