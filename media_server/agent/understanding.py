@@ -1156,7 +1156,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("retiring", r"\bretir(?!ed\b)\w*\b|(?<!he's )(?<!she's )(?<!he is )(?<!she is )(?<!he )(?<!she )(?<!they )"
                  r"(?<!they're )(?<!who's )(?<!who )\bretired\b"),
     ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up|(?:me and my|my) (?:ex|husband|wife|partner)"
-                r"(?: and i| and me)? (?:split|broke up)|(?:we|they) split\b(?! the (?:cost|difference|bill)))\b"),
+                r"(?: and i| and me)? (?:split|broke up)|(?:we|they) (?:just |recently )?split\b"
+                r"(?! (?:the|it|that|everything|a|an|our|half|costs?|bills?|\d+|fifty)\b))\b"),
     # a death with a home in the sentence ("selling mama's place, she passed in january"); a death with a phone
     # ("this was his number, he passed") is not about a home
     ("inherited", r"\b(?:inherit\w*|probate|estate sale|(?:my|our|his|her) late (?:\w+ )?(?:father|mother|dad|mom|"
@@ -1739,10 +1740,13 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
 
 # where the meeting is ("sure what's the address", "will it be at the office or at our place", "where do we meet")
 _ASKS_WHERE = re.compile(r"\b(?:what's|what is|whats) (?:the|your) (?:address|location)\b|"
-                         r"\bwhere (?:is|will|would|do|are|'s) (?:it|that|the meeting|we|you|y'all|she|he|your office|"
-                         r"the office)(?: be)?(?: (?:meet|meeting|located|at))?\b|"
+                         r"\bwhere (?:is|will|would|'s) (?:it|that|the meeting)(?: be)?\b(?! (?:from|coming))|"
+                         r"\bwhere (?:do|would|will|should) (?:we|i) (?:meet|go|come)\b|"
+                         r"\bwhere (?:are|is) (?:you|y'all|your office|the office|dana's office)(?: guys)? (?:located|"
+                         r"based|at)\b|"
                          r"\b(?:at|in) (?:the|your) office or (?:at |in )?(?:our|my|the) (?:place|house|home)\b|"
-                         r"\b(?:come|coming) to (?:us|our place|our house|the house|my place)\b\?")
+                         r"\b(?:will|would|can|could|does) (?:she|he|they|you|the agent) come (?:to|out to) (?:us|our "
+                         r"place|our house|the house|my place|me)\b")
 
 
 # what a lead who takes the meeting wants sent about it

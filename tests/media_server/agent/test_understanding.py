@@ -497,6 +497,20 @@ def test_a_range_is_kept_whole_beside_other_figures_and_saints(text, low, high):
     assert (budget.value, budget.high) == (low, high)
 
 
+@pytest.mark.parametrize(("text", "asks"), [
+    ("sure whats the address", True),
+    ("yeah thats fine will it be at the office or at our place", True),
+    ("can she come to our place", True),
+    ("where are you calling from", False),  # who is calling, not where to meet
+])
+def test_asking_where_the_meeting_is(text, asks):
+    assert understand(text, expecting="confirm", now=NOW).asks_where is asks
+
+
+def test_splitting_a_cost_is_no_divorce():
+    assert not understand("we split the down payment", expecting="motivation", now=NOW).facts
+
+
 def test_a_parents_house_sold_for_them_is_their_move_not_an_inheritance():
     u = understand("we're selling my dads house in marietta hes moving in with us", expecting="intent", now=NOW)
     assert {f.name: f.value for f in u.facts}.get("motivation") != "inherited"
