@@ -1732,7 +1732,7 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             continue  # "wednesday at 10 is fine, just text me the address": the meeting's details, not instead of it
         if name == "busy" and _ROUTINE.match(c, m.end()) and not pattern.search(c[m.end():]):
             continue  # "shorter commute, i'm on the train two hours a day": their days, not this minute
-        if name == "busy" and BUSY_THEN.search(c) and not pattern.search(c[BUSY_THEN.search(c).end():]):
+        if name == "busy" and (then := BUSY_THEN.search(c)) and not pattern.search(c[then.end():]):
             continue  # "weekdays i'm busy, saturday between 12 and 2": busy then, not now
         return name
     return "busy" if time_preference else ""

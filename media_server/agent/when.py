@@ -121,13 +121,12 @@ _PART_GOOD = re.compile(r"^s?(?: (?:are|is|'re|just|really|usually|always|would|
                         r"fine|great|free|open|easier|easiest|ok|okay|work|works|be (?:good|better|best|fine))\b")
 _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_TIME}\s+(?:and|to|till|until|-)\s+{_TIME}"
                       rf"|\b(?:after|past)\s+{_TIME}\s+(?:but |and )?(?:before|by|until|till|til)\s+{_TIME}")
-# ("those don't work, monday after 2": the times offered do not work; "i don't work after 5" frees the evening)
-_NOT_BEFORE = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?!work\b|too early|too late|so early|so "
-                         rf"late)(?:\w+\s+){{0,3}}?"
-                         rf"(?:before|until|till|til|earlier than)\s+{_TIME}")
-_NOT_AFTER = re.compile(rf"\b(?:do not|don't|dont|never|not|no calls?)\s+(?!work\b|too early|too late|so early|so "
-                        rf"late)(?:\w+\s+){{0,3}}?"
-                        rf"(?:after|past|later than)\s+{_TIME}")
+# a limit said as a "not" ("not before ten", "don't call after 8"); "those don't work, monday after 2" says the
+# times offered do not work, "i don't work after 5" frees the evening, "not too early" is no limit
+_NEGATED_LIMIT = r"\b(?:do not|don't|dont|never|not|no calls?)\s+(?!work\b|too early|too late|so early|so late)" \
+                 r"(?:\w+\s+){0,3}?"
+_NOT_BEFORE = re.compile(_NEGATED_LIMIT + rf"(?:before|until|till|til|earlier than)\s+{_TIME}")
+_NOT_AFTER = re.compile(_NEGATED_LIMIT + rf"(?:after|past|later than)\s+{_TIME}")
 _BUSY_UNTIL = re.compile(rf"\b(?:busy|work|working|meeting|meetings|out|away|driving|school|class)\s+"
                          rf"(?:\w+\s+){{0,3}}?(?:until|till|til)\s+{_TIME}")
 _NOT_PART = re.compile(r"\b(?:not|no|never|except|but not|can't do|cannot do|busy|working|i work|we work)(?: in)?"
