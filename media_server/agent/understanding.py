@@ -910,6 +910,7 @@ _REPEAT = _rx(
     r"\bsay (?:them|those|the|your) (?:times|days|options|dates) (?:again|one more time)\b",
     r"\bwhat (?:time|day|date|times|days) (?:did|was it) (?:you|she|he) (?:say|said)\b",
     r"\b(?:tunnel|bad signal|lost you|dropped)\b.*\bwhat (?:did you say|was that)\b",
+    r"\bwhat (?:did|do|were) you (?:ask|asking|just ask|just say)(?: me| us)?(?: again)?$",  # "... what did you ask"
 )
 _HOLD_ON = re.compile(r"\b(?:hold on|hang on|one sec|one second|just a sec|just a second|gimme a sec|give me a (?:sec|"
                       r"second|minute)|let me (?:just )?(?:check|think)|lemme (?:just )?(?:check|think))\b|"
@@ -1123,7 +1124,10 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"till|until|til))|job (?:in|out of state)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|till|"
                    r"until|til)))\b"),
     ("growing family", r"\b(?:baby|babies|(?:growing|bigger|expanding|starting a) family|family is growing|pregnant|"
-                       r"expecting (?:a|our|twins)|another kid|more kids|twins|having kids|"
+                       r"expecting (?:a baby|a (?:boy|girl)|our (?:first|second|third|fourth|baby|little)|twins|"
+                       r"another(?: one| baby| kid)?\b)|(?:we're|were|we are|she's|shes|she is|is|are|i'm|im|i am) "
+                       r"(?:\w+ )?expectin[g']?(?=$| in\b| this\b| next\b| again\b| soon\b| any day\b| so\b| and\b)|"
+                       r"another kid|more kids|twins|having kids|"
                        r"(?:one|baby|another|second|third|fourth|number \w+) on the way|(?:second|third|fourth|"
                        r"new|fifth) (?:kid|child|baby)|(?:house|place) is bursting|bursting at the seams)\b"),
     ("downsizing", r"\b(?:downsiz\w*|something smaller|(?:a )?smaller (?:place|house|home|one)|too big|empty nest\w*|"
@@ -1223,8 +1227,9 @@ _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preappro
                       r"(?:lined up|in place|ready|set))\b")
 _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bin progress\b|\bgetting there\b|"
                             r"\b(?:still )?processing\b|"
-                            r"\b(?:lender|bank|broker|loan officer) has (?:all )?(?:our|my|the) (?:stuff|paperwork|"
-                            r"docs|documents|application)\b|"
+                            r"\b(?:lender|bank|broker|loan officer)(?:'s| has|s)? (?:got |gotten )?(?:all |everything|"
+                            r"(?:all )?(?:our|my|the) (?:stuff|paperwork|docs|documents|application))\b|"
+                            r"\bwaitin[g']? (?:on|for) (?:the|our|my|a) (?:\w+ )?letter\b|"
                             r"\b(?:bank|lender|loan officer|broker|credit union)(?:'s| is| are)? (?:still )?"
                             r"(?:looking (?:at|over)|reviewing|going over|checking|verifying|waiting on)\b|"
                             r"\b(?:in the )?middle of it\b|\bgoing through (?:our |the )?(?:paperwork|application|"
@@ -1366,6 +1371,14 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if when is not None and _THEIR_APPOINTMENT.search(c) and not _AVAILABLE.search(c):
         when = None  # "meeting with the bank thursday": a time taken by someone else, not one offered to us
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
+    if u.intent not in ("inform", "affirm", "deny", "unclear"):
+        # "you know what, we're just not interested anymore": a refusal or a question is no reason in its own words
+        u.facts = [f for f in u.facts if f.name != "motivation" or f.value in MOTIVATIONS]
+    if expecting in _YES_NO_VALUES and u.intent in ("affirm", "deny") and not u.facts and len(turn.tokens) <= 4 \
+            and not _DONT_KNOW.search(c) and not _HEDGED_YES_NO.search(c):
+        # a bare yes or no in words the fact patterns do not list ("negative", "you bet") answers what was asked
+        # ("ok well..." goes on to something else; "i think so" is not sure)
+        u.facts = [Fact(expecting, _YES_NO_VALUES[expecting][u.intent == "affirm"], c)]
     if expecting == "confirm" and when is not None and (
             u.intent in ("unclear", "inform", "deny")
             or (u.intent == "affirm" or u.intent == "question" and _AFFIRM.match(c)) and _YES_BUT.search(c)):
@@ -1700,6 +1713,9 @@ _SOMEONE_ELSE_CALLS = re.compile(r"\b(?:lender|lender's|bank|bank's|loan officer
 
 
 _YES_NO_FACTS = ("timeline", "has_agent", "preapproved")
+_HEDGED_YES_NO = re.compile(r"^(?:ok|okay|alright|all right|well|so)\b|"
+                            r"\b(?:i think|i guess|maybe|probably|prolly|not sure|i believe)\b")
+_YES_NO_VALUES = {"has_agent": (False, True), "preapproved": ("no", "yes")}  # (said no, said yes)
 
 
 def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) -> str:
@@ -1963,6 +1979,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
         if not asked and _PLACE_LEFT.search(before) and not set(tokens[max(0, start - 5):start]) & _TARGET_WORDS:
             continue  # "cash, we sold our place in california", "i live in dallas": where they are, not where to
+        if start and tokens[start - 1] in ("after", "before", "until", "till", "til", "since"):
+            continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)
         if _A_PERSON.search(before):
             continue  # "can i talk to dana directly": the agent's name, not Dana, Indiana
         rank = _KIND_RANK[kind] - (intro in _RELATIVE_INTRO)  # "Broken Arrow, just outside Tulsa": Broken Arrow
@@ -2183,8 +2201,8 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
         return Fact("motivation", "relocating", m.group(0))  # "closer to my parents up in asheville"
     if expecting != "motivation" and (m := _VOLUNTEERED_REASON.search(c)):
         return Fact("motivation", m.group(0), m.group(0))  # a reason said in passing: asking it again would grate
-    if expecting != "motivation" or _DONT_KNOW.search(c) or _DENY.match(c) or not _REASON.search(c) \
-            or _NOT_A_REASON.search(c):
+    if expecting != "motivation" or _DONT_KNOW.search(c) or _DENY.match(c) \
+            or not _REASON.search(_MOVE_ITSELF.sub("", c)) or _NOT_A_REASON.search(c):
         return None
     words = list(turn.tokens)
     while words and words[0] in _MOTIVATION_LEAD:
@@ -2221,6 +2239,9 @@ _VOLUNTEERED_REASON = re.compile(
     r"(?:insurance|taxes|property taxes|hoa(?: fees| dues)?) (?:went up|going up|doubled|tripled|is killing|"
     r"are killing|(?:is|are) (?:too high|insane|crazy))\b"
     r"(?=.*\b(?:want out|get out|leave|leaving|sell|selling|move|moving)\b)")
+# "we need to move by april" says when, not why: needing or wanting the move itself is no reason for it
+_MOVE_ITSELF = re.compile(r"\b(?:need|needs|want|wants|wanna|gotta|have|has|got)(?: to)? "
+                          r"(?:move|be moved|be out|sell|buy|get out|relocate|list)\b")
 _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd you|say that|let you go|bye|"
                            r"hello|you there|what was i|talk about that|get into (?:all )?that|none of your business|"
                            r"(?:rather|prefer to) not (?:say|get into|share)|(?:that's|it's) (?:private|personal)|"
@@ -2363,8 +2384,8 @@ _TL_DURATION = re.compile(r"(?:(?:about|like|around|almost|over|nearly|for) )*(?
 _A_MONTH = re.compile(rf"\b(?:{'|'.join(_MONTH_NUMBERS)})\b")
 _A_SEASON = re.compile(rf"\b(?:{'|'.join(SEASON_STARTS)})\b")
 # A life event the time is said with, when nobody asked when they move
-_TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|retir\w*|married|wedding|starts?|starting|graduat\w*|surgery|"
-                       r"probate)\b(?: (?!so\b|then\b|but\b|and\b)\w+){0,3} $")
+_TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|retir\w*|expecting(?! to)|expectin(?! to)|married|wedding|starts?|"
+                       r"starting|graduat\w*|surgery|probate)\b(?: (?!so\b|then\b|but\b|and\b)\w+){0,3} $")
 # the move tied to the event: "whenever my husband retires, which is june of next year"
 _TL_TIED = re.compile(r"\b(?:whenever|once|as soon as|after|when)(?: [\w']+){0,3}? (?:retir\w*|graduat\w*|"
                       r"gets? married|marry|starts?|finish\w*|is born|comes?)\b")

@@ -139,6 +139,10 @@ _BUSY_AT = re.compile(rf"\b(?:i|we|i've|we've|she|he)(?: \w+)? (?:have to |got t
 _AFTER = re.compile(rf"\b(?:after|past|any ?time after|no earlier than|later than)\s+{_TIME}")
 _BEFORE = re.compile(rf"\b(?:before|by|until|till|til|no later than|earlier than)\s+{_TIME}")
 _AT = re.compile(rf"\b(?:at|around|about|@)\s+{_TIME}")
+# the end of a routine as the day's limit: "after work" (17:00), "after dinner" (19:00)
+_AFTER_ROUTINE = re.compile(r"\b(?:after|once i'm off|once im off|when i get off(?: of)?|when i'm off|when im off) "
+                            r"(?:(?:my |from )?(work|dinner|supper))\b")
+_ROUTINE_ENDS = {"work": dt.time(17, 0), "dinner": dt.time(19, 0), "supper": dt.time(19, 0)}
 # "thursday morning, like nine", "after lunch, say one thirty": a time that narrows a period already named
 _NARROWS = re.compile(rf"\b(?:like|say|maybe|probably|preferably|ideally|or so|ish)\s+{_TIME}")
 _COLON_TIME = re.compile(r"\b(\d{1,2}:\d{2})()")
@@ -615,6 +619,8 @@ class _Times:
                 if time:
                     self._limit(m, **{side: time})
                     return
+        if m := _AFTER_ROUTINE.search(s):
+            self._limit(m, lo=_ROUTINE_ENDS[m.group(1)])
 
     def narrow_after(self, s: str, start: int) -> None:
         """A day named, then "like eleven": the time said after the day narrows it (before it, it may be

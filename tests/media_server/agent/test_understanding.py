@@ -1452,3 +1452,37 @@ def test_thanksgiving_is_late_november_this_year_or_next():
 def test_spanish_is_still_heard_beside_a_town_with_a_spanish_name():
     assert understand("hola no hablo ingles", now=NOW, expecting="permission").intent == "other_language"
     assert understand("bueno quien habla, vivo en el paso", now=NOW, expecting="permission").intent == "other_language"
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    # a bare yes or no in words no fact pattern lists answers the yes-or-no question asked; a hedge does not
+    ("negative", "has_agent", "deny", {"has_agent": False}),
+    ("affirmative", "preapproved", "affirm", {"preapproved": "yes"}),
+    ("you betcha", "preapproved", "affirm", {"preapproved": "yes"}),
+    ("i think so my wife did all that", "preapproved", "affirm", {}),
+    ("ok so the house next door", "has_agent", "affirm", {}),
+    # a baby on the way is a growing family, and its due month is not the move
+    ("my girlfriend is expecting in november", "motivation", "inform", {"motivation": "growing family"}),
+    ("expecting a bonus in june so", "motivation", "unclear", {}),
+    # a refusal, or the need to move itself, is no reason in the lead's own words
+    ("honestly we're just not interested anymore thanks", "motivation", "objection", {}),
+    ("we need to be out by june", "motivation", "inform", {"timeline": 7}),
+    # waiting on the letter is a pre-approval under way
+    ("bank's got all our stuff we're waitin on the letter", "preapproved", "inform", {"preapproved": "in_progress"}),
+    # a place right after "after" or "before" is a time (Harvest, Alabama; Christmas, Florida)
+    ("maybe after harvest", "callback_time", "unclear", {}),
+    # asking what was asked is asking to hear it again
+    ("sorry the dog was barking what did you ask me", "budget", "repeat", {}),
+])
+def test_session18_classes_in_other_words(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    assert _read(understood) == facts
+
+
+@pytest.mark.parametrize(("text", "start"), [
+    ("call me after work", "17:00"), ("tomorrow once i'm off work", "17:00"), ("after supper is best", "19:00"),
+])
+def test_the_end_of_a_routine_is_the_days_limit(text, start):
+    when = understand(text, now=NOW, expecting="callback_time").when
+    assert when is not None and when.day_start.isoformat(timespec="minutes") == start
