@@ -128,6 +128,12 @@ def _handover(state: CallState, to: str, reason: str) -> dict:
     return {"handovers": [[state.get("agent") or "", to, reason]], "agent": to}
 
 
+def _yes_or_no_answers(u: dict, expecting: str) -> bool:
+    """A no answers any question ("a price in mind?" "no"); a yes answers only one that a yes can ("buy, sell or
+    both?" "yeah, i filled that out" is asked again)."""
+    return u.get("intent") == "deny" or (u.get("intent") == "affirm" and expecting not in ("intent", "location"))
+
+
 def _ask(state: CallState, replies: Replies, expecting: str, key: str, *, prefix: str = "") -> dict:
     question = replies.say(key)
     if prefix:
@@ -425,7 +431,7 @@ class AgentGraph:
             said.append(replies.say("answer_question"))
         answered = expecting in (state.get("new_facts") or {}) or expecting in facts
         if expecting in QUESTION_ORDER and not answered and asked.get(expecting, 0) < MAX_ASKS \
-                and not u.get("doesnt_know") and u.get("intent") not in ("affirm", "deny") and not u.get("asks"):
+                and not u.get("doesnt_know") and not _yes_or_no_answers(u, expecting) and not u.get("asks"):
             key = self._question_key(expecting, facts)
             if u.get("intent") == "question":  # they asked back instead of answering: answered, then ours again
                 again = _ask(state, replies, expecting, key)

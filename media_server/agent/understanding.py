@@ -36,7 +36,16 @@ import re
 
 from .facts import Fact, Understanding, When
 from .places import NICKNAMES, place_kind
-from .when import BUSY_THEN, DAILY, SEASON_STARTS, names_a_period, ruled_out_days, when_in, without_ruled_out
+from .when import (
+    BUSY_THEN,
+    DAILY,
+    SEASON_STARTS,
+    names_a_period,
+    ruled_out_days,
+    when_in,
+    with_preferred_part,
+    without_ruled_out,
+)
 from .words import NUMBER_WORDS, DigitText, Money, all_money, tokenize
 
 SLOT_CHOICE = "slot_choice"  # the fact name for the offered slot a lead picked (1 or 2); not in FACT_NAMES
@@ -128,6 +137,40 @@ _ONE_AFTER = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
 _FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh"}
 _FILLER_SOUND = re.compile(r"u+h+m*|u+m+|e+h+|a+h+|h+m+|m{2,}|e+r+m+")  # "ehh", "hmmm", "ummm", as drawn out
 _WH = {"what", "who", "how", "where", "when", "why", "which", "that"}
+# Numbers speech-to-text writes as words: "to fifty" (two fifty), "for hundred" (four hundred), "ate months",
+# "in like sick months". Read as the number only where the word itself makes no sense: right before a number that
+# it can lead ("fifty", "hundred") or, for those that are no preposition, before a unit; "for" and "to" before a
+# unit only after words that lead a number ("like to months"); never where "to" or "for" does its own job ("up to
+# fifty", "from forty to fifty", "for twenty years").
+_HEARD_AS_A_WORD = {"to": "two", "too": "two", "for": "four", "fore": "four", "ate": "eight", "sick": "six"}
+_LEADS_TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
+               "grand", "k"}
+_TIME_UNITS = {"months", "month", "weeks", "week", "years", "year", "days"}
+_THEN_A_NUMBER = {"like", "in", "about", "bout", "maybe", "probably", "prolly", "say", "around", "or"}
+_KEEPS_TO = {"up", "close", "closer", "from", "down", "go", "goes", "went", "going", "come", "comes", "came", "get",
+             "got", "back", "talk", "talked", "speak", "listen", "next", "due", "used", "want", "wanna", "need",
+             "have", "had", "has", "able", "ready", "trying", "how", "what", "where", "nearer", "anywhere", "moving",
+             "move", "moved", "relocate", "relocating", "drop", "dropped", "lower", "lowered", "raise", "raised"}
+_NOT_COUNTED_AFTER = {"years", "year", "minutes", "acres", "percent", "people", "bucks", "dollars", "days", "weeks",
+                      "months", "hours", "miles", "bedrooms", "beds", "kids"}
+
+
+def _said_a_number(raw: list[str], i: int, out: list[str]) -> bool:
+    word, nxt = raw[i], raw[i + 1:i + 3]
+    if not nxt:
+        return False
+    prev = out[-1] if out else ""
+    if prev in _KEEPS_TO or prev in NUMBER_WORDS or prev[:1].isdigit():
+        return False
+    if nxt[0] == "or" and len(nxt) == 2 and nxt[1] in NUMBER_WORDS:
+        return True  # "for or five months"
+    if nxt[0] in _LEADS_TENS:
+        after = raw[i + 2:i + 4]
+        return not (after and (after[0] in _NOT_COUNTED_AFTER
+                               or after[0] in NUMBER_WORDS and after[1:2] and after[1] in _NOT_COUNTED_AFTER))
+    if nxt[0] in _TIME_UNITS:
+        return word in ("ate", "sick") or not prev or prev in _THEN_A_NUMBER
+    return False
 
 
 def _normalise(text: str) -> list[str]:
@@ -155,6 +198,8 @@ def _normalise(text: str) -> list[str]:
                 out.append(pair)
                 i += 2
                 continue
+        if t in _HEARD_AS_A_WORD and _said_a_number(raw, i, out):
+            t = _HEARD_AS_A_WORD[t]  # "for fifty" is four fifty, "ate months" eight: a number heard as a word
         if t == "ill" and i + 1 < len(raw) and raw[i + 1] in _WILL_VERBS:
             t = "i'll"  # "ill call you guys when im ready": the apostrophe unheard
         if t in _FILLERS or _FILLER_SOUND.fullmatch(t):
@@ -165,8 +210,10 @@ def _normalise(text: str) -> list[str]:
             i += 2  # "you know" as a filler
             continue
         t = _G_DROPPED.get(t.rstrip("'")) or _g_dropped(t)  # "quit callin' me" → calling
-        if t == "one" and len(out) >= 2 and out[-1] in _ONE_AFTER and out[-2] in ("the", "that"):
-            i += 1  # "the thursday one", "that morning one": the option, not one o'clock
+        if t == "one" and out and out[-1] in _ONE_AFTER and (len(out) >= 2 and out[-2] in ("the", "that") or (
+                out[-1] not in ("today", "tomorrow") and raw[i + 1:i + 2] in ([], ["works"], ["is"], ["sounds"],
+                                                                             ["please"], ["i"]))):
+            i += 1  # "the thursday one", "thursday one works": the option, not one o'clock ("thursday at one" is)
             continue
         if t in _PLURAL_DAYS and i + 1 < len(raw) and raw[i + 1] in _GOOD_WORDS:
             t = t[:-1] + "'s"  # "wednesdays good": the apostrophe unheard, one Wednesday meant
@@ -254,8 +301,8 @@ _OPT_OUT = _rx(
     r"^(?:please )?(?:stop|quit)(?: it| that| now| please| this)*$",
     r"\b(?:stop|enough) with (?:the|these|your) calls\b",
     r"\b(?:don't|do not) (?:want|wish|like) to be (?:contacted|called|bothered|solicited)\b",
-    r"\b(?:don't|do not) want (?:you|y'all|you guys|you people|anyone|anybody|people|your company) (?:calling|to call|"
-    r"contacting|to contact|bothering|to bother)\b",
+    r"\b(?:don't|do not) want (?:you|y'all|yall|you all|you guys|you people|anyone|anybody|people|your company) "
+    r"(?:calling|to call|contacting|to contact|bothering|to bother)\b" + _NOT_A_TIME_LIMIT,
     r"\bhow (?:do|can) (?:i|we) (?:get|be) (?:off|removed from|taken off) (?:this|your|the) (?:list|calls)\b",
     r"\bwhy (?:do|does|are|do you|are you) (?:you |y'all |you guys |you people )?(?:keep|still|always) (?:calling|"
     r"bothering)\b",
@@ -278,7 +325,8 @@ _OPT_OUT = _rx(
     # Built from parts rather than listed: a removal verb, whom or what it removes, and from what; stopping the
     # calls in any words; not wanting them; Spanish, the language of most US leads who speak another.
     rf"\b{_REMOVE}(?: \w+){{0,2}}? {_WHOM}(?: \w+){{0,2}}? (?:off|from|out of)(?: \w+){{0,3}}? {_LISTS}\b",
-    rf"\b{_WHOM_NUMBER} (?:\w+ )?(?:removed|taken off|deleted|erased|scrubbed|dropped|off (?:your|the|this|that))\b"
+    rf"\b{_WHOM_NUMBER} (?:\w+ )?(?:removed|taken off|deleted|erased|scrubbed|purged|wiped|dropped|"
+    rf"off (?:your|the|this|that))\b"
     + _PAPERS,
     rf"\b(?:take|get|scratch|cross) {_WHOM} off\b(?! (?:of )?(?:work|the hook|my hands|guard))" + _PAPERS,
     rf"\b(?:stop|quit|cease|knock it off|cut it out|enough|lay off|done with)(?: \w+){{0,3}}? {_CALLING}\b",
@@ -310,6 +358,9 @@ _OPT_OUT = _rx(
     rf"(?:\w+ ){{0,2}}?{_LISTS}\b",
     r"\b(?:so|just|now|please) stop(?: it| now| already| please| calling)*$",
     r"\bno (?:más|mas) llamadas\b",
+    # "bórrame de esa lista", "quítenme de la lista": any verb that takes them off a list
+    r"\b[a-záéíóúñ]+(?:me|nos) de (?:la|las|su|sus|esa|esas|esta|estas|tu|tus) (?:lista|listas|base de datos|"
+    r"sistema)\b",
     r"\bno (?:quiero|queremos|quiere|quieren) (?:más |mas )?(?:llamadas|que (?:me|nos|le|la|lo|les) llamen)\b",
     # German and Japanese; refusing any time at all; a lawyer if the phone rings again; "no calls" said before
     r"\b(?:rufen sie|ruf) (?:mich|uns) nicht mehr an\b|\bnicht mehr anrufen\b", r"電話しないで|電話をかけないで",
@@ -401,7 +452,8 @@ _NOT_OPT_OUT_BEFORE = re.compile(r"\b(?:(?:don't|do not|didn't|did not|won't|nev
                                  r"(?:you )?(?:don't|do not) (?:have|need) to) $")
 _NEGATION_FIRST = re.compile(r"(?:don't|do not)\b")
 _NEVER_ANSWER = re.compile(r"^(?:(?:uh|um|oh|well|honestly|how about|try) )*never(?: ever)? $")
-_DONT_CALL = re.compile(r"\b(?:don't|do not|never|quit) (?:you |you all |you guys |you people |anybody |anyone )?"
+_DONT_CALL = re.compile(r"(?<!that )(?<!which )(?<!who )\b(?:don't|do not|never|quit) "
+                        r"(?:you |you all |you guys |you people |anybody |anyone )?"
                         r"(?:ever )?(?:call|contact|text|phone|ring|bother)"
                         r"(?: me| us| this number| here)?\b(.*)")
 _LIMIT_WORDS = {"before", "after", "until", "till", "til", "past"}
@@ -475,11 +527,10 @@ _RIGHT_NUMBER = re.compile(r"\b(?:this|it|that)(?:'s| is) the right (?:number|pe
                            r"\b(?:you've got|you have|you got) the right (?:number|person)\b|"
                            r"\bi'?m the one (?:who|that) (?:filled|signed|asked|put|sent"
                            r"|submitted|reached)\b")
-_SPANISH = _rx(
+_SPANISH = re.compile(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
-    r"|mande|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar|ustedes|sí)\b",
-    r"\b(?:speak|speaks|talk|in) spanish\b", r"\bspanish (?:please|speaker|speaking)\b",
-)
+    r"|mande|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar|ustedes|sí)\b")
+_SPANISH_ASKED = _rx(r"\b(?:speak|speaks|talk|in) spanish\b", r"\bspanish (?:please|speaker|speaking)\b")
 _PORTUGUESE = re.compile(r"\b(?:não|você|voce|português|portugues|inglês|obrigad[oa]|alô|falando|desculpa|tá|"
                          r"falo|fala)\b")
 _CHINESE_PINYIN = re.compile(r"\b(?:wo bu|bu hui|yingwen|ying wen|zhongwen|zhong wen|putonghua|ni hao|xie xie|"
@@ -624,9 +675,11 @@ _LATER = (r"(?:back|later|again|another time|some other time|tomorrow|tonight|ne
           r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
 _ON_ANOTHER_LINE = (r"\b(?:call|ring|try|reach) (?:me |us )?(?:(?:on|at) )?(?:my|our) "
                     r"(?:cell|mobile|other|personal|home)\b")
+# someone or something else calling them: "a place that don't call me at 2 am about the toilet"
+_NOT_US = r"(?<!that don't )(?<!that doesn't )(?<!that won't )(?<!which )(?<!who )"
 _CALLBACK = _rx(
-    rf"\b(?:call|ring|try|reach|hit|text) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
-    r"\bcall back\b", r"\bcall me\b",
+    rf"{_NOT_US}\b(?:call|ring|try|reach|hit|text) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
+    r"\bcall back\b", rf"{_NOT_US}\bcall me\b",
 )
 # Brokerages a lead names when they already have an agent ("we signed with Keller Williams last week").
 _BROKERAGES = (r"(?:keller williams|kw|re ?max|remax|compass|coldwell(?: banker)?|century (?:21|twenty one)|"
@@ -774,7 +827,7 @@ _OBJECTIONS = [
         r"\b(?:don't|do not|ain't got|haven't got) (?:have )?(?:a|the|one) (?:minute|second|sec|moment)\b",
         r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b(?! to (?:sell|buy|list|move))",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
-        rf"\b(?:call|ring|try|reach|hit) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
+        rf"{_NOT_US}\b(?:call|ring|try|reach|hit) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
         r"\bcall back\b", r"\bcan you call\b", r"\banother time\b",
         r"\b(?:can i|i'll|i will|let me|i'm going to|i can|i'm gonna) (?:call|get back to) you(?: back| later)?\b",
         r"\b(?:i'm|i am|we're|we are) (?:at|in) (?:the )?(?:doctor|dentist|gym|store|hospital|school|church|airport|"
@@ -921,7 +974,7 @@ _REPEAT_FIRST = re.compile(_LEAD + r"(?:(?:can you |could you )?(?:say (?:that|i
 _WHAT_WAS_SLOT = re.compile(r"\bwhat (?:was|were|is|are) the (?:first|second|other|last|later|earlier)(?: (?:one|time|"
                             r"option|day|slot)s?)?(?: again)?$")
 _QUESTION = _rx(
-    _LEAD + r"(?:how|what|what's|why|where|which|who)\b",
+    _LEAD + r"(?:how|what(?!'s up$| is up$)|what's(?! up$)|why|where|which|who)\b",
     # ("yeah do it", "ok do that then": a yes to what was asked, no question)
     _LEAD + r"(?:is|are|do(?! (?:it|that)(?: \w+)?$)|does|did|can|could|would|will|should|have|has) (?:you|it|there|"
     r"this|that|the|a|an|your|"
@@ -952,7 +1005,8 @@ _ASKS_BACK = _rx(
     r"^(?:(?:no|nope|nah|not yet|not really) )(?:why|how come)$",
 )
 _AFFIRM = _rx(
-    _LEAD + r"(?:yes|yessir|si|claro|yeah|yep|yup|sure|certainly|absolutely|definitely|of course|correct|"
+    _LEAD + r"(?:yes|yessir|si|claro|yeah|yep|yup|ayuh|ayup|ayeh|sure|certainly|absolutely|definitely|of course|"
+    r"correct|"
     r"right(?! away| now)|"
     r"exactly|perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
     r"go ahead|go for it|please do|for sure|totally|you bet|you betcha|i guess|why not|roger(?: that)?|copy that|"
@@ -963,6 +1017,7 @@ _AFFIRM = _rx(
     r"good|ok|okay|cool|doable)(?! (?:for|with) (?:her|him|them|my)\b)|that(?:'d| would|'ll| will) (?:work|do)|"
     r"that would be (?:great|fine|perfect)|let's do (?:it|that)|(?<!don't )(?<!not )book it|lock it in)\b",
     r"\b(?:i suppose|suppose so|i guess so|i think so)\b",
+    r"^(?:(?:yeah|yes|sure|ok|okay|hey|hi|hello|go ahead)(?: sure)? )?(?:what's|whats|what is) up$",  # go on, then
     r"(?:^|\b(?:ok|okay|yeah|yes|sure|alright|all right)(?: yeah| yes| sure)? )(?:do it|book it|let's do it)$",
     # a word of their own, then a plain yes: "shoots yeah", "right on yeah", "oh for sure yes"
     r"^(?!.*\b(?:no|not|nah|nope|never|don't|can't|won't|wait|what|huh)\b)(?:[\w']+ ){1,2}(?:yeah|yes|yep|yup)$",
@@ -1147,7 +1202,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                  r"too small)\b"),
     ("investment", r"\b(?:invest\w*|(?<!looking for a )(?<!need a )(?<!want a )(?<!find a )(?<!into a )(?<!in a )"
                    r"rentals?(?! not)(?: (?:property|properties|income|units?))?|flip\w*|airbnb|"
-                   r"income propert\w*|cash flow|portfolio|(?:more|few|couple) (?:more )?doors|multi ?family|duplex\w*|"
+                   r"income propert\w*|cash flow|cap rate|portfolio|(?:more|few|couple|two|three|four|five|six|\d+) "
+                   r"(?:more )?doors|multi ?family|duplex\w*|"
                    r"1031|ten thirty one|"
                    r"fourplex|short term rental|str|to rent (?:it |them )?out)\b"),
     ("first home", r"\b(?:first (?:home|house|time|place)|tired of (?:renting|paying rent)|stop renting|"
@@ -1179,8 +1235,8 @@ _MOTIVATION_LEAD = {"well", "so", "oh", "i", "guess", "mean", "because", "cause"
 
 _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
                        # the last of answers said in a row: "buy in tampa by summer cash", "two hundred grand cash"
-                       r"\b(?:grand|k|thousand|hundred|million|summer|spring|fall|winter|asap|months?|years?|\d+) "
-                       r"cash$|"
+                       r"\b(?:grand|k|thousand|hundred|million|summer|spring|fall|winter|asap|months?|years?|\d+|"
+                       + "|".join(sorted(NUMBER_WORDS)) + r") cash$|"
                        r"\b(?:(?:pay|paying|buy|buying|pay for it|"
                        r"paying for it|purchase|purchasing)(?: it)? (?:in |"
                        r"with |all )?cash|cash (?:buyer|buyers|offer|purchase|deal)|all cash|in cash|"
@@ -1188,7 +1244,10 @@ _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
 # who a buyer's loan is with: a meeting with one is their own appointment, and a sign the loan is under way
 _LENDERS = r"lender|bank|loan officer|broker|credit union|mortgage \w+"
 _PRE_PROGRESS = re.compile(
-    r"\b(?:talking (?:to|with) (?:a |our |my |the |some |an? )?(?:lender|lenders|bank|banks|loan officer|mortgage|"
+    r"\b(?:(?:talking|(?<!n't )(?<!not )(?<!never )(?<!even )(?:talked|spoke|spoken)) (?:to|with) "
+    r"(?:a |our |my |the |some |an? )?"
+    r"(?:lender|lenders|bank|banks|"
+    r"loan officer|mortgage|"
     r"broker)|working (?:with|on) (?:a |our |my |the )?(?:lender|bank|loan|preapproval|approval|financing|getting "
     r"(?:pre ?)?approved|getting preapproved|the preapproval)|in (?:the )?process of (?:getting )?(?:pre ?)?"
     r"approv\w*|(?<!to )(?<!won't )(?<!not )(?<!never )(?:getting|get) (?:preapproved|prequalified|approved)|"
@@ -1210,6 +1269,10 @@ _PRE_NO = re.compile(r"\b(?:not|haven't|have not|aren't|are not|never|no|didn't|
                      r"prequalified|approved|preapproval|approval|pre ?qual|talked to (?:a |the )?(?:lender|bank))\b|"
                      # the question's word said back, then the answer: "pre approved nah not yet"
                      r"^(?:(?:uh|um|so|oh) )*(?:preapproved|prequalified|approved)\?? (?:nah|no|nope|not yet|naw)\b")
+# Turned down: "we talked to the bank, they said no", "got denied last year"
+_PRE_DENIED = re.compile(r"\b(?:they|bank|lender|union|officer|it|he|she) said no\b|\bturned (?:us|me) down\b|"
+                         r"\bdenied (?:us|me)\b|"
+                         r"\b(?:got|we were|i was|we got|i got) (?:denied|declined|turned down)\b")
 # Meaning to get preapproved is not having started: "we want to get preapproved first", "still need to get approved"
 _PRE_INTENDS = re.compile(r"\b(?:want|wanna|need|plan|planning|going|have|hope|hoping|should|would like|'d like|"
                           r"gotta|got) to get (?:pre ?)?(?:approved|preapproved|prequalified)\b|"
@@ -1283,7 +1346,11 @@ _BARE_NUMBER = re.compile(r"^(?:[\w']+ ){0,4}?(\d+)\b")
 _DIGIT_PICK = r"(?= (?:one|option|slot|time|choice)\b)"
 # "the first of next month", "the second week of april", "the first monday in may" count days, not the times offered
 _COUNTS_DAYS = r"(?! of\b| week| part| half| (?:mon|tues|wednes|thurs|fri|satur|sun)day)"
-_SLOT_FIRST = re.compile(rf"\b(?:(?<!twenty )(?<!thirty )first(?! thing){_COUNTS_DAYS}|1st{_DIGIT_PICK}|earlier|"
+# ("paid on the first", "after the first": the first of a month)
+_A_MONTHS_FIRST = r"(?<!on the )(?<!after the )(?<!by the )(?<!before the )(?<!until the )(?<!till the )"
+_SLOT_FIRST = re.compile(rf"\b(?:(?<!twenty )(?<!thirty ){_A_MONTHS_FIRST}first(?! thing){_COUNTS_DAYS}|"
+                         rf"1st{_DIGIT_PICK}|"
+                         r"earlier|"
                          r"earliest|sooner|soonest|former|"
                          r"option (?:one|1|a)|number (?:one|1)|"
                          r"either(?! one of)?|whichever|doesn't matter|don't matter|any(?:one| of them| is fine)|"
@@ -1309,6 +1376,11 @@ _TIME_CUE = re.compile(r"\d|\b(?:today|tonight|tomorrow|mornings?|afternoons?|ev
                        r"taxes|labor|memorial)\b")
 
 
+# "what? oh ...", "huh, what was that, oh yes": a word missed, then heard and answered
+_HEARD_IT_THEN = re.compile(r"^(?:(?:what|huh|sorry|pardon|pardon me|come again|what was that|what did you say|"
+                            r"say again) )+(?=(?:oh|ah|okay|ok) \w)")
+
+
 def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = "", language: str = "en"
                ) -> Understanding:
     """What one lead turn meant (see the module conventions). `now` is aware, in the lead's zone."""
@@ -1321,6 +1393,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         return Understanding(intent="opt_out" if other and _is_opt_out(other, "") else "other_language",
                              language=language)
     turn = _Turn(text)
+    if (heard := _HEARD_IT_THEN.match(turn.clean)) and len(turn.clean) > heard.end():
+        turn = _Turn(turn.clean[heard.end():])  # "what? oh, we'd like to spend under two hundred": the answer
     c = turn.clean
     if not c:
         return Understanding(language=language)
@@ -1504,7 +1578,7 @@ def _proposed_part(text: str) -> str:
             # "thursday but earlier, can she do nine": nine on the day said before
             return f"{text[:cues[-1].start()]} at {rest[bare.start(1):]}"
         if _TIME_CUE.search(rest) and not _POINTS_BACK.search(rest) and not _POINTS_BACK_AFTER.match(rest):
-            return rest
+            return with_preferred_part(text[:cues[-1].start()], rest)  # "afternoons are better, how about tuesday"
     return text
 
 
@@ -1563,7 +1637,10 @@ def _is_opt_out(c: str, time_preference: str) -> bool:
 
 
 def _other_language(c: str) -> str:
-    if _SPANISH.search(c) and _SPANISH.search(_without_place_names(c)):  # "casa grande", "el paso" are English
+    if _SPANISH_ASKED.search(c):
+        return "es"
+    # "casa grande", "el paso" are English; so is a line of English with a Spanish word ("si bueno yes i have a minute")
+    if _SPANISH.search(c) and _SPANISH.search(_without_place_names(c)) and not _mostly_english(c):
         return "es"
     letters = [ch for ch in c if ch.isalpha()]
     if letters and (sum(not ch.isascii() for ch in letters) > len(letters) / 3
@@ -1581,6 +1658,12 @@ def _other_language(c: str) -> str:
     if m:
         return _LANGUAGE_CODES.get(m.group(1) or m.group(2) or "", "und")
     return "und" if _not_english(c) else ""
+
+
+def _mostly_english(c: str) -> bool:
+    words = c.split()
+    english = sum(w in _FUNCTION_WORDS for w in words)
+    return english >= 3 and 3 * english >= len(words)
 
 
 # English words no English sentence of five words goes without (a line in another language written in Latin
@@ -1736,6 +1819,10 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             if "interested" not in m.group(0) and not _HOSTILE.search(c) and \
                     (worry := next((w for w in ("market_worry", "price_worry") if _WORRIES[w].search(c)), None)):
                 return worry  # "a crash is coming, I don't want to buy at the top": the reason is the objection
+        if name == "busy" and any(f.name == expecting == "preapproved" for f in facts):
+            continue  # "we're in the middle of it, the lender has our stuff": the loan, not the lead, is busy
+        if name == "price_worry" and re.search(_HARDSHIP, c):
+            continue  # "lost my job, can't afford it anymore": why they sell the home they have, not our prices
         if name == "busy" and m.group(0) in ("not now", "not right now") and expecting in _YES_NO_FACTS \
                 and not pattern.search(c.replace(m.group(0), "", 1)):
             continue  # "no, not right now" to "do you have an agent?" is a no
@@ -2182,6 +2269,11 @@ _PARENT_ALIVE = re.compile(r"\b(?:he's|she's|they're|he is|she is|they are) (?:\
                            r"(?:handling|helping)\b")
 
 
+_PROPERTY_KIND = re.compile(r"(?:duplex\w*|fourplex|multi ?family)$")  # a rental sold is an investor's: it counts
+_SELLS_IT = re.compile(r"\b(?:sell|selling|sold|list|listing)\b")
+_BUYS = re.compile(r"\b(?:buy|buying|purchase|purchasing|roll (?:it |that |the money )?into|trade (?:up|into))\b")
+
+
 def _motivation(turn: _Turn, expecting: str) -> Fact | None:
     c = turn.clean
     for name, pattern in _MOTIVATION_RULES:
@@ -2193,6 +2285,9 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
             if alive := _PARENT_ALIVE.search(c):
                 return Fact("motivation", alive.group(0), alive.group(0))
             continue
+        if m and name == "investment" and _PROPERTY_KIND.match(m.group(0)) and _SELLS_IT.search(c) \
+                and not _BUYS.search(c):
+            continue  # "selling the duplex on the east end": what they sell, not why
         if m:
             return Fact("motivation", name, m.group(0))
     if expecting == "motivation" and (m := re.search(r"\b(?:passed|passed away|died)\b", c)):
@@ -2211,18 +2306,27 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
     return Fact("motivation", answer, answer) if answer else None
 
 
+# Money trouble with the home they have: "laid off and can't make the note", "lost my job, can't afford it anymore"
+_HARDSHIP = (r"\b(?:laid off|lost (?:my|his|her|our) (?:job|work|income)|(?:can't|cannot|can not) (?:make|keep up "
+             r"(?:with )?) (?:the |my |our )?(?:note|payments?|mortgage)|"
+             r"(?:can't|cannot|can not) afford (?:(?:the |my |our )(?:note|mortgage|house)|"
+             r"it (?:anymore|no more|any more))|"
+             r"behind on (?:the |my |our )?(?:note|payments?|mortgage)|foreclos\w*)\b")
+
 # A motivation outside the categories is stored only when the answer gives a reason for moving; a question, a
 # time for a meeting, a request to repeat or a refusal is not one ("can we talk about that when we meet").
 _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(?:er)? (?:to )?(?:my|our|the|family|"
                      r"work|school)|want|wanna|need|tired of|sick of|more (?:space|room|land)|better|schools?|commute|"
-                     r"family|kids|parents|mom|dad|daughter|son|grandkids|grandchildren|sister|brother|job|work|yard|"
+                     r"family|kids|parents|mom|mama|momma|mother|dad|daddy|father|grandma|grandpa|daughter|son|"
+                     r"grandkids|grandchildren|grandbabies|sister|brother|job|work|yard|needs|first floor|one level|"
+                     r"single level|nursing home|assisted living|caregiver|take care of|"
                      r"garage|pool|space|room|quiet|safer|cheaper|bigger|"
                      r"smaller|neighbors?|landlord|lease|rent|health|weather|closer|single story|stairs|view|water|"
                      r"mountains|beach|city|country|town|knees?|hips?|my back|surgery|doctor|medical|mobility|"
                      r"wheelchair|(?:can't|cannot|can not) (?:do|handle|manage|keep up with|take care of|maintain)|"
                      r"the drive|driving (?:an hour|two hours|forever)|killing (?:me|us)|"
                      r"any ?more|moving in with|move in with|partner|girlfriend|boyfriend|fiance|fiancee|married|"
-                     r"wedding|insurance|taxes|hoa|flood\w*|hurricanes?|crime|traffic|noise)\b")
+                     r"wedding|insurance|taxes|hoa|flood\w*|hurricanes?|crime|traffic|noise)\b|" + _HARDSHIP)
 _KIN = r"(?:family|parents|mom|mother|dad|father|kids|grandkids|grandchildren|daughter|son|sister|brother|in laws|" \
        r"folks)"
 # Family to be near: a relocation when the lead names a place ("near the grandkids in atlanta", "down to florida
@@ -2238,7 +2342,7 @@ _VOLUNTEERED_REASON = re.compile(
     r"\b(?:out of|outta|leave|leaving) (?:the |this )?flood (?:zone|plain)\b|\b(?:flood |home |homeowners )?"
     r"(?:insurance|taxes|property taxes|hoa(?: fees| dues)?) (?:went up|going up|doubled|tripled|is killing|"
     r"are killing|(?:is|are) (?:too high|insane|crazy))\b"
-    r"(?=.*\b(?:want out|get out|leave|leaving|sell|selling|move|moving)\b)")
+    r"(?=.*\b(?:want out|get out|leave|leaving|sell|selling|move|moving)\b)|" + _HARDSHIP)
 # "we need to move by april" says when, not why: needing or wanting the move itself is no reason for it
 _MOVE_ITSELF = re.compile(r"\b(?:need|needs|want|wants|wanna|gotta|have|has|got)(?: to)? "
                           r"(?:move|be moved|be out|sell|buy|get out|relocate|list)\b")
@@ -2334,7 +2438,7 @@ _PRE_UNSURE = re.compile(r"\b(?:does|would|will) (?:that|this|it) (?:count|work|
 def _preapproved(c: str, expecting: str) -> Fact | None:
     if _PRE_UNSURE.search(c):
         return None
-    for value, pattern in (("cash", _PRE_CASH), ("no", _PRE_LAPSED), ("no", _PRE_INTENDS),
+    for value, pattern in (("cash", _PRE_CASH), ("no", _PRE_LAPSED), ("no", _PRE_INTENDS), ("no", _PRE_DENIED),
                            ("in_progress", _PRE_PROGRESS), ("no", _PRE_NO),
                            ("yes", _PRE_YES)):
         m = pattern.search(c)
@@ -2384,8 +2488,9 @@ _TL_DURATION = re.compile(r"(?:(?:about|like|around|almost|over|nearly|for) )*(?
 _A_MONTH = re.compile(rf"\b(?:{'|'.join(_MONTH_NUMBERS)})\b")
 _A_SEASON = re.compile(rf"\b(?:{'|'.join(SEASON_STARTS)})\b")
 # A life event the time is said with, when nobody asked when they move
-_TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|retir\w*|expecting(?! to)|expectin(?! to)|married|wedding|starts?|"
-                       r"starting|graduat\w*|surgery|probate)\b(?: (?!so\b|then\b|but\b|and\b)\w+){0,3} $")
+_TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|laid off|retir\w*|expecting(?! to)|expectin(?! to)|married|"
+                       r"wedding|starts?|starting|graduat\w*|surgery|probate)\b"
+                       r"(?: (?!so\b|then\b|but\b|and\b)\w+){0,3} $")
 # the move tied to the event: "whenever my husband retires, which is june of next year"
 _TL_TIED = re.compile(r"\b(?:whenever|once|as soon as|after|when)(?: [\w']+){0,3}? (?:retir\w*|graduat\w*|"
                       r"gets? married|marry|starts?|finish\w*|is born|comes?)\b")

@@ -325,7 +325,17 @@ def _next_weekday_on(today: dt.date, weekday: int, number: int) -> dt.date | Non
     return None
 
 
+# "a week from thursday", "two weeks from tomorrow": that day, weeks on ("from today" is `_RELATIVE`'s)
+_WEEKS_FROM = re.compile(r"\b(a|one|1|two|2|three|3) weeks? from (?!now\b|today\b)")
+_WEEKS = {"a": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3}
+
+
 def _find_days(s: str, today: dt.date) -> _Days | None:
+    if (weeks := _WEEKS_FROM.search(s)) is not None:
+        base = _find_days(" " * weeks.end() + s[weeks.end():], today)
+        if base is not None and base.first == base.last:
+            day = base.first + dt.timedelta(days=7 * _WEEKS[weeks.group(1)])
+            return _Days(day, day, (weeks.start(), base.span[1]))
     if (later := _WEEK_AFTER_NEXT.search(s)) is not None:
         monday = _monday(today) + dt.timedelta(days=14)
         weekday = re.search(rf"\b{_WD}\b", s[later.start(1) if later.group(1) else later.start():]) \
@@ -674,6 +684,7 @@ def parse_when(text: str, now: dt.datetime) -> When | None:
 def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
     """parse_when for text already tokenized and digitized (the agent's understanding shares its tokens)."""
     s = _FIRST_THING.sub(lambda m: "morning".ljust(len(m.group(0))), _HALF_PAST.sub(_half_past, t.s))
+    s = _MILITARY.sub(lambda m: f"{int(m.group(1) or m.group(2))}:00".ljust(len(m.group(0))), s)
     s = _offered_instead(s, now.date())
     relative = _relative(s, now)
     if relative and relative[0].exact:
@@ -699,8 +710,20 @@ _INSTEAD_CUE = re.compile(r"\b(?:so|then|how about|what about|instead|rather|cou
 _POINTS_BACK = re.compile(rf"\b(?:after|before) (?:that|then|it)\b|\bthat (?:day|week|{_WD})\b")
 
 
+def with_preferred_part(head: str, rest: str) -> str:
+    """`rest` (a time proposed after a cue: "how about tuesday") with the part of the day `head` said suits them
+    ("afternoons are better"), when `rest` names no time of day of its own."""
+    if _Times(rest).found:
+        return rest
+    for m in _PART.finditer(head):
+        if _PART_GOOD.match(head[m.end():]) and not _NOT_PART.search(head[:m.start()]):
+            return f"{rest} in the {_part_name(m.group('part'))}"
+    return rest
+
+
 def _offered_instead(s: str, today: dt.date) -> str:
-    """`s` with what comes before the last cue blanked out, when both sides name a day; else `s`."""
+    """`s` with what comes before the last cue blanked out, when both sides name a day (or the head a part of the
+    day and the tail a day and a time); else `s`."""
     for cue in reversed(list(_INSTEAD_CUE.finditer(s))):
         head, tail = s[:cue.start()], " " * cue.end() + s[cue.end():]
         if _POINTS_BACK.search(tail) or re.search(r"\b(?:not|no|never|don't|can't)\s*$", head):
@@ -708,7 +731,13 @@ def _offered_instead(s: str, today: dt.date) -> str:
         names_day = _find_days(tail, today) is not None or _RELATIVE.search(tail)
         if names_day and (_find_days(head, today) is not None or _RELATIVE.search(head)):
             return tail
+        if names_day and _PART.search(head) and _Times(tail).found:
+            return tail  # "i'm on the hill every afternoon, so a week from today, morning": the time after the cue
     return s
+
+
+# the hour as the military says it: "oh nine hundred", "0900", "fourteen hundred hours" (same length kept)
+_MILITARY = re.compile(r"\b(?:oh|zero|0) ?0?([1-9])00\b|\b(1\d|2[0-3])00(?= hours\b)")
 
 
 def _half_past(m: re.Match) -> str:
@@ -757,7 +786,7 @@ def _with_words(when: When, text: DigitText, spans: list[tuple[int, int]]) -> Wh
 _DAY = r"(?:(this|next) )?(today|tomorrow|monday|tuesday|tues|wednesday|weds|thursday|thurs|friday|saturday|sunday)s?"
 _RULED_OUT = re.compile(
     rf"(?:\b(?:not|no|except|but not|other than|anything but|any day but|besides|aside from|can't do|cannot do|"
-    rf"can't make|can not do|won't work|busy|out of town|away|working) (?:on |this |next )?{_DAY}\b"
+    rf"can't make|can not do|won't work|busy|out of town|away|working) (?:on |this |next |the )?{_DAY}\b"
     rf"|\b(?:any ?(?:day|time|other day|morning|afternoon|evening)s?|whenever)(?: (?:next|this) week)? "
     rf"(?:but|except|other than|besides) "
     rf"(?:on )?{_DAY}\b"
@@ -830,9 +859,15 @@ def without_ruled_out(text: str) -> str:
                                              re.search(r"\b(?:next|this) week\b", m.group(0))) if found]
         return f" {' '.join(kept)} " if kept else " "
 
+    # "tomorrow's no good, the day after": after tomorrow ("the day after, after lunch" reaches us with one "after")
+    text = _BARE_DAY_AFTER.sub(lambda m: f"{m.group(1)} tomorrow{' after' if m.group(2) else ''}", text)
     for m in reversed(_ruled_out(text)):
         text = text[:m.start()] + keep_week(m) + text[m.end():]
     return _INSTEAD_OF.sub(" ", text)
+
+
+_BARE_DAY_AFTER = re.compile(r"(\btomorrow(?:'?s)?\b(?:(?! or ).)*?\bthe day after)(?: that)?\b"
+                             r"(?! tomorrow| next| \w+day)(?=( (?:lunch|noon|\d))?)")
 
 
 def warm_up() -> None:

@@ -491,16 +491,28 @@ def _money_idioms(tokens: list[str]) -> list[str]:
         elif word == "million" and i and tokens[i - 1] in ("a", "one") and nxt and nxt[0] in _UNITS \
                 and (len(tokens) == i + 2 or tokens[i + 2] not in ("hundred", "thousand", "dollars")):
             out[i - 1:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million", "dollars"]
+        elif word == "quarter" and i and tokens[i - 1] == "a" and (n := _quarter_million(tokens, i)):
+            out[i - 1:i + n] = ["250", "thousand", "dollars"] + [_HELD] * (n - 2)  # "a quarter (of a) mil"
         elif re.fullmatch(r"[1-9]", word) and nxt and not (i and tokens[i - 1][:1].isdigit() and out[i - 1] != _HELD):
             after = tokens[i + 3] if i + 3 < len(tokens) else ""
             # digits running on are a phone number, unless they are the next pair of a range ("2 80 2 90")
             runs_on = len(nxt) == 2 and nxt[1][:1].isdigit() and not (
-                re.fullmatch(r"[1-9]", nxt[1]) and re.fullmatch(r"[1-9]\d", after))
+                re.fullmatch(r"[1-9]", nxt[1]) and (re.fullmatch(r"[1-9]\d", after) or after in ("hundred", "hundreds"))
+            )
             if re.fullmatch(r"[1-9]\d", nxt[0]) and not runs_on:
                 out[i:i + 2] = [word + nxt[0], _HELD]  # "4 50 max" as speech-to-text writes "four fifty"
             elif len(nxt) == 2 and nxt[0] == str(int(word) + 1) and nxt[1] in ("hundred", "hundreds"):
                 out[i:i + 3] = [f"{word}00", "to", f"{nxt[0]}00"]  # "5-6 hundred" (tokens 5 6 hundred): 500 to 600
     return out
+
+
+def _quarter_million(tokens: list[str], i: int) -> int:
+    """How many tokens from "quarter" at `i` say a quarter of a million: "quarter mil" 2, "quarter of a million"
+    4, else 0."""
+    millions = ("mil", "mill", "million")
+    if tokens[i + 1:i + 2] and tokens[i + 1] in millions:
+        return 2
+    return 4 if tokens[i + 1:i + 3] == ["of", "a"] and tokens[i + 3:i + 4] and tokens[i + 3] in millions else 0
 
 
 _ONE_AS_A_THING_BEFORE = {"have", "has", "had", "a", "the", "that", "this", "any", "no", "got", "need", "want", "find",

@@ -1486,3 +1486,76 @@ def test_session18_classes_in_other_words(text, expecting, intent, facts):
 def test_the_end_of_a_routine_is_the_days_limit(text, start):
     when = understand(text, now=NOW, expecting="callback_time").when
     assert when is not None and when.day_start.isoformat(timespec="minutes") == start
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    # a number heard as a word: "to" two, "for" four, "ate" eight, "sick" six; "to" and "for" kept where they work
+    ("maybe for twenty five", "budget", "inform", {"budget": 425000}),
+    ("ate fifty tops", "budget", "inform", {"budget": 850000}),
+    ("in sick weeks or so", "timeline", "inform", {"timeline": 1}),
+    ("like to or three months", "timeline", "inform", {"timeline": 2}),
+    ("close to fifty grand down", "budget", "inform", {"budget": 50000}),
+    ("we've been renting for twenty years", "motivation", "inform", {}),
+    ("a quarter of a million max", "budget", "inform", {"budget": 250000}),
+    ("2 50 3 hundred", "budget", "inform", {"budget": 250000, "budget_high": 300000}),
+    ("four twenty five cash", "budget", "inform", {"budget": 425000, "preapproved": "cash"}),
+    # money trouble with the home they have is why they sell, not a worry about prices
+    ("got laid off in may and we're behind on the mortgage", "motivation", "inform",
+     {"motivation": "got laid off in may and we're behind on the mortgage"}),
+    ("rates are crazy we can't afford anything", "budget", "objection", {}),
+    # a duplex or fourplex sold says what they sell, not why; a rental sold is an investor's
+    ("we're selling the fourplex on main", "intent", "inform", {"intent": "sell"}),
+    ("selling two of my rentals", "intent", "inform", {"intent": "sell", "motivation": "investment"}),
+    # the lender, not the lead, is busy; talked to one is under way, not even talked to one is no, turned down is no
+    ("we're in the middle of it the bank has everything", "preapproved", "inform", {"preapproved": "in_progress"}),
+    ("spoke with a loan officer last week", "preapproved", "inform", {"preapproved": "in_progress"}),
+    ("we never even talked to a lender", "preapproved", "inform", {"preapproved": "no"}),
+    ("the credit union turned us down", "preapproved", "inform", {"preapproved": "no"}),
+    # a line of English with a Spanish word is English; a line of Spanish is not
+    ("ok si yes go ahead", "permission", "affirm", {}),
+    ("bueno quiero comprar una casa", "permission", "other_language", {}),
+    # missed, then heard: the answer after "what? oh"
+    ("huh oh we want around three hundred", "budget", "inform", {"budget": 300000}),
+    ("yeah what's up", "permission", "affirm", {}),
+])
+def test_fresh18_and_fresh19s_classes_in_other_words(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    assert _read(understood) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "days"), [
+    # opting out in other words, in Spanish and in English
+    ("sáquenme de su lista por favor", "none", "opt_out", None),
+    ("we don't want y'all calling this house no more", "none", "opt_out", None),
+    ("i want my number purged", "none", "opt_out", None),
+    # days counted from a day, military hours, the day after a day ruled out, a day ruled out with "the"
+    ("a week from monday works", "slot_choice", "schedule", ("2026-12-07", "2026-12-07")),
+    ("two weeks from tomorrow", "slot_choice", "schedule", ("2026-12-10", "2026-12-10")),
+    ("friday oh eight hundred", "slot_choice", "schedule", ("2026-11-27", "2026-11-27")),
+    ("tomorrow's bad the day after is good", "slot_choice", "schedule", ("2026-11-27", "2026-11-27")),
+    ("not the friday monday morning", "slot_choice", "schedule", ("2026-11-30", "2026-11-30")),
+    ("paid on the first so the first of next month", "slot_choice", "schedule", ("2026-12-01", "2026-12-01")),
+])
+def test_fresh18_and_fresh19s_times_in_other_words(text, expecting, intent, days):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    when = understood.when
+    assert (when and (when.start.date().isoformat(), when.end.date().isoformat())) == days or (not days and not when)
+
+
+def test_a_limit_on_when_to_call_is_no_opt_out_in_any_words():
+    assert understand("i don't want you all calling before nine", now=NOW, expecting="none").intent != "opt_out"
+    assert understand("dont want yall calling at work", now=NOW, expecting="none").intent != "opt_out"
+
+
+def test_friday_one_is_the_friday_option_and_friday_at_one_is_one_oclock():
+    assert understand("friday one works", now=NOW, expecting="slot_choice").when.exact is False
+    assert understand("friday at one", now=NOW, expecting="slot_choice").when.start.hour == 13
+
+
+def test_the_part_of_the_day_said_to_suit_carries_to_the_day_proposed_after_it():
+    when = understand("mornings are better so how about monday", now=NOW, expecting="slot_choice").when
+    assert (when.start.hour, when.end.hour, when.start.date().isoformat()) == (9, 12, "2026-11-30")
+    when = understand("i work every morning so a week from monday after lunch", now=NOW, expecting="slot_choice").when
+    assert (when.start.hour, when.start.date().isoformat()) == (13, "2026-12-07")
