@@ -21,6 +21,7 @@ from apps.integrations.webhooks import events
 from apps.leads.models import Lead, LeadStatus, mask_phone
 
 GRID_MINUTES = 30  # candidate starts fall on :00 and :30 of the agent's clock
+ASKED_MINUTES = 15  # and a lead may name any quarter hour ("ten fifteen"), booked when the agent is free then
 LEAD_DAY_START = dt.time(8, 0)  # never offer a lead a meeting before 08:00 or ending after 21:00 their time
 LEAD_DAY_END = dt.time(21, 0)
 SPREAD = dt.timedelta(hours=3)  # the next offered slot is this much later, or on another lead-local day
@@ -102,7 +103,10 @@ def slots_among(calendars: Callable[[dt.datetime, dt.datetime], list[AgentCalend
     if count <= 0 or lower >= upper or window[0] >= window[1]:
         return []
     agents = calendars(lower, upper + minutes)
-    streams = [_agent_candidates(agent, (lower, upper, end_by), minutes, lead_tz, window) for agent in agents]
+    # a quarter hour the lead asked for ("monday at quarter past ten") is a start of its own, off the grid
+    asked = lower if within is not None and lower == within[0] and lower.minute % ASKED_MINUTES == 0 \
+        and lower.second == 0 else None
+    streams = [_agent_candidates(agent, (lower, upper, end_by), minutes, lead_tz, window, asked) for agent in agents]
     merged = heapq.merge(*streams, key=lambda slot: slot.starts_at)  # ties: the least-booked agent first
     if skip_days:
         merged = (slot for slot in merged if slot.starts_at.astimezone(lead_tz or dt.UTC).date() not in skip_days)
@@ -136,14 +140,18 @@ def _load_agents(campaign, lower: dt.datetime, upper: dt.datetime, holder: int |
 
 def _agent_candidates(agent: AgentCalendar, span: tuple[dt.datetime, dt.datetime, dt.datetime | None],
                       minutes: dt.timedelta, lead_tz: ZoneInfo | None,
-                      window: tuple[dt.time, dt.time]) -> Iterator[Slot]:
-    """The agent's free grid slots starting in [lower, upper) (and ending by end_by), in time order."""
+                      window: tuple[dt.time, dt.time], asked: dt.datetime | None = None) -> Iterator[Slot]:
+    """The agent's free grid slots starting in [lower, upper) (and ending by end_by), in time order; `asked`, a
+    start the lead named, is a candidate too when it falls in the agent's hours."""
     lower, upper, end_by = span
     lead_zone = lead_tz or agent.zone
     day = lower.astimezone(agent.zone).date()
     while True:
-        starts = sorted({start for hours in agent.hours.get(day.weekday(), ())
-                         for start in _grid_starts(day, hours, agent.zone, minutes)})
+        starts = {start for hours in agent.hours.get(day.weekday(), ())
+                  for start in _grid_starts(day, hours, agent.zone, minutes)}
+        if asked is not None and asked.astimezone(agent.zone).date() == day and _inside_hours(agent, asked, minutes):
+            starts.add(asked.astimezone(dt.UTC))
+        starts = sorted(starts)
         lead_hours = _lead_hours(starts[0], starts[-1] + minutes, lead_zone, window) if starts else []
         for start in starts:
             if start >= upper:
@@ -156,6 +164,14 @@ def _agent_candidates(agent: AgentCalendar, span: tuple[dt.datetime, dt.datetime
         if dt.datetime.combine(day, dt.time(0), tzinfo=agent.zone) >= upper:
             return
         day += dt.timedelta(days=1)
+
+
+def _inside_hours(agent: AgentCalendar, start: dt.datetime, minutes: dt.timedelta) -> bool:
+    """Does a meeting from `start` fit in one of the agent's working-hours rows that day (wall time)?"""
+    wall = start.astimezone(agent.zone)
+    end = (start + minutes).astimezone(agent.zone)
+    return end.date() == wall.date() and any(opens <= wall.time() and end.time() <= closes
+                                             for opens, closes in agent.hours.get(wall.weekday(), ()))
 
 
 def _grid_starts(day: dt.date, hours: tuple[dt.time, dt.time], zone: ZoneInfo,

@@ -114,14 +114,21 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", str(text).lower()))
 
 
+_SPELLED_OUT = {"saint": "st", "mount": "mt", "fort": "ft"}
+
+
+def _place_words(text: str) -> set[str]:
+    return {_SPELLED_OUT.get(word, word) for word in _words(text)}
+
+
 def fact_matches(name: str, expected, got) -> bool:
     """Is `got` (what the agent stored) the fact `expected` (the corpus's value, or [lo, hi] for a vague one)?"""
     if got is None:
         return False
     if isinstance(expected, list) and len(expected) == 2 and all(isinstance(v, int | float) for v in expected):
         return isinstance(got, int | float) and not isinstance(got, bool) and expected[0] <= got <= expected[1]
-    if name == "location":
-        want, have = _words(expected), _words(got)
+    if name == "location":  # one place however spelled: "St. George" is "Saint George", "Mt Juliet" "Mount Juliet"
+        want, have = _place_words(expected), _place_words(got)
         return bool(want) and bool(have) and (want <= have or have <= want)
     if name == "motivation":
         if expected == "other":

@@ -132,6 +132,8 @@ _IS_AFTER = {*"one two three four five six seven eight nine ten eleven twelve no
              *(f"{n}:{m:02d}" for n in range(1, 13) for m in (0, 15, 30, 45)), *map(str, range(1, 13))}
 _PLURAL_DAYS = {f"{day}s" for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")}
 _GOOD_WORDS = {"good", "fine", "great", "better", "perfect", "ok", "best"}
+_DAY_OR_PART = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "afternoon",
+                "evening"}
 _ONE_AFTER = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",
               "morning", "afternoon", "evening", "early", "earlier", "later", "late", "other", "first", "second"}
 _FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh"}
@@ -211,8 +213,7 @@ def _normalise(text: str) -> list[str]:
             continue
         t = _G_DROPPED.get(t.rstrip("'")) or _g_dropped(t)  # "quit callin' me" → calling
         if t == "one" and out and out[-1] in _ONE_AFTER and (len(out) >= 2 and out[-2] in ("the", "that") or (
-                out[-1] not in ("today", "tomorrow") and raw[i + 1:i + 2] in ([], ["works"], ["is"], ["sounds"],
-                                                                             ["please"], ["i"]))):
+                out[-1] in _DAY_OR_PART and raw[i + 1:i + 2] in ([], ["works"], ["is"], ["sounds"], ["please"]))):
             i += 1  # "the thursday one", "thursday one works": the option, not one o'clock ("thursday at one" is)
             continue
         if t in _PLURAL_DAYS and i + 1 < len(raw) and raw[i + 1] in _GOOD_WORDS:
@@ -1344,8 +1345,11 @@ _BARE_NUMBER = re.compile(r"^(?:[\w']+ ){0,4}?(\d+)\b")
 
 # A day of the month in digits ("how about the 2nd") and "first thing" (early in the day) pick no option.
 _DIGIT_PICK = r"(?= (?:one|option|slot|time|choice)\b)"
-# "the first of next month", "the second week of april", "the first monday in may" count days, not the times offered
-_COUNTS_DAYS = r"(?! of\b| week| part| half| (?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+# "the first of next month", "the second week of april", "the first monday in may" count days, not the times offered;
+# "second shift", "first home" are no option either
+_COUNTS_DAYS = r"(?! of\b| week| part| half| (?:mon|tues|wednes|thurs|fri|satur|sun)day)" \
+    r"(?! (?:shift|job|home|house|floor|kid|child|baby|marriage|mortgage|opinion|round|grade|car|husband|wife|place|" \
+    r"story|income|loan|thought|time buyer)s?\b)"  # "i'm on second shift": no option picked
 # ("paid on the first", "after the first": the first of a month)
 _A_MONTHS_FIRST = r"(?<!on the )(?<!after the )(?<!by the )(?<!before the )(?<!until the )(?<!till the )"
 _SLOT_FIRST = re.compile(rf"\b(?:(?<!twenty )(?<!thirty ){_A_MONTHS_FIRST}first(?! thing){_COUNTS_DAYS}|"
@@ -1360,7 +1364,8 @@ _SLOT_FIRST = re.compile(rf"\b(?:(?<!twenty )(?<!thirty ){_A_MONTHS_FIRST}first(
 _ORDINAL_ADVERB = re.compile(r"\b(?!(?:the|that|your|with|take|takes|book|do|pick|choose|go|prefer|'ll|like|"
                              r"want|s|is|and|or|yeah|yes|sure|ok|okay|um|uh|oh|so|well|maybe|probably|just)\b)"
                              r"[a-z']+ (?:first|second|1st|2nd)"
-                             r"(?: (?:before|then|and|so|though|anyway|we'll|i'll)\b.*)?$|"
+                             r"(?: (?:before|then|and|so|though|anyway|we'll|i'll|he|she|they|we|i|it|you|because|"
+                             r"cause|since|but|he's|she's|they're)\b.*)?$|"
                              r"^(?:well |so |um |uh |but |okay |ok )?(?:at )?first (?:we|i|let|you|we'd|i'd|we'll|i'll|"
                              r"things|of all)\b")
 _SLOT_SECOND = re.compile(rf"\b(?:(?<!twenty )second{_COUNTS_DAYS}|2nd{_DIGIT_PICK}|later one|later time|"

@@ -178,6 +178,21 @@ def test_it_offers_next_week_after_5_in_the_leads_zone(campaign):
     assert [local(s, NY) for s in offered] == [at(NY, 2026, 12, 7, 17, 0), at(NY, 2026, 12, 7, 20, 0)]
 
 
+def test_a_quarter_hour_the_lead_asks_for_is_offered_when_the_agent_is_free_then(campaign, lead):
+    agent = make_agent(campaign)
+    after = at(NY, 2026, 12, 2, 10, 30)
+    asked = (at(NY, 2026, 12, 7, 10, 15), at(NY, 2026, 12, 7, 10, 45))  # "monday at quarter past ten"
+    assert [local(s, NY) for s in free_slots(campaign, after=after, within=asked, lead_tz=NY)] == [asked[0]]
+    book(agent, lead, at(NY, 2026, 12, 7, 10, 30))  # busy from 10:30: no 10:15 meeting of 30 minutes
+    assert free_slots(campaign, after=after, within=asked, lead_tz=NY) == []
+    late = (at(NY, 2026, 12, 7, 16, 45), at(NY, 2026, 12, 7, 17, 15))  # would end after the agent's 17:00
+    assert free_slots(campaign, after=after, within=late, lead_tz=NY) == []
+    # a period asked for keeps the grid: "after ten" is offered at 10:30, not at odd minutes
+    period = (at(NY, 2026, 12, 8, 10, 0), at(NY, 2026, 12, 8, 17, 0))
+    assert all(local(s, NY).minute in (0, 30) for s in free_slots(campaign, after=after, within=period, lead_tz=NY,
+                                                                    count=EVERYTHING))
+
+
 def test_day_end_bounds_the_end_of_the_meeting(campaign):
     make_agent(campaign)
     slots = free_slots(campaign, after=at(NY, 2026, 12, 6, 12, 0), day_end=dt.time(12), lead_tz=NY,

@@ -14,7 +14,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from apps.rehearsals.evaluation import evaluate, load_corpus
+from apps.rehearsals.evaluation import evaluate, fact_matches, load_corpus
 
 FLOORS = {
     "dev": {"intent_accuracy": 0.965, "fact_precision": 0.985, "fact_recall": 0.99, "opt_out_recall": 1.0,
@@ -134,3 +134,9 @@ def test_a_line_said_over_the_goodbye_is_heard_as_a_call_would_hear_it(tmp_path)
     call_command("eval_agent", "--corpus", str(tmp_path), "--json", stdout=out)
     result = json.loads(out.getvalue())[tmp_path.name]["conversations"]
     assert result["failures"] == [] and result["pass_rate"] == 1.0
+
+
+def test_a_place_is_one_place_however_its_saint_or_mount_is_spelled():
+    assert fact_matches("location", "St. George", "Saint George")
+    assert fact_matches("location", "Mount Juliet", "Mt Juliet")
+    assert not fact_matches("location", "St. George", "St. Louis")

@@ -1559,3 +1559,13 @@ def test_the_part_of_the_day_said_to_suit_carries_to_the_day_proposed_after_it()
     assert (when.start.hour, when.end.hour, when.start.date().isoformat()) == (9, 12, "2026-11-30")
     when = understand("i work every morning so a week from monday after lunch", now=NOW, expecting="slot_choice").when
     assert (when.start.hour, when.start.date().isoformat()) == (13, "2026-12-07")
+
+
+@pytest.mark.parametrize("text", [
+    "i work second shift so the tuesday after next",  # a shift, a floor, a job: no option picked
+    "it's our first home so take your time",
+    "gotta ask my wife first she handles the calendar",
+    "talk to my husband first he decides",
+])
+def test_an_ordinal_that_is_no_option_picks_none(text):
+    assert not any(f.name == "slot_choice" for f in understand(text, now=NOW, expecting="slot_choice").facts)
