@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterator
 
 from .facts import Fact, Understanding, When
 from .places import NICKNAMES, place_kind
@@ -61,7 +62,8 @@ def _rx(*patterns: str) -> re.Pattern:
 
 _REWRITES = {
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "y'all": "you all", "yall": "you all",
-    "kinda": "kind of", "sorta": "sort of", "lemme": "let me", "gimme": "give me", "dunno": "don't know",
+    "kinda": "kind of", "sorta": "sort of", "probly": "probably", "prolly": "probably", "lemme": "let me",
+    "gimme": "give me", "dunno": "don't know",
     "cuz": "because", "cos": "because", "bout": "about", "im": "i'm", "dont": "don't", "cant": "can't",
     "didnt": "didn't",
     "doesnt": "doesn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "havent": "haven't",
@@ -148,6 +150,7 @@ _HEARD_AS_A_WORD = {"to": "two", "too": "two", "for": "four", "fore": "four", "a
 _LEADS_TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
                "grand", "k"}
 _TIME_UNITS = {"months", "month", "weeks", "week", "years", "year", "days"}
+_ROOM_UNITS = {"bed", "beds", "bedroom", "bedrooms", "bath", "baths", "bathroom", "bathrooms", "br"}
 _THEN_A_NUMBER = {"like", "in", "about", "bout", "maybe", "probably", "prolly", "say", "around", "or"}
 _KEEPS_TO = {"up", "close", "closer", "from", "down", "go", "goes", "went", "going", "come", "comes", "came", "get",
              "got", "back", "talk", "talked", "speak", "listen", "next", "due", "used", "want", "wanna", "need",
@@ -172,6 +175,8 @@ def _said_a_number(raw: list[str], i: int, out: list[str]) -> bool:
                                or after[0] in NUMBER_WORDS and after[1:2] and after[1] in _NOT_COUNTED_AFTER))
     if nxt[0] in _TIME_UNITS:
         return word in ("ate", "sick") or not prev or prev in _THEN_A_NUMBER
+    if nxt[0] in _ROOM_UNITS:  # "a for bedroom", "to bath"
+        return word in ("ate", "sick") or not prev or prev in _THEN_A_NUMBER | {"a", "an", "least", "need", "want"}
     return False
 
 
@@ -503,6 +508,8 @@ _WRONG_NUMBER = _rx(
     r"\bthis is (?:his|her|their|my) \w+'s (?:phone|number|line|cell)\b",
     r"\bthis (?:ain't|isn't|is not|aint) (?:his|her|their|\w+'s) (?:phone|number|line|cell)(?: no more| anymore)?\b",
     r"\bwhoever had (?:it|this number|the number|this phone) before\b",
+    # someone else's number, now theirs: "she moved to houston, this is her old number"
+    r"\b(?:this|that|it)(?:'s| is| was) (?:his|her|their|my \w+'s) old (?:number|phone|cell|line)\b",
     r"\b(?:just|only|recently) got this (?:number|phone)\b",
     r"\bthis is a (?:business|work|office|company) (?:line|number|phone)\b",
     r"\b(?:he|she|they) (?:changed|got a new|switched) (?:numbers?|phones?)\b",
@@ -823,7 +830,8 @@ _OBJECTIONS = [
         r"with (?:a |my )?(?:client|customer|"
         r"patient|kids)|at dinner|eating|about to (?:go|leave|walk)|on the other line|on another call|in the car|"
         r"cooking|making (?:dinner|lunch|breakfast)|feeding|shopping|at the store|walking the dog|boarding|"
-        r"putting the kids|picking up|dropping off|getting the kids|in traffic|on the road|on the highway)\b",
+        r"putting the kids|picking up|dropping off|getting the kids|in traffic|on the road|on the highway|"
+        r"(?:trying to|tryna|try to) sleep|sleeping|asleep|on a rig|offshore|on shift|on my shift)\b",
         r"\b(?:can't|cannot|can not) (?:right )?now\b",
         r"\b(?:don't|do not|ain't got|haven't got) (?:have )?(?:a|the|one) (?:minute|second|sec|moment)\b",
         r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b(?! to (?:sell|buy|list|move))",
@@ -952,7 +960,7 @@ _REPEAT = _rx(
     r"the last part|a word)\b",
     r"\bone more time\b", r"\bbreaking up\b", r"\bcan you repeat\b", r"\bspeak up\b", r"\bcome again\b",
     r"\b(?:what|which) (?:were|was|are|is) (?:the|those|that|these) (?:times?|days?|options?|dates?|slots?) again\b",
-    r"\bsay (?:the|that|it|those) (?:\w+ )?again\b",
+    r"\bsay (?:the|that|it|those|them|em|'em) (?:\w+ )?again\b",
     r"\bwhat (?:was|is) the question\b", r"\bwhat (?:were|was) you saying\b", r"\bwhere were we\b",
     r"\byou were saying\b", r"\byou're cutting out\b",
     r"\b(?:missed|didn't hear|did not hear|lost) (?:that|the (?:first|last) (?:part|bit)|what you said|you there)\b",
@@ -1004,6 +1012,14 @@ _ASKS_BACK = _rx(
     r"\b(?:what's|whats|what is|how's|how is) the (?:\w+ ){1,2}like\b",  # "whats the hoa like out there"
     r"\bis (?:that|this|it) (?:something|somethin) (?:\w+ ){0,2}(?:can|could|would) (?:help|do)\b",
     r"^(?:(?:no|nope|nah|not yet|not really) )(?:why|how come)$",
+    # a yes-or-no question after what they said: "we're looking to rent, is that something y'all do", "does she do
+    # zoom", "not yet, do i need to be", "do you guys help people rent"
+    r"\bis (?:that|this) (?:something|somethin|ok|okay|alright|possible|normal|a problem|an issue|a thing|doable|"
+    r"crazy)\b(?: [\w']+){0,4}$",
+    r"\bdo (?:you guys|y'all|yall|you all|you) (?:\w+ ){0,2}?(?:do|help|handle|work with|have|cover|offer|deal with)\b",
+    r"\bdoes (?:she|he|dana|the agent|my \w+(?: in law)?) (?:\w+ ){0,2}?(?:do|count|work|speak|handle|have|offer|"
+    r"charge|cover)\b",
+    r"\bdo (?:i|we) (?:need|have) to\b(?: [\w']+){0,3}$|\bdo (?:i|we) need (?:one|it|that|to be)\b",
 )
 _AFFIRM = _rx(
     _LEAD + r"(?:yes|yessir|si|claro|yeah|yep|yup|ayuh|ayup|ayeh|sure|certainly|absolutely|definitely|of course|"
@@ -1179,7 +1195,10 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"got (?:a |an )?(?:job|offer) (?:in|out)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|"
                    r"till|until|til))|job (?:in|out of state)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|till|"
                    r"until|til)))\b"),
-    ("growing family", r"\b(?:baby|babies|(?:growing|bigger|expanding|starting a) family|family is growing|pregnant|"
+    ("growing family", r"\b(?:custody of|raising (?:our |my |his |her )?grand\w+|adoption|fostering|"
+                       r"(?:adopt|adopted|adopting|foster) (?:a |an |our |two |three )?(?:baby|child|children|kids?|"
+                       r"son|daughter|sibling\w*)|baby|babies|(?:growing|bigger|expanding|starting a) family|"
+                       r"family is growing|pregnant|"
                        r"expecting (?:a baby|a (?:boy|girl)|our (?:first|second|third|fourth|baby|little)|twins|"
                        r"another(?: one| baby| kid)?\b)|(?:we're|were|we are|she's|shes|she is|is|are|i'm|im|i am) "
                        r"(?:\w+ )?expectin[g']?(?=$| in\b| this\b| next\b| again\b| soon\b| any day\b| so\b| and\b)|"
@@ -1435,6 +1454,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         trimmed = f"at {trimmed[bare.start(1):]}"  # "no wait, make that two": a time of day, not a count
     if expecting == "slot_choice" and (pick := _BARE_PICK.match(trimmed)):
         trimmed = f"at {pick.group(1)}"  # "10 works", "3:30 please": an offered time picked by its hour
+    elif expecting in ("slot_choice", "callback_time") and (loose := _LOOSE_CLOCK.search(trimmed)) \
+            and not _CLOCK_SAID.search(trimmed):
+        trimmed = f"{trimmed[:loose.start()]}at {trimmed[loose.start(1):]}"  # asked when: "early, like 9" is 9
     timed = _Turn(trimmed) if trimmed != final.digits.s else final
     when = when_in(timed.digits, now, timed.clean) if _TIME_CUE.search(timed.clean) and not slot else None
     if when is not None and when.words and names_a_period(when.words) and expecting != "callback_time" \
@@ -1459,7 +1481,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         # ("ok well..." goes on to something else; "i think so" is not sure)
         u.facts = [Fact(expecting, _YES_NO_VALUES[expecting][u.intent == "affirm"], c)]
     if expecting == "confirm" and when is not None and (
-            u.intent in ("unclear", "inform", "deny")
+            u.intent in ("unclear", "inform", "deny") or u.intent == "question" and final is not turn
             or (u.intent == "affirm" or u.intent == "question" and _AFFIRM.match(c)) and _YES_BUT.search(c)):
         u.intent, attach_when = "schedule", True  # "no wait, make that two", "yes but the morning": another time
     u.hostile = bool(_HOSTILE.search(c))
@@ -1800,6 +1822,8 @@ _SOMEONE_ELSE_CALLS = re.compile(r"\b(?:lender|lender's|bank|bank's|loan officer
                                  r"(?:me|us)(?: back)?(?: \w+){0,3}")
 
 
+_PRICES_WILL_FALL = re.compile(r"\b(?:going to|gonna|about to|will|bound to|has to|have to|got to) (?:crash|drop|fall|"
+                               r"come down|correct|pop|tank)\b|\bbubble\b")
 _YES_NO_FACTS = ("timeline", "has_agent", "preapproved")
 _HEDGED_YES_NO = re.compile(r"^(?:ok|okay|alright|all right|well|so)\b|"
                             r"\b(?:i think|i guess|maybe|probably|prolly|not sure|i believe)\b")
@@ -1828,6 +1852,8 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             continue  # "we're in the middle of it, the lender has our stuff": the loan, not the lead, is busy
         if name == "price_worry" and re.search(_HARDSHIP, c):
             continue  # "lost my job, can't afford it anymore": why they sell the home they have, not our prices
+        if name == "price_worry" and _PRICES_WILL_FALL.search(c):
+            return "market_worry"  # "prices are way too high, it's gonna crash, i'm waiting": a bet on the market
         if name == "busy" and m.group(0) in ("not now", "not right now") and expecting in _YES_NO_FACTS \
                 and not pattern.search(c.replace(m.group(0), "", 1)):
             continue  # "no, not right now" to "do you have an agent?" is a no
@@ -2008,7 +2034,10 @@ _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|c
                              r"changed (?:my|our) minds?|instead)\b")
 # Taking back what was just said, in the same breath ("june, no wait, july"; "the first one. wait no, thursday")
 _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actually|scratch that|i mean|i meant|"
-                         r"sorry i meant|make that|make it|or rather|correction)\b")
+                         r"sorry i meant|make that|make it|or rather|correction)\b|"
+                         # "did you say nine? i said ten"
+                         r"\bi said(?= (?:at |like |around )?(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|"
+                         r"eleven|twelve|noon)\b)")
 _YES_BUT = re.compile(r"\b(?:but|if|unless|as long as|only if|rather|instead)\b")
 # a figure said on its own after "make that" at a time question: "two", "2:30", "ten thirty"
 _BARE_CLOCK = re.compile(r"^\s*(?:like |about |around )?(\d{1,2}(?::\d{2})?)\b(?! (?:of|people|kids|bed|bath))")
@@ -2016,6 +2045,11 @@ _BARE_CLOCK = re.compile(r"^\s*(?:like |about |around )?(\d{1,2}(?::\d{2})?)\b(?
 _BARE_PICK = re.compile(r"^\s*(?:the |like |uh |um )?(\d{1,2}(?::\d{2})?)(?: oclock)?(?: one)?"
                         r"(?: (?:works?|is (?:good|fine|great|better|perfect|ok)|sounds (?:good|great)|"
                         r"would (?:work|be (?:good|great|better))|please|for me|is the one|one))?\s*$")
+_LOOSE_CLOCK = re.compile(r"\b(?:like|around|about|say|round) (\d{1,2}(?::\d{2}| [0-5]\d)?)\b(?! (?:of|people|kids|"
+                          r"bed\w*|bath\w*|months?|weeks?|years?|days?|minutes?|hours?|k|grand|percent|dollars|"
+                          r"thousand|hundred)\b)")
+_CLOCK_SAID = re.compile(r"\b(?:at|after|before|between|by|until|till|past) \d|\d(?::\d{2})? ?[ap]m\b|\b(?:mornings?|"
+                         r"afternoons?|evenings?|noon|lunch)\b")
 _BARE_HELLO = re.compile(r"^(?:hello|hi|hey|yes hello|hello hello)$")
 _ALREADY_DONE = re.compile(r"\b(?:already|done|went and) (?:bought|purchased|found|closed|moved|sold|signed)\b|"
                            r"\b(?:we|i) (?:bought|found|sold|closed on) (?:a|our|the|my) (?:place|house|home)\b")
@@ -2139,6 +2173,11 @@ def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
                     length == 1 and words[0] in _NOT_A_PLACE) or any(w.endswith("'s") for w in words):
                 continue
             kind = place_kind(" ".join(words))
+            if not kind and length >= 2:  # a town heard in two pieces: "fort lauder dale", "green ville"
+                for joined in _joined_pairs(words):
+                    if place_kind(" ".join(joined)) == "town":
+                        kind, words = "town", joined
+                        break
             if kind:
                 out.append((i, i + length, kind, _place_value(words)))
                 i += length
@@ -2146,6 +2185,21 @@ def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
         else:
             i += 1
     return out
+
+
+def _joined_pairs(words: list[str]) -> Iterator[list[str]]:
+    """`words` with a name's ending heard as a word of its own written back onto it ("lauder dale", "jackson ville",
+    "gil bert")."""
+    for k in range(len(words) - 1):
+        first, ending = words[k], words[k + 1]
+        if ending in _NAME_ENDINGS and first.isalpha() and len(first) >= 3 and first not in _NOT_A_NAME_START:
+            yield [*words[:k], first + ending, *words[k + 2:]]
+
+
+_NAME_ENDINGS = frozenset("ville dale field port land ford burg burgh boro borough ton town wood view mont ridge side "
+                          "stead haven wick worth vale crest brook ham bert dorf".split())
+_NOT_A_NAME_START = frozenset("the and off near like need sell buy our my his her any some this that with from into "
+                              "around over".split())
 
 
 def _spoken_zip(tokens: list[str], i: int) -> tuple[int, str] | None:
@@ -2443,7 +2497,9 @@ _PRE_UNSURE = re.compile(r"\b(?:does|would|will) (?:that|this|it) (?:count|work|
 def _preapproved(c: str, expecting: str) -> Fact | None:
     if _PRE_UNSURE.search(c):
         return None
-    for value, pattern in (("cash", _PRE_CASH), ("no", _PRE_LAPSED), ("no", _PRE_INTENDS), ("no", _PRE_DENIED),
+    if (expecting == "preapproved" or _ABOUT_FINANCING.search(c)) and (m := _PRE_DENIED.search(c)):
+        return Fact("preapproved", "no", m.group(0))  # turned down, whatever came before ("we talked to the bank")
+    for value, pattern in (("cash", _PRE_CASH), ("no", _PRE_LAPSED), ("no", _PRE_INTENDS),
                            ("in_progress", _PRE_PROGRESS), ("no", _PRE_NO),
                            ("yes", _PRE_YES)):
         m = pattern.search(c)
@@ -2680,7 +2736,9 @@ _WHERE_THEY_LIVE = re.compile(r"(?:\b(?:we're|i'm|we are|i am|we live|i live|liv
                               r"we own|i own) (?:in )?(?:a |an |our |my |this |the )?|"
                               # "this place is only two bedrooms", "three kids in a two bedroom"
                               r"\b(?:this|our|my|the) (?:place|house|home|apartment|condo|rental|unit)(?: now)? "
-                              r"(?:is|has|'s) (?:only |just |like )?|\b(?:kids|us|of us|people) in (?:a|an|our|this) )"
+                              r"(?:is|has|'s) (?:only |just |like )?|\b(?:kids|us|of us|people) in (?:a|an|our|this) |"
+                              # "just us rattling around in four bedrooms"
+                              r"\b(?:rattling|rattlin|knocking|bouncing) around in (?:a |an |our |this |these |all )?)"
                               r"(?:tiny |small |little |cramped )?$")
 
 

@@ -325,12 +325,17 @@ def _next_weekday_on(today: dt.date, weekday: int, number: int) -> dt.date | Non
     return None
 
 
+# "the last day of the month", "last day of next month"
+_LAST_DAY = re.compile(r"\blast day of (?:the |this )?(?:(next) )?month\b")
 # "a week from thursday", "two weeks from tomorrow": that day, weeks on ("from today" is `_RELATIVE`'s)
 _WEEKS_FROM = re.compile(r"\b(a|one|1|two|2|three|3) weeks? from (?!now\b|today\b)")
 _WEEKS = {"a": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3}
 
 
 def _find_days(s: str, today: dt.date) -> _Days | None:
+    if (last := _LAST_DAY.search(s)) is not None:
+        _first, day = _month_range(today.year, today.month + (last.group(1) == "next"))
+        return _Days(day, day, last.span())
     if (weeks := _WEEKS_FROM.search(s)) is not None:
         base = _find_days(" " * weeks.end() + s[weeks.end():], today)
         if base is not None and base.first == base.last:
@@ -453,6 +458,13 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
 _AFTER_DAY = re.compile(r"\b(?:after|past|once|when|following) (?:the )?(holidays|new years?|the new year|first of the "
                         r"year|christmas|thanksgiving|easter|(?:4th|fourth) of july|july (?:4th|fourth)|labor day|"
                         r"memorial day|tax (?:season|day|time)|taxes)\b(?: (?:is|are) (?:over|done|past|filed))?")
+# one day beside a holiday: "the day after st patrick's day", "the day before thanksgiving"
+_DAY_BESIDE = re.compile(r"\bthe day (before|after) (?:the )?(christmas|thanksgiving|easter|(?:4th|fourth) of july|"
+                         r"labor day|memorial day|new years?|halloween|(?:st|saint) patrick'?s day|valentine'?s day|"
+                         r"mother'?s day|father'?s day)\b")
+_HOLIDAY_SPELLINGS = {"saint patricks day": "st patrick's day", "saint patrick's day": "st patrick's day",
+                      "st patricks day": "st patrick's day", "valentines day": "valentine's day",
+                      "mothers day": "mother's day", "fathers day": "father's day", "new year": "new years"}
 # the school day's end has a clock time ("after school lets out like 3 30"): the year's end has none
 DAILY = r"(?! (?:for the day|each day|every day|(?:at |around |about |like |by |round )?(?:\d|one|two|three|four|" \
         r"five|six|noon)\b))"
@@ -468,7 +480,8 @@ def names_a_period(words: str) -> bool:
     """The When came from a period named by what happens in it ("after easter", "in the spring"): on a call that is
     a time to call back only when the lead asks for a call then; otherwise it is when they mean to move."""
     # "thursday after school lets out": the day named, not the period
-    return any(p.search(words) for p in (_AFTER_DAY, _SCHOOL_OUT, _SEASON)) and not re.search(rf"\b{_WD}\b", words)
+    return any(p.search(words) for p in (_AFTER_DAY, _SCHOOL_OUT, _SEASON)) and not re.search(rf"\b{_WD}\b", words) \
+        and not _DAY_BESIDE.search(words)
 
 
 def names_a_day(words: str) -> bool:
@@ -502,10 +515,18 @@ def _holiday(name: str, year: int) -> dt.date:
         return _nth_weekday(year, 5, 0, -1)
     if name.startswith("tax"):
         return dt.date(year, 4, 15)  # the filing deadline
-    return dt.date(year, 7, 4)
+    return {"st patrick's day": dt.date(year, 3, 17), "valentine's day": dt.date(year, 2, 14),
+            "halloween": dt.date(year, 10, 31), "mother's day": _nth_weekday(year, 5, 6, 2),
+            "father's day": _nth_weekday(year, 6, 6, 3)}.get(name, dt.date(year, 7, 4))
 
 
 def _named_period(s: str, today: dt.date) -> _Days | None:
+    if m := _DAY_BESIDE.search(s):  # "the day after st patrick's day": that one day
+        for year in (today.year - 1, today.year, today.year + 1):
+            day = _holiday(_HOLIDAY_SPELLINGS.get(m.group(2), m.group(2)), year) \
+                + dt.timedelta(days=1 if m.group(1) == "after" else -1)
+            if day >= today:
+                return _Days(day, day, m.span())
     if m := _AFTER_DAY.search(s):
         for year in (today.year - 1, today.year, today.year + 1):  # the next one, or the one just past (a week on)
             first = _holiday(m.group(1), year) + dt.timedelta(days=1)
@@ -684,7 +705,7 @@ def parse_when(text: str, now: dt.datetime) -> When | None:
 def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
     """parse_when for text already tokenized and digitized (the agent's understanding shares its tokens)."""
     s = _FIRST_THING.sub(lambda m: "morning".ljust(len(m.group(0))), _HALF_PAST.sub(_half_past, t.s))
-    s = _MILITARY.sub(lambda m: f"{int(m.group(1) or m.group(2))}:00".ljust(len(m.group(0))), s)
+    s = _MILITARY.sub(lambda m: f"{int(m.group(1) or m.group(2) or m.group(3))}:00".ljust(len(m.group(0))), s)
     s = _offered_instead(s, now.date())
     relative = _relative(s, now)
     if relative and relative[0].exact:
@@ -737,7 +758,8 @@ def _offered_instead(s: str, today: dt.date) -> str:
 
 
 # the hour as the military says it: "oh nine hundred", "0900", "fourteen hundred hours" (same length kept)
-_MILITARY = re.compile(r"\b(?:oh|zero|0) ?0?([1-9])00\b|\b(1\d|2[0-3])00(?= hours\b)")
+_MILITARY = re.compile(r"\b(?:oh|zero|0) ?0?([1-9])00\b|\b(1\d|2[0-3])00(?= hours\b)|"
+                       r"(?:(?<=at )|(?<=day )|(?<=month )|(?<=week ))(0[7-9]|1\d)00\b")  # "... of the month, 1100"
 
 
 def _half_past(m: re.Match) -> str:

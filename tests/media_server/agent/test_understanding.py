@@ -1569,3 +1569,44 @@ def test_the_part_of_the_day_said_to_suit_carries_to_the_day_proposed_after_it()
 ])
 def test_an_ordinal_that_is_no_option_picks_none(text):
     assert not any(f.name == "slot_choice" for f in understand(text, now=NOW, expecting="slot_choice").facts)
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    # a town's ending heard as a word of its own; a real two-word name stays as it is
+    ("out near jackson ville", "location", "inform", {"location": "Jacksonville"}),
+    ("green ville", "location", "inform", {"location": "Greenville"}),
+    ("silver spring off colesville road", "location", "inform", {"location": "Silver Spring"}),
+    # a yes-or-no question after an answer is a question, the answer kept
+    ("selling is that something you all handle", "intent", "question", {"intent": "sell"}),
+    ("does dana do video calls", "slot_choice", "question", {}),
+    ("not yet do we need to be", "preapproved", "question", {"preapproved": "no"}),
+    # asleep, offshore: busy at the greeting
+    ("nah i'm sleeping i work nights", "permission", "objection", {}),
+    # someone else's old number
+    ("you want my son this is his old number", "permission", "wrong_number", {}),
+    # a bet that prices will fall is the market, not the price
+    ("everything's overpriced it's gonna come down so we're waiting", "budget", "objection", {}),
+    # custody of grandchildren, an adoption: a growing family; a neighbourhood named Foster is not
+    ("we're raising our grandkids now and need more room", "motivation", "inform", {"motivation": "growing family"}),
+    ("foster powell or montavilla", "motivation", "unclear", {}),
+    # the bedrooms they rattle around in are not the ones they want
+    ("just the two of us knocking around in five bedrooms", "motivation", "inform", {}),
+    ("two fifty for a for bed", "budget", "inform", {"budget": 250000, "bedrooms": 4}),
+])
+def test_fresh18_and_fresh19s_later_classes_in_other_words(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    assert _read(understood) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "start", "exact"), [
+    ("the day after halloween", "slot_choice", "2027-11-01", False),  # this year's is past
+    ("the day before christmas at ten", "slot_choice", "2026-12-24T10:00", True),
+    ("last day of the month at 1100", "slot_choice", "2026-11-30T11:00", True),
+    ("around 2 works", "slot_choice", "2026-11-25T14:00", True),
+    ("did you say two i said three", "confirm", "2026-11-25T15:00", True),
+])
+def test_days_beside_holidays_month_ends_and_loose_hours(text, expecting, start, exact):
+    when = understand(text, now=NOW, expecting=expecting).when
+    assert when is not None and when.exact is exact
+    assert when.start.isoformat(timespec="minutes").startswith(start)
