@@ -89,7 +89,10 @@ _PAIRS = {("a", "m"): "am", ("p", "m"): "pm",
           ("pre", "proved"): "preapproved", ("pre", "qual"): "prequalified", ("pre", "qualed"): "prequalified"}
 _TRIPLES = {("pre", "a", "proved"): "preapproved", ("pre", "a", "approved"): "preapproved",
             ("pre", "uh", "proved"): "preapproved", ("pre", "approve", "ed"): "preapproved",
-            ("pre", "approve", "d"): "preapproved"}
+            ("pre", "approve", "d"): "preapproved",
+            # a year said in words: "the spring of twenty twenty seven"
+            **{("twenty", "twenty", unit): f"202{digit}" for digit, unit in enumerate(
+                "zero one two three four five six seven eight nine".split()) if digit}}
 # the verbs after an "i'll" written without its apostrophe ("ill call yall", "ill be in touch")
 _WILL_VERBS = {"call", "be", "get", "let", "have", "need", "think", "talk", "take", "see", "reach", "give", "text",
                "send", "check", "ask", "look", "wait", "try", "holler", "hit", "just", "probably", "definitely",
@@ -271,7 +274,7 @@ class _Turn:
 # --- intents ---------------------------------------------------------------------------------------------
 
 _LEAD = (r"^(?:(?:oh|well|so|and|but|like|hey|ok|cool|yeah|yes|um|uh|eh|hmm|i mean|look|listen|sorry|excuse me|"
-         r"please|sir|ma'am) )*")
+         r"please|sir|ma'am|wait|actually) )*")
 _REMOVE = (r"(?:take|taken|took|taking|remove|removed|removing|delete|deleted|deleting|erase|erased|scratch|cross|drop|"
            r"purge|wipe|get|getting|scrub)")
 _WHOM = (r"(?:me|us|her|him|them|it|that|this|here|my (?:\w+ )?(?:number|name|info|information|details|contact|phone|"
@@ -983,7 +986,7 @@ _REPEAT_FIRST = re.compile(_LEAD + r"(?:(?:can you |could you )?(?:say (?:that|i
 _WHAT_WAS_SLOT = re.compile(r"\bwhat (?:was|were|is|are) the (?:first|second|other|last|later|earlier)(?: (?:one|time|"
                             r"option|day|slot)s?)?(?: again)?$")
 _QUESTION = _rx(
-    _LEAD + r"(?:how|what(?!'s up$| is up$)|what's(?! up$)|why|where|which|who)\b",
+    _LEAD + r"(?:how|what(?!'s up$| is up$| was i\b)|what's(?! up$)|why|where|which|who)\b",  # "what was i saying"
     # ("yeah do it", "ok do that then": a yes to what was asked, no question)
     _LEAD + r"(?:is|are|do(?! (?:it|that)(?: \w+)?$)|does|did|can|could|would|will|should|have|has) (?:you|it|there|"
     r"this|that|the|a|an|your|"
@@ -1012,6 +1015,9 @@ _ASKS_BACK = _rx(
     r"\b(?:what's|whats|what is|how's|how is) the (?:\w+ ){1,2}like\b",  # "whats the hoa like out there"
     r"\bis (?:that|this|it) (?:something|somethin) (?:\w+ ){0,2}(?:can|could|would) (?:help|do)\b",
     r"^(?:(?:no|nope|nah|not yet|not really) )(?:why|how come)$",
+    # asked back why we ask: "schaumburg, why?", "long story, why do you need to know"
+    r"(?<!that's )(?<!is )(?<!know )(?<!see )(?<!wonder )\b(?:why|how come)$",
+    r"\bwhy (?:do|would|does|did) (?:you|you all|she|he|they) (?:need|want|have|ask)(?: to know)?\b",
     # a yes-or-no question after what they said: "we're looking to rent, is that something y'all do", "does she do
     # zoom", "not yet, do i need to be", "do you guys help people rent"
     r"\bis (?:that|this) (?:something|somethin|ok|okay|alright|possible|normal|a problem|an issue|a thing|doable|"
@@ -2036,8 +2042,8 @@ _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|c
 _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actually|scratch that|i mean|i meant|"
                          r"sorry i meant|make that|make it|or rather|correction)\b|"
                          # "did you say nine? i said ten"
-                         r"\bi said(?= (?:at |like |around )?(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|"
-                         r"eleven|twelve|noon)\b)")
+                         r"\bi said(?= (?:at |like |around |on )?(?:\d|one|two|three|four|five|six|seven|eight|nine|"
+                         r"ten|eleven|twelve|noon|monday|tuesday|wednesday|thursday|friday|saturday|tomorrow)\b)")
 _YES_BUT = re.compile(r"\b(?:but|if|unless|as long as|only if|rather|instead)\b")
 # a figure said on its own after "make that" at a time question: "two", "2:30", "ten thirty"
 _BARE_CLOCK = re.compile(r"^\s*(?:like |about |around )?(\d{1,2}(?::\d{2})?)\b(?! (?:of|people|kids|bed|bath))")
@@ -2564,8 +2570,9 @@ _TL_SCHOOL = re.compile(r"\b(?:(?:once|when|after) (?:the )?kids (?:are|get) out
                         r"(?:out|ends|over)|summer break|after graduation|(?:kids?|son|daughter) graduates?)\b")
 _TL_AFTER_HOLIDAYS = re.compile(r"\b(?:after|past) (?:the )?(?:holidays|new year|new years|christmas|first of the "
                                 r"year)\b|\b(?:first|start|beginning) of (?:the |next )?year\b|\bnew year\b")
-_TL_BEFORE_HOLIDAYS = re.compile(r"\b(?:before|by) (?:the )?(?:holidays|christmas|thanksgiving|end of (?:the |this )?"
-                                 r"year)\b|\b(?:end of (?:the |this )?year|year end)\b")
+_TL_BEFORE_HOLIDAYS = re.compile(r"\b(?:before|by|around|about|near|for|at) (?:the )?(?:holidays|christmas|"
+                                 r"thanksgiving|end of (?:the |this )?year)\b|"
+                                 r"\b(?:end of (?:the |this )?year|year end)\b")
 _TL_NEXT_YEAR_END = re.compile(r"\bend of next year\b")
 _MONTH_CUES = r"(?:(?:end|beginning|start|middle) of |early |late |mid |by |in |around |like |probably |maybe |or |" \
               r"about |till |until |after |before |come |this |next )"
@@ -2575,7 +2582,7 @@ _TL_BARE_MONTH = re.compile(rf"\b{_MONTH_CUES}?(january|february|march|april|jun
                             r"\d{1,2}(?:st|nd|rd|th)?)\b| ?$)")
 _TL_SEASON_ANY = re.compile(r"\b(?:(next|this|in the|by|by the|by next|around|early|late|in|come|until|till|"
                             r"before|after|this coming|over the|during the|probably|maybe|like|sometime in)\s+)?"
-                            r"(spring|summer|fall|autumn|winter)(?: of (next year|this year|20\d\d))?\b")
+                            r"(spring|summer|fall|autumn|winter)(?:,? (?:of )?(next year|this year|20\d\d))?\b")
 # a month said with next year or a season of it: "june of next year", "next spring, like march or april"
 _TL_OF_NEXT_YEAR = re.compile(r"^ (?:of |in )?next year\b")
 _TL_NEXT_BEFORE = re.compile(r"\bnext (year|spring|summer|fall|autumn|winter)\b(?: [\w']+){0,4} $")

@@ -1610,3 +1610,24 @@ def test_days_beside_holidays_month_ends_and_loose_hours(text, expecting, start,
     when = understand(text, now=NOW, expecting=expecting).when
     assert when is not None and when.exact is exact
     assert when.start.isoformat(timespec="minutes").startswith(start)
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    ("tempe why", "location", "question", {"location": "Tempe"}),  # asked back why we ask
+    ("we need more space that's why", "motivation", "inform", {"motivation": "upsizing"}),
+    ("kind of private why would you need to know", "budget", "question", {}),
+    ("wait what's the office address", "slot_choice", "question", {}),
+    ("hold on what was i saying", "motivation", "unclear", {}),  # lost the thread: no question
+    ("fall of twenty twenty eight", "timeline", "inform", {"timeline": 22}),
+    ("summer twenty twenty seven maybe", "timeline", "inform", {"timeline": 7}),
+    ("maybe around christmas", "timeline", "inform", {"timeline": 1}),
+])
+def test_session18s_last_classes_in_other_words(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    assert _read(understood) == facts
+
+
+def test_a_day_said_again_at_the_read_back_is_the_day_meant():
+    when = understand("did you say friday? i said monday", now=NOW, expecting="confirm").when
+    assert when is not None and when.start.date().isoformat() == "2026-11-30"
