@@ -1223,6 +1223,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("upsizing", r"\b(?:upsiz\w*|(?:a )?(?:bigger|larger) (?:place|house|home|one)|something bigger|"
                  r"need (?:a )?(?:bigger|more room|more space)\b|(?:two|three|both|all the) kids (?:in|share|sharing) "
                  r"(?:one|a) (?:room|bedroom)|"
+                 # "three kids in a two bedroom", "five of us in a one bedroom apartment"
+                 r"(?:kids|of us|people|us) (?:in|crammed in|squeezed in|stuck in) (?:a|an|our|this) (?:tiny |small "
+                 r"|little )?(?:one|two|1|2|three|3) (?:bedroom|bed|br)|crammed|cramped|on top of each other|"
                  r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up(?! (?:to|north|there|here|closer|near))|"
                  r"anything bigger|"
                  r"too small)\b"),
@@ -2062,8 +2065,27 @@ _ALREADY_DONE = re.compile(r"\b(?:already|done|went and) (?:bought|purchased|fou
 # Where the lead is or was, said in passing: not where they mean to buy
 _PLACE_LEFT = re.compile(r"\b(?:(?:sold|left) (?:our|my|the) (?:\w+ )?(?:place|house|home|condo)|"
                          r"(?:i|we) (?:currently |still )?live|(?:i'm|we're|i am|we are) (?:currently |still )?living|"
-                         r"(?:i|we) grew up) "
+                         r"(?:i|we) grew up|"
+                         # where they rent now, what they already own: "we've been renting in trumansburg forever",
+                         # "i got two duplexes in pooler already"
+                         r"(?:i|we|i've|we've|i'm|we're)(?: been)? (?:currently |still )?(?:renting|rent|rented)"
+                         r"(?: an? \w+)?|"
+                         r"(?:i|we) (?:got|have|own|already own|already have) (?:\w+ ){0,2}(?:duplex\w*|rentals?|"
+                         r"houses|properties|units|doors|condos)) "
                          r"(?:in|at|out in|up in|down in|over in|back in) $")
+_RENTS = re.compile(r"\b(?:rent|renting|rented)\b")
+_OWNS = re.compile(r"\b(?:got|have|own)\b")
+
+
+def _where_they_are(said: str, clean: str, window: list[str]) -> bool:
+    """Is a place said after `said` (words of living, renting, owning or leaving there) where the lead is, not where
+    they buy? Where they rent, whatever they want next; what they own, unless they sell it; where they live, unless
+    a word of moving or buying comes just before ("we want to buy where we live in...")."""
+    if _RENTS.search(said):
+        return True
+    if _OWNS.search(said):
+        return not _SELLS_IT.search(clean)
+    return not set(window) & _TARGET_WORDS
 _A_PERSON = re.compile(r"\b(?:talk|speak|speaking|talking|meet|meeting|ask|call|text|email) (?:to|with)? ?$|"
                        r"\b(?:with|for) (?:agent|realtor) $")
 _TARGET_WORDS = {"buy", "buying", "looking", "look", "move", "moving", "relocating", "relocate", "want", "wanna",
@@ -2109,7 +2131,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "aloha" greets (Aloha, Oregon, is asked about only at the location question)
         if not asked and not ((intro and home_talk) or said_alone or corrects):
             continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
-        if not asked and _PLACE_LEFT.search(before) and not set(tokens[max(0, start - 5):start]) & _TARGET_WORDS:
+        if not asked and (left := _PLACE_LEFT.search(before)) \
+                and _where_they_are(left.group(0), turn.clean, tokens[max(0, start - 5):start]):
             continue  # "cash, we sold our place in california", "i live in dallas": where they are, not where to
         if start and tokens[start - 1] in ("after", "before", "until", "till", "til", "since"):
             continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)

@@ -1631,3 +1631,19 @@ def test_session18s_last_classes_in_other_words(text, expecting, intent, facts):
 def test_a_day_said_again_at_the_read_back_is_the_day_meant():
     when = understand("did you say friday? i said monday", now=NOW, expecting="confirm").when
     assert when is not None and when.start.date().isoformat() == "2026-11-30"
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    # where they rent or what they own is where they are, not where they buy; what a seller owns is what they sell
+    ("buying we've been renting in ames for years", {"intent": "buy"}),
+    ("buy more doors i already own two rentals in joliet", {"intent": "buy", "motivation": "investment"}),
+    ("selling i have two rentals in joliet", {"intent": "sell", "location": "Joliet", "motivation": "investment"}),
+    ("we rent in ames but want to buy in ankeny", {"intent": "buy", "location": "Ankeny"}),
+])
+def test_where_they_rent_or_own_is_no_location_unless_they_sell_it(text, facts):
+    assert _read(understand(text, now=NOW, expecting="intent")) == facts
+
+
+def test_a_crowded_home_is_upsizing():
+    assert _read(understand("four of us in a one bedroom apartment", now=NOW, expecting="motivation")) == {
+        "motivation": "upsizing"}
