@@ -92,11 +92,11 @@ def reading(understood) -> dict:
         out["ruled_out"] = understood.ruled_out
     if understood.asks:
         out["asks"] = understood.asks
-    if understood.when is not None:
-        when = understood.when
-        out["when"] = {"start": when.start.isoformat(), "end": when.end.isoformat(), "exact": when.exact,
-                       **({"day_start": when.day_start.isoformat()} if when.day_start else {}),
-                       **({"day_end": when.day_end.isoformat()} if when.day_end else {})}
+    for name in ("when", "time_offered"):  # a time to meet, or one named while we asked something else
+        if (when := getattr(understood, name)) is not None:
+            out[name] = {"start": when.start.isoformat(), "end": when.end.isoformat(), "exact": when.exact,
+                         **({"day_start": when.day_start.isoformat()} if when.day_start else {}),
+                         **({"day_end": when.day_end.isoformat()} if when.day_end else {})}
     return out
 
 

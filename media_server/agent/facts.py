@@ -96,5 +96,7 @@ class Understanding:
     calls_us: bool = False  # they will call us when they can ("I'll call you guys when I'm free"): no time asked
     defers: bool = False  # offered a meeting, they will get back to us ("we ain't close, i'll holler at y'all")
     cancels: bool = False  # calls off a meeting already booked ("cancel my appointment", "I can't make it")
+    time_offered: When | None = None  # a time to meet named while we asked something else ("no agent, and if dana
+    #                                   could do friday morning i'm in"): kept for when a meeting is offered
     wants_person: bool = False  # asks to talk to a person now ("can I speak to a real agent", "put me through to
     #                             someone"): a live transfer, where the campaign offers them

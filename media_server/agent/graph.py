@@ -85,6 +85,7 @@ class CallState(TypedDict, total=False):
     asks: str  # "valuation" or "together": what the meeting we offer answers (Understanding.asks)
     which_asked: int  # times we asked "which one, A or B?" after a yes without a choice
     ruled_out: list[str]  # days (ISO, lead-local) the lead said they cannot do: never offered
+    time_offered: dict  # a time to meet the lead named before we offered one: proposed first when we offer
     spoken: Annotated[list[str], operator.add]  # every sentence said before this turn: never said again word for word
     tries: int  # turns without progress on the current question
     callback_before: str  # a call back we promised a lead who now calls us (ISO)
@@ -346,8 +347,9 @@ class AgentGraph:
         score = score_lead(facts, scoring.get("weights"), hot=scoring.get("hot", 70), warm=scoring.get("warm", 40))
         misses = (state.get("misses") or 0) + 1 if understood.get("intent") == "repeat" else 0
         ruled_out = sorted({*(state.get("ruled_out") or ()), *(understood.get("ruled_out") or ())})
+        kept = {"time_offered": understood["time_offered"]} if understood.get("time_offered") else {}
         return {"facts": facts, "new_facts": new, "score": score.as_dict(), "free_reply": True, "misses": misses,
-                "ruled_out": ruled_out, "spoken": list(state.get("replies") or []), "replies": Overwrite([])}
+                "ruled_out": ruled_out, "spoken": list(state.get("replies") or []), "replies": Overwrite([]), **kept}
 
     def route(self, state: CallState) -> str:
         u, expecting, agent = _u(state), state.get("expecting", ""), state.get("agent", "conversation")
@@ -637,6 +639,11 @@ class AgentGraph:
             return self._read_back(state, replies, named)
         if when:
             return self._propose(state, replies, when)
+        kept = state.get("time_offered")
+        if kept and expecting not in ("slot_choice", "confirm", "another_time") \
+                and dt.datetime.fromisoformat(kept["end"]) > _now(state):
+            # "no agent, and if dana could do friday morning i'm in", said before we offered: their time first
+            return self._propose({**state, "time_offered": None}, replies, kept)
         return self._offer(state, replies, None)
 
     def transfer(self, state: CallState) -> dict | Command:

@@ -256,8 +256,9 @@ class Orchestrator:
         remembered = self._calls.get(call_id)
         number = (remembered[2] if remembered else self.state(call_id).get("turn_number") or 0) + 1
         understanding = asdict(understood)
-        if understood.when is not None:
-            understanding["when"] = _when_dict(understood.when)
+        for name in ("when", "time_offered"):
+            if getattr(understood, name) is not None:
+                understanding[name] = _when_dict(getattr(understood, name))
         answered_by, wrap_up = self.domain.call_now(call_id, now)
         result = self.graph.invoke({
             "turn": {"text": turn.text, "dtmf": turn.dtmf, "usable": turn.usable, "event": turn.event},

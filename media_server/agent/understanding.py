@@ -43,6 +43,7 @@ from .when import (
     SEASON_STARTS,
     names_a_period,
     ruled_out_days,
+    spanish_times,
     when_in,
     with_preferred_part,
     without_ruled_out,
@@ -73,6 +74,7 @@ _REWRITES = {
     "whod": "who'd", "youve": "you've", "youd": "you'd", "theyre": "they're", "theyve": "they've", "weve": "we've",
     "shes": "she's", "hes": "he's", "werent": "weren't", "aint": "ain't", "shouldnt": "shouldn't",
     "wouldve": "would've",
+    "dis": "this", "dat": "that", "moa": "more",  # Pidgin and dialect: "no call dis number no moa"
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
     "yah": "yeah", "ya": "yeah", "mmhm": "yes", "mhmm": "yes", "uhhuh": "yes",
     "realtors": "realtor", "e-mail": "email", "txt": "text", "maam": "ma'am", "pre-approved": "preapproved",
@@ -380,7 +382,9 @@ _OPT_OUT = _rx(
     r"\b(?:rather|prefer(?: that| if)?) (?:you|you all|you guys|your company|nobody|no one) (?:not |never |didn't |"
     r"wouldn't )(?:reach out|contact|call|email|message|text)\b" + _NOT_A_TIME_LIMIT,
     # Tagalog, Vietnamese, Portuguese, French, Polish, Haitian Creole, Chinese (pinyin and characters), Korean
-    r"\b(?:wag|huwag)(?: \w+){0,4}? (?:tumawag|tatawag|tawagan|tawagin)\b", r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
+    r"\b(?:wag|huwag)(?: \w+){0,4}? (?:tumawag|tatawag|tawagan|tawagin)\b",
+    r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
+    r"\bha (?:ii|noo|na|igu) (?:soo )?(?:wicin|wac|wacin|wacina)\b",  # Somali: "fadlan ha ii soo wicin mar dambe"
     r"\b(?:não|nao) (?:me |nos )?(?:ligue|liguem|ligar|liga|ligam)\b", r"\bne m'appelez plus\b",
     r"\b(?:tira|tire|tirem|remova|apague) (?:o )?(?:meu|nosso) (?:n[uú]mero|nome|telefone)\b",
     # Russian (romanised as speech-to-text writes it, and in Cyrillic), Italian
@@ -537,10 +541,15 @@ _WRONG_NUMBER = _rx(
 _RIGHT_NUMBER = re.compile(r"\b(?:this|it|that)(?:'s| is) the right (?:number|person|one)\b|"
                            r"\b(?:you've got|you have|you got) the right (?:number|person)\b|"
                            r"\bi'?m the one (?:who|that) (?:filled|signed|asked|put|sent"
-                           r"|submitted|reached)\b")
+                           r"|submitted|reached)\b|"
+                           # someone answering for them: "this is my grandma's phone, she's right here, i can help"
+                           r"\b(?:she's|he's|they're|she is|he is|they are) (?:right )?(?:here|next to me|with me|"
+                           r"sitting here)\b|\bi can (?:help|translate|talk for)\b")
 _SPANISH = re.compile(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
     r"|mande|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar|ustedes|sí)\b")
+_SPANISH_YES = re.compile(r"^(?:s[ií]|claro|dale|ok)(?: (?:s[ií]|gracias|muchas gracias|claro|perfecto|bueno|"
+                          r"est[aá] bien|por favor|se[nñ]ora?|dale))*$")
 _SPANISH_ASKED = _rx(r"\b(?:speak|speaks|talk|in) spanish\b", r"\bspanish (?:please|speaker|speaking)\b")
 _PORTUGUESE = re.compile(r"\b(?:não|você|voce|português|portugues|inglês|obrigad[oa]|alô|falando|desculpa|tá|"
                          r"falo|fala)\b")
@@ -599,7 +608,7 @@ _A_MEETING = re.compile(r"\b(?:sit down|meet|meeting|appointment|tour|showing|vi
 _NO_PERSON = re.compile(r"\b(?:don't|do not|no need to|doesn't|does not) (?:need to |want to |have to )?"
                         r"(?:talk|speak)\b|\bnot (?:right )?now\b.*\b(?:person|agent)\b")
 _WHO_IS_THIS = _rx(
-    r"\bwho(?:'s| is| are| was)? (?:this|you|calling|speaking|it|dis|dat)\b",
+    r"\bwho(?:'s| is| are| was)? (?:this|you|calling|speaking|it|that)\b",
     r"^(?:hi |hello |hey |yes |yeah )*is this (?:the )?[\w']+(?: [\w']+)? (?:team|realty|real estate|group|office|"
     r"company|realtors?)$",
     r"\bwho (?:did you say|do you work for|do you represent|are you with|is calling|'s calling)\b",
@@ -1028,7 +1037,7 @@ _ASKS_BACK = _rx(
     r"\bdo (?:i|we) (?:need|have) to\b(?: [\w']+){0,3}$|\bdo (?:i|we) need (?:one|it|that|to be)\b",
 )
 _AFFIRM = _rx(
-    _LEAD + r"(?:yes|yessir|si|claro|yeah|yep|yup|ayuh|ayup|ayeh|sure|certainly|absolutely|definitely|of course|"
+    _LEAD + r"(?:yes|yessir|si|claro|yeah|yep|yup|ayuh|ayup|ayeh|shoots|sure|certainly|absolutely|definitely|of course|"
     r"correct|"
     r"right(?! away| now)|"
     r"exactly|perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
@@ -1198,6 +1207,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:got|have|took|accepted|landed|starting) (?:a |an |the )?(?:new )?(?:job|position|offer)\b"
                    r"(?=.*\b(?:so (?:we|i) (?:got to|have to|need to|must|gotta) move|(?:up|down|out|over) there)\b)|"
                    r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|stationed|"
+                   r"^(?:pcs |military |new )?orders$|\bpcs(?:ing)?\b|"
                    r"got (?:a |an )?(?:job|offer) (?:in|out)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|"
                    r"till|until|til))|job (?:in|out of state)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|till|"
                    r"until|til)))\b"),
@@ -1440,6 +1450,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if _WRONG_NUMBER.search(c) and not _RIGHT_NUMBER.search(c):
         return Understanding(intent="wrong_number", language=language)
     other = _other_language(c)
+    if other and expecting and _SPANISH_YES.match(c):
+        return Understanding(intent="affirm", language=language)  # "si gracias" to our English question: a yes
     if other:
         return Understanding(intent="other_language", language=other)
     u = Understanding(language=language)
@@ -1458,6 +1470,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     slot = any(f.name == SLOT_CHOICE for f in u.facts)
     u.ruled_out = [day.isoformat() for day in ruled_out_days(final.digits.s, now)]
     trimmed = _BUSY_PERIOD.sub(" ", without_ruled_out(final.digits.s))  # "not thursday, friday?" → friday
+    if any(w in _FUNCTION_WORDS for w in trimmed.split()):  # Spanish time words in an English line
+        trimmed = spanish_times(trimmed)
     trimmed = _proposed_part(trimmed)  # "this week's a zoo, call me next week" → next week
     if expecting in ("confirm", "slot_choice") and final is not turn and (bare := _BARE_CLOCK.match(trimmed)):
         trimmed = f"at {trimmed[bare.start(1):]}"  # "no wait, make that two": a time of day, not a count
@@ -1522,6 +1536,10 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if u.ruled_out and expecting in ("slot_choice", "confirm", "callback_time") and (
             u.intent in ("unclear", "deny", "inform") or u.objection == "busy"):
         u.intent, u.objection = "schedule", ""  # "any day but monday, i'm slammed mondays": a day ruled out
+    if when is not None and not attach_when and expecting in _FACT_QUESTIONS and u.intent in (
+            "inform", "deny", "affirm", "unclear") and when.end - when.start <= dt.timedelta(days=14) \
+            and (_SCHEDULE_WITH_TIME.search(c) or _MEETING_TALK.search(c)):
+        u.time_offered = when  # "no agent, and if dana could do friday morning i'm in": for when we offer a time
     if attach_when and when is not None:
         u.when = when
         u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and f.words in when.words)]
@@ -2043,7 +2061,7 @@ _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|c
                              r"changed (?:my|our) minds?|instead)\b")
 # Taking back what was just said, in the same breath ("june, no wait, july"; "the first one. wait no, thursday")
 _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actually|scratch that|i mean|i meant|"
-                         r"sorry i meant|make that|make it|or rather|correction)\b|"
+                         r"sorry i meant|make that|make it|or rather|correction|or no(?= \w))\b|"
                          # "did you say nine? i said ten"
                          r"\bi said(?= (?:at |like |around |on )?(?:\d|one|two|three|four|five|six|seven|eight|nine|"
                          r"ten|eleven|twelve|noon|monday|tuesday|wednesday|thursday|friday|saturday|tomorrow)\b)")
@@ -2373,6 +2391,8 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
             if alive := _PARENT_ALIVE.search(c):
                 return Fact("motivation", alive.group(0), alive.group(0))
             continue
+        if m and name == "retiring" and re.search(r"\b(?:agent|realtor|broker)\b(?: [\w']+){0,5} retired\b", c):
+            continue  # "our agent from 1998 is long retired": theirs, not the lead's
         if m and name == "investment" and _PROPERTY_KIND.match(m.group(0)) and _SELLS_IT.search(c) \
                 and not _BUYS.search(c):
             continue  # "selling the duplex on the east end": what they sell, not why
@@ -2460,7 +2480,13 @@ _NO_AGENT_ANY_MORE = re.compile(
     r"working with|with)|(?:listing|contract|agreement) with \w+(?: \w+)? expired|(?:contract|agreement) expired|"
     r"(?:listing|contract|agreement) expired with|"
     r"(?:he's|she's|they're|he is|she is|they are) not (?:helping|working with|representing) us|"
-    r"not (?:helping|representing) us)\b")
+    r"not (?:helping|representing) us|"
+    # an agent of long ago: "our agent from 1998 is long retired"; one far away: "a guy in california but nobody here"
+    r"(?:agent|realtor|broker)(?: from [\w ]{1,12}?)? (?:is |was |has |have |'s )?(?:long |since |been )?"
+    r"(?:retired|passed away|passed|died|moved away|out of the business)|"
+    r"(?:used|had) (?:one|an agent|a realtor|somebody|someone)\b.* but (?:she|he|they)(?:'s| is| has| was| have)? "
+    r"(?:long |since )?(?:retired|out of the business|moved away)|"
+    r"but (?:nobody|no one|not anybody|no agent)(?: \w+)? (?:out here|out there|here|there|local|locally|in town))\b")
 # A late answer to the question before ("yes, preapproved through my company's lender" to "do you have an agent?"):
 # its yes or no is about what it names, not about the question just asked.
 _ABOUT_FINANCING = re.compile(r"\b(?:preapproved|prequalified|preapproval|approved|lender|mortgage|loan|cash)\b")

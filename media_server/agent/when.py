@@ -142,6 +142,8 @@ _AT = re.compile(rf"\b(?:at|around|about|@)\s+{_TIME}")
 # the end of a routine as the day's limit: "after work" (17:00), "after dinner" (19:00)
 _AFTER_ROUTINE = re.compile(r"\b(?:after|once i'm off|once im off|when i get off(?: of)?|when i'm off|when im off) "
                             r"(?:(?:my |from )?(work|dinner|supper))\b")
+_END_OF_DAY = re.compile(r"\b(?:(?:at |by )?(?:the )?end of (?:the )?(?:day|business day|workday)|eod|"
+                         r"close of business)\b")
 _ROUTINE_ENDS = {"work": dt.time(17, 0), "dinner": dt.time(19, 0), "supper": dt.time(19, 0)}
 # "thursday morning, like nine", "after lunch, say one thirty": a time that narrows a period already named
 _NARROWS = re.compile(rf"\b(?:like|say|maybe|probably|preferably|ideally|or so|ish)\s+{_TIME}")
@@ -150,11 +152,13 @@ _TIME_PART = re.compile(r"\b(\d{1,2}(?::\d{2})?)()(?=\s+(?:in the (?:morning|aft
 _CLOCK = re.compile(r"\b(\d{1,2}:\d{2}|\d{1,2})\s?(am|pm|oclock)\b|\b(noon)\b")
 _DAY_THEN_TIME = re.compile(rf"\b(?:tomorrow|today|tonight|{_WD.replace('(', '(?:')})\s+{_TIME}")
 _TIME_THEN_PART = re.compile(r"^\s*(?:in the\s+)?(morning|afternoon|evening|at night|tonight)")
-_HALF_PAST = re.compile(r"\b(half|quarter) (past|after|to|till|of) (\d{1,2})\b")
+_HALF_PAST = re.compile(r"\b(half|quarter) (past|after|to|till|of) (\d{1,2})\b|"
+                        # "half two" (British, 2:30) after a day or "at"
+                        r"(?:(?<=day )|(?<=at )|(?<=say ))(half) ()(\d{1,2})\b(?! (?:hundred|thousand|mil\w*|k|grand))")
 # "first thing saturday", "monday first thing": that day's morning (same length: spans still map to the words)
 _FIRST_THING = re.compile(r"\b(?:first|1st|1th) thing(?: in the morning)?(?= (?:tomorrow|monday|tuesday|wednesday|"
-                          r"thursday|friday|saturday|sunday|next|on)\b)"
-                          r"|(?:(?<=day )|(?<=row ))(?:first|1st|1th) thing\b")
+                          r"thursday|friday|saturday|sunday|next|on|like|at|around|about|please|works|is)\b|$)"
+                          r"|(?:(?<=day )|(?<=row )|(?<=next ))(?:first|1st|1th) thing\b")
 # a date-like cue worth dateparser's time; common words ("may", "sat", "sun", "wed") are left out on purpose
 _FALLBACK_CUE = re.compile(r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|tue|thu|thur|fri)\b"
                            r"|\d{4}-\d\d-\d\d|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
@@ -325,6 +329,8 @@ def _next_weekday_on(today: dt.date, weekday: int, number: int) -> dt.date | Non
     return None
 
 
+_WD_AFTER_NEXT = re.compile(rf"\b{_WD} after next\b")
+_NOT_THIS_ONE = re.compile(rf"\b{_WD}\b(?: \w+){{0,2}}? not this (?:one|1)\b")
 # "the last day of the month", "last day of next month"
 _LAST_DAY = re.compile(r"\blast day of (?:the |this )?(?:(next) )?month\b")
 # "a week from thursday", "two weeks from tomorrow": that day, weeks on ("from today" is `_RELATIVE`'s)
@@ -333,6 +339,27 @@ _WEEKS = {"a": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3}
 
 
 def _find_days(s: str, today: dt.date) -> _Days | None:
+    for m in re.finditer(rf"\b{_WD}\b", s):  # "tuesday the 21st" wherever it is said: the surest day there is
+        if (nth := _THE_NTH.match(s, m.end())) and (day := _next_weekday_on(today, _WEEKDAYS[m.group(1)],
+                                                                             int(nth.group(1)))):
+            return _Days(day, day, (m.start(), nth.end()))
+    if (later := _WD_AFTER_NEXT.search(s)) is not None:  # "monday after next": that day of the week after next
+        day = _monday(today) + dt.timedelta(days=14 + _WEEKDAYS[later.group(1)])
+        return _Days(day, day, later.span())
+    if (week := _WEEK_BY_HOLIDAY.search(s)) is not None:  # "the week after easter, thursday after lunch"
+        name = _HOLIDAY_SPELLINGS.get(week.group(2), week.group(2))
+        for year in (today.year - 1, today.year, today.year + 1):
+            shift = {"after": 7, "before": -7}.get(week.group(1), 0)
+            monday = _monday(_holiday(name, year)) + dt.timedelta(days=shift)
+            if monday + dt.timedelta(days=6) >= today:
+                named = re.search(rf"\b{_WD}\b", s[week.end():]) or re.search(rf"\b{_WD}\b", s[:week.start()])
+                if named is None:
+                    return _Days(max(monday, today), monday + dt.timedelta(days=6), week.span())
+                day = monday + dt.timedelta(days=_WEEKDAYS[named.group(1)])
+                return _Days(day, day, week.span())
+    if (later := _NOT_THIS_ONE.search(s)) is not None:  # "saturday, but not this one, the next one"
+        day = today + dt.timedelta(days=((_WEEKDAYS[later.group(1)] - today.weekday()) % 7 or 7) + 7)
+        return _Days(day, day, later.span())
     if (last := _LAST_DAY.search(s)) is not None:
         _first, day = _month_range(today.year, today.month + (last.group(1) == "next"))
         return _Days(day, day, last.span())
@@ -458,6 +485,9 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
 _AFTER_DAY = re.compile(r"\b(?:after|past|once|when|following) (?:the )?(holidays|new years?|the new year|first of the "
                         r"year|christmas|thanksgiving|easter|(?:4th|fourth) of july|july (?:4th|fourth)|labor day|"
                         r"memorial day|tax (?:season|day|time)|taxes)\b(?: (?:is|are) (?:over|done|past|filed))?")
+# the week of a holiday, or the one before or after it ("the week after easter")
+_WEEK_BY_HOLIDAY = re.compile(r"\bthe week (after|before|of) (?:the )?(christmas|thanksgiving|easter|labor day|"
+                              r"memorial day|(?:4th|fourth) of july|new years?|halloween)\b")
 # one day beside a holiday: "the day after st patrick's day", "the day before thanksgiving"
 _DAY_BESIDE = re.compile(r"\bthe day (before|after) (?:the )?(christmas|thanksgiving|easter|(?:4th|fourth) of july|"
                          r"labor day|memorial day|new years?|halloween|(?:st|saint) patrick'?s day|valentine'?s day|"
@@ -481,7 +511,7 @@ def names_a_period(words: str) -> bool:
     a time to call back only when the lead asks for a call then; otherwise it is when they mean to move."""
     # "thursday after school lets out": the day named, not the period
     return any(p.search(words) for p in (_AFTER_DAY, _SCHOOL_OUT, _SEASON)) and not re.search(rf"\b{_WD}\b", words) \
-        and not _DAY_BESIDE.search(words)
+        and not _DAY_BESIDE.search(words) and not _WEEK_BY_HOLIDAY.search(words)
 
 
 def names_a_day(words: str) -> bool:
@@ -652,6 +682,8 @@ class _Times:
                     return
         if m := _AFTER_ROUTINE.search(s):
             self._limit(m, lo=_ROUTINE_ENDS[m.group(1)])
+        elif m := _END_OF_DAY.search(s):
+            self._limit(m, lo=dt.time(16, 0))  # "end of day", "close of business": the day's last hours
 
     def narrow_after(self, s: str, start: int) -> None:
         """A day named, then "like eleven": the time said after the day narrows it (before it, it may be
@@ -731,6 +763,30 @@ _INSTEAD_CUE = re.compile(r"\b(?:so|then|how about|what about|instead|rather|cou
 _POINTS_BACK = re.compile(rf"\b(?:after|before) (?:that|then|it)\b|\bthat (?:day|week|{_WD})\b")
 
 
+# Spanish time words in an English line ("el sabado como a las 11", "manana after 2 despues del trabajo"): read as
+# their English; a line all in Spanish never gets here (it is handed to a Spanish speaker)
+_SPANISH_TIMES = [(re.compile(rf"\b{spanish}\b"), english) for spanish, english in (
+    (r"(?:en|por) la (?:mañana|manana)", "in the morning"), (r"(?:en|por) la tarde", "in the afternoon"),
+    (r"(?:en|por) la noche", "in the evening"), (r"(?:la )?pr[oó]xima semana|la semana que viene", "next week"),
+    (r"(?:el )?lunes", "monday"), (r"(?:el )?martes", "tuesday"), (r"(?:el )?mi[eé]rcoles", "wednesday"),
+    (r"(?:el )?jueves", "thursday"), (r"(?:el )?viernes", "friday"), (r"(?:el )?s[aá]bado", "saturday"),
+    (r"(?:el )?domingo", "sunday"), (r"pasado (?:mañana|manana)", "the day after tomorrow"),
+    (r"(?:mañana|manana)", "tomorrow"), (r"hoy", "today"), (r"como a las", "around"), (r"a las", "at"),
+    (r"despu[eé]s del? (?:trabajo|jale)", "after work"), (r"despu[eé]s de(?: las)?", "after"),
+    (r"antes de(?: las)?", "before"))]
+_SPANISH_CUE = re.compile(r"\b(?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|ma[nñ]ana|tarde|noche|"
+                          r"semana|hoy|a las|despu[eé]s|antes de)\b")
+
+
+def spanish_times(text: str) -> str:
+    """`text` with the Spanish words for days and times put in English (see _SPANISH_TIMES)."""
+    if not _SPANISH_CUE.search(text):
+        return text
+    for pattern, english in _SPANISH_TIMES:
+        text = pattern.sub(english, text)
+    return text
+
+
 def with_preferred_part(head: str, rest: str) -> str:
     """`rest` (a time proposed after a cue: "how about tuesday") with the part of the day `head` said suits them
     ("afternoons are better"), when `rest` names no time of day of its own."""
@@ -742,6 +798,9 @@ def with_preferred_part(head: str, rest: str) -> str:
     return rest
 
 
+_SAME_TIME = re.compile(r"\b(?:same time|same hour|that time)\b")
+
+
 def _offered_instead(s: str, today: dt.date) -> str:
     """`s` with what comes before the last cue blanked out, when both sides name a day (or the head a part of the
     day and the tail a day and a time); else `s`."""
@@ -751,6 +810,9 @@ def _offered_instead(s: str, today: dt.date) -> str:
             continue
         names_day = _find_days(tail, today) is not None or _RELATIVE.search(tail)
         if names_day and (_find_days(head, today) is not None or _RELATIVE.search(head)):
+            if _SAME_TIME.search(tail) and (days := _find_days(head, today)) is not None:
+                # "thursday-ish after lunch? actually friday's better, same time": the day goes, the time stays
+                return s[:days.span[0]] + " " * (days.span[1] - days.span[0]) + s[days.span[1]:]
             return tail
         if names_day and _PART.search(head) and _Times(tail).found:
             return tail  # "i'm on the hill every afternoon, so a week from today, morning": the time after the cue
@@ -763,6 +825,8 @@ _MILITARY = re.compile(r"\b(?:oh|zero|0) ?0?([1-9])00\b|\b(1\d|2[0-3])00(?= hour
 
 
 def _half_past(m: re.Match) -> str:
+    if m.group(4):  # "half two": half past two
+        return f"{int(m.group(6))}:30".ljust(len(m.group(0)))
     hour, minutes = int(m.group(3)), 30 if m.group(1) == "half" else 15
     if m.group(2) in ("to", "till", "of"):
         hour, minutes = (hour - 1) or 12, 60 - minutes
@@ -814,6 +878,9 @@ _RULED_OUT = re.compile(
     rf"(?:on )?{_DAY}\b"
     rf"|\b{_DAY} (?:doesn't|does not|won't|will not|isn't|is not|wouldn't|don't|do not)(?: really)? work\b"
     rf"|\b{_DAY}(?: is|'s| are)? (?:no good|bad|out|not good|booked|full|a no|not great|tough|tricky|impossible)\b"
+    # "tomorrow i'm slammed", "on a 48 starting tomorrow": busy that day
+    rf"|\b{_DAY} (?:i'm|im|i am|we're|we are) (?:\w+ )?(?:busy|slammed|swamped|booked|working|tied up|out of town)\b"
+    rf"|\b(?:busy|working|slammed|on shift|on call|on a \d+)(?: \w+){{0,2}} (?:starting|from|beginning) {_DAY}\b"
     rf"|\b(?:can't|cannot|can not|won't be able to) (?:do |make it |meet |talk )?(?:on )?{_DAY}\b"
     # a day they have something else on ("wednesday's my dentist appointment", "I have class on thursday")
     rf"|\b{_DAY}(?: is|'s| that's| thats| that is| is when| i have| we have| i got| i've got)"

@@ -904,3 +904,20 @@ def test_a_yes_that_names_the_time_read_back_books_it(talk, lead):
     talk.say("could we do friday at two")
     booked = talk.say("yes friday at two works")
     assert talk.hangup and "Friday" in booked and Appointment.objects.filter(lead=lead).count() == 1
+
+
+def test_a_time_named_before_we_offer_one_is_the_first_proposed(talk, lead):
+    talk.say("yeah sure I have a minute")
+    talk.say("we're looking to buy")
+    talk.say("somewhere around Oak Park")
+    talk.say("in about three months")
+    talk.say("four fifty")
+    talk.say("yes we're pre-approved")
+    talk.say("we're relocating for work")
+    # the time comes with the last answer, before any meeting was offered
+    proposal = talk.say("no agent, and if dana could do friday morning i'm in")
+    assert "Friday" in proposal and "AM" in proposal and " or " not in proposal, proposal
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    local = appointment.starts_at.astimezone(CHICAGO)
+    assert local.weekday() == 4 and local.hour < 12 and talk.hangup

@@ -1647,3 +1647,48 @@ def test_where_they_rent_or_own_is_no_location_unless_they_sell_it(text, facts):
 def test_a_crowded_home_is_upsizing():
     assert _read(understand("four of us in a one bedroom apartment", now=NOW, expecting="motivation")) == {
         "motivation": "upsizing"}
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    ("ha ii soo wicin mar dambe", "permission", "opt_out", {}),  # Somali
+    ("no call dis phone no moa", "none", "opt_out", {}),  # Pidgin
+    ("our realtor from way back is long retired", "has_agent", "inform", {"has_agent": False}),
+    ("we had a lady in ohio but nobody out here", "has_agent", "inform", {"has_agent": False}),
+    ("shoots", "confirm", "affirm", {}),
+    ("si claro", "confirm", "affirm", {}),  # a Spanish yes to our English question
+    ("military orders", "motivation", "inform", {"motivation": "relocating"}),
+])
+def test_fresh20_and_fresh21s_classes_in_other_words(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    assert _read(understood) == facts
+
+
+@pytest.mark.parametrize(("text", "start", "day_start"), [
+    ("el viernes a las 10 works for me", "2026-11-27T10:00", None),  # Spanish day and hour in an English line
+    ("friday at 2 or no monday at 2", "2026-11-30T14:00", None),  # taken back with "or no"
+    ("saturday but not this one the next one", "2026-12-05T00:00", None),
+    ("thursday end of day", "2026-11-26T16:00", "16:00"),
+    ("monday-ish after lunch? actually tuesday's better same time", "2026-12-01T13:00", "13:00"),
+    ("the week after thanksgiving wednesday", "2026-12-02T00:00", None),
+    ("tomorrow i'm swamped monday after 10", "2026-11-30T10:00", "10:00"),
+    ("tuesday after next first thing like nine", "2026-12-08T09:00", None),
+    ("friday half two", "2026-11-27T14:30", None),
+    ("it has to be a monday or a friday friday the 4th around ten", "2026-12-04T10:00", None),
+])
+def test_fresh20_and_fresh21s_times_in_other_words(text, start, day_start):
+    when = understand(text, now=NOW, expecting="slot_choice").when
+    assert when is not None and when.start.isoformat(timespec="minutes").startswith(start), when
+    assert (when.day_start.isoformat(timespec="minutes") if when.day_start else None) == day_start
+
+
+def test_someone_answering_for_the_lead_is_no_wrong_number():
+    assert understand("this is my dad's cell he's right here i can help", now=NOW,
+                      expecting="permission").intent != "wrong_number"
+    assert understand("this is my dad's cell", now=NOW, expecting="permission").intent == "wrong_number"
+
+
+def test_a_time_to_meet_said_at_another_question_is_kept_for_the_offer():
+    understood = understand("nope and if she could do friday morning we're in", now=NOW, expecting="has_agent")
+    assert understood.intent == "deny" and understood.when is None
+    assert understood.time_offered is not None and understood.time_offered.start.date().isoformat() == "2026-11-27"

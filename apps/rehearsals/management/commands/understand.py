@@ -1,7 +1,7 @@
 """`manage.py understand [--expecting WHAT] [--now ISO] TEXT|-`: what the agent reads from one lead sentence.
 
-Prints one JSON object a line, {"intent", "objection", "facts", "when"?}, read exactly as a live call reads
-it (rules, and the LLM when one is configured and the rules found nothing). With `-` it reads one sentence a
+Prints one JSON object a line, {"intent", "objection", "facts", "when"?, "time_offered"?}, read exactly as a live
+call reads it (rules, and the LLM when one is configured and the rules found nothing). With `-` it reads one sentence a
 line from standard input. Staff use it to see why a call went as it did.
 """
 from __future__ import annotations
