@@ -74,7 +74,8 @@ _REWRITES = {
     "whod": "who'd", "youve": "you've", "youd": "you'd", "theyre": "they're", "theyve": "they've", "weve": "we've",
     "shes": "she's", "hes": "he's", "werent": "weren't", "aint": "ain't", "shouldnt": "shouldn't",
     "wouldve": "would've",
-    "dis": "this", "dat": "that", "moa": "more",  # Pidgin and dialect: "no call dis number no moa"
+    # Pidgin and dialect: "no call dis number no moa", "two hunnid"
+    "dis": "this", "dat": "that", "moa": "more", "hunnid": "hundred", "hunned": "hundred",
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
     "yah": "yeah", "ya": "yeah", "mmhm": "yes", "mhmm": "yes", "uhhuh": "yes",
     "realtors": "realtor", "e-mail": "email", "txt": "text", "maam": "ma'am", "pre-approved": "preapproved",
@@ -768,6 +769,7 @@ _OBJECTIONS = [
     ("has_agent", _rx(
         r"\b(?:already )?(?:got|have) (?:somebody|someone|a guy|a fella|a lady|a friend) (?:helping|working with) "
         r"(?:me|us)\b",
+        r"\balready (?:got|have) (?:an?|our|my) (?:own )?(?:agent|realtor|real estate agent|broker)\b",
         r"\b(?:sells|selling|sell) (?:houses|homes|real estate)\b.*\b(?:using|going with|working with) "
         r"(?:her|him|them)\b",
         r"\bsigned (?:with|on with|up with) (?:someone|somebody|a guy|a lady|a woman|a man|an? (?:agent|realtor|"
@@ -1207,7 +1209,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:got|have|took|accepted|landed|starting) (?:a |an |the )?(?:new )?(?:job|position|offer)\b"
                    r"(?=.*\b(?:so (?:we|i) (?:got to|have to|need to|must|gotta) move|(?:up|down|out|over) there)\b)|"
                    r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|stationed|"
-                   r"^(?:pcs |military |new )?orders$|\bpcs(?:ing)?\b|"
+                   r"^(?:pcs |military |new )?orders$|\bpcs(?:ing)?\b|(?:moving|move|going|coming) back home\b|"
                    r"got (?:a |an )?(?:job|offer) (?:in|out)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|"
                    r"till|until|til))|job (?:in|out of state)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|till|"
                    r"until|til)))\b"),
@@ -1234,13 +1236,15 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                  r"need (?:a )?(?:bigger|more room|more space)\b|(?:two|three|both|all the) kids (?:in|share|sharing) "
                  r"(?:one|a) (?:room|bedroom)|"
                  # "three kids in a two bedroom", "five of us in a one bedroom apartment"
+                 r"need (?:a |an )?(?:third|fourth|fifth|extra|another|4th|3rd|5th) (?:bedroom|room|bathroom)|"
                  r"(?:kids|of us|people|us) (?:in|crammed in|squeezed in|stuck in) (?:a|an|our|this) (?:tiny |small "
                  r"|little )?(?:one|two|1|2|three|3) (?:bedroom|bed|br)|crammed|cramped|on top of each other|"
                  r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up(?! (?:to|north|there|here|closer|near))|"
                  r"anything bigger|"
                  r"too small)\b"),
     ("investment", r"\b(?:invest\w*|(?<!looking for a )(?<!need a )(?<!want a )(?<!find a )(?<!into a )(?<!in a )"
-                   r"rentals?(?! not)(?: (?:property|properties|income|units?))?|flip\w*|airbnb|"
+                   r"rentals?(?! not| lease| agreement| contract| car| application)(?: (?:property|properties|income|"
+                   r"units?))?|flip\w*|airbnb|"
                    r"income propert\w*|cash flow|cap rate|portfolio|(?:more|few|couple|two|three|four|five|six|\d+) "
                    r"(?:more )?doors|multi ?family|duplex\w*|"
                    r"1031|ten thirty one|"
@@ -1492,7 +1496,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if when is not None and (habit := _HABIT.search(c)) and when.words and when.words in habit.group(0) \
             and not _AVAILABLE.search(c):
         when = None  # "my cousin goes fishing every morning": what someone does, not a time offered to meet
-    if when is not None and _THEIR_APPOINTMENT.search(c) and not _AVAILABLE.search(c):
+    if when is not None and _THEIR_APPOINTMENT.search(c) and not _AVAILABLE.search(_THEIR_APPOINTMENT.sub(" ", c)):
         when = None  # "meeting with the bank thursday": a time taken by someone else, not one offered to us
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     if u.intent not in ("inform", "affirm", "deny", "unclear"):
@@ -1816,8 +1820,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         return "greeting", "", False
     denied, affirmed = _DENY.search(c), _AFFIRM.search(c)
     if affirmed and denied:
-        if _GO_AHEAD.search(c):  # "no, i'm not busy, go ahead": the leave given at the end is the answer
-            return "affirm", "", False
+        if _GO_AHEAD.search(c) or _NO_YEAH.match(c):  # "no, i'm not busy, go ahead", "yeah no yeah that's fine":
+            return "affirm", "", False  # the answer given at the end stands
         return ("deny" if denied.start() >= affirmed.start() or denied.start() == 0 else "affirm"), "", False
     if affirmed:
         return "affirm", "", False
@@ -1851,6 +1855,7 @@ _SOMEONE_ELSE_CALLS = re.compile(r"\b(?:lender|lender's|bank|bank's|loan officer
 
 _PRICES_WILL_FALL = re.compile(r"\b(?:going to|gonna|about to|will|bound to|has to|have to|got to) (?:crash|drop|fall|"
                                r"come down|correct|pop|tank)\b|\bbubble\b")
+_NO_YEAH = re.compile(r"^yeah no yeah\b")
 _YES_NO_FACTS = ("timeline", "has_agent", "preapproved")
 _HEDGED_YES_NO = re.compile(r"^(?:ok|okay|alright|all right|well|so)\b|"
                             r"\b(?:i think|i guess|maybe|probably|prolly|not sure|i believe)\b")
@@ -1968,8 +1973,8 @@ def _positive(pattern: re.Pattern, c: str) -> re.Match | None:
 _WAS_THE_PLAN = re.compile(r"\b(?:were|was|had been) (?:gonna|going to|planning to|planning on|thinking about|"
                            r"thinking of|about to|supposed to)(?: \w+)? $")
 _GAVE_UP = re.compile(r"\b(?:but|until|till|then|anymore|any more|no longer|fell through|changed|not now|instead)\b")
-_NOT_THEIR_PLAN = re.compile(r"\b(?:landlord|landlord's|owner|owners|nobody|nobody's|no one|everybody|everybody's|"
-                             r"everyone|people|folks|anybody|anyone|"
+_NOT_THEIR_PLAN = re.compile(r"\b(?:landlord|landlord's|landlords|owner|owners|nobody|nobody's|no one|everybody|"
+                             r"everybody's|everyone|people|folks|anybody|anyone|"
                              r"neighbor|neighbors|neighbour|they|they're|he|he's|she|she's|builder|seller|sellers)"
                              r"(?: is| are| was| were)?(?: \w+)? $|"
                              # "my sister's the one looking to buy", "we're not in a spot to buy"
@@ -2175,13 +2180,16 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         return None
     rank = max(f[0] for f in found)
     best = [f for f in found if f[0] == rank]
-    if len(best) > 1 and _CORRECTION_CUE.search(turn.clean):
-        return Fact("location", best[-1][2], best[-1][3])  # "Boise, or actually Meridian"
+    if len(best) > 1 and _CORRECTION_CUE.search(_APOLOGY_FIRST.sub("", turn.clean)):
+        return Fact("location", best[-1][2], best[-1][3])  # "Boise, or actually Meridian" ("oh sorry, X or Y": both)
     first = best[0]
     if len(best) > 1 and tokens[first[4]:best[1][1]] == ["or"]:
         # "Cedar Park or Leander": both
         return Fact("location", f"{first[2]} or {best[1][2]}", f"{first[3]} or {best[1][3]}")
     return Fact("location", first[2], first[3])
+
+
+_APOLOGY_FIRST = re.compile(r"^(?:(?:oh|um|uh|yeah) )*sorry\b")  # sorry for the answer before, not a correction
 
 
 def _everyday_town(tokens: list[str]) -> Fact | None:
@@ -2429,7 +2437,8 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"grandkids|grandchildren|grandbabies|sister|brother|job|work|yard|needs|first floor|one level|"
                      r"single level|nursing home|assisted living|caregiver|take care of|"
                      r"garage|pool|space|room|quiet|safer|cheaper|bigger|"
-                     r"smaller|neighbors?|landlord|lease|rent|health|weather|closer|single story|stairs|view|water|"
+                     r"smaller|neighbors?|landlords?|lease|rent|out from under|health|weather|closer|single story|"
+                     r"stairs|view|water|"
                      r"mountains|beach|city|country|town|knees?|hips?|my back|surgery|doctor|medical|mobility|"
                      r"wheelchair|(?:can't|cannot|can not) (?:do|handle|manage|keep up with|take care of|maintain)|"
                      r"the drive|driving (?:an hour|two hours|forever)|killing (?:me|us)|"
@@ -2604,8 +2613,8 @@ _TL_DURATION = re.compile(r"(?:(?:about|like|around|almost|over|nearly|for) )*(?
 _A_MONTH = re.compile(rf"\b(?:{'|'.join(_MONTH_NUMBERS)})\b")
 _A_SEASON = re.compile(rf"\b(?:{'|'.join(SEASON_STARTS)})\b")
 # A life event the time is said with, when nobody asked when they move
-_TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|laid off|retir\w*|expecting(?! to)|expectin(?! to)|married|"
-                       r"wedding|starts?|starting|graduat\w*|surgery|probate)\b"
+_TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|laid off|deployed|deployment|retir\w*|expecting(?! to)|"
+                       r"expectin(?! to)|married|wedding|starts?|starting|graduat\w*|surgery|probate)\b"
                        r"(?: (?!so\b|then\b|but\b|and\b)\w+){0,3} $")
 # the move tied to the event: "whenever my husband retires, which is june of next year"
 _TL_TIED = re.compile(r"\b(?:whenever|once|as soon as|after|when)(?: [\w']+){0,3}? (?:retir\w*|graduat\w*|"

@@ -326,6 +326,9 @@ def _is_explicit(span: NumberSpan, tokens: list[str]) -> bool:
     return span.dollar or span.scaled or nxt in _MONEY_AFTER
 
 
+_AGE_BEFORE = {"i'm", "im", "he's", "she's", "aged", "age", "turning", "turned"}
+
+
 def _never_money(span: NumberSpan, tokens: list[str], spans_at: dict[int, NumberSpan]) -> bool:
     nxt = tokens[span.end] if span.end < len(tokens) else ""
     digits = span.digits.replace(",", "").lstrip("$")
@@ -339,6 +342,9 @@ def _never_money(span: NumberSpan, tokens: list[str], spans_at: dict[int, Number
         return True
     if span.start and tokens[span.start - 1] in ("oh", "o") and span.value < 10:
         return True  # "in oh nine": a year, or digits of a ZIP or phone read out
+    if not (span.dollar or span.scaled) and span.start and tokens[span.start - 1] in _AGE_BEFORE \
+            and span.value < 120 and nxt != "k":
+        return True  # "two hunnid for a condo, i'm 23": an age
     if digits.isdigit() and not span.dollar and "," not in span.digits:
         if len(digits) >= 7:  # a phone number
             return True

@@ -1692,3 +1692,27 @@ def test_a_time_to_meet_said_at_another_question_is_kept_for_the_offer():
     understood = understand("nope and if she could do friday morning we're in", now=NOW, expecting="has_agent")
     assert understood.intent == "deny" and understood.when is None
     assert understood.time_offered is not None and understood.time_offered.start.date().isoformat() == "2026-11-27"
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    ("like three hunnid im 31", "budget", "inform", {"budget": 300000}),  # "hunnid"; an age is no price
+    ("he's deployed until march so ask me then", "preapproved", "inform", {}),  # a deployment's end is no move
+    ("we need a third bedroom for the baby", "motivation", "inform", {"motivation": "growing family",
+                                                                      "bedrooms": 3}),
+    ("moving back home to be near my folks", "motivation", "inform", {"motivation": "relocating"}),
+    ("our rental agreement is up in may", "timeline", "inform", {"timeline": 6}),  # a tenant's lease, no investor's
+    ("yeah no yeah sounds good", "confirm", "affirm", {}),
+    ("we already have a realtor thanks", "has_agent", "objection", {"has_agent": True}),
+    ("the landlords are selling the place out from under us", "motivation", "inform",
+     {"motivation": "the landlords are selling the place out from under us"}),
+    ("oh sorry mesa or gilbert somewhere around there", "location", "inform", {"location": "Mesa or Gilbert"}),
+])
+def test_fresh21s_later_classes_in_other_words(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    assert _read(understood) == facts
+
+
+def test_the_lenders_appointment_is_no_time_to_meet_us():
+    understood = understand("we meet with the lender thursday so not sure yet", now=NOW, expecting="budget")
+    assert understood.intent != "schedule" and understood.when is None and understood.time_offered is None
