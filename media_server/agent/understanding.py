@@ -1213,7 +1213,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"got (?:a |an )?(?:job|offer) (?:in|out)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|"
                    r"till|until|til))|job (?:in|out of state)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|till|"
                    r"until|til)))\b"),
-    ("growing family", r"\b(?:custody of|raising (?:our |my |his |her )?grand\w+|adoption|fostering|"
+    ("growing family", r"\b(?:custody of|raising (?:our |my |his |her )?grand\w+|grand(?:son|daughter|kids?|children|"
+                       r"babies) (?:we're|were|we are|i'm|i am) raising|adoption|fostering|"
                        r"(?:adopt|adopted|adopting|foster) (?:a |an |our |two |three )?(?:baby|child|children|kids?|"
                        r"son|daughter|sibling\w*)|baby|babies|(?:growing|bigger|expanding|starting a) family|"
                        r"family is growing|pregnant|"
@@ -1456,10 +1457,13 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     other = _other_language(c)
     if other and expecting and _SPANISH_YES.match(c):
         return Understanding(intent="affirm", language=language)  # "si gracias" to our English question: a yes
-    if other:
+    facts = _facts(turn, expecting, now)
+    if other and not (expecting in _FACT_QUESTIONS and expecting != "location"
+                      and any(f.name == expecting for f in facts)):  # ("casa" is a town in Arkansas)
         return Understanding(intent="other_language", language=other)
+    # ("buy una casa para mi familia" to "buy, sell or both?": the answer, in the English they have been speaking)
     u = Understanding(language=language)
-    u.facts = _facts(turn, expecting, now)
+    u.facts = facts
     final = turn  # the words that stand: after the last "no wait", "scratch that", "make it" (what they take back)
     if (back := list(_TAKES_BACK.finditer(c))) and len(c) - back[-1].end() > 2:
         final = _Turn(c[back[-1].end():])
@@ -1719,9 +1723,16 @@ def _other_language(c: str) -> str:
 
 
 def _mostly_english(c: str) -> bool:
+    """As many English function words as Spanish words, and two or more: "we need our own place primera casa"."""
     words = c.split()
     english = sum(w in _FUNCTION_WORDS for w in words)
-    return english >= 3 and 3 * english >= len(words)
+    return english >= 2 and english >= sum(w in _SPANISH_WORDS for w in words)
+
+
+_SPANISH_WORDS = frozenset("el la los las de del para por mi mis una un que con en es y casa primera quiero queremos "
+                           "quien habla hablo hablas hola bueno gracias estamos buscando necesito necesitamos señor "
+                           "señora sí si ustedes llamar mande español espanol inglés ingles porque pero también "
+                           "tambien ahorita mañana manana".split())
 
 
 # English words no English sentence of five words goes without (a line in another language written in Latin

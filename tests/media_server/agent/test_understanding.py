@@ -1716,3 +1716,18 @@ def test_fresh21s_later_classes_in_other_words(text, expecting, intent, facts):
 def test_the_lenders_appointment_is_no_time_to_meet_us():
     understood = understand("we meet with the lender thursday so not sure yet", now=NOW, expecting="budget")
     assert understood.intent != "schedule" and understood.when is None and understood.time_offered is None
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    # the answer asked for, in the English they have been speaking, with Spanish words around it
+    ("sell la casa de mi mama", "intent", "inform", {"intent": "sell"}),
+    ("we want our first place primera casa", "motivation", "inform", {"motivation": "first home"}),
+    ("quiero vender mi casa", "intent", "other_language", {}),  # all Spanish: a Spanish speaker calls back
+    ("estamos buscando casa en el paso", "location", "other_language", {}),
+    ("buying for us and the grandkids we're raising", "intent", "inform", {"intent": "buy",
+                                                                            "motivation": "growing family"}),
+])
+def test_a_spanish_word_in_an_english_answer_keeps_the_answer(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    assert _read(understood) == facts
