@@ -643,7 +643,7 @@ class AgentGraph:
         if kept and expecting not in ("slot_choice", "confirm", "another_time") \
                 and dt.datetime.fromisoformat(kept["end"]) > _now(state):
             # "no agent, and if dana could do friday morning i'm in", said before we offered: their time first
-            return self._propose({**state, "time_offered": None}, replies, kept)
+            return {**self._propose(state, replies, kept), "time_offered": None}
         return self._offer(state, replies, None)
 
     def transfer(self, state: CallState) -> dict | Command:

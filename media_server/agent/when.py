@@ -33,6 +33,11 @@ Conventions:
 - A range that has begun is clamped to start at `now` (to the minute), so "today" / "this week" never
   start in the past.
 - No time named ("later", "call me back later", "in a bit") → None.
+- Said other ways: military hours ("oh nine hundred", "1100" after a day), "half two" (2:30), "end of day" (after
+  16:00), "after work" (17:00), "after supper" (19:00); "a week from thursday", "monday after next", "saturday, not
+  this one, the next one", "the last day of the month", a day beside a holiday ("the day after st patrick's day")
+  and a holiday's week ("the week after easter"). Spanish days and hours in an English line are read in English
+  (`spanish_times`).
 """
 from __future__ import annotations
 
