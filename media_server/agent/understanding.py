@@ -61,6 +61,7 @@ def _rx(*patterns: str) -> re.Pattern:
 
 # --- normalisation ---------------------------------------------------------------------------------------
 
+# Every pattern below reads the word on the right ("prolly" and "y'all" are spelled once, here).
 _REWRITES = {
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "y'all": "you all", "yall": "you all",
     "kinda": "kind of", "sorta": "sort of", "probly": "probably", "prolly": "probably", "lemme": "let me",
@@ -157,7 +158,7 @@ _LEADS_TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty
                "grand", "k"}
 _TIME_UNITS = {"months", "month", "weeks", "week", "years", "year", "days"}
 _ROOM_UNITS = {"bed", "beds", "bedroom", "bedrooms", "bath", "baths", "bathroom", "bathrooms", "br"}
-_THEN_A_NUMBER = {"like", "in", "about", "bout", "maybe", "probably", "prolly", "say", "around", "or"}
+_THEN_A_NUMBER = {"like", "in", "about", "bout", "maybe", "probably", "say", "around", "or"}
 _KEEPS_TO = {"up", "close", "closer", "from", "down", "go", "goes", "went", "going", "come", "comes", "came", "get",
              "got", "back", "talk", "talked", "speak", "listen", "next", "due", "used", "want", "wanna", "need",
              "have", "had", "has", "able", "ready", "trying", "how", "what", "where", "nearer", "anywhere", "moving",
@@ -313,7 +314,7 @@ _OPT_OUT = _rx(
     r"^(?:please )?(?:stop|quit)(?: it| that| now| please| this)*$",
     r"\b(?:stop|enough) with (?:the|these|your) calls\b",
     r"\b(?:don't|do not) (?:want|wish|like) to be (?:contacted|called|bothered|solicited)\b",
-    r"\b(?:don't|do not) want (?:you|y'all|yall|you all|you guys|you people|anyone|anybody|people|your company) "
+    r"\b(?:don't|do not) want (?:you|you all|you guys|you people|anyone|anybody|people|your company) "
     r"(?:calling|to call|contacting|to contact|bothering|to bother)\b" + _NOT_A_TIME_LIMIT,
     r"\bhow (?:do|can) (?:i|we) (?:get|be) (?:off|removed from|taken off) (?:this|your|the) (?:list|calls)\b",
     r"\bwhy (?:do|does|are|do you|are you) (?:you |y'all |you guys |you people )?(?:keep|still|always) (?:calling|"
@@ -1033,7 +1034,7 @@ _ASKS_BACK = _rx(
     # zoom", "not yet, do i need to be", "do you guys help people rent"
     r"\bis (?:that|this) (?:something|somethin|ok|okay|alright|possible|normal|a problem|an issue|a thing|doable|"
     r"crazy)\b(?: [\w']+){0,4}$",
-    r"\bdo (?:you guys|y'all|yall|you all|you) (?:\w+ ){0,2}?(?:do|help|handle|work with|have|cover|offer|deal with)\b",
+    r"\bdo (?:you guys|you all|you) (?:\w+ ){0,2}?(?:do|help|handle|work with|have|cover|offer|deal with)\b",
     r"\bdoes (?:she|he|dana|the agent|my \w+(?: in law)?) (?:\w+ ){0,2}?(?:do|count|work|speak|handle|have|offer|"
     r"charge|cover)\b",
     r"\bdo (?:i|we) (?:need|have) to\b(?: [\w']+){0,3}$|\bdo (?:i|we) need (?:one|it|that|to be)\b",
@@ -1061,8 +1062,8 @@ _AFFIRM = _rx(
     r"(?:minutes?|mins?|secs?|seconds?)\b",
 )
 _DENY = _rx(
-    _LEAD + r"(?:probably|prolly) not\b(?! sure)",
-    _LEAD + r"(?:(?:probably|prolly|maybe|honestly|i guess|i'd say) )?"
+    _LEAD + r"probably not\b(?! sure)",
+    _LEAD + r"(?:(?:probably|maybe|honestly|i guess|i'd say) )?"
     r"(?:no(?! problem| worries| doubt)|nope|nah|naw|not really|not at all|negative|no way|not yet|"
     r"i don't think so|not that i know of|never|no sir|no ma'am|not quite|wrong|incorrect|neither|none)\b",
     r"\b(?:that doesn't work|that does not work|doesn't work|won't work|that's not (?:right|correct|it|true)|"
@@ -1869,7 +1870,7 @@ _PRICES_WILL_FALL = re.compile(r"\b(?:going to|gonna|about to|will|bound to|has 
 _NO_YEAH = re.compile(r"^yeah no yeah\b")
 _YES_NO_FACTS = ("timeline", "has_agent", "preapproved")
 _HEDGED_YES_NO = re.compile(r"^(?:ok|okay|alright|all right|well|so)\b|"
-                            r"\b(?:i think|i guess|maybe|probably|prolly|not sure|i believe)\b")
+                            r"\b(?:i think|i guess|maybe|probably|not sure|i believe)\b")
 _YES_NO_VALUES = {"has_agent": (False, True), "preapproved": ("no", "yes")}  # (said no, said yes)
 
 
@@ -2490,7 +2491,7 @@ _YES_ANSWER = re.compile(_LEAD + r"(?:(?:technically|i mean|i guess|well|uh|um) 
                          r"(?:we|i)(?:'ve)? (?:actually |already |just |kind of |kinda )*(?:do have|have|got|'ve got) "
                          r"(?:one|someone|somebody|a guy|a lady)(?=$| (?:now|already|too|yes|yeah|actually|thanks|"
                          r"and|but|so|we|i|who|that|lined up|helping|for that)\b))")
-_NO_ANSWER = re.compile(_LEAD + r"(?:(?:probably|prolly) not$|no|nope|nah|naw|not yet|not really|"
+_NO_ANSWER = re.compile(_LEAD + r"(?:probably not$|no|nope|nah|naw|not yet|not really|"
                         r"not (?:right )?now(?: no)?$|we don't|i don't|"
                         r"we haven't|i haven't|nobody|"
                         r"we're not|i'm not|not at the moment|never)\b(?! sure| certain| positive)|"

@@ -41,9 +41,9 @@ def spoken_time(moment: dt.datetime) -> str:
     return moment.strftime("%-I:%M %p").replace(":00", "")
 
 
-def qualify_as_hot_buyer(talk: Conversation) -> str:
+def qualify_as_hot_buyer(talk: Conversation, no_agent: str = "no we don't have an agent") -> str:
     """A buyer who answers everything (the agent asks all seven questions before it offers a meeting): pre-approved,
-    moving in three months for a job, no agent."""
+    moving in three months for a job, no agent (said in `no_agent`)."""
     talk.say("yeah sure I have a minute")
     talk.say("we're looking to buy")
     talk.say("somewhere around Oak Park")
@@ -51,7 +51,7 @@ def qualify_as_hot_buyer(talk: Conversation) -> str:
     talk.say("four fifty")
     talk.say("yes we're pre-approved")
     talk.say("we're relocating for work")
-    return talk.say("no we don't have an agent")
+    return talk.say(no_agent)
 
 
 def test_it_greets_with_its_name_the_company_and_that_it_is_automated(lead):
@@ -907,15 +907,8 @@ def test_a_yes_that_names_the_time_read_back_books_it(talk, lead):
 
 
 def test_a_time_named_before_we_offer_one_is_the_first_proposed(talk, lead):
-    talk.say("yeah sure I have a minute")
-    talk.say("we're looking to buy")
-    talk.say("somewhere around Oak Park")
-    talk.say("in about three months")
-    talk.say("four fifty")
-    talk.say("yes we're pre-approved")
-    talk.say("we're relocating for work")
     # the time comes with the last answer, before any meeting was offered
-    proposal = talk.say("no agent, and if dana could do friday morning i'm in")
+    proposal = qualify_as_hot_buyer(talk, "no agent, and if dana could do friday morning i'm in")
     assert "Friday" in proposal and "AM" in proposal and " or " not in proposal, proposal
     talk.say("yes")
     appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)

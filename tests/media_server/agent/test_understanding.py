@@ -1299,9 +1299,22 @@ def test_months_are_counted_by_the_calendar_as_people_count_them():
     ("we honestly dont have one yet", "budget", "deny", {}),
 ])
 def test_fresh13s_classes_in_other_words(text, expecting, intent, facts):
+    _assert_reads(text, expecting, intent, facts)
+
+
+def _assert_reads(text: str, expecting: str, intent: str, facts: dict) -> None:
+    """`text`, said after `expecting`, reads as `intent` with exactly `facts` (in the corpus's form)."""
     understood = understand(text, now=NOW, expecting=expecting)
     assert understood.intent == intent
     assert _read(understood) == facts
+
+
+def _assert_reads_days(text: str, expecting: str, intent: str, days: tuple[str, str] | None) -> None:
+    """`text` reads as `intent` with a time from the first to the last of `days` (ISO dates), or no time at all."""
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent
+    when = understood.when
+    assert (when and (when.start.date().isoformat(), when.end.date().isoformat())) == days or (not days and not when)
 
 
 def _read(understood) -> dict:
@@ -1415,9 +1428,7 @@ def test_what_someone_does_every_morning_is_no_time_offered_to_meet():
      {"intent": "sell", "motivation": "property taxes doubled"}),
 ])
 def test_fresh14_and_fresh15s_classes_in_other_words(text, expecting, intent, facts):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert understood.intent == intent
-    assert _read(understood) == facts
+    _assert_reads(text, expecting, intent, facts)
 
 
 @pytest.mark.parametrize(("text", "expecting", "intent", "days"), [
@@ -1436,10 +1447,7 @@ def test_fresh14_and_fresh15s_classes_in_other_words(text, expecting, intent, fa
     ("we're not ready yet call me next month", "timeline", "objection", ("2026-12-01", "2026-12-31")),
 ])
 def test_times_in_fresh14_and_fresh15s_words(text, expecting, intent, days):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert understood.intent == intent
-    when = understood.when
-    assert (when and (when.start.date().isoformat(), when.end.date().isoformat())) == days or (not days and not when)
+    _assert_reads_days(text, expecting, intent, days)
 
 
 def test_thanksgiving_is_late_november_this_year_or_next():
@@ -1475,9 +1483,7 @@ def test_spanish_is_still_heard_beside_a_town_with_a_spanish_name():
     ("sorry the dog was barking what did you ask me", "budget", "repeat", {}),
 ])
 def test_session18_classes_in_other_words(text, expecting, intent, facts):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert understood.intent == intent
-    assert _read(understood) == facts
+    _assert_reads(text, expecting, intent, facts)
 
 
 @pytest.mark.parametrize(("text", "start"), [
@@ -1519,9 +1525,7 @@ def test_the_end_of_a_routine_is_the_days_limit(text, start):
     ("yeah what's up", "permission", "affirm", {}),
 ])
 def test_fresh18_and_fresh19s_classes_in_other_words(text, expecting, intent, facts):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert understood.intent == intent
-    assert _read(understood) == facts
+    _assert_reads(text, expecting, intent, facts)
 
 
 @pytest.mark.parametrize(("text", "expecting", "intent", "days"), [
@@ -1538,10 +1542,7 @@ def test_fresh18_and_fresh19s_classes_in_other_words(text, expecting, intent, fa
     ("paid on the first so the first of next month", "slot_choice", "schedule", ("2026-12-01", "2026-12-01")),
 ])
 def test_fresh18_and_fresh19s_times_in_other_words(text, expecting, intent, days):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert understood.intent == intent
-    when = understood.when
-    assert (when and (when.start.date().isoformat(), when.end.date().isoformat())) == days or (not days and not when)
+    _assert_reads_days(text, expecting, intent, days)
 
 
 def test_a_limit_on_when_to_call_is_no_opt_out_in_any_words():
@@ -1594,9 +1595,7 @@ def test_an_ordinal_that_is_no_option_picks_none(text):
     ("two fifty for a for bed", "budget", "inform", {"budget": 250000, "bedrooms": 4}),
 ])
 def test_fresh18_and_fresh19s_later_classes_in_other_words(text, expecting, intent, facts):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert understood.intent == intent
-    assert _read(understood) == facts
+    _assert_reads(text, expecting, intent, facts)
 
 
 @pytest.mark.parametrize(("text", "expecting", "start", "exact"), [
@@ -1623,9 +1622,7 @@ def test_days_beside_holidays_month_ends_and_loose_hours(text, expecting, start,
     ("maybe around christmas", "timeline", "inform", {"timeline": 1}),
 ])
 def test_session18s_last_classes_in_other_words(text, expecting, intent, facts):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert understood.intent == intent
-    assert _read(understood) == facts
+    _assert_reads(text, expecting, intent, facts)
 
 
 def test_a_day_said_again_at_the_read_back_is_the_day_meant():
@@ -1659,9 +1656,7 @@ def test_a_crowded_home_is_upsizing():
     ("military orders", "motivation", "inform", {"motivation": "relocating"}),
 ])
 def test_fresh20_and_fresh21s_classes_in_other_words(text, expecting, intent, facts):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert understood.intent == intent
-    assert _read(understood) == facts
+    _assert_reads(text, expecting, intent, facts)
 
 
 @pytest.mark.parametrize(("text", "start", "day_start"), [
@@ -1708,9 +1703,7 @@ def test_a_time_to_meet_said_at_another_question_is_kept_for_the_offer():
     ("oh sorry mesa or gilbert somewhere around there", "location", "inform", {"location": "Mesa or Gilbert"}),
 ])
 def test_fresh21s_later_classes_in_other_words(text, expecting, intent, facts):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert understood.intent == intent
-    assert _read(understood) == facts
+    _assert_reads(text, expecting, intent, facts)
 
 
 def test_the_lenders_appointment_is_no_time_to_meet_us():
@@ -1728,6 +1721,4 @@ def test_the_lenders_appointment_is_no_time_to_meet_us():
                                                                             "motivation": "growing family"}),
 ])
 def test_a_spanish_word_in_an_english_answer_keeps_the_answer(text, expecting, intent, facts):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert understood.intent == intent
-    assert _read(understood) == facts
+    _assert_reads(text, expecting, intent, facts)
