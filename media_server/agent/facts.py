@@ -69,6 +69,7 @@ class When:
     words: str = ""
     day_start: dt.time | None = None  # a daily limit within the range ("next week after 5" → 17:00)
     day_end: dt.time | None = None
+    around: dt.date | None = None  # the day a distance names inside a wider range ("in two weeks": 14 days on)
 
 
 @dataclass

@@ -514,6 +514,14 @@ class AgentGraph:
                 when = window  # no sharper time came back: the window they gave
             one_day = when is not None and dt.datetime.fromisoformat(when["end"]) \
                 - dt.datetime.fromisoformat(when["start"]) < dt.timedelta(days=1)
+            if when and _vague(when) and not one_day and when.get("around") and not window and not asking_again:
+                # "call me back in a couple weeks": that day, two weeks on (a distance names a day, not a week to
+                # choose in), and at this hour like "try me friday"
+                day = dt.date.fromisoformat(when["around"])
+                zone = dt.datetime.fromisoformat(when["start"]).tzinfo
+                when = {**when, "start": dt.datetime.combine(day, dt.time(0, 0), zone).isoformat(),
+                        "end": dt.datetime.combine(day, dt.time(23, 59), zone).isoformat()}
+                one_day = True
             if when and _vague(when) and one_day and not window and not asking_again:
                 # "can you try me friday": then, at the hour they answered today (they could talk at this hour)
                 when = {**when, "day_start": _now(state).time().replace(second=0, microsecond=0).isoformat()}

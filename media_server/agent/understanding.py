@@ -1551,7 +1551,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         u.time_offered = when  # "no agent, and if dana could do friday morning i'm in": for when we offer a time
     if attach_when and when is not None:
         u.when = when
-        u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and f.words in when.words)]
+        said = DigitText(tokenize(when.words)).s
+        u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and (
+            f.words in when.words or DigitText(tokenize(f.words)).s in said))]  # "call me in two weeks"
     u.calls_us = u.objection == "busy" and u.when is None and bool(_CALLS_US.search(c))
     u.busy_too = u.objection == "send_email" and bool(_BUSY.search(c) or _CANT_TALK_HERE.search(c))
     u.by_text = u.by_text or (u.objection == "send_email" and bool(_TEXT_ME.search(c)))

@@ -22,7 +22,8 @@ Conventions:
   "monday the 4th" is the next 4th that is a Monday.
 - "in N minutes/hours" is an exact moment (seconds dropped). "in N days" is that day; "in N weeks" the
   calendar week (Mon–Sun) holding today + N weeks; "in N months" the calendar month N months on: the
-  range is the unit the lead named.
+  range is the unit the lead named, and `around` the day the distance lands on (a call back "in a couple weeks"
+  is booked then, not asked about).
 - A time with no day is today if still to come, else tomorrow. A part of the day with no day is today if
   it has not begun yet, else tomorrow ("in the morning" said at 10:30 is tomorrow morning).
 - Daily limits: "after 5" / "not before noon" / "busy until 5" set day_start, "before 5" / "not after 8"
@@ -594,7 +595,7 @@ def _relative(s: str, now: dt.datetime) -> tuple[When, tuple[int, int]] | None:
         amount = 2 if "couple" in amount_word else float(amount_word)
     if m.group(3):
         amount += 0.5
-    today = now.date()
+    today, around = now.date(), None
     if unit in ("minute", "min", "hour", "hr"):
         minutes = amount * (60 if unit in ("hour", "hr") else 1)
         moment = (now + dt.timedelta(minutes=minutes)).replace(second=0, microsecond=0)
@@ -603,12 +604,14 @@ def _relative(s: str, now: dt.datetime) -> tuple[When, tuple[int, int]] | None:
         first = last = today + dt.timedelta(days=round(amount))
     elif unit == "week" and m.group(4):  # "two weeks from today": that day
         first = last = today + dt.timedelta(days=round(7 * amount))
-    elif unit == "week":  # "in two weeks": that week
-        first = _monday(today + dt.timedelta(days=round(7 * amount)))
+    elif unit == "week":  # "in two weeks": that week, around the same weekday
+        around = today + dt.timedelta(days=round(7 * amount))
+        first = _monday(around)
         last = first + dt.timedelta(days=6)
     else:
         first, last = _month_range(today.year, today.month + round(amount))
-    return When(_at(now, first, _MIDNIGHT), _at(now, last, _DAY_END), False), m.span()
+        around = first.replace(day=min(today.day, last.day))  # "in a month": the same day of the month
+    return When(_at(now, first, _MIDNIGHT), _at(now, last, _DAY_END), False, around=around), m.span()
 
 
 def _at(now: dt.datetime, day: dt.date, time: dt.time) -> dt.datetime:
@@ -748,6 +751,7 @@ def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
     if relative and relative[0].exact:
         return _with_words(relative[0], t, [relative[1]])
     days = _find_days(s, now.date())
+    around = relative[0].around if relative else None
     if days is None and relative:  # "two weeks from today around 11": the days, at the time said with them
         days = _Days(relative[0].start.date(), relative[0].end.date(), relative[1])
     times = _Times(s)
@@ -757,7 +761,10 @@ def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
         return _fallback(text, now)
     if days is None and times.every_day and times.exact is None:  # "mornings are better": any of the next two weeks
         days = _Days(now.date(), now.date() + dt.timedelta(days=EVERY_DAY_SPAN - 1), (0, 0))
-    return _with_words(_resolve(days, times, now), t, ([days.span] if days else []) + times.spans)
+    resolved = _resolve(days, times, now)
+    if around and resolved.start.date() <= around <= resolved.end.date() and resolved.start != resolved.end:
+        resolved.around = around
+    return _with_words(resolved, t, ([days.span] if days else []) + times.spans)
 
 
 # A day said, then another put forward in its place: "i work nights wednesday and thursday so later in the week like

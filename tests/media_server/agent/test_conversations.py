@@ -159,6 +159,20 @@ def test_a_call_back_on_a_day_named_is_booked_then_at_the_hour_they_answered(tal
     assert (local.strftime("%A"), local.hour, local.minute) == ("Friday", 10, 30)  # NOW is 10:30 in Chicago
 
 
+@pytest.mark.parametrize(("said", "day"), [
+    ("ugh not a great time can you call me back in a couple weeks", dt.date(2026, 12, 9)),
+    ("i'm driving, call me in two weeks", dt.date(2026, 12, 9)),
+    ("we're not ready, try me again in a month or so", dt.date(2026, 12, 25)),
+])
+def test_a_call_back_a_distance_away_is_booked_on_the_day_it_lands_without_another_question(talk, lead, said, day):
+    reply = talk.say(said)
+    assert talk.hangup and "?" not in reply
+    lead.refresh_from_db()
+    local = lead.callback_at.astimezone(CHICAGO)
+    assert (local.date(), local.hour, local.minute) == (day, 10, 30)  # at the hour they answered
+    assert "timeline" not in (talk.call.facts or {})  # when to call is not when they move
+
+
 def test_a_lead_leaving_on_a_trip_is_asked_when_they_are_back_not_called_the_day_they_leave(talk, lead):
     reply = talk.say("i'm leaving on a trip tomorrow, can you call me when i'm back")
     assert not talk.hangup and "tomorrow" not in reply.lower()

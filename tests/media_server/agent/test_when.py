@@ -347,3 +347,20 @@ def test_a_weekday_ruled_out_on_that_weekday_is_today_too():
 def test_not_too_early_is_no_limit_against_the_time_after_it():
     when = parse_when("monday the 30th not too early after ten", NOW)
     assert when is not None and when.start == at(11, 30, 10) and when.day_end is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("in two weeks", dt.date(2026, 12, 9)),
+    ("in a couple of weeks", dt.date(2026, 12, 9)),
+    ("give me like three weeks", dt.date(2026, 12, 16)),
+    ("try me again in a month", dt.date(2026, 12, 25)),
+    ("in a couple months", dt.date(2027, 1, 25)),
+])
+def test_a_distance_names_the_day_it_lands_on_inside_its_range(text, day):
+    when = parse_when(text, NOW)
+    assert when.start.date() <= day <= when.end.date() and when.around == day
+
+
+@pytest.mark.parametrize("text", ["next week", "sometime in december", "in 5 days", "the week after next"])
+def test_a_named_period_has_no_day_of_its_own(text):
+    assert parse_when(text, NOW).around is None
