@@ -29,7 +29,7 @@ from langgraph.types import Command, Overwrite
 
 from apps.campaigns.scoring import score_lead
 from media_server.agent.domain import CallDomain
-from media_server.agent.replies import Persona, Replies
+from media_server.agent.replies import LANGUAGE_NAMES, Persona, Replies
 from media_server.agent.when import EVERY_DAY_SPAN, names_a_day
 
 SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "transfer", "opt_out", "closing",
@@ -478,8 +478,14 @@ class AgentGraph:
         resume = state.get("agent") if state.get("agent") not in ("objection", None) else "qualification"
         if objection == "other_language":
             self.actions.stop_calling(state, invalid=False)
-            return {**update, **_end([replies.say("other_language")], "language_callback",
-                                     "the lead speaks another language")}
+            language = (u.get("language") or "").lower().split("-")[0]
+            if language == "es":
+                said = replies.say("other_language")
+            elif name := LANGUAGE_NAMES.get(language):  # not promised in Spanish to someone who spoke Ukrainian
+                said = replies.say("other_language_named", language=name)
+            else:
+                said = replies.say("other_language_unknown")
+            return {**update, **_end([said], "language_callback", f"the lead speaks another language ({language})")}
         if u.get("hostile"):  # no arguing: an apology, no more calls from us, goodbye
             self.actions.stop_calling(state)
             return {**update, **_end([replies.say("hostile")], "not_interested", "the lead was hostile")}

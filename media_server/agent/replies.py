@@ -9,6 +9,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+# The languages a lead may be heard in (Whisper's codes and the rules' own), by the name a call-back promises
+LANGUAGE_NAMES = {"zh": "Chinese", "vi": "Vietnamese", "ko": "Korean", "ru": "Russian", "pt": "Portuguese",
+                  "fr": "French", "ar": "Arabic", "hi": "Hindi", "tl": "Tagalog", "ht": "Haitian Creole",
+                  "pl": "Polish", "uk": "Ukrainian", "de": "German", "it": "Italian", "ja": "Japanese",
+                  "so": "Somali", "hmn": "Hmong", "fa": "Persian", "ur": "Urdu", "bn": "Bengali", "pa": "Punjabi"}
+
 TEMPLATES: dict[str, tuple[str, ...]] = {
     # --- conversation
     "greeting": (
@@ -153,6 +159,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "other_language": (
         "I'll have a Spanish-speaking member of our team call you back. Gracias, adiós.",
+    ),
+    "other_language_named": (
+        "I'll ask our team to call you back with someone who speaks {language}, if we can. Goodbye.",
+    ),
+    "other_language_unknown": (
+        "I'm sorry, I only speak English. I'll ask our team to call you back with someone who speaks your language. "
+        "Goodbye.",
     ),
     # --- scheduling
     "offer_slots": (

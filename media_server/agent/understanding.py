@@ -41,6 +41,7 @@ from .when import (
     BUSY_THEN,
     DAILY,
     SEASON_STARTS,
+    names_a_day,
     names_a_period,
     ruled_out_days,
     spanish_times,
@@ -303,7 +304,11 @@ _OPT_OUT = _rx(
     r"(?: (?:of )?(?:it|there|that|please|now|thanks))?$",
     # ("you might lose me up here on the ridge": the signal, not a request)
     r"\b(?<!might )(?<!may )(?<!could )(?<!gonna )(?<!will )(?<!you'll )(?<!probably )"
-    r"(?:remove|delete|erase|lose) (?:me|us|my (?:phone )?(?:number|name|info|information)|this (?:phone )?number)\b",
+    r"(?:remove|delete|erase|lose|scratch|strike|toss|trash|ditch) (?:me|us|my (?:phone )?(?:number|name|info|"
+    r"information)|this (?:phone )?number)\b",
+    # "wicked sick of you people callin me": fed up with the calls themselves
+    r"\b(?:sick|tired|sick and tired|fed up|done) (?:of|with) (?:you|y'all|you all|you guys|you people|your company|"
+    r"these|all these|all your|your)(?: people| guys| folks)? (?:calling|calls|phone calls|robocalls)\b",
     r"\bdo not call (?:list|registry)\b", r"\b(?:unsubscribe|opt (?:me )?out|opting out)\b",
     r"\bleave (?:me|us) alone\b", r"\bno more (?:calls|calling)\b", r"\bharass\w*\b",
     r"\b(?:don't|do not|never) want (?:any more|anymore|more|any|your|these) (?:calls|phone calls)\b",
@@ -349,7 +354,8 @@ _OPT_OUT = _rx(
     rf"\b(?:don't|do not|never|not|no) (?:you |you all |you guys |you people )?(?:ever )?"
     rf"(?:call|contact|ring|text|phone|dial)(?:ing)? {_WHOM}"
     rf"(?: \w+){{0,2}}? (?:again|anymore|any more|ever again|neither|no more)\b",
-    r"\bno (?:me|nos|le|les) (?:llame|llamen|llames|vuelva|vuelvan|vuelvas|moleste|molesten|marque|marquen)\b",
+    r"\bno (?:me|nos|le|les) (?:llame|llamen|llames|vuelva|vuelvan|vuelvas|moleste|molesten|marque|marquen)\b"
+    r"(?! (?:antes|después|despues|hasta|en la|por la|a las|temprano|tarde)\b)",  # "antes de las nueve": a limit
     r"\b(?:quíteme|quiteme|sáqueme|saqueme|bórreme|borreme|elimine|eliminen|quiten|saquen|borren) "
     r"(?:mi|me|de|nuestro)\b",
     r"\b(?:don't|do not|never|no longer|won't|wouldn't) (?:want|need|like)(?: (?:any|more|of|these|those|your|the|"
@@ -371,6 +377,9 @@ _OPT_OUT = _rx(
     rf"(?:\w+ ){{0,2}}?{_LISTS}\b",
     r"\b(?:so|just|now|please) stop(?: it| now| already| please| calling)*$",
     r"\bno (?:más|mas) llamadas\b",
+    # "no llame mas a este numero", "no vuelvan a llamar": not again, or not this number (a limit names an hour)
+    r"\bno (?:me |nos |le |les )?(?:llame|llamen|llames|marque|marquen|vuelva a llamar|vuelvan a llamar)\b"
+    r"(?=.*\b(?:más|mas|nunca|número|numero|otra vez|jamás|jamas)\b)",
     # "bórrame de esa lista", "quítenme de la lista": any verb that takes them off a list
     r"\b[a-záéíóúñ]+(?:me|nos) de (?:la|las|su|sus|esa|esas|esta|estas|tu|tus) (?:lista|listas|base de datos|"
     r"sistema)\b",
@@ -698,7 +707,7 @@ _LATER = (r"(?:back|later|again|another time|some other time|tomorrow|tonight|ne
 _ON_ANOTHER_LINE = (r"\b(?:call|ring|try|reach) (?:me |us )?(?:(?:on|at) )?(?:my|our) "
                     r"(?:cell|mobile|other|personal|home)\b")
 # someone or something else calling them: "a place that don't call me at 2 am about the toilet"
-_NOT_US = r"(?<!that don't )(?<!that doesn't )(?<!that won't )(?<!which )(?<!who )"
+_NOT_US = r"(?<!that don't )(?<!that doesn't )(?<!that won't )(?<!which )(?<!who )(?<!video )(?<!zoom )"
 _CALLBACK = _rx(
     rf"{_NOT_US}\b(?:call|ring|try|reach|hit|text) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
     r"\bcall back\b", rf"{_NOT_US}\bcall me\b",
@@ -958,7 +967,8 @@ _SCHEDULE = _rx(
 )
 # A time said with words about meeting is about the meeting, whatever we asked ("when we meet, does Monday work").
 _PROPOSES = r"(?:can|could|should|shall) (?:we|you|i) (?:do|say|go with|make it|book)\b"  # "can we do tuesday at ten"
-_PROPOSES_MEETING = re.compile(rf"\b{_PROPOSES}|\b(?:i'm|we're|i am|we are) (?:free|available)\b")
+_PROPOSES_MEETING = re.compile(rf"\b{_PROPOSES}|\b(?:i'm|we're|i am|we are) (?:free|available)\b|"
+                               r"\b(?:video|zoom|facetime|teams|virtual) (?:call|chat|meeting)\b")  # a meeting held so
 _MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free|we're free|i am free|available|"
                            r"(?:i'm|we're|he's|she's|they're|i am|we are|he is|she is) off(?! to| for| work)|"
                            r"(?:has|have|needs? to|wants? to) (?:to )?be there|"
@@ -1709,7 +1719,7 @@ def _other_language(c: str) -> str:
         return "es"
     letters = [ch for ch in c if ch.isalpha()]
     if letters and (sum(not ch.isascii() for ch in letters) > len(letters) / 3
-                    or any(ord(ch) > 0x024F for ch in letters)):
+                    or any(ord(ch) > 0x024F for ch in letters)) and not _english_around_a_word(c):
         return "und"  # written in another script, or mostly in accented letters: not English
     if _CHINESE_PINYIN.search(c):
         return "zh"
@@ -1723,6 +1733,18 @@ def _other_language(c: str) -> str:
     if m:
         return _LANGUAGE_CODES.get(m.group(1) or m.group(2) or "", "und")
     return "und" if _not_english(c) else ""
+
+
+_SHORT_ANSWERS = frozenset("sure yup alright thanks thank please nope right great fine good perfect".split())
+
+
+def _english_around_a_word(c: str) -> bool:
+    """English with a word or two in another script, no more of them than of English words ("yes дякую", "так
+    yes", "ok 谢谢"): the lead answers in English and thanks in their own."""
+    words = c.split()
+    other = sum(any(ord(ch) > 0x024F for ch in w) for w in words)
+    english = sum(w.strip(",.!?") in _FUNCTION_WORDS or w.strip(",.!?") in _SHORT_ANSWERS for w in words)
+    return 0 < other <= 2 and english >= other and english + other == len(words)
 
 
 def _mostly_english(c: str) -> bool:
@@ -2866,6 +2888,9 @@ def _slot_choice(c: str, expecting: str) -> Fact | None:
     if first and first.group(0) in ("either", "whichever", "anyone", "any of them") and _REFUSED_BEFORE.search(
             c[:first.start()]):
         first = None  # "i can't do either": a refusal of both, not a pick
+    if first and first.group(0) in ("either", "whichever", "doesn't matter", "don't matter", "anyone", "any of them",
+                                    "any is fine") and names_a_day(c):
+        first = None  # "the 14th or 15th whichever": either of the days they name, not of ours
     if second and (not first or second.start() < first.start()):
         return Fact(SLOT_CHOICE, 2, second.group(0))
     if first:

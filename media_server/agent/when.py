@@ -34,11 +34,12 @@ Conventions:
 - A range that has begun is clamped to start at `now` (to the minute), so "today" / "this week" never
   start in the past.
 - No time named ("later", "call me back later", "in a bit") → None.
-- Said other ways: military hours ("oh nine hundred", "1100" after a day), "half two" (2:30), "end of day" (after
+- Said other ways: military hours ("oh nine hundred", "1100" after a day, "after 1700"), "half two" (2:30), "end of day" (after
   16:00), "after work" (17:00), "after supper" (19:00); "a week from thursday", "monday after next", "saturday, not
   this one, the next one", "the last day of the month", a day beside a holiday ("the day after st patrick's day")
-  and a holiday's week ("the week after easter"). Spanish days and hours in an English line are read in English
-  (`spanish_times`).
+  and a holiday's week ("the week after easter"), a weekday beside a holiday or a date ("the friday before memorial
+  day", "the monday after the 4th"), either of two days ("the 14th or 15th", "thursday or friday": from the one to
+  the other, a week at most). Spanish days and hours in an English line are read in English (`spanish_times`).
 """
 from __future__ import annotations
 
@@ -325,6 +326,27 @@ def _in_a_month(kind: str, m: re.Match, today: dt.date) -> _Days | None:
 _THE_NTH = re.compile(r"\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+of\b)")
 
 
+def _weekday_beside(s: str, m: re.Match, today: dt.date) -> _Days | None:
+    """The weekday `m` names, the nearest one before or after the day said next ("the friday before easter", "the
+    monday after the 4th", "the saturday after june 12th"), the next such still to come; None when no single day
+    is said there ("friday after work")."""
+    weekday, after = _WEEKDAYS[m.group(1)], m.group(2) in ("after", "following")
+    if holiday := _HOLIDAY_AT.match(s, m.end()):
+        name = _HOLIDAY_SPELLINGS.get(holiday.group(1), holiday.group(1))
+        anchors, end = [_holiday(name, year) for year in (today.year, today.year + 1)], holiday.end()
+    else:
+        anchor = _find_days(" " * m.end() + s[m.end():], today)
+        if anchor is None or anchor.first != anchor.last or anchor.span[0] > _ANCHOR_AT.match(s, m.end()).end():
+            return None
+        anchors, end = [anchor.first], anchor.span[1]
+    for anchor in anchors:
+        day = anchor + dt.timedelta(days=(weekday - anchor.weekday()) % 7 or 7) if after \
+            else anchor - dt.timedelta(days=(anchor.weekday() - weekday) % 7 or 7)
+        if day >= today:
+            return _Days(day, day, (m.start(), end))
+    return None
+
+
 def _next_weekday_on(today: dt.date, weekday: int, number: int) -> dt.date | None:
     """The next day-of-month `number` (within a year) that falls on `weekday`."""
     for ahead in range(13):
@@ -352,6 +374,9 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
     if (later := _WD_AFTER_NEXT.search(s)) is not None:  # "monday after next": that day of the week after next
         day = _monday(today) + dt.timedelta(days=14 + _WEEKDAYS[later.group(1)])
         return _Days(day, day, later.span())
+    for m in _WD_BESIDE.finditer(s):
+        if (days := _weekday_beside(s, m, today)) is not None:
+            return days
     if (week := _WEEK_BY_HOLIDAY.search(s)) is not None:  # "the week after easter, thursday after lunch"
         name = _HOLIDAY_SPELLINGS.get(week.group(2), week.group(2))
         for year in (today.year - 1, today.year, today.year + 1):
@@ -494,10 +519,16 @@ _AFTER_DAY = re.compile(r"\b(?:after|past|once|when|following) (?:the )?(holiday
 # the week of a holiday, or the one before or after it ("the week after easter")
 _WEEK_BY_HOLIDAY = re.compile(r"\bthe week (after|before|of) (?:the )?(christmas|thanksgiving|easter|labor day|"
                               r"memorial day|(?:4th|fourth) of july|new years?|halloween)\b")
+_HOLIDAY_NAMES = (r"(christmas|thanksgiving|easter|(?:4th|fourth) of july|labor day|memorial day|new years?|halloween|"
+                  r"(?:st|saint) patrick'?s day|valentine'?s day|mother'?s day|father'?s day)")
 # one day beside a holiday: "the day after st patrick's day", "the day before thanksgiving"
-_DAY_BESIDE = re.compile(r"\bthe day (before|after) (?:the )?(christmas|thanksgiving|easter|(?:4th|fourth) of july|"
-                         r"labor day|memorial day|new years?|halloween|(?:st|saint) patrick'?s day|valentine'?s day|"
-                         r"mother'?s day|father'?s day)\b")
+_DAY_BESIDE = re.compile(rf"\bthe day (before|after) (?:the )?{_HOLIDAY_NAMES}\b")
+# a weekday counted from a day named after it: "the friday before memorial day", "the monday after the 4th"
+_WD_BESIDE = re.compile(rf"\b{_WD} (?:right |just )?(before|after|following|prior to)\b")
+_HOLIDAY_AT = re.compile(rf" (?:the )?{_HOLIDAY_NAMES}\b")
+_ANCHOR_AT = re.compile(r" (?:the |on )?")
+_OR_DAY = re.compile(r",? or (?:maybe |else |even )?")
+_BARE_NTH = re.compile(r"\d{1,2}(?:st|nd|rd|th)\b")
 _HOLIDAY_SPELLINGS = {"saint patricks day": "st patrick's day", "saint patrick's day": "st patrick's day",
                       "st patricks day": "st patrick's day", "valentines day": "valentine's day",
                       "mothers day": "mother's day", "fathers day": "father's day", "new year": "new years"}
@@ -751,6 +782,17 @@ def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
     if relative and relative[0].exact:
         return _with_words(relative[0], t, [relative[1]])
     days = _find_days(s, now.date())
+    if days is not None and days.first == days.last and (alt := _OR_DAY.match(s, days.span[1])):
+        # "the 14th or the 15th", "thursday or friday": from the one to the other (a week at most), so the free
+        # one of them is found
+        tail = s[alt.end():]
+        blank = alt.end() - (4 if _BARE_NTH.match(tail) else 0)  # "the 14th or 15th": the 15th
+        other = _find_days(" " * blank + ("the " if blank < alt.end() else "") + tail, now.date())
+        if other is not None and other.first == other.last and other.span[0] <= alt.end() + 4:
+            weekday = other.first < days.first and re.match(rf"(?:the |on |this )?{_WD}\b", tail)
+            later = other.first + dt.timedelta(days=7) if weekday else other.first
+            if days.first < later <= days.first + dt.timedelta(days=6):  # ("next week, thursday or friday")
+                days = _Days(days.first, later, (days.span[0], other.span[1]))
     around = relative[0].around if relative else None
     if days is None and relative:  # "two weeks from today around 11": the days, at the time said with them
         days = _Days(relative[0].start.date(), relative[0].end.date(), relative[1])
@@ -833,7 +875,8 @@ def _offered_instead(s: str, today: dt.date) -> str:
 
 # the hour as the military says it: "oh nine hundred", "0900", "fourteen hundred hours" (same length kept)
 _MILITARY = re.compile(r"\b(?:oh|zero|0) ?0?([1-9])00\b|\b(1\d|2[0-3])00(?= hours\b)|"
-                       r"(?:(?<=at )|(?<=day )|(?<=month )|(?<=week ))(0[7-9]|1\d)00\b")  # "... of the month, 1100"
+                       r"(?:(?<=at )|(?<=day )|(?<=month )|(?<=week )|(?<=after )|(?<=before )|(?<=by )|(?<=til )|"
+                       r"(?<=till )|(?<=until )|(?<=around )|(?<=past ))(0[7-9]|1\d|2[0-2])00\b")  # "after 1700"
 
 
 def _half_past(m: re.Match) -> str:

@@ -366,6 +366,26 @@ def test_garbled_words_in_a_language_whisper_is_sure_of_still_get_the_spanish_ca
     assert talk.call.disposition == "language_callback"
 
 
+@pytest.mark.parametrize(("said", "language", "promised"), [
+    ("eu não falo inglês", "pt", "Portuguese"),  # Whisper heard Portuguese
+    ("nie mówię po angielsku", "pl", "Polish"),
+    ("я не говорю по-английски", "en", "your language"),  # another script, language not named: none promised
+])
+def test_a_lead_in_another_language_is_not_promised_a_spanish_speaker(talk, said, language, promised):
+    reply = talk.say(said, language=language)
+    assert talk.hangup and promised in reply and "Spanish" not in reply and "Gracias" not in reply
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "language_callback"
+
+
+def test_an_english_yes_with_a_thank_you_in_another_script_books(talk):
+    qualify_as_hot_buyer(talk)
+    talk.say("tomorrow at 2")
+    reply = talk.say("yes дякую")
+    talk.call.refresh_from_db()
+    assert talk.hangup and talk.call.disposition == "appointment" and "Spanish" not in reply
+
+
 def test_an_unusable_english_turn_is_asked_again(talk):
     reply = talk.say("mmhm rrr", usable=False)
     state = talk.agent.state(talk.call.pk)

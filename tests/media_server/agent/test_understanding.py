@@ -1360,7 +1360,7 @@ def test_fresh13s_later_classes_in_other_words(text, expecting, intent, facts):
 @pytest.mark.parametrize(("text", "first", "last"), [
     ("sometime the back half of next week", "2026-03-19", "2026-03-22"),  # Thursday to Sunday
     ("early next week works", "2026-03-16", "2026-03-18"),
-    ("monday or tuesday next week", "2026-03-16", "2026-03-16"),  # a weekday beside "next week" is next week's
+    ("monday or tuesday next week", "2026-03-16", "2026-03-17"),  # beside "next week": next week's, either day
     ("next week is no good what about friday", "2026-03-13", "2026-03-13"),  # this Friday: next week was ruled out
     ("im away next week how about thursday", "2026-03-12", "2026-03-12"),
     ("thursday not next week", "2026-03-12", "2026-03-12"),
@@ -1722,3 +1722,48 @@ def test_the_lenders_appointment_is_no_time_to_meet_us():
 ])
 def test_a_spanish_word_in_an_english_answer_keeps_the_answer(text, expecting, intent, facts):
     _assert_reads(text, expecting, intent, facts)
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent"), [
+    # opt-outs in the words fresh22/fresh23 brought, said otherwise
+    ("no vuelvan a llamar a mi numero", "permission", "opt_out"),
+    ("no me llamen mas por favor", "permission", "opt_out"),
+    ("strike my number", "budget", "opt_out"),
+    ("honestly im fed up with you guys calling", "timeline", "opt_out"),
+    # English with a thank-you in the lead's own script is English; a line in that script is not
+    ("sure спасибо", "confirm", "affirm"),
+    ("ok 谢谢", "confirm", "affirm"),
+    ("я не понимаю", "permission", "other_language"),
+])
+def test_fresh22_and_23s_opt_outs_and_scripts_in_other_words(text, expecting, intent):
+    assert understand(text, now=NOW, expecting=expecting).intent == intent
+
+
+@pytest.mark.parametrize(("text", "expecting"), [
+    ("no me llamen antes de las diez", "callback_time"),  # a limit on the hour, as in English
+    ("im tired of the calls from my bank about the loan", "motivation"),  # not our calls
+])
+def test_a_limit_or_someone_elses_calls_is_no_opt_out(text, expecting):
+    assert understand(text, now=NOW, expecting=expecting).intent != "opt_out"
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "days"), [
+    # a weekday counted from a holiday or a date (NOW is Wednesday 25 November 2026; Christmas is a Friday)
+    ("could we do the tuesday before christmas", "slot_choice", "schedule", ("2026-12-22", "2026-12-22")),
+    ("the wednesday after new years", "slot_choice", "schedule", ("2027-01-06", "2027-01-06")),
+    ("maybe the friday after the 10th", "slot_choice", "schedule", ("2026-12-11", "2026-12-11")),
+    ("the monday following thanksgiving", "slot_choice", "schedule", ("2026-11-30", "2026-11-30")),
+    # either of two days: from the one to the other, so the free one is found
+    ("december 1st or 2nd", "slot_choice", "schedule", ("2026-12-01", "2026-12-02")),
+    ("tuesday or wednesday next week", "slot_choice", "schedule", ("2026-12-01", "2026-12-02")),
+    ("the 3rd or 4th whichever works", "slot_choice", "schedule", ("2026-12-03", "2026-12-04")),
+    ("could she do a zoom call monday at 2", "has_agent", "schedule", ("2026-11-30", "2026-11-30")),
+])
+def test_fresh22_and_23s_days_in_other_words(text, expecting, intent, days):
+    _assert_reads_days(text, expecting, intent, days)
+    assert SLOT_CHOICE not in _read(understand(text, now=NOW, expecting=expecting))  # no offered time picked
+
+
+def test_a_military_hour_after_a_limit_word_is_the_hour():
+    when = understand("gotta go, try me thursday after 1800", now=NOW, expecting="").when
+    assert when.start.date() == dt.date(2026, 11, 26) and when.day_start == dt.time(18, 0)
