@@ -73,7 +73,9 @@ _REWRITES = {
     "hasnt": "hasn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "thats": "that's", "whats": "what's",
     "thatll": "that'll", "thatd": "that'd", "babys": "baby's",
     "whos": "who's", "wheres": "where's", "hows": "how's", "theres": "there's", "youre": "you're", "ive": "i've",
-    "whod": "who'd", "youve": "you've", "youd": "you'd", "theyre": "they're", "theyve": "they've", "weve": "we've",
+    "whod": "who'd", "whered": "where'd", "howd": "how'd", "whatd": "what'd",
+    "yinz": "you all", "youse": "you all", "yous": "you", "youve": "you've", "youd": "you'd", "theyre": "they're",
+    "theyve": "they've", "weve": "we've",
     "shes": "she's", "hes": "he's", "werent": "weren't", "aint": "ain't", "shouldnt": "shouldn't",
     "wouldve": "would've",
     # Pidgin and dialect: "no call dis number no moa", "two hunnid"
@@ -121,7 +123,8 @@ _G_DROPPED = {word[:-1]: word for word in (
     "spamming", "hounding", "harassing", "dialing", "splitting", "pcsing", "deploying", "transferring",
     "phoning", "considering", "leaning", "aiming", "shooting",
     "watching", "babysitting", "feeding", "changing", "bringing", "dropping", "landing", "boarding", "flying",
-    "teaching", "studying", "showering", "painting", "fishing", "golfing", "cleaning",
+    "teaching", "studying", "showering", "painting", "fishing", "golfing", "cleaning", "kicking", "browsing",
+    "scrolling", "poking",
     "everything", "morning", "evening")}
 
 
@@ -593,6 +596,14 @@ _IS_ROBOT = _rx(
     r"(?:things?|calls?|voices?)\b",
     r"\bis this (?:an? )?(?:ai|bot|robot)\b", r"\banother (?:robo ?call|robot|bot|automated call|computer call)\b",
     r"\bchat ?bots?\b",
+    # "one of them ai bots or a real lady", "is there an actual human on this line", "i don't talk to machines"
+    r"\bone of (?:those|them|these) (?:ai )?(?:bots?|robots?|ai|machines?|computers?)\b",
+    r"\bor (?:a |an )?(?:real|actual|live) (?:person|human|lady|guy|man|woman|one|people|voice)\b",
+    r"\b(?:is there|there's|is this|is that) (?:an? |even an? )?(?:actual|real|live) (?:human|person|voice)\b",
+    r"^(?!.*\binterested\b).*\b(?:don't|do not|won't|will not|never) (?:talk|speak) (?:to|with) (?:a |an )?"
+    r"(?:machines?|robots?|computers?|bots?|ai|recordings?)\b",  # (not interested, and why: not interested)
+    r"\b(?:is this|is that|are you|is it) (?:a |an |some )(?:damn |darn |freaking |stupid |fake |real |actual )"
+    r"(?:robot|bot|machine|computer|recording|ai)\b",
 )
 # Asking to be put through to a person now (a live transfer), not asking what we are: "can I talk to a real person",
 # "put me through to someone", "is there a human I can speak with", "get me an agent". "Am I talking to a person?"
@@ -623,7 +634,10 @@ _WHO_IS_THIS = _rx(
     r"^(?:hi |hello |hey |yes |yeah )*is this (?:the )?[\w']+(?: [\w']+)? (?:team|realty|real estate|group|office|"
     r"company|realtors?)$",
     r"\bwho (?:did you say|do you work for|do you represent|are you with|is calling|'s calling)\b",
-    r"\bwhere (?:are|r) you calling from\b", r"\bwhat company\b", r"\bwhich company\b",
+    r"\bwhere (?:are|r) you calling from\b", r"\b(?:what|which) company\b(?! (?:sold|gave|got|passed))",
+    # "which team did you say you're with", "smith team what is that, is that the roofing company"
+    r"\bwhich (?:team|office|agency|realty|group|outfit|brokerage)\b",
+    r"\bis (?:this|that|it|you all|you) (?:the |a |some )?\w+ (?:company|outfit|people|guys)\b(?! (?:that|who|which))",
     r"\bwhat(?:'s| is) (?:your name|the name of your company|your company)\b",
     r"\bwhat(?:'s| is| was) (?:this|it|that|the call) (?:about|regarding|for)\b",
     r"\bwhat are you calling (?:about|for)\b", r"\bwhy are you calling\b", r"\bwhat do you want\b",
@@ -654,6 +668,7 @@ _HOW_GOT_NUMBER = _rx(
     r"\bhow(?: did| do|'d) (?:you|you all|you guys|you people|y'all)(?: even| ever)? (?:find|track|get to) "
     r"(?:me|us)\b",
     r"\bwhat (?:website|site|form|ad|app|page) (?:did (?:i|we)|was (?:that|it|this))\b",
+    r"\b(?:what|which) (?:website|site|company|app|list|ad) (?:gave|sold|got) (?:you|y'all|you all) (?:my|this|our)\b",
     r"\b(?:never|didn't|did not) (?:gave|give) (?:anybody|anyone|you|y'all|you all) (?:this|my|our) "
     r"(?:number|cell|info)\b",
     r"\bhow (?:do|did|come) you (?:still )?(?:have|got) (?:my|this|our) (?:number|info|cell)\b",
@@ -762,6 +777,7 @@ _OBJECTIONS = [
         r"(?:buy|sell|mov|list)\w*",
         r"\b(?:don't|do not) (?:want|plan|need|intend) to (?:buy|sell|move)\b",
         r"\b(?:don't|do not) need (?:anything|nothing|a thing|any of (?:this|that|it)|your (?:help|services?))\b",
+        r"\b(?:don't|do not|ain't) (?:want|need) (?:nothing|anything) (?:from|off|outta|out of) (?:you|you all|your)\b",
         r"\b(?:just|recently) refinanced\b", r"\b(?:not|ain't|aren't|isn't) going anywhere\b",
         r"\b(?:i'm|i am|we're|we are|i'll|we'll|i will|we will) (?:going to |just going to |gonna )?pass\b",
         r"\b(?:no longer|not) (?:looking|searching|interested)(?: any ?more)?\b",
@@ -782,8 +798,8 @@ _OBJECTIONS = [
         r"\balready (?:got|have) (?:an?|our|my) (?:own )?(?:agent|realtor|real estate agent|broker)\b",
         r"\b(?:sells|selling|sell) (?:houses|homes|real estate)\b.*\b(?:using|going with|working with) "
         r"(?:her|him|them)\b",
-        r"\bsigned (?:with|on with|up with) (?:someone|somebody|a guy|a lady|a woman|a man|an? (?:agent|realtor|"
-        r"broker))\b",
+        r"\bsigned (?:with|on with|up with) (?:someone|somebody|a guy|a lady|a woman|a man|an? (?:\w+ )?(?:agent|"
+        r"realtor|broker))\b",
         r"\b(?:i|we)(?:'ve| have|'ve got| got| already have| already got| do have| already| do) (?:already )?"
         r"(?:got |have )?(?:an?|my|our) (?:own )?(?:agent|realtor|real estate agent|broker|guy|person)\b",
         r"\b(?:i|we)(?: (?:actually|really|already|also|just|currently))+ (?:have|got|do have|'ve got) (?:an?|my|our) "
@@ -797,8 +813,9 @@ _OBJECTIONS = [
         r"|practicing )?(?:realtor|agent|real estate agent|broker)\b",
         r"\b(?:we're|i'm|we are|i am|they're|she's|he's|neighbor's|neighbour's) (?:already |also |actually )*(?:with|"
         r"using|listed with|signed with) " + _BROKERAGES,
-        r"\b(?:guy|lady|woman|man|gal|agent|someone|somebody|person|friend|realtor|folks) (?:from|at|with) "
-        + _BROKERAGES + r"(?= (?:already|is|was|has|sent|showed|helping|found))",
+        r"\b(?:guy|lady|woman|man|gal|agent|someone|somebody|person|friend|realtor|folks|buddy|pal|cousin|brother|"
+        r"sister|uncle|aunt|neighbor|neighbour) (?:from|at|with) "
+        + _BROKERAGES + r"(?= (?:already|is|was|has|sent|showed|helping|found|showing))",
         r"\b(?:representing|represent) (?:myself|ourselves)\b",
         r"\b(?:got|have|has|'ve got) it listed with\b(?! (?:nobody|no one))",  # ("had it listed": an old listing)
         r"\b(?:talking|speaking|interviewing|meeting|working) (?:to|with) (?:another|other|a couple|a few|some other|"
@@ -838,6 +855,8 @@ _OBJECTIONS = [
         r"something|stuff|text|link|it over|brochure)\b",
         r"\b(?:shoot|drop) me an? (?:email|text|line)\b", r"\bby email\b", r"\bto my email\b", r"\bmy email\b",
         r"\bput (?:it|that|something|everything) in writing\b", r"\b(?:over|via|through|by) (?:e ?mail|text)\b",
+        r"\bput (?:it|that|this|everything|something|all (?:of )?(?:it|that|this)|it all) in (?:an? )?(?:email|text|"
+        r"message|letter)\b",
         r"\b(?:don't|do not) (?:really )?do (?:phone calls|the phone|calls)\b",
     )),
     ("busy", _rx(
@@ -857,6 +876,9 @@ _OBJECTIONS = [
         r"putting the kids|picking up|dropping off|getting the kids|in traffic|on the road|on the highway|"
         r"(?:trying to|tryna|try to) sleep|sleeping|asleep|on a rig|offshore|on shift|on my shift)\b",
         r"\b(?:can't|cannot|can not) (?:right )?now\b",
+        r"\b(?:got|have|'ve got|i've got) (?:like |literally |really )?(?:no|zero) time\b"
+        r"(?! ?(?:frame|line|table|limit|to (?:waste|lose)))",
+        r"\b(?:i'm|i am|we're) on (?:my|a|our) (?:\w+ )?break\b",
         r"\b(?:don't|do not|ain't got|haven't got) (?:have )?(?:a|the|one) (?:minute|second|sec|moment)\b",
         r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b(?! to (?:sell|buy|list|move))",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
@@ -1209,13 +1231,20 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:i'm|im|i am|she's|he's|my \w+ is|we're) starting (?:a (?:new )?(?:job|position|residency) )?at "
                    r"(?!(?:around|about|like|maybe|under|over|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b)"
                    r"(?:the )?[a-z]+(?: in \w+)?$|"
-                   r"(?:for|with) (?:my |a |the |his |her |our |their )?(?:\w+'s )?(?:new )?(?:job|position|"
+                   r"(?:for|with) (?:my |a |the |his |her |our |their )?(?:\w+'?s )?(?:new )?(?:job|position|"
                    r"promotion|residency)|(?:for|with) (?:(?:my|his|her|our|their|\w+'s) )?new work|"
                    r"(?:for|with) (?:my|his|her|our|their|\w+'s) work|"
                    r"moving (?:down |up |over |out |back )?from (?!(?:the|a|an|our|my|this|that|renting|an apartment|"
                    r"apartments?|condos?|here|there)\b)\w+|"
                    r"(?:moving|move|relocate|relocating) (?:[\w']+ ){0,4}?for (?:work|a job|my job|his job|her job)|"
                    r"military|pcs|pcsing|"
+                   # leaving where they live: "getting out of chicago", "get outta the bay", work gone remote
+                   r"(?:get|getting|move|moving|want|wanna) (?:out of|away from) (?!(?:this|that|our|my|the|an?) "
+                   r"(?:house|home|place|apartment|condo|rental|lease|neighborhood|debt|city)\b|here\b|there\b|debt\b|"
+                   r"renting\b|town\b|(?:the )?(?:snow|cold|heat|winters?|rain|humidity|traffic|noise|rat race|"
+                   r"suburbs|mortgage|lease|hoa|school|work|class|bed|jail|hospital|contract|deal)\b)(?:the )?[a-z]+|"
+                   r"(?:went|gone|going|work|working|job is|jobs are|are|is|got a) (?:fully |all |\w+ )?remote\b|"
+                   r"remote (?:job|work|worker)|"
                    # a job somewhere else that makes them move: "got a job at the hospital up there, so we gotta move"
                    r"(?:got|have|took|accepted|landed|starting) (?:a |an |the )?(?:new )?(?:job|position|offer)\b"
                    r"(?=.*\b(?:so (?:we|i) (?:got to|have to|need to|must|gotta) move|(?:up|down|out|over) there)\b)|"
@@ -1242,6 +1271,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:house|place|home|yard|upkeep|property)(?: is| has)? (?:just |way |getting |become |gotten )?"
                    r"(?:too much|a lot) (?:for (?:me|us|one person|her|him)|to (?:keep up|take care|handle|manage))|"
                    r"(?:house|place|home|yard|upkeep) is (?:just |way |getting )?too much\b(?! money)|"
+                   r"(?:stairs|steps) (?:are |is )?(?:just |getting |way )?(?:too much|too hard|hard)|"
                    r"(?:it's|its|it is) (?:just|only) (?:me|us|the two of us)(?: now)? (?:in|rattling around in) "
                    r"(?:this|that|a|our|my) (?:\w+ ){0,2}(?:house|place|home))\b"),
     ("upsizing", r"\b(?:upsiz\w*|(?:a )?(?:bigger|larger) (?:place|house|home|one)|something bigger|"
@@ -1252,7 +1282,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                  r"(?:kids|of us|people|us) (?:in|crammed in|squeezed in|stuck in) (?:a|an|our|this) (?:tiny |small "
                  r"|little )?(?:one|two|1|2|three|3) (?:bedroom|bed|br)|crammed|cramped|on top of each other|"
                  r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up(?! (?:to|north|there|here|closer|near))|"
-                 r"anything bigger|"
+                 r"anything bigger|(?:out of|running out of|ran out of|no more) (?:room|space)\b|"
                  r"too small)\b"),
     ("investment", r"\b(?:invest\w*|(?<!looking for a )(?<!need a )(?<!want a )(?<!find a )(?<!into a )(?<!in a )"
                    r"rentals?(?! not| lease| agreement| contract| car| application)(?: (?:property|properties|income|"
@@ -1260,7 +1290,11 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"income propert\w*|cash flow|cap rate|portfolio|(?:more|few|couple|two|three|four|five|six|\d+) "
                    r"(?:more )?doors|multi ?family|duplex\w*|"
                    r"1031|ten thirty one|"
-                   r"fourplex|short term rental|str|to rent (?:it |them )?out)\b"),
+                   r"fourplex|short term rental|str|to rent (?:it |them )?out|"
+                   # "i own two triple deckers already and want a third"
+                   r"(?:own|have|got) (?:\w+ )?(?:two|three|four|five|six|several|a few|a couple of|\d+) (?:\w+ )?"
+                   r"(?:triple deckers|three deckers|rentals|rental properties|properties|units|multi ?families|"
+                   r"two families|three families))\b"),
     ("first home", r"\b(?:first (?:home|house|time|place)|tired of (?:renting|paying rent)|stop renting|"
                    r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy|want) (?:our|my) own (?:place|"
                    r"home|house)|"
@@ -1279,8 +1313,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                   r"husband|wife|parents|grandmother|grandfather|grandma|grandpa|aunt|uncle|brother|sister)|"
                   r"(?:passed|passed away|died)\b(?=.*\b(?:house|home|place|property|land|farm\w*)\b)|"
                   r"(?:house|home|place|property|farm\w*)\b.* (?:passed|passed away|died)\b|"
-                  r"(?:my|our) (?:\w+ )?(?:dad|mom|father|mother|parents|grandma|grandpa|"
-                  r"aunt|uncle) left (?:me|us)|(?:mom|dad|mother|father|parents|grandma|"
+                  r"(?:(?:my|our) (?:\w+ )?)?(?:dad|mom|father|mother|parents|grandma|grandpa|grandmother|grandfather|"
+                  r"aunt|uncle) left (?:me|us|it to (?:me|us)|(?:the|his|her|their) (?:house|home|place) to (?:me|us))|"
+                  r"(?:mom|dad|mother|father|parents|grandma|"
                   r"grandmother|grandpa|grandfather|aunt|uncle)'?s? (?:old )?(?:house|home|place)|passed (?:and|on)|"
                   r"left (?:me|us) (?:the|his|her|their) (?:house|home|place)|ended up with (?:his|her|their|the) "
                   r"(?:house|home|place))\b"),
@@ -2442,8 +2477,11 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "selling the duplex on the east end": what they sell, not why
         if m:
             return Fact("motivation", name, m.group(0))
-    if expecting == "motivation" and (m := re.search(r"\b(?:passed|passed away|died)\b", c)):
-        return Fact("motivation", "inherited", m.group(0))  # why they move: "she passed in january"
+    # (a husband or wife who passed is no inheritance said: the reason is what comes with it, "to be near my daughter")
+    passed = re.search(r"\b(?:passed|passed away|died)\b", c) if expecting == "motivation" \
+        and not _SPOUSE_PASSED.search(c) else None
+    if passed:
+        return Fact("motivation", "inherited", passed.group(0))  # why they move: "she passed in january"
     if (m := _NEAR_FAMILY.search(c)) and _places(list(turn.tokens)):
         return Fact("motivation", "relocating", m.group(0))  # "closer to my parents up in asheville"
     if expecting != "motivation" and (m := _VOLUNTEERED_REASON.search(c)):
@@ -2524,6 +2562,7 @@ _NO_AGENT_ANY_MORE = re.compile(
     r"\b(?:let (?:him|her|them) go|fired (?:him|her|them|our agent)|not (?:any ?more|anymore)|no longer (?:have|"
     r"working with|with)|(?:listing|contract|agreement) with \w+(?: \w+)? expired|(?:contract|agreement) expired|"
     r"(?:listing|contract|agreement) expired with|"
+    r"(?:let|letting) (?:the|our|my|that|her|his) (?:listing|contract|agreement) (?:run out|expire|lapse|go)|"
     r"(?:he's|she's|they're|he is|she is|they are) not (?:helping|working with|representing) us|"
     r"not (?:helping|representing) us|"
     # an agent of long ago: "our agent from 1998 is long retired"; one far away: "a guy in california but nobody here"

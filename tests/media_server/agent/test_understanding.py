@@ -1767,3 +1767,49 @@ def test_fresh22_and_23s_days_in_other_words(text, expecting, intent, days):
 def test_a_military_hour_after_a_limit_word_is_the_hour():
     when = understand("gotta go, try me thursday after 1800", now=NOW, expecting="").when
     assert when.start.date() == dt.date(2026, 11, 26) and when.day_start == dt.time(18, 0)
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    # fresh22/fresh23's intents and objections, said otherwise
+    ("are you one of those ai robots", "permission", "is_robot", ""),
+    ("is there a real person on this call or what", "none", "is_robot", ""),
+    ("i won't speak to a computer get me a person", "timeline", "is_robot", ""),
+    ("is this a freaking recording", "intent", "is_robot", ""),
+    ("nah not interested and i dont talk to robots", "intent", "objection", "not_interested"),
+    ("which office are you calling from", "permission", "who_is_this", ""),
+    ("is this the insurance people again", "permission", "who_is_this", ""),
+    ("howd you get ahold of my number", "permission", "how_got_number", ""),
+    ("what company sold you my info", "permission", "how_got_number", ""),
+    ("we dont need nothing from you all", "none", "objection", "not_interested"),
+    ("we're just poking around kicking tires", "budget", "objection", "just_looking"),
+    ("i'm on my lunch break got zero time", "intent", "objection", "busy"),
+    ("just put all of it in an email please", "budget", "objection", "send_email"),
+])
+def test_fresh22_and_23s_intents_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    ("my pal from keller williams is already showing us places", "has_agent", "objection", {"has_agent": True}),
+    ("we signed with a buyers agent last week", "has_agent", "objection", {"has_agent": True, "intent": "buy"}),
+    ("we had a realtor but let the agreement expire", "has_agent", "inform", {"has_agent": False}),
+    # reasons, with the apostrophes speech-to-text drops and the reasons it did not know
+    ("my wifes new job is up there", "motivation", "inform", {"motivation": "relocating"}),
+    ("we're getting out of phoenix the heat is too much", "motivation", "inform", {"motivation": "relocating"}),
+    ("my job went remote so we can go anywhere", "motivation", "inform", {"motivation": "relocating"}),
+    ("we're retiring and want to get out of the cold", "motivation", "inform", {"motivation": "retiring"}),
+    ("grandma left the house to us", "motivation", "inform", {"motivation": "inherited"}),
+    ("the steps are getting too hard for my knees", "motivation", "inform", {"motivation": "downsizing"}),
+    ("we ran out of room with the new puppy and the twins", "motivation", "inform",
+     {"motivation": "growing family"}),
+    ("we have three rentals already and want more", "motivation", "inform", {"motivation": "investment"}),
+    ("my wife died in the spring and i want to be closer to my son in tulsa", "motivation", "inform",
+     {"motivation": "relocating", "location": "Tulsa"}),
+])
+def test_fresh22_and_23s_facts_in_other_words(text, expecting, intent, facts):
+    _assert_reads(text, expecting, intent, facts)
+
+
+def test_no_time_frame_is_not_no_time_to_talk():
+    assert understand("we have no time frame yet", now=NOW, expecting="timeline").objection != "busy"
