@@ -7,6 +7,10 @@ town people name without a gazetteer ("the north side", "downtown", "Elm Street"
 name is also an everyday English word ("Worth", "Hope", "Why") counts only with something that makes it a
 place: a state after it, or "in"/"near" before it in the lead's words (wordfreq says which words are everyday).
 Loaded once per process (about a second; `warm_up` at worker start), then each check is a few set lookups.
+
+A town speech-to-text wrote as other words ("bows man", "core da lane", "pew allup") is found by how it sounds
+(`town_heard_as`: the words run together, a Metaphone key, a town of two ZIP codes or more that no other town of that
+sound rivals, and a close spelling); the agent asks it only of an answer that is nothing but those words.
 """
 from __future__ import annotations
 
@@ -90,6 +94,7 @@ def gazetteer() -> Gazetteer:
 
 def warm_up() -> None:
     gazetteer()
+    _towns_by_sound()
 
 
 def _key(text: str) -> str:
@@ -161,3 +166,76 @@ def _name_word(word: str) -> bool:
 
     return word.isalpha() and word not in _NOT_A_NAME and (word in COMMON_NAME_WORDS
                                                             or zipf_frequency(word, "en") < NAME_ZIPF)
+
+
+# --- a town heard as other words ("bows man", "core da lane", "pew allup") ---------------------------------------
+
+SOUND_MIN_ZIPS = 2  # a town this big or bigger may be heard in pieces; a hamlet's sound is too easily met by chance
+SOUND_MIN_LIKENESS = 0.75  # Jaro-Winkler of the pieces run together against the name: the sound key alone collides
+
+
+def sound_key(text: str) -> str:
+    """How a name sounds, spaces ignored: its Metaphone code without the glides (w, y, h after the first sound, as
+    in "pew allup" for Puyallup) and with repeated sounds said once ("miss zoola": Missoula)."""
+    import jellyfish
+
+    code = jellyfish.metaphone(text.replace(" ", ""))
+    code = code[:1] + re.sub(r"[WYH]", "", code[1:])
+    return re.sub(r"(.)\1+", r"\1", code)
+
+
+@functools.cache
+def _towns_by_sound() -> dict[str, list[tuple[str, str, dict[str, int]]]]:
+    """Towns (key, name as USPS spells it, ZIP codes per state) by sound key."""
+    import zipcodes
+
+    zips: dict[str, dict[str, int]] = {}
+    spelled: dict[str, str] = {}
+    for row in zipcodes.list_all():
+        for city in (row["city"], *row.get("acceptable_cities", ())):
+            name = _key(city)
+            per_state = zips.setdefault(name, {})
+            per_state[row["state"].lower()] = per_state.get(row["state"].lower(), 0) + 1
+            spelled.setdefault(name, city)
+    index: dict[str, list[tuple[str, str, dict[str, int]]]] = {}
+    for name, per_state in zips.items():
+        towns = index.setdefault(sound_key(name), [])
+        # one town under two spellings ("Spokane Valley", "Spokane Vly": the same ZIP codes) is one town, spelled out
+        twin = next((i for i, town in enumerate(towns) if town[2] == per_state), None)
+        if twin is None:
+            towns.append((name, spelled[name], per_state))
+        elif len(name) > len(towns[twin][0]):
+            towns[twin] = (name, spelled[name], per_state)
+    return index
+
+
+def town_heard_as(words: list[str], state: str = "") -> str:
+    """The town that `words`, run together, sound like ("bows man": Bozeman; "boy see" with "idaho" after it:
+    Boise), written as the town is; "" when none does, or when two towns could as well be meant. `state` (a postal
+    code, lowercase) is the state the lead said after the words: it narrows the towns, and lets a short name count."""
+    import jellyfish
+
+    joined = "".join(words)
+    key = sound_key(joined)
+    if len(key) < (2 if state else 3):
+        return ""
+    towns = sorted(((per_state.get(state, 0) if state else sum(per_state.values()), name, spelled)
+                    for name, spelled, per_state in _towns_by_sound().get(key, ())), reverse=True)
+    if not towns or towns[0][0] < SOUND_MIN_ZIPS or (len(towns) > 1 and 2 * towns[1][0] > towns[0][0]):
+        return ""
+    _count, name, spelled = towns[0]
+    likeness = SOUND_MIN_LIKENESS - (0.05 if state else 0)  # the state said is evidence of its own
+    if jellyfish.jaro_winkler_similarity(joined, name.replace(" ", "")) < likeness:
+        return ""
+    return re.sub(r" D ([A-Z])", r" d'\1", spelled.title())  # "Coeur D Alene": Coeur d'Alene
+
+
+def state_code(words: str) -> str:
+    """The postal code (lowercase) of the state `words` name ("idaho", "wa"), or ""."""
+    import us
+
+    key = _key(words)
+    if not key or key not in gazetteer().states:  # ("in", "or", "me" are words before they are states)
+        return ""
+    state = us.states.lookup(key)
+    return state.abbr.lower() if state else ""

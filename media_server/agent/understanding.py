@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterator
 
 from .facts import Fact, Understanding, When
-from .places import NICKNAMES, place_kind
+from .places import NICKNAMES, place_kind, state_code, town_heard_as
 from .when import (
     BUSY_THEN,
     DAILY,
@@ -2245,6 +2245,12 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         rank -= 0.5 * (end < len(tokens) and tokens[end] in ("now", "currently"))  # "we're in Bakersfield now"
         said = tokens[start - 1:end] if intro and tokens[start - 1] == intro else tokens[start:end]
         found.append((rank, start, value, " ".join(said), end))
+    if (asked or home_talk) and (heard := _town_heard_in_pieces(tokens, asked)) is not None:
+        # a town heard as other words ("bows man", "core da lane area", "boy see idaho"), where no town is spelled
+        # out, or one is only inside the pieces ("spoke in valley washington": not Valley, Washington)
+        start, end, fact = heard
+        if not any(f[0] >= _KIND_RANK["town"] and not start <= f[1] < end for f in found):
+            return fact
     if not found and asked:
         return _everyday_town(tokens)
     if not found:
@@ -2261,6 +2267,38 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
 
 
 _APOLOGY_FIRST = re.compile(r"^(?:(?:oh|um|uh|yeah) )*sorry\b")  # sorry for the answer before, not a correction
+
+
+def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fact] | None:
+    """A town speech-to-text wrote as other words, run together by how it sounds (places.town_heard_as): "bows
+    man" (Bozeman), "core da lane area", "boy see idaho" (a short name counts only with its state said after it).
+    Asked where, anywhere in the answer; else only right after "in", "near", "to" ("we wanna buy in bows man")."""
+    for start in range(len(tokens)):
+        # the answer itself, after nothing but "uh", "in", "around" (asked), or right after "in", "near", "to"
+        if not (asked and all(t in _ANSWER_LEAD for t in tokens[:start])
+                or start and tokens[start - 1] in ("in", "near", "outside", "around")):
+            continue
+        for length in (4, 3, 2):
+            words = tokens[start:start + length]
+            if len(words) < length or not all(w.isalpha() and w not in _NOT_A_PIECE for w in words) \
+                    or place_kind(" ".join(words)):
+                continue  # (a place spelled out, "san jose", "penn hills", is the other finder's to take or leave)
+            after = tokens[start + length:]
+            state, rest = state_code(" ".join(after[:2])), after[2:]  # "new mexico"
+            if not state:
+                state, rest = state_code(" ".join(after[:1])), after[1:]
+            if not state:
+                rest = after
+            # nothing more is said but "area", the state, or where in it ("off sullivan road"): the words are all
+            # the answer, not a sentence ("hold on the dog is", "cross us off your list")
+            if rest and not all(t in _ANSWER_TAIL for t in rest) and rest[0] not in _WHERE_IN_IT:
+                continue
+            if town := town_heard_as(words, state):
+                return start, start + length, Fact("location", town, " ".join(words))
+    return None
+
+
+_WHERE_IN_IT = {"off", "near", "by", "around", "outside", "close", "on", "downtown", "north", "south", "east", "west"}
 
 
 def _everyday_town(tokens: list[str]) -> Fact | None:
@@ -2326,6 +2364,12 @@ _NAME_ENDINGS = frozenset("ville dale field port land ford burg burgh boro borou
                           "stead haven wick worth vale crest brook ham bert dorf".split())
 _NOT_A_NAME_START = frozenset("the and off near like need sell buy our my his her any some this that with from into "
                               "around over".split())
+# words no town is heard in ("not sure yet", "close to my work"): a town in pieces is made of none of them
+_NOT_A_PIECE = _NOT_A_NAME_START | _NOT_A_PLACE_START | _ANSWER_TAIL | frozenset(
+    "i we you they he she it my our your their his her the a an and or but so to of for with at by from not no yes "
+    "yeah is are was were be that this there here what when where how um uh like".split()) - {"in"} | {
+    "sure", "know", "yet", "got", "get", "want", "need", "go", "going", "looking", "buy", "sell", "move", "moving",
+    "close", "closer", "near", "town", "city", "county", "somewhere", "anywhere", "quiet", "school", "schools", "work"}
 
 
 def _spoken_zip(tokens: list[str], i: int) -> tuple[int, str] | None:

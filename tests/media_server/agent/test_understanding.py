@@ -1813,3 +1813,26 @@ def test_fresh22_and_23s_facts_in_other_words(text, expecting, intent, facts):
 
 def test_no_time_frame_is_not_no_time_to_talk():
     assert understand("we have no time frame yet", now=NOW, expecting="timeline").objection != "busy"
+
+
+@pytest.mark.parametrize(("text", "expecting", "location"), [
+    # a town speech-to-text wrote as other words, found by its sound: the answer is nothing but those words
+    ("tack oma", "location", "Tacoma"),
+    ("uh shy ann wyoming", "location", "Cheyenne"),  # a short name counts with its state said after it
+    ("kali spell area", "location", "Kalispell"),
+    ("we want to buy a place in miss zoola", "intent", "Missoula"),
+    ("spoke can valley near the mall", "location", "Spokane Valley"),
+])
+def test_a_town_heard_as_other_words_is_the_town(text, expecting, location):
+    assert _read(understand(text, now=NOW, expecting=expecting)).get("location") == location
+
+
+@pytest.mark.parametrize(("text", "expecting"), [
+    ("hold on the dog is out", "location"),  # a sentence, not a town's pieces (Holden)
+    ("shy ann", "location"),  # a short name alone: too many towns sound like it
+    ("i don't need to meet dana", "slot_choice"),  # (Medina)
+    ("cash we sold our place in san jose", "preapproved"),  # a town spelled out keeps its own rules
+    ("we put an offer in on one guys house", "timeline"),
+])
+def test_words_that_only_sound_like_a_town_are_no_location(text, expecting):
+    assert "location" not in _read(understand(text, now=NOW, expecting=expecting))
