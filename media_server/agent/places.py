@@ -217,7 +217,7 @@ def town_heard_as(words: list[str], state: str = "") -> str:
 
     joined = "".join(words)
     key = sound_key(joined)
-    if len(key) < (2 if state else 3):
+    if len(key) < 2:
         return ""
     towns = sorted(((per_state.get(state, 0) if state else sum(per_state.values()), name, spelled)
                     for name, spelled, per_state in _towns_by_sound().get(key, ())), reverse=True)
@@ -225,6 +225,12 @@ def town_heard_as(words: list[str], state: str = "") -> str:
         return ""
     _count, name, spelled = towns[0]
     likeness = SOUND_MIN_LIKENESS - (0.05 if state else 0)  # the state said is evidence of its own
+    if len(key) == 2 and not state:
+        # two sounds match many words: only a city far bigger than any other of its sound, spelled nearly so
+        # ("boy see": Boise, 33 ZIP codes to the next one's 3)
+        if towns[0][0] < 5 * SOUND_MIN_ZIPS or (len(towns) > 1 and 5 * towns[1][0] > towns[0][0]):
+            return ""
+        likeness = 0.85
     if jellyfish.jaro_winkler_similarity(joined, name.replace(" ", "")) < likeness:
         return ""
     return re.sub(r" D ([A-Z])", r" d'\1", spelled.title())  # "Coeur D Alene": Coeur d'Alene

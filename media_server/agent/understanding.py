@@ -157,9 +157,10 @@ _WH = {"what", "who", "how", "where", "when", "why", "which", "that"}
 # it can lead ("fifty", "hundred") or, for those that are no preposition, before a unit; "for" and "to" before a
 # unit only after words that lead a number ("like to months"); never where "to" or "for" does its own job ("up to
 # fifty", "from forty to fifty", "for twenty years").
-_HEARD_AS_A_WORD = {"to": "two", "too": "two", "for": "four", "fore": "four", "ate": "eight", "sick": "six"}
+_HEARD_AS_A_WORD = {"to": "two", "too": "two", "for": "four", "fore": "four", "ate": "eight", "sick": "six",
+                    "won": "one"}
 _LEADS_TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
-               "grand", "k"}
+               "grand", "k", "million", "mil"}
 _TIME_UNITS = {"months", "month", "weeks", "week", "years", "year", "days"}
 _ROOM_UNITS = {"bed", "beds", "bedroom", "bedrooms", "bath", "baths", "bathroom", "bathrooms", "br"}
 _THEN_A_NUMBER = {"like", "in", "about", "bout", "maybe", "probably", "say", "around", "or"}
@@ -180,10 +181,15 @@ def _said_a_number(raw: list[str], i: int, out: list[str]) -> bool:
         return False
     if nxt[0] == "or" and len(nxt) == 2 and nxt[1] in NUMBER_WORDS:
         return True  # "for or five months"
+    if nxt[0] == "point" and len(nxt) == 2 and (nxt[1] in NUMBER_WORDS or nxt[1] in _HEARD_AS_A_WORD):
+        return True  # "won point to million": one point two million
     if nxt[0] in _LEADS_TENS:
         after = raw[i + 2:i + 4]
         return not (after and (after[0] in _NOT_COUNTED_AFTER
                                or after[0] in NUMBER_WORDS and after[1:2] and after[1] in _NOT_COUNTED_AFTER))
+    if re.fullmatch(r"[1-9]\d", nxt[0]) and (not prev or prev in _THEN_A_NUMBER):
+        # "like for 50 maybe for 75", "to 75 tops": four fifty, two seventy five (not "for 30 years")
+        return not (nxt[1:] and nxt[1] in _NOT_COUNTED_AFTER | _TIME_UNITS | {"minutes", "mins", "hours", "percent"})
     if nxt[0] in _TIME_UNITS:
         return word in ("ate", "sick") or not prev or prev in _THEN_A_NUMBER
     if nxt[0] in _ROOM_UNITS:  # "a for bedroom", "to bath"
@@ -218,6 +224,8 @@ def _normalise(text: str) -> list[str]:
                 continue
         if t in _HEARD_AS_A_WORD and _said_a_number(raw, i, out):
             t = _HEARD_AS_A_WORD[t]  # "for fifty" is four fifty, "ate months" eight: a number heard as a word
+            if raw[i + 1][:1].isdigit():
+                t = {"two": "2", "four": "4", "eight": "8", "six": "6"}[t]  # "for 50": 4 50, as "4 50" is said
         if t == "ill" and i + 1 < len(raw) and raw[i + 1] in _WILL_VERBS:
             t = "i'll"  # "ill call you guys when im ready": the apostrophe unheard
         if t in _FILLERS or _FILLER_SOUND.fullmatch(t):
@@ -2482,7 +2490,7 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
             # "2 80 2 90" as speech-to-text writes "two eighty, two ninety": two figures back to back
             return Fact("budget", low.amount, " ".join(tokens[low.start:high.end]), high=high.amount)
         if between and low.amount < high.amount and (
-                set(between) <= {"maybe", "or", "to", "probably", "possibly", "up", "even"}
+                set(between) <= {"maybe", "or", "to", "probably", "possibly", "up", "even", "ish", "so"}
                 or _STRETCH.search(" ".join(between)) and not _CORRECTION_CUE.search(" ".join(between))):
             return Fact("budget", low.amount, " ".join(tokens[low.start:high.end]), high=high.amount)
     return Fact("budget", chosen.amount, " ".join(tokens[chosen.start:chosen.end]), high=chosen.high)

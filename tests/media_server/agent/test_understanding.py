@@ -1836,3 +1836,20 @@ def test_a_town_heard_as_other_words_is_the_town(text, expecting, location):
 ])
 def test_words_that_only_sound_like_a_town_are_no_location(text, expecting):
     assert "location" not in _read(understand(text, now=NOW, expecting=expecting))
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    # numbers heard as words before digits, a range with "ish" in it, a million heard in pieces
+    ("maybe for 25 tops", {"budget": 425000}),
+    ("like to 50 maybe to 75", {"budget": 250000, "budget_high": 275000}),
+    ("three fifty ish maybe four hundred", {"budget": 350000, "budget_high": 400000}),
+    ("hoping for won point five million", {"budget": 1500000}),
+    ("we've been in it for 30 years", {}),  # for thirty years is no four thirty
+])
+def test_fresh22s_money_in_other_words(text, facts):
+    assert {k: v for k, v in _read(understand(text, now=NOW, expecting="budget")).items()
+            if k.startswith("budget")} == facts
+
+
+def test_a_big_city_heard_as_two_short_words_is_found_alone():
+    assert _read(understand("uh boy see", now=NOW, expecting="location")).get("location") == "Boise"
