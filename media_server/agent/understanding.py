@@ -457,6 +457,9 @@ _OPT_OUT = _rx(
 # What is not an opt-out although it says the words: a list they are not on, someone else told to stop, another
 # number, another channel with calls allowed ("take me off the email list but calls are fine").
 _NOT_OPT_OUT = re.compile(
+    # asking our calling hours ("what time do you guys stop calling people"): a question, not a request
+    r"\b(?:what time|when|how late|what hours)(?: do| does| will| would)? (?:you|you all|you guys|y'all|your company)"
+    r"(?: \w+)? (?:stop|quit|finish|end)\b|"
     r"\b(?:not|never been|never was|isn't|aren't) (?:on|in) (?:any|the|a|your|no)(?: \w+){0,3}? (?:list|registry)\b|"
     # what someone else did ("the listing expired and she quit calling")
     r"\b(?:she|he|they|the agent|our agent|my agent|the realtor|the lender|the bank)(?: just| finally| eventually| "
@@ -2289,8 +2292,10 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
         for length in (4, 3, 2):
             words = tokens[start:start + length]
             if len(words) < length or not all(w.isalpha() and w not in _NOT_A_PIECE for w in words) \
-                    or place_kind(" ".join(words)):
-                continue  # (a place spelled out, "san jose", "penn hills", is the other finder's to take or leave)
+                    or "in" in (words[0], words[-1]) or any(place_kind(w) == "town" for w in words) \
+                    or place_kind(" ".join(words)) not in ("", "street"):
+                continue  # (a place spelled out, "san jose", "penn hills", is the other finder's to take or leave;
+                # "core da lane" is no street)
             after = tokens[start + length:]
             state, rest = state_code(" ".join(after[:2])), after[2:]  # "new mexico"
             if not state:
@@ -2373,11 +2378,12 @@ _NAME_ENDINGS = frozenset("ville dale field port land ford burg burgh boro borou
 _NOT_A_NAME_START = frozenset("the and off near like need sell buy our my his her any some this that with from into "
                               "around over".split())
 # words no town is heard in ("not sure yet", "close to my work"): a town in pieces is made of none of them
-_NOT_A_PIECE = _NOT_A_NAME_START | _NOT_A_PLACE_START | _ANSWER_TAIL | frozenset(
+_NOT_A_PIECE = (_NOT_A_NAME_START | _NOT_A_PLACE_START | _ANSWER_TAIL | frozenset(
     "i we you they he she it my our your their his her the a an and or but so to of for with at by from not no yes "
-    "yeah is are was were be that this there here what when where how um uh like".split()) - {"in"} | {
+    "yeah is are was were be that this there here what when where how um uh like".split()) | {
     "sure", "know", "yet", "got", "get", "want", "need", "go", "going", "looking", "buy", "sell", "move", "moving",
-    "close", "closer", "near", "town", "city", "county", "somewhere", "anywhere", "quiet", "school", "schools", "work"}
+    "close", "closer", "near", "town", "city", "county", "somewhere", "anywhere", "quiet", "school", "schools",
+    "work"}) - {"in"}  # ("spoke in valley": Spokane Valley)
 
 
 def _spoken_zip(tokens: list[str], i: int) -> tuple[int, str] | None:

@@ -1853,3 +1853,17 @@ def test_fresh22s_money_in_other_words(text, facts):
 
 def test_a_big_city_heard_as_two_short_words_is_found_alone():
     assert _read(understand("uh boy see", now=NOW, expecting="location")).get("location") == "Boise"
+
+
+@pytest.mark.parametrize(("text", "location"), [
+    ("spoke in valley washington", "Spokane Valley"),  # "in" inside the pieces, and not Valley, Washington
+    ("core d lane area", "Coeur d'Alene"),  # no street, though it ends in "lane"
+    ("we're in edina", "Edina"),  # a town spelled out is never turned into another that sounds like "in edina"
+])
+def test_pieces_of_a_town_beat_a_street_or_a_town_inside_them(text, location):
+    assert _read(understand(text, now=NOW, expecting="location")).get("location") == location
+
+
+def test_asking_our_calling_hours_is_no_opt_out():
+    assert understand("what time do you guys stop calling people", now=NOW, expecting="callback_time").intent \
+        != "opt_out"
