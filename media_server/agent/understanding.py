@@ -43,6 +43,7 @@ from .when import (
     SEASON_STARTS,
     names_a_day,
     names_a_period,
+    next_holiday,
     ruled_out_days,
     spanish_times,
     when_in,
@@ -246,7 +247,8 @@ def _normalise(text: str) -> list[str]:
             raw[i + 1:i + 1] = ["is"]
             t = _G_DROPPED.get(t[:-2], t[:-2])
         for word in _REWRITES.get(t, t).split(" "):
-            if not (out and out[-1] == word and not word[0].isdigit() and word not in NUMBER_WORDS):  # "i i want"
+            if not (out and out[-1] == word and not word[0].isdigit() and word not in NUMBER_WORDS
+                    and place_kind(f"{word} {word}") != "town"):  # "i i want" ("walla walla" is a town)
                 out.append(word)
         i += 1
     return _homophones(out)
@@ -1323,6 +1325,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("inherited", r"\b(?:inherit\w*|probate|estate sale|(?:my|our|his|her) late (?:\w+ )?(?:father|mother|dad|mom|"
                   r"husband|wife|parents|grandmother|grandfather|grandma|grandpa|aunt|uncle|brother|sister)|"
                   r"(?:passed|passed away|died)\b(?=.*\b(?:house|home|place|property|land|farm\w*)\b)|"
+                  # "the house of my mother, she die in january": a death said as a speaker of another language says it
+                  r"(?:house|home|place|property)\b.* (?:she|he|they) dies?\b|\b(?:she|he|they) dies?\b.*\b(?:house|"
+                  r"home|place|property)\b|"
                   r"(?:house|home|place|property|farm\w*)\b.* (?:passed|passed away|died)\b|"
                   r"(?:(?:my|our) (?:\w+ )?)?(?:dad|mom|father|mother|parents|grandma|grandpa|grandmother|grandfather|"
                   r"aunt|uncle) left (?:me|us|it to (?:me|us)|(?:the|his|her|their) (?:house|home|place) to (?:me|us))|"
@@ -1419,7 +1424,7 @@ _TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |lik
 _TL_ASAP = re.compile(r"\b(?:asap|a s a p|(?:as )?soon as (?:humanly )?(?:possible|we can|i can)|right away|"
                       r"(?<!me )(?<!us )(?<!it )(?<!this )immediately|yesterday|"
                       r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month|(?:the )?sooner the "
-                      r"better|as fast as (?:possible|we can|i can))\b")
+                      r"better|(?:as )?(?:fast|quick|quickly) as (?:possible|we can|i can|we could|i could))\b")
 _TL_NOW = re.compile(_LEAD + r"(?:(?:pretty much|basically|honestly|like|probably|kind of|kinda) )?"
                      r"(?:right now|now|soon|pretty soon|very soon|really soon)\b")
 # (no rush / no hurry say how, not when: no timeline of their own, and the question is not asked again)
@@ -2731,6 +2736,7 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"\b(?:it's|its|it is) (?:already |only |still )?$|"  # "i'm a cpa, it's march": the date, no plan
                       r"\b(?:back|last|expired|lapsed|ended) (?:in |on )?(?:the )?$|"
                       # a month after a deed done: "she passed in december", "we took it off the market in january"
+                      r"\b(?:she|he|they|who) dies? (?:[\w']+ ){0,3}?(?:in |on |back in )?$|"  # "she die in january"
                       r"(?<!be )(?<!get )(?<!got )(?<!to )(?<!been )\b(?:passed|passed away|died|took|pulled|listed|"
                       r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited|ran out)\b(?: [\w']+){0,5}? "
                       r"(?:in |on |back in )?$|"
@@ -2761,6 +2767,8 @@ _TL_SCHOOL = re.compile(r"\b(?:(?:once|when|after) (?:the )?kids (?:are|get) out
                         r"(?:out|ends|over)|summer break|after graduation|(?:kids?|son|daughter) graduates?)\b")
 _TL_AFTER_HOLIDAYS = re.compile(r"\b(?:after|past) (?:the )?(?:holidays|new year|new years|christmas|first of the "
                                 r"year)\b|\b(?:first|start|beginning) of (?:the |next )?year\b|\bnew year\b")
+_TL_AFTER_A_HOLIDAY = re.compile(r"\b(?:after|past|following|by|before) (?:the )?(labor day|memorial day|easter|"
+                                 r"thanksgiving|(?:4th|fourth) of july|halloween)\b")
 _TL_BEFORE_HOLIDAYS = re.compile(r"\b(?:before|by|around|about|near|for|at) (?:the )?(?:holidays|christmas|"
                                  r"thanksgiving|end of (?:the |this )?year)\b|"
                                  r"\b(?:end of (?:the |this )?year|year end)\b")
@@ -2871,6 +2879,8 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
             year=today.year + 1)), m.group(0)
     for m in _TL_AFTER_HOLIDAYS.finditer(s):
         yield m.start(), m.end(), _months_until(now, dt.date(today.year + 1, 1, 1)), m.group(0)
+    for m in _TL_AFTER_A_HOLIDAY.finditer(s):  # "after labor day": the month it falls in
+        yield m.start(), m.end(), _months_until(now, next_holiday(m.group(1), today)), m.group(0)
     for m in _TL_NEXT_YEAR_END.finditer(s):
         yield m.start(), m.end(), _months_until(now, dt.date(today.year + 1, 12, 31)), m.group(0)
     for m in _TL_BEFORE_HOLIDAYS.finditer(s):

@@ -588,6 +588,13 @@ def _holiday(name: str, year: int) -> dt.date:
             "father's day": _nth_weekday(year, 6, 6, 3)}.get(name, dt.date(year, 7, 4))
 
 
+def next_holiday(name: str, today: dt.date) -> dt.date:
+    """The next `name` ("labor day", "easter", "4th of july") on or after `today`."""
+    name = _HOLIDAY_SPELLINGS.get(name, name)
+    day = _holiday(name, today.year)
+    return day if day >= today else _holiday(name, today.year + 1)
+
+
 def _named_period(s: str, today: dt.date) -> _Days | None:
     if m := _DAY_BESIDE.search(s):  # "the day after st patrick's day": that one day
         for year in (today.year - 1, today.year, today.year + 1):

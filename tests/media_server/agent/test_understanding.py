@@ -1867,3 +1867,14 @@ def test_pieces_of_a_town_beat_a_street_or_a_town_inside_them(text, location):
 def test_asking_our_calling_hours_is_no_opt_out():
     assert understand("what time do you guys stop calling people", now=NOW, expecting="callback_time").intent \
         != "opt_out"
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # fresh22/fresh23's conversations: a doubled town, a holiday as a move time, a death in a learner's words
+    ("walla walla", "location", {"location": "Walla Walla"}),
+    ("probably after memorial day", "timeline", {"timeline": 6}),  # said in November: next May
+    ("selling my father house he die in october", "intent", {"intent": "sell", "motivation": "inherited"}),
+    ("quick as we can", "timeline", {"timeline": 0}),
+])
+def test_fresh22_and_23s_conversation_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
