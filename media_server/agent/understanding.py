@@ -518,6 +518,9 @@ _VOICEMAIL = _rx(
     r"aren't able to) (?:come to|get to|answer|take) (?:the )?(?:phone|call|your call)\b",
     r"\b(?:you have|you've) reached the (?:voice ?)?(?:mail ?box|mailbox|voicemail) of\b",
     r"^(?:hey |hi |hello )?(?:it's|this is) \w+(?: \w+)? (?:leave (?:one|it|a message)|you know what to do)$",
+    # "hey it's tyler, can't get to the phone, i'm out on the river": a greeting of their own
+    r"^(?:hey |hi |hello |yo )?(?:it's|its|this is|you got|you've got) \w+(?: \w+)?,? (?:i |we )?(?:can't|cannot|"
+    r"can not|couldn't) (?:come to|get to|answer|pick up) (?:the )?phone\b",
     r"\bthe (?:person|party|number|wireless customer|customer|subscriber|mobile customer|cellular customer)(?: \w+)? "
     r"you(?: are|'re| have)? (?:calling|trying to reach|dialed|dialled|reached)(?: \w+)? (?:is|has|was|cannot|can't)\b",
     _SCREENING.pattern,
@@ -913,6 +916,11 @@ _OBJECTIONS = [
         r"\bnothing (?:under|below|for less than|less than) (?:like |about )?[\w.]+ (?:around here|here|out here|"
         r"anymore|any more|in this area)\b",
         r"\btoo expensive\b", r"\boverpriced\b",
+        # "homes out here cost way more than we got saved"; the agent's fee ("i don't wanna pay no big commission")
+        r"\bcosts? (?:way |a lot |so much )?more than (?:we|i|we've|i've|we'd|i'd) (?:have|got|can|could|make|"
+        r"saved)\b",
+        r"\b(?:don't|do not|won't|can't|ain't) (?:want to |wanna )?pay (?:no |a |the |your |that )?(?:big |huge |"
+        r"high |\d+ percent )?(?:commission|fees?|realtor fees?)\b",
         r"\b(?:can't|cannot|can not|couldn't|don't think (?:i|we) can|unable to) (?:really |even )?afford\b",
         r"\bout of (?:my|our) (?:price range|budget|league)\b", r"\bnot in (?:my|our) budget\b",
         r"\bout of (?:our|my) (?:range|reach)\b", r"\bpriced out\b",
@@ -949,6 +957,8 @@ _OBJECTIONS = [
         r"\b(?:sitting|sit) (?:forever|for months)\b",
         r"\blayoffs?\b",
         r"\bbad time to (?:sell|buy)\b",
+        r"\b(?:with )?(?:everything|all) (?:going on|that's going on) (?:in|with) the (?:economy|market|world)\b",
+        r"\binterest rates? (?:like |at |around |near )?(?:\w+ ){0,2}percent\b.*\b(?:not sure|worth it|wait|crazy)\b",
         r"\bgive up (?:my|our|a|this|that) (?:\w+ ){0,3}?(?:rate|mortgage)\b", r"\blocked in at\b",
         r"\b(?:interest )?rates? (?:are |is )?(?:just |way |so |really |too |pretty |still )*(?:high|crazy|insane|"
         r"ridiculous|through the roof)\b",
@@ -1041,7 +1051,8 @@ _REPEAT_FIRST = re.compile(_LEAD + r"(?:(?:can you |could you )?(?:say (?:that|i
                            r"say (?:that|it) again|come again|repeat (?:that|it|the question)|what was that)\b")
 # "what was the second time?" asks for an offered slot again, it does not pick it
 _WHAT_WAS_SLOT = re.compile(r"\bwhat (?:was|were|is|are) the (?:first|second|other|last|later|earlier)(?: (?:one|time|"
-                            r"option|day|slot)s?)?(?: again)?$")
+                            r"option|day|slot)s?)?(?: again)?$|"
+                            r"\bwhat (?:were|are) the (?:two|2|three|3) (?:times|days|options|slots)(?: again)?$")
 _QUESTION = _rx(
     _LEAD + r"(?:how|what(?!'s up$| is up$| was i\b)|what's(?! up$)|why|where|which|who)\b",  # "what was i saying"
     # ("yeah do it", "ok do that then": a yes to what was asked, no question)
@@ -1070,6 +1081,9 @@ _ASKS_BACK = _rx(
     r"\b(?:can|could|does|do|will|would|is|are) (?:she|he|they|your agent|the agent|the realtor|someone|somebody) "
     r"(?:\w+ ){0,2}?(?:come|show|speak|help|meet|look|work|charge|bilingual|available|licensed|the one)\b",
     r"\b(?:what's|whats|what is|how's|how is) the (?:\w+ ){1,2}like\b",  # "whats the hoa like out there"
+    # who the agent is: "is dana the one that does ranches", "is dana a man or a woman"
+    r"^(?:\w+ )?is (?:dana|she|he|your agent|the agent|the realtor|[a-z]+) (?:the one (?:that|who)|a (?:man|woman|guy|"
+    r"lady|he|she)\b)",
     r"\bis (?:that|this|it) (?:something|somethin) (?:\w+ ){0,2}(?:can|could|would) (?:help|do)\b",
     r"^(?:(?:no|nope|nah|not yet|not really) )(?:why|how come)$",
     # asked back why we ask: "schaumburg, why?", "long story, why do you need to know"

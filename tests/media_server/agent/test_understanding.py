@@ -1878,3 +1878,18 @@ def test_asking_our_calling_hours_is_no_opt_out():
 ])
 def test_fresh22_and_23s_conversation_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("hi you got marcus cant come to the phone im at the lake", "permission", "voicemail", ""),
+    ("sorry what are the three options again", "slot_choice", "repeat", ""),
+    ("is she the one who handles condos", "slot_choice", "question", ""),
+    ("is kim a woman or a man", "slot_choice", "question", ""),
+    ("everything costs more than we've got saved up", "budget", "objection", "price_worry"),
+    ("we don't want to pay a huge realtor fee", "none", "objection", "price_worry"),
+    ("honestly with all that's going on in the economy i dont know", "timeline", "objection", "market_worry"),
+    ("is now a good time to sell or should we wait", "timeline", "question", ""),  # asked, not worried
+])
+def test_fresh22_and_23s_last_intents_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
