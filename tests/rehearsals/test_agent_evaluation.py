@@ -61,6 +61,10 @@ FLOORS = {
                 "pass_rate": 0.75, "missed_bookings": 2},
     "fresh21": {"intent_accuracy": 0.88, "fact_precision": 0.805, "fact_recall": 0.875, "opt_out_recall": 1.0,
                 "pass_rate": 0.45, "missed_bookings": 1},
+    "fresh22": {"intent_accuracy": 0.975, "fact_precision": 0.89, "fact_recall": 0.89, "opt_out_recall": 1.0,
+                "pass_rate": 0.8, "missed_bookings": 1},
+    "fresh23": {"intent_accuracy": 0.96, "fact_precision": 0.93, "fact_recall": 0.93, "opt_out_recall": 1.0,
+                "pass_rate": 0.95, "missed_bookings": 0},
     "holdout": {"intent_accuracy": 0.93, "fact_precision": 0.94, "fact_recall": 0.86, "opt_out_recall": 1.0,
                 "pass_rate": 0.9, "missed_bookings": 0},
 }
