@@ -1270,7 +1270,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:house|home|place|apartment|condo|rental|lease|neighborhood|debt|city)\b|here\b|there\b|debt\b|"
                    r"renting\b|town\b|(?:the )?(?:snow|cold|heat|winters?|rain|humidity|traffic|noise|rat race|"
                    r"suburbs|mortgage|lease|hoa|school|work|class|bed|jail|hospital|contract|deal)\b)(?:the )?[a-z]+|"
-                   r"(?:went|gone|going|work|working|job is|jobs are|are|is|got a) (?:fully |all |\w+ )?remote\b|"
+                   r"(?:work|working|job|jobs|company|employer)(?: \w+){0,2} (?:went |gone |is |are |now )?(?:fully |"
+                   r"all |now )?remote\b|(?:went|gone|going) (?:fully |all )?remote\b|"
                    r"remote (?:job|work|worker)|"
                    # a job somewhere else that makes them move: "got a job at the hospital up there, so we gotta move"
                    r"(?:got|have|took|accepted|landed|starting) (?:a |an |the )?(?:new )?(?:job|position|offer)\b"
@@ -2301,10 +2302,11 @@ _APOLOGY_FIRST = re.compile(r"^(?:(?:oh|um|uh|yeah) )*sorry\b")  # sorry for the
 
 def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fact] | None:
     """A town speech-to-text wrote as other words, run together by how it sounds (places.town_heard_as): "bows
-    man" (Bozeman), "core da lane area", "boy see idaho" (a short name counts only with its state said after it).
-    Asked where, anywhere in the answer; else only right after "in", "near", "to" ("we wanna buy in bows man")."""
+    man" (Bozeman), "core da lane area", "boy see idaho" (a state said after them narrows the towns). Asked where,
+    the answer must be those words and nothing else but fillers, the state, "area" or where in the town ("off
+    sullivan road"); else they must come right after "in", "near", "outside" or "around" and end the sentence."""
     for start in range(len(tokens)):
-        # the answer itself, after nothing but "uh", "in", "around" (asked), or right after "in", "near", "to"
+        # the answer itself, after nothing but "uh", "in", "around" (asked), or right after "in", "near"...
         if not (asked and all(t in _ANSWER_LEAD for t in tokens[:start])
                 or start and tokens[start - 1] in ("in", "near", "outside", "around")):
             continue

@@ -1811,6 +1811,11 @@ def test_fresh22_and_23s_facts_in_other_words(text, expecting, intent, facts):
     _assert_reads(text, expecting, intent, facts)
 
 
+def test_a_remote_place_is_no_remote_job():
+    assert _read(understand("the cabin we like is pretty remote", now=NOW, expecting="motivation")).get(
+        "motivation") != "relocating"
+
+
 def test_no_time_frame_is_not_no_time_to_talk():
     assert understand("we have no time frame yet", now=NOW, expecting="timeline").objection != "busy"
 
