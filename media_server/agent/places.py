@@ -43,7 +43,8 @@ NICKNAMES = {"san antone": "San Antonio", "philly": "Philadelphia", "vegas": "La
              "nawlins": "New Orleans", "nyc": "New York", "chi town": "Chicago", "chitown": "Chicago",
              "h town": "Houston", "htown": "Houston", "slc": "Salt Lake City", "atl": "Atlanta", "dfw": "Dallas",
              "indy": "Indianapolis", "cincy": "Cincinnati", "nashvegas": "Nashville", "san fran": "San Francisco",
-             "alburquerque": "Albuquerque", "the burgh": "Pittsburgh", "motown": "Detroit", "sacto": "Sacramento"}
+             "alburquerque": "Albuquerque", "the burgh": "Pittsburgh", "motown": "Detroit", "sacto": "Sacramento",
+             "sac": "Sacramento", "sac town": "Sacramento", "sactown": "Sacramento"}
 _NOT_A_NAME = {"my", "our", "the", "a", "an", "your", "their", "his", "her", "this", "that", "near", "by", "in", "at",
                "to", "on", "off", "of", "around", "big", "small", "nice", "new", "old", "good", "same", "other", "one",
                "any", "some", "no", "quiet", "busy", "main"}

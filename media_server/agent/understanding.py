@@ -1311,6 +1311,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                  r"|little )?(?:one|two|1|2|three|3) (?:bedroom|bed|br)|crammed|cramped|on top of each other|"
                  r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up(?! (?:to|north|there|here|closer|near))|"
                  r"anything bigger|(?:out of|running out of|ran out of|no more) (?:room|space)\b|"
+                 r"(?:kids|boys|girls|they|each)(?: \w+)? (?:need|needs|want|wants|should have) (?:their|his|her) own "
+                 r"(?:rooms?|bedrooms?)|"
                  r"too small)\b"),
     ("investment", r"\b(?:invest\w*|(?<!looking for a )(?<!need a )(?<!want a )(?<!find a )(?<!into a )(?<!in a )"
                    r"rentals?(?! not| lease| agreement| contract| car| application)(?: (?:property|properties|income|"
@@ -2198,6 +2200,7 @@ _PLACE_LEFT = re.compile(r"\b(?:(?:sold|left) (?:our|my|the) (?:\w+ )?(?:place|h
                          r"(?:i|we) (?:got|have|own|already own|already have) (?:\w+ ){0,2}(?:duplex\w*|rentals?|"
                          r"houses|properties|units|doors|condos)) "
                          r"(?:in|at|out in|up in|down in|over in|back in) $")
+_SOLD_THERE = re.compile(r"(?:is |was |got |has |just |already |finally )*(?:sold|closed)\b")
 _RENTS = re.compile(r"\b(?:rent|renting|rented)\b")
 _OWNS = re.compile(r"\b(?:got|have|own)\b")
 
@@ -2259,6 +2262,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         if not asked and (left := _PLACE_LEFT.search(before)) \
                 and _where_they_are(left.group(0), turn.clean, tokens[max(0, start - 5):start]):
             continue  # "cash, we sold our place in california", "i live in dallas": where they are, not where to
+        if not asked and _SOLD_THERE.match(" ".join(tokens[end:end + 3])) and _BUY.search(turn.clean):
+            continue  # "we're buying, our house back in duluth already sold": where they were, not where to
         if start and tokens[start - 1] in ("after", "before", "until", "till", "til", "since"):
             continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)
         if _A_PERSON.search(before):

@@ -1898,3 +1898,12 @@ def test_fresh22_and_23s_conversation_facts_in_other_words(text, expecting, fact
 def test_fresh22_and_23s_last_intents_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)
     assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("buying, our old place in fargo is already sold", "intent", {"intent": "buy"}),  # where they were
+    ("sac town", "location", {"location": "Sacramento"}),
+    ("the girls each want their own room", "motivation", {"motivation": "upsizing"}),
+])
+def test_fresh21s_later_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
