@@ -289,8 +289,9 @@ TURNS = [
     # a month narrows a season; "by" a month is that month
     ("in the summer probably july", "timeline", "inform", "", {"timeline": 8}),
     ("we have to be out by march", "timeline", "inform", "", {"timeline": 4}),
-    # a long answer with no fact of ours in it is still an answer
-    ("we just know the kids each need their own room and a real yard", "budget", "inform", "", {}),
+    # a long answer with no price in it is still an answer (the reason in it is kept)
+    ("we just know the kids each need their own room and a real yard", "budget", "inform", "",
+     {"motivation": "upsizing"}),
     # money beside their price is not their price; where they leave is not where they go
     ("we have about sixty grand saved up for the down payment", "budget", "inform", "", {}),
     ("the place across the street went for five twenty", "budget", "inform", "", {}),
