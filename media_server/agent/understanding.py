@@ -149,7 +149,8 @@ _GOOD_WORDS = {"good", "fine", "great", "better", "perfect", "ok", "best"}
 _DAY_OR_PART = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "afternoon",
                 "evening"}
 _ONE_AFTER = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",
-              "morning", "afternoon", "evening", "early", "earlier", "later", "late", "other", "first", "second"}
+              "morning", "afternoon", "evening", "early", "earlier", "later", "late", "other", "first", "second",
+              "next", "following"}
 _FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh"}
 _FILLER_SOUND = re.compile(r"u+h+m*|u+m+|e+h+|a+h+|h+m+|m{2,}|e+r+m+")  # "ehh", "hmmm", "ummm", as drawn out
 _WH = {"what", "who", "how", "where", "when", "why", "which", "that"}
@@ -532,6 +533,12 @@ _VOICEMAIL = _rx(
 )
 _WRONG_NUMBER = _rx(
     r"\bwrong (?:number|person|guy|lady|house|people|phone|one)\b",
+    # "this a business line, ain't no danielle here": nobody of that name at this number
+    r"\b(?:ain't|aint|there ain't|there's|there is|ain't got) no (?!(?:rush|hurry|agent|agents|realtor|room|space|"
+    r"time|money|problem|need|way|reason|house|home|interest|deal|pressure|worries|worry|yard|garage|basement|one|"
+    r"body|thing|point|signal|service|reception)\b)[a-z]+ (?:here|at this number|on this line|that works here)\b",
+    r"\b(?:this|that)(?: is|'s)? (?:a )?(?:business|work|office|company) (?:line|number|phone)\b(?=.*\b(?:no|ain't|"
+    r"aint|nobody|never)\b)",
     r"\b(?:you've|you have|you got|you must have|you've got|you must've) (?:the |a )?wrong\b",
     r"\bno ?(?:one|body) (?:here )?(?:by|with|named|called) (?:that|this|the)\b",
     r"\bthere(?:'s| is) no (?:one|body) (?:here )?(?:by|named|called)\b",
@@ -885,7 +892,9 @@ _OBJECTIONS = [
         r"about to (?:board|get on|take off|head|start|jump|go into|walk into)|on (?:a|the|my) (?:plane|flight|train|"
         r"bus|way)|"
         r"in a meeting|in class|in the middle of(?! (?:getting|buying|selling|moving|looking|searching|house hunting|"
-        r"applying|refinancing|closing|the (?:process|paperwork|approval)|a (?:move|sale|purchase|search)))|"
+        r"applying|refinancing|closing|the (?:process|paperwork|approval|preapproval|loan|mortgage|application|"
+        r"appraisal|inspection|sale|refi)|a (?:move|sale|purchase|search)|(?:my|our) (?:preapproval|loan|"
+        r"application|mortgage)))|"
         r"with (?:a |my )?(?:client|customer|"
         r"patient|kids)|at dinner|eating|about to (?:go|leave|walk)|on the other line|on another call|in the car|"
         r"cooking|making (?:dinner|lunch|breakfast)|feeding|shopping|at the store|walking the dog|boarding|"
@@ -1013,11 +1022,13 @@ _SCHEDULE = _rx(
 # A time said with words about meeting is about the meeting, whatever we asked ("when we meet, does Monday work").
 _PROPOSES = r"(?:can|could|should|shall) (?:we|you|i) (?:do|say|go with|make it|book)\b"  # "can we do tuesday at ten"
 _PROPOSES_MEETING = re.compile(rf"\b{_PROPOSES}|\b(?:i'm|we're|i am|we are) (?:free|available)\b|"
+                               r"\b(?:is|would|will|could) (?:dana|she|he|the agent|your agent|[a-z]+) (?:be )?(?:free|"
+                               r"available|open)\b|"  # "is dana free any lunch hour next week"
                                r"\b(?:video|zoom|facetime|teams|virtual) (?:call|chat|meeting)\b")  # a meeting held so
 _MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free|we're free|i am free|available|"
                            r"(?:i'm|we're|he's|she's|they're|i am|we are|he is|she is) off(?! to| for| work)|"
                            r"(?:has|have|needs? to|wants? to) (?:to )?be there|"
-                           r"sit down|come (?:look|out|by|over|see)|(?:is|are) (?:\w+ ){1,2}open|"
+                           r"sit down|come (?:look|out|by|over|see)|(?:is|are) (?:\w+ ){1,2}(?:open|free)|"
                            rf"(?:does|would|will|could) \w+(?: \w+)? work|{_PROPOSES})\b")
 _SCHEDULE_WITH_TIME = re.compile(
     rf"\b{_PROPOSES}|\b(?:works|work for me|would work|is good|is fine|how about|what about|let's do|let's say|"
@@ -1374,6 +1385,9 @@ _PRE_PROGRESS = re.compile(
     r"broker)|working (?:with|on) (?:a |our |my |the )?(?:lender|bank|loan|preapproval|approval|financing|getting "
     r"(?:pre ?)?approved|getting preapproved|the preapproval)|in (?:the )?process of (?:getting )?(?:pre ?)?"
     r"approv\w*|(?<!to )(?<!won't )(?<!not )(?<!never )(?:getting|get) (?:preapproved|prequalified|approved)|"
+    r"in the middle of (?:the |my |our )?(?:pre ?approval|preapproval|approval|loan|application)|"
+    r"(?:just )?(?:sent|submitted|turned in|uploaded) (?:my |our |the |all )?(?:w2s?|pay ?stubs|paystubs|tax returns|"
+    r"bank statements|documents|paperwork|application)|"
     r"trying to get (?:pre ?)?(?:approved|"
     r"preapproved|prequalified)|applied|(?:lender|lender's|bank|bank's|loan officer|credit union)(?: is| are)? "
     r"(?:supposed to|going to|gonna) (?:call|get back|send)|(?:haven't|have not) (?:gotten|got|received) the letter|"
@@ -1473,7 +1487,8 @@ _COUNTS_DAYS = r"(?! of\b| week| part| half| (?:mon|tues|wednes|thurs|fri|satur|
     r"(?! (?:shift|job|home|house|floor|kid|child|baby|marriage|mortgage|opinion|round|grade|car|husband|wife|place|" \
     r"story|income|loan|thought|time buyer)s?\b)"  # "i'm on second shift": no option picked
 # ("paid on the first", "after the first": the first of a month)
-_A_MONTHS_FIRST = r"(?<!on the )(?<!after the )(?<!by the )(?<!before the )(?<!until the )(?<!till the )"
+_A_MONTHS_FIRST = r"(?<!on the )(?<!after the )(?<!by the )(?<!before the )(?<!until the )(?<!till the )" \
+    r"(?<!paid the )(?<!since the )"
 _SLOT_FIRST = re.compile(rf"\b(?:(?<!twenty )(?<!thirty ){_A_MONTHS_FIRST}first(?! thing){_COUNTS_DAYS}|"
                          rf"1st{_DIGIT_PICK}|"
                          r"earlier|"

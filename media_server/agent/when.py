@@ -260,6 +260,7 @@ _PROPOSAL_CUE = re.compile(r"\b(?:so|then|how about|what about|maybe|instead|rat
 _AWAY_UNTIL = re.compile(r"\b(?:out|away|gone|outta town|out of town|traveling|travelling|busy|booked|on vacation|"
                          r"not around|not here|not home)(?: \w+){0,3} (?:until|till|til|through|thru) (?:the )?$")
 _AFTER_DATE = re.compile(r"\b(?:after|past|following)(?: the)? $")
+_THE_DAY_AFTER = re.compile(r"\bthe (?:day|morning|afternoon|evening) (?:after|following)(?: the)? $")
 _AFTER_THAT_DAY = re.compile(r"(?: \w+){0,3}? (?:sometime |some time |any ?time |any day |whenever )?"
                              r"after (?:that|then)\b")
 
@@ -280,6 +281,9 @@ def _proposed(pattern: re.Pattern, s: str) -> re.Match | None:
 def _from_day_after(day: dt.date, s: str, m: re.Match) -> _Days | None:
     """The week from the day after a date they are away until ("till the 20th so after that", "after the 15th"), or
     None."""
+    if _THE_DAY_AFTER.search(s[:m.start()]) or (after := _AFTER_THAT_DAY.match(s, m.end())) \
+            and after.group(0).strip().startswith(("so the day after", "the day after", "then the day after")):
+        return _Days(day + dt.timedelta(days=1), day + dt.timedelta(days=1), m.span())  # "the day after the 15th"
     if _AWAY_UNTIL.search(s[:m.start()]) or _AFTER_THAT_DAY.match(s, m.end()) or _AFTER_DATE.search(s[:m.start()]):
         return _Days(day + dt.timedelta(days=1), day + dt.timedelta(days=7), m.span())
     return None
@@ -337,9 +341,15 @@ def _weekday_beside(s: str, m: re.Match, today: dt.date) -> _Days | None:
         anchors, end = [_holiday(name, year) for year in (today.year, today.year + 1)], holiday.end()
     else:
         anchor = _find_days(" " * m.end() + s[m.end():], today)
-        if anchor is None or anchor.first != anchor.last or anchor.span[0] > _ANCHOR_AT.match(s, m.end()).end():
+        named = re.search(rf"\b(?:after|past|before) (?:the )?{_HOLIDAY_NAMES}\b", s[:m.start()])
+        if (anchor is None or anchor.span[0] > _ANCHOR_AT.match(s, m.end()).end()) and named is not None:
+            # "after easter, the tuesday after": the holiday said before
+            name = _HOLIDAY_SPELLINGS.get(named.group(1), named.group(1))
+            anchors, end = [_holiday(name, year) for year in (today.year, today.year + 1)], m.end()
+        elif anchor is None or anchor.first != anchor.last or anchor.span[0] > _ANCHOR_AT.match(s, m.end()).end():
             return None
-        anchors, end = [anchor.first], anchor.span[1]
+        else:
+            anchors, end = [anchor.first], anchor.span[1]
     for anchor in anchors:
         day = anchor + dt.timedelta(days=(weekday - anchor.weekday()) % 7 or 7) if after \
             else anchor - dt.timedelta(days=(anchor.weekday() - weekday) % 7 or 7)
@@ -359,7 +369,9 @@ def _next_weekday_on(today: dt.date, weekday: int, number: int) -> dt.date | Non
 
 
 _WD_AFTER_NEXT = re.compile(rf"\b{_WD} after next\b")
-_NOT_THIS_ONE = re.compile(rf"\b{_WD}\b(?: \w+){{0,2}}? not this (?:one|1)\b")
+_NOT_THIS_ONE = re.compile(rf"\b{_WD}\b(?: \w+){{0,2}}? not this (?:one|1)\b|"
+                           rf"\bnot this (?:coming )?{_WD.replace('(', '(?P<wd>', 1)},? (?:but )?(?:the )?"
+                           r"(?:next|following)(?: one| 1)?\b")  # "not this saturday the next one"
 # "the last day of the month", "last day of next month"
 _LAST_DAY = re.compile(r"\blast day of (?:the |this )?(?:(next) )?month\b")
 # "a week from thursday", "two weeks from tomorrow": that day, weeks on ("from today" is `_RELATIVE`'s)
@@ -390,7 +402,8 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
                 day = monday + dt.timedelta(days=_WEEKDAYS[named.group(1)])
                 return _Days(day, day, week.span())
     if (later := _NOT_THIS_ONE.search(s)) is not None:  # "saturday, but not this one, the next one"
-        day = today + dt.timedelta(days=((_WEEKDAYS[later.group(1)] - today.weekday()) % 7 or 7) + 7)
+        weekday = _WEEKDAYS[later.group(1) or later.group("wd")]
+        day = today + dt.timedelta(days=((weekday - today.weekday()) % 7 or 7) + 7)
         return _Days(day, day, later.span())
     if (last := _LAST_DAY.search(s)) is not None:
         _first, day = _month_range(today.year, today.month + (last.group(1) == "next"))
@@ -530,6 +543,9 @@ _HOLIDAY_AT = re.compile(rf" (?:the )?{_HOLIDAY_NAMES}\b")
 _ANCHOR_AT = re.compile(r" (?:the |on )?")
 _OR_DAY = re.compile(r",? or (?:maybe |else |even )?")
 _BARE_NTH = re.compile(r"\d{1,2}(?:st|nd|rd|th)\b")
+_OR_LATER = re.compile(r"\b(\d{1,2}(?::\d{2})?)( ?[ap]m)?(?: oclock)? or (?:after|later)\b(?! \d)")
+_AFTER_MINE = re.compile(r"\bafter (?:my|our|his|her|the) (\d{1,2}(?::\d{2})?)(?: ?[ap]m)?(?: oclock)?"
+                         r"(?: (?:meeting|appointment|class|call|shift))?\b")
 _HOLIDAY_SPELLINGS = {"saint patricks day": "st patrick's day", "saint patrick's day": "st patrick's day",
                       "st patricks day": "st patrick's day", "valentines day": "valentine's day",
                       "mothers day": "mother's day", "fathers day": "father's day", "new year": "new years"}
@@ -724,6 +740,10 @@ class _Times:
                 if time and pattern is _BUSY_UNTIL and (later := _AFTER.search(s)) \
                         and (after := self._time(later, 1, s)) and after > time:
                     m, time = later, after  # "i work til three, so after three thirty": the later of the two
+                if time and pattern is _AFTER:  # "after my 4 o'clock, so 5 or after": the later limit
+                    for later in _AFTER.finditer(s, m.end()):
+                        if (after := self._time(later, 1, s)) and after > time:
+                            m, time = later, after
                 if time:
                     self._limit(m, **{side: time})
                     return
@@ -785,6 +805,9 @@ def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
     """parse_when for text already tokenized and digitized (the agent's understanding shares its tokens)."""
     s = _FIRST_THING.sub(lambda m: "morning".ljust(len(m.group(0))), _HALF_PAST.sub(_half_past, t.s))
     s = _MILITARY.sub(lambda m: f"{int(m.group(1) or m.group(2) or m.group(3))}:00".ljust(len(m.group(0))), s)
+    # "after my 4 oclock", "5 or after", "10 am or later": a limit, however said (same length kept)
+    s = _OR_LATER.sub(lambda m: f"after {m.group(1)}{m.group(2) or ''}".ljust(len(m.group(0))), s)
+    s = _AFTER_MINE.sub(lambda m: f"after {m.group(1)}".ljust(len(m.group(0))), s)
     s = _offered_instead(s, now.date())
     relative = _relative(s, now)
     if relative and relative[0].exact:
@@ -876,8 +899,10 @@ def _offered_instead(s: str, today: dt.date) -> str:
                 # "thursday-ish after lunch? actually friday's better, same time": the day goes, the time stays
                 return s[:days.span[0]] + " " * (days.span[1] - days.span[0]) + s[days.span[1]:]
             return tail
-        if names_day and _PART.search(head) and _Times(tail).found:
-            return tail  # "i'm on the hill every afternoon, so a week from today, morning": the time after the cue
+        if names_day and (_PART.search(head) or _Times(head).found) and _Times(tail).found:
+            # "i'm on the hill every afternoon, so a week from today, morning", "she gets off at four thirty so
+            # thursday at five": the day and time after the cue
+            return tail
     return s
 
 
@@ -1013,6 +1038,8 @@ def without_ruled_out(text: str) -> str:
 
     # "tomorrow's no good, the day after": after tomorrow ("the day after, after lunch" reaches us with one "after")
     text = _BARE_DAY_AFTER.sub(lambda m: f"{m.group(1)} tomorrow{' after' if m.group(2) else ''}", text)
+    if _NOT_THIS_ONE.search(text):
+        return text  # "not this saturday, the next one": the day they rule out names the one they want
     for m in reversed(_ruled_out(text)):
         text = text[:m.start()] + keep_week(m) + text[m.end():]
     return _INSTEAD_OF.sub(" ", text)

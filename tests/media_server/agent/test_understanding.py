@@ -1908,3 +1908,37 @@ def test_fresh22_and_23s_last_intents_in_other_words(text, expecting, intent, ob
 ])
 def test_fresh21s_later_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "days"), [
+    # fresh24/fresh25's times, said otherwise (NOW is Wednesday 25 November 2026)
+    ("not this friday but the next one", "slot_choice", ("2026-12-04", "2026-12-04")),
+    ("rent is due the 1st so the day after that", "slot_choice", ("2026-12-02", "2026-12-02")),
+    ("the day after the 10th", "slot_choice", ("2026-12-11", "2026-12-11")),
+    ("after christmas, the tuesday after", "slot_choice", ("2026-12-29", "2026-12-29")),
+    ("is kim free any morning next week like tuesday", "has_agent", ("2026-12-01", "2026-12-01")),
+])
+def test_fresh24_and_25s_days_in_other_words(text, expecting, days):
+    _assert_reads_days(text, expecting, "schedule", days)
+
+
+@pytest.mark.parametrize(("text", "hour"), [
+    ("thursday after my 2 oclock meeting so 3 or after", 15),  # the later limit
+    ("friday at 11 or later", 11),
+    ("he's off at five thirty so tuesday at six", 18),  # the day and time after "so"
+])
+def test_fresh24_and_25s_hours_in_other_words(text, hour):
+    when = understand(text, now=NOW, expecting="slot_choice").when
+    assert (when.day_start or when.start.time()).hour == hour
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
+    ("joe's tire shop, this a work line, ain't no brenda here", "permission", "wrong_number", {}),
+    ("there ain't no rush here honestly", "timeline", "inform", {}),  # no name: no wrong number
+    ("we're in the middle of the loan application right now", "preapproved", "inform",
+     {"preapproved": "in_progress"}),
+    ("i get paid the first so after that", "slot_choice", "schedule", {}),  # a payday is no pick of the first offer
+])
+def test_fresh24_and_25s_intents_in_other_words(text, expecting, intent, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == intent and _read(understood) == facts
