@@ -75,6 +75,7 @@ _REWRITES = {
     "thatll": "that'll", "thatd": "that'd", "babys": "baby's",
     "whos": "who's", "wheres": "where's", "hows": "how's", "theres": "there's", "youre": "you're", "ive": "i've",
     "whod": "who'd", "whered": "where'd", "howd": "how'd", "whatd": "what'd",
+    "aight": "all right", "ima": "i'm going to", "imma": "i'm going to", "finna": "going to",
     "yinz": "you all", "youse": "you all", "yous": "you", "youve": "you've", "youd": "you'd", "theyre": "they're",
     "theyve": "they've", "weve": "we've",
     "shes": "she's", "hes": "he's", "werent": "weren't", "aint": "ain't", "shouldnt": "shouldn't",
@@ -619,6 +620,8 @@ _IS_ROBOT = _rx(
     r"(?:things?|calls?|voices?)\b",
     r"\bis this (?:an? )?(?:ai|bot|robot)\b", r"\banother (?:robo ?call|robot|bot|automated call|computer call)\b",
     r"\bchat ?bots?\b",
+    # "you a bot aint you"
+    r"^(?:\w+ )?you(?:'re| are)? (?:a |an |just a )(?:bot|robot|machine|computer|recording|ai)\b",
     # "one of them ai bots or a real lady", "is there an actual human on this line", "i don't talk to machines"
     r"\bone of (?:those|them|these) (?:ai )?(?:bots?|robots?|ai|machines?|computers?)\b",
     r"\bor (?:a |an )?(?:real|actual|live) (?:person|human|lady|guy|man|woman|one|people|voice)\b",
@@ -660,6 +663,7 @@ _WHO_IS_THIS = _rx(
     r"\bwhere (?:are|r) you calling from\b", r"\b(?:what|which) company\b(?! (?:sold|gave|got|passed))",
     # "which team did you say you're with", "smith team what is that, is that the roofing company"
     r"\bwhich (?:team|office|agency|realty|group|outfit|brokerage)\b",
+    r"^(?:\w+ )?(?:who's|who is|who are) (?:the |this )?\w+ (?:team|realty|group|real estate)$",  # "whos the x team"
     r"\bis (?:this|that|it|you all|you) (?:the |a |some )?\w+ (?:company|outfit|people|guys)\b(?! (?:that|who|which))",
     r"\bwhat(?:'s| is) (?:your name|the name of your company|your company)\b",
     r"\bwhat(?:'s| is| was) (?:this|it|that|the call) (?:about|regarding|for)\b",
@@ -700,7 +704,7 @@ _HOW_GOT_NUMBER = _rx(
     r"\b(?:how|where) (?:do|does|did|are|is) (?:you|you all|you guys|you people|your company|y'all)(?: \w+)? "
     r"(?:keep )?(?:getting|get|finding|having|got) (?:a ?hold of )?(?:my|this|our)\b",
     r"\bhow (?:do|did) you (?:know|have) (?:my|about me)\b",
-    r"\bwhere(?:'d| did) you get (?:my|this|that|our) \w+\b", r"\bhow'?d you get (?:my|this)\b",
+    r"\bwhere(?:'d| did)? (?:you|you all|you guys) get (?:my|this|that|our) \w+\b", r"\bhow'?d you get (?:my|this)\b",
     r"\bhow(?:'d| did| do)? (?:you|y'all|yeah) (?:even |guys |people |all |folks )?(?:get|find|have|got) "
     r"(?:a ?hold of |hold of )?(?:my|this|our|me)\b",
     r"\bwhere(?:'d| did| does| do)? (?:my|this|our) (?:number|info|information|name|details) come from\b",
@@ -717,13 +721,17 @@ _HOW_GOT_NUMBER = _rx(
     r"anything)\b",
 )
 _GOODBYE = _rx(
-    r"^(?:(?:ok|k|all right|alright|thanks|thank you|well|yeah|no|ok thanks) )*(?:bye|goodbye|bye bye|good bye|see ya|"
+    r"^(?:(?:ok|k|all right|alright|thanks|thank you|well|yeah|no|ok thanks|then) )*(?:bye|goodbye|bye bye|good bye|"
+    r"see ya|"
     r"see you|cya|peace|peace out|ttyl"
     r"|take care|have a (?:good|nice|great|blessed) (?:day|one|night|evening|afternoon|weekend))(?: now| then| bye)*$",
-    r"\b(?:goodbye|bye bye|good bye|(?<!so we )(?<!we )(?:gotta go|got to go|have to go|need to go)|gotta run|"
+    # ("the house gotta go": the house, not the lead)
+    r"\b(?:goodbye|bye bye|good bye|(?<!so we )(?<!we )(?<!house )(?<!it )(?<!place )(?<!that )(?<!this )(?<!has )"
+    r"(?:gotta go|got to go|have to go|need to go)|gotta run|"
     r"have to run|got to run|i'm hanging up|(?:gonna|going to|about to) hang up|hanging up now|talk to you later|"
     r"talk later|bye now|see ya|see yeah|see you|later then|"
-    r"have a (?:good|nice|great|blessed) (?:one|day|night|evening|weekend)|i'll let you go|that's all i needed)\b",
+    r"have a (?:good|nice|great|blessed) (?:one|day|night|evening|weekend)|(?:i'll|i'm going to|i'm gonna|let me) "
+    r"let you go|that's all i needed)\b",
     r"\b(?:take care|talk soon|talk to you soon|talk to you then|see you then|catch you later)(?: now| then| bye)*$",
     r"\bbye$",
 )
@@ -801,6 +809,8 @@ _OBJECTIONS = [
         r"\b(?:don't|do not) (?:want|plan|need|intend) to (?:buy|sell|move)\b",
         r"\b(?:don't|do not) need (?:anything|nothing|a thing|any of (?:this|that|it)|your (?:help|services?))\b",
         r"\b(?:don't|do not|ain't) (?:want|need) (?:nothing|anything) (?:from|off|outta|out of) (?:you|you all|your)\b",
+        r"\bwent (?:a |in a |with a )?different (?:direction|route|way)\b",
+        r"\b(?:don't|do not) (?:really )?need (?:you|you guys|you all|y'all|your company|your team)\b",
         r"\b(?:just|recently) refinanced\b", r"\b(?:not|ain't|aren't|isn't) going anywhere\b",
         r"\b(?:i'm|i am|we're|we are|i'll|we'll|i will|we will) (?:going to |just going to |gonna )?pass\b",
         r"\b(?:no longer|not) (?:looking|searching|interested)(?: any ?more)?\b",
@@ -901,6 +911,9 @@ _OBJECTIONS = [
         r"putting the kids|picking up|dropping off|getting the kids|in traffic|on the road|on the highway|"
         r"(?:trying to|tryna|try to) sleep|sleeping|asleep|on a rig|offshore|on shift|on my shift)\b",
         r"\b(?:can't|cannot|can not) (?:right )?now\b",
+        r"\b(?:can|could) we do this (?:later|another time|some other time|tomorrow)\b",
+        r"\b(?:i'm|i am|we're) (?:literally |currently |still )?(?:in|at) (?:a |the |my |our )?(?:\w+ ){0,2}"
+        r"(?:meeting|standup|stand up|service|practice|rehearsal)\b",
         r"\b(?:got|have|'ve got|i've got) (?:like |literally |really )?(?:no|zero) time\b"
         r"(?! ?(?:frame|line|table|limit|to (?:waste|lose)))",
         r"\b(?:i'm|i am|we're) on (?:my|a|our) (?:\w+ )?break\b",
@@ -926,6 +939,7 @@ _OBJECTIONS = [
         r"anymore|any more|in this area)\b",
         r"\btoo expensive\b", r"\boverpriced\b",
         # "homes out here cost way more than we got saved"; the agent's fee ("i don't wanna pay no big commission")
+        r"\b(?:hoa|fees|taxes|insurance|payments?)(?: \w+){0,4} (?:scares?|scaring|freak\w*) (?:me|us)\b",
         r"\bcosts? (?:way |a lot |so much )?more than (?:we|i|we've|i've|we'd|i'd) (?:have|got|can|could|make|"
         r"saved)\b",
         r"\b(?:don't|do not|won't|can't|ain't) (?:want to |wanna )?pay (?:no |a |the |your |that )?(?:big |huge |"
@@ -1036,6 +1050,7 @@ _SCHEDULE_WITH_TIME = re.compile(
 _REPEAT = _rx(
     r"^(?:what|huh|sorry|pardon|pardon me|excuse me|come again|say again|what was that|what did you say|what's that"
     r"|sorry what|i'm sorry|what now|what now)$",
+    r"^(?:huh |sorry |uh |wait )*what (?:did |do )?you (?:say|said)$", r"^huh(?: what| when| where| who)+$",
     r"\b(?:say|repeat) (?:that|it|again|what you said)\b",
     r"\b(?:didn't|did not|couldn't|can't|cannot|could not) (?:catch|hear|understand|get) (?:that|you|what you said|"
     r"the last part|a word)\b",
@@ -1386,6 +1401,8 @@ _PRE_PROGRESS = re.compile(
     r"(?:pre ?)?approved|getting preapproved|the preapproval)|in (?:the )?process of (?:getting )?(?:pre ?)?"
     r"approv\w*|(?<!to )(?<!won't )(?<!not )(?<!never )(?:getting|get) (?:preapproved|prequalified|approved)|"
     r"in the middle of (?:the |my |our )?(?:pre ?approval|preapproval|approval|loan|application)|"
+    r"working on (?:the |my |our )?(?:coe|certificate of eligibility|full (?:pre ?approval|preapproval))|"
+    r"(?:prequalified|prequaled|pre qualed)\b.*\bnot (?:the |a )?(?:full )?(?:pre ?approval|preapproval)|"
     r"(?:just )?(?:sent|submitted|turned in|uploaded) (?:my |our |the |all )?(?:w2s?|pay ?stubs|paystubs|tax returns|"
     r"bank statements|documents|paperwork|application)|"
     r"trying to get (?:pre ?)?(?:approved|"
@@ -1470,6 +1487,10 @@ _TL_NEXT_YEAR = re.compile(r"\b(?:next year|(?:first|1th|1st) of the year|after 
 _TL_MONTH = re.compile(r"\b(next|this) month\b")
 _TL_NOT_FOR = re.compile(rf"\bnot (?:for|until|till|til|before) (?:another |at least |like |about )?{_AMOUNT}\s+"
                          rf"{_TL_UNIT}\b")
+_TL_NOT_ANOTHER = re.compile(r"\bnot (?:for|until|till|til|before) another (year|month)\b")
+_TL_THIS_TIME_NEXT_YEAR = re.compile(r"\b(?:this time|around this time|same time) next year\b")
+_TL_QUARTER = re.compile(r"\b(?:(end of|by the end of|late|early|beginning of|start of|in|by|during) )?(?:the )?"
+                         r"(?:q ?|quarter )([1-4])\b")
 _TL_WEEKS = re.compile(r"\b(?:(?:the )?week after next|(?:next|this|in a|in two|in a couple|a couple) weeks?|(?:the )?"
                        r"(?:end|rest) of (?:the|this) month|(?:in )?a few weeks)\b")
 _TL_YEAR = re.compile(r"\b(?:in|by|around|early|until|till|sometime in|come)\s+(20\d\d)\b")
@@ -2895,6 +2916,16 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
         yield m.start(), m.end(), 18, m.group(0)
     for m in _TL_YEARS.finditer(s):  # "could be years": a couple of years, as far as anyone can say
         yield m.start(), m.end(), 24, m.group(0)
+    for m in _TL_NOT_ANOTHER.finditer(s):  # "not for another year": a year at the soonest
+        yield m.start(), m.end(), 12 if m.group(1) == "year" else 1, m.group(0)
+    for m in _TL_THIS_TIME_NEXT_YEAR.finditer(s):
+        yield m.start(), m.end(), 12, m.group(0)
+    for m in _TL_QUARTER.finditer(s):  # "end of q2": june; "in q3": july
+        quarter_end = 3 * int(m.group(2))
+        month = quarter_end if m.group(1) and ("end" in m.group(1) or m.group(1) == "late") else quarter_end - 2
+        target = dt.date(today.year, month, 1)
+        yield m.start(), m.end(), _months_until(now, target if target >= today.replace(day=1) else target.replace(
+            year=today.year + 1)), m.group(0)
     for m in _TL_NOT_FOR.finditer(s):  # "not for a year at least": a year is the soonest
         yield m.start(), m.end(), _in_units(_amount(m.group(1)), m.group(2)), m.group(0)
     if asking:

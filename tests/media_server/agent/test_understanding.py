@@ -1942,3 +1942,31 @@ def test_fresh24_and_25s_hours_in_other_words(text, hour):
 def test_fresh24_and_25s_intents_in_other_words(text, expecting, intent, facts):
     understood = understand(text, now=NOW, expecting=expecting)
     assert understood.intent == intent and _read(understood) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("we're divorcing so the place has to go", "motivation", "inform", ""),  # the place goes, not the lead
+    ("you a robot ain't you", "intent", "is_robot", ""),
+    ("where you guys get my number from", "none", "how_got_number", ""),
+    ("huh what you said", "permission", "repeat", ""),
+    ("who's the jones group", "permission", "who_is_this", ""),
+    ("could we do this another time i'm in practice", "permission", "objection", "busy"),
+    ("thanks but we went a different route", "permission", "objection", "not_interested"),
+    ("the property taxes around here scare us", "budget", "objection", "price_worry"),
+    ("aight then peace out", "none", "goodbye", ""),
+    ("imma let you go now", "has_agent", "goodbye", ""),
+])
+def test_fresh24_and_25s_sentences_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("not for another year probably", "timeline", {"timeline": 12}),
+    ("around this time next year", "timeline", {"timeline": 12}),
+    ("by the end of q1 next year", "timeline", {"timeline": 4}),  # said in November: March
+    ("prequalified but not the full preapproval", "preapproved", {"preapproved": "in_progress"}),
+    ("still working on the certificate of eligibility", "preapproved", {"preapproved": "in_progress"}),
+])
+def test_fresh24_and_25s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
