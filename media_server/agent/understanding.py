@@ -1523,7 +1523,7 @@ _ORDINAL_ADVERB = re.compile(r"\b(?!(?:the|that|your|with|take|takes|book|do|pic
                              r"want|s|is|and|or|yeah|yes|sure|ok|okay|um|uh|oh|so|well|maybe|probably|just)\b)"
                              r"[a-z']+ (?:first|second|1st|2nd)"
                              r"(?: (?:before|then|and|so|though|anyway|we'll|i'll|he|she|they|we|i|it|you|because|"
-                             r"cause|since|but|he's|she's|they're)\b.*)?$|"
+                             r"cause|since|but|he's|she's|they're|well|ill|hell|he'll|she'll|they'll|ok|okay)\b.*)?$|"
                              r"^(?:well |so |um |uh |but |okay |ok )?(?:at )?first (?:we|i|let|you|we'd|i'd|we'll|i'll|"
                              r"things|of all)\b")
 _SLOT_SECOND = re.compile(rf"\b(?:(?<!twenty )second{_COUNTS_DAYS}|2nd{_DIGIT_PICK}|later one|later time|"

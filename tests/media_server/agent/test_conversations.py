@@ -386,6 +386,17 @@ def test_an_english_yes_with_a_thank_you_in_another_script_books(talk):
     assert talk.hangup and talk.call.disposition == "appointment" and "Spanish" not in reply
 
 
+@pytest.mark.parametrize("said", [
+    "i need to talk to my husband first well call you back",  # "we'll" with the apostrophe unheard
+    "let me run it by my wife first ill let you know",
+])
+def test_talking_to_a_spouse_first_books_nothing(talk, said):
+    qualify_as_hot_buyer(talk)
+    talk.say(said)
+    talk.call.refresh_from_db()
+    assert talk.call.disposition != "appointment" and not talk.call.appointments.exists()
+
+
 def test_an_unusable_english_turn_is_asked_again(talk):
     reply = talk.say("mmhm rrr", usable=False)
     state = talk.agent.state(talk.call.pk)
