@@ -39,8 +39,9 @@ Conventions:
   "saturday, not this one, the next one", "the last day of the month", a day beside a holiday ("the day after st
   patrick's day") and a holiday's week ("the week after easter"), a weekday beside a holiday or a date ("the
   friday before memorial day", "the monday after the 4th"), either of two days ("the 14th or 15th", "thursday or
-  friday": from the one to the other, a week at most). Spanish days and hours in an English line are read in
-  English (`spanish_times`).
+  friday": from the one to the other, a week at most), "not this saturday, the next one", "the day after the 15th"
+  (that one day; "after the 15th" is the week from it), "5 or after" and "after my 4 o'clock" (limits; of two
+  "after"s the later). Spanish days and hours in an English line are read in English (`spanish_times`).
 """
 from __future__ import annotations
 
