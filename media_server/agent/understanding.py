@@ -1912,6 +1912,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     answering_time = expecting in ("callback_time", "slot_choice")
     slot = any(f.name == SLOT_CHOICE for f in facts)
     callback = time_preference or bool(_CALLBACK.search(c))
+    if slot and _GOODBYE.search(c) and not _DECLINE.search(c):
+        return "schedule", "", False  # "the first one, see you then": the pick, then the goodbye
     if _GOODBYE.search(c) and not callback and when is None:
         declined = _DECLINE.search(c) is not None
         return "goodbye", "not_interested" if declined else "", False

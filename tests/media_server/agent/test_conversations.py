@@ -397,6 +397,13 @@ def test_talking_to_a_spouse_first_books_nothing(talk, said):
     assert talk.call.disposition != "appointment" and not talk.call.appointments.exists()
 
 
+def test_a_pick_said_with_a_goodbye_is_booked(talk):
+    qualify_as_hot_buyer(talk)
+    talk.say("the first one well see you then")
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "appointment" and talk.call.appointments.exists()
+
+
 def test_an_unusable_english_turn_is_asked_again(talk):
     reply = talk.say("mmhm rrr", usable=False)
     state = talk.agent.state(talk.call.pk)
