@@ -1310,6 +1310,12 @@ def _assert_reads(text: str, expecting: str, intent: str, facts: dict) -> None:
     assert _read(understood) == facts
 
 
+def _assert_intent(text: str, expecting: str, intent: str, objection: str) -> None:
+    """`text`, said after `expecting`, reads as `intent` with `objection` ("" for none)."""
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
 def _assert_reads_days(text: str, expecting: str, intent: str, days: tuple[str, str] | None) -> None:
     """`text` reads as `intent` with a time from the first to the last of `days` (ISO dates), or no time at all."""
     understood = understand(text, now=NOW, expecting=expecting)
@@ -1787,8 +1793,7 @@ def test_a_military_hour_after_a_limit_word_is_the_hour():
     ("just put all of it in an email please", "budget", "objection", "send_email"),
 ])
 def test_fresh22_and_23s_intents_in_other_words(text, expecting, intent, objection):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert (understood.intent, understood.objection) == (intent, objection)
+    _assert_intent(text, expecting, intent, objection)
 
 
 @pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
@@ -1897,8 +1902,7 @@ def test_fresh22_and_23s_conversation_facts_in_other_words(text, expecting, fact
     ("is now a good time to sell or should we wait", "timeline", "question", ""),  # asked, not worried
 ])
 def test_fresh22_and_23s_last_intents_in_other_words(text, expecting, intent, objection):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert (understood.intent, understood.objection) == (intent, objection)
+    _assert_intent(text, expecting, intent, objection)
 
 
 @pytest.mark.parametrize(("text", "expecting", "facts"), [
@@ -1957,8 +1961,7 @@ def test_fresh24_and_25s_intents_in_other_words(text, expecting, intent, facts):
     ("imma let you go now", "has_agent", "goodbye", ""),
 ])
 def test_fresh24_and_25s_sentences_in_other_words(text, expecting, intent, objection):
-    understood = understand(text, now=NOW, expecting=expecting)
-    assert (understood.intent, understood.objection) == (intent, objection)
+    _assert_intent(text, expecting, intent, objection)
 
 
 @pytest.mark.parametrize(("text", "expecting", "facts"), [
