@@ -61,12 +61,14 @@ class CallState(TypedDict, total=False):
     booked_before: dict | None  # a caller's meeting already booked: {id, starts_at, agent_name[, cancelled]}
     # this turn
     turn_number: int
-    turn: dict | None  # text, dtmf, usable
+    turn: dict | None  # text, dtmf, usable, event; interrupted and heard: the lead cut our reply and heard this of it
     understanding: dict  # intent, objection, facts, when
     replies: Annotated[list[str], operator.add]
     handovers: Annotated[list[list[str]], operator.add]
     hangup: str
     free_reply: bool  # the reply may be reworded by an LLM (not a legal or booking sentence)
+    disclosure: str  # the sentence that says we are an AI (and records the call), until the lead has heard it
+    disclosed_now: bool  # this reply starts with that sentence again: the greeting was cut before it was heard
     # the conversation so far
     agent: str
     expecting: str
@@ -261,6 +263,12 @@ def _not_on(offered: list[dict], state: CallState) -> list[dict]:
             if dt.datetime.fromisoformat(slot["starts_at"]).astimezone(zone).date().isoformat() not in ruled_out]
 
 
+def _heard_all(said: str, heard: str | None) -> bool:
+    """Every word of `said` reached the lead, in order, at the start of what they heard of that reply."""
+    words = re.findall(r"[\w']+", said.lower())
+    return bool(heard) and re.findall(r"[\w']+", heard.lower())[:len(words)] == words
+
+
 def _end(replies_said: list[str], disposition: str, reason: str) -> dict:
     return {"replies": replies_said, "hangup": reason, "disposition": disposition, "expecting": "",
             "free_reply": False}
@@ -308,8 +316,9 @@ class AgentGraph:
         if state.get("direction") == "inbound":
             return self._greet_caller(state, replies)
         text = replies.say("greeting")
-        return {"replies": [text], "agent": "conversation", "expecting": "permission",
-                "question": text.rsplit(". ", 1)[-1], "free_reply": False,
+        disclosure, question = text.rsplit(". ", 1)
+        return {"replies": [text], "agent": "conversation", "expecting": "permission", "question": question,
+                "disclosure": disclosure + ".", "free_reply": False,
                 "handovers": [["", "conversation", "call answered"]]}
 
     def _greet_caller(self, state: CallState, replies: Replies) -> dict:
@@ -326,7 +335,7 @@ class AgentGraph:
             said.append(replies.say("inbound_callback", slot=spoken))
         question = replies.say("inbound_help")
         return {"replies": [*said, question], "agent": "conversation", "expecting": "", "question": question,
-                "free_reply": False, "handovers": [["", "conversation", "the lead called us"]]}
+                "disclosure": said[0], "free_reply": False, "handovers": [["", "conversation", "the lead called us"]]}
 
     def take_turn(self, state: CallState) -> dict:
         """Keep what the lead just said: new facts, the score they give."""
@@ -348,8 +357,24 @@ class AgentGraph:
         misses = (state.get("misses") or 0) + 1 if understood.get("intent") == "repeat" else 0
         ruled_out = sorted({*(state.get("ruled_out") or ()), *(understood.get("ruled_out") or ())})
         kept = {"time_offered": understood["time_offered"]} if understood.get("time_offered") else {}
+        disclosure = self._disclosure(state, understood)
         return {"facts": facts, "new_facts": new, "score": score.as_dict(), "free_reply": True, "misses": misses,
-                "ruled_out": ruled_out, "spoken": list(state.get("replies") or []), "replies": Overwrite([]), **kept}
+                "ruled_out": ruled_out, "spoken": list(state.get("replies") or []), "replies": Overwrite(disclosure),
+                "disclosure": disclosure[0] if disclosure else "", "disclosed_now": bool(disclosure), **kept}
+
+    @staticmethod
+    def _disclosure(state: CallState, understood: dict) -> list[str]:
+        """The AI disclosure said again, to open this reply, when the lead cannot have heard it: they cut the
+        greeting before its end ("heard" is what they heard of it), or answered it with a bare "hello?". Asked
+        "is this a robot?", the reply itself says so; a machine gets its message."""
+        pending, turn = state.get("disclosure") or "", state.get("turn") or {}
+        if not pending or understood.get("intent") == "is_robot" \
+                or (state.get("answered_by") or "").startswith("machine"):
+            return []
+        cut = turn.get("interrupted") and not _heard_all(pending, turn.get("heard"))
+        if not cut and not (understood.get("intent") == "greeting" and understood.get("bare_hello")):
+            return []
+        return [_replies(state).say("disclosure_again")]
 
     def route(self, state: CallState) -> str:
         u, expecting, agent = _u(state), state.get("expecting", ""), state.get("agent", "conversation")
@@ -411,7 +436,8 @@ class AgentGraph:
                                update={"asked": asked, "misses": 0, "understanding": {**u, "intent": "unclear"}})
             return {"replies": [question or replies.say("repeat")]}  # the same question, in other words
         if intent == "greeting" and (state.get("expecting") != "permission" or u.get("bare_hello")):
-            return {"replies": [replies.say("greeting_again"), question]}  # "hello?": they did not hear us
+            hello = [] if state.get("disclosed_now") else [replies.say("greeting_again")]  # it says who we are
+            return {"replies": [*hello, question]}  # "hello?": they did not hear us
         if state.get("expecting") == "permission" and intent == "deny":
             return Command(goto="objection", update={"understanding": {**u, "intent": "objection",
                                                                        "objection": "busy"}})

@@ -26,6 +26,7 @@ class LeadTurn:
     usable: bool = True  # False: low confidence or no speech; ask the lead to repeat
     dtmf: str = ""  # keypad digits pressed since the last turn
     interrupted_agent: bool = False
+    heard: str | None = None  # the lead cut the agent's reply: what they heard of it ("" nothing, None unknown)
     event: str = ""  # not words but news: "transfer_returned" (the lead was on hold and no person took the call)
 
 

@@ -261,7 +261,8 @@ class Orchestrator:
                 understanding[name] = _when_dict(getattr(understood, name))
         answered_by, wrap_up = self.domain.call_now(call_id, now)
         result = self.graph.invoke({
-            "turn": {"text": turn.text, "dtmf": turn.dtmf, "usable": turn.usable, "event": turn.event},
+            "turn": {"text": turn.text, "dtmf": turn.dtmf, "usable": turn.usable, "event": turn.event,
+                     "interrupted": turn.interrupted_agent, "heard": turn.heard},
             "turn_number": number, "transfer_now": None,
             "answered_by": answered_by,  # machine detection may have answered since the last turn
             "wrap_up": wrap_up,
@@ -303,7 +304,9 @@ class Orchestrator:
             yield Handover(from_agent, to_agent, reason)
         said: list[str] = []
         try:
-            if self.brain is not None and result.get("free_reply") and turn is not None and result.get("replies"):
+            # a disclosure said again leads the reply: the LLM rewords none of it
+            free = result.get("free_reply") and not result.get("disclosed_now")
+            if self.brain is not None and free and turn is not None and result.get("replies"):
                 try:
                     async for sentence in self._reworded(result, context, turn):
                         said.append(sentence)

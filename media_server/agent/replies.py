@@ -23,6 +23,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Hello{name}, it's {agent}, the automated assistant from {company}{recorded}. "
         "I'm following up on your home inquiry, is now an okay time?",
     ),
+    # the greeting was cut before the lead heard who we are: the disclosure (and the recording notice) first
+    "disclosure_again": (
+        "Sorry, I should say, this is {agent}, an automated assistant calling for {company}{recorded}.",
+        "Just so you know, I'm {agent}, {company}'s automated assistant{recorded}.",
+    ),
     "greeting_again": ("Hi, it's {agent} from {company} again.", "Hello, it's {agent} with {company}."),
     "permission_again": ("Do you have a quick minute to chat?", "Is now an okay time for a couple of quick questions?",
                          "Have you got a minute?"),

@@ -89,6 +89,7 @@ class AgentReplies(DirectStage):
         self._nine_on_hold = False
         self._greeting_said = False  # a sentence of the greeting has gone to the voice
         self._barged_in = False
+        self._cut_heard = ""  # what the lead heard of the reply they last cut (Playback's ReplyFinishedFrame says)
         self._heard_out = False  # a final reply is playing (a goodbye said again): the call ends with it
         self._replies = 0
         self._reply: asyncio.Task | None = None
@@ -114,6 +115,8 @@ class AgentReplies(DirectStage):
                 self._nine_on_hold = True  # the opt-out key counts on hold too: the hold ends, the number is listed
             return
         if isinstance(frame, ReplyFinishedFrame):
+            if frame.heard is not None:
+                self._cut_heard = frame.heard
             self._finished = max(self._finished, frame.number)
             self._reply_finished.set()
         if isinstance(frame, InterruptionFrame) and (self._holding or self._to_machine):
@@ -136,7 +139,7 @@ class AgentReplies(DirectStage):
                 self._hello = frame.utterance
                 self._greet()
         elif isinstance(frame, InterruptionFrame):
-            self._barged_in = True
+            self._barged_in, self._cut_heard = True, ""  # a reply cut before it reached the line was not heard
             if self._reply and not self._reply.done():
                 self._reply.cancel()
         await self.push_frame(frame, direction)
@@ -146,7 +149,7 @@ class AgentReplies(DirectStage):
         if frame.utterance <= self._hello or self._holding or self._to_machine:
             return  # the lead's "hello?": answered by the greeting (and a machine's beep is answered by nobody)
         turn = LeadTurn(frame.text, frame.confidence, frame.language, frame.usable, self._dtmf,
-                        interrupted_agent=interrupted)
+                        interrupted_agent=interrupted, heard=self._cut_heard if interrupted else None)
         self._dtmf = ""
         self._turns.put_nowait((turn, frame.end_ms))
 

@@ -146,6 +146,7 @@ class ReplyFinishedFrame(SystemFrame):
     """Reply `number` is over (heard to its end, or cut): the lead no longer talks over the agent."""
 
     number: int
+    heard: str | None = None  # a cut reply: what the lead heard of it (None: heard to its end)
 
 
 @dataclass

@@ -205,7 +205,8 @@ class Playback(DirectStage):
         task = asyncio.create_task(self._record(turn))  # not ours to cancel: the row must be written
         self._recording.add(task)
         task.add_done_callback(self._recording.discard)
-        await self.push_frame(ReplyFinishedFrame(turn.number), FrameDirection.UPSTREAM)
+        heard = turn.heard_text() if turn.interrupted else None
+        await self.push_frame(ReplyFinishedFrame(turn.number, heard), FrameDirection.UPSTREAM)
 
     async def close(self) -> None:
         """The call is over: the reply still open is recorded as far as it got, and every row written."""

@@ -34,6 +34,15 @@ def test_a_lead_in_an_all_party_consent_state_hears_the_call_is_recorded_with_th
     assert "automated assistant" in first_sentence and NOTICE in first_sentence, greeting
 
 
+def test_a_lead_who_talked_over_the_greeting_hears_the_ai_disclosure_and_the_notice_before_anything_else(
+        active_campaign):
+    talk = Conversation(start_call(lead_in(active_campaign, "CA", "+14155550144", "America/Los_Angeles")))
+    talk.greet()
+    reply = talk.say("yeah hi who is this", over="Hi Dana, this")
+    first_sentence = reply.split(". ")[0]
+    assert "automated assistant" in first_sentence and NOTICE in first_sentence, reply
+
+
 def test_a_lead_in_a_one_party_state_hears_no_recording_notice_unless_the_campaign_says_always(active_campaign):
     texas = lead_in(active_campaign, "TX", "+12145550142", "America/Chicago")
     assert NOTICE not in greeting_for(texas)

@@ -51,11 +51,13 @@ class Conversation:
     def greet(self) -> str:
         return self._run(self.agent.greeting(self.context))
 
-    def say(self, text: str = "", dtmf: str = "", usable: bool = True, language: str = "en", event: str = "") -> str:
+    def say(self, text: str = "", dtmf: str = "", usable: bool = True, language: str = "en", event: str = "",
+            over: str | None = None) -> str:
         """The lead says `text` (or the pipeline reports `event`); returns what the agent answered (all its
-        sentences)."""
+        sentences). `over`: they said it over the agent's last reply, having heard only these words of it."""
         assert not self.hangup, f"the call already ended ({self.hangup})"
-        turn = LeadTurn(text, dtmf=dtmf, usable=usable, language=language, event=event)
+        turn = LeadTurn(text, dtmf=dtmf, usable=usable, language=language, event=event,
+                        interrupted_agent=over is not None, heard=over)
         return self._run(self.agent.respond(turn, self.context))
 
     def cut(self, text: str) -> str:

@@ -62,6 +62,40 @@ def test_it_greets_with_its_name_the_company_and_that_it_is_automated(lead):
     assert ("", "conversation") in talk.handovers
 
 
+@pytest.mark.parametrize("answer", ["hello? hello", "yeah what's this about", "uh huh go on"])
+def test_a_lead_who_talked_over_the_greeting_before_its_disclosure_hears_it_first_in_the_reply(lead, answer):
+    talk = Conversation(start_call(lead))
+    talk.greet()
+    reply = talk.say(answer, over="Hi Dana, this is")
+    assert "automated assistant" in reply.split(". ")[0], reply
+    assert not reply.startswith("Hi, it's Alex from") and not reply.startswith("Hello, it's Alex with"), reply
+    follow_up = talk.say("ok sure go ahead")  # heard out this time: not said again
+    assert "automated assistant" not in follow_up, follow_up
+
+
+@pytest.mark.parametrize("answer", ["i'm not interested", "is this a real person"])
+def test_a_lead_who_cut_the_greeting_short_hears_the_disclosure_once_whatever_they_said(lead, answer):
+    talk = Conversation(start_call(lead))
+    talk.greet()
+    reply = talk.say(answer, over="")
+    disclosing = [s for s in re.split(r"(?<=[.?!])\s+", reply) if "automated assistant" in s or "AI" in s]
+    assert len(disclosing) == 1, reply
+
+
+def test_a_lead_who_heard_the_disclosure_before_cutting_in_is_not_told_again(lead):
+    talk = Conversation(start_call(lead))
+    heard = talk.greet().rsplit(". ", 1)[0] + ". You asked"
+    reply = talk.say("yeah sure go ahead", over=heard)
+    assert "automated assistant" not in reply and "buy" in reply.lower(), reply
+
+
+def test_a_bare_hello_after_the_greeting_gets_who_we_are_again_with_the_disclosure(lead):
+    talk = Conversation(start_call(lead))
+    talk.greet()
+    reply = talk.say("hello?")
+    assert "automated assistant" in reply and reply.count("Alex") == 1, reply
+
+
 def test_a_hot_buyer_is_offered_two_free_slots_in_their_own_time_and_books_one(talk, lead):
     offer = qualify_as_hot_buyer(talk)
     assert " or " in offer and talk.hangup == ""

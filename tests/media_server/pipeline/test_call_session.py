@@ -285,6 +285,7 @@ def test_talking_over_the_agent_stops_it_sends_clear_and_cuts_its_turn_to_what_w
     assert LONG_REPLY.startswith(text) and len(text) < len(LONG_REPLY) / 2
     assert abs(len(text.split()) - played / 5) <= 1  # ToneVoice: five 20 ms frames a word
     assert agent.turns[0].interrupted_agent and agent.turns[0].text == "Wait, stop please."
+    assert agent.turns[0].heard == text  # the agent knows what of its reply (its AI disclosure, say) was heard
 
 
 def test_a_goodbye_cut_by_a_sound_with_no_words_in_it_still_ends_the_call(call, settings, monkeypatch):
