@@ -46,6 +46,7 @@ from .when import (
     next_holiday,
     ruled_out_days,
     spanish_times,
+    weekend_meant,
     when_in,
     with_preferred_part,
     without_ruled_out,
@@ -400,7 +401,8 @@ _OPT_OUT = _rx(
     r"sistema)\b",
     r"\bno (?:quiero|queremos|quiere|quieren) (?:más |mas )?(?:llamadas|que (?:me|nos|le|la|lo|les) llamen)\b",
     # German and Japanese; refusing any time at all; a lawyer if the phone rings again; "no calls" said before
-    r"\b(?:rufen sie|ruf) (?:mich|uns) nicht mehr an\b|\bnicht mehr anrufen\b", r"電話しないで|電話をかけないで",
+    r"\b(?:rufen sie|ruf) (?:mich|uns) nicht mehr an\b|\bnicht mehr (?:anrufen|angerufen)\b",
+    r"電話しないで|電話をかけないで",
     r"\b(?:how about|what about|let's say) never\b|\bnever works for me\b",
     r"\b(?:rings?|calls?|calling) (?:me |here |this number )?again\b.*\b(?:attorney|lawyer|sue|police|report)\w*\b",
     r"\b(?:said|told (?:you|y'all|you guys|them)|asked)\b.*\bno (?:more )?(?:phone )?calls\b",
@@ -412,6 +414,9 @@ _OPT_OUT = _rx(
     r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
     r"\bha (?:ii|noo|na|igu) (?:soo )?(?:wicin|wac|wacin|wacina)\b",  # Somali: "fadlan ha ii soo wicin mar dambe"
     r"\b(?:não|nao) (?:me |nos )?(?:ligue|liguem|ligar|liga|ligam)\b", r"\bne m'appelez plus\b",
+    r"\b(?:para|pare|parem|deixa|deixe|chega) de (?:me |nos )?(?:ligar|liga|ligando)\b",  # "para de me ligar"
+    r"\bremove (?:niyo|nyo|mo|ninyo) (?:na )?(?:lang )?(?:ako|kami|number ko|ang number ko)\b",  # Tagalog
+    r"\bstop na (?:po )?(?:kayo|ang pagtawag|sa pagtawag|remove)\b",
     r"\b(?:tira|tire|tirem|remova|apague) (?:o )?(?:meu|nosso) (?:n[uú]mero|nome|telefone)\b",
     # Russian (romanised as speech-to-text writes it, and in Cyrillic), Italian
     r"\bne (?:zvonite|zvoni|zvonit) (?:mne|nam|syuda|bolshe)\b|не звоните|не звони",
@@ -426,6 +431,9 @@ _OPT_OUT = _rx(
     r"\b(?:number|info|information)\b.*\b(?:erase|delete|scrub|lose) it\b",
     rf"\btake (?:my|our) (?:\w+ )?(?:mother|mom|father|dad|husband|wife|son|daughter|grandma|grandpa|grandmother|"
     rf"grandfather|parents?|aunt|uncle|brother|sister) off (?:your|the|this|ur|all) (?:\w+ )?{_LISTS}\b",
+    # someone else's name off the list ("my husband passed, take his name off your list")
+    rf"\b(?:take|get|scratch|cross|remove) (?:his|her|their|(?:my|our) \w+'?s) (?:name|number) off (?:of )?"
+    rf"(?:your|the|this|ur|all) (?:\w+ )?{_LISTS}\b",
     # contact ended in formal words, the calls wished to an end, being left alone, not being on anyone's list, the
     # number not to be used, a call wished to be the last one heard, a conditional "if you didn't call anymore"
     r"\b(?:cease|discontinue|halt|end|terminate)(?: all| any| further| these| your| the| of)* (?:contact|contacting|"
@@ -586,11 +594,16 @@ _RIGHT_NUMBER = re.compile(r"\b(?:this|it|that)(?:'s| is) the right (?:number|pe
 _SPANISH = re.compile(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
     r"|mande|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar|ustedes|sí)\b")
-_SPANISH_YES = re.compile(r"^(?:s[ií]|claro|dale|ok)(?: (?:s[ií]|gracias|muchas gracias|claro|perfecto|bueno|"
-                          r"est[aá] bien|por favor|se[nñ]ora?|dale))*$")
+# a yes in Spanish or Portuguese, maybe with an English word ("si gracias", "sí perfect", "sim claro")
+_SPANISH_YES = re.compile(r"^(?:s[ií]|sim|claro|dale|ok)(?: (?:s[ií]|sim|gracias|obrigad[oa]|muchas gracias|claro|"
+                          r"perfecto|perfeito|bueno|est[aá] bien|por favor|se[nñ]ora?|dale|perfect|yes|yeah|okay|ok|"
+                          r"great|sure|good|thanks))*$")
+# a goodbye in another language, after words of thanks or yes ("perfeito valeu tchau", "ok gracias adiós")
+_OTHER_GOODBYE = re.compile(r"^(?:\w+ ){0,4}(?:tchau|adi[oó]s|chau|ciao|tsch[uü]ss|au revoir|paalam|zaijian|"
+                            r"do svidaniya|hasta luego|até logo|ate logo)(?: \w+)?$")
 _SPANISH_ASKED = _rx(r"\b(?:speak|speaks|talk|in) spanish\b", r"\bspanish (?:please|speaker|speaking)\b")
 _PORTUGUESE = re.compile(r"\b(?:não|você|voce|português|portugues|inglês|obrigad[oa]|alô|falando|desculpa|tá|"
-                         r"falo|fala)\b")
+                         r"falo|fala|tenho|olha|ligar|valeu|tchau|perfeito|agora|estou|também)\b")
 _CHINESE_PINYIN = re.compile(r"\b(?:wo bu|bu hui|yingwen|ying wen|zhongwen|zhong wen|putonghua|ni hao|xie xie|"
                              r"ting bu dong)\b")
 _HAITIAN = re.compile(r"\b(?:mwen pa|kreyòl|kreyol|ayisyen|bonjou)\b")
@@ -1570,8 +1583,10 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if _WRONG_NUMBER.search(c) and not _RIGHT_NUMBER.search(c):
         return Understanding(intent="wrong_number", language=language)
     other = _other_language(c)
-    if other and expecting and _SPANISH_YES.match(c):
+    if expecting and _SPANISH_YES.match(c) and (other or c.split()[0] != "ok"):
         return Understanding(intent="affirm", language=language)  # "si gracias" to our English question: a yes
+    if other and expecting and _OTHER_GOODBYE.match(c):
+        return Understanding(intent="goodbye", language=language)
     facts = _facts(turn, expecting, now)
     if other and not (expecting in _FACT_QUESTIONS and expecting != "location"
                       and any(f.name == expecting for f in facts)):  # ("casa" is a town in Arkansas)
@@ -1580,7 +1595,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u = Understanding(language=language)
     u.facts = facts
     final = turn  # the words that stand: after the last "no wait", "scratch that", "make it" (what they take back)
-    if (back := list(_TAKES_BACK.finditer(c))) and len(c) - back[-1].end() > 2:
+    if (back := list(_TAKES_BACK.finditer(c))) and c[back[-1].end():].strip():
         final = _Turn(c[back[-1].end():])
         later = _facts(final, expecting, now)
         for i, fact in enumerate(later):  # "this fall, no wait, next fall": the one after the one taken back
@@ -1592,7 +1607,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         u.facts = [f for f in u.facts if f.name not in taken_back] + later
     slot = any(f.name == SLOT_CHOICE for f in u.facts)
     u.ruled_out = [day.isoformat() for day in ruled_out_days(final.digits.s, now)]
-    trimmed = _BUSY_PERIOD.sub(" ", without_ruled_out(final.digits.s))  # "not thursday, friday?" → friday
+    trimmed = _BUSY_PERIOD.sub(" ", without_ruled_out(weekend_meant(final.digits.s)))  # "not thursday, friday?"
     if any(w in _FUNCTION_WORDS for w in trimmed.split()):  # Spanish time words in an English line
         trimmed = spanish_times(trimmed)
     trimmed = _proposed_part(trimmed)  # "this week's a zoo, call me next week" → next week
@@ -1601,10 +1616,12 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if expecting == "slot_choice" and (pick := _BARE_PICK.match(trimmed)):
         trimmed = f"at {pick.group(1)}"  # "10 works", "3:30 please": an offered time picked by its hour
     elif expecting in ("slot_choice", "callback_time") and (loose := _LOOSE_CLOCK.search(trimmed)) \
-            and not _CLOCK_SAID.search(trimmed):
+            and not _CLOCK_SAID.search(trimmed[loose.start():]):  # ("i eat at 12 so like 1 tomorrow": 1)
         trimmed = f"{trimmed[:loose.start()]}at {trimmed[loose.start(1):]}"  # asked when: "early, like 9" is 9
     timed = _Turn(trimmed) if trimmed != final.digits.s else final
     when = when_in(timed.digits, now, timed.clean) if _TIME_CUE.search(timed.clean) and not slot else None
+    if when is not None and final is not turn and not names_a_day(when.words):
+        when = _on_the_day_said(when, c[:back[-1].start()], now)  # "thursday at 4, actually make it 4 30"
     if when is not None and when.words and names_a_period(when.words) and expecting != "callback_time" \
             and not _CALLBACK.search(c):
         when = None  # "hoping to move in the spring" is a timeline; "call me in the spring" a call back
@@ -1815,12 +1832,26 @@ def _is_opt_out(c: str, time_preference: str) -> bool:
     return bool(m and not time_preference and counts(m))
 
 
+def _on_the_day_said(when: When, before: str, now: dt.datetime) -> When:
+    """A correction that names only a new hour ("tuesday the 24th at 10, no wait, 11") keeps the day said before
+    it: the hour moves to that day."""
+    said = _Turn(before)
+    earlier = when_in(said.digits, now, said.clean) if _TIME_CUE.search(said.clean) else None
+    if earlier is None or not names_a_day(earlier.words) or earlier.start.date() != earlier.end.date() \
+            or when.start.date() != when.end.date():
+        return when
+    days = dt.timedelta(days=(earlier.start.date() - when.start.date()).days)
+    return When(when.start + days, when.end + days, when.exact, f"{earlier.words} {when.words}", when.day_start,
+                when.day_end)
+
+
 def _other_language(c: str) -> str:
     if _SPANISH_ASKED.search(c):
         return "es"
     # "casa grande", "el paso" are English; so is a line of English with a Spanish word ("si bueno yes i have a minute")
     if _SPANISH.search(c) and _SPANISH.search(_without_place_names(c)) and not _mostly_english(c):
-        return "es"
+        # ("olha não tenho interesse ... por favor": Portuguese words outnumber the Spanish ones)
+        return "pt" if len(_PORTUGUESE.findall(c)) > len(_SPANISH.findall(c)) else "es"
     letters = [ch for ch in c if ch.isalpha()]
     if letters and (sum(not ch.isascii() for ch in letters) > len(letters) / 3
                     or any(ord(ch) > 0x024F for ch in letters)) and not _english_around_a_word(c):

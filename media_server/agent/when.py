@@ -84,8 +84,8 @@ _WEEK_PART = r"((?:the )?(?:beginning|start|first half|front half|front end|earl
 _WEEK_PART_DAYS = {"early": (0, 2), "mid": (1, 3), "late": (3, 6)}
 # "next week" said beside a weekday, with nothing against it between ("thursday or friday next week", "the back half
 # of next week, like thursday"), makes it next week's
-_NEXT_WEEK_BEFORE = re.compile(r"((?:\b[\w']+ ){0,3})next week\b((?: [\w']+){0,7}) $")
-_NEXT_WEEK_AFTER = re.compile(r"((?: [\w']+){0,3}) next week\b((?: [\w']+){0,3})")
+_NEXT_WEEK_BEFORE = re.compile(r"((?:\b[\w']+ ){0,3})next week(?:end)?\b((?: [\w']+){0,7}) $")
+_NEXT_WEEK_AFTER = re.compile(r"((?: [\w']+){0,3}) next week(?:end)?\b((?: [\w']+){0,3})")
 _AGAINST = re.compile(r"\b(?:bad|busy|out|away|gone|booked|full|no|not|can't|cannot|won't|doesn't|don't|except|but|"
                       r"other than|instead|this)\b")
 _AFTER_THAT = re.compile(r"\s+(?:right )?after (?:that|it|then|i'm back|we're back|i get back|we get back)\b")
@@ -117,7 +117,9 @@ _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names 
                             rf"|^{_FULL_MON}$")),
 ]
 _PART = re.compile(r"(?<!good )\b(?:in the |this |tomorrow |at )?(?:(?P<mod>early|late|mid) ?(?:in the )?)?"
-                   r"(?P<part>mornings?|afternoons?|evenings?|nights?|tonight|lunch ?time|lunch)\b")
+                   r"(?P<part>mornings?|afternoons?|evenings?|nights?|tonight|lunch ?time|lunch)\b"
+                   # a shift, a class or a job named by its hours is not a time offered ("off a night shift")
+                   r"(?! (?:shifts?|shifters?|classes|class|school|job|jobs|owl|person|people|crew|nurse|duty)\b)")
 # the hours a part of the day narrowed by "early", "late" or "mid" spans ("late afternoon" 15:00–18:00)
 _PART_SHADES = {("early", "morning"): (7, 9), ("mid", "morning"): (9, 11), ("late", "morning"): (10, 12),
                 ("early", "afternoon"): (12, 14), ("mid", "afternoon"): (13, 16), ("late", "afternoon"): (15, 18),
@@ -155,7 +157,8 @@ _END_OF_DAY = re.compile(r"\b(?:(?:at |by )?(?:the )?end of (?:the )?(?:day|busi
                          r"close of business)\b")
 _ROUTINE_ENDS = {"work": dt.time(17, 0), "dinner": dt.time(19, 0), "supper": dt.time(19, 0)}
 # "thursday morning, like nine", "after lunch, say one thirty": a time that narrows a period already named
-_NARROWS = re.compile(rf"\b(?:like|say|maybe|probably|preferably|ideally|or so|ish)\s+{_TIME}")
+# (and "at": "after lunch, at 1:30" is 1:30, a time inside the limit)
+_NARROWS = re.compile(rf"\b(?:like|say|maybe|probably|preferably|ideally|or so|ish|(?:like |say )?at(?= \d))\s+{_TIME}")
 _COLON_TIME = re.compile(r"\b(\d{1,2}:\d{2})()")
 _TIME_PART = re.compile(r"\b(\d{1,2}(?::\d{2})?)()(?=\s+(?:in the (?:morning|afternoon|evening)|at night|tonight))")
 _CLOCK = re.compile(r"\b(\d{1,2}:\d{2}|\d{1,2})\s?(am|pm|oclock)\b|\b(noon)\b")
@@ -380,7 +383,24 @@ _WEEKS_FROM = re.compile(r"\b(a|one|1|two|2|three|3) weeks? from (?!now\b|today\
 _WEEKS = {"a": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3}
 
 
+# "not this weekend, the one after": next weekend (the words before it, "weekends are better", name no day)
+_NOT_THIS_WEEKEND = re.compile(r"\bnot this (?:coming )?weekend,? (?:but )?(?:the )?(?:(?:one|1) after(?: that)?|"
+                               r"next (?:one|1)|following (?:one|1)|weekend after(?: that)?|next|following)\b")
+
+_WEEKEND_AFTER = re.compile(r"\bthis (?:coming )?weekend(?:s|'s)?\b.*?\b(the (?:weekend|1) after(?: that| this 1)?)\b")
+
+
+
+def weekend_meant(s: str) -> str:
+    """"not this weekend, the one after" and "this weekend's out, the weekend after?" say "next weekend" (the same
+    length kept, so that spans found in it hold in `s`)."""
+    s = _NOT_THIS_WEEKEND.sub(lambda m: "next weekend".rjust(len(m.group(0))), s)
+    if (after := _WEEKEND_AFTER.search(s)) is not None:
+        s = s[:after.start(1)] + "next weekend".rjust(len(after.group(1))) + s[after.end(1):]
+    return s
+
 def _find_days(s: str, today: dt.date) -> _Days | None:
+    s = weekend_meant(s)
     for m in re.finditer(rf"\b{_WD}\b", s):  # "tuesday the 21st" wherever it is said: the surest day there is
         if (nth := _THE_NTH.match(s, m.end())) and (day := _next_weekday_on(today, _WEEKDAYS[m.group(1)],
                                                                              int(nth.group(1)))):
@@ -990,6 +1010,10 @@ BUSY_THEN = re.compile(r"\b(?:weekdays|weeknights|during the week|mornings|after
                        r"(?:mon|tues|wednes|thurs|fri)days) (?:i'm|we're|i am|we are|i'm pretty|we're pretty) busy\b")
 
 
+_THIS_WEEKEND_OUT = re.compile(r"\b(?:not|except|but|other than) this (?:coming )?weekend\b|"
+                               r"\bthis weekend(?:'s|s| is)? (?:no good|bad|out|full|booked|busy)\b")
+
+
 def _ruled_out(text: str) -> list[re.Match]:
     then = BUSY_THEN.search(text)
     # "weekdays i'm busy saturday between 12 and 2": saturday is the one that suits
@@ -998,9 +1022,12 @@ def _ruled_out(text: str) -> list[re.Match]:
 
 def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:
     """The days the lead said they cannot do ("not Thursday", "Friday doesn't work", "I can't do tomorrow"), each
-    the day a plain mention would mean (the conventions above)."""
+    the day a plain mention would mean (the conventions above); "not this weekend" both days of it."""
     days: list[dt.date] = []
     today = now.date()
+    if _THIS_WEEKEND_OUT.search(text):
+        saturday = _monday(today) + dt.timedelta(days=5)
+        days += [day for day in (saturday, saturday + dt.timedelta(days=1)) if day >= today]
     for m in _ruled_out(text):
         for named in re.finditer(_DAY, m.group(0)):  # each day the match names ("today or thursday": both)
             nearness, which = named.group(1) or "", named.group(2)

@@ -1973,3 +1973,49 @@ def test_fresh24_and_25s_sentences_in_other_words(text, expecting, intent, objec
 ])
 def test_fresh24_and_25s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent"), [
+    # opt-outs in the words fresh26/fresh27 brought, said otherwise
+    ("por favor parem de ligar pra mim", "timeline", "opt_out"),  # Portuguese "stop calling"
+    ("wag na po kayo tumawag remove nyo na ako", "permission", "opt_out"),  # Tagalog
+    ("ich will nicht mehr angerufen werden bitte", "budget", "opt_out"),  # German
+    ("she died in may so please remove her number off your list", "none", "opt_out"),  # someone else's number
+    ("cross his name off the list he moved out", "permission", "opt_out"),
+    # a yes or a goodbye in the lead's language, to our English question
+    ("sí okay", "confirm", "affirm"),
+    ("sim claro", "slot_choice", "affirm"),
+    ("obrigado tchau", "confirm", "goodbye"),
+    ("ok gracias adios", "none", "goodbye"),
+])
+def test_fresh26_and_27s_opt_outs_and_other_languages_in_other_words(text, expecting, intent):
+    assert understand(text, now=NOW, expecting=expecting).intent == intent
+
+
+def test_a_portuguese_speaker_is_called_back_in_portuguese_not_spanish():
+    understood = understand("olha eu não falo bem inglês desculpa", now=NOW, expecting="intent")
+    assert understood.intent == "other_language" and understood.language == "pt"
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    # fresh26/fresh27's times, said otherwise (NOW is Wednesday 25 November 2026, 10:30)
+    ("friday at 2 actually make it 3", at(11, 27, 15), at(11, 27, 15)),  # a new hour keeps the day said before it
+    ("the 3rd at 9 no wait 10", at(12, 3, 10), at(12, 3, 10)),
+    ("i get off at 3 so like 4 tomorrow", at(11, 26, 16), at(11, 26, 16)),  # their hour, then the one they offer
+    ("tomorrow after lunch at 1:30", at(11, 26, 13, 30), at(11, 26, 13, 30)),  # a time inside the limit
+    ("not this weekend the one after, sunday", at(12, 6), at(12, 6, 23, 59)),
+    ("this weekends no good what about the weekend after", at(12, 5), at(12, 6, 23, 59)),
+])
+def test_fresh26_and_27s_times_in_other_words(text, start, end):
+    when = understand(text, now=NOW, expecting="slot_choice").when
+    assert when is not None and (when.start, when.end) == (start, end), when
+
+
+def test_not_this_weekend_rules_both_of_its_days_out():
+    understood = understand("any day is fine except this weekend", now=NOW, expecting="slot_choice")
+    assert understood.ruled_out == ["2026-11-28", "2026-11-29"]
+
+
+def test_a_shift_named_by_its_hours_is_no_time_offered():
+    understood = understand("just got off the night shift, call me later", now=NOW, expecting="permission")
+    assert understood.objection == "busy" and understood.when is None
