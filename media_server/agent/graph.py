@@ -660,6 +660,10 @@ class AgentGraph:
                 return self._read_back(state, replies, offered[choice - 1])
             if intent == "deny" and not when and not ruled_out:
                 return self._ask_time(state, replies, "ask_other_time")
+            if u.get("asks") == "together" and not when and state.get("asks") != "together":
+                # "i can't set anything up, my husband makes those decisions": a time when both can talk
+                asked = self._ask_time(state, replies, "ask_together_time")
+                return {**asked, "replies": [replies.say("offer_together"), *asked["replies"]], "asks": "together"}
             if not when and not ruled_out and intent in ("affirm", "unclear", "inform") and len(offered) == 2:
                 if (state.get("which_asked") or 0) >= 2:  # still no choice: the first one, read back for a yes
                     return self._read_back(state, replies, offered[0])

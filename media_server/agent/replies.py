@@ -212,6 +212,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Ah, that time was just taken.",
         "Sorry, that time has just been taken.",
     ),
+    "ask_together_time": (
+        "When are you both usually free?",
+        "What day and time could you both make?",
+    ),
     "ask_other_time": (
         "What day and time would suit you better?",
         "No problem, when would work better for you?",

@@ -542,6 +542,10 @@ _VOICEMAIL = _rx(
 )
 _WRONG_NUMBER = _rx(
     r"\bwrong (?:number|person|guy|lady|house|people|phone|one)\b",
+    # "this is a business, this is lucky nails": nobody here asked about a home
+    r"^(?:(?:uh|um|yeah|hi|hello) )*this is a (?:business|store|shop|salon|restaurant|office|clinic)\b",
+    # "this used to be my mom's number ... it's not me": the number changed hands
+    r"\b(?:this|that|it) used to be (?:my|somebody|someone|some) ?(?:\w+'?s? )?(?:number|phone|cell)\b",
     # "this a business line, ain't no danielle here": nobody of that name at this number
     r"\b(?:ain't|aint|there ain't|there's|there is|ain't got) no (?!(?:rush|hurry|agent|agents|realtor|room|space|"
     r"time|money|problem|need|way|reason|house|home|interest|deal|pressure|worries|worry|yard|garage|basement|one|"
@@ -696,6 +700,8 @@ _WHO_IS_THIS = _rx(
     r"\b(?:you're|you are) calling (?:from )?where\b", r"\bwho the \S+ (?:is|are|'s) (?:this|calling|you)\b",
     r"\bwhose (?:\w+ )?(?:is this|is that|are you|is calling|this is)\b",
     r"^(?:(?:sorry|um|uh|wait|huh|hold on|and|excuse me) )*[a-z']+ who$",
+    # "smith team who now"
+    r"^(?:(?:sorry|um|uh|wait|huh|and) )*(?:[a-z']+ ){0,2}(?:team|realty|group|company) who(?: now)?$",
     r"\b(?:which|what) (?:realty|agency|brokerage|real estate company|company|outfit|office) (?:is this|are you|is "
     r"that|did you say)\b",
 )
@@ -708,6 +714,11 @@ _HOW_GOT_NUMBER = _rx(
     r"\bhow(?: did| do|'d) (?:you|you all|you guys|you people|y'all)(?: even| ever)? (?:find|track|get to) "
     r"(?:me|us)\b",
     r"\bwhat (?:website|site|form|ad|app|page) (?:did (?:i|we)|was (?:that|it|this))\b",
+    r"\bwhich (?:website|site|form|ad|app|page) (?:did (?:i|we)|was (?:that|it|this)|(?:are|were) you (?:talking about|"
+    r"on about))\b",
+    # "did my brother in law give you guys my number"
+    r"\bdid (?:my|our) (?:\w+ ){1,3}(?:give|pass|send|hand) (?:you|y'all|you guys|you all|you people|you folks|"
+    r"your company) (?:my|our|this) (?:number|info|information|name|cell|details)\b",
     r"\b(?:what|which) (?:website|site|company|app|list|ad) (?:gave|sold|got) (?:you|y'all|you all) (?:my|this|our)\b",
     r"\b(?:never|didn't|did not) (?:gave|give) (?:anybody|anyone|you|y'all|you all) (?:this|my|our) "
     r"(?:number|cell|info)\b",
@@ -794,6 +805,8 @@ _LEAVING = re.compile(r"\b(?:leaving|leave|heading out|flying out|fly out|going 
 _BACK_ON = re.compile(r"\b(?:back|home|return|returning) (?:on|by|the|next|this|in|after)\b")
 _SEND_INSTEAD = re.compile(r"\b(?:text|email|send|shoot) (?:me|us) (?:some |a few |the |any )?(?:listings|homes|houses|"
                            r"links|options|info|information|properties|stuff)\b")
+_SENT_BY = re.compile(r"\b(?:send|text|email|shoot) (?:me|us) (?:\w+ ){0,3}(?:info|information|details|number|contact|"
+                      r"card|listings)\b(?: \w+){0,2} (?:by|in an|over|via) (?:email|e-mail|text|mail)\b")
 _REFUSES_MEETING = re.compile(r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really )?(?:want|need) (?:a|an|the|any|to) "
                               r"(?:meeting|appointment|call|meet|talk)\b")
 # Not now, we will come back to you: a lead who defers the meeting has not picked a slot.
@@ -844,6 +857,9 @@ _OBJECTIONS = [
         r"\balready (?:got|have) (?:an?|our|my) (?:own )?(?:agent|realtor|real estate agent|broker)\b",
         r"\b(?:sells|selling|sell) (?:houses|homes|real estate)\b.*\b(?:using|going with|working with) "
         r"(?:her|him|them)\b",
+        # "my son in law sells houses so we're covered"
+        r"\b(?:my|our) (?:\w+ ){1,3}(?:sells|does|is in) (?:houses|homes|real estate)\b.*\b(?:we're|we are|i'm|i am|"
+        r"that's) (?:covered|set|good|all set|taken care of)\b",
         r"\bsigned (?:with|on with|up with) (?:someone|somebody|a guy|a lady|a woman|a man|an? (?:\w+ )?(?:agent|"
         r"realtor|broker))\b",
         r"\b(?:i|we)(?:'ve| have|'ve got| got| already have| already got| do have| already| do) (?:already )?"
@@ -930,9 +946,14 @@ _OBJECTIONS = [
         r"\b(?:got|have|'ve got|i've got) (?:like |literally |really )?(?:no|zero) time\b"
         r"(?! ?(?:frame|line|table|limit|to (?:waste|lose)))",
         r"\b(?:i'm|i am|we're) on (?:my|a|our) (?:\w+ )?break\b",
+        # company in the house ("i got company right now", "we have guests over")
+        r"\b(?:i|we) (?:got|have|'ve got|have got) (?:company|guests|people|folks|family|visitors)"
+        r"(?: (?:over|here|in town|visiting|staying))?(?: (?:right now|at the moment|today|tonight|this week))\b",
         r"\b(?:don't|do not|ain't got|haven't got) (?:have )?(?:a|the|one) (?:minute|second|sec|moment)\b",
         r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b(?! to (?:sell|buy|list|move))",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
+        r"\b(?:can't|cannot|can not|cant) do (?:this|it|that|a call|calls) (?:right )?now\b",
+        r"\b(?:i'm|im|i am|we're) (?:mid|in the middle of (?:a|my)) ?shift\b",
         rf"{_NOT_US}\b(?:call|ring|try|reach|hit) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
         r"\bcall back\b", r"\bcan you call\b", r"\banother time\b",
         r"\b(?:can i|i'll|i will|let me|i'm going to|i can|i'm gonna) (?:call|get back to) you(?: back| later)?\b",
@@ -967,6 +988,10 @@ _OBJECTIONS = [
         r"\b(?:if|whether) (?:we|i) (?:can|could) (?:even |ever |really )?afford\b",
         r"\b(?:buys|gets|get) (?:you |us |me )?(?:nothing|jack|zilch) (?:around here|here|out here|in this market)\b",
         r"\bhouse poor\b", r"\bat (?:these|those|today's|current|the current) (?:prices|rates and prices)\b",
+        # "i don't think we'd qualify for nothing", "the payments are insane"
+        r"\b(?:don't|do not|dont) think (?:we|i)(?:'d| would| could| will|'ll)? (?:even )?(?:qualify|get approved)\b",
+        r"\b(?:the )?(?:monthly )?payments? (?:are|is|would be|look|looks) (?:just |so |way |really )?(?:insane|crazy|"
+        r"nuts|ridiculous|too high|outrageous|brutal|scary)\b",
         r"\bowe more (?:on it )?than (?:it's|it is) worth\b|\bunderwater\b", r"\bless than (?:what )?(?:we|i) owe\b",
         r"\bin (?:our|my) (?:price )?range (?:is|are) (?:a |all )?(?:dumps?|junk|garbage|teardowns?|trash|fixer)\b",
         r"\bcommission(?:'s| is)? (?:going to |gonna )?eat\b",
@@ -1079,7 +1104,7 @@ _REPEAT = _rx(
     r"\bwhat (?:were|are) (?:the|those) (?:times|days|options|slots)\b", r"\brepeat the question\b",
     r"\b(?:breaking up|cutting out)\b.*\bwhat did you say\b",
     r"\bsay (?:them|those|the|your) (?:times|days|options|dates) (?:again|one more time)\b",
-    r"\bwhat (?:time|day|date|times|days) (?:did|was it) (?:you|she|he) (?:say|said)\b",
+    r"\b(?:what|which) (?:time|day|date|times|days|dates) (?:did|was it) (?:you|she|he) (?:say|said)\b",
     r"\b(?:tunnel|bad signal|lost you|dropped)\b.*\bwhat (?:did you say|was that)\b",
     r"\bwhat (?:did|do|were) you (?:ask|asking|just ask|just say)(?: me| us)?(?: again)?$",  # "... what did you ask"
 )
@@ -1635,6 +1660,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if when is not None and _THEIR_APPOINTMENT.search(c) and not _AVAILABLE.search(_THEIR_APPOINTMENT.sub(" ", c)):
         when = None  # "meeting with the bank thursday": a time taken by someone else, not one offered to us
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
+    if u.objection == "busy" and expecting != "motivation":
+        u.facts = [f for f in u.facts if f.name != "motivation"]  # "bad time, the baby is screaming": why not now
     if u.intent not in ("inform", "affirm", "deny", "unclear"):
         # "you know what, we're just not interested anymore": a refusal or a question is no reason in its own words
         u.facts = [f for f in u.facts if f.name != "motivation" or f.value in MOTIVATIONS]
@@ -2066,6 +2093,8 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
             continue  # "the lender's supposed to call us back this week": not a call back asked of us
         if name == "just_looking" and (back := _CALLBACK.search(c)) and _TIME_CUE.search(c, back.end()):
             return "busy"  # "we're not ready yet, call me next month": a call back, when they said
+        if name == "just_looking" and _SENT_BY.search(c):
+            return "send_email"  # "send me dana's info by email and i'll reach out": sent, then they reach out
         if name == "send_email" and expecting in ("slot_choice", "confirm") and _MEETING_NOTE.search(c) \
                 and (_TAKES_IT.search(c) or _A_DAY.search(c)):
             continue  # "wednesday at 10 is fine, just text me the address": the meeting's details, not instead of it
@@ -2211,7 +2240,13 @@ def _place_value(words: list[str]) -> str:
     if (name := NICKNAMES.get(" ".join(words))) is not None:
         return name  # "san antone": San Antonio
     words = words[1:] if len(words) > 1 and words[0] == "the" else words
-    return " ".join(w if w in _GENERIC_PLACE_WORDS else _capitalised(w) for w in words)
+    named = [w not in _GENERIC_PLACE_WORDS for w in words]
+    for _ in range(2):  # "city", "lake", "county" beside a name are part of it: Kansas City, Salt Lake City
+        named = [named[i] or w in _NAME_WORDS and any(named[max(0, i - 1):i + 2]) for i, w in enumerate(words)]
+    return " ".join(_capitalised(w) if named[i] else w for i, w in enumerate(words))
+
+
+_NAME_WORDS = {"city", "lake", "county", "town"}
 
 
 def _capitalised(word: str) -> str:
@@ -2337,6 +2372,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)
         if _A_PERSON.search(before):
             continue  # "can i talk to dana directly": the agent's name, not Dana, Indiana
+        if start and tokens[start - 1] in ("a", "an", "my", "our", "your", "his", "her", "their") and end - start == 1:
+            continue  # "driving a rig", "my farm": a thing, not a town named after it
         rank = _KIND_RANK[kind] - (intro in _RELATIVE_INTRO)  # "Broken Arrow, just outside Tulsa": Broken Arrow
         rank -= 0.5 * (tokens[end - 1] in ("county", "parish"))  # "Baltimore County, Towson area": the town
         # "Raleigh Durham area, probably Durham": the place they narrow down to
@@ -2607,6 +2644,7 @@ _PARENT_ALIVE = re.compile(r"\b(?:he's|she's|they're|he is|she is|they are) (?:\
                            r"(?:handling|helping)\b")
 
 
+_CASH_FROM = re.compile(r"^(?:\w+ )?cash\b(?: \w+){0,2}? (?:from|we're|we are|after|once|when|out of)\b")
 _PROPERTY_KIND = re.compile(r"(?:duplex\w*|fourplex|multi ?family)$")  # a rental sold is an investor's: it counts
 _SELLS_IT = re.compile(r"\b(?:sell|selling|sold|list|listing)\b")
 _BUYS = re.compile(r"\b(?:buy|buying|purchase|purchasing|roll (?:it |that |the money )?into|trade (?:up|into))\b")
@@ -2614,6 +2652,8 @@ _BUYS = re.compile(r"\b(?:buy|buying|purchase|purchasing|roll (?:it |that |the m
 
 def _motivation(turn: _Turn, expecting: str) -> Fact | None:
     c = turn.clean
+    if expecting == "preapproved" and _CASH_FROM.search(c):
+        return None  # "cash from the sale of my mom's place": where the money comes from, not why they move
     for name, pattern in _MOTIVATION_RULES:
         m = pattern.search(c)
         if m and name == "inherited" and (_SPOUSE_PASSED.search(c) or _PARENT_ALIVE.search(c)) \
@@ -2625,6 +2665,9 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
             continue
         if m and name == "retiring" and re.search(r"\b(?:agent|realtor|broker)\b(?: [\w']+){0,5} retired\b", c):
             continue  # "our agent from 1998 is long retired": theirs, not the lead's
+        if m and name == "retiring" and expecting != "motivation" and re.search(r"\b(?:i'm|i am|we're|we are) "
+                                                                                r"retired\b", c):
+            continue  # "i'm retired honey, any day's fine": why every day suits them, not why they move
         if m and name == "investment" and _PROPERTY_KIND.match(m.group(0)) and _SELLS_IT.search(c) \
                 and not _BUYS.search(c):
             continue  # "selling the duplex on the east end": what they sell, not why
@@ -3082,6 +3125,11 @@ _PICK_AT_CONFIRM = re.compile(r"\b(?:the|that) (?:first|second|earlier|later|oth
                               r"(?! (?:time|thing|step|week|of))")
 
 
+_DATE_BEFORE = re.compile(r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|"
+                          r"july|august|september|october|november|december) (?:the )?$|"
+                          r"\b(?:on|after|by|before|until|till|since) the $")
+
+
 def _slot_choice(c: str, expecting: str) -> Fact | None:
     if expecting == "confirm" and not _PICK_AT_CONFIRM.search(c):
         return None
@@ -3090,6 +3138,8 @@ def _slot_choice(c: str, expecting: str) -> Fact | None:
         return None
     second = _SLOT_SECOND.search(c)
     first = _SLOT_FIRST.search(c)
+    # "thursday the second", "march first", "on the second": a day of the month, not an offer picked
+    first, second = (None if m and _DATE_BEFORE.search(c[:m.start()]) else m for m in (first, second))
     if first and first.group(0) in ("earliest", "soonest", "earlier", "sooner") and _NAMES_A_DAY.search(c):
         first = None  # "the earliest you've got on thursday": the earliest of that day, not the first offer
     if first and first.group(0) in ("either", "whichever", "anyone", "any of them") and _REFUSED_BEFORE.search(

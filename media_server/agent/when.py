@@ -116,7 +116,10 @@ _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names 
                             rf"from)\s+{_FULL_MON}\b"
                             rf"|^{_FULL_MON}$")),
 ]
-_PART = re.compile(r"(?<!good )\b(?:in the |this |tomorrow |at )?(?:(?P<mod>early|late|mid) ?(?:in the )?)?"
+# ("i'm on my lunch", "im at lunch": where they are now, not a time they offer)
+_PART = re.compile(r"(?<!good )(?<!im on my )(?<!i'm on my )(?<!i am on my )(?<!im on )(?<!i'm on )(?<!im at )"
+                   r"(?<!i'm at )(?<!im )(?<!i'm )\b(?:in the |this |tomorrow |at )?"
+                   r"(?:(?P<mod>early|late|mid) ?(?:in the )?)?"
                    r"(?P<part>mornings?|afternoons?|evenings?|nights?|tonight|lunch ?time|lunch)\b"
                    # a shift, a class or a job named by its hours is not a time offered ("off a night shift")
                    r"(?! (?:shifts?|shifters?|classes|class|school|job|jobs|owl|person|people|crew|nurse|duty)\b)")
@@ -149,7 +152,8 @@ _BUSY_AT = re.compile(rf"\b(?:i|we|i've|we've|she|he)(?: \w+)? (?:have to |got t
                       rf"goes to|take|takes)(?: \w+){{0,4}}? at {_TIME}")
 _AFTER = re.compile(rf"\b(?:after|past|any ?time after|no earlier than|later than)\s+{_TIME}")
 _BEFORE = re.compile(rf"\b(?:before|by|until|till|til|no later than|earlier than)\s+{_TIME}")
-_AT = re.compile(rf"\b(?:at|around|about|@)\s+{_TIME}")
+_AT = re.compile(rf"\b(?:at|around|about|@)\s+{_TIME}(?<!im at lunch)(?<!i'm at lunch)(?<!i am at lunch)")
+# ("im at lunch": where they are, not a time they offer)
 # the end of a routine as the day's limit: "after work" (17:00), "after dinner" (19:00)
 _AFTER_ROUTINE = re.compile(r"\b(?:after|once i'm off|once im off|when i get off(?: of)?|when i'm off|when im off) "
                             r"(?:(?:my |from )?(work|dinner|supper))\b")
@@ -1010,7 +1014,13 @@ BUSY_THEN = re.compile(r"\b(?:weekdays|weeknights|during the week|mornings|after
                        r"(?:mon|tues|wednes|thurs|fri)days) (?:i'm|we're|i am|we are|i'm pretty|we're pretty) busy\b")
 
 
-_THIS_WEEKEND_OUT = re.compile(r"\b(?:not|except|but|other than) this (?:coming )?weekend\b|"
+# a day of the month ruled out: "except the 17th", "not on the 3rd", "the 9th is no good"
+_DATE_OUT = re.compile(r"\b(?:not|except|but not|other than|besides|aside from|anything but|any day but|but) (?:on )?"
+                       r"the (\d{1,2})(?:st|nd|rd|th)\b|\bthe (\d{1,2})(?:st|nd|rd|th)(?: is|'s)? (?:no good|bad|out|"
+                       r"booked|full|not good)\b")
+# the weekend ruled out: "not this weekend", "any day but the weekend", "this weekend's no good"
+_THIS_WEEKEND_OUT = re.compile(r"\b(?:not|except|but|other than|not on) (?:this (?:coming )?|the )weekends?\b|"
+                               r"\b(?:but|except) weekends\b|"
                                r"\bthis weekend(?:'s|s| is)? (?:no good|bad|out|full|booked|busy)\b")
 
 
@@ -1028,6 +1038,9 @@ def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:
     if _THIS_WEEKEND_OUT.search(text):
         saturday = _monday(today) + dt.timedelta(days=5)
         days += [day for day in (saturday, saturday + dt.timedelta(days=1)) if day >= today]
+    for m in _DATE_OUT.finditer(text):  # "any day's fine except the 17th"
+        if (day := _next_date(today, None, int(m.group(1) or m.group(2)))) and day not in days:
+            days.append(day)
     for m in _ruled_out(text):
         for named in re.finditer(_DAY, m.group(0)):  # each day the match names ("today or thursday": both)
             nearness, which = named.group(1) or "", named.group(2)
@@ -1070,6 +1083,8 @@ def without_ruled_out(text: str) -> str:
         return text  # "not this saturday, the next one": the day they rule out names the one they want
     for m in reversed(_ruled_out(text)):
         text = text[:m.start()] + keep_week(m) + text[m.end():]
+    text = _THIS_WEEKEND_OUT.sub(" ", text)  # "any day but the weekend after four" → any day after four
+    text = _DATE_OUT.sub(" ", text)
     return _INSTEAD_OF.sub(" ", text)
 
 

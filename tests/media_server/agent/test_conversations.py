@@ -831,6 +831,16 @@ def test_a_lead_whose_spouse_decides_is_offered_a_time_when_both_can_talk(talk):
     assert _expecting(talk) == "timeline"  # the location question is not pressed again: the meeting will cover it
 
 
+def test_a_lead_whose_spouse_decides_said_at_the_offer_is_asked_when_both_are_free_and_booked_then(talk):
+    offer = qualify_as_hot_buyer(talk)
+    reply = talk.say("oh i cant pick anything my wife makes those calls")
+    assert "both" in reply and reply != offer and not talk.hangup  # not the same two times asked again
+    reply = talk.say("we're both home monday after 3")
+    assert "Monday" in reply and _expecting(talk) == "confirm"
+    talk.say("yes")
+    assert Appointment.objects.filter(lead=talk.call.lead).count() == 1
+
+
 def test_a_time_when_both_are_home_but_no_agent_works_gets_a_call_to_them_both_then(talk):
     talk.say("sure")
     talk.say("buying")

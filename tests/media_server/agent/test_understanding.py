@@ -2019,3 +2019,49 @@ def test_not_this_weekend_rules_both_of_its_days_out():
 def test_a_shift_named_by_its_hours_is_no_time_offered():
     understood = understand("just got off the night shift, call me later", now=NOW, expecting="permission")
     assert understood.objection == "busy" and understood.when is None
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    # fresh26/fresh27's intents and objections, said otherwise
+    ("the johnson group who now", "permission", "who_is_this", ""),
+    ("which site was that i never signed up for nothing", "intent", "how_got_number", ""),
+    ("did my sister give you people my number", "permission", "how_got_number", ""),
+    ("sorry which times did she say", "slot_choice", "repeat", ""),
+    ("hello this is a salon we take appointments only", "permission", "wrong_number", ""),
+    ("that used to be my dad's cell he passed it down to me", "none", "wrong_number", ""),
+    ("my nephew sells real estate so we're all set", "has_agent", "objection", "has_agent"),
+    ("honestly i don't think we would get approved with prices like this", "preapproved", "objection", "price_worry"),
+    ("the monthly payments look brutal", "budget", "objection", "price_worry"),
+    ("i'm mid shift can't do this right now", "permission", "objection", "busy"),
+    ("we have company over right now", "permission", "objection", "busy"),
+    ("text me her contact info by email and i'll call her", "slot_choice", "objection", "send_email"),
+])
+def test_fresh26_and_27s_intents_in_other_words(text, expecting, intent, objection):
+    _assert_intent(text, expecting, intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting"), [
+    ("not a good time the twins are crying", "permission"),  # why not now, not why they move
+    ("cash, out of the sale of my grandma's place", "preapproved"),  # where the money comes from
+    ("we're retired so any morning works", "slot_choice"),  # why any day suits them
+])
+def test_a_reason_for_something_else_is_no_motivation(text, expecting):
+    assert "motivation" not in _read(understand(text, now=NOW, expecting=expecting))
+
+
+def test_a_day_of_the_month_ruled_out_is_never_the_time_offered():
+    understood = understand("any day works except the 9th", now=NOW, expecting="slot_choice")
+    assert understood.ruled_out == ["2026-12-09"]
+    assert understood.when is None or understood.when.start.date() != dt.date(2026, 12, 9)
+
+
+@pytest.mark.parametrize(("said", "location"), [
+    ("kansas city", "Kansas City"), ("salt lake city", "Salt Lake City"), ("lake forest", "Lake Forest"),
+    ("the north side", "north side"),
+])
+def test_a_town_is_written_as_it_is_spelled(said, location):
+    assert _read(understand(said, now=NOW, expecting="location"))["location"] == location
+
+
+def test_a_thing_said_with_an_article_is_no_town():
+    assert "location" not in _read(understand("hang on i'm driving a rig", now=NOW, expecting="location"))
