@@ -222,6 +222,9 @@ def town_heard_as(words: list[str], state: str = "") -> str:
         return ""
     towns = sorted(((per_state.get(state, 0) if state else sum(per_state.values()), name, spelled)
                     for name, spelled, per_state in _towns_by_sound().get(key, ())), reverse=True)
+    # the pieces spell a town when run together ("pa pillion": Papillion): that one, whatever sounds like it
+    spelled_out = [town for town in towns if town[1].replace(" ", "") == joined and town[0] >= SOUND_MIN_ZIPS]
+    towns = spelled_out or towns
     if not towns or towns[0][0] < SOUND_MIN_ZIPS or (len(towns) > 1 and 2 * towns[1][0] > towns[0][0]):
         return ""
     _count, name, spelled = towns[0]

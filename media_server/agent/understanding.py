@@ -1339,7 +1339,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"remote (?:job|work|worker)|"
                    # a job somewhere else that makes them move: "got a job at the hospital up there, so we gotta move"
                    r"(?:got|have|took|accepted|landed|starting) (?:a |an |the )?(?:new )?(?:job|position|offer)\b"
-                   r"(?=.*\b(?:so (?:we|i) (?:got to|have to|need to|must|gotta) move|(?:up|down|out|over) there)\b)|"
+                   r"(?=.*\b(?:so (?:we|i) (?:got to|have to|need to|must|gotta) move|(?:up|down|out|over )?there)\b)|"
+                   r"\borders (?:say|said|came|come|are for)\b|"  # "orders say we report in june"
                    r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|stationed|"
                    r"^(?:pcs |military |new )?orders$|\bpcs(?:ing)?\b|(?:moving|move|going|coming) back home\b|"
                    r"got (?:a |an )?(?:job|offer) (?:in|out)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|"
@@ -2333,6 +2334,8 @@ def _introduction(tokens: list[str], start: int) -> str:
     i = start - 1
     while i >= 0 and tokens[i] in _INTRO_SKIP:
         i -= 1
+    if i >= 1 and tokens[i] == "to" and tokens[i - 1] in ("close", "closer", "next", "near"):
+        return "near"  # "papillion, close to offutt": a place that locates the one said first
     return tokens[i] if i >= 0 and tokens[i] in _PLACE_INTRO else ""
 
 
@@ -2443,7 +2446,7 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
     return None
 
 
-_WHERE_IN_IT = {"off", "near", "by", "around", "outside", "close", "on", "downtown", "north", "south", "east", "west"}
+_WHERE_IN_IT = {"off", "near", "by", "around", "outside", "close", "next", "on", "downtown", "north", "south", "east", "west"}
 
 
 def _everyday_town(tokens: list[str]) -> Fact | None:
@@ -2663,6 +2666,9 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
             if alive := _PARENT_ALIVE.search(c):
                 return Fact("motivation", alive.group(0), alive.group(0))
             continue
+        if m and name == "relocating" and m.group(0).startswith("moving") \
+                and (why := dict(_MOTIVATION_RULES)["retiring"].search(c)) and why.start() < m.start():
+            return Fact("motivation", "retiring", why.group(0))  # "retiring, moving to arizona": the move is the result
         if m and name == "retiring" and re.search(r"\b(?:agent|realtor|broker)\b(?: [\w']+){0,5} retired\b", c):
             continue  # "our agent from 1998 is long retired": theirs, not the lead's
         if m and name == "retiring" and expecting != "motivation" and re.search(r"\b(?:i'm|i am|we're|we are) "
@@ -2911,6 +2917,7 @@ _MONTH_CUES = r"(?:(?:end|beginning|start|middle) of |early |late |mid |by |in |
 _TL_BARE_MONTH = re.compile(rf"\b{_MONTH_CUES}?(january|february|march|april|june|july|august|september|october|"
                             rf"november|december)\b|\b{_MONTH_CUES}(may)\b|"  # "may" only with a cue: "may i ask"
                             r"\b(may)\b(?= (?:maybe|probably|hopefully|or june|ish|at the latest|ideally|of next year|"
+                            r"if (?:we|i) can|if possible|if all goes well|if everything goes|"
                             r"\d{1,2}(?:st|nd|rd|th)?)\b| ?$)")
 _TL_SEASON_ANY = re.compile(r"\b(?:(next|this|in the|by|by the|by next|around|early|late|in|come|until|till|"
                             r"before|after|this coming|over the|during the|probably|maybe|like|sometime in)\s+)?"

@@ -494,6 +494,10 @@ def _money_idioms(tokens: list[str]) -> list[str]:
         elif word == "one" and nxt and nxt[0] in _UNITS and "million" in tokens[max(0, i - 4):i] \
                 and (len(tokens) == i + 2 or tokens[i + 2] not in _SCALES and tokens[i + 2] != "hundred"):
             out[i:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million"]  # "a million, maybe one one": 1,100,000
+        elif word == "million" and i and tokens[i - 1] in ("a", "one") and len(nxt) == 2 and nxt[0] in _UNITS \
+                and nxt[1] in _TENS:  # "a million two fifty": 1,250,000
+            thousands = _UNITS[nxt[0]] * 100 + _TENS[nxt[1]]
+            out[i - 1:i + 3] = [f"1.{thousands:03d}", "million", "dollars", _HELD]
         elif word == "million" and i and tokens[i - 1] in ("a", "one") and nxt and nxt[0] in _UNITS \
                 and (len(tokens) == i + 2 or tokens[i + 2] not in ("hundred", "thousand", "dollars")):
             out[i - 1:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million", "dollars"]

@@ -2065,3 +2065,21 @@ def test_a_town_is_written_as_it_is_spelled(said, location):
 
 def test_a_thing_said_with_an_article_is_no_town():
     assert "location" not in _read(understand("hang on i'm driving a rig", now=NOW, expecting="location"))
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # fresh26/fresh27's facts, said otherwise
+    ("oh a million three fifty maybe", "budget", {"budget": 1350000}),
+    ("my husband got a job at the base there", "motivation", {"motivation": "relocating"}),
+    ("our orders came for fort hood", "motivation", {"motivation": "relocating"}),
+    ("march if we can swing it", "timeline", {"timeline": 4}),  # said in November
+    ("may if all goes well", "timeline", {"timeline": 6}),
+    ("we're retiring and moving to the coast", "motivation", {"motivation": "retiring"}),
+])
+def test_fresh26_and_27s_facts_in_other_words(text, expecting, facts):
+    assert {k: v for k, v in _read(understand(text, now=NOW, expecting=expecting)).items() if k in facts} == facts
+
+
+def test_a_town_heard_in_pieces_that_spell_it_is_that_town_whatever_sounds_alike():
+    assert _read(understand("pap illion next to the air base", now=NOW, expecting="location"))["location"] \
+        == "Papillion"
