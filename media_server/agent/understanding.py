@@ -2446,7 +2446,8 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
     return None
 
 
-_WHERE_IN_IT = {"off", "near", "by", "around", "outside", "close", "next", "on", "downtown", "north", "south", "east", "west"}
+_WHERE_IN_IT = {"off", "near", "by", "around", "outside", "close", "next", "on", "downtown", "north", "south", "east",
+                "west"}
 
 
 def _everyday_town(tokens: list[str]) -> Fact | None:
