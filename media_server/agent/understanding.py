@@ -2736,7 +2736,11 @@ _VOLUNTEERED_REASON = re.compile(
     r"\b(?:out of|outta|leave|leaving) (?:the |this )?flood (?:zone|plain)\b|\b(?:flood |home |homeowners )?"
     r"(?:insurance|taxes|property taxes|hoa(?: fees| dues)?) (?:went up|going up|doubled|tripled|is killing|"
     r"are killing|(?:is|are) (?:too high|insane|crazy))\b"
-    r"(?=.*\b(?:want out|get out|leave|leaving|sell|selling|move|moving)\b)|" + _HARDSHIP)
+    r"(?=.*\b(?:want out|get out|leave|leaving|sell|selling|move|moving)\b)|"
+    # storms, the weather, the coast they are tired of: "we rebuilt after sally and i'm done with storms"
+    r"\b(?:done|tired|sick|through) (?:with|of) (?:the )?(?:storms|hurricanes|floods|flooding|tornadoes|snow|winters|"
+    r"the cold|cold|heat|humidity|the coast|coastal living)\b|"
+    r"\b(?:get|getting|move|moving) (?:off|away from) (?:the )?(?:coast|island|gulf|shore|mountain)\b|" + _HARDSHIP)
 # "we need to move by april" says when, not why: needing or wanting the move itself is no reason for it
 _MOVE_ITSELF = re.compile(r"\b(?:need|needs|want|wants|wanna|gotta|have|has|got)(?: to)? "
                           r"(?:move|be moved|be out|sell|buy|get out|relocate|list)\b")
@@ -2874,6 +2878,9 @@ def _in_units(amount: float, unit: str) -> int:
 _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+){0,4}? "
                       r"(?:for|since)(?: [\w']+){0,2} $|\bsince $|"
                       r"\b(?:it's|its|it is) (?:already |only |still )?$|"  # "i'm a cpa, it's march": the date, no plan
+                      # ("school starts back in august", "gets back in may": ahead, not behind)
+                      r"(?<!start )(?<!starts )(?<!get )(?<!gets )(?<!be )(?<!come )(?<!comes )(?<!moving )(?<!move )"
+                      r"(?<!kids go )(?<!we go )(?<!they go )(?<!i go )(?<!to go )(?<!goes )(?<!going )(?<!head )"
                       r"\b(?:back|last|expired|lapsed|ended) (?:in |on )?(?:the )?$|"
                       # a month after a deed done: "she passed in december", "we took it off the market in january"
                       r"\b(?:she|he|they|who) dies? (?:[\w']+ ){0,3}?(?:in |on |back in )?$|"  # "she die in january"

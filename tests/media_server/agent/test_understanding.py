@@ -2083,3 +2083,12 @@ def test_fresh26_and_27s_facts_in_other_words(text, expecting, facts):
 def test_a_town_heard_in_pieces_that_spell_it_is_that_town_whatever_sounds_alike():
     assert _read(understand("pap illion next to the air base", now=NOW, expecting="location"))["location"] \
         == "Papillion"
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("selling, we fixed it up after the last hurricane and we're tired of hurricanes", "intent",
+     {"intent": "sell", "motivation": "tired of hurricanes"}),  # a reason said with the answer: not asked again
+    ("before the kids go back in september", "timeline", {"timeline": 10}),  # ahead, not a month gone by
+])
+def test_fresh24s_reasons_and_months_said_in_passing(text, expecting, facts):
+    assert {k: v for k, v in _read(understand(text, now=NOW, expecting=expecting)).items() if k in facts} == facts
