@@ -571,6 +571,9 @@ class AgentGraph:
             text = replies.say(key)
             return {**update, "replies": [text], "expecting": "callback_time", "question": text, "tries": tries,
                     "agent": "objection"}
+        if objection == "just_looking" and u.get("calls_us") and state.get("expecting") == "callback_time":
+            # asked when to call back: "no idea, i'll reach out when things slow down": let be, called again later
+            return {**update, **_end([replies.say("goodbye")], "busy", "the lead will get back to us")}
         said = {"just_looking": "just_looking", "send_email": "send_email", "price_worry": "price_worry",
                 "market_worry": "market_worry"}.get(objection)
         if said == "send_email" and u.get("by_text"):

@@ -766,7 +766,8 @@ _BUSY_PERIOD = re.compile(r"\b(?:crazy|busy|hectic|swamped|slammed|packed|nuts|i
 # The lead will ring us ("I'll call you guys when I'm free", "let me get back to you"): nothing to ask them.
 _CALLS_US = re.compile(r"\b(?:i'll|i will|we'll|we will|let me|i can|i'm gonna|i'm going to|i'd|i) (?:call|ring|get "
                        r"back to|reach out to|hit|holler at|give) (?:you|y'all|ya|you all)"
-                       r"(?: guys| all| back| later| when| once| myself)*\b")
+                       r"(?: guys| all| back| later| when| once| myself)*\b|"
+                       r"\b(?:i'll|i will|we'll|we will|i'm gonna|i'm going to) reach out\b")  # "i'll reach out when"
 _DECLINE = re.compile(r"\b(?:no thanks|no thank you|not interested|nope|nah|(?:ain't|am not|'m not|are not|'re not) "
                       r"(?:buying|selling|interested))\b")
 # what follows "call me" / "try us" when it asks for a call another time
@@ -1514,6 +1515,8 @@ _TL_ASAP = re.compile(r"\b(?:asap|a s a p|(?:as )?soon as (?:humanly )?(?:possib
                       r"better|(?:as )?(?:fast|quick|quickly) as (?:possible|we can|i can|we could|i could))\b")
 _TL_NOW = re.compile(_LEAD + r"(?:(?:pretty much|basically|honestly|like|probably|kind of|kinda) )?"
                      r"(?:right now|now|soon|pretty soon|very soon|really soon)\b")
+# asked when: "we're in temp lodging so like now" (the answer at the end of the line)
+_TL_SO_NOW = re.compile(r"\bso (?:like |basically |pretty much )?(?:right )?now$")
 # (no rush / no hurry say how, not when: no timeline of their own, and the question is not asked again)
 _TL_WHILE = re.compile(r"\b(?:not for a while|a while|not (?:any ?time|any time) soon)\b")
 _TL_YEARS = re.compile(r"\b(?:could be|might be|probably|maybe|it'll be|it's) years\b|\byears (?:away|out|from now)\b")
@@ -1713,7 +1716,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         said = DigitText(tokenize(when.words)).s
         u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and (
             f.words in when.words or DigitText(tokenize(f.words)).s in said))]  # "call me in two weeks"
-    u.calls_us = u.objection == "busy" and u.when is None and bool(_CALLS_US.search(c))
+    u.calls_us = u.objection in ("busy", "just_looking") and u.when is None and bool(_CALLS_US.search(c))
     u.busy_too = u.objection == "send_email" and bool(_BUSY.search(c) or _CANT_TALK_HERE.search(c))
     u.by_text = u.by_text or (u.objection == "send_email" and bool(_TEXT_ME.search(c)))
     u.asks_where = bool(_ASKS_WHERE.search(c))
@@ -2948,7 +2951,7 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     if expecting in _ASKED_A_TIME and not _TL_MOVE.search(s):
         return None  # asked for a time to meet or to be called: "after school lets out", "first of next month" name it
     candidates = [c for c in _timeline_candidates(d, s, expecting, now)
-                  if not _TL_PAST.search(s[:c[0]]) and not _TL_AGO.match(s[c[1]:])
+                  if (c[3].startswith("so ") or not _TL_PAST.search(s[:c[0]])) and not _TL_AGO.match(s[c[1]:])
                   and not (c[3] == "yesterday" and _DONE_YESTERDAY.search(s[:c[0]]))
                   and not (_TL_BEEN.search(s[:c[0]]) and _TL_DURATION.match(c[3]))
                   and (expecting == "timeline" or c[2] <= 60)]  # "underwater in ten years": no plan to move
@@ -2999,7 +3002,7 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
     for m in [*_TL_IN.finditer(s), *(_TL_BARE.finditer(s) if asking else ())]:
         amount, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         yield m.start(), m.end(), _in_units(_amount(amount), unit), d.words(*m.span())
-    m = _positive(_TL_ASAP, s) or (_TL_NOW.search(s) if asking else None)
+    m = _positive(_TL_ASAP, s) or ((_TL_NOW.search(s) or _TL_SO_NOW.search(s)) if asking else None)
     if m:
         soon = m.re is _TL_NOW and "soon" in m.group(0)
         yield m.start(), m.end(), 1 if soon else 0, d.words(*m.span()).strip()

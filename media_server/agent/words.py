@@ -405,8 +405,14 @@ def _range_end(tokens: list[str], span: NumberSpan, spans_at: dict[int, NumberSp
     word = tokens[span.end]
     between = any(t in ("between", "from") for t in tokens[max(0, span.start - 2):span.start])
     if word in _RANGE_WORDS or (word == "and" and between):
-        return spans_at.get(span.end + 1)
+        at = span.end + 1
+        while at < len(tokens) and tokens[at] in _RANGE_FILLERS:  # "seven fifty to like 850"
+            at += 1
+        return spans_at.get(at)
     return None
+
+
+_RANGE_FILLERS = {"like", "about", "around", "maybe", "uh", "um", "say", "probably", "possibly"}
 
 
 def find_money(tokens: list[str], *, expecting_price: bool = False) -> Money | None:
@@ -513,6 +519,9 @@ def _money_idioms(tokens: list[str]) -> list[str]:
                 out[i:i + 2] = [word + nxt[0], _HELD]  # "4 50 max" as speech-to-text writes "four fifty"
             elif len(nxt) == 2 and nxt[0] == str(int(word) + 1) and nxt[1] in ("hundred", "hundreds"):
                 out[i:i + 3] = [f"{word}00", "to", f"{nxt[0]}00"]  # "5-6 hundred" (tokens 5 6 hundred): 500 to 600
+        elif word in _UNITS and len(nxt) == 2 and _UNITS.get(nxt[0]) == _UNITS[word] + 1 > 1 \
+                and nxt[1] in ("hundred", "hundreds") and (not i or tokens[i - 1] not in _UNITS):
+            out[i:i + 3] = [f"{_UNITS[word]}00", "to", f"{_UNITS[nxt[0]]}00"]  # "eight nine hundred": 800 to 900
     return out
 
 

@@ -235,6 +235,14 @@ def test_a_busy_lead_who_leaves_without_a_time_is_busy_and_called_again_later(ta
     assert lead.callback_at is None and not DoNotCall.objects.exists()
 
 
+def test_a_busy_lead_who_will_reach_out_themselves_is_let_go_not_quizzed(talk, lead):
+    talk.say("can't talk, on the tractor")
+    reply = talk.say("no clue, i'll reach out when things calm down")
+    assert talk.hangup and "?" not in reply
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "busy"
+
+
 def test_a_lead_who_picks_a_time_and_asks_for_texts_not_calls_is_booked_and_never_called(talk, lead):
     offer = qualify_as_hot_buyer(talk)
     reply = talk.say("the second one and just text me the address dont call")

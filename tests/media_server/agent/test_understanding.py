@@ -2092,3 +2092,17 @@ def test_a_town_heard_in_pieces_that_spell_it_is_that_town_whatever_sounds_alike
 ])
 def test_fresh24s_reasons_and_months_said_in_passing(text, expecting, facts):
     assert {k: v for k, v in _read(understand(text, now=NOW, expecting=expecting)).items() if k in facts} == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("he figured like six seven hundred for it", "budget", {"budget": 600000, "budget_high": 700000}),
+    ("four twenty five to maybe 475", "budget", {"budget": 425000, "budget_high": 475000}),
+    ("our lease ran out and we're at my mom's so like now", "timeline", {"timeline": 0}),
+])
+def test_fresh21s_ranges_and_times_in_other_words(text, expecting, facts):
+    assert {k: v for k, v in _read(understand(text, now=NOW, expecting=expecting)).items() if k in facts} == facts
+
+
+def test_a_lead_who_will_get_back_to_us_when_asked_when_to_call_is_let_be():
+    understood = understand("dunno we'll reach out once harvest is done", now=NOW, expecting="callback_time")
+    assert understood.calls_us and understood.when is None
