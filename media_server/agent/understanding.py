@@ -393,6 +393,9 @@ _OPT_OUT = _rx(
     rf"(?:\w+ ){{0,2}}?{_LISTS}\b",
     r"\b(?:so|just|now|please) stop(?: it| now| already| please| calling)*$",
     r"\bno (?:más|mas) llamadas\b",
+    # "the location is off your call list, that's where": wherever they are, off the list
+    r"(?<!get )(?<!i get )(?<!am i )\b(?:is|be|put (?:me|us)|keep (?:me|us)) off (?:your|the|ur) "
+    r"(?:call(?:ing)? |contact |phone |marketing )list\b",
     # "no llame mas a este numero", "no vuelvan a llamar": not again, or not this number (a limit names an hour)
     r"\bno (?:me |nos |le |les )?(?:llame|llamen|llames|marque|marquen|vuelva a llamar|vuelvan a llamar)\b"
     r"(?=.*\b(?:más|mas|nunca|número|numero|otra vez|jamás|jamas)\b)",
@@ -512,7 +515,9 @@ _TIME_PREFERENCE = re.compile(
     r"around|while|when|so early|so late|mornings?|evenings?|afternoons?|weekends?|at night|on \w+days?)\b")
 # A call screen (Google's, a carrier's) asks who is calling: a machine, left a message like a voicemail
 _SCREENING = _rx(r"\b(?:call )?screening service\b|\b(?:state|say) your name and (?:why|the reason|what|your "
-                 r"business)\b|\b(?:record|say) your name (?:after|at) the (?:tone|beep)\b")
+                 r"business)\b|\b(?:record|say) your name (?:after|at) the (?:tone|beep)\b|"
+                 # "if you record your name and reason for calling i'll see if this person is available"
+                 r"\b(?:record|state|say) your name and (?:the )?reason\b|\bsee if (?:this|the) person is available\b")
 # An answering machine's greeting (what a person never says to a caller).
 _VOICEMAIL = _rx(
     r"\b(?:leave|record) (?:me |us )?(?:a |your )?(?:brief |short )?(?:message|name and number|voicemail)\b"
@@ -546,6 +551,10 @@ _WRONG_NUMBER = _rx(
     r"^(?:(?:uh|um|yeah|hi|hello) )*this is a (?:business|store|shop|salon|restaurant|office|clinic)\b",
     # "this used to be my mom's number ... it's not me": the number changed hands
     r"\b(?:this|that|it) used to be (?:my|somebody|someone|some) ?(?:\w+'?s? )?(?:number|phone|cell)\b",
+    # "this ain't steve's phone anymore, i got this number a year ago"; "the business line for a pool company, you want
+    # a different number"
+    r"\b(?:this|it) (?:ain't|aint|isn't|is not|'s not) [a-z]+'?s (?:phone|number|cell)(?: any ?more)?\b",
+    r"\byou (?:want|need|must want) (?:a |the )?(?:different|other) number\b",
     # "this a business line, ain't no danielle here": nobody of that name at this number
     r"\b(?:ain't|aint|there ain't|there's|there is|ain't got) no (?!(?:rush|hurry|agent|agents|realtor|room|space|"
     r"time|money|problem|need|way|reason|house|home|interest|deal|pressure|worries|worry|yard|garage|basement|one|"
@@ -2306,7 +2315,8 @@ _PLACE_LEFT = re.compile(r"\b(?:(?:sold|left) (?:our|my|the) (?:\w+ )?(?:place|h
                          r"(?:i|we|i've|we've|i'm|we're)(?: been)? (?:currently |still )?(?:renting|rent|rented)"
                          r"(?: an? \w+)?|"
                          r"(?:i|we) (?:got|have|own|already own|already have) (?:\w+ ){0,2}(?:duplex\w*|rentals?|"
-                         r"houses|properties|units|doors|condos)) "
+                         r"houses|properties|units|doors|condos))"
+                         r"(?: right now| currently| now| for now| at the moment)? "
                          r"(?:in|at|out in|up in|down in|over in|back in) $")
 _SOLD_THERE = re.compile(r"(?:is |was |got |has |just |already |finally )*(?:sold|closed)\b")
 _RENTS = re.compile(r"\b(?:rent|renting|rented)\b")
@@ -2378,6 +2388,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)
         if _A_PERSON.search(before):
             continue  # "can i talk to dana directly": the agent's name, not Dana, Indiana
+        if _COVERAGE_ASKED.search(before):
+            continue  # "do you guys cover duluth or just the cities": a question about us, not their answer
         if start and tokens[start - 1] in ("a", "an", "my", "our", "your", "his", "her", "their") and end - start == 1:
             continue  # "driving a rig", "my farm": a thing, not a town named after it
         rank = _KIND_RANK[kind] - (intro in _RELATIVE_INTRO)  # "Broken Arrow, just outside Tulsa": Broken Arrow
@@ -2414,6 +2426,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
     return Fact("location", first[2], first[3])
 
 
+_COVERAGE_ASKED = re.compile(r"\b(?:do|does|can) (?:you|y'all|you all|you guys|your team|your company|dana)"
+                             r"(?: guys| all| folks)? (?:even )?(?:cover|work|serve|service|go|sell|handle)\b")
 _APOLOGY_FIRST = re.compile(r"^(?:(?:oh|um|uh|yeah) )*sorry\b")  # sorry for the answer before, not a correction
 
 
@@ -2591,6 +2605,12 @@ _DISAGREE = re.compile(r"\b(?:can't|cannot|can not|don't|do not|didn't|couldn't)
 _ASKED_A_TIME = ("slot_choice", "confirm", "callback_time", "another_time")
 
 
+_RANGE_OR_MORE = {"maybe", "or", "to", "probably", "possibly", "like", "up", "tops", "max", "more", "less", "than",
+                  "around", "about"}
+_SMALL_COUNTS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "1", "2", "3", "4", "5", "6",
+                 "7", "8", "9"}
+
+
 def _budget(turn: _Turn, expecting: str) -> Fact | None:
     """The price the lead has in mind, said anywhere in the call when the words say money. Of several amounts:
     ones about other money (what they paid, their rent, what the bank approved) give way to the one they want;
@@ -2615,6 +2635,13 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
     amounts = wanted or amounts  # "approved up to 425" alone: that is their ceiling
     if not amounts:
         return None
+    # "bout three hundred, and four bedrooms for his three and my two": a bare count said after a price is no
+    # price, unless it corrects it ("three hundred, actually more like four")
+    amounts = [m for i, m in enumerate(amounts) if not (
+        i and m.end - m.start == 1 and tokens[m.start] in _SMALL_COUNTS
+        and not _CORRECTION_CUE.search(" ".join(tokens[amounts[i - 1].end:m.start]))
+        and not set(tokens[amounts[i - 1].end:m.start]) & _RANGE_OR_MORE
+        and not set(tokens[max(0, amounts[i - 1].start - 2):amounts[i - 1].start]) & {"between", "from"})]
     chosen = amounts[-1]
     if len(amounts) >= 2:
         low, high = amounts[-2], amounts[-1]

@@ -2106,3 +2106,24 @@ def test_fresh21s_ranges_and_times_in_other_words(text, expecting, facts):
 def test_a_lead_who_will_get_back_to_us_when_asked_when_to_call_is_let_be():
     understood = understand("dunno we'll reach out once harvest is done", now=NOW, expecting="callback_time")
     assert understood.calls_us and understood.when is None
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent"), [
+    # fresh28/fresh29's sentences, said otherwise
+    ("please state your name and the reason for your call and i'll see if they're available", "", "voicemail"),
+    ("put us off your calling list, that's my answer", "location", "opt_out"),
+    ("this isn't maria's phone anymore, i've had it two years", "permission", "wrong_number"),
+    ("you want a different number, this is a dentist's office", "permission", "wrong_number"),
+])
+def test_fresh28_and_29s_intents_in_other_words(text, expecting, intent):
+    assert understand(text, now=NOW, expecting=expecting).intent == intent
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("about four hundred and we need three bedrooms since my two boys share", "budget",
+     {"budget": 400000, "bedrooms": 3}),  # a count after a price is no price
+    ("do you all cover out by waukesha or just milwaukee", "location", {}),  # a question about us
+    ("we're renting at the moment in tempe and want to buy", "intent", {"intent": "buy"}),  # where they rent
+])
+def test_fresh28_and_29s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
