@@ -823,7 +823,10 @@ _REFUSES_MEETING = re.compile(r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really
 _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd) (?:reach out|be in touch|get in touch|"
                              r"contact you)\b|"
                              r"\bbefore (?:we|i) (?:meet|talk|sit down|sign) with (?:anyone|anybody|an agent|someone|"
-                             r"you)\b")
+                             r"you)\b|"
+                             # "not yet, i wanna look around on my own a bit more first"
+                             r"\b(?:want to|wanna|going to|gonna|need to|like to|rather) (?:look|shop|poke) around "
+                             r"(?:on (?:my|our) own|by (?:myself|ourselves)|myself|ourselves|a bit|a little|some)\b")
 # "just looking to buy", "only looking for a rental": looking for something is a plan, not browsing
 _LOOKING_FOR_SOMETHING = (r"(?! to (?:buy|rent|sell|get|move|find|purchase)| for (?:a|an|some) (?:rental|place to rent|"
                           r"apartment|lease)| at rentals)")
@@ -960,7 +963,8 @@ _OBJECTIONS = [
         r"\b(?:i|we) (?:got|have|'ve got|have got) (?:company|guests|people|folks|family|visitors)"
         r"(?: (?:over|here|in town|visiting|staying))?(?: (?:right now|at the moment|today|tonight|this week))\b",
         r"\b(?:don't|do not|ain't got|haven't got) (?:have )?(?:a|the|one) (?:minute|second|sec|moment)\b",
-        r"\b(?:bad|not a good|terrible|inconvenient|busy|not the best) time\b(?! to (?:sell|buy|list|move))",
+        r"\b(?:bad|not a good|not a great|not a real good|not the greatest|terrible|inconvenient|busy|not the best) "
+        r"time\b(?! to (?:sell|buy|list|move))",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
         r"\b(?:can't|cannot|can not|cant) do (?:this|it|that|a call|calls) (?:right )?now\b",
         r"\b(?:i'm|im|i am|we're) (?:mid|in the middle of (?:a|my)) ?shift\b",
@@ -1651,6 +1655,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     trimmed = _proposed_part(trimmed)  # "this week's a zoo, call me next week" → next week
     if expecting in ("confirm", "slot_choice") and final is not turn and (bare := _BARE_CLOCK.match(trimmed)):
         trimmed = f"at {trimmed[bare.start(1):]}"  # "no wait, make that two": a time of day, not a count
+        trimmed = _WHY_AFTER.sub("", trimmed)  # "make it two, i'll be sleeping till one": the reason is no limit
     if expecting == "slot_choice" and (pick := _BARE_PICK.match(trimmed)):
         trimmed = f"at {pick.group(1)}"  # "10 works", "3:30 please": an offered time picked by its hour
     elif expecting in ("slot_choice", "callback_time") and (loose := _LOOSE_CLOCK.search(trimmed)) \
@@ -2292,6 +2297,7 @@ _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actuall
                          r"\bi said(?= (?:at |like |around |on )?(?:\d|one|two|three|four|five|six|seven|eight|nine|"
                          r"ten|eleven|twelve|noon|monday|tuesday|wednesday|thursday|friday|saturday|tomorrow)\b)")
 _YES_BUT = re.compile(r"\b(?:but|if|unless|as long as|only if|rather|instead)\b")
+_WHY_AFTER = re.compile(r"\s+(?:i'll|i will|i'm|i am|we'll|we're|cause|because|since) .*$")
 # a figure said on its own after "make that" at a time question: "two", "2:30", "ten thirty"
 _BARE_CLOCK = re.compile(r"^\s*(?:like |about |around )?(\d{1,2}(?::\d{2})?)\b(?! (?:of|people|kids|bed|bath))")
 # an offered time named by its hour alone ("10 works", "3:30 please"), in digits as the digit text writes it

@@ -379,7 +379,10 @@ def _next_weekday_on(today: dt.date, weekday: int, number: int) -> dt.date | Non
 _WD_AFTER_NEXT = re.compile(rf"\b{_WD} after next\b")
 _NOT_THIS_ONE = re.compile(rf"\b{_WD}\b(?: \w+){{0,2}}? not this (?:one|1)\b|"
                            rf"\bnot this (?:coming )?{_WD.replace('(', '(?P<wd>', 1)},? (?:but )?(?:the )?"
-                           r"(?:next|following)(?: one| 1)?\b")  # "not this saturday the next one"
+                           r"(?:next|following)(?: one| 1)?\b|"  # "not this saturday the next one"
+                           # "this thursday, no, the next one"
+                           rf"\bthis (?:coming )?{_WD.replace('(', '(?P<wd3>', 1)},? "
+                           r"(?:no|nah|not that one|actually),? (?:the )?(?:next|following)(?: one| 1)?\b")
 # "the last day of the month", "last day of next month"
 _LAST_DAY = re.compile(r"\blast day of (?:the |this )?(?:(next) )?month\b")
 # "a week from thursday", "two weeks from tomorrow": that day, weeks on ("from today" is `_RELATIVE`'s)
@@ -427,7 +430,7 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
                 day = monday + dt.timedelta(days=_WEEKDAYS[named.group(1)])
                 return _Days(day, day, week.span())
     if (later := _NOT_THIS_ONE.search(s)) is not None:  # "saturday, but not this one, the next one"
-        weekday = _WEEKDAYS[later.group(1) or later.group("wd")]
+        weekday = _WEEKDAYS[later.group(1) or later.group("wd") or later.group("wd3")]
         day = today + dt.timedelta(days=((weekday - today.weekday()) % 7 or 7) + 7)
         return _Days(day, day, later.span())
     if (last := _LAST_DAY.search(s)) is not None:
@@ -868,8 +871,8 @@ def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
 # A day said, then another put forward in its place: "i work nights wednesday and thursday so later in the week like
 # friday", "i fly in on the 9th so the 10th", "out of town til the 18th so two weeks from today". The words after
 # the cue are the time meant; a time that points back ("so the monday after that") leaves the whole.
-_INSTEAD_CUE = re.compile(r"\b(?:so|then|how about|what about|instead|rather|could we do|can we do|can you do|let's do|"
-                          r"lets do|let's say|lets say|or maybe|better yet|actually)\b")
+_INSTEAD_CUE = re.compile(r"\b(?:so|then|nah|how about|what about|instead|rather|could we do|can we do|can you do|"
+                          r"let's do|lets do|let's say|lets say|or maybe|better yet|actually)\b")
 _POINTS_BACK = re.compile(rf"\b(?:after|before) (?:that|then|it)\b|\bthat (?:day|week|{_WD})\b")
 
 
@@ -990,6 +993,9 @@ _RULED_OUT = re.compile(
     rf"(?:but|except|other than|besides) "
     rf"(?:on )?{_DAY}\b"
     rf"|\b{_DAY} (?:doesn't|does not|won't|will not|isn't|is not|wouldn't|don't|do not)(?: really)? work\b"
+    # "you guys probably don't do sundays": a day the team does not work, not one to offer
+    rf"|\b(?:you|you guys|y'all|you all|they|she|dana|your \w+) (?:probably |prolly |probly |likely )?(?:don't|do not|"
+    rf"dont|doesn't|does not) (?:do|work|meet|open)(?: on)? {_DAY}\b"
     rf"|\b{_DAY}(?: is|'s| are)? (?:no good|bad|out|not good|booked|full|a no|not great|tough|tricky|impossible)\b"
     # "tomorrow i'm slammed", "on a 48 starting tomorrow": busy that day
     rf"|\b{_DAY} (?:i'm|im|i am|we're|we are) (?:\w+ )?(?:busy|slammed|swamped|booked|working|tied up|out of town)\b"

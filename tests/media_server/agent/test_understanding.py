@@ -2127,3 +2127,31 @@ def test_fresh28_and_29s_intents_in_other_words(text, expecting, intent):
 ])
 def test_fresh28_and_29s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "start", "end"), [
+    # fresh28/fresh29's times, said otherwise (NOW is Wednesday 25 November 2026)
+    ("this friday, no, the next one", "slot_choice", at(12, 4), at(12, 4, 23, 59)),
+    ("try me sunday, nah y'all probably don't work sundays, monday after 3", "callback_time", at(11, 30, 15),
+     at(11, 30, 23, 59)),
+])
+def test_fresh28_and_29s_days_in_other_words(text, expecting, start, end):
+    when = understand(text, now=NOW, expecting=expecting).when
+    assert when is not None and (when.start, when.end) == (start, end), when
+
+
+def test_an_hour_corrected_with_a_reason_after_it_is_the_hour():
+    when = understand("no wait make it three, i'm in the shower till two", now=NOW, expecting="confirm").when
+    assert when is not None and when.start == when.end and when.start.hour == 15
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("eh not a real good time, i'm out on the lake", "permission", "objection", "busy"),
+    ("not yet, we'd like to shop around by ourselves first", "slot_choice", "objection", "just_looking"),
+])
+def test_fresh28_and_29s_objections_in_other_words(text, expecting, intent, objection):
+    _assert_intent(text, expecting, intent, objection)
+
+
+def test_those_times_not_working_is_no_day_ruled_out():
+    assert understand("those don't work, monday after 2", now=NOW, expecting="slot_choice").ruled_out == []
