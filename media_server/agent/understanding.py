@@ -123,7 +123,7 @@ _G_DROPPED = {word[:-1]: word for word in (
     "putting", "sitting", "telling", "picking", "keeping", "hunting", "needing", "fixing", "remodeling", "hiring",
     "meeting", "traveling", "visiting", "commuting", "dealing", "messing", "joking", "lying", "freaking", "heading",
     "finishing", "hiding", "losing", "spending", "sending", "emailing", "messaging", "bugging", "pestering",
-    "spamming", "hounding", "harassing", "dialing", "splitting", "pcsing", "deploying", "transferring",
+    "spamming", "hounding", "harassing", "dialing", "splitting", "pcsing", "deploying", "transferring", "transfering",
     "phoning", "considering", "leaning", "aiming", "shooting",
     "watching", "babysitting", "feeding", "changing", "bringing", "dropping", "landing", "boarding", "flying",
     "teaching", "studying", "showering", "painting", "fishing", "golfing", "cleaning", "kicking", "browsing",
@@ -232,6 +232,8 @@ def _normalise(text: str) -> list[str]:
                 t = {"two": "2", "four": "4", "eight": "8", "six": "6"}[t]  # "for 50": 4 50, as "4 50" is said
         if t == "ill" and i + 1 < len(raw) and raw[i + 1] in _WILL_VERBS:
             t = "i'll"  # "ill call you guys when im ready": the apostrophe unheard
+        if t == "were" and not out and i + 1 < len(raw) and raw[i + 1] in _WERE_THEN:
+            t = "we're"  # "were already workin with a realtor": the apostrophe unheard, at the start of the line
         if t in _FILLERS or _FILLER_SOUND.fullmatch(t):
             i += 1
             continue
@@ -257,6 +259,10 @@ def _normalise(text: str) -> list[str]:
     return _homophones(out)
 
 
+_WERE_THEN = {"already", "currently", "just", "still", "working", "workin", "looking", "lookin", "buying", "buyin",
+              "selling", "sellin", "not", "gonna", "going", "good", "all", "fine", "renting", "rentin", "moving",
+              "movin", "thinking", "thinkin", "hoping", "planning", "pre", "preapproved", "approved", "paying", "cash",
+              "set", "covered", "happy", "retired", "relocating"}
 # Speech-to-text writes "buy" as "by" and "sell" as "cell": read back where the words around them want the verb
 # ("want to by a condo", "by first place", "cell my house"), never "by the water" or "my cell".
 _BEFORE_VERB = {"to", "looking", "hoping", "trying", "planning", "ready", "want", "we", "i", "and", "or", "gonna",
@@ -815,6 +821,8 @@ _LEAVING = re.compile(r"\b(?:leaving|leave|heading out|flying out|fly out|going 
 _BACK_ON = re.compile(r"\b(?:back|home|return|returning) (?:on|by|the|next|this|in|after)\b")
 _SEND_INSTEAD = re.compile(r"\b(?:text|email|send|shoot) (?:me|us) (?:some |a few |the |any )?(?:listings|homes|houses|"
                            r"links|options|info|information|properties|stuff)\b")
+_JUST_BROWSING = re.compile(r"\bjust (?:window shopping|browsing|looking around|seeing what's out there|curious|"
+                            r"looking)\b|\bwindow shopping\b")
 _SENT_BY = re.compile(r"\b(?:send|text|email|shoot) (?:me|us) (?:\w+ ){0,3}(?:info|information|details|number|contact|"
                       r"card|listings)\b(?: \w+){0,2} (?:by|in an|over|via) (?:email|e-mail|text|mail)\b")
 _REFUSES_MEETING = re.compile(r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really )?(?:want|need) (?:a|an|the|any|to) "
@@ -2095,6 +2103,8 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
                 continue  # "no thanks" to a yes/no question is a no; "I don't want a meeting" is not interested
             if expecting in ("confirm", "slot_choice") and _SEND_INSTEAD.search(c):
                 return "send_email"  # "i don't want to meet yet, just text me some listings": homes, not a meeting
+            if "interested" not in m.group(0) and _JUST_BROWSING.search(c):
+                return "just_looking"  # "we're not buying anything, just window shopping"
             if "interested" not in m.group(0) and not _HOSTILE.search(c) and \
                     (worry := next((w for w in ("market_worry", "price_worry") if _WORRIES[w].search(c)), None)):
                 return worry  # "a crash is coming, I don't want to buy at the top": the reason is the objection
@@ -2685,6 +2695,9 @@ _PARENT_ALIVE = re.compile(r"\b(?:he's|she's|they're|he is|she is|they are) (?:\
 
 
 _CASH_FROM = re.compile(r"^(?:\w+ )?cash\b(?: \w+){0,2}? (?:from|we're|we are|after|once|when|out of)\b")
+_PARENTS_PLACE = re.compile(r"(?:mom|dad|mother|father|parents|grandma|grandmother|grandpa|grandfather|aunt|uncle)'?s? "
+                            r"(?:old )?(?:house|home|place)")
+_A_DEATH = re.compile(r"\b(?:passed|died|dies|inherit\w*|estate|probate|late)\b")
 _PROPERTY_KIND = re.compile(r"(?:duplex\w*|fourplex|multi ?family)$")  # a rental sold is an investor's: it counts
 _SELLS_IT = re.compile(r"\b(?:sell|selling|sold|list|listing)\b")
 _BUYS = re.compile(r"\b(?:buy|buying|purchase|purchasing|roll (?:it |that |the money )?into|trade (?:up|into))\b")
@@ -2706,6 +2719,9 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
         if m and name == "relocating" and m.group(0).startswith("moving") \
                 and (why := dict(_MOTIVATION_RULES)["retiring"].search(c)) and why.start() < m.start():
             return Fact("motivation", "retiring", why.group(0))  # "retiring, moving to arizona": the move is the result
+        if m and name == "inherited" and expecting in ("location", "preapproved", "budget") \
+                and _PARENTS_PLACE.fullmatch(m.group(0)) and not _A_DEATH.search(c):
+            continue  # "it's on east 38th, my mom's house": where it is, not that it was left to them
         if m and name == "retiring" and re.search(r"\b(?:agent|realtor|broker)\b(?: [\w']+){0,5} retired\b", c):
             continue  # "our agent from 1998 is long retired": theirs, not the lead's
         if m and name == "retiring" and expecting != "motivation" and re.search(r"\b(?:i'm|i am|we're|we are) "

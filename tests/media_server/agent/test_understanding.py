@@ -2155,3 +2155,16 @@ def test_fresh28_and_29s_objections_in_other_words(text, expecting, intent, obje
 
 def test_those_times_not_working_is_no_day_ruled_out():
     assert understand("those don't work, monday after 2", now=NOW, expecting="slot_choice").ruled_out == []
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection", "facts"), [
+    ("were already working with somebody from remax", "permission", "objection", "has_agent", {"has_agent": True}),
+    ("were not buying nothing, just browsing", "permission", "objection", "just_looking", {}),
+    ("transferin up to green bay for the paper mill", "motivation", "inform", "", {"motivation": "relocating"}),
+    ("it's off of main street, my dad's old place", "location", "inform", "", {}),  # where it is, not an estate
+    ("it was my dad's old place, he passed in may", "motivation", "inform", "", {"motivation": "inherited"}),
+])
+def test_fresh28s_lines_in_other_words(text, expecting, intent, objection, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+    assert {k: v for k, v in _read(understood).items() if k != "location"} == facts
