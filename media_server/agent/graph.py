@@ -523,7 +523,8 @@ class AgentGraph:
             self.actions.stop_calling(state)
             return {**update, **_end([replies.say("has_agent")], "has_agent", "the lead has an agent")}
         if objection == "not_interested":
-            if counts["not_interested"] >= 2:
+            # the second no, or a no after "just curious, not selling": let go, not asked about next year
+            if counts["not_interested"] + counts.get("just_looking", 0) >= 2:
                 self.actions.stop_calling(state)
                 return {**update, **_end([replies.say("not_interested_final")], "not_interested",
                                          "the lead is not interested")}

@@ -235,6 +235,15 @@ def test_a_busy_lead_who_leaves_without_a_time_is_busy_and_called_again_later(ta
     assert lead.callback_at is None and not DoNotCall.objects.exists()
 
 
+def test_a_lead_who_was_only_curious_and_then_wants_nobody_is_let_go(talk, lead):
+    talk.say("sure")
+    talk.say("honestly just curious what my place is worth, not selling")
+    reply = talk.say("nah i don't need to talk to anyone, i'm good")
+    assert talk.hangup and "?" not in reply  # not asked about next year after two no's
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "not_interested"
+
+
 def test_a_busy_lead_who_will_reach_out_themselves_is_let_go_not_quizzed(talk, lead):
     talk.say("can't talk, on the tractor")
     reply = talk.say("no clue, i'll reach out when things calm down")
