@@ -145,9 +145,9 @@ class AgentReplies(DirectStage):
         await self.push_frame(frame, direction)
 
     def _on_transcript(self, frame: LeadTranscriptFrame) -> None:
-        interrupted, self._barged_in = self._barged_in, False
         if frame.utterance <= self._hello or self._holding or self._to_machine:
             return  # the lead's "hello?": answered by the greeting (and a machine's beep is answered by nobody)
+        interrupted, self._barged_in = self._barged_in, False  # (kept for the turn that is answered)
         turn = LeadTurn(frame.text, frame.confidence, frame.language, frame.usable, self._dtmf,
                         interrupted_agent=interrupted, heard=self._cut_heard if interrupted else None)
         self._dtmf = ""
