@@ -1189,6 +1189,7 @@ _AFFIRM = _rx(
     r"correct|"
     r"right(?! away| now)|"
     r"exactly|perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
+    r"(?:that|it|this|that one) should (?:work|be (?:fine|good|ok|okay))|"
     r"go ahead|go for it|please do|for sure|totally|you bet|you betcha|i guess|why not|roger(?: that)?|copy that|"
     r"ten four|10 4|book it|lock it in|cool|awesome|sweet|bet$|bet that|say less|"
     r"affirmative|that's right|that's correct|that's it|"
@@ -3023,8 +3024,10 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
         candidates = firm
     if _TL_EITHER_WAY.search(s) and max(c[2] for c in candidates) - min(c[2] for c in candidates) >= 3:
         return None  # "depends on my orders, could be this summer could be next year": no time of theirs yet
-    # "in the fall like october", "spring, probably may": the month they narrow the season to
+    # "in the fall like october", "spring, probably may": the month they narrow the season to; "once school lets out,
+    # end of may": the month they name, not when schools close in general
     if any(_A_MONTH.search(c[3]) for c in candidates):
+        candidates = [c for c in candidates if not _TL_SCHOOL.match(c[3])] or candidates
         candidates = [c for c in candidates if not _A_SEASON.search(c[3]) or _A_MONTH.search(c[3])]
     # "right away, like next month", "no rush, maybe a year": the figure they settle on, not the manner
     concrete = [c for c in candidates if not _TL_VAGUE.search(c[3])]

@@ -2168,3 +2168,13 @@ def test_fresh28s_lines_in_other_words(text, expecting, intent, objection, facts
     understood = understand(text, now=NOW, expecting=expecting)
     assert (understood.intent, understood.objection) == (intent, objection)
     assert {k: v for k, v in _read(understood).items() if k != "location"} == facts
+
+
+def test_school_out_with_its_month_named_is_that_month():
+    # said in November: "when school's out" alone is June (7 months); with "in may" it is May
+    assert _read(understand("when school gets out in may", now=NOW, expecting="timeline"))["timeline"] == 6
+    assert _read(understand("when school gets out", now=NOW, expecting="timeline"))["timeline"] == 7
+
+
+def test_should_work_is_a_yes_to_a_read_back():
+    assert understand("yeah that one should be fine", now=NOW, expecting="confirm").intent == "affirm"
