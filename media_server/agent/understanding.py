@@ -30,6 +30,7 @@ Conventions:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -1895,8 +1896,8 @@ def _on_the_day_said(when: When, before: str, now: dt.datetime) -> When:
             or when.start.date() != when.end.date():
         return when
     days = dt.timedelta(days=(earlier.start.date() - when.start.date()).days)
-    return When(when.start + days, when.end + days, when.exact, f"{earlier.words} {when.words}", when.day_start,
-                when.day_end)
+    return dataclasses.replace(when, start=when.start + days, end=when.end + days,
+                               words=f"{earlier.words} {when.words}")
 
 
 def _other_language(c: str) -> str:

@@ -406,8 +406,8 @@ def weekend_meant(s: str) -> str:
         s = s[:after.start(1)] + "next weekend".rjust(len(after.group(1))) + s[after.end(1):]
     return s
 
+
 def _find_days(s: str, today: dt.date) -> _Days | None:
-    s = weekend_meant(s)
     for m in re.finditer(rf"\b{_WD}\b", s):  # "tuesday the 21st" wherever it is said: the surest day there is
         if (nth := _THE_NTH.match(s, m.end())) and (day := _next_weekday_on(today, _WEEKDAYS[m.group(1)],
                                                                              int(nth.group(1)))):
@@ -832,6 +832,7 @@ def parse_when(text: str, now: dt.datetime) -> When | None:
 def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
     """parse_when for text already tokenized and digitized (the agent's understanding shares its tokens)."""
     s = _FIRST_THING.sub(lambda m: "morning".ljust(len(m.group(0))), _HALF_PAST.sub(_half_past, t.s))
+    s = weekend_meant(s)  # "not this weekend, the one after": next weekend (same length kept)
     s = _MILITARY.sub(lambda m: f"{int(m.group(1) or m.group(2) or m.group(3))}:00".ljust(len(m.group(0))), s)
     # "after my 4 oclock", "5 or after", "10 am or later": a limit, however said (same length kept)
     s = _OR_LATER.sub(lambda m: f"after {m.group(1)}{m.group(2) or ''}".ljust(len(m.group(0))), s)
