@@ -42,6 +42,7 @@ from .when import (
     BUSY_THEN,
     DAILY,
     SEASON_STARTS,
+    THE_WEEKDAY_AFTER,
     names_a_day,
     names_a_period,
     next_holiday,
@@ -378,7 +379,7 @@ _OPT_OUT = _rx(
     rf"(?:call|contact|ring|text|phone|dial)(?:ing)? {_WHOM}"
     rf"(?: \w+){{0,2}}? (?:again|anymore|any more|ever again|neither|no more)\b",
     r"\bno (?:me|nos|le|les) (?:llame|llamen|llames|vuelva|vuelvan|vuelvas|moleste|molesten|marque|marquen)\b"
-    r"(?! (?:antes|después|despues|hasta|en la|por la|a las|temprano|tarde)\b)",  # "antes de las nueve": a limit
+    r"(?!(?: a (?:llamar|marcar))? (?:antes|después|despues|hasta|en la|por la|a las|temprano|tarde)\b)",  # a limit
     r"\b(?:quíteme|quiteme|sáqueme|saqueme|bórreme|borreme|elimine|eliminen|quiten|saquen|borren) "
     r"(?:mi|me|de|nuestro)\b",
     r"\b(?:don't|do not|never|no longer|won't|wouldn't) (?:want|need|like)(?: (?:any|more|of|these|those|your|the|"
@@ -404,8 +405,11 @@ _OPT_OUT = _rx(
     r"(?<!get )(?<!i get )(?<!am i )\b(?:is|be|put (?:me|us)|keep (?:me|us)) off (?:your|the|ur) "
     r"(?:call(?:ing)? |contact |phone |marketing )list\b",
     # "no llame mas a este numero", "no vuelvan a llamar": not again, or not this number (a limit names an hour)
-    r"\bno (?:me |nos |le |les )?(?:llame|llamen|llames|marque|marquen|vuelva a llamar|vuelvan a llamar)\b"
+    r"\bno (?:me |nos |le |les )?(?:llame|llamen|llames|marque|marquen)\b"
     r"(?=.*\b(?:más|mas|nunca|número|numero|otra vez|jamás|jamas)\b)",
+    # "volver a" is "again": "y no vuelvan a llamar" needs nothing more
+    r"\bno (?:me |nos |le |les )?(?:vuelva|vuelvan|vuelvas) a (?:llamar|marcar|molestar)\b"
+    r"(?! (?:antes|después|despues|hasta|en la|por la|a las|temprano|tarde)\b)",
     # "bórrame de esa lista", "quítenme de la lista": any verb that takes them off a list
     r"\b[a-záéíóúñ]+(?:me|nos) de (?:la|las|su|sus|esa|esas|esta|estas|tu|tus) (?:lista|listas|base de datos|"
     r"sistema)\b",
@@ -423,7 +427,9 @@ _OPT_OUT = _rx(
     r"\b(?:wag|huwag)(?: \w+){0,4}? (?:tumawag|tatawag|tawagan|tawagin)\b",
     r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
     r"\bha (?:ii|noo|na|igu) (?:soo )?(?:wicin|wac|wacin|wacina)\b",  # Somali: "fadlan ha ii soo wicin mar dambe"
-    r"\b(?:não|nao) (?:me |nos )?(?:ligue|liguem|ligar|liga|ligam)\b", r"\bne m'appelez plus\b",
+    r"\b(?:não|nao) (?:me |nos )?(?:ligue|liguem|ligar|liga|ligam)\b",
+    r"\bne (?:m'|m|me |nous )?(?:appelez|appelle|appelles|rappelez|rappelle) (?:plus|jamais)\b",
+    r"\b(?:arr[eê]te[sz]?|cessez) de (?:m'|m|me |nous )?(?:appeler|rappeler|d[ée]ranger)\b",
     r"\b(?:para|pare|parem|deixa|deixe|chega) de (?:me |nos )?(?:ligar|liga|ligando)\b",  # "para de me ligar"
     r"\bremove (?:niyo|nyo|mo|ninyo) (?:na )?(?:lang )?(?:ako|kami|number ko|ang number ko)\b",  # Tagalog
     r"\bstop na (?:po )?(?:kayo|ang pagtawag|sa pagtawag|remove)\b",
@@ -1211,7 +1217,7 @@ _AFFIRM = _rx(
 _DENY = _rx(
     _LEAD + r"probably not\b(?! sure)",
     _LEAD + r"(?:(?:probably|maybe|honestly|i guess|i'd say) )?"
-    r"(?:no(?! problem| worries| doubt)|nope|nah|naw|not really|not at all|negative|no way|not yet|"
+    r"(?:no(?! problem| worries| doubt| idea| clue)|nope|nah|naw|not really|not at all|negative|no way|not yet|"
     r"i don't think so|not that i know of|never|no sir|no ma'am|not quite|wrong|incorrect|neither|none)\b",
     r"\b(?:that doesn't work|that does not work|doesn't work|won't work|that's not (?:right|correct|it|true)|"
     r"that's wrong|not correct|(?:i|we) (?:can't|cannot|can not|won't be able to|don't think i can|don't think we "
@@ -1647,7 +1653,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u = Understanding(language=language)
     u.facts = facts
     final = turn  # the words that stand: after the last "no wait", "scratch that", "make it" (what they take back)
-    if (back := list(_TAKES_BACK.finditer(c))) and c[back[-1].end():].strip():
+    if (back := _taken_back(c, expecting)) and c[back[-1].end():].strip():
         final = _Turn(c[back[-1].end():])
         later = _facts(final, expecting, now)
         for i, fact in enumerate(later):  # "this fall, no wait, next fall": the one after the one taken back
@@ -1663,7 +1669,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if any(w in _FUNCTION_WORDS for w in trimmed.split()):  # Spanish time words in an English line
         trimmed = spanish_times(trimmed)
     trimmed = _proposed_part(trimmed)  # "this week's a zoo, call me next week" → next week
-    if expecting in ("confirm", "slot_choice") and final is not turn and (bare := _BARE_CLOCK.match(trimmed)):
+    if final is not turn and (expecting in ("confirm", "slot_choice")
+                              or _CLOCK_SAID.search(_Turn(c[:back[-1].start()]).digits.s)) \
+            and (bare := _BARE_CLOCK.match(trimmed)):  # a time taken back: "thursday at ten, no, make that eleven"
         trimmed = f"at {trimmed[bare.start(1):]}"  # "no wait, make that two": a time of day, not a count
         trimmed = _WHY_AFTER.sub("", trimmed)  # "make it two, i'll be sleeping till one": the reason is no limit
     if expecting == "slot_choice" and (pick := _BARE_PICK.match(trimmed)):
@@ -1828,7 +1836,8 @@ def _proposed_part(text: str) -> str:
                 and not _A_DAY.search(rest):
             # "thursday but earlier, can she do nine": nine on the day said before
             return f"{text[:cues[-1].start()]} at {rest[bare.start(1):]}"
-        if _TIME_CUE.search(rest) and not _POINTS_BACK.search(rest) and not _POINTS_BACK_AFTER.match(rest):
+        if _TIME_CUE.search(rest) and not _POINTS_BACK.search(rest) and not _POINTS_BACK_AFTER.match(rest) \
+                and not THE_WEEKDAY_AFTER.search(rest):
             return with_preferred_part(text[:cues[-1].start()], rest)  # "afternoons are better, how about tuesday"
     return text
 
@@ -2241,11 +2250,22 @@ _BOTH_THINGS = re.compile(r"\b(?:the|a|an|our|my|his|her) (?:[\w']+ ){0,3}and (?
                           r"(?:[\w']+ ){1,4}$")
 
 
+# Asked when they move, what they spend or how they pay, a lead's "buy" or "sell" is the means or the worry, not the
+# plan ("cash, we're selling the farm", "we gotta sell ours first", "with rates like this i'm scared to buy"): the
+# plan was asked first, and a passing word here is not its answer.
+_NOT_ABOUT_THE_PLAN = {"timeline", "budget", "preapproved"}
+_PLAN_SAID = re.compile(r"(?:looking|want|wanting|planning|trying|hoping|need|needing|ready|plan) ")
+
+
 def _intent_fact(c: str, expecting: str) -> Fact | None:
     both = re.search(r"\bboth\b", c) if expecting == "intent" else None
     if both and not _NEGATED.search(c[:both.start()]) and not _BOTH_THINGS.search(c[:both.start()]):
         return Fact("intent", "both", "both")  # "kind of both, we'd sell the condo first"
     buy, sell = _own(_BUY, c), _own(_SELL, c)
+    if buy and expecting != "intent" and buy.group(0).endswith(("buyer", "buyers")):
+        buy = None  # "we're first time buyers", "we signed with a buyer's agent": who they are, said for another answer
+    if expecting in _NOT_ABOUT_THE_PLAN:  # only a plan said as one ("we need to sell by may") is the plan
+        buy, sell = (m if m and _PLAN_SAID.match(m.group(0)) else None for m in (buy, sell))
     if buy and sell:
         first, last = sorted((buy, sell), key=lambda m: m.start())
         return Fact("intent", "both", c[first.start():last.end()])
@@ -2308,6 +2328,27 @@ _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actuall
                          # "did you say nine? i said ten"
                          r"\bi said(?= (?:at |like |around |on )?(?:\d|one|two|three|four|five|six|seven|eight|nine|"
                          r"ten|eleven|twelve|noon|monday|tuesday|wednesday|thursday|friday|saturday|tomorrow)\b)")
+# A time said, refused, and another put in its place: "friday at 3 my wife cannot, 4 oclock better", "3 is no good
+# for me, 4 works": the words after the refusal stand, as after "no wait"
+_TIME_REFUSED = re.compile(r"\b(?:(?:doesn't|does not|won't|will not|wouldn't|don't|do not) work|"
+                           r"(?:is |are )?(?:no good|not good|bad|too early|too late)|"
+                           r"(?:can't|cannot|can not|couldn't)(?: (?:do|make) (?:it|that|then))?)"
+                           r"(?: for (?:me|us|her|him|them))?,?(?= (?:but |so |how about |what about |maybe )?"
+                           r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)")
+_CLOCK_BEFORE = re.compile(r"\b(?:\d{1,2}(?::\d{2})?|noon)(?: ?[ap]m| oclock)?(?: [\w']+){0,3}\s*$")
+
+
+def _taken_back(c: str, expecting: str) -> list[re.Match]:
+    """Where the lead takes back what they said before: "no wait", "make that", or a time refused for another."""
+    back = list(_TAKES_BACK.finditer(c))
+    for m in _TIME_REFUSED.finditer(c):
+        before = _Turn(c[:m.start()]).digits.s
+        if _CLOCK_BEFORE.search(before) and (expecting in ("confirm", "slot_choice", "callback_time")
+                                             or _CLOCK_SAID.search(before)):
+            back.append(m)
+    return sorted(back, key=lambda m: m.start())
+
+
 _YES_BUT = re.compile(r"\b(?:but|if|unless|as long as|only if|rather|instead)\b")
 _WHY_AFTER = re.compile(r"\s+(?:i'll|i will|i'm|i am|we'll|we're|cause|because|since) .*$")
 # a figure said on its own after "make that" at a time question: "two", "2:30", "ten thirty"

@@ -88,6 +88,10 @@ _NEXT_WEEK_BEFORE = re.compile(r"((?:\b[\w']+ ){0,3})next week(?:end)?\b((?: [\w
 _NEXT_WEEK_AFTER = re.compile(r"((?: [\w']+){0,3}) next week(?:end)?\b((?: [\w']+){0,3})")
 _AGAINST = re.compile(r"\b(?:bad|busy|out|away|gone|booked|full|no|not|can't|cannot|won't|doesn't|don't|except|but|"
                       r"other than|instead|this)\b")
+# "out till the 20th, so the monday after, like 5": after the day just said
+_AFTER_BARE = re.compile(r"\s+after(?: (?:like|at|around|about|maybe|say|in the|sometime)\b|$)")
+# "so can we do the monday after": counted from a day said before it
+THE_WEEKDAY_AFTER = re.compile(rf"\bthe {_WD}{_AFTER_BARE.pattern}")
 _AFTER_THAT = re.compile(r"\s+(?:right )?after (?:that|it|then|i'm back|we're back|i get back|we get back)\b")
 _DAY_RULES = [  # (kind, pattern), tried in order; the first that matches names the day(s)
     ("day_after", re.compile(r"\bday after tomorrow\b")),
@@ -251,8 +255,13 @@ def _next_date(today: dt.date, month: int | None, day: int) -> dt.date | None:
 
 
 class _Days:
-    def __init__(self, first: dt.date, last: dt.date, span: tuple[int, int]):
+    def __init__(self, first: dt.date, last: dt.date, span: tuple[int, int], since: dt.date | None = None):
         self.first, self.last, self.span = first, last, span
+        self.since = since  # the days after this date said ("out till the 20th"), where they are that
+
+    def end(self) -> dt.date:
+        """The day the words say this ends: the date said for "the days after it", else the last day."""
+        return self.since or self.last
 
 
 # The week after next, said so or as "the week after" once next week was named ("away next week, the week after?")
@@ -293,7 +302,7 @@ def _from_day_after(day: dt.date, s: str, m: re.Match) -> _Days | None:
             and after.group(0).strip().startswith(("so the day after", "the day after", "then the day after")):
         return _Days(day + dt.timedelta(days=1), day + dt.timedelta(days=1), m.span())  # "the day after the 15th"
     if _AWAY_UNTIL.search(s[:m.start()]) or _AFTER_THAT_DAY.match(s, m.end()) or _AFTER_DATE.search(s[:m.start()]):
-        return _Days(day + dt.timedelta(days=1), day + dt.timedelta(days=7), m.span())
+        return _Days(day + dt.timedelta(days=1), day + dt.timedelta(days=7), m.span(), since=day)
     return None
 
 
@@ -473,9 +482,12 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
         if kind == "weekday":
             dated = _find_days(s[:m.start()] + " " * (m.end() - m.start()) + s[m.end():], today)
             wd = _WEEKDAYS[m.group(2)]  # "wednesday the 9th": the date said with it, when it is that weekday
-            if dated is not None and dated.first == dated.last and _AFTER_THAT.match(s, m.end()):
-                # "i'm back the 20th, so the monday after that": the first such weekday after the day said
-                day = dated.first + dt.timedelta(days=(wd - dated.first.weekday()) % 7 or 7)
+            if dated is not None and (_AFTER_THAT.match(s, m.end()) or (
+                    s[:m.start()].endswith("the ") and _AFTER_BARE.match(s, m.end()))):
+                # "i'm back the 20th, so the monday after that", "out till the 20th, so the monday after", "away
+                # next week, the friday after that": the first such weekday after the day or days said
+                said = dated.end()
+                day = said + dt.timedelta(days=(wd - said.weekday()) % 7 or 7)
                 return _Days(day, day, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
             if dated is not None and dated.first == dated.last and dated.first.weekday() == wd:
                 return _Days(dated.first, dated.first, (min(span[0], dated.span[0]), max(span[1], dated.span[1])))
@@ -556,12 +568,14 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
 # Periods named by what happens in them: "after the holidays", "after easter", "once school is out", "in the spring".
 # Each is the fortnight after the day named (or the season itself), so a call back lands early in it.
 _AFTER_DAY = re.compile(r"\b(?:after|past|once|when|following) (?:the )?(holidays|new years?|the new year|first of the "
-                        r"year|christmas|thanksgiving|easter|(?:4th|fourth) of july|july (?:4th|fourth)|labor day|"
+                        r"year|christmas|thanksgiving|easter|mardi gras|fat tuesday|(?:4th|fourth) of july|"
+                        r"july (?:4th|fourth)|labor day|"
                         r"memorial day|tax (?:season|day|time)|taxes)\b(?: (?:is|are) (?:over|done|past|filed))?")
 # the week of a holiday, or the one before or after it ("the week after easter")
 _WEEK_BY_HOLIDAY = re.compile(r"\bthe week (after|before|of) (?:the )?(christmas|thanksgiving|easter|labor day|"
                               r"memorial day|(?:4th|fourth) of july|new years?|halloween)\b")
-_HOLIDAY_NAMES = (r"(christmas|thanksgiving|easter|(?:4th|fourth) of july|labor day|memorial day|new years?|halloween|"
+_HOLIDAY_NAMES = (r"(christmas|thanksgiving|easter|mardi gras|fat tuesday|(?:4th|fourth) of july|labor day|"
+                  r"memorial day|new years?|halloween|"
                   r"(?:st|saint) patrick'?s day|valentine'?s day|mother'?s day|father'?s day)")
 # one day beside a holiday: "the day after st patrick's day", "the day before thanksgiving"
 _DAY_BESIDE = re.compile(rf"\bthe day (before|after) (?:the )?{_HOLIDAY_NAMES}\b")
@@ -621,6 +635,8 @@ def _holiday(name: str, year: int) -> dt.date:
         return _nth_weekday(year, 11, 3, 4)
     if name == "easter":
         return easter(year)
+    if name in ("mardi gras", "fat tuesday"):
+        return easter(year) - dt.timedelta(days=47)
     if name == "labor day":
         return _nth_weekday(year, 9, 0, 1)
     if name == "memorial day":
@@ -874,7 +890,8 @@ def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
 # the cue are the time meant; a time that points back ("so the monday after that") leaves the whole.
 _INSTEAD_CUE = re.compile(r"\b(?:so|then|nah|how about|what about|instead|rather|could we do|can we do|can you do|"
                           r"let's do|lets do|let's say|lets say|or maybe|better yet|actually)\b")
-_POINTS_BACK = re.compile(rf"\b(?:after|before) (?:that|then|it)\b|\bthat (?:day|week|{_WD})\b")
+_POINTS_BACK = re.compile(rf"\b(?:after|before) (?:that|then|it)\b|\bthat (?:day|week|{_WD})\b|"
+                          + THE_WEEKDAY_AFTER.pattern)
 
 
 # Spanish time words in an English line ("el sabado como a las 11", "manana after 2 despues del trabajo"): read as
@@ -1002,6 +1019,10 @@ _RULED_OUT = re.compile(
     rf"|\b{_DAY} (?:i'm|im|i am|we're|we are) (?:\w+ )?(?:busy|slammed|swamped|booked|working|tied up|out of town)\b"
     rf"|\b(?:busy|working|slammed|on shift|on call|on a \d+)(?: \w+){{0,2}} (?:starting|from|beginning) {_DAY}\b"
     rf"|\b(?:can't|cannot|can not|won't be able to) (?:do |make it |meet |talk )?(?:on )?{_DAY}\b"
+    # "wednesday no can, i work", "thursday i can't": the day, then the can't (not "can't do mornings")
+    rf"|\b{_DAY},? (?:i |we |she |he )?(?:can't|cannot|can not|no can|couldn't)\b(?! (?:wait|believe|complain|"
+    rf"(?:do |make |meet )?(?:in the )?(?:mornings?|afternoons?|evenings?|nights?|early|late|before|after|until|till|"
+    rf"til|till?)\b))"
     # a day they have something else on ("wednesday's my dentist appointment", "I have class on thursday")
     rf"|\b{_DAY}(?: is|'s| that's| thats| that is| is when| i have| we have| i got| i've got)"
     rf"(?: my| our| the| a| an)? (?:\w+ ){{0,2}}(?:appointment|shift|class|"

@@ -423,7 +423,7 @@ def test_a_time_run_into_is_still_a_time():
     ("thatll work", "confirm", "affirm", "", {}),
     ("bet book it", "confirm", "affirm", "", {}),
     ("yeah do it", "confirm", "affirm", "", {}),  # no question ("do you ...")
-    ("no clue thats what you people are for", "budget", "deny", "", {}),  # gruff, not hostile
+    ("no clue thats what you people are for", "budget", "unclear", "", {}),  # gruff, not hostile; no "no"
     ("never lose my number", "callback_time", "opt_out", "", {}),  # "never" answers the question, then the request
     ("wag nyo na po akong tawagan salamat", "permission", "opt_out", "", {}),  # Tagalog: don't call me anymore
     ("pre approve ed yeah", "preapproved", "inform", "", {"preapproved": "yes"}),
@@ -1803,7 +1803,7 @@ def test_fresh22_and_23s_intents_in_other_words(text, expecting, intent, objecti
 
 @pytest.mark.parametrize(("text", "expecting", "intent", "facts"), [
     ("my pal from keller williams is already showing us places", "has_agent", "objection", {"has_agent": True}),
-    ("we signed with a buyers agent last week", "has_agent", "objection", {"has_agent": True, "intent": "buy"}),
+    ("we signed with a buyers agent last week", "has_agent", "objection", {"has_agent": True}),
     ("we had a realtor but let the agreement expire", "has_agent", "inform", {"has_agent": False}),
     # reasons, with the apostrophes speech-to-text drops and the reasons it did not know
     ("my wifes new job is up there", "motivation", "inform", {"motivation": "relocating"}),
@@ -2183,3 +2183,56 @@ def test_school_out_with_its_month_named_is_that_month():
 
 def test_should_work_is_a_yes_to_a_read_back():
     assert understand("yeah that one should be fine", now=NOW, expecting="confirm").intent == "affirm"
+
+
+@pytest.mark.parametrize(("text", "opted_out"), [
+    # "volver a" is "again": no more is needed; a limit with an hour is no opt-out
+    ("no gracias y no nos vuelvan a molestar", True),
+    ("no vuelvas a marcar a este", True),
+    ("no me vuelvan a llamar despues de las ocho", False),
+    # French, as speech-to-text writes it with and without accents
+    ("arrêtez de nous appeler s'il vous plaît", True),
+    ("ne me rappelez plus jamais", True),
+])
+def test_fresh30_and_31s_opt_outs_in_other_languages(text, opted_out):
+    assert (understand(text, now=NOW, expecting="permission").intent == "opt_out") is opted_out
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # asked when, how much or how they pay, a buy or sell is the means or the worry, not the plan
+    ("we're cash buyers, three fifty tops", "budget", {"budget": 350000, "preapproved": "cash"}),
+    ("cash, we're selling the lake lot", "preapproved", {"preapproved": "cash"}),
+    ("honestly i'm scared to sell with rates like this", "timeline", {}),
+    ("we need to sell by june", "timeline", {"intent": "sell", "timeline": 7}),  # the plan said as one
+    # who they are, said for another answer
+    ("we hired a buyer's agent last month", "has_agent", {"has_agent": True}),
+])
+def test_a_buy_or_sell_said_for_another_answer_is_no_plan(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+def test_no_idea_is_no_no():
+    assert understand("no clue honestly whatever the place brings", now=NOW, expecting="budget").intent != "deny"
+
+
+@pytest.mark.parametrize(("text", "expecting", "start", "end"), [
+    # NOW is Wednesday 25 November 2026; Mardi Gras 2027 is Tuesday 9 February
+    ("the thursday after mardi gras, in the morning", "slot_choice", at(2, 11, 9) + dt.timedelta(days=365),
+     at(2, 11, 12) + dt.timedelta(days=365)),
+    # "the <day> after", counted from the day said before it
+    ("we're away till the 3rd so how about the wednesday after around 2", "slot_choice", at(12, 9, 14),
+     at(12, 9, 14)),
+    ("out all next week so the tuesday after that", "callback_time", at(12, 8), at(12, 8, 23, 59)),
+    # an hour taken back at any question, and one refused for another
+    ("friday at nine no make that ten", "has_agent", at(11, 27, 10), at(11, 27, 10)),
+    ("monday at 2 my husband can't, 3 would be better", "confirm", at(11, 30, 15), at(11, 30, 15)),
+])
+def test_fresh30_and_31s_days_in_other_words(text, expecting, start, end):
+    when = understand(text, now=NOW, expecting=expecting).when
+    assert when is not None and (when.start, when.end) == (start, end), when
+
+
+def test_a_day_then_no_can_is_ruled_out():
+    understood = understand("tuesday no can, saturday can", now=NOW, expecting="slot_choice")
+    assert understood.ruled_out == ["2026-12-01"]
+    assert understood.when is not None and understood.when.start.date() == dt.date(2026, 11, 28)
