@@ -203,6 +203,10 @@ def _said_a_number(raw: list[str], i: int, out: list[str]) -> bool:
     return False
 
 
+_ASKED_WHO = {"you", "u", "ya", "y'all", "yall", "i", "we", "they", "he", "she", "someone", "somebody", "anyone",
+              "anybody", "dana", "it", "that", "this", "your", "she'd", "he'd"}
+
+
 def _normalise(text: str) -> list[str]:
     raw = tokenize(text)
     out: list[str] = []
@@ -236,6 +240,10 @@ def _normalise(text: str) -> list[str]:
             t = "i'll"  # "ill call you guys when im ready": the apostrophe unheard
         if t == "were" and not out and i + 1 < len(raw) and raw[i + 1] in _WERE_THEN:
             t = "we're"  # "were already workin with a realtor": the apostrophe unheard, at the start of the line
+        if t == "no" and raw[i + 1:i + 2] == ["can"] and (i + 2 >= len(raw) or raw[i + 2] not in _ASKED_WHO):
+            out.append("can't")  # pidgin "no can talk right now", "wednesday no can" ("no, can you...?" asks)
+            i += 2
+            continue
         if t in _FILLERS or _FILLER_SOUND.fullmatch(t):
             i += 1
             continue
@@ -533,7 +541,7 @@ _SCREENING = _rx(r"\b(?:call )?screening service\b|\b(?:state|say) your name and
                  r"\b(?:record|state|say) your name and (?:the )?reason\b|\bsee if (?:this|the) person is available\b")
 # An answering machine's greeting (what a person never says to a caller).
 _VOICEMAIL = _rx(
-    r"\b(?:leave|record) (?:me |us )?(?:a |your )?(?:brief |short )?(?:message|name and number|voicemail)\b"
+    r"\b(?:leave|record) (?:me |us )?(?:a |your |one )?(?:brief |short )?(?:message|name and number|voicemail)\b"
     r"(?:.*\b(?:after|at) the (?:tone|beep))?",
     r"\b(?:after|at) the (?:tone|beep)\b", r"\b(?:mailbox|voice ?mail ?box) (?:is )?(?:full|not set up)\b",
     r"\bhas not set up (?:their|his|her) voice ?mail\b", r"\bis not available(?: right now| at the moment)?\b"
@@ -559,7 +567,10 @@ _VOICEMAIL = _rx(
     r"(?:my )?messages)\b",
 )
 _WRONG_NUMBER = _rx(
-    r"\bwrong (?:number|person|guy|lady|house|people|phone|one)\b",
+    r"\bwrong (?:number|numba|numbah|person|guy|lady|house|people|phone|one)\b",
+    # "that was my dad's number, he passed": the one asked for is gone
+    r"\b(?:that|this|it) (?:was|used to be) (?:my|our) (?:\w+'?s?) (?:number|phone|cell)\b.*\b(?:passed|died|"
+    r"gone|deceased|moved)\b",
     # "this is a business, this is lucky nails": nobody here asked about a home
     r"^(?:(?:uh|um|yeah|hi|hello) )*this is a (?:business|store|shop|salon|restaurant|office|clinic)\b",
     # "this used to be my mom's number ... it's not me": the number changed hands
@@ -621,17 +632,20 @@ _SPANISH = re.compile(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
     r"|mande|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar|ustedes|sí)\b")
 # a yes in Spanish or Portuguese, maybe with an English word ("si gracias", "sí perfect", "sim claro")
-_SPANISH_YES = re.compile(r"^(?:s[ií]|sim|claro|dale|ok)(?: (?:s[ií]|sim|gracias|obrigad[oa]|muchas gracias|claro|"
-                          r"perfecto|perfeito|bueno|est[aá] bien|por favor|se[nñ]ora?|dale|perfect|yes|yeah|okay|ok|"
-                          r"great|sure|good|thanks))*$")
+_SPANISH_YES = re.compile(r"^(?:s[ií]|sim|claro|dale|ok|dạ|vâng|oui|opo|oo po)(?: (?:s[ií]|sim|gracias|obrigad[oa]|"
+                          r"muchas gracias|claro|perfecto|perfeito|bueno|est[aá] bien|por favor|se[nñ]ora?|dale|"
+                          r"perfect|yes|yeah|okay|ok|great|sure|good|thanks|dạ|vâng|cảm ơn|cam on|merci|oui|salamat|"
+                          r"po|mahalo))*$")
 # a goodbye in another language, after words of thanks or yes ("perfeito valeu tchau", "ok gracias adiós")
 _OTHER_GOODBYE = re.compile(r"^(?:\w+ ){0,4}(?:tchau|adi[oó]s|chau|ciao|tsch[uü]ss|au revoir|paalam|zaijian|"
-                            r"do svidaniya|hasta luego|até logo|ate logo)(?: \w+)?$")
+                            r"do svidaniya|hasta luego|até logo|ate logo|a hui hou|a hui ho)(?: \w+)?$")
 _SPANISH_ASKED = _rx(r"\b(?:speak|speaks|talk|in) spanish\b", r"\bspanish (?:please|speaker|speaking)\b")
 _PORTUGUESE = re.compile(r"\b(?:não|você|voce|português|portugues|inglês|obrigad[oa]|alô|falando|desculpa|tá|"
                          r"falo|fala|tenho|olha|ligar|valeu|tchau|perfeito|agora|estou|também)\b")
 _CHINESE_PINYIN = re.compile(r"\b(?:wo bu|bu hui|yingwen|ying wen|zhongwen|zhong wen|putonghua|ni hao|xie xie|"
                              r"ting bu dong)\b")
+_VIETNAMESE = re.compile(r"\b(?:tiếng việt|tieng viet|nói tiếng|noi tieng|được không|duoc khong|không biết|khong biet|"
+                         r"xin chào|xin chao)\b")
 _HAITIAN = re.compile(r"\b(?:mwen pa|kreyòl|kreyol|ayisyen|bonjou)\b")
 _FRENCH = re.compile(r"\b(?:je (?:ne )?parle|parlez|bonjour|anglais|français|francais|oui|merci)\b")
 _OTHER_LANGUAGE = re.compile(r"\b(?:speak|speaks|talk|in) (chinese|mandarin|cantonese|vietnamese|korean|russian|"
@@ -767,13 +781,14 @@ _HOW_GOT_NUMBER = _rx(
     r"anything)\b",
 )
 _GOODBYE = _rx(
-    r"^(?:(?:ok|k|all right|alright|thanks|thank you|well|yeah|no|ok thanks|then) )*(?:bye|goodbye|bye bye|good bye|"
-    r"see ya|"
+    r"^(?:(?:ok|k|all right|alright|thanks|thank you|well|yeah|no|ok thanks|then|mahalo|shoots) )*(?:bye|goodbye|"
+    r"bye bye|good bye|see ya|a hui hou|"
     r"see you|cya|peace|peace out|ttyl"
     r"|take care|have a (?:good|nice|great|blessed) (?:day|one|night|evening|afternoon|weekend))(?: now| then| bye)*$",
     # ("the house gotta go": the house, not the lead)
     r"\b(?:goodbye|bye bye|good bye|(?<!so we )(?<!we )(?<!house )(?<!it )(?<!place )(?<!that )(?<!this )(?<!has )"
-    r"(?:gotta go|got to go|have to go|need to go)|gotta run|"
+    r"(?<!do i )(?<!do we )(?<!would i )(?:gotta go|got to go|have to go|need to go)(?! to (?:the|your|an?|their)\b)|"
+    r"gotta run|"
     r"have to run|got to run|i'm hanging up|(?:gonna|going to|about to) hang up|hanging up now|talk to you later|"
     r"talk later|bye now|see ya|see yeah|see you|later then|"
     r"have a (?:good|nice|great|blessed) (?:one|day|night|evening|weekend)|(?:i'll|i'm going to|i'm gonna|let me) "
@@ -845,6 +860,21 @@ _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd) (?:re
 # "just looking to buy", "only looking for a rental": looking for something is a plan, not browsing
 _LOOKING_FOR_SOMETHING = (r"(?! to (?:buy|rent|sell|get|move|find|purchase)| for (?:a|an|some) (?:rental|place to rent|"
                           r"apartment|lease)| at rentals)")
+# No agent wanted at all ("i don't need no realtor"; not "don't need one, we got our own"), or selling it themselves
+# and no agent for it ("selling it ourselves, no agents no commission"): not interested, though the plan is said
+# (not one they tried: "no agent, we tried selling it ourselves for a bit"; "so no agent" alone is the answer, "no
+# agents, no commission" a refusal)
+_FSBO = r"(?<!tried )(?<!were )(?<!was )(?:(?:selling|sell|doing|doin|listing|list) it (?:ourselves|myself|" \
+        r"on (?:our|my) own)|" \
+        r"by owner|fsbo)"
+_NO_AGENT_WANTED = _rx(
+    r"\b(?:don't|do not|ain't) (?:really )?need (?:no |a |an |any )?(?:realtor|agent|real estate agent|broker)s?\b"
+    r"(?!.*\b(?:got|have|'ve got|our own|my own|already)\b)",
+    rf"\b{_FSBO}\b.*\b(?:don't need|no agents|no realtors|no commissions?|(?:don't|do not) want (?:an? |any )?"
+    r"(?:agent|realtor))\b",
+    rf"\b(?:don't need (?:one|an? agent|an? realtor)|(?:don't|do not) want (?:an? |any )?(?:agent|realtor))\b.*"
+    rf"\b{_FSBO}\b",
+)
 _OBJECTIONS = [
     ("not_interested", _rx(
         r"\b(?:not|no longer|never been|isn't|aren't|ain't) (?:really |even |at all |that |very |too )?interested\b",
@@ -865,6 +895,7 @@ _OBJECTIONS = [
         r"\b(?:don't|do not|ain't) (?:want|need) (?:nothing|anything) (?:from|off|outta|out of) (?:you|you all|your)\b",
         r"\bwent (?:a |in a |with a )?different (?:direction|route|way)\b",
         r"\b(?:don't|do not) (?:really )?need (?:you|you guys|you all|y'all|your company|your team)\b",
+        _NO_AGENT_WANTED.pattern,
         r"\b(?:just|recently) refinanced\b", r"\b(?:not|ain't|aren't|isn't) going anywhere\b",
         r"\b(?:i'm|i am|we're|we are|i'll|we'll|i will|we will) (?:going to |just going to |gonna )?pass\b",
         r"\b(?:no longer|not) (?:looking|searching|interested)(?: any ?more)?\b",
@@ -883,6 +914,7 @@ _OBJECTIONS = [
         r"\b(?:already )?(?:got|have) (?:somebody|someone|a guy|a fella|a lady|a friend) (?:helping|working with) "
         r"(?:me|us)\b",
         r"\balready (?:got|have) (?:an?|our|my) (?:own )?(?:agent|realtor|real estate agent|broker)\b",
+        r"\b(?:agent|realtor)s?\b.*\b(?:we|i)(?:'ve)? (?:already|actually) (?:got|have) (?:one|someone|somebody)\b",
         r"\b(?:sells|selling|sell) (?:houses|homes|real estate)\b.*\b(?:using|going with|working with) "
         r"(?:her|him|them)\b",
         # "my son in law sells houses so we're covered"
@@ -978,8 +1010,8 @@ _OBJECTIONS = [
         r"\b(?:i|we) (?:got|have|'ve got|have got) (?:company|guests|people|folks|family|visitors)"
         r"(?: (?:over|here|in town|visiting|staying))?(?: (?:right now|at the moment|today|tonight|this week))\b",
         r"\b(?:don't|do not|ain't got|haven't got) (?:have )?(?:a|the|one) (?:minute|second|sec|moment)\b",
-        r"\b(?:bad|not a good|not a great|not a real good|not the greatest|terrible|inconvenient|busy|not the best) "
-        r"time\b(?! to (?:sell|buy|list|move))",
+        r"\b(?:bad|not (?:really |exactly )?a (?:good|great|real good)|not the greatest|terrible|inconvenient|busy|"
+        r"not the best) time\b(?! to (?:sell|buy|list|move))",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
         r"\b(?:can't|cannot|can not|cant) do (?:this|it|that|a call|calls) (?:right )?now\b",
         r"\b(?:i'm|im|i am|we're) (?:mid|in the middle of (?:a|my)) ?shift\b",
@@ -1347,6 +1379,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
                    r"relocated|transferring|transferred|sending|sent) (?:us|me)|"
                    r"transferr?(?:ed|ing)|job transfer|new job|(?:my|our|his|her) (?:pcs )?orders|"
+                   r"(?:got|took|landed|accepted) (?:a |an )(?:job|position) (?:at|with) (?:[\w']+ ){1,4}?in [a-z]+|"
                    r"(?:my|our|his|her|husband's|wife's|\w+'s) transfer\b|"
                    r"(?:i'm|im|i am|he's|she's|we're) (?:in the )?(?:navy|army|air force|marines|military)|"
                    r"(?:i'm|im|i am|she's|he's|my \w+ is|we're) starting (?:a (?:new )?(?:job|position|residency) )?at "
@@ -1378,8 +1411,13 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"until|til)))\b"),
     ("growing family", r"\b(?:custody of|raising (?:our |my |his |her )?grand\w+|grand(?:son|daughter|kids?|children|"
                        r"babies) (?:we're|were|we are|i'm|i am) raising|adoption|fostering|"
+                       r"(?:got|have|took in|taking in) (?:our |my |the )?(?:\w+ )?grand(?:babies|kids|children)"
+                       r"(?= now| with us| full time| living with)|"
                        r"(?:adopt|adopted|adopting|foster) (?:a |an |our |two |three )?(?:baby|child|children|kids?|"
-                       r"son|daughter|sibling\w*)|baby|babies|(?:growing|bigger|expanding|starting a) family|"
+                       r"son|daughter|sibling\w*)|babies|(?:growing|bigger|expanding|starting a) family|"
+                       # a baby of theirs, not one they call the caller ("go ahead baby", "hold on baby")
+                       r"(?:(?:a|the|our|my|new|another|first|second|third|fourth|her|his|their|one) )baby|"
+                       r"baby(?:'s)? (?:is|was|due|coming|on the way|number|girl|boy|arriv\w*|gets|comes|in)\b|"
                        r"family is growing|pregnant|"
                        r"expecting (?:a baby|a (?:boy|girl)|our (?:first|second|third|fourth|baby|little)|twins|"
                        r"another(?: one| baby| kid)?\b)|(?:we're|were|we are|she's|shes|she is|is|are|i'm|im|i am) "
@@ -1924,6 +1962,8 @@ def _other_language(c: str) -> str:
         return "zh"
     if _HAITIAN.search(c):
         return "ht"
+    if _VIETNAMESE.search(c):
+        return "vi"
     if _FRENCH.search(c):
         return "fr"
     if _PORTUGUESE.search(c):
@@ -2107,7 +2147,8 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
         if not m:
             continue
         if name == "not_interested":
-            if any(f.name == "intent" for f in facts) and "interested" not in m.group(0):
+            if any(f.name == "intent" for f in facts) and "interested" not in m.group(0) \
+                    and not _NO_AGENT_WANTED.search(c):
                 continue  # "not selling, just buying"
             if expecting in ("confirm", "slot_choice") and "interested" not in m.group(0) \
                     and not _REFUSES_MEETING.search(c):
@@ -2602,16 +2643,19 @@ def _spoken_zip(tokens: list[str], i: int) -> tuple[int, str] | None:
     """A ZIP code said as digits ("78704") or digit by digit ("seven eight seven oh four")."""
     if re.fullmatch(r"\d{5}", tokens[i]):
         return i + 1, tokens[i]
+    def digit(j: int) -> str | None:
+        word = tokens[j] if 0 <= j < len(tokens) else ""
+        return _ZIP_DIGITS.get(word) or (_DIGIT_WORDS.get(word) if word in _DIGIT_WORDS else
+                                         word if re.fullmatch(r"\d", word) else None)
+
+    if digit(i - 1) is not None:
+        return None  # inside a longer run of digits
     digits, j = "", i
-    while j < len(tokens) and len(digits) < 5:
-        word = tokens[j]
-        digit = _ZIP_DIGITS.get(word) or (_DIGIT_WORDS.get(word) if word in _DIGIT_WORDS else
-                                          word if re.fullmatch(r"\d", word) else None)
-        if digit is None:
-            break
-        digits += digit
+    while j < len(tokens) and len(digits) < 5 and (d := digit(j)) is not None:
+        digits += d
         j += 1
-    return (j, digits) if len(digits) == 5 else None
+    # five digits and no more: "nine eight five five five five oh one four two" is a phone number
+    return (j, digits) if len(digits) == 5 and digit(j) is None else None
 
 
 _DIGIT_WORDS = {w: str(n) for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven",
@@ -2647,14 +2691,15 @@ _THEIRS_BEFORE = re.compile(r"\b(?:more like|closer to|(?:i'd|we'd|i would|we wo
 _ASKING_AND_FLOOR = re.compile(r"\b(?:asking|listed (?:it )?(?:at|for)|list (?:it )?(?:at|for))\b.*\b(?:take|accept|"
                                r"settle for|go (?:down )?to|come down to|let it go for)\b")
 # "four, but we could stretch to four fifty": the second figure is the top of what they would pay
-_STRETCH = re.compile(r"\b(?:stretch|push|go up|go as high|max|top out|tops|highest|most|up to)\b")
+_STRETCH = re.compile(r"\b(?:stretch|push|go up|go as high|max|top out|tops|highest|most|up to|"
+                      r"(?:no|not) (?:more|higher) than|(?:but )?not over)\b")
 _CAP_MONEY = re.compile(r"\b(?:(?:pre)?approved (?:us |me )?(?:for|up to|to)|"
                         r"qualified (?:for|up to))(?: \w+){0,2} $")
 _MIN_PRICE = 10_000  # a home's price; less is rent, a payment or a year
 
 
 _SPLIT_THE_DIFFERENCE = re.compile(r"\b(?:in between|in the middle|between (?:the two|those|them)|"
-                                   r"split the difference)\b")
+                                   r"split the difference|somewhere (?:in )?there|in there somewhere)\b")
 
 
 _DISAGREE = re.compile(r"\b(?:can't|cannot|can not|don't|do not|didn't|couldn't) (?:seem to )?agree\b|"
@@ -2872,7 +2917,10 @@ _NO_AGENT_ANY_MORE = re.compile(
     r"(?:retired|passed away|passed|died|moved away|out of the business)|"
     r"(?:used|had) (?:one|an agent|a realtor|somebody|someone)\b.* but (?:she|he|they)(?:'s| is| has| was| have)? "
     r"(?:long |since )?(?:retired|out of the business|moved away)|"
-    r"but (?:nobody|no one|not anybody|no agent)(?: \w+)? (?:out here|out there|here|there|local|locally|in town))\b")
+    r"but (?:nobody|no one|not anybody|no agent)(?: \w+)? (?:out here|out there|here|there|local|locally|in town)|"
+    # "we had one but the contract ran out"
+    r"(?:had|used) (?:one|an agent|a realtor|somebody|someone)\b.* (?:but|and) (?:the |our |that )?"
+    r"(?:contract|agreement|listing) (?:ran out|expired|lapsed|ended))\b")
 # A late answer to the question before ("yes, preapproved through my company's lender" to "do you have an agent?"):
 # its yes or no is about what it names, not about the question just asked.
 _ABOUT_FINANCING = re.compile(r"\b(?:preapproved|prequalified|preapproval|approved|lender|mortgage|loan|cash)\b")
@@ -2881,18 +2929,17 @@ _LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b|"
                             r"\blisted (?:it )?with (?:\w+ ){1,3}?but (?:it|that|the (?:listing|contract)) "
                             r"(?:expired|ran out|lapsed|ended)\b")
 # "my cousin's a realtor but she's in ohio, so no": the answer they end on
-_ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$|\bbut (?:we're|we are|i'm|i am) not using "
+_ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$|\bbut (?:we're|were|we are|i'm|i am) not using "
                       r"(?:her|him|them)\b")  # to "do you have an agent?": no longer
 _NO_AGENT_SIGNED = re.compile(r"\b(?:haven't|have not|didn't|did not|not) (?:picked|chosen|decided on|committed to|"
                               r"settled on|gone with) (?:one|anyone|anybody|an agent|a realtor|any of them)\b|"
                               r"\b(?:not|aren't|are not|isn't|no one we're|nobody we're) (?:really |currently )?"
                               r"(?:working with|using|signed with|with) (?:anyone|anybody|any of them|nobody)\b|"
-                              r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:with|up with) "
-                              r"(?:anybody|anyone|any of them|an agent|a realtor)\b|\b(?:didn't|did not|haven't|"
-                              r"have not|never) (?:sign|signed) (?:anything|nothing|nothin|a contract|an agreement|"
-                              r"any (?:contract|"
-                              r"agreement|paperwork))\b|\bnot (?:signed|committed) "
-                              r"(?:with|to) (?:anybody|anyone|an agent)\b")
+                              r"\b(?:didn't|did not|haven't|have not|never|ain't) (?:sign|signed) (?:with|up with) "
+                              r"(?:anybody|anyone|nobody|no one|any of them|an agent|a realtor)\b|"
+                              r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:anything|nothing|nothin|"
+                              r"a contract|an agreement|any (?:contract|agreement|paperwork))\b|"
+                              r"\bnot (?:signed|committed) (?:with|to) (?:anybody|anyone|an agent)\b")
 _NO_AGENT = re.compile(r"\b(?:don't|do not|doesn't|haven't|have not|not|no|never|aren't|are not|am not|i'm not|"
                        r"we're not|without)(?: have| got| working with| using| signed with| talked to| yet| really)* "
                        r"(?:an?|any)? ?(?:agent|realtor|broker|real estate agent)\b")
@@ -2944,16 +2991,23 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
                            ("in_progress", _PRE_PROGRESS), ("no", _PRE_NO),
                            ("yes", _PRE_YES)):
         m = pattern.search(c)
-        if m:
+        if m and not (value == "cash" and _CASH_AND_LOAN.search(c)):
             return Fact("preapproved", value, m.group(0))
     if expecting == "preapproved" and not (_ABOUT_AN_AGENT.search(c) and not _ABOUT_FINANCING.search(c)):
         for value, pattern in (("in_progress", _WORKING_ON_IT), ("no", _HAVE_NOT_STARTED), ("no", _HAD_ONE_LAPSED),
-                               ("cash", _BARE_CASH),
+                               ("yes", _LENDER_SAYS_OK), ("cash", _BARE_CASH),
                                ("yes", _GOT_THE_LETTER), ("no", _NO_ANSWER), ("yes", _YES_ANSWER)):
             m = pattern.search(c)
-            if m:
+            if m and not (value == "cash" and _CASH_AND_LOAN.search(c)):
                 return Fact("preapproved", value, m.group(0).strip())
     return None
+
+
+# part cash, part a loan: the loan is what pre-approval is about ("we pay some cash some loan, the bank say ok")
+_CASH_AND_LOAN = re.compile(r"\b(?:some|part|half) cash\b.*\b(?:loan|mortgage|financ\w*|bank)\b|"
+                            r"\bcash and (?:a |some )?(?:loan|mortgage|financing)\b")
+_LENDER_SAYS_OK = re.compile(r"\b(?:bank|lender|credit union|loan officer|mortgage (?:guy|lady|broker))(?: \w+)? "
+                             r"(?:says?|said) (?:ok|okay|yes|we're good|we are good|we qualify|it's fine|fine)\b")
 
 
 def _months_until(now: dt.datetime, day: dt.date) -> int:

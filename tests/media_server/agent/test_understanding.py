@@ -2236,3 +2236,48 @@ def test_a_day_then_no_can_is_ruled_out():
     understood = understand("tuesday no can, saturday can", now=NOW, expecting="slot_choice")
     assert understood.ruled_out == ["2026-12-01"]
     assert understood.when is not None and understood.when.start.date() == dt.date(2026, 11, 28)
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    # fresh30/fresh31's lines, said otherwise: pidgin, a Vietnamese yes, a goodbye in Hawaiian
+    ("sorry brah no can talk, stay driving", "permission", "objection", "busy"),
+    ("no can you call back in like an hour", "permission", "objection", "busy"),  # "no, can you...": asks
+    ("vâng ok", "confirm", "affirm", ""),
+    ("ok mahalo a hui hou", "none", "goodbye", ""),
+    ("nah you got da wrong numba", "permission", "wrong_number", ""),
+    ("this was my husband's cell, he passed in june", "permission", "wrong_number", ""),
+    ("hi you reached the nakamura house, leave one message", "permission", "voicemail", ""),
+    ("xin chao, tieng viet duoc khong", "permission", "other_language", ""),
+    ("nah not really a great time", "permission", "objection", "busy"),
+    # no agent wanted: said outright, or selling it themselves with no agents at all
+    ("we don't need no agent", "has_agent", "objection", "not_interested"),
+    ("listing it on our own, no realtors, no commissions", "has_agent", "objection", "not_interested"),
+    ("we tried selling it ourselves, so no agent right now", "has_agent", "inform", ""),  # a no, not a refusal
+])
+def test_fresh30_and_31s_intents_in_other_words(text, expecting, intent, objection):
+    _assert_intent(text, expecting, intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("hang on baby, yeah go ahead", "permission", {}),  # what they call the caller, no child
+    ("we got a baby coming in may", "motivation", {"motivation": "growing family"}),
+    ("my wife landed a job at the clinic in kalispell", "motivation", {"motivation": "relocating"}),
+    ("we took in the grandkids full time", "motivation", {"motivation": "growing family"}),
+    ("his brother's a realtor but we're not using him", "has_agent", {"has_agent": False}),
+    ("we had one and the agreement ran out in may", "has_agent", {"has_agent": False}),
+    ("i ain't signed with nobody", "has_agent", {"has_agent": False}),
+    ("we don't need an agent, we already got one", "has_agent", {"has_agent": True}),
+    ("about 400 but no more than 450", "budget", {"budget": 400000, "budget_high": 450000}),
+    ("she says 400 i say 350 so somewhere in there", "budget", {"budget": 350000, "budget_high": 400000}),
+    ("half cash half loan and the credit union said ok", "preapproved", {"preapproved": "yes"}),
+    # a phone number said digit by digit is no ZIP code
+    ("my cell is five oh three five five five oh one nine nine", "location", {}),
+    ("nine seven two oh one", "location", {"location": "97201"}),
+])
+def test_fresh30_and_31s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+def test_having_to_go_somewhere_is_no_goodbye():
+    assert understand("do we have to go to the office or does she come out", now=NOW,
+                      expecting="slot_choice").intent != "goodbye"
