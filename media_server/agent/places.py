@@ -93,8 +93,31 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(frozenset(names), frozenset(everyday), frozenset(states | codes), frozenset(zips))
 
 
+@functools.cache
+def _zips_per_name() -> dict[str, int]:
+    import zipcodes
+
+    counts: dict[str, int] = {}
+    for row in zipcodes.list_all():
+        for city in {row["city"], *row.get("acceptable_cities", ())}:
+            counts[_key(city)] = counts.get(_key(city), 0) + 1
+    return counts
+
+
+_BASE_WORDS = {"fort", "ft", "camp", "joint", "base", "afb", "sfb", "jber", "jblm", "mcchord", "pentagon", "naval",
+               "nas", "mcas", "station", "arsenal", "barracks"}
+
+
+def is_a_base(place: str) -> bool:
+    """A military post, not a town to live in: a fort, camp or base by name, or a postal "town" of a single ZIP code
+    (Fairchild, Peterson AFB, Fort Campbell), where a town people move to has more."""
+    words = _key(place).split()
+    return bool(set(words) & _BASE_WORDS) or _zips_per_name().get(" ".join(words), 0) <= 1
+
+
 def warm_up() -> None:
     gazetteer()
+    _zips_per_name()
     _towns_by_sound()
 
 

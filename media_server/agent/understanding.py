@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterator
 
 from .facts import Fact, Understanding, When
-from .places import NICKNAMES, place_kind, state_code, town_heard_as
+from .places import NICKNAMES, is_a_base, place_kind, state_code, town_heard_as
 from .when import (
     BUSY_THEN,
     DAILY,
@@ -1391,7 +1391,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"moving (?:down |up |over |out |back )?from (?!(?:the|a|an|our|my|this|that|renting|an apartment|"
                    r"apartments?|condos?|here|there)\b)\w+|"
                    r"(?:moving|move|relocate|relocating) (?:[\w']+ ){0,4}?for (?:work|a job|my job|his job|her job)|"
-                   r"military|pcs|pcsing|"
+                   r"military|pcs|pcsing|pcsd|pcs.d|pcsed|"
                    # leaving where they live: "getting out of chicago", "get outta the bay", work gone remote
                    r"(?:get|getting|move|moving|want|wanna) (?:out of|away from) (?!(?:this|that|our|my|the|an?) "
                    r"(?:house|home|place|apartment|condo|rental|lease|neighborhood|debt|city)\b|here\b|there\b|debt\b|"
@@ -1769,7 +1769,10 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         # when where was asked or the home is theirs ("what's my house in hershey worth"); else it may be anywhere
         # they are curious about
         where = expecting == "location" or bool(_THEIR_HOME.search(c))
-        u.facts = [f for f in u.facts if f.name == SLOT_CHOICE or f.name == "location" and where]
+        # ("what are rates at right now, we're thinking like 350": the answer said after the question stands)
+        told = next((m for m in _THEY_SAY_AFTER.finditer(c) if m.start() > 0), None)
+        u.facts = [f for f in u.facts if f.name == SLOT_CHOICE or f.name == "location" and where
+                   or told is not None and f.words and f.words in c[told.start():]]
     elif (u.intent in ("inform", "affirm", "unclear", "deny", "who_is_this") or u.objection == "not_interested") \
             and not u.hostile \
             and any(f.name == "has_agent" and f.value is True for f in u.facts):
@@ -1845,6 +1848,12 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     r"\b(?:talk|speak|check) (?:to|with) my (?:husband|wife|spouse|partner|fiance|fiancee)\b|"
     r"\b(?:she|he)(?:'s| is) the one (?:handling|doing|who)\b")
 _THEIR_HOME = re.compile(r"\b(?:my|our) (?:\w+ )?(?:house|home|place|condo|property|townhouse|townhome)\b")
+# a statement of their own after a question: "..., we're thinking like 350"
+_THEY_SAY_AFTER = re.compile(r"(?<!\bdo )(?<!\bdid )(?<!\bcan )(?<!\bshould )(?<!\bwould )(?<!\bwill )(?<!\bif )"
+                             r"\b(?:we're|were|we are|i'm|i am|we|i|we've|i've)(?: (?:just|really|probably|kinda|"
+                             r"kind of|already))? (?:thinking|looking|want|wanna|hoping|figure|figured|figuring|"
+                             r"planning|budgeted|paying|spending)\b")
+
 _QUESTION_FIRST = re.compile(_LEAD + r"(?:(?:honestly|uh|hmm|i mean|okay|real quick|quick question) )*"
                              r"(?:how|what|what's|why|when|where|which|who|is|are|do|does|did|can|could|would|"
                              r"will|should)\b")
@@ -2452,6 +2461,9 @@ def _introduction(tokens: list[str], start: int) -> str:
     return tokens[i] if i >= 0 and tokens[i] in _PLACE_INTRO else ""
 
 
+# where the military sends them ("orders to", "pcsing to", "stationed at"): a base
+_POSTED_TO = re.compile(r"\b(?:orders|pcs|pcsd|pcs'd|pcsed|pcsing|pcsin|stationed|deployed|deploying) "
+                        r"(?:over |out |up |down )?(?:to|at|for|in)(?: the)? $")
 _SALUTATIONS = {"aloha", "hello", "hi", "hey", "howdy", "yo", "aloha hi", "hi aloha"}
 _QUESTION_WORDS = {"who", "what", "where", "why", "how", "huh", "which", "whose", "who's", "what's", "where's"}
 
@@ -2486,6 +2498,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "we're buying, our house back in duluth already sold": where they were, not where to
         if start and tokens[start - 1] in ("after", "before", "until", "till", "til", "since"):
             continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)
+        if not asked and _POSTED_TO.search(before) and is_a_base(value):
+            continue  # "we got pcs orders to lewis mcchord": the base they are sent to, not where they will live
         if _A_PERSON.search(before):
             continue  # "can i talk to dana directly": the agent's name, not Dana, Indiana
         if _COVERAGE_ASKED.search(before):

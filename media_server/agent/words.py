@@ -565,8 +565,8 @@ def _spoken_pair(low: NumberSpan, high: NumberSpan | None, price_context: bool) 
     sentence about price: a range. Digits read one after another ("five five five") are never this; two
     three-digit figures close together ("250 260") are, as speech-to-text writes "two fifty two sixty"."""
     if high and price_context and "." in low.digits and "." in high.digits and not low.scaled \
-            and 1 <= low.value < high.value < min(2 * low.value, 10):
-        return True  # "1.6 1.7": 1.6 to 1.7 million (decimals are no phone number)
+            and 1 <= low.value < high.value / high.scale < min(2 * low.value, 10):
+        return True  # "1.6 1.7", "1.3 1.4 million": 1.6 to 1.7 million (decimals are no phone number)
     if high and price_context and not low.scaled and not high.scaled and len(low.digits) == len(high.digits) == 3 \
             and low.digits.isdigit() and high.digits.isdigit() and 100 <= low.value < high.value < 1.5 * low.value:
         return True  # "two fifty two sixty" as speech-to-text writes it ("250 260"): 250,000 to 260,000

@@ -2281,3 +2281,18 @@ def test_fresh30_and_31s_facts_in_other_words(text, expecting, facts):
 def test_having_to_go_somewhere_is_no_goodbye():
     assert understand("do we have to go to the office or does she come out", now=NOW,
                       expecting="slot_choice").intent != "goodbye"
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # the base the military sends them to is no place to live; a town they are sent to is
+    ("selling, my wife got orders to fort bliss", "intent", {"intent": "sell", "motivation": "relocating"}),
+    ("we're pcsing to nellis afb", "motivation", {"motivation": "relocating"}),
+    ("buying, we got orders to juneau", "intent", {"intent": "buy", "location": "Juneau",
+                                                   "motivation": "relocating"}),
+    # an answer said after a question back stands; the question's own words do not
+    ("what are rates doing these days, we're thinking like 425", "budget", {"budget": 425000}),
+    ("do i need to be preapproved before we look", "preapproved", {}),
+    ("we're hoping 1.1 1.2 million, is that realistic", "budget", {"budget": 1100000, "budget_high": 1200000}),
+])
+def test_fresh30s_bases_and_answers_said_with_a_question(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
