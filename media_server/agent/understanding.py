@@ -70,7 +70,7 @@ def _rx(*patterns: str) -> re.Pattern:
 _REWRITES = {
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "y'all": "you all", "yall": "you all",
     "kinda": "kind of", "sorta": "sort of", "probly": "probably", "prolly": "probably", "lemme": "let me",
-    "gimme": "give me", "dunno": "don't know",
+    "gimme": "give me", "dunno": "don't know", "oui": "yes", "non": "no",  # Cajun or Quebec, in an English line
     "cuz": "because", "cos": "because", "bout": "about", "im": "i'm", "dont": "don't", "cant": "can't",
     "didnt": "didn't",
     "doesnt": "doesn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "havent": "haven't",
@@ -444,7 +444,7 @@ _OPT_OUT = _rx(
     r"\b(?:tira|tire|tirem|remova|apague) (?:o )?(?:meu|nosso) (?:n[uú]mero|nome|telefone)\b",
     # Russian (romanised as speech-to-text writes it, and in Cyrillic), Italian
     r"\bne (?:zvonite|zvoni|zvonit) (?:mne|nam|syuda|bolshe)\b|не звоните|не звони",
-    r"\bnon (?:mi |ci )?chiam\w* (?:più|piu)\b",
+    r"\bnon? (?:mi |ci )?chiam\w* (?:più|piu)\b",  # ("non" is written "no" where French is read)
     r"\bnie dzwo[nń]\w*\b", r"\bpa rele (?:mwen|m) ank[oò]\b", r"\bbie (?:zai )?da (?:dian hua|lai)\b",
     r"不要(?:再)?(?:打|给我打)|别(?:再)?打", r"전화하지 마",
     # the calls made to stop, for someone else, the number erased
@@ -1753,7 +1753,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u.bare_hello = bool(_BARE_HELLO.match(c))
     if done := _ALREADY_DONE.search(c):
         u.already_done = "sold" if "sold" in done.group(0) else "bought"
-    u.firm = u.objection == "not_interested" and bool(_FIRM_REFUSAL.search(c))
+    # (selling it themselves with no agent wanted: the move is theirs, only we are not wanted)
+    u.firm = u.objection == "not_interested" and bool(_FIRM_REFUSAL.search(c) or _NO_AGENT_WANTED.search(c))
     u.asks = "valuation" if _VALUATION.search(c) else "together" if _SOMEONE_ELSE_DECIDES.search(c) else ""
     if expecting in ("has_agent", "preapproved") and u.intent == "inform" and not u.hostile:
         u.intent = _yes_or_no(c, expecting, u.facts) or u.intent
@@ -1973,8 +1974,8 @@ def _other_language(c: str) -> str:
         return "ht"
     if _VIETNAMESE.search(c):
         return "vi"
-    if _FRENCH.search(c):
-        return "fr"
+    if _FRENCH.search(c) and not (_english_words(c) >= 2 and len(_FRENCH.findall(c)) == 1):
+        return "fr"  # ("oui yeah go ahead cher": a Cajun word in an English line)
     if _PORTUGUESE.search(c):
         return "pt"
     m = _OTHER_LANGUAGE.search(c)
@@ -1993,6 +1994,13 @@ def _english_around_a_word(c: str) -> bool:
     other = sum(any(ord(ch) > 0x024F for ch in w) for w in words)
     english = sum(w.strip(",.!?") in _FUNCTION_WORDS or w.strip(",.!?") in _SHORT_ANSWERS for w in words)
     return 0 < other <= 2 and english >= other and english + other == len(words)
+
+
+def _english_words(c: str) -> int:
+    """How many of the words are common English ones ("yeah", "go", "ahead")."""
+    from wordfreq import zipf_frequency
+
+    return sum(w in _FUNCTION_WORDS or zipf_frequency(w, "en") >= 4.0 for w in c.split())
 
 
 def _mostly_english(c: str) -> bool:

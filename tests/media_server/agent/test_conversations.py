@@ -1027,3 +1027,18 @@ def test_a_time_named_before_we_offer_one_is_the_first_proposed(talk, lead):
     appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
     local = appointment.starts_at.astimezone(CHICAGO)
     assert local.weekday() == 4 and local.hour < 12 and talk.hangup
+
+
+def test_a_seller_who_sells_it_themselves_and_wants_no_agent_is_let_go_at_once(talk, lead):
+    talk.say("yeah")
+    reply = talk.say("we're listing it ourselves, no agents, no commissions")
+    assert talk.hangup and "?" not in reply  # they are moving: "would you think about it next year?" is no question
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "not_interested"
+
+
+def test_a_cajun_yes_goes_on_in_english(talk, lead):
+    reply = talk.say("oui yeah go ahead cher")
+    assert not talk.hangup and "buy" in reply.lower(), reply
+    talk.call.refresh_from_db()
+    assert talk.call.disposition != "language_callback"

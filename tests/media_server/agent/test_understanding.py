@@ -2296,3 +2296,12 @@ def test_having_to_go_somewhere_is_no_goodbye():
 ])
 def test_fresh30s_bases_and_answers_said_with_a_question(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent"), [
+    ("non", "has_agent", "deny"),  # a Cajun no
+    ("oui book it", "confirm", "affirm"),
+    ("oui je parle seulement francais", "permission", "other_language"),  # French, not a yes in English
+])
+def test_a_french_yes_or_no_in_an_english_call(text, expecting, intent):
+    assert understand(text, now=NOW, expecting=expecting).intent == intent
