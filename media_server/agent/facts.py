@@ -93,6 +93,7 @@ class Understanding:
     by_text: bool = False  # asks to be texted ("just text me"): what they asked for is sent by text, and an opt-out
     #                        that picks a time keeps it ("the second one, just text me the address, don't call")
     busy_too: bool = False  # asked to be sent it and cannot talk now either ("text me instead, i'm at work")
+    asks_why: bool = False  # who_is_this that asks what the call is about ("what's this about", "is this about...")
     asks_where: bool = False  # asks where the meeting is ("what's the address", "at the office or at our place?")
     calls_us: bool = False  # they will call us when they can ("I'll call you guys when I'm free"): no time asked
     defers: bool = False  # offered a meeting, they will get back to us ("we ain't close, i'll holler at y'all")

@@ -423,8 +423,8 @@ class AgentGraph:
         question = self._again(state, replies)
         if intent == "is_robot":
             return {"replies": [replies.say("is_robot"), question], "free_reply": False}
-        if intent == "who_is_this":
-            return {"replies": [replies.say("who_is_this"), question]}
+        if intent == "who_is_this":  # "what's this about?": the inquiry they made; then our question again
+            return {"replies": [replies.say("what_about" if u.get("asks_why") else "who_is_this"), question]}
         if intent == "how_got_number":
             return {"replies": [self._source_sentence(state, replies), question], "free_reply": False}
         if intent == "repeat":

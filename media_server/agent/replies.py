@@ -35,6 +35,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "I'm {agent}, an automated assistant calling for {company}, the real estate team.",
         "This is {agent}, {company}'s automated assistant; we help people buy and sell homes.",
     ),
+    "what_about": (
+        "It's about the home inquiry you made with {company}; I'm following up to see how we can help.",
+        "You asked {company} about homes, so I'm calling to see what you have in mind and whether an agent can help.",
+    ),
     "is_robot": (
         "Yes, I'm an automated assistant, an AI, calling for {company}, and a real person from our team can "
         "take over whenever you like.",

@@ -708,6 +708,15 @@ _CANCELS = _rx(
 _A_MEETING = re.compile(r"\b(?:sit down|meet|meeting|appointment|tour|showing|visit|come (?:by|over)|stop by)\b")
 _NO_PERSON = re.compile(r"\b(?:don't|do not|no need to|doesn't|does not) (?:need to |want to |have to )?"
                         r"(?:talk|speak)\b|\bnot (?:right )?now\b.*\b(?:person|agent)\b")
+# What the call is about, more than who we are ("what's this about", "is this about the house on maple")
+_ABOUT_WHAT = _rx(
+    r"\bwhat(?:'s| is| was) (?:this|it|that|the call) (?:about|regarding|for)\b",
+    r"\bwhat are you calling (?:about|for)\b", r"\bwhy are you calling\b", r"\bwhat (?:do )?you want\b",
+    r"\bwhat(?:'s| is| was) (?:this|it|that|the call) (?:in (?:reference|regards?) to|concerning|pertaining to)\b",
+    r"\b(?:is|was) (?:this|it|that) (?:call )?(?:about|regarding|concerning|in reference to)\b"
+    r"(?!.*\b(?:yeah|yes|sure|go ahead|i can talk|i have a (?:minute|sec))\b)",
+    r"\b(?:the )?reason (?:for|of) (?:your|the|this) call\b",
+)
 _WHO_IS_THIS = _rx(
     r"\bwho(?:'s| is| are| was)? (?:this|you|calling|speaking|it|that)\b",
     r"^(?:hi |hello |hey |yes |yeah )*is this (?:the )?[\w']+(?: [\w']+)? (?:team|realty|real estate|group|office|"
@@ -719,14 +728,9 @@ _WHO_IS_THIS = _rx(
     r"^(?:\w+ )?(?:who's|who is|who are) (?:the |this )?\w+ (?:team|realty|group|real estate)$",  # "whos the x team"
     r"\bis (?:this|that|it|you all|you) (?:the |a |some )?\w+ (?:company|outfit|people|guys)\b(?! (?:that|who|which))",
     r"\bwhat(?:'s| is) (?:your name|the name of your company|your company)\b",
-    r"\bwhat(?:'s| is| was) (?:this|it|that|the call) (?:about|regarding|for)\b",
-    r"\bwhat are you calling (?:about|for)\b", r"\bwhy are you calling\b", r"\bwhat do you want\b",
-    r"\bwhat(?:'s| is| was) (?:this|it|that|the call) (?:in (?:reference|regards?) to|concerning|pertaining to)\b",
-    r"\b(?:is|was) (?:this|it|that) (?:call )?(?:about|regarding|concerning|in reference to)\b"
-    r"(?!.*\b(?:yeah|yes|sure|go ahead|i can talk|i have a (?:minute|sec))\b)",
     r"\bwho (?:am i|are we) (?:speaking|talking) (?:with|to)\b",
     r"\bis this (?:a |some )?(?:sales|marketing|telemarketing|spam|scam) call\b",
-    r"\b(?:state|say) your name\b", r"\b(?:the )?reason (?:for|of) (?:your|the|this) call\b",
+    r"\b(?:state|say) your name\b",
     r"\bnever heard of (?:y'all|you|you guys|your company|your (?:realty|agency|firm)|(?:\w+ )?realty|them)\b",
     r"^(?:and )?(?:who are you|you are|and you are|who might you be)$",
     r"\bwho(?:'d| did| do) you say (?:you(?:'re| are| were)? (?:with|from|work for|working for|work with|working with|"
@@ -1756,6 +1760,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     # (selling it themselves with no agent wanted: the move is theirs, only we are not wanted)
     u.firm = u.objection == "not_interested" and bool(_FIRM_REFUSAL.search(c) or _NO_AGENT_WANTED.search(c))
     u.asks = "valuation" if _VALUATION.search(c) else "together" if _SOMEONE_ELSE_DECIDES.search(c) else ""
+    u.asks_why = u.intent == "who_is_this" and bool(_ABOUT_WHAT.search(c))
     if expecting in ("has_agent", "preapproved") and u.intent == "inform" and not u.hostile:
         u.intent = _yes_or_no(c, expecting, u.facts) or u.intent
     if u.hostile and u.intent not in ("wrong_number", "voicemail", "is_robot", "other_language", "how_got_number",
@@ -2058,7 +2063,7 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     """(intent, objection, whether the When is about the call)."""
     c = turn.clean
     for intent, pattern in (("is_robot", _IS_ROBOT), ("who_is_this", _WHO_IS_THIS),
-                            ("how_got_number", _HOW_GOT_NUMBER)):
+                            ("how_got_number", _HOW_GOT_NUMBER), ("who_is_this", _ABOUT_WHAT)):
         if pattern.search(c):
             return intent, "", False
     answering_time = expecting in ("callback_time", "slot_choice")

@@ -1042,3 +1042,11 @@ def test_a_cajun_yes_goes_on_in_english(talk, lead):
     assert not talk.hangup and "buy" in reply.lower(), reply
     talk.call.refresh_from_db()
     assert talk.call.disposition != "language_callback"
+
+
+def test_what_the_call_is_about_is_answered_then_the_question_asked_again(talk, lead):
+    reply = talk.say("hold on, what's this regarding")
+    assert "inquiry" in reply or "asked" in reply, reply  # the reason for the call, not only who we are
+    assert reply.rstrip().endswith("?") and not talk.hangup  # and the question they have not answered yet
+    reply = talk.say("oh ok sure go ahead")
+    assert "buy" in reply.lower(), reply
