@@ -5,6 +5,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 # The facts qualification collects (LPMAMA plus timeline and buy/sell).
+# The fact name for another number the lead asks to be reached on (E.164): a contact detail kept for staff, not in
+# FACT_NAMES (nothing qualifies a lead by it, and it is never dialled without a person: consent is per number).
+OTHER_NUMBER = "other_number"
 FACT_NAMES = (
     "intent",       # "buy" | "sell" | "both" | "rent"
     "location",     # str: where they want to buy / what they sell ("Austin", "north side", "Elm Street")

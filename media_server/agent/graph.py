@@ -29,6 +29,7 @@ from langgraph.types import Command, Overwrite
 
 from apps.campaigns.scoring import score_lead
 from media_server.agent.domain import CallDomain
+from media_server.agent.facts import OTHER_NUMBER
 from media_server.agent.replies import LANGUAGE_NAMES, Persona, Replies
 from media_server.agent.when import EVERY_DAY_SPAN, names_a_day
 
@@ -358,6 +359,8 @@ class AgentGraph:
         ruled_out = sorted({*(state.get("ruled_out") or ()), *(understood.get("ruled_out") or ())})
         kept = {"time_offered": understood["time_offered"]} if understood.get("time_offered") else {}
         disclosure = self._disclosure(state, understood)
+        if number := (new.get(OTHER_NUMBER) or {}).get("value"):  # "call me on my cell, it's ...": noted for staff
+            disclosure = [*disclosure, _replies(state).say("number_noted", last4=str(number)[-4:])]
         return {"facts": facts, "new_facts": new, "score": score.as_dict(), "free_reply": True, "misses": misses,
                 "ruled_out": ruled_out, "spoken": list(state.get("replies") or []), "replies": Overwrite(disclosure),
                 "disclosure": disclosure[0] if disclosure else "", "disclosed_now": bool(disclosure), **kept}
@@ -438,7 +441,9 @@ class AgentGraph:
         if intent == "greeting" and (state.get("expecting") != "permission" or u.get("bare_hello")):
             hello = [] if state.get("disclosed_now") else [replies.say("greeting_again")]  # it says who we are
             return {"replies": [*hello, question]}  # "hello?": they did not hear us
-        if state.get("expecting") == "permission" and intent == "deny":
+        number_given = OTHER_NUMBER in (state.get("new_facts") or {})
+        if state.get("expecting") == "permission" and (intent == "deny" or number_given):
+            # ("this is my work phone, call my cell instead": not on this line now; when, then, on the one noted)
             return Command(goto="objection", update={"understanding": {**u, "intent": "objection",
                                                                        "objection": "busy"}})
         # Qualification thanks the lead itself for anything they already told us: one "Thanks." at most.

@@ -35,6 +35,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "I'm {agent}, an automated assistant calling for {company}, the real estate team.",
         "This is {agent}, {company}'s automated assistant; we help people buy and sell homes.",
     ),
+    "number_noted": (
+        "Thanks, I've noted the number ending in {last4} for the team.",
+        "Got it, the number ending in {last4}; I'll pass that on to the team.",
+    ),
     "what_about": (
         "It's about the home inquiry you made with {company}; I'm following up to see how we can help.",
         "You asked {company} about homes, so I'm calling to see what you have in mind and whether an agent can help.",

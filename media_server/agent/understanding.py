@@ -36,7 +36,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from .facts import Fact, Understanding, When
+from .facts import OTHER_NUMBER, Fact, Understanding, When
 from .places import NICKNAMES, is_a_base, place_kind, state_code, town_heard_as
 from .when import (
     BUSY_THEN,
@@ -56,6 +56,7 @@ from .when import (
 from .words import NUMBER_WORDS, DigitText, Money, all_money, tokenize
 
 SLOT_CHOICE = "slot_choice"  # the fact name for the offered slot a lead picked (1 or 2); not in FACT_NAMES
+
 MOTIVATIONS = ("relocating", "growing family", "downsizing", "upsizing", "investment", "first home", "retiring",
                "divorce", "inherited")
 
@@ -1738,6 +1739,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if when is not None and _THEIR_APPOINTMENT.search(c) and not _AVAILABLE.search(_THEIR_APPOINTMENT.sub(" ", c)):
         when = None  # "meeting with the bank thursday": a time taken by someone else, not one offered to us
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
+    if u.objection == "busy" and when is None and any(f.name == OTHER_NUMBER for f in u.facts) \
+            and not _BUSY.search(_OTHER_NUMBER_CUE.sub(" ", c)):
+        u.intent, u.objection = "inform", ""  # "call me on my cell instead, it's ...": a number, not a call back
     if u.objection == "busy" and expecting != "motivation":
         u.facts = [f for f in u.facts if f.name != "motivation"]  # "bad time, the baby is screaming": why not now
     if u.intent not in ("inform", "affirm", "deny", "unclear"):
@@ -2256,7 +2260,8 @@ def _facts(turn: _Turn, expecting: str, now: dt.datetime) -> list[Fact]:
     facts: list[Fact] = []
     for fact in (_intent_fact(c, expecting), _location(turn, expecting), _budget(turn, expecting),
                  _motivation(turn, expecting), _has_agent(c, expecting), _preapproved(c, expecting),
-                 _timeline(turn, expecting, now), _bedrooms(turn, expecting), _slot_choice(c, expecting)):
+                 _timeline(turn, expecting, now), _bedrooms(turn, expecting), _slot_choice(c, expecting),
+                 _other_number(turn)):
         if fact is not None:
             facts.append(fact)
     return facts
@@ -3321,6 +3326,36 @@ _PICK_AT_CONFIRM = re.compile(r"\b(?:the|that) (?:first|second|earlier|later|oth
 _DATE_BEFORE = re.compile(r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|"
                           r"july|august|september|october|november|december) (?:the )?$|"
                           r"\b(?:on|after|by|before|until|till|since) the $")
+
+
+# "call me on my cell instead, it's 602 555 0187", "this is my work line, my cell is ...", "try my other number"
+_OTHER_NUMBER_CUE = re.compile(r"\b(?:call|reach|try|ring|use|get) (?:me |us )?(?:on |at )?(?:my|our|the|this) "
+                               r"(?:other|cell|cell phone|mobile|home|personal|new|private|own)(?: phone)? ?"
+                               r"(?:number|phone|line|cell)?\b|"
+                               r"\b(?:my|our) (?:cell|other number|mobile|cell phone|personal number|new number)"
+                               r"(?: number)? (?:is|it's)\b")
+
+
+def _other_number(turn: _Turn) -> Fact | None:
+    """Another number the lead gives to be reached on, as E.164 (a US number of ten digits, said as digits or
+    digit by digit), or None."""
+    cue = _OTHER_NUMBER_CUE.search(turn.clean)
+    if cue is None:
+        return None
+    digits = ""
+    for word in turn.clean[cue.end():].split():
+        if word.isdigit():
+            digits += word
+        elif (digit := _ZIP_DIGITS.get(word) or _DIGIT_WORDS.get(word)) is not None:
+            digits += digit
+        elif digits and len(digits) >= 10 or word not in ("its", "it's", "is", "number", "the", "at", "and", "uh",
+                                                          "um", "area", "code", "instead", "that's", "thats"):
+            if digits:
+                break
+    digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+    if len(digits) != 10 or digits[0] in "01":
+        return None
+    return Fact(OTHER_NUMBER, "+1" + digits, cue.group(0))
 
 
 def _slot_choice(c: str, expecting: str) -> Fact | None:

@@ -1050,3 +1050,20 @@ def test_what_the_call_is_about_is_answered_then_the_question_asked_again(talk, 
     assert reply.rstrip().endswith("?") and not talk.hangup  # and the question they have not answered yet
     reply = talk.say("oh ok sure go ahead")
     assert "buy" in reply.lower(), reply
+
+
+def test_another_number_given_is_noted_for_staff_and_a_call_back_asked_for(talk, lead):
+    reply = talk.say("this is my work line, call me on my cell instead, it's 512 555 0199")
+    assert "0199" in reply and "512" not in reply and not talk.hangup, reply  # read back by its last four only
+    assert "call back" in reply or "call you back" in reply, reply  # not on this line now: when, then
+    talk.say("after 5 today")
+    talk.call.refresh_from_db()
+    assert talk.call.facts["other_number"]["value"] == "+15125550199"
+    assert talk.call.disposition == "callback" and talk.hangup
+
+
+def test_another_number_given_mid_call_is_noted_and_the_questions_go_on(talk, lead):
+    talk.say("sure")
+    reply = talk.say("buying, and my cell is 512 555 0199 if we get cut off")
+    assert "0199" in reply and not talk.hangup, reply
+    assert "area" in reply.lower() or "where" in reply.lower() or "town" in reply.lower(), reply

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from media_server.agent.facts import FACT_NAMES, INTENTS, OBJECTIONS
-from media_server.agent.understanding import SLOT_CHOICE, understand
+from media_server.agent.understanding import OTHER_NUMBER, SLOT_CHOICE, understand
 
 ZONE = ZoneInfo("America/Chicago")
 NOW = dt.datetime(2026, 11, 25, 10, 30, tzinfo=ZONE)  # a Wednesday
@@ -2271,7 +2271,7 @@ def test_fresh30_and_31s_intents_in_other_words(text, expecting, intent, objecti
     ("she says 400 i say 350 so somewhere in there", "budget", {"budget": 350000, "budget_high": 400000}),
     ("half cash half loan and the credit union said ok", "preapproved", {"preapproved": "yes"}),
     # a phone number said digit by digit is no ZIP code
-    ("my cell is five oh three five five five oh one nine nine", "location", {}),
+    ("my cell is five oh three five five five oh one nine nine", "location", {"other_number": "+15035550199"}),
     ("nine seven two oh one", "location", {"location": "97201"}),
 ])
 def test_fresh30_and_31s_facts_in_other_words(text, expecting, facts):
@@ -2305,3 +2305,17 @@ def test_fresh30s_bases_and_answers_said_with_a_question(text, expecting, facts)
 ])
 def test_a_french_yes_or_no_in_an_english_call(text, expecting, intent):
     assert understand(text, now=NOW, expecting=expecting).intent == intent
+
+
+@pytest.mark.parametrize(("text", "expecting", "number", "intent"), [
+    ("call me on my cell instead its 602 555 0187", "callback_time", "+16025550187", "inform"),
+    ("this is my work line, my cell is five oh three, five five five, oh one nine nine", "permission",
+     "+15035550199", "inform"),
+    ("try my other number 1 917 555 0142 any time after 4", "callback_time", "+19175550142", "schedule"),
+    ("i'm driving, call me on my cell 602 555 0187", "permission", "+16025550187", "objection"),  # and busy
+    ("call me on my cell", "callback_time", None, "objection"),  # no number said: a call back
+])
+def test_another_number_to_be_reached_on_is_kept_for_staff(text, expecting, number, intent):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert next((f.value for f in understood.facts if f.name == OTHER_NUMBER), None) == number
+    assert understood.intent == intent
