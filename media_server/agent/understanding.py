@@ -1211,6 +1211,17 @@ _ASKS_BACK = _rx(
     r"\b(?:can|could|does|do|will|would|is|are) (?:she|he|they|your agent|the agent|the realtor|someone|somebody) "
     r"(?:\w+ ){0,2}?(?:come|show|speak|help|meet|look|work|charge|bilingual|available|licensed|the one)\b",
     r"\b(?:what's|whats|what is|how's|how is) the (?:\w+ ){1,2}like\b",  # "whats the hoa like out there"
+    # a question put after a fact: "we're lookin in wasilla, hows the market up there", "we want a 3 bedroom in
+    # queen creek, what do those go for now", "cash but whats the hoa on these usually"
+    r"\b(?:how's|hows|how is) the (?:market|area|neighborhood|school district|schools)\b",
+    r"\bwhat (?:do|does|would|will) (?:those|these|they|homes|houses|condos|places|cabins|townhomes|that|it) "
+    r"(?:usually |typically |even )?(?:go|sell|rent|list|cost)\b",
+    r"\b(?:what's|whats|what is|what are) the (?:hoa|hoas|taxes|property taxes|fees|insurance|flood insurance)\b",
+    r"\b(?:is|are) (?:it|they|that|those|these|it all)(?: even)? (?:in|on) (?:a |the )?flood ?(?:zone|plain)\b",
+    r"\b(?:are|is) (?:they|rates|prices|those)(?: ever)? (?:coming|going) (?:down|up)\b",
+    r"\bis (?:that|this|it|both) an? (?:option|thing)\b",
+    r"\b(?:are|is) (?:short term rentals?|airbnbs?|vrbos?|rentals|pets|dogs|chickens)(?: even)? allowed\b",
+    r"\bdo people (?:even )?(?:do|get|use)\b",
     # who the agent is: "is dana the one that does ranches", "is dana a man or a woman"
     r"^(?:\w+ )?is (?:dana|she|he|your agent|the agent|the realtor|[a-z]+) (?:the one (?:that|who)|a (?:man|woman|guy|"
     r"lady|he|she)\b)",

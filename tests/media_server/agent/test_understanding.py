@@ -2319,3 +2319,15 @@ def test_another_number_to_be_reached_on_is_kept_for_staff(text, expecting, numb
     understood = understand(text, now=NOW, expecting=expecting)
     assert next((f.value for f in understood.facts if f.name == OTHER_NUMBER), None) == number
     assert understood.intent == intent
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # a question put after an answer: asked back, and the answer kept
+    ("we're looking in bend, how's the market out there", "location", {"location": "Bend"}),
+    ("a two bedroom in kihei, what do those usually go for", "budget", {"location": "Kihei", "bedrooms": 2}),
+    ("cash, but what's the hoa on those", "preapproved", {"preapproved": "cash"}),
+    ("we like ruskin but is it in a flood zone", "location", {"location": "Ruskin"}),
+])
+def test_a_question_after_an_answer_is_asked_back_and_the_answer_kept(text, expecting, facts):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.intent == "question" and _read(understood) == facts
