@@ -3347,6 +3347,10 @@ _OTHER_NUMBER_CUE = re.compile(r"\b(?:call|reach|try|ring|use|get) (?:me |us )?(
                                r"(?: number)? (?:is|it's)\b")
 
 
+_SAID_WITH_A_NUMBER = {"its", "it's", "is", "number", "the", "at", "and", "uh", "um", "area", "code", "instead",
+                       "that's", "thats"}
+
+
 def _other_number(turn: _Turn) -> Fact | None:
     """Another number the lead gives to be reached on, as E.164 (a US number of ten digits, said as digits or
     digit by digit), or None."""
@@ -3359,10 +3363,8 @@ def _other_number(turn: _Turn) -> Fact | None:
             digits += word
         elif (digit := _ZIP_DIGITS.get(word) or _DIGIT_WORDS.get(word)) is not None:
             digits += digit
-        elif digits and len(digits) >= 10 or word not in ("its", "it's", "is", "number", "the", "at", "and", "uh",
-                                                          "um", "area", "code", "instead", "that's", "thats"):
-            if digits:
-                break
+        elif digits and (len(digits) >= 10 or word not in _SAID_WITH_A_NUMBER):
+            break  # the number is over; words before it ("instead, it's") are passed over
     digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
     if len(digits) != 10 or digits[0] in "01":
         return None
