@@ -59,6 +59,7 @@ class Gazetteer:
     everyday: frozenset[str]   # one-word names that are everyday English words
     states: frozenset[str]     # state names and postal codes, to strip from "austin texas"
     zips: frozenset[str]
+    zips_per_name: dict[str, int]  # how many ZIP codes carry each city name, in any state
 
 
 @functools.cache
@@ -70,12 +71,15 @@ def gazetteer() -> Gazetteer:
     names: set[str] = set()
     zips: set[str] = set()
     per_town: dict[tuple[str, str], int] = {}
+    zips_per_name: dict[str, int] = {}
     for row in zipcodes.list_all():
         zips.add(row["zip_code"])
         for city in (row["city"], *row.get("acceptable_cities", ())):
             name = _key(city)
             names.add(name)
             per_town[name, row["state"]] = per_town.get((name, row["state"]), 0) + 1
+        for name in {_key(city) for city in (row["city"], *row.get("acceptable_cities", ()))}:
+            zips_per_name[name] = zips_per_name.get(name, 0) + 1
         county = _key(row.get("county") or "")
         if county:
             names.add(county)
@@ -90,18 +94,7 @@ def gazetteer() -> Gazetteer:
         biggest[name] = max(count, biggest.get(name, 0))
     everyday = {name for name in names - states if " " not in name and biggest.get(name, 0) < BIG_CITY_ZIPS
                 and zipf_frequency(name, "en") >= EVERYDAY_ZIPF}
-    return Gazetteer(frozenset(names), frozenset(everyday), frozenset(states | codes), frozenset(zips))
-
-
-@functools.cache
-def _zips_per_name() -> dict[str, int]:
-    import zipcodes
-
-    counts: dict[str, int] = {}
-    for row in zipcodes.list_all():
-        for city in {row["city"], *row.get("acceptable_cities", ())}:
-            counts[_key(city)] = counts.get(_key(city), 0) + 1
-    return counts
+    return Gazetteer(frozenset(names), frozenset(everyday), frozenset(states | codes), frozenset(zips), zips_per_name)
 
 
 _BASE_WORDS = {"fort", "ft", "camp", "joint", "base", "afb", "sfb", "jber", "jblm", "mcchord", "pentagon", "naval",
@@ -112,12 +105,11 @@ def is_a_base(place: str) -> bool:
     """A military post, not a town to live in: a fort, camp or base by name, or a postal "town" of a single ZIP code
     (Fairchild, Peterson AFB, Fort Campbell), where a town people move to has more."""
     words = _key(place).split()
-    return bool(set(words) & _BASE_WORDS) or _zips_per_name().get(" ".join(words), 0) <= 1
+    return bool(set(words) & _BASE_WORDS) or gazetteer().zips_per_name.get(" ".join(words), 0) <= 1
 
 
 def warm_up() -> None:
     gazetteer()
-    _zips_per_name()
     _towns_by_sound()
 
 

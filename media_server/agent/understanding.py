@@ -2687,9 +2687,7 @@ def _spoken_zip(tokens: list[str], i: int) -> tuple[int, str] | None:
     if re.fullmatch(r"\d{5}", tokens[i]):
         return i + 1, tokens[i]
     def digit(j: int) -> str | None:
-        word = tokens[j] if 0 <= j < len(tokens) else ""
-        return _ZIP_DIGITS.get(word) or (_DIGIT_WORDS.get(word) if word in _DIGIT_WORDS else
-                                         word if re.fullmatch(r"\d", word) else None)
+        return _spoken_digit(tokens[j]) if 0 <= j < len(tokens) else None
 
     if digit(i - 1) is not None:
         return None  # inside a longer run of digits
@@ -2703,6 +2701,11 @@ def _spoken_zip(tokens: list[str], i: int) -> tuple[int, str] | None:
 
 _DIGIT_WORDS = {w: str(n) for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven",
                                                     "eight", "nine"))}
+
+
+def _spoken_digit(word: str) -> str | None:
+    """One digit as said or written: "oh", "seven", "7"."""
+    return _ZIP_DIGITS.get(word) or _DIGIT_WORDS.get(word) or (word if re.fullmatch(r"\d", word) else None)
 
 
 
@@ -3359,10 +3362,8 @@ def _other_number(turn: _Turn) -> Fact | None:
         return None
     digits = ""
     for word in turn.clean[cue.end():].split():
-        if word.isdigit():
-            digits += word
-        elif (digit := _ZIP_DIGITS.get(word) or _DIGIT_WORDS.get(word)) is not None:
-            digits += digit
+        if (said := word if word.isdigit() else _spoken_digit(word)) is not None:
+            digits += said
         elif digits and (len(digits) >= 10 or word not in _SAID_WITH_A_NUMBER):
             break  # the number is over; words before it ("instead, it's") are passed over
     digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits

@@ -1022,7 +1022,7 @@ _RULED_OUT = re.compile(
     # "wednesday no can, i work", "thursday i can't": the day, then the can't (not "can't do mornings")
     rf"|\b{_DAY},? (?:i |we |she |he )?(?:can't|cannot|can not|no can|couldn't)\b(?! (?:wait|believe|complain|"
     rf"(?:do |make |meet )?(?:in the )?(?:mornings?|afternoons?|evenings?|nights?|early|late|before|after|until|till|"
-    rf"til|till?)\b))"
+    rf"til)\b))"
     # a day they have something else on ("wednesday's my dentist appointment", "I have class on thursday")
     rf"|\b{_DAY}(?: is|'s| that's| thats| that is| is when| i have| we have| i got| i've got)"
     rf"(?: my| our| the| a| an)? (?:\w+ ){{0,2}}(?:appointment|shift|class|"
