@@ -86,6 +86,7 @@ _REWRITES = {
     "wouldve": "would've",
     # Pidgin and dialect: "no call dis number no moa", "two hunnid"
     "dis": "this", "dat": "that", "moa": "more", "hunnid": "hundred", "hunned": "hundred",
+    "cyaan": "can't", "kyaan": "can't", "caan": "can't",  # Jamaican: "thursday mi cyaan do"
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
     "yah": "yeah", "ya": "yeah", "mmhm": "yes", "mhmm": "yes", "uhhuh": "yes",
     "realtors": "realtor", "e-mail": "email", "txt": "text", "maam": "ma'am", "pre-approved": "preapproved",

@@ -1004,9 +1004,17 @@ def _with_words(when: When, text: DigitText, spans: list[tuple[int, int]]) -> Wh
 
 
 _DAY = r"(?:(this|next) )?(today|tomorrow|monday|tuesday|tues|wednesday|weds|thursday|thurs|friday|saturday|sunday)s?"
+# what one has on a day that does not take it
+_HAVE_ON = (r"(?>(?:a |an |my |our |his |her |the |to )?)(?!(?:time|off|free|nothing|nothin|no|none|opening|gap|"
+            r"window|slot|availability|open|all|some|whole|entire|mornings?|afternoons?|evenings?|question|questions|"
+            r"till|until|after|before|from|at|you)\b)")
 _RULED_OUT = re.compile(
-    rf"(?:\b(?:not|no|except|but not|other than|anything but|any day but|besides|aside from|can't do|cannot do|"
+    rf"(?:\b(?:not|except|but not|other than|anything but|any day but|besides|aside from|can't do|cannot do|"
     rf"can't make|can not do|won't work|busy|out of town|away|working) (?:on |this |next |the )?{_DAY}\b"
+    # "no thursday": ruled out, unless a time follows ("no, thursday same time", "or no thursday at 4 is better")
+    rf"|\bno (?:on |this |next |the )?{_DAY}\b(?!,? (?:same time|at|around|@|in the|morning|afternoon|evening|"
+    rf"instead|then|works|is better|is good|is fine|\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    rf"twelve|noon)\b)"
     rf"|\b(?:any ?(?:day|time|other day|morning|afternoon|evening)s?|whenever)(?: (?:next|this) week)? "
     rf"(?:but|except|other than|besides) "
     rf"(?:on )?{_DAY}\b"
@@ -1020,7 +1028,7 @@ _RULED_OUT = re.compile(
     rf"|\b(?:busy|working|slammed|on shift|on call|on a \d+)(?: \w+){{0,2}} (?:starting|from|beginning) {_DAY}\b"
     rf"|\b(?:can't|cannot|can not|won't be able to) (?:do |make it |meet |talk )?(?:on )?{_DAY}\b"
     # "wednesday no can, i work", "thursday i can't": the day, then the can't (not "can't do mornings")
-    rf"|\b{_DAY},? (?:i |we |she |he )?(?:can't|cannot|can not|no can|couldn't)\b(?! (?:wait|believe|complain|"
+    rf"|\b{_DAY},? (?:i |we |she |he |mi )?(?:can't|cannot|can not|no can|couldn't)\b(?! (?:wait|believe|complain|"
     rf"(?:do |make |meet )?(?:in the )?(?:mornings?|afternoons?|evenings?|nights?|early|late|before|after|until|till|"
     rf"til)\b))"
     # a day they have something else on ("wednesday's my dentist appointment", "I have class on thursday")
@@ -1029,6 +1037,11 @@ _RULED_OUT = re.compile(
     rf"meeting|surgery|day off|game|practice|dialysis|treatment|checkup|visit)\b"
     rf"|\b(?:i|we) (?:have|got|'ve got) (?:a |an |my |our )?(?:\w+ ){{0,2}}(?:appointment|shift|class|meeting|"
     rf"surgery|treatment|checkup) (?:on )?{_DAY}\b"
+    # "thursday i got a doctor thing", "he's got drill friday": whatever they have on the day takes it (not time,
+    # a day off or a free morning: "friday i got time after two", "i got nothing friday")
+    rf"|(?P<has>\b{_DAY},? (?:i|we|he|she|they)(?: have| has|'ve got|'s got| got| have got| has got) {_HAVE_ON}\w+)"
+    rf"|(?P<got>\b(?:i|we|he|she|they|(?:my|our) \w+)(?:'s|'ve| has| have)? got {_HAVE_ON}"
+    rf"(?:(?!{_DAY}\b)[\w']+ ){{1,2}}(?:on )?{_DAY}\b)"
     # "mondays i got the co op board", "tuesdays we have church": a weekday they are always taken
     rf"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s (?:i|we) (?:have|got|'ve got|work|do) "
     rf"(?!time|off|free|nothing|no\b|an? (?:opening|gap|window|slot)|some time|all day|availability|open))"
@@ -1052,10 +1065,24 @@ _THIS_WEEKEND_OUT = re.compile(r"\b(?:not|except|but|other than|not on) (?:this 
                                r"\bthis weekend(?:'s|s| is)? (?:no good|bad|out|full|booked|busy)\b")
 
 
+# a time said just before a day: "after 5 tomorrow" proposes the day, whatever they have on it
+_TIME_BEFORE = re.compile(r"\b(?:at|after|before|around|by|till|until|til|past|from) [\w:]+(?: ?[ap]m)?\s*$|"
+                          r"\b(?:morning|afternoon|evening|noon|lunch|o'clock|oclock)\s*$")
+_DAY_BEFORE = re.compile(r"\b(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?,?\s*$")
+
+
 def _ruled_out(text: str) -> list[re.Match]:
     then = BUSY_THEN.search(text)
-    # "weekdays i'm busy saturday between 12 and 2": saturday is the one that suits
-    return [m for m in _RULED_OUT.finditer(text) if not (then and then.start() < m.start() < then.end())]
+
+    def kept(m: re.Match) -> bool:
+        if then and then.start() < m.start() < then.end():
+            return False  # "weekdays i'm busy saturday between 12 and 2": saturday is the one that suits
+        if m.group("has") and _TIME_BEFORE.search(text[:m.start()]):
+            return False  # "can we do after 5 tomorrow, i have interviews all day": tomorrow after 5 is asked for
+        # "anything but monday i got the dentist, tuesday at 2:30": the dentist is monday's
+        return not (m.group("got") and _DAY_BEFORE.search(text[:m.start()]))
+
+    return [m for m in _RULED_OUT.finditer(text) if kept(m)]
 
 
 def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:

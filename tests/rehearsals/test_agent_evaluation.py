@@ -106,7 +106,8 @@ def test_the_corpus_is_big_enough_and_kept_apart():
     assert set(parts) == {"dev", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8",
                           "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16",
                           "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24",
-                          "fresh25", "fresh26", "fresh27", "fresh28", "fresh29", "fresh30", "fresh31", "holdout"}
+                          "fresh25", "fresh26", "fresh27", "fresh28", "fresh29", "fresh30", "fresh31", "fresh32",
+                          "fresh33", "holdout"}
     assert sum(len(p.sentences) for p in parts.values()) >= 3500
     assert sum(len(p.conversations) for p in parts.values()) >= 400
     tuned_on = {row["text"] for name in set(parts) - {"holdout"} for row in parts[name].sentences}

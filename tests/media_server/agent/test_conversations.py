@@ -522,6 +522,22 @@ def test_a_low_confidence_yes_to_a_read_back_is_not_taken_as_consent(talk):
     assert Appointment.objects.filter(lead=talk.call.lead).count() == 1
 
 
+def test_a_read_back_taken_back_for_a_day_someone_has_on_books_the_day_named_at_the_same_time(talk):
+    _to_the_budget_question(talk)
+    talk.say("around 400,000")
+    talk.say("yes I'm pre-approved")
+    talk.say("a new job")
+    talk.say("no agent")
+    read_back = talk.say("my husband's off at three on fridays so friday at like four")
+    assert "Friday" in read_back and "4 PM" in read_back, read_back
+    again = talk.say("wait no he's got bowling friday um thursday same time")  # not a yes to friday
+    assert not Appointment.objects.filter(lead=talk.call.lead).exists()
+    assert "tomorrow at 4 PM" in again, again  # thursday, said on a wednesday
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=talk.call.lead)
+    assert appointment.starts_at.astimezone(CHICAGO) == dt.datetime(2026, 11, 26, 16, tzinfo=CHICAGO)
+
+
 def test_an_unclear_answer_to_a_read_back_hears_the_read_back_again(talk):
     _to_the_budget_question(talk)
     talk.say("around 400,000")

@@ -2238,6 +2238,24 @@ def test_a_day_then_no_can_is_ruled_out():
     assert understood.when is not None and understood.when.start.date() == dt.date(2026, 11, 28)
 
 
+@pytest.mark.parametrize(("text", "out", "day"), [
+    # whatever they (or theirs) have on a day takes it; the day they name after it is the one
+    ("monday we got a funeral so tuesday afternoon", ["2026-11-30"], dt.date(2026, 12, 1)),
+    ("my wife's got court friday how about thursday", ["2026-11-27"], dt.date(2026, 11, 26)),
+    ("friday mi cyaan come saturday morning", ["2026-11-27"], dt.date(2026, 11, 28)),  # Jamaican "can't"
+    # what they have that leaves the day free, or a time asked for on it, rules nothing out
+    ("friday i got the whole day free", [], dt.date(2026, 11, 27)),
+    ("after 4 tomorrow i have meetings all morning", [], dt.date(2026, 11, 26)),
+    ("no thursday at 3 is better", [], dt.date(2026, 11, 26)),  # "no, thursday at 3": a time, not a "no"
+    # the day before "i got X" is the one X is on ("but monday i got the dentist, tuesday at 2:30")
+    ("anything but monday i got the dentist tuesday at 2 30", ["2026-11-30"], dt.date(2026, 12, 1)),
+])
+def test_a_day_taken_by_something_they_have_is_ruled_out(text, out, day):
+    understood = understand(text, now=NOW, expecting="slot_choice")
+    assert understood.ruled_out == out, understood
+    assert understood.when is not None and understood.when.start.date() == day, understood.when
+
+
 @pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
     # fresh30/fresh31's lines, said otherwise: pidgin, a Vietnamese yes, a goodbye in Hawaiian
     ("sorry brah no can talk, stay driving", "permission", "objection", "busy"),
