@@ -2074,6 +2074,13 @@ def _not_english(c: str) -> bool:
     return common < len(words) / 2 and named * 4 < len(words)
 
 
+# Someone else answered and the lead is not there ("she's at work", "call him tonight"), said at the greeting
+_LEAD_AWAY = re.compile(r"\b(?:she|he)(?:'s| is|s)? (?:not (?:here|home|in|around|available)|at work|at school|working|"
+                        r"out|away|asleep|sleeping|in the shower|at the store|out of town|on a trip)\b|"
+                        r"\bcall (?:her|him) (?:back )?(?:later|tonight|tomorrow|today|after|at|in|around|on|this|next|"
+                        r"when)\b")
+
+
 def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], time_preference: str
             ) -> tuple[str, str, bool]:
     """(intent, objection, whether the When is about the call)."""
@@ -2094,6 +2101,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         return "repeat", "", False  # "one more time, i'm in the car": asks to hear it again, whatever the reason
     if expecting in ("permission", "") and _BRIEF_YES.search(c) and not facts:
         return "affirm", "", False
+    if expecting in ("permission", "") and _LEAD_AWAY.search(c) and not _AFFIRM.match(c):
+        return "objection", "busy", True  # "this is her mom, she's at work, call her after five": not now
     objection = _objection(c, expecting, facts, time_preference)
     asks_for_a_call = expecting == "slot_choice" and bool(_CALL_ME_BACK.search(c))  # a meeting offered, a call asked
     if objection == "busy" and not asks_for_a_call and (answering_time and (when is not None or slot) or (

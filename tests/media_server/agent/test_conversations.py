@@ -185,6 +185,14 @@ def test_a_busy_lead_gets_a_callback_at_the_time_they_named(talk, lead):
     assert talk.call.objections == {"busy": 1}
 
 
+def test_someone_else_answering_for_a_lead_at_work_gets_a_call_back_for_the_lead_not_a_meeting(talk, lead):
+    reply = talk.say("this is her mother she's at work at the hospital call her tomorrow after five")
+    assert talk.hangup and "5 PM" in reply, reply
+    lead.refresh_from_db()
+    assert lead.callback_at == dt.datetime(2026, 11, 26, 17, 0, tzinfo=CHICAGO)
+    assert not Appointment.objects.filter(lead=lead).exists()
+
+
 def test_a_call_back_on_a_day_named_is_booked_then_at_the_hour_they_answered(talk, lead):
     reply = talk.say("oh shoot my boss is calling me in, can you try me friday")
     assert talk.hangup and "Friday" in reply

@@ -2276,6 +2276,17 @@ def test_fresh30_and_31s_intents_in_other_words(text, expecting, intent, objecti
     _assert_intent(text, expecting, intent, objection)
 
 
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    # fresh32/fresh33's lines, said otherwise: someone else answers and the lead is not there
+    ("this is his wife he's at work right now", "permission", "objection", "busy"),
+    ("she's not home try her tomorrow", "permission", "objection", "busy"),
+    ("my son put that in call him after six", "permission", "objection", "busy"),
+    ("yeah go ahead my husband's at work so it's just me", "permission", "affirm", ""),  # the lead is here
+])
+def test_fresh32_and_33s_intents_in_other_words(text, expecting, intent, objection):
+    _assert_intent(text, expecting, intent, objection)
+
+
 @pytest.mark.parametrize(("text", "expecting", "facts"), [
     ("hang on baby, yeah go ahead", "permission", {}),  # what they call the caller, no child
     ("we got a baby coming in may", "motivation", {"motivation": "growing family"}),
