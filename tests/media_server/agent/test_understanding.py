@@ -2068,6 +2068,24 @@ def test_a_town_is_written_as_it_is_spelled(said, location):
     assert _read(understand(said, now=NOW, expecting="location"))["location"] == location
 
 
+@pytest.mark.parametrize(("said", "expecting", "location"), [
+    # neighbourhoods the postal list folds into their city (GeoNames has them)
+    ("bensonhurst by the d train", "location", "Bensonhurst"),
+    ("we're in fells point right now but selling", "location", "Fells Point"),
+    ("buying in sheepshead bay", "intent", "Sheepshead Bay"),
+    ("laie on the north shore", "location", "Laie"),  # Lā‘ie, as speech-to-text writes it
+    # a small town called X is X; "make it quick" takes nothing back
+    ("a small town called ellicottville", "location", "Ellicottville"),
+    ("toms river and make it quick i'm at work", "location", "Toms River"),
+    # a neighbourhood in its city: both ("Fishtown in Philadelphia"); a town in a town of its size: the first
+    ("williamsburg in brooklyn", "location", "Williamsburg, Brooklyn"),
+    ("fells point in baltimore", "location", "Fells Point, Baltimore"),
+    ("the triple deckers in worcester", "location", "Worcester"),  # a kind of house, not Deckers, Colorado
+])
+def test_a_neighbourhood_is_a_place_too(said, expecting, location):
+    assert _read(understand(said, now=NOW, expecting=expecting))["location"] == location
+
+
 def test_a_thing_said_with_an_article_is_no_town():
     assert "location" not in _read(understand("hang on i'm driving a rig", now=NOW, expecting="location"))
 
