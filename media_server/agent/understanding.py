@@ -724,6 +724,7 @@ _WHO_IS_THIS = _rx(
     r"^(?:hi |hello |hey |yes |yeah )*is this (?:the )?[\w']+(?: [\w']+)? (?:team|realty|real estate|group|office|"
     r"company|realtors?)$",
     r"\bwho (?:did you say|do you work for|do you represent|are you with|is calling|'s calling)\b",
+    r"\bwho(?: is| are|'s)? (?:the|that|those|these|you) (?:\w+ )?(?:people|folks|guys|outfit|company)\b",
     r"\bwhere (?:are|r) you calling from\b", r"\b(?:what|which) company\b(?! (?:sold|gave|got|passed))",
     # "which team did you say you're with", "smith team what is that, is that the roofing company"
     r"\bwhich (?:team|office|agency|realty|group|outfit|brokerage)\b",
@@ -1293,21 +1294,27 @@ _BRIEF_YES = re.compile(
     r".*\b(?:keep it (?:short|quick|brief)|make it (?:quick|fast|short|snappy|brief)|(?:be|real|really|super) quick|"
     r"quickly|(?:only |just )?(?:got|have|gotta|got like) (?:like |about |maybe )?(?:a minute|a sec|a second|\d+|one|"
     r"two|three|four|five|ten|a couple|a few)(?: \w+)? (?:minutes?|mins?|secs?|seconds?))\b"
-    r"|\b(?:but |so )?go ahead$|\bgo ahead (?:real quick|quick|but make it quick|but be quick)$")
+    r"|\b(?:but |so )?go ahead$|\bgo ahead (?:real quick|quick|but make it quick|but be quick)$"
+    # "well i reckon if it's quick, i'm fixing to go feed"
+    r"|^(?:(?:uh|um|well|oh|ok) )*(?:i reckon|i suppose|i guess)(?: so)? (?:if|as long as) (?:it's|its|it is|you're|"
+    r"you are|you make it|you keep it) (?:quick|fast|short|brief)\b")
 _GREETING_IDENTITY = re.compile(
     r"\b(?:this is (?:he|she|him|her|me)|speaking$|that's me|it's me|you(?:'ve)? got (?:him|her|me)|"
     r"(?:yes|yeah) this is \w+$|^this is \w+$|\bi'?m the one (?:who|that) (?:filled|signed|asked|put|sent|submitted)|"
     r"^(?:(?:yeah|yes|yep|uh|um) )+(?:hello|hi|hey)(?: there)?$)")
 _GREETING = _rx(
     _LEAD + r"(?:hello|hi|hey|hiya|howdy|yello|hallo|hullo|aloha|good (?:morning|afternoon|evening)|hello hello)\b",
-    r"\bhow are you\b", r"\bhow's it going\b", r"\bwhat's up\b",
+    r"\bhow are you\b", r"\bhow's it going\b", r"\bwhat's up\b", r"^(?:good )?(?:morning|afternoon|evening)$",
     r"\b(?:you there|are you there|still there|can you hear me)\b",
 )
 
 # --- facts -----------------------------------------------------------------------------------------------
 
 _NEGATED = re.compile(r"\b(?:not|don't|do not|never|no|won't|wouldn't|aren't|isn't|can't|didn't|ain't)"
-                      r"(?: [\w']+){0,2} $")
+                      r"(?: [\w']+){0,2} $|"
+                      # "we ain't got the credit to buy", "don't have the money to": not their plan, their want
+                      r"\b(?:not|no|don't|do not|can't|ain't|haven't|didn't) (?:got |have |get |had )?(?:the |enough |"
+                      r"good |any )?(?:credit|money|funds|income|down payment)(?: [\w']+){0,2} (?:to|for) $")
 _INTENT_PREFIX = r"(?:(?:looking|want|wanting|planning|trying|hoping|going|need|needing|like|thinking about|" \
                  r"thinking of|ready|wanted|plan) (?:to )?)?"
 _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|buyers|first (?:home|house)|"
@@ -1395,7 +1402,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("relocating", r"\b(?:relocat\w*|"
                    r"moving (?:from \w+(?: \w+)? )?to (?!a |the |an |our |my |owning|buying|renting|own\b)\w+|"
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
-                   r"relocated|transferring|transferred|sending|sent) (?:us|me)|"
+                   r"relocated|transferring|transferred|sending|sent) (?:us|me|him|her|them)|"
+                   # "wife got on at the hospital in hays": hired somewhere else
+                   r"(?:got on|hired on|got hired|was hired|got a spot) (?:at|with) (?:[\w']+ ){1,4}?in [a-z]+|"
                    r"transferr?(?:ed|ing)|job transfer|new job|(?:my|our|his|her) (?:pcs )?orders|"
                    r"(?:got|took|landed|accepted) (?:a |an )(?:job|position) (?:at|with) (?:[\w']+ ){1,4}?in [a-z]+|"
                    r"(?:my|our|his|her|husband's|wife's|\w+'s) transfer\b|"
@@ -1403,8 +1412,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:i'm|im|i am|she's|he's|my \w+ is|we're) starting (?:a (?:new )?(?:job|position|residency) )?at "
                    r"(?!(?:around|about|like|maybe|under|over|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b)"
                    r"(?:the )?[a-z]+(?: in \w+)?$|"
-                   r"(?:for|with) (?:my |a |the |his |her |our |their )?(?:\w+'?s )?(?:new )?(?:job|position|"
-                   r"promotion|residency)|(?:for|with) (?:(?:my|his|her|our|their|\w+'s) )?new work|"
+                   r"(?:for|with) (?:my |a |the |his |her |our |their )?(?:\w+'?s )?(?:new )?(?:\w+ ){0,2}?"
+                   r"(?:job|position|promotion|residency)|(?:for|with) (?:(?:my|his|her|our|their|\w+'s) )?new work|"
                    r"(?:for|with) (?:my|his|her|our|their|\w+'s) work|"
                    r"moving (?:down |up |over |out |back )?from (?!(?:the|a|an|our|my|this|that|renting|an apartment|"
                    r"apartments?|condos?|here|there)\b)\w+|"
@@ -2076,10 +2085,10 @@ def _not_english(c: str) -> bool:
 
 
 # Someone else answered and the lead is not there ("she's at work", "call him tonight"), said at the greeting
-_LEAD_AWAY = re.compile(r"\b(?:she|he)(?:'s| is|s)? (?:not (?:here|home|in|around|available)|at work|at school|working|"
-                        r"out|away|asleep|sleeping|in the shower|at the store|out of town|on a trip)\b|"
-                        r"\bcall (?:her|him) (?:back )?(?:later|tonight|tomorrow|today|after|at|in|around|on|this|next|"
-                        r"when)\b")
+_LEAD_AWAY = re.compile(r"\b(?:she|he)(?:'s| is|s)? (?:not (?:here|home|in|around|available)|at (?:work|school|church|"
+                        r"the \w+)|working|out|away|asleep|sleeping|in the shower|out of town|on a trip)\b|"
+                        r"\b(?:call|try|reach) (?:her|him) (?:back )?(?:later|tonight|tomorrow|today|after|at|in|"
+                        r"around|on|this|next|when)\b")
 
 
 def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], time_preference: str
@@ -2348,7 +2357,8 @@ _PLAN_SAID = re.compile(r"(?:looking|want|wanting|planning|trying|hoping|need|ne
 
 
 def _intent_fact(c: str, expecting: str) -> Fact | None:
-    both = re.search(r"\bboth\b", c) if expecting == "intent" else None
+    # ("we both work at the plant", "both of us": the two of them, not buying and selling)
+    both = re.search(r"(?<!we )(?<!they )(?<!you )(?<!us )\bboth\b(?! of\b)", c) if expecting == "intent" else None
     if both and not _NEGATED.search(c[:both.start()]) and not _BOTH_THINGS.search(c[:both.start()]):
         return Fact("intent", "both", "both")  # "kind of both, we'd sell the condo first"
     buy, sell = _own(_BUY, c), _own(_SELL, c)

@@ -969,6 +969,9 @@ def _half_past(m: re.Match) -> str:
 
 def _resolve(days: _Days | None, times: _Times, now: dt.datetime) -> When:
     today = now.date()
+    if times.lo and times.hi and times.lo >= times.hi:
+        # "she's at the plant till four thirty, try her this evening after that": the "till" is when they are busy
+        times.hi = None
     lo, hi = times.lo or _MIDNIGHT, times.hi or _DAY_END
     if days is None:  # a time with no day: today if still to come, else tomorrow
         if times.exact:

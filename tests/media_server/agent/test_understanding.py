@@ -2300,9 +2300,26 @@ def test_fresh30_and_31s_intents_in_other_words(text, expecting, intent, objecti
     ("she's not home try her tomorrow", "permission", "objection", "busy"),
     ("my son put that in call him after six", "permission", "objection", "busy"),
     ("yeah go ahead my husband's at work so it's just me", "permission", "affirm", ""),  # the lead is here
+    ("he at the shop till six you can try him back after", "permission", "objection", "busy"),
+    # a hedged yes with a limit, a greeting clipped, who "these people" are
+    ("well i suppose as long as it's quick", "permission", "affirm", ""),
+    ("evenin", "permission", "greeting", ""),
+    ("the smith team who are you people", "permission", "who_is_this", ""),
 ])
 def test_fresh32_and_33s_intents_in_other_words(text, expecting, intent, objection):
     _assert_intent(text, expecting, intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # fresh32/fresh33's facts, said otherwise: hired or moved somewhere else by a job; "both" of them; no money to buy
+    ("my husband got hired on at the refinery in borger", "motivation", {"motivation": "relocating"}),
+    ("her company transferred her to wichita", "motivation", {"motivation": "relocating"}),
+    ("coming down for the pipeline job", "motivation", {"motivation": "relocating"}),
+    ("we both want to buy", "intent", {"intent": "buy"}),  # the two of them, not buying and selling
+    ("renting for now we don't have the money to buy", "intent", {"intent": "rent"}),
+])
+def test_fresh32_and_33s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
 
 
 @pytest.mark.parametrize(("text", "expecting", "facts"), [
