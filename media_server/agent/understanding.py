@@ -1021,6 +1021,9 @@ _OBJECTIONS = [
         r"not the best) time\b(?! to (?:sell|buy|list|move))",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
         r"\b(?:can't|cannot|can not|cant) do (?:this|it|that|a call|calls) (?:right )?now\b",
+        r"\b(?:can't|cannot|can not) do this$",  # "running a load through okc right now, i can't do this"
+        r"\b(?:i'm|im|i am|we're) (?:\w+ )?(?:running|hauling|pulling|delivering) (?:a |the |my )?(?:load|freight|"
+        r"cattle|hay|grain)\b",
         r"\b(?:i'm|im|i am|we're) (?:mid|in the middle of (?:a|my)) ?shift\b",
         rf"{_NOT_US}\b(?:call|ring|try|reach|hit) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
         r"\bcall back\b", r"\bcan you call\b", r"\banother time\b",
@@ -1869,7 +1872,8 @@ _VALUATION = re.compile(
     r"\b(?:home|house|property) (?:value|valuation|appraisal|worth)\b|"
     r"\bwhat (?:could|would|can|might) (?:i|we) (?:get|sell it|list it|ask) for\b")
 # A refusal said outright: respected at once, never argued with ("no thanks" alone gets one gentle question).
-_FIRM_REFUSAL = re.compile(r"\b(?:not|no longer|never been|isn't|aren't) (?:\w+ )?interested\b|\bno interest\b|"
+_FIRM_REFUSAL = re.compile(r"\b(?:not|no longer|never been|isn't|aren't|ain't) (?:\w+ )?interested\b|"
+                           r"\bno interest\b|"
                            r"\b(?:don't|do not|not going to|won't) (?:want to |wanna )?(?:talk|speak|deal)\b")
 # Someone else decides or holds the facts: a time when both can talk.
 _SOMEONE_ELSE_DECIDES = re.compile(

@@ -1043,6 +1043,14 @@ _RULED_OUT = re.compile(
     # "thursday i got a doctor thing", "he's got drill friday": whatever they have on the day takes it (not time,
     # a day off or a free morning: "friday i got time after two", "i got nothing friday")
     rf"|(?P<has>\b{_DAY},? (?:i|we|he|she|they)(?: have| has|'ve got|'s got| got| have got| has got) {_HAVE_ON}\w+)"
+    # "wednesday and thursday i work": working those days (not "friday i work till 3", a time after it)
+    rf"|\b{_DAY}(?: (?:and|&|or) {_DAY})?,? (?:i|we|he|she) (?:work|works|am working|'m working|'re working)\b"
+    rf"(?! (?:till|until|til|to|from|in the|mornings?|afternoons?|evenings?|nights?|days|early|late|half|only|"
+    rf"before|after|at|\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|all|during|every|"
+    rf"weekdays|weeknights|weekends|the week|through)\b)"  # ("saturday, i work weekdays": saturday is asked for)
+    # ("saturday, i work monday to friday"; but "wednesday i work, friday is ok": friday is not worked)
+    rf"(?! (?:mon|tues|wed|thurs|fri|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
+    rf"(?! is| 's|'s| works| would| could| should| ok| okay| good| better| fine| then))"
     rf"|(?P<got>\b(?:i|we|he|she|they|(?:my|our) \w+)(?:'s|'ve| has| have)? got {_HAVE_ON}"
     rf"(?:(?!{_DAY}\b)[\w']+ ){{1,2}}(?:on )?{_DAY}\b)"
     # "mondays i got the co op board", "tuesdays we have church": a weekday they are always taken

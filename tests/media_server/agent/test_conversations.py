@@ -401,8 +401,9 @@ def test_a_polite_no_gets_one_gentle_question_then_a_goodbye(talk, lead):
     assert lead.next_attempt_at is None
 
 
-def test_not_interested_said_outright_is_respected_at_once(talk, lead):
-    reply = talk.say("I'm not interested")
+@pytest.mark.parametrize("said", ["I'm not interested", "oh no we ain't interested thanks anyway"])
+def test_not_interested_said_outright_is_respected_at_once(talk, lead, said):
+    reply = talk.say(said)
     assert talk.hangup and "?" not in reply
     talk.call.refresh_from_db()
     assert talk.call.disposition == "not_interested"

@@ -2267,6 +2267,11 @@ def test_a_day_then_no_can_is_ruled_out():
     ("no thursday at 3 is better", [], dt.date(2026, 11, 26)),  # "no, thursday at 3": a time, not a "no"
     # the day before "i got X" is the one X is on ("but monday i got the dentist, tuesday at 2:30")
     ("anything but monday i got the dentist tuesday at 2 30", ["2026-11-30"], dt.date(2026, 12, 1)),
+    # days they work are out; a day asked for before "i work" plus a span or a time is not
+    ("monday and tuesday i work so wednesday morning", ["2026-11-30", "2026-12-01"], dt.date(2026, 12, 2)),
+    ("thursday i work friday's ok after lunch", ["2026-11-26"], dt.date(2026, 11, 27)),
+    ("saturday i work monday through friday", [], dt.date(2026, 11, 28)),
+    ("friday i work till 2 so after that", [], dt.date(2026, 11, 27)),
 ])
 def test_a_day_taken_by_something_they_have_is_ruled_out(text, out, day):
     understood = understand(text, now=NOW, expecting="slot_choice")
@@ -2305,6 +2310,7 @@ def test_fresh30_and_31s_intents_in_other_words(text, expecting, intent, objecti
     ("well i suppose as long as it's quick", "permission", "affirm", ""),
     ("evenin", "permission", "greeting", ""),
     ("the smith team who are you people", "permission", "who_is_this", ""),
+    ("i'm hauling cattle to the sale barn i can't do this", "permission", "objection", "busy"),
 ])
 def test_fresh32_and_33s_intents_in_other_words(text, expecting, intent, objection):
     _assert_intent(text, expecting, intent, objection)
