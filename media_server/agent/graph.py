@@ -423,6 +423,14 @@ class AgentGraph:
     def conversation(self, state: CallState) -> dict | Command:
         u, replies = _u(state), _replies(state)
         intent = u.get("intent")
+        expecting = state.get("expecting", "")
+        if intent in ("is_robot", "who_is_this", "how_got_number") and expecting in QUESTION_ORDER \
+                and expecting in (state.get("new_facts") or {}):
+            # "we want to sell, and how did you get this number?": answered, then the next question, not ours again
+            first = replies.say("is_robot") if intent == "is_robot" else self._source_sentence(state, replies) \
+                if intent == "how_got_number" else replies.say("what_about" if u.get("asks_why") else "who_is_this")
+            return Command(goto="qualification", update={"replies": [first], "free_reply": False,
+                                                         "understanding": {**u, "intent": "inform"}})
         question = self._again(state, replies)
         if intent == "is_robot":
             return {"replies": [replies.say("is_robot"), question], "free_reply": False}

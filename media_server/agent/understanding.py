@@ -674,6 +674,9 @@ _IS_ROBOT = _rx(
     r"\b(?:one of those|one of them|some kind of|some sort of|some) (?:ai|robot|bot|automated|computer) "
     r"(?:things?|calls?|voices?)\b",
     r"\bis this (?:an? )?(?:ai|bot|robot)\b", r"\banother (?:robo ?call|robot|bot|automated call|computer call)\b",
+    # "wait an ai like a computer is calling me right now"
+    r"\b(?:an? )?(?:ai|robot|bot|computer|machine) (?:\w+ ){0,3}?(?:is |'s )?(?:calling|talking to|on the phone with) "
+    r"(?:me|us)\b",
     r"\bchat ?bots?\b",
     # "you a bot aint you"
     r"^(?:\w+ )?you(?:'re| are)? (?:a |an |just a )(?:bot|robot|machine|computer|recording|ai)\b",
@@ -754,6 +757,7 @@ _HOW_GOT_NUMBER = _rx(
     r"(?:my|this|our|me)"
     r"(?: \w+)?\b",
     r"\bwho gave (?:you|you all|you guys|you people|your company)(?: \w+)? (?:my|this|our|me)\b",
+    r"\bwho (?:told|asked|had) (?:you|y'all|you all|you guys) (?:to )?call (?:me|us|here)\b",
     r"\bhow(?: did| do|'d) (?:you|you all|you guys|you people|y'all)(?: even| ever)? (?:find|track|get to) "
     r"(?:me|us)\b",
     r"\bwhat (?:website|site|form|ad|app|page) (?:did (?:i|we)|was (?:that|it|this))\b",
@@ -1798,7 +1802,11 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if u.intent == "repeat":  # asks to hear it again: "one more time, slower" is no figure, no pick, no reason
         u.facts = []
     if u.intent in ("how_got_number", "is_robot"):
-        u.facts = []  # "did you buy my number off some list?" asks about us, says nothing about them
+        # "did you buy my number off some list?" asks about us, says nothing about them; what they said before
+        # asking is theirs ("four hundred, and how'd you get my number anyway")
+        asked = (_HOW_GOT_NUMBER if u.intent == "how_got_number" else _IS_ROBOT).search(c)
+        said = c[:asked.start()] if asked else ""
+        u.facts = [f for f in u.facts if f.words and said and f.words in said and f.name != SLOT_CHOICE]
     elif u.intent == "question" and _QUESTION_FIRST.match(c):
         # "is now a good time to sell?" says nothing about them; "how much are homes in Austin?" says where only
         # when where was asked or the home is theirs ("what's my house in hershey worth"); else it may be anywhere

@@ -193,6 +193,15 @@ def test_someone_else_answering_for_a_lead_at_work_gets_a_call_back_for_the_lead
     assert not Appointment.objects.filter(lead=lead).exists()
 
 
+def test_an_answer_then_a_question_about_us_keeps_the_answer_and_asks_the_next_question(talk):
+    talk.say("sure")
+    assert _expecting(talk) == "intent"
+    reply = talk.say("we want to sell and how did you get this number anyway")
+    assert "inquiry" in reply and _expecting(talk) == "location", reply  # answered, then the next question
+    talk.call.refresh_from_db()
+    assert talk.call.facts["intent"]["value"] == "sell"
+
+
 def test_a_call_back_on_a_day_named_is_booked_then_at_the_hour_they_answered(talk, lead):
     reply = talk.say("oh shoot my boss is calling me in, can you try me friday")
     assert talk.hangup and "Friday" in reply

@@ -2311,6 +2311,8 @@ def test_fresh30_and_31s_intents_in_other_words(text, expecting, intent, objecti
     ("evenin", "permission", "greeting", ""),
     ("the smith team who are you people", "permission", "who_is_this", ""),
     ("i'm hauling cattle to the sale barn i can't do this", "permission", "objection", "busy"),
+    ("hold on a robot is calling me", "permission", "is_robot", ""),
+    ("who told y'all to call here", "permission", "how_got_number", ""),
 ])
 def test_fresh32_and_33s_intents_in_other_words(text, expecting, intent, objection):
     _assert_intent(text, expecting, intent, objection)
@@ -2323,6 +2325,10 @@ def test_fresh32_and_33s_intents_in_other_words(text, expecting, intent, objecti
     ("coming down for the pipeline job", "motivation", {"motivation": "relocating"}),
     ("we both want to buy", "intent", {"intent": "buy"}),  # the two of them, not buying and selling
     ("renting for now we don't have the money to buy", "intent", {"intent": "rent"}),
+    # an answer, then a question about us: the answer stands (the question says nothing about them)
+    ("selling and who gave you guys my number", "intent", {"intent": "sell"}),
+    ("three fifty but are you a real person", "budget", {"budget": 350000}),
+    ("did you buy my number off some list in austin", "location", {}),
 ])
 def test_fresh32_and_33s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
