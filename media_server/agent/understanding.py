@@ -1898,6 +1898,10 @@ _THEY_SAY_AFTER = re.compile(r"(?<!\bdo )(?<!\bdid )(?<!\bcan )(?<!\bshould )(?<
                              r"kind of|already))? (?:thinking|looking|want|wanna|hoping|figure|figured|figuring|"
                              r"planning|budgeted|paying|spending)\b")
 
+# a question about rates or prices, asked as one ("can i ask you something, are rates gonna go down this year")
+_ASKS_THE_MARKET = re.compile(r"^(?:(?:can i ask (?:you )?(?:something|a question)|quick question|question|so|hey) )*"
+                              r"(?:are|is|will|do you think|what do you think|where are|what are) (?:the )?(?:\w+ )?"
+                              r"(?:rates|prices|interest|the market|home prices|house prices)\b(?!.*\b(?:i|we)\b)")
 _QUESTION_FIRST = re.compile(_LEAD + r"(?:(?:honestly|uh|hmm|i mean|okay|real quick|quick question) )*"
                              r"(?:how|what|what's|why|when|where|which|who|is|are|do|does|did|can|could|would|"
                              r"will|should)\b")
@@ -2126,6 +2130,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     if expecting in ("permission", "") and _LEAD_AWAY.search(c) and not _AFFIRM.match(c):
         return "objection", "busy", True  # "this is her mom, she's at work, call her after five": not now
     objection = _objection(c, expecting, facts, time_preference)
+    if objection in ("market_worry", "price_worry") and _ASKS_THE_MARKET.match(c):
+        return "question", "", False  # "are rates gonna go down this year?": asked back, not a reason to wait
     asks_for_a_call = expecting == "slot_choice" and bool(_CALL_ME_BACK.search(c))  # a meeting offered, a call asked
     if objection == "busy" and not asks_for_a_call and (answering_time and (when is not None or slot) or (
             when is not None and when.end - when.start <= dt.timedelta(days=8) and _PROPOSES_MEETING.search(c))):
@@ -2156,8 +2162,12 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     if (hold := _HOLD_ON.search(c)) and not facts and not _AFFIRM.match(c) and not _AFFIRM.search(c, hold.end()):
         if _DENY.search(c[hold.end():].strip()):  # "lemme think, i guess not actually": decided after the pause
             return "deny", "", False
+        if _ASKS_WHERE.search(c[hold.end():]):
+            return "question", "", False  # "hold up, what's the address where we meeting": asked after the pause
         return "unclear", "", False  # "oh no the pasta, hang on": a pause, no answer yet (the question stays)
-    if (_QUESTION.search(c) or _ASKS_BACK.search(c) or _VALUATION.search(c)) and not _mostly_affirmation(c):
+    # ("sure, what's the address?" is a yes: booked, and where said with it)
+    if (_QUESTION.search(c) or _ASKS_BACK.search(c) or _VALUATION.search(c)
+            or _ASKS_WHERE.search(c) and not _AFFIRM.match(c)) and not _mostly_affirmation(c):
         return "question", "", False  # "long beach what are prices like over there": answered, and asked back
     informs = bool(facts) and expecting not in ("confirm", "slot_choice")
     if informs:

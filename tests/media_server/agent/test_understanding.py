@@ -2313,6 +2313,11 @@ def test_fresh30_and_31s_intents_in_other_words(text, expecting, intent, objecti
     ("i'm hauling cattle to the sale barn i can't do this", "permission", "objection", "busy"),
     ("hold on a robot is calling me", "permission", "is_robot", ""),
     ("who told y'all to call here", "permission", "how_got_number", ""),
+    # asked back: rates as a question, not a reason to wait; a question after a pause
+    ("quick question are home prices gonna drop", "none", "question", ""),
+    ("prices are gonna drop so we're waiting", "none", "objection", "market_worry"),
+    ("hang on what's the address", "confirm", "question", ""),
+    ("hold on what was i saying", "confirm", "unclear", ""),  # to themselves: no question for us
 ])
 def test_fresh32_and_33s_intents_in_other_words(text, expecting, intent, objection):
     _assert_intent(text, expecting, intent, objection)
