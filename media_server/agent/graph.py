@@ -423,21 +423,18 @@ class AgentGraph:
     def conversation(self, state: CallState) -> dict | Command:
         u, replies = _u(state), _replies(state)
         intent = u.get("intent")
-        expecting = state.get("expecting", "")
-        if intent in ("is_robot", "who_is_this", "how_got_number") and expecting in QUESTION_ORDER \
-                and expecting in (state.get("new_facts") or {}):
-            # "we want to sell, and how did you get this number?": answered, then the next question, not ours again
-            first = replies.say("is_robot") if intent == "is_robot" else self._source_sentence(state, replies) \
+        if intent in ("is_robot", "who_is_this", "how_got_number"):
+            # what we are, what the call is about ("what's this about?": the inquiry they made), where their
+            # number came from; then our question again, or, when they answered it first ("we want to sell, and how
+            # did you get this number?"), the next one
+            answer = replies.say("is_robot") if intent == "is_robot" else self._source_sentence(state, replies) \
                 if intent == "how_got_number" else replies.say("what_about" if u.get("asks_why") else "who_is_this")
-            return Command(goto="qualification", update={"replies": [first], "free_reply": False,
-                                                         "understanding": {**u, "intent": "inform"}})
+            expecting = state.get("expecting", "")
+            if expecting in QUESTION_ORDER and expecting in (state.get("new_facts") or {}):
+                return Command(goto="qualification", update={"replies": [answer], "free_reply": False,
+                                                             "understanding": {**u, "intent": "inform"}})
+            return {"replies": [answer, self._again(state, replies)], "free_reply": intent == "who_is_this"}
         question = self._again(state, replies)
-        if intent == "is_robot":
-            return {"replies": [replies.say("is_robot"), question], "free_reply": False}
-        if intent == "who_is_this":  # "what's this about?": the inquiry they made; then our question again
-            return {"replies": [replies.say("what_about" if u.get("asks_why") else "who_is_this"), question]}
-        if intent == "how_got_number":
-            return {"replies": [self._source_sentence(state, replies), question], "free_reply": False}
         if intent == "repeat":
             expecting = state.get("expecting", "")
             if state.get("misses", 0) > MAX_MISSES and expecting in QUESTION_ORDER:
