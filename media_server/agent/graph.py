@@ -599,10 +599,14 @@ class AgentGraph:
             # away is still asked the rest)
             return {**update, **_end([line, replies.say("goodbye_cold")], "cold", "just looking, years away"),
                     "free_reply": True}
-        if said in ("send_email", "just_looking") and resume == "scheduling":
-            # Offered a meeting, they would rather look first or be sent homes: offering it again would push.
+        worried_again = said in ("price_worry", "market_worry") and counts[objection] >= 2
+        if resume == "scheduling" and (said in ("send_email", "just_looking") or worried_again):
+            # Offered a meeting, they would rather look first or be sent homes, or hold off for the worry we already
+            # answered ("naw, we're gonna hold off til rates come down"): offering it again would push (and the
+            # answer to the worry is not said twice)
             band = (state.get("score") or {}).get("band", "cold")
-            return {**update, **_end([line, replies.say("goodbye")], "qualified" if band in ("hot", "warm")
+            said_first = [] if worried_again else [line]
+            return {**update, **_end([*said_first, replies.say("goodbye")], "qualified" if band in ("hot", "warm")
                                      else "ended_by_lead", f"{objection} instead of a meeting")}
         if said == "send_email" and u.get("busy_too"):
             # "can you just text me, i can't hear nothing at work": sent, and no questions now; when can they talk

@@ -1765,6 +1765,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if when is not None and (habit := _HABIT.search(c)) and when.words and when.words in habit.group(0) \
             and not _AVAILABLE.search(c):
         when = None  # "my cousin goes fishing every morning": what someone does, not a time offered to meet
+    if when is not None and (shift := _THEIR_SHIFT.search(c)) and when.words and when.words in shift.group(0):
+        when = None  # "i'd have to talk to my husband, he works nights": when he works, not a time offered
     if when is not None and _THEIR_APPOINTMENT.search(c) and not _AVAILABLE.search(_THEIR_APPOINTMENT.sub(" ", c)):
         when = None  # "meeting with the bank thursday": a time taken by someone else, not one offered to us
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
@@ -1965,6 +1967,9 @@ def _time_preference(c: str) -> str:
 # the lead is free then ("i'm off every friday", "mornings work, i'm home every morning")
 _HABIT = re.compile(r"\bevery (?:single )?(?:morning|afternoon|evening|night|day|weekend|week|monday|tuesday|wednesday|"
                     r"thursday|friday|saturday|sunday)s?\b")
+_THEIR_SHIFT = re.compile(r"\b(?:he|she|they|my \w+|(?:husband|wife|son|daughter)(?:'s)?)(?:'s| is| are)? (?:works?|"
+                          r"working|on) (?:the )?(?:nights|days|mornings|evenings|overnights?|graveyard|night shift|"
+                          r"day shift|second shift|third shift|swing shift)\b")
 _THEIR_APPOINTMENT = re.compile(r"\b(?:meeting|meet|appointment|closing|call|sit down|walkthrough|inspection|"
                                 r"showing) with (?:a |the |our |my |his |her )?(?:" + _LENDERS + "|attorney|"
                                 r"lawyer|inspector|builder|appraiser|doctor|landlord|other agent|accountant|cpa)\b")

@@ -556,6 +556,21 @@ def test_a_read_back_taken_back_for_a_day_someone_has_on_books_the_day_named_at_
     assert appointment.starts_at.astimezone(CHICAGO) == dt.datetime(2026, 11, 26, 16, tzinfo=CHICAGO)
 
 
+def test_a_worry_answered_once_and_raised_again_at_the_offer_lets_the_lead_go(talk):
+    _to_the_budget_question(talk)
+    talk.say("around 400,000")
+    talk.say("yes I'm pre-approved")
+    answered = talk.say("a new job but honestly i'm scared the market's gonna crash")
+    talk.say("no agent")
+    assert _expecting(talk) == "slot_choice"
+    reply = talk.say("nah we're gonna hold off till the market settles")
+    assert talk.hangup and "?" not in reply, reply  # not argued with twice, no meeting pushed again
+    assert answered.split(".")[0] not in reply  # the answer to the worry is not said twice
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "qualified"
+    assert not Appointment.objects.filter(lead=talk.call.lead).exists()
+
+
 def test_an_unclear_answer_to_a_read_back_hears_the_read_back_again(talk):
     _to_the_budget_question(talk)
     talk.say("around 400,000")

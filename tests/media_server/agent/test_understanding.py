@@ -2272,11 +2272,19 @@ def test_a_day_then_no_can_is_ruled_out():
     ("thursday i work friday's ok after lunch", ["2026-11-26"], dt.date(2026, 11, 27)),
     ("saturday i work monday through friday", [], dt.date(2026, 11, 28)),
     ("friday i work till 2 so after that", [], dt.date(2026, 11, 27)),
+    ("my husband works nights so saturday mornings are best", [], dt.date(2026, 11, 28)),  # his shift: no time
 ])
 def test_a_day_taken_by_something_they_have_is_ruled_out(text, out, day):
     understood = understand(text, now=NOW, expecting="slot_choice")
     assert understood.ruled_out == out, understood
     assert understood.when is not None and understood.when.start.date() == day, understood.when
+
+
+def test_when_someone_else_works_is_no_time_offered():
+    understood = understand("i'd have to ask my wife first she works nights i'll call you back", now=NOW,
+                            expecting="slot_choice")
+    assert understood.when is None and understood.asks == "together", understood
+
 
 
 @pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
