@@ -75,11 +75,11 @@ def gazetteer() -> Gazetteer:
     zips_per_name: dict[str, int] = {}
     for row in zipcodes.list_all():
         zips.add(row["zip_code"])
-        for city in (row["city"], *row.get("acceptable_cities", ())):
-            name = _key(city)
-            names.add(name)
+        keys = [_key(city) for city in (row["city"], *row.get("acceptable_cities", ()))]
+        names.update(keys)
+        for name in keys:
             per_town[name, row["state"]] = per_town.get((name, row["state"]), 0) + 1
-        for name in {_key(city) for city in (row["city"], *row.get("acceptable_cities", ()))}:
+        for name in set(keys):  # a ZIP code counted once per name, however many of its names spell it
             zips_per_name[name] = zips_per_name.get(name, 0) + 1
         county = _key(row.get("county") or "")
         if county:
