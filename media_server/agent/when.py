@@ -753,6 +753,9 @@ class _Times:
             start, end = _PART_SHADES.get((part.group("mod"), self.part)) or _PARTS[self.part]
             self.lo = max(self.lo or dt.time(start), dt.time(start))
             self.hi = min(self.hi or dt.time(end), dt.time(end))
+        if self.lo and self.hi and self.lo >= self.hi:
+            # "she's at the plant till four thirty, try her this evening after that": the "till" is when they are busy
+            self.hi = None
 
     def _time(self, m: re.Match, group: int, s: str) -> dt.time | None:
         part = self.part
@@ -969,9 +972,6 @@ def _half_past(m: re.Match) -> str:
 
 def _resolve(days: _Days | None, times: _Times, now: dt.datetime) -> When:
     today = now.date()
-    if times.lo and times.hi and times.lo >= times.hi:
-        # "she's at the plant till four thirty, try her this evening after that": the "till" is when they are busy
-        times.hi = None
     lo, hi = times.lo or _MIDNIGHT, times.hi or _DAY_END
     if days is None:  # a time with no day: today if still to come, else tomorrow
         if times.exact:
@@ -1057,8 +1057,7 @@ _RULED_OUT = re.compile(
     rf"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s (?:i|we) (?:have|got|'ve got|work|do) "
     rf"(?!time|off|free|nothing|no\b|an? (?:opening|gap|window|slot)|some time|all day|availability|open))"
     # "i can't do today or thursday": a second day joined to the first
-    rf"(?:\s+(?:or|and|nor)\s+(?:this |next )?(?:today|tomorrow|monday|tuesday|tues|wednesday|weds|thursday|thurs|"
-    rf"friday|saturday|sunday)s?\b)?")
+    rf"(?:\s+(?:or|and|nor)\s+{_DAY}\b)?")
 
 
 # busy said of a period before it ("weekdays i'm busy saturday works"): not of the day after it
@@ -1079,7 +1078,7 @@ _THIS_WEEKEND_OUT = re.compile(r"\b(?:not|except|but|other than|not on) (?:this 
 # a time said just before a day: "after 5 tomorrow" proposes the day, whatever they have on it
 _TIME_BEFORE = re.compile(r"\b(?:at|after|before|around|by|till|until|til|past|from) [\w:]+(?: ?[ap]m)?\s*$|"
                           r"\b(?:morning|afternoon|evening|noon|lunch|o'clock|oclock)\s*$")
-_DAY_BEFORE = re.compile(r"\b(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?,?\s*$")
+_DAY_BEFORE = re.compile(rf"\b{_DAY},?\s*$")
 
 
 def _ruled_out(text: str) -> list[re.Match]:
