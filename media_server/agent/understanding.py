@@ -254,6 +254,9 @@ def _normalise(text: str) -> list[str]:
             i += 2  # "you know" as a filler
             continue
         t = _G_DROPPED.get(t.rstrip("'")) or _g_dropped(t)  # "quit callin' me" → calling
+        t = _R_DROPPED.get(t, t)  # "lose my numbah", "fall rivah": the r New England leaves off
+        if t == "ya" and out and out[-1] in _YOU_AFTER:
+            t = "you"  # "how ya doin", "thank ya", "i'll call ya" (elsewhere "ya" is a yeah)
         if t == "one" and out and out[-1] in _ONE_AFTER and (len(out) >= 2 and out[-2] in ("the", "that") or (
                 out[-1] in _DAY_OR_PART and raw[i + 1:i + 2] in ([], ["works"], ["is"], ["sounds"], ["please"]))):
             i += 1  # "the thursday one", "thursday one works": the option, not one o'clock ("thursday at one" is)
@@ -269,6 +272,28 @@ def _normalise(text: str) -> list[str]:
                 out.append(word)
         i += 1
     return _homophones(out)
+
+
+def _r_dropped(word: str) -> set[str]:
+    """How a New England or New York accent drops the r after a vowel, as speech-to-text writes it: "number" →
+    numbah, "harbor" → hahbah (and harbah), "park" → pahk, "car" → cah."""
+    final = re.sub(r"(?:er|or|ar|re)$", "ah", word)
+    return {final, re.sub(r"ar(?=[^aeiou])", "ah", final), re.sub(r"ar(?=[^aeiou])", "ah", word)} - {word}
+
+
+# the words the rules read that an r-dropping accent changes
+_R_DROPPED = {heard: word for word in (
+    "number", "river", "harbor", "park", "car", "yard", "water", "after", "later", "better", "never", "over",
+    "quarter", "summer", "winter", "center", "corner", "realtor", "sooner", "father", "mother", "daughter",
+    "brother", "sister", "lawyer", "broker", "either", "neither", "whatever", "together", "dinner", "here",
+    "there", "where", "sure", "bigger", "smaller", "cheaper", "closer", "farther", "further", "mortgage",
+    "apartment", "garden", "market", "harder", "partner", "part", "start", "hard", "far")
+    for heard in _r_dropped(word)} | {"numba": "number", "foah": "four", "fouah": "four",
+                                      "bah": "bar"}
+# "ya" is a "you" after these ("how ya doin", "thank ya", "see ya"), a "yeah" elsewhere ("ya sure")
+_YOU_AFTER = {"how", "are", "do", "did", "can", "could", "will", "would", "thank", "thanks", "see", "call", "text",
+              "tell", "for", "to", "with", "got", "reach", "let", "bother", "bug", "ask", "get", "help", "hear",
+              "doing", "told", "called", "were", "have", "owe", "give", "send", "email"}
 
 
 _WERE_THEN = {"already", "currently", "just", "still", "working", "workin", "looking", "lookin", "buying", "buyin",
@@ -3179,7 +3204,10 @@ _TL_BARE_MONTH = re.compile(rf"\b{_MONTH_CUES}?(january|february|march|april|jun
                             r"\d{1,2}(?:st|nd|rd|th)?)\b| ?$)")
 _TL_SEASON_ANY = re.compile(r"\b(?:(next|this|in the|by|by the|by next|around|early|late|in|come|until|till|"
                             r"before|after|this coming|over the|during the|probably|maybe|like|sometime in)\s+)?"
-                            r"(spring|summer|fall|autumn|winter)(?:,? (?:of )?(next year|this year|20\d\d))?\b")
+                            r"(spring|summer|fall|autumn|winter)(?:,? (?:of )?(next year|this year|20\d\d))?\b"
+                            # a town's name ("fall river", "spring hill", "winter park"), not a season
+                            r"(?! (?:river|hill|creek|lake|valley|springs?|branch|city|grove|park|mills?|haven|"
+                            r"garden|gardens|harbor|point)\b)")
 # a month said with next year or a season of it: "june of next year", "next spring, like march or april"
 _TL_OF_NEXT_YEAR = re.compile(r"^ (?:of |in )?next year\b")
 _TL_NEXT_BEFORE = re.compile(r"\bnext (year|spring|summer|fall|autumn|winter)\b(?: [\w']+){0,4} $")

@@ -365,6 +365,10 @@ def _weekday_beside(s: str, m: re.Match, today: dt.date) -> _Days | None:
             anchors, end = [_holiday(name, year) for year in (today.year, today.year + 1)], m.end()
         elif anchor is None or anchor.first != anchor.last or anchor.span[0] > _ANCHOR_AT.match(s, m.end()).end():
             return None
+        elif after and anchor.first.weekday() == weekday and anchor.first >= today:
+            # "so the monday after the twenty seventh" when the 27th is a Monday: the Monday after (the vacation),
+            # the 27th, its comma unheard; no one names a Monday by the Monday a week before it
+            return _Days(anchor.first, anchor.first, (m.start(), anchor.span[1]))
         else:
             anchors, end = [anchor.first], anchor.span[1]
     for anchor in anchors:
@@ -421,8 +425,10 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
         if (nth := _THE_NTH.match(s, m.end())) and (day := _next_weekday_on(today, _WEEKDAYS[m.group(1)],
                                                                              int(nth.group(1)))):
             return _Days(day, day, (m.start(), nth.end()))
-    if (later := _WD_AFTER_NEXT.search(s)) is not None:  # "monday after next": that day of the week after next
-        day = _monday(today) + dt.timedelta(days=14 + _WEEKDAYS[later.group(1)])
+    if (later := _WD_AFTER_NEXT.search(s)) is not None:
+        # "thursday after next": the one after the next thursday to come (said on a tuesday, next week's; said on a
+        # friday or on a thursday, the week after next's)
+        day = today + dt.timedelta(days=((_WEEKDAYS[later.group(1)] - today.weekday()) % 7 or 7) + 7)
         return _Days(day, day, later.span())
     for m in _WD_BESIDE.finditer(s):
         if (days := _weekday_beside(s, m, today)) is not None:
@@ -1011,6 +1017,12 @@ _DAY = r"(?:(this|next) )?(today|tomorrow|monday|tuesday|tues|wednesday|weds|thu
 _HAVE_ON = (r"(?>(?:a |an |my |our |his |her |the |to )?)(?!(?:time|off|free|nothing|nothin|no|none|opening|gap|"
             r"window|slot|availability|open|all|some|whole|entire|mornings?|afternoons?|evenings?|question|questions|"
             r"till|until|after|before|from|at|you)\b)")
+# after a day worked: not a span or a time of it ("friday i work till 3", "works saturday mornings"), not days
+# ("friday i work late, monday at four": friday is out, monday asked for)
+_NOT_A_SPAN = (rf"(?! (?:till|until|til|to|from|in|mornings?|afternoons?|evenings?|nights?|days|half|"
+               rf"(?:early|late)(?!,? (?:on )?{_DAY}\b)|only|before|after|at|\d|one|two|three|four|five|six|seven|"
+               r"eight|nine|ten|eleven|twelve|noon|all|during|every|weekdays|weeknights|weekends|the week|"
+               r"through)\b)")
 _RULED_OUT = re.compile(
     rf"(?:\b(?:not|except|but not|other than|anything but|any day but|besides|aside from|can't do|cannot do|"
     rf"can't make|can not do|won't work|busy|out of town|away|working) (?:on |this |next |the )?{_DAY}\b"
@@ -1045,12 +1057,13 @@ _RULED_OUT = re.compile(
     rf"|(?P<has>\b{_DAY},? (?:i|we|he|she|they)(?: have| has|'ve got|'s got| got| have got| has got) {_HAVE_ON}\w+)"
     # "wednesday and thursday i work": working those days (not "friday i work till 3", a time after it)
     rf"|\b{_DAY}(?: (?:and|&|or) {_DAY})?,? (?:i|we|he|she) (?:work|works|am working|'m working|'re working)\b"
-    rf"(?! (?:till|until|til|to|from|in the|mornings?|afternoons?|evenings?|nights?|days|early|late|half|only|"
-    rf"before|after|at|\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|all|during|every|"
-    rf"weekdays|weeknights|weekends|the week|through)\b)"  # ("saturday, i work weekdays": saturday is asked for)
+    rf"{_NOT_A_SPAN}"  # ("saturday, i work weekdays": saturday is asked for)
     # ("saturday, i work monday to friday"; but "wednesday i work, friday is ok": friday is not worked)
     rf"(?! (?:mon|tues|wed|thurs|fri|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
     rf"(?! is| 's|'s| works| would| could| should| ok| okay| good| better| fine| then))"
+    # "my husband works fridays", "i work saturday": the day worked (not "works friday till 3", "friday nights")
+    rf"|\b(?:i|we|he|she|they|(?:my|our) \w+) (?:work|works|am working|'m working|is working|'s working|"
+    rf"are working|'re working)(?: on)? {_DAY}\b{_NOT_A_SPAN}"
     rf"|(?P<got>\b(?:i|we|he|she|they|(?:my|our) \w+)(?:'s|'ve| has| have)? got {_HAVE_ON}"
     rf"(?:(?!{_DAY}\b)[\w']+ ){{1,2}}(?:on )?{_DAY}\b)"
     # "mondays i got the co op board", "tuesdays we have church": a weekday they are always taken

@@ -2420,3 +2420,37 @@ def test_another_number_to_be_reached_on_is_kept_for_staff(text, expecting, numb
 def test_a_question_after_an_answer_is_asked_back_and_the_answer_kept(text, expecting, facts):
     understood = understand(text, now=NOW, expecting=expecting)
     assert understood.intent == "question" and _read(understood) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    # fresh34/fresh35's classes, said otherwise: an accent that drops its r's, "ya" for "you"
+    ("can you take my numbah off your list", "permission", "opt_out", ""),
+    ("how ya doin", "permission", "greeting", ""),
+    ("ya sure go ahead", "permission", "affirm", ""),  # elsewhere "ya" is a yeah
+])
+def test_fresh34_and_35s_intents_in_other_words(text, expecting, intent, objection):
+    _assert_intent(text, expecting, intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("a cape in fall rivah near the highlands", "location", {"location": "Fall River"}),  # no fall: no timeline
+    ("the condo's in spring hill", "location", {"location": "Spring Hill"}),
+    ("we're right by the hahbah in gloucester", "location", {"location": "Gloucester"}),
+])
+def test_fresh34_and_35s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "start", "ruled_out"), [
+    # "<day> after next": the one after the next such day to come (said on a wednesday, next week's friday)
+    ("friday after next in the morning", "2026-12-04T09:00", []),
+    # "the monday after, the 7th": its comma unheard, the 7th that is a monday
+    ("we're away till then so the monday after the 7th", "2026-12-07T00:00", []),
+    # a day someone works is out, and the day after it asked for
+    ("my wife works saturdays friday after 3 ok", "2026-11-27T15:00", ["2026-11-28"]),
+    ("thursday at four no wait thursday i work late monday at four", "2026-11-30T16:00", ["2026-11-26"]),
+])
+def test_fresh34_and_35s_times_in_other_words(text, start, ruled_out):
+    understood = understand(text, now=NOW, expecting="slot_choice")
+    assert understood.when is not None and understood.when.start.isoformat(timespec="minutes") == start + "-06:00"
+    assert understood.ruled_out == ruled_out
