@@ -268,10 +268,15 @@ def _normalise(text: str) -> list[str]:
             t = _G_DROPPED.get(t[:-2], t[:-2])
         for word in _REWRITES.get(t, t).split(" "):
             if not (out and out[-1] == word and not word[0].isdigit() and word not in NUMBER_WORDS
+                    and word not in _SAID_AGAIN_TO_PICK
                     and place_kind(f"{word} {word}") != "town"):  # "i i want" ("walla walla" is a town)
                 out.append(word)
         i += 1
     return _homophones(out)
+
+
+# a day said twice is one picked: "tuesday or thursday, thursday at eleven" (the times read it so)
+_SAID_AGAIN_TO_PICK = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
 def _r_dropped(word: str) -> set[str]:

@@ -156,7 +156,8 @@ _BUSY_AT = re.compile(rf"\b(?:i|we|i've|we've|she|he)(?: \w+)? (?:have to |got t
                       rf"goes to|take|takes)(?: \w+){{0,4}}? at {_TIME}")
 _AFTER = re.compile(rf"\b(?:after|past|any ?time after|no earlier than|later than)\s+{_TIME}")
 _BEFORE = re.compile(rf"\b(?:before|by|until|till|til|no later than|earlier than)\s+{_TIME}")
-_AT = re.compile(rf"\b(?:at|around|about|@)\s+{_TIME}(?<!im at lunch)(?<!i'm at lunch)(?<!i am at lunch)")
+_AT = re.compile(rf"\b(?:at|around|about|@)(?:\s+(?:like|say|maybe|roughly|approximately))?\s+{_TIME}"
+                 r"(?<!im at lunch)(?<!i'm at lunch)(?<!i am at lunch)")
 # ("im at lunch": where they are, not a time they offer)
 # the end of a routine as the day's limit: "after work" (17:00), "after dinner" (19:00)
 _AFTER_ROUTINE = re.compile(r"\b(?:after|once i'm off|once im off|when i get off(?: of)?|when i'm off|when im off) "
@@ -876,7 +877,9 @@ def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
         if other is not None and other.first == other.last and other.span[0] <= alt.end() + 4:
             weekday = other.first < days.first and re.match(rf"(?:the |on |this )?{_WD}\b", tail)
             later = other.first + dt.timedelta(days=7) if weekday else other.first
-            if days.first < later <= days.first + dt.timedelta(days=6):  # ("next week, thursday or friday")
+            if re.match(rf"(?:the |on |this )?({_WD})\s+\1\b", tail):
+                days = other  # "tuesday or thursday, thursday at eleven": the one said again is the one they pick
+            elif days.first < later <= days.first + dt.timedelta(days=6):  # ("next week, thursday or friday")
                 days = _Days(days.first, later, (days.span[0], other.span[1]))
     around = relative[0].around if relative else None
     if days is None and relative:  # "two weeks from today around 11": the days, at the time said with them
@@ -1162,10 +1165,12 @@ def without_ruled_out(text: str) -> str:
     for m in reversed(_ruled_out(text)):
         text = text[:m.start()] + keep_week(m) + text[m.end():]
     text = _THIS_WEEKEND_OUT.sub(" ", text)  # "any day but the weekend after four" → any day after four
+    text = _NOT_TONIGHT.sub(" ", text)  # "not tonight, wednesday at noon": wednesday (the rest of today is not out)
     text = _DATE_OUT.sub(" ", text)
     return _INSTEAD_OF.sub(" ", text)
 
 
+_NOT_TONIGHT = re.compile(r"\b(?:not|can't do|cannot do|no) tonight\b|\btonight(?:'s| is)? (?:no good|bad|out)\b")
 _BARE_DAY_AFTER = re.compile(r"(\btomorrow(?:'?s)?\b(?:(?! or ).)*?\bthe day after)(?: that)?\b"
                              r"(?! tomorrow| next| \w+day)(?=( (?:lunch|noon|\d))?)")
 

@@ -2449,6 +2449,9 @@ def test_fresh34_and_35s_facts_in_other_words(text, expecting, facts):
     # a day someone works is out, and the day after it asked for
     ("my wife works saturdays friday after 3 ok", "2026-11-27T15:00", ["2026-11-28"]),
     ("thursday at four no wait thursday i work late monday at four", "2026-11-30T16:00", ["2026-11-26"]),
+    ("can you call me back at like four", "2026-11-25T16:00", []),  # "at like four": at four
+    ("not tonight that's bible study thursday at noon works", "2026-11-26T12:00", []),  # not tonight: not a time
+    ("monday or tuesday tuesday at ten", "2026-12-01T10:00", []),  # the one said again is the one picked
 ])
 def test_fresh34_and_35s_times_in_other_words(text, start, ruled_out):
     understood = understand(text, now=NOW, expecting="slot_choice")
