@@ -961,7 +961,7 @@ _OBJECTIONS = [
         # "my son in law sells houses so we're covered"
         r"\b(?:my|our) (?:\w+ ){1,3}(?:sells|does|is in) (?:houses|homes|real estate)\b.*\b(?:we're|we are|i'm|i am|"
         r"that's) (?:covered|set|good|all set|taken care of)\b",
-        r"\bsigned (?:with|on with|up with) (?:someone|somebody|a guy|a lady|a woman|a man|an? (?:\w+ )?(?:agent|"
+        r"\bsigned (?:with|on with|up with) (?:someone|somebody|one|a guy|a lady|a woman|a man|an? (?:\w+ )?(?:agent|"
         r"realtor|broker))\b",
         r"\b(?:i|we)(?:'ve| have|'ve got| got| already have| already got| do have| already| do) (?:already )?"
         r"(?:got |have )?(?:an?|my|our) (?:own )?(?:agent|realtor|real estate agent|broker|guy|person)\b",
@@ -1566,9 +1566,11 @@ _LENDERS = r"lender|bank|loan officer|broker|credit union|mortgage \w+"
 _PRE_PROGRESS = re.compile(
     r"\b(?:(?:talking|(?<!n't )(?<!not )(?<!never )(?<!even )(?:talked|spoke|spoken)) (?:to|with) "
     r"(?:a |our |my |the |some |an? )?"
-    r"(?:lender|lenders|bank|banks|"
+    r"(?:(?:guy|lady|woman|man|person|someone|somebody|gal|fella) (?:at|from) (?:a |our |my |the )?)?"
+    r"(?:lender|lenders|bank|banks|credit union|"
     r"loan officer|mortgage|"
-    r"broker)|working (?:with|on) (?:a |our |my |the )?(?:lender|bank|loan|preapproval|approval|financing|getting "
+    r"broker)|(?:still |it's |is |are |we're )in (?:process|progress)\b|"
+    r"working (?:with|on) (?:a |our |my |the )?(?:lender|bank|loan|preapproval|approval|financing|getting "
     r"(?:pre ?)?approved|getting preapproved|the preapproval)|in (?:the )?process of (?:getting )?(?:pre ?)?"
     r"approv\w*|(?<!to )(?<!won't )(?<!not )(?<!never )(?:getting|get) (?:preapproved|prequalified|approved)|"
     r"in the middle of (?:the |my |our )?(?:pre ?approval|preapproval|approval|loan|application)|"
@@ -1581,7 +1583,7 @@ _PRE_PROGRESS = re.compile(
     r"(?:supposed to|going to|gonna) (?:call|get back|send)|(?:haven't|have not) (?:gotten|got|received) the letter|"
     r"in the middle of (?:it|that|the process|getting)(?= with| right now|$)|waiting (?:on|for|to hear)(?: from)? "
     r"(?:the |our |a )?(?:lender|bank|approval|preapproval)|"
-    r"(?:meeting|appointment|meet|call|sit down|sitting down) with (?:a |the |our |my )?(?:" + _LENDERS + ")|"
+    r"(?:meeting|appointment|meet|call|sit down|sitting down) (?:with|at) (?:a |the |our |my )?(?:" + _LENDERS + ")|"
     r"(?:supposed to|should|going to|gonna|about to|hope to|waiting to|fixing to) (?:be|get) (?:pre ?)?approved|"
     r"(?:loan|mortgage|financing|approval|preapproval|letter) (?:is |should be )?(?:pending|in the works))\b")
 _PRE_LAPSED = re.compile(r"\b(?:preapproved|prequalified|approved|preapproval|approval|letter)\b(?: \w+){0,4}? "
@@ -2001,7 +2003,7 @@ _THEIR_SHIFT = re.compile(r"\b(?:he|she|they|my \w+|(?:husband|wife|son|daughter
                           r"working|on) (?:the )?(?:nights|days|mornings|evenings|overnights?|graveyard|night shift|"
                           r"day shift|second shift|third shift|swing shift)\b")
 _THEIR_APPOINTMENT = re.compile(r"\b(?:meeting|meet|appointment|closing|call|sit down|walkthrough|inspection|"
-                                r"showing) with (?:a |the |our |my |his |her )?(?:" + _LENDERS + "|attorney|"
+                                r"showing) (?:with|at) (?:a |the |our |my |his |her )?(?:" + _LENDERS + "|attorney|"
                                 r"lawyer|inspector|builder|appraiser|doctor|landlord|other agent|accountant|cpa)\b")
 _AVAILABLE = re.compile(r"\b(?:free|available|off|home|open|works?|good|better|best|suits?|prefer|can|could|how about|"
                         r"what about|let's|book|meet|call)\b")
@@ -2255,8 +2257,9 @@ _YES_NO_VALUES = {"has_agent": (False, True), "preapproved": ("no", "yes")}  # (
 
 def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) -> str:
     for name, pattern in _OBJECTIONS:
-        if name == "has_agent" and any(f.name == "has_agent" and f.value is False for f in facts):
-            continue
+        if name == "has_agent" and (any(f.name == "has_agent" and f.value is False for f in facts)
+                                    or _A_LISTING_ENDED.search(c)):
+            continue  # no agent, or one whose listing ended ("our listing with coldwell expired")
         m = pattern.search(c)
         if not m:
             continue
@@ -2846,13 +2849,20 @@ _SMALL_COUNTS = {"one", "two", "three", "four", "five", "six", "seven", "eight",
                  "7", "8", "9"}
 
 
+_APPROVED_FOR = re.compile(r"\b(?:yes|yeah|yep|yup|approved|we are|we're|i am|i'm)\b(?: \w+){0,2}? for (?:like |about |"
+                           r"around |roughly |up to |maybe )?(?:\d|one|two|three|four|five|six|seven|eight|nine|a "
+                           r"million)")
+
+
 def _budget(turn: _Turn, expecting: str) -> Fact | None:
     """The price the lead has in mind, said anywhere in the call when the words say money. Of several amounts:
     ones about other money (what they paid, their rent, what the bank approved) give way to the one they want;
     "X maybe Y" and "X or Y" are a range; otherwise the last one said is the one they mean ("three hundred,
     actually more like three eighty")."""
     tokens = turn.tokens
-    amounts = [m for m in all_money(tokens, expecting_price=expecting == "budget",
+    # asked about a preapproval, "yeah, only for like 280" says what for: the price they can reach
+    priced = expecting == "budget" or expecting == "preapproved" and bool(_APPROVED_FOR.search(" ".join(tokens)))
+    amounts = [m for m in all_money(tokens, expecting_price=priced,
                                     expecting_time=expecting in _ASKED_A_TIME) if m.amount >= _MIN_PRICE]
     if not amounts:
         return None
@@ -3057,8 +3067,9 @@ _NO_AGENT_ANY_MORE = re.compile(
 _ABOUT_FINANCING = re.compile(r"\b(?:preapproved|prequalified|preapproval|approved|lender|mortgage|loan|cash)\b")
 _ABOUT_AN_AGENT = re.compile(rf"\b{_AGENT_NOUN}")
 _LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b|"
-                            r"\blisted (?:it )?with (?:\w+ ){1,3}?but (?:it|that|the (?:listing|contract)) "
+                            r"\blisted (?:it )?with (?:\w+ ){1,5}?but (?:it|that|the (?:listing|contract)) "
                             r"(?:expired|ran out|lapsed|ended)\b")
+_A_LISTING_ENDED = re.compile(r"\b(?:listing|listed)\b.*\b(?:expired|ran out|lapsed)\b")
 # "my cousin's a realtor but she's in ohio, so no": the answer they end on
 _ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$|\bbut (?:we're|were|we are|i'm|i am) not using "
                       r"(?:her|him|them)\b")  # to "do you have an agent?": no longer
@@ -3082,16 +3093,18 @@ _BY_OWNER = re.compile(r"\b(?:fsbo|for sale by owner|by owner|(?:sell|selling|so
 
 
 def _has_agent(c: str, expecting: str) -> Fact | None:
+    if expecting != "has_agent" and _A_LISTING_ENDED.search(c):
+        return None  # "sell, our listing (with remax) expired": who helps them now is not said
     m = _NO_AGENT_ANY_MORE.search(c) or _NO_AGENT.search(c) or (
-        (_NO_AGENT_SIGNED.search(c) or _ENDS_NO.search(c) or _positive(_BY_OWNER, c)) if expecting == "has_agent"
-        else None)
+        (_NO_AGENT_SIGNED.search(c) or _ENDS_NO.search(c) or _positive(_BY_OWNER, c) or _LISTING_ENDED.search(c))
+        if expecting == "has_agent" else None)
     if m:
         return Fact("has_agent", False, m.group(0))
     m = _HAS_AGENT.search(c)
     if m:
         return Fact("has_agent", True, m.group(0))
     if expecting == "has_agent" and not _ABOUT_FINANCING.search(c):
-        m = _NO_ANSWER.search(c) or _LISTING_ENDED.search(c)
+        m = _NO_ANSWER.search(c)
         if m:
             return Fact("has_agent", False, m.group(0).strip())
         m = _YES_ANSWER.search(c) or _AGENT_IN_THE_FAMILY.search(c)
@@ -3109,8 +3122,12 @@ _AGENT_IN_THE_FAMILY = re.compile(
 
 # "we did a pre qual online, does that count": not sure what they have, so nothing is stored and the question stands
 _PRE_UNSURE = re.compile(r"\b(?:does|would|will) (?:that|this|it) (?:count|work|qualify|be enough)\b|"
-                         r"\b(?:is|isn't) (?:that|this|it) (?:the same|enough|good enough)\b|"
+                         r"\b(?:is|isn't) (?:that|this|it) (?:the same|enough|good enough)\b"
+                         r"(?! (?:for|to buy|to get|in|out here|around here))|"  # ("is that enough for tucson": money)
                          r"\b(?:what's|whats|what is|is there) (?:the |a )?difference\b")
+
+
+_ENDS_ON_NO = re.compile(r"\b(?:so|but) (?:no|nope|nah|not yet|not really)$")
 
 
 def _preapproved(c: str, expecting: str) -> Fact | None:
@@ -3118,6 +3135,8 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
         return None
     if (expecting == "preapproved" or _ABOUT_FINANCING.search(c)) and (m := _PRE_DENIED.search(c)):
         return Fact("preapproved", "no", m.group(0))  # turned down, whatever came before ("we talked to the bank")
+    if expecting == "preapproved" and (m := _ENDS_ON_NO.search(c)):
+        return Fact("preapproved", "no", m.group(0))  # "we talked to a guy at the bank once, but no"
     for value, pattern in (("cash", _PRE_CASH), ("no", _PRE_LAPSED), ("no", _PRE_INTENDS),
                            ("in_progress", _PRE_PROGRESS), ("no", _PRE_NO),
                            ("yes", _PRE_YES)):

@@ -2436,6 +2436,17 @@ def test_fresh34_and_35s_intents_in_other_words(text, expecting, intent, objecti
     ("a cape in fall rivah near the highlands", "location", {"location": "Fall River"}),  # no fall: no timeline
     ("the condo's in spring hill", "location", {"location": "Spring Hill"}),
     ("we're right by the hahbah in gloucester", "location", {"location": "Gloucester"}),
+    # a listing that ended is no agent now, when asked; said in passing, nothing about an agent
+    ("we had it listed with remax a while back but it expired", "has_agent", {"has_agent": False}),
+    ("selling, our listing with coldwell expired", "intent", {"intent": "sell"}),
+    ("we signed with one last week", "has_agent", {"has_agent": True}),
+    # a preapproval under way, however said; an answer that ends on no is a no
+    ("we talked to a lady at the bank but nothing official", "preapproved", {"preapproved": "in_progress"}),
+    ("the full approval is still in process", "preapproved", {"preapproved": "in_progress"}),
+    ("we have an appointment at the credit union monday for that", "preapproved", {"preapproved": "in_progress"}),
+    ("we talked to a guy at the bank once but no", "preapproved", {"preapproved": "no"}),
+    # approved for a figure, and asking whether it is enough: both stand
+    ("yep only for about 300 is that enough for boise", "preapproved", {"preapproved": "yes", "budget": 300000}),
 ])
 def test_fresh34_and_35s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
