@@ -1031,7 +1031,8 @@ _OBJECTIONS = [
         r"heading (?:out|to work|to (?:a|my) (?:meeting|appointment|class))|"
         r"about to (?:board|get on|take off|head|start|jump|go into|walk into)|on (?:a|the|my) (?:plane|flight|train|"
         r"bus|way)|"
-        r"in a meeting|in class|in the middle of(?! (?:getting|buying|selling|moving|looking|searching|house hunting|"
+        r"in a meeting|in class|in (?:a |my )?(?:lecture|seminar|lab|surgery|clinic|court)|on rounds|"
+        r"in the middle of(?! (?:getting|buying|selling|moving|looking|searching|house hunting|"
         r"applying|refinancing|closing|the (?:process|paperwork|approval|preapproval|loan|mortgage|application|"
         r"appraisal|inspection|sale|refi)|a (?:move|sale|purchase|search)|(?:my|our) (?:preapproval|loan|"
         r"application|mortgage)))|"
@@ -1189,11 +1190,12 @@ _MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free
                            rf"(?:does|would|will|could) \w+(?: \w+)? work|{_PROPOSES})\b")
 _SCHEDULE_WITH_TIME = re.compile(
     rf"\b{_PROPOSES}|\b(?:works|work for me|would work|is good|is fine|how about|what about|let's do|let's say|"
-    r"i'm free|we're free|available|can do|could do|good for me|better|i can|we can|free)\b")
+    r"i'm free|we're free|available|can do|could do|good for me|better|i can|we can|free|"
+    r"(?:can|could) (?:dana|she|he|they|you|y'all|you all) (?:do|meet|come))\b")
 _REPEAT = _rx(
     r"^(?:what|huh|sorry|pardon|pardon me|excuse me|come again|say again|what was that|what did you say|what's that"
     r"|sorry what|i'm sorry|what now|what now)$",
-    r"^(?:huh |sorry |uh |wait )*what (?:did |do )?you (?:say|said)$", r"^huh(?: what| when| where| who)+$",
+    r"^(?:huh |sorry |uh |wait |ok |okay )*what (?:did |do )?you (?:say|said)$", r"^huh(?: what| when| where| who)+$",
     r"\b(?:say|repeat) (?:that|it|again|what you said)\b",
     r"\b(?:didn't|did not|couldn't|can't|cannot|could not) (?:catch|hear|understand|get) (?:that|you|what you said|"
     r"the last part|a word)\b",
@@ -1213,6 +1215,9 @@ _REPEAT = _rx(
     r"\b(?:tunnel|bad signal|lost you|dropped)\b.*\bwhat (?:did you say|was that)\b",
     r"\bwhat (?:did|do|were) you (?:ask|asking|just ask|just say)(?: me| us)?(?: again)?$",  # "... what did you ask"
 )
+_BETTER_THEN = re.compile(r"\b(?:works|would work|is|'s|be|'d be) (?:a lot |much )?(?:better|best)\b|"
+                          r"\bbetter (?:time|day)\b")
+_NO_FIRST = re.compile(r"^(?:(?:actually|wait|um|uh|oh|hmm|sorry|well),? )*(?:no|nah|nope|naw)\b")
 _HOLD_ON = re.compile(r"\b(?:hold on|hang on|one sec|one second|just a sec|just a second|gimme a sec|give me a (?:sec|"
                       r"second|minute)|let me (?:just )?(?:check|think)|lemme (?:just )?(?:check|think))\b|"
                       r"\bnot you\b(?=.*\b(?:talking to|talking with|speaking to)\b)")
@@ -1228,7 +1233,7 @@ _QUESTION = _rx(
     _LEAD + r"(?:is|are|do(?! (?:it|that)(?: \w+)?$)|does|did|can|could|would|will|should|have|has) (?:you|it|there|"
     r"this|that|the|a|an|your|"
     r"prices|homes|houses|rates|now|we|they|i)\b",
-    _LEAD + r"does \w+(?: \w+){0,4} (?:cost|charge|mean|include|work|matter|take)\b",
+    _LEAD + r"(?:does|do) \w+(?: \w+){0,4} (?:cost|charge|mean|include|work|matter|take)\b",
     r"\bhow much\b", r"\bhow does (?:this|it|that) work\b", r"\bwhat's the market\b",
     r"^(?:no|nope|nah)(?: but)? (?:can|could|is|are|do|does|what|how|why|would|will|should)\b",
 )
@@ -1804,7 +1809,11 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
     if u.objection == "busy" and when is None and any(f.name == OTHER_NUMBER for f in u.facts) \
             and not _BUSY.search(_OTHER_NUMBER_CUE.sub(" ", c)):
-        u.intent, u.objection = "inform", ""  # "call me on my cell instead, it's ...": a number, not a call back
+        # "call me on my cell instead, it's ...": a number, not a call back ("yes but call my cell": a yes too)
+        u.intent, u.objection = "affirm" if expecting == "confirm" and _AFFIRM.match(c) else "inform", ""
+    if u.intent in ("greeting", "unclear") and u.ruled_out and expecting in ("", "slot_choice", "confirm",
+                                                                             "callback_time"):
+        u.intent = "schedule"  # "hey before i forget, my wife says we can't do monday": a day they cannot do
     if u.objection == "busy" and expecting != "motivation":
         u.facts = [f for f in u.facts if f.name != "motivation"]  # "bad time, the baby is screaming": why not now
     if u.intent not in ("inform", "affirm", "deny", "unclear"):
@@ -2179,6 +2188,9 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         return "objection", objection, about_call
     if _GOODBYE.search(c):
         return "objection", "busy", True
+    if expecting == "permission" and when is not None and when.end - when.start <= dt.timedelta(days=8) \
+            and _BETTER_THEN.search(c):
+        return "objection", "busy", True  # asked for a minute, "thursday morning works better": not now, then
     # a bare time is about the call unless we asked for a fact, or it is months away ("in three months")
     days_away = when is not None and when.end - when.start <= dt.timedelta(days=8)
     near = days_away and expecting in ("", "confirm")
@@ -2199,6 +2211,10 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     if (hold := _HOLD_ON.search(c)) and not facts and not _AFFIRM.match(c) and not _AFFIRM.search(c, hold.end()):
         if _DENY.search(c[hold.end():].strip()):  # "lemme think, i guess not actually": decided after the pause
             return "deny", "", False
+        if _REPEAT.search(c[hold.end():].strip()):
+            return "repeat", "", False  # "uh hold on, ok sorry, what did you say"
+        if expecting in ("confirm", "slot_choice") and _NO_FIRST.match(c[:hold.start()]):
+            return "deny", "", False  # "actually no, lemme check with my wife first": not yet
         if _ASKS_WHERE.search(c[hold.end():]):
             return "question", "", False  # "hold up, what's the address where we meeting": asked after the pause
         return "unclear", "", False  # "oh no the pasta, hang on": a pause, no answer yet (the question stays)
@@ -2213,6 +2229,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         return "greeting", "", False
     denied, affirmed = _DENY.search(c), _AFFIRM.search(c)
     if affirmed and denied:
+        if corrected := _SAID_OTHERWISE.search(c):  # "no i mean yes, yes book it": the answer they correct to
+            return ("affirm" if corrected.group(1) else "deny"), "", False
         if _GO_AHEAD.search(c) or _NO_YEAH.match(c):  # "no, i'm not busy, go ahead", "yeah no yeah that's fine":
             return "affirm", "", False  # the answer given at the end stands
         return ("deny" if denied.start() >= affirmed.start() or denied.start() == 0 else "affirm"), "", False
@@ -2249,6 +2267,8 @@ _SOMEONE_ELSE_CALLS = re.compile(r"\b(?:lender|lender's|bank|bank's|loan officer
 _PRICES_WILL_FALL = re.compile(r"\b(?:going to|gonna|about to|will|bound to|has to|have to|got to) (?:crash|drop|fall|"
                                r"come down|correct|pop|tank)\b|\bbubble\b")
 _NO_YEAH = re.compile(r"^yeah no yeah\b")
+_SAID_OTHERWISE = re.compile(r"^(?:no|nah|yes|yeah)\b,? (?:i mean|i meant|sorry|wait)\b,? "
+                             r"(?:(yes|yeah|yep|sure)|no|nah|nope)\b")
 _YES_NO_FACTS = ("timeline", "has_agent", "preapproved")
 _HEDGED_YES_NO = re.compile(r"^(?:ok|okay|alright|all right|well|so)\b|"
                             r"\b(?:i think|i guess|maybe|probably|not sure|i believe)\b")

@@ -2427,6 +2427,15 @@ def test_a_question_after_an_answer_is_asked_back_and_the_answer_kept(text, expe
     ("can you take my numbah off your list", "permission", "opt_out", ""),
     ("how ya doin", "permission", "greeting", ""),
     ("ya sure go ahead", "permission", "affirm", ""),  # elsewhere "ya" is a yeah
+    ("hang on sorry what did you say", "slot_choice", "repeat", ""),  # asked to hear it after the pause
+    ("nah hold on let me ask my husband first", "confirm", "deny", ""),  # a no before the pause: not yet
+    ("yeah i mean no no thanks", "confirm", "deny", ""),  # corrected to the answer meant
+    ("no sorry yes that's fine", "confirm", "affirm", ""),
+    ("yes but text my work cell it's 212 555 0147", "confirm", "affirm", ""),  # a yes with a number
+    ("do the appointments cost us anything", "slot_choice", "question", ""),
+    ("hang on my husband's asking could she come saturday instead", "", "schedule", ""),
+    ("oh hi real quick we can't do fridays", "", "schedule", ""),  # only a day they cannot do
+    ("i'm in surgery clinic right now friday afternoon would be better", "permission", "objection", "busy"),
 ])
 def test_fresh34_and_35s_intents_in_other_words(text, expecting, intent, objection):
     _assert_intent(text, expecting, intent, objection)
