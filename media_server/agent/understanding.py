@@ -240,8 +240,9 @@ def _normalise(text: str) -> list[str]:
                 t = {"two": "2", "four": "4", "eight": "8", "six": "6"}[t]  # "for 50": 4 50, as "4 50" is said
         if t == "ill" and i + 1 < len(raw) and raw[i + 1] in _WILL_VERBS:
             t = "i'll"  # "ill call you guys when im ready": the apostrophe unheard
-        if t == "were" and not out and i + 1 < len(raw) and raw[i + 1] in _WERE_THEN:
-            t = "we're"  # "were already workin with a realtor": the apostrophe unheard, at the start of the line
+        if t == "were" and i + 1 < len(raw) and raw[i + 1] in _WERE_THEN and (
+                not out or out[-1] in _CLAUSE_START and raw[i + 1] not in _WERE_STATES):
+            t = "we're"  # "were already workin with a realtor", "so were movin back": the apostrophe unheard
         if t == "no" and raw[i + 1:i + 2] == ["can"] and (i + 2 >= len(raw) or raw[i + 2] not in _ASKED_WHO):
             out.append("can't")  # pidgin "no can talk right now", "wednesday no can" ("no, can you...?" asks)
             i += 2
@@ -301,10 +302,12 @@ _YOU_AFTER = {"how", "are", "do", "did", "can", "could", "will", "would", "thank
               "doing", "told", "called", "were", "have", "owe", "give", "send", "email"}
 
 
+_CLAUSE_START = {"so", "and", "but", "because", "cause", "now", "then", "yeah", "well"}  # where a new clause begins
+_WERE_STATES = {"good", "fine", "all", "set", "covered", "happy", "not"}  # "so were good": we were, or we're fine
 _WERE_THEN = {"already", "currently", "just", "still", "working", "workin", "looking", "lookin", "buying", "buyin",
               "selling", "sellin", "not", "gonna", "going", "good", "all", "fine", "renting", "rentin", "moving",
               "movin", "thinking", "thinkin", "hoping", "planning", "pre", "preapproved", "approved", "paying", "cash",
-              "set", "covered", "happy", "retired", "relocating"}
+              "set", "covered", "happy", "retired", "relocating", "in"}
 # Speech-to-text writes "buy" as "by" and "sell" as "cell": read back where the words around them want the verb
 # ("want to by a condo", "by first place", "cell my house"), never "by the water" or "my cell".
 _BEFORE_VERB = {"to", "looking", "hoping", "trying", "planning", "ready", "want", "we", "i", "and", "or", "gonna",
@@ -1442,7 +1445,8 @@ _DONT_KNOW = re.compile(
 
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("relocating", r"\b(?:relocat\w*|"
-                   r"moving (?:from \w+(?: \w+)? )?to (?!a |the |an |our |my |owning|buying|renting|own\b)\w+|"
+                   r"moving (?:back |down |up |over |out )?(?:from \w+(?: \w+)? )?to "
+                   r"(?!a |the |an |our |my |owning|buying|renting|own\b|be\b)\w+|"
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
                    r"relocated|transferring|transferred|sending|sent) (?:us|me|him|her|them)|"
                    # "wife got on at the hospital in hays": hired somewhere else
@@ -1457,8 +1461,13 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:for|with) (?:my |a |the |his |her |our |their )?(?:\w+'?s )?(?:new )?(?:\w+ ){0,2}?"
                    r"(?:job|position|promotion|residency)|(?:for|with) (?:(?:my|his|her|our|their|\w+'s) )?new work|"
                    r"(?:for|with) (?:my|his|her|our|their|\w+'s) work|"
-                   r"moving (?:down |up |over |out |back )?from (?!(?:the|a|an|our|my|this|that|renting|an apartment|"
-                   r"apartments?|condos?|here|there)\b)\w+|"
+                   r"(?:moving|(?<=we're )coming|(?<=i'm )coming|(?<=we are )coming|(?<=i am )coming) "
+                   r"(?:down |up |over |out |back )?from (?!(?:the|a|an|our|my|this|that|renting|"
+                   r"an apartment|apartments?|condos?|here|there|work|school|church|home|lunch|class)\b)\w+|"
+                   # school or training somewhere else: "got into the phd program at pitt", "matched at mass general"
+                   r"(?:got into|accepted (?:in|into|to)|matched (?:at|with|in)) (?:the |a |an )?(?:[\w']+ ){0,3}?"
+                   r"(?:program|grad school|law school|med school|college|university|residency|fellowship|"
+                   r"general|hospital)|"
                    r"(?:moving|move|relocate|relocating) (?:[\w']+ ){0,4}?for (?:work|a job|my job|his job|her job)|"
                    r"military|pcs|pcsing|pcsd|pcs.d|pcsed|"
                    # leaving where they live: "getting out of chicago", "get outta the bay", work gone remote
@@ -1485,8 +1494,11 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                        r"(?:adopt|adopted|adopting|foster) (?:a |an |our |two |three )?(?:baby|child|children|kids?|"
                        r"son|daughter|sibling\w*)|babies|(?:growing|bigger|expanding|starting a) family|"
                        # a baby of theirs, not one they call the caller ("go ahead baby", "hold on baby")
-                       r"(?:(?:a|the|our|my|new|another|first|second|third|fourth|her|his|their|one) )baby|"
-                       r"baby(?:'s)? (?:is|was|due|coming|on the way|number|girl|boy|arriv\w*|gets|comes|in)\b|"
+                       r"(?:(?:a|the|our|my|new|another|first|second|third|fourth|her|his|their|one) )baby"
+                       # (what the baby is doing now is no reason: "the baby's asleep so we're good")
+                       r"(?!(?:'s|s| is|'s finally| is finally)? (?:asleep|sleeping|napping|down|crying|screaming|"
+                       r"fussing|awake|up|eating|in (?:bed|the bath)))|"
+                       r"baby(?:'s)? (?:is|was|due|coming|came|on the way|number|girl|boy|arriv\w*|gets|comes|in)\b|"
                        r"family is growing|pregnant|"
                        r"expecting (?:a baby|a (?:boy|girl)|our (?:first|second|third|fourth|baby|little)|twins|"
                        r"another(?: one| baby| kid)?\b)|(?:we're|were|we are|she's|shes|she is|is|are|i'm|im|i am) "
@@ -1502,6 +1514,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:too much|a lot) (?:for (?:me|us|one person|her|him)|to (?:keep up|take care|handle|manage))|"
                    r"(?:house|place|home|yard|upkeep) is (?:just |way |getting )?too much\b(?! money)|"
                    r"(?:stairs|steps) (?:are |is )?(?:just |getting |way )?(?:too much|too hard|hard)|"
+                   # "too many stairs at my age", "she can't do the stairs anymore"
+                   r"too many (?:stairs|steps)|(?:can't|cannot|can not) (?:do|handle|manage|climb) (?:the |those |"
+                   r"all (?:the|those) )?(?:stairs|steps)|"
                    r"(?:it's|its|it is) (?:just|only) (?:me|us|the two of us)(?: now)? (?:in|rattling around in) "
                    r"(?:this|that|a|our|my) (?:\w+ ){0,2}(?:house|place|home))\b"),
     ("upsizing", r"\b(?:upsiz\w*|(?:a )?(?:bigger|larger) (?:place|house|home|one)|something bigger|"
@@ -2549,7 +2564,7 @@ _BARE_HELLO = re.compile(r"^(?:hello|hi|hey|yes hello|hello hello)$")
 _ALREADY_DONE = re.compile(r"\b(?:already|done|went and) (?:bought|purchased|found|closed|moved|sold|signed)\b|"
                            r"\b(?:we|i) (?:bought|found|sold|closed on) (?:a|our|the|my) (?:place|house|home)\b")
 # Where the lead is or was, said in passing: not where they mean to buy
-_PLACE_LEFT = re.compile(r"\b(?:(?:sold|left) (?:our|my|the) (?:\w+ )?(?:place|house|home|condo)|"
+_PLACE_LEFT = re.compile(r"\b(?:(?:sold|left|sale of) (?:our|my|the) (?:\w+ )?(?:place|house|home|condo)|"
                          r"(?:i|we) (?:currently |still )?live|(?:i'm|we're|i am|we are) (?:currently |still )?living|"
                          r"(?:i|we) grew up|"
                          # where they rent now, what they already own: "we've been renting in trumansburg forever",
@@ -2560,6 +2575,8 @@ _PLACE_LEFT = re.compile(r"\b(?:(?:sold|left) (?:our|my|the) (?:\w+ )?(?:place|h
                          r"houses|properties|units|doors|condos))"
                          r"(?: right now| currently| now| for now| at the moment)? "
                          r"(?:in|at|out in|up in|down in|over in|back in) $")
+_GOING_TO = re.compile(r"\b(?:transferred|transferring|moving|move|relocating|relocated|relocate|headed|heading|"
+                       r"going|sent|sending|taking (?:us|me|him|her)) (?:back |down |up |out |over )?to $")
 _SOLD_THERE = re.compile(r"(?:is |was |got |has |just |already |finally )*(?:sold|closed)\b")
 _RENTS = re.compile(r"\b(?:rent|renting|rented)\b")
 _OWNS = re.compile(r"\b(?:got|have|own)\b")
@@ -2631,6 +2648,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "we're buying, our house back in duluth already sold": where they were, not where to
         if start and tokens[start - 1] in ("after", "before", "until", "till", "til", "since"):
             continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)
+        if _GOING_TO.search(before) and _SELL.search(turn.clean) and not _BUY.search(turn.clean):
+            continue  # "selling, my husband got transferred to charlotte": where they go, not the home they sell
         if not asked and _POSTED_TO.search(before) and is_a_base(value):
             continue  # "we got pcs orders to lewis mcchord": the base they are sent to, not where they will live
         if _A_PERSON.search(before):
@@ -2649,7 +2668,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         # "we live in Frisco but want to buy in Prosper": Prosper
         given_up = bool(window & {"were", "was", "used"})  # "we were looking in Nashville but...": no longer
         rank += 0.5 * bool(window & _TARGET_WORDS and not given_up) - 0.5 * bool(window & _CURRENT_WORDS or given_up)
-        rank -= 0.5 * (end < len(tokens) and tokens[end] in ("now", "currently"))  # "we're in Bakersfield now"
+        rank -= 1.0 * (end < len(tokens) and tokens[end] in ("now", "currently"))  # "we're in Bakersfield now"
         said = tokens[start - 1:end] if intro and tokens[start - 1] == intro else tokens[start:end]
         found.append((rank, start, value, " ".join(said), end))
     if (asked or home_talk) and (heard := _town_heard_in_pieces(tokens, asked)) is not None:
@@ -2952,10 +2971,15 @@ _SELLS_IT = re.compile(r"\b(?:sell|selling|sold|list|listing)\b")
 _BUYS = re.compile(r"\b(?:buy|buying|purchase|purchasing|roll (?:it |that |the money )?into|trade (?:up|into))\b")
 
 
+_A_RESULT = re.compile(r"moving\b|too many (?:stairs|steps)|"
+                       r"(?:can't|cannot|can not) \w+ (?:the |those |all )*(?:stairs|steps)")
+
+
 def _motivation(turn: _Turn, expecting: str) -> Fact | None:
     c = turn.clean
     if expecting == "preapproved" and _CASH_FROM.search(c):
         return None  # "cash from the sale of my mom's place": where the money comes from, not why they move
+    said: list[tuple[int, Fact]] = []  # every reason said, in the rules' order
     for name, pattern in _MOTIVATION_RULES:
         m = pattern.search(c)
         if m and name == "inherited" and (_SPOUSE_PASSED.search(c) or _PARENT_ALIVE.search(c)) \
@@ -2963,11 +2987,8 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
             # "my husband passed and the house is too much for me": their own home; "my dad's house, he's moving
             # in with us": a parent's move, not an inheritance (a reason of its own, when it is one)
             if alive := _PARENT_ALIVE.search(c):
-                return Fact("motivation", alive.group(0), alive.group(0))
+                said.append((alive.start(), Fact("motivation", alive.group(0), alive.group(0))))
             continue
-        if m and name == "relocating" and m.group(0).startswith("moving") \
-                and (why := dict(_MOTIVATION_RULES)["retiring"].search(c)) and why.start() < m.start():
-            return Fact("motivation", "retiring", why.group(0))  # "retiring, moving to arizona": the move is the result
         if m and name == "inherited" and expecting in ("location", "preapproved", "budget") \
                 and _PARENTS_PLACE.fullmatch(m.group(0)) and not _A_DEATH.search(c):
             continue  # "it's on east 38th, my mom's house": where it is, not that it was left to them
@@ -2980,7 +3001,14 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
                 and not _BUYS.search(c):
             continue  # "selling the duplex on the east end": what they sell, not why
         if m:
-            return Fact("motivation", name, m.group(0))
+            said.append((m.start(), Fact("motivation", name, m.group(0))))
+    if said:
+        # a move or the stairs said after another reason are its result ("retiring, moving to arizona",
+        # "downsizing, the kids are gone, moving down to st george", "retiring and he can't do stairs anymore")
+        start, first = said[0]
+        if _A_RESULT.match(first.words or "") and (before := [f for f in said[1:] if f[0] < start]):
+            return min(before, key=lambda f: f[0])[1]
+        return first
     # (a husband or wife who passed is no inheritance said: the reason is what comes with it, "to be near my daughter")
     passed = re.search(r"\b(?:passed|passed away|died)\b", c) if expecting == "motivation" \
         and not _SPOUSE_PASSED.search(c) else None
