@@ -1780,6 +1780,13 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if (back := _taken_back(c, expecting)) and c[back[-1].end():].strip():
         final = _Turn(c[back[-1].end():])
         later = _facts(final, expecting, now)
+        said = next((f for f in facts if f.name == "timeline"), None)
+        if said is not None and not any(f.name == "timeline" for f in later) \
+                and (unit := re.search(r"\b(months?|years?|weeks?)\b", said.words or "")) \
+                and (bare := _BARE_COUNT.match(final.clean)):
+            # "two months no wait three": three of what was said before
+            later += [f for f in _facts(_Turn(f"{bare.group(1)} {unit.group(1)}"), "timeline", now)
+                      if f.name == "timeline"]
         for i, fact in enumerate(later):  # "this fall, no wait, next fall": the one after the one taken back
             if fact.name == "timeline" and (season := re.match(r"(?:by |in )?next (spring|summer|fall|autumn|winter)\b",
                                                                fact.words or "")) \
@@ -2547,6 +2554,8 @@ def _taken_back(c: str, expecting: str) -> list[re.Match]:
     return sorted(back, key=lambda m: m.start())
 
 
+_BARE_COUNT = re.compile(r"^(?:like |maybe |probably )?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
+                         r"eleven|twelve|a couple|a few)\b(?! (?:months?|years?|weeks?|days?)\b)")
 _YES_BUT = re.compile(r"\b(?:but|if|unless|as long as|only if|rather|instead)\b")
 _WHY_AFTER = re.compile(r"\s+(?:i'll|i will|i'm|i am|we'll|we're|cause|because|since) .*$")
 # a figure said on its own after "make that" at a time question: "two", "2:30", "ten thirty"
@@ -2859,7 +2868,8 @@ _TAKEN_AS_THEIRS = re.compile(r"\b(?:something|somewhere|around|about) (?:like |
                               r"theirs)\b|\bthe same\b|\bsimilar\b|\bthat's what we\b")
 # "... after seeing the comps, more like 500": a figure they correct to is theirs whatever was said before it
 _THEIRS_BEFORE = re.compile(r"\b(?:more like|closer to|(?:i'd|we'd|i would|we would|i'll|we'll) (?:take|want|ask|go)"
-                            r"|(?:our|my) (?:budget|max|price|number))(?: \w+){0,2} $")
+                            r"|(?:our|my) (?:budget|max|price|number))(?: \w+){0,2} $|"
+                            r"\bso $")  # "the appraisal came in at 825, so 825": what it said, taken as theirs
 # a seller's asking price and the least they would take: the two ends of their price
 _ASKING_AND_FLOOR = re.compile(r"\b(?:asking|listed (?:it )?(?:at|for)|list (?:it )?(?:at|for))\b.*\b(?:take|accept|"
                                r"settle for|go (?:down )?to|come down to|let it go for)\b")

@@ -2474,6 +2474,9 @@ def test_fresh34_and_35s_intents_in_other_words(text, expecting, intent, objecti
     # the baby asleep is no reason; the baby come is
     ("yeah hi the baby's asleep so were good", "permission", {}),
     ("the baby came and were in a two bedroom", "motivation", {"motivation": "growing family"}),
+    # corrections: a bare count keeps the unit taken back; another's figure said again "so" is theirs
+    ("maybe four months no wait six", "timeline", {"timeline": 6}),
+    ("like 500 wait no the zestimate says 480 so 480", "budget", {"budget": 480000}),
 ])
 def test_fresh34_and_35s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
