@@ -45,7 +45,8 @@ NICKNAMES = {"san antone": "San Antonio", "philly": "Philadelphia", "vegas": "La
              "h town": "Houston", "htown": "Houston", "slc": "Salt Lake City", "atl": "Atlanta", "dfw": "Dallas",
              "indy": "Indianapolis", "cincy": "Cincinnati", "nashvegas": "Nashville", "san fran": "San Francisco",
              "alburquerque": "Albuquerque", "the burgh": "Pittsburgh", "motown": "Detroit", "sacto": "Sacramento",
-             "sac": "Sacramento", "sac town": "Sacramento", "sactown": "Sacramento"}
+             "sac": "Sacramento", "sac town": "Sacramento", "sactown": "Sacramento",
+             "burque": "Albuquerque", "burqué": "Albuquerque", "abq": "Albuquerque", "duke city": "Albuquerque"}
 _NOT_A_NAME = {"my", "our", "the", "a", "an", "your", "their", "his", "her", "this", "that", "near", "by", "in", "at",
                "to", "on", "off", "of", "around", "big", "small", "nice", "new", "old", "good", "same", "other", "one",
                "any", "some", "no", "quiet", "busy", "main"}

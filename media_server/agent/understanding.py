@@ -1081,6 +1081,9 @@ _OBJECTIONS = [
         r"\bnothing (?:under|below|for less than|less than) (?:like |about )?[\w.]+ (?:around here|here|out here|"
         r"anymore|any more|in this area)\b",
         r"\btoo expensive\b", r"\boverpriced\b",
+        # "everything in saint george is so expensive now"
+        r"\b(?:everything|homes|houses|prices|stuff)(?: (?:in|around|out|up|down|over) [\w' ]{1,30}?)? (?:is|are|'s) "
+        r"(?:just |way |so |really |pretty |gotten |getting )*(?:expensive|overpriced|through the roof)\b",
         # "homes out here cost way more than we got saved"; the agent's fee ("i don't wanna pay no big commission")
         r"\b(?:hoa|fees|taxes|insurance|payments?)(?: \w+){0,4} (?:scares?|scaring|freak\w*) (?:me|us)\b",
         r"\bcosts? (?:way |a lot |so much )?more than (?:we|i|we've|i've|we'd|i'd) (?:have|got|can|could|make|"
@@ -1140,6 +1143,8 @@ _OBJECTIONS = [
         r"\b(?:rates?|prices?|market) (?:to |will |going to |is going to |are going to )?(?:come down|go down|drop|"
         r"fall|crash|cool|settle|correct)\b",
         r"\b(?:market|housing) (?:crash|bubble|correction)\b", r"\bbubble\b", r"\brecession\b", r"\bwait and see\b",
+        # "depends on rates, if they come down maybe": the move waits on them
+        r"\bdepends? (?:on|upon) (?:the )?(?:interest )?(?:rates?|market|economy)\b",
         r"\bbad time to (?:buy|sell)\b", r"\bmarket is (?:bad|terrible|crazy|insane|too hot|slow|dead|weird|awful)\b",
         r"\brates? (?:at|are|is|of|around) (?:like |almost |over |nearly )?\d+(?:\.\d+)? ?(?:percent|%)",
         r"\b(?:market|prices?|housing)(?:'s| is| are)? (?:going to|gonna|about to) "
@@ -1770,9 +1775,11 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if other and expecting and _OTHER_GOODBYE.match(c):
         return Understanding(intent="goodbye", language=language)
     facts = _facts(turn, expecting, now)
-    if other and not (expecting in _FACT_QUESTIONS and expecting != "location"
-                      and any(f.name == expecting for f in facts)):  # ("casa" is a town in Arkansas)
-        return Understanding(intent="other_language", language=other)
+    # what a line all in Spanish says of the plan ("queremos comprar una casa") goes with it to the Spanish speaker
+    said_in_spanish = [f for f in facts if f.name == "intent" and _SPANISH_INTENT.fullmatch(f.words or "")]
+    if other and (said_in_spanish or not (expecting in _FACT_QUESTIONS and expecting != "location"
+                                          and any(f.name == expecting for f in facts))):  # ("casa": Casa, Arkansas)
+        return Understanding(intent="other_language", language=other, facts=said_in_spanish)
     # ("buy una casa para mi familia" to "buy, sell or both?": the answer, in the English they have been speaking)
     u = Understanding(language=language)
     u.facts = facts
@@ -2458,6 +2465,11 @@ _NOT_ABOUT_THE_PLAN = {"timeline", "budget", "preapproved"}
 _PLAN_SAID = re.compile(r"(?:looking|want|wanting|planning|trying|hoping|need|needing|ready|plan) ")
 
 
+_SPANISH_INTENT = re.compile(r"\b(?:comprar|compramos|vender|vendemos|vendo|rentar|alquilar)\b")
+_WANTS_A_RENTAL = re.compile(r"\b(?:an? )?(?:investment (?:property|properties|home|house)|rental properties|"
+                             r"(?:a |an )?(?:duplex|triplex|fourplex|quadplex|multi ?family))\b")
+
+
 def _intent_fact(c: str, expecting: str) -> Fact | None:
     # ("we both work at the plant", "both of us": the two of them, not buying and selling)
     both = re.search(r"(?<!we )(?<!they )(?<!you )(?<!us )\bboth\b(?! of\b)", c) if expecting == "intent" else None
@@ -2477,6 +2489,11 @@ def _intent_fact(c: str, expecting: str) -> Fact | None:
     rent = _own(_RENT, c)
     if rent:
         return Fact("intent", "rent", rent.group(0))
+    if expecting == "intent" and (m := _SPANISH_INTENT.search(c)):
+        return Fact("intent", "sell" if m.group(0).startswith("vend") else "rent" if m.group(0)[0] in "ra" else "buy",
+                    m.group(0))
+    if expecting == "intent" and _WANTS_A_RENTAL.search(c) and not _SELL.search(c):
+        return Fact("intent", "buy", _WANTS_A_RENTAL.search(c).group(0))  # "investment property, maybe a duplex"
     if expecting == "intent":
         m = _INTENT_ANSWER.search(c)
         if m:
@@ -3466,7 +3483,9 @@ _WHERE_THEY_LIVE = re.compile(r"(?:\b(?:we're|i'm|we are|i am|we live|i live|liv
                               r"\b(?:this|our|my|the) (?:place|house|home|apartment|condo|rental|unit)(?: now)? "
                               r"(?:is|has|'s) (?:only |just |like )?|\b(?:kids|us|of us|people) in (?:a|an|our|this) |"
                               # "just us rattling around in four bedrooms"
-                              r"\b(?:rattling|rattlin|knocking|bouncing) around in (?:a |an |our |this |these |all )?)"
+                              r"\b(?:rattling|rattlin|knocking|bouncing) around in (?:a |an |our |this |these |all )?|"
+                              # what they no longer need: "don't need four bedrooms and a pool anymore"
+                              r"\b(?:don't|do not|doesn't|no longer) need (?:all )?(?:the |those |these |them )?)"
                               r"(?:tiny |small |little |cramped )?$")
 
 

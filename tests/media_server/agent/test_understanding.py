@@ -1728,7 +1728,8 @@ def test_the_lenders_appointment_is_no_time_to_meet_us():
     # the answer asked for, in the English they have been speaking, with Spanish words around it
     ("sell la casa de mi mama", "intent", "inform", {"intent": "sell"}),
     ("we want our first place primera casa", "motivation", "inform", {"motivation": "first home"}),
-    ("quiero vender mi casa", "intent", "other_language", {}),  # all Spanish: a Spanish speaker calls back
+    ("quiero vender mi casa", "intent", "other_language", {"intent": "sell"}),  # all Spanish: a Spanish speaker
+    # calls back, knowing the plan
     ("estamos buscando casa en el paso", "location", "other_language", {}),
     ("buying for us and the grandkids we're raising", "intent", "inform", {"intent": "buy",
                                                                             "motivation": "growing family"}),
@@ -2437,6 +2438,9 @@ def test_a_question_after_an_answer_is_asked_back_and_the_answer_kept(text, expe
     ("hang on my husband's asking could she come saturday instead", "", "schedule", ""),
     ("oh hi real quick we can't do fridays", "", "schedule", ""),  # only a day they cannot do
     ("i'm in surgery clinic right now friday afternoon would be better", "permission", "objection", "busy"),
+    ("depends on the market honestly", "timeline", "objection", "market_worry"),
+    ("homes out in bozeman are so expensive now", "budget", "objection", "price_worry"),
+    ("vender la casa de mi mama", "intent", "other_language", ""),
 ])
 def test_fresh34_and_35s_intents_in_other_words(text, expecting, intent, objection):
     _assert_intent(text, expecting, intent, objection)
@@ -2477,6 +2481,11 @@ def test_fresh34_and_35s_intents_in_other_words(text, expecting, intent, objecti
     # corrections: a bare count keeps the unit taken back; another's figure said again "so" is theirs
     ("maybe four months no wait six", "timeline", {"timeline": 6}),
     ("like 500 wait no the zestimate says 480 so 480", "budget", {"budget": 480000}),
+    # a rental to buy is buying; the plan said in Spanish goes with the line to the Spanish speaker
+    ("looking at investment properties maybe a fourplex", "intent", {"intent": "buy", "motivation": "investment"}),
+    ("vender la casa de mi mama", "intent", {"intent": "sell"}),
+    ("we're empty nesters now don't need five bedrooms", "motivation", {"motivation": "downsizing"}),  # no 5
+    ("burque", "location", {"location": "Albuquerque"}),
 ])
 def test_fresh34_and_35s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
