@@ -1144,7 +1144,7 @@ _OBJECTIONS = [
         r"fall|crash|cool|settle|correct)\b",
         r"\b(?:market|housing) (?:crash|bubble|correction)\b", r"\bbubble\b", r"\brecession\b", r"\bwait and see\b",
         # "depends on rates, if they come down maybe": the move waits on them
-        r"\bdepends? (?:on|upon) (?:the )?(?:interest )?(?:rates?|market|economy)\b",
+        r"\bdepends? (?:on|upon) (?:the )?(?:interest )?rates?\b(?!.*\b(?:what|how|where)\b)",
         r"\bbad time to (?:buy|sell)\b", r"\bmarket is (?:bad|terrible|crazy|insane|too hot|slow|dead|weird|awful)\b",
         r"\brates? (?:at|are|is|of|around) (?:like |almost |over |nearly )?\d+(?:\.\d+)? ?(?:percent|%)",
         r"\b(?:market|prices?|housing)(?:'s| is| are)? (?:going to|gonna|about to) "
@@ -3169,7 +3169,10 @@ _BY_OWNER = re.compile(r"\b(?:fsbo|for sale by owner|by owner|(?:sell|selling|so
 
 def _has_agent(c: str, expecting: str) -> Fact | None:
     if expecting != "has_agent" and _A_LISTING_ENDED.search(c):
-        return None  # "sell, our listing (with remax) expired": who helps them now is not said
+        # "sell, our listing (with remax) expired": who helps them now is not said, unless they say so ("the
+        # listing expired and we let him go")
+        let_go = _NO_AGENT_ANY_MORE.search(_A_LISTING_ENDED.sub(" ", c))
+        return Fact("has_agent", False, let_go.group(0)) if let_go else None
     m = _NO_AGENT_ANY_MORE.search(c) or _NO_AGENT.search(c) or (
         (_NO_AGENT_SIGNED.search(c) or _ENDS_NO.search(c) or _positive(_BY_OWNER, c) or _LISTING_ENDED.search(c))
         if expecting == "has_agent" else None)

@@ -2438,7 +2438,7 @@ def test_a_question_after_an_answer_is_asked_back_and_the_answer_kept(text, expe
     ("hang on my husband's asking could she come saturday instead", "", "schedule", ""),
     ("oh hi real quick we can't do fridays", "", "schedule", ""),  # only a day they cannot do
     ("i'm in surgery clinic right now friday afternoon would be better", "permission", "objection", "busy"),
-    ("depends on the market honestly", "timeline", "objection", "market_worry"),
+    ("depends on the rates i guess", "timeline", "objection", "market_worry"),  # (on "the market": writers split)
     ("homes out in bozeman are so expensive now", "budget", "objection", "price_worry"),
     ("vender la casa de mi mama", "intent", "other_language", ""),
 ])
@@ -2486,6 +2486,7 @@ def test_fresh34_and_35s_intents_in_other_words(text, expecting, intent, objecti
     ("vender la casa de mi mama", "intent", {"intent": "sell"}),
     ("we're empty nesters now don't need five bedrooms", "motivation", {"motivation": "downsizing"}),  # no 5
     ("burque", "location", {"location": "Albuquerque"}),
+    ("not anymore the listing expired and we let her go", "intent", {"has_agent": False}),  # said so: no agent
 ])
 def test_fresh34_and_35s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
