@@ -2466,6 +2466,7 @@ _PLAN_SAID = re.compile(r"(?:looking|want|wanting|planning|trying|hoping|need|ne
 
 
 _SPANISH_INTENT = re.compile(r"\b(?:comprar|compramos|vender|vendemos|vendo|rentar|alquilar)\b")
+_SPANISH_PLANS = {"com": "buy", "ven": "sell", "ren": "rent", "alq": "rent"}  # by the verb's first letters
 _WANTS_A_RENTAL = re.compile(r"\b(?:an? )?(?:investment (?:property|properties|home|house)|rental properties|"
                              r"(?:a |an )?(?:duplex|triplex|fourplex|quadplex|multi ?family))\b")
 
@@ -2490,10 +2491,9 @@ def _intent_fact(c: str, expecting: str) -> Fact | None:
     if rent:
         return Fact("intent", "rent", rent.group(0))
     if expecting == "intent" and (m := _SPANISH_INTENT.search(c)):
-        return Fact("intent", "sell" if m.group(0).startswith("vend") else "rent" if m.group(0)[0] in "ra" else "buy",
-                    m.group(0))
-    if expecting == "intent" and _WANTS_A_RENTAL.search(c) and not _SELL.search(c):
-        return Fact("intent", "buy", _WANTS_A_RENTAL.search(c).group(0))  # "investment property, maybe a duplex"
+        return Fact("intent", _SPANISH_PLANS[m.group(0)[:3]], m.group(0))
+    if expecting == "intent" and (m := _WANTS_A_RENTAL.search(c)) and not _SELL.search(c):
+        return Fact("intent", "buy", m.group(0))  # "investment property, maybe a duplex"
     if expecting == "intent":
         m = _INTENT_ANSWER.search(c)
         if m:

@@ -35,10 +35,12 @@ Conventions:
   start in the past.
 - No time named ("later", "call me back later", "in a bit") → None.
 - Said other ways: military hours ("oh nine hundred", "1100" after a day, "after 1700"), "half two" (2:30), "end of
-  day" (after 16:00), "after work" (17:00), "after supper" (19:00); "a week from thursday", "monday after next",
+  day" (after 16:00), "after work" (17:00), "after supper" (19:00); "a week from thursday", "monday after next"
+  (the one after the next monday to come),
   "saturday, not this one, the next one", "the last day of the month", a day beside a holiday ("the day after st
   patrick's day") and a holiday's week ("the week after easter"), a weekday beside a holiday or a date ("the
-  friday before memorial day", "the monday after the 4th"), either of two days ("the 14th or 15th", "thursday or
+  friday before memorial day", "the monday after the 4th"; the 4th itself when it is a monday: "the monday after,
+  the 4th", its comma unheard), either of two days ("the 14th or 15th", "thursday or
   friday": from the one to the other, a week at most), "not this saturday, the next one", "the day after the 15th"
   (that one day; "after the 15th" is the week from it), "5 or after" and "after my 4 o'clock" (limits; of two
   "after"s the later). Spanish days and hours in an English line are read in English (`spanish_times`).
