@@ -217,7 +217,8 @@ def _part(tokens: list[str]) -> str:
     if joined in NAMED_PARTS or (tokens[0] == "the" and joined in ("heights", "hills", "woodlands", "flats")):
         return "part"
     names = core[:-1]
-    if 1 <= len(names) <= 2 and all(_name_word(w) for w in names):
+    # ("burque northeast heights": a town, then a part of it, not one name)
+    if 1 <= len(names) <= 2 and all(_name_word(w) for w in names) and not set(names[1:]).intersection(DIRECTIONS):
         if core[-1] in TOWN_PARTS:
             return "part"  # "cedar hills", "walnut creek", "hyde park"
         if core[-1] in STREETS:

@@ -2486,6 +2486,7 @@ def test_fresh34_and_35s_intents_in_other_words(text, expecting, intent, objecti
     ("vender la casa de mi mama", "intent", {"intent": "sell"}),
     ("we're empty nesters now don't need five bedrooms", "motivation", {"motivation": "downsizing"}),  # no 5
     ("burque", "location", {"location": "Albuquerque"}),
+    ("abq northeast heights", "location", {"location": "Albuquerque"}),  # a town, then a part of it
     ("not anymore the listing expired and we let her go", "intent", {"has_agent": False}),  # said so: no agent
 ])
 def test_fresh34_and_35s_facts_in_other_words(text, expecting, facts):
