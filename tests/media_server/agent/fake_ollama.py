@@ -243,9 +243,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(self._line(record, token, done=False))
             record.tokens_sent += 1
             self.fake.note(f"token {index + 1} sent")
+        # noted as it goes out, not after: a client that reads it may finish (and a test look at the events) before
+        # this thread is scheduled again
+        self.fake.note("last line sent")
         self._chunk(self._line(record, "", done=True) | self.fake.counters(record, answer, len(tokens), started))
         record.finished = True
-        self.fake.note("last line sent")
         self._chunk(None)
 
     def _pause(self, seconds: float | None, until: threading.Event | None = None) -> bool:
