@@ -150,12 +150,11 @@ _G_DROPPED.update({"mornins": "mornings", "evenins": "evenings"})
 _IS_AFTER = {*"one two three four five six seven eight nine ten eleven twelve noon morning afternoon evening tonight "
              "tomorrow today weekend week monday tuesday wednesday thursday friday saturday sunday".split(),
              *(f"{n}:{m:02d}" for n in range(1, 13) for m in (0, 15, 30, 45)), *map(str, range(1, 13))}
-_PLURAL_DAYS = {f"{day}s" for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")}
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_PLURAL_DAYS = {f"{day}s" for day in _DAY_NAMES}
 _GOOD_WORDS = {"good", "fine", "great", "better", "perfect", "ok", "best"}
-_DAY_OR_PART = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "afternoon",
-                "evening"}
-_ONE_AFTER = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",
-              "morning", "afternoon", "evening", "early", "earlier", "later", "late", "other", "first", "second",
+_DAY_OR_PART = {*_DAY_NAMES, "morning", "afternoon", "evening"}
+_ONE_AFTER = {*_DAY_OR_PART, "today", "tomorrow", "early", "earlier", "later", "late", "other", "first", "second",
               "next", "following"}
 _FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh"}
 _FILLER_SOUND = re.compile(r"u+h+m*|u+m+|e+h+|a+h+|h+m+|m{2,}|e+r+m+")  # "ehh", "hmmm", "ummm", as drawn out
@@ -277,7 +276,7 @@ def _normalise(text: str) -> list[str]:
 
 
 # a day said twice is one picked: "tuesday or thursday, thursday at eleven" (the times read it so)
-_SAID_AGAIN_TO_PICK = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_SAID_AGAIN_TO_PICK = set(_DAY_NAMES)
 
 
 def _r_dropped(word: str) -> set[str]:
@@ -2601,8 +2600,10 @@ _PLACE_LEFT = re.compile(r"\b(?:(?:sold|left|sale of) (?:our|my|the) (?:\w+ )?(?
                          r"houses|properties|units|doors|condos))"
                          r"(?: right now| currently| now| for now| at the moment)? "
                          r"(?:in|at|out in|up in|down in|over in|back in) $")
-_GOING_TO = re.compile(r"\b(?:transferred|transferring|moving|move|relocating|relocated|relocate|headed|heading|"
-                       r"going|sent|sending|taking (?:us|me|him|her)) (?:back |down |up |out |over )?to $")
+# words of moving somewhere: a place after them is where the lead is going, not where they are
+_MOVING = ("transferred", "transferring", "moving", "move", "relocating", "relocate", "headed", "heading")
+_GOING_TO = re.compile(rf"\b(?:{'|'.join(_MOVING)}|relocated|going|sent|sending|taking (?:us|me|him|her)) "
+                       r"(?:back |down |up |out |over )?to $")
 _SOLD_THERE = re.compile(r"(?:is |was |got |has |just |already |finally )*(?:sold|closed)\b")
 _RENTS = re.compile(r"\b(?:rent|renting|rented)\b")
 _OWNS = re.compile(r"\b(?:got|have|own)\b")
@@ -2619,9 +2620,8 @@ def _where_they_are(said: str, clean: str, window: list[str]) -> bool:
     return not set(window) & _TARGET_WORDS
 _A_PERSON = re.compile(r"\b(?:talk|speak|speaking|talking|meet|meeting|ask|call|text|email) (?:to|with)? ?$|"
                        r"\b(?:with|for) (?:agent|realtor) $")
-_TARGET_WORDS = {"buy", "buying", "looking", "look", "move", "moving", "relocating", "relocate", "want", "wanna",
-                 "find", "searching", "sell", "selling", "listing", "heading", "headed", "closer", "transferring",
-                 "transferred", "retiring", "into"}
+_TARGET_WORDS = {*_MOVING, "buy", "buying", "looking", "look", "want", "wanna", "find", "searching", "sell", "selling",
+                 "listing", "closer", "retiring", "into"}
 _CURRENT_WORDS = {"live", "living", "grew", "currently", "rent", "renting", "work", "working", "from", "leaving",
                   "left", "outgrew", "stuck"}
 _KIND_RANK = {"zip": 3, "town": 3, "state": 2, "part": 1, "street": 0}
