@@ -2891,13 +2891,17 @@ _THEIRS_BEFORE = re.compile(r"\b(?:more like|closer to|(?:i'd|we'd|i would|we wo
 _ASKING_AND_FLOOR = re.compile(r"\b(?:asking|listed (?:it )?(?:at|for)|list (?:it )?(?:at|for))\b.*\b(?:take|accept|"
                                r"settle for|go (?:down )?to|come down to|let it go for)\b")
 # "four, but we could stretch to four fifty": the second figure is the top of what they would pay
-_STRETCH = re.compile(r"\b(?:stretch|push|go up|go as high|max|top out|tops|highest|most|up to|"
-                      r"(?:no|not) (?:more|higher) than|(?:but )?not over)\b")
+_STRETCH = re.compile(r"\b(?:stretch|push|go up|go as high|(?:could|can|might) (?:go|do)|max|top out|tops|highest|"
+                      r"most|up to|(?:no|not) (?:more|higher) than|(?:but )?not over)\b")
 _CAP_MONEY = re.compile(r"\b(?:(?:pre)?approved (?:us |me )?(?:for|up to|to)|"
                         r"qualified (?:for|up to))(?: \w+){0,2} $")
 _MIN_PRICE = 10_000  # a home's price; less is rent, a payment or a year
 
 
+# "two point eight, my husband says three": two people's figures are the two ends of the household's range
+_ANOTHER_SAYS = re.compile(r"\b(?:my|her|his|our|the) (?:husband|wife|spouse|partner|hubby|wifey|boyfriend|"
+                           r"girlfriend|fiance|fiancee|mom|dad|son|daughter|brother|sister|realtor|agent) "
+                           r"(?:says|said|thinks|wants|figures|reckons)\b")
 _SPLIT_THE_DIFFERENCE = re.compile(r"\b(?:in between|in the middle|between (?:the two|those|them)|"
                                    r"split the difference|somewhere (?:in )?there|in there somewhere)\b")
 
@@ -2951,6 +2955,7 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
     amounts = [m for i, m in enumerate(amounts) if not (
         i and m.end - m.start == 1 and tokens[m.start] in _SMALL_COUNTS
         and not _CORRECTION_CUE.search(" ".join(tokens[amounts[i - 1].end:m.start]))
+        and not _ANOTHER_SAYS.search(" ".join(tokens[amounts[i - 1].end:m.start]))
         and not set(tokens[amounts[i - 1].end:m.start]) & _RANGE_OR_MORE
         and not set(tokens[max(0, amounts[i - 1].start - 2):amounts[i - 1].start]) & {"between", "from"})]
     chosen = amounts[-1]
@@ -2966,7 +2971,8 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
             bottom, top = sorted((low.amount, high.amount))  # "asking 565 but i'd take 540": 540 to 565
             return Fact("budget", bottom, " ".join(tokens[low.start:high.end]), high=top)
         after = " ".join(tokens[high.end:high.end + 5])
-        if low.amount != high.amount and _SPLIT_THE_DIFFERENCE.search(after):
+        if low.amount != high.amount and (_SPLIT_THE_DIFFERENCE.search(after)
+                                          or _ANOTHER_SAYS.search(" ".join(between))):
             bottom, top = sorted((low.amount, high.amount))  # "he says four, i say four fifty, so in between"
             return Fact("budget", bottom, " ".join(tokens[low.start:high.end]), high=top)
         if not between and low.amount < high.amount <= 1.5 * low.amount:

@@ -428,17 +428,21 @@ def all_money(tokens: list[str], *, expecting_price: bool = False, expecting_tim
     spans = scan_numbers(tokens)
     if not spans:
         return []
+    # a figure said twice, unless more digits follow ("555 555 1234", "five five five one two": a phone)
     repeated = [b for a, b in zip(spans, spans[1:], strict=False) if a.end == b.start and a.value == b.value
                 and tokens[a.start:a.end] == tokens[b.start:b.end] and len(b.digits.replace(",", "")) < 7
-                and not (b.end < len(tokens) and tokens[b.end][:1].isdigit())]  # "555 555 1234" is a phone
+                and not (b.end < len(tokens) and (tokens[b.end][:1].isdigit() or tokens[b.end] in _UNITS))]
     if repeated:  # "three fifty three fifty tops": a figure said twice is said once (its words held in place)
         tokens = [_HELD if any(r.start <= i < r.end for r in repeated) else t for i, t in enumerate(tokens)]
         spans = [span for span in spans if span not in repeated]
-    spans_at = {span.start: span for span in spans}
     price_context = expecting_price or any(t.removesuffix("'s") in _PRICE_CUES for t in tokens)
+    if price_context and (said_in_digits := _millions_digit_by_digit(tokens)) != tokens:
+        tokens, spans = said_in_digits, scan_numbers(said_in_digits)
+    spans_at = {span.start: span for span in spans}
     skip_until = -1
     found: list[Money] = []
-    bare_units: list[Money] = []  # figures under ten read as millions ("about two": 2,000,000)
+    bare_units: list[Money] = []  # figures under ten read as millions ("about one", "1.5": 1,500,000)
+    bare_digits: list[Money] = []  # whole figures from two to nine, read in hundreds of thousands ("four")
     for span in spans:
         if span.start < skip_until:
             continue
@@ -464,15 +468,21 @@ def all_money(tokens: list[str], *, expecting_price: bool = False, expecting_tim
         found.append(Money(int(round(value)), None, span.start, end))
         if not explicit and value >= 1e6 and span.value < 10:
             bare_units.append(found[-1])
-    return _in_scale_of_the_others(found, bare_units)
+        elif not explicit and 2 <= span.value < 10 and span.value == int(span.value):
+            bare_digits.append(found[-1])
+    return _in_scale_of_the_others(found, bare_units, bare_digits)
 
 
-def _in_scale_of_the_others(found: list[Money], bare_units: list[Money]) -> list[Money]:
-    """"Our max is three forty but we'd love to be under three": a bare figure under ten said beside prices in
-    the hundreds of thousands is in hundreds of thousands too (300,000), not millions."""
-    if bare_units and any(100_000 <= m.amount < 1_000_000 for m in found if m not in bare_units):
+def _in_scale_of_the_others(found: list[Money], bare_units: list[Money], bare_digits: list[Money]) -> list[Money]:
+    """A figure under ten takes the scale of the others said with it. "Three forty, maybe 3.5": beside prices in
+    the hundreds of thousands, 350,000, not millions. "Two point eight, my husband says three": a whole figure
+    from two to nine beside one in millions is in millions too (3,000,000), not hundreds of thousands."""
+    if bare_units and any(100_000 <= m.amount < 1_000_000 for m in found if m not in bare_units + bare_digits):
         for money in bare_units:
             money.amount //= 10
+    elif bare_units and bare_digits:
+        for money in bare_digits:
+            money.amount *= 10
     return found
 
 
@@ -484,6 +494,7 @@ _HUNDREDS = {"low": 0, "lower": 0, "mid": 50_000, "middle": 50_000, "high": 75_0
 _UNITS_SAID_AS_HUNDREDS = {"twos": 2, "threes": 3, "fours": 4, "fives": 5, "sixes": 6, "sevens": 7, "eights": 8,
                            "nines": 9}
 
+_MILLIONS = ("million", "mil", "mill")
 _HELD = "uh"  # a filler the agent's tokens never hold (they are dropped before): keeps a folded word's place
 
 
@@ -497,14 +508,14 @@ def _money_idioms(tokens: list[str]) -> list[str]:
             out[i:i + 3] = [str(_UNITS[nxt[0]] * 100 + _HUNDREDS[word] // 1000), "thousand", "dollars"]
         elif word in _HUNDREDS and nxt and nxt[0] in _UNITS_SAID_AS_HUNDREDS:  # "mid threes to low fours"
             out[i:i + 2] = [str(_UNITS_SAID_AS_HUNDREDS[nxt[0]] * 100 + _HUNDREDS[word] // 1000), "thousand"]
-        elif word == "one" and nxt and nxt[0] in _UNITS and "million" in tokens[max(0, i - 4):i] \
+        elif word == "one" and nxt and nxt[0] in _UNITS and set(_MILLIONS) & set(tokens[max(0, i - 4):i]) \
                 and (len(tokens) == i + 2 or tokens[i + 2] not in _SCALES and tokens[i + 2] != "hundred"):
             out[i:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million"]  # "a million, maybe one one": 1,100,000
-        elif word == "million" and i and tokens[i - 1] in ("a", "one") and len(nxt) == 2 and nxt[0] in _UNITS \
-                and nxt[1] in _TENS:  # "a million two fifty": 1,250,000
+        elif word in _MILLIONS and i and tokens[i - 1] in ("a", "one") and len(nxt) == 2 and nxt[0] in _UNITS \
+                and nxt[1] in _TENS:  # "a million two fifty", "a mil two fifty": 1,250,000
             thousands = _UNITS[nxt[0]] * 100 + _TENS[nxt[1]]
             out[i - 1:i + 3] = [f"1.{thousands:03d}", "million", "dollars", _HELD]
-        elif word == "million" and i and tokens[i - 1] in ("a", "one") and nxt and nxt[0] in _UNITS \
+        elif word in _MILLIONS and i and tokens[i - 1] in ("a", "one") and nxt and nxt[0] in _UNITS \
                 and (len(tokens) == i + 2 or tokens[i + 2] not in ("hundred", "thousand", "dollars")):
             out[i - 1:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million", "dollars"]
         elif word == "quarter" and i and tokens[i - 1] == "a" and (n := _quarter_million(tokens, i)):
@@ -522,6 +533,35 @@ def _money_idioms(tokens: list[str]) -> list[str]:
         elif word in _UNITS and len(nxt) == 2 and _UNITS.get(nxt[0]) == _UNITS[word] + 1 > 1 \
                 and nxt[1] in ("hundred", "hundreds") and (not i or tokens[i - 1] not in _UNITS):
             out[i:i + 3] = [f"{_UNITS[word]}00", "to", f"{_UNITS[nxt[0]]}00"]  # "eight nine hundred": 800 to 900
+    return out
+
+
+_SAID_IN_MILLIONS = re.compile(r"\d\.\d|^(?:point|million|mil|mill)$")
+
+
+def _millions_digit_by_digit(tokens: list[str]) -> list[str]:
+    """Millions said digit by digit, as leads where homes cost millions do, in a sentence about price: "one nine"
+    → 1.9 million, "one seven five" → 1.75 million, and after a figure in millions "one point eight to two one" → 2.1
+    million. Only two or three single digits on their own: longer runs are phone numbers, and a count after them
+    ("one two bedrooms") keeps them counts."""
+    out = list(tokens)
+    i = 0
+    while i < len(tokens) - 1:
+        run = 1
+        while i + run < len(tokens) and run < 4 and _UNITS.get(tokens[i + run], 0) >= 1:
+            run += 1
+        first = _UNITS.get(tokens[i], 0)
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + run:i + run + 3]
+        in_millions = first == 1 or any(_SAID_IN_MILLIONS.search(t) for t in tokens[max(0, i - 6):i])
+        if first and run in (2, 3) and in_millions and before not in _UNITS and before != "point" \
+                and not before[:1].isdigit() and not set(after) & _NOT_MONEY_AFTER \
+                and not (after[:1] and (after[0][:1].isdigit() or after[0] in NUMBER_WORDS)):
+            digits = "".join(str(_UNITS[t]) for t in tokens[i + 1:i + run])
+            out[i:i + run] = [f"{first}.{digits}", "million"] + [_HELD] * (run - 2)
+            i += run
+            continue
+        i += 1
     return out
 
 
@@ -607,8 +647,12 @@ def _money_range(low: NumberSpan, high: NumberSpan, tokens: list[str], spans_at:
     if not high.scaled:
         while 0 < hi < lo and hi * 10 <= 10 * lo:  # "three fifty to four", "five hundred to six" → 400, 600
             hi *= 10
+    in_millions = _decimal(low, tokens) or _decimal(high, tokens)  # "1.8 to two": both ends in millions
+    if _decimal(low, tokens) and not _decimal(high, tokens) and not high.scaled and hi == int(hi) \
+            and 1.6 * lo < hi < 10 and hi / 10 > lo % 1:
+        hi = int(lo) + hi / 10  # "one point two or three": 1.2 or 1.3 million
     if not explicit:
-        factor = _shorthand(hi, _decimal(high, tokens)) / hi if hi else 1.0
+        factor = _shorthand(hi, in_millions) / hi if hi else 1.0
         lo, hi = lo * factor, hi * factor
     lo, hi = sorted((lo, hi))
     return Money(int(round(lo)), int(round(hi)), low.start, high.end)

@@ -2509,3 +2509,17 @@ def test_fresh34_and_35s_times_in_other_words(text, start, ruled_out):
     understood = understand(text, now=NOW, expecting="slot_choice")
     assert understood.when is not None and understood.when.start.isoformat(timespec="minutes") == start + "-06:00"
     assert understood.ruled_out == ruled_out
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    # two people's figures are the household's range; "could go" is how far they would stretch
+    ("three point one but my wife says three five", 3_100_000, 3_500_000),
+    ("four twenty five, her dad thinks four fifty", 425_000, 450_000),
+    ("about seven hundred we could go seven fifty", 700_000, 750_000),
+    # millions said digit by digit, with or without the "million"
+    ("we're at like one six but honestly could do one eight", 1_600_000, 1_800_000),
+    ("a mil two maybe a mil three", 1_200_000, 1_300_000),
+])
+def test_millions_in_short_another_persons_figure_and_could_go_make_the_budget(text, low, high):
+    facts = {f.name: f for f in understand(text, now=NOW, expecting="budget").facts}
+    assert (facts["budget"].value, facts["budget"].high) == (low, high)

@@ -129,3 +129,26 @@ def test_price_ranges_said_outside_the_price_question(text, expected):
 @pytest.mark.parametrize("text", ["between three thirty and four fifteen", "anywhere from two to four thirty"])
 def test_a_range_a_clock_could_read_is_no_price_outside_the_price_question(text):
     assert parse_money(text) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # where homes cost millions, the "million" goes unsaid: "a mil" and its digits, digit by digit
+    ("a mil three tops", (1_300_000, None)),
+    ("a mill two fifty", (1_250_000, None)),
+    ("honestly like one six", (1_600_000, None)),
+    ("one two five or so", (1_250_000, None)),
+    ("two point four to two six", (2_400_000, 2_600_000)),
+    ("1.1 to a mil four", (1_100_000, 1_400_000)),
+    # a decimal end puts the whole range in millions; "point two or three" is the tenth said again
+    ("1.6 to two", (1_600_000, 2_000_000)),
+    ("three point five or four", (3_500_000, 4_000_000)),
+    ("one point four or five", (1_400_000, 1_500_000)),
+])
+def test_millions_said_without_the_word_million(text, expected):
+    assert parse_money(text, expecting_price=True) == expected
+
+
+@pytest.mark.parametrize("text", ["one two bedrooms", "call me at five five five one two one two",
+                                  "it's five five five, one two one two"])
+def test_single_digits_said_in_a_row_stay_counts_or_phone_digits(text):
+    assert parse_money(text, expecting_price=True) is None
