@@ -900,6 +900,13 @@ _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd) (?:re
                              # "not yet, i wanna look around on my own a bit more first"
                              r"\b(?:want to|wanna|going to|gonna|need to|like to|rather) (?:look|shop|poke) around "
                              r"(?:on (?:my|our) own|by (?:myself|ourselves)|myself|ourselves|a bit|a little|some)\b")
+# offered a time, not now and no reason given as an objection: "we're gonna wait and see how things shake out", "see
+# how the spring goes and maybe give you folks a call", "let's hold off for now"
+_PUTS_OFF_MEETING = re.compile(r"\b(?:wait and see|wait it out|sit tight|see how (?:\w+ ){1,3}?(?:goes|go|shakes? out|"
+                               r"plays? out|pans? out|turns? out))\b|"
+                               r"\b(?:let's|lets|we'll|i'll|gonna|wanna|just|better) hold off\b|"
+                               r"\b(?:maybe|then|and|just) (?:we'll |i'll |we |i )?(?:give|call) (?:you|y'all|yall|ya)"
+                               r"(?: folks| guys| all)? (?:a (?:call|ring|shout|holler)|back)\b")
 # "just looking to buy", "only looking for a rental": looking for something is a plan, not browsing
 _LOOKING_FOR_SOMETHING = (r"(?! to (?:buy|rent|sell|get|move|find|purchase)| for (?:a|an|some) (?:rental|place to rent|"
                           r"apartment|lease)| at rentals)")
@@ -1189,6 +1196,8 @@ _PROPOSES = r"(?:can|could|should|shall) (?:we|you|i) (?:do|say|go with|make it|
 _PROPOSES_MEETING = re.compile(rf"\b{_PROPOSES}|\b(?:i'm|we're|i am|we are) (?:free|available)\b|"
                                r"\b(?:is|would|will|could) (?:dana|she|he|the agent|your agent|[a-z]+) (?:be )?(?:free|"
                                r"available|open)\b|"  # "is dana free any lunch hour next week"
+                               # "i'm drivin truck all week, could she do saturday at ten": the agent asked to meet
+                               r"\b(?:can|could|would|will) (?:dana|she|he|the agent|your agent) (?:do|meet|come)\b|"
                                r"\b(?:video|zoom|facetime|teams|virtual) (?:call|chat|meeting)\b")  # a meeting held so
 _MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free|we're free|i am free|available|"
                            r"(?:i'm|we're|he's|she's|they're|i am|we are|he is|she is) off(?! to| for| work)|"
@@ -1907,8 +1916,11 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u.busy_too = u.objection == "send_email" and bool(_BUSY.search(c) or _CANT_TALK_HERE.search(c))
     u.by_text = u.by_text or (u.objection == "send_email" and bool(_TEXT_ME.search(c)))
     u.asks_where = bool(_ASKS_WHERE.search(c))
-    u.defers = expecting in ("slot_choice", "confirm") and u.intent in ("deny", "objection", "unclear", "inform") \
-        and not u.ruled_out and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c))
+    puts_off = bool(_PUTS_OFF_MEETING.search(c))
+    u.defers = expecting in ("slot_choice", "confirm") and not u.ruled_out and u.when is None and (
+        u.intent in ("deny", "objection", "unclear", "inform") and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c)
+                                                                       or puts_off)
+        or u.intent == "affirm" and puts_off and not any(f.name == SLOT_CHOICE for f in u.facts))
     u.cancels = bool(_CANCELS.search(c)) and u.intent != "opt_out"
     u.wants_person = bool(_WANTS_PERSON.search(c)) and not _NO_PERSON.search(c) and not _A_MEETING.search(c) \
         and u.when is None and u.intent not in ("opt_out", "wrong_number", "voicemail")
@@ -1953,7 +1965,10 @@ _VALUATION = re.compile(
 # A refusal said outright: respected at once, never argued with ("no thanks" alone gets one gentle question).
 _FIRM_REFUSAL = re.compile(r"\b(?:not|no longer|never been|isn't|aren't|ain't) (?:\w+ )?interested\b|"
                            r"\bno interest\b|"
-                           r"\b(?:don't|do not|not going to|won't) (?:want to |wanna )?(?:talk|speak|deal)\b")
+                           r"\b(?:don't|do not|not going to|won't) (?:want to |wanna )?(?:talk|speak|deal)\b|"
+                           # a decision made: "we decided to stay put", "we changed our minds"
+                           r"\bdecided (?:to stay|not to (?:move|sell|buy)|against (?:it|moving|selling|buying))\b|"
+                           r"\bchanged (?:our|my) minds?\b")
 # Someone else decides or holds the facts: a time when both can talk.
 _SOMEONE_ELSE_DECIDES = re.compile(
     r"\b(?:my|our) (?:husband|wife|spouse|partner|fiance|fiancee|boyfriend|girlfriend|hubby|wife's|husband's) "

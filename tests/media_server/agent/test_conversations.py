@@ -339,6 +339,10 @@ def test_a_day_of_the_month_said_after_a_month_given_is_that_months(talk, lead):
 @pytest.mark.parametrize("deferral", [
     "honestly with rates like this id rather wait and see, ill call you guys when im ready",
     "oh i dont wanna meet yet we're not there yet we'll call yall",
+    # put off in polite words, with no objection and no promise to call: let go all the same
+    "well shoot thats kind of you but we figure well see how the summer plays out and then give you all a ring",
+    "mm you know what lets hold off on that for now",
+    "gosh with prices where they are we'll just sit tight a while",
 ])
 def test_a_lead_who_defers_the_meeting_with_an_objection_is_let_go_not_argued_with(talk, lead, deferral):
     offer = qualify_as_hot_buyer(talk)
@@ -410,7 +414,10 @@ def test_a_polite_no_gets_one_gentle_question_then_a_goodbye(talk, lead):
     assert lead.next_attempt_at is None
 
 
-@pytest.mark.parametrize("said", ["I'm not interested", "oh no we ain't interested thanks anyway"])
+@pytest.mark.parametrize("said", ["I'm not interested", "oh no we ain't interested thanks anyway",
+                                  # a decision made is as plain as the words "not interested"
+                                  "we talked it over and decided not to sell after all",
+                                  "eh we changed our minds honestly"])
 def test_not_interested_said_outright_is_respected_at_once(talk, lead, said):
     reply = talk.say(said)
     assert talk.hangup and "?" not in reply

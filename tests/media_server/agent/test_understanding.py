@@ -120,6 +120,8 @@ TURNS = [
     ("prolly not i can't make that", "confirm", "deny", "", {}),
     ("no not right now", "has_agent", "deny", "", {"has_agent": False}),
     ("not right now im driving", "has_agent", "objection", "busy", {}),
+    # busy all week, but the time asked of the agent is a meeting, not a callback
+    ("slammed at the shop all week could she do sunday around two", "has_agent", "schedule", "", {}),
     ("the second", "slot_choice", "schedule", "", {SLOT_CHOICE: 2}),
     ("the earlier one", "slot_choice", "schedule", "", {SLOT_CHOICE: 1}),
     ("the later one please", "slot_choice", "schedule", "", {SLOT_CHOICE: 2}),
