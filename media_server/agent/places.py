@@ -11,7 +11,9 @@ Loaded once per process (about a second; `warm_up` at worker start), then each c
 
 A town speech-to-text wrote as other words ("bows man", "core da lane", "pew allup") is found by how it sounds
 (`town_heard_as`: the words run together, a Metaphone key, a town of two ZIP codes or more that no other town of that
-sound rivals, and a close spelling); the agent asks it only of an answer that is nothing but those words.
+sound rivals, and a close spelling); the agent asks it only of an answer that is nothing but those words. A town is
+keyed as it is said, not as spelled ("Sioux Falls" as "sue falls", "Eau Claire" as "oh claire"), and a long key
+heard with one sound more or less still finds it.
 """
 from __future__ import annotations
 
@@ -239,6 +241,7 @@ def _name_word(word: str) -> bool:
 
 SOUND_MIN_ZIPS = 2  # a town this big or bigger may be heard in pieces; a hamlet's sound is too easily met by chance
 SOUND_MIN_LIKENESS = 0.75  # Jaro-Winkler of the pieces run together against the name: the sound key alone collides
+SOUND_NEAR_MIN_KEY = 5  # a key this long may be heard with one sound more or less; shorter ones meet too many words
 
 
 def sound_key(text: str) -> str:
@@ -251,13 +254,26 @@ def sound_key(text: str) -> str:
     return re.sub(r"(.)\1+", r"\1", code)
 
 
+# Spellings that towns keep from French or old English and that no one says as written: how they are said ("Sioux
+# Falls" is "sue falls", "Eau Claire" "oh claire", "Des Moines" "de moin", "Worcester" "wooster")
+_SAID_AS = ((re.compile(r"\bsioux\b"), "su"), (re.compile(r"eaux?"), "o"), (re.compile(r"oux\b"), "u"),
+            (re.compile(r"\bdes (?=\w)"), "de "), (re.compile(r"oines\b"), "oin"),
+            (re.compile(r"(?<=[ou])rcester\b"), "ster"))
+
+
+def as_said(name: str) -> str:
+    for spelling, sound in _SAID_AS:
+        name = spelling.sub(sound, name)
+    return name
+
+
 @functools.cache
 def _towns_by_sound() -> dict[str, list[tuple[str, str, dict[str, int]]]]:
-    """Towns (key, name as USPS spells it, ZIP codes per state) by sound key."""
+    """Towns (key, name as USPS spells it, ZIP codes per state) by sound key (of the name as it is said)."""
     usps = _usps()
     index: dict[str, list[tuple[str, str, dict[str, int]]]] = {}
     for name, per_state in usps.towns.items():
-        towns = index.setdefault(sound_key(name), [])
+        towns = index.setdefault(sound_key(as_said(name)), [])
         # one town under two spellings ("Spokane Valley", "Spokane Vly": the same ZIP codes) is one town, spelled out
         twin = next((i for i, town in enumerate(towns) if town[2] == per_state), None)
         if twin is None:
@@ -265,6 +281,27 @@ def _towns_by_sound() -> dict[str, list[tuple[str, str, dict[str, int]]]]:
         elif len(name) > len(towns[twin][0]):
             towns[twin] = (name, usps.spelled[name], per_state)
     return index
+
+
+@functools.cache
+def _keys_one_sound_longer() -> dict[str, list[str]]:
+    """Long sound keys by each key one sound shorter: a name heard with a sound missing or one too many ("oconomo
+    walk": Oconomowoc) is still found."""
+    index: dict[str, list[str]] = {}
+    for key in _towns_by_sound():
+        if len(key) >= SOUND_NEAR_MIN_KEY:
+            for i in range(len(key)):
+                index.setdefault(key[:i] + key[i + 1:], []).append(key)
+    return index
+
+
+def _towns_sounding(key: str) -> list[tuple[str, str, dict[str, int]]]:
+    by_sound = _towns_by_sound()
+    if key in by_sound or len(key) < SOUND_NEAR_MIN_KEY:
+        return by_sound.get(key, [])
+    near = set(_keys_one_sound_longer().get(key, ()))  # a sound missed
+    near |= {key[:i] + key[i + 1:] for i in range(len(key))} & by_sound.keys()  # a sound too many
+    return [town for near_key in sorted(near) for town in by_sound[near_key]]
 
 
 def town_heard_as(words: list[str], state: str = "") -> str:
@@ -278,7 +315,7 @@ def town_heard_as(words: list[str], state: str = "") -> str:
     if len(key) < 2:
         return ""
     towns = sorted(((per_state.get(state, 0) if state else sum(per_state.values()), name, spelled)
-                    for name, spelled, per_state in _towns_by_sound().get(key, ())), reverse=True)
+                    for name, spelled, per_state in _towns_sounding(key)), reverse=True)
     # the pieces spell a town when run together ("pa pillion": Papillion): that one, whatever sounds like it
     spelled_out = [town for town in towns if town[1].replace(" ", "") == joined and town[0] >= SOUND_MIN_ZIPS]
     towns = spelled_out or towns
@@ -292,7 +329,8 @@ def town_heard_as(words: list[str], state: str = "") -> str:
         if towns[0][0] < 5 * SOUND_MIN_ZIPS or (len(towns) > 1 and 5 * towns[1][0] > towns[0][0]):
             return ""
         likeness = 0.85
-    if jellyfish.jaro_winkler_similarity(joined, name.replace(" ", "")) < likeness:
+    if max(jellyfish.jaro_winkler_similarity(joined, spelling.replace(" ", ""))
+           for spelling in (name, as_said(name))) < likeness:
         return ""
     return re.sub(r" D ([A-Z])", r" d'\1", spelled.title())  # "Coeur D Alene": Coeur d'Alene
 

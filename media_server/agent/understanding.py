@@ -2775,7 +2775,7 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
 
 
 _WHERE_IN_IT = {"off", "near", "by", "around", "outside", "close", "next", "on", "downtown", "north", "south", "east",
-                "west"}
+                "west", "up", "down", "over", "out"}  # "rancho cuca monga up near the foothills"
 
 
 def _everyday_town(tokens: list[str]) -> Fact | None:

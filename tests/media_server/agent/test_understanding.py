@@ -1884,6 +1884,18 @@ def test_pieces_of_a_town_beat_a_street_or_a_town_inside_them(text, location):
     assert _read(understand(text, now=NOW, expecting="location")).get("location") == location
 
 
+@pytest.mark.parametrize(("text", "expecting", "location"), [
+    # towns said otherwise than spelled (French and old English spellings), heard as they are said
+    ("buying a place in de moyne", "intent", "Des Moines"),
+    ("oh claire near the river", "location", "Eau Claire"),
+    ("we're selling our house in sue falls", "intent", "Sioux Falls"),
+    # and a town in pieces followed by where in it
+    ("buying in rancho cuca monga up by the freeway", "intent", "Rancho Cucamonga"),
+])
+def test_a_town_heard_as_it_is_said_not_as_it_is_spelled(text, expecting, location):
+    assert _read(understand(text, now=NOW, expecting=expecting)).get("location") == location
+
+
 def test_asking_our_calling_hours_is_no_opt_out():
     assert understand("what time do you guys stop calling people", now=NOW, expecting="callback_time").intent \
         != "opt_out"
