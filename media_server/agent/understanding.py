@@ -1369,7 +1369,7 @@ _GREETING = _rx(
 # --- facts -----------------------------------------------------------------------------------------------
 
 _NEGATED = re.compile(r"\b(?:not|don't|do not|never|no|won't|wouldn't|aren't|isn't|can't|didn't|ain't)"
-                      r"(?: [\w']+){0,2} $|"
+                      r"(?: (?!maybe\b|probably\b|prolly\b)[\w']+){0,2} $|"  # ("i dunno, maybe buy": a hedged plan)
                       # "we ain't got the credit to buy", "don't have the money to": not their plan, their want
                       r"\b(?:not|no|don't|do not|can't|ain't|haven't|didn't) (?:got |have |get |had )?(?:the |enough |"
                       r"good |any )?(?:credit|money|funds|income|down payment)(?: [\w']+){0,2} (?:to|for) $")
@@ -1646,8 +1646,10 @@ _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preappro
                       r"got approved|(?:loan|mortgage|financing) (?:is |was |got |has been )?(?:already )?approved|"
                       r"(?:preapproval|approval|letter|loan|financing) (?:\w+ )?(?:came|went|come) through|"
                       r"(?:preapproval|approval|letter) came back (?:good|fine|ok|okay|approved|clean)|"
-                      r"have financing|financing (?:is )?"
-                      r"(?:lined up|in place|ready|set))\b")
+                      r"have financing|financing (?:is )?(?:lined up|in place|ready|set)|"
+                      # "we have paper from lender yes": the letter, in a learner's words
+                      r"(?:have|got|received) (?:the |a |our )?(?:paper|papers) from (?:the |our |a )?"
+                      r"(?:lender|bank|credit union|loan officer))\b")
 _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bin progress\b|\bgetting there\b|"
                             r"\b(?:still )?processing\b|"
                             r"\b(?:lender|bank|broker|loan officer)(?:'s| has|s)? (?:got |gotten )?(?:all |everything|"
@@ -1982,7 +1984,9 @@ _THEIR_HOME = re.compile(r"\b(?:my|our) (?:\w+ )?(?:house|home|place|condo|prope
 _THEY_SAY_AFTER = re.compile(r"(?<!\bdo )(?<!\bdid )(?<!\bcan )(?<!\bshould )(?<!\bwould )(?<!\bwill )(?<!\bif )"
                              r"\b(?:we're|were|we are|i'm|i am|we|i|we've|i've)(?: (?:just|really|probably|kinda|"
                              r"kind of|already))? (?:thinking|looking|want|wanna|hoping|figure|figured|figuring|"
-                             r"planning|budgeted|paying|spending)\b")
+                             r"planning|budgeted|paying|spending)\b|"
+                             # "what do you think it's worth, it's a three bedroom rambler": their home, told
+                             r"\b(?:it's|its|it is) (?:a|an)\b|\b(?:it's|its|it) (?:got|has)\b")
 
 # a question about rates or prices, asked as one ("can i ask you something, are rates gonna go down this year")
 _ASKS_THE_MARKET = re.compile(r"^(?:(?:can i ask (?:you )?(?:something|a question)|quick question|question|so|hey) )*"

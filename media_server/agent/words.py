@@ -595,6 +595,8 @@ def _spoken_year(span: NumberSpan, tokens: list[str]) -> bool:
     """"two thousand twenty seven", "in 2018", "since 2009": a year, not money."""
     value = span.value
     before = tokens[span.start - 1] if span.start else ""
+    if not span.dollar and value < 100 and value == int(value) and "built" in tokens[max(0, span.start - 3):span.start]:
+        return True  # "built in ninety eight", "built back in 05": a year said short
     return 1900 <= value <= 2099 and not span.dollar and (
         before in ("in", "since", "of", "year", "from", "until", "till", "by", "back") or
         tokens[span.start] == "two" and "thousand" in tokens[span.start:span.end])

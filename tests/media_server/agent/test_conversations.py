@@ -1123,3 +1123,11 @@ def test_another_number_given_mid_call_is_noted_and_the_questions_go_on(talk, le
     reply = talk.say("buying, and my cell is 512 555 0199 if we get cut off")
     assert "0199" in reply and not talk.hangup, reply
     assert "area" in reply.lower() or "where" in reply.lower() or "town" in reply.lower(), reply
+
+
+def test_where_a_seller_moves_to_is_not_the_home_they_sell(talk):
+    talk.say("yeah ok")
+    talk.say("looking to sell the house in tulsa")
+    talk.say("soon as we can, were relocating to denver for her job")
+    facts = talk.agent.state(talk.call.pk)["facts"]
+    assert facts["location"]["value"] == "Tulsa" and facts["motivation"]["value"] == "relocating"

@@ -2537,3 +2537,15 @@ def test_fresh34_and_35s_times_in_other_words(text, start, ruled_out):
 def test_millions_in_short_another_persons_figure_and_could_go_make_the_budget(text, low, high):
     facts = {f.name: f for f in understand(text, now=NOW, expecting="budget").facts}
     assert (facts["budget"].value, facts["budget"].high) == (low, high)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # a hedge before the plan is no negation of it
+    ("i dunno maybe sell eventually", "intent", {"intent": "sell"}),
+    # what they tell of their home after asking what it is worth is theirs; the year it was built is no price
+    ("how much could we get for it its a four bedroom colonial built in 82", "budget", {"bedrooms": 4}),
+    # a preapproval letter in a learner's words
+    ("yes we got papers from the bank already", "preapproved", {"preapproved": "yes"}),
+])
+def test_fresh36_and_37s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
