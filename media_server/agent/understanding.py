@@ -72,6 +72,7 @@ _REWRITES = {
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "y'all": "you all", "yall": "you all",
     "kinda": "kind of", "sorta": "sort of", "probly": "probably", "prolly": "probably", "lemme": "let me",
     "gimme": "give me", "dunno": "don't know", "oui": "yes", "non": "no",  # Cajun or Quebec, in an English line
+    "rn": "right now", "idk": "i don't know", "tbh": "to be honest", "hella": "really",  # as texted, said
     "cuz": "because", "cos": "because", "bout": "about", "im": "i'm", "dont": "don't", "cant": "can't",
     "didnt": "didn't",
     "doesnt": "doesn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "havent": "haven't",
@@ -137,14 +138,16 @@ _G_DROPPED = {word[:-1]: word for word in (
 
 @functools.lru_cache(maxsize=4096)
 def _g_dropped(word: str) -> str:
-    """A dropped g the list above does not know ("throwin", "fixin"): the -ing form when that is a common English
-    word and the word as said is not one ("cousin", "within" and "austin" stay)."""
+    """A dropped g the list above does not know ("throwin", "fixin", "killin"): the -ing form when that is a common
+    English word and the word as said is not one, or far rarer ("cousin", "within" and "austin" stay)."""
     bare = word.rstrip("'")
     if len(bare) < 5 or not bare.endswith("in") or not bare.isalpha():
         return word
     from wordfreq import zipf_frequency
 
-    return bare + "g" if zipf_frequency(bare + "g", "en") >= 3.0 and zipf_frequency(bare, "en") < 2.5 else word
+    said, with_g = zipf_frequency(bare, "en"), zipf_frequency(bare + "g", "en")
+    # (or one written often in the g-dropped spelling, far less than the word: "killin", "drivin", "lookin")
+    return bare + "g" if with_g >= 3.0 and said < 2.5 or with_g >= 2.5 and with_g - said >= 1.5 else word
 _G_DROPPED.update({"mornins": "mornings", "evenins": "evenings"})
 # Words a lead runs into "is" ("ten's good", "friday's better"): times, days and numbers, read apart.
 _IS_AFTER = {*"one two three four five six seven eight nine ten eleven twelve noon morning afternoon evening tonight "
@@ -692,12 +695,13 @@ _LANGUAGE_CODES = {"chinese": "zh", "mandarin": "zh", "cantonese": "zh", "vietna
                    "tagalog": "tl"}
 _IS_ROBOT = _rx(
     r"\b(?:are you|is this|is that|am i (?:talking|speaking) (?:to|with)|you're|you are|this is|is it|r u|are u) "
-    r"(?:a |an |just a |like a |some (?:kind of |sort of )?(?:a )?|actually a |even a |really a )?(?:robot|bot|machine"
-    r"|computer|ai|artificial intelligence|recording|recorded|automated|automatic|real person|real human|human|live "
-    r"person|live human|actual human|human being|person|real|actual person|chat ?bot|robocall|robo call|chat ?gpt)\b",
+    r"(?:a |an |just a |like a |like an |some (?:kind of |sort of )?(?:a )?|actually a |even a |really a )?"
+    r"(?:robot|bot|machine|computer|ai|artificial intelligence|recording|recorded|automated|automatic|real person|"
+    r"real human|human|live person|live human|actual human|human being|person|real|actual person|chat ?bot|"
+    r"robocall|robo call|chat ?gpt)\b",
     r"\bsound(?:s)? like a (?:robot|machine|computer)\b",
     r"\bdid (?:you|u) (?:just )?say (?:an? )?(?:ai|robot|automated|bot|computer|machine|assistant)\b",
-    r"\b(?:talk|speak) (?:to|with) (?:a |an )?(?:real|live|actual) (?:person|human|agent)\b",
+    r"(?<!have to )(?<!need to )\b(?:talk|speak) (?:to|with) (?:a |an )?(?:real|live|actual) (?:person|human|agent)\b",
     r"\bis this (?:a |just |some )?(?:another )?(?:one of (?:those|them|these|your) )?(?:robo ?calls?|machine)\b",
     r"\bare you (?:a )?(?:bot|ai)\b",
     r"\bsound(?:s|ing)? (?:like|just like) (?:a |an )?(?:bot|robot|machine|computer|recording|ai)\b",
@@ -824,7 +828,8 @@ _HOW_GOT_NUMBER = _rx(
     r"anything)\b",
 )
 _GOODBYE = _rx(
-    r"^(?:(?:ok|k|all right|alright|thanks|thank you|well|yeah|no|ok thanks|then|mahalo|shoots) )*(?:bye|goodbye|"
+    r"^(?:(?:ok|k|all right|alright|thanks|thank you|well|yeah|no|ok thanks|then|mahalo|shoots|later|dude|man|bro) )*"
+    r"(?:bye|goodbye|"
     r"bye bye|good bye|see ya|a hui hou|"
     r"see you|cya|peace|peace out|ttyl"
     r"|take care|have a (?:good|nice|great|blessed) (?:day|one|night|evening|afternoon|weekend))(?: now| then| bye)*$",
@@ -1034,13 +1039,14 @@ _OBJECTIONS = [
     ("busy", _rx(
         r"\b(?:can|could) (?:this|it|that) wait\b",
         r"(?:\b(?:i'm|i am|we're|we are) (?:really |kind of |a little |a bit |pretty |so |super |very |just |actually |"
-        r"literally |currently |still |right |\w+ly )?|^(?:(?:oh|uh|um|sorry|well|so|look|yeah) )*)"
+        r"literally |currently |still |right |\w+ly )?|^(?:(?:oh|uh|um|sorry|well|so|look|yeah|super|really|so) )*)"
         r"(?:busy|swamped|slammed|buried|tied up|jammed up|driving|at work|working(?! on| with| it| through)|"
         r"(?:walking|heading|going|pulling|running) (?:into|in to) (?:a |the |my )?(?:\w+'s )?\w+|"
         r"heading (?:out|to work|to (?:a|my) (?:meeting|appointment|class))|"
         r"about to (?:board|get on|take off|head|start|jump|go into|walk into)|on (?:a|the|my) (?:plane|flight|train|"
         r"bus|way)|"
         r"in a meeting|in class|in (?:a |my )?(?:lecture|seminar|lab|surgery|clinic|court)|on rounds|"
+        r"on (?:set|the set|a shoot|location)|"
         r"in the middle of(?! (?:getting|buying|selling|moving|looking|searching|house hunting|"
         r"applying|refinancing|closing|the (?:process|paperwork|approval|preapproval|loan|mortgage|application|"
         r"appraisal|inspection|sale|refi)|a (?:move|sale|purchase|search)|(?:my|our) (?:preapproval|loan|"
@@ -1078,12 +1084,13 @@ _OBJECTIONS = [
     ("price_worry", _rx(
         # "it's insane" is about prices only in a sentence about them ("after tax season, it's insane right now")
         r"(?:\b(?:prices|price|homes|houses|rents)|^(?=.*\b(?:pric\w*|cost\w*|afford\w*|expensive|market|homes|"
-        r"houses|rents?|payments?|mortgages?|bucks|dollars|million|shack)\b).*?\b(?:everything|it's|that's|they're)) "
+        r"houses|rents?|payments?|mortgages?|bucks|dollars|million|mil|grand|shack)\b).*?\b(?:everything|it's|its|"
+        r"that's|they're)) "
         r"(?:are |is )?"
         r"(?:just |way |so |really |pretty |kind of |sort of )*"
         r"(?:too (?:high|expensive|much(?! (?:house|home|space|room|yard|land|work|"
         r"upkeep|maintenance|stairs|to (?:keep|clean|maintain))))|expensive|overpriced|crazy high|insane|"
-        r"ridiculous|outrageous|through the roof|out of control|crazy|nuts|wild|bonkers)\b",
+        r"ridiculous|outrageous|through the roof|out of control|crazy|nuts|wild|bonkers|depressing|absurd|brutal)\b",
         r"\bnothing (?:under|below|for less than|less than) (?:like |about )?[\w.]+ (?:around here|here|out here|"
         r"anymore|any more|in this area)\b",
         r"\btoo expensive\b", r"\boverpriced\b",
@@ -1106,6 +1113,7 @@ _OBJECTIONS = [
         r"\b(?:if|whether) (?:we|i) (?:can|could) (?:even |ever |really )?afford\b",
         r"\b(?:buys|gets|get) (?:you |us |me )?(?:nothing|jack|zilch) (?:around here|here|out here|in this market)\b",
         r"\bhouse poor\b", r"\bat (?:these|those|today's|current|the current) (?:prices|rates and prices)\b",
+        r"\bwho (?:can|could|would) (?:even |ever |actually )?afford\b",  # "who can afford one point two for a condo"
         # "i don't think we'd qualify for nothing", "the payments are insane"
         r"\b(?:don't|do not|dont) think (?:we|i)(?:'d| would| could| will|'ll)? (?:even )?(?:qualify|get approved)\b",
         r"\b(?:the )?(?:monthly )?payments? (?:are|is|would be|look|looks) (?:just |so |way |really )?(?:insane|crazy|"
@@ -1133,6 +1141,10 @@ _OBJECTIONS = [
         r"through the roof)\b",
         r"\bwith the economy (?:the way it is|like (?:this|it is)|how it is)\b", r"\bnobody(?:'s| is) buying\b",
         r"\bmarkets? (?:is )?(?:going to|about to) (?:crash|tank|drop)\b",
+        # "lowkey waiting to see if the tariffs tank everything first"
+        r"\b(?:tariffs?|inflation|the economy|stocks?|stock market)\b(?: \w+){0,2}? (?:tanks?|crash\w*|collapses?|"
+        r"drops?|tanking)\b",
+        r"\bwait\w* to see (?:if|what|how|whether)\b.*\b(?:rates?|market|prices?|economy|tariffs?|inflation)\b",
         r"\b(?:sitting|sit) (?:forever|for months)\b",
         r"\blayoffs?\b",
         r"\bbad time to (?:sell|buy)\b",
@@ -1177,6 +1189,7 @@ _CANT_TALK_HERE = re.compile(r"\b(?:at|from) (?:work|my desk|the office|the job|
                              r"\b(?:can't|cannot|can not) (?:really )?(?:hear|talk)\b|"
                              r"\b(?:it's |its |in an? |in the )?(?:too |really |super |so )?(?:loud|noisy)\b")
 _WORRIES = {name: dict(_OBJECTIONS)[name] for name in ("market_worry", "price_worry")}
+_BUY_OR_SELL_NOW = re.compile(r"\b(?:buy|buying|sell|selling|move|moving)(?: right)? now\b")
 _HOW_ARE_YOU = re.compile(r"\bhow(?: are|'re) you(?: doing| today)?\b|\bhow's it going\b|\bhow you doing\b")
 _SCHEDULE = _rx(
     r"\b(?:set up|setup|schedule|book|arrange|make) (?:a |an |some )?(?:time|meeting|appointment|call|showing|tour|"
@@ -1855,6 +1868,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         u.intent = "schedule"  # "hey before i forget, my wife says we can't do monday": a day they cannot do
     if u.objection == "busy" and expecting != "motivation":
         u.facts = [f for f in u.facts if f.name != "motivation"]  # "bad time, the baby is screaming": why not now
+    if u.objection in ("market_worry", "price_worry"):  # "scared to buy right now, feels like a bubble": not now
+        u.facts = [f for f in u.facts
+                   if not (f.name == "timeline" and f.value == 0 and _BUY_OR_SELL_NOW.search(f.words))]
     if u.intent not in ("inform", "affirm", "deny", "unclear"):
         # "you know what, we're just not interested anymore": a refusal or a question is no reason in its own words
         u.facts = [f for f in u.facts if f.name != "motivation" or f.value in MOTIVATIONS]
@@ -2885,7 +2901,8 @@ _OTHER_MONEY = re.compile(r"\b(?:paid|bought(?: it)?(?: for)?|rent(?: is)?|owe|m
                           r"payment(?: is)?|"
                           r"(?:everything|homes|houses|prices|it's all|they're all|stuff)(?: \w+){0,3} "
                           r"(?:is|are|go for|cost|costs|start at)(?: like| about| around)?|way out of|"
-                          r"nothing (?:under|below|for less than|less than))(?: \w+){0,2} $")
+                          r"nothing (?:under|below|for less than|less than)|who (?:can|could) (?:even )?afford)"
+                          r"(?: \w+){0,2} $")
 # Money beside the price they have in mind: savings and the down payment, taxes, what a neighbour's house sold for,
 # what an appraisal said. `#` stands where the amount was said.
 _NOT_THEIR_PRICE = re.compile(
@@ -3467,7 +3484,9 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
         month = _MONTH_NUMBERS[m.group(1) or m.group(2) or m.group(3)]
         year = today.year + (1 if month < today.month or "next" in m.group(0) and month <= today.month else 0)
         said_with = _TL_NEXT_BEFORE.search(s[max(0, m.start() - 40):m.start()])
-        if _TL_OF_NEXT_YEAR.match(s[m.end():]) or (said_with and said_with.group(1) == "year"):
+        if (said_year := re.match(r" (?:of )?(20\d\d)\b", s[m.end():])) and int(said_year.group(1)) >= today.year:
+            year = int(said_year.group(1))  # "april of 2027", "april of twenty twenty seven"
+        elif _TL_OF_NEXT_YEAR.match(s[m.end():]) or (said_with and said_with.group(1) == "year"):
             year = today.year + 1
         elif said_with:  # the month narrows that season: its year
             season = _season_day(today, said_with.group(1), "next", "")

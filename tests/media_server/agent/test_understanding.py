@@ -2549,3 +2549,30 @@ def test_millions_in_short_another_persons_figure_and_could_go_make_the_budget(t
 ])
 def test_fresh36_and_37s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    # worries in slang: texted words ("rn", "hella"), a g dropped that the word list does not know
+    ("rates are hella high rn we'll wait it out", "", "objection", "market_worry"),
+    ("tbh just waiting to see if inflation tanks the market", "motivation", "objection", "market_worry"),
+    ("the payments are killin me honestly", "budget", "objection", "price_worry"),
+    ("everything near the beach is like three mil its absurd", "intent", "objection", "price_worry"),
+    ("who could even afford a starter home out here", "budget", "objection", "price_worry"),
+    ("super slammed im on set till late", "permission", "objection", "busy"),
+    # asking whether a person is needed is a question, not "are you a robot"
+    ("do i need to talk to a real person or can you do it", "", "question", ""),
+    ("wait is this like an ai or something", "permission", "is_robot", ""),
+    ("alright later man peace", "", "goodbye", ""),
+])
+def test_fresh36_and_37s_intents_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+def test_a_worry_about_buying_now_is_no_plan_to_buy_now():
+    understood = understand("im scared to buy right now with the economy like this", now=NOW, expecting="timeline")
+    assert understood.objection == "market_worry" and "timeline" not in _read(understood)
+
+
+def test_a_month_said_with_its_year_is_in_that_year():
+    assert _read(understand("march of twenty twenty eight", now=NOW, expecting="timeline")) == {"timeline": 16}
