@@ -684,15 +684,20 @@ _CHINESE_PINYIN = re.compile(r"\b(?:wo bu|bu hui|yingwen|ying wen|zhongwen|zhong
 _VIETNAMESE = re.compile(r"\b(?:tiếng việt|tieng viet|nói tiếng|noi tieng|được không|duoc khong|không biết|khong biet|"
                          r"xin chào|xin chao)\b")
 _HAITIAN = re.compile(r"\b(?:mwen pa|kreyòl|kreyol|ayisyen|bonjou)\b")
+# Korean and Persian as speech-to-text writes them in Latin letters ("yeoboseyo", "salam farsi baladid")
+_KOREAN_ROMANISED = re.compile(r"\b(?:yeoboseyo|yoboseyo|yeobuseyo|annyeong\w*|nuguseyo|hangugeo|hangukmal|"
+                               r"gamsahamnida|kamsahamnida|mollayo|yeongeo)\b")
+_FARSI_ROMANISED = re.compile(r"\b(?:baladid|balad nistam|baladam|mamnoon|khodahafez|khoda hafez|farsi baladi\w*)\b")
 _FRENCH = re.compile(r"\b(?:je (?:ne )?parle|parlez|bonjour|anglais|français|francais|oui|merci)\b")
 _OTHER_LANGUAGE = re.compile(r"\b(?:speak|speaks|talk|in) (chinese|mandarin|cantonese|vietnamese|korean|russian|"
-                             r"portuguese|french|arabic|hindi|tagalog)\b|\b(?:no|don't|do not) (?:speak )?english\b"
+                             r"portuguese|french|arabic|hindi|tagalog|farsi|persian)\b|"
+                             r"\b(?:no|don't|do not) (?:speak )?english\b"
                              r"|\bno english\b|\b(chinese|mandarin|cantonese|vietnamese|korean|russian|portuguese|"
-                             r"french|arabic|hindi|tagalog) (?:speaker|speaking|person)\b|"
-                             r"\bmy english (?:is )?(?:not|no) (?:so |very |too )?good\b")
+                             r"french|arabic|hindi|tagalog|farsi|persian) (?:speaker|speaking|person|only)\b|"
+                             r"\b(?:my )?english (?:is )?(?:not|no) (?:so |very |too )?good\b")
 _LANGUAGE_CODES = {"chinese": "zh", "mandarin": "zh", "cantonese": "zh", "vietnamese": "vi", "korean": "ko",
                    "russian": "ru", "portuguese": "pt", "french": "fr", "arabic": "ar", "hindi": "hi",
-                   "tagalog": "tl"}
+                   "tagalog": "tl", "farsi": "fa", "persian": "fa"}
 _IS_ROBOT = _rx(
     r"\b(?:are you|is this|is that|am i (?:talking|speaking) (?:to|with)|you're|you are|this is|is it|r u|are u) "
     r"(?:a |an |just a |like a |like an |some (?:kind of |sort of )?(?:a )?|actually a |even a |really a )?"
@@ -2037,6 +2042,8 @@ def _proposed_part(text: str) -> str:
                 and not _A_DAY.search(rest):
             # "thursday but earlier, can she do nine": nine on the day said before
             return f"{text[:cues[-1].start()]} at {rest[bare.start(1):]}"
+        if _A_DAY.search(text[:cues[-1].start()]) and not _A_DAY.search(rest) and _CLOCK_SAID.search(rest):
+            return text  # "i'm up in salinas next tuesday, can dana meet me after 11": after 11 on that tuesday
         if _TIME_CUE.search(rest) and not _POINTS_BACK.search(rest) and not _POINTS_BACK_AFTER.match(rest) \
                 and not THE_WEEKDAY_AFTER.search(rest):
             return with_preferred_part(text[:cues[-1].start()], rest)  # "afternoons are better, how about tuesday"
@@ -2128,15 +2135,20 @@ def _other_language(c: str) -> str:
         return "zh"
     if _HAITIAN.search(c):
         return "ht"
+    if _KOREAN_ROMANISED.search(c):
+        return "ko"
+    if _FARSI_ROMANISED.search(c):
+        return "fa"
     if _VIETNAMESE.search(c):
         return "vi"
     if _FRENCH.search(c) and not (_english_words(c) >= 2 and len(_FRENCH.findall(c)) == 1):
         return "fr"  # ("oui yeah go ahead cher": a Cajun word in an English line)
     if _PORTUGUESE.search(c):
         return "pt"
-    m = _OTHER_LANGUAGE.search(c)
-    if m:
-        return _LANGUAGE_CODES.get(m.group(1) or m.group(2) or "", "und")
+    said = list(_OTHER_LANGUAGE.finditer(c))
+    if said:  # the language named, wherever in the line ("english no good, korean only")
+        named = next((m.group(1) or m.group(2) for m in said if m.group(1) or m.group(2)), "")
+        return _LANGUAGE_CODES.get(named, "und")
     return "und" if _not_english(c) else ""
 
 
@@ -2507,7 +2519,8 @@ _WANTS_A_RENTAL = re.compile(r"\b(?:an? )?(?:investment (?:property|properties|h
 
 def _intent_fact(c: str, expecting: str) -> Fact | None:
     # ("we both work at the plant", "both of us": the two of them, not buying and selling)
-    both = re.search(r"(?<!we )(?<!they )(?<!you )(?<!us )\bboth\b(?! of\b)", c) if expecting == "intent" else None
+    both = re.search(r"(?<!we )(?<!they )(?<!you )(?<!us )(?<!we're )(?<!they're )(?<!are )(?<!were )\bboth\b(?! of\b)",
+                     c) if expecting == "intent" else None  # ("we're both teachers": the two of them)
     if both and not _NEGATED.search(c[:both.start()]) and not _BOTH_THINGS.search(c[:both.start()]):
         return Fact("intent", "both", "both")  # "kind of both, we'd sell the condo first"
     buy, sell = _own(_BUY, c), _own(_SELL, c)

@@ -2576,3 +2576,23 @@ def test_a_worry_about_buying_now_is_no_plan_to_buy_now():
 
 def test_a_month_said_with_its_year_is_in_that_year():
     assert _read(understand("march of twenty twenty eight", now=NOW, expecting="timeline")) == {"timeline": 16}
+
+
+def test_a_day_said_before_asking_the_agent_to_meet_after_a_time_is_the_day_meant():
+    understood = understand("im only around friday can dana meet me after 2", now=NOW, expecting="slot_choice")
+    assert understood.intent == "schedule" and understood.when is not None
+    assert (understood.when.start.date(), understood.when.day_start) == (dt.date(2026, 11, 27), dt.time(14))
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("annyeonghaseyo", "ko"),
+    ("english not so good korean only", "ko"),
+    ("khoda hafez", "fa"),
+])
+def test_korean_and_persian_in_latin_letters_get_a_call_back_in_that_language(text, language):
+    understood = understand(text, now=NOW, expecting="permission")
+    assert (understood.intent, understood.language) == ("other_language", language)
+
+
+def test_the_two_of_them_are_not_buying_and_selling():
+    assert _read(understand("we're both nurses and we wanna buy", now=NOW, expecting="intent")) == {"intent": "buy"}
