@@ -765,6 +765,8 @@ _ABOUT_WHAT = _rx(
 )
 _WHO_IS_THIS = _rx(
     r"\bwho(?:'s| is| are| was)? (?:this|you|calling|speaking|it|that)\b",
+    r"\bwhat(?:'s| is| was) (?:the|your) (?:name of (?:the|your) (?:team|company|agency|brokerage|firm|office)|"
+    r"(?:team|company|agency|brokerage|firm)(?:'s)? name)\b",  # "what was the name of the team again"
     r"^(?:hi |hello |hey |yes |yeah )*is this (?:the )?[\w']+(?: [\w']+)? (?:team|realty|real estate|group|office|"
     r"company|realtors?)$",
     r"\bwho (?:did you say|do you work for|do you represent|are you with|is calling|'s calling)\b",
@@ -940,6 +942,8 @@ _OBJECTIONS = [
         r"\b(?:not|no longer|never been|isn't|aren't|ain't) (?:really |even |at all |that |very |too )?interested\b",
         r"\bno interest\b", _LEAD + r"(?:no|nah|nope)(?: thanks| thank you)\b",
         r"\b(?:we're|i'm|we are|i am) not doing (?:this|that|it|any of (?:this|that))\b",
+        # "eh forget it, i don't think we're gonna do this"
+        r"\b(?:don't|do not) think (?:we're|i'm|we are|i am|we'll|i'll) (?:going to|gonna) do (?:this|it|that)\b",
         r"\b(?:we're|were|i'm|we are|i am) not (?:really )?(?:doing|doin) (?:this|that|it) any ?more\b",
         r"^(?:(?:nah|no|nope) )?(?:i'm|we're) (?:good|ok|okay|all set|fine) (?:on|with|for) (?:the |a |that )?"
         r"(?:meeting|appointment|call|that)\b",
@@ -1230,6 +1234,8 @@ _REPEAT = _rx(
     r"^(?:what|huh|sorry|pardon|pardon me|excuse me|come again|say again|what was that|what did you say|what's that"
     r"|sorry what|i'm sorry|what now|what now)$",
     r"^(?:huh |sorry |uh |wait |ok |okay )*what (?:did |do )?you (?:say|said)$", r"^huh(?: what| when| where| who)+$",
+    # "the uh sorry the forklift's beeping what": they did not hear us over the noise
+    r"\b(?:sorry|beeping|barking|crying|screaming|loud|noisy|noise)\b.* what$",
     r"\b(?:say|repeat) (?:that|it|again|what you said)\b",
     r"\b(?:didn't|did not|couldn't|can't|cannot|could not) (?:catch|hear|understand|get) (?:that|you|what you said|"
     r"the last part|a word)\b",
@@ -1540,6 +1546,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("downsizing", r"\b(?:downsiz\w*|something smaller|(?:a )?smaller (?:place|house|home|one)|too big|empty nest\w*|"
                    r"kids (?:moved|are) out(?! of school)|too much house|kids are (?:gone|grown)|rattling around|"
                    r"(?:don't|do not) need (?:\w+ )?(?:bedrooms|rooms|that much (?:house|space|room)) any ?more|"
+                   r"(?:don't|do not|no longer) need (?:the |a |such a |that |this )?(?:big|large|huge) (?:house|place|"
+                   r"home)|"
                    r"(?:done|tired of) (?:mowing|yard work|the yard|the stairs|keeping up)|"
                    r"(?:house|place|home|yard|upkeep|property)(?: is| has)? (?:just |way |getting |become |gotten )?"
                    r"(?:too much|a lot) (?:for (?:me|us|one person|her|him)|to (?:keep up|take care|handle|manage))|"
@@ -1580,7 +1588,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"paying (?:somebody|someone|some) ?(?:body )?else's mortgage|(?:rent|renting) forever)\b"),
     # retiring (theirs or a spouse's: "once he retires"), not someone who has ("we had an agent but she retired",
     # "my uncle has his license but he's retired")
-    ("retiring", r"\bretir(?!ed\b)\w*\b|(?<!he's )(?<!she's )(?<!he is )(?<!she is )(?<!he )(?<!she )(?<!they )"
+    ("retiring", r"\b(?:done|quitting|quit|hanging it up|calling it quits|getting out)\b(?: \w+){0,3} after "
+                 r"(?:\w+ ){1,2}years\b|"  # "sell the dairy, we're done milking after forty years"
+                 r"\bretir(?!ed\b)\w*\b|(?<!he's )(?<!she's )(?<!he is )(?<!she is )(?<!he )(?<!she )(?<!they )"
                  r"(?<!they're )(?<!who's )(?<!who )\bretired\b"),
     ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up|(?:me and my|my) (?:ex|husband|wife|partner)"
                 r"(?: and i| and me)? (?:split|broke up)|(?:we|they) (?:just |recently )?split\b"
@@ -1673,8 +1683,9 @@ _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b
                             r"\b(?:lender|bank|broker|loan officer)(?:'s| has|s)? (?:got |gotten )?(?:all |everything|"
                             r"(?:all )?(?:our|my|the) (?:stuff|paperwork|docs|documents|application))\b|"
                             r"\bwaitin[g']? (?:on|for) (?:the|our|my|a) (?:\w+ )?letter\b|"
-                            r"\b(?:bank|lender|loan officer|broker|credit union)(?:'s| is| are)? (?:still )?"
-                            r"(?:looking (?:at|over)|reviewing|going over|checking|verifying|waiting on)\b|"
+                            r"\b(?:bank|lender|loan officer|broker|credit union)(?:'s|s| is| are|s are)? (?:still )?"
+                            r"(?:looking (?:at|over)|reviewing|going over|checking|verifying|waiting on|pulling|"
+                            r"running|processing|gathering)\b|"
                             r"\b(?:in the )?middle of it\b|\bgoing through (?:our |the )?(?:paperwork|application|"
                             r"it)\b|\bpaperwork\b|\bunderwriting\b|\bapplied\b|\bapplication\b|"
                             r"\b(?:started|starting|begun|began|opened) (?:the |a |an |our |my )?(?:\w+ ){0,2}"
@@ -2638,6 +2649,8 @@ _ALREADY_DONE = re.compile(r"\b(?:already|done|went and) (?:bought|purchased|fou
                            r"\b(?:we|i) (?:bought|found|sold|closed on) (?:a|our|the|my) (?:place|house|home)\b")
 # Where the lead is or was, said in passing: not where they mean to buy
 _PLACE_LEFT = re.compile(r"\b(?:(?:sold|left|sale of) (?:our|my|the) (?:\w+ )?(?:place|house|home|condo)|"
+                         # "we winter in arizona now": where they spend the season, not where they buy
+                         r"(?:we|i|they) (?:\w+ )?(?:winter|spend (?:the |our |my )?winters?)|"
                          r"(?:i|we) (?:currently |still )?live|(?:i'm|we're|i am|we are) (?:currently |still )?living|"
                          r"(?:i|we) grew up|"
                          # where they rent now, what they already own: "we've been renting in trumansburg forever",
@@ -2728,6 +2741,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "we got pcs orders to lewis mcchord": the base they are sent to, not where they will live
         if _A_PERSON.search(before):
             continue  # "can i talk to dana directly": the agent's name, not Dana, Indiana
+        if start and tokens[start - 1] in _ASKS_OF and end < len(tokens) and tokens[end] in _DOES_FOR_US:
+            continue  # "does dana do the central coast": a person asked about (our agent), not Dana, Indiana
         if _COVERAGE_ASKED.search(before):
             continue  # "do you guys cover duluth or just the cities": a question about us, not their answer
         if start and tokens[start - 1] in ("a", "an", "my", "our", "your", "his", "her", "their") and end - start == 1:
@@ -2770,6 +2785,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
     return Fact("location", first[2], first[3])
 
 
+_ASKS_OF = {"does", "can", "will", "would", "could", "did", "is"}
+_DOES_FOR_US = {"do", "cover", "work", "speak", "have", "know", "handle", "go", "sell", "come", "meet", "call", "serve"}
 _COVERAGE_ASKED = re.compile(r"\b(?:do|does|can) (?:you|y'all|you all|you guys|your team|your company|dana)"
                              r"(?: guys| all| folks)? (?:even )?(?:cover|work|serve|service|go|sell|handle)\b")
 _APOLOGY_FIRST = re.compile(r"^(?:(?:oh|um|uh|yeah) )*sorry\b")  # sorry for the answer before, not a correction
@@ -2930,12 +2947,15 @@ _NOT_THEIR_PRICE = re.compile(
     r"neighbou?rs?'s?|down the street|across the street|comps?|zestimate)\b(?: [\w']+){0,5} #")
 # ... unless they take it for their own: "the neighbors just got three forty, so something like that"
 _TAKEN_AS_THEIRS = re.compile(r"\b(?:something|somewhere|around|about) (?:like |near |close to )?(?:that|there)\b|"
-                              r"\bin that (?:range|ballpark|neighborhood)\b|\blike (?:that|"
+                              r"\bin that (?:range|ballpark|neighborhood)\b|\bat least (?:that|that much|as much)\b|"
+                              r"\blike (?:that|"
                               r"theirs)\b|\bthe same\b|\bsimilar\b|\bthat's what we\b")
 # "... after seeing the comps, more like 500": a figure they correct to is theirs whatever was said before it
 _THEIRS_BEFORE = re.compile(r"\b(?:more like|closer to|(?:i'd|we'd|i would|we would|i'll|we'll) (?:take|want|ask|go)"
                             r"|(?:our|my) (?:budget|max|price|number))(?: \w+){0,2} $|"
                             r"\bso $")  # "the appraisal came in at 825, so 825": what it said, taken as theirs
+# "preapproved, plus like 400k down from the stock": the down payment, unless it is their answer to the budget
+_DOWN_AFTER = re.compile(r" down\b(?! to\b)")
 # a seller's asking price and the least they would take: the two ends of their price
 _ASKING_AND_FLOOR = re.compile(r"\b(?:asking|listed (?:it )?(?:at|for)|list (?:it )?(?:at|for))\b.*\b(?:take|accept|"
                                r"settle for|go (?:down )?to|come down to|let it go for)\b")
@@ -2988,7 +3008,8 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
     before = [" ".join(tokens[max(0, m.start - 6):m.start]) + " " for m in amounts]
     after = [" " + " ".join(tokens[m.end:m.end + 6]) for m in amounts]
     amounts = [m for m, b, a in zip(amounts, before, after, strict=True)
-               if not _OTHER_MONEY.search(b) and not (_NOT_THEIR_PRICE.search(b + "#" + a)
+               if not _OTHER_MONEY.search(b) and not (expecting != "budget" and _DOWN_AFTER.match(a))
+               and not (_NOT_THEIR_PRICE.search(b + "#" + a)
                                                       and not _TAKEN_AS_THEIRS.search(a)
                                                       and not _THEIRS_BEFORE.search(b))]
     if len(amounts) >= 2 and _DISAGREE.search(" ".join(tokens)):
@@ -3028,7 +3049,7 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
             # "2 80 2 90" as speech-to-text writes "two eighty, two ninety": two figures back to back
             return Fact("budget", low.amount, " ".join(tokens[low.start:high.end]), high=high.amount)
         if between and low.amount < high.amount and (
-                set(between) <= {"maybe", "or", "to", "probably", "possibly", "up", "even", "ish", "so"}
+                set(between) <= {"maybe", "or", "to", "probably", "possibly", "up", "even", "ish", "so", "for", "it"}
                 or _STRETCH.search(" ".join(between)) and not _CORRECTION_CUE.search(" ".join(between))):
             return Fact("budget", low.amount, " ".join(tokens[low.start:high.end]), high=high.amount)
     return Fact("budget", chosen.amount, " ".join(tokens[chosen.start:chosen.end]), high=chosen.high)
@@ -3203,7 +3224,8 @@ _A_LISTING_ENDED = re.compile(r"\b(?:listing|listed)\b.*\b(?:expired|ran out|lap
 # "my cousin's a realtor but she's in ohio, so no": the answer they end on
 _ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$|\bbut (?:we're|were|we are|i'm|i am) not using "
                       r"(?:her|him|them)\b")  # to "do you have an agent?": no longer
-_NO_AGENT_SIGNED = re.compile(r"\b(?:haven't|have not|didn't|did not|not) (?:picked|chosen|decided on|committed to|"
+_NO_AGENT_SIGNED = re.compile(r"^(?:(?:uh|um|well|no) )*not officially\b|"  # "not officially, i talked to a guy once"
+                              r"\b(?:haven't|have not|didn't|did not|not) (?:picked|chosen|decided on|committed to|"
                               r"settled on|gone with) (?:one|anyone|anybody|an agent|a realtor|any of them)\b|"
                               r"\b(?:not|aren't|are not|isn't|no one we're|nobody we're) (?:really |currently )?"
                               r"(?:working with|using|signed with|with) (?:anyone|anybody|any of them|nobody)\b|"
@@ -3373,6 +3395,10 @@ _NEXT_YEAR_THEN_MONTH = re.compile(rf" (?:(?:in|around|like|probably|maybe|by|ea
 _TL_YEARS_RANGE = re.compile(r"\b(?:an?|another|one) (year|month)s? or (two|three|so)\b")
 
 
+_LOAN_TALK = re.compile(r"\b(?:talk|speak|meet|sit down|apply|go|call) (?:to |with |at |in )?(?:a|the|our|my) "
+                        r"(?:bank|lender|loan officer|credit union|mortgage (?:guy|lady|broker|person))\b")
+
+
 def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     """When the lead wants to move, in whole months from now, read only from words about time. Every time
     phrase is a candidate; one about the past ("we've been looking for a year", "since 2009") is not; of the
@@ -3382,6 +3408,8 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     s = d.s
     if expecting in _ASKED_A_TIME and not _TL_MOVE.search(s):
         return None  # asked for a time to meet or to be called: "after school lets out", "first of next month" name it
+    if expecting == "preapproved" and _LOAN_TALK.search(s) and not _TL_MOVE.search(s):
+        return None  # "nope, we were gonna talk to a bank after easter": when they see the bank, not when they move
     candidates = [c for c in _timeline_candidates(d, s, expecting, now)
                   if (c[3].startswith("so ") or not _TL_PAST.search(s[:c[0]])) and not _TL_AGO.match(s[c[1]:])
                   and not (c[3] == "yesterday" and _DONE_YESTERDAY.search(s[:c[0]]))
@@ -3542,6 +3570,8 @@ _WHERE_THEY_LIVE = re.compile(r"(?:\b(?:we're|i'm|we are|i am|we live|i live|liv
                               # "this place is only two bedrooms", "three kids in a two bedroom"
                               r"\b(?:this|our|my|the) (?:place|house|home|apartment|condo|rental|unit)(?: now)? "
                               r"(?:is|has|'s) (?:only |just |like )?|\b(?:kids|us|of us|people) in (?:a|an|our|this) |"
+                              # "working from home in a one bedroom is killing me"
+                              r"\b(?:home|here|stuck|living|cooped up|crammed) in (?:a|an|our|this|my) |"
                               # "just us rattling around in four bedrooms"
                               r"\b(?:rattling|rattlin|knocking|bouncing) around in (?:a |an |our |this |these |all )?|"
                               # what they no longer need: "don't need four bedrooms and a pool anymore"

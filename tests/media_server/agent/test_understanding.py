@@ -2596,3 +2596,29 @@ def test_korean_and_persian_in_latin_letters_get_a_call_back_in_that_language(te
 
 def test_the_two_of_them_are_not_buying_and_selling():
     assert _read(understand("we're both nurses and we wanna buy", now=NOW, expecting="intent")) == {"intent": "buy"}
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("we're cooped up in a two bedroom with the kids so upsizing", "motivation", {"motivation": "upsizing"}),
+    ("closing the shop, we're done after thirty five years", "motivation", {"motivation": "retiring"}),
+    ("we spend winters in florida so we don't need the big place", "motivation", {"motivation": "downsizing"}),
+    ("the appraisal said three ten so at least that much", "budget", {"budget": 310_000}),
+    ("hoping for six fifty for it maybe six seventy five", "budget", {"budget": 650_000, "budget_high": 675_000}),
+    ("yeah preapproved and about 200k down", "preapproved", {"preapproved": "yes"}),
+    ("the bank's running our credit this week", "preapproved", {"preapproved": "in_progress"}),
+    ("no gonna talk to the bank after the holidays", "preapproved", {"preapproved": "no"}),  # no timeline
+    ("not officially no", "has_agent", {"has_agent": False}),
+    ("can dana do evenings or just days", "location", {}),  # our agent, not Dana, Indiana
+])
+def test_fresh37s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("what's the company name again", "", "who_is_this", ""),
+    ("sorry the dog's barking what", "", "repeat", ""),
+    ("ugh forget it i don't think we're going to do this after all", "budget", "objection", "not_interested"),
+])
+def test_fresh37s_intents_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
