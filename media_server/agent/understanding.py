@@ -1048,7 +1048,7 @@ _OBJECTIONS = [
     ("busy", _rx(
         r"\b(?:can|could) (?:this|it|that) wait\b",
         r"(?:\b(?:i'm|i am|we're|we are) (?:really |kind of |a little |a bit |pretty |so |super |very |just |actually |"
-        r"literally |currently |still |right |\w+ly )?|^(?:(?:oh|uh|um|sorry|well|so|look|yeah|super|really|so) )*)"
+        r"literally |currently |still |right |\w+ly )?|^(?:(?:oh|uh|um|sorry|well|so|look|yeah|super|really) )*)"
         r"(?:busy|swamped|slammed|buried|tied up|jammed up|driving|at work|working(?! on| with| it| through)|"
         r"(?:walking|heading|going|pulling|running) (?:into|in to) (?:a |the |my )?(?:\w+'s )?\w+|"
         r"heading (?:out|to work|to (?:a|my) (?:meeting|appointment|class))|"
@@ -1951,10 +1951,12 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u.by_text = u.by_text or (u.objection == "send_email" and bool(_TEXT_ME.search(c)))
     u.asks_where = bool(_ASKS_WHERE.search(c))
     puts_off = bool(_PUTS_OFF_MEETING.search(c))
-    u.defers = expecting in ("slot_choice", "confirm") and not u.ruled_out and u.when is None and (
-        u.intent in ("deny", "objection", "unclear", "inform") and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c)
-                                                                       or puts_off)
-        or u.intent == "affirm" and puts_off and not any(f.name == SLOT_CHOICE for f in u.facts))
+    declines = u.intent in ("deny", "objection", "unclear", "inform")
+    u.defers = expecting in ("slot_choice", "confirm") and not u.ruled_out and (
+        declines and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c))
+        # "let's hold off for now", "we'll see how the spring goes": put off, no time named and none picked
+        or puts_off and u.when is None and (declines or u.intent == "affirm"
+                                            and not any(f.name == SLOT_CHOICE for f in u.facts)))
     u.cancels = bool(_CANCELS.search(c)) and u.intent != "opt_out"
     u.wants_person = bool(_WANTS_PERSON.search(c)) and not _NO_PERSON.search(c) and not _A_MEETING.search(c) \
         and u.when is None and u.intent not in ("opt_out", "wrong_number", "voicemail")
