@@ -680,6 +680,9 @@ class AgentGraph:
                     return self._book({**state, "chosen": offered[choice - 1]}, replies)
                 return self._read_back(state, replies, offered[choice - 1])
             if intent == "deny" and not when and not ruled_out:
+                if (state.get("score") or {}).get("band", "cold") == "cold":
+                    # a cold lead offered a valuation who says no to both: let go, not pressed for another time
+                    return {**_end([replies.say("goodbye_cold")], "cold", "the lead is not ready"), "free_reply": True}
                 return self._ask_time(state, replies, "ask_other_time")
             if u.get("asks") == "together" and not when and state.get("asks") != "together":
                 # "i can't set anything up, my husband makes those decisions": a time when both can talk

@@ -1131,3 +1131,15 @@ def test_where_a_seller_moves_to_is_not_the_home_they_sell(talk):
     talk.say("soon as we can, were relocating to denver for her job")
     facts = talk.agent.state(talk.call.pk)["facts"]
     assert facts["location"]["value"] == "Tulsa" and facts["motivation"]["value"] == "relocating"
+
+
+def test_a_cold_lead_offered_a_valuation_who_declines_both_times_is_let_go(talk, lead):
+    talk.say("sure")
+    talk.say("maybe sell someday, just curious what my place is worth")
+    talk.say("round rock")
+    offer = talk.say("not for three years or so")
+    assert " or " in offer  # the valuation they asked about is offered
+    talk.say("nah neither")
+    assert talk.hangup and not Appointment.objects.filter(lead=lead).exists()
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "cold"
