@@ -242,6 +242,9 @@ def _normalise(text: str) -> list[str]:
                 t = {"two": "2", "four": "4", "eight": "8", "six": "6"}[t]  # "for 50": 4 50, as "4 50" is said
         if t == "ill" and i + 1 < len(raw) and raw[i + 1] in _WILL_VERBS:
             t = "i'll"  # "ill call you guys when im ready": the apostrophe unheard
+        if t == "well" and out and i + 2 < len(raw) and raw[i + 1] in ("call", "text", "get", "reach") \
+                and raw[i + 2] in ("you", "y'all", "yall", "ya", "back"):
+            t = "we'll"  # "talk to my husband first, well call you back": not a "well," opening the sentence
         if t == "were" and i + 1 < len(raw) and raw[i + 1] in _WERE_THEN and (
                 not out or out[-1] in _CLAUSE_START and raw[i + 1] not in _WERE_STATES):
             t = "we're"  # "were already workin with a realtor", "so were movin back": the apostrophe unheard
@@ -1482,6 +1485,9 @@ _DONT_KNOW = re.compile(
 
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("relocating", r"\b(?:relocat\w*|"
+                   # "moving in with my daughter in atlanta": to family somewhere else
+                   r"(?:moving|move|going) in with (?:my|our|the) (?:\w+ )?(?:daughter|son|kids|family|mom|dad|parents|"
+                   r"mother|father|sister|brother|in ?laws|grandkids) (?:(?:out|down|up|over) )?in [a-z]+|"
                    r"moving (?:back |down |up |over |out )?(?:from \w+(?: \w+)? )?to "
                    r"(?!a |the |an |our |my |owning|buying|renting|own\b|be\b)\w+|"
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
@@ -1690,7 +1696,12 @@ _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b
                             r"it)\b|\bpaperwork\b|\bunderwriting\b|\bapplied\b|\bapplication\b|"
                             r"\b(?:started|starting|begun|began|opened) (?:the |a |an |our |my )?(?:\w+ ){0,2}"
                             r"(?:thing|process|application|paperwork|loan|file) (?:with|at|through) "
-                            r"(?:the |a |our |my )?(?:\w+ )?(?:bank|lender|credit union|broker|loan officer)\b")
+                            r"(?:the |a |our |my )?(?:\w+ )?(?:bank|lender|credit union|broker|loan officer)\b|"
+                            # "we started the preapproval last week"
+                            r"(?<!not )(?<!n't )(?<!never )(?<!n't even )(?<!not even )(?<!not yet )(?<!n't yet )"
+                            r"\b(?:started|starting|begun|began) (?:the |a |our |my )?"
+                            r"(?:pre ?approval|pre ?qual\w*|"
+                            r"mortgage|loan)(?: process| application| paperwork)?\b")
 _HAVE_NOT_STARTED = re.compile(r"\b(?:haven't|have not|not) (?:even )?(?:started|done|gotten|applied|looked into)"
                                r"(?: \w+)?"
                                r"(?: yet)?\b|\bnot yet\b")

@@ -2622,3 +2622,17 @@ def test_fresh37s_facts_in_other_words(text, expecting, facts):
 def test_fresh37s_intents_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)
     assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("we just started the preapproval with our credit union", "preapproved", {"preapproved": "in_progress"}),
+    ("we haven't even started the preapproval", "preapproved", {"preapproved": "no"}),
+    ("we're moving in with our son out in denver", "motivation", {"motivation": "relocating", "location": "Denver"}),
+])
+def test_fresh24s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+def test_a_we_will_heard_as_well_is_a_promise_to_call():
+    understood = understand("let me run it by my wife first, well call you back", now=NOW, expecting="slot_choice")
+    assert understood.defers
