@@ -1380,6 +1380,9 @@ _BRIEF_YES = re.compile(
     r"quickly|(?:only |just )?(?:got|have|gotta|got like) (?:like |about |maybe )?(?:a minute|a sec|a second|\d+|one|"
     r"two|three|four|five|ten|a couple|a few)(?: \w+)? (?:minutes?|mins?|secs?|seconds?))\b"
     r"|\b(?:but |so )?go ahead$|\bgo ahead (?:real quick|quick|but make it quick|but be quick)$"
+    # "yeah im in the car, you're on speaker": driving, and listening
+    r"|^(?:(?:uh|um|well|oh|ok|okay) )*(?:yeah|yes|yep|sure|ok|okay)\b(?!.*\b(?:call (?:me )?back|later)\b).*"
+    r"\b(?:you're|you are|you're on|i got you|i have you|i've got you) (?:on )?(?:speaker|speakerphone|bluetooth)$"
     # "well i reckon if it's quick, i'm fixing to go feed"
     r"|^(?:(?:uh|um|well|oh|ok) )*(?:i reckon|i suppose|i guess)(?: so)? (?:if|as long as) (?:it's|its|it is|you're|"
     r"you are|you make it|you keep it) (?:quick|fast|short|brief)\b")
@@ -1480,6 +1483,7 @@ _DONT_KNOW = re.compile(
     r"what(?:ever)? (?:it's|its|it is|they're) worth|whatever (?:gets|it takes|we can get|i can get|the market)|"
     r"nothing (?:really|specific|in particular|special)|no (?:particular |real |special )?reason|"
     r"no rush|no hurry|not in a hurry|whenever (?:the right|we find|i find|it sells|something)|"
+    r"(?:sometime|some time|at some point) this year\b|\bthis year sometime|"  # an answer, if no figure
     r"as soon as (?:i|we) find|(?:rather|prefer to|prefer) not (?:say|share|get into|tell)|(?:that's|thats|it's|its) "
     r"(?:kind of |kinda |a bit |pretty )?(?:personal|private)|none of your business)\b")
 

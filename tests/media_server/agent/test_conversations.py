@@ -1143,3 +1143,12 @@ def test_a_cold_lead_offered_a_valuation_who_declines_both_times_is_let_go(talk,
     assert talk.hangup and not Appointment.objects.filter(lead=lead).exists()
     talk.call.refresh_from_db()
     assert talk.call.disposition == "cold"
+
+
+def test_sometime_this_year_answers_the_timeline_and_the_next_question_follows(talk):
+    first = talk.say("yeah im driving you're on speaker")  # a yes, heard in the car: not "call me back"
+    assert "buy" in first.lower() and "call you back" not in first.lower(), first
+    talk.say("buying")
+    talk.say("boise")
+    reply = talk.say("this year sometime")
+    assert "budget" in reply.lower() or "price" in reply.lower(), reply  # not the timeline asked again
