@@ -163,6 +163,7 @@ def zip_codes(place: str) -> int:
 def warm_up() -> None:
     gazetteer()
     _towns_by_sound()
+    _keys_one_sound_longer()  # (a quarter second: not in the middle of a call's first misheard town)
 
 
 def _key(text: str) -> str:
