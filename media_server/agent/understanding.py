@@ -1218,6 +1218,8 @@ _SCHEDULE = _rx(
 )
 # A time said with words about meeting is about the meeting, whatever we asked ("when we meet, does Monday work").
 _PROPOSES = r"(?:can|could|should|shall) (?:we|you|i) (?:do|say|go with|make it|book)\b"  # "can we do tuesday at ten"
+# "how about the day before thanksgiving in the morning", said to any question: a time to meet proposed
+_HOW_ABOUT_A_TIME = re.compile(r"^(?:(?:ok|okay|so|well|um|uh|alright|all right) )*(?:how|what) about\b")
 _PROPOSES_MEETING = re.compile(rf"\b{_PROPOSES}|\b(?:i'm|we're|i am|we are) (?:free|available)\b|"
                                r"\b(?:is|would|will|could) (?:dana|she|he|the agent|your agent|[a-z]+) (?:be )?(?:free|"
                                r"available|open)\b|"  # "is dana free any lunch hour next week"
@@ -2033,7 +2035,7 @@ _THEIR_HOME = re.compile(r"\b(?:my|our) (?:\w+ )?(?:house|home|place|condo|prope
 _THEY_SAY_AFTER = re.compile(r"(?<!\bdo )(?<!\bdid )(?<!\bcan )(?<!\bshould )(?<!\bwould )(?<!\bwill )(?<!\bif )"
                              r"\b(?:we're|were|we are|i'm|i am|we|i|we've|i've)(?: (?:just|really|probably|kinda|"
                              r"kind of|already))? (?:thinking|looking|want|wanna|hoping|figure|figured|figuring|"
-                             r"planning|budgeted|paying|spending)\b|"
+                             r"planning|budgeted|paying|spending|selling|buying)\b|"  # "what do you think i'm selling"
                              # "what do you think it's worth, it's a three bedroom rambler": their home, told
                              r"\b(?:it's|its|it is) (?:a|an)\b|\b(?:it's|its|it) (?:got|has)\b")
 
@@ -2305,7 +2307,7 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
         return "repeat", "", False
     if slot or _SCHEDULE.search(c) or (when is not None and answering_time) or (near and (
             _mostly_time(c, when) or _SCHEDULE_WITH_TIME.search(c))) or (days_away and _MEETING_TALK.search(c)) \
-            or clocked:
+            or clocked or (days_away and _HOW_ABOUT_A_TIME.match(c)):
         return "schedule", "", not slot
     if _REPEAT.search(c):
         return "repeat", "", False

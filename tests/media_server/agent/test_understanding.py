@@ -2636,3 +2636,13 @@ def test_fresh24s_facts_in_other_words(text, expecting, facts):
 def test_a_we_will_heard_as_well_is_a_promise_to_call():
     understood = understand("let me run it by my wife first, well call you back", now=NOW, expecting="slot_choice")
     assert understood.defers
+
+
+def test_a_time_proposed_with_how_about_at_any_question_is_a_time_to_meet():
+    understood = understand("how about friday in the morning", now=NOW, expecting="preapproved")
+    assert understood.intent == "schedule" and understood.when is not None
+    assert understood.when.start.date() == dt.date(2026, 11, 27)
+
+
+def test_a_sarcastic_question_still_says_the_plan():
+    assert _read(understand("what do you think im buying", now=NOW, expecting="intent")).get("intent") == "buy"
