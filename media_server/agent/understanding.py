@@ -1611,11 +1611,13 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     # ("this was his number, he passed") is not about a home
     ("inherited", r"\b(?:inherit\w*|probate|estate sale|(?:my|our|his|her) late (?:\w+ )?(?:father|mother|dad|mom|"
                   r"husband|wife|parents|grandmother|grandfather|grandma|grandpa|aunt|uncle|brother|sister)|"
-                  r"(?:passed|passed away|died)\b(?=.*\b(?:house|home|place|property|land|farm\w*)\b)|"
+                  r"(?:passed|passed away|died)\b(?=.*\b(?:house|home|place|property|land|farm\w*|rowhouse|row house|"
+                  r"townhouse|townhome|condo|duplex|cabin|trailer|co ?op)\b)|"
                   # "the house of my mother, she die in january": a death said as a speaker of another language says it
                   r"(?:house|home|place|property)\b.* (?:she|he|they) dies?\b|\b(?:she|he|they) dies?\b.*\b(?:house|"
                   r"home|place|property)\b|"
-                  r"(?:house|home|place|property|farm\w*)\b.* (?:passed|passed away|died)\b|"
+                  r"(?:house|home|place|property|farm\w*|rowhouse|row house|townhouse|townhome|condo|duplex|cabin|"
+                  r"trailer|co ?op)\b.* (?:passed|passed away|died)\b|"
                   r"(?:(?:my|our) (?:\w+ )?)?(?:dad|mom|father|mother|parents|grandma|grandpa|grandmother|grandfather|"
                   r"aunt|uncle) left (?:me|us|it to (?:me|us)|(?:the|his|her|their) (?:house|home|place) to (?:me|us))|"
                   r"(?:mom|dad|mother|father|parents|grandma|"

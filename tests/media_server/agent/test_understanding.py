@@ -2646,3 +2646,9 @@ def test_a_time_proposed_with_how_about_at_any_question_is_a_time_to_meet():
 
 def test_a_sarcastic_question_still_says_the_plan():
     assert _read(understand("what do you think im buying", now=NOW, expecting="intent")).get("intent") == "buy"
+
+
+@pytest.mark.parametrize("text", ["sellin its my dads rowhouse he passed last spring",
+                                  "we're selling grandma's condo, she passed away in june"])
+def test_a_death_beside_any_kind_of_home_is_an_inheritance(text):
+    assert _read(understand(text, now=NOW, expecting="intent")).get("motivation") == "inherited"
