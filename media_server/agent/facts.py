@@ -57,6 +57,7 @@ class Fact:
     value: object  # str | int | bool per FACT_NAMES
     words: str = ""  # the lead's words it came from
     high: int | None = None  # the top of a range (budget)
+    toward: bool | None = None  # a place said as where they go ("moving to omaha"), not where they are (location)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}

@@ -350,7 +350,7 @@ class AgentGraph:
             answered = name == state.get("expecting")
             if facts.get(name, {}).get("answered") and not answered and not understood.get("corrects"):
                 continue  # what they answered to our question stands against a passing mention ("bought in Tucson")
-            if name == "location" and not answered and str(fact.get("words", "")).startswith("to ") \
+            if name == "location" and not answered and fact.get("toward") \
                     and facts.get("intent", {}).get("value") == "sell" and "location" in facts:
                 continue  # a seller "moving to omaha for work": where they go, not the home they sell
             if facts.get(name, {}).get("value") != fact["value"]:

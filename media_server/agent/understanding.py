@@ -2780,7 +2780,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         rank += 0.5 * bool(window & _TARGET_WORDS and not given_up) - 0.5 * bool(window & _CURRENT_WORDS or given_up)
         rank -= 1.0 * (end < len(tokens) and tokens[end] in ("now", "currently"))  # "we're in Bakersfield now"
         said = tokens[start - 1:end] if intro and tokens[start - 1] == intro else tokens[start:end]
-        found.append((rank, start, value, " ".join(said), end))
+        found.append((rank, start, value, " ".join(said), end, intro == "to"))
     if (asked or home_talk) and (heard := _town_heard_in_pieces(tokens, asked)) is not None:
         # a town heard as other words ("bows man", "core da lane area", "boy see idaho"), where no town is spelled
         # out, or one is only inside the pieces ("spoke in valley washington": not Valley, Washington)
@@ -2794,7 +2794,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
     rank = max(f[0] for f in found)
     best = [f for f in found if f[0] == rank]
     if len(best) > 1 and _CORRECTION_CUE.search(_APOLOGY_FIRST.sub("", turn.clean)):
-        return Fact("location", best[-1][2], best[-1][3])  # "Boise, or actually Meridian" ("oh sorry, X or Y": both)
+        return _place_fact(best[-1])  # "Boise, or actually Meridian" ("oh sorry, X or Y": both)
     first = best[0]
     city = next((f for f in found if f[1] in (first[4], first[4] + 1) and tokens[first[4]:f[1]] in ([], ["in"])), None)
     if city is not None and _KIND_RANK["town"] <= city[0] and zip_codes(city[2]) > zip_codes(first[2]):
@@ -2803,7 +2803,12 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
     if len(best) > 1 and tokens[first[4]:best[1][1]] == ["or"]:
         # "Cedar Park or Leander": both
         return Fact("location", f"{first[2]} or {best[1][2]}", f"{first[3]} or {best[1][3]}")
-    return Fact("location", first[2], first[3])
+    return _place_fact(first)
+
+
+def _place_fact(found: tuple) -> Fact:
+    """One place found as the location; `toward` when it was said as where they go ("moving to omaha")."""
+    return Fact("location", found[2], found[3], toward=found[5] or None)
 
 
 _ASKS_OF = {"does", "can", "will", "would", "could", "did", "is"}
