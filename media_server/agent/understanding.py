@@ -87,6 +87,7 @@ _REWRITES = {
     "wouldve": "would've",
     # Pidgin and dialect: "no call dis number no moa", "two hunnid"
     "dis": "this", "dat": "that", "moa": "more", "hunnid": "hundred", "hunned": "hundred",
+    "hunnerd": "hundred", "hunderd": "hundred", "fitty": "fifty", "fiddy": "fifty",  # "like 3 fitty", "four hunnerd"
     "cyaan": "can't", "kyaan": "can't", "caan": "can't",  # Jamaican: "thursday mi cyaan do"
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
     "yah": "yeah", "ya": "yeah", "mmhm": "yes", "mhmm": "yes", "uhhuh": "yes",
@@ -998,6 +999,9 @@ _OBJECTIONS = [
         r"(?:(?:an?|my|our|another|a different) (?:agent|realtor|broker|real estate agent|company|team)"
         r"|someone|somebody)\b(?! (?:at|from|with) (?:the |a |our )?(?:bank|lender|credit union|mortgage))",
         r"\b(?:my|our) [\w' ]{0,30}?(?: is| was|'s) (?:an?|our|my) (?:realtor|agent|real estate agent|broker)\b",
+        # the copula dropped: "my sister in law a realtor so we good"
+        r"\b(?:my|our) (?:brother|sister|cousin|uncle|aunt|auntie|son|daughter|nephew|niece|husband|wife|mama|daddy|"
+        r"mom|dad)(?: in law)? an? (?:realtor|agent|real estate agent|broker)\b",
         r"\b(?:i'm|i am) (?:actually |also |myself |a licensed |licensed )*(?:an?|myself an?) (?:licensed |real estate "
         r"|practicing )?(?:realtor|agent|real estate agent|broker)\b",
         r"\b(?:we're|i'm|we are|i am|they're|she's|he's|neighbor's|neighbour's) (?:already |also |actually )*(?:with|"
@@ -1228,7 +1232,9 @@ _PROPOSES_MEETING = re.compile(rf"\b{_PROPOSES}|\b(?:i'm|we're|i am|we are) (?:f
                                r"\b(?:video|zoom|facetime|teams|virtual) (?:call|chat|meeting)\b")  # a meeting held so
 _MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free|we're free|i am free|available|"
                            r"(?:i'm|we're|he's|she's|they're|i am|we are|he is|she is) off(?! to| for| work)|"
-                           r"(?:has|have|needs? to|wants? to) (?:to )?be there|"
+                           r"(?:has|have|needs? to|wants? to|gotta|got to) (?:to )?be there|"
+                           # "he off on fridays" (the copula dropped): a day they are free
+                           r"(?:i|we|he|she|they) off on (?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
                            r"sit down|come (?:look|out|by|over|see)|(?:is|are) (?:\w+ ){1,2}(?:open|free)|"
                            rf"(?:does|would|will|could) \w+(?: \w+)? work|{_PROPOSES})\b")
 _SCHEDULE_WITH_TIME = re.compile(
@@ -1489,6 +1495,11 @@ _DONT_KNOW = re.compile(
     r"as soon as (?:i|we) find|(?:rather|prefer to|prefer) not (?:say|share|get into|tell)|(?:that's|thats|it's|its) "
     r"(?:kind of |kinda |a bit |pretty )?(?:personal|private)|none of your business)\b")
 
+# the family a home is left by ("my mama left us the house", "granddaddy's place") and the homes it may be
+_KIN = (r"dad|daddy|mom|mama|mamma|momma|mother|father|parents|grandma|grandpa|grandmother|grandfather|"
+        r"granddaddy|granddad|grandmama|granny|nana|aunt|auntie|uncle")
+_HOME_KINDS = (r"house|home|place|property|land|farm\w*|rowhouse|row house|townhouse|townhome|condo|duplex|cabin|"
+               r"trailer|co ?op|two flat|bungalow")
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("relocating", r"\b(?:relocat\w*|"
                    # "moving in with my daughter in atlanta": to family somewhere else
@@ -1609,19 +1620,18 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                 r"(?! (?:the|it|that|everything|a|an|our|half|costs?|bills?|\d+|fifty)\b))\b"),
     # a death with a home in the sentence ("selling mama's place, she passed in january"); a death with a phone
     # ("this was his number, he passed") is not about a home
-    ("inherited", r"\b(?:inherit\w*|probate|estate sale|(?:my|our|his|her) late (?:\w+ )?(?:father|mother|dad|mom|"
-                  r"husband|wife|parents|grandmother|grandfather|grandma|grandpa|aunt|uncle|brother|sister)|"
-                  r"(?:passed|passed away|died)\b(?=.*\b(?:house|home|place|property|land|farm\w*|rowhouse|row house|"
-                  r"townhouse|townhome|condo|duplex|cabin|trailer|co ?op)\b)|"
+    ("inherited", rf"\b(?:inherit\w*|probate|estate sale|(?:my|our|his|her) late (?:\w+ )?(?:{_KIN}|husband|wife|"
+                  r"brother|sister)|"
+                  rf"(?:passed|passed away|died)\b(?=.*\b(?:{_HOME_KINDS})\b)|"
                   # "the house of my mother, she die in january": a death said as a speaker of another language says it
                   r"(?:house|home|place|property)\b.* (?:she|he|they) dies?\b|\b(?:she|he|they) dies?\b.*\b(?:house|"
                   r"home|place|property)\b|"
-                  r"(?:house|home|place|property|farm\w*|rowhouse|row house|townhouse|townhome|condo|duplex|cabin|"
-                  r"trailer|co ?op)\b.* (?:passed|passed away|died)\b|"
-                  r"(?:(?:my|our) (?:\w+ )?)?(?:dad|mom|father|mother|parents|grandma|grandpa|grandmother|grandfather|"
-                  r"aunt|uncle) left (?:me|us|it to (?:me|us)|(?:the|his|her|their) (?:house|home|place) to (?:me|us))|"
-                  r"(?:mom|dad|mother|father|parents|grandma|"
-                  r"grandmother|grandpa|grandfather|aunt|uncle)'?s? (?:old )?(?:house|home|place)|passed (?:and|on)|"
+                  rf"(?:{_HOME_KINDS})\b.* (?:passed|passed away|died)\b|"
+                  rf"(?:(?:my|our) (?:\w+ )?)?(?:{_KIN}) left (?:me|us|it to (?:me|us)|(?:the|his|her|their) "
+                  r"(?:house|home|place) to (?:me|us))|"
+                  # ("selling mama's place" is not said to be left to them: only these, as before)
+                  r"(?:mom|dad|mother|father|parents|grandma|grandmother|grandpa|grandfather|aunt|uncle)'?s? "
+                  r"(?:old )?(?:house|home|place)|passed (?:and|on)|"
                   r"left (?:me|us) (?:the|his|her|their) (?:house|home|place)|ended up with (?:his|her|their|the) "
                   r"(?:house|home|place))\b"),
 )]
@@ -1632,6 +1642,9 @@ _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
                        # the last of answers said in a row: "buy in tampa by summer cash", "two hundred grand cash"
                        r"\b(?:grand|k|thousand|hundred|million|summer|spring|fall|winter|asap|months?|years?|\d+|"
                        + "|".join(sorted(NUMBER_WORDS)) + r") cash$|"
+                       # "around two fifty cash from my half of the sale": paid with the money from a home sold
+                       r"\b(?:grand|k|thousand|hundred|million|\d+|" + "|".join(sorted(NUMBER_WORDS))
+                       + r") cash (?:from|out of|after) (?:my|our|the|his|her) (?:half|share|sale|equity)\b|"
                        r"\b(?:(?:pay|paying|buy|buying|pay for it|"
                        r"paying for it|purchase|purchasing)(?: it)? (?:in |"
                        r"with |all )?cash|cash (?:buyer|buyers|offer|purchase|deal)|all cash|in cash|"
@@ -1650,7 +1663,11 @@ _PRE_PROGRESS = re.compile(
     r"approv\w*|(?<!to )(?<!won't )(?<!not )(?<!never )(?:getting|get) (?:preapproved|prequalified|approved)|"
     r"in the middle of (?:the |my |our )?(?:pre ?approval|preapproval|approval|loan|application)|"
     r"working on (?:the |my |our )?(?:coe|certificate of eligibility|full (?:pre ?approval|preapproval))|"
-    r"(?:prequalified|prequaled|pre qualed)\b.*\bnot (?:the |a )?(?:full )?(?:pre ?approval|preapproval)|"
+    r"(?:prequalified|prequaled|pre qualed)\b.*\bnot (?:the |a )?(?:full )?(?:pre ?approval|preapproval|preapproved|"
+    r"approved)|"
+    # "we're doin it now with the bank"
+    r"(?:doing|doin) (?:it|that|the (?:paperwork|application)) (?:right )?now with (?:the |a |our |my )?(?:"
+    + _LENDERS + ")|"
     r"(?:just )?(?:sent|submitted|turned in|uploaded) (?:my |our |the |all )?(?:w2s?|pay ?stubs|paystubs|tax returns|"
     r"bank statements|documents|paperwork|application)|"
     r"trying to get (?:pre ?)?(?:approved|"
@@ -2624,6 +2641,7 @@ _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|c
                              r"changed (?:my|our) minds?|instead)\b")
 # Taking back what was just said, in the same breath ("june, no wait, july"; "the first one. wait no, thursday")
 _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actually|scratch that|i mean|i meant|"
+                         r"but realistically|"  # "this week if i could lol but realistically sixty days"
                          r"sorry i meant|make that|make it(?! (?:quick|quicker|fast|short|brief|snappy)\b)|or rather|"
                          r"correction|or no(?= \w))\b|"
                          # "did you say nine? i said ten"
@@ -2650,8 +2668,9 @@ def _taken_back(c: str, expecting: str) -> list[re.Match]:
     return sorted(back, key=lambda m: m.start())
 
 
-_BARE_COUNT = re.compile(r"^(?:like |maybe |probably )?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
-                         r"eleven|twelve|a couple|a few)\b(?! (?:months?|years?|weeks?|days?)\b)")
+_BARE_COUNT = re.compile(r"^(?:(?:more |probably |maybe )?like |maybe |probably |more |closer to )?"
+                         r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple|a few)\b"
+                         r"(?! (?:months?|years?|weeks?|days?)\b)")
 _YES_BUT = re.compile(r"\b(?:but|if|unless|as long as|only if|rather|instead)\b")
 _WHY_AFTER = re.compile(r"\s+(?:i'll|i will|i'm|i am|we'll|we're|cause|because|since) .*$")
 # a figure said on its own after "make that" at a time question: "two", "2:30", "ten thirty"
@@ -2830,11 +2849,12 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
             continue
         for length in (4, 3, 2):
             words = tokens[start:start + length]
-            if len(words) < length or not all(w.isalpha() and w not in _NOT_A_PIECE for w in words) \
-                    or "in" in (words[0], words[-1]) or any(place_kind(w) == "town" for w in words) \
-                    or place_kind(" ".join(words)) not in ("", "street"):
+            pieces = words[:-1] if length == 2 and words[-1] == "town" else words  # "evans town": Evanston
+            if len(words) < length or not all(w.isalpha() and w not in _NOT_A_PIECE for w in pieces) \
+                    or "in" in (words[0], words[-1]) or place_kind(" ".join(words)) not in ("", "street"):
                 continue  # (a place spelled out, "san jose", "penn hills", is the other finder's to take or leave;
                 # "core da lane" is no street)
+            spelled = [w for w in words if place_kind(w) == "town"]
             after = tokens[start + length:]
             state, rest = state_code(" ".join(after[:2])), after[2:]  # "new mexico"
             if not state:
@@ -2843,9 +2863,14 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
                 rest = after
             # nothing more is said but "area", the state, or where in it ("off sullivan road"): the words are all
             # the answer, not a sentence ("hold on the dog is", "cross us off your list")
-            if rest and not all(t in _ANSWER_TAIL for t in rest) and rest[0] not in _WHERE_IN_IT:
+            where = [t for t in rest if t not in _ANSWER_TAIL][:1]  # ("nape revel somewhere by the good schools")
+            if rest and not all(t in _ANSWER_TAIL for t in rest) and where[0] not in _WHERE_IN_IT:
                 continue
-            if town := town_heard_as(words, state):
+            town = town_heard_as(words, state)
+            # a small town spelled inside a bigger one-word town heard ("evans town", "mac donna": Evanston,
+            # McDonough, not Evans or Donna); a piece that is a town as big is the town meant, and so is one in words
+            # that sound like a town of several ("wooster main" is not West Des Moines)
+            if town and (not spelled or " " not in town) and all(zip_codes(town) > zip_codes(w) for w in spelled):
                 return start, start + length, Fact("location", town, " ".join(words))
     return None
 
@@ -3244,8 +3269,9 @@ _NO_AGENT_ANY_MORE = re.compile(
 _ABOUT_FINANCING = re.compile(r"\b(?:preapproved|prequalified|preapproval|approved|lender|mortgage|loan|cash)\b")
 _ABOUT_AN_AGENT = re.compile(rf"\b{_AGENT_NOUN}")
 _LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b|"
-                            r"\blisted (?:it )?with (?:\w+ ){1,5}?but (?:it|that|the (?:listing|contract)) "
-                            r"(?:expired|ran out|lapsed|ended)\b")
+                            r"\blisted (?:it )?(?:\w+ ){0,3}?with (?:\w+ ){1,5}?but (?:it|that|the "
+                            r"(?:listing|contract)) (?:expired|ran out|lapsed|ended)\b|"
+                            r"\b(?:didn't|did not|won't|never) renew\b")
 _A_LISTING_ENDED = re.compile(r"\b(?:listing|listed)\b.*\b(?:expired|ran out|lapsed)\b")
 # "my cousin's a realtor but she's in ohio, so no": the answer they end on
 _ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$|\bbut (?:we're|were|we are|i'm|i am) not using "
@@ -3257,8 +3283,9 @@ _NO_AGENT_SIGNED = re.compile(r"^(?:(?:uh|um|well|no) )*not officially\b|"  # "n
                               r"(?:working with|using|signed with|with) (?:anyone|anybody|any of them|nobody)\b|"
                               r"\b(?:didn't|did not|haven't|have not|never|ain't) (?:sign|signed) (?:with|up with) "
                               r"(?:anybody|anyone|nobody|no one|any of them|an agent|a realtor)\b|"
-                              r"\b(?:didn't|did not|haven't|have not|never) (?:sign|signed) (?:anything|nothing|nothin|"
-                              r"a contract|an agreement|any (?:contract|agreement|paperwork))\b|"
+                              r"\bnothing official|\bnothin official|"  # "a buddy at century 21 but nothin official"
+                              r"\b(?:didn't|did not|haven't|have not|never|ain't) (?:sign|signed) (?:anything|"
+                              r"nothing|nothin|a contract|an agreement|any (?:contract|agreement|paperwork))\b|"
                               r"\bnot (?:signed|committed) (?:with|to) (?:anybody|anyone|an agent)\b")
 _NO_AGENT = re.compile(r"\b(?:don't|do not|doesn't|haven't|have not|not|no|never|aren't|are not|am not|i'm not|"
                        r"we're not|without)(?: have| got| working with| using| signed with| talked to| yet| really)* "

@@ -1021,7 +1021,10 @@ _DAY = r"(?:(this|next) )?(today|tomorrow|monday|tuesday|tues|wednesday|weds|thu
 # what one has on a day that does not take it
 _HAVE_ON = (r"(?>(?:a |an |my |our |his |her |the |to )?)(?!(?:time|off|free|nothing|nothin|no|none|opening|gap|"
             r"window|slot|availability|open|all|some|whole|entire|mornings?|afternoons?|evenings?|question|questions|"
-            r"till|until|after|before|from|at|you)\b)")
+            r"till|until|after|before|from|at|you)\b)"
+            # "what i got like monday the 16th": a filler before the day, not a thing they have on it
+            r"(?!(?:like|maybe|probably|around|about|say) (?:this |next |on )?(?:mon|tues|wednes|thurs|fri|satur|sun|"
+            r"the \d))")
 # after a day worked: not a span or a time of it ("friday i work till 3", "works saturday mornings"), not days
 # ("friday i work late, monday at four": friday is out, monday asked for)
 _NOT_A_SPAN = (rf"(?! (?:till|until|til|to|from|in|mornings?|afternoons?|evenings?|nights?|days|half|"

@@ -504,7 +504,13 @@ def _money_idioms(tokens: list[str]) -> list[str]:
     out = list(tokens)
     for i, word in enumerate(tokens):
         nxt = tokens[i + 1:i + 3]
-        if word in _HUNDREDS and len(nxt) == 2 and nxt[0] in _UNITS and nxt[1] in ("hundreds", "hundred's"):
+        band = tokens[i + 3:i + 5] if len(nxt) == 2 and nxt[0] == "to" and nxt[1] in _HUNDREDS else []
+        if word in _HUNDREDS and band and (band[0] in _UNITS_SAID_AS_HUNDREDS or band[0] in _UNITS and band[1:] in (
+                ["hundreds"], ["hundred's"])):  # "low to mid threes", "mid to high four hundreds": both ends
+            base = 100 * (_UNITS_SAID_AS_HUNDREDS.get(band[0]) or _UNITS[band[0]])
+            ends = [str(base + _HUNDREDS[word] // 1000), "to", str(base + _HUNDREDS[nxt[1]] // 1000), "thousand"]
+            out[i:i + 4 + (band[0] in _UNITS)] = ends + ["dollars"] * (band[0] in _UNITS)
+        elif word in _HUNDREDS and len(nxt) == 2 and nxt[0] in _UNITS and nxt[1] in ("hundreds", "hundred's"):
             out[i:i + 3] = [str(_UNITS[nxt[0]] * 100 + _HUNDREDS[word] // 1000), "thousand", "dollars"]
         elif word in _HUNDREDS and nxt and nxt[0] in _UNITS_SAID_AS_HUNDREDS:  # "mid threes to low fours"
             out[i:i + 2] = [str(_UNITS_SAID_AS_HUNDREDS[nxt[0]] * 100 + _HUNDREDS[word] // 1000), "thousand"]

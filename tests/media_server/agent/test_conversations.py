@@ -1125,10 +1125,12 @@ def test_another_number_given_mid_call_is_noted_and_the_questions_go_on(talk, le
     assert "area" in reply.lower() or "where" in reply.lower() or "town" in reply.lower(), reply
 
 
-def test_where_a_seller_moves_to_is_not_the_home_they_sell(talk):
+@pytest.mark.parametrize("move", ["soon as we can, were relocating to denver for her job",
+                                  "soon as we can, we're moving out to the denver area for her job"])
+def test_where_a_seller_moves_to_is_not_the_home_they_sell(talk, move):
     talk.say("yeah ok")
     talk.say("looking to sell the house in tulsa")
-    talk.say("soon as we can, were relocating to denver for her job")
+    talk.say(move)
     facts = talk.agent.state(talk.call.pk)["facts"]
     assert facts["location"]["value"] == "Tulsa" and facts["motivation"]["value"] == "relocating"
 

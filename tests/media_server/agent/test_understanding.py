@@ -2582,6 +2582,50 @@ def test_fresh36_and_37s_intents_in_other_words(text, expecting, intent, objecti
     assert (understood.intent, understood.objection) == (intent, objection)
 
 
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # a home left by family said as the South says it, and a death beside a two flat or bungalow
+    ("the house my granny left us over in dalton", "location", {"location": "Dalton", "motivation": "inherited"}),
+    ("selling, my grandpa passed last spring and it's his bungalow on the east side", "intent",
+     {"intent": "sell", "motivation": "inherited"}),
+    # money: "fitty", "hunnerd", a band with both ends, cash from a sale said with the figure
+    ("like 4 fitty", "budget", {"budget": 450000}),
+    ("around five hunnerd", "budget", {"budget": 500000}),
+    ("mid to high fours", "budget", {"budget": 450000, "budget_high": 475000}),
+    ("maybe three hundred cash from our share of the sale", "budget", {"budget": 300000, "preapproved": "cash"}),
+    # a time taken back by "more like" or "but realistically"
+    ("a year or so wait no more like eight months", "timeline", {"timeline": 8}),
+    ("tomorrow if we could but realistically ninety days", "timeline", {"timeline": 3}),
+    # towns heard in pieces: a bigger one-word town with a small one spelled inside, where said after a filler
+    ("evans town off green bay road", "location", {"location": "Evanston"}),
+    ("bows man somewhere near the college", "location", {"location": "Bozeman"}),
+    ("wooster main south or the canal district", "location", {"location": "Wooster"}),
+    # no agent: nothing signed (the copula and the g dropped), nothing official, a listing not renewed
+    ("met a realtor at a showing but we ain't signed nothing", "has_agent", {"has_agent": False}),
+    ("my neighbor's at keller williams but nothing official", "has_agent", {"has_agent": False}),
+    ("it was listed with an agent in the fall but it expired and we won't renew", "has_agent", {"has_agent": False}),
+    ("my cousin a realtor so we're covered", "has_agent", {"has_agent": True}),
+    # prequalified but not approved, and the paperwork under way, are a preapproval in progress
+    ("prequalified but not approved yet", "preapproved", {"preapproved": "in_progress"}),
+    ("we're doing the paperwork now with the credit union", "preapproved", {"preapproved": "in_progress"}),
+])
+def test_fresh38_and_39s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+def test_a_filler_before_a_day_is_not_something_they_have_on_it():
+    understood = understand("call me back once i get paid, i'll know what i got like friday the 4th after four",
+                            now=NOW, expecting="slot_choice")
+    assert understood.ruled_out == [] and understood.when is not None
+    assert (understood.when.start.date(), understood.when.day_start) == (dt.date(2026, 12, 4), dt.time(16))
+
+
+def test_a_day_someone_must_be_there_for_is_a_time_to_meet_whatever_was_asked():
+    understood = understand("my wife gotta be there, she off on saturdays so saturday the 28th around ten", now=NOW,
+                            expecting="motivation")
+    assert understood.intent == "schedule" and understood.when is not None
+    assert understood.when.start == dt.datetime(2026, 11, 28, 10, tzinfo=ZONE)
+
+
 def test_a_worry_about_buying_now_is_no_plan_to_buy_now():
     understood = understand("im scared to buy right now with the economy like this", now=NOW, expecting="timeline")
     assert understood.objection == "market_worry" and "timeline" not in _read(understood)
