@@ -919,7 +919,10 @@ _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd) (?:re
 # offered a time, not now and no reason given as an objection: "we're gonna wait and see how things shake out", "see
 # how the spring goes and maybe give you folks a call", "let's hold off for now"
 _PUTS_OFF_MEETING = re.compile(r"\b(?:wait and see|wait it out|sit tight|see how (?:\w+ ){1,3}?(?:goes|go|shakes? out|"
-                               r"plays? out|pans? out|turns? out))\b|"
+                               r"plays? out|pans? out|turns? out)|"
+                               # "nah we good for now let me see what rates do"
+                               r"see what (?:the )?(?:rates|market|prices|interest rates) (?:do|does|"
+                               r"are going to do))\b|"
                                r"\b(?:let's|lets|we'll|i'll|gonna|wanna|just|better) hold off\b|"
                                r"\b(?:maybe|then|and|just) (?:we'll |i'll |we |i )?(?:give|call) (?:you|y'all|yall|ya)"
                                r"(?: folks| guys| all)? (?:a (?:call|ring|shout|holler)|back)\b")
@@ -1408,6 +1411,9 @@ _GREETING = _rx(
 
 _NEGATED = re.compile(r"\b(?:not|don't|do not|never|no|won't|wouldn't|aren't|isn't|can't|didn't|ain't)"
                       r"(?: (?!maybe\b|probably\b|prolly\b)[\w']+){0,2} $|"  # ("i dunno, maybe buy": a hedged plan)
+                      # the second of a list refused: "not interested in selling or buying or nothing"
+                      r"\b(?:not interested in|no interest in|not looking to|not planning (?:on|to)|(?:don't|do not) "
+                      r"want to) (?:[\w']+ ){1,2}(?:or|nor|and) $|"
                       # "we ain't got the credit to buy", "don't have the money to": not their plan, their want
                       r"\b(?:not|no|don't|do not|can't|ain't|haven't|didn't) (?:got |have |get |had )?(?:the |enough |"
                       r"good |any )?(?:credit|money|funds|income|down payment)(?: [\w']+){0,2} (?:to|for) $")
@@ -1496,12 +1502,15 @@ _DONT_KNOW = re.compile(
     r"(?:kind of |kinda |a bit |pretty )?(?:personal|private)|none of your business)\b")
 
 # the family a home is left by ("my mama left us the house", "granddaddy's place") and the homes it may be
-_KIN = (r"dad|daddy|mom|mama|mamma|momma|mother|father|parents|grandma|grandpa|grandmother|grandfather|"
+_ELDERS = (r"dad|daddy|mom|mama|mamma|momma|mother|father|parents|grandma|grandpa|grandmother|grandfather|"
         r"granddaddy|granddad|grandmama|granny|nana|aunt|auntie|uncle")
 _HOME_KINDS = (r"house|home|place|property|land|farm\w*|rowhouse|row house|townhouse|townhome|condo|duplex|cabin|"
                r"trailer|co ?op|two flat|bungalow")
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("relocating", r"\b(?:relocat\w*|"
+                   # "so we movin closer to the work"
+                   r"(?:moving|move|get|be) (?:up |down |out |back )?closer to (?:the |my |our |his |her )?(?:work|job|"
+                   r"office|plant|base|hospital|new job)\b|"
                    # "moving in with my daughter in atlanta": to family somewhere else
                    r"(?:moving|move|going) in with (?:my|our|the) (?:\w+ )?(?:daughter|son|kids|family|mom|dad|parents|"
                    r"mother|father|sister|brother|in ?laws|grandkids) (?:(?:out|down|up|over) )?in [a-z]+|"
@@ -1615,19 +1624,23 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                  r"(?:\w+ ){1,2}years\b|"  # "sell the dairy, we're done milking after forty years"
                  r"\bretir(?!ed\b)\w*\b|(?<!he's )(?<!she's )(?<!he is )(?<!she is )(?<!he )(?<!she )(?<!they )"
                  r"(?<!they're )(?<!who's )(?<!who )\bretired\b"),
-    ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up|(?:me and my|my) (?:ex|husband|wife|partner)"
+    ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up|"
+                # "my ex and me own it together and the judge says we gotta sell"
+                r"(?:me and my|my) ex(?: and (?:me|i))? (?:still )?(?:own|owns|co own)\b|"
+                r"the judge (?:says|said|ordered)\b|"
+                r"(?:me and my|my) (?:ex|husband|wife|partner)"
                 r"(?: and i| and me)? (?:split|broke up)|(?:we|they) (?:just |recently )?split\b"
                 r"(?! (?:the|it|that|everything|a|an|our|half|costs?|bills?|\d+|fifty)\b))\b"),
     # a death with a home in the sentence ("selling mama's place, she passed in january"); a death with a phone
     # ("this was his number, he passed") is not about a home
-    ("inherited", rf"\b(?:inherit\w*|probate|estate sale|(?:my|our|his|her) late (?:\w+ )?(?:{_KIN}|husband|wife|"
+    ("inherited", rf"\b(?:inherit\w*|probate|estate sale|(?:my|our|his|her) late (?:\w+ )?(?:{_ELDERS}|husband|wife|"
                   r"brother|sister)|"
                   rf"(?:passed|passed away|died)\b(?=.*\b(?:{_HOME_KINDS})\b)|"
                   # "the house of my mother, she die in january": a death said as a speaker of another language says it
                   r"(?:house|home|place|property)\b.* (?:she|he|they) dies?\b|\b(?:she|he|they) dies?\b.*\b(?:house|"
                   r"home|place|property)\b|"
                   rf"(?:{_HOME_KINDS})\b.* (?:passed|passed away|died)\b|"
-                  rf"(?:(?:my|our) (?:\w+ )?)?(?:{_KIN}) left (?:me|us|it to (?:me|us)|(?:the|his|her|their) "
+                  rf"(?:(?:my|our) (?:\w+ )?)?(?:{_ELDERS}) left (?:me|us|it to (?:me|us)|(?:the|his|her|their) "
                   r"(?:house|home|place) to (?:me|us))|"
                   # ("selling mama's place" is not said to be left to them: only these, as before)
                   r"(?:mom|dad|mother|father|parents|grandma|grandmother|grandpa|grandfather|aunt|uncle)'?s? "
@@ -1697,7 +1710,10 @@ _PRE_INTENDS = re.compile(r"\b(?:want|wanna|need|plan|planning|going|have|hope|h
                           r"gotta|got) to get (?:pre ?)?(?:approved|preapproved|prequalified)\b|"
                           r"\b(?:we'll|i'll|will) (?:get|be getting) (?:pre ?)?(?:approved|preapproved|prequalified)\b")
 _BARE_CASH = re.compile(r"\bcash\b")
-_HAD_ONE_LAPSED = re.compile(r"\b(?:had|got) (?:one|it)\b(?: \w+){0,4}? (?:expired|lapsed|ran out|run out)\b")
+_HAD_ONE_LAPSED = re.compile(r"\b(?:had|got) (?:one|it)\b(?: \w+){0,4}? (?:expired|lapsed|ran out|run out)\b|"
+                             # "we was but it expired"
+                             r"^(?:(?:uh|um|well|yeah) )*(?:we|i) (?:was|were|had been) but (?:it|that|the letter) "
+                             r"(?:expired|lapsed|ran out)\b")
 _GOT_THE_LETTER = re.compile(r"\b(?:got|have|received) (?:a|the|our|my) (?:pre ?approval |approval )?letter\b")
 _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preapproved|prequalified|"
                       r"(?:have|got|did|received) (?:a |our |my |the )?(?:\w+ )?(?:preapproval|approval letter|"
@@ -2995,7 +3011,12 @@ _NOT_THEIR_PRICE = re.compile(
     r"they'd|he'll|she'll|they'll)(?: [\w']+){0,3} (?:put|putting|puts|chip|chipping|chips|throw|throwing|kick|"
     r"kicking|pitch|pitching|give|giving|gives) (?:in|us)(?: like| about)? #|"
     r"\b(?:down ?payment|saved|savings|taxes|tax bill|appraised|appraisal|assessed|assessment|next door|neighbors?|"
-    r"neighbou?rs?'s?|down the street|across the street|comps?|zestimate)\b(?: [\w']+){0,5} #")
+    r"neighbou?rs?'s?|down the street|across the street|down the block|down the road|on (?:our|my|the) block|"
+    r"across from (?:us|me)|next to (?:us|me)|"
+    r"comps?|zestimate)\b(?: [\w']+){0,5} #|"
+    # a price marvelled at: "these prices are insane, a bungalow in portage park for 500 grand, are you kidding me"
+    r"\b(?:insane|crazy|ridiculous|nuts|absurd|outrageous)\b(?: [\w']+){0,8} for #|"
+    r"#(?: [\w']+){0,3}? (?:are you kidding|are you kiddin|you kidding|you gotta be kidding)\b")
 # ... unless they take it for their own: "the neighbors just got three forty, so something like that"
 _TAKEN_AS_THEIRS = re.compile(r"\b(?:something|somewhere|around|about) (?:like |near |close to )?(?:that|there)\b|"
                               r"\bin that (?:range|ballpark|neighborhood)\b|\bat least (?:that|that much|as much)\b|"
@@ -3204,8 +3225,8 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"the drive|driving (?:an hour|two hours|forever)|killing (?:me|us)|"
                      r"any ?more|moving in with|move in with|partner|girlfriend|boyfriend|fiance|fiancee|married|"
                      r"wedding|insurance|taxes|hoa|flood\w*|hurricanes?|crime|traffic|noise)\b|" + _HARDSHIP)
-_KIN = r"(?:family|parents|mom|mother|dad|father|kids|grandkids|grandchildren|daughter|son|sister|brother|in laws|" \
-       r"folks)"
+_KIN = r"(?:family|parents|mom|mother|mama|momma|dad|daddy|father|kids|grandkids|grandchildren|daughter|son|sister|" \
+       r"brother|in laws|folks)"
 # Family to be near: a relocation when the lead names a place ("near the grandkids in atlanta", "down to florida
 # to be by my daughter"), else a reason of its own.
 _NEAR_FAMILY = re.compile(
@@ -3394,6 +3415,9 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"(?<!be )(?<!get )(?<!got )(?<!to )(?<!been )\b(?:passed|passed away|died|took|pulled|listed|"
                       r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited|ran out)\b(?: [\w']+){0,5}? "
                       r"(?:in |on |back in )?$|"
+                      # what befell someone: "my dad had a stroke at christmas"
+                      r"\bhad (?:a|an|his|her|my|a bad) (?:stroke|heart attack|fall|surgery|accident|bad fall)\b"
+                      r"(?: [\w']+){0,3}? (?:at |in |on |around |back in |over )?$|"
                       # something not done for a while: "we haven't heard from her in like two months"
                       r"\b(?:haven't|hasn't|have not|has not|hadn't|didn't)\b(?: (?!but\b|so\b|and\b|maybe\b|"
                       r"probably\b)[\w']+){1,5}? (?:(?:in|for) (?:like |about |almost |over |nearly )?)?$")
@@ -3637,11 +3661,17 @@ _ORDINAL_BEDROOM = re.compile(r"\b(?:a|an|another|one more|the) (second|third|fo
 _ORDINAL_NUMBER = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 
 
+# the home they have, outgrown: "the two bedroom ain't cutting it", "our 3 bedroom is too small now"
+_OUTGROWN = re.compile(r"(?: \w+)? (?:ain't|isn't|is not|aint|is no longer|just isn't) (?:cutting|enough|big enough|"
+                       r"working)\b|(?: \w+)? (?:is |'s )?(?:too small|too tight|too cramped)\b")
+
+
 def _bedrooms(turn: _Turn, expecting: str) -> Fact | None:
     d = turn.digits
     if m := _ORDINAL_BEDROOM.search(turn.clean):  # "we need a third bedroom for the baby": three
         return Fact("bedrooms", _ORDINAL_NUMBER[m.group(1)], m.group(0))
-    m = next((m for m in _BEDROOMS.finditer(d.s) if not _WHERE_THEY_LIVE.search(d.s[:m.start()])), None)
+    m = next((m for m in _BEDROOMS.finditer(d.s) if not _WHERE_THEY_LIVE.search(d.s[:m.start()])
+              and not _OUTGROWN.match(d.s, m.end())), None)
     if m is None and expecting == "bedrooms":
         m = _BARE_NUMBER.search(d.s)
     if m and 0 < float(m.group(1)) <= 12:

@@ -2607,6 +2607,16 @@ def test_fresh36_and_37s_intents_in_other_words(text, expecting, intent, objecti
     # prequalified but not approved, and the paperwork under way, are a preapproval in progress
     ("prequalified but not approved yet", "preapproved", {"preapproved": "in_progress"}),
     ("we're doing the paperwork now with the credit union", "preapproved", {"preapproved": "in_progress"}),
+    ("i was but it ran out", "preapproved", {"preapproved": "no"}),
+    # reasons: an ex who still owns it with them, closer to work or to momma
+    ("me and my ex still own the condo so we gotta sell", "intent", {"intent": "sell", "motivation": "divorce"}),
+    ("wanna be closer to my job", "motivation", {"motivation": "relocating"}),
+    ("we'd move closer to my momma out in macon", "motivation", {"motivation": "relocating", "location": "Macon"}),
+    # what is not theirs: a home outgrown, a neighbour's sale, a price marvelled at, an event in the past
+    ("our 3 bedroom is too small now", "motivation", {"motivation": "upsizing"}),
+    ("i'd take four ten, the house across from us got four hundred and it was worse", "budget", {"budget": 410000}),
+    ("everything's nuts a tiny condo for 600 grand", "budget", {}),
+    ("not looking to sell or buy right now", "permission", {}),
 ])
 def test_fresh38_and_39s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
