@@ -65,7 +65,7 @@ FLOORS = {
                 "pass_rate": 0.85, "missed_bookings": 1},
     "fresh23": {"intent_accuracy": 0.97, "fact_precision": 0.955, "fact_recall": 0.93, "opt_out_recall": 1.0,
                 "pass_rate": 0.95, "missed_bookings": 0},
-    "fresh24": {"intent_accuracy": 0.94, "fact_precision": 0.955, "fact_recall": 0.935, "opt_out_recall": 1.0,
+    "fresh24": {"intent_accuracy": 0.94, "fact_precision": 0.955, "fact_recall": 0.945, "opt_out_recall": 1.0,
                 "pass_rate": 0.575, "missed_bookings": 1},
     "fresh25": {"intent_accuracy": 0.96, "fact_precision": 0.895, "fact_recall": 0.935, "opt_out_recall": 1.0,
                 "pass_rate": 0.7, "missed_bookings": 0},
@@ -93,7 +93,11 @@ FLOORS = {
                 "pass_rate": 0.95, "missed_bookings": 0},
     "fresh37": {"intent_accuracy": 0.95, "fact_precision": 0.95, "fact_recall": 0.97, "opt_out_recall": 1.0,
                 "pass_rate": 0.9, "missed_bookings": 1},
-    "holdout": {"intent_accuracy": 0.945, "fact_precision": 0.96, "fact_recall": 0.88, "opt_out_recall": 1.0,
+    "fresh38": {"intent_accuracy": 0.95, "fact_precision": 0.91, "fact_recall": 0.935, "opt_out_recall": 1.0,
+                "pass_rate": 0.725, "missed_bookings": 2},
+    "fresh39": {"intent_accuracy": 0.96, "fact_precision": 0.885, "fact_recall": 0.895, "opt_out_recall": 1.0,
+                "pass_rate": 0.775, "missed_bookings": 0},
+    "holdout": {"intent_accuracy": 0.945, "fact_precision": 0.965, "fact_recall": 0.89, "opt_out_recall": 1.0,
                 "pass_rate": 0.935, "missed_bookings": 0},
 }
 
@@ -119,7 +123,8 @@ def test_the_corpus_is_big_enough_and_kept_apart():
                           "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16",
                           "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24",
                           "fresh25", "fresh26", "fresh27", "fresh28", "fresh29", "fresh30", "fresh31", "fresh32",
-                          "fresh33", "fresh34", "fresh35", "fresh36", "fresh37", "holdout"}
+                          "fresh33", "fresh34", "fresh35", "fresh36", "fresh37", "fresh38", "fresh39",
+                          "holdout"}
     assert sum(len(p.sentences) for p in parts.values()) >= 3500
     assert sum(len(p.conversations) for p in parts.values()) >= 400
     tuned_on = {row["text"] for name in set(parts) - {"holdout"} for row in parts[name].sentences}
