@@ -1576,7 +1576,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                        r"(?:one|baby|another|second|third|fourth|number \w+) on the way|(?:second|third|fourth|"
                        r"new|fifth) (?:kid|child|baby)|(?:house|place) is bursting|bursting at the seams)\b"),
     ("downsizing", r"\b(?:downsiz\w*|something smaller|(?:a )?smaller (?:place|house|home|one)|too big|empty nest\w*|"
-                   r"kids (?:moved|are) out(?! of school)|too much house|kids are (?:gone|grown)|rattling around|"
+                   r"kids (?:moved|are) out(?! of school)|too much house|kids are grown|rattling around|"
+                   # ("call me after three thirty when the kids are gone": out for the day, a time)
+                   r"(?<!when the )(?<!after the )(?<!once the )(?<!till the )(?<!until the )kids are gone|"
                    r"(?:don't|do not) need (?:\w+ )?(?:bedrooms|rooms|that much (?:house|space|room)) any ?more|"
                    r"(?:don't|do not|no longer) need (?:the |a |such a |that |this )?(?:big|large|huge) (?:house|place|"
                    r"home)|"
@@ -1951,6 +1953,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
             u.intent in ("unclear", "inform", "deny") or u.intent == "question" and final is not turn
             or (u.intent == "affirm" or u.intent == "question" and _AFFIRM.match(c)) and _YES_BUT.search(c)):
         u.intent, attach_when = "schedule", True  # "no wait, make that two", "yes but the morning": another time
+    if expecting == "callback_time" and when is not None and u.objection == "send_email" \
+            and re.search(r"\bcall (?:me|us)\b", c):
+        u.intent, u.objection, attach_when = "schedule", "", True  # "just text me or call me monday after 3:30"
     u.hostile = bool(_HOSTILE.search(c))
     u.corrects, u.doesnt_know = bool(_CORRECTION_CUE.search(c)), bool(_DONT_KNOW.search(c))
     u.bare_hello = bool(_BARE_HELLO.match(c))
@@ -2658,6 +2663,9 @@ _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|c
 # Taking back what was just said, in the same breath ("june, no wait, july"; "the first one. wait no, thursday")
 _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actually|scratch that|i mean|i meant|"
                          r"but realistically|"  # "this week if i could lol but realistically sixty days"
+                         # "after four when im off, well, four thirty to be safe"
+                         r"(?:well|or|say|actually)(?= (?:like )?(?:\d|one|two|three|four|five|six|seven|eight|nine|"
+                         r"ten|eleven|twelve)[\w: ]{0,14} to be safe\b)|"
                          r"sorry i meant|make that|make it(?! (?:quick|quicker|fast|short|brief|snappy)\b)|or rather|"
                          r"correction|or no(?= \w))\b|"
                          # "did you say nine? i said ten"

@@ -128,7 +128,9 @@ _PART = re.compile(r"(?<!good )(?<!im on my )(?<!i'm on my )(?<!i am on my )(?<!
                    r"(?:(?P<mod>early|late|mid) ?(?:in the )?)?"
                    r"(?P<part>mornings?|afternoons?|evenings?|nights?|tonight|lunch ?time|lunch)\b"
                    # a shift, a class or a job named by its hours is not a time offered ("off a night shift")
-                   r"(?! (?:shifts?|shifters?|classes|class|school|job|jobs|owl|person|people|crew|nurse|duty)\b)")
+                   r"(?! (?:shifts?|shifters?|classes|class|school|job|jobs|owl|person|people|crew|nurse|duty)\b)"
+                   # ("lunch is over in two minutes": their free time ending, not a time offered)
+                   r"(?!(?:'s| is) (?:over|up|done|almost over)\b| ends?\b)")
 # the hours a part of the day narrowed by "early", "late" or "mid" spans ("late afternoon" 15:00–18:00)
 _PART_SHADES = {("early", "morning"): (7, 9), ("mid", "morning"): (9, 11), ("late", "morning"): (10, 12),
                 ("early", "afternoon"): (12, 14), ("mid", "afternoon"): (13, 16), ("late", "afternoon"): (15, 18),
@@ -144,7 +146,7 @@ _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_TIME}\s+(?:and|to|till|until|-)\
 # a limit said as a "not" ("not before ten", "don't call after 8"); "those don't work, monday after 2" says the
 # times offered do not work, "i don't work after 5" frees the evening, "not too early" is no limit
 _NEGATED_LIMIT = r"\b(?:do not|don't|dont|never|not|no calls?)\s+(?!work\b|too early|too late|so early|so late)" \
-                 r"(?:\w+\s+){0,3}?"
+                 r"(?:(?!(?:days|ones|times|slots)\b)\w+\s+){0,3}?"  # ("not them days, friday after 11": friday after)
 _NOT_BEFORE = re.compile(_NEGATED_LIMIT + rf"(?:before|until|till|til|earlier than)\s+{_TIME}")
 _NOT_AFTER = re.compile(_NEGATED_LIMIT + rf"(?:after|past|later than)\s+{_TIME}")
 _BUSY_UNTIL = re.compile(rf"\b(?:busy|work|working|meeting|meetings|out|away|driving|school|class)\s+"
@@ -158,7 +160,7 @@ _BUSY_AT = re.compile(rf"\b(?:i|we|i've|we've|she|he)(?: \w+)? (?:have to |got t
                       rf"goes to|take|takes)(?: \w+){{0,4}}? at {_TIME}")
 _AFTER = re.compile(rf"\b(?:after|past|any ?time after|no earlier than|later than)\s+{_TIME}")
 _BEFORE = re.compile(rf"\b(?:before|by|until|till|til|no later than|earlier than)\s+{_TIME}")
-_AT = re.compile(rf"\b(?:at|around|about|@)(?:\s+(?:like|say|maybe|roughly|approximately))?\s+{_TIME}"
+_AT = re.compile(rf"\b(?:at|around|round|about|bout|@)(?:\s+(?:like|say|maybe|roughly|approximately))?\s+{_TIME}"
                  r"(?<!im at lunch)(?<!i'm at lunch)(?<!i am at lunch)")
 # ("im at lunch": where they are, not a time they offer)
 # the end of a routine as the day's limit: "after work" (17:00), "after dinner" (19:00)
@@ -692,6 +694,10 @@ def _named_period(s: str, today: dt.date) -> _Days | None:
     return None
 
 
+_FREE_TIME_ENDS = re.compile(r"\b(?:lunch|break|recess|my shift|shift change|the bell|class|practice)(?:'s| is| ends?| "
+                             r"starts?| starts back| is over| is up)(?: over| up| back| done)?\s*$")
+
+
 def _relative(s: str, now: dt.datetime) -> tuple[When, tuple[int, int]] | None:
     m = _RELATIVE.search(s)
     if not m:
@@ -704,6 +710,8 @@ def _relative(s: str, now: dt.datetime) -> tuple[When, tuple[int, int]] | None:
     if m.group(3):
         amount += 0.5
     today, around = now.date(), None
+    if unit in ("minute", "min", "hour", "hr") and _FREE_TIME_ENDS.search(s[:m.start()]):
+        return None  # "lunch is over in like two minutes": when they are busy again, no time to call
     if unit in ("minute", "min", "hour", "hr"):
         minutes = amount * (60 if unit in ("hour", "hr") else 1)
         moment = (now + dt.timedelta(minutes=minutes)).replace(second=0, microsecond=0)

@@ -2636,6 +2636,25 @@ def test_a_day_someone_must_be_there_for_is_a_time_to_meet_whatever_was_asked():
     assert understood.when.start == dt.datetime(2026, 11, 28, 10, tzinfo=ZONE)
 
 
+@pytest.mark.parametrize(("text", "expecting", "start", "day_start"), [
+    # days refused as "them days" / "those days": the "not" is theirs, not a limit on the time after
+    ("not those days, monday after 1 though", "slot_choice", dt.datetime(2026, 11, 30, 13, tzinfo=ZONE), dt.time(13)),
+    # "round 4" is around four
+    ("im in the middle of something ring me back round 4 today", "permission",
+     dt.datetime(2026, 11, 25, 16, tzinfo=ZONE), None),
+    # a later hour "to be safe" takes the first one back, on the day said
+    ("try me tomorrow after 5 when im off, or 5 thirty to be safe", "callback_time",
+     dt.datetime(2026, 11, 26, 17, 30, tzinfo=ZONE), None),
+    # "text me or call me <time>" asked when to call back is the time (and "when the kids are gone" no reason)
+    ("text me or call me thursday after 4 when the kids are gone", "callback_time",
+     dt.datetime(2026, 11, 26, 16, tzinfo=ZONE), dt.time(16)),
+])
+def test_fresh38_and_39s_times_in_other_words(text, expecting, start, day_start):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert understood.when is not None and not understood.facts
+    assert (understood.when.start, understood.when.day_start) == (start, day_start)
+
+
 def test_a_worry_about_buying_now_is_no_plan_to_buy_now():
     understood = understand("im scared to buy right now with the economy like this", now=NOW, expecting="timeline")
     assert understood.objection == "market_worry" and "timeline" not in _read(understood)

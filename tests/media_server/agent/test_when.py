@@ -129,6 +129,9 @@ def test_it_keeps_daily_limits(text, start, end, day_start, day_end):
     "first we need to sell ours",
     "good morning",
     "we need three bedrooms",
+    # their free time ending is no time to call ("lunch is over in like two minutes")
+    "sorry my break's over in five minutes",
+    "lunch is almost over",
     "",
 ])
 def test_it_finds_no_time_where_none_was_named(text):
