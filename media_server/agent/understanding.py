@@ -1294,8 +1294,11 @@ _QUESTION = _rx(
 # A question put after an answer or on its own without the asking word first: about the market, whether
 # something is so, what the lead should know ("not yet why", "four hundred for a three bedroom is that realistic").
 _ASKS_BACK = _rx(
-    r"\b(?:what|how)(?:'s| is| are| about)? (?:the )?(?:interest )?(?:rates|prices|homes|houses|the market|things|"
-    r"inventory)(?: \w+){0,3} (?:like|doing|going|looking|at|these days|right now)\b",
+    r"\b(?:what|how)(?:'s| is| are| about)? (?:the |you all |your )?(?:interest )?(?:rates|prices|homes|houses|"
+    r"the market|things|inventory|taxes|property taxes|hoa|insurance|schools)(?: \w+){0,3} (?:like|doing|going|looking|"
+    r"at|these days|right now)\b",
+    # a tag question after a figure: "my house should go for bout three and a half don't you think"
+    r"\b(?:don't|dont|wouldn't|right) you think\s*$",
     r"\b(?:is|are|does|would|will) (?:that|this|it|there|they) (?:\w+ ){0,3}?(?:realistic|okay|ok|normal|possible|"
     r"the same(?: thing)?|a difference|different|true|free|a fee|a charge|doable|a problem|an issue|enough|"
     r"too (?:much|low|high))\b",
@@ -1518,6 +1521,10 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?!a |the |an |our |my |owning|buying|renting|own\b|be\b)\w+|"
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
                    r"relocated|transferring|transferred|sending|sent) (?:us|me|him|her|them)|"
+                   # "i start at the hyundai plant in may": a new job
+                   r"(?:i|he|she|we|my (?:husband|wife)) (?:start|starts|am starting|is starting|'m starting) "
+                   r"(?:at|with) (?:the |a )?(?:[\w']+ ){0,3}?(?:plant|hospital|base|factory|mill|company|firm|"
+                   r"university)\b|"
                    # "wife got on at the hospital in hays": hired somewhere else
                    r"(?:got on|hired on|got hired|was hired|got a spot) (?:at|with) (?:[\w']+ ){1,4}?in [a-z]+|"
                    r"transferr?(?:ed|ing)|job transfer|new job|(?:my|our|his|her) (?:pcs )?orders|"
@@ -1556,7 +1563,11 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"got (?:a |an )?(?:job|offer) (?:in|out)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|"
                    r"till|until|til))|job (?:in|out of state)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|till|"
                    r"until|til)))\b"),
-    ("growing family", r"\b(?:custody of|raising (?:our |my |his |her )?grand\w+|grand(?:son|daughter|kids?|children|"
+    ("growing family", r"\b(?:custody of|"
+                       # "we bought it when we had one kid, now we got four"
+                       r"(?:had|with) (?:one|two|three|a) (?:kid|kids|child|baby)\b.*\bnow (?:we|i) (?:got|have|"
+                       r"'ve got) (?:two|three|four|five|six|\d)\b|"
+                       r"raising (?:our |my |his |her )?grand\w+|grand(?:son|daughter|kids?|children|"
                        r"babies) (?:we're|were|we are|i'm|i am) raising|adoption|fostering|"
                        r"(?:got|have|took in|taking in) (?:our |my |the )?(?:\w+ )?grand(?:babies|kids|children)"
                        r"(?= now| with us| full time| living with)|"
@@ -1593,6 +1604,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:it's|its|it is) (?:just|only) (?:me|us|the two of us)(?: now)? (?:in|rattling around in) "
                    r"(?:this|that|a|our|my) (?:\w+ ){0,2}(?:house|place|home))\b"),
     ("upsizing", r"\b(?:upsiz\w*|(?:a )?(?:bigger|larger) (?:place|house|home|one)|something bigger|"
+                 # "we're in a condo and we need a house with a yard"
+                 r"(?:in|out of) (?:a|an|our|my|this) (?:condo|apartment|one bedroom|two bedroom|studio)\b.*\b(?:need|"
+                 r"want) (?:a |an )?(?:house|yard|real house|single family)\b|"
                  r"need (?:a )?(?:bigger|more room|more space)\b|(?:two|three|both|all the) kids (?:in|share|sharing) "
                  r"(?:one|a) (?:room|bedroom)|"
                  # "three kids in a two bedroom", "five of us in a one bedroom apartment"
@@ -1657,6 +1671,9 @@ _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
                        # the last of answers said in a row: "buy in tampa by summer cash", "two hundred grand cash"
                        r"\b(?:grand|k|thousand|hundred|million|summer|spring|fall|winter|asap|months?|years?|\d+|"
                        + "|".join(sorted(NUMBER_WORDS)) + r") cash$|"
+                       # "one twenty five to one fifty cash for a rental"
+                       r"\b(?:grand|k|thousand|hundred|million|\d+|" + "|".join(sorted(NUMBER_WORDS))
+                       + r") cash for (?:a|an|the|my|our) |"
                        # "around two fifty cash from my half of the sale": paid with the money from a home sold
                        r"\b(?:grand|k|thousand|hundred|million|\d+|" + "|".join(sorted(NUMBER_WORDS))
                        + r") cash (?:from|out of|after) (?:my|our|the|his|her) (?:half|share|sale|equity)\b|"
@@ -1716,7 +1733,10 @@ _HAD_ONE_LAPSED = re.compile(r"\b(?:had|got) (?:one|it)\b(?: \w+){0,4}? (?:expir
                              # "we was but it expired"
                              r"^(?:(?:uh|um|well|yeah) )*(?:we|i) (?:was|were|had been) but (?:it|that|the letter) "
                              r"(?:expired|lapsed|ran out)\b")
-_GOT_THE_LETTER = re.compile(r"\b(?:got|have|received) (?:a|the|our|my) (?:pre ?approval |approval )?letter\b")
+_GOT_THE_LETTER = re.compile(r"\b(?:got|have|received) (?:a|the|our|my) (?:pre ?approval |approval )?letter\b|"
+                             # "we got the certificate and the pre approval letter"
+                             r"\b(?:got|have|received) (?:[\w']+ ){1,4}?and (?:a|the|our|my) (?:pre ?approval|"
+                             r"approval) letter\b")
 _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preapproved|prequalified|"
                       r"(?:have|got|did|received) (?:a |our |my |the )?(?:\w+ )?(?:preapproval|approval letter|"
                       r"pre ?qual)|approved for|"
@@ -2546,6 +2566,9 @@ _NOT_THEIR_PLAN = re.compile(r"\b(?:landlord|landlord's|landlords|owner|owners|n
                              r"\b(?:'s|is|are) the ones? (?:who's |who is |who are |who |that's |that is |that )?"
                              r"(?:\w+ ){0,2}$|"
                              r"\bnot in (?:a|the|any) (?:spot|position|place|shape) to $|"
+                             # "we're buying, it's my son that's selling"
+                             r"\b(?:it's|its|it is) (?:my|our|his|her) \w+(?: in law)? (?:that's|who's|that is|who is|"
+                             r"that|who) $|"
                              r"\b(?:can't|cannot|couldn't|can not) afford to $")
 
 
@@ -2648,11 +2671,13 @@ _INTRO_SKIP = {"the", "like", "maybe", "probably", "somewhere", "kind", "of", "u
                "right", "close", "closer", "more", "really"}
 _NOT_A_PLACE_START = {"of", "and", "or", "but", "so", "be", "is", "a", "an", "to", "in", "at", "for", "with"}
 _NEGATED_PLACE = re.compile(r"\b(?:not|no|except|instead of|rather than|other than|but not|not in|not the one in|"
-                            r"not that|from|anywhere but|anything but|(?:don't|do not|doesn't|never) (?:want|like|love|"
+                            r"not that|from|anywhere but|anything but|no offense to|"
+                            r"(?:don't|do not|doesn't|never) (?:want|like|love|"
                             r"care for)(?: to (?:live|be|buy|move))?(?: in| to)?)"
                             r"(?: the one in| like in| like| in| the)? $")
 _HOME_WORDS = re.compile(r"\b(?:buy|buying|bought|purchase|sell|selling|list|listing|move|moving|relocat\w*|look|need|"
-                         r"bedrooms?|bed|condo|townhouse|townhome|apartment|"
+                         r"bedrooms?|bed|condo|townhouse|townhome|apartment|fixer|duplex|"
+                         r"lot(?! of\b)|"
                          r"looking|house|home|homes|houses|place|condo|property|properties|area|neighborhood|live|"
                          r"living|located|find|found|want|wanna|searching|shopping|prefer|like|love)\b")
 _ZIP_DIGITS = {"0": "0", "oh": "0", "o": "0", "zero": "0"}
@@ -2887,7 +2912,8 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
                 rest = after
             # nothing more is said but "area", the state, or where in it ("off sullivan road"): the words are all
             # the answer, not a sentence ("hold on the dog is", "cross us off your list")
-            where = [t for t in rest if t not in _ANSWER_TAIL][:1]  # ("nape revel somewhere by the good schools")
+            # ("nape revel somewhere by the good schools", "nape revel or like right by there")
+            where = [t for t in rest if t not in _ANSWER_TAIL and t not in ("right", "just")][:1]
             if rest and not all(t in _ANSWER_TAIL for t in rest) and where[0] not in _WHERE_IN_IT:
                 continue
             town = town_heard_as(words, state)
@@ -2970,7 +2996,8 @@ _NOT_A_NAME_START = frozenset("the and off near like need sell buy our my his he
 _NOT_A_PIECE = (_NOT_A_NAME_START | _NOT_A_PLACE_START | _ANSWER_TAIL | frozenset(
     "i we you they he she it my our your their his her the a an and or but so to of for with at by from not no yes "
     "yeah is are was were be that this there here what when where how um uh like".split()) | {
-    "sure", "know", "yet", "got", "get", "want", "need", "go", "going", "looking", "buy", "sell", "move", "moving",
+    "sure", "know", "yet", "got", "get", "hold", "hang", "want", "need", "go", "going", "looking", "buy", "sell",
+    "move", "moving",
     "close", "closer", "near", "town", "city", "county", "somewhere", "anywhere", "quiet", "school", "schools",
     "work"}) - {"in"}  # ("spoke in valley": Spokane Valley)
 

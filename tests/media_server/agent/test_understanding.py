@@ -2576,6 +2576,9 @@ def test_fresh36_and_37s_facts_in_other_words(text, expecting, facts):
     ("what's the company name again", "", "who_is_this", ""),
     ("sorry the dog's barking what", "", "repeat", ""),
     ("ugh forget it i don't think we're going to do this after all", "budget", "objection", "not_interested"),
+    # asked back with the verb dropped, or as a tag after a figure
+    ("what y'all taxes looking like out there", "budget", "question", ""),
+    ("three fifty for mine don't you think", "budget", "question", ""),
 ])
 def test_fresh36_and_37s_intents_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)
@@ -2617,6 +2620,18 @@ def test_fresh36_and_37s_intents_in_other_words(text, expecting, intent, objecti
     ("i'd take four ten, the house across from us got four hundred and it was worse", "budget", {"budget": 410000}),
     ("everything's nuts a tiny condo for 600 grand", "budget", {}),
     ("not looking to sell or buy right now", "permission", {}),
+    # a letter said after another paper, cash said with what it buys, a place said with a fixer
+    ("we have the coe and the approval letter", "preapproved", {"preapproved": "yes"}),
+    ("like two hundred cash for a starter home", "budget", {"budget": 200000, "preapproved": "cash"}),
+    ("three ten its a fixer in joliet", "budget", {"budget": 310000, "location": "Joliet"}),
+    # a town excused is not chosen; "hang on" is no Holden
+    ("anywhere except elkhart, no offense to elkhart", "location", {}),
+    ("uh hang on the", "location", {}),
+    # a new job starting, a family grown, a condo outgrown; someone else's sale
+    ("my husband starts at the hospital in june", "motivation", {"motivation": "relocating"}),
+    ("we had one kid when we bought, now we have three", "motivation", {"motivation": "growing family"}),
+    ("we're in an apartment and want a house for the dog", "motivation", {"motivation": "upsizing"}),
+    ("buying, its my daughter who's selling hers", "intent", {"intent": "buy"}),
 ])
 def test_fresh38_and_39s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
