@@ -487,7 +487,7 @@ _OPT_OUT = _rx(
     r"\bne (?:zvonite|zvoni|zvonit) (?:mne|nam|syuda|bolshe)\b|не звоните|не звони",
     r"\bnon? (?:mi |ci )?chiam\w* (?:più|piu)\b",  # ("non" is written "no" where French is read)
     r"\bnie dzwo[nń]\w*\b", r"\bpa rele (?:mwen|m) ank[oò]\b", r"\bbie (?:zai )?da (?:dian hua|lai)\b",
-    r"不要(?:再)?(?:打|给我打)|别(?:再)?打", r"전화하지 마",
+    r"不要(?:再)?(?:打|给我打|联系)|别(?:再)?(?:打|联系)", r"전화 ?하지 마|전화 그만|그만 전화|연락 ?하지 마",
     # the calls made to stop, for someone else, the number erased
     r"\bhow (?:do|can|would) (?:i|we) (?:make|get) (?:these|the|your|this|all these) (?:\w+ )?(?:calls?|calling) "
     r"(?:to )?(?:stop|end)\b",
@@ -839,11 +839,13 @@ _HOW_GOT_NUMBER = _rx(
     r"anything)\b",
 )
 _GOODBYE = _rx(
-    r"^(?:(?:ok|k|all right|alright|thanks|thank you|well|yeah|no|ok thanks|then|mahalo|shoots|later|dude|man|bro) )*"
+    r"^(?:(?:ok|k|all right|alright|thanks|thank you|kindly|well|yeah|no|ok thanks|then|mahalo|shoots|later|dude|man|"
+    r"bro) )*"
     r"(?:bye|goodbye|"
     r"bye bye|good bye|see ya|a hui hou|"
     r"see you|cya|peace|peace out|ttyl"
-    r"|take care|have a (?:good|nice|great|blessed) (?:day|one|night|evening|afternoon|weekend))(?: now| then| bye)*$",
+    r"|take care|have a (?:good|nice|great|blessed) (?:day|one|night|evening|afternoon|weekend)"
+    r"|(?:but )?good day(?: to you)?)(?: now| then| bye)*$",
     # ("the house gotta go": the house, not the lead)
     r"\b(?:goodbye|bye bye|good bye|(?<!so we )(?<!we )(?<!house )(?<!it )(?<!place )(?<!that )(?<!this )(?<!has )"
     r"(?<!do i )(?<!do we )(?<!would i )(?:gotta go|got to go|have to go|need to go)(?! to (?:the|your|an?|their)\b)|"
@@ -1036,6 +1038,7 @@ _OBJECTIONS = [
         r"curious|checking|seeing|"
         r"getting (?:started|an idea|a feel)|window shopping|"
         r"kicking (?:the )?tires|researching|poking around|starting to look|looking around|dreaming)\b",
+        r"\b(?:just |only )?clicked (?:on )?(?:a|an|the|some|your) (?:listing|ad|link|house|home)\b",
         r"\b(?:only|simply) (?:looking" + _LOOKING_FOR_SOMETHING + r"|browsing)\b",
         r"\bnot (?:quite |really |even )?ready(?: yet)?\b",
         r"\bwindow shopping\b", r"\bearly stages?\b", _DEFERS_MEETING.pattern, r"\bfor fun\b",
@@ -1049,6 +1052,7 @@ _OBJECTIONS = [
         r"\b(?:email|mail|text) (?:me|us|it|that|the info|the information|something|over)\b",
         r"\bsend (?:me |us |it |that |over )?(?:an? |the |some |your )?(?:email|info|information|details|listings|"
         r"something|stuff|text|link|it over|brochure)\b",
+        r"\bsend (?:it|that|something|everything) (?:in|by|through|via) (?:an? )?(?:email|e mail|text|the mail)\b",
         r"\b(?:shoot|drop) me an? (?:email|text|line)\b", r"\bby email\b", r"\bto my email\b", r"\bmy email\b",
         r"\bput (?:it|that|something|everything) in writing\b", r"\b(?:over|via|through|by) (?:e ?mail|text)\b",
         r"\bput (?:it|that|this|everything|something|all (?:of )?(?:it|that|this)|it all) in (?:an? )?(?:email|text|"
@@ -1115,7 +1119,8 @@ _OBJECTIONS = [
         r"\btoo expensive\b", r"\boverpriced\b",
         # "everything in saint george is so expensive now"
         r"\b(?:everything|homes|houses|prices|stuff)(?: (?:in|around|out|up|down|over) [\w' ]{1,30}?)? (?:is|are|'s) "
-        r"(?:just |way |so |really |pretty |gotten |getting )*(?:expensive|overpriced|through the roof)\b",
+        r"(?:just |way |so |really |pretty |gotten |getting )*(?:expensive|overpriced|through the roof|"
+        r"(?:over|more than|above) what (?:we|i) (?:can|could) (?:do|afford|swing|pay|spend))\b",
         # "homes out here cost way more than we got saved"; the agent's fee ("i don't wanna pay no big commission")
         r"\b(?:hoa|fees|taxes|insurance|payments?)(?: \w+){0,4} (?:scares?|scaring|freak\w*) (?:me|us)\b",
         r"\bcosts? (?:way |a lot |so much )?more than (?:we|i|we've|i've|we'd|i'd) (?:have|got|can|could|make|"
@@ -1526,7 +1531,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:at|with) (?:the |a )?(?:[\w']+ ){0,3}?(?:plant|hospital|base|factory|mill|company|firm|"
                    r"university)\b|"
                    # "wife got on at the hospital in hays": hired somewhere else
-                   r"(?:got on|hired on|got hired|was hired|got a spot) (?:at|with) (?:[\w']+ ){1,4}?in [a-z]+|"
+                   r"(?:got on|hired on|got hired|was hired|got a spot) (?:at|with) (?:[\w']+ ){1,4}?"
+                   r"(?:in|near|up near|out near|down near|over near|out by) [a-z]+|"
                    r"transferr?(?:ed|ing)|job transfer|new job|(?:my|our|his|her) (?:pcs )?orders|"
                    r"(?:got|took|landed|accepted) (?:a |an )(?:job|position) (?:at|with) (?:[\w']+ ){1,4}?in [a-z]+|"
                    r"(?:my|our|his|her|husband's|wife's|\w+'s) transfer\b|"
@@ -1597,6 +1603,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:house|place|home|yard|upkeep|property)(?: is| has)? (?:just |way |getting |become |gotten )?"
                    r"(?:too much|a lot) (?:for (?:me|us|one person|her|him)|to (?:keep up|take care|handle|manage))|"
                    r"(?:house|place|home|yard|upkeep) is (?:just |way |getting )?too much\b(?! money)|"
+                   # "the stairs in this split level are too much for us"
+                   r"(?:stairs|steps)(?: in [\w' ]{1,25}?)? (?:are|is) (?:just |getting |way )?too much\b|"
                    r"(?:stairs|steps) (?:are |is )?(?:just |getting |way )?(?:too much|too hard|hard)|"
                    # "too many stairs at my age", "she can't do the stairs anymore"
                    r"too many (?:stairs|steps)|(?:can't|cannot|can not) (?:do|handle|manage|climb) (?:the |those |"
@@ -1965,7 +1973,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         # "you know what, we're just not interested anymore": a refusal or a question is no reason in its own words
         u.facts = [f for f in u.facts if f.name != "motivation" or f.value in MOTIVATIONS]
     if expecting in _YES_NO_VALUES and u.intent in ("affirm", "deny") and not u.facts and len(turn.tokens) <= 4 \
-            and not _DONT_KNOW.search(c) and not _HEDGED_YES_NO.search(c):
+            and not _DONT_KNOW.search(c) and not _HEDGED_YES_NO.search(c) and not _ACCEPTS_ONLY.fullmatch(c):
         # a bare yes or no in words the fact patterns do not list ("negative", "you bet") answers what was asked
         # ("ok well..." goes on to something else; "i think so" is not sure)
         u.facts = [Fact(expecting, _YES_NO_VALUES[expecting][u.intent == "affirm"], c)]
@@ -2068,6 +2076,8 @@ _WORTH = (r"(?:(?:is|'s|s|would be|'d be|could be|might be|will be|be|was) )?(?:
           r"(?:(?:would|could|might|will|can|'d|d|should) )?(?:list|sell|go|appraise|get|fetch)(?: \w+)? for")
 _VALUATION = re.compile(
     rf"\bwhat(?:'s| is| (?:do|would|d) you (?:think|say|guess)| you think)? {_HOME}(?:'s|s|'d|d)? (?:{_WORTH})\b|"
+    # "what my house in york is worth"
+    rf"\bwhat {_HOME} (?:in|on|out in|over in|up in|down in) (?:[\w']+ ){{1,3}}?(?:{_WORTH})\b|"
     rf"\bwhat's {_HOME} worth\b|\bwhat (?:would|could|might|will|do you think) {_HOME} (?:(?:even|actually|really) )?"
     r"(?:sell|go|list|appraise) for\b|\bwhat (?:it'd|itd|its|it's) (?:{_WORTH})\b|"
     r"\bhow much (?:is|would|could|can|will|might|do you think) (?:my|our|the|this) (?:\w+ )?(?:house|home|place|"
@@ -2438,6 +2448,9 @@ _YES_NO_FACTS = ("timeline", "has_agent", "preapproved")
 _HEDGED_YES_NO = re.compile(r"^(?:ok|okay|alright|all right|well|so)\b|"
                             r"\b(?:i think|i guess|maybe|probably|not sure|i believe)\b")
 _YES_NO_VALUES = {"has_agent": (False, True), "preapproved": ("no", "yes")}  # (said no, said yes)
+# "sounds good" to "is an agent helping you?": agreeing to something (said out of turn), not a yes to the question
+_ACCEPTS_ONLY = re.compile(r"(?:(?:oh|uh|um|well) )*(?:sounds? (?:good|great|fine|perfect)|perfect|great|cool|"
+                           r"alright|all right|ok|okay|fine)(?: (?:to me|then|thanks|thank you))?")
 
 
 def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) -> str:
@@ -2815,7 +2828,10 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         said_alone = len(rest) <= 1 and not set(rest) & _QUESTION_WORDS  # "ava who?" asks, it names no place
         if not asked and (" ".join(tokens) in _SALUTATIONS or len(tokens) == 2 and tokens[0] in _SALUTATIONS):
             continue  # "aloha" greets (Aloha, Oregon, is asked about only at the location question)
-        if not asked and not ((intro and home_talk) or said_alone or corrects):
+        # (asked what they spend, "one point two million in mclean" says where too: a price, then "in" the place)
+        priced_there = expecting == "budget" and intro == "in" and start >= 2 and tokens[start - 1] == "in" \
+            and any(m.end == start - 1 for m in all_money(tokens[:start - 1], expecting_price=True))
+        if not asked and not ((intro and (home_talk or priced_there)) or said_alone or corrects):
             continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
         if not asked and (left := _PLACE_LEFT.search(before)) \
                 and _where_they_are(left.group(0), turn.clean, tokens[max(0, start - 5):start]):
@@ -3072,6 +3088,10 @@ _STRETCH = re.compile(r"\b(?:stretch|push|go up|go as high|(?:could|can|might) (
 _CAP_MONEY = re.compile(r"\b(?:(?:pre)?approved (?:us |me )?(?:for|up to|to)|"
                         r"qualified (?:for|up to))(?: \w+){0,2} $")
 _MIN_PRICE = 10_000  # a home's price; less is rent, a payment or a year
+# the most they could pay, said beside what they would rather pay: the two ends of their range
+_CEILING = re.compile(r"\b(?:could|can|would|might) (?:go|stretch|do) (?:to|up to|as high as|as much as)(?: \w+)? $|"
+                      r"\b(?:max|maximum|ceiling|tops out at|no more than|not a penny over)(?: is| of| at)?(?: \w+)? $")
+_PREFERRED = re.compile(r"\b(?:rather|prefer|like to|love to|ideally|hoping to|hope to)\b(?: [\w']+){0,5} $")
 
 
 # "two point eight, my husband says three": two people's figures are the two ends of the household's range
@@ -3123,7 +3143,19 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
         return None  # "my sister wants 200, my brother wants 250, we can't agree": no price of theirs yet
     # "put me down for 425 not 400": the figure they take back after another is not the one they mean
     amounts = [m for i, m in enumerate(amounts) if not (i and tokens[m.start - 1] == "not")]
-    wanted = [m for m in amounts if not _CAP_MONEY.search(" ".join(tokens[max(0, m.start - 4):m.start]) + " ")]
+    capped = [m for m in amounts if _CAP_MONEY.search(" ".join(tokens[max(0, m.start - 4):m.start]) + " ")]
+    # (what the bank approved is a ceiling of its own, not the top of what they want: "approved up to 425 but we'd
+    # rather stay around 380" is 380)
+    ceilings = [m for m in amounts if m not in capped
+                and _CEILING.search(" ".join(tokens[max(0, m.start - 4):m.start]) + " ")]
+    preferred = [m for m in amounts if m not in ceilings and ceilings and m.amount < max(c.amount for c in ceilings)
+                 and _PREFERRED.search(" ".join(tokens[max(0, m.start - 7):m.start]) + " ")]
+    if preferred:  # "we could go to 400 but i'd rather stay nearer 350": both
+        top = max(c.amount for c in ceilings)
+        return Fact("budget", preferred[-1].amount, " ".join(tokens[min(m.start for m in ceilings + preferred):
+                                                                    max(m.end for m in ceilings + preferred)]),
+                    high=top)
+    wanted = [m for m in amounts if m not in capped]
     amounts = wanted or amounts  # "approved up to 425" alone: that is their ceiling
     if not amounts:
         return None
@@ -3421,7 +3453,10 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
 _CASH_AND_LOAN = re.compile(r"\b(?:some|part|half) cash\b.*\b(?:loan|mortgage|financ\w*|bank)\b|"
                             r"\bcash and (?:a |some )?(?:loan|mortgage|financing)\b")
 _LENDER_SAYS_OK = re.compile(r"\b(?:bank|lender|credit union|loan officer|mortgage (?:guy|lady|broker))(?: \w+)? "
-                             r"(?:says?|said) (?:ok|okay|yes|we're good|we are good|we qualify|it's fine|fine)\b")
+                             r"(?:says?|said) (?:ok|okay|yes|we're good|we are good|we qualify|it's fine|fine)\b|"
+                             # "i think so yeah the lender sent us somethin last week"
+                             r"\b(?:bank|lender|credit union|loan officer) sent (?:us|me) (?:something|somethin|"
+                             r"a letter|the letter|the approval|the preapproval|a preapproval)\b")
 
 
 def _months_until(now: dt.datetime, day: dt.date) -> int:

@@ -469,6 +469,11 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
             return _Days(monday, monday + dt.timedelta(days=6), later.span(1) if later.group(1) else later.span())
         day = monday + dt.timedelta(days=_WEEKDAYS[weekday.group(1)])
         return _Days(day, day, later.span(1) if later.group(1) else later.span())
+    if (holiday := _ON_HOLIDAY.search(s)) is not None:  # "st patricks day at eleven", "on halloween"
+        name = holiday.group(1) or holiday.group(2)
+        name = _HOLIDAY_SPELLINGS.get(name, name)
+        day = next(d for d in (_holiday(name, today.year), _holiday(name, today.year + 1)) if d >= today)
+        return _Days(day, day, holiday.span())
     for kind, pattern in _DAY_RULES:
         m = pattern.search(s)
         if not m:
@@ -588,6 +593,11 @@ _WEEK_BY_HOLIDAY = re.compile(r"\bthe week (after|before|of) (?:the )?(christmas
 _HOLIDAY_NAMES = (r"(christmas|thanksgiving|easter|mardi gras|fat tuesday|(?:4th|fourth) of july|labor day|"
                   r"memorial day|new years?|halloween|"
                   r"(?:st|saint) patrick'?s day|valentine'?s day|mother'?s day|father'?s day)")
+# a holiday as the day to meet or call, said with "on" or with a time of it: "st patricks day at eleven", "on
+# halloween" ("after christmas" is a period, "by thanksgiving" a deadline: neither is this)
+_ON_HOLIDAY = re.compile(rf"(?<!after )(?<!before )(?<!by )(?<!until )(?<!till )(?<!past )\b(?:the )?{_HOLIDAY_NAMES}"
+                         r"(?= (?:at|around|after|before|in the|morning|afternoon|evening|between)\b)|"
+                         rf"\bon (?:the )?{_HOLIDAY_NAMES}\b")
 # one day beside a holiday: "the day after st patrick's day", "the day before thanksgiving"
 _DAY_BESIDE = re.compile(rf"\bthe day (before|after) (?:the )?{_HOLIDAY_NAMES}\b")
 # a weekday counted from a day named after it: "the friday before memorial day", "the monday after the 4th"

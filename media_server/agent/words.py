@@ -289,6 +289,8 @@ _PRICE_CUES = {"budget", "budgeted", "price", "priced", "pricing", "afford", "sp
 _LIMIT_CUES = {"under", "below", "around", "about", "max", "maximum", "upto", "tops", "than", "roughly",
                "approximately", "something"}
 _MONEY_AFTER = {"dollars", "dollar", "bucks"}
+_PAY_TIMES = {"week", "weeks", "day", "days", "period", "periods", "check", "checks", "cycle"}  # "on a pay week"
+_CLOCK_BEFORE = {"after", "before", "at", "till", "until", "past"}
 _NOT_MONEY_AFTER = {
     "bed", "beds", "bedroom", "bedrooms", "br", "bd", "bdr", "bath", "baths", "bathroom", "bathrooms", "ba",
     "month", "months", "year", "years", "yr", "yrs", "week", "weeks", "day", "days", "hour", "hours", "minute",
@@ -435,7 +437,8 @@ def all_money(tokens: list[str], *, expecting_price: bool = False, expecting_tim
     if repeated:  # "three fifty three fifty tops": a figure said twice is said once (its words held in place)
         tokens = [_HELD if any(r.start <= i < r.end for r in repeated) else t for i, t in enumerate(tokens)]
         spans = [span for span in spans if span not in repeated]
-    price_context = expecting_price or any(t.removesuffix("'s") in _PRICE_CUES for t in tokens)
+    price_context = expecting_price or any(t.removesuffix("'s") in _PRICE_CUES and not (
+        t == "pay" and i + 1 < len(tokens) and tokens[i + 1] in _PAY_TIMES) for i, t in enumerate(tokens))
     if price_context and (said_in_digits := _millions_digit_by_digit(tokens)) != tokens:
         tokens, spans = said_in_digits, scan_numbers(said_in_digits)
     spans_at = {span.start: span for span in spans}
@@ -461,6 +464,9 @@ def all_money(tokens: list[str], *, expecting_price: bool = False, expecting_tim
         explicit = _is_explicit(span, tokens)
         if not explicit and not (price_context or (_limit_cued(span, tokens) and not expecting_time)):
             continue
+        if not explicit and not expecting_price and span.value <= 12 and span.start \
+                and tokens[span.start - 1] in _CLOCK_BEFORE:
+            continue  # "friday the twentieth after two": a clock, whatever else the sentence says of money
         value = span.value if explicit or _per_period(span, tokens) else _shorthand(span.value, _decimal(span, tokens))
         end = span.end + 1 if span.end < len(tokens) and tokens[span.end] in _MONEY_AFTER else span.end
         while end < len(tokens) and tokens[end] == _HELD:

@@ -2579,8 +2579,15 @@ def test_fresh36_and_37s_facts_in_other_words(text, expecting, facts):
     # asked back with the verb dropped, or as a tag after a figure
     ("what y'all taxes looking like out there", "budget", "question", ""),
     ("three fifty for mine don't you think", "budget", "question", ""),
+    # fresh40/41: Korean and Chinese opt-outs, a formal goodbye, an email asked as a question, a click is a look
+    ("연락하지 마세요", "permission", "opt_out", ""),
+    ("不要再联系我", "permission", "opt_out", ""),
+    ("well thank you kindly, good day", "permission", "goodbye", ""),
+    ("could you send it by email instead", "permission", "objection", "send_email"),
+    ("no i just clicked on an ad", "intent", "objection", "just_looking"),
+    ("everything in reston is way more than what we can afford", "location", "objection", "price_worry"),
 ])
-def test_fresh36_and_37s_intents_in_other_words(text, expecting, intent, objection):
+def test_fresh36_to_41s_intents_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)
     assert (understood.intent, understood.objection) == (intent, objection)
 
@@ -2634,6 +2641,23 @@ def test_fresh36_and_37s_intents_in_other_words(text, expecting, intent, objecti
     ("buying, its my daughter who's selling hers", "intent", {"intent": "buy"}),
 ])
 def test_fresh38_and_39s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # the most they could pay beside what they would rather pay: both ends
+    ("we could stretch to five hundred but would rather stay near four fifty", "budget",
+     {"budget": 450000, "budget_high": 500000}),
+    ("our max is six but ideally five and a half", "budget", {"budget": 550000, "budget_high": 600000}),
+    # asked what they spend, a price "in" a town says where
+    ("two point one million in bethesda", "budget", {"budget": 2100000, "location": "Bethesda"}),
+    ("the steps in this old colonial are too much for us now", "motivation", {"motivation": "downsizing"}),
+    ("i got on with a hospital out near frederick", "motivation", {"motivation": "relocating"}),
+    ("the loan officer sent us a letter monday", "preapproved", {"preapproved": "yes"}),
+    # agreeing to something is no yes to "is an agent helping you?"
+    ("sounds good", "has_agent", {}),
+])
+def test_fresh40_and_41s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
 
 

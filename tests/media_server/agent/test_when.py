@@ -42,6 +42,8 @@ def eod(month: int, day: int, year: int = 2026) -> dt.datetime:
     ("half past four on thursday", at(11, 26, 16, 30)),
     ("call me at 8 in the evening", at(11, 25, 20)),
     ("eight tonight", at(11, 25, 20)),
+    # a holiday named with a time of it is that day
+    ("my husband works nights so st patricks day at eleven when hes up", at(3, 17, 11, year=2027)),
 ])
 def test_it_resolves_exact_moments(text, moment):
     when = parse_when(text, NOW)

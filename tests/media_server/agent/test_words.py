@@ -98,6 +98,8 @@ def test_it_reads_prices_in_dollars(text, expecting_price, expected):
     ("in 6 months", True),
     ("about 1500 square feet", False),
     ("we've been here about 12 years", False),
+    # a clock after "after"/"at", and a pay week (a time, not a price cue), in a sentence about a meeting
+    ("it has to be a pay week, friday the 4th after two", False),
     ("", True),
 ])
 def test_it_never_takes_phones_years_counts_or_addresses_for_money(text, expecting_price):
