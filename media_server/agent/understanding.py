@@ -212,8 +212,78 @@ _ASKED_WHO = {"you", "u", "ya", "y'all", "yall", "i", "we", "they", "he", "she",
               "anybody", "dana", "it", "that", "this", "your", "she'd", "he'd"}
 
 
-def _normalise(text: str) -> list[str]:
-    raw = tokenize(text)
+_ES_UNITS = {"uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
+             "diez": 10, "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70,
+             "ochenta": 80, "noventa": 90,
+             **{f"veinti{word}": 20 + value for word, value in (("uno", 1), ("dos", 2), ("tres", 3), ("cuatro", 4),
+                                                                ("cinco", 5), ("seis", 6), ("siete", 7), ("ocho", 8),
+                                                                ("nueve", 9))}}
+_ES_HUNDREDS = {"cien": 100, "ciento": 100, "doscientos": 200, "trescientos": 300, "cuatrocientos": 400,
+                "quinientos": 500, "seiscientos": 600, "setecientos": 700, "ochocientos": 800, "novecientos": 900}
+_ES_ROOMS = {"cuartos", "recamaras", "recámaras", "habitaciones", "dormitorios"}
+
+
+def _spanish_numbers(raw: list[str]) -> list[str]:
+    """Numbers said in Spanish inside an English line, in digits ("like tres cincuenta" → 3 50, read as "three
+    fifty"; "trescientos mil" → 300000; "tres cuartos" → 3 bedrooms). "mil" is a thousand only after a Spanish
+    number ("three hundred mil" stays English: millions); "once" and "un" stay English."""
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        j, parts, big = i, [], False
+        while j < len(raw):
+            word = raw[j]
+            if word in _ES_HUNDREDS and any(p in _ES_HUNDREDS for p in parts) and parts[-1] != "mil":
+                break  # "trescientos trescientos veinte": a second figure begins
+            if word == "cientos" and parts and parts[-1] in _ES_UNITS and _ES_UNITS[parts[-1]] < 10:
+                parts[-1] = f"{parts[-1]}cientos"  # "dos cientos" as "doscientos"
+                big = True
+            elif word in _ES_UNITS or word in _ES_HUNDREDS:
+                parts.append(word)
+                big = big or word in _ES_HUNDREDS
+            elif word == "y" and parts and j + 1 < len(raw) and raw[j + 1] in _ES_UNITS and parts[-1] in _ES_UNITS:
+                parts.append(word)
+            elif word == "mil" and parts:
+                parts.append(word)
+                big = True
+            else:
+                break
+            j += 1
+        if not parts:
+            out.append(raw[i])
+            i += 1
+            continue
+        if big:
+            total = current = 0
+            for word in parts:
+                if word == "mil":
+                    total, current = (total + (current or 1)) * 1000, 0
+                elif word.endswith("cientos") and word not in _ES_HUNDREDS:
+                    current += 100 * _ES_UNITS[word.removesuffix("cientos")]
+                elif word != "y":
+                    current += _ES_UNITS.get(word) or _ES_HUNDREDS[word]
+            out.append(str(total + current))
+        else:  # "tres cincuenta": 350, as "three fifty" is read ("setenta y cinco": 75)
+            figures, k = [], 0
+            while k < len(parts):
+                joined = k + 2 < len(parts) and parts[k + 1] == "y"
+                figures.append(_ES_UNITS[parts[k]] + (_ES_UNITS[parts[k + 2]] if joined else 0))
+                k += 3 if joined else 1
+            while figures:
+                if len(figures) >= 2 and figures[0] < 10 and 20 <= figures[1] < 100:
+                    out.append(str(100 * figures[0] + figures[1]))  # "tres cincuenta" → 350
+                    figures = figures[2:]
+                else:
+                    out.append(str(figures.pop(0)))
+        if j < len(raw) and raw[j] in _ES_ROOMS:
+            out.append("bedrooms")
+            j += 1
+        i = j
+    return out
+
+
+def _normalise(text: str, *, spanish_numbers: bool = True) -> list[str]:
+    raw = _spanish_numbers(tokenize(text)) if spanish_numbers else tokenize(text)
     out: list[str] = []
     i = 0
     while i < len(raw):
@@ -338,9 +408,18 @@ def _homophones(tokens: list[str]) -> list[str]:
 
 class _Turn:
     def __init__(self, text: str):
+        self.text = text
         self.tokens = _normalise(text)
         self.clean = " ".join(self.tokens)
         self._digits: DigitText | None = None
+
+    @property
+    def as_said(self) -> str:
+        """The clean words with numbers said in Spanish left in Spanish: which language the line is in."""
+        words = tokenize(self.text)
+        if not any(w in _ES_UNITS or w in _ES_HUNDREDS for w in words):
+            return self.clean
+        return " ".join(_normalise(self.text, spanish_numbers=False))
 
     @property
     def digits(self) -> DigitText:
@@ -673,13 +752,23 @@ _SPANISH = re.compile(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
     r"|mande|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar|ustedes|sí)\b")
 # a yes in Spanish or Portuguese, maybe with an English word ("si gracias", "sí perfect", "sim claro")
-_SPANISH_YES = re.compile(r"^(?:s[ií]|sim|claro|dale|ok|dạ|vâng|oui|opo|oo po)(?: (?:s[ií]|sim|gracias|obrigad[oa]|"
+_SPANISH_YES = re.compile(r"^(?:s[ií]|sim|claro|dale|ok|yes|yeah|yep|dạ|vâng|oui|opo|oo po)(?: (?:s[ií]|sim|gracias|"
+                          r"obrigad[oa]|"
                           r"muchas gracias|claro|perfecto|perfeito|bueno|est[aá] bien|por favor|se[nñ]ora?|dale|"
                           r"perfect|yes|yeah|okay|ok|great|sure|good|thanks|dạ|vâng|cảm ơn|cam on|merci|oui|salamat|"
                           r"po|mahalo))*$")
 # a goodbye in another language, after words of thanks or yes ("perfeito valeu tchau", "ok gracias adiós")
 _OTHER_GOODBYE = re.compile(r"^(?:\w+ ){0,4}(?:tchau|adi[oó]s|chau|ciao|tsch[uü]ss|au revoir|paalam|zaijian|"
-                            r"do svidaniya|hasta luego|até logo|ate logo|a hui hou|a hui ho)(?: \w+)?$")
+                            r"do svidaniya|hasta luego|até logo|ate logo|a hui hou|a hui ho|bye bye|bye|goodbye)"
+                            r"(?: \w+)?$")
+# how Spanish speakers answer the phone ("hello hello bueno", "alo"): a hello, whatever language follows
+_PHONE_HELLO = re.compile(r"^(?:(?:hello|hi|hey|alo|aló|allo|bueno|diga|dígame|digame|oigo|yes)\s*)+$")
+# a grumble, then leave to go on: "ugh you people call every day fine i got a minute what"
+_GRUMBLE_THEN_YES = re.compile(r"\b(?:fine|ok|okay|alright|all right|whatever)\b,? (?:i (?:got|have|guess i "
+                               r"(?:got|have)) a (?:minute|sec|second)|go ahead|make it quick|what is it)\b(?: what)?$")
+# "my english is not so good pero go ahead": they go on in English all the same
+_GO_ON_ANYWAY = re.compile(r"\b(?:but|pero) (?:go ahead|go on|continue|keep going|it's ok|its ok|is ok|ok|sigue|"
+                           r"dale|i understand|i can understand)\b")
 _SPANISH_ASKED = _rx(r"\b(?:speak|speaks|talk|in) spanish\b", r"\bspanish (?:please|speaker|speaking)\b")
 _PORTUGUESE = re.compile(r"\b(?:não|você|voce|português|portugues|inglês|obrigad[oa]|alô|falando|desculpa|tá|"
                          r"falo|fala|tenho|olha|ligar|valeu|tchau|perfeito|agora|estou|também)\b")
@@ -1890,15 +1979,22 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         return Understanding(intent="voicemail", language=language)
     if _WRONG_NUMBER.search(c) and not _RIGHT_NUMBER.search(c):
         return Understanding(intent="wrong_number", language=language)
-    other = _other_language(c)
-    if expecting and _SPANISH_YES.match(c) and (other or c.split()[0] != "ok"):
-        return Understanding(intent="affirm", language=language)  # "si gracias" to our English question: a yes
-    if other and expecting and _OTHER_GOODBYE.match(c):
+    other = _other_language(turn.as_said)
+    if expecting and _SPANISH_YES.match(c) and (other or c.split()[0] not in ("ok", "yes", "yeah", "yep")):
+        # "si gracias" to our English question: a yes (to "are you preapproved?", the answer)
+        yes = [Fact(expecting, _YES_NO_VALUES[expecting][1], c)] if expecting in _YES_NO_VALUES else []
+        return Understanding(intent="affirm", language=language, facts=yes)
+    if other and (expecting or re.search(r"\bbye\b", c)) and _OTHER_GOODBYE.match(c):
         return Understanding(intent="goodbye", language=language)
     facts = _facts(turn, expecting, now)
     # what a line all in Spanish says of the plan ("queremos comprar una casa") goes with it to the Spanish speaker
     said_in_spanish = [f for f in facts if f.name == "intent" and _SPANISH_INTENT.fullmatch(f.words or "")]
-    if other and (said_in_spanish or not (expecting in _FACT_QUESTIONS and expecting != "location"
+    # (a figure said in Spanish answers in a line with English in it: "trescientos mil more or less"; a line all in
+    # Spanish, "cien mil mas o menos", is the Spanish speaker's)
+    in_english = turn.as_said == c or any(w in _FUNCTION_WORDS or w in _ENGLISH_AROUND_A_FIGURE
+                                          for w in turn.as_said.split())
+    if other and (said_in_spanish or not (expecting in _FACT_QUESTIONS and in_english
+                                          and (expecting != "location" or _place_said_first(c, facts))
                                           and any(f.name == expecting for f in facts))):  # ("casa": Casa, Arkansas)
         return Understanding(intent="other_language", language=other, facts=said_in_spanish)
     # ("buy una casa para mi familia" to "buy, sell or both?": the answer, in the English they have been speaking)
@@ -1985,6 +2081,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
             and re.search(r"\bcall (?:me|us)\b", c):
         u.intent, u.objection, attach_when = "schedule", "", True  # "just text me or call me monday after 3:30"
     u.hostile = bool(_HOSTILE.search(c))
+    if expecting == "permission" and _GRUMBLE_THEN_YES.search(c) and not _is_opt_out(c, time_preference):
+        u.intent, u.objection, u.hostile = "affirm", "", False  # "ugh you people call every day, fine, i got a minute"
     u.corrects, u.doesnt_know = bool(_CORRECTION_CUE.search(c)), bool(_DONT_KNOW.search(c))
     u.bare_hello = bool(_BARE_HELLO.match(c))
     if done := _ALREADY_DONE.search(c):
@@ -2220,9 +2318,22 @@ def _on_the_day_said(when: When, before: str, now: dt.datetime) -> When:
                                words=f"{earlier.words} {when.words}")
 
 
+_ENGLISH_AROUND_A_FIGURE = {"more", "less", "tops", "max", "around", "about", "maybe", "probably", "under", "over"}
+
+
+def _place_said_first(c: str, facts: list[Fact]) -> bool:
+    """Asked where, a town said first and Spanish after it ("doral por el trabajo de mi esposo"): the answer, in
+    the English the call is in; a Spanish word that is also a town ("casa", "mesa") is not one."""
+    said = next((str(f.words or "") for f in facts if f.name == "location"), "")
+    first = said.removeprefix("in ").split()[:1]
+    return bool(first) and c.startswith(said.removeprefix("in ")) and first[0] not in _SPANISH_WORDS
+
+
 def _other_language(c: str) -> str:
     if _SPANISH_ASKED.search(c):
         return "es"
+    if _PHONE_HELLO.match(c) or _GO_ON_ANYWAY.search(c):
+        return ""
     # "casa grande", "el paso" are English; so is a line of English with a Spanish word ("si bueno yes i have a minute")
     if _SPANISH.search(c) and _SPANISH.search(_without_place_names(c)) and not _mostly_english(c):
         # ("olha não tenho interesse ... por favor": Portuguese words outnumber the Spanish ones)
@@ -2281,7 +2392,7 @@ def _mostly_english(c: str) -> bool:
 _SPANISH_WORDS = frozenset("el la los las de del para por mi mis una un que con en es y casa primera quiero queremos "
                            "quien habla hablo hablas hola bueno gracias estamos buscando necesito necesitamos señor "
                            "señora sí si ustedes llamar mande español espanol inglés ingles porque pero también "
-                           "tambien ahorita mañana manana".split())
+                           "tambien ahorita mañana manana como donde cuando tengo vivo entiendo".split())
 
 
 # English words no English sentence of five words goes without (a line in another language written in Latin
@@ -2715,7 +2826,8 @@ _TIME_REFUSED = re.compile(r"\b(?:(?:doesn't|does not|won't|will not|wouldn't|do
                            r"(?:is |are )?(?:no good|not good|bad|too early|too late)|"
                            r"(?:can't|cannot|can not|couldn't)(?: (?:do|make) (?:it|that|then))?)"
                            r"(?: for (?:me|us|her|him|them))?,?(?= (?:but |so |how about |what about |maybe )?"
-                           r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)")
+                           r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|monday|tuesday|"
+                           r"wednesday|thursday|friday|saturday|sunday)\b)")
 _CLOCK_BEFORE = re.compile(r"\b(?:\d{1,2}(?::\d{2})?|noon)(?: ?[ap]m| oclock)?(?: [\w']+){0,3}\s*$")
 
 
@@ -3055,6 +3167,7 @@ _OTHER_MONEY = re.compile(r"\b(?:paid|bought(?: it)?(?: for)?|rent(?: is)?|owe|m
 # what an appraisal said. `#` stands where the amount was said.
 _NOT_THEIR_PRICE = re.compile(
     r"#(?: \w+){0,2} (?:saved|in savings|(?:to )?put down|for (?:the |a )?down ?payment|in (?:property )?tax\w*|"
+    r"(?:special )?assessments?|"
     r"a year in tax\w*|(?:in |for |of )?rent\b|a month\b|per month\b|monthly\b|"
     r"in equity|left on)\b|"
     # help from family toward it ("my dad said he'd put in fifty", "her folks are chipping in twenty")
@@ -3075,6 +3188,8 @@ _TAKEN_AS_THEIRS = re.compile(r"\b(?:something|somewhere|around|about) (?:like |
                               r"theirs)\b|\bthe same\b|\bsimilar\b|\bthat's what we\b")
 # "... after seeing the comps, more like 500": a figure they correct to is theirs whatever was said before it
 _THEIRS_BEFORE = re.compile(r"\b(?:more like|closer to|(?:i'd|we'd|i would|we would|i'll|we'll) (?:take|want|ask|go)"
+                            # "so i need at least 420"
+                            r"|(?:i|we) (?:need|want|gotta get|have to get|need to get) (?:at least|a minimum of)"
                             r"|(?:our|my) (?:budget|max|price|number))(?: \w+){0,2} $|"
                             r"\bso $")  # "the appraisal came in at 825, so 825": what it said, taken as theirs
 # "preapproved, plus like 400k down from the stock": the down payment, unless it is their answer to the budget

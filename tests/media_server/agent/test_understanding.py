@@ -2586,6 +2586,14 @@ def test_fresh36_and_37s_facts_in_other_words(text, expecting, facts):
     ("could you send it by email instead", "permission", "objection", "send_email"),
     ("no i just clicked on an ad", "intent", "objection", "just_looking"),
     ("everything in reston is way more than what we can afford", "location", "objection", "price_worry"),
+    # code-switching: English with a Spanish word goes on in English; a line all in Spanish is the Spanish speaker's
+    ("yeah gracias", "confirm", "affirm", ""),
+    ("ok gracias bye", "", "goodbye", ""),
+    ("hello hello bueno", "", "greeting", ""),
+    ("my english is not very good but go ahead", "permission", "affirm", ""),
+    ("doscientos mil mas o menos", "budget", "other_language", ""),
+    # a grumble and then leave to go on
+    ("ugh you people call all the time, fine, go ahead", "permission", "affirm", ""),
 ])
 def test_fresh36_to_41s_intents_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)
@@ -2656,6 +2664,13 @@ def test_fresh38_and_39s_facts_in_other_words(text, expecting, facts):
     ("the loan officer sent us a letter monday", "preapproved", {"preapproved": "yes"}),
     # agreeing to something is no yes to "is an agent helping you?"
     ("sounds good", "has_agent", {}),
+    # figures said in Spanish inside an English line; a town said first and Spanish after it
+    ("like cuatro cincuenta max", "budget", {"budget": 450000}),
+    ("doscientos cincuenta mil more or less", "budget", {"budget": 250000}),
+    ("cuatrocientos cuatrocientos cincuenta tops", "budget", {"budget": 400000, "budget_high": 450000}),
+    ("we need cuatro recamaras", "", {"bedrooms": 4}),
+    ("kendall porque esta cerca de mi trabajo", "location", {"location": "Kendall"}),
+    ("yeah gracias", "preapproved", {"preapproved": "yes"}),
 ])
 def test_fresh40_and_41s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
