@@ -752,8 +752,8 @@ _SPANISH = re.compile(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
     r"|mande|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar|ustedes|sí)\b")
 # a yes in Spanish or Portuguese, maybe with an English word ("si gracias", "sí perfect", "sim claro")
-_SPANISH_YES = re.compile(r"^(?:s[ií]|sim|claro|dale|ok|yes|yeah|yep|dạ|vâng|oui|opo|oo po)(?: (?:s[ií]|sim|gracias|"
-                          r"obrigad[oa]|"
+_SPANISH_YES = re.compile(r"^(?:s[ií]|sim|claro|dale|ok|yes|yeah|yep|dạ|vâng|oui|wi|t[aá] bom|opo|oo po)"
+                          r"(?: (?:s[ií]|sim|gracias|obrigad[oa]|t[aá] bom|m[eè]si|wi|"
                           r"muchas gracias|claro|perfecto|perfeito|bueno|est[aá] bien|por favor|se[nñ]ora?|dale|"
                           r"perfect|yes|yeah|okay|ok|great|sure|good|thanks|dạ|vâng|cảm ơn|cam on|merci|oui|salamat|"
                           r"po|mahalo))*$")
@@ -1069,7 +1069,10 @@ _OBJECTIONS = [
         r"\bstay put\b", r"\bchanged (?:our|my|their) minds?\b", r"\b(?:filled|clicked|signed up) (?:\w+ ){0,3}by "
         r"(?:accident|mistake)\b", r"\bdecided (?:to (?:refinance|refi|stay|rent|wait|hold off)|not to|against)\b",
         r"\b(?:we're|i'm|we are|i am) (?:not|no longer) "
-        r"(?:really )?(?:moving|selling|buying)\b(?! (?:yet|until|till|for|before|right now|this year))",
+        r"(?:really )?(?:moving|selling|buying)\b(?! (?:yet|until|till|for|before|right now|this year))"
+        # ("im not moving in august with the storms": not then)
+        r"(?! in (?:the )?(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+        r"spring|summer|fall|winter)\b)",
         _REFUSES_MEETING.pattern, r"\b(?:i'm|we're) good(?: thanks| thank you)?$", _HOSTILE.pattern,
     )),
     ("has_agent", _rx(
@@ -1950,8 +1953,9 @@ _TIME_CUE = re.compile(r"\d|\b(?:today|tonight|tomorrow|mornings?|afternoons?|ev
 
 
 # "what? oh ...", "huh, what was that, oh yes": a word missed, then heard and answered
-_HEARD_IT_THEN = re.compile(r"^(?:(?:what|huh|sorry|pardon|pardon me|come again|what was that|what did you say|"
-                            r"say again) )+(?=(?:oh|ah|okay|ok) \w)")
+# ("pre what? oh, the loan thing": the word they caught, then what)
+_HEARD_IT_THEN = re.compile(r"^(?:\w+ )?(?:(?:what|huh|sorry|pardon|pardon me|come again|what was that|"
+                            r"what did you say|say again) )+(?=(?:oh|ah|okay|ok) \w)")
 
 
 def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = "", language: str = "en"
@@ -3607,6 +3611,8 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"\b(?:haven't|hasn't|have not|has not|hadn't|didn't)\b(?: (?!but\b|so\b|and\b|maybe\b|"
                       r"probably\b)[\w']+){1,5}? (?:(?:in|for) (?:like |about |almost |over |nearly )?)?$")
 _TL_AGO = re.compile(r"^ (?:ago|back)\b")
+# a time ruled out ("not moving in august"; "not moving till june" is june)
+_TL_NOT_THEN = re.compile(r"\bnot (?:moving|going|selling|buying|listing|doing (?:it|this|that))(?: in| during)? $")
 # how long something has gone on: "we been lookin a while now", "been with ours about a month"
 _TL_EITHER_WAY = re.compile(r"\b(?:could|might|may) be\b.*\b(?:could|might|may) be\b")
 _TL_BEEN = re.compile(r"\bbeen\b(?: [\w']+){0,3}? (?:(?:for|about|like|around|almost|over|nearly|going on) )*$")
@@ -3675,6 +3681,7 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     candidates = [c for c in _timeline_candidates(d, s, expecting, now)
                   if (c[3].startswith("so ") or not _TL_PAST.search(s[:c[0]])) and not _TL_AGO.match(s[c[1]:])
                   and not (c[3] == "yesterday" and _DONE_YESTERDAY.search(s[:c[0]]))
+                  and not _TL_NOT_THEN.search(s[:c[0]])  # "december, im not moving in august with the storms"
                   and not (_TL_BEEN.search(s[:c[0]]) and _TL_DURATION.match(c[3]))
                   and (expecting == "timeline" or c[2] <= 60)]  # "underwater in ten years": no plan to move
     # "retiring in june", "the baby's due in august": when that happens, not the move ("selling once he retires in

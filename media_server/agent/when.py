@@ -744,6 +744,15 @@ def _at(now: dt.datetime, day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=now.tzinfo)
 
 
+def _other_days_part(s: str, part: re.Match) -> bool:
+    """The part of another day than one proposed with its own hours: "friday between 12 and 2, im flying in thursday
+    night" ("friday or saturday morning", "monday no wait tuesday afternoon": the part is the day's meant)."""
+    day = re.search(rf"\b{_WD} $", s[:part.start()])
+    return day is not None and any(
+        m.group(1) != day.group(1) and re.match(r" (?:between|after|before|at|from|around) \d", s[m.end():])
+        for m in re.finditer(rf"\b{_WD}\b", s[:day.start()]))
+
+
 class _Times:
     """What the text says about the time of day."""
 
@@ -756,7 +765,8 @@ class _Times:
         self.spans: list[tuple[int, int]] = []
         self.every_day = False  # the part is said of any day ("mornings are better", "any afternoon", "not evenings")
         parts = list(_PART.finditer(s))
-        free = [m for m in parts if not _NOT_PART.search(s[:m.start()]) and not _PART_BAD.match(s[m.end():])]
+        free = [m for m in parts if not _NOT_PART.search(s[:m.start()]) and not _PART_BAD.match(s[m.end():])
+                and not _other_days_part(s, m)]
         # "not the afternoon", "afternoons are bad" are not theirs; of the rest, one said to suit wins ("hauling
         # cattle all week in the afternoons, any morning but monday")
         part = next((m for m in free if s[:m.start()].endswith("any ") or _PART_GOOD.match(s[m.end():])),

@@ -2594,6 +2594,8 @@ def test_fresh36_and_37s_facts_in_other_words(text, expecting, facts):
     ("doscientos mil mas o menos", "budget", "other_language", ""),
     # a grumble and then leave to go on
     ("ugh you people call all the time, fine, go ahead", "permission", "affirm", ""),
+    ("ta bom yes perfect", "confirm", "affirm", ""),
+    ("wi yes mesi", "confirm", "affirm", ""),
 ])
 def test_fresh36_to_41s_intents_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)
@@ -2671,6 +2673,9 @@ def test_fresh38_and_39s_facts_in_other_words(text, expecting, facts):
     ("we need cuatro recamaras", "", {"bedrooms": 4}),
     ("kendall porque esta cerca de mi trabajo", "location", {"location": "Kendall"}),
     ("yeah gracias", "preapproved", {"preapproved": "yes"}),
+    # a month ruled out is not the timeline; "what? oh," after the word they caught
+    ("march after the rainy season, we're not moving in january", "timeline", {"timeline": 4}),
+    ("uh pre what oh the mortgage thing yeah we got approved", "preapproved", {"preapproved": "yes"}),
 ])
 def test_fresh40_and_41s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts

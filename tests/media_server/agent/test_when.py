@@ -109,6 +109,8 @@ def test_it_resolves_ranges(text, start, end):
     ("not mornings", at(11, 25, 10, 30), eod(12, 8), dt.time(12), None),
     ("evenings don't work for us", at(11, 25, 10, 30), eod(12, 8), None, dt.time(17)),
     ("afternoons are pretty hectic", at(11, 25, 10, 30), eod(12, 8), None, dt.time(12)),
+    # the part of another day, said as why, does not replace the hours proposed
+    ("saturday between 10 and 12 i get back friday night", at(11, 28, 10), at(11, 28, 12), dt.time(10), dt.time(12)),
 ])
 def test_it_keeps_daily_limits(text, start, end, day_start, day_end):
     when = parse_when(text, NOW)
