@@ -224,9 +224,10 @@ _ES_ROOMS = {"cuartos", "recamaras", "recámaras", "habitaciones", "dormitorios"
 
 
 def _spanish_numbers(raw: list[str]) -> list[str]:
-    """Numbers said in Spanish inside an English line, in digits ("like tres cincuenta" → 3 50, read as "three
-    fifty"; "trescientos mil" → 300000; "tres cuartos" → 3 bedrooms). "mil" is a thousand only after a Spanish
-    number ("three hundred mil" stays English: millions); "once" and "un" stay English."""
+    """Numbers said in Spanish inside an English line, in digits ("like tres cincuenta" → 350, as "three fifty" is
+    read; "trescientos mil" → 300000; "tres cuartos" → 3 bedrooms). "mil" is a thousand only after a Spanish number
+    ("three hundred mil" stays English: millions); "once" and "un" stay English. Which language a line is in is
+    judged on its words before this (`_Turn.as_said`)."""
     out: list[str] = []
     i = 0
     while i < len(raw):
@@ -1603,7 +1604,7 @@ _DONT_KNOW = re.compile(
 
 # the family a home is left by ("my mama left us the house", "granddaddy's place") and the homes it may be
 _ELDERS = (r"dad|daddy|mom|mama|mamma|momma|mother|father|parents|grandma|grandpa|grandmother|grandfather|"
-        r"granddaddy|granddad|grandmama|granny|nana|aunt|auntie|uncle")
+           r"granddaddy|granddad|grandmama|granny|nana|aunt|auntie|uncle")
 _HOME_KINDS = (r"house|home|place|property|land|farm\w*|rowhouse|row house|townhouse|townhome|condo|duplex|cabin|"
                r"trailer|co ?op|two flat|bungalow")
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
@@ -3046,7 +3047,7 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
             # the answer, not a sentence ("hold on the dog is", "cross us off your list")
             # ("nape revel somewhere by the good schools", "nape revel or like right by there")
             where = [t for t in rest if t not in _ANSWER_TAIL and t not in ("right", "just")][:1]
-            if rest and not all(t in _ANSWER_TAIL for t in rest) and where[0] not in _WHERE_IN_IT:
+            if rest and not all(t in _ANSWER_TAIL for t in rest) and where and where[0] not in _WHERE_IN_IT:
                 continue
             town = town_heard_as(words, state)
             # a small town spelled inside a bigger one-word town heard ("evans town", "mac donna": Evanston,

@@ -290,7 +290,9 @@ _LIMIT_CUES = {"under", "below", "around", "about", "max", "maximum", "upto", "t
                "approximately", "something"}
 _MONEY_AFTER = {"dollars", "dollar", "bucks"}
 _PAY_TIMES = {"week", "weeks", "day", "days", "period", "periods", "check", "checks", "cycle"}  # "on a pay week"
-_CLOCK_BEFORE = {"after", "before", "at", "till", "until", "past"}
+_CLOCK_BEFORE = {"after", "before", "till", "until", "past"}  # and "at" in a sentence that names a day
+_DAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",
+              "tonight", "weekend"}
 _NOT_MONEY_AFTER = {
     "bed", "beds", "bedroom", "bedrooms", "br", "bd", "bdr", "bath", "baths", "bathroom", "bathrooms", "ba",
     "month", "months", "year", "years", "yr", "yrs", "week", "weeks", "day", "days", "hour", "hours", "minute",
@@ -464,8 +466,8 @@ def all_money(tokens: list[str], *, expecting_price: bool = False, expecting_tim
         explicit = _is_explicit(span, tokens)
         if not explicit and not (price_context or (_limit_cued(span, tokens) and not expecting_time)):
             continue
-        if not explicit and not expecting_price and span.value <= 12 and span.start \
-                and tokens[span.start - 1] in _CLOCK_BEFORE:
+        if not explicit and not expecting_price and span.value <= 12 and span.start and (
+                tokens[span.start - 1] in _CLOCK_BEFORE or tokens[span.start - 1] == "at" and set(tokens) & _DAY_WORDS):
             continue  # "friday the twentieth after two": a clock, whatever else the sentence says of money
         value = span.value if explicit or _per_period(span, tokens) else _shorthand(span.value, _decimal(span, tokens))
         end = span.end + 1 if span.end < len(tokens) and tokens[span.end] in _MONEY_AFTER else span.end

@@ -2619,6 +2619,7 @@ def test_fresh36_to_41s_intents_in_other_words(text, expecting, intent, objectio
     ("evans town off green bay road", "location", {"location": "Evanston"}),
     ("bows man somewhere near the college", "location", {"location": "Bozeman"}),
     ("wooster main south or the canal district", "location", {"location": "Wooster"}),
+    ("bows man right", "location", {"location": "Bozeman"}),  # (a lone "right" after the pieces had raised an error)
     # no agent: nothing signed (the copula and the g dropped), nothing official, a listing not renewed
     ("met a realtor at a showing but we ain't signed nothing", "has_agent", {"has_agent": False}),
     ("my neighbor's at keller williams but nothing official", "has_agent", {"has_agent": False}),
