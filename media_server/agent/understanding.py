@@ -1799,8 +1799,8 @@ _PRE_PROGRESS = re.compile(
     r"(?:prequalified|prequaled|pre qualed)\b.*\bnot (?:the |a )?(?:full )?(?:pre ?approval|preapproval|preapproved|"
     r"approved)|"
     # "we're doin it now with the bank"
-    r"(?:doing|doin) (?:it|that|the (?:paperwork|application)) (?:right )?now with (?:the |a |our |my )?(?:"
-    + _LENDERS + ")|"
+    r"(?:doing|doin) (?:(?:it|that) (?:right )?now|the (?:papers|paperwork|application)(?: right now| now)?) with "
+    r"(?:the |a |our |my )?(?:" + _LENDERS + ")|"
     r"(?:just )?(?:sent|submitted|turned in|uploaded) (?:my |our |the |all )?(?:w2s?|pay ?stubs|paystubs|tax returns|"
     r"bank statements|documents|paperwork|application)|"
     r"trying to get (?:pre ?)?(?:approved|"
@@ -1937,7 +1937,8 @@ _ORDINAL_ADVERB = re.compile(r"\b(?!(?:the|that|your|with|take|takes|book|do|pic
                              r"want|s|is|and|or|yeah|yes|sure|ok|okay|um|uh|oh|so|well|maybe|probably|just)\b)"
                              r"[a-z']+ (?:first|second|1st|2nd)"
                              r"(?: (?:before|then|and|so|though|anyway|we'll|i'll|he|she|they|we|i|it|you|because|"
-                             r"cause|since|but|he's|she's|they're|well|ill|hell|he'll|she'll|they'll|ok|okay)\b.*)?$|"
+                             r"cause|since|but|he's|she's|they're|well|ill|hell|he'll|she'll|they'll|ok|okay|when|once|"
+                             r"after|if|until|till)\b.*)?$|"
                              r"^(?:well |so |um |uh |but |okay |ok )?(?:at )?first (?:we|i|let|you|we'd|i'd|we'll|i'll|"
                              r"things|of all)\b")
 _SLOT_SECOND = re.compile(rf"\b(?:(?<!twenty )second{_COUNTS_DAYS}|2nd{_DIGIT_PICK}|later one|later time|"
@@ -2965,6 +2966,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "can i talk to dana directly": the agent's name, not Dana, Indiana
         if start and tokens[start - 1] in _ASKS_OF and end < len(tokens) and tokens[end] in _DOES_FOR_US:
             continue  # "does dana do the central coast": a person asked about (our agent), not Dana, Indiana
+        if not asked and end < len(tokens) and tokens[end] in _LENDER_AFTER:
+            continue  # "pentagon federal", "first national bank": a lender named after a place, not a place
         if _COVERAGE_ASKED.search(before):
             continue  # "do you guys cover duluth or just the cities": a question about us, not their answer
         if start and tokens[start - 1] in ("a", "an", "my", "our", "your", "his", "her", "their") and end - start == 1:
@@ -3013,6 +3016,7 @@ def _place_fact(found: tuple) -> Fact:
 
 
 _ASKS_OF = {"does", "can", "will", "would", "could", "did", "is"}
+_LENDER_AFTER = {"federal", "bank", "credit", "mortgage", "savings", "financial", "lending", "fcu"}
 _DOES_FOR_US = {"do", "cover", "work", "speak", "have", "know", "handle", "go", "sell", "come", "meet", "call", "serve"}
 _COVERAGE_ASKED = re.compile(r"\b(?:do|does|can) (?:you|y'all|you all|you guys|your team|your company|dana)"
                              r"(?: guys| all| folks)? (?:even )?(?:cover|work|serve|service|go|sell|handle)\b")
@@ -3072,7 +3076,8 @@ def _everyday_town(tokens: list[str]) -> Fact | None:
         words.pop()
     for length in (3, 2, 1):
         rest = words[length:]
-        said_alone = not rest or rest[0] in _NEW_CLAUSE  # "golden, we love it up there"; not "golden retriever"
+        # "golden, we love it up there", "york out past the fairgrounds"; not "golden retriever"
+        said_alone = not rest or rest[0] in _NEW_CLAUSE or rest[0] in _WHERE_IN_IT
         if len(words) >= length and said_alone and place_kind(" ".join(words[:length]), answer=True) == "town":
             return Fact("location", _place_value(words[:length]), " ".join(words[:length]))
     return None
@@ -3544,6 +3549,9 @@ _PRE_UNSURE = re.compile(r"\b(?:does|would|will) (?:that|this|it) (?:count|work|
 
 
 _ENDS_ON_NO = re.compile(r"\b(?:so|but) (?:no|nope|nah|not yet|not really)$")
+# the lender named, then the answer: "pentagon federal yes", "through usaa yeah we are"
+_ENDS_ON_YES = re.compile(r"^(?!.*\b(?:not|no|never|haven't|hasn't|didn't|don't|ain't)\b).*\b(?:yes|yeah|yep|yup)"
+                          r"(?: (?:we are|we did|i am|i did|sir|ma'am))?$")
 
 
 def _preapproved(c: str, expecting: str) -> Fact | None:
@@ -3562,7 +3570,8 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
     if expecting == "preapproved" and not (_ABOUT_AN_AGENT.search(c) and not _ABOUT_FINANCING.search(c)):
         for value, pattern in (("in_progress", _WORKING_ON_IT), ("no", _HAVE_NOT_STARTED), ("no", _HAD_ONE_LAPSED),
                                ("yes", _LENDER_SAYS_OK), ("cash", _BARE_CASH),
-                               ("yes", _GOT_THE_LETTER), ("no", _NO_ANSWER), ("yes", _YES_ANSWER)):
+                               ("yes", _GOT_THE_LETTER), ("no", _NO_ANSWER), ("yes", _YES_ANSWER),
+                               ("yes", _ENDS_ON_YES)):
             m = pattern.search(c)
             if m and not (value == "cash" and _CASH_AND_LOAN.search(c)):
                 return Fact("preapproved", value, m.group(0).strip())

@@ -344,6 +344,8 @@ def test_a_day_of_the_month_said_after_a_month_given_is_that_months(talk, lead):
     "mm you know what lets hold off on that for now",
     "gosh with prices where they are we'll just sit tight a while",
     "we're good for now, gonna see what the market does",
+    # "first" said as an adverb before "when": no pick of the first offer (it had booked it)
+    "not right now let me check with my wife first when she gets home and we'll call you back",
 ])
 def test_a_lead_who_defers_the_meeting_with_an_objection_is_let_go_not_argued_with(talk, lead, deferral):
     offer = qualify_as_hot_buyer(talk)

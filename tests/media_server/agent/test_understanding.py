@@ -2667,6 +2667,11 @@ def test_fresh38_and_39s_facts_in_other_words(text, expecting, facts):
     ("the loan officer sent us a letter monday", "preapproved", {"preapproved": "yes"}),
     # agreeing to something is no yes to "is an agent helping you?"
     ("sounds good", "has_agent", {}),
+    ("let me run it by my husband first when he gets off work", "slot_choice", {}),  # no pick of the first offer
+    ("my son is doing the paperwork with the credit union", "preapproved", {"preapproved": "in_progress"}),
+    # the lender named, then yes (a lender named after a place is no place); a town said first, then where in it
+    ("navy federal yeah we are", "preapproved", {"preapproved": "yes"}),
+    ("surprise up near the stadium", "location", {"location": "Surprise"}),
     # figures said in Spanish inside an English line; a town said first and Spanish after it
     ("like cuatro cincuenta max", "budget", {"budget": 450000}),
     ("doscientos cincuenta mil more or less", "budget", {"budget": 250000}),
