@@ -414,11 +414,10 @@ class _Turn:
         self.clean = " ".join(self.tokens)
         self._digits: DigitText | None = None
 
-    @property
+    @functools.cached_property
     def as_said(self) -> str:
         """The clean words with numbers said in Spanish left in Spanish: which language the line is in."""
-        words = tokenize(self.text)
-        if not any(w in _ES_UNITS or w in _ES_HUNDREDS for w in words):
+        if not any(w in _ES_UNITS or w in _ES_HUNDREDS for w in tokenize(self.text)):
             return self.clean
         return " ".join(_normalise(self.text, spanish_numbers=False))
 

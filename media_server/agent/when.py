@@ -747,10 +747,14 @@ def _at(now: dt.datetime, day: dt.date, time: dt.time) -> dt.datetime:
 def _other_days_part(s: str, part: re.Match) -> bool:
     """The part of another day than one proposed with its own hours: "friday between 12 and 2, im flying in thursday
     night" ("friday or saturday morning", "monday no wait tuesday afternoon": the part is the day's meant)."""
-    day = re.search(rf"\b{_WD} $", s[:part.start()])
-    return day is not None and any(
-        m.group(1) != day.group(1) and re.match(r" (?:between|after|before|at|from|around) \d", s[m.end():])
-        for m in re.finditer(rf"\b{_WD}\b", s[:day.start()]))
+    day = _DAY_AT_END.search(s, 0, part.start())
+    return day is not None and any(m.group(1) != day.group(1) and _OWN_HOURS.match(s, m.end())
+                                   for m in _A_WEEKDAY.finditer(s, 0, day.start()))
+
+
+_DAY_AT_END = re.compile(rf"\b{_WD} $")
+_A_WEEKDAY = re.compile(rf"\b{_WD}\b")
+_OWN_HOURS = re.compile(r" (?:between|after|before|at|from|around) \d")
 
 
 class _Times:

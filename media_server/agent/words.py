@@ -290,9 +290,6 @@ _LIMIT_CUES = {"under", "below", "around", "about", "max", "maximum", "upto", "t
                "approximately", "something"}
 _MONEY_AFTER = {"dollars", "dollar", "bucks"}
 _PAY_TIMES = {"week", "weeks", "day", "days", "period", "periods", "check", "checks", "cycle"}  # "on a pay week"
-_CLOCK_BEFORE = {"after", "before", "till", "until", "past"}  # and "at" in a sentence that names a day
-_DAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",
-              "tonight", "weekend"}
 _NOT_MONEY_AFTER = {
     "bed", "beds", "bedroom", "bedrooms", "br", "bd", "bdr", "bath", "baths", "bathroom", "bathrooms", "ba",
     "month", "months", "year", "years", "yr", "yrs", "week", "weeks", "day", "days", "hour", "hours", "minute",
@@ -309,11 +306,13 @@ _STREET_WORDS = {"street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "d
 _PERIODS = {"month", "year", "week"}
 # A day, a part of one or the end of a working day just before a figure makes it a time: "could we do friday around
 # three thirty".
-_TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mondays", "tuesdays",
-               "wednesdays", "thursdays", "fridays", "saturdays", "sundays", "today", "tomorrow", "tonight",
-               "morning", "mornings", "afternoon", "afternoons", "evening", "evenings", "noon", "lunch", "oclock",
-               # being somewhere until a time: "she gets off work at five", "i'm free after four"
-               "off", "free", "done", "work", "shift", "available", "class", "school"}
+_DAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",
+              "tonight"}
+_TIME_WORDS = _DAY_WORDS | {
+    "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
+    "morning", "mornings", "afternoon", "afternoons", "evening", "evenings", "noon", "lunch", "oclock",
+    # being somewhere until a time: "she gets off work at five", "i'm free after four"
+    "off", "free", "done", "work", "shift", "available", "class", "school"}
 _RANGE_WORDS = {"to", "or", "through", "thru", "till", "until"}
 
 
@@ -374,6 +373,17 @@ def _after_a_day(tokens: list[str], start: int) -> bool:
     while at >= 0 and start - at <= 3 and tokens[at] in _TIME_LINKS:
         at -= 1
     return at >= 0 and tokens[at] in _TIME_WORDS
+
+
+_CLOCK_LINKS = {"after", "before", "till", "until", "past"}
+
+
+def _a_clock(span: NumberSpan, tokens: list[str]) -> bool:
+    """A small figure after "after", "before", "till" ("friday the twentieth after two"), or after "at" in a sentence
+    that names a day: a clock, whatever else the sentence says of money."""
+    before = tokens[span.start - 1] if span.start else ""
+    return span.value <= 12 and (before in _CLOCK_LINKS
+                                 or before == "at" and bool(set(tokens) & (_DAY_WORDS | {"weekend"})))
 
 
 def _limit_cued(span: NumberSpan, tokens: list[str]) -> bool:
@@ -466,9 +476,8 @@ def all_money(tokens: list[str], *, expecting_price: bool = False, expecting_tim
         explicit = _is_explicit(span, tokens)
         if not explicit and not (price_context or (_limit_cued(span, tokens) and not expecting_time)):
             continue
-        if not explicit and not expecting_price and span.value <= 12 and span.start and (
-                tokens[span.start - 1] in _CLOCK_BEFORE or tokens[span.start - 1] == "at" and set(tokens) & _DAY_WORDS):
-            continue  # "friday the twentieth after two": a clock, whatever else the sentence says of money
+        if not explicit and not expecting_price and _a_clock(span, tokens):
+            continue
         value = span.value if explicit or _per_period(span, tokens) else _shorthand(span.value, _decimal(span, tokens))
         end = span.end + 1 if span.end < len(tokens) and tokens[span.end] in _MONEY_AFTER else span.end
         while end < len(tokens) and tokens[end] == _HELD:
@@ -510,14 +519,18 @@ def _money_idioms(tokens: list[str]) -> list[str]:
     """Ways of saying a price that no number grammar reads: "mid six hundreds" → 650000 (the token count kept
     so spans still point at the lead's words), "a million two" → 1200000."""
     out = list(tokens)
+    folded_until = 0  # a band's words, rewritten whole, are not read again ("low to mid threes": not "mid threes")
     for i, word in enumerate(tokens):
+        if i < folded_until:
+            continue
         nxt = tokens[i + 1:i + 3]
         band = tokens[i + 3:i + 5] if len(nxt) == 2 and nxt[0] == "to" and nxt[1] in _HUNDREDS else []
         if word in _HUNDREDS and band and (band[0] in _UNITS_SAID_AS_HUNDREDS or band[0] in _UNITS and band[1:] in (
                 ["hundreds"], ["hundred's"])):  # "low to mid threes", "mid to high four hundreds": both ends
             base = 100 * (_UNITS_SAID_AS_HUNDREDS.get(band[0]) or _UNITS[band[0]])
             ends = [str(base + _HUNDREDS[word] // 1000), "to", str(base + _HUNDREDS[nxt[1]] // 1000), "thousand"]
-            out[i:i + 4 + (band[0] in _UNITS)] = ends + ["dollars"] * (band[0] in _UNITS)
+            folded_until = i + 4 + (band[0] in _UNITS)
+            out[i:folded_until] = ends + ["dollars"] * (band[0] in _UNITS)
         elif word in _HUNDREDS and len(nxt) == 2 and nxt[0] in _UNITS and nxt[1] in ("hundreds", "hundred's"):
             out[i:i + 3] = [str(_UNITS[nxt[0]] * 100 + _HUNDREDS[word] // 1000), "thousand", "dollars"]
         elif word in _HUNDREDS and nxt and nxt[0] in _UNITS_SAID_AS_HUNDREDS:  # "mid threes to low fours"
