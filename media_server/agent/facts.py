@@ -74,6 +74,9 @@ class When:
     day_start: dt.time | None = None  # a daily limit within the range ("next week after 5" → 17:00)
     day_end: dt.time | None = None
     around: dt.date | None = None  # the day a distance names inside a wider range ("in two weeks": 14 days on)
+    # only a part of the day ruled out, no day or hour put forward ("i work nights"): a limit for a search, not a
+    # time to call back
+    ruled_out_only: bool = False
 
 
 @dataclass

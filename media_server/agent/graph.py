@@ -407,7 +407,8 @@ class AgentGraph:
             return "scheduling"  # "not yet, with rates like this, we'll call you when we're ready": let go, not argued
         if intent in ("other_language", "objection"):
             return "objection"
-        if state.get("soft_exit") and intent in ("deny", "unclear") and not state.get("new_facts"):
+        if state.get("soft_exit") and (intent in ("deny", "unclear") or intent == "inform" and u.get("doesnt_know")) \
+                and not state.get("new_facts"):
             return "objection"  # "not interested" twice: let them go
         if intent in ("is_robot", "who_is_this", "how_got_number", "repeat", "greeting") and agent != "scheduling":
             return "conversation"
@@ -554,7 +555,7 @@ class AgentGraph:
                 return Command(goto="qualification", update={
                     **update, "understanding": {**u, "intent": "inform"}, "agent": "qualification",
                     "handovers": [["objection", "qualification", "the lead talks now"]]})
-            if when and window and asking_again:
+            if when and window and asking_again and not window.get("ruled_out_only"):
                 when = _into_window(when, window)  # "next week" then "wednesday evening": next week's Wednesday
             elif window and asking_again and not when:
                 when = window  # no sharper time came back: the window they gave
@@ -571,6 +572,11 @@ class AgentGraph:
             if when and _vague(when) and one_day and not window and not asking_again:
                 # "can you try me friday": then, at the hour they answered today (they could talk at this hour)
                 when = {**when, "day_start": _now(state).time().replace(second=0, microsecond=0).isoformat()}
+            elif when and when.get("ruled_out_only") and not window and not asking_again:
+                # "i'm sleepin, i work nights": when they cannot talk, not when they can: asked (within those hours)
+                text = replies.say("busy_ask_when")
+                return {**update, "replies": [text], "expecting": "callback_time", "question": text, "tries": 0,
+                        "callback_window": when, "agent": "objection"}
             elif when and _vague(when) and not window and not asking_again:
                 # "call me next week": which day and time, so we ring when they can talk (asked once)
                 text = replies.say("callback_which_time", window=when.get("words") or "then")

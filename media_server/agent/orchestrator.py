@@ -397,4 +397,4 @@ def _when_dict(when) -> dict:
     return {"start": when.start.isoformat(), "end": when.end.isoformat(), "exact": when.exact, "words": when.words,
             "day_start": when.day_start.isoformat() if when.day_start else None,
             "day_end": when.day_end.isoformat() if when.day_end else None,
-            "around": when.around.isoformat() if when.around else None}
+            "around": when.around.isoformat() if when.around else None, "ruled_out_only": when.ruled_out_only}

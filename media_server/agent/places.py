@@ -48,7 +48,9 @@ NICKNAMES = {"san antone": "San Antonio", "philly": "Philadelphia", "vegas": "La
              "indy": "Indianapolis", "cincy": "Cincinnati", "nashvegas": "Nashville", "san fran": "San Francisco",
              "alburquerque": "Albuquerque", "the burgh": "Pittsburgh", "motown": "Detroit", "sacto": "Sacramento",
              "sac": "Sacramento", "sac town": "Sacramento", "sactown": "Sacramento",
-             "burque": "Albuquerque", "burqué": "Albuquerque", "abq": "Albuquerque", "duke city": "Albuquerque"}
+             "burque": "Albuquerque", "burqué": "Albuquerque", "abq": "Albuquerque", "duke city": "Albuquerque",
+             "okc": "Oklahoma City", "kc": "Kansas City", "big d": "Dallas",
+             "the big easy": "New Orleans", "jax": "Jacksonville", "clt": "Charlotte", "rva": "Richmond"}
 _NOT_A_NAME = {"my", "our", "the", "a", "an", "your", "their", "his", "her", "this", "that", "near", "by", "in", "at",
                "to", "on", "off", "of", "around", "big", "small", "nice", "new", "old", "good", "same", "other", "one",
                "any", "some", "no", "quiet", "busy", "main"}
@@ -242,6 +244,7 @@ def _name_word(word: str) -> bool:
 
 SOUND_MIN_ZIPS = 2  # a town this big or bigger may be heard in pieces; a hamlet's sound is too easily met by chance
 SOUND_MIN_LIKENESS = 0.75  # Jaro-Winkler of the pieces run together against the name: the sound key alone collides
+SOUND_ONE_WORD_LIKENESS = 0.88  # one word heard ("shamburg") has no pieces to line up: it must be spelled nearly so
 SOUND_NEAR_MIN_KEY = 5  # a key this long may be heard with one sound more or less; shorter ones meet too many words
 
 
@@ -315,23 +318,33 @@ def town_heard_as(words: list[str], state: str = "") -> str:
     key = sound_key(joined)
     if len(key) < 2:
         return ""
+    likeness = SOUND_MIN_LIKENESS - (0.05 if state else 0)  # the state said is evidence of its own
+    one_word = len(words) == 1 and not state
+    if one_word:
+        likeness = SOUND_ONE_WORD_LIKENESS
+    elif len(key) == 2 and not state:
+        likeness = 0.85  # two sounds match many words: the spelling must be near the town's too
+
+    def alike(name: str) -> bool:
+        return max(jellyfish.jaro_winkler_similarity(joined, spelling.replace(" ", ""))
+                   for spelling in (name, as_said(name))) >= likeness
+
+    # one word heard for a town competes only with towns spelled nearly as it ("hialia": Hialeah, not Howell, which
+    # shares its sound key); pieces with every town of their sound, the spelling checked for the winner alone
     towns = sorted(((per_state.get(state, 0) if state else sum(per_state.values()), name, spelled)
-                    for name, spelled, per_state in _towns_sounding(key)), reverse=True)
+                    for name, spelled, per_state in _towns_sounding(key) if not one_word or alike(name)), reverse=True)
     # the pieces spell a town when run together ("pa pillion": Papillion): that one, whatever sounds like it
     spelled_out = [town for town in towns if town[1].replace(" ", "") == joined and town[0] >= SOUND_MIN_ZIPS]
     towns = spelled_out or towns
     if not towns or towns[0][0] < SOUND_MIN_ZIPS or (len(towns) > 1 and 2 * towns[1][0] > towns[0][0]):
         return ""
-    _count, name, spelled = towns[0]
-    likeness = SOUND_MIN_LIKENESS - (0.05 if state else 0)  # the state said is evidence of its own
     if len(key) == 2 and not state:
-        # two sounds match many words: only a city far bigger than any other of its sound, spelled nearly so
-        # ("boy see": Boise, 33 ZIP codes to the next one's 3)
+        # two sounds match many words: only a city far bigger than any other of its sound ("boy see": Boise, 33 ZIP
+        # codes to the next one's 3)
         if towns[0][0] < 5 * SOUND_MIN_ZIPS or (len(towns) > 1 and 5 * towns[1][0] > towns[0][0]):
             return ""
-        likeness = 0.85
-    if max(jellyfish.jaro_winkler_similarity(joined, spelling.replace(" ", ""))
-           for spelling in (name, as_said(name))) < likeness:
+    _count, name, spelled = towns[0]
+    if not alike(name):
         return ""
     return re.sub(r" D ([A-Z])", r" d'\1", spelled.title())  # "Coeur D Alene": Coeur d'Alene
 

@@ -709,7 +709,8 @@ _WRONG_NUMBER = _rx(
     r"\bno ?(?:one|body) (?:here )?(?:by|with|named|called) (?:that|this|the)\b",
     r"\bthere(?:'s| is) no (?:one|body) (?:here )?(?:by|named|called)\b",
     r"\bthere(?:'s| is) no (?:[\w']+ ){1,2}(?:here|at this number|living here|in this house)\b",
-    r"\b(?:doesn't|does not|don't|do not) live here\b", r"\bnever heard of (?:him|her|them|that person)\b",
+    r"\b(?:doesn't|does not|don't|do not) live here\b", r"\b(?:doesn't|does not|don't|do not) stay here (?:no more|"
+    r"any ?more)\b", r"\bnever heard of (?:him|her|them|that person)\b",
     r"\bi don't know (?:who that is|anyone (?:by|named)|any(?:one|body)? (?:by )?that name)\b",
     r"\bnot (?:the )?(?:right|correct) (?:person|number)\b",
     r"\bno(?:body| one) (?:here )?(?:named|called(?! (?:me|us|here|again|back|this))|by the name|with the name)\b",
@@ -750,7 +751,8 @@ _RIGHT_NUMBER = re.compile(r"\b(?:this|it|that)(?:'s| is) the right (?:number|pe
                            r"sitting here)\b|\bi can (?:help|translate|talk for)\b")
 _SPANISH = re.compile(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
-    r"|mande|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar|ustedes|sí)\b")
+    r"|mande|al[oó]|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar"
+    r"|ustedes|sí)\b")
 # a yes in Spanish or Portuguese, maybe with an English word ("si gracias", "sí perfect", "sim claro")
 _SPANISH_YES = re.compile(r"^(?:s[ií]|sim|claro|dale|ok|yes|yeah|yep|dạ|vâng|oui|wi|t[aá] bom|opo|oo po)"
                           r"(?: (?:s[ií]|sim|gracias|obrigad[oa]|t[aá] bom|m[eè]si|wi|"
@@ -781,6 +783,8 @@ _HAITIAN = re.compile(r"\b(?:mwen pa|kreyòl|kreyol|ayisyen|bonjou)\b")
 _KOREAN_ROMANISED = re.compile(r"\b(?:yeoboseyo|yoboseyo|yeobuseyo|annyeong\w*|nuguseyo|hangugeo|hangukmal|"
                                r"gamsahamnida|kamsahamnida|mollayo|yeongeo)\b")
 _FARSI_ROMANISED = re.compile(r"\b(?:baladid|balad nistam|baladam|mamnoon|khodahafez|khoda hafez|farsi baladi\w*)\b")
+_HINDI_ROMANISED = re.compile(r"\b(?:angrezi|angreji|nahi aati|nahin aati|hindi (?:mein|me|main) (?:baat|bolo|boliye)|"
+                              r"samajh nahi|samajh nahin|aap kaun|kaun bol rahe|dekh rahe hain|hum log)\b")
 _FRENCH = re.compile(r"\b(?:je (?:ne )?parle|parlez|bonjour|anglais|français|francais|oui|merci)\b")
 _OTHER_LANGUAGE = re.compile(r"\b(?:speak|speaks|talk|in) (chinese|mandarin|cantonese|vietnamese|korean|russian|"
                              r"portuguese|french|arabic|hindi|tagalog|farsi|persian)\b|"
@@ -888,8 +892,8 @@ _WHO_IS_THIS = _rx(
     r"that|did you say)\b",
 )
 _HOW_GOT_NUMBER = _rx(
-    r"\b(?:how|where|why)(?: did|'d| do) (?:you|you all|y'all|you guys) (?:even |ever |actually )?(?:get|find|have|got|"
-    r"obtain) (?:a hold of )?"
+    r"\b(?:how|where|why)(?: in the world| on earth| the heck| the hell)?(?: did|'d| do) (?:you|you all|y'all|"
+    r"you guys) (?:even |ever |actually )?(?:get|find|have|got|obtain) (?:a hold of )?"
     r"(?:my|this|our|me)"
     r"(?: \w+)?\b",
     r"\bwho gave (?:you|you all|you guys|you people|your company)(?: \w+)? (?:my|this|our|me)\b",
@@ -1344,13 +1348,15 @@ _SCHEDULE_WITH_TIME = re.compile(
 _REPEAT = _rx(
     r"^(?:what|huh|sorry|pardon|pardon me|excuse me|come again|say again|what was that|what did you say|what's that"
     r"|sorry what|i'm sorry|what now|what now)$",
-    r"^(?:huh |sorry |uh |wait |ok |okay )*what (?:did |do )?you (?:say|said)$", r"^huh(?: what| when| where| who)+$",
+    r"^(?:huh |sorry |uh |wait |ok |okay )*what(?: did| do|'d)? you (?:say|said)$",
+    r"^huh(?: what| when| where| who)+$",
     # "the uh sorry the forklift's beeping what": they did not hear us over the noise
     r"\b(?:sorry|beeping|barking|crying|screaming|loud|noisy|noise)\b.* what$",
     r"\b(?:say|repeat) (?:that|it|again|what you said)\b",
     r"\b(?:didn't|did not|couldn't|can't|cannot|could not) (?:catch|hear|understand|get) (?:that|you|what you said|"
     r"the last part|a word)\b",
-    r"\bone more time\b", r"\bbreaking up\b", r"\bcan you repeat\b", r"\bspeak up\b", r"\bcome again\b",
+    r"\bone more time\b", r"\bbreaking up\b", r"\byou broke up\b", r"\bcan you repeat\b", r"\bspeak up\b",
+    r"\bcome again\b",
     r"\b(?:what|which) (?:were|was|are|is) (?:the|those|that|these) (?:times?|days?|options?|dates?|slots?) again\b",
     r"\bsay (?:the|that|it|those|them|em|'em) (?:\w+ )?again\b",
     r"\bwhat (?:was|is) the question\b", r"\bwhat (?:were|was) you saying\b", r"\bwhere were we\b",
@@ -1443,7 +1449,8 @@ _AFFIRM = _rx(
     r"right(?! away| now)|"
     r"exactly|perfect|ok|all right|sounds (?:good|great|perfect|fine)|that works|works for me|that's fine|fine|great|"
     r"(?:that|it|this|that one) should (?:work|be (?:fine|good|ok|okay))|"
-    r"go ahead|go for it|please do|for sure|totally|you bet|you betcha|i guess|why not|roger(?: that)?|copy that|"
+    r"go ahead|go for it|please do|for sure|totally|you bet|you betcha|i guess|i reckon(?: so)?|reckon so|"
+    r"i suppose(?: so)?|why not|roger(?: that)?|copy that|"
     r"ten four|10 4|book it|lock it in|cool|awesome|sweet|bet$|bet that|say less|"
     r"affirmative|that's right|that's correct|that's it|"
     r"no problem|not a problem|no worries|that'd be great|good(?! morning| afternoon| evening))\b",
@@ -1472,8 +1479,8 @@ _DENY = _rx(
     r"\bi guess not\b(?: actually| then| sorry)?$",
     r"\b(?:not|nope|nah|never)\b(?: [\w']+){0,4} no$",
     # declining to say is a no to the question: it is not asked again
-    r"\b(?:i'd|id|i would|we'd|wed|we would) (?:rather|prefer(?: to)?) not (?:to )?(?:say|share|answer|"
-    r"get into (?:that|it))\b",
+    r"\b(?:(?:i'd|id|i would|we'd|wed|we would) )?(?:rather|prefer(?: to)?) not (?:to )?(?:say|share|answer|"
+    r"get into (?:that|it|all that|numbers|the numbers))\b",
     r"\b(?:rather|prefer to) keep (?:that|it) (?:to (?:myself|ourselves)|private)\b",
     r"\bnot comfortable (?:saying|sharing|giving)\b",
     # "i don't really have one yet" to a price range, an agent or a lender: there is none
@@ -1588,7 +1595,11 @@ _ANSWER_LEAD = {"uh", "um", "probably", "maybe", "i", "think", "guess", "like", 
                 "ok", "mean", "we'd", "love", "hoping", "for", "more", "or", "less", "pretty", "much"}
 _ANSWER_TAIL = {"area", "or", "so", "i", "think", "probably", "maybe", "somewhere", "like", "please", "neighborhood",
                 "region", "there", "something", "thereabouts", "guess", "i'd", "say", "around", "ish", "really"}
-# An answer that says there is no answer (yet): the question is not asked again.
+# An answer that says there is no answer (yet): the question is not asked again. The move waiting on something else
+# is one ("whenever the house sells", "soon as we settle up", "idk depends on the market").
+_WAITS_ON = re.compile(r"^(?:(?:um|uh|well|honestly|probably|i guess|i mean|oh|idk|i don't know|no idea|not sure) )*"
+                       r"(?:whenever|once|(?:as )?soon as|depends on|depending on|all depends on|it depends on) "
+                       r"(?:the|our|my|his|her|their|we|i|it|he|she|they|when|if|how|what)\b")
 _DONT_KNOW = re.compile(
     r"\b(?:don't know|not sure|no idea|dunno|haven't (?:\w+ )?(?:thought|decided)|can't say|no clue|"
     r"doesn't matter|not really|(?:couldn't|can't|could not|cannot) (?:really )?tell you|wouldn't (?:even )?know|"
@@ -1597,6 +1608,8 @@ _DONT_KNOW = re.compile(
     r"what(?:ever)? (?:it's|its|it is|they're) worth|whatever (?:gets|it takes|we can get|i can get|the market)|"
     r"nothing (?:really|specific|in particular|special)|no (?:particular |real |special )?reason|"
     r"no rush|no hurry|not in a hurry|whenever (?:the right|we find|i find|it sells|something)|"
+
+
     r"(?:sometime|some time|at some point) this year\b|\bthis year sometime|"  # an answer, if no figure
     r"as soon as (?:i|we) find|(?:rather|prefer to|prefer) not (?:say|share|get into|tell)|(?:that's|thats|it's|its) "
     r"(?:kind of |kinda |a bit |pretty )?(?:personal|private)|none of your business)\b")
@@ -1642,7 +1655,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:got into|accepted (?:in|into|to)|matched (?:at|with|in)) (?:the |a |an )?(?:[\w']+ ){0,3}?"
                    r"(?:program|grad school|law school|med school|college|university|residency|fellowship|"
                    r"general|hospital)|"
-                   r"(?:moving|move|relocate|relocating) (?:[\w']+ ){0,4}?for (?:work|a job|my job|his job|her job)|"
+                   r"(?:moving|move|relocate|relocating) (?:[\w']+ ){0,4}?for (?:work|a job|my job|his job|her job|"
+                   # a pastor called to a church elsewhere: "we're movin for the church"
+                   r"(?:the|a|his|her|my|our) (?:new )?(?:church|ministry|congregation|parish))\b|"
                    r"military|pcs|pcsing|pcsd|pcs.d|pcsed|"
                    # leaving where they live: "getting out of chicago", "get outta the bay", work gone remote
                    r"(?:get|getting|move|moving|want|wanna) (?:out of|away from) (?!(?:this|that|our|my|the|an?) "
@@ -1880,12 +1895,18 @@ _TL_IN = re.compile(rf"\b(?:in|within|about|around|maybe|probably|like|next|anot
 _TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |like |hopefully |i'd say |i think |idk |"
                       rf"i dunno |dunno |i don't know |not sure |honestly |hmm |oh |(?:no|not) (?:any ?time|time) soon "
                       rf"|not (?:soon|right away|yet) )*{_AMOUNT}\s+{_TL_UNIT}\b")
+# asked when, the span that ends the answer: "soon as we settle things up with my sisters, couple months"
+_TL_LAST = re.compile(rf"\b{_AMOUNT}\s+{_TL_UNIT}(?: (?:or so|or something|ish|tops|maybe|probably|i think|i guess))?$")
+_TL_ROUGH = re.compile(r"\b(?:a few|few|a couple(?: of)?|couple(?: of)?|several|some) (?:months|weeks)\b")
 _TL_ASAP = re.compile(r"\b(?:asap|a s a p|(?:as )?soon as (?:humanly )?(?:possible|we can|i can)|right away|"
+                      # "soon as it sells": as soon as it can be, unless a figure is said ("soon as we settle up,
+                      # couple months")
+                      r"(?:as )?soon as (?!(?:we|i) find)(?:the|it|we|i|our|my|something|they|he|she)\b|"
                       r"(?<!me )(?<!us )(?<!it )(?<!this )immediately|yesterday|"
                       r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month|(?:the )?sooner the "
                       r"better|(?:as )?(?:fast|quick|quickly) as (?:possible|we can|i can|we could|i could))\b")
 _TL_NOW = re.compile(_LEAD + r"(?:(?:pretty much|basically|honestly|like|probably|kind of|kinda) )?"
-                     r"(?:right now|now|soon|pretty soon|very soon|really soon)\b")
+                     r"(?:right now|now|soon(?! as\b)|pretty soon|very soon|really soon)\b")  # ("soon as it sells")
 # asked when: "we're in temp lodging so like now" (the answer at the end of the line)
 _TL_SO_NOW = re.compile(r"\bso (?:like |basically |pretty much )?(?:right )?now$")
 # (no rush / no hurry say how, not when: no timeline of their own, and the question is not asked again)
@@ -2088,13 +2109,15 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u.hostile = bool(_HOSTILE.search(c))
     if expecting == "permission" and _GRUMBLE_THEN_YES.search(c) and not _is_opt_out(c, time_preference):
         u.intent, u.objection, u.hostile = "affirm", "", False  # "ugh you people call every day, fine, i got a minute"
-    u.corrects, u.doesnt_know = bool(_CORRECTION_CUE.search(c)), bool(_DONT_KNOW.search(c))
+    u.corrects, u.doesnt_know = bool(_CORRECTION_CUE.search(c)), bool(_DONT_KNOW.search(c) or _WAITS_ON.search(c))
     u.bare_hello = bool(_BARE_HELLO.match(c))
     if done := _ALREADY_DONE.search(c):
         u.already_done = "sold" if "sold" in done.group(0) else "bought"
     # (selling it themselves with no agent wanted: the move is theirs, only we are not wanted)
     u.firm = u.objection == "not_interested" and bool(_FIRM_REFUSAL.search(c) or _NO_AGENT_WANTED.search(c))
     u.asks = "valuation" if _VALUATION.search(c) else "together" if _SOMEONE_ELSE_DECIDES.search(c) else ""
+    if u.asks == "together" and u.intent == "unclear":
+        u.intent = "inform"  # "she's the one handles all that": who decides, told
     u.asks_why = u.intent == "who_is_this" and bool(_ABOUT_WHAT.search(c))
     if expecting in ("has_agent", "preapproved") and u.intent == "inform" and not u.hostile:
         u.intent = _yes_or_no(c, expecting, u.facts) or u.intent
@@ -2202,7 +2225,7 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     r"\b(?:i'd|i would|i'll|i will|i) (?:have|need|got) to (?:ask|check with|talk to|run it by) (?:my )?(?:him|her|"
     r"husband|wife|spouse|partner)\b|"
     r"\b(?:talk|speak|check) (?:to|with) my (?:husband|wife|spouse|partner|fiance|fiancee)\b|"
-    r"\b(?:she|he)(?:'s| is) the one (?:handling|doing|who)\b")
+    r"\b(?:she|he|shes|hes)(?:'s| is)? the one (?:handling|doing|who|that|handles|does|deals|decides|makes)\b")
 _THEIR_HOME = re.compile(r"\b(?:my|our) (?:\w+ )?(?:house|home|place|condo|property|townhouse|townhome)\b")
 # a statement of their own after a question: "..., we're thinking like 350"
 _THEY_SAY_AFTER = re.compile(r"(?<!\bdo )(?<!\bdid )(?<!\bcan )(?<!\bshould )(?<!\bwould )(?<!\bwill )(?<!\bif )"
@@ -2357,6 +2380,8 @@ def _other_language(c: str) -> str:
         return "fa"
     if _VIETNAMESE.search(c):
         return "vi"
+    if _HINDI_ROMANISED.search(c):
+        return "hi"
     if _FRENCH.search(c) and not (_english_words(c) >= 2 and len(_FRENCH.findall(c)) == 1):
         return "fr"  # ("oui yeah go ahead cher": a Cajun word in an English line)
     if _PORTUGUESE.search(c):
@@ -2783,7 +2808,8 @@ def _place_value(words: list[str], *, town: bool = False) -> str:
     named = [town or w not in _GENERIC_PLACE_WORDS for w in words]
     for _ in range(2):  # "city", "lake", "county" beside a name are part of it: Kansas City, Salt Lake City
         named = [named[i] or w in _NAME_WORDS and any(named[max(0, i - 1):i + 2]) for i, w in enumerate(words)]
-    return " ".join(_capitalised(w) if named[i] else w for i, w in enumerate(words))
+    value = " ".join(_capitalised(w) if named[i] else w for i, w in enumerate(words))
+    return re.sub(r"\b(Ma?c) (?=[A-Z])", r"\1", value)  # "mc kinney" as heard: McKinney
 
 
 _NAME_WORDS = {"city", "lake", "county", "town"}
@@ -3032,13 +3058,15 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
         if not (asked and all(t in _ANSWER_LEAD for t in tokens[:start])
                 or start and tokens[start - 1] in ("in", "near", "outside", "around")):
             continue
-        for length in (4, 3, 2):
+        for length in (4, 3, 2, 1):
             words = tokens[start:start + length]
             pieces = words[:-1] if length == 2 and words[-1] == "town" else words  # "evans town": Evanston
             if len(words) < length or not all(w.isalpha() and w not in _NOT_A_PIECE for w in pieces) \
                     or "in" in (words[0], words[-1]) or place_kind(" ".join(words)) not in ("", "street"):
                 continue  # (a place spelled out, "san jose", "penn hills", is the other finder's to take or leave;
                 # "core da lane" is no street)
+            if length == 1 and (not asked or _common_word(words[0])):
+                continue  # one word heard for a town ("shamburg", "wacko"): asked where, and no word said every day
             spelled = [w for w in words if place_kind(w) == "town"]
             after = tokens[start + length:]
             state, rest = state_code(" ".join(after[:2])), after[2:]  # "new mexico"
@@ -3059,6 +3087,15 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
             if town and (not spelled or " " not in town) and all(zip_codes(town) > zip_codes(w) for w in spelled):
                 return start, start + length, Fact("location", town, " ".join(words))
     return None
+
+
+def _common_word(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= _COMMON_ZIPF
+
+
+_COMMON_ZIPF = 4.0  # "carry", "sure", "downtown" are said every day; "wacko", "fresco", "juliet" are not
 
 
 _WHERE_IN_IT = {"off", "near", "by", "around", "outside", "close", "next", "on", "downtown", "north", "south", "east",
@@ -3120,13 +3157,14 @@ def _joined_pairs(words: list[str]) -> Iterator[list[str]]:
     """`words` with a name's ending heard as a word of its own written back onto it ("lauder dale", "jackson ville",
     "gil bert")."""
     for k in range(len(words) - 1):
-        first, ending = words[k], words[k + 1]
+        first, ending = words[k], _ENDING_HEARD.get(words[k + 1], words[k + 1])
         if ending in _NAME_ENDINGS and first.isalpha() and len(first) >= 3 and first not in _NOT_A_NAME_START:
             yield [*words[:k], first + ending, *words[k + 2:]]
 
 
 _NAME_ENDINGS = frozenset("ville dale field port land ford burg burgh boro borough ton town wood view mont ridge side "
                           "stead haven wick worth vale crest brook ham bert dorf".split())
+_ENDING_HEARD = {"vill": "ville", "vil": "ville"}  # ("benton vill": Bentonville)
 _NOT_A_NAME_START = frozenset("the and off near like need sell buy our my his her any some this that with from into "
                               "around over little small big tiny home down up".split())  # ("a little town called")
 # words no town is heard in ("not sure yet", "close to my work"): a town in pieces is made of none of them
@@ -3391,7 +3429,16 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
     while words and words[0] in _MOTIVATION_LEAD:
         words.pop(0)
     answer = " ".join(words)
+    if _A_JOB.match(answer):
+        return Fact("motivation", "relocating", answer)  # "job at walmart home office", "work": a job takes them
     return Fact("motivation", answer, answer) if answer else None
+
+
+# the answer to "what's behind the move?" is a job ("job at walmart home office", "new job", "work"), not work done
+# from home ("we both work from home now, we need more space")
+_A_JOB = re.compile(r"^(?:(?:a|my|his|her|the|for|new|better|different) )*(?:job|jobs|work|career|position)"
+                    r"(?: (?:offer|change|opportunity|thing|transfer|move))?"
+                    r"(?: (?:at|with|in|for|over|down|up|out)\b.*)?$")
 
 
 # Money trouble with the home they have: "laid off and can't make the note", "lost my job, can't afford it anymore"
@@ -3486,10 +3533,12 @@ _LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b|"
                             r"\b(?:didn't|did not|won't|never) renew\b")
 _A_LISTING_ENDED = re.compile(r"\b(?:listing|listed)\b.*\b(?:expired|ran out|lapsed)\b")
 # "my cousin's a realtor but she's in ohio, so no": the answer they end on
-_ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$|\bbut (?:we're|were|we are|i'm|i am) not using "
+_ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$|\bbut (?:(?:we're|were|we are|i'm|i am) not|"
+                      r"(?:we|i) (?:ain't|aint|don't|do not)) (?:using|usin|use|gonna use|going to use) "
                       r"(?:her|him|them)\b")  # to "do you have an agent?": no longer
 _NO_AGENT_SIGNED = re.compile(r"^(?:(?:uh|um|well|no) )*not officially\b|"  # "not officially, i talked to a guy once"
-                              r"\b(?:haven't|have not|didn't|did not|not) (?:picked|chosen|decided on|committed to|"
+                              r"\b(?:haven't|have not|didn't|did not|not|ain't|aint) (?:picked|chosen|decided on|"
+                              r"committed to|"
                               r"settled on|gone with) (?:one|anyone|anybody|an agent|a realtor|any of them)\b|"
                               r"\b(?:not|aren't|are not|isn't|no one we're|nobody we're) (?:really |currently )?"
                               r"(?:working with|using|signed with|with) (?:anyone|anybody|any of them|nobody)\b|"
@@ -3717,6 +3766,8 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     if any(_A_MONTH.search(c[3]) for c in candidates):
         candidates = [c for c in candidates if not _TL_SCHOOL.match(c[3])] or candidates
         candidates = [c for c in candidates if not _A_SEASON.search(c[3]) or _A_MONTH.search(c[3])]
+        # "in a few months, maybe june": the month is what the few months come to
+        candidates = [c for c in candidates if not _TL_ROUGH.search(c[3]) or _A_MONTH.search(c[3])] or candidates
     # "right away, like next month", "no rush, maybe a year": the figure they settle on, not the manner
     concrete = [c for c in candidates if not _TL_VAGUE.search(c[3])]
     candidates = concrete or candidates
@@ -3739,7 +3790,7 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
             yield m.start(), m.end(), _in_units(int(m.group(1)), m.group(3)), d.words(*m.span())
     for m in _TL_YEARS_RANGE.finditer(s):
         yield m.start(), m.end(), 12 if m.group(1) == "year" else 1, m.group(0)
-    for m in [*_TL_IN.finditer(s), *(_TL_BARE.finditer(s) if asking else ())]:
+    for m in [*_TL_IN.finditer(s), *((*_TL_BARE.finditer(s), *_TL_LAST.finditer(s)) if asking else ())]:
         amount, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         yield m.start(), m.end(), _in_units(_amount(amount), unit), d.words(*m.span())
     m = _positive(_TL_ASAP, s) or ((_TL_NOW.search(s) or _TL_SO_NOW.search(s)) if asking else None)

@@ -768,6 +768,7 @@ class _Times:
         self.limited = False  # after / before / between was said
         self.spans: list[tuple[int, int]] = []
         self.every_day = False  # the part is said of any day ("mornings are better", "any afternoon", "not evenings")
+        self.ruled_out_only = False  # the limits are the rest of the day around a part ruled out ("i work nights")
         parts = list(_PART.finditer(s))
         free = [m for m in parts if not _NOT_PART.search(s[:m.start()]) and not _PART_BAD.match(s[m.end():])
                 and not _other_days_part(s, m)]
@@ -784,7 +785,7 @@ class _Times:
             self.every_day = parts[0].group("part").endswith("s") or _PART_BAD.match(s[parts[0].end():]) is not None
             start, end = _PARTS[_part_name(parts[0].group("part"))]
             self.lo, self.hi = (dt.time(end), None) if end <= 12 else (None, dt.time(start))  # after it / before it
-            self.limited = True
+            self.limited = self.ruled_out_only = True
             self.spans.append(parts[0].span())
         if not self.limited:
             self._exact(s)
@@ -926,6 +927,7 @@ def when_in(t: DigitText, now: dt.datetime, text: str) -> When | None:
     if days is None and times.every_day and times.exact is None:  # "mornings are better": any of the next two weeks
         days = _Days(now.date(), now.date() + dt.timedelta(days=EVERY_DAY_SPAN - 1), (0, 0))
     resolved = _resolve(days, times, now)
+    resolved.ruled_out_only = times.ruled_out_only and (days is None or days.span == (0, 0))  # no day named
     if around and resolved.start.date() <= around <= resolved.end.date() and resolved.start != resolved.end:
         resolved.around = around
     return _with_words(resolved, t, ([days.span] if days else []) + times.spans)

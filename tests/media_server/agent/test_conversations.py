@@ -185,6 +185,15 @@ def test_a_busy_lead_gets_a_callback_at_the_time_they_named(talk, lead):
     assert talk.call.objections == {"busy": 1}
 
 
+def test_a_lead_woken_after_a_night_shift_is_asked_when_not_called_back_within_the_hour(talk, lead):
+    reply = talk.say("huh im asleep i work nights")
+    assert not talk.hangup and "when" in reply.lower(), reply  # when they cannot talk says nothing of when they can
+    reply = talk.say("try me monday after 3")
+    assert talk.hangup and "Monday" in reply and "3 PM" in reply, reply
+    lead.refresh_from_db()
+    assert lead.callback_at == dt.datetime(2026, 11, 30, 15, 0, tzinfo=CHICAGO)
+
+
 def test_someone_else_answering_for_a_lead_at_work_gets_a_call_back_for_the_lead_not_a_meeting(talk, lead):
     reply = talk.say("this is her mother she's at work at the hospital call her tomorrow after five")
     assert talk.hangup and "5 PM" in reply, reply

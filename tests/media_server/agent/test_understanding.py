@@ -2687,6 +2687,61 @@ def test_fresh40_and_41s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
 
 
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # asked where, one word heard for a town: the town spelled nearly so, big enough to be meant
+    ("chattanuga", "location", {"location": "Chattanooga"}),
+    ("uh kissimee", "location", {"location": "Kissimmee"}),
+    ("frisko area", "location", {"location": "Frisco"}),
+    # ... never a word said every day, nor a word not asked where ("cash from the place we sold in chattanuga")
+    ("sure", "location", {}),
+    ("cash from the place we sold in chattanuga", "preapproved", {"preapproved": "cash"}),
+    # a name's ending heard as a word of its own, a city by its letters, "mc" heard apart
+    ("nash vill off the interstate", "location", {"location": "Nashville"}),
+    ("rva", "location", {"location": "Richmond"}),
+    ("over in mc kinney", "location", {"location": "McKinney"}),
+    # a pastor's call, a job, are why they move
+    ("he's a preacher and we're moving for a new church", "motivation", {"motivation": "relocating"}),
+    ("new job out at the airport", "motivation", {"motivation": "relocating"}),
+    ("work", "motivation", {"motivation": "relocating"}),
+    # a month named narrows "a few months"; "soon as" a thing happens is as soon as it can be, unless a span follows
+    ("give it a couple months, maybe august", "timeline", {"timeline": 9}),
+    ("soon as the paperwork clears", "timeline", {"timeline": 0}),
+    ("soon as my lease runs out, three months or so", "timeline", {"timeline": 3}),
+    # an agent in the family not used, none picked yet
+    ("my aunt sells houses but we aint usin her", "has_agent", {"has_agent": False}),
+    ("we met with two of em but aint picked one", "has_agent", {"has_agent": False}),
+])
+def test_fresh42_and_43s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent"), [
+    ("she don't stay here no more", "permission", "wrong_number"),
+    ("how on earth did you get my number", "permission", "how_got_number"),
+    ("i reckon so", "permission", "affirm"),
+    ("i suppose, real quick", "permission", "affirm"),
+    ("what'd you say", "", "repeat"),
+    ("hold on you broke up", "", "repeat"),
+    ("mujhe samajh nahi aaya", "permission", "other_language"),
+    # who decides, told: an answer (the meeting offered is one for both)
+    ("talk to my husband he's the one makes those decisions", "slot_choice", "inform"),
+])
+def test_fresh42_and_43s_intents_in_other_words(text, expecting, intent):
+    assert understand(text, now=NOW, expecting=expecting).intent == intent
+
+
+def test_an_answer_that_waits_on_something_else_is_not_asked_again():
+    for text in ("whenever my husband's orders come through", "depends on what the market does", "once we sell ours"):
+        understood = understand(text, now=NOW, expecting="timeline")
+        assert understood.doesnt_know and "timeline" not in _read(understood), text
+
+
+def test_a_part_of_the_day_they_work_is_no_time_to_call_back():
+    understood = understand("i'm asleep, i work nights", now=NOW, expecting="permission")
+    assert understood.objection == "busy" and understood.when is not None and understood.when.ruled_out_only
+    assert not understand("call me after 3", now=NOW, expecting="permission").when.ruled_out_only
+
+
 def test_a_filler_before_a_day_is_not_something_they_have_on_it():
     understood = understand("call me back once i get paid, i'll know what i got like friday the 4th after four",
                             now=NOW, expecting="slot_choice")
