@@ -848,6 +848,8 @@ class AgentGraph:
             return replies.say(self._question_key(expecting, facts))
         if expecting == "permission":
             return replies.say("permission_again")
+        if expecting == "callback_time":
+            return replies.say("callback_unclear")  # ("sorry, you broke up": when to call, in other words)
         return state.get("question") or ""
 
     def _source_sentence(self, state: CallState, replies: Replies) -> str:

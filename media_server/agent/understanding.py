@@ -1221,11 +1221,15 @@ _OBJECTIONS = [
         r"\b(?:hoa|fees|taxes|insurance|payments?)(?: \w+){0,4} (?:scares?|scaring|freak\w*) (?:me|us)\b",
         r"\bcosts? (?:way |a lot |so much )?more than (?:we|i|we've|i've|we'd|i'd) (?:have|got|can|could|make|"
         r"saved)\b",
+        # "houses in chapel hill cost way too much for a grad student"
+        r"\b(?:houses|homes|places|condos|prices|rents?|everything)\b.*\b(?:costs?|run|runs|running|go|goes|going|"
+        r"sell|sells|selling|priced|are|is)(?: for)? (?:way |just |so |far )*too (?:much|high)\b"
+        r"(?! (?:house|home|space|room|yard|land|work|upkeep))",
         r"\b(?:don't|do not|won't|can't|ain't) (?:want to |wanna )?pay (?:no |a |the |your |that )?(?:big |huge |"
         r"high |\d+ percent )?(?:commission|fees?|realtor fees?)\b",
         r"\b(?:can't|cannot|can not|couldn't|don't think (?:i|we) can|unable to) (?:really |even )?afford\b",
         r"\bout of (?:my|our) (?:price range|budget|league)\b", r"\bnot in (?:my|our) budget\b",
-        r"\bout of (?:our|my) (?:range|reach)\b", r"\bpriced out\b",
+        r"\b(?:out of|outta) (?:our|my) (?:price )?(?:range|reach|budget|league)\b", r"\bpriced out\b",
         r"\bnothing (?:at|in|for|under) (?:that|our|my|this) (?:price|budget|range)\b",
         r"\b(?:can't|cannot) find anything (?:in|at|for|under) (?:our|my|that)\b",
         r"\b(?:go|going|goes|sell|selling|sold) (?:for )?(?:like )?(?:\w+ )?(?:over|above) asking\b",
@@ -1285,7 +1289,7 @@ _OBJECTIONS = [
         r"\bdepends? (?:on|upon) (?:the )?(?:interest )?rates?\b(?!.*\b(?:what|how|where)\b)",
         r"\bbad time to (?:buy|sell)\b", r"\bmarket is (?:bad|terrible|crazy|insane|too hot|slow|dead|weird|awful)\b",
         r"\brates? (?:at|are|is|of|around) (?:like |almost |over |nearly )?\d+(?:\.\d+)? ?(?:percent|%)",
-        r"\b(?:market|prices?|housing)(?:'s| is| are)? (?:going to|gonna|about to) "
+        r"\b(?:market|prices?|housing|rates?)(?:'s| is| are)? (?:going to|gonna|about to|fixing to|fixin to|fixin') "
         r"(?:crash|drop|fall|tank|come down)\b",
         r"\blocked in at\b", r"\b(?:low|great|good) (?:interest )?rate (?:we have|we've got|we locked)\b",
         r"\b(?:nervous|worried|scared|afraid|anxious|uneasy|unsure|iffy) (?:about |of |with )(?:\w+ ){0,4}?(?:the "
@@ -1483,6 +1487,8 @@ _DENY = _rx(
     r"get into (?:that|it|all that|numbers|the numbers))\b",
     r"\b(?:rather|prefer to) keep (?:that|it) (?:to (?:myself|ourselves)|private)\b",
     r"\bnot comfortable (?:saying|sharing|giving)\b",
+    # not ready to meet anyone: a no to the meeting offered
+    r"\b(?:ain't|aint) ready (?:to|for) (?:meet|talk|sit down|a meeting)\b",
     # "i don't really have one yet" to a price range, an agent or a lender: there is none
     _LEAD + r"(?:(?:honestly|actually) )?(?:i|we) (?:(?:honestly|really|actually) )?(?:don't|do not) "
     r"(?:really |actually |even )?have (?:one|any|a "
@@ -1537,7 +1543,10 @@ _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|b
                   r"rental propert\w*|investment propert\w*|multi ?family|multifamily|flips?|fixer uppers?)|"
                   # "a rental" alone is a home to rent ("just looking for a rental"); more of them, an investor's
                   r"(?:looking for|find|get|want|need|picking up|pick up) (?:a couple |a few |some |more |another |"
-                  r"two |three )?rentals?)\b")
+                  r"two |three )?rentals?|"
+                  # "sell and then build something new": a home of their own built is one bought
+                  r"(?:build|building) (?:(?:a|our|my) (?:new )?(?:house|home|place)|(?:something|somethin) new|"
+                  r"new))\b")
 _SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|fsbo|for sale by owner|unload|offload|"
                    r"(?:has|have|needs|need|got|gotta) to be sold|"
                    r"(?:current|old|our|my) (?:one|house|home|place|condo) (?:needs|has|got) to go|"
@@ -1616,7 +1625,7 @@ _DONT_KNOW = re.compile(
 
 # the family a home is left by ("my mama left us the house", "granddaddy's place") and the homes it may be
 _ELDERS = (r"dad|daddy|mom|mama|mamma|momma|mother|father|parents|grandma|grandpa|grandmother|grandfather|"
-           r"granddaddy|granddad|grandmama|granny|nana|aunt|auntie|uncle")
+           r"granddaddy|granddad|grandmama|granny|nana|aunt|auntie|uncle|pawpaw|papaw|mawmaw|meemaw|big mama")
 _HOME_KINDS = (r"house|home|place|property|land|farm\w*|rowhouse|row house|townhouse|townhome|condo|duplex|cabin|"
                r"trailer|co ?op|two flat|bungalow")
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
@@ -1631,6 +1640,10 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?!a |the |an |our |my |owning|buying|renting|own\b|be\b)\w+|"
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
                    r"relocated|transferring|transferred|sending|sent) (?:us|me|him|her|them)|"
+                   # "walmart moved my husband up there": an employer by its name, moving someone elsewhere
+                   r"(?<!mom )(?<!dad )(?<!mama )(?<!daddy )(?<!parents )(?<!folks )"
+                   r"(?:moved|transferred|relocated|sent) (?:us|me|him|her|them|my (?:husband|wife|hubby|partner)) "
+                   r"(?:up|down|out|over) (?:here|there|to)\b|"
                    # "i start at the hyundai plant in may": a new job
                    r"(?:i|he|she|we|my (?:husband|wife)) (?:start|starts|am starting|is starting|'m starting) "
                    r"(?:at|with) (?:the |a )?(?:[\w']+ ){0,3}?(?:plant|hospital|base|factory|mill|company|firm|"
@@ -1753,6 +1766,10 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     # "my uncle has his license but he's retired")
     ("retiring", r"\b(?:done|quitting|quit|hanging it up|calling it quits|getting out)\b(?: \w+){0,3} after "
                  r"(?:\w+ ){1,2}years\b|"  # "sell the dairy, we're done milking after forty years"
+                 # "gettin too old to run cattle": the work given up (not "too old for the stairs": a smaller home)
+                 r"\b(?:too old|getting old|gettin old|gettin too old|getting too old) (?:to|for) (?:run|running|work|"
+                 r"working|farm|farming|ranch|ranching|keep (?:working|farming|ranching|running)|the (?:farm|ranch|"
+                 r"cattle|business))\b|"
                  r"\bretir(?!ed\b)\w*\b|(?<!he's )(?<!she's )(?<!he is )(?<!she is )(?<!he )(?<!she )(?<!they )"
                  r"(?<!they're )(?<!who's )(?<!who )\bretired\b"),
     ("divorce", r"\b(?:divorc\w*|separat(?:ed|ing|ion)|split(?:ting)? up|"
@@ -1771,8 +1788,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                   r"(?:house|home|place|property)\b.* (?:she|he|they) dies?\b|\b(?:she|he|they) dies?\b.*\b(?:house|"
                   r"home|place|property)\b|"
                   rf"(?:{_HOME_KINDS})\b.* (?:passed|passed away|died)\b|"
-                  rf"(?:(?:my|our) (?:\w+ )?)?(?:{_ELDERS}) left (?:me|us|it to (?:me|us)|(?:the|his|her|their) "
-                  r"(?:house|home|place) to (?:me|us))|"
+                  rf"(?:(?:my|our) (?:\w+ )?)?(?:{_ELDERS}) left (?:me|us|it to (?:me|us|all (?:of )?us|"
+                  r"(?:all )?(?:the |us )(?:\w+ )?(?:kids|family|cousins|grandkids|children|siblings))|"
+                  r"(?:the|his|her|their) (?:house|home|place) to (?:me|us))|"
                   # ("selling mama's place" is not said to be left to them: only these, as before)
                   r"(?:mom|dad|mother|father|parents|grandma|grandmother|grandpa|grandfather|aunt|uncle)'?s? "
                   r"(?:old )?(?:house|home|place)|passed (?:and|on)|"
@@ -1795,7 +1813,8 @@ _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
                        r"\b(?:(?:pay|paying|buy|buying|pay for it|"
                        r"paying for it|purchase|purchasing)(?: it)? (?:in |"
                        r"with |all )?cash|cash (?:buyer|buyers|offer|purchase|deal)|all cash|in cash|"
-                       r"(?:i|we) (?:got|have|'ve got|has) (?:the )?cash (?:for|to buy|to pay)\b)\b")
+                       r"(?:i|we) (?:got|have|'ve got|has) (?:the )?cash (?:for|to buy|to pay|ready|on hand|in hand|"
+                       r"saved|sitting)\b|\bcash (?:is |'s )?(?:ready|on hand|in hand)\b)\b")
 # who a buyer's loan is with: a meeting with one is their own appointment, and a sign the loan is under way
 _LENDERS = r"lender|bank|loan officer|broker|credit union|mortgage \w+"
 _PRE_PROGRESS = re.compile(
@@ -1857,7 +1876,8 @@ _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preappro
                       r"pre ?qual)|approved for|"
                       r"got approved|(?:loan|mortgage|financing) (?:is |was |got |has been )?(?:already )?approved|"
                       r"(?:preapproval|approval|letter|loan|financing) (?:\w+ )?(?:came|went|come) through|"
-                      r"(?:preapproval|approval|letter) came back (?:good|fine|ok|okay|approved|clean)|"
+                      r"(?:preapproval|approval|letter) came back(?! (?:denied|declined|rejected|no|not|short|low|"
+                      r"too|with|and|but))|"
                       r"have financing|financing (?:is )?(?:lined up|in place|ready|set)|"
                       # "we have paper from lender yes": the letter, in a learner's words
                       r"(?:have|got|received) (?:the |a |our )?(?:paper|papers) from (?:the |our |a )?"
@@ -1901,7 +1921,7 @@ _TL_ROUGH = re.compile(r"\b(?:a few|few|a couple(?: of)?|couple(?: of)?|several|
 _TL_ASAP = re.compile(r"\b(?:asap|a s a p|(?:as )?soon as (?:humanly )?(?:possible|we can|i can)|right away|"
                       # "soon as it sells": as soon as it can be, unless a figure is said ("soon as we settle up,
                       # couple months")
-                      r"(?:as )?soon as (?!(?:we|i) find)(?:the|it|we|i|our|my|something|they|he|she)\b|"
+                      r"(?:as )?soon as (?:the|it|we|i|our|my|something|they|he|she)\b|"
                       r"(?<!me )(?<!us )(?<!it )(?<!this )immediately|yesterday|"
                       r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month|(?:the )?sooner the "
                       r"better|(?:as )?(?:fast|quick|quickly) as (?:possible|we can|i can|we could|i could))\b")
@@ -1949,7 +1969,9 @@ _SLOT_FIRST = re.compile(rf"\b(?:(?<!twenty )(?<!thirty ){_A_MONTHS_FIRST}first(
                          r"earlier|"
                          r"earliest|sooner|soonest|former|"
                          r"option (?:one|1|a)|number (?:one|1)|"
-                         r"either(?! one of)?|whichever|doesn't matter|don't matter|any(?:one| of them| is fine)|"
+                         # ("meet with anyone": no one of ours picked)
+                         r"either(?! one of)?|whichever|doesn't matter|don't matter|"
+                         r"(?<!with )(?<!to )(?<!meet )(?<!see )any(?:one| of them| is fine)|"
                          r"(?:you|y'all|you all|you guys) (?:pick|choose|decide))\b")
 # An ordinal names an option when it stands for one ("the first", "first one", "second is better", "first please");
 # after a verb it is an adverb ("we want to get preapproved first", "I'd talk to my wife first") and picks nothing.
@@ -2068,7 +2090,13 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
             and not _CALLBACK.search(c):
         when = None  # "hoping to move in the spring" is a timeline; "call me in the spring" a call back
     if when is not None and u.ruled_out and _only_days(when, u.ruled_out):
-        when = None  # "not thursday": the day named is the one they cannot do
+        # "not thursday": the day named is the one they cannot do; "any day but wednesday we got church wednesday
+        # monday afternoon would be best": the day they can, said after it
+        names = "|".join(sorted({dt.date.fromisoformat(day).strftime("%A").lower() for day in u.ruled_out}))
+        rest = _Turn(re.sub(rf"\b(?:{names})s?\b", " ", timed.clean))
+        when = when_in(rest.digits, now, rest.clean) if _TIME_CUE.search(rest.clean) else None
+        if when is not None and (_only_days(when, u.ruled_out) or not names_a_day(when.words)):
+            when = None
     if when is not None and _WHEN_BACK.search(c) and _LEAVING.search(c) and not _BACK_ON.search(c):
         when = None  # "i'm leaving on a trip tomorrow, call me when i'm back": not tomorrow; when back is asked
     if when is not None and (habit := _HABIT.search(c)) and when.words and when.words in habit.group(0) \
@@ -3136,7 +3164,11 @@ def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
         for length in (5, 4, 3, 2, 1):
             words = tokens[i:i + length]
             if len(words) < length or words[0] in _NOT_A_PLACE_START or words[-1] in _PLACE_STOP or (
-                    length == 1 and words[0] in _NOT_A_PLACE) or any(w.endswith("'s") for w in words):
+                    length == 1 and words[0] in _NOT_A_PLACE) or tokens[i + length:i + length + 1] in _A_TAX_AFTER:
+                continue  # ("the homestead exemption": a tax break, not Homestead, Florida)
+            # "my mom's place", "that's st patrick's day" are no place; "lee's summit", "charlotte's ville" are
+            possessive = any(w.endswith("'s") for w in words)
+            if possessive and (length == 1 or any(w in _IS_SAID_SHORT for w in words)):
                 continue
             kind = place_kind(" ".join(words))
             if not kind and length >= 2:  # a town heard in two pieces: "fort lauder dale", "green ville"
@@ -3157,13 +3189,15 @@ def _joined_pairs(words: list[str]) -> Iterator[list[str]]:
     """`words` with a name's ending heard as a word of its own written back onto it ("lauder dale", "jackson ville",
     "gil bert")."""
     for k in range(len(words) - 1):
-        first, ending = words[k], _ENDING_HEARD.get(words[k + 1], words[k + 1])
+        first, ending = re.sub(r"'s$", "s", words[k]), _ENDING_HEARD.get(words[k + 1], words[k + 1])  # "charlotte's"
         if ending in _NAME_ENDINGS and first.isalpha() and len(first) >= 3 and first not in _NOT_A_NAME_START:
             yield [*words[:k], first + ending, *words[k + 2:]]
 
 
 _NAME_ENDINGS = frozenset("ville dale field port land ford burg burgh boro borough ton town wood view mont ridge side "
                           "stead haven wick worth vale crest brook ham bert dorf".split())
+_IS_SAID_SHORT = frozenset("that's it's he's she's there's here's what's who's where's let's how's".split())
+_A_TAX_AFTER = (["exemption"], ["exemptions"], ["exempt"])
 _ENDING_HEARD = {"vill": "ville", "vil": "ville"}  # ("benton vill": Bentonville)
 _NOT_A_NAME_START = frozenset("the and off near like need sell buy our my his her any some this that with from into "
                               "around over little small big tiny home down up".split())  # ("a little town called")
@@ -3659,7 +3693,9 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"\b(?:back|last|expired|lapsed|ended) (?:in |on )?(?:the )?$|"
                       # a month after a deed done: "she passed in december", "we took it off the market in january"
                       r"\b(?:she|he|they|who) dies? (?:[\w']+ ){0,3}?(?:in |on |back in )?$|"  # "she die in january"
-                      r"(?<!be )(?<!get )(?<!got )(?<!to )(?<!been )\b(?:passed|passed away|died|took|pulled|listed|"
+                      # (not a sale wished for: "we'd like it sold by july", "want it listed by may")
+                      r"(?<!be )(?<!get )(?<!got )(?<!to )(?<!been )(?<!like it )(?<!want it )(?<!need it )"
+                      r"(?<!have it )(?<!get it )\b(?:passed|passed away|died|took|pulled|listed|"
                       r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited|ran out)\b(?: [\w']+){0,5}? "
                       r"(?:in |on |back in )?$|"
                       # what befell someone: "my dad had a stroke at christmas"
@@ -3685,9 +3721,11 @@ _TL_EVENT = re.compile(r"\b(?:baby|babies|due|born|laid off|deployed|deployment|
 # the move tied to the event: "whenever my husband retires, which is june of next year"
 _TL_TIED = re.compile(r"\b(?:whenever|once|as soon as|after|when)(?: [\w']+){0,3}? (?:retir\w*|graduat\w*|"
                       r"gets? married|marry|starts?|finish\w*|is born|comes?)\b")
-_TL_MOVE = re.compile(r"\b(?:move|moving|moved|movers|moving truck|relocate|relocating|be in|be out|settled|"
-                      r"so(?= (?:like|probably|maybe|hopefully|ideally|i guess|i'd say) )|"
-                      r"in a new (?:place|house|home))\b")
+_MOVE_WORD = (r"move|moving|moved|movers|moving truck|relocate|relocating|be in|be out|settled|"
+              r"in a new (?:place|house|home)")
+_TL_MOVED = re.compile(rf"\b(?:{_MOVE_WORD})\b")
+# ("so like" after a first time is where it leads them: "we close in may so like june")
+_TL_MOVE = re.compile(rf"\b(?:{_MOVE_WORD}|so(?= (?:like|probably|maybe|hopefully|ideally|i guess|i'd say) ))\b")
 _TL_SCHOOL = re.compile(r"\b(?:(?:once|when|after) (?:the )?kids (?:are|get) out of school|"
                         r"(?:once|when|after) (?:the )?(?:school|school year)(?: is| gets| lets)? (?:out|over|"
                         r"done|ends)" + DAILY + r"|end of (?:the )?school year|school (?:year )?(?:is )?"
@@ -3705,6 +3743,7 @@ _MONTH_CUES = r"(?:(?:end|beginning|start|middle) of |early |late |mid |by |in |
 _TL_BARE_MONTH = re.compile(rf"\b{_MONTH_CUES}?(january|february|march|april|june|july|august|september|october|"
                             rf"november|december)\b|\b{_MONTH_CUES}(may)\b|"  # "may" only with a cue: "may i ask"
                             r"\b(may)\b(?= (?:maybe|probably|hopefully|or june|ish|at the latest|ideally|of next year|"
+                            r"(?:of )?20\d\d|of \d\d|"
                             r"if (?:we|i) can|if possible|if all goes well|if everything goes|"
                             r"\d{1,2}(?:st|nd|rd|th)?)\b| ?$)")
 _TL_SEASON_ANY = re.compile(r"\b(?:(next|this|in the|by|by the|by next|around|early|late|in|come|until|till|"
@@ -3732,8 +3771,10 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     else the first said ("probably January, after he graduates in December")."""
     d = turn.digits
     s = d.s
-    if expecting in _ASKED_A_TIME and not _TL_MOVE.search(s):
-        return None  # asked for a time to meet or to be called: "after school lets out", "first of next month" name it
+    if expecting in _ASKED_A_TIME and not _TL_MOVED.search(s):
+        # asked for a time to meet or to be called: "after school lets out", "first of next month", "the week after
+        # spring break so like monday the 23rd" name it
+        return None
     if expecting == "preapproved" and _LOAN_TALK.search(s) and not _TL_MOVE.search(s):
         return None  # "nope, we were gonna talk to a bank after easter": when they see the bank, not when they move
     candidates = [c for c in _timeline_candidates(d, s, expecting, now)
@@ -3854,8 +3895,10 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
         month = _MONTH_NUMBERS[m.group(1) or m.group(2) or m.group(3)]
         year = today.year + (1 if month < today.month or "next" in m.group(0) and month <= today.month else 0)
         said_with = _TL_NEXT_BEFORE.search(s[max(0, m.start() - 40):m.start()])
-        if (said_year := re.match(r" (?:of )?(20\d\d)\b", s[m.end():])) and int(said_year.group(1)) >= today.year:
-            year = int(said_year.group(1))  # "april of 2027", "april of twenty twenty seven"
+        said_year = re.match(r" (?:of )?(20\d\d)\b| of (\d\d)\b", s[m.end():])
+        said_year = said_year and int(said_year.group(1) or 2000 + int(said_year.group(2)))
+        if said_year and today.year <= said_year <= today.year + 10:
+            year = said_year  # "april of 2027", "april of twenty twenty seven", "may of twenty seven"
         elif _TL_OF_NEXT_YEAR.match(s[m.end():]) or (said_with and said_with.group(1) == "year"):
             year = today.year + 1
         elif said_with:  # the month narrows that season: its year

@@ -853,7 +853,9 @@ class _Times:
         if time is None:
             return
         lo, hi = _PARTS[self.part] if self.part else (0, 24)
-        if (self.lo or dt.time(lo)) <= time and (self.hi is None or time <= self.hi) and time.hour < hi:
+        # a limit said ("before four") is not reached: "after three but before four, the kids get home at four"
+        within = self.hi is None or time < self.hi or time == self.hi and not self.limited
+        if (self.lo or dt.time(lo)) <= time and within and time.hour < hi:
             self.exact, self.lo, self.hi, self.limited = time, None, None, False
             self.spans.append(m.span())
 

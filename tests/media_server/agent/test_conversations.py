@@ -194,6 +194,12 @@ def test_a_lead_woken_after_a_night_shift_is_asked_when_not_called_back_within_t
     assert lead.callback_at == dt.datetime(2026, 11, 30, 15, 0, tzinfo=CHICAGO)
 
 
+def test_asked_to_say_the_call_back_question_again_it_is_said_in_other_words(talk, lead):
+    first = talk.say("can't talk i'm at a job site")
+    again = talk.say("sorry you cut out what")
+    assert not talk.hangup and again != first and "time" in again.lower(), (first, again)
+
+
 def test_someone_else_answering_for_a_lead_at_work_gets_a_call_back_for_the_lead_not_a_meeting(talk, lead):
     reply = talk.say("this is her mother she's at work at the hospital call her tomorrow after five")
     assert talk.hangup and "5 PM" in reply, reply

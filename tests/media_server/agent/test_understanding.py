@@ -2703,10 +2703,24 @@ def test_fresh40_and_41s_facts_in_other_words(text, expecting, facts):
     ("he's a preacher and we're moving for a new church", "motivation", {"motivation": "relocating"}),
     ("new job out at the airport", "motivation", {"motivation": "relocating"}),
     ("work", "motivation", {"motivation": "relocating"}),
+    ("the company moved my wife out there", "motivation", {"motivation": "relocating"}),
+    ("my dad moved us out here when i was six", "motivation", {"motivation": "my dad moved us out here when i was six"}),
+    ("too old to keep farming honestly", "motivation", {"motivation": "retiring"}),
     # a month named narrows "a few months"; "soon as" a thing happens is as soon as it can be, unless a span follows
     ("give it a couple months, maybe august", "timeline", {"timeline": 9}),
     ("soon as the paperwork clears", "timeline", {"timeline": 0}),
     ("soon as my lease runs out, three months or so", "timeline", {"timeline": 3}),
+    # a sale wished by a month is the timeline; a letter that came back; cash on hand
+    ("we want it sold by september", "timeline", {"timeline": 10}),
+    ("the usda preapproval came back friday", "preapproved", {"preapproved": "yes"}),
+    ("whenever a good one pops up, i got the cash on hand", "timeline", {"preapproved": "cash"}),
+    # a month with its year in two digits; land left to the whole family; selling, then building
+    ("not till june of twenty eight", "timeline", {"timeline": 19}),
+    ("pawpaw left it to all the grandkids and none of us live there", "motivation", {"motivation": "inherited"}),
+    ("sell this one and build something new out past the lake", "intent", {"intent": "both"}),
+    # a town's name with an apostrophe heard in it; a tax break named for a town's word
+    ("lee's summit off 50", "location", {"location": "Lee's Summit"}),
+    ("does the homestead exemption carry over", "location", {}),
     # an agent in the family not used, none picked yet
     ("my aunt sells houses but we aint usin her", "has_agent", {"has_agent": False}),
     ("we met with two of em but aint picked one", "has_agent", {"has_agent": False}),
@@ -2723,6 +2737,7 @@ def test_fresh42_and_43s_facts_in_other_words(text, expecting, facts):
     ("what'd you say", "", "repeat"),
     ("hold on you broke up", "", "repeat"),
     ("mujhe samajh nahi aaya", "permission", "other_language"),
+    ("i aint ready to sit down with nobody yet", "slot_choice", "deny"),
     # who decides, told: an answer (the meeting offered is one for both)
     ("talk to my husband he's the one makes those decisions", "slot_choice", "inform"),
 ])
@@ -2730,10 +2745,38 @@ def test_fresh42_and_43s_intents_in_other_words(text, expecting, intent):
     assert understand(text, now=NOW, expecting=expecting).intent == intent
 
 
+@pytest.mark.parametrize(("text", "expecting", "objection"), [
+    ("condos over in dunwoody run way too high for us", "location", "price_worry"),
+    ("stuff in the woodlands is way outta our league", "budget", "price_worry"),
+    ("rates are fixin to come down so we'll wait", "timeline", "market_worry"),
+])
+def test_fresh42_and_43s_objections_in_other_words(text, expecting, objection):
+    assert understand(text, now=NOW, expecting=expecting).objection == objection
+
+
+def test_meeting_with_anyone_picks_none_of_the_times_offered():
+    assert "slot_choice" not in _read(understand("we ain't ready to meet with anyone", now=NOW,
+                                                 expecting="slot_choice"))
+
+
 def test_an_answer_that_waits_on_something_else_is_not_asked_again():
     for text in ("whenever my husband's orders come through", "depends on what the market does", "once we sell ours"):
         understood = understand(text, now=NOW, expecting="timeline")
         assert understood.doesnt_know and "timeline" not in _read(understood), text
+
+
+def test_a_day_they_can_said_after_the_day_they_cannot_is_the_day_meant():
+    understood = understand("anything but friday, we got choir friday, tuesday morning would suit", now=NOW,
+                            expecting="slot_choice")
+    assert understood.ruled_out == ["2026-11-27"] and understood.when is not None
+    assert (understood.when.start, understood.when.end) == (dt.datetime(2026, 12, 1, 9, tzinfo=ZONE),
+                                                            dt.datetime(2026, 12, 1, 12, tzinfo=ZONE))
+
+
+def test_a_limit_said_is_not_reached_by_a_time_said_after_it():
+    understood = understand("friday after 1 but before 2, my daughter gets home at 2", now=NOW, expecting="slot_choice")
+    assert understood.when is not None and not understood.when.exact
+    assert (understood.when.day_start, understood.when.day_end) == (dt.time(13), dt.time(14))
 
 
 def test_a_part_of_the_day_they_work_is_no_time_to_call_back():
