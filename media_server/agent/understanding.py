@@ -2116,6 +2116,12 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         u.intent = "schedule"  # "hey before i forget, my wife says we can't do monday": a day they cannot do
     if u.objection == "busy" and expecting != "motivation":
         u.facts = [f for f in u.facts if f.name != "motivation"]  # "bad time, the baby is screaming": why not now
+    if expecting != "location" and any(f.name == "intent" and f.value == "buy" for f in u.facts) \
+            and (here := _WHERE_THEY_ARE_NOW.search(c)):
+        # "buyin, we're in florida now": where a buyer is now, not where they look (asked next)
+        there = set(here.group(1).split())
+        u.facts = [f for f in u.facts
+                   if not (f.name == "location" and f.words and set(f.words.split()) - {"in"} <= there)]
     if u.objection in ("market_worry", "price_worry"):  # "scared to buy right now, feels like a bubble": not now
         u.facts = [f for f in u.facts
                    if not (f.name == "timeline" and f.value == 0 and _BUY_OR_SELL_NOW.search(f.words))]
@@ -3042,7 +3048,9 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         # a town heard as other words ("bows man", "core da lane area", "boy see idaho"), where no town is spelled
         # out, or one is only inside the pieces ("spoke in valley washington": not Valley, Washington)
         start, end, fact = heard
-        if not any(f[0] >= _KIND_RANK["town"] and not start <= f[1] < end for f in found):
+        within = end < len(tokens) and tokens[end] == "in"  # "sugarland in first colony": where in it, after "in"
+        if not any(f[0] >= _KIND_RANK["town"] and not start <= f[1] < end and not (within and f[1] > end)
+                   for f in found):
             return fact
     if not found and asked:
         return _everyday_town(tokens)
@@ -3090,7 +3098,8 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
             words = tokens[start:start + length]
             pieces = words[:-1] if length == 2 and words[-1] == "town" else words  # "evans town": Evanston
             if len(words) < length or not all(w.isalpha() and w not in _NOT_A_PIECE for w in pieces) \
-                    or "in" in (words[0], words[-1]) or place_kind(" ".join(words)) not in ("", "street"):
+                    or words[0] == "in" or words[-1] == "in" and not (asked and start + length == len(tokens)) \
+                    or place_kind(" ".join(words)) not in ("", "street"):  # ("dent in", the whole answer: Denton)
                 continue  # (a place spelled out, "san jose", "penn hills", is the other finder's to take or leave;
                 # "core da lane" is no street)
             if length == 1 and (not asked or _common_word(words[0])):
@@ -3127,7 +3136,8 @@ _COMMON_ZIPF = 4.0  # "carry", "sure", "downtown" are said every day; "wacko", "
 
 
 _WHERE_IN_IT = {"off", "near", "by", "around", "outside", "close", "next", "on", "downtown", "north", "south", "east",
-                "west", "up", "down", "over", "out"}  # "rancho cuca monga up near the foothills"
+                "west", "up", "down", "over", "out", "in"}  # "rancho cuca monga up near the foothills", "sugarland in
+# first colony"
 
 
 def _everyday_town(tokens: list[str]) -> Fact | None:
@@ -3196,6 +3206,9 @@ def _joined_pairs(words: list[str]) -> Iterator[list[str]]:
 
 _NAME_ENDINGS = frozenset("ville dale field port land ford burg burgh boro borough ton town wood view mont ridge side "
                           "stead haven wick worth vale crest brook ham bert dorf".split())
+_WHERE_THEY_ARE_NOW = re.compile(r"\b(?:we're|were|we are|we live|i live|i'm|im|i am|we're living|living) "
+                                 r"(?:down |up |out |over |still )?in ([a-z' ]+?) (?:right now|now|currently|at the "
+                                 r"moment|for now)\b")
 _IS_SAID_SHORT = frozenset("that's it's he's she's there's here's what's who's where's let's how's".split())
 _A_TAX_AFTER = (["exemption"], ["exemptions"], ["exempt"])
 _ENDING_HEARD = {"vill": "ville", "vil": "ville"}  # ("benton vill": Bentonville)

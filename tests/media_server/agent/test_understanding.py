@@ -2704,7 +2704,8 @@ def test_fresh40_and_41s_facts_in_other_words(text, expecting, facts):
     ("new job out at the airport", "motivation", {"motivation": "relocating"}),
     ("work", "motivation", {"motivation": "relocating"}),
     ("the company moved my wife out there", "motivation", {"motivation": "relocating"}),
-    ("my dad moved us out here when i was six", "motivation", {"motivation": "my dad moved us out here when i was six"}),
+    ("my dad moved us out here when i was six", "motivation",
+     {"motivation": "my dad moved us out here when i was six"}),  # a move long ago, in their words (no category)
     ("too old to keep farming honestly", "motivation", {"motivation": "retiring"}),
     # a month named narrows "a few months"; "soon as" a thing happens is as soon as it can be, unless a span follows
     ("give it a couple months, maybe august", "timeline", {"timeline": 9}),
@@ -2720,6 +2721,12 @@ def test_fresh40_and_41s_facts_in_other_words(text, expecting, facts):
     ("sell this one and build something new out past the lake", "intent", {"intent": "both"}),
     # a town's name with an apostrophe heard in it; a tax break named for a town's word
     ("lee's summit off 50", "location", {"location": "Lee's Summit"}),
+    # a name's last sound heard as "in", the whole answer; where in a town heard in pieces, after "in"
+    ("uh bost in", "location", {"location": "Boston"}),
+    ("chattanuga in the north shore", "location", {"location": "Chattanooga"}),
+    # where a buyer is now is not where they look
+    ("buying, we're down in mobile right now", "intent", {"intent": "buy"}),
+    ("selling, we're in mobile now", "intent", {"intent": "sell", "location": "Mobile"}),
     ("does the homestead exemption carry over", "location", {}),
     # an agent in the family not used, none picked yet
     ("my aunt sells houses but we aint usin her", "has_agent", {"has_agent": False}),
