@@ -564,6 +564,9 @@ _OPT_OUT = _rx(
     r"\b(?:tira|tire|tirem|remova|apague) (?:o )?(?:meu|nosso) (?:n[uú]mero|nome|telefone)\b",
     # Russian (romanised as speech-to-text writes it, and in Cyrillic), Italian
     r"\bne (?:zvonite|zvoni|zvonit) (?:mne|nam|syuda|bolshe)\b|не звоните|не звони",
+    # Ukrainian ("не дзвоніть мені більше", "не телефонуйте"), the number deleted in Russian or Ukrainian
+    r"\bne (?:dzvonit\w*|telefonuit\w*) (?:meni|nam|bilshe)\b|не дзвон|не телефону|удалите (?:мой|наш) номер|"
+    r"видаліть (?:мій|наш) номер",
     r"\bnon? (?:mi |ci )?chiam\w* (?:più|piu)\b",  # ("non" is written "no" where French is read)
     r"\bnie dzwo[nń]\w*\b", r"\bpa rele (?:mwen|m) ank[oò]\b", r"\bbie (?:zai )?da (?:dian hua|lai)\b",
     r"不要(?:再)?(?:打|给我打|联系)|别(?:再)?(?:打|联系)", r"전화 ?하지 마|전화 그만|그만 전화|연락 ?하지 마",

@@ -2738,6 +2738,9 @@ def test_fresh42_and_43s_facts_in_other_words(text, expecting, facts):
 
 @pytest.mark.parametrize(("text", "expecting", "intent"), [
     ("she don't stay here no more", "permission", "wrong_number"),
+    # fresh45's one missed opt-out was Ukrainian in Cyrillic
+    ("будь ласка не телефонуйте мені", "", "opt_out"),
+    ("видаліть мій номер", "permission", "opt_out"),
     ("how on earth did you get my number", "permission", "how_got_number"),
     ("i reckon so", "permission", "affirm"),
     ("i suppose, real quick", "permission", "affirm"),
