@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterator
 
 from .facts import OTHER_NUMBER, Fact, Understanding, When
-from .places import NICKNAMES, is_a_base, is_a_name, place_kind, state_code, town_heard_as, zip_codes
+from .places import DIRECTIONS, NICKNAMES, is_a_base, is_a_name, place_kind, state_code, town_heard_as, zip_codes
 from .when import (
     BUSY_THEN,
     DAILY,
@@ -350,7 +350,12 @@ def _normalise(text: str, *, spanish_numbers: bool = True) -> list[str]:
                     and place_kind(f"{word} {word}") != "town"):  # "i i want" ("walla walla" is a town)
                 out.append(word)
         i += 1
+    if out[:2] == ["no", "yeah"] and not _NEGATION_WORDS.intersection(out[2:6]):
+        out = out[1:]  # "no yeah go ahead", "no yeah we do": the West Coast yes ("yeah no" stays a no)
     return _homophones(out)
+
+
+_NEGATION_WORDS = frozenset("no not don't didn't can't won't isn't aren't ain't never nope nah".split())
 
 
 # a day said twice is one picked: "tuesday or thursday, thursday at eleven" (the times read it so)
@@ -1287,6 +1292,11 @@ _OBJECTIONS = [
         r"nine|ten)\b(?: \w+){0,3}? percent\b",
         r"\b(?:rates?|prices?|market) (?:to |will |going to |is going to |are going to )?(?:come down|go down|drop|"
         r"fall|crash|cool|settle|correct)\b",
+        # "prices are dropping right", "whenever the market crashes": a bet on the market
+        # (not asked: "are prices dropping or what")
+        r"(?<!\bare )(?<!\bis )(?<!\bare the )(?<!\bis the )\b(?:rates?|prices?|market|values?) "
+        r"(?:are |is |keep |keeps )?(?:dropping|falling|crashing|tanking|coming down|going down|crashes|tanks)\b"
+        r"(?! (?:or what|anytime|any time))",
         r"\b(?:market|housing) (?:crash|bubble|correction)\b", r"\bbubble\b", r"\brecession\b", r"\bwait and see\b",
         # "depends on rates, if they come down maybe": the move waits on them
         r"\bdepends? (?:on|upon) (?:the )?(?:interest )?rates?\b(?!.*\b(?:what|how|where)\b)",
@@ -1687,6 +1697,10 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:got|have|took|accepted|landed|starting) (?:a |an |the )?(?:new )?(?:job|position|offer)\b"
                    r"(?=.*\b(?:so (?:we|i) (?:got to|have to|need to|must|gotta) move|(?:up|down|out|over )?there)\b)|"
                    r"\borders (?:say|said|came|come|are for)\b|"  # "orders say we report in june"
+                   # back in the office and the commute too long: "state wants us back in the office four days"
+                   r"\bback (?:in|to|into) the office\b(?=.*\b(?:closer|commute|drive)\b)|"
+                   r"(?:can't|cannot|can not) (?:do|take|handle) the (?:drive|commute)|"
+                   r"(?:the )?(?:drive|commute)(?: is)? (?:killing|too long|too much|brutal)|"
                    r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|stationed|"
                    r"^(?:pcs |military |new )?orders$|\bpcs(?:ing)?\b|(?:moving|move|going|coming) back home\b|"
                    r"got (?:a |an )?(?:job|offer) (?:in|out)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|"
@@ -1819,7 +1833,7 @@ _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
                        r"(?:i|we) (?:got|have|'ve got|has) (?:the )?cash (?:for|to buy|to pay|ready|on hand|in hand|"
                        r"saved|sitting)\b|\bcash (?:is |'s )?(?:ready|on hand|in hand)\b)\b")
 # who a buyer's loan is with: a meeting with one is their own appointment, and a sign the loan is under way
-_LENDERS = r"lender|bank|loan officer|broker|credit union|mortgage \w+"
+_LENDERS = r"lender|bank|loan officer|loan (?:lady|guy|man|woman|person)|broker|credit union|mortgage \w+"
 _PRE_PROGRESS = re.compile(
     r"\b(?:(?:talking|(?<!n't )(?<!not )(?<!never )(?<!even )(?:talked|spoke|spoken)) (?:to|with) "
     r"(?:a |our |my |the |some |an? )?"
@@ -1842,7 +1856,8 @@ _PRE_PROGRESS = re.compile(
     r"trying to get (?:pre ?)?(?:approved|"
     r"preapproved|prequalified)|applied|(?:lender|lender's|bank|bank's|loan officer|credit union)(?: is| are)? "
     r"(?:supposed to|going to|gonna) (?:call|get back|send)|(?:haven't|have not) (?:gotten|got|received) the letter|"
-    r"in the middle of (?:it|that|the process|getting)(?= with| right now|$)|waiting (?:on|for|to hear)(?: from)? "
+    r"in the middle of (?:it|that|the process|getting)(?= with| right now|$| the (?:loan|lender|bank|mortgage|credit))|"
+    r"waiting (?:on|for|to hear)(?: from)? "
     r"(?:the |our |a )?(?:lender|bank|approval|preapproval)|"
     r"(?:meeting|appointment|meet|call|sit down|sitting down) (?:with|at) (?:a |the |our |my )?(?:" + _LENDERS + ")|"
     r"(?:supposed to|should|going to|gonna|about to|hope to|waiting to|fixing to) (?:be|get) (?:pre ?)?approved|"
@@ -2095,7 +2110,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if when is not None and u.ruled_out and _only_days(when, u.ruled_out):
         # "not thursday": the day named is the one they cannot do; "any day but wednesday we got church wednesday
         # monday afternoon would be best": the day they can, said after it
-        names = "|".join(sorted({dt.date.fromisoformat(day).strftime("%A").lower() for day in u.ruled_out}))
+        out = {dt.date.fromisoformat(day) for day in u.ruled_out}
+        near = {"today": now.date(), "tomorrow": now.date() + dt.timedelta(days=1)}
+        names = "|".join(sorted({day.strftime("%A").lower() for day in out} | {w for w, d in near.items() if d in out}))
         rest = _Turn(re.sub(rf"\b(?:{names})s?\b", " ", timed.clean))
         when = when_in(rest.digits, now, rest.clean) if _TIME_CUE.search(rest.clean) else None
         if when is not None and (_only_days(when, u.ruled_out) or not names_a_day(when.words)):
@@ -3001,8 +3018,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
     for start, end, kind, value in _places(tokens):
         before = " ".join(tokens[:start]) + " "
         intro = _introduction(tokens, start)
-        if _NEGATED_PLACE.search(before):
-            continue
+        if _NEGATED_PLACE.search(before) and not any(tokens[f[1]:start] in _TAKEN_BACK for f in _places(tokens)):
+            continue  # ("not round rock"; but "sparks no reno": the "no" takes back the place before it)
         rest = [t for i, t in enumerate(tokens) if not start <= i < end and t not in _ANSWER_LEAD | _ANSWER_TAIL]
         corrects = bool(_CORRECTION_CUE.search(" ".join(tokens[max(0, start - 3):start])))  # "I meant Georgetown"
         said_alone = len(rest) <= 1 and not set(rest) & _QUESTION_WORDS  # "ava who?" asks, it names no place
@@ -3052,9 +3069,19 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         # out, or one is only inside the pieces ("spoke in valley washington": not Valley, Washington)
         start, end, fact = heard
         within = end < len(tokens) and tokens[end] == "in"  # "sugarland in first colony": where in it, after "in"
-        if not any(f[0] >= _KIND_RANK["town"] and not start <= f[1] < end and not (within and f[1] > end)
-                   for f in found):
+        # (a place spelled out only inside the pieces, or with the state said after them, is no other place; one
+        # that runs on past them is: "daly city" is Daly City, not "daly" heard as Dale)
+        if not any(f[0] >= _KIND_RANK["town"] and not (start <= f[1] and (f[4] <= end or state_code(
+                " ".join(tokens[end:f[4]])))) and not (within and f[1] > end)
+                   and not f[2].endswith((" County", " Parish")) for f in found):  # (the town is in the county)
             return fact
+        # "chatanooga, hixson area", "lou a vull, st matthews area": the city heard, then the part of it they mean
+        part = min((f for f in found if f[1] >= end), key=lambda f: f[1], default=None)
+        if part is not None and all(f[1] >= end for f in found) and all(
+                t in _BEFORE_A_PART for t in tokens[end:part[1]]) and zip_codes(fact.value) > zip_codes(part[2]):
+            return Fact("location", f"{part[2]}, {fact.value}", f"{fact.words} {part[3]}")
+    # "sparks no reno reno", "boise, i mean meridian": the place said first is taken back
+    found = [f for f in found if not any(tokens[f[4]:g[1]] in _TAKEN_BACK for g in found)]
     if not found and asked:
         return _everyday_town(tokens)
     if not found:
@@ -3105,6 +3132,8 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
                     or place_kind(" ".join(words)) not in ("", "street"):  # ("dent in", the whole answer: Denton)
                 continue  # (a place spelled out, "san jose", "penn hills", is the other finder's to take or leave;
                 # "core da lane" is no street)
+            if any(place_kind(" ".join(words[a:a + 2])) == "town" for a in range(length - 1)):
+                continue  # ("santa fe on the east side": Santa Fe spelled out, not pieces of San Antonio)
             if length == 1 and (not asked or _common_word(words[0])):
                 continue  # one word heard for a town ("shamburg", "wacko"): asked where, and no word said every day
             spelled = [w for w in words if place_kind(w) == "town"]
@@ -3118,7 +3147,9 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
             # the answer, not a sentence ("hold on the dog is", "cross us off your list")
             # ("nape revel somewhere by the good schools", "nape revel or like right by there")
             where = [t for t in rest if t not in _ANSWER_TAIL and t not in ("right", "just")][:1]
-            if rest and not all(t in _ANSWER_TAIL for t in rest) and where and where[0] not in _WHERE_IN_IT:
+            # ("frank lin, we want the williamson county schools": a new clause after the answer)
+            if rest and not all(t in _ANSWER_TAIL for t in rest) and where and where[0] not in _WHERE_IN_IT \
+                    and not (asked and (rest[0] in _NEW_CLAUSE or _a_part_next(rest))):
                 continue
             town = town_heard_as(words, state)
             # a small town spelled inside a bigger one-word town heard ("evans town", "mac donna": Evanston,
@@ -3138,6 +3169,17 @@ def _common_word(word: str) -> bool:
 _COMMON_ZIPF = 4.0  # "carry", "sure", "downtown" are said every day; "wacko", "fresco", "juliet" are not
 
 
+def _a_part_next(rest: list[str]) -> bool:
+    """Do the words after a town heard in pieces name a place within it ("hixson area", "maybe signal mountain")?"""
+    words = list(rest)
+    while words and words[0] in _BEFORE_A_PART:
+        words.pop(0)
+    return any(place_kind(" ".join(words[:n])) for n in (3, 2, 1) if len(words) >= n)
+
+
+_BEFORE_A_PART = {"maybe", "probably", "like", "the", "in", "near", "by", "around", "up", "out", "over", "off", "or",
+                  "st", "saint"}
+_TAKEN_BACK = (["no"], ["nah"], ["no", "no"], ["i", "mean"], ["no", "i", "mean"], ["sorry"])
 _WHERE_IN_IT = {"off", "near", "by", "around", "outside", "close", "next", "on", "downtown", "north", "south", "east",
                 "west", "up", "down", "over", "out", "in"}  # "rancho cuca monga up near the foothills", "sugarland in
 # first colony"
@@ -3190,12 +3232,28 @@ def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
                         kind, words = "town", joined
                         break
             if kind:
-                out.append((i, i + length, kind, _place_value(words, town=is_a_name(" ".join(words)))))
+                value = _place_value(words, town=is_a_name(" ".join(words)))
+                if kind in ("town", "part") and (bigger := _bigger_town_heard(words, value)):
+                    kind, value = "town", bigger
+                out.append((i, i + length, kind, value))
                 i += length
                 break
         else:
             i += 1
     return out
+
+
+def _bigger_town_heard(words: list[str], value: str) -> str:
+    """A name no postal town has (a neighbourhood's, a hamlet's) heard where a city spelled nearly so is far more
+    likely meant ("el grove": Elk Grove), or ""."""
+    if len(words) > 2 or not all(w.isalpha() for w in words) or zip_codes(value) or value in NICKNAMES.values() \
+            or words[0] in DIRECTIONS:
+        return ""  # (a postal town, however small, is meant as said: Mint Hill, Mililani; "south side" is no town)
+    heard = town_heard_as(words)
+    return heard if heard and heard.lower() != value.lower() and zip_codes(heard) >= BIG_TOWN_HEARD else ""
+
+
+BIG_TOWN_HEARD = 4  # ZIP codes: a town this big is the one meant over a hamlet spelled nearly as it
 
 
 def _joined_pairs(words: list[str]) -> Iterator[list[str]]:
@@ -3224,7 +3282,8 @@ _NOT_A_PIECE = (_NOT_A_NAME_START | _NOT_A_PLACE_START | _ANSWER_TAIL | frozense
     "sure", "know", "yet", "got", "get", "hold", "hang", "want", "need", "go", "going", "looking", "buy", "sell",
     "move", "moving",
     "close", "closer", "near", "town", "city", "county", "somewhere", "anywhere", "quiet", "school", "schools",
-    "work"}) - {"in"}  # ("spoke in valley": Spokane Valley)
+    "work", "sorry", "its", "it's", "wait", "actually", "lives", "live", "living", "day", "days", "week", "weeks",
+    "month", "months", "year", "years"} | set(NUMBER_WORDS)) - {"in"}  # ("spoke in valley": Spokane Valley)
 
 
 def _spoken_zip(tokens: list[str], i: int) -> tuple[int, str] | None:
@@ -3524,6 +3583,9 @@ _NEAR_FAMILY = re.compile(
 # Reasons outside the categories that are plain even when nobody asked: family to be near, a home lost.
 _VOLUNTEERED_REASON = re.compile(
     rf"{_NEAR_FAMILY.pattern}|\b(?:lost|losing) (?:our|my|the) (?:place|house|home)(?: (?:in|to) (?:the |a )?\w+)?|"
+    # a home lost to a disaster: "we got burned out in the park fire", "the fire took ours"
+    r"\b(?:burned|burnt|flooded) out\b|\b(?:fire|flood|hurricane|tornado|storm) (?:took|destroyed|wiped out) "
+    r"(?:ours|our|my|the)\b|"
     # what the house costs to keep or risks: "out of the flood zone", "the flood insurance went up like three times"
     r"\b(?:out of|outta|leave|leaving) (?:the |this )?flood (?:zone|plain)\b|\b(?:flood |home |homeowners )?"
     r"(?:insurance|taxes|property taxes|hoa(?: fees| dues)?) (?:went up|going up|doubled|tripled|is killing|"
@@ -3569,7 +3631,8 @@ _NO_AGENT_ANY_MORE = re.compile(
     r"(?:retired|passed away|passed|died|moved away|out of the business)|"
     r"(?:used|had) (?:one|an agent|a realtor|somebody|someone)\b.* but (?:she|he|they)(?:'s| is| has| was| have)? "
     r"(?:long |since )?(?:retired|out of the business|moved away)|"
-    r"but (?:nobody|no one|not anybody|no agent)(?: \w+)? (?:out here|out there|here|there|local|locally|in town)|"
+    r"but (?:nobody|no one|not anybody|no agent)(?: \w+)? (?:(?:out|down|up|over) )?(?:here|there|local|locally|"
+    r"in town|in \w+)|"
     # "we had one but the contract ran out"
     r"(?:had|used) (?:one|an agent|a realtor|somebody|someone)\b.* (?:but|and) (?:the |our |that )?"
     r"(?:contract|agreement|listing) (?:ran out|expired|lapsed|ended))\b")
@@ -3599,7 +3662,8 @@ _NO_AGENT_SIGNED = re.compile(r"^(?:(?:uh|um|well|no) )*not officially\b|"  # "n
                               r"nothing|nothin|a contract|an agreement|any (?:contract|agreement|paperwork))\b|"
                               r"\bnot (?:signed|committed) (?:with|to) (?:anybody|anyone|an agent)\b")
 _NO_AGENT = re.compile(r"\b(?:don't|do not|doesn't|haven't|have not|not|no|never|aren't|are not|am not|i'm not|"
-                       r"we're not|without)(?: have| got| working with| using| signed with| talked to| yet| really)* "
+                       r"we're not|without)(?: have| got| working with| using| use| signed with| talked to| yet|"
+                       r" really| usually| normally)* "
                        r"(?:an?|any)? ?(?:agent|realtor|broker|real estate agent)\b")
 
 

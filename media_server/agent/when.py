@@ -987,7 +987,10 @@ def _offered_instead(s: str, today: dt.date) -> str:
     day and the tail a day and a time); else `s`."""
     for cue in reversed(list(_INSTEAD_CUE.finditer(s))):
         head, tail = s[:cue.start()], " " * cue.end() + s[cue.end():]
-        if _POINTS_BACK.search(tail) or re.search(r"\b(?:not|no|never|don't|can't)\s*$", head):
+        # ("so the monday after that" points back; "so after that the saturday" names its own day)
+        if _POINTS_BACK.search(tail) and not re.search(rf"\b(?:after|before) (?:that|then|it),? (?:the |on |this )?"
+                                                      rf"{_WD}\b", tail) \
+                or re.search(r"\b(?:not|no|never|don't|can't)\s*$", head):
             continue
         names_day = _find_days(tail, today) is not None or _RELATIVE.search(tail)
         if names_day and (_find_days(head, today) is not None or _RELATIVE.search(head)):
@@ -1084,6 +1087,10 @@ _RULED_OUT = re.compile(
     rf"|\b{_DAY}(?: is|'s| are)? (?:no good|bad|out|not good|booked|full|a no|not great|tough|tricky|impossible)\b"
     # "tomorrow i'm slammed", "on a 48 starting tomorrow": busy that day
     rf"|\b{_DAY} (?:i'm|im|i am|we're|we are) (?:\w+ )?(?:busy|slammed|swamped|booked|working|tied up|out of town)\b"
+    # "thursday im at the tractor auction": somewhere else that day
+    rf"|\b{_DAY},? (?:i'm|im|i am|we're|we are|i'll be|we'll be) (?:at|in) (?:the|a|an|my|our) (?:[\w']+ ){{0,2}}?"
+    rf"(?:auction|game|tournament|funeral|wedding|conference|show|fair|court|doctor|dentist|hospital|clinic|"
+    rf"recital|graduation|meeting|training|drill)\b"
     rf"|\b(?:busy|working|slammed|on shift|on call|on a \d+)(?: \w+){{0,2}} (?:starting|from|beginning) {_DAY}\b"
     rf"|\b(?:can't|cannot|can not|won't be able to) (?:do |make it |meet |talk )?(?:on )?{_DAY}\b"
     # "wednesday no can, i work", "thursday i can't": the day, then the can't (not "can't do mornings")
@@ -1105,6 +1112,9 @@ _RULED_OUT = re.compile(
     # ("saturday, i work monday to friday"; but "wednesday i work, friday is ok": friday is not worked)
     rf"(?! (?:mon|tues|wed|thurs|fri|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
     rf"(?! is| 's|'s| works| would| could| should| ok| okay| good| better| fine| then))"
+    # "my husband works monday to friday, saturday morning is better": the days worked, a span of them
+    rf"|\b(?:i|we|he|she|they|(?:my|our) \w+) (?:work|works|am working|'m working|is working|'s working|are working|"
+    rf"'re working)(?: on)? {_DAY} (?:to|through|thru|till|until|-) {_DAY}\b(?= ?,? (?:but |so )?{_DAY})"
     # "my husband works fridays", "i work saturday": the day worked (not "works friday till 3", "friday nights")
     rf"|\b(?:i|we|he|she|they|(?:my|our) \w+) (?:work|works|am working|'m working|is working|'s working|"
     rf"are working|'re working)(?: on)? {_DAY}\b{_NOT_A_SPAN}"
@@ -1138,6 +1148,9 @@ _TIME_BEFORE = re.compile(r"\b(?:at|after|before|around|by|till|until|til|past|f
 _DAY_BEFORE = re.compile(rf"\b{_DAY},?\s*$")
 
 
+_DAY_WORD = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)\b")
+
+
 def _ruled_out(text: str) -> list[re.Match]:
     then = BUSY_THEN.search(text)
 
@@ -1147,7 +1160,12 @@ def _ruled_out(text: str) -> list[re.Match]:
         if m.group("has") and _TIME_BEFORE.search(text[:m.start()]):
             return False  # "can we do after 5 tomorrow, i have interviews all day": tomorrow after 5 is asked for
         # "anything but monday i got the dentist, tuesday at 2:30": the dentist is monday's
-        return not (m.group("got") and _DAY_BEFORE.search(text[:m.start()]))
+        if m.group("got") and _DAY_BEFORE.search(text[:m.start()]):
+            return False
+        # "i got my ob appointment thursday at one thirty so thursday after three": the day said again after "so"
+        # is the day they propose, at another time
+        return not any(re.search(rf"\b(?:so|then)\b(?: \w+){{0,3}}? {day}\b", text[m.end():])
+                       for day in _DAY_WORD.findall(m.group(0)))
 
     return [m for m in _RULED_OUT.finditer(text) if kept(m)]
 

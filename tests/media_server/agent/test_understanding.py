@@ -2707,6 +2707,7 @@ def test_fresh40_and_41s_facts_in_other_words(text, expecting, facts):
     ("my dad moved us out here when i was six", "motivation",
      {"motivation": "my dad moved us out here when i was six"}),  # a move long ago, in their words (no category)
     ("too old to keep farming honestly", "motivation", {"motivation": "retiring"}),
+    ("buying, the hurricane took ours last fall", "intent", {"intent": "buy", "motivation": "hurricane took ours"}),
     # a month named narrows "a few months"; "soon as" a thing happens is as soon as it can be, unless a span follows
     ("give it a couple months, maybe august", "timeline", {"timeline": 9}),
     ("soon as the paperwork clears", "timeline", {"timeline": 0}),
@@ -2724,6 +2725,21 @@ def test_fresh40_and_41s_facts_in_other_words(text, expecting, facts):
     # a name's last sound heard as "in", the whole answer; where in a town heard in pieces, after "in"
     ("uh bost in", "location", {"location": "Boston"}),
     ("chattanuga in the north shore", "location", {"location": "Chattanooga"}),
+    # a postal town, however small, is meant as said (not a bigger one spelled nearly so); a town said first taken
+    # back with "no"; a town spelled out that runs past a word heard for another ("daly city": not Dale)
+    ("mint hill off lawyers road", "location", {"location": "Mint Hill"}),
+    ("boise no meridian", "location", {"location": "Meridian"}),
+    ("daly city", "location", {"location": "Daly City"}),
+    # a city heard in pieces, then the part of it; a county after a town heard in pieces; Louisville as said there
+    ("chattanuga, maybe lookout mountain", "location", {"location": "Lookout Mountain, Chattanooga"}),
+    ("frank lin, we like the williamson county schools", "location", {"location": "Franklin"}),
+    ("lou a vull, the highlands", "location", {"location": "Louisville"}),
+    # back in the office, the commute too long; money at the loan lady's
+    ("they want us back in the office three days and the commute from stockton is killing me", "motivation",
+     {"motivation": "relocating"}),
+    ("we're in the middle of that, the loan guy has our paystubs", "preapproved", {"preapproved": "in_progress"}),
+    ("we got an agent back home but nobody down in florida", "has_agent", {"has_agent": False, "location": "Florida"}),
+    ("no i don't normally use an agent for these", "has_agent", {"has_agent": False}),
     # where a buyer is now is not where they look
     ("buying, we're down in mobile right now", "intent", {"intent": "buy"}),
     ("selling, we're in mobile now", "intent", {"intent": "sell", "location": "Mobile"}),
@@ -2748,6 +2764,9 @@ def test_fresh42_and_43s_facts_in_other_words(text, expecting, facts):
     ("hold on you broke up", "", "repeat"),
     ("mujhe samajh nahi aaya", "permission", "other_language"),
     ("i aint ready to sit down with nobody yet", "slot_choice", "deny"),
+    # the West Coast yes: "no yeah" ("yeah no" stays a no)
+    ("no yeah that's fine go ahead", "permission", "affirm"),
+    ("yeah no not really", "has_agent", "deny"),
     # who decides, told: an answer (the meeting offered is one for both)
     ("talk to my husband he's the one makes those decisions", "slot_choice", "inform"),
 ])
@@ -2759,6 +2778,7 @@ def test_fresh42_and_43s_intents_in_other_words(text, expecting, intent):
     ("condos over in dunwoody run way too high for us", "location", "price_worry"),
     ("stuff in the woodlands is way outta our league", "budget", "price_worry"),
     ("rates are fixin to come down so we'll wait", "timeline", "market_worry"),
+    ("values are dropping out here so we're holding", "intent", "market_worry"),
 ])
 def test_fresh42_and_43s_objections_in_other_words(text, expecting, objection):
     assert understand(text, now=NOW, expecting=expecting).objection == objection
@@ -2781,6 +2801,37 @@ def test_a_day_they_can_said_after_the_day_they_cannot_is_the_day_meant():
     assert understood.ruled_out == ["2026-11-27"] and understood.when is not None
     assert (understood.when.start, understood.when.end) == (dt.datetime(2026, 12, 1, 9, tzinfo=ZONE),
                                                             dt.datetime(2026, 12, 1, 12, tzinfo=ZONE))
+
+
+def test_a_day_with_something_on_it_said_again_after_so_is_proposed_at_another_time():
+    understood = understand("i got the dentist friday at ten so friday after two", now=NOW, expecting="slot_choice")
+    assert understood.ruled_out == [] and understood.when is not None
+    assert (understood.when.start.date(), understood.when.day_start) == (dt.date(2026, 11, 27), dt.time(14))
+
+
+def test_the_days_someone_works_then_the_day_that_is_better():
+    understood = understand("she works monday to friday, saturday morning is better", now=NOW,
+                            expecting="slot_choice")
+    assert understood.when is not None and understood.when.start.date() == dt.date(2026, 11, 28)
+
+
+def test_tomorrow_ruled_out_leaves_the_day_asked_for_the_call_back():
+    understood = understand("call me back friday after ten, not tomorrow, i'm slammed all day tomorrow", now=NOW,
+                            expecting="permission")
+    assert understood.ruled_out == ["2026-11-26"] and understood.when is not None
+    assert (understood.when.start.date(), understood.when.day_start) == (dt.date(2026, 11, 27), dt.time(10))
+
+
+def test_a_day_named_after_after_that_is_the_day_meant():
+    understood = understand("we get paid thursday so after that the saturday around 11", now=NOW,
+                            expecting="slot_choice")
+    assert understood.when is not None and understood.when.start == dt.datetime(2026, 11, 28, 11, tzinfo=ZONE)
+
+
+def test_a_day_they_are_somewhere_else_taken_back_for_the_next():
+    understood = understand("monday at 10 works, oh wait monday im at the cattle auction, tuesday at 10", now=NOW,
+                            expecting="slot_choice")
+    assert understood.when is not None and understood.when.start == dt.datetime(2026, 12, 1, 10, tzinfo=ZONE)
 
 
 def test_a_limit_said_is_not_reached_by_a_time_said_after_it():
