@@ -49,11 +49,11 @@ NICKNAMES = {"san antone": "San Antonio", "philly": "Philadelphia", "vegas": "La
              "alburquerque": "Albuquerque", "the burgh": "Pittsburgh", "motown": "Detroit", "sacto": "Sacramento",
              "sac": "Sacramento", "sac town": "Sacramento", "sactown": "Sacramento",
              "burque": "Albuquerque", "burqué": "Albuquerque", "abq": "Albuquerque", "duke city": "Albuquerque",
-             "okc": "Oklahoma City", "kc": "Kansas City", "big d": "Dallas",
+             "okc": "Oklahoma City", "kc": "Kansas City", "big d": "Dallas", "the big easy": "New Orleans",
+             "jax": "Jacksonville", "clt": "Charlotte", "rva": "Richmond",
              # Louisville as Louisvillians say it
              "lou a vull": "Louisville", "louavull": "Louisville", "loo a vull": "Louisville", "luhvul": "Louisville",
-             "louie ville": "Louisville",
-             "the big easy": "New Orleans", "jax": "Jacksonville", "clt": "Charlotte", "rva": "Richmond"}
+             "louie ville": "Louisville"}
 _NOT_A_NAME = {"my", "our", "the", "a", "an", "your", "their", "his", "her", "this", "that", "near", "by", "in", "at",
                "to", "on", "off", "of", "around", "big", "small", "nice", "new", "old", "good", "same", "other", "one",
                "any", "some", "no", "quiet", "busy", "main"}

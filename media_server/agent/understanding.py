@@ -3015,10 +3015,11 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
     asked = expecting == "location"
     home_talk = bool(_HOME_WORDS.search(turn.clean))
     found = []
-    for start, end, kind, value in _places(tokens):
+    spots = _places(tokens)
+    for start, end, kind, value in spots:
         before = " ".join(tokens[:start]) + " "
         intro = _introduction(tokens, start)
-        if _NEGATED_PLACE.search(before) and not any(tokens[f[1]:start] in _TAKEN_BACK for f in _places(tokens)):
+        if _NEGATED_PLACE.search(before) and not any(tokens[spot[1]:start] in _TAKEN_BACK for spot in spots):
             continue  # ("not round rock"; but "sparks no reno": the "no" takes back the place before it)
         rest = [t for i, t in enumerate(tokens) if not start <= i < end and t not in _ANSWER_LEAD | _ANSWER_TAIL]
         corrects = bool(_CORRECTION_CUE.search(" ".join(tokens[max(0, start - 3):start])))  # "I meant Georgetown"
@@ -3181,8 +3182,7 @@ _BEFORE_A_PART = {"maybe", "probably", "like", "the", "in", "near", "by", "aroun
                   "st", "saint"}
 _TAKEN_BACK = (["no"], ["nah"], ["no", "no"], ["i", "mean"], ["no", "i", "mean"], ["sorry"])
 _WHERE_IN_IT = {"off", "near", "by", "around", "outside", "close", "next", "on", "downtown", "north", "south", "east",
-                "west", "up", "down", "over", "out", "in"}  # "rancho cuca monga up near the foothills", "sugarland in
-# first colony"
+                "west", "up", "down", "over", "out", "in"}  # "rancho cuca monga up near the foothills"
 
 
 def _everyday_town(tokens: list[str]) -> Fact | None:
