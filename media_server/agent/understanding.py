@@ -1765,7 +1765,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                  r"too small)\b"),
     ("investment", r"\b(?:invest\w*|(?<!looking for a )(?<!need a )(?<!want a )(?<!find a )(?<!into a )(?<!in a )"
                    r"rentals?(?! not| lease| agreement| contract| car| application)(?: (?:property|properties|income|"
-                   r"units?))?|flip\w*|airbnb|"
+                   r"units?))?|(?<!rotation )(?<!schedule )(?<!shift )(?<!coin )flip\w*|airbnb|"
                    r"income propert\w*|cash flow|cap rate|portfolio|(?:more|few|couple|two|three|four|five|six|\d+) "
                    r"(?:more )?doors|multi ?family|duplex\w*|"
                    r"1031|ten thirty one|"
@@ -1897,6 +1897,9 @@ _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preappro
                       r"(?:preapproval|approval|letter) came back(?! (?:denied|declined|rejected|no|not|short|low|"
                       r"too|with|and|but))|"
                       r"have financing|financing (?:is )?(?:lined up|in place|ready|set)|"
+                      # "the va letter says we qualify up to four twenty five"
+                      # (not "the bank says we qualify for": a figure talked of, fresh8's writer)
+                      r"letter says (?:we|i) (?:qualify|are approved|got approved)|"
                       # "we have paper from lender yes": the letter, in a learner's words
                       r"(?:have|got|received) (?:the |a |our )?(?:paper|papers) from (?:the |our |a )?"
                       r"(?:lender|bank|credit union|loan officer))\b")
@@ -3074,7 +3077,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         # that runs on past them is: "daly city" is Daly City, not "daly" heard as Dale)
         if not any(f[0] >= _KIND_RANK["town"] and not (start <= f[1] and (f[4] <= end or state_code(
                 " ".join(tokens[end:f[4]])))) and not (within and f[1] > end)
-                   and not f[2].endswith((" County", " Parish")) for f in found):  # (the town is in the county)
+                   and not f[2].endswith((" County", " Parish")) and not is_a_base(f[2]) for f in found):
+            # (the town is in the county; "clerksville close to gate four at fort campbell": a base is no home)
             return fact
         # "chatanooga, hixson area", "lou a vull, st matthews area": the city heard, then the part of it they mean
         part = min((f for f in found if f[1] >= end), key=lambda f: f[1], default=None)
@@ -3816,7 +3820,7 @@ _TL_AFTER_A_HOLIDAY = re.compile(r"\b(?:after|past|following|by|before) (?:the )
                                  r"thanksgiving|(?:4th|fourth) of july|halloween)\b")
 _TL_BEFORE_HOLIDAYS = re.compile(r"\b(?:before|by|around|about|near|for|at) (?:the )?(?:holidays|christmas|"
                                  r"thanksgiving|end of (?:the |this )?year)\b|"
-                                 r"\b(?:end of (?:the |this )?year|year end)\b")
+                                 r"\b(?:end of (?:the |this )?year|(?<!school )year end)\b")
 _TL_NEXT_YEAR_END = re.compile(r"\bend of next year\b")
 _MONTH_CUES = r"(?:(?:end|beginning|start|middle) of |early |late |mid |by |in |around |like |probably |maybe |or |" \
               r"about |till |until |after |before |come |this |next )"
@@ -4021,7 +4025,9 @@ _WHERE_THEY_LIVE = re.compile(r"(?:\b(?:we're|i'm|we are|i am|we live|i live|liv
                               r"we own|i own) (?:in )?(?:a |an |our |my |this |the )?|"
                               # "this place is only two bedrooms", "three kids in a two bedroom"
                               r"\b(?:this|our|my|the) (?:place|house|home|apartment|condo|rental|unit)(?: now)? "
-                              r"(?:is|has|'s) (?:only |just |like )?|\b(?:kids|us|of us|people) in (?:a|an|our|this) |"
+                              r"(?:is|has|'s) (?:only |just |like )?|"
+                              r"\b(?:kids|us|of us|people|boys|girls|children|babies|grandkids|dogs?|cats?|family) in "
+                              r"(?:a|an|our|this) |"
                               # "working from home in a one bedroom is killing me"
                               r"\b(?:home|here|stuck|living|cooped up|crammed) in (?:a|an|our|this|my) |"
                               # "just us rattling around in four bedrooms"

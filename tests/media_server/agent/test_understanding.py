@@ -2740,6 +2740,13 @@ def test_fresh40_and_41s_facts_in_other_words(text, expecting, facts):
     ("we're in the middle of that, the loan guy has our paystubs", "preapproved", {"preapproved": "in_progress"}),
     ("we got an agent back home but nobody down in florida", "has_agent", {"has_agent": False, "location": "Florida"}),
     ("no i don't normally use an agent for these", "has_agent", {"has_agent": False}),
+    # the bedrooms they are in now, a rotation that flips, a school year's end: none of them what they want
+    ("we need more room, two kids and a dog in a one bedroom", "motivation", {"motivation": "upsizing"}),
+    ("my shift flips tuesday", "slot_choice", {}),
+    ("once the kids finish the school year end of june", "timeline", {"timeline": 7}),
+    # a town heard for a base's neighbour; the letter that says they qualify
+    ("clerksvill by the main gate at fort campbell", "location", {"location": "Clarksville"}),
+    ("the approval letter says we qualify up to three ten", "budget", {"budget": 310000, "preapproved": "yes"}),
     # where a buyer is now is not where they look
     ("buying, we're down in mobile right now", "intent", {"intent": "buy"}),
     ("selling, we're in mobile now", "intent", {"intent": "sell", "location": "Mobile"}),
