@@ -1148,7 +1148,7 @@ _TIME_BEFORE = re.compile(r"\b(?:at|after|before|around|by|till|until|til|past|f
 _DAY_BEFORE = re.compile(rf"\b{_DAY},?\s*$")
 
 
-_DAY_WORD = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)\b")
+_DAY_WORD = re.compile(rf"\b(?:{'|'.join(d for d in _WEEKDAYS if d.endswith('day'))}|today|tomorrow)\b")
 
 
 def _ruled_out(text: str) -> list[re.Match]:
