@@ -374,7 +374,7 @@ def _judge(expect: dict, state: dict, domain: CorpusCallDomain, outcome: str, en
     if want and outcome not in SAME_OUTCOME.get(want, {want}):
         problems.append(f"outcome {outcome!r}, expected {want!r}")
     booked = [booking for booking in domain.booked if not booking.get("cancelled")]
-    if "booked" in expect:
+    if should_book(expect):
         if not booked:
             problems.append("nothing booked")
         elif why := _outside(booked[0]["starts_at"].astimezone(zone), expect["booked"]):
@@ -403,6 +403,12 @@ def _judge(expect: dict, state: dict, domain: CorpusCallDomain, outcome: str, en
     return problems
 
 
+def should_book(expect: dict) -> bool:
+    """Must the call book? `booked` says so, a time or `{}` (an offered time), except beside another outcome: a
+    writer who gave every conversation a `booked` wrote `{}` there for "nothing" (an opt-out is never booked)."""
+    return "booked" in expect and (expect.get("outcome") in (None, "appointment") or bool(expect["booked"]))
+
+
 def _outside(local: dt.datetime, want: dict) -> str:
     """Why the lead-local moment is not the time the lead asked for ("" when it is)."""
     if want.get("date") and local.date().isoformat() != want["date"]:
@@ -427,10 +433,10 @@ async def evaluate_conversations(conversations: list[dict], *, brain=None) -> di
     """Pass rate, bookings at the lead's time, and every failed conversation with its transcript."""
     results = [await run_conversation(conversation, call_id=number, brain=brain)
                for number, conversation in enumerate(conversations, 1)]
-    should_book = [r for r, c in zip(results, conversations, strict=True) if "booked" in (c.get("expect") or {})]
-    booked_right = [r for r in should_book if not any(p.startswith(("booked ", "nothing booked")) for p in r.problems)]
+    booking = [r for r, c in zip(results, conversations, strict=True) if should_book(c.get("expect") or {})]
+    booked_right = [r for r in booking if not any(p.startswith(("booked ", "nothing booked")) for p in r.problems)]
     return {"conversations": len(results), "pass_rate": _ratio(sum(r.passed for r in results), len(results)),
-            "should_book": len(should_book), "booked_at_the_leads_time": len(booked_right),
+            "should_book": len(booking), "booked_at_the_leads_time": len(booked_right),
             "failures": [r.as_dict() for r in results if not r.passed]}
 
 

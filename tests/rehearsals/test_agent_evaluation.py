@@ -196,6 +196,26 @@ def test_a_line_said_over_the_goodbye_is_heard_as_a_call_would_hear_it(tmp_path)
     assert result["failures"] == [] and result["pass_rate"] == 1.0
 
 
+def test_an_empty_booking_beside_another_outcome_means_nothing_is_booked(tmp_path):
+    """`booked: {}` is "an offered time" for an appointment, and "nothing" where a writer gave it to every call:
+    an opt-out with it passes without a booking, and is not counted among the calls that should book."""
+    (tmp_path / "sentences.jsonl").write_text("")
+    calls = [{"id": "n1", "now": "2026-03-11T10:20:00", "lead_zone": "America/Chicago",
+              "turns": ["who is this", "take me off your list"],
+              "expect": {"outcome": "opted_out", "dnc": True, "booked": {}, "ends_by_turn": 2}},
+             {"id": "n2", "now": "2026-03-11T10:20:00", "lead_zone": "America/Chicago",
+              "turns": ["yes", "buying", "austin", "next month", "four hundred", "cash", "we need more room", "no",
+                        "no thanks not yet"],
+              "expect": {"outcome": "appointment", "booked": {}}}]
+    (tmp_path / "conversations.jsonl").write_text("".join(json.dumps(call) + "\n" for call in calls))
+    out = io.StringIO()
+    call_command("eval_agent", "--corpus", str(tmp_path), "--json", stdout=out)
+    result = json.loads(out.getvalue())[tmp_path.name]["conversations"]
+    assert [failure["id"] for failure in result["failures"]] == ["n2"]  # an appointment with {} must still book
+    assert "nothing booked" in result["failures"][0]["problems"]
+    assert result["should_book"] == 1 and result["booked_at_the_leads_time"] == 0
+
+
 def test_a_place_is_one_place_however_its_saint_or_mount_is_spelled():
     assert fact_matches("location", "St. George", "Saint George")
     assert fact_matches("location", "Mount Juliet", "Mt Juliet")
