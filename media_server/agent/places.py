@@ -329,8 +329,7 @@ def town_heard_as(words: list[str], state: str = "") -> str:
         likeness = 0.85  # two sounds match many words: the spelling must be near the town's too
 
     def alike(name: str) -> bool:
-        return max(jellyfish.jaro_winkler_similarity(joined, spelling.replace(" ", ""))
-                   for spelling in (name, as_said(name))) >= likeness
+        return heard_likeness(words, name) >= likeness
 
     # one word heard for a town competes only with towns spelled nearly as it ("hialia": Hialeah, not Howell, which
     # shares its sound key); pieces with every town of their sound, the spelling checked for the winner alone
@@ -338,7 +337,10 @@ def town_heard_as(words: list[str], state: str = "") -> str:
                     for name, spelled, per_state in _towns_sounding(key) if not one_word or alike(name)), reverse=True)
     # the pieces spell a town when run together ("pa pillion": Papillion): that one, whatever sounds like it
     spelled_out = [town for town in towns if town[1].replace(" ", "") == joined and town[0] >= SOUND_MIN_ZIPS]
-    towns = spelled_out or towns
+    # or nearly spell one ("talla hassie": Tallahassee, not Dallas, which sounds the same and is bigger)
+    nearly = [town for town in towns if town[0] >= SOUND_MIN_ZIPS and jellyfish.jaro_winkler_similarity(
+        joined, town[1].replace(" ", "")) >= SOUND_ONE_WORD_LIKENESS]
+    towns = spelled_out or nearly or towns
     if not towns or towns[0][0] < SOUND_MIN_ZIPS or (len(towns) > 1 and 2 * towns[1][0] > towns[0][0]):
         return ""
     if len(key) == 2 and not state:
@@ -350,6 +352,15 @@ def town_heard_as(words: list[str], state: str = "") -> str:
     if not alike(name):
         return ""
     return re.sub(r" D ([A-Z])", r" d'\1", spelled.title())  # "Coeur D Alene": Coeur d'Alene
+
+
+def heard_likeness(words: list[str], name: str) -> float:
+    """How nearly the words run together spell the name, as written or as said (Jaro-Winkler, 0 to 1)."""
+    import jellyfish
+
+    joined = "".join(words)
+    return max(jellyfish.jaro_winkler_similarity(joined, spelling.replace(" ", "").lower())
+               for spelling in (name, as_said(name)))
 
 
 def state_code(words: str) -> str:

@@ -37,7 +37,17 @@ import re
 from collections.abc import Iterator
 
 from .facts import OTHER_NUMBER, Fact, Understanding, When
-from .places import DIRECTIONS, NICKNAMES, is_a_base, is_a_name, place_kind, state_code, town_heard_as, zip_codes
+from .places import (
+    DIRECTIONS,
+    NICKNAMES,
+    heard_likeness,
+    is_a_base,
+    is_a_name,
+    place_kind,
+    state_code,
+    town_heard_as,
+    zip_codes,
+)
 from .when import (
     BUSY_THEN,
     DAILY,
@@ -695,6 +705,7 @@ _VOICEMAIL = _rx(
     r"(?:my )?messages)\b",
 )
 _WRONG_NUMBER = _rx(
+    r"\bthis (?:ain't|aint|isn't|is not|'s not) the (?:number|place|line|phone) for (?:that|this|it|him|her|them)\b",
     r"\bwrong (?:number|numba|numbah|person|guy|lady|house|people|phone|one)\b",
     # "that was my dad's number, he passed": the one asked for is gone
     r"\b(?:that|this|it) (?:was|used to be) (?:my|our) (?:\w+'?s?) (?:number|phone|cell)\b.*\b(?:passed|died|"
@@ -804,6 +815,7 @@ _LANGUAGE_CODES = {"chinese": "zh", "mandarin": "zh", "cantonese": "zh", "vietna
                    "russian": "ru", "portuguese": "pt", "french": "fr", "arabic": "ar", "hindi": "hi",
                    "tagalog": "tl", "farsi": "fa", "persian": "fa"}
 _IS_ROBOT = _rx(
+    r"\b(?:the|that|this|another) (?:ai|robot|bot) (?:thing|call)\b",
     r"\b(?:are you|is this|is that|am i (?:talking|speaking) (?:to|with)|you're|you are|this is|is it|r u|are u) "
     r"(?:a |an |just a |like a |like an |some (?:kind of |sort of )?(?:a )?|actually a |even a |really a )?"
     r"(?:robot|bot|machine|computer|ai|artificial intelligence|recording|recorded|automated|automatic|real person|"
@@ -869,6 +881,7 @@ _ABOUT_WHAT = _rx(
     r"\b(?:the )?reason (?:for|of) (?:your|the|this) call\b",
 )
 _WHO_IS_THIS = _rx(
+    r"\b(?:who's|who is|whos) the \w+ (?:team|realty|group)\b(?=.*\b(?:don't know|never heard|no)\b)",
     r"\bwho(?:'s| is| are| was)? (?:this|you|calling|speaking|it|that)\b",
     r"\bwhat(?:'s| is| was) (?:the|your) (?:name of (?:the|your) (?:team|company|agency|brokerage|firm|office)|"
     r"(?:team|company|agency|brokerage|firm)(?:'s)? name)\b",  # "what was the name of the team again"
@@ -887,7 +900,8 @@ _WHO_IS_THIS = _rx(
     r"\b(?:state|say) your name\b",
     r"\bnever heard of (?:y'all|you|you guys|your company|your (?:realty|agency|firm)|(?:\w+ )?realty|them)\b",
     r"^(?:and )?(?:who are you|you are|and you are|who might you be)$",
-    r"\bwho(?:'d| did| do) you say (?:you(?:'re| are| were)? (?:with|from|work for|working for|work with|working with|"
+    r"\bwho(?:'d| did| do) you say (?:you(?:'re| are| were| was)? (?:with|from|work for|working for|work with|"
+    r"working with|"
     r"representing|called|calling (?:for|from))|"
     r"this (?:is|was)|your name)\b",
     r"\bwhat(?:'s| is| was) (?:the|your) (?:company|agency|brokerage|firm|outfit)(?:'s)? (?:called|name)\b",
@@ -900,6 +914,7 @@ _WHO_IS_THIS = _rx(
     r"that|did you say)\b",
 )
 _HOW_GOT_NUMBER = _rx(
+    r"\b(?:is|was) (?:this|that|it) from (?:zillow|realtor|realtor com|redfin|trulia|facebook|craigslist)\b",
     r"\b(?:how|where|why)(?: in the world| on earth| the heck| the hell)?(?: did|'d| do) (?:you|you all|y'all|"
     r"you guys) (?:even |ever |actually )?(?:get|find|have|got|obtain) (?:a hold of )?"
     r"(?:my|this|our|me)"
@@ -956,6 +971,7 @@ _GOODBYE = _rx(
     r"have a (?:good|nice|great|blessed) (?:one|day|night|evening|weekend)|(?:i'll|i'm going to|i'm gonna|let me) "
     r"let you go|that's all i needed)\b",
     r"\b(?:take care|talk soon|talk to you soon|talk to you then|see you then|catch you later)(?: now| then| bye)*$",
+    r"^(?:(?:aight|alright|all right|ok|okay|bet|cool|yeah|yep) )+(?:later|laters)(?: man| bro| dude)?$",  # "bet later"
     r"\bbye$",
 )
 # "it's crazy this week": a time they are *not* free
@@ -1388,6 +1404,10 @@ _REPEAT = _rx(
     r"\b(?:what|which) (?:time|day|date|times|days|dates) (?:did|was it) (?:you|she|he) (?:say|said)\b",
     r"\b(?:tunnel|bad signal|lost you|dropped)\b.*\bwhat (?:did you say|was that)\b",
     r"\bwhat (?:did|do|were) you (?:ask|asking|just ask|just say)(?: me| us)?(?: again)?$",  # "... what did you ask"
+    # "what you say im on the speaker and i dont hear too good": they did not hear us
+    r"^(?:huh |sorry |uh |wait )*what(?:'d| did)? you say\b"
+    r"(?=.*\b(?:speaker|hear|loud|noise|truck|car|signal|tractor)\b)",
+    r"\bi (?:don't|do not|can't|cannot) hear (?:too |so |real |very )?(?:good|well|you good|you well)\b",
 )
 _BETTER_THEN = re.compile(r"\b(?:works|would work|is|'s|be|'d be) (?:a lot |much )?(?:better|best)\b|"
                           r"\bbetter (?:time|day)\b")
@@ -1461,6 +1481,8 @@ _ASKS_BACK = _rx(
     r"\bdo (?:i|we) (?:need|have) to\b(?: [\w']+){0,3}$|\bdo (?:i|we) need (?:one|it|that|to be)\b",
 )
 _AFFIRM = _rx(
+    # "let me ask my husband roy roy he says yeah": the yes of the one they asked
+    r"\b(?:he|she|they) (?:says?|said) (?:yeah|yes|yep|sure|ok|okay|that's fine|that works|fine)$",
     _LEAD + r"(?:yes|yessir|si|claro|yeah|yep|yup|ayuh|ayup|ayeh|shoots|sure|certainly|absolutely|definitely|of course|"
     r"correct|"
     r"right(?! away| now)|"
@@ -1517,6 +1539,9 @@ _BRIEF_YES = re.compile(
     r"quickly|(?:only |just )?(?:got|have|gotta|got like) (?:like |about |maybe )?(?:a minute|a sec|a second|\d+|one|"
     r"two|three|four|five|ten|a couple|a few)(?: \w+)? (?:minutes?|mins?|secs?|seconds?))\b"
     r"|\b(?:but |so )?go ahead$|\bgo ahead (?:real quick|quick|but make it quick|but be quick)$"
+    # "yeah im on my lunch break go"
+    r"|^(?:(?:uh|um|well|oh|ok|okay) )*(?:yeah|yes|yep|sure|ok|okay)\b(?!.*\b(?:call (?:me )?back|later|not now|"
+    r"bad time)\b).*\b(?:break|lunch) (?:so )?(?:go|shoot)$"
     # "yeah im in the car, you're on speaker": driving, and listening
     r"|^(?:(?:uh|um|well|oh|ok|okay) )*(?:yeah|yes|yep|sure|ok|okay)\b(?!.*\b(?:call (?:me )?back|later)\b).*"
     r"\b(?:you're|you are|you're on|i got you|i have you|i've got you) (?:on )?(?:speaker|speakerphone|bluetooth)$"
@@ -1630,6 +1655,7 @@ _DONT_KNOW = re.compile(
     r"what(?:ever)? (?:it's|its|it is|they're) worth|whatever (?:gets|it takes|we can get|i can get|the market)|"
     r"nothing (?:really|specific|in particular|special)|no (?:particular |real |special )?reason|"
     r"no rush|no hurry|not in a hurry|whenever (?:the right|we find|i find|it sells|something)|"
+    r"^(?:(?:um|uh|well|i mean|honestly|oh) )*(?:it )?(?:all )?depends$|"  # said alone: on what, they do not say
 
 
     r"(?:sometime|some time|at some point) this year\b|\bthis year sometime|"  # an answer, if no figure
@@ -1841,7 +1867,7 @@ _PRE_PROGRESS = re.compile(
     r"(?:lender|lenders|bank|banks|credit union|"
     r"loan officer|mortgage|"
     r"broker)|(?:still |it's |is |are |we're )in (?:process|progress)\b|"
-    r"working (?:with|on) (?:a |our |my |the )?(?:lender|bank|loan|preapproval|approval|financing|getting "
+    r"working (?:with|on) (?:a |our |my |the )?(?:va |fha |usda )?(?:lender|bank|loan|preapproval|approval|financing|getting "
     r"(?:pre ?)?approved|getting preapproved|the preapproval)|in (?:the )?process of (?:getting )?(?:pre ?)?"
     r"approv\w*|(?<!to )(?<!won't )(?<!not )(?<!never )(?:getting|get) (?:preapproved|prequalified|approved)|"
     r"in the middle of (?:the |my |our )?(?:pre ?approval|preapproval|approval|loan|application)|"
@@ -3129,39 +3155,49 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
         if not (asked and all(t in _ANSWER_LEAD for t in tokens[:start])
                 or start and tokens[start - 1] in ("in", "near", "outside", "around")):
             continue
-        for length in (4, 3, 2, 1):
-            words = tokens[start:start + length]
-            pieces = words[:-1] if length == 2 and words[-1] == "town" else words  # "evans town": Evanston
-            if len(words) < length or not all(w.isalpha() and w not in _NOT_A_PIECE for w in pieces) \
-                    or words[0] == "in" or words[-1] == "in" and not (asked and start + length == len(tokens)) \
-                    or place_kind(" ".join(words)) not in ("", "street"):  # ("dent in", the whole answer: Denton)
-                continue  # (a place spelled out, "san jose", "penn hills", is the other finder's to take or leave;
-                # "core da lane" is no street)
-            if any(place_kind(" ".join(words[a:a + 2])) == "town" for a in range(length - 1)):
-                continue  # ("santa fe on the east side": Santa Fe spelled out, not pieces of San Antonio)
-            if length == 1 and (not asked or _common_word(words[0])):
-                continue  # one word heard for a town ("shamburg", "wacko"): asked where, and no word said every day
-            spelled = [w for w in words if place_kind(w) == "town"]
-            after = tokens[start + length:]
-            state, rest = state_code(" ".join(after[:2])), after[2:]  # "new mexico"
-            if not state:
-                state, rest = state_code(" ".join(after[:1])), after[1:]
-            if not state:
-                rest = after
-            # nothing more is said but "area", the state, or where in it ("off sullivan road"): the words are all
-            # the answer, not a sentence ("hold on the dog is", "cross us off your list")
-            # ("nape revel somewhere by the good schools", "nape revel or like right by there")
-            where = [t for t in rest if t not in _ANSWER_TAIL and t not in ("right", "just")][:1]
-            # ("frank lin, we want the williamson county schools": a new clause after the answer)
-            if rest and not all(t in _ANSWER_TAIL for t in rest) and where and where[0] not in _WHERE_IN_IT \
-                    and not (asked and (rest[0] in _NEW_CLAUSE or _a_part_next(rest))):
-                continue
-            town = town_heard_as(words, state)
-            # a small town spelled inside a bigger one-word town heard ("evans town", "mac donna": Evanston,
-            # McDonough, not Evans or Donna); a piece that is a town as big is the town meant, and so is one in words
-            # that sound like a town of several ("wooster main" is not West Des Moines)
-            if town and (not spelled or " " not in town) and all(zip_codes(town) > zip_codes(w) for w in spelled):
-                return start, start + length, Fact("location", town, " ".join(words))
+        heard = [(heard_likeness(found[2].words.split(), found[2].value), found[1], found)
+                 for length in (4, 3, 2, 1) if (found := _heard_from(tokens, start, length, asked))]
+        if heard:  # the words that spell the town most nearly ("oh cala horse country": Ocala, not Eau Claire)
+            return max(heard)[2]
+    return None
+
+
+def _heard_from(tokens: list[str], start: int, length: int, asked: bool) -> tuple[int, int, Fact] | None:
+    """The town heard in `length` words from `start`, when the words around them let it be one."""
+    words = tokens[start:start + length]
+    pieces = words[:-1] if length == 2 and words[-1] == "town" else words  # "evans town": Evanston
+    if len(words) < length or not all(w.isalpha() and w not in _NOT_A_PIECE for w in pieces) \
+            or words[0] == "in" or words[-1] == "in" and not (asked and start + length == len(tokens)) \
+            or place_kind(" ".join(words)) not in ("", "street"):  # ("dent in", the whole answer: Denton)
+        return None  # (a place spelled out, "san jose", "penn hills", is the other finder's to take or leave;
+        # "core da lane" is no street)
+    if any(place_kind(" ".join(words[a:a + 2])) == "town" for a in range(length - 1)):
+        return None  # ("santa fe on the east side": Santa Fe spelled out, not pieces of San Antonio)
+    if length == 1 and (not asked or _common_word(words[0])):
+        return None  # one word heard for a town ("shamburg", "wacko"): asked where, and no word said every day
+    spelled = [w for w in words if place_kind(w) == "town"]
+    after = tokens[start + length:]
+    state, rest = state_code(" ".join(after[:2])), after[2:]  # "new mexico"
+    if not state:
+        state, rest = state_code(" ".join(after[:1])), after[1:]
+    if not state:
+        rest = after
+    # nothing more is said but "area", the state, or where in it ("off sullivan road"): the words are all
+    # the answer, not a sentence ("hold on the dog is", "cross us off your list")
+    # ("nape revel somewhere by the good schools", "nape revel or like right by there")
+    where = [t for t in rest if t not in _ANSWER_TAIL and t not in ("right", "just", "well")][:1]
+    # ("frank lin, we want the williamson county schools": a new clause after the answer; "up in talla hassie for
+    # our daughter": the place, then what it is for)
+    if rest and not all(t in _ANSWER_TAIL for t in rest) and where and where[0] not in _WHERE_IN_IT \
+            and not (asked and (rest[0] in _NEW_CLAUSE or _a_part_next(rest) or _names_a_part(rest))) \
+            and not (not asked and rest[0] in _AFTER_A_PLACE):
+        return None
+    town = town_heard_as(words, state)
+    # a small town spelled inside a bigger one-word town heard ("evans town", "mac donna": Evanston,
+    # McDonough, not Evans or Donna); a piece that is a town as big is the town meant, and so is one in words
+    # that sound like a town of several ("wooster main" is not West Des Moines)
+    if town and (not spelled or " " not in town) and all(zip_codes(town) > zip_codes(w) for w in spelled):
+        return start, start + length, Fact("location", town, " ".join(words))
     return None
 
 
@@ -3182,6 +3218,16 @@ def _a_part_next(rest: list[str]) -> bool:
     return any(place_kind(" ".join(words[:n])) for n in (3, 2, 1) if len(words) >= n)
 
 
+def _names_a_part(rest: list[str]) -> bool:
+    """Do the words after a town heard in pieces name a part of it the gazetteer does not know ("talla hassie the
+    killearn area", "oh cala horse country", "pensa cola east side")?"""
+    said = rest[:next((i for i, t in enumerate(rest) if t in _NEW_CLAUSE), len(rest))]  # ("..., we need 10 acres")
+    return 2 <= len(said) <= 4 and said[-1] in _A_PART_OF_TOWN and not any(t in _NOT_A_PIECE for t in said[1:-1])
+
+
+_A_PART_OF_TOWN = {"area", "country", "side", "end"}
+_AFTER_A_PLACE = {"for", "with", "so", "and", "but", "because", "cause", "since", "where", "now", "already", "we",
+                  "i"}
 _BEFORE_A_PART = {"maybe", "probably", "like", "the", "in", "near", "by", "around", "up", "out", "over", "off", "or",
                   "st", "saint"}
 _TAKEN_BACK = (["no"], ["nah"], ["no", "no"], ["i", "mean"], ["no", "i", "mean"], ["sorry"])
@@ -3286,6 +3332,7 @@ _NOT_A_PIECE = (_NOT_A_NAME_START | _NOT_A_PLACE_START | _ANSWER_TAIL | frozense
     "sure", "know", "yet", "got", "get", "hold", "hang", "want", "need", "go", "going", "looking", "buy", "sell",
     "move", "moving",
     "close", "closer", "near", "town", "city", "county", "somewhere", "anywhere", "quiet", "school", "schools",
+    "just", "outside", "inside", "past", "right",
     "work", "sorry", "its", "it's", "wait", "actually", "lives", "live", "living", "day", "days", "week", "weeks",
     "month", "months", "year", "years"} | set(NUMBER_WORDS)) - {"in"}  # ("spoke in valley": Spokane Valley)
 

@@ -155,7 +155,7 @@ _NOT_PART = re.compile(r"\b(?:not|no|never|except|but not|can't do|cannot do|bus
                        r"(?: the| all)? $")
 # a time they are taken ("I pick up the kids at 2:30", "we have church at ten"): not one they offer
 _BUSY_AT = re.compile(rf"\b(?:i|we|i've|we've|she|he)(?: \w+)? (?:have to |got to |gotta |need to |usually |always )?"
-                      rf"(?:picks? (?:\w+ ){{0,3}}?up|drops? (?:\w+ ){{0,3}}?off|"
+                      rf"(?:picks? (?:\w+ ){{0,3}}?up|drops? (?:\w+ ){{0,3}}?off|gets? (?:em|them|him|her|the \w+)\b|"
                       rf"have (?!time|an opening|a (?:slot|window|gap))|has (?!time)|start|starts|leave|leaves|go to|"
                       rf"goes to|take|takes)(?: \w+){{0,4}}? at {_TIME}")
 _AFTER = re.compile(rf"\b(?:after|past|any ?time after|no earlier than|later than)\s+{_TIME}")
@@ -412,6 +412,7 @@ _WEEKS = {"a": 1, "one": 1, "1": 1, "two": 2, "2": 2, "three": 3, "3": 3}
 _NOT_THIS_WEEKEND = re.compile(r"\bnot this (?:coming )?weekend,? (?:but )?(?:the )?(?:(?:one|1) after(?: that)?|"
                                r"next (?:one|1)|following (?:one|1)|weekend after(?: that)?|next|following)\b")
 
+_NOT_THIS_WEEK = re.compile(r"\b(?:not|can't do|cant do|cannot do) this (?:coming )?week\b(?!end)")
 _WEEKEND_AFTER = re.compile(r"\bthis (?:coming )?weekend(?:s|'s)?\b.*?\b(the (?:weekend|1) after(?: that| this 1)?)\b")
 
 
@@ -420,6 +421,9 @@ def weekend_meant(s: str) -> str:
     """"not this weekend, the one after" and "this weekend's out, the weekend after?" say "next weekend" (the same
     length kept, so that spans found in it hold in `s`)."""
     s = _NOT_THIS_WEEKEND.sub(lambda m: "next weekend".rjust(len(m.group(0))), s)
+    # "not this week, i got conferences, next week any day after four": next week ("not this week" alone too)
+    s = _NOT_THIS_WEEK.sub(lambda m: " " * len(m.group(0)) if "next week" in s[m.end():]
+                           else "next week".rjust(len(m.group(0))), s)
     if (after := _WEEKEND_AFTER.search(s)) is not None:
         s = s[:after.start(1)] + "next weekend".rjust(len(after.group(1))) + s[after.end(1):]
     return s
@@ -769,6 +773,7 @@ class _Times:
         self.spans: list[tuple[int, int]] = []
         self.every_day = False  # the part is said of any day ("mornings are better", "any afternoon", "not evenings")
         self.ruled_out_only = False  # the limits are the rest of the day around a part ruled out ("i work nights")
+        self.routine = ""  # the routine whose end is the limit ("after work", "after dinner")
         parts = list(_PART.finditer(s))
         free = [m for m in parts if not _NOT_PART.search(s[:m.start()]) and not _PART_BAD.match(s[m.end():])
                 and not _other_days_part(s, m)]
@@ -835,11 +840,24 @@ class _Times:
                             m, time = later, after
                 if time:
                     self._limit(m, **{side: time})
+                    if side == "lo":
+                        self._closing_limit(s, m.end())
                     return
         if m := _AFTER_ROUTINE.search(s):
             self._limit(m, lo=_ROUTINE_ENDS[m.group(1)])
+            self.routine = m.group(1)
         elif m := _END_OF_DAY.search(s):
             self._limit(m, lo=dt.time(16, 0))  # "end of day", "close of business": the day's last hours
+
+    def _closing_limit(self, s: str, start: int) -> None:
+        """The time they must stop by, said after the time they are free from: "any day after 9 but i gotta get em
+        at 2 45", "after ten, i need to be home by two" (9:00 to 14:45, 10:00 to 14:00)."""
+        for pattern in (_BEFORE, _BUSY_AT):
+            for m in pattern.finditer(s, start):
+                if (time := self._time(m, 1, s)) and time > self.lo:
+                    self.hi = time
+                    self.spans.append(m.span())
+                    return
 
     def narrow_after(self, s: str, start: int) -> None:
         """A day named, then "like eleven": the time said after the day narrows it (before it, it may be
@@ -848,10 +866,13 @@ class _Times:
             self._narrowed(s, start)
 
     def _narrowed(self, s: str, start: int = 0) -> None:
+        s = _BUSY_AT.sub(lambda m: " " * len(m.group(0)), s)  # "after 9 but i pick them up at 2 45": not 2:45
         m = _NARROWS.search(s, start)
         time = self._time(m, 1, s) if m else None
         if time is None:
             return
+        if self.routine in ("dinner", "supper") and 12 <= time.hour < 15:
+            self.lo = None  # "after dinner like 1": dinner is the midday meal where it is eaten at noon
         lo, hi = _PARTS[self.part] if self.part else (0, 24)
         # a limit said ("before four") is not reached: "after three but before four, the kids get home at four"
         within = self.hi is None or time < self.hi or time == self.hi and not self.limited

@@ -296,7 +296,7 @@ _NOT_MONEY_AFTER = {
     "minutes", "min", "mins", "kid", "kids", "children", "people", "person", "percent", "am", "pm", "oclock",
     "acre", "acres", "sq", "square", "foot", "feet", "ft", "car", "cars", "garage", "story", "stories", "floor",
     "floors", "times", "dog", "dogs", "cat", "cats", "mile", "miles", "st", "nd", "rd", "th", "of", "units",
-    "unit", "doors", "homes", "houses", "properties", "exchange",
+    "unit", "doors", "homes", "houses", "properties", "exchange", "family", "families",  # "a two family": a house
     "figures", "figure", "digits",  # "six figures": anywhere from 100,000 to 999,999, no price of theirs
 }
 # a figure just after these is a rate ("wait till rates drop under six"), not a price

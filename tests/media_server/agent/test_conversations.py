@@ -1172,3 +1172,33 @@ def test_sometime_this_year_answers_the_timeline_and_the_next_question_follows(t
     talk.say("boise")
     reply = talk.say("this year sometime")
     assert "budget" in reply.lower() or "price" in reply.lower(), reply  # not the timeline asked again
+
+
+def test_a_date_said_with_its_month_after_the_holidays_is_the_call_back_day(talk, lead):
+    """Asked which day after the holidays, a date with its month is taken as said, not moved week by week into
+    the window the holidays opened."""
+    reply = talk.say("its a crazy time with the holidays call me after the holidays")
+    assert "after the holidays" in reply.lower() and not talk.hangup, reply
+    talk.say("actually monday the fourteenth of december is fine")
+    assert talk.hangup
+    lead.refresh_from_db()
+    assert lead.callback_at.astimezone(CHICAGO).date() == dt.date(2026, 12, 14)
+
+
+def test_not_this_week_then_a_time_next_week_books_next_week(talk, lead):
+    qualify_as_hot_buyer(talk)
+    reply = talk.say("not this week, we got the in-laws in town. next week any day after four")
+    assert "December" in reply or "Monday" in reply, reply
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    local = appointment.starts_at.astimezone(CHICAGO)
+    assert local.date() >= dt.date(2026, 11, 30) and local.hour >= 16
+
+
+def test_a_bare_it_depends_is_an_answer_and_the_next_question_follows(talk):
+    talk.say("sure")
+    talk.say("buying")
+    talk.say("naperville")
+    talk.say("in the spring")
+    reply = talk.say("it depends")
+    assert "pre-approved" in reply.lower() or "cash" in reply.lower(), reply  # not the budget asked again

@@ -2934,3 +2934,56 @@ def test_a_sarcastic_question_still_says_the_plan():
                                   "we're selling grandma's condo, she passed away in june"])
 def test_a_death_beside_any_kind_of_home_is_an_inheritance(text):
     assert _read(understand(text, now=NOW, expecting="intent")).get("motivation") == "inherited"
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # a town heard in pieces that nearly spell it is that town, not a bigger one of the same sound (Dallas)
+    ("talla hassie", "location", {"location": "Tallahassee"}),
+    ("talla hassie out by the lake", "location", {"location": "Tallahassee"}),
+    # then a part of it the gazetteer does not know, or a state and "well outside of it"
+    ("talla hassie the southwood area", "location", {"location": "Tallahassee"}),
+    ("oh cala horse country, we want acreage", "location", {"location": "Ocala"}),
+    ("doe than alabama well out in the county", "location", {"location": "Dothan"}),
+    # asked something else: right after "in", then what the place is for
+    ("buying a townhouse up in talla hassie for my son at fsu", "intent", {"intent": "buy", "location": "Tallahassee"}),
+    ("selling the horse farm out in oh cala with the barn and all", "intent", {"intent": "sell", "location": "Ocala"}),
+    # a two family is a kind of house, not $200,000; a va preapproval being worked on
+    ("its a three family, been in the family forever", "budget", {}),
+    ("we're working on the fha preapproval now", "preapproved", {"preapproved": "in_progress"}),
+])
+def test_fresh46_and_47s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent"), [
+    ("yeah im on my lunch break go", "permission", "affirm"),
+    ("what'd you say, i'm on speaker in the car", "timeline", "repeat"),
+    ("i cant hear real good on this phone", "permission", "repeat"),
+    ("this isn't the number for him, this is the parts counter", "permission", "wrong_number"),
+    ("who'd you say you was working for", "permission", "who_is_this"),
+    ("whos the jones group, i dont know any jones group", "permission", "who_is_this"),
+    ("is this from redfin", "permission", "how_got_number"),
+    ("ugh another ai call", "permission", "is_robot"),
+    ("ok cool later", "", "goodbye"),
+    ("hold on let me ask my wife, ok she says yeah", "confirm", "affirm"),
+])
+def test_fresh46_and_47s_intents_in_other_words(text, expecting, intent):
+    assert understand(text, now=NOW, expecting=expecting).intent == intent
+
+
+@pytest.mark.parametrize(("text", "day_start", "day_end"), [
+    # free from one time, taken at a later one: the later one ends the window
+    ("any weekday after 10 but i got to pick the kids up at 3", dt.time(10), dt.time(15)),
+    ("after 9 but i need to be back by 1", dt.time(9), dt.time(13)),
+])
+def test_a_time_they_are_taken_after_the_time_they_are_free_ends_the_window(text, day_start, day_end):
+    understood = understand(text, now=NOW, expecting="slot_choice")
+    assert understood.when is not None and not understood.when.exact
+    assert (understood.when.day_start, understood.when.day_end) == (day_start, day_end)
+
+
+def test_after_dinner_with_an_hour_at_midday_is_that_hour():
+    understood = understand("friday after dinner, say 12 30", now=NOW, expecting="slot_choice")
+    assert understood.when is not None and understood.when.start == dt.datetime(2026, 11, 27, 12, 30, tzinfo=ZONE)
+    evening = understand("friday after dinner, say 7", now=NOW, expecting="slot_choice")
+    assert evening.when is not None and evening.when.start == dt.datetime(2026, 11, 27, 19, tzinfo=ZONE)
