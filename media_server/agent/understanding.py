@@ -143,7 +143,7 @@ _G_DROPPED = {word[:-1]: word for word in (
     "phoning", "considering", "leaning", "aiming", "shooting",
     "watching", "babysitting", "feeding", "changing", "bringing", "dropping", "landing", "boarding", "flying",
     "teaching", "studying", "showering", "painting", "fishing", "golfing", "cleaning", "kicking", "browsing",
-    "scrolling", "poking",
+    "scrolling", "poking", "using", "raising",
     "everything", "morning", "evening")}
 
 
@@ -1237,6 +1237,10 @@ _OBJECTIONS = [
         r"\bnothing (?:under|below|for less than|less than) (?:like |about )?[\w.]+ (?:around here|here|out here|"
         r"anymore|any more|in this area)\b",
         r"\btoo expensive\b", r"\boverpriced\b",
+        # "the way prices are in destin we'd never afford it", "nothin under a million is livable"
+        r"\b(?:we|i|you|they)(?:'d| would|'ll| will| could| can)? never (?:be able to )?afford\b",
+        r"\bnothing (?:\w+ ){0,3}(?:under|below|for less than|less than) (?:a |like |about )?[\w.]+ "
+        r"(?:is|that's|thats) (?:livable|decent|worth (?:it|anything|living in)|any good)\b",
         # "everything in saint george is so expensive now"
         r"\b(?:everything|homes|houses|prices|stuff)(?: (?:in|around|out|up|down|over) [\w' ]{1,30}?)? (?:is|are|'s) "
         r"(?:just |way |so |really |pretty |gotten |getting )*(?:expensive|overpriced|through the roof|"
@@ -1288,6 +1292,9 @@ _OBJECTIONS = [
         r"\b(?:interest )?rates? (?:are |is )?(?:\w+ )?(?:scar\w*|freak\w*|killing|insane|crazy|nuts|"
         r"through the roof)\b",
         r"\bwith the economy (?:the way it is|like (?:this|it is)|how it is)\b", r"\bnobody(?:'s| is) buying\b",
+        # "if i list now im gonna take a bath, the market up there is dead"
+        r"\b(?:market|buyers?)(?: (?:up|down|out|over) (?:there|here))?(?:'s| is| are)? (?:just |pretty |totally )?"
+        r"(?:dead|dried up|frozen)\b", r"\b(?:take|taking) a bath\b",
         r"\bmarkets? (?:is )?(?:going to|about to) (?:crash|tank|drop)\b",
         # "lowkey waiting to see if the tariffs tank everything first"
         r"\b(?:tariffs?|inflation|the economy|stocks?|stock market)\b(?: \w+){0,2}? (?:tanks?|crash\w*|collapses?|"
@@ -1597,6 +1604,7 @@ _RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|li
                    r"(?! (?:now|right now|currently|at the moment))|"
                    r"(?:rent|lease) (?:a|an|"
                    r"something|for now)|looking (?:for|at) (?:a )?(?:rental|rentals|lease|place to rent)|for rent)\b")
+_RENT_FIRST = re.compile(r"\b(?:rent|lease)\b(?: [\w']+){0,7}? (?:before|till|until|then) (?:we|i) (?:buy|decide)\b")
 _INTENT_ANSWER = re.compile(_LEAD + r"(?:(?:honestly|actually|probably|i guess|i think) )*(?:just )?"
                             r"(both|buy|buying|sell|selling|rent|renting|leasing)\b")
 
@@ -1670,13 +1678,19 @@ _HOME_KINDS = (r"house|home|place|property|land|farm\w*|rowhouse|row house|townh
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("relocating", r"\b(?:relocat\w*|"
                    # "so we movin closer to the work"
-                   r"(?:moving|move|get|be) (?:up |down |out |back )?closer to (?:the |my |our |his |her )?(?:work|job|"
+                   r"(?:(?:moving|move|get|be) (?:up |down |out |back )?|^(?:(?:um|uh|well|just|so|to be) )*)closer to "
+                   r"(?:the |my |our |his |her )?"
+                   r"(?:(?:wife|husband|wife's|husband's|wifes|husbands|partner's|fiance's|daughter's|son's) )?"
+                   r"(?:work|job|"
                    r"office|plant|base|hospital|new job)\b|"
                    # "moving in with my daughter in atlanta": to family somewhere else
                    r"(?:moving|move|going) in with (?:my|our|the) (?:\w+ )?(?:daughter|son|kids|family|mom|dad|parents|"
                    r"mother|father|sister|brother|in ?laws|grandkids) (?:(?:out|down|up|over) )?in [a-z]+|"
                    r"moving (?:back |down |up |over |out )?(?:from \w+(?: \w+)? )?to "
                    r"(?!a |the |an |our |my |owning|buying|renting|own\b|be\b)\w+|"
+                   # "we going back to puerto rico, my mother is sick"
+                   r"(?:going|heading|goin) back to (?!(?:a|the|an|our|my|his|her|work|school|bed|sleep|church|it|that|"
+                   r"them|him|her|owning|buying|renting|being|doing|what|how|you|office)\b)[a-z]+|"
                    r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
                    r"relocated|transferring|transferred|sending|sent) (?:us|me|him|her|them)|"
                    # "walmart moved my husband up there": an employer by its name, moving someone elsewhere
@@ -1796,11 +1810,15 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:more )?doors|multi ?family|duplex\w*|"
                    r"1031|ten thirty one|"
                    r"fourplex|short term rental|str|to rent (?:it |them )?out|"
+                   # living in part and renting the rest: "live downstairs rent out the top"
+                   r"rent (?:out )?the (?:other |extra |spare )?(?:room|rooms|top|upstairs|downstairs|basement|"
+                   r"other (?:side|half|unit)|apartment)\b|"
                    # "i own two triple deckers already and want a third"
                    r"(?:own|have|got) (?:\w+ )?(?:two|three|four|five|six|several|a few|a couple of|\d+) (?:\w+ )?"
                    r"(?:triple deckers|three deckers|rentals|rental properties|properties|units|multi ?families|"
                    r"two families|three families))\b"),
     ("first home", r"\b(?:first (?:home|house|time|place)|tired of (?:renting|paying rent)|stop renting|"
+                   r"stop paying rent|"
                    r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy|want) (?:our|my) own (?:place|"
                    r"home|house)|"
                    r"(?:throwing|wasting|burning) (?:\w+ )?money (?:at|on|away on) rent|"
@@ -2862,6 +2880,8 @@ def _intent_fact(c: str, expecting: str) -> Fact | None:
     if buy and sell:
         first, last = sorted((buy, sell), key=lambda m: m.start())
         return Fact("intent", "both", c[first.start():last.end()])
+    if buy and (m := _RENT_FIRST.search(c)):
+        return Fact("intent", "rent", m.group(0))  # "rent something in destin for a year before we buy anything"
     if buy or sell:
         m = buy or sell
         return Fact("intent", "buy" if buy else "sell", m.group(0))
@@ -3388,7 +3408,11 @@ _NOT_THEIR_PRICE = re.compile(
     r"comps?|zestimate)\b(?: [\w']+){0,5} #|"
     # a price marvelled at: "these prices are insane, a bungalow in portage park for 500 grand, are you kidding me"
     r"\b(?:insane|crazy|ridiculous|nuts|absurd|outrageous)\b(?: [\w']+){0,8} for #|"
-    r"#(?: [\w']+){0,3}? (?:are you kidding|are you kiddin|you kidding|you gotta be kidding)\b")
+    r"#(?: [\w']+){0,3}? (?:are you kidding|are you kiddin|you kidding|you gotta be kidding)\b|"
+    # what nothing costs less than, what they will not pay: "nothin down here under a million", "i aint payin 400"
+    r"\bnothing(?: [\w']+){0,3} (?:under|below|less than|for less than) (?:a |like |about )?#(?: [\w']+){0,2}? "
+    r"(?:is|that's|thats|you can|worth)\b|"
+    r"\b(?:ain't|aint|not|won't|wont|never) (?:gonna |going to )?(?:pay|paying|payin|spend|spending) #")
 # ... unless they take it for their own: "the neighbors just got three forty, so something like that"
 _TAKEN_AS_THEIRS = re.compile(r"\b(?:something|somewhere|around|about) (?:like |near |close to )?(?:that|there)\b|"
                               r"\bin that (?:range|ballpark|neighborhood)\b|\bat least (?:that|that much|as much)\b|"
@@ -3399,7 +3423,10 @@ _THEIRS_BEFORE = re.compile(r"\b(?:more like|closer to|(?:i'd|we'd|i would|we wo
                             # "so i need at least 420"
                             r"|(?:i|we) (?:need|want|gotta get|have to get|need to get) (?:at least|a minimum of)"
                             r"|(?:our|my) (?:budget|max|price|number))(?: \w+){0,2} $|"
-                            r"\bso $")  # "the appraisal came in at 825, so 825": what it said, taken as theirs
+                            r"\bso $|"  # "the appraisal came in at 825, so 825": what it said, taken as theirs
+                            # "the neighbor got 610 so maybe six hundred", "fine, we'll say seven": their conclusion
+                            r"\bso (?:maybe|probably|like|say|i'd say|we'd say|call it) $|"
+                            r"\b(?:we'll|we will|let's|i'll|i will) (?:just )?say $|\b(?:just )?call it $")
 # "preapproved, plus like 400k down from the stock": the down payment, unless it is their answer to the budget
 _DOWN_AFTER = re.compile(r" down\b(?! to\b)")
 # a seller's asking price and the least they would take: the two ends of their price
@@ -3562,9 +3589,9 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
         if m and name == "retiring" and expecting != "motivation" and re.search(r"\b(?:i'm|i am|we're|we are) "
                                                                                 r"retired\b", c):
             continue  # "i'm retired honey, any day's fine": why every day suits them, not why they move
-        if m and name == "investment" and _PROPERTY_KIND.match(m.group(0)) and _SELLS_IT.search(c) \
-                and not _BUYS.search(c):
-            continue  # "selling the duplex on the east end": what they sell, not why
+        if m and name == "investment" and (_PROPERTY_KIND.match(m.group(0)) or m.group(0).startswith("rent ")) \
+                and _SELLS_IT.search(c) and not _BUYS.search(c):
+            continue  # "selling the duplex on the east end", "we rent out the top floors, we'll sell": what they sell
         if m:
             said.append((m.start(), Fact("motivation", name, m.group(0))))
     if said:
@@ -3623,7 +3650,11 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"wheelchair|(?:can't|cannot|can not) (?:do|handle|manage|keep up with|take care of|maintain)|"
                      r"the drive|driving (?:an hour|two hours|forever)|killing (?:me|us)|"
                      r"any ?more|moving in with|move in with|partner|girlfriend|boyfriend|fiance|fiancee|married|"
-                     r"wedding|insurance|taxes|hoa|flood\w*|hurricanes?|crime|traffic|noise)\b|" + _HARDSHIP)
+                     r"wedding|insurance|taxes|hoa|flood\w*|hurricanes?|crime|traffic|noise|"
+                     # a home they no longer use, or one the weather broke: "it's a second home we just don't use it"
+                     r"(?:don't|do not|never|barely|rarely|hardly) (?:use|go to|get up to|get down to) (?:it|there)|"
+                     r"second home|vacation home|weekend (?:house|place|home)|(?:tore|torn) up|damaged?|"
+                     r"done (?:fixing|repairing))\b|" + _HARDSHIP)
 _KIN = r"(?:family|parents|mom|mother|mama|momma|dad|daddy|father|kids|grandkids|grandchildren|daughter|son|sister|" \
        r"brother|in laws|folks)"
 # Family to be near: a relocation when the lead names a place ("near the grandkids in atlanta", "down to florida

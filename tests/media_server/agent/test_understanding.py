@@ -2987,3 +2987,34 @@ def test_after_dinner_with_an_hour_at_midday_is_that_hour():
     assert understood.when is not None and understood.when.start == dt.datetime(2026, 11, 27, 12, 30, tzinfo=ZONE)
     evening = understand("friday after dinner, say 7", now=NOW, expecting="slot_choice")
     assert evening.when is not None and evening.when.start == dt.datetime(2026, 11, 27, 19, tzinfo=ZONE)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # reasons in fresh46/47's words, said otherwise: a spouse's job; going back where they come from; renting out
+    # the rest of the house they live in; no more rent; grandchildren they raise; a home they do not use
+    ("to be closer to my husband's work", "motivation", {"motivation": "relocating"}),
+    ("we're going back to jamaica, my father needs us", "motivation", {"motivation": "relocating"}),
+    ("live in one side and rent the other side out", "motivation", {"motivation": "investment"}),
+    ("we'll rent out the basement to help with the note", "motivation", {"motivation": "investment"}),
+    ("i just want to stop paying rent", "motivation", {"motivation": "first home"}),
+    ("we're raisin our grandkids", "motivation", {"motivation": "growing family"}),
+    ("it's a vacation home and we never get down there", "motivation",
+     {"motivation": "it's a vacation home and we never get down there"}),
+    # what they would not pay, what nothing costs less than, is not their price; their conclusion is
+    ("i'm not spending 600 on a fixer", "budget", {}),
+    ("nothing around here under 500 is worth it", "budget", {}),
+    ("the neighbors got 480 so maybe 500", "budget", {"budget": 500000}),
+    # renting somewhere before buying is renting
+    ("we want to lease something for a year till we decide where to buy", "intent", {"intent": "rent"}),
+    ("my brother in law sells homes so we're usin him", "has_agent", {"has_agent": True}),
+])
+def test_fresh46_and_47s_reasons_and_prices_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "objection"), [
+    ("with what houses cost out here we'll never afford it", "price_worry"),
+    ("the buyers up there dried up, i'd take a bath", "market_worry"),
+])
+def test_fresh46_and_47s_worries_in_other_words(text, objection):
+    assert understand(text, now=NOW, expecting="budget").objection == objection
