@@ -336,12 +336,15 @@ def town_heard_as(words: list[str], state: str = "") -> str:
     towns = sorted(((per_state.get(state, 0) if state else sum(per_state.values()), name, spelled)
                     for name, spelled, per_state in _towns_sounding(key) if not one_word or alike(name)), reverse=True)
     # the pieces spell a town when run together ("pa pillion": Papillion): that one, whatever sounds like it
-    spelled_out = [town for town in towns if town[1].replace(" ", "") == joined and town[0] >= SOUND_MIN_ZIPS]
+    # (with the state said, a town of one ZIP code there may be meant: "mill ford pennsylvania" is Milford, PA)
+    smallest = 1 if state else SOUND_MIN_ZIPS
+    spelled_out = [town for town in towns if town[1].replace(" ", "") == joined and town[0] >= smallest]
     # or nearly spell one ("talla hassie": Tallahassee, not Dallas, which sounds the same and is bigger)
-    nearly = [town for town in towns if town[0] >= SOUND_MIN_ZIPS and jellyfish.jaro_winkler_similarity(
+    nearly = [town for town in towns if town[0] >= smallest and jellyfish.jaro_winkler_similarity(
         joined, town[1].replace(" ", "")) >= SOUND_ONE_WORD_LIKENESS]
     towns = spelled_out or nearly or towns
-    if not towns or towns[0][0] < SOUND_MIN_ZIPS or (len(towns) > 1 and 2 * towns[1][0] > towns[0][0]):
+    if not towns or towns[0][0] < (smallest if spelled_out or nearly else SOUND_MIN_ZIPS) \
+            or (len(towns) > 1 and 2 * towns[1][0] > towns[0][0]):
         return ""
     if len(key) == 2 and not state:
         # two sounds match many words: only a city far bigger than any other of its sound ("boy see": Boise, 33 ZIP

@@ -1742,6 +1742,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:can't|cannot|can not) (?:do|take|handle) the (?:drive|commute)|"
                    r"(?:the )?(?:drive|commute)(?: is)? (?:killing|too long|too much|brutal)|"
                    r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|stationed|"
+                   # "we're selling in brooklyn and moving up for good"
+                   r"(?:moving|move|coming) (?:up|down|out|over) (?:here |there )?(?:for good|full time|"
+                   r"permanently)|"
                    r"^(?:pcs |military |new )?orders$|\bpcs(?:ing)?\b|(?:moving|move|going|coming) back home\b|"
                    r"got (?:a |an )?(?:job|offer) (?:in|out)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|"
                    r"till|until|til))|job (?:in|out of state)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|till|"
@@ -1871,6 +1874,9 @@ _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
                        # "around two fifty cash from my half of the sale": paid with the money from a home sold
                        r"\b(?:grand|k|thousand|hundred|million|\d+|" + "|".join(sorted(NUMBER_WORDS))
                        + r") cash (?:from|out of|after) (?:my|our|the|his|her) (?:half|share|sale|equity)\b|"
+                       # "sell the co op and buy a little house cash from the sale"
+                       r"\b(?:buy|buying|get|getting) (?:a |an |the |our |my )?(?:[\w']+ ){0,3}?"
+                       r"(?:house|home|place|condo|one) (?:with )?cash (?:from|out of) (?:the|our|my) sale\b|"
                        r"\b(?:(?:pay|paying|buy|buying|pay for it|"
                        r"paying for it|purchase|purchasing)(?: it)? (?:in |"
                        r"with |all )?cash|cash (?:buyer|buyers|offer|purchase|deal)|all cash|in cash|"
@@ -3253,6 +3259,7 @@ _BEFORE_A_PART = {"maybe", "probably", "like", "the", "in", "near", "by", "aroun
                   "st", "saint"}
 _TAKEN_BACK = (["no"], ["nah"], ["no", "no"], ["i", "mean"], ["no", "i", "mean"], ["sorry"])
 _WHERE_IN_IT = {"off", "near", "by", "around", "outside", "close", "next", "on", "downtown", "north", "south", "east",
+                "walking",
                 "west", "up", "down", "over", "out", "in"}  # "rancho cuca monga up near the foothills"
 
 

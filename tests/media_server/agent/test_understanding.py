@@ -3018,3 +3018,15 @@ def test_fresh46_and_47s_reasons_and_prices_in_other_words(text, expecting, fact
 ])
 def test_fresh46_and_47s_worries_in_other_words(text, objection):
     assert understand(text, now=NOW, expecting="budget").objection == objection
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # a town of one ZIP code, heard in pieces, with its state said after it
+    ("mill ford pennsylvania", "location", {"location": "Milford"}),
+    ("gains ville walking distance to the stadium", "location", {"location": "Gainesville"}),
+    # cash from the home they sell, said with the plan; moving up for good is the move
+    ("sell the condo and buy a small house cash from the sale", "intent", {"intent": "both", "preapproved": "cash"}),
+    ("we're moving up full time", "motivation", {"motivation": "relocating"}),
+])
+def test_fresh47s_places_and_plans_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
