@@ -652,7 +652,8 @@ _NOT_OPT_OUT = re.compile(
     r"(?:you can|you may|feel free to) (?:still )?call|calling (?:is|me is) (?:fine|ok|okay)))")
 _PUT_ON_THE_LIST = re.compile(
     r"(?:^|\b(?:please|can you|could you|would you|will you|you can|you should|you better|just|go ahead and|i want "
-    r"you to|i need you to) )(?:put|add|place|sign|list|get) (?:me|us|my number|this number|my name) (?:on|to|up for|"
+    r"you to|i need you to|(?:but|so|and|now) you) )(?:put|add|place|sign|list|get) (?:me|us|my number|this number|"
+    r"my name) (?:on|to|up for|"
     r"onto) (?:\w+ ){0,2}?(?:do not call|dnc|no call)\b|"
     r"\b(?:i|we) (?:want|wanna|need|would like|'d like) (?:to be|my number|our number|this number) (?:put )?"
     r"(?:on|added to) (?:\w+ ){0,2}?(?:do not call|dnc|no call)\b")

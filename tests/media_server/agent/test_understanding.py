@@ -3030,3 +3030,12 @@ def test_fresh46_and_47s_worries_in_other_words(text, objection):
 ])
 def test_fresh47s_places_and_plans_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize("text", [
+    # fresh49's one missed opt-out at first reading: the lead tells us to put them on the list, with "you" said
+    "i don't know where you got me but you put me on that no call thing",
+    "and you put us on that do not call thing, hear",
+])
+def test_telling_us_to_put_them_on_the_list_is_an_opt_out_whatever_came_before(text):
+    assert understand(text, now=NOW).intent == "opt_out"
