@@ -706,6 +706,8 @@ _VOICEMAIL = _rx(
     r"(?:my )?messages)\b",
 )
 _WRONG_NUMBER = _rx(
+    # "dale moved out years ago, this is a new number" ("the kids moved out years ago" is no wrong number)
+    r"\bthis is a new number\b",
     r"\bthis (?:ain't|aint|isn't|is not|'s not) the (?:number|place|line|phone) for (?:that|this|it|him|her|them)\b",
     r"\bwrong (?:number|numba|numbah|person|guy|lady|house|people|phone|one)\b",
     # "that was my dad's number, he passed": the one asked for is gone
@@ -768,13 +770,16 @@ _RIGHT_NUMBER = re.compile(r"\b(?:this|it|that)(?:'s| is) the right (?:number|pe
                            r"|submitted|reached)\b|"
                            # someone answering for them: "this is my grandma's phone, she's right here, i can help"
                            r"\b(?:she's|he's|they're|she is|he is|they are) (?:right )?(?:here|next to me|with me|"
-                           r"sitting here)\b|\bi can (?:help|translate|talk for)\b")
+                           r"sitting here)\b|\bi can (?:help|translate|talk for)\b|"
+                           # "this is my wife's phone, call me on my cell": the lead, on someone else's phone
+                           r"\b(?:call|text|reach|try) me (?:on|at) (?:my|the other|another|a different) (?:\w+ )?"
+                           r"(?:cell|number|phone|line|mobile)\b")
 _SPANISH = re.compile(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
     r"|mande|al[oó]|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar"
     r"|ustedes|sí)\b")
 # a yes in Spanish or Portuguese, maybe with an English word ("si gracias", "sí perfect", "sim claro")
-_SPANISH_YES = re.compile(r"^(?:s[ií]|sim|claro|dale|ok|yes|yeah|yep|dạ|vâng|oui|wi|t[aá] bom|opo|oo po)"
+_SPANISH_YES = re.compile(r"^(?:s[ií]|sim|claro|dale|ok|yes|yeah|yep|dạ|vâng|oui|wi|t[aá] bom|opo|oo po|ja)"
                           r"(?: (?:s[ií]|sim|gracias|obrigad[oa]|t[aá] bom|m[eè]si|wi|"
                           r"muchas gracias|claro|perfecto|perfeito|bueno|est[aá] bien|por favor|se[nñ]ora?|dale|"
                           r"perfect|yes|yeah|okay|ok|great|sure|good|thanks|dạ|vâng|cảm ơn|cam on|merci|oui|salamat|"
@@ -1030,7 +1035,8 @@ _REFUSES_MEETING = re.compile(r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really
                               r"(?:meeting|appointment|call|meet|talk)\b")
 # Not now, we will come back to you: a lead who defers the meeting has not picked a slot.
 _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd) (?:reach out|be in touch|get in touch|"
-                             r"contact you)\b|"
+                             r"contact you|call(?: you| y'all| you guys)?(?: back)? when (?:we're|we are|i'm|i am|"
+                             r"(?:we|i) get|ready))\b|"
                              r"\bbefore (?:we|i) (?:meet|talk|sit down|sign) with (?:anyone|anybody|an agent|someone|"
                              r"you)\b|"
                              # "not yet, i wanna look around on my own a bit more first"
@@ -1105,6 +1111,9 @@ _OBJECTIONS = [
         _REFUSES_MEETING.pattern, r"\b(?:i'm|we're) good(?: thanks| thank you)?$", _HOSTILE.pattern,
     )),
     ("has_agent", _rx(
+        # "we're gonna relist with the same lady next month": the agent they had, kept
+        r"\b(?:re ?list|relisting|list it again|go|going|gonna go|stay|staying|stick|sticking) (?:it )?(?:again )?"
+        r"with (?:the same|our|my) (?:lady|guy|agent|realtor|woman|man|gal|fella|broker|company|one)\b",
         r"\b(?:already )?(?:got|have) (?:somebody|someone|a guy|a fella|a lady|a friend) (?:helping|working with) "
         r"(?:me|us)\b",
         r"\balready (?:got|have) (?:an?|our|my) (?:own )?(?:agent|realtor|real estate agent|broker)\b",
@@ -1182,6 +1191,9 @@ _OBJECTIONS = [
     )),
     ("busy", _rx(
         r"\b(?:can|could) (?:this|it|that) wait\b",
+        # "i just got off a twelve, im headed to bed": off a night's work, going to sleep
+        r"\b(?:headed|heading|going|goin|about to go|fixing to go|finna go) to bed\b",
+        r"\bjust got off (?:a |my |the )?(?:twelve|double|shift|night shift|nights|work)\b",
         r"(?:\b(?:i'm|i am|we're|we are) (?:really |kind of |a little |a bit |pretty |so |super |very |just |actually |"
         r"literally |currently |still |right |\w+ly )?|^(?:(?:oh|uh|um|sorry|well|so|look|yeah|super|really) )*)"
         r"(?:busy|swamped|slammed|buried|tied up|jammed up|driving|at work|working(?! on| with| it| through)|"
@@ -1381,6 +1393,8 @@ _MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free
                            # "he off on fridays" (the copula dropped): a day they are free
                            r"(?:i|we|he|she|they) off on (?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
                            r"sit down|come (?:look|out|by|over|see)|(?:is|are) (?:\w+ ){1,2}(?:open|free)|"
+                           # "next tuesday the seventeenth anytime": a day they are free, whatever we asked
+                           r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|\w+(?:st|nd|rd|th)) any ?time|"
                            rf"(?:does|would|will|could) \w+(?: \w+)? work|{_PROPOSES})\b")
 _SCHEDULE_WITH_TIME = re.compile(
     rf"\b{_PROPOSES}|\b(?:works|work for me|would work|is good|is fine|how about|what about|let's do|let's say|"
@@ -1401,6 +1415,7 @@ _REPEAT = _rx(
     r"\b(?:what|which) (?:were|was|are|is) (?:the|those|that|these) (?:times?|days?|options?|dates?|slots?) again\b",
     r"\bsay (?:the|that|it|those|them|em|'em) (?:\w+ )?again\b",
     r"\bwhat (?:was|is) the question\b", r"\bwhat (?:were|was) you saying\b", r"\bwhere were we\b",
+    r"\bwhat (?:was|is) the (?:first|second|last|other) (?:part|question|thing)\b",
     r"\byou were saying\b", r"\byou're cutting out\b",
     r"\b(?:missed|didn't hear|did not hear|lost) (?:that|the (?:first|last) (?:part|bit)|what you said|you there)\b",
     r"\bpre what\b", r"\b(?:cut|cutting|cuts) out\b", r"\bwhat was that$", r"^(?:huh|what|sorry) (?:what|huh)$",
@@ -1491,6 +1506,7 @@ _ASKS_BACK = _rx(
 _AFFIRM = _rx(
     # "let me ask my husband roy roy he says yeah": the yes of the one they asked
     r"\b(?:he|she|they) (?:says?|said) (?:yeah|yes|yep|sure|ok|okay|that's fine|that works|fine)$",
+    r"^(?:(?:ja|yes|yeah|ok|okay|oh) )*that is (?:good|fine|great|perfect|right|correct|ok|okay)$",
     _LEAD + r"(?:yes|yessir|si|claro|yeah|yep|yup|ayuh|ayup|ayeh|shoots|sure|certainly|absolutely|definitely|of course|"
     r"correct|"
     r"right(?! away| now)|"
@@ -1532,6 +1548,8 @@ _DENY = _rx(
     r"\bnot comfortable (?:saying|sharing|giving)\b",
     # not ready to meet anyone: a no to the meeting offered
     r"\b(?:ain't|aint) ready (?:to|for) (?:meet|talk|sit down|a meeting)\b",
+    r"\b(?:don't|do not) think (?:we're|we are|i'm|i am|we|i) (?:quite |really )?ready (?:to|for) "
+    r"(?:meet|talk|sit down|a meeting)\b",
     # "i don't really have one yet" to a price range, an agent or a lender: there is none
     _LEAD + r"(?:(?:honestly|actually) )?(?:i|we) (?:(?:honestly|really|actually) )?(?:don't|do not) "
     r"(?:really |actually |even )?have (?:one|any|a "
@@ -1563,6 +1581,9 @@ _GREETING_IDENTITY = re.compile(
 _GREETING = _rx(
     _LEAD + r"(?:hello|hi|hey|hiya|howdy|yello|hallo|hullo|aloha|good (?:morning|afternoon|evening)|hello hello)\b",
     r"\bhow are you\b", r"\bhow's it going\b", r"\bwhat's up\b", r"^(?:good )?(?:morning|afternoon|evening)$",
+    # "not too bad, how bout yourself": the how-are-you answered and returned
+    r"^(?:(?:oh|well|uh) )*(?:not (?:too |so )?bad|good|fine|doing good|doing well|pretty good|alright)(?: thanks?| "
+    r"thank you)?,? (?:how (?:bout|about) (?:yourself|you)|and (?:you|yourself))$",
     r"\b(?:you there|are you there|still there|can you hear me)\b",
 )
 
@@ -1620,7 +1641,10 @@ _PLACE_STOP = {
     "hon", "honey", "dear", "sweetie", "sweetheart", "darling", "babe", "man", "bro", "brah", "dude", "buddy", "pal",
     "sir", "ma'am", "maam", "mate", "boss", "chief", "lady", "miss", "mister",
 }
+_THE_LAND = {"country", "countryside", "city"}  # "out in the country", "the city": a kind of place, not a town
 _NOT_A_PLACE = {
+    "country", "countryside",  # "out in amish country": the land, not a town
+    "sells", "sold",  # "whenever it sells": not Sells, Arizona
     "a", "an", "my", "our", "your", "his", "her", "their", "it", "this", "that", "these", "those", "mind", "fact",
     "general", "case", "order", "time", "touch", "person", "cash", "advance", "market", "process", "meantime",
     "middle", "future", "hurry", "rush", "morning", "afternoon", "evening", "spring", "summer", "fall", "winter",
@@ -1874,7 +1898,8 @@ _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
                        + r") cash for (?:a|an|the|my|our) |"
                        # "around two fifty cash from my half of the sale": paid with the money from a home sold
                        r"\b(?:grand|k|thousand|hundred|million|\d+|" + "|".join(sorted(NUMBER_WORDS))
-                       + r") cash (?:from|out of|after) (?:my|our|the|his|her) (?:half|share|sale|equity)\b|"
+                       + r") cash (?:from|out of|after) (?:(?:my|our|the|his|her) (?:half|share|sale|equity)|"
+                       r"selling)\b|"
                        # "sell the co op and buy a little house cash from the sale"
                        r"\b(?:buy|buying|get|getting) (?:a |an |the |our |my )?(?:[\w']+ ){0,3}?"
                        r"(?:house|home|place|condo|one) (?:with )?cash (?:from|out of) (?:the|our|my) sale\b|"
@@ -1945,6 +1970,7 @@ _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preappro
                       r"(?:have|got|did|received) (?:a |our |my |the )?(?:\w+ )?(?:preapproval|approval letter|"
                       r"pre ?qual)|approved for|"
                       r"got approved|(?:loan|mortgage|financing) (?:is |was |got |has been )?(?:already )?approved|"
+                      r"(?:we're|we are|i'm|i am) already approved|"
                       r"(?:preapproval|approval|letter|loan|financing) (?:\w+ )?(?:came|went|come) through|"
                       r"(?:preapproval|approval|letter) came back(?! (?:denied|declined|rejected|no|not|short|low|"
                       r"too|with|and|but))|"
@@ -2697,6 +2723,8 @@ _SAID_OTHERWISE = re.compile(r"^(?:no|nah|yes|yeah)\b,? (?:i mean|i meant|sorry|
 _YES_NO_FACTS = ("timeline", "has_agent", "preapproved")
 _HEDGED_YES_NO = re.compile(r"^(?:ok|okay|alright|all right|well|so)\b|"
                             r"\b(?:i think|i guess|maybe|probably|not sure|i believe)\b")
+_SAYS_NOT_INTERESTED = re.compile(r"\b(?:not|no longer|isn't|aren't|ain't) (?:really |even |at all |that |very )?"
+                                  r"interested\b|\bno interest\b")
 _YES_NO_VALUES = {"has_agent": (False, True), "preapproved": ("no", "yes")}  # (said no, said yes)
 # "sounds good" to "is an agent helping you?": agreeing to something (said out of turn), not a yes to the question
 _ACCEPTS_ONLY = re.compile(r"(?:(?:oh|uh|um|well) )*(?:sounds? (?:good|great|fine|perfect)|perfect|great|cool|"
@@ -2722,7 +2750,10 @@ def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) 
                 return "send_email"  # "i don't want to meet yet, just text me some listings": homes, not a meeting
             if "interested" not in m.group(0) and _JUST_BROWSING.search(c):
                 return "just_looking"  # "we're not buying anything, just window shopping"
-            if "interested" not in m.group(0) and not _HOSTILE.search(c) and \
+            # (not when they say it outright or want no agent at all: "selling it ourselves, no agents, we don't
+            # wanna pay commission, so not interested" is a refusal, the commission only its reason)
+            if "interested" not in m.group(0) and not _HOSTILE.search(c) and not _SAYS_NOT_INTERESTED.search(c) \
+                    and not _NO_AGENT_WANTED.search(c) and \
                     (worry := next((w for w in ("market_worry", "price_worry") if _WORRIES[w].search(c)), None)):
                 return worry  # "a crash is coming, I don't want to buy at the top": the reason is the objection
         if name == "busy" and any(f.name == expecting == "preapproved" for f in facts):
@@ -3103,6 +3134,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "can i talk to dana directly": the agent's name, not Dana, Indiana
         if start and tokens[start - 1] in _ASKS_OF and end < len(tokens) and tokens[end] in _DOES_FOR_US:
             continue  # "does dana do the central coast": a person asked about (our agent), not Dana, Indiana
+        if not asked and end < len(tokens) and tokens[end] in _A_BUILDING_AFTER and zip_codes(value) < BIG_TOWN_HEARD:
+            continue  # "the state farm corporate office": where they work, not a town
         if not asked and end < len(tokens) and tokens[end] in _LENDER_AFTER:
             continue  # "pentagon federal", "first national bank": a lender named after a place, not a place
         if _COVERAGE_ASKED.search(before):
@@ -3167,6 +3200,8 @@ def _place_fact(found: tuple) -> Fact:
 
 _ASKS_OF = {"does", "can", "will", "would", "could", "did", "is"}
 _LENDER_AFTER = {"federal", "bank", "credit", "mortgage", "savings", "financial", "lending", "fcu"}
+# "moving over to the state farm corporate office": a building of an employer named after a place, not a town
+_A_BUILDING_AFTER = {"corporate", "office", "offices", "headquarters", "hq", "plant", "campus", "factory", "building"}
 _DOES_FOR_US = {"do", "cover", "work", "speak", "have", "know", "handle", "go", "sell", "come", "meet", "call", "serve"}
 _COVERAGE_ASKED = re.compile(r"\b(?:do|does|can) (?:you|y'all|you all|you guys|your team|your company|dana)"
                              r"(?: guys| all| folks)? (?:even )?(?:cover|work|serve|service|go|sell|handle)\b")
@@ -3281,7 +3316,8 @@ def _everyday_town(tokens: list[str]) -> Fact | None:
     return None
 
 
-_NEW_CLAUSE = {"we", "i", "it's", "its", "that's", "thats", "they", "my", "our", "cause", "because"}
+_NEW_CLAUSE = {"we", "i", "it's", "its", "that's", "thats", "they", "my", "our", "cause", "because", "we're", "i'm",
+               "im", "they're"}
 
 
 def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
@@ -3298,13 +3334,18 @@ def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
         for length in (5, 4, 3, 2, 1):
             words = tokens[i:i + length]
             if len(words) < length or words[0] in _NOT_A_PLACE_START or words[-1] in _PLACE_STOP or (
-                    length == 1 and words[0] in _NOT_A_PLACE) or tokens[i + length:i + length + 1] in _A_TAX_AFTER:
+                    length == 1 and words[0] in _NOT_A_PLACE) or tokens[i + length:i + length + 1] in _A_TAX_AFTER \
+                    or words[-1] in _THE_LAND and (length == 2 and words[0] == "the" or length == 1 and i
+                                                   and tokens[i - 1] == "the"):
                 continue  # ("the homestead exemption": a tax break, not Homestead, Florida)
             # "my mom's place", "that's st patrick's day" are no place; "lee's summit", "charlotte's ville" are
             possessive = any(w.endswith("'s") for w in words)
             if possessive and (length == 1 or any(w in _IS_SAID_SHORT for w in words)):
                 continue
             kind = place_kind(" ".join(words))
+            if not kind and length >= 2 and words[-1] != "city" and zip_codes(" ".join([*words, "city"])) >= 2 \
+                    and tokens[i + length:i + length + 1] != ["city"]:
+                kind, words = "town", [*words, "city"]  # "lake havasu near the channel": Lake Havasu City
             if not kind and length >= 2:  # a town heard in two pieces: "fort lauder dale", "green ville"
                 for joined in _joined_pairs(words):
                     if place_kind(" ".join(joined)) == "town":
@@ -3329,10 +3370,13 @@ def _bigger_town_heard(words: list[str], value: str) -> str:
             or words[0] in DIRECTIONS:
         return ""  # (a postal town, however small, is meant as said: Mint Hill, Mililani; "south side" is no town)
     heard = town_heard_as(words)
-    return heard if heard and heard.lower() != value.lower() and zip_codes(heard) >= BIG_TOWN_HEARD else ""
+    # (one spelled all but the same, "prescot valley", need not be as big: Prescott Valley)
+    big = 2 if heard and heard_likeness(words, heard) >= SPELLED_ALL_BUT_THE_SAME else BIG_TOWN_HEARD
+    return heard if heard and heard.lower() != value.lower() and zip_codes(heard) >= big else ""
 
 
 BIG_TOWN_HEARD = 4  # ZIP codes: a town this big is the one meant over a hamlet spelled nearly as it
+SPELLED_ALL_BUT_THE_SAME = 0.95  # Jaro-Winkler: a letter off ("prescot valley", "muncy" is not: Muncy, PA is a town)
 
 
 def _joined_pairs(words: list[str]) -> Iterator[list[str]]:
@@ -3345,7 +3389,7 @@ def _joined_pairs(words: list[str]) -> Iterator[list[str]]:
 
 
 _NAME_ENDINGS = frozenset("ville dale field port land ford burg burgh boro borough ton town wood view mont ridge side "
-                          "stead haven wick worth vale crest brook ham bert dorf".split())
+                          "stead haven wick worth vale crest brook ham bert dorf head".split())
 _WHERE_THEY_ARE_NOW = re.compile(r"\b(?:we're|were|we are|we live|i live|i'm|im|i am|we're living|living) "
                                  r"(?:down |up |out |over |still )?in ([a-z' ]+?) (?:right now|now|currently|at the "
                                  r"moment|for now)\b")
@@ -3359,6 +3403,7 @@ _NOT_A_PIECE = (_NOT_A_NAME_START | _NOT_A_PLACE_START | _ANSWER_TAIL | frozense
     "i we you they he she it my our your their his her the a an and or but so to of for with at by from not no yes "
     "yeah is are was were be that this there here what when where how um uh like".split()) | {
     "sure", "know", "yet", "got", "get", "hold", "hang", "want", "need", "go", "going", "looking", "buy", "sell",
+    "sells", "sold", "buys", "bought",
     "move", "moving",
     "close", "closer", "near", "town", "city", "county", "somewhere", "anywhere", "quiet", "school", "schools",
     "just", "outside", "inside", "past", "right",

@@ -3039,3 +3039,70 @@ def test_fresh47s_places_and_plans_in_other_words(text, expecting, facts):
 ])
 def test_telling_us_to_put_them_on_the_list_is_an_opt_out_whatever_came_before(text):
     assert understand(text, now=NOW).intent == "opt_out"
+
+
+def test_the_lead_on_someone_elses_phone_asking_for_their_own_cell_is_no_wrong_number():
+    understood = understand("this is my husband's phone, call me on my cell, 928 555 0147, after lunch", now=NOW,
+                            expecting="permission")
+    assert understood.intent != "wrong_number"
+    assert _read(understood) == {"other_number": "+19285550147"}
+
+
+@pytest.mark.parametrize(("text", "expecting", "objection"), [
+    ("we'll stick with the same realtor when we list it again", "timeline", "has_agent"),
+    # selling it themselves with no agent, the commission its reason: a refusal, not a price worry
+    ("by owner, no agents, commissions are too high, not interested", "intent", "not_interested"),
+    # not ready to meet, they will call: the meeting put off
+    ("i don't think i'm ready to meet yet, i'll call you when i am", "slot_choice", "just_looking"),
+])
+def test_fresh49s_objections_in_other_words(text, expecting, objection):
+    assert understand(text, now=NOW, expecting=expecting).objection == objection
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("fort wain, we're out by the airport", {"location": "Fort Wayne"}),
+    ("out in the country past the grain elevator", {}),
+    ("prescot valley", {"location": "Prescott Valley"}),
+])
+def test_fresh48_and_49s_places_in_other_words(text, facts):
+    assert _read(understand(text, now=NOW, expecting="location")) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # a town named "X City" said as "X", or heard in pieces; the city, a sale and an employer's office are no towns
+    ("lake havasu by the bridge", "location", {"location": "Lake Havasu City"}),
+    ("bull head city", "location", {"location": "Bullhead City"}),
+    ("the city", "location", {}),
+    ("whenever it sells", "location", {}),
+    ("job transfer, we're moving over to the state farm headquarters", "motivation", {"motivation": "relocating"}),
+])
+def test_fresh49s_towns_and_not_towns_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+def test_a_day_they_are_free_said_to_another_question_is_a_time_to_meet():
+    understood = understand("not this week, but next tuesday the first anytime", now=NOW, expecting="has_agent")
+    assert understood.when is not None and understood.when.start.date() == dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("text", ["ja that is good", "that is fine"])
+def test_a_yes_in_plain_words_books(text):
+    assert understand(text, now=NOW, expecting="confirm").intent == "affirm"
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent"), [
+    ("doing good, how about yourself", "permission", "greeting"),
+    ("i just got off a double, about to go to bed", "permission", "objection"),
+    ("sorry hon this is a new number", "permission", "wrong_number"),
+    ("wait what was the first part", "budget", "repeat"),
+])
+def test_fresh48s_intents_in_other_words(text, expecting, intent):
+    assert understand(text, now=NOW, expecting=expecting).intent == intent
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("we're already approved through the credit union", {"preapproved": "yes"}),
+    ("about three hundred thousand cash from selling the farm", {"preapproved": "cash", "budget": 300000}),
+])
+def test_fresh48s_money_in_other_words(text, facts):
+    assert _read(understand(text, now=NOW, expecting="preapproved")) == facts
