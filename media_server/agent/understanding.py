@@ -821,6 +821,8 @@ _LANGUAGE_CODES = {"chinese": "zh", "mandarin": "zh", "cantonese": "zh", "vietna
                    "russian": "ru", "portuguese": "pt", "french": "fr", "arabic": "ar", "hindi": "hi",
                    "tagalog": "tl", "farsi": "fa", "persian": "fa"}
 _IS_ROBOT = _rx(
+    r"\bis there (?:a |an )?(?:real |actual |live )?(?:human|human being|person|people) (?:on (?:this|the) "
+    r"(?:line|phone|call)|there|at all)\b",
     r"\b(?:the|that|this|another) (?:ai|robot|bot) (?:thing|call)\b",
     r"\b(?:are you|is this|is that|am i (?:talking|speaking) (?:to|with)|you're|you are|this is|is it|r u|are u) "
     r"(?:a |an |just a |like a |like an |some (?:kind of |sort of )?(?:a )?|actually a |even a |really a )?"
@@ -887,7 +889,8 @@ _ABOUT_WHAT = _rx(
     r"\b(?:the )?reason (?:for|of) (?:your|the|this) call\b",
 )
 _WHO_IS_THIS = _rx(
-    r"\b(?:who's|who is|whos) the \w+ (?:team|realty|group)\b(?=.*\b(?:don't know|never heard|no)\b)",
+    r"\b(?:who's|who is|whos|what's|what is|whats) the \w+ (?:team|realty|group)\b(?=.*\b(?:don't know|never heard|"
+    r"no)\b)",
     r"\bwho(?:'s| is| are| was)? (?:this|you|calling|speaking|it|that)\b",
     r"\bwhat(?:'s| is| was) (?:the|your) (?:name of (?:the|your) (?:team|company|agency|brokerage|firm|office)|"
     r"(?:team|company|agency|brokerage|firm)(?:'s)? name)\b",  # "what was the name of the team again"
@@ -1118,7 +1121,8 @@ _OBJECTIONS = [
         r"(?:me|us)\b",
         r"\balready (?:got|have) (?:an?|our|my) (?:own )?(?:agent|realtor|real estate agent|broker)\b",
         r"\b(?:agent|realtor)s?\b.*\b(?:we|i)(?:'ve)? (?:already|actually) (?:got|have) (?:one|someone|somebody)\b",
-        r"\b(?:sells|selling|sell) (?:houses|homes|real estate)\b.*\b(?:using|going with|working with) "
+        r"\b(?:sells|selling|sell) (?:houses|homes|real estate)\b.*\b(?:using|going with|working with|go through|"
+        r"going through|gonna use|use) "
         r"(?:her|him|them)\b",
         # "my son in law sells houses so we're covered"
         r"\b(?:my|our) (?:\w+ ){1,3}(?:sells|does|is in) (?:houses|homes|real estate)\b.*\b(?:we're|we are|i'm|i am|"
@@ -1250,6 +1254,9 @@ _OBJECTIONS = [
         r"\bnothing (?:under|below|for less than|less than) (?:like |about )?[\w.]+ (?:around here|here|out here|"
         r"anymore|any more|in this area)\b",
         r"\btoo expensive\b", r"\boverpriced\b",
+        # "everything in sun city west went up so much its ridiculous"
+        r"\b(?:everything|prices|houses|homes|values|it all)(?: [\w']+){0,4}? (?:went|gone|have gone|has gone) up so "
+        r"(?:much|high|fast)\b",
         # "the way prices are in destin we'd never afford it", "nothin under a million is livable"
         r"\b(?:we|i|you|they)(?:'d| would|'ll| will| could| can)? never (?:be able to )?afford\b",
         r"\bnothing (?:\w+ ){0,3}(?:under|below|for less than|less than) (?:a |like |about )?[\w.]+ "
@@ -1305,6 +1312,12 @@ _OBJECTIONS = [
         r"\b(?:interest )?rates? (?:are |is )?(?:\w+ )?(?:scar\w*|freak\w*|killing|insane|crazy|nuts|"
         r"through the roof)\b",
         r"\bwith the economy (?:the way it is|like (?:this|it is)|how it is)\b", r"\bnobody(?:'s| is) buying\b",
+        # "the market's softening out here, i don't wanna give it away"; "values are dropping, i'm nervous to list";
+        # "rates gotta come down first"
+        r"\bmarket(?:'s| is)? (?:\w+ )?(?:softening|cooling|slowing|dropping|tanking|turning)\b",
+        r"\b(?:values|prices)(?: in [a-z ]+?)? (?:are |is )?(?:dropping|falling|going down|coming down|sliding)\b"
+        r"(?=.*\b(?:nervous|scared|worried|afraid|wait|hold)\b)",
+        r"\brates? (?:gotta|got to|have to|has to|need to|needs to) (?:come|go) down\b",
         # "if i list now im gonna take a bath, the market up there is dead"
         r"\b(?:market|buyers?)(?: (?:up|down|out|over) (?:there|here))?(?:'s| is| are)? (?:just |pretty |totally )?"
         r"(?:dead|dried up|frozen)\b", r"\b(?:take|taking) a bath\b",
@@ -1603,6 +1616,9 @@ _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|b
                   r"new construction|(?:eyeing|looking at|looking for|interested in) (?:\w+ ){0,3}?new builds?|"
                   r"(?:pick|picking) up (?:a |some |a couple |a few |another )?(?:more )?(?:rental|investment|"
                   r"propert|house|home|condo|duplex|doors)\w*|find (?:something|a place|a house|a home)|"
+                  # "a landlord, got ten doors, looking to add a couple more"
+                  r"(?:add|adding) (?:a couple|a few|one|two|three|another)(?: more)?(?= (?:doors|rentals|units|"
+                  r"properties|houses)|$| to (?:it|that|them))|"
                   r"(?:looking for|find|get|move into) (?:a|an|our|my) (?:new |bigger |smaller )?(?:house|home|place|"
                   r"condo|property|townhouse|townhome)|"
                   r"(?:looking for|find|get|want|need|picking up|pick up) (?:a couple |a few |some |more |another |"
@@ -1614,14 +1630,15 @@ _BUY = re.compile(_INTENT_PREFIX + r"\b(?:buy|buying|purchase|purchasing|buyer|b
                   # "sell and then build something new": a home of their own built is one bought
                   r"(?:build|building) (?:(?:a|our|my) (?:new )?(?:house|home|place)|(?:something|somethin) new|"
                   r"new))\b")
-_SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|seller|fsbo|for sale by owner|unload|offload|"
+_SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|sellers?|fsbo|for sale by owner|unload|offload|"
                    r"(?:has|have|needs|need|got|gotta) to be sold|"
                    r"(?:current|old|our|my) (?:one|house|home|place|condo) (?:needs|has|got) to go|"
                    r"(?:selling|sell|doing) it (?:ourselves|myself|on our own|on my own)|"
                    r"list (?:my|our|the) (?:house|home|place|condo|"
                    r"property)|listing (?:my|our|the)|put (?:my|our|the) (?:house|home|place) (?:on the market|up for "
                    r"sale)|relist\w*|(?:back|put it back) on the market)\b")
-_RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|like) to rent|(?:we'd|we would|i'd|"
+_RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|like) to rent"
+                   r"(?! (?:it|them|\w+) out\b)|(?:we'd|we would|i'd|"
                    r"i would|we'll|we will|we'd be|we're|i'm) (?:be )?renting\b"
                    r"(?! (?:now|right now|currently|at the moment))|"
                    r"(?:rent|lease) (?:a|an|"
@@ -1644,6 +1661,7 @@ _PLACE_STOP = {
 _THE_LAND = {"country", "countryside", "city"}  # "out in the country", "the city": a kind of place, not a town
 _NOT_A_PLACE = {
     "country", "countryside",  # "out in amish country": the land, not a town
+    "winters", "summers",  # "full time instead of just winters": seasons (Winters, California is asked by name)
     "sells", "sold",  # "whenever it sells": not Sells, Arizona
     "a", "an", "my", "our", "your", "his", "her", "their", "it", "this", "that", "these", "those", "mind", "fact",
     "general", "case", "order", "time", "touch", "person", "cash", "advance", "market", "process", "meantime",
@@ -1780,6 +1798,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                        r"'ve got) (?:two|three|four|five|six|\d)\b|"
                        r"raising (?:our |my |his |her )?grand\w+|grand(?:son|daughter|kids?|children|"
                        r"babies) (?:we're|were|we are|i'm|i am) raising|adoption|fostering|"
+                       # "my daughter and her three kids are moving in with us"
+                       r"(?:kids|grandkids|grandchildren|grandbabies|children|babies) (?:are |is )?(?:moving|coming) "
+                       r"in with (?:us|me)|"
                        r"(?:got|have|took in|taking in) (?:our |my |the )?(?:\w+ )?grand(?:babies|kids|children)"
                        r"(?= now| with us| full time| living with)|"
                        r"(?:adopt|adopted|adopting|foster) (?:a |an |our |two |three )?(?:baby|child|children|kids?|"
@@ -1834,7 +1855,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("investment", r"\b(?:invest\w*|(?<!looking for a )(?<!need a )(?<!want a )(?<!find a )(?<!into a )(?<!in a )"
                    r"rentals?(?! not| lease| agreement| contract| car| application)(?: (?:property|properties|income|"
                    r"units?))?|(?<!rotation )(?<!schedule )(?<!shift )(?<!coin )flip\w*|airbnb|"
-                   r"income propert\w*|cash flow|cap rate|portfolio|(?:more|few|couple|two|three|four|five|six|\d+) "
+                   r"income propert\w*|cash flow|cap rate|portfolio|(?:more|few|couple|two|three|four|five|six|seven|"
+                   r"eight|nine|ten|eleven|twelve|dozen|fifteen|twenty|\d+) "
                    r"(?:more )?doors|multi ?family|duplex\w*|"
                    r"1031|ten thirty one|"
                    r"fourplex|short term rental|str|to rent (?:it |them )?out|"

@@ -3106,3 +3106,28 @@ def test_fresh48s_intents_in_other_words(text, expecting, intent):
 ])
 def test_fresh48s_money_in_other_words(text, facts):
     assert _read(understand(text, now=NOW, expecting="preapproved")) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("before we start is there a human being on this line", "budget", "is_robot", ""),
+    ("what's the jones realty, i don't know no jones", "permission", "who_is_this", ""),
+    ("everything in tucson went up so much its silly", "intent", "objection", "price_worry"),
+    ("the market is cooling off out here, i'd be giving it away", "intent", "objection", "market_worry"),
+    ("values in bullhead are falling so i'm scared to list", "motivation", "objection", "market_worry"),
+    ("rates need to come down before we do anything", "timeline", "objection", "market_worry"),
+])
+def test_fresh48_and_49s_intents_and_worries_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("we're the sellers, it was my dad's", "intent", {"intent": "sell"}),
+    ("i got eight doors already and want to add a few more", "intent", {"intent": "buy", "motivation": "investment"}),
+    ("my nephew sells homes so we'll go through him", "has_agent", {"has_agent": True}),
+    ("we want to rent it out to travel nurses", "motivation", {"motivation": "investment"}),
+    ("full time instead of just summers", "location", {}),
+    ("my son and his two kids are moving in with us", "motivation", {"motivation": "growing family"}),
+])
+def test_fresh48_and_49s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
