@@ -1073,10 +1073,12 @@ _NO_AGENT_WANTED = _rx(
     rf"\b(?:don't need (?:one|an? agent|an? realtor)|(?:don't|do not) want (?:an? |any )?(?:agent|realtor))\b.*"
     rf"\b{_FSBO}\b",
 )
+# "not interested" said outright (the reason said with it is not the objection)
+_SAYS_NOT_INTERESTED = re.compile(r"\b(?:not|no longer|never been|isn't|aren't|ain't) (?:really |even |at all |that |"
+                                  r"very |too )?interested\b|\bno interest\b")
 _OBJECTIONS = [
     ("not_interested", _rx(
-        r"\b(?:not|no longer|never been|isn't|aren't|ain't) (?:really |even |at all |that |very |too )?interested\b",
-        r"\bno interest\b", _LEAD + r"(?:no|nah|nope)(?: thanks| thank you)\b",
+        _SAYS_NOT_INTERESTED.pattern, _LEAD + r"(?:no|nah|nope)(?: thanks| thank you)\b",
         r"\b(?:we're|i'm|we are|i am) not doing (?:this|that|it|any of (?:this|that))\b",
         # "eh forget it, i don't think we're gonna do this"
         r"\b(?:don't|do not) think (?:we're|i'm|we are|i am|we'll|i'll) (?:going to|gonna) do (?:this|it|that)\b",
@@ -2745,8 +2747,6 @@ _SAID_OTHERWISE = re.compile(r"^(?:no|nah|yes|yeah)\b,? (?:i mean|i meant|sorry|
 _YES_NO_FACTS = ("timeline", "has_agent", "preapproved")
 _HEDGED_YES_NO = re.compile(r"^(?:ok|okay|alright|all right|well|so)\b|"
                             r"\b(?:i think|i guess|maybe|probably|not sure|i believe)\b")
-_SAYS_NOT_INTERESTED = re.compile(r"\b(?:not|no longer|isn't|aren't|ain't) (?:really |even |at all |that |very )?"
-                                  r"interested\b|\bno interest\b")
 _YES_NO_VALUES = {"has_agent": (False, True), "preapproved": ("no", "yes")}  # (said no, said yes)
 # "sounds good" to "is an agent helping you?": agreeing to something (said out of turn), not a yes to the question
 _ACCEPTS_ONLY = re.compile(r"(?:(?:oh|uh|um|well) )*(?:sounds? (?:good|great|fine|perfect)|perfect|great|cool|"
