@@ -31,7 +31,7 @@ from apps.campaigns.scoring import score_lead
 from media_server.agent.domain import CallDomain
 from media_server.agent.facts import OTHER_NUMBER
 from media_server.agent.replies import LANGUAGE_NAMES, Persona, Replies
-from media_server.agent.when import EVERY_DAY_SPAN, names_a_day
+from media_server.agent.when import EVERY_DAY_SPAN, MONTH_NAMED, names_a_day
 
 SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "transfer", "opt_out", "closing",
                "voicemail")
@@ -185,15 +185,13 @@ def _vague(when: dict) -> bool:
 
 
 _DAY_OF_MONTH = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b")
-_MONTH_NAMED = re.compile(r"\b(?:january|february|march|april|june|july|august|september|october|november|"
-                          r"december|(?:of|in) may)\b")
 
 
 def _into_window(when: dict, window: dict) -> dict:
     """A day named after a window was given, moved a week at a time into it ("next week" … "wednesday")."""
     start, end = dt.datetime.fromisoformat(when["start"]), dt.datetime.fromisoformat(when["end"])
     opens, closes = dt.datetime.fromisoformat(window["start"]), dt.datetime.fromisoformat(window["end"])
-    if _MONTH_NAMED.search(when.get("words") or ""):
+    if MONTH_NAMED.search(when.get("words") or ""):
         return when  # "after the holidays" … "monday the thirteenth of april": the date said, whatever the window
     if _DAY_OF_MONTH.search(when.get("words") or ""):  # "april" … "after the 15th": the 15th of April, a month on
         from dateutil.relativedelta import relativedelta

@@ -770,10 +770,7 @@ _RIGHT_NUMBER = re.compile(r"\b(?:this|it|that)(?:'s| is) the right (?:number|pe
                            r"|submitted|reached)\b|"
                            # someone answering for them: "this is my grandma's phone, she's right here, i can help"
                            r"\b(?:she's|he's|they're|she is|he is|they are) (?:right )?(?:here|next to me|with me|"
-                           r"sitting here)\b|\bi can (?:help|translate|talk for)\b|"
-                           # "this is my wife's phone, call me on my cell": the lead, on someone else's phone
-                           r"\b(?:call|text|reach|try) me (?:on|at) (?:my|the other|another|a different) (?:\w+ )?"
-                           r"(?:cell|number|phone|line|mobile)\b")
+                           r"sitting here)\b|\bi can (?:help|translate|talk for)\b")
 _SPANISH = re.compile(
     r"\b(?:habla|hablo|hablas|hablan|español|espanol|inglés|hola|bueno|quién|quien|gracias|entiendo|señor|señora"
     r"|mande|al[oó]|por favor|no ingles|estamos|buscando|queremos|necesito|necesitamos|casa|llamar"
@@ -2148,7 +2145,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
                              by_text=bool(_TEXT_ME.search(c)))
     if _VOICEMAIL.search(c):
         return Understanding(intent="voicemail", language=language)
-    if _WRONG_NUMBER.search(c) and not _RIGHT_NUMBER.search(c):
+    # ("this is my wife's phone, call me on my cell": the lead, on someone else's phone, giving their own number)
+    if _WRONG_NUMBER.search(c) and not _RIGHT_NUMBER.search(c) and not _OTHER_NUMBER_CUE.search(c):
         return Understanding(intent="wrong_number", language=language)
     other = _other_language(turn.as_said)
     if expecting and _SPANISH_YES.match(c) and (other or c.split()[0] not in ("ok", "yes", "yeah", "yep")):

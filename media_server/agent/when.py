@@ -65,6 +65,8 @@ _WD = r"(monday|tuesday|tues|wednesday|weds|thursday|thurs|friday|saturday|sunda
 _MON = r"(january|february|march|april|may|june|july|august|september|sept|october|november|december|jan|feb" \
        r"|apr|jun|jul|aug|sep|oct|nov|dec)"
 _FULL_MON = r"(january|february|march|april|june|july|august|september|october|november|december)"  # not "may"
+# a month named ("the thirteenth of april", "in may"): the date is the one said
+MONTH_NAMED = re.compile(rf"\b{_FULL_MON}\b|\b(?:of|in) may\b")
 _NOT_A_TIME = r"(?!\s?(?:st|nd|rd|th|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|k|percent|bed\w*|bath\w*" \
               r"|kids|people|children|times|of)\b)"
 # a clock time: "3", "3:30", "3 30", "330pm" (3–4 digits only with am/pm), "noon"
@@ -158,6 +160,13 @@ _BUSY_AT = re.compile(rf"\b(?:i|we|i've|we've|she|he)(?: \w+)? (?:have to |got t
                       rf"(?:picks? (?:\w+ ){{0,3}}?up|drops? (?:\w+ ){{0,3}}?off|gets? (?:em|them|him|her|the \w+)\b|"
                       rf"have (?!time|an opening|a (?:slot|window|gap))|has (?!time)|start|starts|leave|leaves|go to|"
                       rf"goes to|take|takes)(?: \w+){{0,4}}? at {_TIME}")
+
+
+def _without_busy_times(s: str) -> str:
+    """`s` with the times they are taken blanked out, the same length (spans found in it still point at words)."""
+    return _BUSY_AT.sub(lambda m: " " * len(m.group(0)), s)
+
+
 _AFTER = re.compile(rf"\b(?:after|past|any ?time after|no earlier than|later than)\s+{_TIME}")
 _BEFORE = re.compile(rf"\b(?:before|by|until|till|til|no later than|earlier than)\s+{_TIME}")
 _AT = re.compile(rf"\b(?:at|around|round|about|bout|@)(?:\s+(?:like|say|maybe|roughly|approximately))?\s+{_TIME}"
@@ -866,7 +875,7 @@ class _Times:
             self._narrowed(s, start)
 
     def _narrowed(self, s: str, start: int = 0) -> None:
-        s = _BUSY_AT.sub(lambda m: " " * len(m.group(0)), s)  # "after 9 but i pick them up at 2 45": not 2:45
+        s = _without_busy_times(s)  # "after 9 but i pick them up at 2 45": not 2:45
         m = _NARROWS.search(s, start)
         time = self._time(m, 1, s) if m else None
         if time is None:
@@ -885,7 +894,7 @@ class _Times:
         self.spans.append(m.span())
 
     def _exact(self, s: str) -> None:
-        s = _BUSY_AT.sub(lambda m: " " * len(m.group(0)), s)  # same length: spans still point at their words
+        s = _without_busy_times(s)
         for pattern, group in ((_AT, 1), (_DAY_THEN_TIME, 1), (_CLOCK, 1), (_TIME_PART, 1), (_COLON_TIME, 1)):
             m = pattern.search(s)
             if not m:
