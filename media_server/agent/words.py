@@ -329,13 +329,16 @@ def _is_explicit(span: NumberSpan, tokens: list[str]) -> bool:
     return span.dollar or span.scaled or nxt in _MONEY_AFTER
 
 
+_SAYING = {"say", "said", "says", "tell", "told", "think", "thought", "keep", "reckon", "figure"}
 _AGE_BEFORE = {"i'm", "im", "he's", "she's", "aged", "age", "turning", "turned"}
 
 
 def _never_money(span: NumberSpan, tokens: list[str], spans_at: dict[int, NumberSpan]) -> bool:
     nxt = tokens[span.end] if span.end < len(tokens) else ""
     digits = span.digits.replace(",", "").lstrip("$")
-    if nxt in _NOT_MONEY_AFTER or span.end in spans_at:  # a count, a time, or digits read one after another
+    # (but "four hundred, people say it's worth more": people who say, not four hundred of them)
+    said_by = nxt == "people" and span.end + 1 < len(tokens) and tokens[span.end + 1] in _SAYING
+    if nxt in _NOT_MONEY_AFTER and not said_by or span.end in spans_at:  # a count, a time, digits one by one
         return True
     if not (span.dollar or span.scaled) and _after_a_day(tokens, span.start):
         return True  # "friday around three thirty", "tomorrow at like four": a time of day

@@ -3131,3 +3131,88 @@ def test_fresh48_and_49s_intents_and_worries_in_other_words(text, expecting, int
 ])
 def test_fresh48_and_49s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "out", "day"), [
+    # a day off is a free day, not one taken ("tuesday is my only day off" asks for tuesday)
+    ("friday's my only day off, in the morning", [], dt.date(2026, 11, 27)),
+    # what they have is the reason for the day ruled out before it; the day after it, with a time, is asked for
+    ("tomorrow's out we got a funeral friday after two", [dt.date(2026, 11, 26)], dt.date(2026, 11, 27)),
+])
+def test_fresh50_and_51s_days_in_other_words(text, out, day):
+    understood = understand(text, now=NOW, expecting="slot_choice")
+    assert [dt.date.fromisoformat(d) for d in understood.ruled_out] == out
+    assert understood.when is not None and understood.when.start.date() == day
+
+
+def test_what_they_have_on_a_day_still_rules_it_out_when_nothing_was_ruled_out_before():
+    assert understand("my husband's got bowling friday after six", now=NOW, expecting="slot_choice").ruled_out \
+        == ["2026-11-27"]
+
+
+def test_a_meeting_put_off_until_they_decide_ends_the_offer_whatever_the_shift_said():
+    understood = understand("not without my husband, he works afternoons, well be in touch when we decide",
+                            now=NOW, expecting="slot_choice")
+    assert understood.defers
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("honestly we just like the ocean", "motivation", {"motivation": "we just like the ocean"}),
+    ("i dont like these questions", "motivation", {}),
+    ("es nuestra primera casa", "motivation", {"motivation": "first home"}),
+    # a town of one ZIP code but thousands of people, heard in pieces (Petoskey, Brawley: one ZIP code each)
+    ("pet oskey", "location", {"location": "Petoskey"}),
+    ("braw lee where my sister lives", "location", {"location": "Brawley"}),
+])
+def test_fresh50_and_51s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("ahorita no puedo, im out in the field", "permission", "objection", "busy"),
+    ("envíame un mensaje with the address", "permission", "objection", "send_email"),
+    ("yep see you there", "confirm", "affirm", ""),  # a yes to the read-back (with "bye" it would be a goodbye)
+    ("as soon as we can, the old place already sold", "timeline", "inform", ""),  # ready, not not interested
+    ("ope no we dont have one", "has_agent", "deny", ""),
+    ("homes over in boulder are ridiculous", "location", "objection", "price_worry"),
+    ("wondering if its smart to buy right now", "intent", "objection", "market_worry"),
+    ("my uncle is in real estate in tulsa, we'll go with him", "intent", "objection", "has_agent"),
+    ("sure but my sister sells homes up there and she's handling it", "permission", "objection", "has_agent"),
+    ("assalamu alaikum", "", "greeting", ""),
+    # a day ruled out for a layoff hearing, another day asked for: a time, not a worry about the economy
+    ("wednesday no thats the layoff hearing, thursday after 2", "slot_choice", "schedule", ""),
+])
+def test_fresh50_and_51s_intents_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "location"), [
+    ("gil bert az", "Gilbert"),  # the postal code after the pieces is the state, not a piece (Gilberts, IL)
+    ("boy see id", "Boise"),
+])
+def test_a_postal_code_after_a_town_heard_in_pieces_is_its_state(text, location):
+    assert _read(understand(text, now=NOW, expecting="location")).get("location") == location
+
+
+def test_a_day_then_no_and_why_is_ruled_out():
+    understood = understand("friday no, that's my dentist thing, monday is ok", now=NOW, expecting="slot_choice")
+    assert understood.ruled_out == ["2026-11-27"]
+    assert understood.when is not None and understood.when.start.date() == dt.date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("we have one, my aunt sells homes up in spokane", "has_agent", {"has_agent": True}),  # where she works
+    ("prescott where it's cooler in the summer", "location", {"location": "Prescott"}),  # the weather's season
+])
+def test_fresh50_and_51s_places_and_seasons_that_are_not_the_leads(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("kzoo by western", "location", {"location": "Kalamazoo"}),  # what locals call the town
+    ("bmore, maybe canton", "location", {"location": "Baltimore"}),
+    ("three fifty people tell us its worth more", "budget", {"budget": 350000}),  # people who say, not a count
+])
+def test_fresh50s_nicknames_and_prices_in_other_words(text, expecting, facts):
+    assert {k: v for k, v in _read(understand(text, now=NOW, expecting=expecting)).items() if k in facts} == facts
