@@ -94,7 +94,7 @@ class Understanding:
     already_done: str = ""  # "bought" or "sold": what they say they already did ("we already bought a place")
     bare_hello: bool = False  # "hello?" and nothing else: they did not hear us
     firm: bool = False  # said outright they are not interested ("not interested", "I don't want to talk about
-    #                     houses"): thanked and let go, not asked again
+    #                     houses"), also beside a question about us: thanked and let go, not asked again
     asks: str = ""  # what the lead asks of us that a meeting answers: "valuation" (what's my house worth) or
     #                 "together" (my husband handles that: a time when both can talk)
     by_text: bool = False  # asks to be texted ("just text me"): what they asked for is sent by text, and an opt-out

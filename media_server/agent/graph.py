@@ -436,6 +436,9 @@ class AgentGraph:
             answer = replies.say("is_robot") if intent == "is_robot" else self._source_sentence(state, replies) \
                 if intent == "how_got_number" else replies.say("what_about" if u.get("asks_why") else "who_is_this")
             expecting = state.get("expecting", "")
+            if u.get("firm"):  # "how'd you get my number? whatever, i'm not interested": answered, then let go
+                return Command(goto="objection", update={"replies": [answer], "understanding": {
+                    **u, "intent": "objection", "objection": "not_interested"}})
             if expecting in QUESTION_ORDER and expecting in (state.get("new_facts") or {}):
                 return Command(goto="qualification", update={"replies": [answer], "free_reply": False,
                                                              "understanding": {**u, "intent": "inform"}})

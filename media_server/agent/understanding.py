@@ -988,6 +988,9 @@ _BUSY_PERIOD = re.compile(r"\b(?:crazy|busy|hectic|swamped|slammed|packed|nuts|i
                           r"(?: (?!call|try|ring|reach|text|catch)\w+){0,2} "
                           r"(?:this|next|all) (?:week|month|weekend)\b")
 # The lead will ring us ("I'll call you guys when I'm free", "let me get back to you"): nothing to ask them.
+# offered a meeting: "he's offshore till april 2nd, ill call yall back when he in": when, not a time to meet
+_CALLS_BACK_WHEN = re.compile(r"\b(?:i'll|ill|i will|we'll|we will) (?:call|get back to|reach out to|holler at)"
+                              r"(?: you| y'all| yall| you all| you guys)?(?: back)? (?:when|once|after)\b")
 _CALLS_US = re.compile(r"\b(?:i'll|i will|we'll|we will|let me|i can|i'm gonna|i'm going to|i'd|i) (?:call|ring|get "
                        r"back to|reach out to|hit|holler at|give) (?:you|y'all|ya|you all)"
                        r"(?: guys| all| back| later| when| once| myself)*\b|"
@@ -1040,8 +1043,9 @@ _REFUSES_MEETING = re.compile(r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really
 _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd|well) (?:reach out|be in touch|"
                              r"get in touch|contact you|call(?: you| y'all| you guys)?(?: back)? when (?:we're|we are|"
                              r"i'm|i am|(?:we|i) (?:get|figure|decide|know)|ready))\b|"
-                             r"\bbefore (?:we|i) (?:meet|talk|sit down|sign) with (?:anyone|anybody|an agent|someone|"
-                             r"you)\b|"
+                             r"\bbefore (?:we|i) (?:meet|talk|sit down|sign)(?: with)? (?:anyone|anybody|an agent|"
+                             r"someone|you)\b|"
+
                              # "not yet, i wanna look around on my own a bit more first"
                              r"\b(?:want to|wanna|going to|gonna|need to|like to|rather) (?:look|shop|poke) around "
                              r"(?:on (?:my|our) own|by (?:myself|ourselves)|myself|ourselves|a bit|a little|some)\b")
@@ -1069,8 +1073,9 @@ _NO_AGENT_WANTED = _rx(
     r"\b(?:don't|do not|ain't) (?:really )?need (?:no |a |an |any )?(?:realtor|agent|real estate agent|broker)s?\b"
     r"(?!.*\b(?:got|have|'ve got|our own|my own|already)\b)",
     rf"\b{_FSBO}\b.*\b(?:don't need|no agents|no realtors|no commissions?|(?:don't|do not) want (?:an? |any )?"
-    r"(?:agent|realtor))\b",
-    rf"\b(?:don't need (?:one|an? agent|an? realtor)|(?:don't|do not) want (?:an? |any )?(?:agent|realtor))\b.*"
+    r"(?:agent|realtor)|(?:not|ain't|aren't|won't be|don't wanna|don't want to) (?:paying|pay) (?:a |no |any |the )?"
+    r"(?:commission|realtor|agent)s?)\b",
+    rf"\b(?:don't need (?:one|an? agent|an? realtor)|(?:don't|do not) want (?:one|(?:an? |any )?(?:agent|realtor)))\b.*"
     rf"\b{_FSBO}\b",
 )
 # "not interested" said outright (the reason said with it is not the objection)
@@ -2286,7 +2291,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if done := _ALREADY_DONE.search(c):
         u.already_done = "sold" if "sold" in done.group(0) else "bought"
     # (selling it themselves with no agent wanted: the move is theirs, only we are not wanted)
-    u.firm = u.objection == "not_interested" and bool(_FIRM_REFUSAL.search(c) or _NO_AGENT_WANTED.search(c))
+    u.firm = u.objection == "not_interested" and bool(_FIRM_REFUSAL.search(c) or _NO_AGENT_WANTED.search(c)) \
+        or u.intent in ("is_robot", "who_is_this", "how_got_number") and bool(_SAYS_NOT_INTERESTED.search(c))
     u.asks = "valuation" if _VALUATION.search(c) else "together" if _SOMEONE_ELSE_DECIDES.search(c) else ""
     if u.asks == "together" and u.intent == "unclear":
         u.intent = "inform"  # "she's the one handles all that": who decides, told
@@ -2337,10 +2343,11 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     declines = u.intent in ("deny", "objection", "unclear", "inform")
     # ("i can't set anything up without my husband, he's on afternoons, we'll call you when we figure it out": his
     # shift is why, not a time asked for)
-    why_not = u.intent == "schedule" and u.when is not None and not names_a_day(u.when.words)
+    why_not = u.intent == "schedule" and u.when is not None and (not names_a_day(u.when.words)
+                                                                  or bool(_CALLS_BACK_WHEN.search(c)))
     u.defers = expecting in ("slot_choice", "confirm") and not u.ruled_out and (
         declines and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c))
-        or why_not and bool(_DEFERS_MEETING.search(c))
+        or why_not and bool(_DEFERS_MEETING.search(c) or _CALLS_BACK_WHEN.search(c))
         # "let's hold off for now", "we'll see how the spring goes": put off, no time named and none picked
         or puts_off and u.when is None and (declines or u.intent == "affirm"
                                             and not any(f.name == SLOT_CHOICE for f in u.facts)))
@@ -4311,6 +4318,7 @@ def _other_number(turn: _Turn) -> Fact | None:
 def _slot_choice(c: str, expecting: str) -> Fact | None:
     if expecting == "confirm" and not _PICK_AT_CONFIRM.search(c):
         return None
+    c = re.sub(r"\bwhichever(?:'s|s)\b", "whichever is", c)  # "whichevers first": whichever is first
     if expecting not in ("slot_choice", "confirm") or (_DENY.match(c) and "neither" in c) or _ORDINAL_ADVERB.search(c) \
             or _DEFERS_MEETING.search(c):
         return None

@@ -149,7 +149,9 @@ _BETWEEN = re.compile(rf"\b(?:between|from)\s+{_TIME}\s+(?:and|to|till|until|-)\
 # times offered do not work, "i don't work after 5" frees the evening, "not too early" is no limit
 _NEGATED_LIMIT = r"\b(?:do not|don't|dont|never|not|no calls?)\s+(?!work\b|too early|too late|so early|so late)" \
                  r"(?:(?!(?:days|ones|times|slots)\b)\w+\s+){0,3}?"  # ("not them days, friday after 11": friday after)
-_NOT_BEFORE = re.compile(_NEGATED_LIMIT + rf"(?:before|until|till|til|earlier than)\s+{_TIME}")
+# (and "i work nights so nothin before noon")
+_NOT_BEFORE = re.compile(rf"(?:{_NEGATED_LIMIT}|\b(?:nothing|nothin)\s+(?=before|earlier))"
+                         rf"(?:before|until|till|til|earlier than)\s+{_TIME}")
 _NOT_AFTER = re.compile(_NEGATED_LIMIT + rf"(?:after|past|later than)\s+{_TIME}")
 _BUSY_UNTIL = re.compile(rf"\b(?:busy|work|working|meeting|meetings|out|away|driving|school|class)\s+"
                          rf"(?:\w+\s+){{0,3}}?(?:until|till|til)\s+{_TIME}")
@@ -1124,6 +1126,10 @@ _RULED_OUT = re.compile(
     rf"(?:auction|game|tournament|funeral|wedding|conference|show|fair|court|doctor|dentist|hospital|clinic|"
     rf"recital|graduation|meeting|training|drill)\b"
     rf"|\b(?:busy|working|slammed|on shift|on call|on a \d+)(?: \w+){{0,2}} (?:starting|from|beginning) {_DAY}\b"
+    # "he's at the range wednesday and thursday", "im on calls all day wednesday": somewhere they work those days
+    rf"|\b(?:i'm|im|i am|we're|were|we are|he's|hes|he is|she's|shes|she is|they're|i'll be|we'll be|he'll be|"
+    rf"she'll be) (?:at|on|in) (?:the |a |an |my |his |her |our )?(?:\w+ )?(?:range|field|plant|rig|hospital|base|"
+    rf"site|job|training|drill|calls|shift|meetings|class|court|conference|road|work)(?: all day)?,? (?:on )?{_DAY}"
     rf"|\b(?:can't|cannot|can not|won't be able to) (?:do |make it |meet |talk )?(?:on )?{_DAY}\b"
     # "wednesday no can, i work", "thursday i can't": the day, then the can't (not "can't do mornings")
     rf"|\b{_DAY},? (?:i |we |she |he |mi )?(?:can't|cannot|can not|no can|couldn't)\b(?! (?:wait|believe|complain|"

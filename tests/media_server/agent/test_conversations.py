@@ -1202,3 +1202,35 @@ def test_a_bare_it_depends_is_an_answer_and_the_next_question_follows(talk):
     talk.say("in the spring")
     reply = talk.say("it depends")
     assert "pre-approved" in reply.lower() or "cash" in reply.lower(), reply  # not the budget asked again
+
+
+def test_days_someone_is_at_work_then_a_day_with_a_time_books_that_day(talk, lead):
+    """'He's at the plant monday and tuesday, wednesday after 2': the days at work are out, Wednesday is asked for
+    (the meeting had been booked on the first day named)."""
+    qualify_as_hot_buyer(talk)
+    talk.say("neither, hes at the plant monday and tuesday, wednesday after 2")
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    local = appointment.starts_at.astimezone(CHICAGO)
+    assert local.date() == dt.date(2026, 12, 2) and local.hour >= 14
+
+
+def test_nothing_before_noon_then_a_day_at_an_hour_books_that_hour(talk, lead):
+    qualify_as_hot_buyer(talk)
+    talk.say("i work nights so nothin before noon, friday at 1")
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    assert appointment.starts_at.astimezone(CHICAGO) == dt.datetime(2026, 11, 27, 13, tzinfo=CHICAGO)
+
+
+def test_a_lead_who_will_call_back_when_the_spouse_is_home_is_let_go_without_a_booking(talk, lead):
+    """'She's deployed till may, we'll get back to you once she's home': the date is hers, not a time to meet."""
+    qualify_as_hot_buyer(talk)
+    talk.say("i cant do nothing without my wife shes deployed till may 4th, ill call you back once shes home")
+    assert talk.hangup
+    assert not Appointment.objects.filter(lead=lead).exists()
+
+
+def test_not_interested_said_with_how_did_you_get_my_number_ends_the_call(talk, lead):
+    talk.say("how did you even get this number, whatever, not interested")
+    assert talk.hangup

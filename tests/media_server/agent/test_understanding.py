@@ -3216,3 +3216,20 @@ def test_fresh50_and_51s_places_and_seasons_that_are_not_the_leads(text, expecti
 ])
 def test_fresh50s_nicknames_and_prices_in_other_words(text, expecting, facts):
     assert {k: v for k, v in _read(understand(text, now=NOW, expecting=expecting)).items() if k in facts} == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("selling, by owner, we're not paying no realtor", "intent", "objection", "not_interested"),
+    ("nope dont want one, we're selling it by owner", "has_agent", "objection", "not_interested"),
+])
+def test_fresh52_and_53s_sellers_by_owner_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+def test_whichevers_first_picks_the_first_offer():
+    assert _read(understand("whichevers first i guess", now=NOW, expecting="slot_choice")).get("slot_choice") == 1
+
+
+def test_wanting_the_numbers_before_meeting_anybody_puts_the_meeting_off():
+    assert understand("i wanna see the numbers before we meet anybody", now=NOW, expecting="slot_choice").defers
