@@ -290,8 +290,10 @@ def sound_key(text: str) -> str:
 
 
 # Spellings that towns keep from French or old English and that no one says as written: how they are said ("Sioux
-# Falls" is "sue falls", "Eau Claire" "oh claire", "Des Moines" "de moin", "Worcester" "wooster")
-_SAID_AS = ((re.compile(r"\bsioux\b"), "su"), (re.compile(r"eaux?"), "o"), (re.compile(r"oux\b"), "u"),
+# Falls" is "sue falls", "Eau Claire" "oh claire", "Thibodaux" "tibbadoe", "Des Moines" "de moin", "Worcester"
+# "wooster")
+_SAID_AS = ((re.compile(r"\bsioux\b"), "su"), (re.compile(r"eaux?"), "o"), (re.compile(r"aux\b"), "o"),
+            (re.compile(r"oux\b"), "u"),
             (re.compile(r"\bdes (?=\w)"), "de "), (re.compile(r"oines\b"), "oin"),
             (re.compile(r"(?<=[ou])rcester\b"), "ster"))
 

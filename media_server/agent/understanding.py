@@ -1266,6 +1266,9 @@ _OBJECTIONS = [
         r"\bnothing (?:under|below|for less than|less than) (?:like |about )?[\w.]+ (?:around here|here|out here|"
         r"anymore|any more|in this area)\b",
         r"\btoo expensive\b", r"\boverpriced\b",
+        # "between the flood insurance and the wind policy the payment gonna be too high"
+        r"\b(?:the |our |my |a )?(?:monthly )?(?:payments?|mortgage|note)(?: \w+){0,3}? (?:too high|too much|"
+        r"out of reach|outta reach|through the roof)\b",
         # "everything in sun city west went up so much its ridiculous"
         r"\b(?:everything|prices|houses|homes|values|it all)(?: [\w']+){0,4}? (?:went|gone|have gone|has gone) up so "
         r"(?:much|high|fast)\b",
@@ -1324,7 +1327,7 @@ _OBJECTIONS = [
         r"nuts|messed up)\b", r"\bwait(?:ing)? (?:for|on) (?:the|a) (?:crash|correction|bubble)\b",
         r"\b(?:interest )?rates? (?:are |is )?(?:\w+ )?(?:scar\w*|freak\w*|killing|insane|crazy|nuts|"
         r"through the roof)\b",
-        r"\bwith the economy (?:the way it is|like (?:this|it is)|how it is)\b", r"\bnobody(?:'s| is) buying\b",
+        r"\bwith the economy (?:the way it is|like (?:this|it is)|how it is)\b", r"\bnobody(?:'s| is)? buying\b",
         # "the market's softening out here, i don't wanna give it away"; "values are dropping, i'm nervous to list";
         # "rates gotta come down first"
         r"\bmarket(?:'s| is)? (?:\w+ )?(?:softening|cooling|slowing|dropping|tanking|turning)\b",
@@ -1342,6 +1345,7 @@ _OBJECTIONS = [
         r"\b(?:sitting|sit) (?:forever|for months)\b",
         r"\blayoffs?\b",
         r"\bbad time to (?:sell|buy)\b",
+        r"\bwith (?:these|the|today's|current|rates like) (?:interest )?rates?\b.*\b(?:wait|hold off|sit tight)\b",
         # "with the rental rules changin i dont know if its a good time to buy"
         r"\b(?:don't know|not sure|wondering)(?: if| whether)? (?:it's|its|it is|now's|now is|this is) (?:a |the )?"
         r"(?:good|smart|right|wise) (?:time |idea |move )?to (?:buy|sell)\b",
@@ -1616,6 +1620,7 @@ _GREETING = _rx(
     r"\b(?:you there|are you there|still there|can you hear me)\b",
     # "salam alaikum", "sat sri akal": a greeting in another language, said in an English call
     r"^(?:a?s?s?alaa?m(?:u)? (?:alaikum|alaykum|aleikum|alikum|alaikom)|shalom|namaste|sat sri akal)\b",
+    r"^(?:(?:hey|well|yeah) )*where (?:y'at|yat|ya at|y'all at)\b",  # New Orleans: "where y'at baby"
 )
 
 # --- facts -----------------------------------------------------------------------------------------------
@@ -1733,7 +1738,8 @@ _DONT_KNOW = re.compile(
 
 # the family a home is left by ("my mama left us the house", "granddaddy's place") and the homes it may be
 _ELDERS = (r"dad|daddy|mom|mama|mamma|momma|mother|father|parents|grandma|grandpa|grandmother|grandfather|"
-           r"granddaddy|granddad|grandmama|granny|nana|aunt|auntie|uncle|pawpaw|papaw|mawmaw|meemaw|big mama")
+           r"granddaddy|granddad|grandmama|granny|nana|aunt|auntie|uncle|pawpaw|papaw|mawmaw|meemaw|big mama|"
+           r"grandmere|grandpere|mamere|papere")  # (Cajun: "my grandmere left it to us")
 _HOME_KINDS = (r"house|home|place|property|land|farm\w*|rowhouse|row house|townhouse|townhome|condo|duplex|cabin|"
                r"trailer|co ?op|two flat|bungalow")
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
@@ -2917,6 +2923,7 @@ _NOT_THEIR_PLAN = re.compile(r"\b(?:landlord|landlord's|landlords|owner|owners|n
                              r"\b(?:can't|cannot|couldn't|can not) afford to $")
 
 
+_A_TRADE = re.compile(r" (?:real estate|(?:houses|homes) for a living|insurance|cars)\b")
 _NOT_A_HOME_DEAL = re.compile(r" (?:(?:him|her|them|me|us|each other|the other one|the other|my ex|his half|her half)"
                               r" out\b|(?:off )?(?:some |the |our |a )?(?:\w+ )?(?:ground|acres|acreage|cattle|timber|"
                               r"equipment|stock|stocks|shares|business|truck|car|boat|crop|hay)\b)")
@@ -2932,6 +2939,8 @@ def _own(pattern: re.Pattern, c: str) -> re.Match | None:
             r" (?:me|us|you|y'all|ya)\b", c[m.end():]) is not None  # "just so you can sell me something"
         if _NOT_A_HOME_DEAL.match(c, m.end()) and not _HOME_WORDS.search(c[m.end():]):
             continue  # "neither of us can buy the other one out", "selling some ground to the neighbor": no home
+        if m.group(0).endswith(("sell", "sells", "selling")) and _A_TRADE.match(c, m.end()):
+            continue  # "my cousin sell real estate in metairie": a trade, not a home they sell
         if not _NEGATED.search(before) and not _NOT_THEIR_PLAN.search(lead_in) and not given_up and not sold_to_them:
             return m
     return None
@@ -3181,6 +3190,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "selling, my husband got transferred to charlotte": where they go, not the home they sell
         if not asked and _POSTED_TO.search(before) and is_a_base(value):
             continue  # "we got pcs orders to lewis mcchord": the base they are sent to, not where they will live
+        if value.lower() in _STORMS and _STORM_TALK.search(turn.clean) or value == "Hurricane" and end < len(tokens):
+            continue  # "the house flooded in ida", "we lost it in hurricane michael": a storm, not a town
         if not asked and _WHERE_AN_AGENT_WORKS.search(before):
             continue  # "my brother in law sells houses out in livonia": where he works, not where they move
         if _A_PERSON.search(before):
@@ -3255,7 +3266,13 @@ _ASKS_OF = {"does", "can", "will", "would", "could", "did", "is"}
 _LENDER_AFTER = {"federal", "bank", "credit", "mortgage", "savings", "financial", "lending", "fcu"}
 # "moving over to the state farm corporate office": a building of an employer named after a place, not a town
 _A_BUILDING_AFTER = {"corporate", "office", "offices", "headquarters", "hq", "plant", "campus", "factory", "building"}
-_WHERE_AN_AGENT_WORKS = re.compile(r"\b(?:sells|selling|does|is in|works in) (?:houses|homes|real estate)"
+# The hurricanes people date their houses by ("flooded in ida", "since katrina"): names that are towns too
+_STORMS = frozenset("katrina rita ike gustav isaac sandy harvey irma maria michael florence laura delta zeta ida ian "
+                    "idalia helene milton beryl francine sally dorian matthew andrew hugo camille wilma charley ivan "
+                    "opal".split())
+_STORM_TALK = re.compile(r"\b(?:flood\w*|damage\w*|wreck\w*|destroy\w*|tore|torn|storm|hurricane|lost|water|roof|"
+                         r"rebuil\w*|fema|insurance|since|after|before)\b")
+_WHERE_AN_AGENT_WORKS = re.compile(r"\b(?:sells|sell|selling|does|is in|works in) (?:houses|homes|real estate)"
                                    r"(?: (?:out|up|down|over|around))?(?: in| near| by)? $")
 _DOES_FOR_US = {"do", "cover", "work", "speak", "have", "know", "handle", "go", "sell", "come", "meet", "call", "serve"}
 _COVERAGE_ASKED = re.compile(r"\b(?:do|does|can) (?:you|y'all|you all|you guys|your team|your company|dana)"
@@ -3745,7 +3762,7 @@ _A_JOB = re.compile(r"^(?:(?:a|my|his|her|the|for|new|better|different) )*(?:job
 _HARDSHIP = (r"\b(?:laid off|lost (?:my|his|her|our) (?:job|work|income)|(?:can't|cannot|can not) (?:make|keep up "
              r"(?:with )?) (?:the |my |our )?(?:note|payments?|mortgage)|"
              r"(?:can't|cannot|can not) afford (?:(?:the |my |our )(?:note|mortgage|house)|"
-             r"it (?:anymore|no more|any more))|"
+             r"it (?:anymore|no more|any more)|to keep (?:it|the house|the place|up))|"
              r"behind on (?:the |my |our )?(?:note|payments?|mortgage)|foreclos\w*)\b")
 
 # A motivation outside the categories is stored only when the answer gives a reason for moving; a question, a
@@ -3791,7 +3808,7 @@ _VOLUNTEERED_REASON = re.compile(
     r"\b(?:out of|outta|leave|leaving) (?:the |this )?flood (?:zone|plain)\b|\b(?:flood |home |homeowners )?"
     r"(?:insurance|taxes|property taxes|hoa(?: fees| dues)?) (?:went up|going up|doubled|tripled|is killing|"
     r"are killing|(?:is|are) (?:too high|insane|crazy))\b"
-    r"(?=.*\b(?:want out|get out|leave|leaving|sell|selling|move|moving)\b)|"
+    r"(?=.*\b(?:want out|need out|needed out|get out|leave|leaving|sell|selling|move|moving)\b)|"
     # storms, the weather, the coast they are tired of: "we rebuilt after sally and i'm done with storms"
     r"\b(?:done|tired|sick|through) (?:with|of) (?:the )?(?:storms|hurricanes|floods|flooding|tornadoes|snow|winters|"
     r"the cold|cold|heat|humidity|the coast|coastal living)\b|"

@@ -3233,3 +3233,26 @@ def test_whichevers_first_picks_the_first_offer():
 
 def test_wanting_the_numbers_before_meeting_anybody_puts_the_meeting_off():
     assert understand("i wanna see the numbers before we meet anybody", now=NOW, expecting="slot_choice").defers
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("thibba dough near nicholls", "location", {"location": "Thibodaux"}),  # a French -aux said "-oh"
+    ("my grandpere left it to all the grandkids", "motivation", {"motivation": "inherited"}),  # Cajun grandfather
+    ("we got flooded out in harvey, rebuilt, now we want out", "motivation",  # a hurricane, not Harvey, Louisiana
+     {"motivation": "we got flooded out in harvey rebuilt now we want out"}),
+    ("buying in ida", "intent", {"intent": "buy", "location": "Ida"}),  # the town, where nothing speaks of a storm
+    ("my cousin sell real estate out in slidell, we gonna buy", "intent", {"intent": "buy"}),  # a trade, not a sale
+])
+def test_fresh52s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("nobody buyin round here", "intent", "objection", "market_worry"),
+    ("with these rates we just gonna wait a while", "timeline", "objection", "market_worry"),
+    ("the note would be too high with the insurance", "budget", "objection", "price_worry"),
+    ("taxes went up, we cant afford to keep it", "motivation", "inform", ""),  # why they sell, not a worry
+])
+def test_fresh52s_worries_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
