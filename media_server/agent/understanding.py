@@ -1023,6 +1023,8 @@ _HOSTILE = _rx(
     r"\b(?:fuck\w*|f off|shit\w*|damn you|goddamn\w*|piss off|screw you|go to hell|bastards?|assholes?|jerks?|"
     r"shut up|bugger off|get lost|drop dead|bite me)\b",
     r"\bhow dare you\b", r"\b(?:you|y'all) people\b(?! (?:are|r) (?:for|supposed to|the experts|the pros))",
+    # (not the ones they met elsewhere: "tried it by owner and got nothing but scammers")
+    r"(?<!nothing but )(?<!got )(?<!all the )(?<!bunch of )(?<!lot of )(?<!lotta )"
     r"\b(?:scam|scammers?|scamming|vultures|leeches|parasites)\b",
     r"\bget a (?:real )?job\b", r"\bwho the hell\b", r"\bsick and tired\b",
 )
@@ -1597,7 +1599,7 @@ _BRIEF_YES = re.compile(
     r".*\b(?:keep it (?:short|quick|brief)|make it (?:quick|fast|short|snappy|brief)|(?:be|real|really|super) quick|"
     r"quickly|(?:only |just )?(?:got|have|gotta|got like) (?:like |about |maybe )?(?:a minute|a sec|a second|\d+|one|"
     r"two|three|four|five|ten|a couple|a few)(?: \w+)? (?:minutes?|mins?|secs?|seconds?))\b"
-    r"|\b(?:but |so )?go ahead$|\bgo ahead (?:real quick|quick|but make it quick|but be quick)$"
+    r"|\b(?:but |so )?go ahead(?: i guess| then)?$|\bgo ahead (?:real quick|quick|but make it quick|but be quick)$"
     # "yeah im on my lunch break go"
     r"|^(?:(?:uh|um|well|oh|ok|okay) )*(?:yeah|yes|yep|sure|ok|okay)\b(?!.*\b(?:call (?:me )?back|later|not now|"
     r"bad time)\b).*\b(?:break|lunch) (?:so )?(?:go|shoot)$"
@@ -1740,7 +1742,7 @@ _DONT_KNOW = re.compile(
 _ELDERS = (r"dad|daddy|mom|mama|mamma|momma|mother|father|parents|grandma|grandpa|grandmother|grandfather|"
            r"granddaddy|granddad|grandmama|granny|nana|aunt|auntie|uncle|pawpaw|papaw|mawmaw|meemaw|big mama|"
            r"grandmere|grandpere|mamere|papere")  # (Cajun: "my grandmere left it to us")
-_HOME_KINDS = (r"house|home|place|property|land|farm\w*|rowhouse|row house|townhouse|townhome|condo|duplex|cabin|"
+_HOME_KINDS = (r"house|home|place|property|land|farm\w*|ranch|rowhouse|row house|townhouse|townhome|condo|duplex|cabin|"
                r"trailer|co ?op|two flat|bungalow")
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("relocating", r"\b(?:relocat\w*|"
@@ -1958,6 +1960,9 @@ _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
 # who a buyer's loan is with: a meeting with one is their own appointment, and a sign the loan is under way
 _LENDERS = r"lender|bank|loan officer|loan (?:lady|guy|man|woman|person)|broker|credit union|mortgage \w+"
 _PRE_PROGRESS = re.compile(
+    # "our loan officer is still running numbers": a lender at work on it, whatever we asked
+    r"\b(?:loan officer|lender|mortgage (?:guy|lady|broker))(?:'s| is| are)? (?:still )?(?:running|crunching|working "
+    r"(?:up|on)) (?:the |our )?numbers\b|"
     r"\b(?:(?:talking|(?<!n't )(?<!not )(?<!never )(?<!even )(?:talked|spoke|spoken)) (?:to|with) "
     r"(?:a |our |my |the |some |an? )?"
     r"(?:(?:guy|lady|woman|man|person|someone|somebody|gal|fella) (?:at|from) (?:a |our |my |the )?)?"
@@ -3045,6 +3050,8 @@ _CORRECTION_CUE = re.compile(r"\b(?:actually|i meant|i mean|sorry|scratch that|c
 # Taking back what was just said, in the same breath ("june, no wait, july"; "the first one. wait no, thursday")
 _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actually|scratch that|i mean|i meant|"
                          r"but realistically|"  # "this week if i could lol but realistically sixty days"
+                         # "it was april but now my wife says may", "it was three but now the bank says three fifty"
+                         r"but now (?:(?:my|our|the) \w+|he|she|they|we|i) (?:says|said|say|wants|want|thinks|think)|"
                          # "after four when im off, well, four thirty to be safe"
                          r"(?:well|or|say|actually)(?= (?:like )?(?:\d|one|two|three|four|five|six|seven|eight|nine|"
                          r"ten|eleven|twelve)[\w: ]{0,14} to be safe\b)|"
@@ -3806,8 +3813,9 @@ _VOLUNTEERED_REASON = re.compile(
     r"(?:ours|our|my|the)\b|"
     # what the house costs to keep or risks: "out of the flood zone", "the flood insurance went up like three times"
     r"\b(?:out of|outta|leave|leaving) (?:the |this )?flood (?:zone|plain)\b|\b(?:flood |home |homeowners )?"
-    r"(?:insurance|taxes|property taxes|hoa(?: fees| dues)?) (?:went up|going up|doubled|tripled|is killing|"
-    r"are killing|(?:is|are) (?:too high|insane|crazy))\b"
+    r"(?:insurance|insurer|insurance company|taxes|property taxes|hoa(?: fees| dues)?) (?:went up|going up|doubled|"
+    r"tripled|is killing|are killing|(?:is|are) (?:too high|insane|crazy)|(?:just )?(?:dropped|cancelled|canceled) "
+    r"(?:us|me)|won't renew (?:us|me)|wont renew (?:us|me))\b"
     r"(?=.*\b(?:want out|need out|needed out|get out|leave|leaving|sell|selling|move|moving)\b)|"
     # storms, the weather, the coast they are tired of: "we rebuilt after sally and i'm done with storms"
     r"\b(?:done|tired|sick|through) (?:with|of) (?:the )?(?:storms|hurricanes|floods|flooding|tornadoes|snow|winters|"
@@ -4307,7 +4315,9 @@ _OTHER_NUMBER_CUE = re.compile(r"\b(?:call|reach|try|ring|use|get) (?:me |us )?(
                                r"(?:other|cell|cell phone|mobile|home|personal|new|private|own)(?: phone)? ?"
                                r"(?:number|phone|line|cell)?\b|"
                                r"\b(?:my|our) (?:cell|other number|mobile|cell phone|personal number|new number)"
-                               r"(?: number)? (?:is|it's)\b")
+                               r"(?: number)? (?:is|it's)\b|"
+                               # "call my wife instead, she handles all this, 970...": the one who decides, for staff
+                               r"\bcall (?:my|our) (?:wife|husband|spouse|partner|son|daughter)(?: instead)?\b")
 
 
 _SAID_WITH_A_NUMBER = {"its", "it's", "is", "number", "the", "at", "and", "uh", "um", "area", "code", "instead",

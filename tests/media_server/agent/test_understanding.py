@@ -3256,3 +3256,24 @@ def test_fresh52s_facts_in_other_words(text, expecting, facts):
 def test_fresh52s_worries_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)
     assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("it was june but now my husband says august", "timeline", {"timeline": 9}),  # what they say now stands
+    ("not sure, the lender is still crunching numbers", "budget", {"preapproved": "in_progress"}),
+    ("call my husband instead, 303 555 0188", "callback_time", {"other_number": "+13035550188"}),
+    ("selling grandpas ranch, he passed in january", "intent", {"intent": "sell", "motivation": "inherited"}),
+    ("a ski condo in breck", "location", {"location": "Breckenridge"}),
+    ("the insurer wont renew us cause of the wildfire risk so we're selling", "intent",
+     {"intent": "sell", "motivation": "insurer wont renew us"}),
+])
+def test_fresh53s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent"), [
+    ("eh not really but go ahead then", "permission", "affirm"),
+    ("we tried by owner and got nothing but scammers, so selling", "intent", "inform"),  # theirs, not us
+])
+def test_fresh53s_intents_in_other_words(text, expecting, intent):
+    assert understand(text, now=NOW, expecting=expecting).intent == intent
