@@ -1047,7 +1047,6 @@ _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd|well) 
                              r"i'm|i am|(?:we|i) (?:get|figure|decide|know)|ready))\b|"
                              r"\bbefore (?:we|i) (?:meet|talk|sit down|sign)(?: with)? (?:anyone|anybody|an agent|"
                              r"someone|you)\b|"
-
                              # "not yet, i wanna look around on my own a bit more first"
                              r"\b(?:want to|wanna|going to|gonna|need to|like to|rather) (?:look|shop|poke) around "
                              r"(?:on (?:my|our) own|by (?:myself|ourselves)|myself|ourselves|a bit|a little|some)\b")
@@ -2676,7 +2675,8 @@ def _intent(turn: _Turn, expecting: str, when: When | None, facts: list[Fact], t
     callback = time_preference or bool(_CALLBACK.search(c))
     if slot and _GOODBYE.search(c) and not _DECLINE.search(c):
         return "schedule", "", False  # "the first one, see you then": the pick, then the goodbye
-    if expecting == "confirm" and _AFFIRM.match(c) and _SEE_YOU_THEN.search(c):
+    if expecting == "confirm" and _AFFIRM.match(c) and _SEE_YOU_THEN.search(c) \
+            and not re.search(r"\b(?:can't|cannot|can not|won't|not|no|never)\b", c):
         return "affirm", "", False  # "yeah perfecto see you then" to the read-back: a yes (with "bye" a goodbye)
     if _GOODBYE.search(c) and not callback and when is None:
         declined = _DECLINE.search(c) is not None
