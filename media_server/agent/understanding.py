@@ -2351,13 +2351,12 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     u.asks_where = bool(_ASKS_WHERE.search(c))
     puts_off = bool(_PUTS_OFF_MEETING.search(c))
     declines = u.intent in ("deny", "objection", "unclear", "inform")
-    # ("i can't set anything up without my husband, he's on afternoons, we'll call you when we figure it out": his
-    # shift is why, not a time asked for)
-    why_not = u.intent == "schedule" and u.when is not None and (not names_a_day(u.when.words)
-                                                                  or bool(_CALLS_BACK_WHEN.search(c)))
+    # a time said as why, not when: "he's on afternoons, we'll call you when we figure it out", "he's offshore till
+    # april 2nd, i'll call y'all back when he's in"
+    put_off_beside_a_time = u.intent == "schedule" and u.when is not None and (
+        bool(_CALLS_BACK_WHEN.search(c)) or not names_a_day(u.when.words) and bool(_DEFERS_MEETING.search(c)))
     u.defers = expecting in ("slot_choice", "confirm") and not u.ruled_out and (
-        declines and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c))
-        or why_not and bool(_DEFERS_MEETING.search(c) or _CALLS_BACK_WHEN.search(c))
+        declines and bool(_DEFERS_MEETING.search(c) or _CALLS_US.search(c)) or put_off_beside_a_time
         # "let's hold off for now", "we'll see how the spring goes": put off, no time named and none picked
         or puts_off and u.when is None and (declines or u.intent == "affirm"
                                             and not any(f.name == SLOT_CHOICE for f in u.facts)))
