@@ -31,6 +31,7 @@ from apps.leads.models import Lead
 from media_server.agent.facts import FACT_NAMES
 from media_server.agent.interface import CallContext, Hangup, LeadTurn, Say
 from media_server.agent.orchestrator import Orchestrator
+from media_server.agent.places import NICKNAMES
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus"
 SENTENCE_NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("America/Chicago"))  # the corpus's "now"
@@ -118,6 +119,8 @@ _SPELLED_OUT = {"saint": "st", "mount": "mt", "fort": "ft"}
 
 
 def _place_words(text: str) -> set[str]:
+    said = " ".join(re.findall(r"[a-z0-9]+", str(text).lower()))
+    text = NICKNAMES.get(said, text)  # "St Pete" is St. Petersburg, whichever a writer spelled out
     return {_SPELLED_OUT.get(word, word) for word in _words(text)}
 
 

@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass, field
 # The fact name for another number the lead asks to be reached on (E.164): a contact detail kept for staff, not in
 # FACT_NAMES (nothing qualifies a lead by it, and it is never dialled without a person: consent is per number).
 OTHER_NUMBER = "other_number"
+# the motivations a reason is filed under; any other reason is kept in the lead's words
+MOTIVATIONS = ("relocating", "growing family", "downsizing", "upsizing", "investment", "first home", "retiring",
+               "divorce", "inherited")
 FACT_NAMES = (
     "intent",       # "buy" | "sell" | "both" | "rent"
     "location",     # str: where they want to buy / what they sell ("Austin", "north side", "Elm Street")

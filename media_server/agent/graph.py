@@ -29,7 +29,7 @@ from langgraph.types import Command, Overwrite
 
 from apps.campaigns.scoring import score_lead
 from media_server.agent.domain import CallDomain
-from media_server.agent.facts import OTHER_NUMBER
+from media_server.agent.facts import MOTIVATIONS, OTHER_NUMBER
 from media_server.agent.replies import LANGUAGE_NAMES, Persona, Replies
 from media_server.agent.when import EVERY_DAY_SPAN, MONTH_NAMED, names_a_day
 
@@ -355,6 +355,9 @@ class AgentGraph:
             if name == "location" and not answered and fact.get("toward") \
                     and facts.get("intent", {}).get("value") == "sell" and "location" in facts:
                 continue  # a seller "moving to omaha for work": where they go, not the home they sell
+            if name == "motivation" and not answered and fact["value"] not in MOTIVATIONS \
+                    and facts.get(name, {}).get("value") in MOTIVATIONS:
+                continue  # "upsizing", then "the condo has a special assessment vote in july": the reason stands
             if facts.get(name, {}).get("value") != fact["value"]:
                 new[name] = fact
             facts[name] = {**fact, "answered": answered}

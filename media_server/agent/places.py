@@ -57,7 +57,7 @@ NICKNAMES = {"san antone": "San Antonio", "philly": "Philadelphia", "vegas": "La
              # what locals call a town: "ypsi near eastern", "k zoo", "a2", "stl", "bmore", "mpls", "cbus"
              "ypsi": "Ypsilanti", "kzoo": "Kalamazoo", "k zoo": "Kalamazoo", "a2": "Ann Arbor", "pdx": "Portland",
              "stl": "St. Louis", "bmore": "Baltimore", "mpls": "Minneapolis", "cbus": "Columbus", "lbc": "Long Beach",
-             "breck": "Breckenridge"}
+             "breck": "Breckenridge", "st pete": "St. Petersburg", "saint pete": "St. Petersburg"}
 _NOT_A_NAME = {"my", "our", "the", "a", "an", "your", "their", "his", "her", "this", "that", "near", "by", "in", "at",
                "to", "on", "off", "of", "around", "big", "small", "nice", "new", "old", "good", "same", "other", "one",
                "any", "some", "no", "quiet", "busy", "main"}

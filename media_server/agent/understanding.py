@@ -36,7 +36,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from .facts import OTHER_NUMBER, Fact, Understanding, When
+from .facts import MOTIVATIONS, OTHER_NUMBER, Fact, Understanding, When
 from .places import (
     DIRECTIONS,
     NICKNAMES,
@@ -68,8 +68,6 @@ from .words import NUMBER_WORDS, DigitText, Money, all_money, tokenize
 
 SLOT_CHOICE = "slot_choice"  # the fact name for the offered slot a lead picked (1 or 2); not in FACT_NAMES
 
-MOTIVATIONS = ("relocating", "growing family", "downsizing", "upsizing", "investment", "first home", "retiring",
-               "divorce", "inherited")
 
 
 def _rx(*patterns: str) -> re.Pattern:
@@ -746,7 +744,7 @@ _WRONG_NUMBER = _rx(
     # someone else's number, now theirs: "she moved to houston, this is her old number"
     r"\b(?:this|that|it)(?:'s| is| was) (?:his|her|their|my \w+'s) old (?:number|phone|cell|line)\b",
     r"\b(?:just|only|recently) got this (?:number|phone)\b",
-    r"\bthis is a (?:business|work|office|company) (?:line|number|phone)\b",
+    r"\bthis is a (?:\w+ )?(?:business|work|office|company) (?:line|number|phone)\b",  # ("a marina business line")
     r"\b(?:he|she|they) (?:changed|got a new|switched) (?:numbers?|phones?)\b",
     # dialled wrong, the person long gone from here, in Spanish
     r"\b(?:dialed|dialled|punched in|typed in|misdialed|misdialled) (?:the )?wrong\b|\bmisdial\w*\b",
@@ -781,7 +779,8 @@ _SPANISH = re.compile(
 _SPANISH_YES = re.compile(r"^(?:s[ií]|sim|claro|dale|ok|yes|yeah|yep|dạ|vâng|oui|wi|t[aá] bom|opo|oo po|ja)"
                           r"(?: (?:s[ií]|sim|gracias|obrigad[oa]|t[aá] bom|m[eè]si|wi|"
                           r"muchas gracias|claro|perfecto|perfeito|bueno|est[aá] bien|por favor|se[nñ]ora?|dale|"
-                          r"perfect|yes|yeah|okay|ok|great|sure|good|thanks|dạ|vâng|cảm ơn|cam on|merci|oui|salamat|"
+                          r"perfect|yes|yeah|okay|ok|great|sure|good|thanks|thank you|go ahead|dạ|vâng|cảm ơn|cam on|"
+                          r"merci|oui|salamat|"
                           r"po|mahalo))*$")
 # a goodbye in another language, after words of thanks or yes ("perfeito valeu tchau", "ok gracias adiós")
 _OTHER_GOODBYE = re.compile(r"^(?:\w+ ){0,4}(?:tchau|adi[oó]s|chau|ciao|tsch[uü]ss|au revoir|paalam|zaijian|"
@@ -853,6 +852,9 @@ _IS_ROBOT = _rx(
     r"(?:machines?|robots?|computers?|bots?|ai|recordings?)\b",  # (not interested, and why: not interested)
     r"\b(?:is this|is that|are you|is it) (?:a |an |some )(?:damn |darn |freaking |stupid |fake |real |actual )"
     r"(?:robot|bot|machine|computer|recording|ai)\b",
+    # "hold on youre not a real person are ya"
+    r"\b(?:you're|you are|you) not (?:a |an )?(?:real|actual|live)? ?(?:person|human|human being)"
+    r"(?=$| (?:are (?:you|ya|u)|right|huh|is it|am i)\b)",
 )
 # Asking to be put through to a person now (a live transfer), not asking what we are: "can I talk to a real person",
 # "put me through to someone", "is there a human I can speak with", "get me an agent". "Am I talking to a person?"
@@ -1040,13 +1042,18 @@ _JUST_BROWSING = re.compile(r"\bjust (?:window shopping|browsing|looking around|
 _SENT_BY = re.compile(r"\b(?:send|text|email|shoot) (?:me|us) (?:\w+ ){0,3}(?:info|information|details|number|contact|"
                       r"card|listings)\b(?: \w+){0,2} (?:by|in an|over|via) (?:email|e-mail|text|mail)\b")
 _REFUSES_MEETING = re.compile(r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really )?(?:want|need) (?:a|an|the|any|to) "
-                              r"(?:meeting|appointment|call|meet|talk)\b")
+                              r"(?:meeting|appointment|call|meet|talk)\b(?!(?: (?:with|to))?(?: \w+)? yet\b)")
 # Not now, we will come back to you: a lead who defers the meeting has not picked a slot.
 _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd|well) (?:reach out|be in touch|"
                              r"get in touch|contact you|call(?: you| y'all| you guys)?(?: back)? when (?:we're|we are|"
                              r"i'm|i am|(?:we|i) (?:get|figure|decide|know)|ready))\b|"
-                             r"\bbefore (?:we|i) (?:meet|talk|sit down|sign)(?: with)? (?:anyone|anybody|an agent|"
+                             r"\bbefore (?:we|i) (?:meet|talk|sit down|sign)(?: with| to)? (?:anyone|anybody|an agent|"
                              r"someone|you)\b|"
+                             # "i dont need to meet with anybody yet": not now, not never
+                             # (not "i dont wanna meet anyone yet just send me listings": that asks for listings)
+                             r"\b(?:don't|do not) (?:really )?(?:want|need) (?:to (?:meet|talk|sit down)(?: with| to)? "
+                             r"(?:(?:anyone|anybody|an agent|someone|you|nobody) )?|"
+                             r"(?:a|an|any) (?:meeting|appointment) )yet\b(?!.*\b(?:send|email|text|listings)\b)|"
                              # "not yet, i wanna look around on my own a bit more first"
                              r"\b(?:want to|wanna|going to|gonna|need to|like to|rather) (?:look|shop|poke) around "
                              r"(?:on (?:my|our) own|by (?:myself|ourselves)|myself|ourselves|a bit|a little|some)\b")
@@ -1114,7 +1121,10 @@ _OBJECTIONS = [
         # a buyer who sold is ready ("soon as possible, we already sold ours")
         r"^(?!.*\b(?:cash|buy|buying|preapproved|looking|soon as|asap|right away|ready)\b).*\balready sold\b",
         r"\bstay put\b", r"\bchanged (?:our|my|their) minds?\b", r"\b(?:filled|clicked|signed up) (?:\w+ ){0,3}by "
-        r"(?:accident|mistake)\b", r"\bdecided (?:to (?:refinance|refi|stay|rent|wait|hold off)|not to|against)\b",
+        r"(?:accident|mistake)\b",
+        # "we decided to just pay it and stay"
+        r"\bdecided (?:to (?:just |go ahead and )?(?:(?:\w+ ){1,3}and )?(?:refinance|refi|stay|rent|wait|hold off|"
+        r"keep (?:it|the house|the place))|not to|against)\b",
         r"\b(?:we're|i'm|we are|i am) (?:not|no longer) "
         r"(?:really )?(?:moving|selling|buying)\b(?! (?:yet|until|till|for|before|right now|this year))"
         # ("im not moving in august with the storms": not then)
@@ -1134,6 +1144,10 @@ _OBJECTIONS = [
         r"goin with|go with|working with|go through|going through|gonna use|use) (?:her|him|them)|(?:he's|she's|"
         r"they're|he is|she is|they are) (?:handling|handlin|doing|taking care of|takin care of) (?:it|that|all that)|"
         r"(?:he'll|she'll|they'll) (?:handle|do|take care of) (?:it|that))\b",
+        # "my daughters a realtor in sarasota shes handlin all that"
+        r"\b(?:my|our) (?:[\w']+ ){0,3}?(?:[a-z]+'?s|is) (?:a |an )?(?:realtor|agent|real estate agent|broker)\b.*"
+        r"\b(?:she's|he's|they're|she is|he is|they are) (?:handling|doing|taking care of) (?:it|that|all that|"
+        r"all of that|everything)\b",
         # "my son in law sells houses so we're covered"
         r"\b(?:my|our) (?:\w+ ){1,3}(?:sells|does|is in) (?:houses|homes|real estate)\b.*\b(?:we're|we are|i'm|i am|"
         r"that's) (?:covered|set|good|all set|taken care of)\b",
@@ -1143,8 +1157,8 @@ _OBJECTIONS = [
         r"(?:got |have )?(?:an?|my|our) (?:own )?(?:agent|realtor|real estate agent|broker|guy|person)\b",
         r"\b(?:i|we)(?: (?:actually|really|already|also|just|currently))+ (?:have|got|do have|'ve got) (?:an?|my|our) "
         r"(?:own )?(?:agent|realtor|real estate agent|broker)\b",
-        r"\b(?:i'm|we're|i am|we are|(?:i|we)(?: (?:actually|really|also|just|currently))+ (?:am|are)) (?:already )?"
-        r"(?:working|work|signed|going|dealing|listed) with "
+        r"\b(?:i'm|we're|i am|we are|(?:i|we)(?: (?:actually|really|also|just|currently))+ (?:am|are)) "
+        r"(?:(?:already|actually|really|also|just|currently) )*(?:working|work|signed|going|dealing|listed) with "
         r"(?:(?:an?|my|our|another|a different) (?:agent|realtor|broker|real estate agent|company|team)"
         r"|someone|somebody)\b(?! (?:at|from|with) (?:the |a |our )?(?:bank|lender|credit union|mortgage))",
         r"\b(?:my|our) [\w' ]{0,30}?(?: is| was|'s) (?:an?|our|my) (?:realtor|agent|real estate agent|broker)\b",
@@ -1319,6 +1333,11 @@ _OBJECTIONS = [
         r"\bwith (?:prices|the prices|home prices|house prices) (?:like (?:this|that|these)|where they are|"
         r"the way they are)\b",
         r"\b(?:no way|can't|cannot|couldn't) (?:we |i )?(?:can |could )?(?:swing|afford|manage) (?:it|that)\b",
+        # "with what houses cost in naples i dont see us buyin", "with what they want for a twin now", "with these
+        # payments i dunno"
+        r"\bwith what (?:houses|homes|places|condos|prices|they want|they're asking|everything|things) "
+        r"(?:cost|costs|go for|goes for|are going for|sell for|are)?\b",
+        r"\bwith (?:these|those|the|today's) (?:monthly )?payments\b",
         r"\b(?:can't|cannot|not sure (?:we|i) can|don't know if (?:we|i) can) (?:really )?swing (?:it|that)\b",
     )),
     ("market_worry", _rx(
@@ -1381,7 +1400,13 @@ _OBJECTIONS = [
         r"(?:does|do|goes|go|is going|are going)\b",
         r"\b(?:gonna|going to|about to|due for|heading for) (?:be )?an? (?:market |housing |real estate )?crash\b",
         r"\ba (?:market |housing |real estate )?crash (?:is )?(?:coming|soon|on the way)\b",
-        r"\b(?:buy|buying|sell|selling) at the (?:top|peak)\b",
+        r"\b(?:buy|buying|sell|selling) at the (?:top|peak|bottom)\b",
+        # "with the market how it is we're gonna wait it out", "with these rates i dont know if its a good time"
+        r"\bwith (?:the |this )?market (?:how it is|the way it is|like (?:this|it is)|being what it is|right now)\b",
+        r"\bwith (?:these|the|today's|current) (?:interest )?rates\b.*\b(?:don't know|not sure|no idea)\b",
+        # "florida condos are about to crash so we're holdin off"
+        r"\b(?:condos?|homes|houses|townhomes|townhouses|values)\b(?: \w+){0,2}? (?:are |is )?"
+        r"(?:going to|gonna|about to|fixing to) (?:crash|drop|fall|tank|come down)\b",
         r"\b(?:with|the way|given) (?:the |these |interest )*rates? (?:where|the way|like|as) (?:they|it)\b",
         r"\b(?:holding|hold|holdin) off\b(?=.*\b(?:rates?|market|prices?|economy)\b)|"
         r"\b(?:rates?|market|prices?|economy)\b.*\b(?:holding|hold) off\b",
@@ -1773,7 +1798,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:got on|hired on|got hired|was hired|got a spot) (?:at|with) (?:[\w']+ ){1,4}?"
                    r"(?:in|near|up near|out near|down near|over near|out by) [a-z]+|"
                    r"transferr?(?:ed|ing)|job transfer|new job|(?:my|our|his|her) (?:pcs )?orders|"
-                   r"(?:got|took|landed|accepted) (?:a |an )(?:job|position) (?:at|with) (?:[\w']+ ){1,4}?in [a-z]+|"
+                   # "took a staff job at tampa general": a new job at a hospital or a plant, or one in a town
+                   r"(?:got|took|landed|accepted) (?:a |an )(?:new |staff |permanent |full ?time )?(?:job|position) "
+                   r"(?:at|with) (?:[\w']+ ){0,4}?(?:in [a-z]+|(?:hospital|general|medical center|plant|base)\b)|"
                    r"(?:my|our|his|her|husband's|wife's|\w+'s) transfer\b|"
                    r"(?:i'm|im|i am|he's|she's|we're) (?:in the )?(?:navy|army|air force|marines|military)|"
                    r"(?:i'm|im|i am|she's|he's|my \w+ is|we're) starting (?:a (?:new )?(?:job|position|residency) )?at "
@@ -1879,7 +1906,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                  r"too small)\b"),
     ("investment", r"\b(?:invest\w*|(?<!looking for a )(?<!need a )(?<!want a )(?<!find a )(?<!into a )(?<!in a )"
                    r"rentals?(?! not| lease| agreement| contract| car| application)(?: (?:property|properties|income|"
-                   r"units?))?|(?<!rotation )(?<!schedule )(?<!shift )(?<!coin )flip\w*|airbnb|"
+                   r"units?))?|(?<!rotation )(?<!schedule )(?<!shift )(?<!coin )flip\w*|airbnbs?|vrbos?|"
                    r"income propert\w*|cash flow|cap rate|portfolio|(?:more|few|couple|two|three|four|five|six|seven|"
                    r"eight|nine|ten|eleven|twelve|dozen|fifteen|twenty|\d+) "
                    r"(?:more )?doors|multi ?family|duplex\w*|"
@@ -2240,6 +2267,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if when is not None and when.words and names_a_period(when.words) and expecting != "callback_time" \
             and not _CALLBACK.search(c):
         when = None  # "hoping to move in the spring" is a timeline; "call me in the spring" a call back
+    if when is not None and _MOVE_DEADLINE.search(c) and expecting not in ("slot_choice", "confirm", "callback_time") \
+            and not _CALLBACK.search(c) and not re.search(r"\b(?:meet|meeting|sit down|appointment|talk|come by)\b", c):
+        when = None  # "we need to be there by may first": when the move must be done, not a time to meet
     if when is not None and u.ruled_out and _only_days(when, u.ruled_out):
         # "not thursday": the day named is the one they cannot do; "any day but wednesday we got church wednesday
         # monday afternoon would be best": the day they can, said after it
@@ -3123,6 +3153,12 @@ _RENTS = re.compile(r"\b(?:rent|renting|rented)\b")
 _OWNS = re.compile(r"\b(?:got|have|own)\b")
 
 
+# a date the move must be done by: "we need to be there by may first", "gotta be out by the 15th", "close by june 1"
+_MOVE_DEADLINE = re.compile(r"\b(?:need|needs|have|has|gotta|got|want|wanna|hoping|hope|plan|planning|trying)(?: to)? "
+                            r"(?:be (?:there|here|in|out|moved|settled|closed|down there|up there|moved in)|move|"
+                            r"moved|close|closed|relocate|get there|get moved)(?: (?:in|out|down|up|over))? by\b")
+
+
 def _where_they_are(said: str, clean: str, window: list[str]) -> bool:
     """Is a place said after `said` (words of living, renting, owning or leaving there) where the lead is, not where
     they buy? Where they rent, whatever they want next; what they own, unless they sell it; where they live, unless
@@ -3224,7 +3260,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         rank += 0.5 * bool(window & _TARGET_WORDS and not given_up) - 0.5 * bool(window & _CURRENT_WORDS or given_up)
         rank -= 1.0 * (end < len(tokens) and tokens[end] in ("now", "currently"))  # "we're in Bakersfield now"
         said = tokens[start - 1:end] if intro and tokens[start - 1] == intro else tokens[start:end]
-        found.append((rank, start, value, " ".join(said), end, intro == "to"))
+        # (where they go: "moving to omaha", "closer to our daughter in connecticut")
+        found.append((rank, start, value, " ".join(said), end, intro == "to" or bool(_TO_FAMILY_IN.search(before))))
     if (asked or home_talk) and (heard := _town_heard_in_pieces(tokens, asked)) is not None:
         # a town heard as other words ("bows man", "core da lane area", "boy see idaho"), where no town is spelled
         # out, or one is only inside the pieces ("spoke in valley washington": not Valley, Washington)
@@ -3246,6 +3283,8 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
     found = [f for f in found if not any(tokens[f[4]:g[1]] in _TAKEN_BACK for g in found)]
     if not found and asked:
         return _everyday_town(tokens)
+    if asked and max(f[0] for f in found) < _KIND_RANK["part"] and (town := _everyday_town(tokens)) is not None:
+        return town  # "york off of market street": the town said first, then the street in it
     if not found:
         return None
     rank = max(f[0] for f in found)
@@ -3420,6 +3459,8 @@ def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
                     or words[-1] in _THE_LAND and (length == 2 and words[0] == "the" or length == 1 and i
                                                    and tokens[i - 1] == "the"):
                 continue  # ("the homestead exemption": a tax break, not Homestead, Florida)
+            if length > 1 and words[-1] == "village" and tokens[i + length:i + length + 1] == ["of"]:
+                continue  # "the villages village of fenney": The Villages, then which of its villages
             # "my mom's place", "that's st patrick's day" are no place; "lee's summit", "charlotte's ville" are
             possessive = any(w.endswith("'s") for w in words)
             if possessive and (length == 1 or any(w in _IS_SAID_SHORT for w in words)):
@@ -3785,7 +3826,7 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"wheelchair|(?:can't|cannot|can not) (?:do|handle|manage|keep up with|take care of|maintain)|"
                      r"the drive|driving (?:an hour|two hours|forever)|killing (?:me|us)|"
                      r"any ?more|moving in with|move in with|partner|girlfriend|boyfriend|fiance|fiancee|married|"
-                     r"wedding|insurance|taxes|hoa|flood\w*|hurricanes?|crime|traffic|noise|"
+                     r"wedding|insurance|taxes|hoa|assessments?|flood\w*|hurricanes?|crime|traffic|noise|"
                      # a home they no longer use, or one the weather broke: "it's a second home we just don't use it"
                      r"(?:don't|do not|never|barely|rarely|hardly) (?:use|go to|get up to|get down to) (?:it|there)|"
                      r"second home|vacation home|weekend (?:house|place|home)|(?:tore|torn) up|damaged?|"
@@ -3804,6 +3845,8 @@ _NEAR_FAMILY = re.compile(
     rf"\b(?:to be|moving|move|come|coming|get|living) (?:up |down |out |back )?(?:closer to|near|nearer to|by|"
     rf"close to) (?:(?:my|our|his|her|the|their) )?(?:\w+'s )?(?:{_KIN}|us|them|her|him)\b"
     rf"|\b(?:my|our|his|her|the) {_KIN} wants? (?:me|us|them|him|her) (?:closer|near|nearer|close)\b")
+# the place family lives, said as where they go: "we're movin closer to our daughter in connecticut"
+_TO_FAMILY_IN = re.compile(rf"(?:{_NEAR_FAMILY.pattern})(?: (?:up|down|out|over|back))? (?:in|to) $")
 # Reasons outside the categories that are plain even when nobody asked: family to be near, a home lost.
 _VOLUNTEERED_REASON = re.compile(
     rf"{_NEAR_FAMILY.pattern}|\b(?:lost|losing) (?:our|my|the) (?:place|house|home)(?: (?:in|to) (?:the |a )?\w+)?|"
@@ -3819,7 +3862,13 @@ _VOLUNTEERED_REASON = re.compile(
     # storms, the weather, the coast they are tired of: "we rebuilt after sally and i'm done with storms"
     r"\b(?:done|tired|sick|through) (?:with|of) (?:the )?(?:storms|hurricanes|floods|flooding|tornadoes|snow|winters|"
     r"the cold|cold|heat|humidity|the coast|coastal living)\b|"
-    r"\b(?:get|getting|move|moving) (?:off|away from) (?:the )?(?:coast|island|gulf|shore|mountain)\b|" + _HARDSHIP)
+    r"\b(?:get|getting|move|moving) (?:off|away from) (?:the )?(?:coast|island|gulf|shore|mountain)\b|"
+    # the water a storm left, a spouse or parent who needs care, a bill the condo sent: "got four feet of water in
+    # helene", "my husband's going into memory care", "hit us with a forty thousand dollar special assessment"
+    r"\b(?:got|took on|took in|had) (?:\w+ ){0,2}(?:feet|foot|inches) of water\b|"
+    r"\b(?:going|goin|moving|movin|went|gone) into (?:memory care|assisted living|a nursing home|nursing home|"
+    r"hospice)\b|\bspecial assessments?\b(?=.*\b(?:done|want out|need out|get out|leave|leaving|sell|selling)\b)|"
+    + _HARDSHIP)
 # "we need to move by april" says when, not why: needing or wanting the move itself is no reason for it
 _MOVE_ITSELF = re.compile(r"\b(?:need|needs|want|wants|wanna|gotta|have|has|got)(?: to)? "
                           r"(?:move|be moved|be out|sell|buy|get out|relocate|list)\b")
@@ -3843,7 +3892,10 @@ _YES_ANSWER = re.compile(_LEAD + r"(?:(?:technically|i mean|i guess|well|uh|um) 
 _NO_ANSWER = re.compile(_LEAD + r"(?:probably not$|no|nope|nah|naw|not yet|not really|"
                         r"not (?:right )?now(?: no)?$|we don't|i don't|"
                         r"we haven't|i haven't|nobody|"
-                        r"we're not|i'm not|not at the moment|never)\b(?! sure| certain| positive)|"
+                        # ("we're not happy with him": they have one)
+                        r"(?:we're not|i'm not)(?! (?:really |too |very |that |super |all that )?(?:happy|thrilled|"
+                        r"satisfied|pleased|crazy about|in love))|not at the moment|never)"
+                        r"\b(?! sure| certain| positive)|"
                         r"(?:.* )?(?:not|so|but|nope|nah)(?: [\w']+){0,4} no$")  # "not out here no", "... so no"
 _NO_AGENT_ANY_MORE = re.compile(
     r"\b(?:let (?:him|her|them) go|fired (?:him|her|them|our agent)|not (?:any ?more|anymore)|no longer (?:have|"
@@ -3881,6 +3933,9 @@ _NO_AGENT_SIGNED = re.compile(r"^(?:(?:uh|um|well|no) )*not officially\b|"  # "n
                               r"settled on|gone with) (?:one|anyone|anybody|an agent|a realtor|any of them)\b|"
                               r"\b(?:not|aren't|are not|isn't|no one we're|nobody we're) (?:really |currently )?"
                               r"(?:working with|using|signed with|with) (?:anyone|anybody|any of them|nobody)\b|"
+                              # "my sister in law is an agent but we're not signed with her"
+                              r"\bbut (?:we're|we are|i'm|i am) not (?:really |officially )?(?:signed|working) with "
+                              r"(?:her|him|them)\b|"
                               r"\b(?:didn't|did not|haven't|have not|never|ain't) (?:sign|signed) (?:with|up with) "
                               r"(?:anybody|anyone|nobody|no one|any of them|an agent|a realtor)\b|"
                               r"\bnothing official|\bnothin official|"  # "a buddy at century 21 but nothin official"
@@ -4033,7 +4088,7 @@ _TL_MOVED = re.compile(rf"\b(?:{_MOVE_WORD})\b")
 # ("so like" after a first time is where it leads them: "we close in may so like june")
 _TL_MOVE = re.compile(rf"\b(?:{_MOVE_WORD}|so(?= (?:like|probably|maybe|hopefully|ideally|i guess|i'd say) ))\b")
 _TL_SCHOOL = re.compile(r"\b(?:(?:once|when|after) (?:the )?kids (?:are|get) out of school|"
-                        r"(?:once|when|after) (?:the )?(?:school|school year)(?: is| gets| lets)? (?:out|over|"
+                        r"(?:once|when|after) (?:the )?(?:school|school year)(?:'s|s| is| gets| lets)? (?:out|over|"
                         r"done|ends)" + DAILY + r"|end of (?:the )?school year|school (?:year )?(?:is )?"
                         r"(?:out|ends|over)|summer break|after graduation|(?:kids?|son|daughter) graduates?)\b")
 _TL_AFTER_HOLIDAYS = re.compile(r"\b(?:after|past) (?:the )?(?:holidays|new year|new years|christmas|first of the "

@@ -621,7 +621,7 @@ _HOLIDAY_AT = re.compile(rf" (?:the )?{_HOLIDAY_NAMES}\b")
 _ANCHOR_AT = re.compile(r" (?:the |on )?")
 _OR_DAY = re.compile(r",? or (?:maybe |else |even )?")
 _BARE_NTH = re.compile(r"\d{1,2}(?:st|nd|rd|th)\b")
-_OR_LATER = re.compile(r"\b(\d{1,2}(?::\d{2})?)( ?[ap]m)?(?: oclock)? or (?:after|later)\b(?! \d)")
+_OR_LATER = re.compile(r"\b(\d{1,2}(?::\d{2}| [0-5]\d)?)( ?[ap]m)?(?: oclock)? or (?:after|later)\b(?! \d)")
 _AFTER_MINE = re.compile(r"\bafter (?:my|our|his|her|the) (\d{1,2}(?::\d{2})?)(?: ?[ap]m)?(?: oclock)?"
                          r"(?: (?:meeting|appointment|class|call|shift))?\b")
 _HOLIDAY_SPELLINGS = {"saint patricks day": "st patrick's day", "saint patrick's day": "st patrick's day",
@@ -631,7 +631,7 @@ _HOLIDAY_SPELLINGS = {"saint patricks day": "st patrick's day", "saint patrick's
 DAILY = r"(?! (?:for the day|each day|every day|(?:at |around |about |like |by |round )?(?:\d|one|two|three|four|" \
         r"five|six|noon)\b))"
 _SCHOOL_OUT = re.compile(r"\b(?:once|when|after) (?:the )?(?:kids are out of school|school(?: year)?"
-                         r"(?:'s| is| gets| lets)? (?:out|over|done|ends))\b" + DAILY + r"|\b(?:summer break|summer "
+                         r"(?:'s|s| is| gets| lets)? (?:out|over|done|ends))\b" + DAILY + r"|\b(?:summer break|summer "
                          r"vacation)\b")
 _SEASON = re.compile(r"\b(?:in|this|next|during|over|come|by) (?:the )?(spring|summer|fall|autumn|winter)(?:time)?\b")
 _NEW_YEAR = ("holidays", "new year", "new years", "the new year", "first of the year")

@@ -563,7 +563,16 @@ def _money_idioms(tokens: list[str]) -> list[str]:
         elif word in _UNITS and len(nxt) == 2 and _UNITS.get(nxt[0]) == _UNITS[word] + 1 > 1 \
                 and nxt[1] in ("hundred", "hundreds") and (not i or tokens[i - 1] not in _UNITS):
             out[i:i + 3] = [f"{_UNITS[word]}00", "to", f"{_UNITS[nxt[0]]}00"]  # "eight nine hundred": 800 to 900
+        elif re.fullmatch(r"[1-9]\d{0,2}", word) and nxt and _THOUSANDS_GROUP.fullmatch(nxt[0]) \
+                and (nxt[0] == "000" or int(word) % 5) and not (i and tokens[i - 1][:1].isdigit()) \
+                and not (len(nxt) == 2 and nxt[1][:1].isdigit()):
+            out[i:i + 2] = [str(int(word) * 1000 + int(nxt[0])), _HELD]  # "280 000", "329 900": a figure's groups
     return out
+
+
+# the thousands of a figure written with a space for its comma ("280 000", "329 900"); a range's high end is a round
+# hundred too ("250 300"), so only "000", or a group after a figure no one rounds (329, 249), is read so
+_THOUSANDS_GROUP = re.compile(r"\d00")
 
 
 _SAID_IN_MILLIONS = re.compile(r"\d\.\d|^(?:point|million|mil|mill)$")
@@ -627,6 +636,9 @@ def _spoken_year(span: NumberSpan, tokens: list[str]) -> bool:
     before = tokens[span.start - 1] if span.start else ""
     if not span.dollar and value < 100 and value == int(value) and "built" in tokens[max(0, span.start - 3):span.start]:
         return True  # "built in ninety eight", "built back in 05": a year said short
+    if not span.dollar and value < 100 and value == int(value) and before == "in" and set(
+            tokens[max(0, span.start - 6):span.start]) & {"paid", "bought", "purchased", "built", "got"}:
+        return True  # "we paid four twenty in 22": when they bought, said short
     return 1900 <= value <= 2099 and not span.dollar and (
         before in ("in", "since", "of", "year", "from", "until", "till", "by", "back") or
         tokens[span.start] == "two" and "thousand" in tokens[span.start:span.end])

@@ -233,7 +233,11 @@ def test_an_empty_booking_beside_another_outcome_means_nothing_is_booked(tmp_pat
     assert result["should_book"] == 1 and result["booked_at_the_leads_time"] == 0
 
 
-def test_a_place_is_one_place_however_its_saint_or_mount_is_spelled():
+def test_a_place_is_one_place_however_its_saint_or_mount_is_spelled_or_locals_call_it():
     assert fact_matches("location", "St. George", "Saint George")
     assert fact_matches("location", "Mount Juliet", "Mt Juliet")
     assert not fact_matches("location", "St. George", "St. Louis")
+    # a town's local name is the town ("St Pete" written by one writer, "St. Petersburg" by another)
+    assert fact_matches("location", "St Pete", "St. Petersburg")
+    assert fact_matches("location", "St. Petersburg", "St Pete")
+    assert not fact_matches("location", "St Pete", "St. Paul")

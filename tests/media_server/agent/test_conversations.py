@@ -1144,7 +1144,8 @@ def test_another_number_given_mid_call_is_noted_and_the_questions_go_on(talk, le
 
 
 @pytest.mark.parametrize("move", ["soon as we can, were relocating to denver for her job",
-                                  "soon as we can, we're moving out to the denver area for her job"])
+                                  "soon as we can, we're moving out to the denver area for her job",
+                                  "soon as we can, we're moving closer to our son in denver"])
 def test_where_a_seller_moves_to_is_not_the_home_they_sell(talk, move):
     talk.say("yeah ok")
     talk.say("looking to sell the house in tulsa")
@@ -1223,10 +1224,15 @@ def test_nothing_before_noon_then_a_day_at_an_hour_books_that_hour(talk, lead):
     assert appointment.starts_at.astimezone(CHICAGO) == dt.datetime(2026, 11, 27, 13, tzinfo=CHICAGO)
 
 
-def test_a_lead_who_will_call_back_when_the_spouse_is_home_is_let_go_without_a_booking(talk, lead):
-    """'She's deployed till may, we'll get back to you once she's home': the date is hers, not a time to meet."""
+@pytest.mark.parametrize("put_off", [
+    # the date is hers, not a time to meet
+    "i cant do nothing without my wife shes deployed till may 4th, ill call you back once shes home",
+    "nah id like a couple more weeks on my own before i talk to anyone",
+    "we dont really need to meet with anybody yet",
+])
+def test_a_lead_who_puts_the_meeting_off_is_let_go_without_a_booking(talk, lead, put_off):
     qualify_as_hot_buyer(talk)
-    talk.say("i cant do nothing without my wife shes deployed till may 4th, ill call you back once shes home")
+    talk.say(put_off)
     assert talk.hangup
     assert not Appointment.objects.filter(lead=lead).exists()
 
@@ -1234,3 +1240,29 @@ def test_a_lead_who_will_call_back_when_the_spouse_is_home_is_let_go_without_a_b
 def test_not_interested_said_with_how_did_you_get_my_number_ends_the_call(talk, lead):
     talk.say("how did you even get this number, whatever, not interested")
     assert talk.hangup
+
+
+def test_an_hour_or_later_books_from_that_hour(talk, lead):
+    qualify_as_hot_buyer(talk)
+    talk.say("friday after my 1 oclock class, so like 2 30 or later")
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    assert appointment.starts_at.astimezone(CHICAGO) >= dt.datetime(2026, 11, 27, 14, 30, tzinfo=CHICAGO)
+    assert appointment.starts_at.astimezone(CHICAGO).date() == dt.date(2026, 11, 27)
+
+
+def test_a_date_the_move_must_be_done_by_is_the_timeline_not_a_meeting(talk, lead):
+    talk.say("sure")
+    talk.say("buying, for my husband's job at the medical center")
+    talk.say("hershey")
+    reply = talk.say("we need to be there by january fifteenth")
+    assert "budget" in reply.lower() or "price" in reply.lower(), reply  # the next question, not a time read back
+    assert talk.agent.state(talk.call.pk)["facts"]["timeline"]["value"] == 2
+
+
+def test_a_reason_said_in_passing_later_leaves_the_reason_given_before(talk):
+    talk.say("sure")
+    talk.say("both, we're upsizing out of the condo")
+    talk.say("tampa")
+    talk.say("by may, we're done with the storms")
+    assert talk.agent.state(talk.call.pk)["facts"]["motivation"]["value"] == "upsizing"

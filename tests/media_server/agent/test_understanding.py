@@ -3178,8 +3178,25 @@ def test_a_meeting_put_off_until_they_decide_ends_the_offer_whatever_the_shift_s
     ("a ski condo in breck", "location", {"location": "Breckenridge"}),
     ("the insurer wont renew us cause of the wildfire risk so we're selling", "intent",
      {"intent": "sell", "motivation": "insurer wont renew us"}),
+    # fresh54/55: a figure's thousands written with a space; a reason said in passing; a job at a hospital;
+    # The Villages and which of its villages; a nickname; a town said before the street in it; a year said short
+    ("we're asking like 279 900 for it", "budget", {"budget": 279900}),
+    ("maybe 310 000 tops", "budget", {"budget": 310000}),
+    ("the trailer took on two feet of water in ian so we're selling", "intent",
+     {"intent": "sell", "motivation": "took on two feet of water"}),
+    ("my wife's mom is moving into assisted living next month", "timeline",
+     {"motivation": "moving into assisted living", "timeline": 1}),
+    ("she took a staff job at the medical center", "motivation", {"motivation": "relocating"}),
+    ("we want a few vrbos near the beach", "motivation", {"motivation": "investment"}),
+    ("the villages, village of lynnhaven", "location", {"location": "The Villages"}),
+    ("saint pete near the pier", "location", {"location": "St. Petersburg"}),
+    ("surprise off of market street", "location", {"location": "Surprise"}),
+    ("we paid two eighty in 19", "budget", {}),  # 2019, not $19,000 (and what they paid is no price of now)
+    ("once school's out", "timeline", {"timeline": 7}),
+    ("yeah but we're not thrilled with her", "has_agent", {"has_agent": True}),  # one they have
+    ("my brother is a realtor but we're not working with him", "has_agent", {"has_agent": False}),
 ])
-def test_fresh50_to_53s_facts_in_other_words(text, expecting, facts):
+def test_fresh50_to_55s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
 
 
@@ -3202,8 +3219,22 @@ def test_fresh50_to_53s_facts_in_other_words(text, expecting, facts):
     ("with these rates we just gonna wait a while", "timeline", "objection", "market_worry"),
     ("the note would be too high with the insurance", "budget", "objection", "price_worry"),
     ("taxes went up, we cant afford to keep it", "motivation", "inform", ""),  # why they sell, not a worry
+    ("sí go ahead", "permission", "affirm", ""),
+    ("wi thank you", "confirm", "affirm", ""),  # Haitian Creole "oui"
+    ("we're actually already workin with a realtor so we're good", "permission", "objection", "has_agent"),
+    ("my sons a realtor in dallas hes handlin all that", "intent", "objection", "has_agent"),
+    ("with the market like this we're just gonna sit tight", "permission", "objection", "market_worry"),
+    ("with these rates honestly i'm not sure", "intent", "objection", "market_worry"),
+    ("townhomes around here are about to crash so we'll wait", "intent", "objection", "market_worry"),
+    ("i'm not selling at the bottom", "motivation", "objection", "market_worry"),
+    ("with what homes go for in austin we'll never buy", "timeline", "objection", "price_worry"),
+    ("with these payments i don't see how", "budget", "objection", "price_worry"),
+    ("wait you're not a real human are you", "location", "is_robot", ""),
+    ("you're not a person who listens", "permission", "unclear", ""),  # no question of what we are
+    ("this is a dental business line, nobody here asked about a house", "permission", "wrong_number", ""),
+    ("we decided to just refinance and stay, so no thanks", "intent", "objection", "not_interested"),
 ])
-def test_fresh50_to_53s_intents_in_other_words(text, expecting, intent, objection):
+def test_fresh50_to_55s_intents_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)
     assert (understood.intent, understood.objection) == (intent, objection)
 
