@@ -1767,7 +1767,7 @@ _ELDERS = (r"dad|daddy|mom|mama|mamma|momma|mother|father|parents|grandma|grandp
            r"granddaddy|granddad|grandmama|granny|nana|aunt|auntie|uncle|pawpaw|papaw|mawmaw|meemaw|big mama|"
            r"grandmere|grandpere|mamere|papere")  # (Cajun: "my grandmere left it to us")
 _HOME_KINDS = (r"house|home|place|property|land|farm\w*|ranch|rowhouse|row house|townhouse|townhome|condo|duplex|cabin|"
-               r"trailer|co ?op|two flat|bungalow")
+               r"trailer|co ?op|two flat|bungalow|casa")  # ("es la casa de mi mama, she passed")
 _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("relocating", r"\b(?:relocat\w*|"
                    # "so we movin closer to the work"
@@ -1863,7 +1863,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                        r"(?!(?:'s|s| is|'s finally| is finally)? (?:asleep|sleeping|napping|down|crying|screaming|"
                        r"fussing|awake|up|eating|in (?:bed|the bath)))|"
                        r"baby(?:'s)? (?:is|was|due|coming|came|on the way|number|girl|boy|arriv\w*|gets|comes|in)\b|"
-                       r"family is growing|pregnant|"
+                       r"(?:family|fam[ií]lia) is growing|pregnant|"
                        r"expecting (?:a baby|a (?:boy|girl)|our (?:first|second|third|fourth|baby|little)|twins|"
                        r"another(?: one| baby| kid)?\b)|(?:we're|were|we are|she's|shes|she is|is|are|i'm|im|i am) "
                        r"(?:\w+ )?expectin[g']?(?=$| in\b| this\b| next\b| again\b| soon\b| any day\b| so\b| and\b)|"
@@ -1912,6 +1912,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:more )?doors|multi ?family|duplex\w*|"
                    r"1031|ten thirty one|"
                    r"fourplex|short term rental|str|to rent (?:it |them )?out|"
+                   # "somethin down the shore we can rent out in the summer"
+                   r"(?:we|i) (?:can|could|would|will|'d|'ll|gonna) rent (?:it |them )?out|"
                    # living in part and renting the rest: "live downstairs rent out the top"
                    r"rent (?:out )?the (?:other |extra |spare )?(?:room|rooms|top|upstairs|downstairs|basement|"
                    r"other (?:side|half|unit)|apartment)\b|"
@@ -2290,6 +2292,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if when is not None and _THEIR_APPOINTMENT.search(c) and not _AVAILABLE.search(_THEIR_APPOINTMENT.sub(" ", c)):
         when = None  # "meeting with the bank thursday": a time taken by someone else, not one offered to us
     u.intent, u.objection, attach_when = _intent(turn, expecting, when, u.facts, time_preference)
+    if expecting == "motivation" and u.objection == "price_worry" and _WHAT_IT_COSTS_TO_KEEP.search(c) \
+            and any(f.name == "motivation" for f in u.facts):
+        u.intent, u.objection = "inform", ""  # why they move: "the property taxes in this township are killin us"
     if u.objection == "busy" and when is None and any(f.name == OTHER_NUMBER for f in u.facts) \
             and not _BUSY.search(_OTHER_NUMBER_CUE.sub(" ", c)):
         # "call me on my cell instead, it's ...": a number, not a call back ("yes but call my cell": a yes too)
@@ -3056,8 +3061,9 @@ def _capitalised(word: str) -> str:
     return "Mc" + word[2:].capitalize() if word.startswith("mc") and len(word) > 3 else word.capitalize()
 
 
-_PLACE_INTRO = {"in", "near", "around", "to", "outside", "by"}
-_RELATIVE_INTRO = {"near", "outside", "by", "around"}  # a place that locates another one said with it
+_PLACE_INTRO = {"in", "near", "around", "to", "outside", "by", "toward", "towards"}
+# a place that locates another one said with it ("ocala, out west toward dunnellon")
+_RELATIVE_INTRO = {"near", "outside", "by", "around", "toward", "towards"}
 _INTRO_SKIP = {"the", "like", "maybe", "probably", "somewhere", "kind", "of", "up", "out", "over", "down", "just",
                "right", "close", "closer", "more", "really"}
 _NOT_A_PLACE_START = {"of", "and", "or", "but", "so", "be", "is", "a", "an", "to", "in", "at", "for", "with"}
@@ -3135,7 +3141,8 @@ _PLACE_LEFT = re.compile(r"\b(?:(?:sold|left|sale of) (?:our|my|the) (?:\w+ )?(?
                          # "we winter in arizona now": where they spend the season, not where they buy
                          r"(?:we|i|they) (?:\w+ )?(?:winter|spend (?:the |our |my )?winters?)|"
                          r"(?:i|we) (?:currently |still )?live|(?:i'm|we're|i am|we are) (?:currently |still )?living|"
-                         r"(?:i|we) grew up|"
+                         r"(?:i|we) grew up|(?:already )?(?:bought|closed on) (?:a|our|the|my) (?:\w+ )?"
+                         r"(?:place|house|home|condo)|"
                          # where they rent now, what they already own: "we've been renting in trumansburg forever",
                          # "i got two duplexes in pooler already"
                          r"(?:i|we|i've|we've|i'm|we're)(?: been)? (?:currently |still )?(?:renting|rent|rented)"
@@ -3153,6 +3160,8 @@ _RENTS = re.compile(r"\b(?:rent|renting|rented)\b")
 _OWNS = re.compile(r"\b(?:got|have|own)\b")
 
 
+# what the home they have costs them to keep: said as why they move, a reason, not a worry about prices
+_WHAT_IT_COSTS_TO_KEEP = re.compile(r"\b(?:taxes|insurance|hoa|fees|dues|assessments?|upkeep|utilities)\b")
 # a date the move must be done by: "we need to be there by may first", "gotta be out by the 15th", "close by june 1"
 _MOVE_DEADLINE = re.compile(r"\b(?:need|needs|have|has|gotta|got|want|wanna|hoping|hope|plan|planning|trying)(?: to)? "
                             r"(?:be (?:there|here|in|out|moved|settled|closed|down there|up there|moved in)|move|"
@@ -3461,6 +3470,9 @@ def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
                 continue  # ("the homestead exemption": a tax break, not Homestead, Florida)
             if length > 1 and words[-1] == "village" and tokens[i + length:i + length + 1] == ["of"]:
                 continue  # "the villages village of fenney": The Villages, then which of its villages
+            if length == 1 and words[0].endswith("'s") and i and tokens[i - 1] in ("in", "near", "outside", "around") \
+                    and place_kind(words[0][:-2]) == "town":
+                words = [words[0][:-2]]  # "this house in ocala's too big": Ocala is, not Ocala's
             # "my mom's place", "that's st patrick's day" are no place; "lee's summit", "charlotte's ville" are
             possessive = any(w.endswith("'s") for w in words)
             if possessive and (length == 1 or any(w in _IS_SAID_SHORT for w in words)):
@@ -4125,10 +4137,12 @@ _LOAN_TALK = re.compile(r"\b(?:talk|speak|meet|sit down|apply|go|call) (?:to |wi
                         r"(?:bank|lender|loan officer|credit union|mortgage (?:guy|lady|broker|person))\b")
 
 
-# a season said of the weather, not of the move: "where it's cooler in the summer", "it's brutal in the winter"
-_TL_WEATHER = re.compile(r"\b(?:cooler|warmer|hotter|colder|milder|nicer|greener|brutal|unbearable|miserable|"
+# a season said of the weather or of letting the place, not of the move: "where it's cooler in the summer"
+_TL_OTHER_SEASON = re.compile(r"\b(?:cooler|warmer|hotter|colder|milder|nicer|greener|brutal|unbearable|miserable|"
                          r"beautiful|gorgeous|dry|humid|windy|snowy|rainy|muggy)(?: out| up| down| there| here)? "
-                         r"(?:(?:in|during|through) (?:the )?)?$")
+                         r"(?:(?:in|during|through) (?:the )?)?$|"
+                         # when a place is let, not when they move: "somethin we can rent out in the summer"
+                         r"\brent(?:ed|ing)? (?:it |them )?out (?:(?:in|during|over|for) (?:the )?)?$")
 
 
 def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
@@ -4148,7 +4162,7 @@ def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
                   if (c[3].startswith("so ") or not _TL_PAST.search(s[:c[0]])) and not _TL_AGO.match(s[c[1]:])
                   and not (c[3] == "yesterday" and _DONE_YESTERDAY.search(s[:c[0]]))
                   and not _TL_NOT_THEN.search(s[:c[0]])  # "december, im not moving in august with the storms"
-                  and not _TL_WEATHER.search(s[:c[0]])  # "tehachapi, where it's cooler in the summer"
+                  and not _TL_OTHER_SEASON.search(s[:c[0]])  # "tehachapi, where it's cooler in the summer"
                   and not (_TL_BEEN.search(s[:c[0]]) and _TL_DURATION.match(c[3]))
                   and (expecting == "timeline" or c[2] <= 60)]  # "underwater in ten years": no plan to move
     # "retiring in june", "the baby's due in august": when that happens, not the move ("selling once he retires in
@@ -4314,6 +4328,8 @@ _WHERE_THEY_LIVE = re.compile(r"(?:\b(?:we're|i'm|we are|i am|we live|i live|liv
                               r"(?:a|an|our|this) |"
                               # "working from home in a one bedroom is killing me"
                               r"\b(?:home|here|stuck|living|cooped up|crammed) in (?:a|an|our|this|my) |"
+                              # "we outgrew the two bedroom", "we've outgrown our 3 bed"
+                              r"\b(?:outgrew|outgrown|outgrowing) (?:the |our |my |this |that |a )?|"
                               # "just us rattling around in four bedrooms"
                               r"\b(?:rattling|rattlin|knocking|bouncing) around in (?:a |an |our |this |these |all )?|"
                               # what they no longer need: "don't need four bedrooms and a pool anymore"

@@ -3195,6 +3195,15 @@ def test_a_meeting_put_off_until_they_decide_ends_the_offer_whatever_the_shift_s
     ("once school's out", "timeline", {"timeline": 7}),
     ("yeah but we're not thrilled with her", "has_agent", {"has_agent": True}),  # one they have
     ("my brother is a realtor but we're not working with him", "has_agent", {"has_agent": False}),
+    ("selling, this house in tulsa's too much for us now", "intent", {"intent": "sell", "location": "Tulsa"}),
+    ("talla hassie out toward quincy", "location", {"location": "Tallahassee"}),  # the town, then what it is near
+    ("selling, es la casa de mi papa, he passed last year", "intent", {"intent": "sell", "motivation": "inherited"}),
+    ("minha família is growing", "motivation", {"motivation": "growing family"}),
+    ("we outgrew our 3 bed", "motivation", {"motivation": "upsizing"}),  # the bedrooms they have, not want
+    ("a condo we can rent out in the winter to snowbirds", "motivation", {"motivation": "investment"}),
+    ("the insurance on this place is killing us", "motivation",
+     {"motivation": "the insurance on this place is killing us"}),  # why they sell, not a worry about prices
+    ("no thanks, we already bought a house in frisco", "permission", {}),  # bought already: no place they look
 ])
 def test_fresh50_to_55s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
