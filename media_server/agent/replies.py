@@ -13,7 +13,8 @@ from dataclasses import dataclass
 LANGUAGE_NAMES = {"zh": "Chinese", "vi": "Vietnamese", "ko": "Korean", "ru": "Russian", "pt": "Portuguese",
                   "fr": "French", "ar": "Arabic", "hi": "Hindi", "tl": "Tagalog", "ht": "Haitian Creole",
                   "pl": "Polish", "uk": "Ukrainian", "de": "German", "it": "Italian", "ja": "Japanese",
-                  "so": "Somali", "hmn": "Hmong", "fa": "Persian", "ur": "Urdu", "bn": "Bengali", "pa": "Punjabi"}
+                  "so": "Somali", "hmn": "Hmong", "fa": "Persian", "ur": "Urdu", "bn": "Bengali", "pa": "Punjabi",
+                  "to": "Tongan", "sm": "Samoan"}
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
     # --- conversation

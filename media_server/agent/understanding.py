@@ -513,7 +513,9 @@ _OPT_OUT = _rx(
     rf"\b{_WHOM_NUMBER} (?:\w+ )?(?:removed|taken off|deleted|erased|scrubbed|purged|wiped|dropped|"
     rf"off (?:your|the|this|that))\b"
     + _PAPERS,
-    rf"\b(?:take|get|scratch|cross) {_WHOM} off\b(?! (?:of )?(?:work|the hook|my hands|guard))" + _PAPERS,
+    # ("did you get my number off zillow": where we found it, asked)
+    rf"\b(?:take|(?<!you )(?<!you all )(?<!they )get|scratch|cross) {_WHOM} off\b"
+    r"(?! (?:of )?(?:work|the hook|my hands|guard))" + _PAPERS,
     rf"\b(?:stop|quit|cease|knock it off|cut it out|enough|lay off|done with)(?: \w+){{0,3}}? {_CALLING}\b",
     r"\b(?:rather|prefer(?: that| if)?|want) (?:you|y'all|you guys|you all|you folks|your company|nobody|no one)"
     r"(?: guys)? "
@@ -568,6 +570,7 @@ _OPT_OUT = _rx(
     r"wouldn't )(?:reach out|contact|call|email|message|text)\b" + _NOT_A_TIME_LIMIT,
     # Tagalog, Vietnamese, Portuguese, French, Polish, Haitian Creole, Chinese (pinyin and characters), Korean
     r"\b(?:wag|huwag)(?: \w+){0,4}? (?:tumawag|tatawag|tawagan|tawagin)\b",
+    r"\b(?:alisin|tanggalin|burahin|paki ?(?:tanggal|alis|bura)\w*)(?: \w+){0,4}? (?:number|numero|pangalan)\b",
     r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
     r"\bha (?:ii|noo|na|igu) (?:soo )?(?:wicin|wac|wacin|wacina)\b",  # Somali: "fadlan ha ii soo wicin mar dambe"
     r"\b(?:não|nao) (?:me |nos )?(?:ligue|liguem|ligar|liga|ligam)\b",
@@ -748,6 +751,8 @@ _WRONG_NUMBER = _rx(
     r"\b(?:he|she|they) (?:changed|got a new|switched) (?:numbers?|phones?)\b",
     # dialled wrong, the person long gone from here, in Spanish
     r"\b(?:dialed|dialled|punched in|typed in|misdialed|misdialled) (?:the )?wrong\b|\bmisdial\w*\b",
+    # "i think somebody typed their number in wrong"
+    r"\b(?:typed|put|entered|punched|wrote) (?:their|his|her|a|the) (?:phone )?number (?:in |down )?wrong\b",
     r"\b(?:he|she|they) (?:hasn't|has not|haven't|have not|hadn't|no longer|hasn't ever) (?:lived|lives|live|been) "
     r"(?:here|at this (?:address|number))\b",
     r"\bn[uú]mero equivocado\b|\bequivocad[oa]s?\b", r"^wrong [a-z]+(?: buddy| pal| man| lady| dude| sir| ma'am)?$",
@@ -805,6 +810,9 @@ _HAITIAN = re.compile(r"\b(?:mwen pa|kreyòl|kreyol|ayisyen|bonjou)\b")
 # Korean and Persian as speech-to-text writes them in Latin letters ("yeoboseyo", "salam farsi baladid")
 _KOREAN_ROMANISED = re.compile(r"\b(?:yeoboseyo|yoboseyo|yeobuseyo|annyeong\w*|nuguseyo|hangugeo|hangukmal|"
                                r"gamsahamnida|kamsahamnida|mollayo|yeongeo)\b")
+# "I don't speak English" in Tongan and Samoan, as speech-to-text writes them ("talofa" alone is a hello in English)
+_POLYNESIAN = re.compile(r"\b(?:(?P<to>fakap[aā]langi|lea faka ?tonga|malo e lelei)|fa'?aperetania|"
+                         r"gagana samoa|tautala (?:fa'?a)?samoa)\b")
 _FARSI_ROMANISED = re.compile(r"\b(?:baladid|balad nistam|baladam|mamnoon|khodahafez|khoda hafez|farsi baladi\w*)\b")
 _HINDI_ROMANISED = re.compile(r"\b(?:angrezi|angreji|nahi aati|nahin aati|hindi (?:mein|me|main) (?:baat|bolo|boliye)|"
                               r"samajh nahi|samajh nahin|aap kaun|kaun bol rahe|dekh rahe hain|hum log)\b")
@@ -848,8 +856,9 @@ _IS_ROBOT = _rx(
     r"\bone of (?:those|them|these) (?:ai )?(?:bots?|robots?|ai|machines?|computers?)\b",
     r"\bor (?:a |an )?(?:real|actual|live) (?:person|human|lady|guy|man|woman|one|people|voice)\b",
     r"\b(?:is there|there's|is this|is that) (?:an? |even an? )?(?:actual|real|live) (?:human|person|voice)\b",
-    r"^(?!.*\binterested\b).*\b(?:don't|do not|won't|will not|never) (?:talk|speak) (?:to|with) (?:a |an )?"
-    r"(?:machines?|robots?|computers?|bots?|ai|recordings?)\b",  # (not interested, and why: not interested)
+    r"^(?!.*\binterested\b).*\b(?:don't|do not|won't|will not|never|ain't|aint|am not|i'm not) (?:talk|speak|"
+    # (not interested, and why: not interested)
+    r"talking|speaking) (?:to|with) (?:a |an |no )?(?:machines?|robots?|computers?|bots?|ai|recordings?)\b",
     r"\b(?:is this|is that|are you|is it) (?:a |an |some )(?:damn |darn |freaking |stupid |fake |real |actual )"
     r"(?:robot|bot|machine|computer|recording|ai)\b",
     # "hold on youre not a real person are ya"
@@ -925,6 +934,8 @@ _WHO_IS_THIS = _rx(
 )
 _HOW_GOT_NUMBER = _rx(
     r"\b(?:is|was) (?:this|that|it) from (?:zillow|realtor|realtor com|redfin|trulia|facebook|craigslist)\b",
+    # "did you get my number off zillow or somethin"
+    r"\bdid (?:you|you all|you guys|they) (?:get|buy|find|pull) (?:my|this|our) (?:\w+ )?(?:number|info|name)\b",
     r"\b(?:how|where|why)(?: in the world| on earth| the heck| the hell)?(?: did|'d| do) (?:you|you all|y'all|"
     r"you guys) (?:even |ever |actually )?(?:get|find|have|got|obtain) (?:a hold of )?"
     r"(?:my|this|our|me)"
@@ -976,7 +987,8 @@ _GOODBYE = _rx(
     r"\b(?:goodbye|bye bye|good bye|(?<!so we )(?<!we )(?<!house )(?<!it )(?<!place )(?<!that )(?<!this )(?<!has )"
     r"(?<!do i )(?<!do we )(?<!would i )(?:gotta go|got to go|have to go|need to go)(?! to (?:the|your|an?|their)\b)|"
     r"gotta run|"
-    r"have to run|got to run|i'm hanging up|(?:gonna|going to|about to) hang up|hanging up now|talk to you later|"
+    r"have to run|got to run|i'm hanging up|(?:gonna|going to|about to) hang up|hanging up now|"
+    r"talk to (?:you|ya|you all) later|"
     r"talk later|bye now|see ya|see yeah|see you|later then|"
     r"have a (?:good|nice|great|blessed) (?:one|day|night|evening|weekend)|(?:i'll|i'm going to|i'm gonna|let me) "
     r"let you go|that's all i needed)\b",
@@ -1130,7 +1142,8 @@ _OBJECTIONS = [
         # ("im not moving in august with the storms": not then)
         r"(?! in (?:the )?(?:january|february|march|april|may|june|july|august|september|october|november|december|"
         r"spring|summer|fall|winter)\b)",
-        _REFUSES_MEETING.pattern, r"\b(?:i'm|we're) good(?: thanks| thank you)?$", _HOSTILE.pattern,
+        _REFUSES_MEETING.pattern, _HOSTILE.pattern,
+        r"\b(?:i'm|we're) good(?: (?:thanks|thank you|appreciate it|though|tho|but thanks))*$",
     )),
     ("has_agent", _rx(
         # "we're gonna relist with the same lady next month": the agent they had, kept
@@ -1307,6 +1320,7 @@ _OBJECTIONS = [
         r"\b(?:don't|do not|won't|can't|ain't) (?:want to |wanna )?pay (?:no |a |the |your |that )?(?:big |huge |"
         r"high |\d+ percent )?(?:commission|fees?|realtor fees?)\b",
         r"\b(?:can't|cannot|can not|couldn't|don't think (?:i|we) can|unable to) (?:really |even )?afford\b",
+        r"\b(?:can|could) (?:barely|hardly|just barely) afford\b",  # "we can barely afford anything"
         r"\bout of (?:my|our) (?:price range|budget|league)\b", r"\bnot in (?:my|our) budget\b",
         r"\b(?:out of|outta) (?:our|my) (?:price )?(?:range|reach|budget|league)\b", r"\bpriced out\b",
         r"\bnothing (?:at|in|for|under) (?:that|our|my|this) (?:price|budget|range)\b",
@@ -1404,6 +1418,9 @@ _OBJECTIONS = [
         # "with the market how it is we're gonna wait it out", "with these rates i dont know if its a good time"
         r"\bwith (?:the |this )?market (?:how it is|the way it is|like (?:this|it is)|being what it is|right now)\b",
         r"\bwith (?:these|the|today's|current) (?:interest )?rates\b.*\b(?:don't know|not sure|no idea)\b",
+        # "idk if nows the right time with the market and all"
+        r"\b(?:don't know|not sure|no idea|idk) (?:if|whether) (?:it's|its|now's|nows|now is|this is) (?:the |a )?"
+        r"(?:right|good|best|smart) time\b(?=.*\b(?:market|rates?|economy)\b)",
         # "florida condos are about to crash so we're holdin off"
         r"\b(?:condos?|homes|houses|townhomes|townhouses|values)\b(?: \w+){0,2}? (?:are |is )?"
         r"(?:going to|gonna|about to|fixing to) (?:crash|drop|fall|tank|come down)\b",
@@ -1422,7 +1439,8 @@ _CANT_TALK_HERE = re.compile(r"\b(?:at|from) (?:work|my desk|the office|the job|
                              r"\b(?:it's |its |in an? |in the )?(?:too |really |super |so )?(?:loud|noisy)\b")
 _WORRIES = {name: dict(_OBJECTIONS)[name] for name in ("market_worry", "price_worry")}
 _BUY_OR_SELL_NOW = re.compile(r"\b(?:buy|buying|sell|selling|move|moving)(?: right)? now\b")
-_HOW_ARE_YOU = re.compile(r"\bhow(?: are|'re) you(?: doing| today)?\b|\bhow's it going\b|\bhow you doing\b")
+_HOW_ARE_YOU = re.compile(r"\bhow(?: are|'re) (?:you|you all)(?: doing| today)?\b|\bhow's it going\b|"
+                          r"\bhow (?:you|you all) doing\b")
 _SCHEDULE = _rx(
     r"\b(?:set up|setup|schedule|book|arrange|make) (?:a |an |some )?(?:time|meeting|appointment|call|showing|tour|"
     r"viewing|consultation|visit|walkthrough)\b",
@@ -1784,7 +1802,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    # "we going back to puerto rico, my mother is sick"
                    r"(?:going|heading|goin) back to (?!(?:a|the|an|our|my|his|her|work|school|bed|sleep|church|it|that|"
                    r"them|him|her|owning|buying|renting|being|doing|what|how|you|office)\b)[a-z]+|"
-                   r"(?:company|job|work|employer|army|navy|air force)(?:'s| is)? (?:moving|moved|relocating|"
+                   r"(?:company|job|work|employer|army|navy|air force)(?:'s|s| is)? (?:moving|moved|relocating|"
                    r"relocated|transferring|transferred|sending|sent) (?:us|me|him|her|them)|"
                    # "walmart moved my husband up there": an employer by its name, moving someone elsewhere
                    r"(?<!mom )(?<!dad )(?<!mama )(?<!daddy )(?<!parents )(?<!folks )"
@@ -2605,6 +2623,8 @@ def _other_language(c: str) -> str:
         return "ko"
     if _FARSI_ROMANISED.search(c):
         return "fa"
+    if polynesian := _POLYNESIAN.search(c):  # "ikai ke u lea fakapalangi": no English, in Tongan (or Samoan)
+        return "to" if polynesian.group("to") else "sm"
     if _VIETNAMESE.search(c):
         return "vi"
     if _HINDI_ROMANISED.search(c):
@@ -3141,7 +3161,8 @@ _PLACE_LEFT = re.compile(r"\b(?:(?:sold|left|sale of) (?:our|my|the) (?:\w+ )?(?
                          # "we winter in arizona now": where they spend the season, not where they buy
                          r"(?:we|i|they) (?:\w+ )?(?:winter|spend (?:the |our |my )?winters?)|"
                          r"(?:i|we) (?:currently |still )?live|(?:i'm|we're|i am|we are) (?:currently |still )?living|"
-                         r"(?:i|we) grew up|(?:already )?(?:bought|closed on) (?:a|our|the|my) (?:\w+ )?"
+                         r"(?:i|we) grew up|(?:i'm|we're|he's|she's|i am|we are|he is|she is) (?:currently )?stationed|"
+                         r"(?:already )?(?:bought|closed on) (?:a|our|the|my) (?:\w+ )?"
                          r"(?:place|house|home|condo)|"
                          # where they rent now, what they already own: "we've been renting in trumansburg forever",
                          # "i got two duplexes in pooler already"
@@ -3182,7 +3203,7 @@ _A_PERSON = re.compile(r"\b(?:talk|speak|speaking|talking|meet|meeting|ask|call|
 _TARGET_WORDS = {*_MOVING, "buy", "buying", "looking", "look", "want", "wanna", "find", "searching", "sell", "selling",
                  "listing", "closer", "retiring", "into"}
 _CURRENT_WORDS = {"live", "living", "grew", "currently", "rent", "renting", "work", "working", "from", "leaving",
-                  "left", "outgrew", "stuck"}
+                  "left", "outgrew", "stuck", "stationed"}
 _KIND_RANK = {"zip": 3, "town": 3, "state": 2, "part": 1, "street": 0}
 
 
@@ -3233,11 +3254,14 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         if not asked and (left := _PLACE_LEFT.search(before)) \
                 and _where_they_are(left.group(0), turn.clean, tokens[max(0, start - 5):start]):
             continue  # "cash, we sold our place in california", "i live in dallas": where they are, not where to
+        if expecting == "preapproved" and _CASH_FROM.search(turn.clean):
+            continue  # "cash from sellin our place in ohio": where the money comes from, not where they buy
         if not asked and _SOLD_THERE.match(" ".join(tokens[end:end + 3])) and _BUY.search(turn.clean):
             continue  # "we're buying, our house back in duluth already sold": where they were, not where to
         if start and tokens[start - 1] in ("after", "before", "until", "till", "til", "since"):
             continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)
-        if _GOING_TO.search(before) and _SELL.search(turn.clean) and not _BUY.search(turn.clean):
+        if _GOING_TO.search(before) and _SELL.search(turn.clean) and not _BUY.search(turn.clean) \
+                and not re.search(r"\bboth\b", turn.clean):
             continue  # "selling, my husband got transferred to charlotte": where they go, not the home they sell
         if not asked and _POSTED_TO.search(before) and is_a_base(value):
             continue  # "we got pcs orders to lewis mcchord": the base they are sent to, not where they will live
@@ -3268,6 +3292,9 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         given_up = bool(window & {"were", "was", "used"})  # "we were looking in Nashville but...": no longer
         rank += 0.5 * bool(window & _TARGET_WORDS and not given_up) - 0.5 * bool(window & _CURRENT_WORDS or given_up)
         rank -= 1.0 * (end < len(tokens) and tokens[end] in ("now", "currently"))  # "we're in Bakersfield now"
+        # "both, we're selling in san jose and buying in st george": the place they buy in is the one they look in
+        rank -= 0.75 * bool(window & {"sell", "selling", "list", "listing"}
+                            and (_BUY.search(turn.clean) or re.search(r"\bboth\b", turn.clean)))
         said = tokens[start - 1:end] if intro and tokens[start - 1] == intro else tokens[start:end]
         # (where they go: "moving to omaha", "closer to our daughter in connecticut")
         found.append((rank, start, value, " ".join(said), end, intro == "to" or bool(_TO_FAMILY_IN.search(before))))
@@ -3755,6 +3782,11 @@ _A_RESULT = re.compile(r"moving\b|too many (?:stairs|steps)|"
                        r"(?:can't|cannot|can not) \w+ (?:the |those |all )*(?:stairs|steps)")
 
 
+# a reason said by its own name ("divorce", "retiring"), not by what it is made of ("need more room")
+_REASON_NAMES = {"divorce", "divorcing", "divorced", "retiring", "retirement", "retired", "investment", "investing",
+                 "relocating", "relocation", "downsizing", "upsizing", "inheritance", "inherited"}
+
+
 def _motivation(turn: _Turn, expecting: str) -> Fact | None:
     c = turn.clean
     if expecting == "preapproved" and _CASH_FROM.search(c):
@@ -3782,6 +3814,8 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "selling the duplex on the east end", "we rent out the top floors, we'll sell": what they sell
         if m:
             said.append((m.start(), Fact("motivation", name, m.group(0))))
+    if len(said) > 1 and (named := next((f for start, f in said if start == 0 and f.words in _REASON_NAMES), None)):
+        return named  # "divorce, i need to sell and get my own place": the reason named first, then what follows it
     if said:
         # a move or the stairs said after another reason are its result ("retiring, moving to arizona",
         # "downsizing, the kids are gone, moving down to st george", "retiring and he can't do stairs anymore")
@@ -3878,6 +3912,7 @@ _VOLUNTEERED_REASON = re.compile(
     # the water a storm left, a spouse or parent who needs care, a bill the condo sent: "got four feet of water in
     # helene", "my husband's going into memory care", "hit us with a forty thousand dollar special assessment"
     r"\b(?:got|took on|took in|had) (?:\w+ ){0,2}(?:feet|foot|inches) of water\b|"
+    r"\b(?:street|yard|road|basement|neighborhood) (?:floods|flooded|keeps flooding)\b|"  # "the street floods"
     r"\b(?:going|goin|moving|movin|went|gone) into (?:memory care|assisted living|a nursing home|nursing home|"
     r"hospice)\b|\bspecial assessments?\b(?=.*\b(?:done|want out|need out|get out|leave|leaving|sell|selling)\b)|"
     + _HARDSHIP)
@@ -4347,6 +4382,11 @@ _OUTGROWN = re.compile(r"(?: \w+)? (?:ain't|isn't|is not|aint|is no longer|just 
                        r"working)\b|(?: \w+)? (?:is |'s )?(?:too small|too tight|too cramped)\b")
 
 
+# a count of rooms corrected right after it: "four bedrooms, well actually five"
+_MORE_ROOMS = re.compile(r",? (?:(?:well|no|oh|or) )*(?:actually|i mean|make (?:it|that)) (\d{1,2})\b"
+                         r"(?! (?:years?|months?|weeks?|kids|people|minutes?|grand|k|thousand|hundred)\b)")
+
+
 def _bedrooms(turn: _Turn, expecting: str) -> Fact | None:
     d = turn.digits
     if m := _ORDINAL_BEDROOM.search(turn.clean):  # "we need a third bedroom for the baby": three
@@ -4355,6 +4395,8 @@ def _bedrooms(turn: _Turn, expecting: str) -> Fact | None:
               and not _OUTGROWN.match(d.s, m.end())), None)
     if m is None and expecting == "bedrooms":
         m = _BARE_NUMBER.search(d.s)
+    if m and m.re is not _BARE_NUMBER and (fix := _MORE_ROOMS.match(d.s, m.end())):
+        m = fix  # "four bedrooms well actually five if my mom moves in": five
     if m and 0 < float(m.group(1)) <= 12:
         return Fact("bedrooms", int(float(m.group(1))), d.words(*m.span(1)) if m.re is _BARE_NUMBER else d.words(
             *m.span()))

@@ -406,7 +406,8 @@ def _next_weekday_on(today: dt.date, weekday: int, number: int) -> dt.date | Non
 
 
 _WD_AFTER_NEXT = re.compile(rf"\b{_WD} after next\b")
-_NOT_THIS_ONE = re.compile(rf"\b{_WD}\b(?: \w+){{0,2}}? not this (?:one|1)\b|"
+# ("saturdays are best for us but not this one": the one after)
+_NOT_THIS_ONE = re.compile(rf"\b{_WD}\b(?: \w+){{0,5}}? not this (?:one|1)\b|"
                            rf"\bnot this (?:coming )?{_WD.replace('(', '(?P<wd>', 1)},? (?:but )?(?:the )?"
                            r"(?:next|following)(?: one| 1)?\b|"  # "not this saturday the next one"
                            # "this thursday, no, the next one"
@@ -485,7 +486,7 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
         day = monday + dt.timedelta(days=_WEEKDAYS[weekday.group(1)])
         return _Days(day, day, later.span(1) if later.group(1) else later.span())
     if (holiday := _ON_HOLIDAY.search(s)) is not None:  # "st patricks day at eleven", "on halloween"
-        name = holiday.group(1) or holiday.group(2)
+        name = next(group for group in holiday.groups() if group)
         name = _HOLIDAY_SPELLINGS.get(name, name)
         day = next(d for d in (_holiday(name, today.year), _holiday(name, today.year + 1)) if d >= today)
         return _Days(day, day, holiday.span())
@@ -607,12 +608,15 @@ _WEEK_BY_HOLIDAY = re.compile(r"\bthe week (after|before|of) (?:the )?(christmas
                               r"memorial day|(?:4th|fourth) of july|new years?|halloween)\b")
 _HOLIDAY_NAMES = (r"(christmas|thanksgiving|easter|mardi gras|fat tuesday|(?:4th|fourth) of july|labor day|"
                   r"memorial day|new years?|halloween|"
-                  r"(?:st|saint) patrick'?s day|valentine'?s day|mother'?s day|father'?s day)")
+                  r"(?:st|saint) (?:patrick|paddy)'?s day|valentine'?s day|mother'?s day|father'?s day)")
 # a holiday as the day to meet or call, said with "on" or with a time of it: "st patricks day at eleven", "on
 # halloween" ("after christmas" is a period, "by thanksgiving" a deadline: neither is this)
 _ON_HOLIDAY = re.compile(rf"(?<!after )(?<!before )(?<!by )(?<!until )(?<!till )(?<!past )\b(?:the )?{_HOLIDAY_NAMES}"
                          r"(?= (?:at|around|after|before|in the|morning|afternoon|evening|between)\b)|"
-                         rf"\bon (?:the )?{_HOLIDAY_NAMES}\b")
+                         rf"\bon (?:the )?{_HOLIDAY_NAMES}\b|"
+                         # the answer itself: "st paddy's day, i'm off that day", "valentine's day works"
+                         rf"^(?:(?:uh|um|well|maybe|how about) )*(?:the )?{_HOLIDAY_NAMES}"
+                         r"(?=$| (?:i'm|im|we're|i am|we are) (?:off|free|home)\b| (?:works|is good|would work)\b)")
 # one day beside a holiday: "the day after st patrick's day", "the day before thanksgiving"
 _DAY_BESIDE = re.compile(rf"\bthe day (before|after) (?:the )?{_HOLIDAY_NAMES}\b")
 # a weekday counted from a day named after it: "the friday before memorial day", "the monday after the 4th"
@@ -625,7 +629,9 @@ _OR_LATER = re.compile(r"\b(\d{1,2}(?::\d{2}| [0-5]\d)?)( ?[ap]m)?(?: oclock)? o
 _AFTER_MINE = re.compile(r"\bafter (?:my|our|his|her|the) (\d{1,2}(?::\d{2})?)(?: ?[ap]m)?(?: oclock)?"
                          r"(?: (?:meeting|appointment|class|call|shift))?\b")
 _HOLIDAY_SPELLINGS = {"saint patricks day": "st patrick's day", "saint patrick's day": "st patrick's day",
-                      "st patricks day": "st patrick's day", "valentines day": "valentine's day",
+                      "st patricks day": "st patrick's day", "st paddys day": "st patrick's day",
+                      "st paddy's day": "st patrick's day", "saint paddys day": "st patrick's day",
+                      "saint paddy's day": "st patrick's day", "valentines day": "valentine's day",
                       "mothers day": "mother's day", "fathers day": "father's day", "new year": "new years"}
 # the school day's end has a clock time ("after school lets out like 3 30"): the year's end has none
 DAILY = r"(?! (?:for the day|each day|every day|(?:at |around |about |like |by |round )?(?:\d|one|two|three|four|" \
@@ -1203,8 +1209,8 @@ def _ruled_out(text: str) -> list[re.Match]:
         # "tomorrow's no good we got a funeral, thursday in the afternoon after 1": what they have is the reason
         # for the day ruled out before it; the day after it, with a time, is the one they ask for
         if m.group("got") and _TIME_AFTER_DAY.search(text[m.end():]) \
-                and any(other.end() <= m.start() for other in found):
-            return False
+                and (any(other.end() <= m.start() for other in found) or _NOT_THIS_ONE.search(text[:m.start()])):
+            return False  # (or "saturdays, but not this one, we got a funeral, next saturday the 14th")
         if then and then.start() < m.start() < then.end():
             return False  # "weekdays i'm busy saturday between 12 and 2": saturday is the one that suits
         if m.group("has") and _TIME_BEFORE.search(text[:m.start()]):

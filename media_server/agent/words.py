@@ -456,6 +456,8 @@ def all_money(tokens: list[str], *, expecting_price: bool = False, expecting_tim
         t == "pay" and i + 1 < len(tokens) and tokens[i + 1] in _PAY_TIMES) for i, t in enumerate(tokens))
     if price_context and (said_in_digits := _millions_digit_by_digit(tokens)) != tokens:
         tokens, spans = said_in_digits, scan_numbers(said_in_digits)
+    if price_context and not expecting_time and (with_oh := _hundreds_with_oh(tokens)) != tokens:
+        tokens, spans = with_oh, scan_numbers(with_oh)
     spans_at = {span.start: span for span in spans}
     skip_until = -1
     found: list[Money] = []
@@ -573,6 +575,18 @@ def _money_idioms(tokens: list[str]) -> list[str]:
 # the thousands of a figure written with a space for its comma ("280 000", "329 900"); a range's high end is a round
 # hundred too ("250 300"), so only "000", or a group after a figure no one rounds (329, 249), is read so
 _THOUSANDS_GROUP = re.compile(r"\d00")
+
+
+def _hundreds_with_oh(tokens: list[str]) -> list[str]:
+    """A price's hundreds said with "oh" for a zero, in a sentence about price: "four oh five" is 405 (thousand);
+    not after "at", where it is a clock ("at four oh five")."""
+    out = list(tokens)
+    for i in range(len(tokens) - 2):
+        first, oh, last = tokens[i:i + 3]
+        if first in _UNITS and oh in ("oh", "o") and last in _UNITS and _UNITS[first] and _UNITS[last] \
+                and not (i and tokens[i - 1] in ("at", "around", "by", "till", "until")):
+            out[i:i + 3] = [f"{_UNITS[first]}0{_UNITS[last]}", _HELD, _HELD]
+    return out
 
 
 _SAID_IN_MILLIONS = re.compile(r"\d\.\d|^(?:point|million|mil|mill)$")

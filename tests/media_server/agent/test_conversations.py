@@ -1266,3 +1266,13 @@ def test_a_reason_said_in_passing_later_leaves_the_reason_given_before(talk):
     talk.say("tampa")
     talk.say("by may, we're done with the storms")
     assert talk.agent.state(talk.call.pk)["facts"]["motivation"]["value"] == "upsizing"
+
+
+def test_the_day_they_like_but_not_this_one_then_what_they_have_then_a_date_books_that_date(talk, lead):
+    """'Saturdays are best but not this one, we got a wedding, next Saturday the 5th': the wedding is this
+    Saturday's, the 5th is the day asked for (the 5th had been ruled out and today offered)."""
+    qualify_as_hot_buyer(talk)
+    talk.say("saturdays are best for us but not this one we got a wedding next saturday the 5th")
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    assert appointment.starts_at.astimezone(CHICAGO).date() == dt.date(2026, 12, 5)

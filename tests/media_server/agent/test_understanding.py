@@ -2011,9 +2011,14 @@ def test_fresh26_and_27s_opt_outs_and_other_languages_in_other_words(text, expec
     assert understand(text, now=NOW, expecting=expecting).intent == intent
 
 
-def test_a_portuguese_speaker_is_called_back_in_portuguese_not_spanish():
-    understood = understand("olha eu não falo bem inglês desculpa", now=NOW, expecting="intent")
-    assert understood.intent == "other_language" and understood.language == "pt"
+@pytest.mark.parametrize(("text", "language"), [
+    ("olha eu não falo bem inglês desculpa", "pt"),  # Portuguese, not Spanish
+    ("malo e lelei, ikai ke u lea fakapalangi", "to"),  # Tongan: no English
+    ("e le mafai ona ou tautala faaperetania", "sm"),  # Samoan
+])
+def test_a_speaker_of_another_language_is_called_back_in_theirs(text, language):
+    understood = understand(text, now=NOW, expecting="intent")
+    assert understood.intent == "other_language" and understood.language == language
 
 
 @pytest.mark.parametrize(("text", "start", "end"), [
@@ -3204,8 +3209,21 @@ def test_a_meeting_put_off_until_they_decide_ends_the_offer_whatever_the_shift_s
     ("the insurance on this place is killing us", "motivation",
      {"motivation": "the insurance on this place is killing us"}),  # why they sell, not a worry about prices
     ("no thanks, we already bought a house in frisco", "permission", {}),  # bought already: no place they look
+    # selling one place and buying or retiring to another: the one they go to
+    ("both, we're selling in fresno and moving to boise", "intent",
+     {"intent": "both", "location": "Boise", "motivation": "relocating"}),
+    ("probably both, selling in modesto and retiring to st george", "intent",
+     {"intent": "both", "location": "St George", "motivation": "retiring"}),
+    ("my husband's stationed in tacoma but we wanna live out in puyallup", "location",
+     {"location": "Puyallup", "motivation": "relocating"}),
+    ("we need three bedrooms, actually four", "", {"bedrooms": 4}),
+    ("divorce, and i want my own place", "motivation", {"motivation": "divorce"}),  # the reason named first
+    ("id want three oh nine at least", "budget", {"budget": 309000}),  # "oh" for a zero
+    ("cash from selling the house in michigan", "preapproved", {"preapproved": "cash"}),  # where the money is from
+    ("my jobs moving us out to tulsa", "motivation", {"location": "Tulsa", "motivation": "relocating"}),
+    ("selling, the basement floods every spring", "intent", {"intent": "sell", "motivation": "basement floods"}),
 ])
-def test_fresh50_to_55s_facts_in_other_words(text, expecting, facts):
+def test_fresh50_to_57s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
 
 
@@ -3242,8 +3260,18 @@ def test_fresh50_to_55s_facts_in_other_words(text, expecting, facts):
     ("you're not a person who listens", "permission", "unclear", ""),  # no question of what we are
     ("this is a dental business line, nobody here asked about a house", "permission", "wrong_number", ""),
     ("we decided to just refinance and stay, so no thanks", "intent", "objection", "not_interested"),
+    ("did y'all get my number off redfin or something", "permission", "how_got_number", ""),  # no opt-out
+    ("pakitanggal po ang number ko", "permission", "opt_out", ""),  # Tagalog: please remove my number
+    ("i ain't talking to no robot", "permission", "is_robot", ""),
+    ("we're good appreciate it", "permission", "objection", "not_interested"),
+    ("prices around here are crazy, we can barely afford rent", "budget", "objection", "price_worry"),
+    ("not sure if nows the right time with the market", "intent", "objection", "market_worry"),
+    ("i didnt sign up for anything, someone must have typed their number in wrong", "permission", "wrong_number",
+     ""),
+    ("cool talk to yall later", "", "goodbye", ""),
+    ("how you all doing today", "", "greeting", ""),
 ])
-def test_fresh50_to_55s_intents_in_other_words(text, expecting, intent, objection):
+def test_fresh50_to_57s_intents_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)
     assert (understood.intent, understood.objection) == (intent, objection)
 

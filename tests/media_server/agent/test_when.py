@@ -339,6 +339,12 @@ def test_a_weekday_with_a_day_of_the_month_is_the_next_date_that_is_both(text, d
     ("school lets out december 9th so that friday", dt.date(2026, 12, 11)),  # the friday of that week
     ("a tuesday or thursday evening, thursdays better", dt.date(2026, 11, 26)),  # the one said to suit best
     ("after new years like the fifth", dt.date(2027, 1, 5)),  # the fifth within the period named
+    # the coming one of the days they like ruled out, however much is said between
+    ("mondays are good for us but not this one, the next monday at 10", dt.date(2026, 12, 7)),
+    ("saturdays suit us best but not this one we got a wedding, next saturday the 5th", dt.date(2026, 12, 5)),
+    # a holiday said as the answer, however it is called
+    ("st paddy's day im off that day call anytime", dt.date(2027, 3, 17)),
+    ("valentine's day works, im off", dt.date(2027, 2, 14)),
 ])
 def test_a_day_said_against_another_is_the_one_meant(text, day):
     when = parse_when(without_ruled_out(text), NOW)
