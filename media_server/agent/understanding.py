@@ -69,7 +69,6 @@ from .words import NUMBER_WORDS, DigitText, Money, all_money, tokenize
 SLOT_CHOICE = "slot_choice"  # the fact name for the offered slot a lead picked (1 or 2); not in FACT_NAMES
 
 
-
 def _rx(*patterns: str) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
@@ -856,8 +855,8 @@ _IS_ROBOT = _rx(
     r"\bone of (?:those|them|these) (?:ai )?(?:bots?|robots?|ai|machines?|computers?)\b",
     r"\bor (?:a |an )?(?:real|actual|live) (?:person|human|lady|guy|man|woman|one|people|voice)\b",
     r"\b(?:is there|there's|is this|is that) (?:an? |even an? )?(?:actual|real|live) (?:human|person|voice)\b",
+    # "i aint talkin to no machine" (not interested, and why: not interested)
     r"^(?!.*\binterested\b).*\b(?:don't|do not|won't|will not|never|ain't|aint|am not|i'm not) (?:talk|speak|"
-    # (not interested, and why: not interested)
     r"talking|speaking) (?:to|with) (?:a |an |no )?(?:machines?|robots?|computers?|bots?|ai|recordings?)\b",
     r"\b(?:is this|is that|are you|is it) (?:a |an |some )(?:damn |darn |freaking |stupid |fake |real |actual )"
     r"(?:robot|bot|machine|computer|recording|ai)\b",
@@ -3234,6 +3233,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
     tokens = turn.tokens
     asked = expecting == "location"
     home_talk = bool(_HOME_WORDS.search(turn.clean))
+    buys_too = bool(_BUY.search(turn.clean) or re.search(r"\bboth\b", turn.clean))  # buying as well as selling
     found = []
     spots = _places(tokens)
     for start, end, kind, value in spots:
@@ -3260,8 +3260,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "we're buying, our house back in duluth already sold": where they were, not where to
         if start and tokens[start - 1] in ("after", "before", "until", "till", "til", "since"):
             continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)
-        if _GOING_TO.search(before) and _SELL.search(turn.clean) and not _BUY.search(turn.clean) \
-                and not re.search(r"\bboth\b", turn.clean):
+        if _GOING_TO.search(before) and _SELL.search(turn.clean) and not buys_too:
             continue  # "selling, my husband got transferred to charlotte": where they go, not the home they sell
         if not asked and _POSTED_TO.search(before) and is_a_base(value):
             continue  # "we got pcs orders to lewis mcchord": the base they are sent to, not where they will live
@@ -3293,8 +3292,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         rank += 0.5 * bool(window & _TARGET_WORDS and not given_up) - 0.5 * bool(window & _CURRENT_WORDS or given_up)
         rank -= 1.0 * (end < len(tokens) and tokens[end] in ("now", "currently"))  # "we're in Bakersfield now"
         # "both, we're selling in san jose and buying in st george": the place they buy in is the one they look in
-        rank -= 0.75 * bool(window & {"sell", "selling", "list", "listing"}
-                            and (_BUY.search(turn.clean) or re.search(r"\bboth\b", turn.clean)))
+        rank -= 0.75 * bool(window & {"sell", "selling", "list", "listing"} and buys_too)
         said = tokens[start - 1:end] if intro and tokens[start - 1] == intro else tokens[start:end]
         # (where they go: "moving to omaha", "closer to our daughter in connecticut")
         found.append((rank, start, value, " ".join(said), end, intro == "to" or bool(_TO_FAMILY_IN.search(before))))
@@ -4174,10 +4172,10 @@ _LOAN_TALK = re.compile(r"\b(?:talk|speak|meet|sit down|apply|go|call) (?:to |wi
 
 # a season said of the weather or of letting the place, not of the move: "where it's cooler in the summer"
 _TL_OTHER_SEASON = re.compile(r"\b(?:cooler|warmer|hotter|colder|milder|nicer|greener|brutal|unbearable|miserable|"
-                         r"beautiful|gorgeous|dry|humid|windy|snowy|rainy|muggy)(?: out| up| down| there| here)? "
-                         r"(?:(?:in|during|through) (?:the )?)?$|"
-                         # when a place is let, not when they move: "somethin we can rent out in the summer"
-                         r"\brent(?:ed|ing)? (?:it |them )?out (?:(?:in|during|over|for) (?:the )?)?$")
+                              r"beautiful|gorgeous|dry|humid|windy|snowy|rainy|muggy)(?: out| up| down| there| here)? "
+                              r"(?:(?:in|during|through) (?:the )?)?$|"
+                              # when a place is let, not when they move: "somethin we can rent out in the summer"
+                              r"\brent(?:ed|ing)? (?:it |them )?out (?:(?:in|during|over|for) (?:the )?)?$")
 
 
 def _timeline(turn: _Turn, expecting: str, now: dt.datetime) -> Fact | None:
