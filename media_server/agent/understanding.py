@@ -3969,7 +3969,8 @@ _LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b|"
                             r"\b(?:didn't|did not|won't|never) renew\b")
 _A_LISTING_ENDED = re.compile(r"\b(?:listing|listed)\b.*\b(?:expired|ran out|lapsed)\b")
 # "my cousin's a realtor but she's in ohio, so no": the answer they end on
-_ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really)$|\bbut (?:(?:we're|were|we are|i'm|i am) not|"
+_ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really|not (?:right )?now|not at the moment|"
+                      r"not currently)$|\bbut (?:(?:we're|were|we are|i'm|i am) not|"
                       r"(?:we|i) (?:ain't|aint|don't|do not)) (?:using|usin|use|gonna use|going to use) "
                       r"(?:her|him|them)\b")  # to "do you have an agent?": no longer
 _NO_AGENT_SIGNED = re.compile(r"^(?:(?:uh|um|well|no) )*not officially\b|"  # "not officially, i talked to a guy once"

@@ -3222,6 +3222,7 @@ def test_a_meeting_put_off_until_they_decide_ends_the_offer_whatever_the_shift_s
     ("cash from selling the house in michigan", "preapproved", {"preapproved": "cash"}),  # where the money is from
     ("my jobs moving us out to tulsa", "motivation", {"location": "Tulsa", "motivation": "relocating"}),
     ("selling, the basement floods every spring", "intent", {"intent": "sell", "motivation": "basement floods"}),
+    ("we had one years ago but not right now", "has_agent", {"has_agent": False}),  # the answer they end on
 ])
 def test_fresh50_to_57s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
