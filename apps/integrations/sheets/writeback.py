@@ -332,9 +332,9 @@ def flush_campaign(campaign_id: int) -> str:
         outcomes = _write(target, campaign, items)
         wrote = True
     finally:
-        if wrote:
+        if wrote and settings.SHEETS_WRITEBACK_INTERVAL_SECONDS > 0:
             lock.hold_for(settings.SHEETS_WRITEBACK_INTERVAL_SECONDS)
-        else:  # nothing written, or a failure: its retry keeps its own backoff
+        else:  # nothing written, a failure (its retry keeps its own backoff), or writes not spaced at all
             lock.release()
     if pending.exists():
         schedule_flush(campaign_id)
