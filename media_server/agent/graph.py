@@ -31,7 +31,7 @@ from apps.campaigns.scoring import score_lead
 from media_server.agent.domain import CallDomain
 from media_server.agent.facts import MOTIVATIONS, OTHER_NUMBER
 from media_server.agent.replies import LANGUAGE_NAMES, Persona, Replies
-from media_server.agent.when import EVERY_DAY_SPAN, MONTH_NAMED, names_a_day
+from media_server.agent.when import EVERY_DAY_SPAN, MONTH_NAMED, names_a_day, part_of_day
 
 SPECIALISTS = ("conversation", "qualification", "objection", "scheduling", "transfer", "opt_out", "closing",
                "voicemail")
@@ -251,6 +251,19 @@ def _on_the_offered_day(offered: list[dict], when: dict) -> dict | None:
     if len(same) != 1:
         return None
     return {**when, "start": same[0].isoformat(), "end": same[0].isoformat()}
+
+
+def _in_the_offered_part(offered: list[dict], when: dict) -> dict | None:
+    """The one offered slot in the part of the day named with no day ("the afternoon one", said when this
+    afternoon has begun and the words alone would mean tomorrow's), whichever day it is on; None when none or both
+    are."""
+    hours = None if when.get("exact") else part_of_day(when.get("words") or "")
+    if hours is None:
+        return None
+    zone = dt.datetime.fromisoformat(when["start"]).tzinfo
+    inside = [slot for slot in offered
+              if hours[0] <= dt.datetime.fromisoformat(slot["starts_at"]).astimezone(zone).hour < hours[1]]
+    return inside[0] if len(inside) == 1 else None
 
 
 def _browsing_for_years(facts: dict, objections: dict) -> bool:
@@ -715,7 +728,8 @@ class AgentGraph:
         if when and expecting == "slot_choice" and not names_a_day(when.get("words") or "") and when.get("exact"):
             # "10 works", "the 2:30 one": an hour with no day picks the offered time at that hour, whichever day
             when = _on_the_offered_day(_not_on(offered, state), when) or when
-        if when and expecting == "slot_choice" and (named := _offered_within(_not_on(offered, state), when)):
+        if when and expecting == "slot_choice" and (named := _offered_within(_not_on(offered, state), when)
+                                                     or _in_the_offered_part(_not_on(offered, state), when)):
             if intent in ("schedule", "affirm") and not ruled_out:
                 return self._book({**state, "chosen": named}, replies)  # "the friday one", "thursday works"
             return self._read_back(state, replies, named)

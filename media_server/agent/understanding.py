@@ -51,7 +51,7 @@ from .places import (
 )
 from .when import (
     BUSY_THEN,
-    DAILY,
+    SCHOOL_OUT,
     SEASON_STARTS,
     THE_WEEKDAY_AFTER,
     names_a_day,
@@ -564,7 +564,7 @@ _OPT_OUT = _rx(
     r"\b(?:how about|what about|let's say) never\b|\bnever works for me\b",
     r"\b(?:rings?|calls?|calling) (?:me |here |this number )?again\b.*\b(?:attorney|lawyer|sue|police|report)\w*\b",
     r"\b(?:said|told (?:you|y'all|you guys|them)|asked)\b.*\bno (?:more )?(?:phone )?calls\b",
-    r"\bno more (?:robo ?calls|phone calls|sales calls)\b",
+    r"\bno more (?:(?:robo|robot|phone|sales|cold|spam|junk) ?)?calls\b" + _NOT_A_TIME_LIMIT,
     r"\b(?:rather|prefer(?: that| if)?) (?:you|you all|you guys|your company|nobody|no one) (?:not |never |didn't |"
     r"wouldn't )(?:reach out|contact|call|email|message|text)\b" + _NOT_A_TIME_LIMIT,
     # Tagalog, Vietnamese, Portuguese, French, Polish, Haitian Creole, Chinese (pinyin and characters), Korean
@@ -572,6 +572,8 @@ _OPT_OUT = _rx(
     r"\b(?:alisin|tanggalin|burahin|paki ?(?:tanggal|alis|bura)\w*)(?: \w+){0,4}? (?:number|numero|pangalan)\b",
     r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
     r"\bha (?:ii|noo|na|igu) (?:soo )?(?:wicin|wac|wacin|wacina)\b",  # Somali: "fadlan ha ii soo wicin mar dambe"
+    # Samoan "aua le toe telefoni mai" and Tongan "'oua 'e toe ui mai" (don't phone again); Amharic "አትደውሉልኝ"
+    r"\b(?:aua|'?oua)(?: (?:le|e|'e|ta))?(?: toe)? (?:telefoni|vili|valaau|ui)\b|(?:አት|እንዳት)ደው(?:ሉ|ል|ይ)",
     r"\b(?:não|nao) (?:me |nos )?(?:ligue|liguem|ligar|liga|ligam)\b",
     r"\bne (?:m'|m|me |nous )?(?:appelez|appelle|appelles|rappelez|rappelle) (?:plus|jamais)\b",
     r"\b(?:arr[eê]te[sz]?|cessez) de (?:m'|m|me |nous )?(?:appeler|rappeler|d[ée]ranger)\b",
@@ -667,7 +669,9 @@ _NOT_OPT_OUT_BEFORE = re.compile(r"\b(?:(?:don't|do not|didn't|did not|won't|nev
                                  r"(?:you )?(?:don't|do not) (?:have|need) to) $")
 _NEGATION_FIRST = re.compile(r"(?:don't|do not)\b")
 _NEVER_ANSWER = re.compile(r"^(?:(?:uh|um|oh|well|honestly|how about|try) )*never(?: ever)? $")
-_DONT_CALL = re.compile(r"(?<!that )(?<!which )(?<!who )\b(?:don't|do not|never|quit) "
+# ("tomorrow at noon or don't bother", "if not, don't bother": a condition on a time they want, not a request)
+_DONT_CALL = re.compile(r"(?<!that )(?<!which )(?<!who )\b(?!(?:(?<=\bor )|(?<=\bor just )|(?<=otherwise )|"
+                        r"(?<=if not ))(?:don't|do not) bother\b)(?:don't|do not|never|quit) "
                         r"(?:you |you all |you guys |you people |anybody |anyone )?"
                         r"(?:ever )?(?:call|contact|text|phone|ring|bother)"
                         r"(?: me| us| this number| here)?\b(.*)")
@@ -704,12 +708,18 @@ _VOICEMAIL = _rx(
     r"\b(?:mailbox|voice ?mail ?box|voicemail) (?:has not|hasn't|has never) been set up\b",
     r"\byou(?:'ve| have) reached [a-z' ]{1,30}?(?:cell|phone|line|voicemail|office|number)\b",
     r"\bdej[ae] (?:tu|su) mensaje\b|\b(?:has|ha) llamado a\b",
+    # Ukrainian and Russian: "залиште повідомлення після сигналу", "оставьте сообщение после сигнала"
+    r"залиш\w* (?:своє |ваше )?повідомлення|після сигналу|оставьте (?:ваше |своё |свое )?сообщение|после сигнала",
     r"\bi (?:don't|do not|never|rarely) (?:check|listen to) (?:these|this|my voice ?mails?|voice ?mails?|"
     r"(?:my )?messages)\b",
 )
 _WRONG_NUMBER = _rx(
     # "dale moved out years ago, this is a new number" ("the kids moved out years ago" is no wrong number)
-    r"\bthis is a new number\b",
+    r"\bthis is a new number\b|\b(?:this|the|my) number is (?:brand )?new\b",
+    # "nah this ain't kevin, kevin moved out a long time ago": the one asked for is not here, and why
+    # (the name said twice is written once: "this ain't kevin moved out")
+    r"\bthis (?:ain't|aint|isn't|is not|'s not) (?P<asked>[a-z]+)\b(?:.* (?P=asked))? (?:moved|passed|died|left|"
+    r"is gone|doesn't live|does not live|don't live)\b",
     r"\bthis (?:ain't|aint|isn't|is not|'s not) the (?:number|place|line|phone) for (?:that|this|it|him|her|them)\b",
     r"\bwrong (?:number|numba|numbah|person|guy|lady|house|people|phone|one)\b",
     # "that was my dad's number, he passed": the one asked for is gone
@@ -811,7 +821,7 @@ _KOREAN_ROMANISED = re.compile(r"\b(?:yeoboseyo|yoboseyo|yeobuseyo|annyeong\w*|n
                                r"gamsahamnida|kamsahamnida|mollayo|yeongeo)\b")
 # "I don't speak English" in Tongan and Samoan, as speech-to-text writes them ("talofa" alone is a hello in English)
 _POLYNESIAN = re.compile(r"\b(?:(?P<to>fakap[aā]langi|lea faka ?tonga|malo e lelei)|fa'?aperetania|"
-                         r"gagana samoa|tautala (?:fa'?a)?samoa)\b")
+                         r"gagana (?:samoa|peretania)|tautala (?:fa'?a)?samoa|te le malamalama)\b")
 _FARSI_ROMANISED = re.compile(r"\b(?:baladid|balad nistam|baladam|mamnoon|khodahafez|khoda hafez|farsi baladi\w*)\b")
 _HINDI_ROMANISED = re.compile(r"\b(?:angrezi|angreji|nahi aati|nahin aati|hindi (?:mein|me|main) (?:baat|bolo|boliye)|"
                               r"samajh nahi|samajh nahin|aap kaun|kaun bol rahe|dekh rahe hain|hum log)\b")
@@ -1053,7 +1063,8 @@ _JUST_BROWSING = re.compile(r"\bjust (?:window shopping|browsing|looking around|
 _SENT_BY = re.compile(r"\b(?:send|text|email|shoot) (?:me|us) (?:\w+ ){0,3}(?:info|information|details|number|contact|"
                       r"card|listings)\b(?: \w+){0,2} (?:by|in an|over|via) (?:email|e-mail|text|mail)\b")
 _REFUSES_MEETING = re.compile(r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really )?(?:want|need) (?:a|an|the|any|to) "
-                              r"(?:meeting|appointment|call|meet|talk)\b(?!(?: (?:with|to))?(?: \w+)? yet\b)")
+                              r"(?:meeting|appointment|call|meet|talk)\b(?!(?: (?:with|to))?(?: \w+)? yet\b)|"
+                              r"\b(?:don't|do not) (?:really )?(?:do|take) (?:meetings|appointments)\b")
 # Not now, we will come back to you: a lead who defers the meeting has not picked a slot.
 _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd|well) (?:reach out|be in touch|"
                              r"get in touch|contact you|call(?: you| y'all| you guys)?(?: back)? when (?:we're|we are|"
@@ -1163,8 +1174,11 @@ _OBJECTIONS = [
         # "my son in law sells houses so we're covered"
         r"\b(?:my|our) (?:\w+ ){1,3}(?:sells|does|is in) (?:houses|homes|real estate)\b.*\b(?:we're|we are|i'm|i am|"
         r"that's) (?:covered|set|good|all set|taken care of)\b",
-        r"\bsigned (?:with|on with|up with) (?:someone|somebody|one|a guy|a lady|a woman|a man|an? (?:\w+ )?(?:agent|"
-        r"realtor|broker))\b",
+        # ("we already signed with a different company last week": a listing with another brokerage)
+        r"(?<!n't )(?<!not )(?<!never )\bsigned (?:with|on with|up with) (?:someone|somebody|one|a guy|a lady|a woman|"
+        r"a man|an? (?:\w+ )?(?:agent|"
+        r"realtor|broker)|(?:another|a different|some other|an other) (?:agent|realtor|broker|company|brokerage|firm|"
+        r"team|agency|office))\b",
         r"\b(?:i|we)(?:'ve| have|'ve got| got| already have| already got| do have| already| do) (?:already )?"
         r"(?:got |have )?(?:an?|my|our) (?:own )?(?:agent|realtor|real estate agent|broker|guy|person)\b",
         r"\b(?:i|we)(?: (?:actually|really|already|also|just|currently))+ (?:have|got|do have|'ve got) (?:an?|my|our) "
@@ -1266,9 +1280,11 @@ _OBJECTIONS = [
         r"\b(?:i|we) (?:got|have|'ve got|have got) (?:company|guests|people|folks|family|visitors)"
         r"(?: (?:over|here|in town|visiting|staying))?(?: (?:right now|at the moment|today|tonight|this week))\b",
         r"\b(?:don't|do not|ain't got|haven't got) (?:have )?(?:a|the|one) (?:minute|second|sec|moment)\b",
-        r"\b(?:bad|not (?:really |exactly )?a (?:good|great|real good)|not the greatest|terrible|inconvenient|busy|"
+        r"\b(?:bad|(?:not|isn't|is not|ain't) (?:really |exactly )?a (?:good|great|real good)|not the greatest|"
+        r"terrible|inconvenient|busy|"
         r"not the best) time\b(?! to (?:sell|buy|list|move))",
         r"\b(?:can't|cannot|can not) (?:really )?talk\b", r"\bnot (?:right )?now\b", r"^later$",
+        r"\bnow(?:'s| is|s)? (?:really |just |kind of |a )?(?:bad|terrible|not good|no good)\b",  # "nows really bad"
         r"\b(?:can't|cannot|can not|cant) do (?:this|it|that|a call|calls) (?:right )?now\b",
         r"\b(?:can't|cannot|can not) do this$",  # "running a load through okc right now, i can't do this"
         r"\b(?:i'm|im|i am|we're) (?:\w+ )?(?:running|hauling|pulling|delivering) (?:a |the |my )?(?:load|freight|"
@@ -1887,7 +1903,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                        r"another kid|more kids|twins|having kids|"
                        r"(?:one|baby|another|second|third|fourth|number \w+) on the way|(?:second|third|fourth|"
                        r"new|fifth) (?:kid|child|baby)|(?:house|place) is bursting|bursting at the seams)\b"),
-    ("downsizing", r"\b(?:downsiz\w*|something smaller|(?:a )?smaller (?:place|house|home|one)|too big|empty nest\w*|"
+    ("downsizing", r"\b(?:downsiz\w*|something smaller|(?:go|going|get|getting) smaller|"
+                   r"(?:a )?smaller (?:place|house|home|one)|too big|empty nest\w*|"
                    r"kids (?:moved|are) out(?! of school)|too much house|kids are grown|rattling around|"
                    # ("call me after three thirty when the kids are gone": out for the day, a time)
                    r"(?<!when the )(?<!after the )(?<!once the )(?<!till the )(?<!until the )kids are gone|"
@@ -2176,7 +2193,7 @@ _ORDINAL_ADVERB = re.compile(r"\b(?!(?:the|that|your|with|take|takes|book|do|pic
                              r"[a-z']+ (?:first|second|1st|2nd)"
                              r"(?: (?:before|then|and|so|though|anyway|we'll|i'll|he|she|they|we|i|it|you|because|"
                              r"cause|since|but|he's|she's|they're|well|ill|hell|he'll|she'll|they'll|ok|okay|when|once|"
-                             r"after|if|until|till)\b.*)?$|"
+                             r"after|if|until|till|call|text|email|send|let|give|tell|ask|can|could|please|maybe)\b.*)?$|"
                              r"^(?:well |so |um |uh |but |okay |ok )?(?:at )?first (?:we|i|let|you|we'd|i'd|we'll|i'll|"
                              r"things|of all)\b")
 _SLOT_SECOND = re.compile(rf"\b(?:(?<!twenty )second{_COUNTS_DAYS}|2nd{_DIGIT_PICK}|later one|later time|"
@@ -2212,6 +2229,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     turn = _Turn(text)
     if (heard := _HEARD_IT_THEN.match(turn.clean)) and len(turn.clean) > heard.end():
         turn = _Turn(turn.clean[heard.end():])  # "what? oh, we'd like to spend under two hundred": the answer
+    if (english := _courtesy_in_english(turn.clean)) is not None:
+        turn = _Turn(english)  # "haa yes i have time": the lead's own word for yes, in the English they speak
     c = turn.clean
     if not c:
         return Understanding(language=language)
@@ -2461,7 +2480,10 @@ _FIRM_REFUSAL = re.compile(r"\b(?:not|no longer|never been|isn't|aren't|ain't) (
                            r"\b(?:don't|do not|not going to|won't) (?:want to |wanna )?(?:talk|speak|deal)\b|"
                            # a decision made: "we decided to stay put", "we changed our minds"
                            r"\bdecided (?:to stay|not to (?:move|sell|buy)|against (?:it|moving|selling|buying))\b|"
-                           r"\bchanged (?:our|my) minds?\b")
+                           r"\bchanged (?:our|my) minds?\b|"
+                           # "we're not moving anymore, that's off the table"
+                           r"\boff the table\b|"
+                           r"\b(?:not|no longer) (?:moving|selling|buying)(?: \w+)? (?:anymore|any more|after all)\b")
 # Someone else decides or holds the facts: a time when both can talk.
 _SOMEONE_ELSE_DECIDES = re.compile(
     r"\b(?:my|our) (?:husband|wife|spouse|partner|fiance|fiancee|boyfriend|girlfriend|hubby|wife's|husband's) "
@@ -2496,8 +2518,8 @@ _PROPOSAL_CUE = re.compile(r"\b(?:call (?:me|us)(?: back)?|call back|try (?:me|u
                            r"somebody|your agent|the agent) (?:do|make it|meet|come)|"
                            r"is(?= \w+(?: \w+)? (?:possible|available|open|an option)\b))\b")
 _CALL_ME_BACK = re.compile(r"\b(?:call (?:me|us) back|call back|(?:can|could) you (?:call|try|ring) (?:me|us)?|"
-                           r"call me (?:next|on|in|after|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|"
-                           r"saturday|sunday))\b")
+                           r"call (?:me|us) (?:next|on|in|after|tomorrow|tonight|monday|tuesday|wednesday|thursday|"
+                           r"friday|saturday|sunday))\b")
 
 
 def _proposed_part(text: str) -> str:
@@ -2649,6 +2671,53 @@ def _english_around_a_word(c: str) -> bool:
     other = sum(any(ord(ch) > 0x024F for ch in w) for w in words)
     english = sum(w.strip(",.!?") in _FUNCTION_WORDS or w.strip(",.!?") in _SHORT_ANSWERS for w in words)
     return 0 < other <= 2 and english >= other and english + other == len(words)
+
+
+# A courtesy word of the lead's own language in an English line ("haa yes i have time", "kamsahamnida have a good
+# day", "ok fa soifua"): read as the English word it is, so the line is read as the English around it. Spanish,
+# French, Portuguese, Tagalog and Vietnamese courtesies have their own rules (_SPANISH_YES, _OTHER_GOODBYE).
+_COURTESY_WORDS = {
+    # yes: Somali, Ukrainian and Polish, Hmong, Samoan, Amharic
+    "haa": "yes", "tak": "yes", "yog": "yes", "ioe": "yes", "awo": "yes",
+    # hello: Samoan, Amharic, Arabic and Somali, Ukrainian and Russian, Swahili, Hindi (Korean's "annyeonghaseyo"
+    # alone is heard as Korean spoken: _KOREAN_ROMANISED)
+    "talofa": "hello", "selam": "hello", "salaam": "hello", "salam": "hello", "pryvit": "hello", "privit": "hello",
+    "privet": "hello", "jambo": "hello", "namaste": "hello",
+    # thanks: Somali, Korean, Samoan, Ukrainian, Russian, Amharic, Swahili, Arabic, Polish, Japanese
+    "mahadsanid": "thanks", "kamsahamnida": "thanks", "gamsahamnida": "thanks", "kamsahamida": "thanks",
+    "faafetai": "thanks", "fa'afetai": "thanks", "dyakuyu": "thanks", "diakuiu": "thanks", "spasibo": "thanks",
+    "ameseginalehu": "thanks", "asante": "thanks", "shukran": "thanks", "dziekuje": "thanks", "arigato": "thanks",
+    "sayonara": "goodbye",
+}
+_COURTESY_PAIRS = {
+    ("tsis", "yog"): "no",  # Hmong
+    ("nyob", "zoo"): "hello", ("xin", "chao"): "hello",  # Hmong, Vietnamese
+    ("ua", "tsaug"): "thanks", ("xie", "xie"): "thanks",  # Hmong, Mandarin
+    ("nabad", "gelyo"): "goodbye", ("fa", "soifua"): "goodbye", ("tofa", "soifua"): "goodbye",  # Somali, Samoan
+    ("tam", "biet"): "goodbye", ("do", "pobachennya"): "goodbye",  # Vietnamese, Ukrainian
+}
+COURTESY_RARE_WORDS = 1  # besides the courtesy words, a line this many rare words (a name: "sione") is English
+
+
+def _courtesy_in_english(c: str) -> str | None:
+    """The line with its courtesy words in English, when they are said in an English line (or alone); None when
+    there are none, or when the rest is another language too ("nyob zoo kuv tsis paub lus askiv", "haa waa kuma")."""
+    from wordfreq import zipf_frequency
+
+    words, out, rest, i = c.split(), [], [], 0
+    while i < len(words):
+        pair = _COURTESY_PAIRS.get(tuple(words[i:i + 2]))
+        if pair or words[i] in _COURTESY_WORDS:
+            out.append(pair or _COURTESY_WORDS[words[i]])
+            i += 2 if pair else 1
+            continue
+        out.append(words[i])
+        rest.append(words[i])
+        i += 1
+    if len(rest) == len(words):
+        return None
+    rare = sum(w not in _FUNCTION_WORDS and not w[:1].isdigit() and zipf_frequency(w, "en") < 3.0 for w in rest)
+    return " ".join(out) if rare <= COURTESY_RARE_WORDS else None
 
 
 def _english_words(c: str) -> int:
@@ -2849,7 +2918,7 @@ _ACCEPTS_ONLY = re.compile(r"(?:(?:oh|uh|um|well) )*(?:sounds? (?:good|great|fin
 def _objection(c: str, expecting: str, facts: list[Fact], time_preference: str) -> str:
     for name, pattern in _OBJECTIONS:
         if name == "has_agent" and (any(f.name == "has_agent" and f.value is False for f in facts)
-                                    or _A_LISTING_ENDED.search(c)):
+                                    or _A_LISTING_ENDED.search(c) and not _signed_since(c)):
             continue  # no agent, or one whose listing ended ("our listing with coldwell expired")
         m = pattern.search(c)
         if not m:
@@ -3969,8 +4038,9 @@ _LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b|"
                             r"\b(?:didn't|did not|won't|never) renew\b")
 _A_LISTING_ENDED = re.compile(r"\b(?:listing|listed)\b.*\b(?:expired|ran out|lapsed)\b")
 # "my cousin's a realtor but she's in ohio, so no": the answer they end on
-_ENDS_NO = re.compile(r"\b(?:so|but|and) (?:no|nope|nah|not really|not (?:right )?now|not at the moment|"
-                      r"not currently)$|\bbut (?:(?:we're|were|we are|i'm|i am) not|"
+_ENDS_NO = re.compile(r"\b(?:so|but|and|before|in the past|years ago|back then) (?:no|nope|nah|not really|"
+                      r"not (?:right )?now|not at the moment|not currently)$|"
+                      r"\bbut (?:(?:we're|were|we are|i'm|i am) not|"
                       r"(?:we|i) (?:ain't|aint|don't|do not)) (?:using|usin|use|gonna use|going to use) "
                       r"(?:her|him|them)\b")  # to "do you have an agent?": no longer
 _NO_AGENT_SIGNED = re.compile(r"^(?:(?:uh|um|well|no) )*not officially\b|"  # "not officially, i talked to a guy once"
@@ -3999,7 +4069,21 @@ _BY_OWNER = re.compile(r"\b(?:fsbo|for sale by owner|by owner|(?:sell|selling|so
                        r"the (?:house|home|place)) (?:ourselves|myself|on our own|on my own))\b")
 
 
+def _signed_since(c: str) -> re.Match | None:
+    """An agent taken on after a listing ended ("our listing expired in january but we already signed with a
+    different company"): said after the ending, and not denied there."""
+    ended = _A_LISTING_ENDED.search(c)
+    if ended is None:
+        return None
+    after = c[ended.end():]
+    if _NO_AGENT_SIGNED.search(after) or _NO_AGENT.search(after) or _NO_AGENT_ANY_MORE.search(after):
+        return None
+    return _HAS_AGENT.search(after)
+
+
 def _has_agent(c: str, expecting: str) -> Fact | None:
+    if since := _signed_since(c):
+        return Fact("has_agent", True, since.group(0))
     if expecting != "has_agent" and _A_LISTING_ENDED.search(c):
         # "sell, our listing (with remax) expired": who helps them now is not said, unless they say so ("the
         # listing expired and we let him go")
@@ -4105,6 +4189,10 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       r"(?<!have it )(?<!get it )\b(?:passed|passed away|died|took|pulled|listed|"
                       r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited|ran out)\b(?: [\w']+){0,5}? "
                       r"(?:in |on |back in )?$|"
+                      # "i got laid off from amazon in january" (not "getting married in june": ahead)
+                      r"\b(?:(?:got|was|were|been|i|we|he|she|they|just) (?:laid off|let go|fired|married|divorced|"
+                      r"transferred)|graduated)\b(?: (?!so\b|but\b|and\b|because\b|cause\b)[\w']+){0,5}? "
+                      r"(?:in |on |back in )?$|"  # ("i got laid off so like asap": the plan, in a clause of its own)
                       # what befell someone: "my dad had a stroke at christmas"
                       r"\bhad (?:a|an|his|her|my|a bad) (?:stroke|heart attack|fall|surgery|accident|bad fall)\b"
                       r"(?: [\w']+){0,3}? (?:at |in |on |around |back in |over )?$|"
@@ -4133,10 +4221,8 @@ _MOVE_WORD = (r"move|moving|moved|movers|moving truck|relocate|relocating|be in|
 _TL_MOVED = re.compile(rf"\b(?:{_MOVE_WORD})\b")
 # ("so like" after a first time is where it leads them: "we close in may so like june")
 _TL_MOVE = re.compile(rf"\b(?:{_MOVE_WORD}|so(?= (?:like|probably|maybe|hopefully|ideally|i guess|i'd say) ))\b")
-_TL_SCHOOL = re.compile(r"\b(?:(?:once|when|after) (?:the )?kids (?:are|get) out of school|"
-                        r"(?:once|when|after) (?:the )?(?:school|school year)(?:'s|s| is| gets| lets)? (?:out|over|"
-                        r"done|ends)" + DAILY + r"|end of (?:the )?school year|school (?:year )?(?:is )?"
-                        r"(?:out|ends|over)|summer break|after graduation|(?:kids?|son|daughter) graduates?)\b")
+_TL_SCHOOL = re.compile(SCHOOL_OUT + r"|\b(?:end of (?:the )?school year|school (?:year )?(?:is )?(?:out|ends|over)|"
+                        r"summer break|after graduation|(?:kids?|son|daughter) graduates?)\b")
 _TL_AFTER_HOLIDAYS = re.compile(r"\b(?:after|past) (?:the )?(?:holidays|new year|new years|christmas|first of the "
                                 r"year)\b|\b(?:first|start|beginning) of (?:the |next )?year\b|\bnew year\b")
 _TL_AFTER_A_HOLIDAY = re.compile(r"\b(?:after|past|following|by|before) (?:the )?(labor day|memorial day|easter|"

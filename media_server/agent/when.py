@@ -636,9 +636,10 @@ _HOLIDAY_SPELLINGS = {"saint patricks day": "st patrick's day", "saint patrick's
 # the school day's end has a clock time ("after school lets out like 3 30"): the year's end has none
 DAILY = r"(?! (?:for the day|each day|every day|(?:at |around |about |like |by |round )?(?:\d|one|two|three|four|" \
         r"five|six|noon)\b))"
-_SCHOOL_OUT = re.compile(r"\b(?:once|when|after) (?:the )?(?:kids are out of school|school(?: year)?"
-                         r"(?:'s|s| is| gets| lets)? (?:out|over|done|ends))\b" + DAILY + r"|\b(?:summer break|summer "
-                         r"vacation)\b")
+# "once school's out", "when the kids get out of school": the year's end (understanding's timeline reads it too)
+SCHOOL_OUT = r"\b(?:once|when|after) (?:the )?(?:kids (?:are|get) out of school|school(?: year)?(?:'s|s| is| gets| " \
+             r"lets)? (?:out|over|done|ends))\b" + DAILY
+_SCHOOL_OUT = re.compile(SCHOOL_OUT + r"|\b(?:summer break|summer vacation)\b")
 _SEASON = re.compile(r"\b(?:in|this|next|during|over|come|by) (?:the )?(spring|summer|fall|autumn|winter)(?:time)?\b")
 _NEW_YEAR = ("holidays", "new year", "new years", "the new year", "first of the year")
 SEASON_STARTS = {"spring": (3, 20), "summer": (6, 21), "fall": (9, 22), "autumn": (9, 22), "winter": (12, 21)}
@@ -650,6 +651,13 @@ def names_a_period(words: str) -> bool:
     # "thursday after school lets out": the day named, not the period
     return any(p.search(words) for p in (_AFTER_DAY, _SCHOOL_OUT, _SEASON)) and not re.search(rf"\b{_WD}\b", words) \
         and not _DAY_BESIDE.search(words) and not _WEEK_BY_HOLIDAY.search(words)
+
+
+def part_of_day(words: str) -> tuple[int, int] | None:
+    """The hours of the part of the day that the time's words are ("afternoon", from "the afternoon one": 12 to
+    17), or None when they say more ("tonight", "monday morning", "after 2 in the afternoon", "late afternoon")."""
+    part = re.fullmatch(r"(\w+?)s?", words.strip())
+    return _PARTS.get(part.group(1)) if part and part.group(1) != "tonight" else None
 
 
 def names_a_day(words: str) -> bool:

@@ -133,6 +133,10 @@ FLOORS = {
                 "pass_rate": 0.9, "missed_bookings": 0},
     "fresh57": {"intent_accuracy": 0.965, "fact_precision": 0.865, "fact_recall": 0.95, "opt_out_recall": 1.0,
                 "pass_rate": 0.85, "missed_bookings": 0},
+    "fresh58": {"intent_accuracy": 0.955, "fact_precision": 0.88, "fact_recall": 0.89, "opt_out_recall": 1.0,
+                "pass_rate": 0.775, "missed_bookings": 0},
+    "fresh59": {"intent_accuracy": 0.935, "fact_precision": 0.895, "fact_recall": 0.84, "opt_out_recall": 1.0,
+                "pass_rate": 0.7, "missed_bookings": 0},
     "holdout": {"intent_accuracy": 0.945, "fact_precision": 0.965, "fact_recall": 0.89, "opt_out_recall": 1.0,
                 "pass_rate": 0.935, "missed_bookings": 0},
 }

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from apps.calls.conversation import DjangoCallDomain
-from apps.calls.models import AgentStep, AgentTransition, Appointment, SlotHold
+from apps.calls.models import AgentStep, AgentTransition, Appointment, Call, SlotHold
 from apps.leads.models import DoNotCall, Lead, LeadStatus
 from media_server.agent.orchestrator import Orchestrator
 from tests.conftest import make_lead
@@ -1276,3 +1276,20 @@ def test_the_day_they_like_but_not_this_one_then_what_they_have_then_a_date_book
     talk.say("yes")
     appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
     assert appointment.starts_at.astimezone(CHICAGO).date() == dt.date(2026, 12, 5)
+
+
+
+def test_an_offered_time_is_picked_by_its_part_of_the_day_whatever_the_day(lead):
+    """At 2 PM "the afternoon" alone would be tomorrow's: picking one of two offered times, it is the offered one
+    in the afternoon, whichever day it is on."""
+    afternoon = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)  # 2 PM in Chicago
+    call = start_call(lead)
+    Call.objects.filter(pk=call.pk).update(answered_at=afternoon)
+    talk = Conversation(Call.objects.get(pk=call.pk), now=afternoon)
+    talk.greet()
+    offer = qualify_as_hot_buyer(talk)
+    first, second = re.findall(r"today at (\d{1,2}(?::\d\d)? [AP]M)", offer)
+    assert first.endswith("PM") and int(first.split()[0].split(":")[0]) < 5 <= int(second.split()[0].split(":")[0])
+    talk.say("hold on let me ask my wife, ok she says the afternoon one")
+    local = Appointment.objects.get(lead=lead).starts_at.astimezone(CHICAGO)
+    assert talk.hangup and local.date() == dt.date(2026, 11, 25) and spoken_time(local) == first, offer

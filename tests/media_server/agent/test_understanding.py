@@ -3223,8 +3223,15 @@ def test_a_meeting_put_off_until_they_decide_ends_the_offer_whatever_the_shift_s
     ("my jobs moving us out to tulsa", "motivation", {"location": "Tulsa", "motivation": "relocating"}),
     ("selling, the basement floods every spring", "intent", {"intent": "sell", "motivation": "basement floods"}),
     ("we had one years ago but not right now", "has_agent", {"has_agent": False}),  # the answer they end on
+    # an agent taken on after the listing ended; not one, when the signing is denied
+    ("the listing ran out in may and we've since signed with another brokerage", "has_agent", {"has_agent": True}),
+    ("our listing expired and we haven't signed with another company", "has_agent", {"has_agent": False}),
+    ("we had agents before, not at the moment", "has_agent", {"has_agent": False}),
+    ("my husband got transferred in april so we're selling", "intent",  # a month of what happened: no timeline
+     {"intent": "sell", "motivation": "relocating"}),
+    ("we need to get smaller now that it's just us", "motivation", {"motivation": "downsizing"}),
 ])
-def test_fresh50_to_57s_facts_in_other_words(text, expecting, facts):
+def test_fresh50_to_59s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
 
 
@@ -3271,8 +3278,23 @@ def test_fresh50_to_57s_facts_in_other_words(text, expecting, facts):
      ""),
     ("cool talk to yall later", "", "goodbye", ""),
     ("how you all doing today", "", "greeting", ""),
+    # a courtesy word of the lead's own language in an English line is read as the English word
+    ("haa", "permission", "affirm", ""),  # Somali yes
+    ("tak, sure", "confirm", "affirm", ""),  # Ukrainian yes
+    ("faafetai tofa soifua", "confirm", "goodbye", ""),  # Samoan thanks, goodbye
+    ("talofa", "", "greeting", ""),
+    ("nyob zoo kuv tsis txawj lus askiv", "permission", "other_language", ""),  # Hmong hello, then no English
+    ("aua e toe vili mai", "permission", "opt_out", ""),  # Samoan: don't call again
+    ("እባክዎ አትደውሉ", "permission", "opt_out", ""),  # Amharic: please don't call
+    ("no more spam calls please", "permission", "opt_out", ""),
+    ("saturday at ten or don't bother", "slot_choice", "schedule", ""),  # a condition on their time, no opt-out
+    ("dont bother calling me again", "permission", "opt_out", ""),
+    ("sorry nows kind of bad", "permission", "objection", "busy"),
+    ("this really isn't a good time, baby's crying", "permission", "objection", "busy"),
+    ("no this isn't maria, maria moved out last year", "permission", "wrong_number", ""),
+    ("call us thursday after six, my wife decides", "slot_choice", "objection", "busy"),  # a call, not a meeting
 ])
-def test_fresh50_to_57s_intents_in_other_words(text, expecting, intent, objection):
+def test_fresh50_to_59s_intents_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)
     assert (understood.intent, understood.objection) == (intent, objection)
 
