@@ -167,7 +167,7 @@ def test_the_corpus_is_big_enough_and_kept_apart():
                           "fresh40", "fresh41", "fresh42", "fresh43", "fresh44", "fresh45", "fresh46", "fresh47",
                           "fresh48", "fresh49", "fresh50", "fresh51", "fresh52",
                           "fresh53", "fresh54", "fresh55", "fresh56", "fresh57", "fresh58", "fresh59",
-                          "holdout"}
+                          "fresh60", "fresh61", "holdout"}
     assert sum(len(p.sentences) for p in parts.values()) >= 3500
     assert sum(len(p.conversations) for p in parts.values()) >= 400
     tuned_on = {row["text"] for name in set(parts) - {"holdout"} for row in parts[name].sentences}
