@@ -194,6 +194,12 @@ def zip_codes(place: str) -> int:
     return gazetteer().zips_per_name.get(_key(place), 0)
 
 
+def most_zips_in_a_state(place: str) -> int:
+    """The ZIP codes of the biggest town of that name in any one state: eight small Alamos in eight states are
+    no town as big as Alamogordo's two."""
+    return max(_usps().towns.get(_key(place), {}).values(), default=0)
+
+
 def warm_up() -> None:
     gazetteer()
     _towns_by_sound()

@@ -43,6 +43,7 @@ from .places import (
     heard_likeness,
     is_a_base,
     is_a_name,
+    most_zips_in_a_state,
     place_kind,
     postal_codes,
     state_code,
@@ -78,6 +79,8 @@ def _rx(*patterns: str) -> re.Pattern:
 # Every pattern below reads the word on the right ("prolly" and "y'all" are spelled once, here).
 _REWRITES = {
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "y'all": "you all", "yall": "you all",
+    "amen": "yes",  # "amen yes thank you": said as a yes
+    "whatsapp": "text", "imessage": "text",  # "send me whatsapp message": a text, whichever app
     "kinda": "kind of", "sorta": "sort of", "probly": "probably", "prolly": "probably", "lemme": "let me",
     "gimme": "give me", "dunno": "don't know", "oui": "yes", "non": "no",  # Cajun or Quebec, in an English line
     "rn": "right now", "idk": "i don't know", "tbh": "to be honest", "hella": "really",  # as texted, said
@@ -97,6 +100,7 @@ _REWRITES = {
     "dis": "this", "dat": "that", "moa": "more", "hunnid": "hundred", "hunned": "hundred",
     "hunnerd": "hundred", "hunderd": "hundred", "fitty": "fifty", "fiddy": "fifty",  # "like 3 fitty", "four hunnerd"
     "cyaan": "can't", "kyaan": "can't", "caan": "can't",  # Jamaican: "thursday mi cyaan do"
+    "nuh": "not", "yuh": "you",  # Jamaican: "mi nuh interested", "yuh a robot"
     "okay": "ok", "okey": "ok", "alright": "all right", "mhm": "yes", "mmhmm": "yes", "yea": "yeah",
     "yah": "yeah", "ya": "yeah", "mmhm": "yes", "mhmm": "yes", "uhhuh": "yes",
     "realtors": "realtor", "e-mail": "email", "txt": "text", "maam": "ma'am", "pre-approved": "preapproved",
@@ -562,6 +566,8 @@ _OPT_OUT = _rx(
     r"\b(?:rufen sie|ruf) (?:mich|uns) nicht mehr an\b|\bnicht mehr (?:anrufen|angerufen)\b",
     r"電話しないで|電話をかけないで",
     r"\b(?:how about|what about|let's say) never\b|\bnever works for me\b",
+    # "never, that's when you can call me back: never"
+    r"\bcall (?:me |us )?(?:back )?never\b|^never(?:'s| is)? (?:that's |thats |that is )when\b",
     r"\b(?:rings?|calls?|calling) (?:me |here |this number )?again\b.*\b(?:attorney|lawyer|sue|police|report)\w*\b",
     r"\b(?:said|told (?:you|y'all|you guys|them)|asked)\b.*\bno (?:more )?(?:phone )?calls\b",
     r"\bno more (?:(?:robo|robot|phone|sales|cold|spam|junk) ?)?calls\b" + _NOT_A_TIME_LIMIT,
@@ -574,6 +580,14 @@ _OPT_OUT = _rx(
     r"\bha (?:ii|noo|na|igu) (?:soo )?(?:wicin|wac|wacin|wacina)\b",  # Somali: "fadlan ha ii soo wicin mar dambe"
     # Samoan "aua le toe telefoni mai" and Tongan "'oua 'e toe ui mai" (don't phone again); Amharic "አትደውሉልኝ"
     r"\b(?:aua|'?oua)(?: (?:le|e|'e|ta))?(?: toe)? (?:telefoni|vili|valaau|ui)\b|(?:አት|እንዳት)ደው(?:ሉ|ል|ይ)",
+    # don't call (again) in Arabic, Farsi and Dari, Urdu, Hindi, Bengali, Gujarati, Punjabi, Khmer, and Oromo and
+    # Jamaican patois as written in Latin letters
+    r"لا (?:\S+ )?(?:تتصل|تتّصل|تتصلوا|تتصلي|تكلمني|تكلموني|ترن)|(?:زنگ|تماس) (?:\S+ )?(?:نزن|نگیر|نکن)|"
+    r"فون (?:\S+ )?(?:مت|نہ) (?:کر|کریں|کرنا)|(?:फ़ोन|फोन|कॉल) (?:\S+ )?(?:मत|न) (?:कर|करें|करना)|"
+    r"(?:ফোন|কল) (?:\S+ )?(?:করবেন না|করো না|করিস না|দিবেন না)|(?:ફોન|કૉલ|કોલ) (?:\S+ )?(?:ન|ના) (?:કર|કરશો|કરો)|"
+    r"(?:ਫ਼ੋਨ|ਫੋਨ) (?:\S+ )?ਨਾ (?:ਕਰ|ਕਰੋ|ਕਰਿਓ)|កុំ\S*(?:ទូរស័ព្ទ|តេ)|"
+    r"\b(?:call|phone) (?:mat|na) (?:karo|karna|kijiye|kariye|karein)\b|\bhin bilbil\w*\b|"
+    r"\b(?:not|doan|don) (?:badda|bodda) (?:call|ring|phone)\b|\b(?:not|doan) (?:call|ring) (?:mi|me)\b",
     r"\b(?:não|nao) (?:me |nos )?(?:ligue|liguem|ligar|liga|ligam)\b",
     r"\bne (?:m'|m|me |nous )?(?:appelez|appelle|appelles|rappelez|rappelle) (?:plus|jamais)\b",
     r"\b(?:arr[eê]te[sz]?|cessez) de (?:m'|m|me |nous )?(?:appeler|rappeler|d[ée]ranger)\b",
@@ -716,6 +730,9 @@ _VOICEMAIL = _rx(
 _WRONG_NUMBER = _rx(
     # "dale moved out years ago, this is a new number" ("the kids moved out years ago" is no wrong number)
     r"\bthis is a new number\b|\b(?:this|the|my) number is (?:brand )?new\b",
+    # "nope, no jessica here, that's my ex wife's old number"
+    # (someone else's: "that's my old number" is the lead's own, and they answered it)
+    r"\b(?:that's|this is|that was|it's|this was) (?:my|our) (?:[\w']+ ){1,2}old (?:number|phone|cell)\b",
     # "nah this ain't kevin, kevin moved out a long time ago": the one asked for is not here, and why
     # (the name said twice is written once: "this ain't kevin moved out")
     r"\bthis (?:ain't|aint|isn't|is not|'s not) (?P<asked>[a-z]+)\b(?:.* (?P=asked))? (?:moved|passed|died|left|"
@@ -945,11 +962,13 @@ _HOW_GOT_NUMBER = _rx(
     r"\b(?:is|was) (?:this|that|it) from (?:zillow|realtor|realtor com|redfin|trulia|facebook|craigslist)\b",
     # "did you get my number off zillow or somethin"
     r"\bdid (?:you|you all|you guys|they) (?:get|buy|find|pull) (?:my|this|our) (?:\w+ )?(?:number|info|name)\b",
-    r"\b(?:how|where|why)(?: in the world| on earth| the heck| the hell)?(?: did|'d| do) (?:you|you all|y'all|"
+    r"\b(?:how|where|why)(?: in the world| on earth| the heck| the hell)?(?: did|'d| do|) (?:you|you all|y'all|"
     r"you guys) (?:even |ever |actually )?(?:get|find|have|got|obtain) (?:a hold of )?"
     r"(?:my|this|our|me)"
     r"(?: \w+)?\b",
     r"\bwho gave (?:you|you all|you guys|you people|your company)(?: \w+)? (?:my|this|our|me)\b",
+    # "i never gave nobody my number, how you got it"
+    r"\bnumber\b.*\bhow(?:'d| did)? (?:you|y'all|you guys) (?:get|got|find|found) (?:it|that)\b",
     r"\bwho (?:told|asked|had) (?:you|y'all|you all|you guys) (?:to )?call (?:me|us|here)\b",
     r"\bhow(?: did| do|'d) (?:you|you all|you guys|you people|y'all)(?: even| ever)? (?:find|track|get to) "
     r"(?:me|us)\b",
@@ -1250,6 +1269,9 @@ _OBJECTIONS = [
         r"\b(?:ahorita|ahora) no (?:puedo|se puede)\b",  # "ahorita no puedo, im on the tractor"
         # "i just got off a twelve, im headed to bed": off a night's work, going to sleep
         r"\b(?:headed|heading|going|goin|about to go|fixing to go|finna go) to bed\b",
+        # "night shift, i just got home, i need to sleep" (not "make it ten, i gotta sleep a little": a reason)
+        r"\b(?:just got (?:home|off|in)|worked (?:all )?nights?|night shift|graveyard)\b.*\b(?:need|have|got|gotta) "
+        r"to (?:go )?(?:sleep|get some sleep)\b|\b(?:need|have|got|gotta) to (?:go )?sleep (?:now|right now)\b",
         r"\bjust got off (?:a |my |the )?(?:twelve|double|shift|night shift|nights|work)\b",
         r"(?:\b(?:i'm|i am|we're|we are) (?:really |kind of |a little |a bit |pretty |so |super |very |just |actually |"
         r"literally |currently |still |right |\w+ly )?|^(?:(?:oh|uh|um|sorry|well|so|look|yeah|super|really) )*)"
@@ -1292,6 +1314,9 @@ _OBJECTIONS = [
         r"\b(?:i'm|im|i am|we're) (?:mid|in the middle of (?:a|my)) ?shift\b",
         rf"{_NOT_US}\b(?:call|ring|try|reach|hit) (?:me |us )?{_LATER}\b", _ON_ANOTHER_LINE,
         r"\bcall back\b", r"\bcan you call\b", r"\banother time\b",
+        # "my husband decides, he is home after 6, call then": a time said, then a call asked for at it
+        r"\b(?:after|at|around|before|tonight|tomorrow|evening|morning)\b.*\b(?:call|ring|try) (?:me |us |him |her )?"
+        r"then\b",
         r"\b(?:can i|i'll|i will|let me|i'm going to|i can|i'm gonna) (?:call|get back to) you(?: back| later)?\b",
         r"\b(?:i'm|i am|we're|we are) (?:at|in) (?:the )?(?:doctor|dentist|gym|store|hospital|school|church|airport|"
         r"office|game)\b",
@@ -2081,6 +2106,8 @@ _GOT_THE_LETTER = re.compile(r"\b(?:got|have|received) (?:a|the|our|my) (?:pre ?
                              r"\b(?:got|have|received) (?:[\w']+ ){1,4}?and (?:a|the|our|my) (?:pre ?approval|"
                              r"approval) letter\b")
 _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preapproved|prequalified|"
+                      # "three fifty, va approved": approved for a kind of loan
+                      r"(?<!not )(?<!n't )(?:va|fha|usda|conventional|jumbo|vha) (?:loan )?approved|"
                       r"(?:have|got|did|received) (?:a |our |my |the )?(?:\w+ )?(?:preapproval|approval letter|"
                       r"pre ?qual)|approved for|"
                       r"got approved|(?:loan|mortgage|financing) (?:is |was |got |has been )?(?:already )?approved|"
@@ -2137,7 +2164,8 @@ _TL_ASAP = re.compile(r"\b(?:asap|a s a p|(?:as )?soon as (?:humanly )?(?:possib
                       r"(?:as )?soon as (?:the|it|we|i|our|my|something|they|he|she)\b|"
                       r"(?<!me )(?<!us )(?<!it )(?<!this )immediately|yesterday|"
                       r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month|(?:the )?sooner the "
-                      r"better|(?:as )?(?:fast|quick|quickly) as (?:possible|we can|i can|we could|i could))\b")
+                      r"better|(?:as )?(?:fast|quick|quickly) as (?:possible|we can|i can|we could|i could)|"
+                      r"any ?(?:time|day) now)\b")  # "anytime now if the deal is good"
 _TL_NOW = re.compile(_LEAD + r"(?:(?:pretty much|basically|honestly|like|probably|kind of|kinda) )?"
                      r"(?:right now|now|soon(?! as\b)|pretty soon|very soon|really soon)\b")  # ("soon as it sells")
 # asked when: "we're in temp lodging so like now" (the answer at the end of the line)
@@ -2677,17 +2705,19 @@ def _english_around_a_word(c: str) -> bool:
 # day", "ok fa soifua"): read as the English word it is, so the line is read as the English around it. Spanish,
 # French, Portuguese, Tagalog and Vietnamese courtesies have their own rules (_SPANISH_YES, _OTHER_GOODBYE).
 _COURTESY_WORDS = {
-    # yes: Somali, Ukrainian and Polish, Hmong, Samoan, Amharic
-    "haa": "yes", "tak": "yes", "yog": "yes", "ioe": "yes", "awo": "yes",
+    # yes: Somali, Ukrainian and Polish, Hmong, Samoan, Amharic, Hindi and Urdu, Oromo; Hindi "bolo" (speak)
+    "haa": "yes", "tak": "yes", "yog": "yes", "ioe": "yes", "awo": "yes", "haan": "yes", "haanji": "yes",
+    "eeyyee": "yes", "eeyye": "yes", "eeyee": "yes", "bolo": "go ahead",
     # hello: Samoan, Amharic, Arabic and Somali, Ukrainian and Russian, Swahili, Hindi (Korean's "annyeonghaseyo"
     # alone is heard as Korean spoken: _KOREAN_ROMANISED)
     "talofa": "hello", "selam": "hello", "salaam": "hello", "salam": "hello", "pryvit": "hello", "privit": "hello",
-    "privet": "hello", "jambo": "hello", "namaste": "hello",
+    "privet": "hello", "jambo": "hello", "namaste": "hello", "nagaa": "hello",
     # thanks: Somali, Korean, Samoan, Ukrainian, Russian, Amharic, Swahili, Arabic, Polish, Japanese
     "mahadsanid": "thanks", "kamsahamnida": "thanks", "gamsahamnida": "thanks", "kamsahamida": "thanks",
     "faafetai": "thanks", "fa'afetai": "thanks", "dyakuyu": "thanks", "diakuiu": "thanks", "spasibo": "thanks",
     "ameseginalehu": "thanks", "asante": "thanks", "shukran": "thanks", "dziekuje": "thanks", "arigato": "thanks",
-    "sayonara": "goodbye",
+    "shukriya": "thanks", "dhanyavad": "thanks", "dhanyawad": "thanks", "medaase": "thanks",
+    "sayonara": "goodbye", "adios": "goodbye", "adiós": "goodbye",  # "ok adios" to our English
 }
 _COURTESY_PAIRS = {
     ("tsis", "yog"): "no",  # Hmong
@@ -2695,6 +2725,7 @@ _COURTESY_PAIRS = {
     ("ua", "tsaug"): "thanks", ("xie", "xie"): "thanks",  # Hmong, Mandarin
     ("nabad", "gelyo"): "goodbye", ("fa", "soifua"): "goodbye", ("tofa", "soifua"): "goodbye",  # Somali, Samoan
     ("tam", "biet"): "goodbye", ("do", "pobachennya"): "goodbye",  # Vietnamese, Ukrainian
+    ("khuda", "hafiz"): "goodbye", ("allah", "hafiz"): "goodbye",  # Urdu
 }
 COURTESY_RARE_WORDS = 1  # besides the courtesy words, a line this many rare words (a name: "sione") is English
 
@@ -3047,7 +3078,10 @@ _NOT_THEIR_PLAN = re.compile(r"\b(?:landlord|landlord's|landlords|owner|owners|n
                              # "we're buying, it's my son that's selling"
                              r"\b(?:it's|its|it is) (?:my|our|his|her) \w+(?: in law)? (?:that's|who's|that is|who is|"
                              r"that|who) $|"
-                             r"\b(?:can't|cannot|couldn't|can not) afford to $")
+                             r"\b(?:can't|cannot|couldn't|can not) afford to $|"
+                             # "just curious what homes in boise sell for": the market asked about, not their plan
+                             r"\bwhat (?:\w+ ){0,3}?(?:homes|houses|places|condos|properties|townhomes|lots)"
+                             r"(?: \w+){0,4}? $")
 
 
 _A_TRADE = re.compile(r" (?:real estate|(?:houses|homes) for a living|insurance|cars)\b")
@@ -3480,10 +3514,16 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool) -> tupl
             and not (not asked and rest[0] in _AFTER_A_PLACE) and rest[0] != "where":  # "brawly where my folks are"
         return None
     town = town_heard_as(words, state)
-    # a small town spelled inside a bigger one-word town heard ("evans town", "mac donna": Evanston,
-    # McDonough, not Evans or Donna); a piece that is a town as big is the town meant, and so is one in words
-    # that sound like a town of several ("wooster main" is not West Des Moines)
-    if town and (not spelled or " " not in town) and all(zip_codes(town) > zip_codes(w) for w in spelled):
+    # a small town spelled inside a bigger one-word town heard ("evans town", "mac donna", "alamo gordo":
+    # Evanston, McDonough, Alamogordo, not Evans, Donna or Alamo: bigger in all, or bigger than the biggest of the
+    # piece's name in any one state); a piece that is a town as big is the town meant,
+    # and so is one in words that sound like a town of several ("wooster main" is not West Des Moines), unless they
+    # are its words, one of them misheard ("san angela": San Angelo)
+    names = town.lower().split()
+    its_words = len(names) == len(words) and sum(a != b for a, b in zip(words, names, strict=True)) <= 1
+    if town and (not spelled or " " not in town or its_words) \
+            and all(zip_codes(town) > zip_codes(w) or most_zips_in_a_state(town) > most_zips_in_a_state(w)
+                    for w in spelled):
         return start, start + length, Fact("location", town, " ".join(words))
     return None
 

@@ -514,6 +514,10 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
         if kind == "weekday":
             dated = _find_days(s[:m.start()] + " " * (m.end() - m.start()) + s[m.end():], today)
             wd = _WEEKDAYS[m.group(2)]  # "wednesday the 9th": the date said with it, when it is that weekday
+            if dated is not None and dated.first == dated.last and dated.first.weekday() == wd \
+                    and dated.span[0] >= m.end() and _AFTER_THAT.match(s, m.end()):
+                # "not tomorrow, the saturday after that, the 21st": the date said after it is the day it names
+                return _Days(dated.first, dated.first, (span[0], max(span[1], dated.span[1])))
             if dated is not None and (_AFTER_THAT.match(s, m.end()) or (
                     s[:m.start()].endswith("the ") and _AFTER_BARE.match(s, m.end()))):
                 # "i'm back the 20th, so the monday after that", "out till the 20th, so the monday after", "away

@@ -19,15 +19,31 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 
+
+def _mark_ranges() -> str:
+    """Every combining mark (Unicode category M) of the Basic Multilingual Plane, as a character class: the vowel
+    signs of Hindi, Bengali, Gujarati or Khmer are part of their words ("ফোন" is one word, not "ফ ন")."""
+    marks = [code for code in range(0x300, 0x10000) if unicodedata.category(chr(code)).startswith("M")]
+    ranges, start = [], marks[0]
+    for previous, code in zip(marks, [*marks[1:], None], strict=True):
+        if code != previous + 1:
+            ranges.append(f"{chr(start)}-{chr(previous)}" if previous > start else chr(start))
+            start = code
+    return "[" + "".join(ranges) + "]"
+
+
+_LETTER = r"[^\W\d_]"
+_LETTER_OR_MARK = rf"(?:{_LETTER}|{_mark_ranges()})"
 _TOKEN = re.compile(
     r"\d{1,2}:\d{2}"  # clock time
     r"|\d{1,2}/\d{1,2}\b"  # month/day
     r"|\d{1,2}(?:st|nd|rd|th)\b"  # ordinal day
     r"|\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:(?:k|mm|m|mil)\b)?"  # 450 / $450,000 / 1.2m / 450k
     r"|\$?\.\d+"
-    r"|[^\W\d_]+(?:'[^\W\d_]+)*"  # words, keeping inner apostrophes (don't, we're)
+    rf"|{_LETTER}{_LETTER_OR_MARK}*(?:'{_LETTER}{_LETTER_OR_MARK}*)*"  # words, keeping inner apostrophes (don't)
     r"|%"
 )
 _AMPM_AFTER_DIGIT = re.compile(r"(?<=\d)\s*([ap])\.?\s?m\b\.?")
@@ -285,6 +301,11 @@ class DigitText:
 _PRICE_CUES = {"budget", "budgeted", "price", "priced", "pricing", "afford", "spend", "spending", "pay", "paying",
                "cost", "costs", "range", "worth", "value", "valued", "asking", "approved", "offer", "loan",
                "dollars", "bucks", "max", "maximum", "preapproved", "prequalified", "qualified", "mortgage"}
+# a seller's price said as what they do with the house: "drop it to five ninety nine", "listed it at 4 50",
+# "tried selling it ourselves at 5 25"
+_PRICE_PHRASE = re.compile(r"\b(?:drop|dropped|lower|lowered|reduce|reduced|cut) (?:it|the price|our price|the "
+                           r"asking) (?:down )?to\b|"
+                           r"\b(?:sell|selling|sold|list|listing|listed|put|had) it (?:\w+ ){0,3}?(?:up )?(?:at|for)\b")
 # words that make the number right after them a price when it looks like one (100 to 9,999): "under 600"
 _LIMIT_CUES = {"under", "below", "around", "about", "max", "maximum", "upto", "tops", "than", "roughly",
                "approximately", "something"}
@@ -453,7 +474,8 @@ def all_money(tokens: list[str], *, expecting_price: bool = False, expecting_tim
         tokens = [_HELD if any(r.start <= i < r.end for r in repeated) else t for i, t in enumerate(tokens)]
         spans = [span for span in spans if span not in repeated]
     price_context = expecting_price or any(t.removesuffix("'s") in _PRICE_CUES and not (
-        t == "pay" and i + 1 < len(tokens) and tokens[i + 1] in _PAY_TIMES) for i, t in enumerate(tokens))
+        t == "pay" and i + 1 < len(tokens) and tokens[i + 1] in _PAY_TIMES) for i, t in enumerate(tokens)) \
+        or bool(_PRICE_PHRASE.search(" ".join(tokens)))
     if price_context and (said_in_digits := _millions_digit_by_digit(tokens)) != tokens:
         tokens, spans = said_in_digits, scan_numbers(said_in_digits)
     if price_context and not expecting_time and (with_oh := _hundreds_with_oh(tokens)) != tokens:

@@ -16,6 +16,10 @@ from django.core.management import call_command
 
 from apps.rehearsals.evaluation import evaluate, fact_matches, load_corpus
 
+# Reading the whole corpus once (the module's `figures`) takes about two minutes on two cores and grows with every
+# part added: more than the suite's 300 s per test where the machine is busy or slower.
+pytestmark = pytest.mark.timeout(900)
+
 FLOORS = {
     "dev": {"intent_accuracy": 0.975, "fact_precision": 0.995, "fact_recall": 1.0, "opt_out_recall": 1.0,
             "pass_rate": 0.98, "missed_bookings": 0},
@@ -54,13 +58,13 @@ FLOORS = {
     "fresh17": {"intent_accuracy": 0.95, "fact_precision": 0.88, "fact_recall": 0.94, "opt_out_recall": 1.0,
                 "pass_rate": 0.875, "missed_bookings": 0},
     "fresh18": {"intent_accuracy": 0.98, "fact_precision": 0.915, "fact_recall": 0.93, "opt_out_recall": 1.0,
-                "pass_rate": 0.75, "missed_bookings": 1},
+                "pass_rate": 0.775, "missed_bookings": 1},
     "fresh19": {"intent_accuracy": 0.95, "fact_precision": 0.925, "fact_recall": 0.98, "opt_out_recall": 1.0,
                 "pass_rate": 0.7, "missed_bookings": 3},
     "fresh20": {"intent_accuracy": 0.935, "fact_precision": 0.9, "fact_recall": 0.94, "opt_out_recall": 1.0,
                 "pass_rate": 0.775, "missed_bookings": 2},
     "fresh21": {"intent_accuracy": 0.91, "fact_precision": 0.86, "fact_recall": 0.91, "opt_out_recall": 1.0,
-                "pass_rate": 0.7, "missed_bookings": 0},
+                "pass_rate": 0.725, "missed_bookings": 0},
     "fresh22": {"intent_accuracy": 0.98, "fact_precision": 0.915, "fact_recall": 0.89, "opt_out_recall": 1.0,
                 "pass_rate": 0.85, "missed_bookings": 1},
     "fresh23": {"intent_accuracy": 0.975, "fact_precision": 0.945, "fact_recall": 0.93, "opt_out_recall": 1.0,
@@ -91,7 +95,7 @@ FLOORS = {
                 "pass_rate": 0.85, "missed_bookings": 0},
     "fresh36": {"intent_accuracy": 0.96, "fact_precision": 0.91, "fact_recall": 0.98, "opt_out_recall": 1.0,
                 "pass_rate": 0.95, "missed_bookings": 0},
-    "fresh37": {"intent_accuracy": 0.96, "fact_precision": 0.95, "fact_recall": 0.98, "opt_out_recall": 1.0,
+    "fresh37": {"intent_accuracy": 0.96, "fact_precision": 0.955, "fact_recall": 0.99, "opt_out_recall": 1.0,
                 "pass_rate": 0.9, "missed_bookings": 1},
     "fresh38": {"intent_accuracy": 0.975, "fact_precision": 0.925, "fact_recall": 0.955, "opt_out_recall": 1.0,
                 "pass_rate": 0.8, "missed_bookings": 1},
@@ -125,8 +129,8 @@ FLOORS = {
                 "pass_rate": 0.875, "missed_bookings": 0},
     "fresh53": {"intent_accuracy": 0.96, "fact_precision": 0.97, "fact_recall": 0.95, "opt_out_recall": 1.0,
                 "pass_rate": 0.925, "missed_bookings": 0},
-    "fresh54": {"intent_accuracy": 0.95, "fact_precision": 0.92, "fact_recall": 0.935, "opt_out_recall": 1.0,
-                "pass_rate": 0.975, "missed_bookings": 0},
+    "fresh54": {"intent_accuracy": 0.95, "fact_precision": 0.93, "fact_recall": 0.945, "opt_out_recall": 1.0,
+                "pass_rate": 1.0, "missed_bookings": 0},
     "fresh55": {"intent_accuracy": 0.955, "fact_precision": 0.9, "fact_recall": 0.9, "opt_out_recall": 1.0,
                 "pass_rate": 0.825, "missed_bookings": 0},
     "fresh56": {"intent_accuracy": 0.96, "fact_precision": 0.93, "fact_recall": 0.88, "opt_out_recall": 1.0,
@@ -135,11 +139,16 @@ FLOORS = {
                 "pass_rate": 0.85, "missed_bookings": 0},
     "fresh58": {"intent_accuracy": 0.955, "fact_precision": 0.88, "fact_recall": 0.89, "opt_out_recall": 1.0,
                 "pass_rate": 0.775, "missed_bookings": 0},
-    "fresh59": {"intent_accuracy": 0.935, "fact_precision": 0.895, "fact_recall": 0.84, "opt_out_recall": 1.0,
+    "fresh59": {"intent_accuracy": 0.935, "fact_precision": 0.9, "fact_recall": 0.865, "opt_out_recall": 1.0,
                 "pass_rate": 0.7, "missed_bookings": 0},
+    "fresh60": {"intent_accuracy": 0.935, "fact_precision": 0.83, "fact_recall": 0.86, "opt_out_recall": 1.0,
+                "pass_rate": 0.7, "missed_bookings": 1},
+    "fresh61": {"intent_accuracy": 0.915, "fact_precision": 0.845, "fact_recall": 0.87, "opt_out_recall": 1.0,
+                "pass_rate": 0.625, "missed_bookings": 3},
     "holdout": {"intent_accuracy": 0.945, "fact_precision": 0.965, "fact_recall": 0.89, "opt_out_recall": 1.0,
                 "pass_rate": 0.935, "missed_bookings": 0},
 }
+
 
 @pytest.fixture(scope="module")
 def figures():

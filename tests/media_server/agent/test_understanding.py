@@ -3230,6 +3230,15 @@ def test_a_meeting_put_off_until_they_decide_ends_the_offer_whatever_the_shift_s
     ("my husband got transferred in april so we're selling", "intent",  # a month of what happened: no timeline
      {"intent": "sell", "motivation": "relocating"}),
     ("we need to get smaller now that it's just us", "motivation", {"motivation": "downsizing"}),
+    # a seller's price said as what they do with the house
+    ("selling, we'd drop it to four twenty five if it sits", "intent", {"intent": "sell", "budget": 425000}),
+    ("we tried to sell it by owner at two ninety", "intent", {"intent": "sell", "budget": 290000}),
+    ("i wanna know what houses over in boise sell for", "permission", {"location": "Boise"}),  # the market, no plan
+    ("any day now, the lease is up", "timeline", {"timeline": 0}),
+    # a town heard as its own words, one misheard, beside a small town spelled in them (Rosie, AR; Marco, FL)
+    ("santa rosie", "location", {"location": "Santa Rosa"}),
+    ("san marco", "location", {"location": "San Marcos"}),
+    ("four hundred, fha approved, no agent", "intent", {"budget": 400000, "preapproved": "yes", "has_agent": False}),
 ])
 def test_fresh50_to_59s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
@@ -3293,6 +3302,26 @@ def test_fresh50_to_59s_facts_in_other_words(text, expecting, facts):
     ("this really isn't a good time, baby's crying", "permission", "objection", "busy"),
     ("no this isn't maria, maria moved out last year", "permission", "wrong_number", ""),
     ("call us thursday after six, my wife decides", "slot_choice", "objection", "busy"),  # a call, not a meeting
+    # don't call, in Arabic, Bengali, Gujarati, Hindi, Khmer (their vowel signs are part of their words), Farsi,
+    # Oromo and Jamaican patois
+    ("لا تتصل بي مرة أخرى", "permission", "opt_out", ""),
+    ("দয়া করে আর কল করবেন না", "permission", "opt_out", ""),
+    ("કૃપા કરીને ફોન ન કરો", "permission", "opt_out", ""),
+    ("मुझे फोन मत करो", "permission", "opt_out", ""),
+    ("កុំតេមកទៀត", "permission", "opt_out", ""),
+    ("دیگه زنگ نزن", "permission", "opt_out", ""),
+    ("nu hin bilbilinaa", "permission", "opt_out", ""),
+    ("doan call mi no more", "permission", "opt_out", ""),
+    ("haanji", "permission", "affirm", ""),  # Hindi yes
+    ("eeyyee", "permission", "affirm", ""),  # Oromo yes
+    ("ok shukriya allah hafiz", "confirm", "goodbye", ""),  # Urdu thanks, goodbye
+    ("where you got this number", "permission", "how_got_number", ""),
+    ("i worked nights, i got to sleep now", "permission", "objection", "busy"),
+    ("whatsapp me the details", "permission", "objection", "send_email"),
+    ("she gets home around 7, call then", "permission", "objection", "busy"),
+    ("never, that's when you can call me back", "callback_time", "opt_out", ""),
+    ("thats my uncles old cell", "permission", "wrong_number", ""),  # someone else's old number
+    ("alright adios", "confirm", "goodbye", ""),
 ])
 def test_fresh50_to_59s_intents_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)

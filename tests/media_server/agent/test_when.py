@@ -345,6 +345,8 @@ def test_a_weekday_with_a_day_of_the_month_is_the_next_date_that_is_both(text, d
     # a holiday said as the answer, however it is called
     ("st paddy's day im off that day call anytime", dt.date(2027, 3, 17)),
     ("valentine's day works, im off", dt.date(2027, 2, 14)),
+    # the date said after "the saturday after that" names that saturday, not a day to count on from
+    ("not tomorrow, the saturday after that, the 5th at 10", dt.date(2026, 12, 5)),
 ])
 def test_a_day_said_against_another_is_the_one_meant(text, day):
     when = parse_when(without_ruled_out(text), NOW)
