@@ -2107,7 +2107,7 @@ _GOT_THE_LETTER = re.compile(r"\b(?:got|have|received) (?:a|the|our|my) (?:pre ?
                              r"approval) letter\b")
 _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preapproved|prequalified|"
                       # "three fifty, va approved": approved for a kind of loan
-                      r"(?<!not )(?<!n't )(?:va|fha|usda|conventional|jumbo|vha) (?:loan )?approved|"
+                      r"(?<!not )(?<!n't )(?:va|fha|usda|conventional|jumbo) (?:loan )?approved|"
                       r"(?:have|got|did|received) (?:a |our |my |the )?(?:\w+ )?(?:preapproval|approval letter|"
                       r"pre ?qual)|approved for|"
                       r"got approved|(?:loan|mortgage|financing) (?:is |was |got |has been )?(?:already )?approved|"
@@ -2708,11 +2708,12 @@ _COURTESY_WORDS = {
     # yes: Somali, Ukrainian and Polish, Hmong, Samoan, Amharic, Hindi and Urdu, Oromo; Hindi "bolo" (speak)
     "haa": "yes", "tak": "yes", "yog": "yes", "ioe": "yes", "awo": "yes", "haan": "yes", "haanji": "yes",
     "eeyyee": "yes", "eeyye": "yes", "eeyee": "yes", "bolo": "go ahead",
-    # hello: Samoan, Amharic, Arabic and Somali, Ukrainian and Russian, Swahili, Hindi (Korean's "annyeonghaseyo"
-    # alone is heard as Korean spoken: _KOREAN_ROMANISED)
+    # hello: Samoan, Amharic, Arabic and Somali, Ukrainian and Russian, Swahili, Hindi, Oromo (Korean's
+    # "annyeonghaseyo" alone is heard as Korean spoken: _KOREAN_ROMANISED)
     "talofa": "hello", "selam": "hello", "salaam": "hello", "salam": "hello", "pryvit": "hello", "privit": "hello",
     "privet": "hello", "jambo": "hello", "namaste": "hello", "nagaa": "hello",
-    # thanks: Somali, Korean, Samoan, Ukrainian, Russian, Amharic, Swahili, Arabic, Polish, Japanese
+    # thanks: Somali, Korean, Samoan, Ukrainian, Russian, Amharic, Swahili, Arabic, Polish, Japanese, Urdu, Hindi,
+    # Twi; goodbye: Japanese, Spanish
     "mahadsanid": "thanks", "kamsahamnida": "thanks", "gamsahamnida": "thanks", "kamsahamida": "thanks",
     "faafetai": "thanks", "fa'afetai": "thanks", "dyakuyu": "thanks", "diakuiu": "thanks", "spasibo": "thanks",
     "ameseginalehu": "thanks", "asante": "thanks", "shukran": "thanks", "dziekuje": "thanks", "arigato": "thanks",
