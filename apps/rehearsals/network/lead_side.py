@@ -175,13 +175,16 @@ class LeadSide:
         self.turns.append({"speaker": "lead", "text": "(beep)", "at_s": self.call.since_answer(time.monotonic())})
         await self._play(tone(machine.beep_hz, machine.beep_ms))
         beep_done = time.monotonic()
+        # Twilio's detection hears the beep end now: not after this simulator has transcribed what the agent said
+        # over the greeting (Whisper on a busy CPU took seconds, the machine then hung up before the platform heard
+        # of the beep, and no message was left)
+        on_beep(beep_done)
         before_beep = self.agent_frames[self._consumed:]
         self._consumed += len(before_beep)
         if before_beep:
             text = await self._transcribe([payload for _, payload, _ in before_beep])
             self.turns.append({"speaker": "agent", "text": text, "at_s": self.call.since_answer(before_beep[0][0]),
                                "before_beep": True})
-        on_beep(beep_done)
         recorded = await self._record(beep_done + machine.record_seconds)
         if recorded:
             text = await self._transcribe([payload for _, payload, _ in recorded])
@@ -191,10 +194,12 @@ class LeadSide:
             self._hang_up("the machine stopped recording")
 
     async def _record(self, until: float) -> list:
-        """Keep what the agent says until it hangs up, the message has ended (3 s quiet), or time is up."""
+        """Keep what the agent says until it hangs up, the message has ended (3 s quiet since recording began and
+        since its last word), or time is up."""
+        started = time.monotonic()
         while not self.call.ended.is_set() and time.monotonic() < until:
             new = self.agent_frames[self._consumed:]
-            if new and time.monotonic() - new[-1][0] > 3.0:
+            if new and time.monotonic() - max(new[-1][0], started) > 3.0:
                 break
             await self.call.wait_ended(0.1)
         recorded = self.agent_frames[self._consumed:]
