@@ -161,6 +161,11 @@ class DjangoCallDomain:
             kwargs["within"] = (start, end)
             kwargs["day_start"] = dt.time.fromisoformat(when["day_start"]) if when.get("day_start") else None
             kwargs["day_end"] = dt.time.fromisoformat(when["day_end"]) if when.get("day_end") else None
+            if kwargs["day_start"] and kwargs["day_start"] == kwargs["day_end"]:
+                # one clock time over several days ("monday or tuesday, like at 11"): a meeting starting then
+                opens = dt.datetime.combine(dt.date.min, kwargs["day_start"])
+                kwargs["day_end"] = min(opens + dt.timedelta(minutes=campaign.appointment_minutes),
+                                        dt.datetime.combine(dt.date.min, dt.time.max)).time()
         skip = frozenset(dt.date.fromisoformat(day) for day in state.get("ruled_out") or ())
         slots = self._find_slots(campaign, holder=state["call_id"], after=_now(state), count=2, lead_tz=_zone(state),
                                  skip_days=skip, **kwargs)

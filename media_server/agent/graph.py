@@ -111,12 +111,15 @@ def _replies(state: CallState) -> Replies:
 
 def facts_say_final(state: CallState) -> bool:
     """"We already bought a place" from a buyer, "we already sold it" from a seller: nothing to ask them back
-    about. (A seller who already bought their next home is motivated, not done.)"""
+    about. (A seller who already bought their next home is motivated, not done.) Before they said which, what they did
+    is what they wanted."""
     done = _u(state).get("already_done")
     if not done:
         return False
-    seller = ((state.get("facts") or {}).get("intent") or {}).get("value") in ("sell", "both")
-    return (done == "sold") == seller
+    intent = ((state.get("facts") or {}).get("intent") or {}).get("value")
+    if not intent:
+        return True  # "we already sold it, so no", asked what they want: what they did is what they wanted
+    return (done == "sold") == (intent in ("sell", "both"))
 
 
 def _u(state: CallState) -> dict:

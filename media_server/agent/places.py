@@ -42,7 +42,8 @@ _ZIP = re.compile(r"^\d{5}$")
 NAMED_PARTS = ("downtown", "uptown", "midtown", "old town", "city center", "town center", "historic district",
                "suburbs", "outskirts", "inner city", "city", "countryside", "country")
 # What people call some cities that no postal list spells ("san antone", "philly"): the name they stand for.
-NICKNAMES = {"san antone": "San Antonio", "philly": "Philadelphia", "vegas": "Las Vegas", "nola": "New Orleans",
+NICKNAMES = {"san antone": "San Antonio", "saint joe": "St. Joseph", "st joe": "St. Joseph",
+             "philly": "Philadelphia", "vegas": "Las Vegas", "nola": "New Orleans",
              "nawlins": "New Orleans", "nyc": "New York", "chi town": "Chicago", "chitown": "Chicago",
              "h town": "Houston", "htown": "Houston", "slc": "Salt Lake City", "atl": "Atlanta", "dfw": "Dallas",
              "indy": "Indianapolis", "cincy": "Cincinnati", "nashvegas": "Nashville", "san fran": "San Francisco",
@@ -161,6 +162,30 @@ def _geonames_us_places() -> set[str]:
 
 
 @functools.cache
+def _apostrophe_names() -> dict[str, str]:
+    """The towns whose names have an apostrophe (Lee's Summit, O'Fallon, D'Iberville), keyed as speech-to-text
+    writes them without it, run together or apart ("lees summit", "o fallon"); the largest of a spelling wins."""
+    out: dict[str, tuple[int, str]] = {}
+    plain_names = {_plain(name).lower() for name, _people, _state in _geonames_us() if "'" not in name}
+    for name, people, _state in _geonames_us():
+        if "'" not in name:
+            continue
+        plain = _plain(name).lower().replace(".", "")
+        for key in (plain.replace("'", ""), plain.replace("'", " ")):
+            key = " ".join(key.split())
+            if key in plain_names:
+                continue  # St. Marys, Georgia is spelled so: "st marys" is no St. Mary's
+            if key not in out or out[key][0] < people:
+                out[key] = (people, name)
+    return {key: name for key, (_people, name) in out.items()}
+
+
+def written_as(words: str) -> str | None:
+    """How a town is written when the lead's words drop its apostrophe: "lees summit" is Lee's Summit."""
+    return _apostrophe_names().get(" ".join(words.lower().split()))
+
+
+@functools.cache
 def _people() -> dict[str, dict[str, int]]:
     """How many people live in each US place name (as keyed here), per state (lowercase postal code), from GeoNames:
     a town's size where its ZIP codes mislead (Brawley, 26,000 people, has one ZIP code; Petoskey, 5,700, one; a
@@ -194,6 +219,19 @@ def zip_codes(place: str) -> int:
     return gazetteer().zips_per_name.get(_key(place), 0)
 
 
+ISLAND_ZIPF = 3.0  # one word rarer than this names its island ("tybee"); a name or word does not ("james", "marco")
+
+
+def an_island_town(place: str) -> bool:
+    """Whether `place` is a town's name without its "Island" ("saint simons", "tybee"): one word only when it is
+    no English word (James Island is not meant by "james")."""
+    from wordfreq import zipf_frequency
+
+    words = _key(place).split()
+    return bool(words) and words[-1] != "island" and zip_codes(f"{place} island") >= 1 and (
+        len(words) >= 2 or zipf_frequency(words[0], "en") < ISLAND_ZIPF)
+
+
 def most_zips_in_a_state(place: str) -> int:
     """The ZIP codes of the biggest town of that name in any one state: eight small Alamos in eight states are
     no town as big as Alamogordo's two."""
@@ -205,6 +243,7 @@ def warm_up() -> None:
     _towns_by_sound()
     _keys_one_sound_longer()  # (a quarter second: not in the middle of a call's first misheard town)
     _people()
+    _apostrophe_names()
 
 
 def _key(text: str) -> str:

@@ -40,6 +40,7 @@ from .facts import MOTIVATIONS, OTHER_NUMBER, Fact, Understanding, When
 from .places import (
     DIRECTIONS,
     NICKNAMES,
+    an_island_town,
     heard_likeness,
     is_a_base,
     is_a_name,
@@ -48,6 +49,7 @@ from .places import (
     postal_codes,
     state_code,
     town_heard_as,
+    written_as,
     zip_codes,
 )
 from .when import (
@@ -93,7 +95,7 @@ _REWRITES = {
     "whod": "who'd", "whered": "where'd", "howd": "how'd", "whatd": "what'd",
     "aight": "all right", "ima": "i'm going to", "imma": "i'm going to", "finna": "going to",
     "yinz": "you all", "youse": "you all", "yous": "you", "youve": "you've", "youd": "you'd", "theyre": "they're",
-    "theyve": "they've", "weve": "we've",
+    "theyve": "they've", "weve": "we've", "budgets": "budget's",  # "budgets like 350": the apostrophe unheard
     "shes": "she's", "hes": "he's", "werent": "weren't", "aint": "ain't", "shouldnt": "shouldn't",
     "wouldve": "would've",
     # Pidgin and dialect: "no call dis number no moa", "two hunnid"
@@ -331,7 +333,9 @@ def _normalise(text: str, *, spanish_numbers: bool = True) -> list[str]:
                 and raw[i + 2] in ("you", "y'all", "yall", "ya", "back"):
             t = "we'll"  # "talk to my husband first, well call you back": not a "well," opening the sentence
         if t == "were" and i + 1 < len(raw) and raw[i + 1] in _WERE_THEN and (
-                not out or out[-1] in _CLAUSE_START and raw[i + 1] not in _WERE_STATES):
+                not out or out[-1] in _CLAUSE_START and (raw[i + 1] not in _WERE_STATES
+                                                         or raw[i + 1:i + 2] == ["not"] and raw[i + 2:i + 3]
+                                                         and raw[i + 2] in _WERE_NOT_THEN)):
             t = "we're"  # "were already workin with a realtor", "so were movin back": the apostrophe unheard
         if t == "no" and raw[i + 1:i + 2] == ["can"] and (i + 2 >= len(raw) or raw[i + 2] not in _ASKED_WHO):
             out.append("can't")  # pidgin "no can talk right now", "wednesday no can" ("no, can you...?" asks)
@@ -359,7 +363,7 @@ def _normalise(text: str, *, spanish_numbers: bool = True) -> list[str]:
             t = _G_DROPPED.get(t[:-2], t[:-2])
         for word in _REWRITES.get(t, t).split(" "):
             if not (out and out[-1] == word and not word[0].isdigit() and word not in NUMBER_WORDS
-                    and word not in _SAID_AGAIN_TO_PICK
+                    and word not in _SAID_AGAIN_TO_PICK and word not in _UNITS_SAID_AGAIN
                     and place_kind(f"{word} {word}") != "town"):  # "i i want" ("walla walla" is a town)
                 out.append(word)
         i += 1
@@ -373,6 +377,8 @@ _NEGATION_WORDS = frozenset("no not don't didn't can't won't isn't aren't ain't 
 
 # a day said twice is one picked: "tuesday or thursday, thursday at eleven" (the times read it so)
 _SAID_AGAIN_TO_PICK = set(_DAY_NAMES)
+# "a year, year and a half": two figures, the second not the first said again
+_UNITS_SAID_AGAIN = frozenset("year years month months week weeks".split())
 
 
 def _r_dropped(word: str) -> set[str]:
@@ -398,6 +404,8 @@ _YOU_AFTER = {"how", "are", "do", "did", "can", "could", "will", "would", "thank
 
 
 _CLAUSE_START = {"so", "and", "but", "because", "cause", "now", "then", "yeah", "well"}  # where a new clause begins
+_WERE_NOT_THEN = {"gonna", "going", "selling", "sellin", "buying", "buyin", "moving", "movin", "looking", "lookin",
+                  "interested"}  # "and were not gonna sell after all": we're
 _WERE_STATES = {"good", "fine", "all", "set", "covered", "happy", "not"}  # "so were good": we were, or we're fine
 _WERE_THEN = {"already", "currently", "just", "still", "working", "workin", "looking", "lookin", "buying", "buyin",
               "selling", "sellin", "not", "gonna", "going", "good", "all", "fine", "renting", "rentin", "moving",
@@ -452,7 +460,8 @@ _LEAD = (r"^(?:(?:oh|well|so|and|but|like|hey|ok|cool|yeah|yes|um|uh|eh|hmm|i me
          r"please|sir|ma'am|wait|actually) )*")
 _REMOVE = (r"(?:take|taken|took|taking|remove|removed|removing|delete|deleted|deleting|erase|erased|scratch|cross|drop|"
            r"purge|wipe|get|getting|scrub)")
-_WHOM = (r"(?:me|us|her|him|them|it|that|this|here|my (?:\w+ )?(?:number|name|info|information|details|contact|phone|"
+_WHOM = (r"(?:me|us|her|him|them|it|that|this|here|(?:my|our) (?:\w+ )?(?:number|name|info|information|details|"
+         r"contact|phone|"
          r"cell)|this (?:\w+ )?(?:number|phone|line)|(?:my|our) (?:\w+'s|family's) (?:number|phone|cell|line))")
 _WHOM_NUMBER = r"(?:my|this|our|the) (?:\w+ )?(?:number|name|info|information|details|phone number|cell number)"
 _LISTS = r"(?:list|lists|system|systems|database|records|files|rolodex|directory|books|dialer)"
@@ -500,6 +509,9 @@ _OPT_OUT = _rx(
     r"\b(?:didn't|did not|wouldn't|would not) (?:call|contact) (?:me |us |here )?(?:again|anymore|any more)\b",
     r"\b(?:be|been|get|got) taken off\b", r"^no (?:more )?calls?(?: please)?$", r"\bdnc\b",
     rf"\bwant (?:off|out of) (?:your|the|this|that|ur) (?:\w+ ){{0,2}}?(?:{_LISTS}|calls?|calling)\b",
+    # "i want it off y'all system for good", "we need our number out of your files"
+    rf"\b(?:want|need|would like|'d like) {_WHOM} (?:off|out of|removed from|taken off|deleted from|gone from)"
+    rf"(?: \w+){{0,3}}? (?!books\b){_LISTS}\b",
     r"\bcease and desist\b",
     r"\b(?:told|asked|begged|said to) (?:you|y'all|you guys|you folks|you people|them|your company)(?: guys| people)?"
     r"(?: \w+)? (?:to )?(?:stop|not to (?:call|contact|ring|text)|never|take me off|remove)",
@@ -728,6 +740,9 @@ _VOICEMAIL = _rx(
     r"(?:my )?messages)\b",
 )
 _WRONG_NUMBER = _rx(
+    # a business's desk answered: "no this the front desk at the marriott on hilton head"
+    r"\b(?:this is|this|you've reached|you reached|you called) (?:the )?(?:front desk|reception desk|switchboard|"
+    r"nurses'? station|nurse's station|service desk|main office) (?:at|of|for)\b",
     # "dale moved out years ago, this is a new number" ("the kids moved out years ago" is no wrong number)
     r"\bthis is a new number\b|\b(?:this|the|my) number is (?:brand )?new\b",
     # "nope, no jessica here, that's my ex wife's old number"
@@ -824,7 +839,10 @@ _GRUMBLE_THEN_YES = re.compile(r"\b(?:fine|ok|okay|alright|all right|whatever)\b
                                r"(?:got|have)) a (?:minute|sec|second)|go ahead|make it quick|what is it)\b(?: what)?$")
 # "my english is not so good pero go ahead": they go on in English all the same
 _GO_ON_ANYWAY = re.compile(r"\b(?:but|pero) (?:go ahead|go on|continue|keep going|it's ok|its ok|is ok|ok|sigue|"
-                           r"dale|i understand|i can understand)\b")
+                           r"dale|i understand|i can understand)\b|"
+                           # someone beside them speaks for them: "my mom don't speak english that good so i can help"
+                           r"\b(?:i|i'll|i can|i will|let me|i'm|i am)(?: \w+)? (?:help|translate|interpret|talk for "
+                           r"(?:her|him|them)|speak for (?:her|him|them)|answer for (?:her|him|them))\b")
 _SPANISH_ASKED = _rx(r"\b(?:speak|speaks|talk|in) spanish\b", r"\bspanish (?:please|speaker|speaking)\b")
 _PORTUGUESE = re.compile(r"\b(?:não|você|voce|português|portugues|inglês|obrigad[oa]|alô|falando|desculpa|tá|"
                          r"falo|fala|tenho|olha|ligar|valeu|tchau|perfeito|agora|estou|também)\b")
@@ -890,6 +908,12 @@ _IS_ROBOT = _rx(
     # "hold on youre not a real person are ya"
     r"\b(?:you're|you are|you) not (?:a |an )?(?:real|actual|live)? ?(?:person|human|human being)"
     r"(?=$| (?:are (?:you|ya|u)|right|huh|is it|am i)\b)",
+    # "y'all got robots callin folks now"; "are you a eye" (the letters a i, as speech-to-text spells them)
+    r"\b(?:y'all|yall|you|you all|you guys|your company|your office|they) (?:\w+ )?(?:got|have|has|using|use|"
+    r"sending|send|sendin|usin) (?:a |them |those |these )?(?:robots?|bots?|ai|computers?|machines?) (?:\w+ )?"
+    r"(?:calling|callin|to call|dialing|dialin|making (?:the )?calls|makin (?:the )?calls|doing (?:the )?calls)\b",
+    r"\b(?:are you|is this|is that|you're|you) (?:a |an |just a )?(?:a eye|an eye|eh eye|a i|a\.i\.?)(?: or| right|"
+    r" huh|$)",
 )
 # Asking to be put through to a person now (a live transfer), not asking what we are: "can I talk to a real person",
 # "put me through to someone", "is there a human I can speak with", "get me an agent". "Am I talking to a person?"
@@ -957,6 +981,10 @@ _WHO_IS_THIS = _rx(
     r"^(?:(?:sorry|um|uh|wait|huh|and) )*(?:[a-z']+ ){0,2}(?:team|realty|group|company) who(?: now)?$",
     r"\b(?:which|what) (?:realty|agency|brokerage|real estate company|company|outfit|office) (?:is this|are you|is "
     r"that|did you say)\b",
+    # "whom i speakin with", "what team you callin from", "what realtor is this again"
+    r"\b(?:whom?|who'm) (?:am )?i (?:speaking|speakin|talking|talkin) (?:with|to)\b",
+    r"\bwhat (?:team|office|agency|realty|group|outfit|brokerage|realtor|agent) (?:is (?:this|that|calling)|"
+    r"(?:are )?(?:you|y'all|you all|you guys) (?:calling|callin|with|from|said|say)|did you say)\b",
 )
 _HOW_GOT_NUMBER = _rx(
     r"\b(?:is|was) (?:this|that|it) from (?:zillow|realtor|realtor com|redfin|trulia|facebook|craigslist)\b",
@@ -1166,8 +1194,11 @@ _OBJECTIONS = [
         # "we decided to just pay it and stay"
         r"\bdecided (?:to (?:just |go ahead and )?(?:(?:\w+ ){1,3}and )?(?:refinance|refi|stay|rent|wait|hold off|"
         r"keep (?:it|the house|the place))|not to|against)\b",
-        r"\b(?:we're|i'm|we are|i am) (?:not|no longer) "
-        r"(?:really )?(?:moving|selling|buying)\b(?! (?:yet|until|till|for|before|right now|this year))"
+        # (not "i aint really sellin, just wonderin what my house would bring": a value asked)
+        r"^(?!.*\bjust (?:wondering|curious|seeing|checking)\b)"
+        r".*\b(?:(?:we're|i'm|we are|i am) (?:not|no longer)|(?:we|i) ain't|(?:nobody|no one)(?:'s| is)?) "
+        r"(?:really )?(?:moving|selling|buying)\b(?! (?:yet|until|till|for|before|right now|this year|during|then|in "
+        r"the middle))"
         # ("im not moving in august with the storms": not then)
         r"(?! in (?:the )?(?:january|february|march|april|may|june|july|august|september|october|november|december|"
         r"spring|summer|fall|winter)\b)",
@@ -1191,8 +1222,8 @@ _OBJECTIONS = [
         r"\b(?:she's|he's|they're|she is|he is|they are) (?:handling|doing|taking care of) (?:it|that|all that|"
         r"all of that|everything)\b",
         # "my son in law sells houses so we're covered"
-        r"\b(?:my|our) (?:\w+ ){1,3}(?:sells|does|is in) (?:houses|homes|real estate)\b.*\b(?:we're|we are|i'm|i am|"
-        r"that's) (?:covered|set|good|all set|taken care of)\b",
+        r"\b(?:my|our) (?:\w+ ){1,3}(?:sells|sell|does|do|is in) (?:houses|homes|real estate)\b.*\b(?:we're|we are|"
+        r"we|i'm|i am|that's) (?:covered|set|good|all set|taken care of)\b",
         # ("we already signed with a different company last week": a listing with another brokerage)
         r"(?<!n't )(?<!not )(?<!never )\bsigned (?:with|on with|up with) (?:someone|somebody|one|a guy|a lady|a woman|"
         r"a man|an? (?:\w+ )?(?:agent|"
@@ -1202,7 +1233,8 @@ _OBJECTIONS = [
         r"(?:got |have )?(?:an?|my|our) (?:own )?(?:agent|realtor|real estate agent|broker|guy|person)\b",
         r"\b(?:i|we)(?: (?:actually|really|already|also|just|currently))+ (?:have|got|do have|'ve got) (?:an?|my|our) "
         r"(?:own )?(?:agent|realtor|real estate agent|broker)\b",
-        r"\b(?:i'm|we're|i am|we are|(?:i|we)(?: (?:actually|really|also|just|currently))+ (?:am|are)) "
+        r"\b(?:i'm|we're|i am|we are|(?:i|we)(?: (?:actually|really|also|just|currently))+ (?:am|are)|"
+        r"(?:i|we)(?= already )) "
         r"(?:(?:already|actually|really|also|just|currently) )*(?:working|work|signed|going|dealing|listed) with "
         r"(?:(?:an?|my|our|another|a different) (?:agent|realtor|broker|real estate agent|company|team)"
         r"|someone|somebody)\b(?! (?:at|from|with) (?:the |a |our )?(?:bank|lender|credit union|mortgage))",
@@ -1274,11 +1306,13 @@ _OBJECTIONS = [
         r"to (?:go )?(?:sleep|get some sleep)\b|\b(?:need|have|got|gotta) to (?:go )?sleep (?:now|right now)\b",
         r"\bjust got off (?:a |my |the )?(?:twelve|double|shift|night shift|nights|work)\b",
         r"(?:\b(?:i'm|i am|we're|we are) (?:really |kind of |a little |a bit |pretty |so |super |very |just |actually |"
-        r"literally |currently |still |right |\w+ly )?|^(?:(?:oh|uh|um|sorry|well|so|look|yeah|super|really) )*)"
+        r"literally |currently |still |right |\w+ly )?(?:out |up |down )?|"
+        r"^(?:(?:oh|uh|um|sorry|well|so|look|yeah|super|really) )*)"
         r"(?:busy|swamped|slammed|buried|tied up|jammed up|driving|at work|working(?! on| with| it| through)|"
         r"(?:walking|heading|going|pulling|running) (?:into|in to) (?:a |the |my )?(?:\w+'s )?\w+|"
         r"heading (?:out|to work|to (?:a|my) (?:meeting|appointment|class))|"
-        r"about to (?:board|get on|take off|head|start|jump|go into|walk into)|on (?:a|the|my) (?:plane|flight|train|"
+        r"about to (?:board|get on|take off|head|start|jump|go into|walk into|clock in|go on|go live|tee off)|"
+        r"on (?:a|the|my) (?:plane|flight|train|"
         r"bus|way)|"
         r"in a meeting|in class|in (?:a |my )?(?:lecture|seminar|lab|surgery|clinic|court)|on rounds|"
         r"on (?:set|the set|a shoot|location)|"
@@ -1290,7 +1324,11 @@ _OBJECTIONS = [
         r"patient|kids)|at dinner|eating|about to (?:go|leave|walk)|on the other line|on another call|in the car|"
         r"cooking|making (?:dinner|lunch|breakfast)|feeding|shopping|at the store|walking the dog|boarding|"
         r"putting the kids|picking up|dropping off|getting the kids|in traffic|on the road|on the highway|"
-        r"(?:trying to|tryna|try to) sleep|sleeping|asleep|on a rig|offshore|on shift|on my shift)\b",
+        r"(?:trying to|tryna|try to) sleep|sleeping|asleep|on a rig|offshore|on shift|on my shift|"
+        # at the wheel or mid-shift: "im in the combine right now", "on a twelve at the hospital, between patients"
+        r"(?:in|on) (?:the|a|my) (?:combine|tractor|swather|cab)|on (?:a|my) (?:twelve|12|double)(?! (?:month|year))|"
+        r"on the (?:golf )?course|on the clock|on (?:the|a) (?:job ?site|ladder|roof)|"
+        r"between (?:patients|meetings|classes|clients|customers|calls|appointments|loads|runs))\b",
         r"\b(?:can't|cannot|can not) (?:right )?now\b",
         r"\b(?:can|could) we do this (?:later|another time|some other time|tomorrow)\b",
         r"\b(?:i'm|i am|we're) (?:literally |currently |still )?(?:in|at) (?:a |the |my |our )?(?:\w+ ){0,2}"
@@ -1355,7 +1393,8 @@ _OBJECTIONS = [
         r"saved)\b",
         # "houses in chapel hill cost way too much for a grad student"
         r"\b(?:houses|homes|places|condos|prices|rents?|everything)\b.*\b(?:costs?|run|runs|running|go|goes|going|"
-        r"sell|sells|selling|priced|are|is)(?: for)? (?:way |just |so |far )*too (?:much|high)\b"
+        r"sell|sells|selling|priced|are|is|(?:round|around|out|in|up|down) \w+)(?: for)? (?:way |just |so |far )*too "
+        r"(?:much|high)\b"
         r"(?! (?:house|home|space|room|yard|land|work|upkeep))",
         r"\b(?:don't|do not|won't|can't|ain't) (?:want to |wanna )?pay (?:no |a |the |your |that )?(?:big |huge |"
         r"high |\d+ percent )?(?:commission|fees?|realtor fees?)\b",
@@ -1366,7 +1405,13 @@ _OBJECTIONS = [
         r"\bnothing (?:at|in|for|under) (?:that|our|my|this) (?:price|budget|range)\b",
         r"\b(?:can't|cannot) find anything (?:in|at|for|under) (?:our|my|that)\b",
         r"\b(?:go|going|goes|sell|selling|sold) (?:for )?(?:like )?(?:\w+ )?(?:over|above) asking\b",
-        r"\b(?:taxes|insurance|payments?|hoa|prices|costs?)\b(?: \w+){0,5}? (?:are |is )?killing (?:me|us)\b",
+        r"\b(?:taxes|insurance|payments?|mortgage|note|hoa|prices|costs?)\b(?: \w+){0,5}? (?:(?:are |is )?killing|"
+        r"(?:would|will|'d|"
+        r"gonna|going to) kill) (?:me|us)\b",
+        # "i dont see how we afford nothin on the island", "with how high prices are in manhattan"
+        r"\b(?:don't|do not|can't) see how (?:we|i|anybody|anyone|folks|people)(?: \w+)? (?:ever |even )?afford\b",
+        r"\bhow (?:high|expensive|crazy|insane|nuts) (?:prices|houses|homes|rents|everything|the market)(?: \w+){0,3}? "
+        r"(?:are|is|got|have gotten|has gotten)\b",
         r"\b(?:if|whether) (?:we|i) (?:can|could) (?:even |ever |really )?afford\b",
         r"\b(?:buys|gets|get) (?:you |us |me )?(?:nothing|jack|zilch) (?:around here|here|out here|in this market)\b",
         r"\bhouse poor\b", r"\bat (?:these|those|today's|current|the current) (?:prices|rates and prices)\b",
@@ -1395,6 +1440,10 @@ _OBJECTIONS = [
         r"\b(?:can't|cannot|not sure (?:we|i) can|don't know if (?:we|i) can) (?:really )?swing (?:it|that)\b",
     )),
     ("market_worry", _rx(
+        # "with all these hurricanes im scared to buy on the coast right now": afraid of the move, because of the times
+        r"^(?=.*\b(?:right now|these days|market|rates?|economy|hurricanes?|storms?|flood\w*|tornado\w*|wildfires?|"
+        r"insurance)\b).*\b(?:scared|afraid|nervous|worried|leery|hesitant|skittish|spooked) (?:to|of|about) "
+        r"(?:buy|buying|sell|selling|list|listing)\b",
         r"\bwith (?:these|the|today's|current) (?:interest )?rates\b.*\bshould (?:we |i )?(?:even )?(?:be )?"
         r"(?:buy|buying|sell|selling)\b",
         r"\b(?:market|economy)(?:'s| is)? (?:so |really |just |kind of |pretty )?(?:weird|crazy|uncertain|shaky|scary|"
@@ -1529,7 +1578,8 @@ _REPEAT = _rx(
     r"the last part|a word)\b",
     r"\bone more time\b", r"\bbreaking up\b", r"\byou broke up\b", r"\bcan you repeat\b", r"\bspeak up\b",
     r"\bcome again\b",
-    r"\b(?:what|which) (?:were|was|are|is) (?:the|those|that|these) (?:times?|days?|options?|dates?|slots?) again\b",
+    r"\b(?:what|which) (?:were|was|are|is) (?:the|those|that|these|them|dem) (?:times?|days?|options?|dates?|slots?) "
+    r"again\b",
     r"\bsay (?:the|that|it|those|them|em|'em) (?:\w+ )?again\b",
     r"\bwhat (?:was|is) the question\b", r"\bwhat (?:were|was) you saying\b", r"\bwhere were we\b",
     r"\bwhat (?:was|is) the (?:first|second|last|other) (?:part|question|thing)\b",
@@ -1589,8 +1639,14 @@ _ASKS_BACK = _rx(
     r"\b(?:how long|how much|how many)(?: \w+){0,4} (?:does|do|would|will|is|are|take|cost|gonna)\b",
     r"\bis (?:this|it|that) (?:gonna|going to) (?:take|cost|be)\b",
     # about the agent they would meet ("can she come look at the house", "is he the one who'd show us homes")
-    r"\b(?:can|could|does|do|will|would|is|are) (?:she|he|they|your agent|the agent|the realtor|someone|somebody) "
-    r"(?:\w+ ){0,2}?(?:come|show|speak|help|meet|look|work|charge|bilingual|available|licensed|the one)\b",
+    r"\b(?:can|could|does|do|will|would|is|are) (?:she|he|they|dana|your agent|the agent|the realtor|someone|"
+    r"somebody) (?:\w+ ){0,2}?(?:come|show|speak|help|meet|look|work|charge|bilingual|available|licensed|the one|"
+    r"do (?:a|it by|it over|it on) )\b",
+    # "y'all do rentals too", "we need a 3 bedroom in pooler whats that runnin these days"
+    r"^(?:so |and |oh )?(?:y'all|you all|you guys|you) (?:also )?(?:do|handle|help with|work with|cover|sell) "
+    r"\w+(?: \w+)? (?:too|also|as well)$",
+    r"\bwhat(?:'s| is| are| do| does) (?:that|those|these|they|it|one|them)(?: \w+)? (?:running|go(?:ing)? for|"
+    r"selling for|costing|cost|run|rent for)\b(?: \w+){0,3}$",
     r"\b(?:what's|whats|what is|how's|how is) the (?:\w+ ){1,2}like\b",  # "whats the hoa like out there"
     # a question put after a fact: "we're lookin in wasilla, hows the market up there", "we want a 3 bedroom in
     # queen creek, what do those go for now", "cash but whats the hoa on these usually"
@@ -1894,7 +1950,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"\bback (?:in|to|into) the office\b(?=.*\b(?:closer|commute|drive)\b)|"
                    r"(?:can't|cannot|can not) (?:do|take|handle) the (?:drive|commute)|"
                    r"(?:the )?(?:drive|commute)(?: is)? (?:killing|too long|too much|brutal)|"
-                   r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|stationed|"
+                   r"(?:got|getting|have|received) (?:our |my |his |her |new )?(?:orders|pcs orders)|"
+                   # ("our first house while he's stationed at parris island": where they are, the reason is the house)
+                   r"(?<!while he's )(?<!while she's )(?<!while we're )(?<!while i'm )stationed|"
                    # "we're selling in brooklyn and moving up for good"
                    r"(?:moving|move|coming) (?:up|down|out|over) (?:here |there )?(?:for good|full time|"
                    r"permanently)|"
@@ -1903,6 +1961,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"till|until|til))|job (?:in|out of state)(?! \w+(?: \w+)? (?:all day|today|tomorrow|this week|till|"
                    r"until|til)))\b"),
     ("growing family", r"\b(?:custody of|"
+                       # "we have three kids now and the apartment is too small": the family grew
+                       r"(?:(?:we|i) (?:have|got)|(?:we've|i've) got) (?:two|three|four|five|six|\d) (?:kids|children|"
+                       r"babies|boys|girls) now\b|"
                        # "we bought it when we had one kid, now we got four"
                        r"(?:had|with) (?:one|two|three|a) (?:kid|kids|child|baby)\b.*\bnow (?:we|i) (?:got|have|"
                        r"'ve got) (?:two|three|four|five|six|\d)\b|"
@@ -1985,6 +2046,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"stop paying rent|"
                    r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy|want) (?:our|my) own (?:place|"
                    r"home|house)|"
+                   # said for a parent: "they rent now, they want their own house"
+                   r"\brent(?:s|ing)?\b.*\b(?:get|buy|want|wants) (?:their|her|his) own (?:place|home|house)|"
                    r"(?:throwing|wasting|burning) (?:\w+ )?money (?:at|on|away on) rent|"
                    r"paying (?:somebody|someone|some) ?(?:body )?else's mortgage|(?:rent|renting) forever)\b"),
     # retiring (theirs or a spouse's: "once he retires"), not someone who has ("we had an agent but she retired",
@@ -2020,7 +2083,11 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                   r"(?:mom|dad|mother|father|parents|grandma|grandmother|grandpa|grandfather|aunt|uncle)'?s? "
                   r"(?:old )?(?:house|home|place)|passed (?:and|on)|"
                   r"left (?:me|us) (?:the|his|her|their) (?:house|home|place)|ended up with (?:his|her|their|the) "
-                  r"(?:house|home|place))\b"),
+                  r"(?:house|home|place)|"
+                  # land handed down: "it was grandmama land, heirs property", "granddaddy's homeplace"
+                  # ("my parents land in august": they fly in)
+                  rf"heirs'? property|heir property|(?:{_ELDERS})'?s? (?:old )?(?:land(?! (?:in|at|on|tomorrow|"
+                  r"next|this|today|tonight)\b)|farm|acreage|homeplace|home place|property))\b"),
 )]
 _MOTIVATION_LEAD = {"well", "so", "oh", "i", "guess", "mean", "because", "cause", "honestly", "basically", "yeah",
                     "ok", "just", "um", "really", "mostly", "mainly"}
@@ -2155,6 +2222,8 @@ _TL_IN = re.compile(rf"\b(?:in|within|about|around|maybe|probably|like|next|anot
 _TL_BARE = re.compile(rf"^(?:{_LEAD[1:]})?(?:probably |maybe |about |around |like |hopefully |i'd say |i think |idk |"
                       rf"i dunno |dunno |i don't know |not sure |honestly |hmm |oh |(?:no|not) (?:any ?time|time) soon "
                       rf"|not (?:soon|right away|yet) )*{_AMOUNT}\s+{_TL_UNIT}\b")
+_TL_ALONE = re.compile(_TL_BARE.pattern + r"(?: (?:or so|or something|ish|tops|maybe|probably|i think|i guess|from "
+                                          r"now|out))*$")
 # asked when, the span that ends the answer: "soon as we settle things up with my sisters, couple months"
 _TL_LAST = re.compile(rf"\b{_AMOUNT}\s+{_TL_UNIT}(?: (?:or so|or something|ish|tops|maybe|probably|i think|i guess))?$")
 _TL_ROUGH = re.compile(r"\b(?:a few|few|a couple(?: of)?|couple(?: of)?|several|some) (?:months|weeks)\b")
@@ -2165,7 +2234,11 @@ _TL_ASAP = re.compile(r"\b(?:asap|a s a p|(?:as )?soon as (?:humanly )?(?:possib
                       r"(?<!me )(?<!us )(?<!it )(?<!this )immediately|yesterday|"
                       r"(?:move|moving|ready|buy|sell) (?:right )?now|ready to go|this month|(?:the )?sooner the "
                       r"better|(?:as )?(?:fast|quick|quickly) as (?:possible|we can|i can|we could|i could)|"
-                      r"any ?(?:time|day) now)\b")  # "anytime now if the deal is good"
+                      r"any ?(?:time|day) now|"  # "anytime now if the deal is good"
+                      # "wanted it gone last month": overdue, so now
+                      r"(?:wanted|want|needed|need) (?:it|this|that|the (?:house|place|home)) "
+                      r"(?:gone|sold|done|listed) "
+                      r"(?:last (?:month|week)|a (?:month|while) ago))\b")
 _TL_NOW = re.compile(_LEAD + r"(?:(?:pretty much|basically|honestly|like|probably|kind of|kinda) )?"
                      r"(?:right now|now|soon(?! as\b)|pretty soon|very soon|really soon)\b")  # ("soon as it sells")
 # asked when: "we're in temp lodging so like now" (the answer at the end of the line)
@@ -2511,7 +2584,12 @@ _FIRM_REFUSAL = re.compile(r"\b(?:not|no longer|never been|isn't|aren't|ain't) (
                            r"\bchanged (?:our|my) minds?\b|"
                            # "we're not moving anymore, that's off the table"
                            r"\boff the table\b|"
-                           r"\b(?:not|no longer) (?:moving|selling|buying)(?: \w+)? (?:anymore|any more|after all)\b")
+                           r"\b(?:not|no longer) (?:moving|selling|buying)(?: \w+)? (?:anymore|any more|after all)\b|"
+                           # "we talked it over with the family and we're not going to sell after all"
+                           r"\bnot (?:going to|gonna) (?:move|sell|buy)(?: \w+)? (?:after all|anymore|any more)\b|"
+                           r"\b(?:talked it over|talked about it|slept on it|thought it over)\b.*\bnot "
+                           r"(?:going to |gonna )?"
+                           r"(?:move|moving|sell|selling|buy|buying)\b")
 # Someone else decides or holds the facts: a time when both can talk.
 _SOMEONE_ELSE_DECIDES = re.compile(
     r"\b(?:my|our) (?:husband|wife|spouse|partner|fiance|fiancee|boyfriend|girlfriend|hubby|wife's|husband's) "
@@ -3169,6 +3247,8 @@ def _place_value(words: list[str], *, town: bool = False) -> str:
     if (name := NICKNAMES.get(" ".join(words))) is not None:
         return name  # "san antone": San Antonio
     words = words[1:] if len(words) > 1 and words[0] == "the" else words
+    if town and (name := written_as(" ".join(words))):
+        return name  # "lees summit": Lee's Summit
     named = [town or w not in _GENERIC_PLACE_WORDS for w in words]
     for _ in range(2):  # "city", "lake", "county" beside a name are part of it: Kansas City, Salt Lake City
         named = [named[i] or w in _NAME_WORDS and any(named[max(0, i - 1):i + 2]) for i, w in enumerate(words)]
@@ -3198,7 +3278,7 @@ _NEGATED_PLACE = re.compile(r"\b(?:not|no|except|instead of|rather than|other th
 _HOME_WORDS = re.compile(r"\b(?:buy|buying|bought|purchase|sell|selling|list|listing|move|moving|relocat\w*|look|need|"
                          r"bedrooms?|bed|condo|townhouse|townhome|apartment|fixer|duplex|"
                          r"lot(?! of\b)|"
-                         r"looking|house|home|homes|houses|place|condo|property|properties|area|neighborhood|live|"
+                         r"looking|house|home|homes|houses|place|condo|property|properties|rentals|area|neighborhood|live|"
                          r"living|located|find|found|want|wanna|searching|shopping|prefer|like|love)\b")
 _ZIP_DIGITS = {"0": "0", "oh": "0", "o": "0", "zero": "0"}
 # picks among places said ("fargo, well, moorhead technically", "yakima, well, selah right outside it")
@@ -3292,15 +3372,20 @@ _MOVE_DEADLINE = re.compile(r"\b(?:need|needs|have|has|gotta|got|want|wanna|hopi
                             r"moved|close|closed|relocate|get there|get moved)(?: (?:in|out|down|up|over))? by\b")
 
 
-def _where_they_are(said: str, clean: str, window: list[str]) -> bool:
+def _where_they_are(said: str, clean: str, after: str, window: list[str]) -> bool:
     """Is a place said after `said` (words of living, renting, owning or leaving there) where the lead is, not where
-    they buy? Where they rent, whatever they want next; what they own, unless they sell it; where they live, unless
-    a word of moving or buying comes just before ("we want to buy where we live in...")."""
+    they buy? Where they rent, whatever they want next; what they own, unless they sell it or want more of it said
+    after it; where they live, unless a word of moving or buying comes just before ("we want to buy where we live
+    in...")."""
     if _RENTS.search(said):
         return True
     if _OWNS.search(said):
-        return not _SELLS_IT.search(clean)
+        # ("i got 6 doors in joplin already, lookin for more": an investor adds to what they own there; "buy more
+        # doors, i already own two rentals in joliet" says what they own, not where the next ones are)
+        return not _SELLS_IT.search(clean) and not _MORE_OF_THEM.search(after)
     return not set(window) & _TARGET_WORDS
+_MORE_OF_THEM = re.compile(r"\b(?:looking for|look for|want|wanna|buy|buying|pick up|picking up|add|adding|grab|get)"
+                           r" (?:a few |a couple |some )?(?:more|another|another one)\b")
 _A_PERSON = re.compile(r"\b(?:talk|speak|speaking|talking|meet|meeting|ask|call|text|email) (?:to|with)? ?$|"
                        r"\b(?:with|for) (?:agent|realtor) $")
 _TARGET_WORDS = {*_MOVING, "buy", "buying", "looking", "look", "want", "wanna", "find", "searching", "sell", "selling",
@@ -3308,6 +3393,16 @@ _TARGET_WORDS = {*_MOVING, "buy", "buying", "looking", "look", "want", "wanna", 
 _CURRENT_WORDS = {"live", "living", "grew", "currently", "rent", "renting", "work", "working", "from", "leaving",
                   "left", "outgrew", "stuck", "stationed"}
 _KIND_RANK = {"zip": 3, "town": 3, "state": 2, "part": 1, "street": 0}
+
+
+def _on_an_island(tokens: list[str], start: int, value: str) -> str:
+    """ "on" before an island town introduces it as "in" does a town ("something on saint simons", "on hilton head");
+    before a street, a lake or a house it does not ("the house on maple", "a place on torch lake")."""
+    i = start - 1
+    while i >= 0 and tokens[i] in _INTRO_SKIP:
+        i -= 1
+    island = value.lower().endswith(" island") or an_island_town(value)
+    return "on" if i >= 0 and tokens[i] == "on" and island else ""
 
 
 def _introduction(tokens: list[str], start: int) -> str:
@@ -3342,7 +3437,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
     spots = _places(tokens)
     for start, end, kind, value in spots:
         before = " ".join(tokens[:start]) + " "
-        intro = _introduction(tokens, start)
+        intro = _introduction(tokens, start) or _on_an_island(tokens, start, value)
         if _NEGATED_PLACE.search(before) and not any(tokens[spot[1]:start] in _TAKEN_BACK for spot in spots):
             continue  # ("not round rock"; but "sparks no reno": the "no" takes back the place before it)
         rest = [t for i, t in enumerate(tokens) if not start <= i < end and t not in _ANSWER_LEAD | _ANSWER_TAIL]
@@ -3356,7 +3451,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         if not asked and not ((intro and (home_talk or priced_there)) or said_alone or corrects):
             continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
         if not asked and (left := _PLACE_LEFT.search(before)) \
-                and _where_they_are(left.group(0), turn.clean, tokens[max(0, start - 5):start]):
+                and _where_they_are(left.group(0), turn.clean, " ".join(tokens[end:]), tokens[max(0, start - 5):start]):
             continue  # "cash, we sold our place in california", "i live in dallas": where they are, not where to
         if expecting == "preapproved" and _CASH_FROM.search(turn.clean):
             continue  # "cash from sellin our place in ohio": where the money comes from, not where they buy
@@ -3366,10 +3461,16 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)
         if _GOING_TO.search(before) and _SELL.search(turn.clean) and not buys_too:
             continue  # "selling, my husband got transferred to charlotte": where they go, not the home they sell
-        if not asked and _POSTED_TO.search(before) and is_a_base(value):
-            continue  # "we got pcs orders to lewis mcchord": the base they are sent to, not where they will live
+        if not asked and _POSTED_TO.search(before) and (is_a_base(value) or place_kind(f"fort {value}") == "town"):
+            # "we got pcs orders to lewis mcchord", "orders to riley" (Fort Riley): the base they are sent to, not
+            # where they will live
+            continue
         if value.lower() in _STORMS and _STORM_TALK.search(turn.clean) or value == "Hurricane" and end < len(tokens):
             continue  # "the house flooded in ida", "we lost it in hurricane michael": a storm, not a town
+        if _PRICED_OUT_AFTER.match(" ".join(tokens[end:end + 6])):
+            continue  # "conway probably, myrtle too high": the place they cannot afford is ruled out
+        if not asked and _OTHERS_THERE.search(before):
+            continue  # "eleven of us and some up in new york": where some of the family are, not the home
         if not asked and _WHERE_AN_AGENT_WORKS.search(before):
             continue  # "my brother in law sells houses out in livonia": where he works, not where they move
         if _A_PERSON.search(before):
@@ -3455,6 +3556,15 @@ _STORMS = frozenset("katrina rita ike gustav isaac sandy harvey irma maria micha
                     "opal".split())
 _STORM_TALK = re.compile(r"\b(?:flood\w*|damage\w*|wreck\w*|destroy\w*|tore|torn|storm|hurricane|lost|water|roof|"
                          r"rebuil\w*|fema|insurance|since|after|before)\b")
+_KIN = (r"(?:us|them|the (?:family|kids|cousins|grandkids)|(?:my|our) (?:family|kids|cousins|grandkids|siblings|"
+        r"brothers|sisters|children))")
+_PRICED_OUT_AFTER = re.compile(r"(?:(?:is|'s|are|got|gets|has gotten|is getting|prices are) )?"
+                               r"(?:(?:way|just|too|so|getting|gotten|kind of|a little) )*(?:too (?:high|expensive|"
+                               r"pricey|rich)|overpriced|out of (?:our|my) (?:range|budget|league|price range))\b")
+_OTHERS_THERE = re.compile(r"\b(?:(?:some|most|half|the rest|a few|a couple|others|the others)"
+                           rf"(?: of {_KIN})?|(?:one|two|three) of {_KIN})(?: (?:are|is|live|lives|"
+                           r"living|stay|stays|staying|moved|went))?(?: (?:up|down|out|over|back))? "
+                           r"(?:in|near|around) $")
 _WHERE_AN_AGENT_WORKS = re.compile(r"\b(?:sells|sell|selling|does|is in|works in) (?:houses|homes|real estate)"
                                    r"(?: (?:out|up|down|over|around))?(?: in| near| by)? $")
 _DOES_FOR_US = {"do", "cover", "work", "speak", "have", "know", "handle", "go", "sell", "come", "meet", "call", "serve"}
@@ -3616,6 +3726,8 @@ def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
             if not kind and length >= 2 and words[-1] != "city" and zip_codes(" ".join([*words, "city"])) >= 2 \
                     and tokens[i + length:i + length + 1] != ["city"]:
                 kind, words = "town", [*words, "city"]  # "lake havasu near the channel": Lake Havasu City
+            if not kind and tokens[i + length:i + length + 1] != ["island"] and an_island_town(" ".join(words)):
+                kind, words = "town", [*words, "island"]  # "on saint simons", "out on tybee": the island town
             if not kind and length >= 2:  # a town heard in two pieces: "fort lauder dale", "green ville"
                 for joined in _joined_pairs(words):
                     if place_kind(" ".join(joined)) == "town":
@@ -3709,7 +3821,8 @@ def _spoken_digit(word: str) -> str | None:
 
 
 _OTHER_MONEY = re.compile(r"\b(?:paid|bought(?: it)?(?: for)?|rent(?: is)?|owe|mortgage(?: is)?|"
-                          r"payment(?: is)?|"
+                          # ("bah", the basic allowance for housing, is written "bar" by the r-dropped reading)
+                          r"payment(?: is)?|(?:bah|bar|housing allowance|allowance|stipend|salary|paycheck) (?:is|are)|"
                           r"(?:everything|homes|houses|prices|it's all|they're all|stuff)(?: \w+){0,3} "
                           r"(?:is|are|go for|cost|costs|start at)(?: like| about| around)?|way out of|"
                           r"nothing (?:under|below|for less than|less than)|who (?:can|could) (?:even )?afford)"
@@ -3735,7 +3848,11 @@ _NOT_THEIR_PRICE = re.compile(
     # what nothing costs less than, what they will not pay: "nothin down here under a million", "i aint payin 400"
     r"\bnothing(?: [\w']+){0,3} (?:under|below|less than|for less than) (?:a |like |about )?#(?: [\w']+){0,2}? "
     r"(?:is|that's|thats|you can|worth)\b|"
-    r"\b(?:ain't|aint|not|won't|wont|never) (?:gonna |going to )?(?:pay|paying|payin|spend|spending) #")
+    r"\b(?:ain't|aint|not|won't|wont|never) (?:gonna |going to )?(?:pay|paying|payin|spend|spending) #|"
+    # a figure beyond them: "payments on four hundred thousand would kill us" ("anything over 400 would kill us" is
+    # their cap: kept)
+    r"(?<!over )(?<!above )(?<!than )(?<!past )#(?: [\w']+){0,2}? (?:would|will|'d|gonna|is gonna|is going to) "
+    r"(?:kill|bury|break|sink) (?:us|me)\b")
 # ... unless they take it for their own: "the neighbors just got three forty, so something like that"
 _TAKEN_AS_THEIRS = re.compile(r"\b(?:something|somewhere|around|about) (?:like |near |close to )?(?:that|there)\b|"
                               r"\bin that (?:range|ballpark|neighborhood)\b|\bat least (?:that|that much|as much)\b|"
@@ -3891,6 +4008,7 @@ _A_RESULT = re.compile(r"moving\b|too many (?:stairs|steps)|"
 
 
 # a reason said by its own name ("divorce", "retiring"), not by what it is made of ("need more room")
+_NAMED_FIRST = re.compile(r"(?:(?:we're|we are|i'm|i am|it's|its|just|well|so|yeah|um|uh|mostly|mainly) )*")
 _REASON_NAMES = {"divorce", "divorcing", "divorced", "retiring", "retirement", "retired", "investment", "investing",
                  "relocating", "relocation", "downsizing", "upsizing", "inheritance", "inherited"}
 
@@ -3922,8 +4040,11 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "selling the duplex on the east end", "we rent out the top floors, we'll sell": what they sell
         if m:
             said.append((m.start(), Fact("motivation", name, m.group(0))))
-    if len(said) > 1 and (named := next((f for start, f in said if start == 0 and f.words in _REASON_NAMES), None)):
-        return named  # "divorce, i need to sell and get my own place": the reason named first, then what follows it
+    if len(said) > 1 and (named := next((f for start, f in said if _NAMED_FIRST.fullmatch(c[:start])
+                                          and f.words in _REASON_NAMES), None)):
+        # "divorce, i need to sell and get my own place", "we're upsizing, we've got three kids now": the reason
+        # named first, then what follows it
+        return named
     if said:
         # a move or the stairs said after another reason are its result ("retiring, moving to arizona",
         # "downsizing, the kids are gone, moving down to st george", "retiring and he can't do stairs anymore")
@@ -3949,7 +4070,13 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
     answer = " ".join(words)
     if _A_JOB.match(answer):
         return Fact("motivation", "relocating", answer)  # "job at walmart home office", "work": a job takes them
+    if words and words[-1] in _CLIPPED_AFTER:
+        return None  # "salt water in the": cut off before the reason was said, so none is stored
     return Fact("motivation", answer, answer) if answer else None
+
+
+# a sentence ending on one of these was cut off mid-phrase
+_CLIPPED_AFTER = frozenset("the a an in on at of to for with from my our his her their and but or so because".split())
 
 
 # the answer to "what's behind the move?" is a job ("job at walmart home office", "new job", "work"), not work done
@@ -4007,6 +4134,11 @@ _VOLUNTEERED_REASON = re.compile(
     # a home lost to a disaster: "we got burned out in the park fire", "the fire took ours"
     r"\b(?:burned|burnt|flooded) out\b|\b(?:fire|flood|hurricane|tornado|storm) (?:took|destroyed|wiped out) "
     r"(?:ours|our|my|the)\b|"
+    # the damage a storm did: "the tornado tore the roof off", "tornado last may messed up the house"
+    r"\b(?:tornado|hurricane|storm|hail ?storm|hail|derecho|wildfire|fire|flood|tree)\b(?: \w+){0,3}? (?:tore|ripped|"
+    r"blew|messed up|damaged|wrecked|totaled|totalled|took out|took off|knocked|caved|smashed|crushed) "
+    r"(?:\w+ )?(?:the |our |my |that |half )?(?:roof|house|home|place|garage|porch|barn|shop|siding|windows|"
+    r"it|us)\b|"
     # what the house costs to keep or risks: "out of the flood zone", "the flood insurance went up like three times"
     r"\b(?:out of|outta|leave|leaving) (?:the |this )?flood (?:zone|plain)\b|\b(?:flood |home |homeowners )?"
     r"(?:insurance|insurer|insurance company|taxes|property taxes|hoa(?: fees| dues)?) (?:went up|going up|doubled|"
@@ -4022,7 +4154,11 @@ _VOLUNTEERED_REASON = re.compile(
     r"\b(?:got|took on|took in|had) (?:\w+ ){0,2}(?:feet|foot|inches) of water\b|"
     r"\b(?:street|yard|road|basement|neighborhood) (?:floods|flooded|keeps flooding)\b|"  # "the street floods"
     r"\b(?:going|goin|moving|movin|went|gone) into (?:memory care|assisted living|a nursing home|nursing home|"
-    r"hospice)\b|\bspecial assessments?\b(?=.*\b(?:done|want out|need out|get out|leave|leaving|sell|selling)\b)|"
+    r"hospice)\b|"
+    # a parent's house sold once they came to live with the lead: "sell my mama house, she moved in with me"
+    r"\b(?:she|he|they|mama|mom|momma|dad|daddy|mother|father|grandma|granny|grandpa)(?: has| done)? "
+    r"(?:moved|came|went) in with (?:me|us|my (?:sister|brother|daughter|son))\b|"
+    r"\bspecial assessments?\b(?=.*\b(?:done|want out|need out|get out|leave|leaving|sell|selling)\b)|"
     + _HARDSHIP)
 # "we need to move by april" says when, not why: needing or wanting the move itself is no reason for it
 _MOVE_ITSELF = re.compile(r"\b(?:need|needs|want|wants|wanna|gotta|have|has|got)(?: to)? "
@@ -4080,7 +4216,8 @@ _LISTING_ENDED = re.compile(r"\blisting (?:expired|ran out|lapsed)\b|"
 _A_LISTING_ENDED = re.compile(r"\b(?:listing|listed)\b.*\b(?:expired|ran out|lapsed)\b")
 # "my cousin's a realtor but she's in ohio, so no": the answer they end on
 _ENDS_NO = re.compile(r"\b(?:so|but|and|before|in the past|years ago|back then) (?:no|nope|nah|not really|"
-                      r"not (?:right )?now|not at the moment|not currently)$|"
+                      r"not (?:right )?now|not at the moment|not currently|(?:nobody|no one|none)(?: (?:right )?now| "
+                      r"anymore| currently| at the moment| yet)?)$|"
                       r"\bbut (?:(?:we're|were|we are|i'm|i am) not|"
                       r"(?:we|i) (?:ain't|aint|don't|do not)) (?:using|usin|use|gonna use|going to use) "
                       r"(?:her|him|them)\b")  # to "do you have an agent?": no longer
@@ -4196,7 +4333,8 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
 _CASH_AND_LOAN = re.compile(r"\b(?:some|part|half) cash\b.*\b(?:loan|mortgage|financ\w*|bank)\b|"
                             r"\bcash and (?:a |some )?(?:loan|mortgage|financing)\b")
 _LENDER_SAYS_OK = re.compile(r"\b(?:bank|lender|credit union|loan officer|mortgage (?:guy|lady|broker))(?: \w+)? "
-                             r"(?:says?|said) (?:ok|okay|yes|we're good|we are good|we qualify|it's fine|fine)\b|"
+                             r"(?:says?|said) (?:ok|okay|yes|(?:we're|we are|we|i'm|i am|i) (?:good|good to go|all set|"
+                             r"set|approved|qualify|qualified)|we qualify|it's fine|fine|good to go)\b|"
                              # "i think so yeah the lender sent us somethin last week"
                              r"\b(?:bank|lender|credit union|loan officer) sent (?:us|me) (?:something|somethin|"
                              r"a letter|the letter|the approval|the preapproval|a preapproval)\b")
@@ -4228,8 +4366,9 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       # (not a sale wished for: "we'd like it sold by july", "want it listed by may")
                       r"(?<!be )(?<!get )(?<!got )(?<!to )(?<!been )(?<!like it )(?<!want it )(?<!need it )"
                       r"(?<!have it )(?<!get it )\b(?:passed|passed away|died|took|pulled|listed|"
-                      r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited|ran out)\b(?: [\w']+){0,5}? "
-                      r"(?:in |on |back in )?$|"
+                      r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited|ran out)\b"
+                      # (not across a clause: "after we get the cattle sold this fall so october")
+                      r"(?: (?!so\b|but\b|because\b|cause\b)[\w']+){0,5}? (?:in |on |back in )?$|"
                       # "i got laid off from amazon in january" (not "getting married in june": ahead)
                       r"\b(?:(?:got|was|were|been|i|we|he|she|they|just) (?:laid off|let go|fired|married|divorced|"
                       r"transferred)|graduated)\b(?: (?!so\b|but\b|and\b|because\b|cause\b)[\w']+){0,5}? "
@@ -4374,8 +4513,13 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
             yield m.start(), m.end(), _in_units(int(m.group(1)), m.group(3)), d.words(*m.span())
     for m in _TL_YEARS_RANGE.finditer(s):
         yield m.start(), m.end(), 12 if m.group(1) == "year" else 1, m.group(0)
-    for m in [*_TL_IN.finditer(s), *((*_TL_BARE.finditer(s), *_TL_LAST.finditer(s)) if asking else ())]:
+    # a duration said alone is a time to move whatever was asked: "2 months", answering the question they expected
+    alone = bool(_TL_ALONE.match(s))
+    for m in [*_TL_IN.finditer(s), *((*_TL_BARE.finditer(s), *_TL_LAST.finditer(s)) if asking or alone else ())]:
         amount, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if s.startswith(" and a half", m.end()):  # "a year and a half": eighteen months
+            yield m.start(), m.end() + 11, _in_units(_amount(amount) + 0.5, unit), d.words(m.start(), m.end() + 11)
+            continue
         yield m.start(), m.end(), _in_units(_amount(amount), unit), d.words(*m.span())
     m = _positive(_TL_ASAP, s) or ((_TL_NOW.search(s) or _TL_SO_NOW.search(s)) if asking else None)
     if m:
@@ -4482,6 +4626,8 @@ def _season_day(today: dt.date, season: str, cue: str, of_year: str) -> dt.date:
 # the home they have now ("we're in a one bedroom with two kids"), not the one they want
 _WHERE_THEY_LIVE = re.compile(r"(?:\b(?:we're|i'm|we are|i am|we live|i live|living|stuck|currently|we have|i have|"
                               r"we own|i own) (?:in )?(?:a |an |our |my |this |the )?|"
+                              # the verb dropped: "we in a two bedroom with three boys"
+                              r"\b(?:we|i|they) (?:in|stay in|staying in|renting|rent) (?:a |an |our |my |this |the )|"
                               # "this place is only two bedrooms", "three kids in a two bedroom"
                               r"\b(?:this|our|my|the) (?:place|house|home|apartment|condo|rental|unit)(?: now)? "
                               r"(?:is|has|'s) (?:only |just |like )?|"

@@ -184,6 +184,12 @@ _ROUTINE_ENDS = {"work": dt.time(17, 0), "dinner": dt.time(19, 0), "supper": dt.
 # (and "at": "after lunch, at 1:30" is 1:30, a time inside the limit)
 _NARROWS = re.compile(rf"\b(?:like|say|maybe|probably|preferably|ideally|or so|ish|(?:like |say )?at(?= \d))\s+{_TIME}")
 _COLON_TIME = re.compile(r"\b(\d{1,2}:\d{2})()")
+# a clock time said alone as speech-to-text spaces it, "2 30 works" ("4 50" elsewhere is a price: only on the quarter
+# hours, at the start, with nothing after it but its acceptance)
+_SPACED_TIME = re.compile(r"^(?:(?:the|how about|maybe|say|ok|okay|yeah|yes|uh|um|make it|let's do|lets do) )*"
+                          r"((?:1[0-2]|[1-9]) (?:00|15|30|45))()"
+                          r"(?=(?: (?:one|1|slot|then|please|works|work|would work|is good|is fine|sounds good|"
+                          r"is perfect|is better|is cool|for me|for us|that works|i guess))*$)")
 _TIME_PART = re.compile(r"\b(\d{1,2}(?::\d{2})?)()(?=\s+(?:in the (?:morning|afternoon|evening)|at night|tonight))")
 _CLOCK = re.compile(r"\b(\d{1,2}:\d{2}|\d{1,2})\s?(am|pm|oclock)\b|\b(noon)\b")
 _DAY_THEN_TIME = re.compile(rf"\b(?:tomorrow|today|tonight|{_WD.replace('(', '(?:')})\s+{_TIME}")
@@ -738,7 +744,12 @@ def _named_period(s: str, today: dt.date) -> _Days | None:
 
 
 _FREE_TIME_ENDS = re.compile(r"\b(?:lunch|break|recess|my shift|shift change|the bell|class|practice)(?:'s| is| ends?| "
-                             r"starts?| starts back| is over| is up)(?: over| up| back| done)?\s*$")
+                             r"starts?| starts back| is over| is up)(?: over| up| back| done)?\s*$|"
+                             # "about to go on stage in ten minutes": when something of theirs begins
+                             r"\b(?:about to|fixing to|fixin to|finna|gotta|have to|got to|need to) (?:go on|go in|"
+                             r"go into|go out|start|walk in|walk into|head in|head out|board|clock(?: in)?|tee off|"
+                             r"go live)"
+                             r"(?: \w+){0,3}?\s*$")
 
 
 def _relative(s: str, now: dt.datetime) -> tuple[When, tuple[int, int]] | None:
@@ -915,7 +926,8 @@ class _Times:
 
     def _exact(self, s: str) -> None:
         s = _without_busy_times(s)
-        for pattern, group in ((_AT, 1), (_DAY_THEN_TIME, 1), (_CLOCK, 1), (_TIME_PART, 1), (_COLON_TIME, 1)):
+        for pattern, group in ((_AT, 1), (_DAY_THEN_TIME, 1), (_CLOCK, 1), (_TIME_PART, 1), (_COLON_TIME, 1),
+                               (_SPACED_TIME, 1)):
             m = pattern.search(s)
             if not m:
                 continue

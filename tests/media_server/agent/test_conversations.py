@@ -1293,3 +1293,42 @@ def test_an_offered_time_is_picked_by_its_part_of_the_day_whatever_the_day(lead)
     talk.say("hold on let me ask my wife, ok she says the afternoon one")
     local = Appointment.objects.get(lead=lead).starts_at.astimezone(CHICAGO)
     assert talk.hangup and local.date() == dt.date(2026, 11, 25) and spoken_time(local) == first, offer
+
+
+def test_one_hour_said_over_two_days_books_that_hour(talk, lead):
+    """'Monday or Tuesday, like Monday at 11': a clock time said for a span of days is a meeting starting then (the
+    agent had said that time was full and offered it in the same breath)."""
+    qualify_as_hot_buyer(talk)
+    reply = talk.say("i work wednesday thursday friday twelves so monday or tuesday like monday at 11")
+    assert "full" not in reply and "11 AM" in reply, reply
+    talk.say("mm hmm yes")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    assert appointment.starts_at.astimezone(CHICAGO) == dt.datetime(2026, 11, 30, 11, tzinfo=CHICAGO)
+
+
+def test_already_sold_and_not_interested_before_saying_which_ends_the_call(talk):
+    talk.say("yeah")
+    reply = talk.say("oh we already sold the place so no, we not interested no more")
+    assert talk.hangup and "?" not in reply, reply
+
+
+def test_a_decision_talked_over_with_the_family_ends_the_call_without_another_question(talk):
+    talk.say("sure")
+    reply = talk.say("well we talked it over with the kids and were not gonna move after all")
+    assert talk.hangup and "?" not in reply, reply
+
+
+def test_an_answer_to_the_question_they_expected_is_kept_and_that_question_is_not_asked(talk):
+    """A town the agent could not place is asked once more; the lead, thinking it understood, answers when they
+    move: that is kept and the agent goes on to the budget, not back to when."""
+    talk.say("sure")
+    talk.say("buying")
+    talk.say("zorbl")
+    reply = talk.say("3 months")
+    assert "budget" in reply.lower() or "price" in reply.lower(), reply
+    assert talk.agent.state(talk.call.pk)["facts"]["timeline"]["value"] == 3
+
+
+def test_someone_who_speaks_for_a_parent_is_qualified_in_english(talk):
+    reply = talk.say("hi this is his son, my dad dont speak english too good so i can help you")
+    assert talk.hangup == "" and "buying" in reply.lower(), reply

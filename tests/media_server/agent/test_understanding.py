@@ -3365,3 +3365,75 @@ def test_wanting_the_numbers_before_meeting_anybody_puts_the_meeting_off():
 ])
 def test_fresh53s_intents_in_other_words(text, expecting, intent):
     assert understand(text, now=NOW, expecting=expecting).intent == intent
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("they sold my number to every lender in town, i want it off your system", "permission", "opt_out", ""),
+    ("we need our number out of your files", "permission", "opt_out", ""),
+    ("i want that off the books before closing", "intent", "inform", ""),  # an idiom, no list
+    ("so you got robots calling people now huh", "intent", "is_robot", ""),
+    ("wait are you a eye", "permission", "is_robot", ""),  # the letters, as speech-to-text hears them
+    ("whom i speaking to", "permission", "who_is_this", ""),
+    ("what office you callin from", "permission", "who_is_this", ""),
+    ("what agent is this again", "permission", "who_is_this", ""),
+    ("hi you've reached the front desk at the hampton inn", "permission", "wrong_number", ""),
+    ("nah we aint selling that farm, it stays with us", "intent", "objection", "not_interested"),
+    ("we already working with somebody from church", "permission", "objection", "has_agent"),
+    ("my son in law do real estate up there so we good", "has_agent", "objection", "has_agent"),
+    ("sorry im up in the combine right now", "permission", "objection", "busy"),
+    ("i'm between clients right now", "permission", "objection", "busy"),
+    ("im out on the golf course", "permission", "objection", "busy"),
+    ("prices around here way too high for working folks", "budget", "objection", "price_worry"),
+    ("with taxes where they are i don't see how we could ever afford a house", "intent", "objection", "price_worry"),
+    ("a mortgage on five hundred would kill us", "budget", "objection", "price_worry"),
+    ("with the storms lately we're nervous to buy on the coast", "intent", "objection", "market_worry"),
+    ("sorry what were them days again", "slot_choice", "repeat", ""),
+    ("can dana help with a house that's in probate", "motivation", "question", ""),
+    ("you all handle rentals too", "intent", "question", ""),
+    ("we want a 4 bedroom in derby whats that runnin now", "budget", "question", ""),
+    ("could she do it over zoom", "slot_choice", "question", ""),
+    ("3 15 works", "slot_choice", "schedule", ""),  # a clock time as speech-to-text spaces it
+    ("oh well we talked it over and were not gonna move after all", "permission", "objection", "not_interested"),
+    ("my dad dont speak english so i can help", "permission", "unclear", ""),  # not a call in another language
+])
+def test_fresh62_and_63s_intents_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("we live in lees summit", "location", {"location": "Lee's Summit"}),  # the town's own spelling
+    ("o fallon", "location", {"location": "O'Fallon"}),
+    ("st joe", "location", {"location": "St. Joseph"}),
+    ("something out on saint simons", "location", {"location": "Saint Simons Island"}),  # an island town, on it
+    ("tybee", "location", {"location": "Tybee Island"}),
+    ("conway probably, myrtle too pricey", "location", {"location": "Conway"}),
+    ("we need more room we in a 2 bedroom with the twins", "motivation", {"motivation": "growing family"}),
+    ("the derecho ripped the siding off so we're selling", "intent",
+     {"intent": "sell", "motivation": "derecho ripped the siding"}),
+    ("grandpa's homeplace, everybody wants to sell", "motivation", {"intent": "sell", "motivation": "inherited"}),
+    ("our bah is about eighteen hundred", "budget", {}),  # a housing allowance, not a price
+    ("the lender said we good to go", "preapproved", {"preapproved": "yes"}),
+    ("six months", "location", {"timeline": 6}),  # the answer to the question they expected
+    ("a year and a half probably", "timeline", {"timeline": 18}),
+    ("we wanted it sold last month", "timeline", {"timeline": 0}),
+    ("after we get the equipment sold at auction, so like april", "timeline", {"timeline": 5}),
+    ("budgets like 300", "timeline", {"budget": 300000}),
+    ("orders to hood, so buying", "intent", {"intent": "buy"}),  # Fort Hood: a base, not where they live
+    ("i got 6 doors in carthage already looking for more", "intent",
+     {"location": "Carthage", "motivation": "investment"}),
+    ("mama moved in with us so we're selling her place", "intent",
+     {"intent": "sell", "motivation": "mama moved in with us"}),
+    ("they're renting and want their own home", "motivation", {"motivation": "first home"}),
+    ("we've got four kids now", "motivation", {"motivation": "growing family"}),
+    ("the kids and the", "motivation", {}),  # cut off: no reason stored
+    ("first place of our own while she's stationed at fort sill", "motivation", {"motivation": "first home"}),
+    ("no rush, some of the family live out in denver", "timeline", {}),  # where family are, not the home
+])
+def test_fresh62_and_63s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+def test_a_time_something_of_theirs_begins_is_no_time_to_call():
+    understood = understand("im about to clock in in five minutes", now=NOW, expecting="permission")
+    assert (understood.objection, understood.when) == ("busy", None)
