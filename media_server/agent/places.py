@@ -227,9 +227,14 @@ def an_island_town(place: str) -> bool:
     no English word (James Island is not meant by "james")."""
     from wordfreq import zipf_frequency
 
-    words = _key(place).split()
-    return bool(words) and words[-1] != "island" and zip_codes(f"{place} island") >= 1 and (
-        len(words) >= 2 or zipf_frequency(words[0], "en") < ISLAND_ZIPF)
+    key = _key(place)
+    return key in _island_stems() and (" " in key or zipf_frequency(key, "en") < ISLAND_ZIPF)
+
+
+@functools.cache
+def _island_stems() -> frozenset[str]:
+    """The towns named "… Island", keyed without the word ("st simons", "tybee")."""
+    return frozenset(name.removesuffix(" island") for name in gazetteer().zips_per_name if name.endswith(" island"))
 
 
 def most_zips_in_a_state(place: str) -> int:
@@ -244,6 +249,7 @@ def warm_up() -> None:
     _keys_one_sound_longer()  # (a quarter second: not in the middle of a call's first misheard town)
     _people()
     _apostrophe_names()
+    _island_stems()
 
 
 def _key(text: str) -> str:
