@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import re
 import time
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,7 +120,8 @@ _SPELLED_OUT = {"saint": "st", "mount": "mt", "fort": "ft"}
 
 
 def _place_words(text: str) -> set[str]:
-    said = " ".join(re.findall(r"[a-z0-9]+", str(text).lower()))
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()  # Española is Espanola
+    said = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
     text = NICKNAMES.get(said, text)  # "St Pete" is St. Petersburg, whichever a writer spelled out
     return {_SPELLED_OUT.get(word, word) for word in _words(text)}
 

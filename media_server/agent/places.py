@@ -162,14 +162,15 @@ def _geonames_us_places() -> set[str]:
 
 
 @functools.cache
-def _apostrophe_names() -> dict[str, str]:
-    """The towns whose names have an apostrophe (Lee's Summit, O'Fallon, D'Iberville), keyed as speech-to-text
-    writes them without it, run together or apart ("lees summit", "o fallon"); the largest of a spelling wins."""
+def _written_names() -> dict[str, str]:
+    """The towns whose names have an apostrophe or an accent (Lee's Summit, O'Fallon, Española, Chimayó), keyed as
+    speech-to-text writes them without it, run together or apart ("lees summit", "o fallon", "espanola"); the largest
+    of a spelling wins."""
     out: dict[str, tuple[int, str]] = {}
-    plain_names = {_plain(name).lower() for name, _people, _state in _geonames_us() if "'" not in name}
+    plain_names = {name.lower() for name, _people, _state in _geonames_us() if "'" not in name and name.isascii()}
     for name, people, _state in _geonames_us():
-        if "'" not in name:
-            continue
+        if "'" not in name and name.isascii() or any(ord(ch) > 0xFF for ch in name):
+            continue  # (Hawaiian macrons and the ʻokina stay as the postal list writes the town: Kihei)
         plain = _plain(name).lower().replace(".", "")
         for key in (plain.replace("'", ""), plain.replace("'", " ")):
             key = " ".join(key.split())
@@ -181,8 +182,9 @@ def _apostrophe_names() -> dict[str, str]:
 
 
 def written_as(words: str) -> str | None:
-    """How a town is written when the lead's words drop its apostrophe: "lees summit" is Lee's Summit."""
-    return _apostrophe_names().get(" ".join(words.lower().split()))
+    """How a town is written when the lead's words drop its apostrophe or accent: "lees summit" is Lee's Summit,
+    "espanola" Española."""
+    return _written_names().get(" ".join(words.lower().split()))
 
 
 @functools.cache
@@ -248,7 +250,7 @@ def warm_up() -> None:
     _towns_by_sound()
     _keys_one_sound_longer()  # (a quarter second: not in the middle of a call's first misheard town)
     _people()
-    _apostrophe_names()
+    _written_names()
     _island_stems()
 
 
@@ -448,7 +450,8 @@ def town_heard_as(words: list[str], state: str = "") -> str:
     name, spelled = towns[0].name, towns[0].spelled
     if not alike(name):
         return ""
-    return re.sub(r" D ([A-Z])", r" d'\1", spelled.title())  # "Coeur D Alene": Coeur d'Alene
+    # "Coeur D Alene": Coeur d'Alene; "Espanola": Española
+    return written_as(spelled) or re.sub(r" D ([A-Z])", r" d'\1", spelled.title())
 
 
 @dataclass(frozen=True, order=True)

@@ -95,7 +95,8 @@ _REWRITES = {
     "whod": "who'd", "whered": "where'd", "howd": "how'd", "whatd": "what'd",
     "aight": "all right", "ima": "i'm going to", "imma": "i'm going to", "finna": "going to",
     "yinz": "you all", "youse": "you all", "yous": "you", "youve": "you've", "youd": "you'd", "theyre": "they're",
-    "theyve": "they've", "weve": "we've", "budgets": "budget's",  # "budgets like 350": the apostrophe unheard
+    # ("budgets like 350", "everythings like five hundred": the apostrophe unheard)
+    "theyve": "they've", "weve": "we've", "budgets": "budget's", "everythings": "everything's",
     "shes": "she's", "hes": "he's", "werent": "weren't", "aint": "ain't", "shouldnt": "shouldn't",
     "wouldve": "would've",
     # Pidgin and dialect: "no call dis number no moa", "two hunnid"
@@ -589,7 +590,9 @@ _OPT_OUT = _rx(
     r"\b(?:wag|huwag)(?: \w+){0,4}? (?:tumawag|tatawag|tawagan|tawagin)\b",
     r"\b(?:alisin|tanggalin|burahin|paki ?(?:tanggal|alis|bura)\w*)(?: \w+){0,4}? (?:number|numero|pangalan)\b",
     r"\bđừng (?:gọi|goi)\b|\bdung goi\b",
-    r"\bha (?:ii|noo|na|igu) (?:soo )?(?:wicin|wac|wacin|wacina)\b",  # Somali: "fadlan ha ii soo wicin mar dambe"
+    r"\bha (?:ii|i|noo|na|igu) (?:soo )?(?:wicin|wac|wacin|wacina)\b",  # Somali: "fadlan ha ii soo wicin mar dambe"
+    # Nepali "malai phone nagarnus" (don't phone me), romanised and in Devanagari
+    r"\b(?:phone|fon|call) (?:na ?garnus|na ?garnu|na ?gara|nagarnuhos)\b|(?:फोन|फ़ोन|कल) (?:\S+ )?नगर्नु",
     # Samoan "aua le toe telefoni mai" and Tongan "'oua 'e toe ui mai" (don't phone again); Amharic "አትደውሉልኝ"
     r"\b(?:aua|'?oua)(?: (?:le|e|'e|ta))?(?: toe)? (?:telefoni|vili|valaau|ui)\b|(?:አት|እንዳት)ደው(?:ሉ|ል|ይ)",
     # don't call (again) in Arabic, Farsi and Dari, Urdu, Hindi, Bengali, Gujarati, Punjabi, Khmer, and Oromo and
@@ -1195,7 +1198,8 @@ _OBJECTIONS = [
         r"\bdecided (?:to (?:just |go ahead and )?(?:(?:\w+ ){1,3}and )?(?:refinance|refi|stay|rent|wait|hold off|"
         r"keep (?:it|the house|the place))|not to|against)\b",
         # (not "i aint really sellin, just wonderin what my house would bring": a value asked)
-        r"^(?!.*\bjust (?:wondering|curious|seeing|checking)\b)"
+        # (nor "we're not moving, i'm just selling my mother's house": what they do instead)
+        r"^(?!.*\bjust (?:wondering|curious|seeing|checking|selling|sellin)\b)"
         r".*\b(?:(?:we're|i'm|we are|i am) (?:not|no longer)|(?:we|i) ain't|(?:nobody|no one)(?:'s| is)?) "
         r"(?:really )?(?:moving|selling|buying)\b(?! (?:yet|until|till|for|before|right now|this year|during|then|in "
         r"the middle))"
@@ -2044,7 +2048,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
     ("first home", r"\b(?:first (?:home|house|time|place)|primera casa|primer hogar|nuestra propia casa|"
                    r"tired of (?:renting|paying rent)|stop renting|"
                    r"stop paying rent|"
-                   r"(?:done|sick of) renting|own (?:our|my) own|(?:get|buy|want) (?:our|my) own (?:place|"
+                   r"(?:done|sick of) renting|(?:sick|done|tired) (?:of|with) (?:paying|payin) rent|"
+                   r"own (?:our|my) own|(?:get|buy|want) (?:our|my) own (?:place|"
                    r"home|house)|"
                    # said for a parent: "they rent now, they want their own house"
                    r"\brent(?:s|ing)?\b.*\b(?:get|buy|want|wants) (?:their|her|his) own (?:place|home|house)|"
@@ -3247,8 +3252,8 @@ def _place_value(words: list[str], *, town: bool = False) -> str:
     if (name := NICKNAMES.get(" ".join(words))) is not None:
         return name  # "san antone": San Antonio
     words = words[1:] if len(words) > 1 and words[0] == "the" else words
-    if town and (name := written_as(" ".join(words))):
-        return name  # "lees summit": Lee's Summit
+    if name := written_as(" ".join(words)):
+        return name  # "lees summit": Lee's Summit; "espanola": Española
     named = [town or w not in _GENERIC_PLACE_WORDS for w in words]
     for _ in range(2):  # "city", "lake", "county" beside a name are part of it: Kansas City, Salt Lake City
         named = [named[i] or w in _NAME_WORDS and any(named[max(0, i - 1):i + 2]) for i, w in enumerate(words)]
@@ -3825,6 +3830,7 @@ _OTHER_MONEY = re.compile(r"\b(?:paid|bought(?: it)?(?: for)?|rent(?: is)?|owe|m
                           r"payment(?: is)?|(?:bah|bar|housing allowance|allowance|stipend|salary|paycheck) (?:is|are)|"
                           r"(?:everything|homes|houses|prices|it's all|they're all|stuff)(?: \w+){0,3} "
                           r"(?:is|are|go for|cost|costs|start at)(?: like| about| around)?|way out of|"
+                          r"\beverything'?s (?:like|about|around)|"
                           r"nothing (?:under|below|for less than|less than)|who (?:can|could) (?:even )?afford)"
                           r"(?: \w+){0,2} $")
 # Money beside the price they have in mind: savings and the down payment, taxes, what a neighbour's house sold for,
@@ -4072,9 +4078,14 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
         return Fact("motivation", "relocating", answer)  # "job at walmart home office", "work": a job takes them
     if words and words[-1] in _CLIPPED_AFTER:
         return None  # "salt water in the": cut off before the reason was said, so none is stored
+    if _PRICE_CUE.search(answer) and _budget(turn, "budget") is not None:
+        return None  # "i'd want at least three fifty for it": a price, the answer to another question
     return Fact("motivation", answer, answer) if answer else None
 
 
+# words that make a figure a price ("three fifty for it", "the neighbors got five fifty"), not an age or a count
+_PRICE_CUE = re.compile(r"\b(?:for it|for the (?:house|place|home|land)|asking|neighbors? (?:got|sold|listed)|worth|"
+                        r"price|grand|thousand|million|dollars|bucks)\b")
 # a sentence ending on one of these was cut off mid-phrase
 _CLIPPED_AFTER = frozenset("the a an in on at of to for with from my our his her their and but or so because".split())
 

@@ -267,3 +267,7 @@ def test_a_place_is_one_place_however_its_saint_or_mount_is_spelled_or_locals_ca
     assert fact_matches("location", "St Pete", "St. Petersburg")
     assert fact_matches("location", "St. Petersburg", "St Pete")
     assert not fact_matches("location", "St Pete", "St. Paul")
+    # with or without its accent ("Española" as GeoNames writes it, "Espanola" as a writer typed it)
+    assert fact_matches("location", "Espanola", "Española")
+    assert fact_matches("location", "Chimayó", "Chimayo")
+    assert not fact_matches("location", "Española", "Espanol Ranch")

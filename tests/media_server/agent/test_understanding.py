@@ -3437,3 +3437,25 @@ def test_fresh62_and_63s_facts_in_other_words(text, expecting, facts):
 def test_a_time_something_of_theirs_begins_is_no_time_to_call():
     understood = understand("im about to clock in in five minutes", now=NOW, expecting="permission")
     assert (understood.objection, understood.when) == ("busy", None)
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("ha i wicin mar dambe", "permission", "opt_out", ""),  # Somali, "i" for "ii"
+    ("please malai call nagarnus", "permission", "opt_out", ""),  # Nepali, romanised
+    ("मलाई फोन नगर्नुस्", "permission", "opt_out", ""),
+    ("we're not moving, i'm just selling my dad's place", "timeline", "inform", ""),  # what they do instead
+])
+def test_fresh64_and_65s_intents_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("sick of payin rent honestly", "motivation", {"motivation": "first home"}),
+    ("we live in espanola", "location", {"location": "Española"}),  # the town's own spelling, its accent restored
+    ("canon city", "location", {"location": "Cañon City"}),
+    ("everythings about four hundred around here", "budget", {}),  # what homes cost, not their price
+    ("the neighbors sold for six so maybe six fifty", "motivation", {}),  # a price said early is no reason
+])
+def test_fresh64_and_65s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
