@@ -1331,4 +1331,4 @@ def test_an_answer_to_the_question_they_expected_is_kept_and_that_question_is_no
 
 def test_someone_who_speaks_for_a_parent_is_qualified_in_english(talk):
     reply = talk.say("hi this is his son, my dad dont speak english too good so i can help you")
-    assert talk.hangup == "" and "buying" in reply.lower(), reply
+    assert talk.hangup == "" and "buy" in reply.lower(), reply  # the next question (in any of its wordings)
