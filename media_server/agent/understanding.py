@@ -3400,23 +3400,17 @@ _CURRENT_WORDS = {"live", "living", "grew", "currently", "rent", "renting", "wor
 _KIND_RANK = {"zip": 3, "town": 3, "state": 2, "part": 1, "street": 0}
 
 
-def _on_an_island(tokens: list[str], start: int, value: str) -> str:
-    """ "on" before an island town introduces it as "in" does a town ("something on saint simons", "on hilton head");
-    before a street, a lake or a house it does not ("the house on maple", "a place on torch lake")."""
-    i = start - 1
-    while i >= 0 and tokens[i] in _INTRO_SKIP:
-        i -= 1
-    island = value.lower().endswith(" island") or an_island_town(value)
-    return "on" if i >= 0 and tokens[i] == "on" and island else ""
-
-
-def _introduction(tokens: list[str], start: int) -> str:
-    """The word that introduces the place at `start` ("in", "near", "moving to"), looking past "the", "like"..."""
+def _introduction(tokens: list[str], start: int, value: str = "") -> str:
+    """The word that introduces the place at `start` ("in", "near", "moving to"), looking past "the", "like"...;
+    "on" too when the place (`value`) is an island town ("something on saint simons", "on hilton head"), not before a
+    street, a lake or a house ("the house on maple", "a place on torch lake")."""
     i = start - 1
     while i >= 0 and tokens[i] in _INTRO_SKIP:
         i -= 1
     if i >= 1 and tokens[i] == "to" and tokens[i - 1] in ("close", "closer", "next", "near"):
         return "near"  # "papillion, close to offutt": a place that locates the one said first
+    if i >= 0 and tokens[i] == "on" and value and (value.lower().endswith(" island") or an_island_town(value)):
+        return "on"
     return tokens[i] if i >= 0 and tokens[i] in _PLACE_INTRO else ""
 
 
@@ -3442,7 +3436,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
     spots = _places(tokens)
     for start, end, kind, value in spots:
         before = " ".join(tokens[:start]) + " "
-        intro = _introduction(tokens, start) or _on_an_island(tokens, start, value)
+        intro = _introduction(tokens, start, value)
         if _NEGATED_PLACE.search(before) and not any(tokens[spot[1]:start] in _TAKEN_BACK for spot in spots):
             continue  # ("not round rock"; but "sparks no reno": the "no" takes back the place before it)
         rest = [t for i, t in enumerate(tokens) if not start <= i < end and t not in _ANSWER_LEAD | _ANSWER_TAIL]
