@@ -551,6 +551,7 @@ def _money_idioms(tokens: list[str]) -> list[str]:
         if i < folded_until:
             continue
         nxt = tokens[i + 1:i + 3]
+        folded = bool(i) and out[i - 1] != tokens[i - 1]  # the word before is already part of a figure rewritten
         band = tokens[i + 3:i + 5] if len(nxt) == 2 and nxt[0] == "to" and nxt[1] in _HUNDREDS else []
         if word in _HUNDREDS and band and (band[0] in _UNITS_SAID_AS_HUNDREDS or band[0] in _UNITS and band[1:] in (
                 ["hundreds"], ["hundred's"])):  # "low to mid threes", "mid to high four hundreds": both ends
@@ -569,9 +570,13 @@ def _money_idioms(tokens: list[str]) -> list[str]:
                 and nxt[1] in _TENS:  # "a million two fifty", "a mil two fifty": 1,250,000
             thousands = _UNITS[nxt[0]] * 100 + _TENS[nxt[1]]
             out[i - 1:i + 3] = [f"1.{thousands:03d}", "million", "dollars", _HELD]
-        elif word in _MILLIONS and i and tokens[i - 1] in ("a", "one") and nxt and nxt[0] in _UNITS \
+        elif word in _MILLIONS and i and (tokens[i - 1] in ("a", "one") or tokens[i - 1] in _UNITS and folded) \
+                and nxt and nxt[0] in _UNITS \
                 and (len(tokens) == i + 2 or tokens[i + 2] not in ("hundred", "thousand", "dollars")):
-            out[i - 1:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million", "dollars"]
+            if folded:  # "a million one million two", "a million three million four": that unit ended the first
+                out[i:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million"]
+            else:
+                out[i - 1:i + 2] = [f"1.{_UNITS[nxt[0]]}", "million", "dollars"]
         elif word == "quarter" and i and tokens[i - 1] == "a" and (n := _quarter_million(tokens, i)):
             out[i - 1:i + n] = ["250", "thousand", "dollars"] + [_HELD] * (n - 2)  # "a quarter (of a) mil"
         elif re.fullmatch(r"[1-9]", word) and nxt and not (i and tokens[i - 1][:1].isdigit() and out[i - 1] != _HELD):

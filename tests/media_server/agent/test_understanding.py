@@ -2535,6 +2535,9 @@ def test_fresh34_and_35s_times_in_other_words(text, start, ruled_out):
     # millions said digit by digit, with or without the "million"
     ("we're at like one six but honestly could do one eight", 1_600_000, 1_800_000),
     ("a mil two maybe a mil three", 1_200_000, 1_300_000),
+    # a range with the second "a" swallowed: the "one" ends the first figure, "million two" is the second
+    ("somewhere between a million one million two", 1_100_000, 1_200_000),
+    ("a million three million four tops", 1_300_000, 1_400_000),
 ])
 def test_millions_in_short_another_persons_figure_and_could_go_make_the_budget(text, low, high):
     facts = {f.name: f for f in understand(text, now=NOW, expecting="budget").facts}
