@@ -333,6 +333,7 @@ SOUND_MIN_LIKENESS = 0.75  # Jaro-Winkler of the pieces run together against the
 SOUND_ONE_WORD_LIKENESS = 0.88  # one word heard ("shamburg") has no pieces to line up: it must be spelled nearly so
 SOUND_NEAR_MIN_KEY = 5  # a key this long may be heard with one sound more or less; shorter ones meet too many words
 SOUND_MIN_PEOPLE = 5000  # or a town of this many people, whatever its ZIP codes (Petoskey, Brawley: one each)
+SOUND_TOWN_PEOPLE = 20000  # ... heard even from everyday words in pieces when this big (Fairborn: one ZIP code)
 MISHEARD_ZIPF = 2.0  # a word rarer than this in English is no word: a name misheard ("toskey", "brawly")
 
 
@@ -430,9 +431,12 @@ def town_heard_as(words: list[str], state: str = "") -> str:
     # a town of one ZIP code is heard only from pieces that are no words ("pa toskey", "brawly"), where it is
     # clear speech-to-text misheard a name: "condo" is no Conda, "windward side" no Winterset
     misheard = any(zipf_frequency(w, "en") < MISHEARD_ZIPF for w in words)
+    pieces = len(words) > 1  # (one everyday word is no town however big its namesake: "condo" is no Conda)
 
     def big_enough(town: _Heard, zips: int = smallest) -> bool:
-        return town.zips >= zips or misheard and town.people >= SOUND_MIN_PEOPLE
+        # a suburb of one ZIP code and tens of thousands of people ("fair born": Fairborn, Ohio) is a town anyone means
+        return town.zips >= zips or (misheard or pieces and town.people >= SOUND_TOWN_PEOPLE) \
+            and town.people >= SOUND_MIN_PEOPLE
 
     spelled_out = [town for town in towns if town.name.replace(" ", "") == joined and big_enough(town)]
     # or nearly spell one ("talla hassie": Tallahassee, not Dallas, which sounds the same and is bigger)

@@ -81,6 +81,7 @@ def _rx(*patterns: str) -> re.Pattern:
 # Every pattern below reads the word on the right ("prolly" and "y'all" are spelled once, here).
 _REWRITES = {
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "y'all": "you all", "yall": "you all",
+    "yalls": "your", "y'alls": "your", "y'all's": "your", "yall's": "your",  # "off y'all's list": possessive
     "amen": "yes",  # "amen yes thank you": said as a yes
     "whatsapp": "text", "imessage": "text",  # "send me whatsapp message": a text, whichever app
     "kinda": "kind of", "sorta": "sort of", "probly": "probably", "prolly": "probably", "lemme": "let me",
@@ -89,7 +90,11 @@ _REWRITES = {
     "cuz": "because", "cos": "because", "bout": "about", "im": "i'm", "dont": "don't", "cant": "can't",
     "didnt": "didn't",
     "doesnt": "doesn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "havent": "haven't",
-    "hasnt": "hasn't", "wouldnt": "wouldn't", "couldnt": "couldn't", "thats": "that's", "whats": "what's",
+    "hasnt": "hasn't", "wouldnt": "wouldn't", "wont": "won't",
+    # "tomorrowd be fine": the 'd unheard
+    **{f"{day}d": f"{day} would" for day in ("tomorrow", "today", "monday", "tuesday", "wednesday", "thursday",
+                                            "friday", "saturday", "sunday")},
+    "couldnt": "couldn't", "thats": "that's", "whats": "what's", "forenoon": "morning",
     "thatll": "that'll", "thatd": "that'd", "babys": "baby's",
     "whos": "who's", "wheres": "where's", "hows": "how's", "theres": "there's", "youre": "you're", "ive": "i've",
     "whod": "who'd", "whered": "where'd", "howd": "how'd", "whatd": "what'd",
@@ -301,6 +306,8 @@ def _spanish_numbers(raw: list[str]) -> list[str]:
 
 def _normalise(text: str, *, spanish_numbers: bool = True) -> list[str]:
     raw = _spanish_numbers(tokenize(text)) if spanish_numbers else tokenize(text)
+    if raw in _UH_UH:
+        raw = ["no"]  # "uh-uh" as speech-to-text writes it, said alone: a no (its "uh"s are no fillers)
     out: list[str] = []
     i = 0
     while i < len(raw):
@@ -351,6 +358,11 @@ def _normalise(text: str, *, spanish_numbers: bool = True) -> list[str]:
             continue
         t = _G_DROPPED.get(t.rstrip("'")) or _g_dropped(t)  # "quit callin' me" → calling
         t = _R_DROPPED.get(t, t)  # "lose my numbah", "fall rivah": the r New England leaves off
+        if t in ("fixin", "fixing", "fixen") and raw[i + 1:i + 2] == ["to"]:
+            t = "going"  # "the market's fixin to crash": about to
+        if t == "us" and out and out[-1] in ("got", "get", "gotten") and raw[i + 1:i + 2] in (["a"], ["an"]):
+            i += 1  # "we already got us a realtor": got one
+            continue
         if t == "ya" and out and out[-1] in _YOU_AFTER:
             t = "you"  # "how ya doin", "thank ya", "i'll call ya" (elsewhere "ya" is a yeah)
         if t == "one" and out and out[-1] in _ONE_AFTER and (len(out) >= 2 and out[-2] in ("the", "that") or (
@@ -373,6 +385,7 @@ def _normalise(text: str, *, spanish_numbers: bool = True) -> list[str]:
     return _homophones(out)
 
 
+_UH_UH = (["uh", "uh"], ["unh", "unh"], ["uh", "uh", "no"], ["uh", "uh", "nope"])
 _NEGATION_WORDS = frozenset("no not don't didn't can't won't isn't aren't ain't never nope nah".split())
 
 
@@ -536,7 +549,7 @@ _OPT_OUT = _rx(
     r"\b(?:rather|prefer(?: that| if)?|want) (?:you|y'all|you guys|you all|you folks|your company|nobody|no one)"
     r"(?: guys)? "
     r"(?:not |never |didn't |wouldn't |don't )(?:\w+ )?(?:call|contact|ring|text|phone)\b" + _NOT_A_TIME_LIMIT,
-    rf"\b(?:don't|do not|never|not|no) (?:you |you all |you guys |you people )?(?:ever )?"
+    rf"\b(?:don't|do not|never|not|no) (?:you |you all |you guys |you people )?(?:ever )?(?:be )?"
     rf"(?:call|contact|ring|text|phone|dial)(?:ing)? {_WHOM}"
     rf"(?: \w+){{0,2}}? (?:again|anymore|any more|ever again|neither|no more)\b",
     r"\bno (?:me|nos|le|les) (?:llame|llamen|llames|vuelva|vuelvan|vuelvas|moleste|molesten|marque|marquen)\b"
@@ -576,7 +589,9 @@ _OPT_OUT = _rx(
     r"sistema)\b",
     r"\bno (?:quiero|queremos|quiere|quieren) (?:más |mas )?(?:llamadas|que (?:me|nos|le|la|lo|les) llamen)\b",
     # German and Japanese; refusing any time at all; a lawyer if the phone rings again; "no calls" said before
-    r"\b(?:rufen sie|ruf) (?:mich|uns) nicht mehr an\b|\bnicht mehr (?:anrufen|angerufen)\b",
+    # and Pennsylvania Dutch as the Amish speak it ("ruf mich nimmi aa": nimmi for nicht mehr, aa for an)
+    r"\b(?:rufen sie|ruft|ruf|rufe) (?:mich|uns|mir) (?:nicht mehr|net mehr|nimmi|nimmie|nimmer|nie mehr|nie wieder) "
+    r"(?:an|aa|aah|ah)\b|\b(?:nicht mehr|nimmi|nimmer|nie wieder) (?:anrufen|angerufen|aarufe\w*|aagerufe)\b",
     r"電話しないで|電話をかけないで",
     r"\b(?:how about|what about|let's say) never\b|\bnever works for me\b",
     # "never, that's when you can call me back: never"
@@ -788,6 +803,10 @@ _WRONG_NUMBER = _rx(
     r"\bthis is (?:his|her|their|my) \w+'s (?:phone|number|line|cell)\b",
     r"\bthis (?:ain't|isn't|is not|aint) (?:his|her|their|\w+'s) (?:phone|number|line|cell)(?: no more| anymore)?\b",
     r"\bwhoever had (?:it|this number|the number|this phone) before\b",
+    # "whoever you lookin for ain't me", "the person you want isn't here"
+    r"\b(?:whoever|whoever it is|who|the (?:person|one|lady|guy|man|woman)) (?:you're|you are|you) (?:looking for|"
+    r"lookin for|looking to reach|trying to reach|tryin to reach|want|wanting|calling for|after) (?:ain't|aint|isn't|"
+    r"is not|'s not) (?:me|here|at this number)\b",
     # someone else's number, now theirs: "she moved to houston, this is her old number"
     r"\b(?:this|that|it)(?:'s| is| was) (?:his|her|their|my \w+'s) old (?:number|phone|cell|line)\b",
     r"\b(?:just|only|recently) got this (?:number|phone)\b",
@@ -1114,6 +1133,9 @@ _SENT_BY = re.compile(r"\b(?:send|text|email|shoot) (?:me|us) (?:\w+ ){0,3}(?:in
                       r"card|listings)\b(?: \w+){0,2} (?:by|in an|over|via) (?:email|e-mail|text|mail)\b")
 _REFUSES_MEETING = re.compile(r"\b(?:don't|do not) (?:think (?:i|we) )?(?:really )?(?:want|need) (?:a|an|the|any|to) "
                               r"(?:meeting|appointment|call|meet|talk)\b(?!(?: (?:with|to))?(?: \w+)? yet\b)|"
+                              # "i dont wanna sit down with nobody right now" ("don't need a sit down, text me": texts)
+                              r"\b(?:don't|do not) (?:really )?(?:want|need) to sit down (?:with )?(?:anyone|anybody|"
+                              r"nobody|no one|you|an agent|someone)\b(?! yet\b)|"
                               r"\b(?:don't|do not) (?:really )?(?:do|take) (?:meetings|appointments)\b")
 # Not now, we will come back to you: a lead who defers the meeting has not picked a slot.
 _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd|well) (?:reach out|be in touch|"
@@ -1121,6 +1143,10 @@ _DEFERS_MEETING = re.compile(r"\b(?:we'll|i'll|we will|i will|we can|we'd|well) 
                              r"i'm|i am|(?:we|i) (?:get|figure|decide|know)|ready))\b|"
                              r"\bbefore (?:we|i) (?:meet|talk|sit down|sign)(?: with| to)? (?:anyone|anybody|an agent|"
                              r"someone|you)\b|"
+                             # "i'd rather wait till he retires to meet anybody": not until then
+                             r"\b(?:rather|want to|wanna|going to|gonna|like to|prefer to|need to) wait (?:till|"
+                             r"until|til|for|on)\b(?: [\w']+){0,6}? (?:to |before (?:we |i )?)(?:meet|talk|sit down|"
+                             r"get together)(?: with)? (?:anyone|anybody|an agent|someone|you|nobody|her|him|them)\b|"
                              # "i dont need to meet with anybody yet": not now, not never
                              # (not "i dont wanna meet anyone yet just send me listings": that asks for listings)
                              r"\b(?:don't|do not) (?:really )?(?:want|need) (?:to (?:meet|talk|sit down)(?: with| to)? "
@@ -1243,6 +1269,10 @@ _OBJECTIONS = [
         r"(?:(?:an?|my|our|another|a different) (?:agent|realtor|broker|real estate agent|company|team)"
         r"|someone|somebody)\b(?! (?:at|from|with) (?:the |a |our )?(?:bank|lender|credit union|mortgage))",
         r"\b(?:my|our) [\w' ]{0,30}?(?: is| was|'s) (?:an?|our|my) (?:realtor|agent|real estate agent|broker)\b",
+        # the subject left unsaid: "already workin with somebody through the base relocation office"
+        r"^(?:already|currently) (?:working|dealing|signed|going) with (?:someone|somebody|(?:an?|my|our) (?:agent|"
+        r"realtor|broker|real estate agent))\b"
+        r"(?! (?:at|from|with) (?:the |a |our )?(?:bank|lender|credit union|mortgage))",
         # the copula dropped: "my sister in law a realtor so we good"
         r"\b(?:my|our) (?:brother|sister|cousin|uncle|aunt|auntie|son|daughter|nephew|niece|husband|wife|mama|daddy|"
         r"mom|dad)(?: in law)? an? (?:realtor|agent|real estate agent|broker)\b",
@@ -1404,6 +1434,9 @@ _OBJECTIONS = [
         r"high |\d+ percent )?(?:commission|fees?|realtor fees?)\b",
         r"\b(?:can't|cannot|can not|couldn't|don't think (?:i|we) can|unable to) (?:really |even )?afford\b",
         r"\b(?:can|could) (?:barely|hardly|just barely) afford\b",  # "we can barely afford anything"
+        # "insurance done tripled, we cant swing a house payment on top of that"
+        r"\b(?:can't|cannot|can not|couldn't|ain't gonna|won't be able to) (?:really |even )?(?:swing|handle|manage|"
+        r"make|carry|cover) (?:a|the|another|no|any) (?:\w+ )?(?:payment|mortgage|note)\b",
         r"\bout of (?:my|our) (?:price range|budget|league)\b", r"\bnot in (?:my|our) budget\b",
         r"\b(?:out of|outta) (?:our|my) (?:price )?(?:range|reach|budget|league)\b", r"\bpriced out\b",
         r"\bnothing (?:at|in|for|under) (?:that|our|my|this) (?:price|budget|range)\b",
@@ -1563,6 +1596,9 @@ _MEETING_TALK = re.compile(r"\b(?:when we meet|meet|meeting|appointment|i'm free
                            # "he off on fridays" (the copula dropped): a day they are free
                            r"(?:i|we|he|she|they) off on (?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
                            r"sit down|come (?:look|out|by|over|see)|(?:is|are) (?:\w+ ){1,2}(?:open|free)|"
+                           # "could she come saturday the 21st": the agent asked over, that day
+                           r"(?:can|could|would|will) (?:she|he|they|you|you all|somebody|someone|dana|the agent|"
+                           r"your (?:agent|lady|guy)) (?:come|stop by|swing by|drop by)|"
                            # "next tuesday the seventeenth anytime": a day they are free, whatever we asked
                            r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|\w+(?:st|nd|rd|th)) any ?time|"
                            rf"(?:does|would|will|could) \w+(?: \w+)? work|{_PROPOSES})\b")
@@ -1803,7 +1839,12 @@ _SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|sellers?|fsbo|for sale b
                    r"(?:selling|sell|doing) it (?:ourselves|myself|on our own|on my own)|"
                    r"list (?:my|our|the) (?:house|home|place|condo|"
                    r"property)|listing (?:my|our|the)|put (?:my|our|the) (?:house|home|place) (?:on the market|up for "
-                   r"sale)|relist\w*|(?:back|put it back) on the market)\b")
+                   r"sale)|relist\w*|(?:back|put it back) on the market|"
+                   # an expired listing: "it was listed with somebody for six months and never sold"
+                   r"(?:(?:it|we|i)(?: was| were| had it| had| got it| put it)?|(?:our|my|the) (?:house|home|place|"
+                   r"condo)(?: was)?) (?:listed|on the market)\b(?: [\w']+){0,8}? (?:never|didn't|did not|wouldn't|"
+                   r"would not) "
+                   r"(?:sold|sell|got sold|get sold|got an offer|moved))\b")
 _RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|like) to rent"
                    r"(?! (?:it|them|\w+) out\b)|(?:we'd|we would|i'd|"
                    r"i would|we'll|we will|we'd be|we're|i'm) (?:be )?renting\b"
@@ -1919,6 +1960,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    # "took a staff job at tampa general": a new job at a hospital or a plant, or one in a town
                    r"(?:got|took|landed|accepted) (?:a |an )(?:new |staff |permanent |full ?time )?(?:job|position) "
                    r"(?:at|with) (?:[\w']+ ){0,4}?(?:in [a-z]+|(?:hospital|general|medical center|plant|base)\b)|"
+                   # "i took a job at ole miss", "took a civilian job at wright pat": a job taken is a move for it
+                   r"(?:took|landed|accepted) (?:a |an )(?:[\w']+ ){0,2}?(?:job|position) (?:at|with|in|for) (?=\w)|"
                    r"(?:my|our|his|her|husband's|wife's|\w+'s) transfer\b|"
                    r"(?:i'm|im|i am|he's|she's|we're) (?:in the )?(?:navy|army|air force|marines|military)|"
                    r"(?:i'm|im|i am|she's|he's|my \w+ is|we're) starting (?:a (?:new )?(?:job|position|residency) )?at "
@@ -2002,6 +2045,10 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:don't|do not|no longer) need (?:the |a |such a |that |this )?(?:big|large|huge) (?:house|place|"
                    r"home)|"
                    r"(?:done|tired of) (?:mowing|yard work|the yard|the stairs|keeping up)|"
+                   # "we getting too old for all that yard" (too old to work, farm or ranch: retiring)
+                   r"(?:too old|getting old|gettin old|getting too old|gettin too old) "
+                   r"(?:for|to keep up|to take care of|to mow) (?:all )?(?:that |the |this |a |our |my )?(?:big )?"
+                   r"(?:yard|yards|stairs|steps|upkeep|house|place|lawn|mowing|grass)\b|"
                    r"(?:house|place|home|yard|upkeep|property)(?: is| has)? (?:just |way |getting |become |gotten )?"
                    r"(?:too much|a lot) (?:for (?:me|us|one person|her|him)|to (?:keep up|take care|handle|manage))|"
                    r"(?:house|place|home|yard|upkeep) is (?:just |way |getting )?too much\b(?! money)|"
@@ -2049,7 +2096,8 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"tired of (?:renting|paying rent)|stop renting|"
                    r"stop paying rent|"
                    r"(?:done|sick of) renting|(?:sick|done|tired) (?:of|with) (?:paying|payin) rent|"
-                   r"own (?:our|my) own|(?:get|buy|want) (?:our|my) own (?:place|"
+                   r"own (?:our|my) own|(?:place|home|house) of (?:our|my) own|time to (?:finally )?own\b|"
+                   r"(?:get|buy|want) (?:our|my) own (?:place|"
                    r"home|house)|"
                    # said for a parent: "they rent now, they want their own house"
                    r"\brent(?:s|ing)?\b.*\b(?:get|buy|want|wants) (?:their|her|his) own (?:place|home|house)|"
@@ -2087,6 +2135,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                   # ("selling mama's place" is not said to be left to them: only these, as before)
                   r"(?:mom|dad|mother|father|parents|grandma|grandmother|grandpa|grandfather|aunt|uncle)'?s? "
                   r"(?:old )?(?:house|home|place)|passed (?:and|on)|"
+                  # "me and my sisters got granddaddys place": theirs now (not "selling mama's place", said of hers)
+                  rf"\b(?:we|i|me and (?:my|our) \w+|my \w+ and (?:me|i)) (?:got|have|own|ended up with) (?:my |our )?"
+                  rf"(?:{_ELDERS})'?s? (?:old )?(?:house|home|place|land|farm)|"
                   r"left (?:me|us) (?:the|his|her|their) (?:house|home|place)|ended up with (?:his|her|their|the) "
                   r"(?:house|home|place)|"
                   # land handed down: "it was grandmama land, heirs property", "granddaddy's homeplace"
@@ -2115,7 +2166,11 @@ _PRE_CASH = re.compile(r"^cash\b(?! (?:out|flow|back|offer from))|"
                        r"paying for it|purchase|purchasing)(?: it)? (?:in |"
                        r"with |all )?cash|cash (?:buyer|buyers|offer|purchase|deal)|all cash|in cash|"
                        r"(?:i|we) (?:got|have|'ve got|has) (?:the )?cash (?:for|to buy|to pay|ready|on hand|in hand|"
-                       r"saved|sitting)\b|\bcash (?:is |'s )?(?:ready|on hand|in hand)\b)\b")
+                       r"saved|sitting)\b|\bcash (?:is |'s )?(?:ready|on hand|in hand)\b|"
+                       # "another double in norwood, cash no loan": cash, and no loan said with it
+                       r"\bcash,? (?:no|without a|without any|don't need a|don't need no) "
+                       r"(?:loan|mortgage|financing|bank)\b"
+                       r")\b")
 # who a buyer's loan is with: a meeting with one is their own appointment, and a sign the loan is under way
 _LENDERS = r"lender|bank|loan officer|loan (?:lady|guy|man|woman|person)|broker|credit union|mortgage \w+"
 _PRE_PROGRESS = re.compile(
@@ -2258,7 +2313,8 @@ _TL_VAGUE = re.compile(rf"{_TL_WHILE.pattern}|{_TL_YEARS.pattern}|{_TL_ASAP.patt
 _TL_NEXT_YEAR = re.compile(r"\b(?:next year|(?:first|1th|1st) of the year|after the new year|new year|"
                            r"beginning of (?:the |next )?year)\b")
 _TL_MONTH = re.compile(r"\b(next|this) month\b")
-_TL_NOT_FOR = re.compile(rf"\bnot (?:for|until|till|til|before) (?:another |at least |like |about )?{_AMOUNT}\s+"
+_TL_NOT_FOR = re.compile(rf"\b(?:not|no plans?|nothing planned) (?:for|until|till|til|before) "
+                         rf"(?:another |at least |like |about )?{_AMOUNT}\s+"
                          rf"{_TL_UNIT}\b")
 _TL_NOT_ANOTHER = re.compile(r"\bnot (?:for|until|till|til|before) another (year|month)\b")
 _TL_THIS_TIME_NEXT_YEAR = re.compile(r"\b(?:this time|around this time|same time) next year\b")
@@ -2317,6 +2373,9 @@ _TIME_CUE = re.compile(r"\d|\b(?:today|tonight|tomorrow|mornings?|afternoons?|ev
 
 # "what? oh ...", "huh, what was that, oh yes": a word missed, then heard and answered
 # ("pre what? oh, the loan thing": the word they caught, then what)
+# "hold on now, you a robot?", "wait who is the smith team": a pause, then the question asked (the question read)
+_PAUSE_THEN_ASKS = re.compile(r"^(?:hold on|hang on|hold up|wait|whoa)(?: now| a (?:minute|second|sec))?,? "
+                              r"(?=(?:who|what|are|is|you|this|how|why|where)\b \w)")
 _HEARD_IT_THEN = re.compile(r"^(?:\w+ )?(?:(?:what|huh|sorry|pardon|pardon me|come again|what was that|"
                             r"what did you say|say again) )+(?=(?:oh|ah|okay|ok) \w)")
 
@@ -2335,14 +2394,20 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     turn = _Turn(text)
     if (heard := _HEARD_IT_THEN.match(turn.clean)) and len(turn.clean) > heard.end():
         turn = _Turn(turn.clean[heard.end():])  # "what? oh, we'd like to spend under two hundred": the answer
+    elif (pause := _PAUSE_THEN_ASKS.match(turn.clean)) and (_IS_ROBOT.search(asked := turn.clean[pause.end():])
+                                                           or _WHO_IS_THIS.search(asked)):
+        turn = _Turn(asked)
     if (english := _courtesy_in_english(turn.clean)) is not None:
         turn = _Turn(english)  # "haa yes i have time": the lead's own word for yes, in the English they speak
     c = turn.clean
     if not c:
         return Understanding(language=language)
     time_preference = _time_preference(c)
-    if _is_opt_out(c, time_preference):  # compliance first, whatever else the sentence says; its facts are kept
-        return Understanding(intent="opt_out", language=language, facts=_facts(turn, expecting, now),
+    if _is_opt_out(c, time_preference):  # compliance first, whatever else the sentence says; its facts are kept,
+        # unless it is said in another language, whose words the English rules would misread ("retire" in Haitian
+        # Creole's "retire nimewo m nan lis la" takes the number off the list: no retirement)
+        facts = [] if _other_language(turn.as_said) else _facts(turn, expecting, now)
+        return Understanding(intent="opt_out", language=language, facts=facts,
                              by_text=bool(_TEXT_ME.search(c)))
     if _VOICEMAIL.search(c):
         return Understanding(intent="voicemail", language=language)
@@ -2805,7 +2870,7 @@ _COURTESY_WORDS = {
 }
 _COURTESY_PAIRS = {
     ("tsis", "yog"): "no",  # Hmong
-    ("nyob", "zoo"): "hello", ("xin", "chao"): "hello",  # Hmong, Vietnamese
+    ("nyob", "zoo"): "hello", ("xin", "chao"): "hello", ("a", "lô"): "hello",  # Hmong, Vietnamese
     ("ua", "tsaug"): "thanks", ("xie", "xie"): "thanks",  # Hmong, Mandarin
     ("nabad", "gelyo"): "goodbye", ("fa", "soifua"): "goodbye", ("tofa", "soifua"): "goodbye",  # Somali, Samoan
     ("tam", "biet"): "goodbye", ("do", "pobachennya"): "goodbye",  # Vietnamese, Ukrainian
@@ -4106,7 +4171,8 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"grandkids|grandchildren|grandbabies|sister|brother|job|work|yard|needs|first floor|one level|"
                      r"single level|nursing home|assisted living|caregiver|take care of|"
                      r"garage|pool|space|room|quiet|safer|cheaper|bigger|"
-                     r"smaller|neighbors?|landlords?|lease|rent|out from under|health|weather|closer|single story|"
+                     r"smaller|neighbors?|neighborhood|landlords?|lease|rent|out from under|health|weather|closer|"
+                     r"single story|"
                      r"stairs|view|water|"
                      r"mountains|beach|city|country|town|knees?|hips?|my back|surgery|doctor|medical|mobility|"
                      r"wheelchair|(?:can't|cannot|can not) (?:do|handle|manage|keep up with|take care of|maintain)|"
@@ -4336,6 +4402,9 @@ def _preapproved(c: str, expecting: str) -> Fact | None:
 
 # part cash, part a loan: the loan is what pre-approval is about ("we pay some cash some loan, the bank say ok")
 _CASH_AND_LOAN = re.compile(r"\b(?:some|part|half) cash\b.*\b(?:loan|mortgage|financ\w*|bank)\b|"
+                            # "cash from our oregon house plus a loan, we're pre approved"
+                            r"\bcash\b.*\b(?:plus|and|with|and then|then) (?:a |the |some |our )?(?:loan|mortgage|"
+                            r"financing)\b|"
                             r"\bcash and (?:a |some )?(?:loan|mortgage|financing)\b")
 _LENDER_SAYS_OK = re.compile(r"\b(?:bank|lender|credit union|loan officer|mortgage (?:guy|lady|broker))(?: \w+)? "
                              r"(?:says?|said) (?:ok|okay|yes|(?:we're|we are|we|i'm|i am|i) (?:good|good to go|all set|"

@@ -194,7 +194,7 @@ _TIME_PART = re.compile(r"\b(\d{1,2}(?::\d{2})?)()(?=\s+(?:in the (?:morning|aft
 _CLOCK = re.compile(r"\b(\d{1,2}:\d{2}|\d{1,2})\s?(am|pm|oclock)\b|\b(noon)\b")
 _DAY_THEN_TIME = re.compile(rf"\b(?:tomorrow|today|tonight|{_WD.replace('(', '(?:')})\s+{_TIME}")
 _TIME_THEN_PART = re.compile(r"^\s*(?:in the\s+)?(morning|afternoon|evening|at night|tonight)")
-_HALF_PAST = re.compile(r"\b(half|quarter) (past|after|to|till|of) (\d{1,2})\b|"
+_HALF_PAST = re.compile(r"\b(half|quarter) (past|after|to|till|til|until|before|of) (\d{1,2})\b|"
                         # "half two" (British, 2:30) after a day or "at"
                         r"(?:(?<=day )|(?<=at )|(?<=say ))(half) ()(\d{1,2})\b(?! (?:hundred|thousand|mil\w*|k|grand))")
 # "first thing saturday", "monday first thing": that day's morning (same length: spans still map to the words)
@@ -412,8 +412,9 @@ def _next_weekday_on(today: dt.date, weekday: int, number: int) -> dt.date | Non
 
 
 _WD_AFTER_NEXT = re.compile(rf"\b{_WD} after next\b")
-# ("saturdays are best for us but not this one": the one after)
-_NOT_THIS_ONE = re.compile(rf"\b{_WD}\b(?: \w+){{0,5}}? not this (?:one|1)\b|"
+# ("saturdays are best for us but not this one": the one after; "wednesday on my cell not this one": the phone)
+_NOT_THIS_ONE = re.compile(rf"\b{_WD}\b(?: (?!(?:cell|phone|number|line|mobile|cellphone)\b)\w+){{0,5}}? "
+                           r"not this (?:one|1)\b|"
                            rf"\bnot this (?:coming )?{_WD.replace('(', '(?P<wd>', 1)},? (?:but )?(?:the )?"
                            r"(?:next|following)(?: one| 1)?\b|"  # "not this saturday the next one"
                            # "this thursday, no, the next one"
@@ -1077,7 +1078,7 @@ def _half_past(m: re.Match) -> str:
     if m.group(4):  # "half two": half past two
         return f"{int(m.group(6))}:30".ljust(len(m.group(0)))
     hour, minutes = int(m.group(3)), 30 if m.group(1) == "half" else 15
-    if m.group(2) in ("to", "till", "of"):
+    if m.group(2) in ("to", "till", "til", "until", "before", "of"):
         hour, minutes = (hour - 1) or 12, 60 - minutes
     return f"{hour}:{minutes:02d}".ljust(len(m.group(0)))  # same length: spans still map to the lead's words
 
@@ -1177,6 +1178,9 @@ _RULED_OUT = re.compile(
     # "wednesday and thursday i work": working those days (not "friday i work till 3", a time after it)
     rf"|\b{_DAY}(?: (?:and|&|or) {_DAY})?,? (?:i|we|he|she) (?:work|works|am working|'m working|'re working)\b"
     rf"{_NOT_A_SPAN}"  # ("saturday, i work weekdays": saturday is asked for)
+    # ("can we do saturday i work the line at nissan all week": the week is worked, saturday asked for)
+    r"(?!(?: [\w']+){0,6}? (?:all week|during the week|through the week|weekdays|the whole week|monday (?:to|through|"
+    r"thru) friday)\b)"
     # ("saturday, i work monday to friday"; but "wednesday i work, friday is ok": friday is not worked)
     rf"(?! (?:mon|tues|wed|thurs|fri|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
     rf"(?! is| 's|'s| works| would| could| should| ok| okay| good| better| fine| then))"

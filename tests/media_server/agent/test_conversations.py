@@ -1332,3 +1332,30 @@ def test_an_answer_to_the_question_they_expected_is_kept_and_that_question_is_no
 def test_someone_who_speaks_for_a_parent_is_qualified_in_english(talk):
     reply = talk.say("hi this is his son, my dad dont speak english too good so i can help you")
     assert talk.hangup == "" and "buy" in reply.lower(), reply  # the next question (in any of its wordings)
+
+
+def test_the_agent_asked_over_on_a_day_of_their_own_mid_qualifying_is_read_back_and_booked(talk, lead):
+    """'Could she come Saturday in the forenoon?' said where the agent asked about an agent: a time asked for
+    (Saturday morning), answered with that Saturday and booked, not answered as a question about the market."""
+    talk.say("yeah sure I have a minute")
+    talk.say("we're looking to buy")
+    talk.say("somewhere around Oak Park")
+    talk.say("in about three months")
+    talk.say("four fifty")
+    talk.say("yes we're pre-approved")
+    talk.say("we're relocating for work")
+    reply = talk.say("could she come saturday in the forenoon")
+    assert "Saturday" in reply and "?" in reply, reply
+    talk.say("yes")
+    appointment = Appointment.objects.get(lead=lead, status=Appointment.Status.BOOKED)
+    local = appointment.starts_at.astimezone(CHICAGO)
+    # (Saturday mornings in Chicago are before Sam's hours in Los Angeles: the nearest, that Saturday at noon)
+    assert local.date() == dt.date(2026, 11, 28), (reply, local)
+
+
+def test_waiting_for_a_spouses_retirement_to_meet_lets_the_lead_go_without_pressing_the_offer(talk, lead):
+    """Offered two times, 'I'd rather wait till he retires to meet anybody': put off, not a slot to press again."""
+    qualify_as_hot_buyer(talk)
+    reply = talk.say("id rather wait till he retires to meet anybody thanks though")
+    assert not Appointment.objects.filter(lead=lead).exists()
+    assert " AM" not in reply and " PM" not in reply, reply  # no time pressed on them again

@@ -3185,7 +3185,7 @@ def test_a_meeting_put_off_until_they_decide_ends_the_offer_whatever_the_shift_s
     ("selling grandpas ranch, he passed in january", "intent", {"intent": "sell", "motivation": "inherited"}),
     ("a ski condo in breck", "location", {"location": "Breckenridge"}),
     ("the insurer wont renew us cause of the wildfire risk so we're selling", "intent",
-     {"intent": "sell", "motivation": "insurer wont renew us"}),
+     {"intent": "sell", "motivation": "insurer won't renew us"}),
     # fresh54/55: a figure's thousands written with a space; a reason said in passing; a job at a hospital;
     # The Villages and which of its villages; a nickname; a town said before the street in it; a year said short
     ("we're asking like 279 900 for it", "budget", {"budget": 279900}),
@@ -3462,3 +3462,68 @@ def test_fresh64_and_65s_intents_in_other_words(text, expecting, intent, objecti
 ])
 def test_fresh64_and_65s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    # compliance first, in every dialect: "y'all's list" is our list, "don't be calling" a don't, Pennsylvania Dutch
+    ("we got one and i want off yalls list", "has_agent", "opt_out", ""),
+    ("put us off yall's list", "permission", "opt_out", ""),
+    ("dont be callin this phone no more", "permission", "opt_out", ""),
+    ("ruf mich nimmi aa", "permission", "opt_out", ""),
+    ("ruf uns nimmi aa mir wolle nix verkaafe", "permission", "opt_out", ""),
+    # a pause, then the question ("hold on now"); the copula dropped; whoever they want is not here
+    ("hold on now you a robot", "timeline", "is_robot", ""),
+    ("hang on who is the smith team", "intent", "who_is_this", ""),
+    ("whoever you lookin for aint me", "permission", "wrong_number", ""),
+    ("the person you're trying to reach isn't here", "permission", "wrong_number", ""),
+    # an agent said in dialect or with no subject
+    ("we already got us a realtor my cousin", "permission", "objection", "has_agent"),
+    ("already working with somebody through the relocation office", "permission", "objection", "has_agent"),
+    ("they say the markets fixin to crash so we holdin off", "permission", "objection", "market_worry"),
+    ("taxes went up so much we cant swing a mortgage payment", "timeline", "objection", "price_worry"),
+    ("uh uh", "preapproved", "deny", ""),  # "uh-uh" alone: no
+    ("a lô", "permission", "greeting", ""),  # Vietnamese hello
+    ("reckon fridayd work", "slot_choice", "schedule", ""),
+    ("i dont wanna sit down with nobody right now", "slot_choice", "objection", "not_interested"),
+    ("could she come saturday in the forenoon", "has_agent", "schedule", ""),  # the agent asked over: a day
+    ("we'd rather wait till the baby comes to meet with anybody", "slot_choice", "objection", "just_looking"),
+    ("nah i dont need a sit down just text me listings", "slot_choice", "objection", "send_email"),
+])
+def test_fresh66_and_67s_intents_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("tanpri pa rele m anko retire nimewo m nan lis la", "permission", {}),  # Creole "retire": removed, not retiring
+    ("it was listed with some lady for months and never sold", "intent", {"intent": "sell"}),  # expired: selling
+    ("we had the house on the market last year and it didnt sell", "intent", {"intent": "sell"}),
+    ("my neighbor listed hers and it never sold", "intent", {}),  # someone else's listing
+    ("i took a job at the university", "motivation", {"motivation": "relocating"}),
+    ("he took a civilian position with the base", "motivation", {"motivation": "relocating"}),
+    ("we're getting too old for all that yard", "motivation", {"motivation": "downsizing"}),
+    ("we been renting, its time to own", "motivation", {"motivation": "first home"}),
+    ("we need a place of our own", "motivation", {"motivation": "first home"}),
+    ("me and my brother got granddaddys place, we want to sell it", "intent",
+     {"intent": "sell", "motivation": "inherited"}),  # theirs now
+    ("we're selling my grannys place", "intent", {"intent": "sell"}),  # said of hers: no inheritance said
+    # a town of one ZIP code and tens of thousands of people, heard in pieces (not one everyday word for a namesake)
+    ("fair born close to the base", "location", {"location": "Fairborn"}),
+    ("condo in daly city", "location", {"location": "Daly City"}),
+    ("no plans for a couple years honestly", "timeline", {"timeline": 24}),
+    ("cash from our old house plus a loan, we're pre approved", "preapproved", {"preapproved": "yes"}),
+    ("buy another house by the park, cash no loan", "intent", {"intent": "buy", "preapproved": "cash"}),
+])
+def test_fresh66_and_67s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize(("text", "day", "ruled_out"), [
+    ("can we do saturday i work the line all week", "2026-11-28", []),  # the week worked, saturday asked for
+    ("friday wont work saturday before noon", "2026-11-28", ["2026-11-27"]),  # "wont": won't
+    ("friday after 10 on my cell not this one", "2026-11-27", []),  # "not this one": the phone, not the day
+])
+def test_fresh66_and_67s_days_asked_for(text, day, ruled_out):
+    understood = understand(text, now=NOW, expecting="slot_choice")
+    assert understood.when is not None and understood.when.start.date().isoformat() == day
+    assert understood.ruled_out == ruled_out

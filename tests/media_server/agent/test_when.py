@@ -40,6 +40,10 @@ def eod(month: int, day: int, year: int = 2026) -> dt.datetime:
     ("monday at 10", at(11, 30, 10)),
     ("tues at 2", at(12, 1, 14)),
     ("half past four on thursday", at(11, 26, 16, 30)),
+    # "to" however said: til, until, before
+    ("how bout a quarter til five monday", at(11, 30, 16, 45)),
+    ("friday quarter until three", at(11, 27, 14, 45)),
+    ("a quarter before ten thursday", at(11, 26, 9, 45)),
     ("call me at 8 in the evening", at(11, 25, 20)),
     ("eight tonight", at(11, 25, 20)),
     # a holiday named with a time of it is that day
