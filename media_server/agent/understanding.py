@@ -363,6 +363,8 @@ def _normalise(text: str, *, spanish_numbers: bool = True) -> list[str]:
         if t == "us" and out and out[-1] in ("got", "get", "gotten") and raw[i + 1:i + 2] in (["a"], ["an"]):
             i += 1  # "we already got us a realtor": got one
             continue
+        if t == "round" and out and out[-1] in ("somewhere", "right", "just", "out", "up", "down", "over", "from"):
+            t = "around"  # "somewhere round hattiesburg" ("year round", "round trip" stay)
         if t == "ya" and out and out[-1] in _YOU_AFTER:
             t = "you"  # "how ya doin", "thank ya", "i'll call ya" (elsewhere "ya" is a yeah)
         if t == "one" and out and out[-1] in _ONE_AFTER and (len(out) >= 2 and out[-2] in ("the", "that") or (
@@ -919,7 +921,7 @@ _IS_ROBOT = _rx(
     # "you a bot aint you"
     r"^(?:\w+ )?you(?:'re| are)? (?:a |an |just a )(?:bot|robot|machine|computer|recording|ai)\b",
     # "one of them ai bots or a real lady", "is there an actual human on this line", "i don't talk to machines"
-    r"\bone of (?:those|them|these) (?:ai )?(?:bots?|robots?|ai|machines?|computers?)\b",
+    r"\bone of (?:those|them|these) (?:ai )?(?:bots?|robots?|ai|machines?|computers?|recordings?|robo ?calls?)\b",
     r"\bor (?:a |an )?(?:real|actual|live) (?:person|human|lady|guy|man|woman|one|people|voice)\b",
     r"\b(?:is there|there's|is this|is that) (?:an? |even an? )?(?:actual|real|live) (?:human|person|voice)\b",
     # "i aint talkin to no machine" (not interested, and why: not interested)
@@ -3637,6 +3639,9 @@ _COVERAGE_ASKED = re.compile(r"\b(?:do|does|can) (?:you|y'all|you all|you guys|y
 _APOLOGY_FIRST = re.compile(r"^(?:(?:oh|um|uh|yeah) )*sorry\b")  # sorry for the answer before, not a correction
 
 
+_MOVING_TO = {"moving", "move", "relocating", "relocate", "down", "up", "over", "out", "back", "transferring"}
+
+
 def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fact] | None:
     """A town speech-to-text wrote as other words, run together by how it sounds (places.town_heard_as): "bows
     man" (Bozeman), "core da lane area", "boy see idaho" (a state said after them narrows the towns). Asked where,
@@ -3645,8 +3650,9 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
     for start in range(len(tokens)):
         # the answer itself, after nothing but "uh", "in", "around" (asked), or right after "in", "near"...
         if not (asked and all(t in _ANSWER_LEAD for t in tokens[:start])
-                or start and tokens[start - 1] in ("in", "near", "outside", "around")):
-            continue
+                or start and tokens[start - 1] in ("in", "near", "outside", "around")
+                or start > 1 and tokens[start - 1] == "to" and tokens[start - 2] in _MOVING_TO):
+            continue  # ("movin down to fair hope": where they move)
         heard = [(heard_likeness(found[2].words.split(), found[2].value), found[1], found)
                  for length in (4, 3, 2, 1) if (found := _heard_from(tokens, start, length, asked))]
         if heard:  # the words that spell the town most nearly ("oh cala horse country": Ocala, not Eau Claire)
@@ -4410,7 +4416,8 @@ _LENDER_SAYS_OK = re.compile(r"\b(?:bank|lender|credit union|loan officer|mortga
                              r"(?:says?|said) (?:ok|okay|yes|(?:we're|we are|we|i'm|i am|i) (?:good|good to go|all set|"
                              r"set|approved|qualify|qualified)|we qualify|it's fine|fine|good to go)\b|"
                              # "i think so yeah the lender sent us somethin last week"
-                             r"\b(?:bank|lender|credit union|loan officer) sent (?:us|me) (?:something|somethin|"
+                             r"\b(?:bank|lender|credit union|loan officer|(?:va |fha |usda )?loan (?:guy|lady|man|"
+                             r"woman|person|officer)) sent (?:us|me) (?:something|somethin|"
                              r"a letter|the letter|the approval|the preapproval|a preapproval)\b")
 
 

@@ -589,6 +589,9 @@ def _money_idioms(tokens: list[str]) -> list[str]:
                 out[i:i + 2] = [word + nxt[0], _HELD]  # "4 50 max" as speech-to-text writes "four fifty"
             elif len(nxt) == 2 and nxt[0] == str(int(word) + 1) and nxt[1] in ("hundred", "hundreds"):
                 out[i:i + 3] = [f"{word}00", "to", f"{nxt[0]}00"]  # "5-6 hundred" (tokens 5 6 hundred): 500 to 600
+        elif word in _TENS and len(nxt) == 2 and nxt[0] in _TENS and _TENS[nxt[0]] == _TENS[word] + 10 \
+                and nxt[1] in ("grand", "thousand", "k") and (not i or tokens[i - 1] not in _UNITS):
+            out[i:i + 3] = [f"{_TENS[word]}000", "to", f"{_TENS[nxt[0]]}000"]  # "sixty seventy grand": 60 to 70k
         elif word in _UNITS and len(nxt) == 2 and _UNITS.get(nxt[0]) == _UNITS[word] + 1 > 1 \
                 and nxt[1] in ("hundred", "hundreds") and (not i or tokens[i - 1] not in _UNITS):
             out[i:i + 3] = [f"{_UNITS[word]}00", "to", f"{_UNITS[nxt[0]]}00"]  # "eight nine hundred": 800 to 900
