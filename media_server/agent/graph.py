@@ -270,7 +270,7 @@ def _in_the_offered_part(offered: list[dict], when: dict) -> dict | None:
 
 
 def _browsing_for_years(facts: dict, objections: dict) -> bool:
-    """A lead who said they are just looking and is a year or more away: let go, not asked the rest."""
+    """A lead who said they are just looking and is a year or more away: let go, asked only about an agent."""
     timeline = (facts.get("timeline") or {}).get("value")
     return bool(objections.get("just_looking")) and isinstance(timeline, int) and timeline >= FAR_TIMELINE_MONTHS
 
@@ -508,8 +508,10 @@ class AgentGraph:
         # A lead years away is still asked the rest (budget, lender, agent are what the team nurtures them with);
         # only the meeting is not offered.
         following = self._next_question(facts, asked)
-        if _browsing_for_years(facts, state.get("objections") or {}):
-            following = None  # "just looking" earlier, and now a year or more away: thanked, not quizzed
+        if _browsing_for_years(facts, state.get("objections") or {}) and following is not None:
+            # "just looking" earlier, and now a year or more away: thanked, not quizzed, but for whether an agent
+            # already helps them (a lead someone represents is not one for the team to keep in touch with)
+            following = "has_agent" if "has_agent" not in facts and asked.get("has_agent", 0) < 1 else None
         band = (state.get("score") or {}).get("band", "cold")
         asks = update.get("asks") or state.get("asks")
         if following is None:
@@ -627,9 +629,13 @@ class AgentGraph:
             line = replies.say("send_email", email=email)
         else:
             line = replies.say(said) if said else replies.say("unclear")
-        if _browsing_for_years(state.get("facts") or {}, counts):
+        if _browsing_for_years(facts := state.get("facts") or {}, counts):
             # "just browsing, not for a couple of years": thanked and let go, not quizzed (an engaged lead years
-            # away is still asked the rest)
+            # away is still asked the rest), but for whether an agent already helps them
+            asked = state.get("asked") or {}
+            if "has_agent" not in facts and asked.get("has_agent", 0) < 1:
+                question = _ask(state, replies, "has_agent", self._question_key("has_agent", facts))
+                return {**update, **question, "replies": [line, *question["replies"]], "agent": "qualification"}
             return {**update, **_end([line, replies.say("goodbye_cold")], "cold", "just looking, years away"),
                     "free_reply": True}
         worried_again = said in ("price_worry", "market_worry") and counts[objection] >= 2

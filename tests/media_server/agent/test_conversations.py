@@ -673,11 +673,15 @@ def test_a_lead_years_away_who_answers_is_asked_the_rest_and_let_go_without_an_o
     ["sure", "buying but we're just kinda looking at what's out there", "evanston", "a couple years from now"],
 ])
 def test_a_lead_just_browsing_for_years_is_thanked_and_not_quizzed(talk, lines):
+    """Thanked and let go, asked only whether an agent already helps them (budget and lender are not asked)."""
     for line in lines:
-        talk.say(line)
+        reply = talk.say(line)
+    assert not talk.hangup and "agent" in reply.lower(), reply
+    talk.say("no")
     assert talk.hangup
     talk.call.refresh_from_db()
-    assert talk.call.disposition == "cold"
+    assert talk.call.disposition == "cold" and talk.call.facts["has_agent"]["value"] is False
+    assert not {"budget", "preapproved"} & set(talk.call.facts)
 
 
 @pytest.mark.parametrize("asked, answer", [
@@ -1164,7 +1168,9 @@ def test_a_cold_lead_offered_a_valuation_who_declines_both_times_is_let_go(talk,
     talk.say("sure")
     talk.say("maybe sell someday, just curious what my place is worth")
     talk.say("round rock")
-    offer = talk.say("not for three years or so")
+    asked = talk.say("not for three years or so")
+    assert "agent" in asked.lower(), asked  # the one question still asked of a lead years away
+    offer = talk.say("nope")
     assert " or " in offer  # the valuation they asked about is offered
     talk.say("nah neither")
     assert talk.hangup and not Appointment.objects.filter(lead=lead).exists()
