@@ -628,6 +628,9 @@ _ON_HOLIDAY = re.compile(rf"(?<!after )(?<!before )(?<!by )(?<!until )(?<!till )
                          # the answer itself: "st paddy's day, i'm off that day", "valentine's day works"
                          rf"^(?:(?:uh|um|well|maybe|how about) )*(?:the )?{_HOLIDAY_NAMES}"
                          r"(?=$| (?:i'm|im|we're|i am|we are) (?:off|free|home)\b| (?:works|is good|would work)\b)")
+# a holiday ruled out: "anytime except st paddys day", "not on the 4th of july"
+_HOLIDAY_OUT = re.compile(rf"\b(?:except|but not|not|other than|besides|aside from|anything but|any day but) "
+                          rf"(?:on )?(?:the )?{_HOLIDAY_NAMES}")
 # one day beside a holiday: "the day after st patrick's day", "the day before thanksgiving"
 _DAY_BESIDE = re.compile(rf"\bthe day (before|after) (?:the )?{_HOLIDAY_NAMES}\b")
 # a weekday counted from a day named after it: "the friday before memorial day", "the monday after the 4th"
@@ -1264,6 +1267,9 @@ def ruled_out_days(text: str, now: dt.datetime) -> list[dt.date]:
         days += [day for day in (saturday, saturday + dt.timedelta(days=1)) if day >= today]
     for m in _DATE_OUT.finditer(text):  # "any day's fine except the 17th"
         if (day := _next_date(today, None, int(m.group(1) or m.group(2)))) and day not in days:
+            days.append(day)
+    for m in _HOLIDAY_OUT.finditer(text):  # "anytime except st paddy's day, i'm bartending"
+        if (day := next_holiday(m.group(1), today)) not in days:
             days.append(day)
     for m in _ruled_out(text):
         for named in re.finditer(_DAY, m.group(0)):  # each day the match names ("today or thursday": both)

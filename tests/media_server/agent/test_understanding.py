@@ -3488,6 +3488,7 @@ def test_fresh64_and_65s_facts_in_other_words(text, expecting, facts):
     ("could she come saturday in the forenoon", "has_agent", "schedule", ""),  # the agent asked over: a day
     ("we'd rather wait till the baby comes to meet with anybody", "slot_choice", "objection", "just_looking"),
     ("nah i dont need a sit down just text me listings", "slot_choice", "objection", "send_email"),
+    ("is this one of them recordings", "permission", "is_robot", ""),
 ])
 def test_fresh66_and_67s_intents_in_other_words(text, expecting, intent, objection):
     understood = understand(text, now=NOW, expecting=expecting)
@@ -3510,6 +3511,10 @@ def test_fresh66_and_67s_intents_in_other_words(text, expecting, intent, objecti
     # a town of one ZIP code and tens of thousands of people, heard in pieces (not one everyday word for a namesake)
     ("fair born close to the base", "location", {"location": "Fairborn"}),
     ("condo in daly city", "location", {"location": "Daly City"}),
+    ("somewhere round talla hassie", "location", {"location": "Tallahassee"}),  # "round": around
+    ("retiring and movin down to talla hassie", "motivation", {"location": "Tallahassee", "motivation": "retiring"}),
+    ("the fha loan lady sent us a letter", "preapproved", {"preapproved": "yes"}),
+    ("like forty fifty grand, its a trailer", "budget", {"budget": 40000, "budget_high": 50000}),
     ("no plans for a couple years honestly", "timeline", {"timeline": 24}),
     ("cash from our old house plus a loan, we're pre approved", "preapproved", {"preapproved": "yes"}),
     ("buy another house by the park, cash no loan", "intent", {"intent": "buy", "preapproved": "cash"}),
@@ -3527,3 +3532,8 @@ def test_fresh66_and_67s_days_asked_for(text, day, ruled_out):
     understood = understand(text, now=NOW, expecting="slot_choice")
     assert understood.when is not None and understood.when.start.date().isoformat() == day
     assert understood.ruled_out == ruled_out
+
+
+def test_a_holiday_ruled_out_is_its_next_date():
+    understood = understand("anytime except st paddys day im bartending", now=NOW, expecting="slot_choice")
+    assert (understood.intent, understood.ruled_out) == ("schedule", ["2027-03-17"])
