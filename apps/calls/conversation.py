@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -60,8 +61,15 @@ def _now(state: dict) -> dt.datetime:
     return dt.datetime.fromisoformat(state["now"]).astimezone(_zone(state))
 
 
+KEPT_VERDICTS = 1024  # calls whose machine-detection verdict a worker keeps (far more than it holds at once)
+
+
 class DjangoCallDomain:
     """media_server.agent.domain.CallDomain backed by the database."""
+
+    def __init__(self) -> None:
+        # call → (answered_by, cost cap, answered at), once machine detection has a verdict
+        self._verdicts: dict[int, tuple[str, Decimal | None, dt.datetime | None]] = {}
 
     async def run(self, work, *args, **kwargs):
         return await run_db(work, *args, **kwargs)  # the process's database thread: one connection, kept open
@@ -94,9 +102,21 @@ class DjangoCallDomain:
         return Call.objects.filter(pk=call_id).values_list("answered_by", flat=True).first() or ""
 
     def call_now(self, call_id: int, now: dt.datetime) -> tuple[str, bool]:
-        call = Call.objects.select_related("campaign").get(pk=call_id)
-        cap = call.campaign.budget_per_call
-        return call.answered_by, bool(cap) and projected_call_cost(call, now) >= cap
+        """Who answered, and whether the call's cost cap is reached a turn from now (the ledger, read each turn).
+        Machine detection's verdict is read each turn until there is one (a lost announcement leaves it only in the
+        database), then kept with the campaign's cap and the answer time: written once, they never change."""
+        answered_by, cap, answered_at = self._verdicts.get(call_id) or self._read_verdict(call_id)
+        call = Call(pk=call_id, answered_at=answered_at)  # all the projection reads of it
+        return answered_by, bool(cap) and projected_call_cost(call, now) >= cap
+
+    def _read_verdict(self, call_id: int) -> tuple[str, Decimal | None, dt.datetime | None]:
+        verdict = Call.objects.filter(pk=call_id).values_list("answered_by", "campaign__budget_per_call",
+                                                              "answered_at").get()
+        if verdict[0]:
+            self._verdicts[call_id] = verdict
+            while len(self._verdicts) > KEPT_VERDICTS:  # the oldest calls' first: long over
+                self._verdicts.pop(next(iter(self._verdicts)))
+        return verdict
 
     # --- what the conversation does -----------------------------------------------------
 
