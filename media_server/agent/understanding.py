@@ -2269,8 +2269,8 @@ _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b
                             r"\b(?:started|starting|begun|began) (?:the |a |our |my )?"
                             r"(?:pre ?approval|pre ?qual\w*|"
                             r"mortgage|loan)(?: process| application| paperwork)?\b")
-_HAVE_NOT_STARTED = re.compile(r"\b(?:haven't|have not|not) (?:even )?(?:started|done|gotten|applied|looked into)"
-                               r"(?: \w+)?"
+_HAVE_NOT_STARTED = re.compile(r"\b(?:haven't|have not|hasn't|ain't|not) (?:even )?(?:started|done|gotten|applied|"
+                               r"looked into)(?: \w+)?"
                                r"(?: yet)?\b|\bnot yet\b")
 
 _AMOUNT = r"(\d+(?:\.\d+)?|an?|a couple(?: of)?|couple(?: of)?|a few|few)"
@@ -3527,9 +3527,10 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
             continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)
         if _GOING_TO.search(before) and _SELL.search(turn.clean) and not buys_too:
             continue  # "selling, my husband got transferred to charlotte": where they go, not the home they sell
-        if not asked and _POSTED_TO.search(before) and (is_a_base(value) or place_kind(f"fort {value}") == "town"):
-            # "we got pcs orders to lewis mcchord", "orders to riley" (Fort Riley): the base they are sent to, not
-            # where they will live
+        if not asked and _POSTED_TO.search(before) and (is_a_base(value) or place_kind(f"fort {value}") == "town"
+                                                          or place_kind(f"{value} afb") == "town"):
+            # "we got pcs orders to lewis mcchord", "orders to riley" (Fort Riley), "orders to maxwell" (Maxwell
+            # AFB): the base they are sent to, not where they will live
             continue
         if value.lower() in _STORMS and _STORM_TALK.search(turn.clean) or value == "Hurricane" and end < len(tokens):
             continue  # "the house flooded in ida", "we lost it in hurricane michael": a storm, not a town
@@ -4501,7 +4502,8 @@ _TL_BARE_MONTH = re.compile(rf"\b{_MONTH_CUES}?(january|february|march|april|jun
                             r"if (?:we|i) can|if possible|if all goes well|if everything goes|"
                             r"\d{1,2}(?:st|nd|rd|th)?)\b| ?$)")
 _TL_SEASON_ANY = re.compile(r"\b(?:(next|this|in the|by|by the|by next|around|early|late|in|come|until|till|"
-                            r"before|after|this coming|over the|during the|probably|maybe|like|sometime in)\s+)?"
+                            r"before|after|this coming|over the|during the|probably|maybe|like|sometime in|"
+                            r"(?:by )?(?:the )?end of(?: the)?)\s+)?"
                             r"(spring|summer|fall|autumn|winter)(?:,? (?:of )?(next year|this year|20\d\d))?\b"
                             # a town's name ("fall river", "spring hill", "winter park"), not a season
                             r"(?! (?:river|hill|creek|lake|valley|springs?|branch|city|grove|park|mills?|haven|"
@@ -4630,7 +4632,8 @@ def _timeline_candidates(d: DigitText, s: str, expecting: str, now: dt.datetime)
         if not cue and not of_year and not asking:
             continue
         day = _season_day(today, season, cue, of_year)
-        if re.search(r"\b(?:end of|late)(?: the)? $", s[max(0, m.start() - 12):m.start()]) or cue == "late":
+        if re.search(r"\b(?:end of|late)(?: the)? $", s[max(0, m.start() - 12):m.start()]) or cue == "late" \
+                or "end of" in cue:
             # "end of summer": mid-August
             day = max(day, dt.date(day.year, *SEASON_STARTS[season]) + dt.timedelta(days=55))
         yield m.start(), m.end(), _months_until(now, day), m.group(0)

@@ -300,7 +300,10 @@ class DigitText:
 
 _PRICE_CUES = {"budget", "budgeted", "price", "priced", "pricing", "afford", "spend", "spending", "pay", "paying",
                "cost", "costs", "range", "worth", "value", "valued", "asking", "approved", "offer", "loan",
-               "dollars", "bucks", "max", "maximum", "preapproved", "prequalified", "qualified", "mortgage"}
+               "dollars", "bucks", "max", "maximum", "tops", "preapproved", "prequalified", "qualified", "mortgage"}
+# "ninety days tops", "three bedrooms tops": a ceiling on what is counted, not on money
+_COUNTED = {"day", "days", "week", "weeks", "month", "months", "year", "years", "minute", "minutes", "hour", "hours",
+            "bedroom", "bedrooms", "beds", "baths", "bathrooms", "acres", "miles", "kids", "people"}
 # a seller's price said as what they do with the house: "drop it to five ninety nine", "listed it at 4 50",
 # "tried selling it ourselves at 5 25"
 _PRICE_PHRASE = re.compile(r"\b(?:drop|dropped|lower|lowered|reduce|reduced|cut) (?:it|the price|our price|the "
@@ -474,7 +477,8 @@ def all_money(tokens: list[str], *, expecting_price: bool = False, expecting_tim
         tokens = [_HELD if any(r.start <= i < r.end for r in repeated) else t for i, t in enumerate(tokens)]
         spans = [span for span in spans if span not in repeated]
     price_context = expecting_price or any(t.removesuffix("'s") in _PRICE_CUES and not (
-        t == "pay" and i + 1 < len(tokens) and tokens[i + 1] in _PAY_TIMES) for i, t in enumerate(tokens)) \
+        t == "pay" and i + 1 < len(tokens) and tokens[i + 1] in _PAY_TIMES) and not (
+        t == "tops" and i and tokens[i - 1] in _COUNTED) for i, t in enumerate(tokens)) \
         or bool(_PRICE_PHRASE.search(" ".join(tokens)))
     if price_context and (said_in_digits := _millions_digit_by_digit(tokens)) != tokens:
         tokens, spans = said_in_digits, scan_numbers(said_in_digits)

@@ -3515,6 +3515,13 @@ def test_fresh66_and_67s_intents_in_other_words(text, expecting, intent, objecti
     ("retiring and movin down to talla hassie", "motivation", {"location": "Tallahassee", "motivation": "retiring"}),
     ("the fha loan lady sent us a letter", "preapproved", {"preapproved": "yes"}),
     ("like forty fifty grand, its a trailer", "budget", {"budget": 40000, "budget_high": 50000}),
+    ("we aint started that yet", "preapproved", {"preapproved": "no"}),
+    # answers to the question they expected next, said where we asked another: a time, a ceiling in money
+    ("by the end of summer", "location", {"timeline": 9}),
+    ("three fifty tops", "location", {"budget": 350000}),
+    ("ten minutes tops", "permission", {}),  # a ceiling in minutes: no money
+    ("ninety days tops, the relo package covers temp housing for 90", "timeline", {"timeline": 3}),  # days, not $90k
+    ("buying, we got orders to maxwell", "intent", {"intent": "buy", "motivation": "relocating"}),  # Maxwell AFB
     ("no plans for a couple years honestly", "timeline", {"timeline": 24}),
     ("cash from our old house plus a loan, we're pre approved", "preapproved", {"preapproved": "yes"}),
     ("buy another house by the park, cash no loan", "intent", {"intent": "buy", "preapproved": "cash"}),
