@@ -275,6 +275,11 @@ def _browsing_for_years(facts: dict, objections: dict) -> bool:
     return bool(objections.get("just_looking")) and isinstance(timeline, int) and timeline >= FAR_TIMELINE_MONTHS
 
 
+def _agent_question_left(facts: dict, asked: dict) -> bool:
+    """Is whether an agent helps them still to be asked (the one question a lead browsing for years is asked)?"""
+    return "has_agent" not in facts and asked.get("has_agent", 0) < 1
+
+
 def _not_on(offered: list[dict], state: CallState) -> list[dict]:
     """The offered slots on none of the days the lead ruled out (days in the lead's zone)."""
     ruled_out, zone = set(state.get("ruled_out") or ()), _now(state).tzinfo
@@ -511,7 +516,7 @@ class AgentGraph:
         if _browsing_for_years(facts, state.get("objections") or {}) and following is not None:
             # "just looking" earlier, and now a year or more away: thanked, not quizzed, but for whether an agent
             # already helps them (a lead someone represents is not one for the team to keep in touch with)
-            following = "has_agent" if "has_agent" not in facts and asked.get("has_agent", 0) < 1 else None
+            following = "has_agent" if _agent_question_left(facts, asked) else None
         band = (state.get("score") or {}).get("band", "cold")
         asks = update.get("asks") or state.get("asks")
         if following is None:
@@ -632,8 +637,7 @@ class AgentGraph:
         if _browsing_for_years(facts := state.get("facts") or {}, counts):
             # "just browsing, not for a couple of years": thanked and let go, not quizzed (an engaged lead years
             # away is still asked the rest), but for whether an agent already helps them
-            asked = state.get("asked") or {}
-            if "has_agent" not in facts and asked.get("has_agent", 0) < 1:
+            if _agent_question_left(facts, state.get("asked") or {}):
                 question = _ask(state, replies, "has_agent", self._question_key("has_agent", facts))
                 return {**update, **question, "replies": [line, *question["replies"]], "agent": "qualification"}
             return {**update, **_end([line, replies.say("goodbye_cold")], "cold", "just looking, years away"),
