@@ -454,8 +454,47 @@ def town_heard_as(words: list[str], state: str = "") -> str:
     name, spelled = towns[0].name, towns[0].spelled
     if not alike(name):
         return ""
+    if not state and (meant := better_known_namesake(name, in_pieces=len(words) > 1)):
+        return meant  # "ash ville": Asheville, not Ashville (with the state said, the town there is meant)
     # "Coeur D Alene": Coeur d'Alene; "Espanola": Española
     return written_as(spelled) or re.sub(r" D ([A-Z])", r" d'\1", spelled.title())
+
+
+NAMESAKE_TIMES = 10  # a town this many times bigger (in people) than one spelled a letter short is the one meant
+NAMESAKE_MIN_PEOPLE = 20000  # ... and a city of its own
+NAMESAKE_SMALL = 5000  # a town spelled out is taken as said unless this small (or heard as pieces run together)
+
+
+def better_known_namesake(name: str, *, in_pieces: bool = False) -> str:
+    """The city meant by a hamlet's name a letter short of it: "ash ville" run together is Ashville, Alabama, but
+    Asheville is what a lead means; "boon" is Boone. A letter speech-to-text left out is far likelier than a town
+    of a few hundred people. Only a town said in pieces, or one under NAMESAKE_SMALL people, gives way, to a
+    city that sounds the same, is spelled with one letter more, and has NAMESAKE_TIMES its people and twice its
+    ZIP codes; never an everyday word ("garden" is no Gardena). "" when none."""
+    from wordfreq import zipf_frequency
+
+    key = _key(name)
+    plain = key.replace(" ", "")
+    per_state = _usps().towns.get(key)
+    if per_state is None or " " not in key and zipf_frequency(plain, "en") >= EVERYDAY_ZIPF:
+        return ""
+    people = sum(_people().get(key, {}).values())
+    if not in_pieces and people >= NAMESAKE_SMALL:
+        return ""
+    zips = sum(per_state.values())
+    best = None
+    for other, spelled, its_states in _towns_by_sound().get(sound_key(as_said(key)), []):
+        its_people = sum(_people().get(other, {}).values())
+        joined = other.replace(" ", "")
+        if len(joined) == len(plain) + 1 and _one_letter_more(plain, joined) \
+                and its_people >= max(NAMESAKE_MIN_PEOPLE, NAMESAKE_TIMES * people) \
+                and sum(its_states.values()) >= 2 * zips and (best is None or its_people > best[0]):
+            best = (its_people, spelled)
+    return (written_as(best[1]) or best[1].title()) if best else ""
+
+
+def _one_letter_more(short: str, long: str) -> bool:
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 @dataclass(frozen=True, order=True)

@@ -221,6 +221,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Ah, that time was just taken.",
         "Sorry, that time has just been taken.",
     ),
+    "together_call_us": (
+        "Of course. You can both reach us{callback} whenever suits you. Thanks, {first}, take care.",
+        "No problem, call us{callback} once you've talked it over. Thanks, {first}, goodbye.",
+    ),
     "ask_together_time": (
         "When are you both usually free?",
         "What day and time could you both make?",

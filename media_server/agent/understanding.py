@@ -41,6 +41,7 @@ from .places import (
     DIRECTIONS,
     NICKNAMES,
     an_island_town,
+    better_known_namesake,
     heard_likeness,
     is_a_base,
     is_a_name,
@@ -72,6 +73,19 @@ from .words import NUMBER_WORDS, DigitText, Money, all_money, tokenize
 SLOT_CHOICE = "slot_choice"  # the fact name for the offered slot a lead picked (1 or 2); not in FACT_NAMES
 
 
+_FILLERS_FIRST = {"uh", "um", "oh", "well", "so", "like", "maybe", "probably", "yeah", "ok", "okay"}  # (the answer's
+# first word as said: "uh round knoxville" stays as it always read)
+_NOT_AROUND_BEFORE = {"a", "the", "year", "all", "first", "second", "third", "last", "next", "another", "one", "this",
+                      "that", "whole", "final", "each", "every"}
+
+
+def _round_is_around(before: list[str], after: list[str]) -> bool:
+    """"round" said for "around": before a place ("a cabin round pigeon forge"), unless the two make a place of
+    their own (Round Rock, Round Lake) or "round" is a noun ("the first round", "year round")."""
+    return bool(after) and bool(before) and before[-1] not in _NOT_AROUND_BEFORE | _FILLERS_FIRST \
+        and bool(place_kind(after[0])) and not place_kind(f"round {after[0]}")
+
+
 def _rx(*patterns: str) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
@@ -84,6 +98,7 @@ _REWRITES = {
     "yalls": "your", "y'alls": "your", "y'all's": "your", "yall's": "your",  # "off y'all's list": possessive
     "amen": "yes",  # "amen yes thank you": said as a yes
     "whatsapp": "text", "imessage": "text",  # "send me whatsapp message": a text, whichever app
+    "somewheres": "somewhere", "anywheres": "anywhere", "nowheres": "nowhere", "everywheres": "everywhere",
     "kinda": "kind of", "sorta": "sort of", "probly": "probably", "prolly": "probably", "lemme": "let me",
     "gimme": "give me", "dunno": "don't know", "oui": "yes", "non": "no",  # Cajun or Quebec, in an English line
     "rn": "right now", "idk": "i don't know", "tbh": "to be honest", "hella": "really",  # as texted, said
@@ -168,7 +183,7 @@ def _g_dropped(word: str) -> str:
 
     said, with_g = zipf_frequency(bare, "en"), zipf_frequency(bare + "g", "en")
     # (or one written often in the g-dropped spelling, far less than the word: "killin", "drivin", "lookin")
-    return bare + "g" if with_g >= 3.0 and said < 2.5 or with_g >= 2.5 and with_g - said >= 1.5 else word
+    return bare + "g" if with_g >= 3.0 and said < 2.5 or with_g >= 2.5 and with_g - said >= 1.4 else word
 _G_DROPPED.update({"mornins": "mornings", "evenins": "evenings"})
 # Words a lead runs into "is" ("ten's good", "friday's better"): times, days and numbers, read apart.
 _IS_AFTER = {*"one two three four five six seven eight nine ten eleven twelve noon morning afternoon evening tonight "
@@ -363,8 +378,10 @@ def _normalise(text: str, *, spanish_numbers: bool = True) -> list[str]:
         if t == "us" and out and out[-1] in ("got", "get", "gotten") and raw[i + 1:i + 2] in (["a"], ["an"]):
             i += 1  # "we already got us a realtor": got one
             continue
-        if t == "round" and out and out[-1] in ("somewhere", "right", "just", "out", "up", "down", "over", "from"):
-            t = "around"  # "somewhere round hattiesburg" ("year round", "round trip" stay)
+        if t == "round" and (out and out[-1] in ("somewhere", "right", "just", "out", "up", "down", "over", "from")
+                             or _round_is_around(out, raw[i + 1:i + 3])):
+            t = "around"  # "somewhere round hattiesburg", "a cabin round pigeon forge" ("year round", "round trip",
+            # Round Rock stay)
         if t == "ya" and out and out[-1] in _YOU_AFTER:
             t = "you"  # "how ya doin", "thank ya", "i'll call ya" (elsewhere "ya" is a yeah)
         if t == "one" and out and out[-1] in _ONE_AFTER and (len(out) >= 2 and out[-2] in ("the", "that") or (
@@ -563,6 +580,10 @@ _OPT_OUT = _rx(
     r"(?! (?:(?:before|after|until|till|til|past) (?!today|this|now|that)|at|on|during|in the|so early|so late|"
     r"today|tonight|tomorrow|while|when|from))",
     r"\bcall (?:me|us|here|this number) never\b", r"\b(?:number|info|information|contact)\b.{0,40}\band lose it\b",
+    # not liking being called again: "i'd not appreciate y'all calling me again", "don't want you calling no more"
+    r"\b(?:wouldn't|would not|'d not|won't|don't|do not|didn't|did not) (?:appreciate|like|want|need)(?: it if)? "
+    r"(?:you|y'all|you all|you guys|you people|your company|anybody|anyone|nobody)(?: guys| people)? "
+    r"(?:calling|to call|call|called|ringing|contacting|bothering)(?: \w+){0,3}? (?:again|anymore|any more|no more)\b",
     # nobody, no one or none of you calling again ("i'd appreciate it if nobody called me again")
     r"\b(?:nobody|no one|noone|none of (?:you|y'all|your people))(?: guys| people| (?:from|at|in|with) (?:your|the|"
     r"that|this) \w+)? (?:should |will |would |is to |are to |can |may |needs to )?(?:ever )?(?:calls?|called|calling|"
@@ -923,6 +944,11 @@ _IS_ROBOT = _rx(
     # "one of them ai bots or a real lady", "is there an actual human on this line", "i don't talk to machines"
     r"\bone of (?:those|them|these) (?:ai )?(?:bots?|robots?|ai|machines?|computers?|recordings?|robo ?calls?)\b",
     r"\bor (?:a |an )?(?:real|actual|live) (?:person|human|lady|guy|man|woman|one|people|voice)\b",
+    # "this a real lady or a machine im talkin to": the person first, then the machine
+    # (not asked of someone else: "is dana a real person or another ai")
+    r"^(?!.*\b(?:is|are) (?:dana|she|he|they|the agent|your agent|that agent|the realtor|them)\b)"
+    r".*\b(?:real|actual|live) (?:person|human|lady|guy|man|woman|voice) or (?:a |an |some )?(?:\w+ )?(?:machine|"
+    r"robot|bot|computer|recording|ai)\b",
     r"\b(?:is there|there's|is this|is that) (?:an? |even an? )?(?:actual|real|live) (?:human|person|voice)\b",
     # "i aint talkin to no machine" (not interested, and why: not interested)
     r"^(?!.*\binterested\b).*\b(?:don't|do not|won't|will not|never|ain't|aint|am not|i'm not) (?:talk|speak|"
@@ -1054,6 +1080,11 @@ _HOW_GOT_NUMBER = _rx(
     r"\b(?:number|info|information|details)\b.{0,40}\bhow (?:did|do|'d) you (?:get|find|have) (?:it|that|them)\b",
     r"\b(?:never|didn't|did not) (?:put|give|enter|fill|leave) (?:my|this|our|out) (?:\w+ )?(?:number|info|form|"
     r"anything)\b",
+    # "did i fill out somethin", "where'd this come from": what they did (or did not) to be called
+    r"\bdid (?:i|we|my (?:wife|husband|son|daughter)) (?:fill out|fill in|sign up for|put in|submit|request|click on|"
+    r"enter) (?:something|anything|a form|some form|one of)\b",
+    r"\bwhere(?:'d| did| does| do|'s)? (?:this|that|this call|that call|all this|y'all|you all|you guys) "
+    r"(?:even )?(?:come|coming) from\b",
 )
 _GOODBYE = _rx(
     r"^(?:(?:ok|k|all right|alright|thanks|thank you|kindly|well|yeah|no|ok thanks|then|mahalo|shoots|later|dude|man|"
@@ -1085,7 +1116,10 @@ _BUSY_PERIOD = re.compile(r"\b(?:crazy|busy|hectic|swamped|slammed|packed|nuts|i
 # offered a meeting: "he's offshore till april 2nd, ill call yall back when he in": when, not a time to meet
 _CALLS_BACK_WHEN = re.compile(r"\b(?:i'll|ill|i will|we'll|we will) (?:call|get back to|reach out to|holler at)"
                               r"(?: you| y'all| yall| you all| you guys)?(?: back)? (?:when|once|after)\b")
-_CALLS_US = re.compile(r"\b(?:i'll|i will|we'll|we will|let me|i can|i'm gonna|i'm going to|i'd|i) (?:call|ring|get "
+_CALLS_US = re.compile(r"\b(?:i'll|i will|we'll|we will|let me|i can|i'm gonna|i'm going to|i'd|i|"
+                       # the one who decides will ring: "he'll have to call y'all back"
+                       r"(?:he|she|they)(?:'ll| will)|(?:my|our) (?:husband|wife|spouse|partner|hubby) (?:will|'ll))"
+                       r"(?: (?:have to|need to|just|probably))? (?:call|ring|get "
                        r"back to|reach out to|hit|holler at|give) (?:you|y'all|ya|you all)"
                        r"(?: guys| all| back| later| when| once| myself)*\b|"
                        r"\b(?:i'll|i will|we'll|we will|i'm gonna|i'm going to) reach out\b")  # "i'll reach out when"
@@ -1285,6 +1319,10 @@ _OBJECTIONS = [
         r"\b(?:guy|lady|woman|man|gal|agent|someone|somebody|person|friend|realtor|folks|buddy|pal|cousin|brother|"
         r"sister|uncle|aunt|neighbor|neighbour) (?:from|at|with) "
         + _BROKERAGES + r"(?= (?:already|is|was|has|sent|showed|helping|found|showing))",
+        # listed with one: "we listed it with remax", "it's listed with an agent" (not one that ended: see _objection)
+        r"(?:\b(?:we|i)(?:'ve| have)?(?: already| just)? listed (?:it |the \w+ |our \w+ |my \w+ )?|"
+        r"\b(?:it's|its|it is|house is|home is|place is)(?: already| currently| still| now)? listed )(?:with|through) "
+        r"(?:(?:an?|our|my) (?:agent|realtor|broker|real estate agent|company|team)\b|" + _BROKERAGES + ")",
         r"\b(?:representing|represent) (?:myself|ourselves)\b",
         r"\b(?:got|have|has|'ve got) it listed with\b(?! (?:nobody|no one))",  # ("had it listed": an old listing)
         r"\b(?:talking|speaking|interviewing|meeting|working) (?:to|with) (?:another|other|a couple|a few|some other|"
@@ -1314,6 +1352,9 @@ _OBJECTIONS = [
         r"\bnot (?:quite |really |even )?ready(?: yet)?\b",
         r"\bwindow shopping\b", r"\bearly stages?\b", _DEFERS_MEETING.pattern, r"\bfor fun\b",
         r"\bno real (?:timeline|plans?|rush)\b",
+        # "no rush just kinda watchin the market": following it, no move planned
+        r"\bjust (?:kind of |sort of |really |mostly )?(?:watching|keeping (?:an )?eye on|following|tracking) "
+        r"(?:the )?(?:market|listings|prices|zillow|what's out there)\b",
         r"\b(?:was|am|i'm) (?:only|just) curious\b", r"\bwasn't (?:serious|really looking)\b",
         r"\blikes? to look at (?:houses|homes|listings)\b",
         r"\bjust (?:wanted|want|wanting|trying) to (?:see|know|check|get an idea|get a feel|look|find out)\b"
@@ -1408,6 +1449,10 @@ _OBJECTIONS = [
         r"\bnothing (?:under|below|for less than|less than) (?:like |about )?[\w.]+ (?:around here|here|out here|"
         r"anymore|any more|in this area)\b",
         r"\btoo expensive\b", r"\boverpriced\b",
+        # a seller's worry: "with all the flood damage nobody's gonna pay what its worth", "we'd never get full price"
+        r"\b(?:nobody|no one|nobody's|no one's|won't|wouldn't|never|can't|couldn't|ain't|aint)\b(?: [\w']+){0,3}? "
+        r"(?:pay|get|give)(?: us| me)? (?:what (?:it's|its|it is|it was|the house is|the place is|we paid)(?: worth)?|"
+        r"full price|a fair price|top dollar|asking)\b",
         # "between the flood insurance and the wind policy the payment gonna be too high"
         r"\b(?:the |our |my |a )?(?:monthly )?(?:payments?|mortgage|note)(?: \w+){0,3}? (?:too high|too much|"
         r"out of reach|outta reach|through the roof)\b",
@@ -1732,7 +1777,8 @@ _AFFIRM = _rx(
     r"ten four|10 4|book it|lock it in|cool|awesome|sweet|bet$|bet that|say less|"
     r"affirmative|that's right|that's correct|that's it|"
     r"no problem|not a problem|no worries|that'd be great|good(?! morning| afternoon| evening))\b",
-    r"\b(?:sounds (?:good|great|perfect|fine)|that works|works for me|that's (?:correct|right|fine|perfect|great|"
+    r"\b(?:sounds (?:good|great|perfect|fine|right|about right|ok|okay)|that works|works for me|that's (?:correct|"
+    r"right|fine|perfect|great|"
     r"good|ok|okay|cool|doable)(?! (?:for|with) (?:her|him|them|my)\b)|that(?:'d| would|'ll| will) (?:work|do)|"
     r"that would be (?:great|fine|perfect)|let's do (?:it|that)|(?<!don't )(?<!not )book it|lock it in)\b",
     r"\b(?:i suppose|suppose so|i guess so|i think so)\b",
@@ -1754,7 +1800,7 @@ _DENY = _rx(
     r"that's wrong|not correct|(?:i|we) (?:can't|cannot|can not|won't be able to|don't think i can|don't think we "
     r"can) (?:do|make) (?:that|it)|that's incorrect|neither)\b",
     r"\b(?:actually|on second thought|come to think of it),? no\b", r"\bso no$",
-    r"\bi guess not\b(?: actually| then| sorry)?$",
+    r"\b(?:i )?(?:guess|reckon|suppose|expect) not\b(?: actually| then| sorry)?$",  # "i reckon not": a no
     r"\b(?:not|nope|nah|never)\b(?: [\w']+){0,4} no$",
     # declining to say is a no to the question: it is not asked again
     r"\b(?:(?:i'd|id|i would|we'd|wed|we would) )?(?:rather|prefer(?: to)?) not (?:to )?(?:say|share|answer|"
@@ -1842,6 +1888,10 @@ _SELL = re.compile(_INTENT_PREFIX + r"\b(?:sell|selling|sellers?|fsbo|for sale b
                    r"list (?:my|our|the) (?:house|home|place|condo|"
                    r"property)|listing (?:my|our|the)|put (?:my|our|the) (?:house|home|place) (?:on the market|up for "
                    r"sale)|relist\w*|(?:back|put it back) on the market|"
+                   # listed with an agent: "we already listed with a agent last week", "it's listed with remax"
+                   r"(?:we|i|we've|i've|we have|i have)(?: already| just)? listed (?:it |the \w+ |our \w+ |my \w+ )?"
+                   r"(?:with|through)|"
+                   r"(?:it's|its|it is|house is|home is|place is)(?: already| currently| still| now)? listed\b(?! as)|"
                    # an expired listing: "it was listed with somebody for six months and never sold"
                    r"(?:(?:it|we|i)(?: was| were| had it| had| got it| put it)?|(?:our|my|the) (?:house|home|place|"
                    r"condo)(?: was)?) (?:listed|on the market)\b(?: [\w']+){0,8}? (?:never|didn't|did not|wouldn't|"
@@ -1852,7 +1902,10 @@ _RENT = re.compile(r"\b(?:(?:looking|want|wanting|need|trying|hoping|planning|li
                    r"i would|we'll|we will|we'd be|we're|i'm) (?:be )?renting\b"
                    r"(?! (?:now|right now|currently|at the moment))|"
                    r"(?:rent|lease) (?:a|an|"
-                   r"something|for now)|looking (?:for|at) (?:a )?(?:rental|rentals|lease|place to rent)|for rent)\b")
+                   r"something|for now)|looking (?:for|at) (?:a )?(?:rental|rentals|lease|place to rent)|for rent|"
+                   # "we just need somethin to rent for a few months": a home to rent
+                   r"(?:need|want|looking for|find|get) (?:something|a place|a house|a home|an apartment|a unit) "
+                   r"to (?:rent|lease)(?!(?: \w+)? out\b))\b")
 _RENT_FIRST = re.compile(r"\b(?:rent|lease)\b(?: [\w']+){0,7}? (?:before|till|until|then) (?:we|i) (?:buy|decide)\b")
 _INTENT_ANSWER = re.compile(_LEAD + r"(?:(?:honestly|actually|probably|i guess|i think) )*(?:just )?"
                             r"(both|buy|buying|sell|selling|rent|renting|leasing)\b")
@@ -1973,8 +2026,11 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:job|position|promotion|residency)|(?:for|with) (?:(?:my|his|her|our|their|\w+'s) )?new work|"
                    r"(?:for|with) (?:my|his|her|our|their|\w+'s) work|"
                    r"(?:moving|(?<=we're )coming|(?<=i'm )coming|(?<=we are )coming|(?<=i am )coming) "
-                   r"(?:down |up |over |out |back )?from (?!(?:the|a|an|our|my|this|that|renting|"
+                   r"(?:down |up |over |out |back )?from (?:(?!(?:the|a|an|our|my|this|that|renting|"
                    r"an apartment|apartments?|condos?|here|there|work|school|church|home|lunch|class)\b)\w+|"
+                   # "half backs movin up from the villages" (not "from the house", "from the old place")
+                   r"the (?!(?:house|home|apartment|condo|rental|place|old|other|same|one|first|last|duplex|"
+                   r"trailer|farm|ranch|cabin|lake|beach|city|country|hospital|base|plant)\b)\w+)|"
                    # school or training somewhere else: "got into the phd program at pitt", "matched at mass general"
                    r"(?:got into|accepted (?:in|into|to)|matched (?:at|with|in)) (?:the |a |an )?(?:[\w']+ ){0,3}?"
                    r"(?:program|grad school|law school|med school|college|university|residency|fellowship|"
@@ -2099,8 +2155,10 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"stop paying rent|"
                    r"(?:done|sick of) renting|(?:sick|done|tired) (?:of|with) (?:paying|payin) rent|"
                    r"own (?:our|my) own|(?:place|home|house) of (?:our|my) own|time to (?:finally )?own\b|"
-                   r"(?:get|buy|want) (?:our|my) own (?:place|"
-                   r"home|house)|"
+                   r"(?:get|buy|want|have) (?:our|my) own (?:place|home|house|casa|spot|property)|"
+                   # "rentin for too long", "we rent apartment now want first own house" (a learner's words)
+                   r"(?:renting|rented) (?:\w+ ){0,2}?(?:for )?(?:too long|so long|long enough|forever)|"
+                   r"(?:want|need|buy|get) (?:a |our |my )?first own (?:house|home|place)|"
                    # said for a parent: "they rent now, they want their own house"
                    r"\brent(?:s|ing)?\b.*\b(?:get|buy|want|wants) (?:their|her|his) own (?:place|home|house)|"
                    r"(?:throwing|wasting|burning) (?:\w+ )?money (?:at|on|away on) rent|"
@@ -2252,6 +2310,9 @@ _PRE_YES = re.compile(r"\b(?:approved (?:up )?to|approved (?:us|me) for|preappro
                       r"(?:have|got|received) (?:the |a |our )?(?:paper|papers) from (?:the |our |a )?"
                       r"(?:lender|bank|credit union|loan officer))\b")
 _WORKING_ON_IT = re.compile(r"\bworking on (?:it|that)\b|\bin (?:the )?process\b|\bin progress\b|\bgetting there\b|"
+                            # "the lender said we're good but i aint got the letter yet": on its way
+                            r"\b(?:ain't|aint|haven't|have not|don't have|didn't get|not) (?:got |gotten |received )?"
+                            r"(?:the|a|our|my) (?:pre ?approval |approval )?letter yet\b|"
                             r"\b(?:still )?processing\b|"
                             r"\b(?:lender|bank|broker|loan officer)(?:'s| has|s)? (?:got |gotten )?(?:all |everything|"
                             r"(?:all )?(?:our|my|the) (?:stuff|paperwork|docs|documents|application))\b|"
@@ -2409,6 +2470,9 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         # unless it is said in another language, whose words the English rules would misread ("retire" in Haitian
         # Creole's "retire nimewo m nan lis la" takes the number off the list: no retirement)
         facts = [] if _other_language(turn.as_said) else _facts(turn, expecting, now)
+        # (a reason in their own words, asked why they move, is the opt-out itself: "what's behind it is i'm sick
+        # of robots calling me, so cross me off")
+        facts = [f for f in facts if f.name != "motivation" or f.value in MOTIVATIONS]
         return Understanding(intent="opt_out", language=language, facts=facts,
                              by_text=bool(_TEXT_ME.search(c)))
     if _VOICEMAIL.search(c):
@@ -2475,6 +2539,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     when = when_in(timed.digits, now, timed.clean) if _TIME_CUE.search(timed.clean) and not slot else None
     if when is not None and final is not turn and not names_a_day(when.words):
         when = _on_the_day_said(when, c[:back[-1].start()], now)  # "thursday at 4, actually make it 4 30"
+    elif when is not None and final is not turn and _SAME_TIME.search(final.clean):
+        when = _at_the_time_said(when, c[:back[-1].start()], now)  # "monday at ten no wait tuesday same time"
     if when is not None and when.words and names_a_period(when.words) and expecting != "callback_time" \
             and not _CALLBACK.search(c):
         when = None  # "hoping to move in the spring" is a timeline; "call me in the spring" a call back
@@ -2589,7 +2655,8 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         said = DigitText(tokenize(when.words)).s
         u.facts = [f for f in u.facts if not (f.name == "timeline" and f.words and (
             f.words in when.words or DigitText(tokenize(f.words)).s in said))]  # "call me in two weeks"
-    u.calls_us = u.objection in ("busy", "just_looking") and u.when is None and bool(_CALLS_US.search(c))
+    u.calls_us = (u.objection in ("busy", "just_looking") or u.asks == "together") and u.when is None \
+        and bool(_CALLS_US.search(c))  # ("i can't pick a time without my husband, he'll call y'all back")
     u.busy_too = u.objection == "send_email" and bool(_BUSY.search(c) or _CANT_TALK_HERE.search(c))
     u.by_text = u.by_text or (u.objection == "send_email" and bool(_TEXT_ME.search(c)))
     u.asks_where = bool(_ASKS_WHERE.search(c))
@@ -2669,6 +2736,9 @@ _SOMEONE_ELSE_DECIDES = re.compile(
     r"\b(?:i'd|i would|i'll|i will|i) (?:have|need|got) to (?:ask|check with|talk to|run it by) (?:my )?(?:him|her|"
     r"husband|wife|spouse|partner)\b|"
     r"\b(?:talk|speak|check) (?:to|with) my (?:husband|wife|spouse|partner|fiance|fiancee)\b|"
+    # "i can't pick a time without my husband"
+    r"\b(?:can't|cannot|can not|won't|not going to|don't)\b(?: [\w']+){0,4}? without (?:my|our) (?:husband|wife|"
+    r"spouse|partner|fiance|fiancee|hubby)\b|"
     r"\b(?:she|he|shes|hes)(?:'s| is)? the one (?:handling|doing|who|that|handles|does|deals|decides|makes)\b")
 _THEIR_HOME = re.compile(r"\b(?:my|our) (?:\w+ )?(?:house|home|place|condo|property|townhouse|townhome)\b")
 # a statement of their own after a question: "..., we're thinking like 350"
@@ -2681,7 +2751,8 @@ _THEY_SAY_AFTER = re.compile(r"(?<!\bdo )(?<!\bdid )(?<!\bcan )(?<!\bshould )(?<
 
 # a question about rates or prices, asked as one ("can i ask you something, are rates gonna go down this year")
 _ASKS_THE_MARKET = re.compile(r"^(?:(?:can i ask (?:you )?(?:something|a question)|quick question|question|so|hey) )*"
-                              r"(?:are|is|will|do you think|what do you think|where are|what are) (?:the )?(?:\w+ )?"
+                              r"(?:are|is|will|(?:what |when )?do (?:you|you all|you guys) think|where are|what are|"
+                              r"when (?:will|are|is)) (?:the )?(?:\w+ )?"
                               r"(?:rates|prices|interest|the market|home prices|house prices)\b(?!.*\b(?:i|we)\b)")
 _QUESTION_FIRST = re.compile(_LEAD + r"(?:(?:honestly|uh|hmm|i mean|okay|real quick|quick question) )*"
                              r"(?:how|what|what's|why|when|where|which|who|is|are|do|does|did|can|could|would|"
@@ -2788,6 +2859,20 @@ def _on_the_day_said(when: When, before: str, now: dt.datetime) -> When:
     days = dt.timedelta(days=(earlier.start.date() - when.start.date()).days)
     return dataclasses.replace(when, start=when.start + days, end=when.end + days,
                                words=f"{earlier.words} {when.words}")
+
+
+_SAME_TIME = re.compile(r"\b(?:same time|same hour|that same time|at that time)\b")
+
+
+def _at_the_time_said(when: When, before: str, now: dt.datetime) -> When:
+    """A correction that names only a new day and keeps the hour ("monday at ten, no wait, make it tuesday same
+    time"): that day, at the hour said before it."""
+    said = _Turn(before)
+    earlier = when_in(said.digits, now, said.clean) if _TIME_CUE.search(said.clean) else None
+    if earlier is None or not earlier.exact or when.exact or when.start.date() != when.end.date():
+        return when
+    start = dt.datetime.combine(when.start.date(), earlier.start.timetz())
+    return dataclasses.replace(when, start=start, end=start, exact=True, words=f"{when.words} {earlier.words}")
 
 
 _ENGLISH_AROUND_A_FIGURE = {"more", "less", "tops", "max", "around", "about", "maybe", "probably", "under", "over"}
@@ -3349,6 +3434,9 @@ _NEGATED_PLACE = re.compile(r"\b(?:not|no|except|instead of|rather than|other th
                             r"(?: the one in| like in| like| in| the)? $")
 _HOME_WORDS = re.compile(r"\b(?:buy|buying|bought|purchase|sell|selling|list|listing|move|moving|relocat\w*|look|need|"
                          r"bedrooms?|bed|condo|townhouse|townhome|apartment|fixer|duplex|"
+                         # land and the homes on it: "land up a holler in spruce pine and a single wide on it"
+                         r"(?<!i )(?<!we )(?<!they )(?<!he )(?<!she )(?<!flight )(?<!plane )(?<!'ll )(?<!will )land|"
+                         r"acres?|acreage|cabin|trailer|single wide|double wide|mobile home|homestead|farmhouse|"
                          r"lot(?! of\b)|"
                          r"looking|house|home|homes|houses|place|condo|property|properties|rentals|area|neighborhood|live|"
                          r"living|located|find|found|want|wanna|searching|shopping|prefer|like|love)\b")
@@ -3640,6 +3728,7 @@ _COVERAGE_ASKED = re.compile(r"\b(?:do|does|can) (?:you|y'all|you all|you guys|y
 _APOLOGY_FIRST = re.compile(r"^(?:(?:oh|um|uh|yeah) )*sorry\b")  # sorry for the answer before, not a correction
 
 
+_NEAR_BY = {"out", "over", "up", "down", "right", "somewhere", "close"}  # "out by", "somewhere by": near
 _MOVING_TO = {"moving", "move", "relocating", "relocate", "down", "up", "over", "out", "back", "transferring"}
 
 
@@ -3652,8 +3741,9 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
         # the answer itself, after nothing but "uh", "in", "around" (asked), or right after "in", "near"...
         if not (asked and all(t in _ANSWER_LEAD for t in tokens[:start])
                 or start and tokens[start - 1] in ("in", "near", "outside", "around")
-                or start > 1 and tokens[start - 1] == "to" and tokens[start - 2] in _MOVING_TO):
-            continue  # ("movin down to fair hope": where they move)
+                or start > 1 and tokens[start - 1] == "to" and tokens[start - 2] in _MOVING_TO
+                or start > 1 and tokens[start - 1] == "by" and tokens[start - 2] in _NEAR_BY):
+            continue  # ("movin down to fair hope": where they move; "out by bass trop": near it)
         heard = [(heard_likeness(found[2].words.split(), found[2].value), found[1], found)
                  for length in (4, 3, 2, 1) if (found := _heard_from(tokens, start, length, asked))]
         if heard:  # the words that spell the town most nearly ("oh cala horse country": Ocala, not Eau Claire)
@@ -3799,15 +3889,19 @@ def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
                 kind, words = "town", [*words, "city"]  # "lake havasu near the channel": Lake Havasu City
             if not kind and tokens[i + length:i + length + 1] != ["island"] and an_island_town(" ".join(words)):
                 kind, words = "town", [*words, "island"]  # "on saint simons", "out on tybee": the island town
+            in_pieces = False
             if not kind and length >= 2:  # a town heard in two pieces: "fort lauder dale", "green ville"
                 for joined in _joined_pairs(words):
                     if place_kind(" ".join(joined)) == "town":
-                        kind, words = "town", joined
+                        kind, words, in_pieces = "town", joined, True
                         break
             if kind:
                 value = _place_value(words, town=is_a_name(" ".join(words)))
                 if kind in ("town", "part") and (bigger := _bigger_town_heard(words, value)):
                     kind, value = "town", bigger
+                elif kind == "town" and not _state_after(tokens[i + length:]) \
+                        and (meant := _namesake_meant(words, value, in_pieces)):
+                    value = meant  # "ash ville", "up in boon": Asheville, Boone
                 out.append((i, i + length, kind, value))
                 i += length
                 break
@@ -3826,6 +3920,22 @@ def _bigger_town_heard(words: list[str], value: str) -> str:
     # (one spelled all but the same, "prescot valley", need not be as big: Prescott Valley)
     big = 2 if heard and heard_likeness(words, heard) >= SPELLED_ALL_BUT_THE_SAME else BIG_TOWN_HEARD
     return heard if heard and heard.lower() != value.lower() and zip_codes(heard) >= big else ""
+
+
+def _state_after(after: list[str]) -> bool:
+    """Is a state said right after a place ("savanna il", "boon michigan")? Then the town there is the one meant."""
+    return bool(state_code(" ".join(after[:2])) or state_code(" ".join(after[:1]))
+                or after[:1] and after[0] in postal_codes())
+
+
+def _namesake_meant(words: list[str], value: str, in_pieces: bool) -> str:
+    """The city a hamlet's name a letter short of it stands for (places.better_known_namesake), with a direction
+    said before it kept ("west ash ville": west Asheville); its words more than the name's are pieces run together."""
+    direction = value.split()[0] if value.split()[0] in DIRECTIONS and words[0] in DIRECTIONS else ""
+    name = value.removeprefix(direction).strip()
+    said = [w for w in words if w not in DIRECTIONS or not direction]
+    meant = better_known_namesake(name, in_pieces=in_pieces or len(said) > len(name.split()))
+    return f"{direction} {meant}".strip() if meant else ""
 
 
 BIG_TOWN_HEARD = 4  # ZIP codes: a town this big is the one meant over a hamlet spelled nearly as it
@@ -3977,9 +4087,11 @@ _SMALL_COUNTS = {"one", "two", "three", "four", "five", "six", "seven", "eight",
                  "7", "8", "9"}
 
 
-_APPROVED_FOR = re.compile(r"\b(?:yes|yeah|yep|yup|approved|we are|we're|i am|i'm)\b(?: \w+){0,2}? for (?:like |about |"
-                           r"around |roughly |up to |maybe )?(?:\d|one|two|three|four|five|six|seven|eight|nine|a "
-                           r"million)")
+_APPROVED_FOR = re.compile(r"(?:\b(?:yes|yeah|yep|yup|approved|we are|we're|i am|i'm)\b(?: \w+){0,2}?|"
+                           # "got the letter last week from the credit union for three ten": what the letter is for
+                           r"\b(?:letter|preapproval|approval|prequalified|qualified)\b(?: [\w']+){0,7}?)"
+                           r" for (?:like |about |around |roughly |up to |maybe )?(?:\d|one|two|three|four|five|six|"
+                           r"seven|eight|nine|a million)")
 
 
 def _budget(turn: _Turn, expecting: str) -> Fact | None:
@@ -3997,7 +4109,9 @@ def _budget(turn: _Turn, expecting: str) -> Fact | None:
     before = [" ".join(tokens[max(0, m.start - 6):m.start]) + " " for m in amounts]
     after = [" " + " ".join(tokens[m.end:m.end + 6]) for m in amounts]
     amounts = [m for m, b, a in zip(amounts, before, after, strict=True)
-               if not _OTHER_MONEY.search(b) and not (expecting != "budget" and _DOWN_AFTER.match(a))
+               # (what they paid is their price when they say so: "we paid five eighty in 2022 so at least that")
+               if not (_OTHER_MONEY.search(b) and not _TAKEN_AS_THEIRS.search(" ".join(tokens[m.end:m.end + 9])))
+               and not (expecting != "budget" and _DOWN_AFTER.match(a))
                and not (_NOT_THEIR_PRICE.search(b + "#" + a)
                                                       and not _TAKEN_AS_THEIRS.search(a)
                                                       and not _THEIRS_BEFORE.search(b))]
@@ -4081,6 +4195,8 @@ _A_RESULT = re.compile(r"moving\b|too many (?:stairs|steps)|"
 
 # a reason said by its own name ("divorce", "retiring"), not by what it is made of ("need more room")
 _NAMED_FIRST = re.compile(r"(?:(?:we're|we are|i'm|i am|it's|its|just|well|so|yeah|um|uh|mostly|mainly) )*")
+_TO_INVESTORS = re.compile(r"\b(?:to|no|any|those|these|them|from|of|by|the|all the|other) (?:\w+ )?"
+                           r"(?:flipper|investor)s?$")
 _REASON_NAMES = {"divorce", "divorcing", "divorced", "retiring", "retirement", "retired", "investment", "investing",
                  "relocating", "relocation", "downsizing", "upsizing", "inheritance", "inherited"}
 
@@ -4107,6 +4223,12 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
         if m and name == "retiring" and expecting != "motivation" and re.search(r"\b(?:i'm|i am|we're|we are) "
                                                                                 r"retired\b", c):
             continue  # "i'm retired honey, any day's fine": why every day suits them, not why they move
+        if m and name == "investment" and re.search(r"\bretir\w* (?:\w+ )?from (?:the |my |our )?(?:\w+ )?"
+                                                    r"(?:rental|landlord|flipping|investing|investment)", c):
+            continue  # "im ready to retire from the rental business": retiring, the rentals are what they leave
+        if m and name == "investment" and re.fullmatch(r"(?:flipper|investor)s?", m.group(0)) \
+                and _TO_INVESTORS.search(c[:m.end()]):
+            continue  # "i aint sellin to no flipper", "tired of investors calling": who buys, not why they move
         if m and name == "investment" and (_PROPERTY_KIND.match(m.group(0)) or m.group(0).startswith("rent ")) \
                 and _SELLS_IT.search(c) and not _BUYS.search(c):
             continue  # "selling the duplex on the east end", "we rent out the top floors, we'll sell": what they sell
@@ -4418,7 +4540,7 @@ _LENDER_SAYS_OK = re.compile(r"\b(?:bank|lender|credit union|loan officer|mortga
                              r"set|approved|qualify|qualified)|we qualify|it's fine|fine|good to go)\b|"
                              # "i think so yeah the lender sent us somethin last week"
                              r"\b(?:bank|lender|credit union|loan officer|(?:va |fha |usda )?loan (?:guy|lady|man|"
-                             r"woman|person|officer)) sent (?:us|me) (?:something|somethin|"
+                             r"woman|person|officer)) (?:sent|gave|issued) (?:us|me) (?:something|somethin|"
                              r"a letter|the letter|the approval|the preapproval|a preapproval)\b")
 
 
@@ -4448,7 +4570,8 @@ _TL_PAST = re.compile(r"\b(?:been|lived|owned|had|rented|we've|i've)\b(?: [\w']+
                       # (not a sale wished for: "we'd like it sold by july", "want it listed by may")
                       r"(?<!be )(?<!get )(?<!got )(?<!to )(?<!been )(?<!like it )(?<!want it )(?<!need it )"
                       r"(?<!have it )(?<!get it )\b(?:passed|passed away|died|took|pulled|listed|"
-                      r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited|ran out)\b"
+                      r"sold|bought|closed|expired|lapsed|ended|started|retired|inherited|ran out|"
+                      r"(?<=listing )run out)\b"
                       # (not across a clause: "after we get the cattle sold this fall so october")
                       r"(?: (?!so\b|but\b|because\b|cause\b)[\w']+){0,5}? (?:in |on |back in )?$|"
                       # "i got laid off from amazon in january" (not "getting married in june": ahead)
@@ -4487,8 +4610,8 @@ _TL_SCHOOL = re.compile(SCHOOL_OUT + r"|\b(?:end of (?:the )?school year|school 
                         r"summer break|after graduation|(?:kids?|son|daughter) graduates?)\b")
 _TL_AFTER_HOLIDAYS = re.compile(r"\b(?:after|past) (?:the )?(?:holidays|new year|new years|christmas|first of the "
                                 r"year)\b|\b(?:first|start|beginning) of (?:the |next )?year\b|\bnew year\b")
-_TL_AFTER_A_HOLIDAY = re.compile(r"\b(?:after|past|following|by|before) (?:the )?(labor day|memorial day|easter|"
-                                 r"thanksgiving|(?:4th|fourth) of july|halloween)\b")
+_TL_AFTER_A_HOLIDAY = re.compile(r"\b(?:after|past|following|by|before|around|round|about|near) (?:the )?(labor day|"
+                                 r"memorial day|easter|thanksgiving|(?:4th|fourth) of july|halloween|juneteenth)\b")
 _TL_BEFORE_HOLIDAYS = re.compile(r"\b(?:before|by|around|about|near|for|at) (?:the )?(?:holidays|christmas|"
                                  r"thanksgiving|end of (?:the |this )?year)\b|"
                                  r"\b(?:end of (?:the |this )?year|(?<!school )year end)\b")
@@ -4717,6 +4840,9 @@ _WHERE_THEY_LIVE = re.compile(r"(?:\b(?:we're|i'm|we are|i am|we live|i live|liv
                               r"(?:is|has|'s) (?:only |just |like )?|"
                               r"\b(?:kids|us|of us|people|boys|girls|children|babies|grandkids|dogs?|cats?|family) in "
                               r"(?:a|an|our|this) |"
+                              # "we need more room, it's a two bedroom": the home they have, too small
+                              r"\b(?:more (?:room|space)|too small|too tight|cramped|outgr\w+)\b.{0,40}\b(?:it's|its|"
+                              r"it is|this is|that's) (?:only |just )?(?:a |an )?|"
                               # "working from home in a one bedroom is killing me"
                               r"\b(?:home|here|stuck|living|cooped up|crammed) in (?:a|an|our|this|my) |"
                               # "we outgrew the two bedroom", "we've outgrown our 3 bed"

@@ -618,7 +618,7 @@ _AFTER_DAY = re.compile(r"\b(?:after|past|once|when|following) (?:the )?(holiday
 _WEEK_BY_HOLIDAY = re.compile(r"\bthe week (after|before|of) (?:the )?(christmas|thanksgiving|easter|labor day|"
                               r"memorial day|(?:4th|fourth) of july|new years?|halloween)\b")
 _HOLIDAY_NAMES = (r"(christmas|thanksgiving|easter|mardi gras|fat tuesday|(?:4th|fourth) of july|labor day|"
-                  r"memorial day|new years?|halloween|"
+                  r"memorial day|new years?|halloween|juneteenth|"
                   r"(?:st|saint) (?:patrick|paddy)'?s day|valentine'?s day|mother'?s day|father'?s day)")
 # a holiday as the day to meet or call, said with "on" or with a time of it: "st patricks day at eleven", "on
 # halloween" ("after christmas" is a period, "by thanksgiving" a deadline: neither is this)
@@ -708,7 +708,8 @@ def _holiday(name: str, year: int) -> dt.date:
     if name.startswith("tax"):
         return dt.date(year, 4, 15)  # the filing deadline
     return {"st patrick's day": dt.date(year, 3, 17), "valentine's day": dt.date(year, 2, 14),
-            "halloween": dt.date(year, 10, 31), "mother's day": _nth_weekday(year, 5, 6, 2),
+            "halloween": dt.date(year, 10, 31), "juneteenth": dt.date(year, 6, 19),
+            "mother's day": _nth_weekday(year, 5, 6, 2),
             "father's day": _nth_weekday(year, 6, 6, 3)}.get(name, dt.date(year, 7, 4))
 
 

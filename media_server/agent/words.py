@@ -664,7 +664,10 @@ def _quarter_million(tokens: list[str], i: int) -> int:
 _ONE_AS_A_THING_BEFORE = {"have", "has", "had", "a", "the", "that", "this", "any", "no", "got", "need", "want", "find",
                           "another", "each", "every", "which", "buy", "get", "pick", "choose", "like", "only", "right",
                           "good", "new", "old", "big", "small", "bigger", "smaller", "next", "last", "other", "same",
-                          "current", "first", "better", "nicer", "cheaper", "perfect", "ideal", "dream"}
+                          "current", "first", "better", "nicer", "cheaper", "perfect", "ideal", "dream",
+                          # "we aint settled on one", "haven't picked one": one chosen, not a figure
+                          "on", "picked", "found", "chose", "chosen", "bought", "seen", "saw", "made", "settled",
+                          "decided", "figured"}
 _ONE_AS_A_THING_AFTER = {"yet", "of", "that", "who", "which", "we", "i", "you", "they", "is", "was", "with", "for",
                          "in"}
 

@@ -942,6 +942,20 @@ def test_a_lead_whose_spouse_decides_said_at_the_offer_is_asked_when_both_are_fr
     assert Appointment.objects.filter(lead=talk.call.lead).count() == 1
 
 
+def test_a_lead_whose_spouse_decides_and_will_call_us_is_given_our_number_not_pressed_for_a_time(campaign):
+    campaign.callback_number = "(312) 555-0199"
+    campaign.save()
+    add_human_agents(campaign)
+    talk = Conversation(start_call(make_lead(campaign, "+13125550151", time_zone="America/Chicago", name="Sam Ortiz")))
+    talk.greet()
+    qualify_as_hot_buyer(talk)
+    reply = talk.say("i cant set a time without my wife she'll call you back")
+    assert talk.hangup and "(312) 555-0199" in reply, reply  # how to reach us, said in the goodbye
+    talk.call.refresh_from_db()
+    assert talk.call.disposition == "qualified"
+    assert not Appointment.objects.filter(lead=talk.call.lead).exists()
+
+
 def test_a_time_when_both_are_home_but_no_agent_works_gets_a_call_to_them_both_then(talk):
     talk.say("sure")
     talk.say("buying")

@@ -3544,3 +3544,71 @@ def test_fresh66_and_67s_days_asked_for(text, day, ruled_out):
 def test_a_holiday_ruled_out_is_its_next_date():
     understood = understand("anytime except st paddys day im bartending", now=NOW, expecting="slot_choice")
     assert (understood.intent, understood.ruled_out) == ("schedule", ["2027-03-17"])
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    # compliance first: not liking being called again is a stop, whatever else is said
+    ("we have an agent and we wouldn't appreciate you calling again", "has_agent", "opt_out", ""),
+    ("i don't want anybody calling here anymore", "permission", "opt_out", ""),
+    ("i reckon not", "has_agent", "deny", ""),  # "i reckon" is a yes, "i reckon not" a no
+    ("i suppose not", "preapproved", "deny", ""),
+    ("that a real woman or a robot i hear", "permission", "is_robot", ""),  # the person first, then the machine
+    ("is dana a real person or a robot", "confirm", "question", ""),  # asked of our agent, not of us
+    ("did we sign up for something", "permission", "how_got_number", ""),
+    ("where did this call even come from", "permission", "how_got_number", ""),
+    ("no hurry we're just keeping an eye on the market", "timeline", "objection", "just_looking"),
+    ("we're just dreamin", "location", "objection", "just_looking"),  # a g dropped from a word of its own
+    ("when do you guys think rates will come down", "budget", "question", ""),  # asked back, not a worry said
+    ("with the roof damage nobody will pay what the house is worth", "", "objection", "price_worry"),  # a seller's
+    ("sounds about right", "confirm", "affirm", ""),
+])
+def test_fresh68_and_69s_intents_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("we haven't picked one yet", "budget", {}),  # "one" chosen, not a million
+    ("the bank gave us a letter for two ninety", "preapproved", {"preapproved": "yes", "budget": 290000}),
+    ("we need more space, it's only a one bedroom", "motivation", {"motivation": "upsizing"}),  # the home they have
+    ("we already listed through century 21", "has_agent", {"intent": "sell", "has_agent": True}),
+    ("we just need something to rent while the repairs get done", "intent", {"intent": "rent"}),
+    ("we want a place to rent out", "intent", {"motivation": "investment"}),  # to let, not to live in
+    ("we're not selling to any investors", "motivation", {}),  # who they refuse, not why they move
+    ("after juneteenth probably", "timeline", {"timeline": 7}),
+    ("we're moving up from the outer banks", "motivation", {"motivation": "relocating"}),
+    ("buy we're moving from the apartment", "intent", {"intent": "buy"}),  # from a home, not a place
+    ("somewheres round talla hassie", "location", {"location": "Tallahassee"}),
+    ("buying a lake house round hendersonville", "intent", {"intent": "buy", "location": "Hendersonville"}),
+    ("uh round knoxville maybe farragut", "location", {"location": "Knoxville"}),  # the answer, said first
+    ("we have a single wide on some acres in abingdon", "", {"location": "Abingdon"}),  # land and the home on it
+    ("i land in denver on the 16th", "", {}),  # a flight lands: no home there
+    # a hamlet's name a letter short of a city is the city, unless the state says otherwise
+    ("huston", "location", {"location": "Houston"}),
+    ("peora", "location", {"location": "Peoria"}),
+    ("north ash ville", "location", {"location": "north Asheville"}),
+    ("savanna illinois", "location", {"location": "Savanna Illinois"}),
+    ("orland", "location", {"location": "Orland"}),  # a town of its own size is meant as said
+    ("we're looking for a place out by talla hassie", "intent", {"intent": "buy", "location": "Tallahassee"}),
+    # a first home in other words; a letter not yet in hand; what they paid, taken as their price
+    ("we been renting for too long, we want our own casita", "motivation", {"motivation": "first home"}),
+    ("want first own house", "motivation", {"motivation": "first home"}),
+    ("loan officer says we qualify but we havent got the letter yet", "preapproved", {"preapproved": "in_progress"}),
+    ("we bought it for four ten back in 2021 so at least that", "budget", {"budget": 410000}),
+    ("we bought it for four ten back in 2021", "budget", {}),  # what they paid alone is not their price
+    ("my husband wants to retire from being a landlord", "motivation", {"motivation": "retiring"}),
+])
+def test_fresh68_and_69s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+def test_a_new_day_at_the_same_time_keeps_the_hour_said_before():
+    understood = understand("tuesday at 3 no wait make it thursday same time", now=NOW, expecting="slot_choice")
+    assert understood.when is not None and understood.when.exact
+    assert understood.when.start == dt.datetime(2026, 11, 26, 15, 0, tzinfo=ZONE)
+
+
+def test_a_spouse_who_will_call_us_back_is_not_asked_for_a_time():
+    understood = understand("i cant set a time without my wife she'll call you back", now=NOW,
+                            expecting="slot_choice")
+    assert (understood.asks, understood.calls_us) == ("together", True)
