@@ -3665,7 +3665,9 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         # that runs on past them is: "daly city" is Daly City, not "daly" heard as Dale)
         if not any(f[0] >= _KIND_RANK["town"] and not (start <= f[1] and (f[4] <= end or state_code(
                 " ".join(tokens[end:f[4]])))) and not (within and f[1] > end)
+                   and not (f[1] >= end and _ON_IT.search(" ".join(tokens[max(0, f[1] - 2):f[1]])))
                    and not f[2].endswith((" County", " Parish")) and not is_a_base(f[2]) for f in found):
+            # (a name after the town heard, "on" it or with "the", is its river or lake: "new braun fells on the comal")
             # (the town is in the county; "clerksville close to gate four at fort campbell": a base is no home)
             return fact
         # "chatanooga, hixson area", "lou a vull, st matthews area": the city heard, then the part of it they mean
@@ -3728,6 +3730,7 @@ _COVERAGE_ASKED = re.compile(r"\b(?:do|does|can) (?:you|y'all|you all|you guys|y
 _APOLOGY_FIRST = re.compile(r"^(?:(?:oh|um|uh|yeah) )*sorry\b")  # sorry for the answer before, not a correction
 
 
+_ON_IT = re.compile(r"(?:^| )(?:on|the)$")  # "on the comal or the guadalupe": rivers (a town takes no "the")
 _NEAR_BY = {"out", "over", "up", "down", "right", "somewhere", "close"}  # "out by", "somewhere by": near
 _MOVING_TO = {"moving", "move", "relocating", "relocate", "down", "up", "over", "out", "back", "transferring"}
 
@@ -3782,7 +3785,7 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool) -> tupl
     # ("frank lin, we want the williamson county schools": a new clause after the answer; "up in talla hassie for
     # our daughter": the place, then what it is for)
     if rest and not all(t in _ANSWER_TAIL for t in rest) and where and where[0] not in _WHERE_IN_IT \
-            and not (asked and (rest[0] in _NEW_CLAUSE or _a_part_next(rest) or _names_a_part(rest))) \
+            and not (asked and (rest[0] in _NEW_CLAUSE or _names_a_part(rest))) and not _a_part_next(rest) \
             and not (not asked and rest[0] in _AFTER_A_PLACE) and rest[0] != "where":  # "brawly where my folks are"
         return None
     town = town_heard_as(words, state)

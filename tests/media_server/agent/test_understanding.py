@@ -3597,6 +3597,10 @@ def test_fresh68_and_69s_intents_in_other_words(text, expecting, intent, objecti
     ("we bought it for four ten back in 2021 so at least that", "budget", {"budget": 410000}),
     ("we bought it for four ten back in 2021", "budget", {}),  # what they paid alone is not their price
     ("my husband wants to retire from being a landlord", "motivation", {"motivation": "retiring"}),
+    # a town heard in pieces, then its river or the part of it they mean
+    ("new braun fells on the guadalupe or the comal", "location", {"location": "New Braunfels"}),
+    ("we're buying in knocks ville bearden area three bedrooms", "intent",
+     {"intent": "buy", "location": "Knoxville", "bedrooms": 3}),
 ])
 def test_fresh68_and_69s_facts_in_other_words(text, expecting, facts):
     assert _read(understand(text, now=NOW, expecting=expecting)) == facts
