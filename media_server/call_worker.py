@@ -36,7 +36,8 @@ def call_context(opening: calls.CallOpening, language: str = "auto") -> CallCont
     language the call is transcribed in)."""
     return CallContext(call_id=opening.call_id, lead_name=opening.lead_name, agent_name=opening.agent_name,
                        company_name=opening.company_name, callback_number=opening.callback_number,
-                       language=language, record=opening.record, inbound=opening.inbound)
+                       language=language, record=opening.record, inbound=opening.inbound,
+                       lead_state=opening.lead_state)
 
 
 class MediaWorker:

@@ -39,6 +39,7 @@ class CallOpening:
     callback_number: str
     record: bool = True  # keep the call's audio (apps.compliance.recording)
     inbound: bool = False  # the lead called us: the agent speaks first
+    lead_state: str = ""  # the lead's two-letter state, from the sheet's address: where a misheard town likely is
 
 
 # --- before the stream ---------------------------------------------------------------
@@ -63,7 +64,7 @@ def call_opening(call_id: int) -> CallOpening | None:
     return CallOpening(call_id=call.pk, lead_name=call.lead.name, agent_name=campaign.agent_name,
                        company_name=campaign.company_name, callback_number=campaign.callback_number,
                        record=recording_decision(call.lead, campaign).record,
-                       inbound=call.direction == Call.Direction.INBOUND)
+                       inbound=call.direction == Call.Direction.INBOUND, lead_state=call.lead.state or "")
 
 
 def answered_by_so_far(call_id: int) -> str:

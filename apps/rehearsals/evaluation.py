@@ -103,8 +103,9 @@ def reading(understood) -> dict:
 
 
 async def read_sentence(orchestrator: Orchestrator, text: str, *, expecting: str = "",
-                        now: dt.datetime = SENTENCE_NOW) -> tuple[dict, str]:
-    understood, mode = await orchestrator.read(LeadTurn(text=text), expecting=_expecting(expecting), now=now)
+                        now: dt.datetime = SENTENCE_NOW, state: str = "") -> tuple[dict, str]:
+    understood, mode = await orchestrator.read(LeadTurn(text=text), expecting=_expecting(expecting), now=now,
+                                               state=state)
     return reading(understood), mode
 
 

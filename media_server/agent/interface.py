@@ -41,6 +41,7 @@ class CallContext:
     facts: dict = field(default_factory=dict)  # what the agent learnt, for the next turns
     record: bool = True  # keep the call's audio (False: an all-party-consent state the campaign does not record)
     inbound: bool = False  # the lead called us: answered with the greeting at once, not after their hello
+    lead_state: str = ""  # the lead's two-letter state (their address): the likeliest state of a town misheard
 
 
 @dataclass(frozen=True)

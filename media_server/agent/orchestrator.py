@@ -157,7 +157,8 @@ class Orchestrator:
         ended = context.call_id in self._ended
         expecting, zone, _ = (self._ended[context.call_id].where if ended else remembered)
         now = self.clock().astimezone(_zone(zone))
-        understood, mode = await self.read(turn, expecting=expecting, now=now, call_id=context.call_id)
+        understood, mode = await self.read(turn, expecting=expecting, now=now, call_id=context.call_id,
+                                           state=context.lead_state)
         if ended and understood.intent not in HEARD_AFTER_GOODBYE:
             async for output in self._closing(context.call_id):
                 yield output
@@ -177,13 +178,14 @@ class Orchestrator:
                 yield output
 
     async def read(self, turn: LeadTurn, *, expecting: str, now: dt.datetime,
-                   call_id: int | None = None) -> tuple[Understanding, str]:
+                   call_id: int | None = None, state: str = "") -> tuple[Understanding, str]:
         """What the lead's turn means, and who read it ("rules" or "llm"): the same reading on a call, in
-        `manage.py understand` and in `manage.py eval_agent`."""
+        `manage.py understand` and in `manage.py eval_agent`. `state`: the lead's own (their address)."""
         # A language other than English is only ever set when Whisper was sure of it (the call's first
         # words): that the words themselves came out garbled does not make the lead speak English.
         other_language = not (turn.language or "en").lower().startswith("en")
-        understood = understand(turn.text, now=now, dtmf=turn.dtmf, expecting=expecting, language=turn.language)
+        understood = understand(turn.text, now=now, dtmf=turn.dtmf, expecting=expecting, language=turn.language,
+                                state=state)
         if not turn.usable and not turn.dtmf and not other_language and not _plain_enough(understood):
             understood = Understanding(intent="repeat", unsure=understood.intent)
         mode = "rules"

@@ -399,10 +399,12 @@ def _towns_sounding(key: str) -> list[tuple[str, str, dict[str, int]]]:
     return [town for near_key in sorted(near) for town in by_sound[near_key]]
 
 
-def town_heard_as(words: list[str], state: str = "") -> str:
+def town_heard_as(words: list[str], state: str = "", *, prior: bool = False) -> str:
     """The town that `words`, run together, sound like ("bows man": Bozeman; "boy see" with "idaho" after it:
     Boise), written as the town is; "" when none does, or when two towns could as well be meant. `state` (a postal
-    code, lowercase) is the state the lead said after the words: it narrows the towns, and lets a short name count."""
+    code, lowercase) is the state the lead said after the words: it narrows the towns, and lets a short name count.
+    `prior`: the state is not said but the lead's own (their address): it narrows the towns, but the words must
+    sound and be spelled as nearly as with no state at all."""
     import jellyfish
     from wordfreq import zipf_frequency
 
@@ -410,11 +412,12 @@ def town_heard_as(words: list[str], state: str = "") -> str:
     key = sound_key(joined)
     if len(key) < 2:
         return ""
-    likeness = SOUND_MIN_LIKENESS - (0.05 if state else 0)  # the state said is evidence of its own
-    one_word = len(words) == 1 and not state
+    said = bool(state) and not prior
+    likeness = SOUND_MIN_LIKENESS - (0.05 if said else 0)  # the state said is evidence of its own
+    one_word = len(words) == 1 and not said
     if one_word:
         likeness = SOUND_ONE_WORD_LIKENESS
-    elif len(key) == 2 and not state:
+    elif len(key) == 2 and not said:
         likeness = 0.85  # two sounds match many words: the spelling must be near the town's too
 
     def alike(name: str) -> bool:
@@ -446,7 +449,7 @@ def town_heard_as(words: list[str], state: str = "") -> str:
     if not towns or not big_enough(towns[0], smallest if spelled_out or nearly else SOUND_MIN_ZIPS) \
             or (len(towns) > 1 and 2 * towns[1].zips > towns[0].zips):
         return ""
-    if len(key) == 2 and not state:
+    if len(key) == 2 and not said:
         # two sounds match many words: only a city far bigger than any other of its sound ("boy see": Boise, 33 ZIP
         # codes to the next one's 3)
         if towns[0].zips < 5 * SOUND_MIN_ZIPS or (len(towns) > 1 and 5 * towns[1].zips > towns[0].zips):

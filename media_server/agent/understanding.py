@@ -2443,9 +2443,10 @@ _HEARD_IT_THEN = re.compile(r"^(?:\w+ )?(?:(?:what|huh|sorry|pardon|pardon me|co
                             r"what did you say|say again) )+(?=(?:oh|ah|okay|ok) \w)")
 
 
-def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = "", language: str = "en"
-               ) -> Understanding:
-    """What one lead turn meant (see the module conventions). `now` is aware, in the lead's zone."""
+def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = "", language: str = "en",
+               state: str = "") -> Understanding:
+    """What one lead turn meant (see the module conventions). `now` is aware, in the lead's zone; `state` is the
+    lead's own two-letter state, when known (their address): the likeliest state of a town speech-to-text misheard."""
     language = language or "en"
     if "9" in dtmf:
         return Understanding(intent="opt_out", language=language)
@@ -2469,7 +2470,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     if _is_opt_out(c, time_preference):  # compliance first, whatever else the sentence says; its facts are kept,
         # unless it is said in another language, whose words the English rules would misread ("retire" in Haitian
         # Creole's "retire nimewo m nan lis la" takes the number off the list: no retirement)
-        facts = [] if _other_language(turn.as_said) else _facts(turn, expecting, now)
+        facts = [] if _other_language(turn.as_said) else _facts(turn, expecting, now, state)
         # (a reason in their own words, asked why they move, is the opt-out itself: "what's behind it is i'm sick
         # of robots calling me, so cross me off")
         facts = [f for f in facts if f.name != "motivation" or f.value in MOTIVATIONS]
@@ -2487,7 +2488,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         return Understanding(intent="affirm", language=language, facts=yes)
     if other and (expecting or re.search(r"\bbye\b", c)) and _OTHER_GOODBYE.match(c):
         return Understanding(intent="goodbye", language=language)
-    facts = _facts(turn, expecting, now)
+    facts = _facts(turn, expecting, now, state)
     # what a line all in Spanish says of the plan ("queremos comprar una casa") goes with it to the Spanish speaker
     said_in_spanish = [f for f in facts if f.name == "intent" and _SPANISH_INTENT.fullmatch(f.words or "")]
     # (a figure said in Spanish answers in a line with English in it: "trescientos mil more or less"; a line all in
@@ -2504,13 +2505,13 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     final = turn  # the words that stand: after the last "no wait", "scratch that", "make it" (what they take back)
     if (back := _taken_back(c, expecting)) and c[back[-1].end():].strip():
         final = _Turn(c[back[-1].end():])
-        later = _facts(final, expecting, now)
+        later = _facts(final, expecting, now, state)
         said = next((f for f in facts if f.name == "timeline"), None)
         if said is not None and not any(f.name == "timeline" for f in later) \
                 and (unit := re.search(r"\b(months?|years?|weeks?)\b", said.words or "")) \
                 and (bare := _BARE_COUNT.match(final.clean)):
             # "two months no wait three": three of what was said before
-            later += [f for f in _facts(_Turn(f"{bare.group(1)} {unit.group(1)}"), "timeline", now)
+            later += [f for f in _facts(_Turn(f"{bare.group(1)} {unit.group(1)}"), "timeline", now, state)
                       if f.name == "timeline"]
         for i, fact in enumerate(later):  # "this fall, no wait, next fall": the one after the one taken back
             if fact.name == "timeline" and (season := re.match(r"(?:by |in )?next (spring|summer|fall|autumn|winter)\b",
@@ -3276,10 +3277,10 @@ def _mostly_affirmation(c: str) -> bool:
 
 # --- facts -----------------------------------------------------------------------------------------------
 
-def _facts(turn: _Turn, expecting: str, now: dt.datetime) -> list[Fact]:
+def _facts(turn: _Turn, expecting: str, now: dt.datetime, state: str = "") -> list[Fact]:
     c = turn.clean
     facts: list[Fact] = []
-    for fact in (_intent_fact(c, expecting), _location(turn, expecting), _budget(turn, expecting),
+    for fact in (_intent_fact(c, expecting), _location(turn, expecting, state), _budget(turn, expecting),
                  _motivation(turn, expecting), _has_agent(c, expecting), _preapproved(c, expecting),
                  _timeline(turn, expecting, now), _bedrooms(turn, expecting), _slot_choice(c, expecting),
                  _other_number(turn)):
@@ -3576,7 +3577,7 @@ _SALUTATIONS = {"aloha", "hello", "hi", "hey", "howdy", "yo", "aloha hi", "hi al
 _QUESTION_WORDS = {"who", "what", "where", "why", "how", "huh", "which", "whose", "who's", "what's", "where's"}
 
 
-def _location(turn: _Turn, expecting: str) -> Fact | None:
+def _location(turn: _Turn, expecting: str, state: str = "") -> Fact | None:
     """The place the lead is buying or selling in: every place the sentence names, found in the gazetteer
     (media_server.agent.places), the preferred one kept. Words that are not a place are never a location,
     whatever question they answer. Outside the location question a place counts only when introduced ("in",
@@ -3656,7 +3657,7 @@ def _location(turn: _Turn, expecting: str) -> Fact | None:
         said = tokens[start - 1:end] if intro and tokens[start - 1] == intro else tokens[start:end]
         # (where they go: "moving to omaha", "closer to our daughter in connecticut")
         found.append((rank, start, value, " ".join(said), end, intro == "to" or bool(_TO_FAMILY_IN.search(before))))
-    if (asked or home_talk) and (heard := _town_heard_in_pieces(tokens, asked)) is not None:
+    if (asked or home_talk) and (heard := _town_heard_in_pieces(tokens, asked, state)) is not None:
         # a town heard as other words ("bows man", "core da lane area", "boy see idaho"), where no town is spelled
         # out, or one is only inside the pieces ("spoke in valley washington": not Valley, Washington)
         start, end, fact = heard
@@ -3735,7 +3736,7 @@ _NEAR_BY = {"out", "over", "up", "down", "right", "somewhere", "close"}  # "out 
 _MOVING_TO = {"moving", "move", "relocating", "relocate", "down", "up", "over", "out", "back", "transferring"}
 
 
-def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fact] | None:
+def _town_heard_in_pieces(tokens: list[str], asked: bool, lead_state: str = "") -> tuple[int, int, Fact] | None:
     """A town speech-to-text wrote as other words, run together by how it sounds (places.town_heard_as): "bows
     man" (Bozeman), "core da lane area", "boy see idaho" (a state said after them narrows the towns). Asked where,
     the answer must be those words and nothing else but fillers, the state, "area" or where in the town ("off
@@ -3748,14 +3749,16 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool) -> tuple[int, int, Fac
                 or start > 1 and tokens[start - 1] == "by" and tokens[start - 2] in _NEAR_BY):
             continue  # ("movin down to fair hope": where they move; "out by bass trop": near it)
         heard = [(heard_likeness(found[2].words.split(), found[2].value), found[1], found)
-                 for length in (4, 3, 2, 1) if (found := _heard_from(tokens, start, length, asked))]
+                 for length in (4, 3, 2, 1) if (found := _heard_from(tokens, start, length, asked, lead_state))]
         if heard:  # the words that spell the town most nearly ("oh cala horse country": Ocala, not Eau Claire)
             return max(heard)[2]
     return None
 
 
-def _heard_from(tokens: list[str], start: int, length: int, asked: bool) -> tuple[int, int, Fact] | None:
-    """The town heard in `length` words from `start`, when the words around them let it be one."""
+def _heard_from(tokens: list[str], start: int, length: int, asked: bool,
+                lead_state: str = "") -> tuple[int, int, Fact] | None:
+    """The town heard in `length` words from `start`, when the words around them let it be one; with no state
+    said, one of the lead's own state (`lead_state`) is looked for when no town anywhere sounds like them."""
     words = tokens[start:start + length]
     pieces = words[:-1] if length == 2 and words[-1] == "town" else words  # "evans town": Evanston
     if len(words) < length or not all(w.isalpha() and w not in _NOT_A_PIECE for w in pieces) \
@@ -3789,6 +3792,8 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool) -> tupl
             and not (not asked and rest[0] in _AFTER_A_PLACE) and rest[0] != "where":  # "brawly where my folks are"
         return None
     town = town_heard_as(words, state)
+    if not town and not state and lead_state:
+        town = town_heard_as(words, lead_state.lower(), prior=True)  # a town of their own state ("who toe": Hutto)
     # a small town spelled inside a bigger one-word town heard ("evans town", "mac donna", "alamo gordo":
     # Evanston, McDonough, Alamogordo, not Evans, Donna or Alamo: bigger in all, or bigger than the biggest of the
     # piece's name in any one state); a piece that is a town as big is the town meant,

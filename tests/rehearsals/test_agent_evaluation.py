@@ -215,6 +215,10 @@ def test_understand_prints_what_the_agent_reads_from_a_sentence():
     assert first["facts"] == {} and first["text"] == "how much is my house worth"  # not a place, not a location
     assert second["facts"] == {"location": "Round Rock"}
 
+    out = io.StringIO()  # read as a call from a Georgia lead reads it: their state is where a misheard town is
+    call_command("understand", "lag range", "--json", "--expecting", "location", "--state", "ga", stdout=out)
+    assert json.loads(out.getvalue())["facts"] == {"location": "Lagrange"}
+
 
 def test_eval_agent_prints_the_figures_and_every_failure(tmp_path):
     (tmp_path / "sentences.jsonl").write_text(json.dumps(

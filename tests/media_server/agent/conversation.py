@@ -46,7 +46,7 @@ class Conversation:
         campaign = self.call.campaign
         self.context = CallContext(call_id=self.call.pk, lead_name=self.call.lead.name,
                                    agent_name=campaign.agent_name, company_name=campaign.company_name,
-                                   callback_number=campaign.callback_number)
+                                   callback_number=campaign.callback_number, lead_state=self.call.lead.state)
 
     def greet(self) -> str:
         return self._run(self.agent.greeting(self.context))

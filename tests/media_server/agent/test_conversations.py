@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from apps.calls.conversation import DjangoCallDomain
+from apps.calls.media import call_opening
 from apps.calls.models import AgentStep, AgentTransition, Appointment, Call, SlotHold
 from apps.leads.models import DoNotCall, Lead, LeadStatus
 from media_server.agent.orchestrator import Orchestrator
@@ -1379,3 +1380,23 @@ def test_waiting_for_a_spouses_retirement_to_meet_lets_the_lead_go_without_press
     reply = talk.say("id rather wait till he retires to meet anybody thanks though")
     assert not Appointment.objects.filter(lead=lead).exists()
     assert " AM" not in reply and " PM" not in reply, reply  # no time pressed on them again
+
+
+def test_a_town_misheard_is_looked_for_in_the_leads_own_state(campaign):
+    add_human_agents(campaign)
+    georgia = make_lead(campaign, "+17065550142", time_zone="America/New_York", name="Lee Pruitt", state="GA")
+    opening = call_opening(start_call(georgia).pk)
+    assert opening.lead_state == "GA"  # what the media worker tells the agent
+    talk = Conversation(georgia.calls.get())
+    talk.greet()
+    talk.say("sure")
+    talk.say("buying")
+    talk.say("lag range")  # speech-to-text's pieces of LaGrange: a town in several states, theirs is Georgia's
+    assert talk.agent.state(talk.call.pk)["facts"]["location"]["value"] == "Lagrange"
+
+
+def test_without_the_leads_state_pieces_that_fit_towns_in_several_states_are_asked_again(talk):
+    talk.say("sure")
+    talk.say("buying")
+    talk.say("lag range")
+    assert "location" not in talk.agent.state(talk.call.pk).get("facts", {})

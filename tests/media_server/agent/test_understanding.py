@@ -3616,3 +3616,16 @@ def test_a_spouse_who_will_call_us_back_is_not_asked_for_a_time():
     understood = understand("i cant set a time without my wife she'll call you back", now=NOW,
                             expecting="slot_choice")
     assert (understood.asks, understood.calls_us) == ("together", True)
+
+
+def test_a_town_heard_in_pieces_is_looked_for_in_the_leads_own_state_when_no_town_anywhere_fits():
+    assert _read(understand("lag range", now=NOW, expecting="location", state="GA")) == {"location": "Lagrange"}
+    assert _read(understand("lag range", now=NOW, expecting="location")) == {}  # LaGrange is in several states
+
+
+@pytest.mark.parametrize("state", ["TX", "NC", "CA", "PA", "NY", "AZ"])
+def test_the_leads_own_state_makes_no_town_of_an_everyday_answer(state):
+    for answer in ("sure", "anywhere", "honestly", "land", "mountains", "east", "center", "karen", "michael",
+                   "west", "brian", "nowhere yet", "close to work", "the suburbs"):
+        assert _read(understand(answer, now=NOW, expecting="location", state=state)) == _read(
+            understand(answer, now=NOW, expecting="location")), answer

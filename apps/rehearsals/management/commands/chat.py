@@ -73,7 +73,8 @@ class Command(BaseCommand):
             agent.clock = clock
         campaign, lead = call.campaign, call.lead
         context = CallContext(call_id=call.pk, lead_name=lead.name, agent_name=campaign.agent_name,
-                              company_name=campaign.company_name, callback_number=campaign.callback_number)
+                              company_name=campaign.company_name, callback_number=campaign.callback_number,
+                              lead_state=lead.state)
         ended = await self._show(agent.greeting(context), campaign.agent_name)
         while ended is None:
             self.stdout.write("> ", ending="")

@@ -1,4 +1,5 @@
-"""`manage.py understand [--expecting WHAT] [--now ISO] TEXT|-`: what the agent reads from one lead sentence.
+"""`manage.py understand [--expecting WHAT] [--now ISO] [--state XX] TEXT|-`: what the agent reads from one lead
+sentence (`--state`: the lead's own two-letter state, as a call knows it from their address).
 
 Prints one JSON object a line, {"intent", "objection", "facts", "when"?, "time_offered"?}, read exactly as a live
 call reads it (rules, and the LLM when one is configured and the rules found nothing). With `-` it reads one sentence a
@@ -31,15 +32,19 @@ class Command(BaseCommand):
         parser.add_argument("--expecting", default="none", choices=QUESTIONS, help="the question just asked")
         parser.add_argument("--now", help="the moment it was said (ISO 8601 with offset; default now): relative "
                                           "times are read from it")
+        parser.add_argument("--state", default="", help="the lead's two-letter state (their address): a town "
+                                                         "misheard is looked for there")
         parser.add_argument("--json", action="store_true", help="compact JSON (the default is indented)")
 
-    def handle(self, *args, text: str, expecting: str, now: str | None, json: bool, **options):
+    def handle(self, *args, text: str, expecting: str, now: str | None, json: bool, state: str = "", **options):
+        if state and not (len(state) == 2 and state.isalpha()):
+            raise CommandError(f"--state {state!r} is not a two-letter state, e.g. GA")
         moment = _moment(now) if now else timezone.localtime()
         lines = (options.get("stdin") or sys.stdin).read().splitlines() if text == "-" else [text]
         reader = Orchestrator(domain=CorpusCallDomain({}, 0), checkpointer=InMemorySaver())
 
         async def read_all() -> list[dict]:
-            return [(await read_sentence(reader, line, expecting=expecting, now=moment))[0]
+            return [(await read_sentence(reader, line, expecting=expecting, now=moment, state=state.upper()))[0]
                     for line in lines if line.strip()]
 
         for line, found in zip([line for line in lines if line.strip()], asyncio.run(read_all()), strict=True):
