@@ -382,6 +382,12 @@ def _normalise(text: str, *, spanish_numbers: bool = True) -> list[str]:
                              or _round_is_around(out, raw[i + 1:i + 3])):
             t = "around"  # "somewhere round hattiesburg", "a cabin round pigeon forge" ("year round", "round trip",
             # Round Rock stay)
+        if t == "good" and out and out[-1] == "a" and raw[i + 1:i + 2] and (
+                raw[i + 1] in NUMBER_WORDS or raw[i + 1].isdigit()) and raw[i + 2:i + 3] and re.match(
+                r"(?:year|month|week)s?$", raw[i + 2]):
+            out.pop()  # "not for a good two years": two years, at least
+            i += 1
+            continue
         if t == "ya" and out and out[-1] in _YOU_AFTER:
             t = "you"  # "how ya doin", "thank ya", "i'll call ya" (elsewhere "ya" is a yeah)
         if t == "one" and out and out[-1] in _ONE_AFTER and (len(out) >= 2 and out[-2] in ("the", "that") or (
@@ -616,6 +622,9 @@ _OPT_OUT = _rx(
     r"\b(?:rufen sie|ruft|ruf|rufe) (?:mich|uns|mir) (?:nicht mehr|net mehr|nimmi|nimmie|nimmer|nie mehr|nie wieder) "
     r"(?:an|aa|aah|ah)\b|\b(?:nicht mehr|nimmi|nimmer|nie wieder) (?:anrufen|angerufen|aarufe\w*|aagerufe)\b",
     r"電話しないで|電話をかけないで",
+    # Bosnian, Croatian and Serbian: "molim vas nemojte me vise zvati", "ne zovite me vise", "prestanite me zvati"
+    r"\b(?:nemojte|nemoj) (?:me|nas) (?:vi[sš]e |uop[cćč]e )?(?:zvati|zvat)\b|\bne zovite (?:me|nas)\b|"
+    r"\bprestanite (?:me |nas )?(?:zvati|zvat)\b|\b(?:izbri[sš]ite|obri[sš]ite) (?:moj|na[sš]) broj\b",
     r"\b(?:how about|what about|let's say) never\b|\bnever works for me\b",
     # "never, that's when you can call me back: never"
     r"\bcall (?:me |us )?(?:back )?never\b|^never(?:'s| is)? (?:that's |thats |that is )when\b",
@@ -999,6 +1008,9 @@ _ABOUT_WHAT = _rx(
     r"\b(?:the )?reason (?:for|of) (?:your|the|this) call\b",
 )
 _WHO_IS_THIS = _rx(
+    # "what the hell do you want": a stranger's call, answered rudely ("what do you want from me" asks it too)
+    r"^(?:(?:yeah|yes|hello|um|uh|ok|so) )*what (?:the (?:hell|heck|fuck) )?(?:do|does) (?:you|y'all|you all|"
+    r"you people) (?:want|need)(?: (?:from me|now|this time))?$",
     r"\b(?:who's|who is|whos|what's|what is|whats) the \w+ (?:team|realty|group)\b(?=.*\b(?:don't know|never heard|"
     r"no)\b)",
     r"\bwho(?:'s| is| are| was)? (?:this|you|calling|speaking|it|that)\b",
@@ -1995,6 +2007,10 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"mother|father|sister|brother|in ?laws|grandkids) (?:(?:out|down|up|over) )?in [a-z]+|"
                    r"moving (?:back |down |up |over |out )?(?:from \w+(?: \w+)? )?to "
                    r"(?!a |the |an |our |my |owning|buying|renting|own\b|be\b)\w+|"
+                   # "done shovelin, movin to the carolinas": a region, with its "the"
+                   r"moving (?:back |down |up |over |out )?(?:from \w+(?: \w+)? )?to the (?:carolinas|dakotas|"
+                   r"(?:gulf |east |west )?coast|keys|mountains|midwest|south|north|west|east|cities|twin cities|"
+                   r"valley|islands|panhandle|lowcountry|upstate|peninsula)\b|"
                    # "we going back to puerto rico, my mother is sick"
                    r"(?:going|heading|goin) back to (?!(?:a|the|an|our|my|his|her|work|school|bed|sleep|church|it|that|"
                    r"them|him|her|owning|buying|renting|being|doing|what|how|you|office)\b)[a-z]+|"
@@ -2012,11 +2028,17 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"(?:got on|hired on|got hired|was hired|got a spot) (?:at|with) (?:[\w']+ ){1,4}?"
                    r"(?:in|near|up near|out near|down near|over near|out by) [a-z]+|"
                    r"transferr?(?:ed|ing)|job transfer|new job|(?:my|our|his|her) (?:pcs )?orders|"
+                   # "im on orders to fort drum", "we got pcs orders"
+                   r"(?:on|got|have|has|received|with) (?:pcs |new |permanent change of station )?orders\b|"
                    # "took a staff job at tampa general": a new job at a hospital or a plant, or one in a town
                    r"(?:got|took|landed|accepted) (?:a |an )(?:new |staff |permanent |full ?time )?(?:job|position) "
                    r"(?:at|with) (?:[\w']+ ){0,4}?(?:in [a-z]+|(?:hospital|general|medical center|plant|base)\b)|"
                    # "i took a job at ole miss", "took a civilian job at wright pat": a job taken is a move for it
-                   r"(?:took|landed|accepted) (?:a |an )(?:[\w']+ ){0,2}?(?:job|position) (?:at|with|in|for) (?=\w)|"
+                   r"(?:took|landed|accepted) (?:a |an )(?:[\w']+ ){0,2}?(?:job|position|post ?doc|fellowship|"
+                   r"residency) (?:at|with|in|for) (?=\w)|"
+                   # "my wife got a post doc at cornell", "my husband got a job at sanford": the family follows
+                   r"(?:husband|wife|hubby|spouse|partner|fiance|fiancee|he|she) got (?:a |an )(?:[\w']+ ){0,2}?"
+                   r"(?:job|position|post ?doc|fellowship|residency) (?:at|with|in|for) (?=\w)|"
                    r"(?:my|our|his|her|husband's|wife's|\w+'s) transfer\b|"
                    r"(?:i'm|im|i am|he's|she's|we're) (?:in the )?(?:navy|army|air force|marines|military)|"
                    r"(?:i'm|im|i am|she's|he's|my \w+ is|we're) starting (?:a (?:new )?(?:job|position|residency) )?at "
@@ -2268,7 +2290,10 @@ _PRE_PROGRESS = re.compile(
 _PRE_LAPSED = re.compile(r"\b(?:preapproved|prequalified|approved|preapproval|approval|letter)\b(?: \w+){0,4}? "
                          r"(?:expired|lapsed|ran out|run out|fell through|was pulled|got pulled|got denied|"
                          r"was denied)\b")
-_PRE_NO = re.compile(r"\b(?:not|haven't|have not|aren't|are not|never|no|didn't|did not|don't|do not|nobody|won't|"
+_PRE_NO = re.compile(r"\b(?:(?:not (?:going to|gonna)|won't|wouldn't|don't think (?:i|we)(?:'d| would| will| can)?|"
+                     # "probably not gonna qualify honestly with my credit": no letter to be had
+                     r"can't|cannot) (?:\w+ )?qualify\b)|"
+                     r"\b(?:not|haven't|have not|aren't|are not|never|no|didn't|did not|don't|do not|nobody|won't|"
                      r"will not|ain't)"
                      r"(?: been| gotten| got| get| getting| yet| even| really| done| have| a| any| that| the)* "
                      r"(?:preapproved|"
@@ -2413,7 +2438,7 @@ _SLOT_FIRST = re.compile(rf"\b(?:(?<!twenty )(?<!thirty ){_A_MONTHS_FIRST}first(
                          r"(?:you|y'all|you all|you guys) (?:pick|choose|decide))\b")
 # An ordinal names an option when it stands for one ("the first", "first one", "second is better", "first please");
 # after a verb it is an adverb ("we want to get preapproved first", "I'd talk to my wife first") and picks nothing.
-_ORDINAL_ADVERB = re.compile(r"\b(?!(?:the|that|your|with|take|takes|book|do|pick|choose|go|prefer|'ll|like|"
+_ORDINAL_ADVERB = re.compile(r"\b(?!(?:the|that|your|with|take|takes|book|do|pick|choose|go|prefer|'ll|like|ones|comes|"
                              r"want|s|is|and|or|yeah|yes|sure|ok|okay|um|uh|oh|so|well|maybe|probably|just)\b)"
                              r"[a-z']+ (?:first|second|1st|2nd)"
                              r"(?: (?:before|then|and|so|though|anyway|we'll|i'll|he|she|they|we|i|it|you|because|"
@@ -3451,6 +3476,9 @@ _TAKES_BACK = re.compile(r"\b(?:no wait|wait no|wait wait|actually no|no actuall
                          r"but realistically|"  # "this week if i could lol but realistically sixty days"
                          # "it was april but now my wife says may", "it was three but now the bank says three fifty"
                          r"but now (?:(?:my|our|the) \w+|he|she|they|we|i) (?:says|said|say|wants|want|thinks|think)|"
+                         # "we were thinkin june but my husband says august now": the one who decides has the say
+                         r"but (?:my|our) (?:husband|wife|hubby|spouse|partner|fiance|fiancee|boyfriend|girlfriend) "
+                         r"(?:says|said|wants|thinks)(?= .*\bnow$)|"
                          # "after four when im off, well, four thirty to be safe"
                          r"(?:well|or|say|actually)(?= (?:like )?(?:\d|one|two|three|four|five|six|seven|eight|nine|"
                          r"ten|eleven|twelve)[\w: ]{0,14} to be safe\b)|"
@@ -3731,6 +3759,7 @@ _COVERAGE_ASKED = re.compile(r"\b(?:do|does|can) (?:you|y'all|you all|you guys|y
 _APOLOGY_FIRST = re.compile(r"^(?:(?:oh|um|uh|yeah) )*sorry\b")  # sorry for the answer before, not a correction
 
 
+_INTRODUCES = {"by", "in", "near", "at", "on", "to", "from", "of", "for", "with", "off", "around", "outside"}
 _ON_IT = re.compile(r"(?:^| )(?:on|the)$")  # "on the comal or the guadalupe": rivers (a town takes no "the")
 _NEAR_BY = {"out", "over", "up", "down", "right", "somewhere", "close"}  # "out by", "somewhere by": near
 _MOVING_TO = {"moving", "move", "relocating", "relocate", "down", "up", "over", "out", "back", "transferring"}
@@ -3761,7 +3790,10 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool,
     said, one of the lead's own state (`lead_state`) is looked for when no town anywhere sounds like them."""
     words = tokens[start:start + length]
     pieces = words[:-1] if length == 2 and words[-1] == "town" else words  # "evans town": Evanston
-    if len(words) < length or not all(w.isalpha() and w not in _NOT_A_PIECE for w in pieces) \
+    # a little word inside the pieces ("far go", "cheek to wagga"): only when they spell a town all but exactly
+    loose = len(pieces) > 1 and pieces[0] not in _NOT_A_PIECE and any(w in _NOT_A_PIECE for w in pieces[1:]) \
+        and pieces[-1] not in _INTRODUCES  # ("near the lake by um lakeway": "by" says where, it ends no name)
+    if len(words) < length or not all(w.isalpha() and (w not in _NOT_A_PIECE or loose) for w in pieces) \
             or words[0] == "in" or words[-1] == "in" and not (asked and start + length == len(tokens)) \
             or place_kind(" ".join(words)) not in ("", "street"):  # ("dent in", the whole answer: Denton)
         return None  # (a place spelled out, "san jose", "penn hills", is the other finder's to take or leave;
@@ -3792,7 +3824,10 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool,
             and not (not asked and rest[0] in _AFTER_A_PLACE) and rest[0] != "where":  # "brawly where my folks are"
         return None
     town = town_heard_as(words, state)
-    if not town and not state and lead_state:
+    if loose and town and (heard_likeness(words, town) < SPELLED_ALL_BUT_THE_SAME or heard_likeness(
+            [w for w in words if w not in _NOT_A_PIECE], town) >= heard_likeness(words, town)):
+        return None  # (the little word must be part of the name: "florida so we don't" is Florida said, then "so")
+    if not town and not state and lead_state and not loose:
         town = town_heard_as(words, lead_state.lower(), prior=True)  # a town of their own state ("who toe": Hutto)
     # a small town spelled inside a bigger one-word town heard ("evans town", "mac donna", "alamo gordo":
     # Evanston, McDonough, Alamogordo, not Evans, Donna or Alamo: bigger in all, or bigger than the biggest of the
@@ -3834,7 +3869,7 @@ def _names_a_part(rest: list[str]) -> bool:
 
 _A_PART_OF_TOWN = {"area", "country", "side", "end"}
 _AFTER_A_PLACE = {"for", "with", "so", "and", "but", "because", "cause", "since", "where", "now", "already", "we",
-                  "i"}
+                  "i", "she", "he", "they", "my", "our"}  # ("my moms place in iron de quoit, she passed in january")
 _BEFORE_A_PART = {"maybe", "probably", "like", "the", "in", "near", "by", "around", "up", "out", "over", "off", "or",
                   "st", "saint"}
 _TAKEN_BACK = (["no"], ["nah"], ["no", "no"], ["i", "mean"], ["no", "i", "mean"], ["sorry"])

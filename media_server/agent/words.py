@@ -372,6 +372,8 @@ def _never_money(span: NumberSpan, tokens: list[str], spans_at: dict[int, Number
         return True
     if span.start and tokens[span.start - 1] in ("oh", "o") and span.value < 10:
         return True  # "in oh nine": a year, or digits of a ZIP or phone read out
+    if not (span.dollar or span.scaled) and span.start and tokens[span.start - 1] in ("section", "chapter", "form"):
+        return True  # "the section 184 loan", "chapter 13": a program's or a law's number
     if not (span.dollar or span.scaled) and span.start and tokens[span.start - 1] in _AGE_BEFORE \
             and span.value < 120 and nxt != "k":
         return True  # "two hunnid for a condo, i'm 23": an age
@@ -589,8 +591,8 @@ def _money_idioms(tokens: list[str]) -> list[str]:
             runs_on = len(nxt) == 2 and nxt[1][:1].isdigit() and not (
                 re.fullmatch(r"[1-9]", nxt[1]) and (re.fullmatch(r"[1-9]\d", after) or after in ("hundred", "hundreds"))
             )
-            if re.fullmatch(r"[1-9]\d", nxt[0]) and not runs_on:
-                out[i:i + 2] = [word + nxt[0], _HELD]  # "4 50 max" as speech-to-text writes "four fifty"
+            if re.fullmatch(r"[1-9]\dk?", nxt[0]) and not runs_on:
+                out[i:i + 2] = [word + nxt[0], _HELD]  # "4 50 max", "4 50k": "four fifty (k)" as written
             elif len(nxt) == 2 and nxt[0] == str(int(word) + 1) and nxt[1] in ("hundred", "hundreds"):
                 out[i:i + 3] = [f"{word}00", "to", f"{nxt[0]}00"]  # "5-6 hundred" (tokens 5 6 hundred): 500 to 600
         elif word in _TENS and len(nxt) == 2 and nxt[0] in _TENS and _TENS[nxt[0]] == _TENS[word] + 10 \
@@ -705,6 +707,9 @@ def _spoken_pair(low: NumberSpan, high: NumberSpan | None, price_context: bool) 
     if high and price_context and not low.scaled and not high.scaled and len(low.digits) == len(high.digits) == 3 \
             and low.digits.isdigit() and high.digits.isdigit() and 100 <= low.value < high.value < 1.5 * low.value:
         return True  # "two fifty two sixty" as speech-to-text writes it ("250 260"): 250,000 to 260,000
+    if high and not low.scaled and high.scaled and high.scale == 1000 and low.digits.isdigit() \
+            and 100 <= low.value < high.value / 1000 < 1.5 * low.value:
+        return True  # "like 180 190k": the k said once, for both ends
     if high and price_context and not low.scaled and not high.scaled and bool(low.digits) != bool(high.digits) \
             and 100 <= low.value < high.value < 1.5 * low.value:
         return True  # one in digits and one in words ("350 three seventy five"): no phone number is read so

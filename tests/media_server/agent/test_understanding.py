@@ -3629,3 +3629,39 @@ def test_the_leads_own_state_makes_no_town_of_an_everyday_answer(state):
                    "west", "brian", "nowhere yet", "close to work", "the suburbs"):
         assert _read(understand(answer, now=NOW, expecting="location", state=state)) == _read(
             understand(answer, now=NOW, expecting="location")), answer
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    ("nemojte nas vise zvati molim vas", "permission", "opt_out", ""),  # Bosnian: don't call us any more
+    ("ne zovite me više", "permission", "opt_out", ""),
+    ("what the heck do you people want", "permission", "who_is_this", ""),
+])
+def test_fresh70_and_71s_intents_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    ("like 220 240k", "budget", {"budget": 220000, "budget_high": 240000}),  # the k said once, for both
+    ("maybe 3 75k", "budget", {"budget": 375000}),  # "three seventy-five k" as written
+    ("we're on the section 184 loan with the tribe", "budget", {}),  # a program's number, no price
+    ("we said may but my wife says july now", "timeline", {"timeline": 8}),  # who decides has the say
+    ("not for a good three years", "timeline", {"timeline": 36}),
+    ("i probably won't qualify with my credit", "preapproved", {"preapproved": "no"}),
+    ("buying, we're on orders to fort carson", "intent", {"intent": "buy", "motivation": "relocating"}),
+    ("my husband got a fellowship at duke", "motivation", {"motivation": "relocating"}),
+    ("sick of the snow, moving to the coast", "motivation", {"motivation": "relocating"}),
+    # a little word heard inside a town's name; not a town said, then "so"
+    ("al to na", "location", {"location": "Altoona"}),
+    ("ann a polis", "location", {"location": "Annapolis"}),
+    ("we spend winters in florida so we don't need the big place", "motivation", {"motivation": "downsizing"}),
+    ("sellin dads place in sara so ta he passed in may", "intent",
+     {"intent": "sell", "location": "Sarasota", "motivation": "inherited"}),
+])
+def test_fresh70_and_71s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+def test_the_earlier_of_two_offers_can_be_asked_for_as_whichever_comes_first():
+    understood = understand("whichever one comes first", now=NOW, expecting="slot_choice")
+    assert any(f.name == SLOT_CHOICE and f.value == 1 for f in understood.facts)
