@@ -13,7 +13,9 @@ A town speech-to-text wrote as other words ("bows man", "core da lane", "pew all
 (`town_heard_as`: the words run together, a Metaphone key, a town of two ZIP codes or more that no other town of that
 sound rivals, and a close spelling); the agent asks it only of an answer that is nothing but those words. A town is
 keyed as it is said, not as spelled ("Sioux Falls" as "sue falls", "Eau Claire" as "oh claire"), and a long key
-heard with one sound more or less still finds it.
+heard with one sound more or less still finds it. With no state said, the lead's own (their address) may narrow the
+towns pieces sound like ("lag range" from Georgia: LaGrange), never with a looser spelling. A hamlet's name a letter
+short of a city's ("ash ville", "boon") stands for the city (`better_known_namesake`), unless the state says otherwise.
 """
 from __future__ import annotations
 

@@ -3828,7 +3828,7 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool,
             [w for w in words if w not in _NOT_A_PIECE], town) >= heard_likeness(words, town)):
         return None  # (the little word must be part of the name: "florida so we don't" is Florida said, then "so")
     if not town and not state and lead_state and not loose:
-        town = town_heard_as(words, lead_state.lower(), prior=True)  # a town of their own state ("who toe": Hutto)
+        town = town_heard_as(words, lead_state.lower(), prior=True)  # their own state's ("lag range", GA: LaGrange)
     # a small town spelled inside a bigger one-word town heard ("evans town", "mac donna", "alamo gordo":
     # Evanston, McDonough, Alamogordo, not Evans, Donna or Alamo: bigger in all, or bigger than the biggest of the
     # piece's name in any one state); a piece that is a town as big is the town meant,
