@@ -701,12 +701,12 @@ class AgentGraph:
             again = self._read_back(state, replies, state["chosen"]) if expecting == "confirm" else {
                 "replies": [self._offer_text(state, replies, offered)]}
             return {**again, "replies": [replies.say("where_we_meet", human=human), *again["replies"]]}
-        if (u.get("defers") or u.get("asks") == "together" and u.get("calls_us") and not when) \
-                and expecting in ("slot_choice", "confirm"):
+        # (calls_us is set only when no time was said)
+        together = u.get("asks") == "together" and u.get("calls_us")
+        if (u.get("defers") or together) and expecting in ("slot_choice", "confirm"):
             # "way too early, we ain't close, i'll holler at y'all after christmas", "i can't pick a time without my
             # husband, he'll have to call y'all back": no meeting pushed on them (the one who decides hears our number)
             band = (state.get("score") or {}).get("band", "cold")
-            together = u.get("asks") == "together" and u.get("calls_us")
             return _end([replies.say("together_call_us" if together else "goodbye")],
                         "qualified" if band in ("hot", "warm") else "ended_by_lead",
                         "the one who decides will call us" if together else "the lead will get back to us")

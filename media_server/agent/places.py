@@ -470,6 +470,7 @@ NAMESAKE_MIN_PEOPLE = 20000  # ... and a city of its own
 NAMESAKE_SMALL = 5000  # a town spelled out is taken as said unless this small (or heard as pieces run together)
 
 
+@functools.cache
 def better_known_namesake(name: str, *, in_pieces: bool = False) -> str:
     """The city meant by a hamlet's name a letter short of it: "ash ville" run together is Ashville, Alabama, but
     Asheville is what a lead means; "boon" is Boone. A letter speech-to-text left out is far likelier than a town

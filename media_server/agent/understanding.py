@@ -55,6 +55,7 @@ from .places import (
 )
 from .when import (
     BUSY_THEN,
+    SAME_TIME,
     SCHOOL_OUT,
     SEASON_STARTS,
     THE_WEEKDAY_AFTER,
@@ -2565,7 +2566,7 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
     when = when_in(timed.digits, now, timed.clean) if _TIME_CUE.search(timed.clean) and not slot else None
     if when is not None and final is not turn and not names_a_day(when.words):
         when = _on_the_day_said(when, c[:back[-1].start()], now)  # "thursday at 4, actually make it 4 30"
-    elif when is not None and final is not turn and _SAME_TIME.search(final.clean):
+    elif when is not None and final is not turn and SAME_TIME.search(final.clean):
         when = _at_the_time_said(when, c[:back[-1].start()], now)  # "monday at ten no wait tuesday same time"
     if when is not None and when.words and names_a_period(when.words) and expecting != "callback_time" \
             and not _CALLBACK.search(c):
@@ -2885,9 +2886,6 @@ def _on_the_day_said(when: When, before: str, now: dt.datetime) -> When:
     days = dt.timedelta(days=(earlier.start.date() - when.start.date()).days)
     return dataclasses.replace(when, start=when.start + days, end=when.end + days,
                                words=f"{earlier.words} {when.words}")
-
-
-_SAME_TIME = re.compile(r"\b(?:same time|same hour|that same time|at that time)\b")
 
 
 def _at_the_time_said(when: When, before: str, now: dt.datetime) -> When:

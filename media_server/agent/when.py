@@ -1046,7 +1046,7 @@ def with_preferred_part(head: str, rest: str) -> str:
     return rest
 
 
-_SAME_TIME = re.compile(r"\b(?:same time|same hour|that time)\b")
+SAME_TIME = re.compile(r"\b(?:same time|same hour|that time)\b")  # the hour said before, kept for another day
 
 
 def _offered_instead(s: str, today: dt.date) -> str:
@@ -1061,7 +1061,7 @@ def _offered_instead(s: str, today: dt.date) -> str:
             continue
         names_day = _find_days(tail, today) is not None or _RELATIVE.search(tail)
         if names_day and (_find_days(head, today) is not None or _RELATIVE.search(head)):
-            if _SAME_TIME.search(tail) and (days := _find_days(head, today)) is not None:
+            if SAME_TIME.search(tail) and (days := _find_days(head, today)) is not None:
                 # "thursday-ish after lunch? actually friday's better, same time": the day goes, the time stays
                 return s[:days.span[0]] + " " * (days.span[1] - days.span[0]) + s[days.span[1]:]
             return tail
