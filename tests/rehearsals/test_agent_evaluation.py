@@ -198,7 +198,7 @@ def test_the_corpus_is_big_enough_and_kept_apart():
                           "fresh53", "fresh54", "fresh55", "fresh56", "fresh57", "fresh58", "fresh59",
                           "fresh60", "fresh61", "fresh62", "fresh63", "fresh64", "fresh65", "fresh66", "fresh67",
                           "fresh68", "fresh69", "fresh70",
-                          "fresh71", "holdout"}
+                          "fresh71", "fresh72", "fresh73", "holdout"}
     assert sum(len(p.sentences) for p in parts.values()) >= 3500
     assert sum(len(p.conversations) for p in parts.values()) >= 400
     tuned_on = {row["text"] for name in set(parts) - {"holdout"} for row in parts[name].sentences}
