@@ -247,6 +247,11 @@ def most_zips_in_a_state(place: str) -> int:
     return max(_usps().towns.get(_key(place), {}).values(), default=0)
 
 
+def people(place: str) -> int:
+    """How many people live in towns of that name, all states together (GeoNames' counts; 0 where it has none)."""
+    return sum(_people().get(_key(place), {}).values())
+
+
 def warm_up() -> None:
     gazetteer()
     _towns_by_sound()
@@ -336,6 +341,7 @@ SOUND_ONE_WORD_LIKENESS = 0.88  # one word heard ("shamburg") has no pieces to l
 SOUND_NEAR_MIN_KEY = 5  # a key this long may be heard with one sound more or less; shorter ones meet too many words
 SOUND_MIN_PEOPLE = 5000  # or a town of this many people, whatever its ZIP codes (Petoskey, Brawley: one each)
 SOUND_TOWN_PEOPLE = 20000  # ... heard even from everyday words in pieces when this big (Fairborn: one ZIP code)
+SOUND_ANSWER_PEOPLE = 2500  # a town no other sounds like, heard as the whole answer to where ("sha lan": Chelan)
 MISHEARD_ZIPF = 2.0  # a word rarer than this in English is no word: a name misheard ("toskey", "brawly")
 
 
@@ -355,7 +361,7 @@ def sound_key(text: str) -> str:
 _SAID_AS = ((re.compile(r"\bsioux\b"), "su"), (re.compile(r"eaux?"), "o"), (re.compile(r"aux\b"), "o"),
             (re.compile(r"oux\b"), "u"),
             (re.compile(r"\bdes (?=\w)"), "de "), (re.compile(r"oines\b"), "oin"),
-            (re.compile(r"(?<=[ou])rcester\b"), "ster"))
+            (re.compile(r"(?<=o)rcester\b"), "oster"), (re.compile(r"(?<=u)rcester\b"), "ster"))
 
 
 def as_said(name: str) -> str:
@@ -401,12 +407,13 @@ def _towns_sounding(key: str) -> list[tuple[str, str, dict[str, int]]]:
     return [town for near_key in sorted(near) for town in by_sound[near_key]]
 
 
-def town_heard_as(words: list[str], state: str = "", *, prior: bool = False) -> str:
+def town_heard_as(words: list[str], state: str = "", *, prior: bool = False, answer: bool = False) -> str:
     """The town that `words`, run together, sound like ("bows man": Bozeman; "boy see" with "idaho" after it:
     Boise), written as the town is; "" when none does, or when two towns could as well be meant. `state` (a postal
     code, lowercase) is the state the lead said after the words: it narrows the towns, and lets a short name count.
     `prior`: the state is not said but the lead's own (their address): it narrows the towns, but the words must
-    sound and be spelled as nearly as with no state at all."""
+    sound and be spelled as nearly as with no state at all. `answer`: the pieces are the whole answer to where, so a
+    town of SOUND_ANSWER_PEOPLE that no other town sounds like may be heard even in everyday words ("rath drum")."""
     import jellyfish
     from wordfreq import zipf_frequency
 
@@ -438,10 +445,12 @@ def town_heard_as(words: list[str], state: str = "", *, prior: bool = False) -> 
     misheard = any(zipf_frequency(w, "en") < MISHEARD_ZIPF for w in words)
     pieces = len(words) > 1  # (one everyday word is no town however big its namesake: "condo" is no Conda)
 
+    alone = pieces and answer and len(towns) == 1  # the one town of its sound, and all that was said
+
     def big_enough(town: _Heard, zips: int = smallest) -> bool:
         # a suburb of one ZIP code and tens of thousands of people ("fair born": Fairborn, Ohio) is a town anyone means
         return town.zips >= zips or (misheard or pieces and town.people >= SOUND_TOWN_PEOPLE) \
-            and town.people >= SOUND_MIN_PEOPLE
+            and town.people >= SOUND_MIN_PEOPLE or alone and town.people >= SOUND_ANSWER_PEOPLE
 
     spelled_out = [town for town in towns if town.name.replace(" ", "") == joined and big_enough(town)]
     # or nearly spell one ("talla hassie": Tallahassee, not Dallas, which sounds the same and is bigger)
@@ -468,15 +477,21 @@ def town_heard_as(words: list[str], state: str = "", *, prior: bool = False) -> 
 NAMESAKE_TIMES = 10  # a town this many times bigger (in people) than one spelled a letter short is the one meant
 NAMESAKE_MIN_PEOPLE = 20000  # ... and a city of its own
 NAMESAKE_SMALL = 5000  # a town spelled out is taken as said unless this small (or heard as pieces run together)
+SAID_ALIKE_TIMES = 5  # a city said as a town is spelled, this many times bigger in people, is the one meant
 
 
 @functools.cache
-def better_known_namesake(name: str, *, in_pieces: bool = False) -> str:
-    """The city meant by a hamlet's name a letter short of it: "ash ville" run together is Ashville, Alabama, but
-    Asheville is what a lead means; "boon" is Boone. A letter speech-to-text left out is far likelier than a town
-    of a few hundred people. Only a town said in pieces, or one under NAMESAKE_SMALL people, gives way, to a
-    city that sounds the same, is spelled with one letter more, and has NAMESAKE_TIMES its people and twice its
-    ZIP codes; never an everyday word ("garden" is no Gardena). "" when none."""
+def better_known_namesake(name: str, *, in_pieces: bool = False, state: str = "") -> str:
+    """The city meant by a smaller town's name that speech-to-text wrote for it. Three ways:
+    - a letter short of it: "ash ville" run together is Ashville, Alabama, but Asheville is what a lead means; "boon"
+      is Boone. A letter speech-to-text left out is far likelier than a town of a few hundred people. Only a town said
+      in pieces, or one under NAMESAKE_SMALL people, gives way, to a city that sounds the same, has NAMESAKE_TIMES its
+      people and twice its ZIP codes;
+    - said as the town is spelled ("wooster": Worcester, Massachusetts, over Wooster, Ohio), or spelled as it but for
+      the space speech-to-text put in ("sand point": Sandpoint, Idaho, over Sand Point, Alaska; "sunny side"), with
+      SAID_ALIKE_TIMES its people.
+    Never for an everyday word ("garden" is no Gardena), nor where `state` (the lead's own, a postal code) has the town
+    as said and not the city. "" when none."""
     from wordfreq import zipf_frequency
 
     key = _key(name)
@@ -485,16 +500,21 @@ def better_known_namesake(name: str, *, in_pieces: bool = False) -> str:
     if per_state is None or " " not in key and zipf_frequency(plain, "en") >= EVERYDAY_ZIPF:
         return ""
     people = sum(_people().get(key, {}).values())
-    if not in_pieces and people >= NAMESAKE_SMALL:
-        return ""
     zips = sum(per_state.values())
     best = None
     for other, spelled, its_states in _towns_by_sound().get(sound_key(as_said(key)), []):
+        if other == key or state and state in per_state and state not in its_states:
+            continue
         its_people = sum(_people().get(other, {}).values())
         joined = other.replace(" ", "")
-        if len(joined) == len(plain) + 1 and _one_letter_more(plain, joined) \
-                and its_people >= max(NAMESAKE_MIN_PEOPLE, NAMESAKE_TIMES * people) \
-                and sum(its_states.values()) >= 2 * zips and (best is None or its_people > best[0]):
+        letter_more = (in_pieces or people < NAMESAKE_SMALL) and len(joined) == len(plain) + 1 \
+            and _one_letter_more(plain, joined) and its_people >= max(NAMESAKE_MIN_PEOPLE, NAMESAKE_TIMES * people) \
+            and sum(its_states.values()) >= 2 * zips
+        # (a space speech-to-text put in, not one it left out: "lamesa" is Lamesa, Texas, not La Mesa)
+        said_alike = (plain == joined and other.count(" ") < key.count(" ")
+                      or plain == as_said(other).replace(" ", "") and plain != joined) \
+            and its_people >= max(NAMESAKE_SMALL, SAID_ALIKE_TIMES * people)
+        if (letter_more or said_alike) and (best is None or its_people > best[0]):
             best = (its_people, spelled)
     return (written_as(best[1]) or best[1].title()) if best else ""
 

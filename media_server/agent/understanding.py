@@ -39,13 +39,17 @@ from collections.abc import Iterator
 from .facts import MOTIVATIONS, OTHER_NUMBER, Fact, Understanding, When
 from .places import (
     DIRECTIONS,
+    NAMESAKE_TIMES,
     NICKNAMES,
+    SOUND_MIN_PEOPLE,
+    STREETS,
     an_island_town,
     better_known_namesake,
     heard_likeness,
     is_a_base,
     is_a_name,
     most_zips_in_a_state,
+    people,
     place_kind,
     postal_codes,
     state_code,
@@ -55,6 +59,7 @@ from .places import (
 )
 from .when import (
     BUSY_THEN,
+    FEDERAL_HOLIDAYS,
     SAME_TIME,
     SCHOOL_OUT,
     SEASON_STARTS,
@@ -356,8 +361,13 @@ def _normalise(text: str, *, spanish_numbers: bool = True) -> list[str]:
         if t == "well" and out and i + 2 < len(raw) and raw[i + 1] in ("call", "text", "get", "reach") \
                 and raw[i + 2] in ("you", "y'all", "yall", "ya", "back"):
             t = "we'll"  # "talk to my husband first, well call you back": not a "well," opening the sentence
+        if t == "d" and out and out[-1] in ("how", "what", "where", "why", "who", "when"):
+            out[-1] += "'d"  # "how d you get this number": the apostrophe heard as a space
+            i += 1
+            continue
         if t == "were" and i + 1 < len(raw) and raw[i + 1] in _WERE_THEN and (
-                not out or out[-1] in _CLAUSE_START and (raw[i + 1] not in _WERE_STATES
+                not out or set(out) <= _OPENING_WORDS
+                or out[-1] in _CLAUSE_START | _CLAUSE_ENDED and (raw[i + 1] not in _WERE_STATES
                                                          or raw[i + 1:i + 2] == ["not"] and raw[i + 2:i + 3]
                                                          and raw[i + 2] in _WERE_NOT_THEN)):
             t = "we're"  # "were already workin with a realtor", "so were movin back": the apostrophe unheard
@@ -444,13 +454,18 @@ _YOU_AFTER = {"how", "are", "do", "did", "can", "could", "will", "would", "thank
 
 
 _CLAUSE_START = {"so", "and", "but", "because", "cause", "now", "then", "yeah", "well"}  # where a new clause begins
+# a word that ends what came before it ("oh were all set were already workin with an agent": we're, twice)
+_OPENING_WORDS = {"oh", "ah", "yeah", "yes", "yep", "no", "nah", "nope", "ok", "okay", "hey", "well", "so", "and",
+                  "honestly", "actually", "right", "sorry"}
+_CLAUSE_ENDED = {"set", "good", "fine", "covered", "thanks", "sorry"}
 _WERE_NOT_THEN = {"gonna", "going", "selling", "sellin", "buying", "buyin", "moving", "movin", "looking", "lookin",
                   "interested"}  # "and were not gonna sell after all": we're
 _WERE_STATES = {"good", "fine", "all", "set", "covered", "happy", "not"}  # "so were good": we were, or we're fine
 _WERE_THEN = {"already", "currently", "just", "still", "working", "workin", "looking", "lookin", "buying", "buyin",
+              "doing", "doin",
               "selling", "sellin", "not", "gonna", "going", "good", "all", "fine", "renting", "rentin", "moving",
               "movin", "thinking", "thinkin", "hoping", "planning", "pre", "preapproved", "approved", "paying", "cash",
-              "set", "covered", "happy", "retired", "relocating", "in"}
+              "set", "covered", "happy", "retired", "relocating", "in", "slammed", "swamped", "busy"}
 # Speech-to-text writes "buy" as "by" and "sell" as "cell": read back where the words around them want the verb
 # ("want to by a condo", "by first place", "cell my house"), never "by the water" or "my cell".
 _BEFORE_VERB = {"to", "looking", "hoping", "trying", "planning", "ready", "want", "we", "i", "and", "or", "gonna",
@@ -626,6 +641,9 @@ _OPT_OUT = _rx(
     # Bosnian, Croatian and Serbian: "molim vas nemojte me vise zvati", "ne zovite me vise", "prestanite me zvati"
     r"\b(?:nemojte|nemoj) (?:me|nas) (?:vi[sš]e |uop[cćč]e )?(?:zvati|zvat)\b|\bne zovite (?:me|nas)\b|"
     r"\bprestanite (?:me |nas )?(?:zvati|zvat)\b|\b(?:izbri[sš]ite|obri[sš]ite) (?:moj|na[sš]) broj\b",
+    # Cape Verdean Kriolu "ka bu liga-m más" (don't call me again) and "para di liga-m"; Marshallese "kwon jab bar
+    # kūr eō" (don't call me again): a negation before the verb to call
+    r"\bka (?:bu |nhos |nho |nha |es )?liga\w*\b|\bpara di liga\w*\b|\bjab (?:bar |kwon )?k[uū]r\w*\b",
     r"\b(?:how about|what about|let's say) never\b|\bnever works for me\b",
     # "never, that's when you can call me back: never"
     r"\bcall (?:me |us )?(?:back )?never\b|^never(?:'s| is)? (?:that's |thats |that is )when\b",
@@ -1498,7 +1516,8 @@ _OBJECTIONS = [
         r"\b(?:can't|cannot|can not|couldn't|ain't gonna|won't be able to) (?:really |even )?(?:swing|handle|manage|"
         r"make|carry|cover) (?:a|the|another|no|any) (?:\w+ )?(?:payment|mortgage|note)\b",
         r"\bout of (?:my|our) (?:price range|budget|league)\b", r"\bnot in (?:my|our) budget\b",
-        r"\b(?:out of|outta) (?:our|my) (?:price )?(?:range|reach|budget|league)\b", r"\bpriced out\b",
+        r"\b(?:out of|outta) (?:our|my) (?:price )?(?:range|reach|budget|league)\b",
+        r"\bpriced out\b(?! of (?:renting|rentin|rent|rentals?|apartments?)\b)",
         r"\bnothing (?:at|in|for|under) (?:that|our|my|this) (?:price|budget|range)\b",
         r"\b(?:can't|cannot) find anything (?:in|at|for|under) (?:our|my|that)\b",
         r"\b(?:go|going|goes|sell|selling|sold) (?:for )?(?:like )?(?:\w+ )?(?:over|above) asking\b",
@@ -1547,6 +1566,8 @@ _OBJECTIONS = [
         r"nuts|messed up)\b", r"\bwait(?:ing)? (?:for|on) (?:the|a) (?:crash|correction|bubble)\b",
         r"\b(?:interest )?rates? (?:are |is )?(?:\w+ )?(?:scar\w*|freak\w*|killing|insane|crazy|nuts|"
         r"through the roof)\b",
+        # "depends what rates do, they're killing us"
+        r"\brates?\b(?: \w+){0,3}? (?:they're|they are|theyre|it's|its) (?:just )?(?:killing|killin) (?:us|me)\b",
         r"\bwith the economy (?:the way it is|like (?:this|it is)|how it is)\b", r"\bnobody(?:'s| is)? buying\b",
         # "the market's softening out here, i don't wanna give it away"; "values are dropping, i'm nervous to list";
         # "rates gotta come down first"
@@ -1682,6 +1703,8 @@ _REPEAT = _rx(
     r"again\b",
     r"\bsay (?:the|that|it|those|them|em|'em) (?:\w+ )?again\b",
     r"\bwhat (?:was|is) the question\b", r"\bwhat (?:were|was) you saying\b", r"\bwhere were we\b",
+    # "sorry which days": the options not caught
+    r"^(?:sorry|i'm sorry|huh|wait|what)(?: what| sorry)?,? (?:which|what) (?:days?|times?|ones?|dates?|were they)$",
     r"\bwhat (?:was|is) the (?:first|second|last|other) (?:part|question|thing)\b",
     r"\byou were saying\b", r"\byou're cutting out\b",
     r"\b(?:missed|didn't hear|did not hear|lost) (?:that|the (?:first|last) (?:part|bit)|what you said|you there)\b",
@@ -1775,6 +1798,12 @@ _ASKS_BACK = _rx(
     r"\bdoes (?:she|he|dana|the agent|my \w+(?: in law)?) (?:\w+ ){0,2}?(?:do|count|work|speak|handle|have|offer|"
     r"charge|cover)\b",
     r"\bdo (?:i|we) (?:need|have) to\b(?: [\w']+){0,3}$|\bdo (?:i|we) need (?:one|it|that|to be)\b",
+    # asked for someone, or wondered aloud: "my husband wants to know if you guys do property management", "can my
+    # husband join on zoom"
+    r"\b(?:wants?|wanted|wanting|needs?) to know (?:if|whether|what|how|when|who|why)\b|"
+    r"\b(?:was|were|am|i'm|we're) (?:just )?wondering (?:if|whether|what|how|when|who)\b",
+    _LEAD + r"(?:is|are|can|could|would|will|should|does|did) (?:my|our) (?:\w+ )?(?:husband|wife|partner|hubby|son|"
+    r"daughter|mom|dad|brother|sister|family|kids|wife's|husband's|realtor|agent|lender|friend)\b",
 )
 _AFFIRM = _rx(
     # "let me ask my husband roy roy he says yeah": the yes of the one they asked
@@ -1801,17 +1830,21 @@ _AFFIRM = _rx(
     r"^(?!.*\b(?:no|not|nah|nope|never|don't|can't|won't|wait|what|huh)\b)(?:[\w']+ ){1,2}(?:yeah|yes|yep|yup)$",
     r"\b(?:go ahead|go on|fire away|shoot|i'm listening|make it quick|what's up)$", r"\b(?:i|we) do want to talk\b",
     r"\bdon't hang up\b",
-    r"\b(?:i|we)(?:'ve| have)? got (?:like |maybe |about )?(?:a|one|two|three|five|a few|a couple|a couple of) "
-    r"(?:minutes?|mins?|secs?|seconds?)\b",
+    # "on break, got like five minutes": the time they have for it (not "you got a minute?", asked)
+    r"(?<!you )(?<!they )(?<!he )(?<!she )\b(?:(?:i|we)(?:'ve| have)? )?got (?:like |maybe |about )?"
+    r"(?:a|one|two|three|five|ten|a few|a couple|a couple of) (?:minutes?|mins?|secs?|seconds?)\b",
 )
 _DENY = _rx(
     _LEAD + r"probably not\b(?! sure)",
-    _LEAD + r"(?:(?:probably|maybe|honestly|i guess|i'd say) )?"
+    _LEAD + r"(?:(?:probably|maybe|honestly|i guess|i'd say|kinda|kind of|sorta|sort of) )?"
     r"(?:no(?! problem| worries| doubt| idea| clue)|nope|nah|naw|not really|not at all|negative|no way|not yet|"
     r"i don't think so|not that i know of|never|no sir|no ma'am|not quite|wrong|incorrect|neither|none)\b",
     r"\b(?:that doesn't work|that does not work|doesn't work|won't work|that's not (?:right|correct|it|true)|"
     r"that's wrong|not correct|(?:i|we) (?:can't|cannot|can not|won't be able to|don't think i can|don't think we "
     r"can) (?:do|make) (?:that|it)|that's incorrect|neither)\b",
+    # "i cant do either of those, im on nights": none of the times offered
+    r"\b(?:can't|cannot|can not|couldn't) (?:do|make) (?:either|any|both) (?:of )?(?:those|them|these|one|times|"
+    r"days)\b",
     r"\b(?:actually|on second thought|come to think of it),? no\b", r"\bso no$",
     r"\b(?:i )?(?:guess|reckon|suppose|expect) not\b(?: actually| then| sorry)?$",  # "i reckon not": a no
     r"\b(?:not|nope|nah|never)\b(?: [\w']+){0,4} no$",
@@ -1820,6 +1853,8 @@ _DENY = _rx(
     r"get into (?:that|it|all that|numbers|the numbers))\b",
     r"\b(?:rather|prefer to) keep (?:that|it) (?:to (?:myself|ourselves)|private)\b",
     r"\bnot comfortable (?:saying|sharing|giving)\b",
+    r"\b(?:i'm|i am|we're|we are) not (?:gonna |going to )?(?:tell|telling|tellin|share|sharing|give|giving) "
+    r"(?:you )?(?:that|it|my (?:number|budget|price))\b",
     # not ready to meet anyone: a no to the meeting offered
     r"\b(?:ain't|aint) ready (?:to|for) (?:meet|talk|sit down|a meeting)\b",
     r"\b(?:don't|do not) think (?:we're|we are|i'm|i am|we|i) (?:quite |really )?ready (?:to|for) "
@@ -1972,7 +2007,8 @@ _ANSWER_TAIL = {"area", "or", "so", "i", "think", "probably", "maybe", "somewher
 # An answer that says there is no answer (yet): the question is not asked again. The move waiting on something else
 # is one ("whenever the house sells", "soon as we settle up", "idk depends on the market").
 _WAITS_ON = re.compile(r"^(?:(?:um|uh|well|honestly|probably|i guess|i mean|oh|idk|i don't know|no idea|not sure) )*"
-                       r"(?:whenever|once|(?:as )?soon as|depends on|depending on|all depends on|it depends on) "
+                       r"(?:whenever|once|(?:as )?soon as|(?:it |all |that )?depends(?: on)?|depending on|"
+                       r"all depends on|it depends on) "
                        r"(?:the|our|my|his|her|their|we|i|it|he|she|they|when|if|how|what)\b")
 _DONT_KNOW = re.compile(
     r"\b(?:don't know|not sure|no idea|dunno|haven't (?:\w+ )?(?:thought|decided)|can't say|no clue|"
@@ -2006,7 +2042,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    # "moving in with my daughter in atlanta": to family somewhere else
                    r"(?:moving|move|going) in with (?:my|our|the) (?:\w+ )?(?:daughter|son|kids|family|mom|dad|parents|"
                    r"mother|father|sister|brother|in ?laws|grandkids) (?:(?:out|down|up|over) )?in [a-z]+|"
-                   r"moving (?:back |down |up |over |out )?(?:from \w+(?: \w+)? )?to "
+                   r"(?:moving|move back) (?:back |down |up |over |out )?(?:from \w+(?: \w+)? )?to "
                    r"(?!a |the |an |our |my |owning|buying|renting|own\b|be\b)\w+|"
                    # "done shovelin, movin to the carolinas": a region, with its "the"
                    r"moving (?:back |down |up |over |out )?(?:from \w+(?: \w+)? )?to the (?:carolinas|dakotas|"
@@ -2110,7 +2146,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                        r"(?!(?:'s|s| is|'s finally| is finally)? (?:asleep|sleeping|napping|down|crying|screaming|"
                        r"fussing|awake|up|eating|in (?:bed|the bath)))|"
                        r"baby(?:'s)? (?:is|was|due|coming|came|on the way|number|girl|boy|arriv\w*|gets|comes|in)\b|"
-                       r"(?:family|fam[ií]lia) is growing|pregnant|"
+                       r"(?:family|fam[ií]lia) (?:is|keeps|'s|just keeps) growing|pregnant|"
                        r"expecting (?:a baby|a (?:boy|girl)|our (?:first|second|third|fourth|baby|little)|twins|"
                        r"another(?: one| baby| kid)?\b)|(?:we're|were|we are|she's|shes|she is|is|are|i'm|im|i am) "
                        r"(?:\w+ )?expectin[g']?(?=$| in\b| this\b| next\b| again\b| soon\b| any day\b| so\b| and\b)|"
@@ -2151,7 +2187,9 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                  r"need (?:a |an )?(?:third|fourth|fifth|extra|another|4th|3rd|5th) (?:bedroom|room|bathroom)|"
                  r"(?:kids|of us|people|us) (?:in|crammed in|squeezed in|stuck in) (?:a|an|our|this) (?:tiny |small "
                  r"|little )?(?:one|two|1|2|three|3) (?:bedroom|bed|br)|crammed|cramped|on top of each other|"
-                 r"more (?:room|space)|outgr[eo]w\w*|upgrade|upgrading|move up(?! (?:to|north|there|here|closer|near))|"
+                 # "we need a shop and more acreage for the horses"
+                 r"more (?:room|space|acreage|acres|land)|(?:need|want) (?:a )?(?:bigger )?(?:shop|barn)\b|"
+                 r"outgr[eo]w\w*|upgrade|upgrading|move up(?! (?:to|north|there|here|closer|near))|"
                  r"anything bigger|(?:out of|running out of|ran out of|no more) (?:room|space)\b|"
                  r"(?:kids|boys|girls|they|each)(?: \w+)? (?:need|needs|want|wants|should have) (?:their|his|her) own "
                  r"(?:rooms?|bedrooms?)|"
@@ -2178,6 +2216,7 @@ _MOTIVATION_RULES = [(name, re.compile(pattern)) for name, pattern in (
                    r"stop paying rent|"
                    r"(?:done|sick of) renting|(?:sick|done|tired) (?:of|with) (?:paying|payin) rent|"
                    r"own (?:our|my) own|(?:place|home|house) of (?:our|my) own|time to (?:finally )?own\b|"
+                   r"(?:wanna|want to|to) finally own|finally own (?:something|somethin|a (?:home|house|place))|"
                    r"(?:get|buy|want|have) (?:our|my) own (?:place|home|house|casa|spot|property)|"
                    # "rentin for too long", "we rent apartment now want first own house" (a learner's words)
                    r"(?:renting|rented) (?:\w+ ){0,2}?(?:for )?(?:too long|so long|long enough|forever)|"
@@ -2269,6 +2308,9 @@ _PRE_PROGRESS = re.compile(
     r"working (?:with|on) (?:a |our |my |the )?(?:va |fha |usda )?(?:lender|bank|loan|preapproval|approval|"
     r"financing|getting (?:pre ?)?approved|getting preapproved|the preapproval)|"
     r"in (?:the )?process of (?:getting )?(?:pre ?)?approv\w*|"
+    # "we're doing the pre approval now with the credit union"
+    r"(?:we're|i'm|we are|i am|currently|still|now) (?:doing|doin|filling out|finishing|working through) "
+    r"(?:the |our |my |a )?(?:pre ?approval|preapproval|pre ?qual\w*|prequal\w*|application|loan application)\b|"
     r"(?<!to )(?<!won't )(?<!not )(?<!never )(?:getting|get) (?:preapproved|prequalified|approved)|"
     r"in the middle of (?:the |my |our )?(?:pre ?approval|preapproval|approval|loan|application)|"
     r"working on (?:the |my |our )?(?:coe|certificate of eligibility|full (?:pre ?approval|preapproval))|"
@@ -2547,10 +2589,11 @@ def understand(text: str, *, now: dt.datetime, dtmf: str = "", expecting: str = 
         taken_back = {f.name for f in later} | {SLOT_CHOICE}
         u.facts = [f for f in u.facts if f.name not in taken_back] + later
     slot = any(f.name == SLOT_CHOICE for f in u.facts)
-    u.ruled_out = [day.isoformat() for day in ruled_out_days(final.digits.s, now)]
-    trimmed = _BUSY_PERIOD.sub(" ", without_ruled_out(weekend_meant(final.digits.s)))  # "not thursday, friday?"
-    if any(w in _FUNCTION_WORDS for w in trimmed.split()):  # Spanish time words in an English line
-        trimmed = spanish_times(trimmed)
+    said = final.digits.s
+    if any(w in _FUNCTION_WORDS for w in said.split()):  # Spanish time words in an English line ("mañana no, next
+        said = spanish_times(said)  # wednesday at ten": tomorrow ruled out)
+    u.ruled_out = [day.isoformat() for day in ruled_out_days(said, now)]
+    trimmed = _BUSY_PERIOD.sub(" ", without_ruled_out(weekend_meant(said)))  # "not thursday, friday?"
     trimmed = _proposed_part(trimmed)  # "this week's a zoo, call me next week" → next week
     if final is not turn and (expecting in ("confirm", "slot_choice")
                               or _CLOCK_SAID.search(_Turn(c[:back[-1].start()]).digits.s)) \
@@ -2937,10 +2980,11 @@ def _other_language(c: str) -> str:
         return "vi"
     if _HINDI_ROMANISED.search(c):
         return "hi"
-    if _FRENCH.search(c) and not (_english_words(c) >= 2 and len(_FRENCH.findall(c)) == 1):
+    if _FRENCH.search(c) and not (_english_words(c) >= 2 and len(_FRENCH.findall(c)) == 1) \
+            and not _one_word_in_english(c, _FRENCH):
         return "fr"  # ("oui yeah go ahead cher": a Cajun word in an English line)
-    if _PORTUGUESE.search(c):
-        return "pt"
+    if _PORTUGUESE.search(c) and not _one_word_in_english(c, _PORTUGUESE):
+        return "pt"  # ("yes thats good obrigado", "perfect obrigado": thanked in their own, answered in English)
     said = list(_OTHER_LANGUAGE.finditer(c))
     if said:  # the language named, wherever in the line ("english no good, korean only")
         named = next((m.group(1) or m.group(2) for m in said if m.group(1) or m.group(2)), "")
@@ -2967,6 +3011,7 @@ _COURTESY_WORDS = {
     # yes: Somali, Ukrainian and Polish, Hmong, Samoan, Amharic, Hindi and Urdu, Oromo; Hindi "bolo" (speak)
     "haa": "yes", "tak": "yes", "yog": "yes", "ioe": "yes", "awo": "yes", "haan": "yes", "haanji": "yes",
     "eeyyee": "yes", "eeyye": "yes", "eeyee": "yes", "bolo": "go ahead",
+    "baat": "yes", "baht": "yes", "chaa": "yes",  # Khmer, a man's and a woman's yes ("baat yeah okay")
     # hello: Samoan, Amharic, Arabic and Somali, Ukrainian and Russian, Swahili, Hindi, Oromo (Korean's
     # "annyeonghaseyo" alone is heard as Korean spoken: _KOREAN_ROMANISED)
     "talofa": "hello", "selam": "hello", "salaam": "hello", "salam": "hello", "pryvit": "hello", "privit": "hello",
@@ -3009,6 +3054,14 @@ def _courtesy_in_english(c: str) -> str | None:
         return None
     rare = sum(w not in _FUNCTION_WORDS and not w[:1].isdigit() and zipf_frequency(w, "en") < 3.0 for w in rest)
     return " ".join(out) if rare <= COURTESY_RARE_WORDS else None
+
+
+def _one_word_in_english(c: str, language: re.Pattern) -> bool:
+    """One word of another language and every other word English ("perfect obrigado", "perfect merci")."""
+    words = c.split()
+    found = language.findall(c)
+    rest = [w for w in words if not language.fullmatch(w)]
+    return len(found) == 1 and len(rest) == len(words) - 1 >= 1 and _english_words(" ".join(rest)) == len(rest)
 
 
 def _english_words(c: str) -> int:
@@ -3385,7 +3438,16 @@ _WANTS_A_RENTAL = re.compile(r"\b(?:an? )?(?:investment (?:property|properties|h
                              r"(?:a |an )?(?:duplex|triplex|fourplex|quadplex|multi ?family))\b")
 
 
+# the two of them not agreed on it: "my husband wants to sell and i wanna stay, so i dont know"
+_NOT_AGREED = re.compile(r"\b(?:he|she|my (?:husband|wife|partner|spouse|hubby)) wants? to (?:sell|buy|move)\b.*"
+                         r"\b(?:i|i'd|i would) (?:wanna|want to|rather|prefer to|just wanna) (?:stay|keep|not)\b|"
+                         r"\b(?:i|we) (?:wanna|want to) (?:sell|buy|move)\b.*\b(?:he|she|my (?:husband|wife|partner|"
+                         r"spouse|hubby)) (?:wants? to|would rather|'d rather) (?:stay|keep|not)\b")
+
+
 def _intent_fact(c: str, expecting: str) -> Fact | None:
+    if not_agreed := _NOT_AGREED.search(c):  # nothing decided yet, unless they settle it after ("so i guess selling")
+        return _intent_fact(c[not_agreed.end():], expecting) if c[not_agreed.end():].strip() else None
     # ("we both work at the plant", "both of us": the two of them, not buying and selling)
     both = re.search(r"(?<!we )(?<!they )(?<!you )(?<!us )(?<!we're )(?<!they're )(?<!are )(?<!were )\bboth\b(?! of\b)",
                      c) if expecting == "intent" else None  # ("we're both teachers": the two of them)
@@ -3445,7 +3507,7 @@ def _capitalised(word: str) -> str:
     return "Mc" + word[2:].capitalize() if word.startswith("mc") and len(word) > 3 else word.capitalize()
 
 
-_PLACE_INTRO = {"in", "near", "around", "to", "outside", "by", "toward", "towards"}
+_PLACE_INTRO = {"in", "near", "around", "to", "outside", "by", "toward", "towards", "en"}  # ("una casa en sunnyside")
 # a place that locates another one said with it ("ocala, out west toward dunnellon")
 _RELATIVE_INTRO = {"near", "outside", "by", "around", "toward", "towards"}
 _INTRO_SKIP = {"the", "like", "maybe", "probably", "somewhere", "kind", "of", "up", "out", "over", "down", "just",
@@ -3591,8 +3653,9 @@ def _introduction(tokens: list[str], start: int, value: str = "") -> str:
         i -= 1
     if i >= 1 and tokens[i] == "to" and tokens[i - 1] in ("close", "closer", "next", "near"):
         return "near"  # "papillion, close to offutt": a place that locates the one said first
-    if i >= 0 and tokens[i] == "on" and value and (value.lower().endswith(" island") or an_island_town(value)):
-        return "on"
+    if i >= 0 and tokens[i] == "on" and value and (value.lower().endswith(" island") or an_island_town(value)
+                                                   or {"island", "islands"} & set(tokens[:i])):
+        return "on"  # ("out on the islands, on nantucket": the island is the town)
     return tokens[i] if i >= 0 and tokens[i] in _PLACE_INTRO else ""
 
 
@@ -3615,7 +3678,7 @@ def _location(turn: _Turn, expecting: str, state: str = "") -> Fact | None:
     home_talk = bool(_HOME_WORDS.search(turn.clean))
     buys_too = bool(_BUY.search(turn.clean) or re.search(r"\bboth\b", turn.clean))  # buying as well as selling
     found = []
-    spots = _places(tokens)
+    spots = _places(tokens, state)
     for start, end, kind, value in spots:
         before = " ".join(tokens[:start]) + " "
         intro = _introduction(tokens, start, value)
@@ -3627,8 +3690,9 @@ def _location(turn: _Turn, expecting: str, state: str = "") -> Fact | None:
         if not asked and (" ".join(tokens) in _SALUTATIONS or len(tokens) == 2 and tokens[0] in _SALUTATIONS):
             continue  # "aloha" greets (Aloha, Oregon, is asked about only at the location question)
         # (asked what they spend, "one point two million in mclean" says where too: a price, then "in" the place)
+        # ("around a million, its on the water in westerly": the price, then where the home is)
         priced_there = expecting == "budget" and intro == "in" and start >= 2 and tokens[start - 1] == "in" \
-            and any(m.end == start - 1 for m in all_money(tokens[:start - 1], expecting_price=True))
+            and bool(all_money(tokens[:start - 1], expecting_price=True))
         if not asked and not ((intro and (home_talk or priced_there)) or said_alone or corrects):
             continue  # a place said in passing counts when it is where they buy or sell, all they said, or a fix
         if not asked and (left := _PLACE_LEFT.search(before)) \
@@ -3640,6 +3704,8 @@ def _location(turn: _Turn, expecting: str, state: str = "") -> Fact | None:
             continue  # "we're buying, our house back in duluth already sold": where they were, not where to
         if start and tokens[start - 1] in ("after", "before", "until", "till", "til", "since"):
             continue  # "after harvest", "before easter": a time (Harvest, Alabama is not meant)
+        if start and tokens[start - 1] == "than":
+            continue  # "somewhere cheaper than boston": the place measured against, not the one meant
         if _GOING_TO.search(before) and _SELL.search(turn.clean) and not buys_too:
             continue  # "selling, my husband got transferred to charlotte": where they go, not the home they sell
         if not asked and _POSTED_TO.search(before) and (is_a_base(value) or place_kind(f"fort {value}") == "town"
@@ -3777,6 +3843,8 @@ def _town_heard_in_pieces(tokens: list[str], asked: bool, lead_state: str = "") 
             continue  # ("movin down to fair hope": where they move; "out by bass trop": near it)
         heard = [(heard_likeness(found[2].words.split(), found[2].value), found[1], found)
                  for length in (4, 3, 2, 1) if (found := _heard_from(tokens, start, length, asked, lead_state))]
+        # ("core dell lane area": Coeur d'Alene, not Cordele with a "lane" left over that names no street)
+        heard = [h for h in heard if not (h[1] < len(tokens) and tokens[h[1]] in STREETS)] or heard
         if heard:  # the words that spell the town most nearly ("oh cala horse country": Ocala, not Eau Claire)
             return max(heard)[2]
     return None
@@ -3789,7 +3857,10 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool,
     words = tokens[start:start + length]
     pieces = words[:-1] if length == 2 and words[-1] == "town" else words  # "evans town": Evanston
     # a little word inside the pieces ("far go", "cheek to wagga"): only when they spell a town all but exactly
-    loose = len(pieces) > 1 and pieces[0] not in _NOT_A_PIECE and any(w in _NOT_A_PIECE for w in pieces[1:]) \
+    # (first too, before a piece that is no word: "her miston")
+    loose = len(pieces) > 1 and (pieces[0] not in _NOT_A_PIECE and any(w in _NOT_A_PIECE for w in pieces[1:])
+                                 or pieces[0] in _NOT_A_PIECE and not any(_common_word(w) for w in pieces[1:])
+                                 and len(pieces) == 2 and pieces[0] not in _INTRODUCES) \
         and pieces[-1] not in _INTRODUCES  # ("near the lake by um lakeway": "by" says where, it ends no name)
     if len(words) < length or not all(w.isalpha() and (w not in _NOT_A_PIECE or loose) for w in pieces) \
             or words[0] == "in" or words[-1] == "in" and not (asked and start + length == len(tokens)) \
@@ -3821,7 +3892,7 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool,
             and not (asked and (rest[0] in _NEW_CLAUSE or _names_a_part(rest))) and not _a_part_next(rest) \
             and not (not asked and rest[0] in _AFTER_A_PLACE) and rest[0] != "where":  # "brawly where my folks are"
         return None
-    town = town_heard_as(words, state)
+    town = town_heard_as(words, state, answer=asked and all(t in _ANSWER_TAIL for t in rest))
     if loose and town and (heard_likeness(words, town) < SPELLED_ALL_BUT_THE_SAME or heard_likeness(
             [w for w in words if w not in _NOT_A_PIECE], town) >= heard_likeness(words, town)):
         return None  # (the little word must be part of the name: "florida so we don't" is Florida said, then "so")
@@ -3834,8 +3905,10 @@ def _heard_from(tokens: list[str], start: int, length: int, asked: bool,
     # are its words, one of them misheard ("san angela": San Angelo)
     names = town.lower().split()
     its_words = len(names) == len(words) and sum(a != b for a, b in zip(words, names, strict=True)) <= 1
-    if town and (not spelled or " " not in town or its_words) \
-            and all(zip_codes(town) > zip_codes(w) or most_zips_in_a_state(town) > most_zips_in_a_state(w)
+    # (a town of ten times their people is meant over the pieces' towns: "leo minister", "core dell lane")
+    dwarfs = town and all(people(town) >= max(SOUND_MIN_PEOPLE, NAMESAKE_TIMES * people(w)) for w in spelled)
+    if town and (not spelled or " " not in town or its_words or dwarfs) \
+            and all(zip_codes(town) > zip_codes(w) or most_zips_in_a_state(town) > most_zips_in_a_state(w) or dwarfs
                     for w in spelled):
         return start, start + length, Fact("location", town, " ".join(words))
     return None
@@ -3897,8 +3970,9 @@ _NEW_CLAUSE = {"we", "i", "it's", "its", "that's", "thats", "they", "my", "our",
                "im", "they're"}
 
 
-def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
-    """(start, end, kind, value) of each place in the tokens, longest first, not overlapping."""
+def _places(tokens: list[str], lead_state: str = "") -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, value) of each place in the tokens, longest first, not overlapping; `lead_state` (the
+    lead's own, from their address) keeps a town of theirs from giving way to a bigger namesake elsewhere."""
     out = []
     i = 0
     while i < len(tokens):
@@ -3941,7 +4015,7 @@ def _places(tokens: list[str]) -> list[tuple[int, int, str, str]]:
                 if kind in ("town", "part") and (bigger := _bigger_town_heard(words, value)):
                     kind, value = "town", bigger
                 elif kind == "town" and not _state_after(tokens[i + length:]) \
-                        and (meant := _namesake_meant(words, value, in_pieces)):
+                        and (meant := _namesake_meant(words, value, in_pieces, lead_state)):
                     value = meant  # "ash ville", "up in boon": Asheville, Boone
                 out.append((i, i + length, kind, value))
                 i += length
@@ -3969,13 +4043,14 @@ def _state_after(after: list[str]) -> bool:
                 or after[:1] and after[0] in postal_codes())
 
 
-def _namesake_meant(words: list[str], value: str, in_pieces: bool) -> str:
+def _namesake_meant(words: list[str], value: str, in_pieces: bool, lead_state: str = "") -> str:
     """The city a hamlet's name a letter short of it stands for (places.better_known_namesake), with a direction
     said before it kept ("west ash ville": west Asheville); its words more than the name's are pieces run together."""
     direction = value.split()[0] if value.split()[0] in DIRECTIONS and words[0] in DIRECTIONS else ""
     name = value.removeprefix(direction).strip()
     said = [w for w in words if w not in DIRECTIONS or not direction]
-    meant = better_known_namesake(name, in_pieces=in_pieces or len(said) > len(name.split()))
+    meant = better_known_namesake(name, in_pieces=in_pieces or len(said) > len(name.split()),
+                                  state=lead_state.lower())
     return f"{direction} {meant}".strip() if meant else ""
 
 
@@ -4042,7 +4117,10 @@ def _spoken_digit(word: str) -> str | None:
 
 
 
-_OTHER_MONEY = re.compile(r"\b(?:paid|bought(?: it)?(?: for)?|rent(?: is)?|owe|mortgage(?: is)?|"
+_OTHER_MONEY = re.compile(r"\b(?:paid|bought(?: it)?(?: for)?|rent(?:'s| is)?|owe|mortgage(?: is)?|"
+                          # a rent said of a home they let ("it rents for 1200", "section 8 pays 1100")
+                          r"rent(?:s|ed)(?: it)?(?: out)? for|(?:tenants?|renters?|section (?:8|eight)|voucher)"
+                          r"(?: \w+){0,2} (?:pays?|paying|gives?|covers?)|"
                           # ("bah", the basic allowance for housing, is written "bar" by the r-dropped reading)
                           r"payment(?: is)?|(?:bah|bar|housing allowance|allowance|stipend|salary|paycheck) (?:is|are)|"
                           r"(?:everything|homes|houses|prices|it's all|they're all|stuff)(?: \w+){0,3} "
@@ -4224,7 +4302,10 @@ _PARENT_ALIVE = re.compile(r"\b(?:he's|she's|they're|he is|she is|they are) (?:\
 _CASH_FROM = re.compile(r"^(?:\w+ )?cash\b(?: \w+){0,2}? (?:from|we're|we are|after|once|when|out of)\b")
 _PARENTS_PLACE = re.compile(r"(?:mom|dad|mother|father|parents|grandma|grandmother|grandpa|grandfather|aunt|uncle)'?s? "
                             r"(?:old )?(?:house|home|place)")
-_A_DEATH = re.compile(r"\b(?:passed|died|dies|inherit\w*|estate|probate|late)\b")
+# ("she left it to me and my brother", "my mom house she pass away", "it was my mom's house": hers no longer)
+_A_DEATH = re.compile(r"\b(?:passed|died|dies|inherit\w*|estate|probate|late|pass away|(?:she|he|they) (?:pass|die)|"
+                      r"left (?:it |the (?:house|home|place) )?(?:to )?(?:me|us)|"
+                      r"(?:it|this|that) was (?:my|our) \w+'?s (?:house|home|place))\b")
 _PROPERTY_KIND = re.compile(r"(?:duplex\w*|fourplex|multi ?family)$")  # a rental sold is an investor's: it counts
 _SELLS_IT = re.compile(r"\b(?:sell|selling|sold|list|listing)\b")
 _BUYS = re.compile(r"\b(?:buy|buying|purchase|purchasing|roll (?:it |that |the money )?into|trade (?:up|into))\b")
@@ -4238,6 +4319,13 @@ _A_RESULT = re.compile(r"moving\b|too many (?:stairs|steps)|"
 _NAMED_FIRST = re.compile(r"(?:(?:we're|we are|i'm|i am|it's|its|just|well|so|yeah|um|uh|mostly|mainly) )*")
 _TO_INVESTORS = re.compile(r"\b(?:to|no|any|those|these|them|from|of|by|the|all the|other) (?:\w+ )?"
                            r"(?:flipper|investor)s?$")
+_CAUSES = {"retiring", "divorce", "inherited"}  # a reason a move is the result of, whenever it is said
+# the reason named to sum up what came before it
+_SUMMED_UP = re.compile(r"\bso (?:(?:it's|its|it is|kind of|kinda|sort of|sorta|basically|really|mostly|more of) )*"
+                        r"(?:an? |for )?(investment|retirement|downsizing|upsizing|relocation|divorce|inheritance|"
+                        r"first home)\b")
+_SUMMED_AS = {"investment": "investment", "retirement": "retiring", "downsizing": "downsizing", "upsizing": "upsizing",
+              "relocation": "relocating", "divorce": "divorce", "inheritance": "inherited", "first home": "first home"}
 _REASON_NAMES = {"divorce", "divorcing", "divorced", "retiring", "retirement", "retired", "investment", "investing",
                  "relocating", "relocation", "downsizing", "upsizing", "inheritance", "inherited"}
 
@@ -4256,9 +4344,9 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
             if alive := _PARENT_ALIVE.search(c):
                 said.append((alive.start(), Fact("motivation", alive.group(0), alive.group(0))))
             continue
-        if m and name == "inherited" and expecting in ("location", "preapproved", "budget") \
+        if m and name == "inherited" and expecting != "motivation" \
                 and _PARENTS_PLACE.fullmatch(m.group(0)) and not _A_DEATH.search(c):
-            continue  # "it's on east 38th, my mom's house": where it is, not that it was left to them
+            continue  # "it's on east 38th, my mom's house", "sellin my dads place": whose it is, not that it was left
         if m and name == "retiring" and re.search(r"\b(?:agent|realtor|broker)\b(?: [\w']+){0,5} retired\b", c):
             continue  # "our agent from 1998 is long retired": theirs, not the lead's
         if m and name == "retiring" and expecting != "motivation" and re.search(r"\b(?:i'm|i am|we're|we are) "
@@ -4286,6 +4374,11 @@ def _motivation(turn: _Turn, expecting: str) -> Fact | None:
         start, first = said[0]
         if _A_RESULT.match(first.words or "") and (before := [f for f in said[1:] if f[0] < start]):
             return min(before, key=lambda f: f[0])[1]
+        if _A_RESULT.match(first.words or "") and (cause := next((f for _, f in sorted(said[1:], key=lambda f: f[0])
+                                                                  if f.value in _CAUSES), None)):
+            return cause  # "movin to florida when i retire in june": the move is the retirement's
+        if summed := _SUMMED_UP.search(c):  # "keep it as a rental when we pcs out, so kind of an investment"
+            return Fact("motivation", _SUMMED_AS[summed.group(1)], summed.group(0))
         return first
     # (a husband or wife who passed is no inheritance said: the reason is what comes with it, "to be near my daughter")
     passed = re.search(r"\b(?:passed|passed away|died)\b", c) if expecting == "motivation" \
@@ -4323,7 +4416,11 @@ _CLIPPED_AFTER = frozenset("the a an in on at of to for with from my our his her
 # from home ("we both work from home now, we need more space")
 _A_JOB = re.compile(r"^(?:(?:a|my|his|her|the|for|new|better|different) )*(?:job|jobs|work|career|position)"
                     r"(?: (?:offer|change|opportunity|thing|transfer|move))?"
-                    r"(?: (?:at|with|in|for|over|down|up|out)\b.*)?$")
+                    r"(?: (?:at|with|in|for|over|down|up|out)\b.*)?$|"
+                    # "got a job at central", "my wife got hired at wsu": a job taken, the answer to why
+                    r"^(?:(?:i|we|he|she|my|our) )?(?:(?:wife|husband|hubby|spouse|partner|son|daughter) )?"
+                    r"(?:got|landed|took) (?:(?:a|an|the|new|better) )*(?:job|position|offer|hired)"
+                    r"(?: (?:at|with|by|on at|in|for)\b.*)?$")
 
 
 # Money trouble with the home they have: "laid off and can't make the note", "lost my job, can't afford it anymore"
@@ -4338,8 +4435,8 @@ _HARDSHIP = (r"\b(?:laid off|lost (?:my|his|her|our) (?:job|work|income)|(?:can'
 _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(?:er)? (?:to )?(?:my|our|the|family|"
                      r"work|school)|want|wanna|need|tired of|sick of|more (?:space|room|land)|better|schools?|commute|"
                      r"family|kids|parents|mom|mama|momma|mother|dad|daddy|father|grandma|grandpa|daughter|son|"
-                     r"grandkids|grandchildren|grandbabies|sister|brother|job|work|yard|needs|first floor|one level|"
-                     r"single level|nursing home|assisted living|caregiver|take care of|"
+                     r"grandkids|grandchildren|grandbabies|sister|brother|job|hired|work|yard|needs|first floor|"
+                     r"one level|single level|nursing home|assisted living|caregiver|take care of|"
                      r"garage|pool|space|room|quiet|safer|cheaper|bigger|"
                      r"smaller|neighbors?|neighborhood|landlords?|lease|rent|out from under|health|weather|closer|"
                      r"single story|"
@@ -4358,7 +4455,9 @@ _REASON = re.compile(r"\b(?:because|cause|so (?:we|i|the|our|my)|closer to|near(
                      r"(?:the|being|living|how)|"
                      r"full ?time|year round|"
                      r"desert|lake|ocean|sunshine|warm(?:er)?|slower pace|peace and quiet|change of scenery|"
-                     r"fresh start)\b|" + _HARDSHIP)
+                     r"fresh start|"
+                     # a house the fire took, the smoke they cannot breathe: "our place burned in the gray fire"
+                     r"burn(?:ed|t)|fires?|smoke|asthma|allerg\w*|lungs?|breathe|breathing|rebuild\w*)\b|" + _HARDSHIP)
 _KIN = r"(?:family|parents|mom|mother|mama|momma|dad|daddy|father|kids|grandkids|grandchildren|daughter|son|sister|" \
        r"brother|in laws|folks)"
 # Family to be near: a relocation when the lead names a place ("near the grandkids in atlanta", "down to florida
@@ -4652,7 +4751,8 @@ _TL_SCHOOL = re.compile(SCHOOL_OUT + r"|\b(?:end of (?:the )?school year|school 
 _TL_AFTER_HOLIDAYS = re.compile(r"\b(?:after|past) (?:the )?(?:holidays|new year|new years|christmas|first of the "
                                 r"year)\b|\b(?:first|start|beginning) of (?:the |next )?year\b|\bnew year\b")
 _TL_AFTER_A_HOLIDAY = re.compile(r"\b(?:after|past|following|by|before|around|round|about|near) (?:the )?(labor day|"
-                                 r"memorial day|easter|thanksgiving|(?:4th|fourth) of july|halloween|juneteenth)\b")
+                                 r"memorial day|easter|thanksgiving|(?:4th|fourth) of july|halloween|juneteenth|"
+                                 rf"{FEDERAL_HOLIDAYS})\b")
 _TL_BEFORE_HOLIDAYS = re.compile(r"\b(?:before|by|around|about|near|for|at) (?:the )?(?:holidays|christmas|"
                                  r"thanksgiving|end of (?:the |this )?year)\b|"
                                  r"\b(?:end of (?:the |this )?year|(?<!school )year end)\b")

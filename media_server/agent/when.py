@@ -608,17 +608,21 @@ def _find_days(s: str, today: dt.date) -> _Days | None:
     return _named_period(s, today)
 
 
+# the holidays that move with the calendar and close banks and schools ("after columbus day weekend")
+FEDERAL_HOLIDAYS = (r"columbus day|indigenous peoples'? day|veterans'? day|presidents'? day|mlk day|"
+                    r"martin luther king(?: jr)? day")
 # Periods named by what happens in them: "after the holidays", "after easter", "once school is out", "in the spring".
 # Each is the fortnight after the day named (or the season itself), so a call back lands early in it.
 _AFTER_DAY = re.compile(r"\b(?:after|past|once|when|following) (?:the )?(holidays|new years?|the new year|first of the "
                         r"year|christmas|thanksgiving|easter|mardi gras|fat tuesday|(?:4th|fourth) of july|"
                         r"july (?:4th|fourth)|labor day|"
-                        r"memorial day|tax (?:season|day|time)|taxes)\b(?: (?:is|are) (?:over|done|past|filed))?")
+                        rf"memorial day|{FEDERAL_HOLIDAYS}|tax (?:season|day|time)|taxes)\b"
+                        r"(?: (?:is|are) (?:over|done|past|filed))?")
 # the week of a holiday, or the one before or after it ("the week after easter")
 _WEEK_BY_HOLIDAY = re.compile(r"\bthe week (after|before|of) (?:the )?(christmas|thanksgiving|easter|labor day|"
-                              r"memorial day|(?:4th|fourth) of july|new years?|halloween)\b")
+                              rf"memorial day|(?:4th|fourth) of july|new years?|halloween|{FEDERAL_HOLIDAYS})\b")
 _HOLIDAY_NAMES = (r"(christmas|thanksgiving|easter|mardi gras|fat tuesday|(?:4th|fourth) of july|labor day|"
-                  r"memorial day|new years?|halloween|juneteenth|"
+                  rf"memorial day|new years?|halloween|juneteenth|{FEDERAL_HOLIDAYS}|"
                   r"(?:st|saint) (?:patrick|paddy)'?s day|valentine'?s day|mother'?s day|father'?s day)")
 # a holiday as the day to meet or call, said with "on" or with a time of it: "st patricks day at eleven", "on
 # halloween" ("after christmas" is a period, "by thanksgiving" a deadline: neither is this)
@@ -705,6 +709,14 @@ def _holiday(name: str, year: int) -> dt.date:
         return _nth_weekday(year, 9, 0, 1)
     if name == "memorial day":
         return _nth_weekday(year, 5, 0, -1)
+    if name.startswith(("columbus", "indigenous")):
+        return _nth_weekday(year, 10, 0, 2)
+    if name.startswith("president"):
+        return _nth_weekday(year, 2, 0, 3)
+    if name.startswith(("mlk", "martin")):
+        return _nth_weekday(year, 1, 0, 3)
+    if name.startswith("veteran"):
+        return dt.date(year, 11, 11)
     if name.startswith("tax"):
         return dt.date(year, 4, 15)  # the filing deadline
     return {"st patrick's day": dt.date(year, 3, 17), "valentine's day": dt.date(year, 2, 14),
@@ -1021,7 +1033,7 @@ _SPANISH_TIMES = [(re.compile(rf"\b{spanish}\b"), english) for spanish, english 
     (r"(?:el )?domingo", "sunday"), (r"pasado (?:mañana|manana)", "the day after tomorrow"),
     (r"(?:mañana|manana)", "tomorrow"), (r"hoy", "today"), (r"como a las", "around"), (r"a las", "at"),
     (r"despu[eé]s del? (?:trabajo|jale)", "after work"), (r"despu[eé]s de(?: las)?", "after"),
-    (r"antes de(?: las)?", "before"))]
+    (r"antes de(?: las)?", "before"), (r"no (?:puedo|podemos|puede)", "can't"))]
 _SPANISH_CUE = re.compile(r"\b(?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|ma[nñ]ana|tarde|noche|"
                           r"semana|hoy|a las|despu[eé]s|antes de)\b")
 
@@ -1154,6 +1166,9 @@ _RULED_OUT = re.compile(
     rf"|\b{_DAY}(?: is|'s| are)? (?:no good|bad|out|not good|booked|full|a no|not great|tough|tricky|impossible)\b"
     # "thursday no, that's the layoff meeting": the day, then no and why
     rf"|\b{_DAY},? no,? (?=(?:that's|thats|that is|it's|its|we've|i've|we got|i got|we have|i have) )"
+    # "tomorrow no, next wednesday at ten", "mañana no el miércoles": the day, no, and another day instead
+    rf"|\b{_DAY},? no,? (?=(?:(?:how|what) about |maybe |but |instead |on |the |el )?"
+    rf"(?:next |this )?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)"
     # "tomorrow i'm slammed", "on a 48 starting tomorrow": busy that day
     rf"|\b{_DAY} (?:i'm|im|i am|we're|we are) (?:\w+ )?(?:busy|slammed|swamped|booked|working|tied up|out of town)\b"
     # "thursday im at the tractor auction": somewhere else that day

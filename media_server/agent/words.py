@@ -212,11 +212,18 @@ def _scan_at(tokens: list[str], i: int) -> NumberSpan | None:
 
 
 def _and_continues(tokens: list[str], i: int) -> bool:
-    """'four hundred and fifty' continues a number; 'four hundred and five hundred' starts another."""
+    """'four hundred and fifty' continues a number; 'four hundred and five hundred' starts another, and so does a
+    count of rooms ("400 thousand and three bedrooms": 400,000, then 3 bedrooms)."""
     j = i
     while j < len(tokens) and tokens[j] in NUMBER_WORDS:
         j += 1
+    if j == i + 1 and j < len(tokens) and tokens[i] in _UNITS and tokens[j] in _ROOMS:
+        return False
     return j > i and (j == len(tokens) or tokens[j] != "hundred")
+
+
+_ROOMS = {"bedroom", "bedrooms", "bed", "beds", "bath", "baths", "bathroom", "bathrooms", "br", "bd", "kids",
+          "children"}
 
 
 def scan_numbers(tokens: list[str]) -> list[NumberSpan]:
@@ -447,6 +454,8 @@ def _range_end(tokens: list[str], span: NumberSpan, spans_at: dict[int, NumberSp
         return None
     word = tokens[span.end]
     between = any(t in ("between", "from") for t in tokens[max(0, span.start - 2):span.start])
+    if word == "maybe" and (high := spans_at.get(span.end + 1)) is not None and _is_explicit(high, tokens):
+        return high  # "hopin 900 maybe a million": the bare figure in the scale of the one said in full
     if word in _RANGE_WORDS or (word == "and" and between):
         at = span.end + 1
         while at < len(tokens) and tokens[at] in _RANGE_FILLERS:  # "seven fifty to like 850"

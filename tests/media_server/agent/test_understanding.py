@@ -2626,7 +2626,8 @@ def test_fresh36_to_41s_intents_in_other_words(text, expecting, intent, objectio
     # towns heard in pieces: a bigger one-word town with a small one spelled inside, where said after a filler
     ("evans town off green bay road", "location", {"location": "Evanston"}),
     ("bows man somewhere near the college", "location", {"location": "Bozeman"}),
-    ("wooster main south or the canal district", "location", {"location": "Wooster"}),
+    # (Main South and the Canal District are Worcester's: "wooster" is how Worcester is said)
+    ("wooster main south or the canal district", "location", {"location": "Worcester"}),
     ("bows man right", "location", {"location": "Bozeman"}),  # (a lone "right" after the pieces had raised an error)
     # no agent: nothing signed (the copula and the g dropped), nothing official, a listing not renewed
     ("met a realtor at a showing but we ain't signed nothing", "has_agent", {"has_agent": False}),
@@ -3665,3 +3666,71 @@ def test_fresh70_and_71s_facts_in_other_words(text, expecting, facts):
 def test_the_earlier_of_two_offers_can_be_asked_for_as_whichever_comes_first():
     understood = understand("whichever one comes first", now=NOW, expecting="slot_choice")
     assert any(f.name == SLOT_CHOICE and f.value == 1 for f in understood.facts)
+
+
+@pytest.mark.parametrize(("text", "expecting", "intent", "objection"), [
+    # Cape Verdean Kriolu and Marshallese: don't call me (again)
+    ("ka nhos liga-m más por favor", "permission", "opt_out", ""),
+    ("please kwon jab kur eo", "none", "opt_out", ""),
+    # thanked in Portuguese or French, answered in English
+    ("sounds good obrigada", "confirm", "affirm", ""),
+    ("great merci", "slot_choice", "affirm", ""),
+    ("baat okay", "permission", "affirm", ""),  # Khmer yes
+    # "were" heard for "we're" after an opening word, or after a clause that ended
+    ("oh were all set were already workin with an agent", "permission", "objection", "has_agent"),
+    ("honestly were swamped till harvest is done", "callback_time", "objection", "busy"),
+    ("how d you even get my number", "permission", "how_got_number", ""),
+    ("im on lunch got like two minutes", "permission", "affirm", ""),
+    ("we cant make either of those he works days", "slot_choice", "deny", ""),
+    ("we're not telling you that", "budget", "deny", ""),
+    ("sorta not really", "preapproved", "deny", ""),
+    ("sorry what times", "slot_choice", "repeat", ""),
+    ("my wife was wondering if dana does zoom meetings", "none", "question", ""),
+    ("can my son sit in on it", "slot_choice", "question", ""),
+    ("depends what the rates do theyre killin us", "timeline", "objection", "market_worry"),
+])
+def test_fresh72_and_73s_intents_in_other_words(text, expecting, intent, objection):
+    understood = understand(text, now=NOW, expecting=expecting)
+    assert (understood.intent, understood.objection) == (intent, objection)
+
+
+@pytest.mark.parametrize(("text", "expecting", "facts"), [
+    # a bigger city said as a smaller town is spelled, or spelled as one but for a space speech-to-text put in
+    ("wooster near the college", "location", {"location": "Worcester"}),
+    ("sunny side", "location", {"location": "Sunnyside"}),
+    ("lamesa", "location", {"location": "Lamesa"}),  # (a guard) one word said is the one-word town, not La Mesa
+    # pieces of a much bigger town with small towns spelled inside them; a street word left over names no street
+    ("leo minster", "location", {"location": "Leominster"}),
+    ("core dell lane", "location", {"location": "Coeur d'Alene"}),
+    ("rath drum", "location", {"location": "Rathdrum"}),  # the only town that sounds so, all they said
+    ("three hundred thousand and four bedrooms", "budget", {"budget": 300000, "bedrooms": 4}),
+    ("it rents for fourteen hundred now", "budget", {}),  # a rent, no price
+    ("section 8 pays 1100 on it", "budget", {}),
+    ("right after veterans day", "timeline", {"timeline": 12}),  # next November's
+    ("on the island, on nantucket", "budget", {}),  # (a guard) no home, no price: a place in passing
+    ("maybe 900 its right on the river in westerly", "budget", {"budget": 900000, "location": "Westerly"}),
+    ("somewhere cheaper than seattle", "location", {}),
+    ("we wanna buy a house en sunnyside", "intent", {"intent": "buy", "location": "Sunnyside"}),
+    ("we need more acreage for the cows", "motivation", {"motivation": "upsizing"}),
+    ("my husband got hired at the hospital", "motivation", {"motivation": "relocating"}),
+    ("we wanna move back to ohio near my sister", "motivation", {"location": "Ohio", "motivation": "relocating"}),
+    ("we lost the house in the fire", "motivation", {"motivation": "we lost the house in the fire"}),
+    ("priced out of renting here, we wanna finally own something", "motivation", {"motivation": "first home"}),
+    ("were doin the preapproval with usaa", "preapproved", {"preapproved": "in_progress"}),
+    ("we were hoping 700 maybe a million", "none", {"budget": 700000, "budget_high": 1000000}),
+    ("her nando", "location", {"location": "Hernando"}),  # a little word first, then no word: pieces of a town
+    ("we'll keep it when we pcs out so kind of an investment", "motivation", {"motivation": "investment"}),
+    ("we're moving to the carolinas once i retire", "motivation", {"motivation": "retiring"}),
+    ("hi we're trying to sell my dads house", "permission", {"intent": "sell"}),  # whose it is, not left to them
+    ("my wife wants to buy but i'd rather keep renting", "intent", {}),  # not decided between them
+    ("the family keeps growing", "motivation", {"motivation": "growing family"}),
+])
+def test_fresh72_and_73s_facts_in_other_words(text, expecting, facts):
+    assert _read(understand(text, now=NOW, expecting=expecting)) == facts
+
+
+@pytest.mark.parametrize("text", ["thursday no, monday at ten", "jueves no, el lunes a las diez"])
+def test_a_day_said_then_no_then_another_day_rules_the_first_out(text):
+    understood = understand(text, now=NOW, expecting="slot_choice")
+    assert understood.ruled_out == ["2026-11-26"]
+    assert (understood.when.start.date(), understood.when.start.hour) == (dt.date(2026, 11, 30), 10)
