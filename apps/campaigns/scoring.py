@@ -3,8 +3,8 @@
 Each factor earns a share (0–1) of its weight from the facts the lead gave; a factor that does not
 apply (pre-approval for a lead who only sells) leaves the total, so the score stays out of 100.
 Unknown facts earn nothing: a lead who told us little is not hot. Hot also means ready now (moving within
-three months and, for a buyer, pre-approved or paying cash); a lead a year or more away, or with an agent of
-their own, is cold.
+three months and, for a buyer, pre-approved, paying cash, or with a pre-approval under way); a lead a year or more
+away, or with an agent of their own, is cold.
 Pure Python: the agent scores each turn with it, the post-call analysis the whole call, and a campaign's
 defaults come from here.
 """
@@ -78,8 +78,9 @@ def score_lead(facts: dict, weights: dict | None = None, *, hot: int = 70, warm:
 
 
 def _ready_now(facts: dict) -> bool:
-    """Hot means ready to move now: within three months and, for a buyer, pre-approved or paying cash."""
+    """Hot means ready to move now: within three months and, for a buyer, pre-approved, paying cash, or with a lender
+    at work on it (a buyer who has not started is warm: the meeting would wait on the bank)."""
     timeline = _value(facts, "timeline")
     if timeline is None or timeline > 3:
         return False
-    return _value(facts, "intent") == "sell" or _value(facts, "preapproved") in ("yes", "cash")
+    return _value(facts, "intent") == "sell" or _value(facts, "preapproved") in ("yes", "cash", "in_progress")

@@ -55,7 +55,8 @@ def test_thresholds_are_the_campaigns():
 def test_hot_means_ready_now_and_another_agents_client_is_cold():
     ready = dict(timeline=2, budget=450000, location="Austin", motivation="relocating", has_agent=False)
     assert score_lead(facts(**ready, preapproved="yes")).band == "hot"
-    not_financed = score_lead(facts(**ready, preapproved="in_progress"))
+    assert score_lead(facts(**ready, preapproved="in_progress")).band == "hot"  # a lender at work on it
+    not_financed = score_lead(facts(**ready, preapproved="no"))
     assert not_financed.band == "warm" and not_financed.total >= 70  # the points stand; the band waits for a lender
     assert score_lead(facts(**{**ready, "timeline": 8}, preapproved="cash")).band == "warm"
     assert score_lead(facts(**{**ready, "has_agent": True}, preapproved="yes")).band == "cold"
