@@ -15,7 +15,9 @@ sound rivals, and a close spelling); the agent asks it only of an answer that is
 keyed as it is said, not as spelled ("Sioux Falls" as "sue falls", "Eau Claire" as "oh claire"), and a long key
 heard with one sound more or less still finds it. With no state said, the lead's own (their address) may narrow the
 towns pieces sound like ("lag range" from Georgia: LaGrange), never with a looser spelling. A hamlet's name a letter
-short of a city's ("ash ville", "boon") stands for the city (`better_known_namesake`), unless the state says otherwise.
+short of a city's ("ash ville", "boon"), a town spelled as a far bigger city is said ("wooster": Worcester) or as one
+written without the space speech-to-text put in ("sand point": Sandpoint) stands for the city
+(`better_known_namesake`), unless the state said, or the lead's own, has the town and not the city.
 """
 from __future__ import annotations
 
@@ -482,7 +484,7 @@ SAID_ALIKE_TIMES = 5  # a city said as a town is spelled, this many times bigger
 
 @functools.cache
 def better_known_namesake(name: str, *, in_pieces: bool = False, state: str = "") -> str:
-    """The city meant by a smaller town's name that speech-to-text wrote for it. Three ways:
+    """The city meant by a smaller town's name that speech-to-text wrote for it, in two ways:
     - a letter short of it: "ash ville" run together is Ashville, Alabama, but Asheville is what a lead means; "boon"
       is Boone. A letter speech-to-text left out is far likelier than a town of a few hundred people. Only a town said
       in pieces, or one under NAMESAKE_SMALL people, gives way, to a city that sounds the same, has NAMESAKE_TIMES its

@@ -454,7 +454,8 @@ _YOU_AFTER = {"how", "are", "do", "did", "can", "could", "will", "would", "thank
 
 
 _CLAUSE_START = {"so", "and", "but", "because", "cause", "now", "then", "yeah", "well"}  # where a new clause begins
-# a word that ends what came before it ("oh were all set were already workin with an agent": we're, twice)
+# "were" is "we're" after nothing but opening words ("oh were all set"), or after a word that ends a clause ("...all
+# set were already workin with an agent"): we're, twice
 _OPENING_WORDS = {"oh", "ah", "yeah", "yes", "yep", "no", "nah", "nope", "ok", "okay", "hey", "well", "so", "and",
                   "honestly", "actually", "right", "sorry"}
 _CLAUSE_ENDED = {"set", "good", "fine", "covered", "thanks", "sorry"}
@@ -2007,8 +2008,7 @@ _ANSWER_TAIL = {"area", "or", "so", "i", "think", "probably", "maybe", "somewher
 # An answer that says there is no answer (yet): the question is not asked again. The move waiting on something else
 # is one ("whenever the house sells", "soon as we settle up", "idk depends on the market").
 _WAITS_ON = re.compile(r"^(?:(?:um|uh|well|honestly|probably|i guess|i mean|oh|idk|i don't know|no idea|not sure) )*"
-                       r"(?:whenever|once|(?:as )?soon as|(?:it |all |that )?depends(?: on)?|depending on|"
-                       r"all depends on|it depends on) "
+                       r"(?:whenever|once|(?:as )?soon as|(?:it |all |that )?depends(?: on)?|depending on) "
                        r"(?:the|our|my|his|her|their|we|i|it|he|she|they|when|if|how|what)\b")
 _DONT_KNOW = re.compile(
     r"\b(?:don't know|not sure|no idea|dunno|haven't (?:\w+ )?(?:thought|decided)|can't say|no clue|"
