@@ -501,21 +501,21 @@ def better_known_namesake(name: str, *, in_pieces: bool = False, state: str = ""
     per_state = _usps().towns.get(key)
     if per_state is None or " " not in key and zipf_frequency(plain, "en") >= EVERYDAY_ZIPF:
         return ""
-    people = sum(_people().get(key, {}).values())
+    its_own = people(key)
     zips = sum(per_state.values())
     best = None
     for other, spelled, its_states in _towns_by_sound().get(sound_key(as_said(key)), []):
         if other == key or state and state in per_state and state not in its_states:
             continue
-        its_people = sum(_people().get(other, {}).values())
+        its_people = people(other)
         joined = other.replace(" ", "")
-        letter_more = (in_pieces or people < NAMESAKE_SMALL) and len(joined) == len(plain) + 1 \
-            and _one_letter_more(plain, joined) and its_people >= max(NAMESAKE_MIN_PEOPLE, NAMESAKE_TIMES * people) \
+        letter_more = (in_pieces or its_own < NAMESAKE_SMALL) and len(joined) == len(plain) + 1 \
+            and _one_letter_more(plain, joined) and its_people >= max(NAMESAKE_MIN_PEOPLE, NAMESAKE_TIMES * its_own) \
             and sum(its_states.values()) >= 2 * zips
         # (a space speech-to-text put in, not one it left out: "lamesa" is Lamesa, Texas, not La Mesa)
         said_alike = (plain == joined and other.count(" ") < key.count(" ")
                       or plain == as_said(other).replace(" ", "") and plain != joined) \
-            and its_people >= max(NAMESAKE_SMALL, SAID_ALIKE_TIMES * people)
+            and its_people >= max(NAMESAKE_SMALL, SAID_ALIKE_TIMES * its_own)
         if (letter_more or said_alike) and (best is None or its_people > best[0]):
             best = (its_people, spelled)
     return (written_as(best[1]) or best[1].title()) if best else ""
